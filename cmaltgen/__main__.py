@@ -1,0 +1,5 @@
+"""Allow ``python -m cmaltgen``."""
+
+from cmaltgen.cli import main
+
+main()

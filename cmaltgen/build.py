@@ -1,0 +1,137 @@
+"""The build: the only module that knows the order of the stages.
+
+load config -> collect sources -> parse -> validate -> structure -> render -> write.
+Everything is read and checked before anything is written; a failed build writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cmaltgen import config as config_stage
+from cmaltgen import documents, render, sources, structure, theme, validate
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildResult:
+    """What a build did, for the CLI's summary and for serve."""
+
+    root: Path
+    output: Path
+    diagnostics: Diagnostics
+    strict: bool = False
+    written: bool = False
+    sections: int = 0
+    evidence: int = 0
+    pages: int = 0
+    files: int = 0
+    seconds: float = 0.0
+    site: structure.Site | None = field(default=None, repr=False)
+    rendered: render.Output | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        failing = self.diagnostics.errors or (self.strict and self.diagnostics.warnings)
+        return not failing
+
+
+def default_output(root: Path) -> Path:
+    return root / sources.DEFAULT_OUTPUT
+
+
+def build(
+    root: Path,
+    output: Path | None = None,
+    *,
+    strict: bool = False,
+    today: dt.date | None = None,
+    write: bool = True,
+) -> BuildResult:
+    """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
+
+    Content problems are returned as diagnostics (``result.ok`` is false); problems with the
+    output location raise :class:`CmaltgenError` before anything is read.
+    """
+    started = time.perf_counter()
+    root = root.resolve()
+    output = (output or default_output(root)).resolve()
+    check_output_location(root, output)
+    result = BuildResult(root, output, Diagnostics(), strict)
+    site = _read_and_check(root, output, today or dt.date.today(), result.diagnostics)
+    if site is not None and result.ok:
+        result.site = site
+        result.rendered = _render(site, result.diagnostics)
+    if result.rendered is not None and result.ok:
+        if write:
+            render.write_site(result.rendered, output)
+            result.written = write
+        result.pages = sum(1 for p in result.rendered.pages if p.endswith(".html"))
+        result.files = len(result.rendered.files)
+    if site is not None:
+        result.sections, result.evidence = len(site.sections), len(site.evidence)
+    result.seconds = time.perf_counter() - started
+    log.info("build of %s finished in %.3f s", root, result.seconds)
+    return result
+
+
+def _read_and_check(
+    root: Path, output: Path, today: dt.date, diags: Diagnostics
+) -> structure.Site | None:
+    if not root.is_dir():
+        raise CmaltgenError(f"there is no folder {root}")
+    loaded = config_stage.load_config(root / sources.CONFIG_NAME, diags, today)
+    found = sources.collect(root, output)
+    docs = [documents.parse_section(s, diags, today) for s in found.sections]
+    if loaded is None:
+        return None
+    config, marks = loaded
+    resolved = validate.resolve_pathway(config, marks, diags)
+    if resolved is None:
+        return None
+    portfolio = validate.Portfolio(root, config, marks, resolved[0], resolved[1], docs)
+    diags.extend(validate.validate(portfolio, found))
+    if not found.sections:
+        diags.add("missing-section", "this portfolio has no section folders yet", path=root,
+                  hint="each section is a folder holding a reflection.md; see docs/format.md")
+    return structure.build_site(portfolio)
+
+
+def _render(site: structure.Site, diags: Diagnostics) -> render.Output | None:
+    config = site.portfolio.config
+    overrides = site.portfolio.root / sources.TEMPLATES_DIR
+    try:
+        chosen = theme.load_theme(config.site.theme, overrides if overrides.is_dir() else None)
+    except CmaltgenError as exc:
+        marks = site.portfolio.config_marks
+        for diag in exc.diagnostics:
+            diags.add(diag.code, diag.message, hint=diag.hint, key="site.theme",
+                      **marks.where(("site", "theme")))
+        return None
+    return render.render_site(site, chosen, diags)
+
+
+def check_output_location(root: Path, output: Path) -> None:
+    """Refuse outputs that would overwrite or mix with the portfolio's sources."""
+    problem = None
+    if output == root:
+        problem = "the output folder is the portfolio folder itself"
+    elif root.is_relative_to(output):
+        problem = "the output folder contains the portfolio folder"
+    elif output.is_relative_to(root):
+        top = output.relative_to(root).parts[0]
+        if not top.startswith(("_", ".")):
+            problem = f"the output folder is inside the portfolio's content ({top}/)"
+    if problem:
+        raise CmaltgenError(
+            problem,
+            [Diagnostic("output-location", problem + ", so building could overwrite your work",
+                        path=output, hint="use the default (_site inside the portfolio) or a "
+                        "folder outside the portfolio, e.g. -o ../my-site")],
+        )

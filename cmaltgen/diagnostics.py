@@ -1,0 +1,193 @@
+"""Located diagnostics: what went wrong, where, and how to fix it.
+
+Every stage returns its findings as :class:`Diagnostic` objects; only the orchestrator decides
+whether to stop and only the CLI prints them. Codes are declared once in :data:`CODES` so the
+documentation (``docs/diagnostics.md``) and the tests can enumerate them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    """A diagnostic code: its default severity and a one-line description for the docs."""
+
+    name: str
+    severity: Severity
+    doc: str
+
+
+def _codes(*rows: tuple[str, Severity, str]) -> dict[str, Code]:
+    return {name: Code(name, sev, doc) for name, sev, doc in rows}
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+CODES: dict[str, Code] = _codes(
+    # reading files
+    ("file-missing", E, "A file the portfolio needs does not exist."),
+    ("file-unreadable", E, "A file exists but could not be read (permissions, or not a file)."),
+    ("file-encoding", E, "A text file is not UTF-8 text (for example a binary or a Word file)."),
+    ("file-too-large", E, "A Markdown or YAML file is larger than cmaltgen will read."),
+    ("file-empty", E, "A file that must have content is empty."),
+    # YAML
+    ("yaml-syntax", E, "YAML that cannot be read: indentation, quotes, colons."),
+    ("yaml-tag", E, "A YAML tag such as !!python/object: not allowed in a portfolio."),
+    ("yaml-alias", E, "YAML anchors and aliases (& and *) are not supported."),
+    ("yaml-duplicate-key", E, "The same key appears twice in one YAML mapping."),
+    ("yaml-too-deep", E, "YAML nested deeper than any portfolio needs."),
+    ("front-matter-missing", E, "A reflection does not start with a --- front matter block."),
+    ("front-matter-unclosed", E, "A front matter block has no closing --- line."),
+    # schema
+    ("missing-key", E, "A required setting or field is missing."),
+    ("unknown-key", W, "A setting or field cmaltgen does not know (often a typo)."),
+    ("wrong-type", E, "A value has the wrong kind: text, list, number, yes/no, date."),
+    ("invalid-value", E, "A value is not one of the allowed choices or has the wrong form."),
+    ("invalid-date", E, "A date that is not YYYY-MM-DD, YYYY-MM or YYYY, or not a real date."),
+    ("future-date", E, "A date later than today."),
+    ("invalid-url", E, "A web address that does not start with http:// or https://."),
+    # framework and structure
+    ("unknown-framework", E, "portfolio.yml names a guidance version cmaltgen does not ship."),
+    ("unknown-pathway", E, "portfolio.yml names a pathway that the guidance version lacks."),
+    ("unknown-section", E, "A section id that the pathway does not have."),
+    ("duplicate-section", E, "Two reflections claim the same section."),
+    ("missing-section", E, "A section the pathway requires has no folder."),
+    ("section-count", E, "Too few or too many specialist or advanced areas for the pathway."),
+    ("missing-part", E, "An assessed section lacks its ## Description or ## Reflection part."),
+    ("empty-part", E, "A ## Description or ## Reflection part has no text."),
+    ("no-evidence", E, "An assessed section has no evidence item."),
+    ("word-count", W, "A section is outside the word range the guidance gives."),
+    ("section-focus", E, "Section 3b's focus does not suit the pathway (Senior needs policy)."),
+    ("too-few-examples", W, "Senior 4a needs two or more examples, each under a ### heading."),
+    ("missing-title", E, "A specialist or advanced area has no title."),
+    ("stray-file", W, "A Markdown or YAML file in a place where cmaltgen does not read it."),
+    # evidence
+    ("duplicate-evidence-id", E, "Two evidence items share an id."),
+    ("unknown-evidence", E, "A citation names an evidence id that no evidence.yml defines."),
+    ("evidence-source", E, "An evidence item needs exactly one of file or url."),
+    ("evidence-file-missing", E, "An evidence file or linked local file does not exist."),
+    ("evidence-file-outside", E, "A file path leaves the portfolio folder (../ or a symlink)."),
+    ("missing-alt", E, "An image has no text alternative (alt)."),
+    ("uncited-evidence", W, "An evidence item that no reflection cites."),
+    ("unknown-link", E, "A section: link names a section the portfolio does not have."),
+    ("raw-html", W, "Raw HTML in Markdown, which cmaltgen shows as text for safety."),
+    # output and themes
+    ("output-location", E, "The output folder would overwrite or sit inside the sources."),
+    ("output-not-site", E, "The output folder holds files cmaltgen did not write."),
+    ("template-missing", E, "A theme template could not be found."),
+    ("template-error", E, "A theme template failed to render."),
+    ("theme-missing", E, "portfolio.yml names a theme that does not exist."),
+)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding, located as precisely as the source allows."""
+
+    code: str
+    message: str
+    path: Path | None = None
+    line: int | None = None
+    col: int | None = None
+    key: str | None = None
+    hint: str | None = None
+    severity: Severity = field(default=Severity.ERROR)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def where(self, base: Path | None = None) -> str:
+        """``path:line:col`` with the path shown relative to ``base`` when possible."""
+        if self.path is None:
+            return "cmaltgen"
+        shown = display_path(self.path, base)
+        if self.line is None:
+            return shown
+        return f"{shown}:{self.line}:{self.col or 1}"
+
+    def format(self, base: Path | None = None) -> str:
+        key = f" [{self.key}]" if self.key else ""
+        text = f"{self.where(base)}: {self.severity.value} {self.code}{key}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """Show ``path`` relative to ``base`` (default: the working directory) if it lies below it."""
+    try:
+        return Path(os.path.relpath(path, base or Path.cwd())).as_posix()
+    except ValueError:  # a different drive on Windows
+        return path.as_posix()
+
+
+class Diagnostics:
+    """An ordered collection that stages add to."""
+
+    def __init__(self, items: Iterable[Diagnostic] = ()) -> None:
+        self._items: list[Diagnostic] = list(items)
+
+    def add(self, code: str, message: str, **where: object) -> Diagnostic:
+        """Record a finding with the code's declared severity (``severity=`` overrides it)."""
+        declared = CODES[code].severity
+        severity = where.pop("severity", declared)
+        diag = Diagnostic(code=code, message=message, severity=severity, **where)  # type: ignore[arg-type]
+        self._items.append(diag)
+        return diag
+
+    def extend(self, other: Iterable[Diagnostic]) -> None:
+        self._items.extend(other)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self._items if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self._items if not d.is_error]
+
+    def sorted(self) -> list[Diagnostic]:
+        """By file, then line, so a user can work down the list."""
+        return sorted(
+            self._items,
+            key=lambda d: (str(d.path or ""), d.line or 0, d.col or 0, d.code),
+        )
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str | None:
+    """The closest option to a probably misspelt ``word``, if one is close enough."""
+    matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def suggestion(word: str, options: Iterable[str]) -> str:
+    """`` (did you mean X?)`` or an empty string."""
+    match = did_you_mean(word, options)
+    return f" (did you mean '{match}'?)" if match else ""
+
+
+class CmaltgenError(Exception):
+    """A failure the user can fix. The CLI prints it without a traceback and exits non-zero."""
+
+    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = ()) -> None:
+        super().__init__(message)
+        self.diagnostics = list(diagnostics)

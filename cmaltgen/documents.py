@@ -1,0 +1,246 @@
+"""Parse stage: each section folder becomes a :class:`SectionDoc` (reflection + evidence).
+
+The front matter and evidence items are declared dataclasses (see :mod:`cmaltgen.schema`), so
+the validator, the JSON Schemas and docs/format.md all come from these declarations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cmaltgen import markdown, schema
+from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.schema import ID_PATTERN, PartialDate, spec
+from cmaltgen.sources import LineMap, SectionSource, load_yaml, read_text, split_front_matter
+
+log = logging.getLogger(__name__)
+
+EVIDENCE_TYPES = (
+    "document",
+    "image",
+    "video",
+    "audio",
+    "web-page",
+    "testimonial",
+    "certificate",
+    "publication",
+    "presentation",
+    "dataset",
+    "code",
+    "other",
+)
+PART_NAMES = ("description", "reflection")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrontMatter:
+    """The settings at the top of a reflection.md, between --- lines."""
+
+    section: str = field(
+        metadata=spec(
+            "Which section this is: contextual-statement, 1a ... 4a, specialist-NAME, "
+            "advanced-NAME or future-plans.",
+            pattern=r"^[a-z0-9][a-z0-9-]*$",
+        )
+    )
+    title: str = field(
+        default="",
+        metadata=spec("Your own title: required for specialist and advanced areas."),
+    )
+    summary: str = field(
+        default="", metadata=spec("One or two sentences shown in the overview and link previews.")
+    )
+    updated: PartialDate | None = field(
+        default=None, metadata=spec("When you last revised this section (YYYY-MM-DD).")
+    )
+    focus: str = field(
+        default="",
+        metadata=spec("Section 3b only: whether it covers a policy or a second piece of legislation.",
+                      choices=("policy", "legislation")),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvidenceItem:
+    """One piece of evidence."""
+
+    id: str = field(
+        metadata=spec("A short unique name used to cite it: lowercase, digits, hyphens.", pattern=ID_PATTERN)
+    )
+    title: str = field(metadata=spec("A clear label an assessor will recognise."))
+    type: str = field(metadata=spec("What kind of evidence it is.", choices=EVIDENCE_TYPES))
+    date: PartialDate = field(metadata=spec("When it was made (YYYY-MM-DD, YYYY-MM or YYYY)."))
+    file: str = field(
+        default="", metadata=spec("A file inside the portfolio, relative to this evidence.yml.")
+    )
+    url: str = field(default="", metadata=spec("A web address, instead of a file.", kind="url"))
+    shows: str = field(metadata=spec("What this evidence shows the assessor."))
+    supports: tuple[str, ...] = field(
+        default=(), metadata=spec("Other section ids this item also supports, e.g. [2a, 4a].")
+    )
+    alt: str = field(
+        default="", metadata=spec("Text alternative describing the image (required for images).")
+    )
+
+
+@dataclass(frozen=True)
+class Part:
+    """A ``## Description`` or ``## Reflection`` part of a body."""
+
+    name: str
+    line: int  # of its heading, in the reflection file
+    words: int
+    first_text: str
+
+
+@dataclass
+class Reflection:
+    path: Path
+    front: FrontMatter
+    body_line: int  # file line where the Markdown body starts
+    parsed: markdown.ParsedMarkdown
+    parts: dict[str, Part]
+    words: int
+    front_marks: LineMap
+
+    def file_line(self, body_line: int) -> int:
+        return body_line + self.body_line - 1
+
+
+@dataclass(frozen=True)
+class EvidenceEntry:
+    item: EvidenceItem
+    path: Path  # the evidence.yml that lists it
+    line: int
+    col: int
+    fields: dict[str, tuple[int, int]]  # where each field's value is
+
+
+@dataclass
+class SectionDoc:
+    source: SectionSource
+    reflection: Reflection | None
+    evidence: list[EvidenceEntry] = field(default_factory=list)
+    evidence_ok: bool = True
+
+    @property
+    def section_id(self) -> str | None:
+        return self.reflection.front.section if self.reflection else None
+
+
+def parse_section(source: SectionSource, diags: Diagnostics, today: dt.date) -> SectionDoc:
+    doc = SectionDoc(source, parse_reflection(source.reflection, diags, today))
+    if source.evidence is not None:
+        entries = parse_evidence(source.evidence, diags, today)
+        doc.evidence, doc.evidence_ok = entries if entries is not None else ([], False)
+    return doc
+
+
+def parse_reflection(path: Path, diags: Diagnostics, today: dt.date) -> Reflection | None:
+    text = read_text(path, diags)
+    if text is None:
+        return None
+    front_text, body, body_line = split_front_matter(text)
+    if front_text is None:
+        diags.add(
+            "front-matter-missing",
+            "this reflection has no front matter naming its section",
+            path=path,
+            line=1,
+            col=1,
+            hint="start the file with three lines: ---, section: 1a (your section id), ---",
+        )
+        return None
+    if front_text == "" and body == "":
+        diags.add(
+            "front-matter-unclosed",
+            "the front matter starting on line 1 has no closing --- line",
+            path=path,
+            line=1,
+            col=1,
+            hint="add a line containing only --- after the last setting",
+        )
+        return None
+    loaded = _front_matter(front_text, path, diags, today)
+    if loaded is None:
+        return None
+    return _reflection(path, loaded[0], loaded[1], body, body_line)
+
+
+def _front_matter(
+    text: str, path: Path, diags: Diagnostics, today: dt.date
+) -> tuple[FrontMatter, LineMap] | None:
+    loaded = load_yaml(text, path, diags, line_offset=1)
+    if loaded is None:
+        return None
+    data, linemap = loaded
+    if data is None:
+        diags.add(
+            "missing-key",
+            "the front matter is empty; it needs at least 'section: ID'",
+            path=path,
+            line=2,
+            col=1,
+            hint="add a line such as: section: 1a",
+        )
+        return None
+    front = schema.load(FrontMatter, data, (), schema.Context(linemap, diags, today))
+    return (front, linemap) if front is not None else None
+
+
+def _reflection(
+    path: Path, front: FrontMatter, marks: LineMap, body: str, body_line: int
+) -> Reflection:
+    parsed = markdown.parse(body)
+    parts: dict[str, Part] = {}
+    tokens = parsed.tokens
+    tops = [h for h in parsed.headings if h.level == 2]
+    for n, heading in enumerate(tops):
+        name = heading.text.strip().lower().split(" ")[0].strip(":")
+        if name not in PART_NAMES or name in parts:
+            continue
+        end = tops[n + 1].index if n + 1 < len(tops) else len(tokens)
+        text = markdown.plain_text(tokens[heading.index + 3 : end])
+        parts[name] = Part(name, heading.line + body_line - 1, markdown.word_count(text), text)
+    words = markdown.word_count(markdown.plain_text(tokens))
+    return Reflection(path, front, body_line, parsed, parts, words, marks)
+
+
+def parse_evidence(
+    path: Path, diags: Diagnostics, today: dt.date
+) -> tuple[list[EvidenceEntry], bool] | None:
+    """Every usable item of an evidence.yml, and whether the whole file was usable."""
+    text = read_text(path, diags, allow_empty=True)
+    if text is None:
+        return None
+    if not text.strip():
+        return [], True
+    loaded = load_yaml(text, path, diags)
+    if loaded is None:
+        return None
+    data, linemap = loaded
+    if data is None:
+        return [], True
+    if not isinstance(data, list):
+        diags.add(
+            "wrong-type",
+            "evidence.yml must be a list of items",
+            path=path,
+            line=1,
+            col=1,
+            hint="start each item with '- id: ...' (a hyphen, a space, then id)",
+        )
+        return None
+    entries: list[EvidenceEntry] = []
+    ctx = schema.Context(linemap, diags, today)
+    for i, raw in enumerate(data):
+        item = schema.load(EvidenceItem, raw, (i,), ctx)
+        if item is None:
+            continue
+        line, col = linemap.at((i,))
+        where = {name: linemap.at((i, name)) for name in (raw if isinstance(raw, dict) else {})}
+        entries.append(EvidenceEntry(item, path, line, col, where))
+    return entries, ctx.ok

@@ -1,0 +1,147 @@
+"""The CMALT framework as immutable data, loaded from packaged, versioned YAML files.
+
+Each file in ``cmaltgen/frameworks/`` is one version of ALT's guidance and defines its
+pathways: the sections in order, their grouping into core areas, what each needs, and the
+repeatable slots (specialist and advanced areas). A new guidance version is a new data file.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from cmaltgen.diagnostics import Severity
+
+SLOT_PREFIX = {"specialist": "specialist-", "advanced": "advanced-"}
+SLOT_ID = re.compile(r"^(specialist|advanced)-[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """One section of a pathway, or a repeatable slot (``slot`` is set) for specialist areas."""
+
+    id: str
+    title: str
+    group: str | None = None
+    assessed: bool = True
+    level: Severity = Severity.ERROR  # how a missing section is reported
+    slot: str | None = None
+    words_min: int = 0
+    words_max: int = 0
+    focus_allowed: tuple[str, ...] = ()
+    focus_required: bool = False
+    min_examples: int = 0
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The body parts an assessed section must have."""
+        return ("description", "reflection") if self.assessed else ()
+
+
+@dataclass(frozen=True)
+class SlotCount:
+    min: int
+    max: int  # 0 means no upper limit
+
+
+@dataclass(frozen=True)
+class Pathway:
+    id: str
+    title: str
+    summary: str
+    sections: tuple[SectionSpec, ...]
+    specialist: SlotCount
+    advanced: SlotCount
+
+    def fixed(self) -> dict[str, SectionSpec]:
+        """The named (non-slot) sections by id, in order."""
+        return {s.id: s for s in self.sections if s.slot is None}
+
+    def slot(self, name: str) -> SectionSpec | None:
+        return next((s for s in self.sections if s.slot == name), None)
+
+    def spec_for(self, section_id: str) -> SectionSpec | None:
+        """The spec a section id falls under, or ``None`` if the pathway has no such section."""
+        if section_id in self.fixed():
+            return self.fixed()[section_id]
+        match = SLOT_ID.match(section_id)
+        if match and self.count(match.group(1)).min + self.count(match.group(1)).max > 0:
+            return self.slot(match.group(1))
+        return None
+
+    def count(self, slot: str) -> SlotCount:
+        return self.specialist if slot == "specialist" else self.advanced
+
+    def valid_ids(self) -> list[str]:
+        ids = list(self.fixed())
+        for slot in SLOT_PREFIX:
+            if self.slot(slot) is not None:
+                ids.append(f"{SLOT_PREFIX[slot]}<name>")
+        return ids
+
+
+@dataclass(frozen=True)
+class Framework:
+    version: str
+    title: str
+    confirmation_statement: str
+    groups: dict[str, str]
+    pathways: dict[str, Pathway]
+
+
+def _section(raw: dict[str, Any]) -> SectionSpec:
+    words = raw.get("words", {})
+    focus = raw.get("focus", {})
+    slot = raw.get("slot")
+    return SectionSpec(
+        id=str(raw.get("id", slot)),
+        title=str(raw["title"]),
+        group=raw.get("group"),
+        assessed=bool(raw.get("assessed", True)),
+        level=Severity(raw.get("level", "error")),
+        slot=slot,
+        words_min=int(words.get("min", 0)),
+        words_max=int(words.get("max", 0)),
+        focus_allowed=tuple(focus.get("allowed", ())),
+        focus_required=bool(focus.get("required", False)),
+        min_examples=int(raw.get("min_examples", 0)),
+    )
+
+
+def _pathway(pid: str, raw: dict[str, Any]) -> Pathway:
+    return Pathway(
+        id=pid,
+        title=raw["title"],
+        summary=raw["summary"],
+        sections=tuple(_section(s) for s in raw["sections"]),
+        specialist=SlotCount(**raw.get("specialist", {"min": 0, "max": 0})),
+        advanced=SlotCount(**raw.get("advanced", {"min": 0, "max": 0})),
+    )
+
+
+@functools.cache
+def frameworks() -> dict[str, Framework]:
+    """Every packaged guidance version, newest last."""
+    found: dict[str, Framework] = {}
+    folder = resources.files("cmaltgen") / "frameworks"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yml"):
+            continue
+        raw = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        found[str(raw["version"])] = Framework(
+            version=str(raw["version"]),
+            title=raw["title"],
+            confirmation_statement=" ".join(raw["confirmation_statement"].split()),
+            groups=dict(raw["groups"]),
+            pathways={pid: _pathway(pid, p) for pid, p in raw["pathways"].items()},
+        )
+    return found
+
+
+def latest() -> str:
+    return max(frameworks())

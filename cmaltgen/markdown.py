@@ -1,0 +1,294 @@
+"""The one configured Markdown parser and its rules. No I/O: tested on strings.
+
+Parsing and rendering are separate steps because the evidence numbering and page URLs are
+only known once every document is read. :func:`parse` records, in a :class:`ParsedMarkdown`:
+
+* references: ``[text](evidence:ID)`` citations, ``[text](section:1a)`` cross-links and
+  relative links/images to local files, each with its body line and column;
+* headings (level, text, line), with levels shifted so the body's top level is ``<h2>``
+  (the page's ``<h1>`` is the section title);
+* raw HTML, which is rendered escaped (shown as text) and reported.
+
+:func:`render` then asks a :class:`Resolver` for each reference's URL and label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+EVIDENCE_SCHEME = "evidence:"
+SECTION_SCHEME = "section:"
+_EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link in the body that cmaltgen must resolve."""
+
+    kind: str  # "evidence", "section" or "file"
+    target: str
+    line: int  # 1-based, relative to the body
+    col: int
+    image: bool = False
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # after shifting (2 = a part such as ## Description)
+    text: str
+    line: int
+    index: int  # position of the heading_open token
+
+
+@dataclass
+class ParsedMarkdown:
+    tokens: list[Token]
+    references: list[Reference] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    raw_html: list[tuple[int, str]] = field(default_factory=list)
+
+
+class Resolver(Protocol):
+    """What the renderer needs from the site: a URL (and label) for each reference."""
+
+    def evidence(self, evidence_id: str) -> tuple[str, str] | None: ...
+
+    def section(self, section_id: str) -> tuple[str, str] | None: ...
+
+    def file(self, target: str) -> str | None: ...
+
+
+def slugify(text: str) -> str:
+    """Heading ids: lowercase words joined with hyphens (stable across builds)."""
+    slug = re.sub(r"[^\w\s-]", "", text.lower(), flags=re.UNICODE)
+    return re.sub(r"[\s_-]+", "-", slug).strip("-") or "section"
+
+
+def create() -> MarkdownIt:
+    """The Markdown setup: CommonMark, tables, strikethrough, footnotes and heading ids."""
+    md = MarkdownIt("commonmark", {"html": True, "typographer": True})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify, permalink=False)
+    md.core.ruler.push("cmalt_shift_headings", _shift_headings)
+    md.core.ruler.push("cmalt_references", _collect_references)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("link_close", _render_link_close)
+    md.add_render_rule("image", _render_image)
+    md.add_render_rule("html_inline", _render_html_escaped)
+    md.add_render_rule("html_block", _render_html_escaped)
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
+    return md
+
+
+_MD: MarkdownIt | None = None
+
+
+def _parser() -> MarkdownIt:
+    global _MD
+    if _MD is None:
+        _MD = create()
+    return _MD
+
+
+def parse(body: str) -> ParsedMarkdown:
+    """Parse a Markdown body, recording references, headings and raw HTML with their lines."""
+    env: dict[str, Any] = {"source_lines": body.split("\n")}
+    tokens = _parser().parse(body, env)
+    parsed = ParsedMarkdown(tokens, env.get("references", []), env.get("headings", []))
+    parsed.raw_html = _raw_html(tokens)
+    return parsed
+
+
+def render(parsed: ParsedMarkdown, resolver: Resolver) -> str:
+    """Render parsed Markdown to HTML, resolving every reference through ``resolver``."""
+    md = _parser()
+    return md.renderer.render(parsed.tokens, md.options, {"resolver": resolver})
+
+
+def plain_text(tokens: Sequence[Token]) -> str:
+    """The readable text of a token range (for word counts and summaries)."""
+    words: list[str] = []
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            words.extend(c.content for c in token.children if c.type in ("text", "code_inline"))
+        elif token.type in ("code_block", "fence"):
+            words.append(token.content)
+    return " ".join(words)
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"[\w’'-]+", text))
+
+
+# ------------------------------------------------------------------------- core rules
+
+
+def _shift_headings(state: StateCore) -> None:
+    levels = [int(t.tag[1]) for t in state.tokens if t.type == "heading_open"]
+    if not levels:
+        return
+    shift = 2 - min(levels)
+    headings: list[Heading] = state.env.setdefault("headings", [])
+    for i, token in enumerate(state.tokens):
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+        if token.type == "heading_open":
+            text = state.tokens[i + 1].content
+            line = token.map[0] + 1 if token.map else 0
+            headings.append(Heading(int(token.tag[1]), text, line, i))
+
+
+def _collect_references(state: StateCore) -> None:
+    lines: list[str] = state.env.get("source_lines", [])
+    refs: list[Reference] = state.env.setdefault("references", [])
+    used: set[tuple[int, int]] = set()
+    for block in state.tokens:
+        if block.type != "inline" or not block.children or not block.map:
+            continue
+        for i, child in enumerate(block.children):
+            ref = _reference(child, block.children, i)
+            if ref is None:
+                continue
+            line, col = _locate(lines, block.map, ref[1], used)
+            child.meta["ref"] = Reference(ref[0], ref[2], line, col, child.type == "image", ref[3])
+            refs.append(child.meta["ref"])
+
+
+def _reference(
+    token: Token, siblings: list[Token], index: int
+) -> tuple[str, str, str, str] | None:
+    """(kind, href as written, target, link text) for a link or image cmaltgen resolves."""
+    attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
+    if attr is None:
+        return None
+    href = str(token.attrGet(attr) or "")
+    text = token.content if token.type == "image" else _link_text(siblings, index)
+    for kind, scheme in (("evidence", EVIDENCE_SCHEME), ("section", SECTION_SCHEME)):
+        if href.startswith(scheme):
+            return kind, href, href[len(scheme) :].strip(), text
+    if href and not href.startswith("#") and not _EXTERNAL.match(href) and not href.startswith("/"):
+        return "file", href, href.split("#")[0].split("?")[0], text
+    return None
+
+
+def _link_text(siblings: list[Token], index: int) -> str:
+    text: list[str] = []
+    for token in siblings[index + 1 :]:
+        if token.type == "link_close":
+            break
+        text.append(token.content)
+    return "".join(text).strip()
+
+
+def _locate(
+    lines: list[str], block_map: list[int], href: str, used: set[tuple[int, int]]
+) -> tuple[int, int]:
+    """Line and column of ``href`` within a block, skipping occurrences already claimed."""
+    for n in range(block_map[0], min(block_map[1], len(lines))):
+        start = 0
+        while (pos := lines[n].find(href, start)) >= 0:
+            if (n, pos) not in used:
+                used.add((n, pos))
+                bracket = lines[n].rfind("[", 0, pos)
+                return n + 1, (bracket if bracket >= 0 else pos) + 1
+            start = pos + 1
+    return block_map[0] + 1, 1
+
+
+def _raw_html(tokens: Sequence[Token]) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for token in tokens:
+        if token.type == "html_block" and token.map:
+            found.append((token.map[0] + 1, token.content.strip()))
+        elif token.type == "inline" and token.children and token.map:
+            found.extend(
+                (token.map[0] + 1, c.content) for c in token.children if c.type == "html_inline"
+            )
+    return found
+
+
+# ----------------------------------------------------------------------- render rules
+
+
+def _render_link_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    ref: Reference | None = token.meta.get("ref")
+    resolver: Resolver | None = env.get("resolver")
+    if ref is None or resolver is None:
+        return self.renderToken(tokens, idx, options, env)
+    href, label = _resolve(ref, resolver)
+    token.meta["label"] = label
+    css = ' class="evidence-ref"' if ref.kind == "evidence" else ""
+    return f'<a href="{escapeHtml(href)}"{css}>'
+
+
+def _resolve(ref: Reference, resolver: Resolver) -> tuple[str, str]:
+    if ref.kind == "evidence":
+        found = resolver.evidence(ref.target)
+    elif ref.kind == "section":
+        found = resolver.section(ref.target)
+        found = (found[0], "") if found else None
+    else:
+        url = resolver.file(ref.target)
+        found = (url, "") if url else None
+    return found or ("#", "")
+
+
+def _render_link_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    opening = next((t for t in reversed(tokens[:idx]) if t.type == "link_open"), None)
+    label = opening.meta.get("label", "") if opening is not None else ""
+    if label:
+        return f' <span class="evidence-label">[{escapeHtml(label)}]</span></a>'
+    return "</a>"
+
+
+def _render_image(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    ref: Reference | None = token.meta.get("ref")
+    resolver: Resolver | None = env.get("resolver")
+    src = str(token.attrGet("src") or "")
+    if ref is not None and resolver is not None:
+        src = resolver.file(ref.target) or src
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    return f'<img src="{escapeHtml(src)}" alt="{escapeHtml(alt)}" loading="lazy">'
+
+
+def _render_html_escaped(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    content = escapeHtml(tokens[idx].content)
+    return f"<p>{content}</p>\n" if tokens[idx].type == "html_block" else content
+
+
+def _render_table_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    # A focusable, labelled region so keyboard users can scroll a wide table on a phone.
+    return '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">\n<table>\n'
+
+
+def _render_table_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return "</table>\n</div>\n"

@@ -1,0 +1,264 @@
+"""Render stage: templates -> pages in memory; then one atomic write of the whole site.
+
+Nothing touches the output folder until every page has rendered. The site is written into a
+temporary sibling folder and swapped into place, so a failed build leaves the last good site.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from cmaltgen import __version__, markdown
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen.structure import (
+    CONFIRMATION,
+    EVIDENCE_INDEX,
+    HOME,
+    MATRIX,
+    NOT_FOUND,
+    Section,
+    Site,
+    relative_url,
+)
+from cmaltgen.theme import Theme, environment, searched
+
+log = logging.getLogger(__name__)
+
+ASSETS_DIR = "assets"
+MARKER = ".cmaltgen-site"
+
+
+@dataclass
+class Output:
+    """A complete site in memory: page bytes and files to copy, by output path."""
+
+    pages: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.pages) + len(self.files)
+
+
+class PageResolver:
+    """Resolves a reflection's references to URLs relative to the page being rendered."""
+
+    def __init__(self, site: Site, page: str, section: Section | None) -> None:
+        self.site, self.page, self.section = site, page, section
+
+    def evidence(self, evidence_id: str) -> tuple[str, str] | None:
+        item = self.site.item(evidence_id)
+        if item is None:
+            return None
+        on_page = self.section is not None and item in self.section.evidence
+        target = f"#ev-{item.id}" if on_page else f"{EVIDENCE_INDEX}#ev-{item.id}"
+        return (target if on_page else relative_url(self.page, target)), item.label
+
+    def section(self, section_id: str) -> tuple[str, str] | None:
+        found = self.site.section(section_id)
+        return (relative_url(self.page, found.url), found.label) if found else None
+
+    def file(self, target: str) -> str | None:
+        base = self.section.reflection.path.parent if self.section else self.site.portfolio.root
+        source = (base / target).resolve()
+        for out, path in self.site.files.items():
+            if path.resolve() == source:
+                return relative_url(self.page, out)
+        return None
+
+
+def render_site(site: Site, theme: Theme, diags: Diagnostics) -> Output:
+    """Render every page into memory. Template problems are added to ``diags``."""
+    env = environment(theme)
+    env.filters["filesize"] = filesize
+    env.globals.update(
+        site=_site_context(site),
+        generator=f"cmaltgen {__version__}",
+        section_by_id={s.id: s for s in site.sections},
+    )
+    output = Output(files=dict(site.files))
+    for path, template, context in _pages(site):
+        page = _render_page(env, theme, site, path, template, context, diags)
+        if page is not None:
+            output.pages[path] = page.encode("utf-8")
+    output.pages[".nojekyll"] = b""
+    output.pages[MARKER] = f"Built by cmaltgen {__version__}. Safe to delete.\n".encode()
+    for folder in theme.static_dirs:
+        for source in sorted(folder.rglob("*")):
+            if source.is_file():
+                output.files[f"{ASSETS_DIR}/{source.relative_to(folder).as_posix()}"] = source
+    return output
+
+
+def _site_context(site: Site) -> dict[str, Any]:
+    config = site.portfolio.config
+    title = config.site.title or f"{config.candidate.name}: CMALT portfolio"
+    return {
+        "title": title,
+        "description": config.site.description,
+        "language": config.site.language,
+        "licence": config.site.licence,
+        "base_url": _with_slash(config.site.base_url),
+        "candidate": config.candidate,
+        "confirmation": config.confirmation,
+        "statement": config.confirmation.statement
+        or site.portfolio.framework.confirmation_statement,
+        "pathway": site.portfolio.pathway,
+        "framework": site.portfolio.framework,
+        "sections": site.sections,
+        "groups": site.groups(),
+        "evidence": site.evidence,
+    }
+
+
+def _with_slash(url: str) -> str:
+    return url if not url or url.endswith("/") else url + "/"
+
+
+def filesize(size: int) -> str:
+    """``12 KB``, ``3.4 MB``: file sizes as people read them."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _pages(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
+    pages: list[tuple[str, str, dict[str, Any]]] = [
+        (HOME, "home.html", {"title": "Home", "kind": "home"}),
+    ]
+    for section in site.sections:
+        pages.append((section.url, "section.html", {"title": section.heading, "kind": "section",
+                                                    "section": section}))
+    pages += [
+        (EVIDENCE_INDEX, "evidence.html", {"title": "Evidence", "kind": "evidence"}),
+        (MATRIX, "matrix.html", {"title": "Evidence by section", "kind": "matrix"}),
+        (CONFIRMATION, "confirmation.html", {"title": "Confirmation", "kind": "confirmation"}),
+        (NOT_FOUND, "404.html", {"title": "Page not found", "kind": "404"}),
+    ]
+    return pages
+
+
+def _render_page(
+    env: jinja2.Environment,
+    theme: Theme,
+    site: Site,
+    path: str,
+    template: str,
+    context: dict[str, Any],
+    diags: Diagnostics,
+) -> str | None:
+    section: Section | None = context.get("section")
+
+    def url(target: str) -> str:
+        return relative_url(path, target)
+
+    def render_markdown(of: Section) -> Markup:
+        html = markdown.render(of.reflection.parsed, PageResolver(site, path, of))
+        return Markup(html)  # noqa: S704 - markdown-it escapes text; raw HTML is disabled
+
+    page = {
+        "path": path,
+        "title": context["title"],
+        "kind": context["kind"],
+        "description": _description(site, section),
+    }
+    values = {**context, "page": page, "url": url, "render": render_markdown, "section": section}
+    try:
+        return env.get_template(template).render(values)
+    except jinja2.TemplateNotFound as exc:
+        diags.add("template-missing", f"the template '{exc.name}' was not found",
+                  hint="searched: " + searched(theme))
+    except jinja2.TemplateSyntaxError as exc:
+        diags.add("template-error", f"template syntax: {exc.message}",
+                  path=Path(exc.filename) if exc.filename else None, line=exc.lineno, col=1)
+    except Exception as exc:  # a theme bug must become a located message, not a crash
+        file, line = _template_frame(exc)
+        diags.add("template-error", f"rendering {path} failed: {exc}", path=file, line=line,
+                  col=1 if line else None)
+    return None
+
+
+def _description(site: Site, section: Section | None) -> str:
+    if section is not None and section.summary:
+        return section.summary
+    config = site.portfolio.config
+    return config.site.description or (
+        f"The {site.portfolio.pathway.title} portfolio of {config.candidate.name}."
+    )
+
+
+def _template_frame(exc: Exception) -> tuple[Path | None, int | None]:
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            return Path(frame.filename), frame.lineno
+    return None, None
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def write_site(output: Output, dest: Path) -> None:
+    """Write ``output`` into a temporary sibling of ``dest``, then swap it into place."""
+    check_replaceable(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
+    try:
+        _write_into(output, staging)
+        _swap(staging, dest)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _write_into(output: Output, folder: Path) -> None:
+    for rel, data in output.pages.items():
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    for rel, source in output.files.items():
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
+def _swap(staging: Path, dest: Path) -> None:
+    if not dest.exists():
+        os.replace(staging, dest)
+        return
+    old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+    os.replace(dest, old)
+    try:
+        os.replace(staging, dest)
+    except OSError:
+        os.replace(old, dest)  # put the last good site back
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def check_replaceable(dest: Path) -> None:
+    """Refuse to replace a folder that is not empty and was not written by cmaltgen."""
+    if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
+        raise CmaltgenError(
+            f"the output {dest} is not a folder",
+            [Diagnostic("output-not-site", "the output path exists and is not a folder",
+                        path=dest, hint="choose another output folder with -o")],
+        )
+    if dest.is_dir() and any(dest.iterdir()) and not (dest / MARKER).exists():
+        raise CmaltgenError(
+            f"the output folder {dest} holds files cmaltgen did not write",
+            [Diagnostic("output-not-site",
+                        "this folder is not empty and is not a site cmaltgen built, so cmaltgen "
+                        "will not replace it", path=dest,
+                        hint="choose an empty or new folder with -o, or delete this one yourself")],
+        )

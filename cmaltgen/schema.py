@@ -1,0 +1,373 @@
+"""Declared schemas: typed dataclasses whose fields carry a one-line doc and a kind.
+
+The same declarations drive three things, so they cannot drift apart:
+
+* :func:`load` checks YAML data against a dataclass and reports located, plain-words problems
+  (missing keys, wrong types, bad choices, unknown keys with a did-you-mean);
+* :func:`json_schema` publishes a JSON Schema for editors;
+* ``docs/format.md``'s field tables (:func:`field_rows`).
+
+Declare a field with :func:`spec`::
+
+    name: str = field(metadata=spec("Your name as it appears on the site."))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, TypeVar, Union
+
+from cmaltgen.diagnostics import Diagnostics, suggestion
+from cmaltgen.sources import KeyPath, LineMap
+
+T = TypeVar("T")
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+def spec(
+    doc: str,
+    *,
+    kind: str | None = None,
+    choices: tuple[str, ...] = (),
+    pattern: str | None = None,
+    example: Any = None,
+) -> dict[str, Any]:
+    """Field metadata. ``kind`` refines a str: ``url``, ``date``, ``text`` (default)."""
+    return {"doc": doc, "kind": kind, "choices": choices, "pattern": pattern, "example": example}
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date that may give only a year, or a year and month (evidence is often dated so)."""
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    @classmethod
+    def parse(cls, value: object) -> PartialDate | None:
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return cls(value.year, value.month, value.day)
+        match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", str(value).strip())
+        if not match:
+            return None
+        year, month, day = (int(g) if g else 0 for g in match.groups())
+        try:
+            dt.date(year, month or 1, day or 1)
+        except ValueError:
+            return None
+        return cls(year, month, day)
+
+    def earliest(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def iso(self) -> str:
+        if not self.month:
+            return f"{self.year:04d}"
+        if not self.day:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def human(self) -> str:
+        """``14 March 2025``, ``March 2025`` or ``2025``."""
+        if not self.month:
+            return str(self.year)
+        month = dt.date(2000, self.month, 1).strftime("%B")
+        return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+@dataclass
+class Context:
+    """What :func:`load` needs to report problems: where the data came from, and today."""
+
+    linemap: LineMap
+    diags: Diagnostics
+    today: dt.date
+    ok: bool = True
+
+    def problem(self, code: str, message: str, key: KeyPath, hint: str | None = None) -> None:
+        self.ok = False if code != "unknown-key" else self.ok
+        where = self.linemap.where(key)
+        if code == "unknown-key":
+            where["line"], where["col"] = self.linemap.key_at(key)
+        self.diags.add(code, message, key=_dotted(key) or None, hint=hint, **where)
+
+
+def _dotted(key: KeyPath) -> str:
+    text = ""
+    for part in key:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def load(cls: type[T], data: Any, key: KeyPath, ctx: Context) -> T | None:
+    """Check ``data`` against dataclass ``cls``; return an instance or ``None`` if unusable."""
+    if not isinstance(data, dict):
+        ctx.problem("wrong-type", f"expected {_describe(cls)} here, found {_kind_of(data)}", key)
+        return None
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    hints = typing.get_type_hints(cls)
+    for name in data:
+        if name not in fields:
+            ctx.problem(
+                "unknown-key",
+                f"'{name}' is not a setting cmaltgen knows here, so it is ignored"
+                + suggestion(name, fields),
+                (*key, name),
+                hint="known settings: " + ", ".join(fields),
+            )
+    values: dict[str, Any] = {}
+    complete = True
+    for name, fld in fields.items():
+        if name not in data or data[name] is None:
+            if _required(fld):
+                ctx.problem("missing-key", f"'{name}' is required: {fld.metadata['doc']}", key)
+                complete = False
+            continue
+        value = _value(hints[name], fld.metadata, data[name], (*key, name), ctx)
+        if value is _INVALID:
+            complete = complete and not _required(fld)
+        else:
+            values[name] = value
+    return cls(**values) if complete else None
+
+
+def _required(fld: dataclasses.Field[Any]) -> bool:
+    return fld.default is dataclasses.MISSING and fld.default_factory is dataclasses.MISSING
+
+
+_INVALID = object()
+
+
+def _value(tp: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _value(inner[0], meta, data, key, ctx)
+    if origin in (list, tuple):
+        return _list(args[0], meta, data, key, ctx)
+    if origin is dict:
+        return _dict(args[1], meta, data, key, ctx)
+    if tp is PartialDate:
+        return _date(data, key, ctx)
+    if dataclasses.is_dataclass(tp):
+        loaded = load(tp, data, key, ctx)  # type: ignore[arg-type]
+        return _INVALID if loaded is None else loaded
+    if tp is bool:
+        return _bool(data, key, ctx)
+    if tp is int:
+        return _int(data, key, ctx)
+    return _text(meta, data, key, ctx)
+
+
+def _list(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
+    if isinstance(data, (str, int, float)) and not dataclasses.is_dataclass(item):
+        data = [data]  # "supports: 1a" means a list of one; be forgiving
+    if not isinstance(data, list):
+        ctx.problem("wrong-type", f"expected a list here, found {_kind_of(data)}", key)
+        return _INVALID
+    items = [_value(item, meta, v, (*key, i), ctx) for i, v in enumerate(data)]
+    return tuple(v for v in items if v is not _INVALID)
+
+
+def _dict(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
+    if not isinstance(data, dict):
+        ctx.problem("wrong-type", f"expected 'key: value' lines here, found {_kind_of(data)}", key)
+        return _INVALID
+    values = {k: _value(item, meta, v, (*key, k), ctx) for k, v in data.items()}
+    return {k: v for k, v in values.items() if v is not _INVALID}
+
+
+def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
+    if isinstance(data, (dict, list)):
+        ctx.problem("wrong-type", f"expected text here, found {_kind_of(data)}", key)
+        return _INVALID
+    raw = ctx.linemap.raw(key)
+    text = (raw if raw is not None and not isinstance(data, str) else str(data)).strip()
+    if meta.get("kind") == "url" and not re.match(r"^https?://[^\s/$.?#][^\s]*$", text):
+        ctx.problem(
+            "invalid-url",
+            f"'{text}' is not a web address",
+            key,
+            hint="web addresses start with https:// (or http://)",
+        )
+        return _INVALID
+    choices = meta.get("choices") or ()
+    if choices and text not in choices:
+        ctx.problem(
+            "invalid-value",
+            f"'{text}' is not one of the choices" + suggestion(text, choices),
+            key,
+            hint="choose one of: " + ", ".join(choices),
+        )
+        return _INVALID
+    pattern = meta.get("pattern")
+    if pattern and not re.match(pattern, text):
+        ctx.problem("invalid-value", f"'{text}' is not allowed here", key, hint=_pattern_hint(pattern))
+        return _INVALID
+    return text
+
+
+def _pattern_hint(pattern: str) -> str:
+    if pattern == ID_PATTERN:
+        return "use lowercase letters, digits and hyphens, e.g. vle-survey-2024"
+    return f"it must match {pattern}"
+
+
+def _date(data: Any, key: KeyPath, ctx: Context) -> Any:
+    shown = ctx.linemap.raw(key) or str(data)
+    parsed = PartialDate.parse(data) if not isinstance(data, (bool, list, dict)) else None
+    if parsed is None:
+        ctx.problem(
+            "invalid-date",
+            f"'{shown}' is not a date cmaltgen understands",
+            key,
+            hint="write dates as YYYY-MM-DD (2025-03-14), YYYY-MM (2025-03) or YYYY",
+        )
+        return _INVALID
+    if parsed.earliest() > ctx.today:
+        ctx.problem(
+            "future-date",
+            f"{parsed.human()} is in the future (today is {ctx.today.isoformat()})",
+            key,
+            hint="check the year and month; evidence and confirmations cannot be dated ahead",
+        )
+        return _INVALID
+    return parsed
+
+
+def _bool(data: Any, key: KeyPath, ctx: Context) -> Any:
+    if isinstance(data, bool):
+        return data
+    ctx.problem("wrong-type", f"expected true or false here, found {_kind_of(data)}", key)
+    return _INVALID
+
+
+def _int(data: Any, key: KeyPath, ctx: Context) -> Any:
+    if isinstance(data, int) and not isinstance(data, bool):
+        return data
+    ctx.problem("wrong-type", f"expected a whole number here, found {_kind_of(data)}", key)
+    return _INVALID
+
+
+def _kind_of(data: Any) -> str:
+    if isinstance(data, dict):
+        return "a set of 'key: value' lines"
+    if isinstance(data, list):
+        return "a list"
+    if isinstance(data, bool):
+        return f"'{str(data).lower()}' (YAML reads yes/no/true/false as a yes-or-no value)"
+    if data is None:
+        return "nothing"
+    return f"'{data}'"
+
+
+def _describe(cls: type) -> str:
+    return f"{(cls.__doc__ or cls.__name__).split('.')[0].strip().lower()} ('key: value' lines)"
+
+
+# ---------------------------------------------------------------- JSON Schema and docs
+
+
+def json_schema(cls: type, *, title: str, as_list: bool = False) -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) for ``cls`` (or a list of them)."""
+    body = _object_schema(cls)
+    if as_list:
+        body = {"type": "array", "items": body}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **body}
+
+
+def _object_schema(cls: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    for fld in dataclasses.fields(cls):
+        props[fld.name] = _type_schema(hints[fld.name], fld.metadata)
+        props[fld.name]["description"] = fld.metadata.get("doc", "")
+        if _required(fld):
+            required.append(fld.name)
+        elif fld.default not in (dataclasses.MISSING, None, "", ()):
+            props[fld.name]["default"] = fld.default
+    schema: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+    if cls.__doc__:
+        schema["description"] = cls.__doc__.strip().split("\n")[0]
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _type_schema(tp: Any, meta: Any) -> dict[str, Any]:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (Union, types.UnionType):
+        return _type_schema(next(a for a in args if a is not type(None)), meta)
+    if origin in (list, tuple):
+        return {"type": "array", "items": _type_schema(args[0], meta)}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _type_schema(args[1], meta)}
+    if tp is PartialDate:
+        return {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"}
+    if dataclasses.is_dataclass(tp):
+        return _object_schema(tp)  # type: ignore[arg-type]
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer"}
+    out: dict[str, Any] = {"type": "string"}
+    if meta.get("choices"):
+        out["enum"] = list(meta["choices"])
+    if meta.get("pattern"):
+        out["pattern"] = meta["pattern"]
+    if meta.get("kind") == "url":
+        out["format"] = "uri"
+    return out
+
+
+def field_rows(cls: type, prefix: str = "") -> list[tuple[str, str, bool, str]]:
+    """(dotted name, type description, required, doc) for every field, nested ones included."""
+    hints = typing.get_type_hints(cls)
+    rows: list[tuple[str, str, bool, str]] = []
+    for fld in dataclasses.fields(cls):
+        name = prefix + fld.name
+        tp = hints[fld.name]
+        rows.append((name, _type_words(tp, fld.metadata), _required(fld), fld.metadata.get("doc", "")))
+        inner = _unwrap(tp)
+        if dataclasses.is_dataclass(inner) and inner is not PartialDate:
+            rows.extend(field_rows(inner, name + "."))  # type: ignore[arg-type]
+    return rows
+
+
+def _unwrap(tp: Any) -> Any:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (Union, types.UnionType):
+        return _unwrap(next(a for a in args if a is not type(None)))
+    if origin in (list, tuple):
+        return _unwrap(args[0])
+    if origin is dict:
+        return _unwrap(args[1])
+    return tp
+
+
+def _type_words(tp: Any, meta: Any) -> str:
+    schema = _type_schema(tp, meta)
+    if "enum" in schema:
+        return "one of " + ", ".join(f"`{c}`" for c in schema["enum"])
+    if schema.get("type") == "array":
+        return "list"
+    if tp is PartialDate:
+        return "date"
+    if meta.get("kind") == "url":
+        return "URL"
+    return {"string": "text", "boolean": "true/false", "integer": "number"}.get(
+        str(schema.get("type")), "mapping"
+    )

@@ -1,0 +1,20 @@
+"""JSON Schemas for editors, generated from the declarations the validator uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cmaltgen.config import PortfolioConfig
+from cmaltgen.documents import EvidenceItem, FrontMatter
+from cmaltgen.schema import json_schema
+
+KINDS = {
+    "portfolio": (PortfolioConfig, "cmaltgen portfolio.yml", False),
+    "evidence": (EvidenceItem, "cmaltgen evidence.yml", True),
+    "front-matter": (FrontMatter, "cmaltgen reflection.md front matter", False),
+}
+
+
+def generate(kind: str) -> dict[str, Any]:
+    cls, title, as_list = KINDS[kind]
+    return json_schema(cls, title=title, as_list=as_list)

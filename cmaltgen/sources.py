@@ -1,0 +1,365 @@
+"""Collect stage: find the portfolio's files and read them safely.
+
+Reading is defensive because the input is hand-written by people who are not programmers: a
+file may be binary, huge, empty, not UTF-8, or YAML with tags, aliases and duplicate keys.
+Every problem becomes a located :class:`~cmaltgen.diagnostics.Diagnostic`; nothing raises.
+
+YAML is composed into nodes and constructed here (not by PyYAML's constructor) so that each
+value's line and column are recorded in a :class:`LineMap` for later stages' messages.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cmaltgen.diagnostics import Diagnostics
+
+log = logging.getLogger(__name__)
+
+CONFIG_NAME = "portfolio.yml"
+REFLECTION_NAME = "reflection.md"
+EVIDENCE_NAME = "evidence.yml"
+DEFAULT_OUTPUT = "_site"
+TEMPLATES_DIR = "templates"
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+MAX_YAML_DEPTH = 32
+
+KeyPath = tuple[str | int, ...]
+
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a YAML value (and its key, for mapping entries) starts; 1-based."""
+
+    line: int
+    col: int
+    key_line: int | None = None
+    key_col: int | None = None
+    raw: str | None = None  # the scalar exactly as written, before YAML typed it
+
+
+@dataclass
+class LineMap:
+    """Locations of every value in one YAML document, keyed by its path from the root."""
+
+    path: Path
+    marks: dict[KeyPath, Mark] = field(default_factory=dict)
+    line_offset: int = 0
+
+    def at(self, key: KeyPath) -> tuple[int, int]:
+        """Line and column of the value at ``key``, or of its nearest located parent."""
+        while key not in self.marks and key:
+            key = key[:-1]
+        mark = self.marks.get(key)
+        return (mark.line, mark.col) if mark else (1 + self.line_offset, 1)
+
+    def key_at(self, key: KeyPath) -> tuple[int, int]:
+        """Line and column of the mapping key itself (for unknown-key messages)."""
+        mark = self.marks.get(key)
+        if mark and mark.key_line is not None and mark.key_col is not None:
+            return mark.key_line, mark.key_col
+        return self.at(key)
+
+    def raw(self, key: KeyPath) -> str | None:
+        mark = self.marks.get(key)
+        return mark.raw if mark else None
+
+    def where(self, key: KeyPath) -> dict[str, Any]:
+        """Keyword arguments locating ``key`` for :meth:`Diagnostics.add`."""
+        line, col = self.at(key)
+        return {"path": self.path, "line": line, "col": col}
+
+
+@dataclass(frozen=True)
+class SectionSource:
+    """A section folder: its reflection and, if present, its evidence list."""
+
+    folder: Path
+    reflection: Path
+    evidence: Path | None
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything the collect stage found, in a stable order."""
+
+    root: Path
+    config: Path
+    sections: tuple[SectionSource, ...]
+    templates: Path | None
+
+
+class _YamlProblem(Exception):
+    def __init__(self, code: str, message: str, line: int, col: int, hint: str | None = None):
+        super().__init__(message)
+        self.code, self.line, self.col, self.hint = code, line, col, hint
+
+
+def read_text(path: Path, diags: Diagnostics, *, allow_empty: bool = False) -> str | None:
+    """Read a UTF-8 text file, or record why it cannot be used and return ``None``."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            diags.add(
+                "file-too-large",
+                f"this file is {size // 1024} KB; cmaltgen reads text files up to "
+                f"{MAX_TEXT_BYTES // (1024 * 1024)} MB",
+                path=path,
+                hint="split it up, or move large content into an evidence file",
+            )
+            return None
+        data = path.read_bytes()
+    except FileNotFoundError:
+        diags.add("file-missing", "this file does not exist", path=path)
+        return None
+    except OSError as exc:
+        diags.add("file-unreadable", f"this file cannot be read ({exc.strerror})", path=path)
+        return None
+    return _decode(data, path, diags, allow_empty)
+
+
+def _decode(data: bytes, path: Path, diags: Diagnostics, allow_empty: bool) -> str | None:
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        diags.add(
+            "file-encoding",
+            "this looks like a binary file, not text",
+            path=path,
+            line=line,
+            col=1,
+            hint="save it as plain text (UTF-8) from your editor",
+        )
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        diags.add(
+            "file-encoding",
+            "this file is not UTF-8 text",
+            path=path,
+            line=line,
+            col=col,
+            hint="in your editor choose 'Save with encoding' and pick UTF-8",
+        )
+        return None
+    if not allow_empty and not text.strip():
+        diags.add("file-empty", "this file is empty", path=path, line=1, col=1)
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_yaml(
+    text: str, path: Path, diags: Diagnostics, *, line_offset: int = 0
+) -> tuple[Any, LineMap] | None:
+    """Parse one YAML document into plain Python data plus the location of every value.
+
+    ``line_offset`` is added to reported lines (front matter starts below a ``---`` line).
+    Returns ``None`` after recording a located diagnostic if the YAML cannot be used.
+    """
+    linemap = LineMap(path, line_offset=line_offset)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = _Builder(linemap, line_offset).build(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        col = mark.column + 1 if mark else 1
+        diags.add(
+            "yaml-syntax",
+            _yaml_message(exc),
+            path=path,
+            line=line,
+            col=col,
+            hint=_yaml_hint(exc),
+        )
+        return None
+    except yaml.YAMLError as exc:
+        diags.add("yaml-syntax", f"this YAML cannot be read: {exc}", path=path, line=1, col=1)
+        return None
+    except _YamlProblem as exc:
+        diags.add(exc.code, str(exc), path=path, line=exc.line, col=exc.col, hint=exc.hint)
+        return None
+    return data, linemap
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "unexpected content"
+    if exc.context:
+        return f"this YAML cannot be read: {exc.context}, {problem}"
+    return f"this YAML cannot be read: {problem}"
+
+
+def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
+    problem = (exc.problem or "") + (exc.context or "")
+    if "mapping values are not allowed" in problem:
+        return "a value that contains ': ' must be put in quotes"
+    if "found character '\\t'" in problem or "tab" in problem:
+        return "YAML indentation must use spaces, not tabs"
+    if "could not find expected ':'" in problem:
+        return "each line in a mapping needs 'key: value'; check the line above too"
+    return "check the indentation and quotes on this line and the one above it"
+
+
+class _Builder:
+    """Turn composed YAML nodes into Python values, recording where each came from."""
+
+    def __init__(self, linemap: LineMap, offset: int) -> None:
+        self.linemap = linemap
+        self.offset = offset
+        self.seen: set[int] = set()
+        self.scalars = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node | None) -> Any:
+        if node is None:
+            return None
+        return self._node(node, (), None, 0)
+
+    def _pos(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+
+    def _node(self, node: yaml.Node, key: KeyPath, key_node: yaml.Node | None, depth: int) -> Any:
+        line, col = self._pos(node)
+        if id(node) in self.seen:
+            raise _YamlProblem(
+                "yaml-alias",
+                "YAML anchors and aliases (& and *) are not supported in a portfolio",
+                line,
+                col,
+                "write the value out in full where it is needed",
+            )
+        self.seen.add(id(node))
+        if depth > MAX_YAML_DEPTH:
+            raise _YamlProblem("yaml-too-deep", "this YAML is nested too deeply", line, col)
+        if node.tag not in _SAFE_TAGS:
+            raise _YamlProblem(
+                "yaml-tag",
+                f"the YAML tag '{node.tag}' is not allowed",
+                line,
+                col,
+                "remove the !tag; plain text, lists and key: value pairs are enough",
+            )
+        key_line, key_col = self._pos(key_node) if key_node is not None else (None, None)
+        raw = node.value if isinstance(node, yaml.ScalarNode) else None
+        self.linemap.marks[key] = Mark(line, col, key_line, key_col, raw)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, key, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self._node(item, (*key, i), None, depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, line, col)
+
+    def _mapping(self, node: yaml.MappingNode, key: KeyPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line, col = self._pos(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _YamlProblem("wrong-type", "a key must be plain text", line, col)
+            name = str(key_node.value)
+            if name in result:
+                raise _YamlProblem(
+                    "yaml-duplicate-key",
+                    f"the key '{name}' appears twice here",
+                    line,
+                    col,
+                    "keep one of them: YAML would silently use only the last",
+                )
+            result[name] = self._node(value_node, (*key, name), key_node, depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, line: int, col: int) -> Any:
+        try:
+            return self.scalars.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as exc:  # e.g. a timestamp that is not a real date
+            raise _YamlProblem(
+                "invalid-date" if "timestamp" in node.tag else "yaml-syntax",
+                f"'{node.value}' cannot be read ({exc})",
+                line,
+                col,
+            ) from exc
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split ``---`` front matter from a Markdown body.
+
+    Returns (front matter text or None if absent, body, line number where the body starts,
+    1-based). An unclosed block returns front matter ``""`` with the body empty, and the
+    caller reports it.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, text, 1
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
+    return "", "", len(lines)
+
+
+def collect(root: Path, output: Path | None = None) -> Sources:
+    """Find ``portfolio.yml`` and every section folder (a top-level folder with reflection.md).
+
+    Folders whose names start with ``.`` or ``_`` (such as the default ``_site`` output), the
+    output folder and the ``templates`` override folder are not content.
+    """
+    sections: list[SectionSource] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if _ignored(folder, root, output):
+            continue
+        reflection = folder / REFLECTION_NAME
+        if reflection.exists() or reflection.is_symlink():
+            evidence = folder / EVIDENCE_NAME
+            sections.append(SectionSource(folder, reflection, evidence if evidence.exists() else None))
+    templates = root / TEMPLATES_DIR
+    log.debug("collected %d section folders under %s", len(sections), root)
+    return Sources(root, root / CONFIG_NAME, tuple(sections), templates if templates.is_dir() else None)
+
+
+def _ignored(folder: Path, root: Path, output: Path | None) -> bool:
+    name = folder.name
+    if name.startswith((".", "_")) or name in (TEMPLATES_DIR, "node_modules"):
+        return True
+    return output is not None and folder.resolve() == output.resolve()
+
+
+def stray_files(sources: Sources) -> list[Path]:
+    """Markdown/YAML files that look like content but are not read (likely a misplaced file)."""
+    used = {s.reflection for s in sources.sections} | {s.evidence for s in sources.sections}
+    strays: list[Path] = []
+    for folder in [s.folder for s in sources.sections]:
+        for path in sorted(folder.iterdir()):
+            if path.suffix in (".md", ".yml", ".yaml") and path not in used:
+                strays.append(path)
+    for path in sorted(sources.root.iterdir()):
+        if path.is_file() and path.suffix in (".yml", ".yaml") and path.name != CONFIG_NAME:
+            if not path.name.startswith("."):
+                strays.append(path)
+    return strays
+
+
+def resolve_local(root: Path, base: Path, target: str) -> tuple[Path | None, str | None]:
+    """Resolve ``target`` (relative to folder ``base``) to a file inside the portfolio.
+
+    Returns (path, None) or (None, reason) where reason is ``outside`` (``../`` or a symlink
+    leads out of the portfolio), ``missing`` or ``not-a-file``.
+    """
+    if Path(target).is_absolute():
+        return None, "outside"
+    candidate = base / target
+    real_root = root.resolve()
+    if not candidate.resolve().is_relative_to(real_root):
+        return None, "outside"
+    if not candidate.exists():
+        return None, "missing"
+    if not candidate.is_file():
+        return None, "not-a-file"
+    return candidate, None

@@ -1,0 +1,247 @@
+"""Structure stage: the site tree. Section order, evidence numbering, URLs, prev/next, matrix.
+
+Every URL here is a path inside the output folder (``1a/index.html``); pages link to each
+other with relative URLs computed by :func:`relative_url`, so one build works at a domain
+root, under a sub-path and opened from disk.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from cmaltgen import markdown
+from cmaltgen.documents import EvidenceEntry, Reflection
+from cmaltgen.framework import SectionSpec
+from cmaltgen.schema import PartialDate
+from cmaltgen.validate import Portfolio
+
+FILES_DIR = "files"
+HOME = "index.html"
+EVIDENCE_INDEX = "evidence/index.html"
+MATRIX = "matrix/index.html"
+CONFIRMATION = "confirmation/index.html"
+NOT_FOUND = "404.html"
+
+
+@dataclass
+class Evidence:
+    """One evidence item as the templates see it."""
+
+    id: str
+    number: int
+    label: str  # "E3"
+    title: str
+    type: str
+    date: PartialDate
+    shows: str
+    alt: str
+    home: str  # the section whose evidence.yml lists it
+    sections: list[str]  # every section it supports, home first, in site order
+    url: str = ""  # external address
+    file: str = ""  # output path of the copied file
+    source: Path | None = None
+    size: int = 0
+
+    @property
+    def is_image(self) -> bool:
+        return self.type == "image" and bool(self.file)
+
+    @property
+    def extension(self) -> str:
+        return posixpath.splitext(self.file)[1].lstrip(".").upper() if self.file else ""
+
+
+@dataclass
+class Section:
+    """One section page."""
+
+    id: str
+    title: str  # the framework's title, e.g. "Supporting the deployment ..."
+    own_title: str  # the candidate's title
+    group: str | None
+    group_title: str
+    assessed: bool
+    summary: str
+    updated: PartialDate | None
+    url: str
+    reflection: Reflection
+    evidence: list[Evidence] = field(default_factory=list)
+    prev: Section | None = None
+    next: Section | None = None
+
+    @property
+    def heading(self) -> str:
+        """What the page's h1 says: for specialist areas their own title."""
+        return self.own_title if self.id.startswith(("specialist-", "advanced-")) else self.title
+
+    @property
+    def label(self) -> str:
+        """Short navigation label."""
+        if self.id[0].isdigit():
+            return f"{self.id} {self.title}"
+        return self.heading
+
+    @property
+    def words(self) -> int:
+        return self.reflection.words
+
+
+@dataclass
+class Site:
+    portfolio: Portfolio
+    sections: list[Section]
+    evidence: list[Evidence]
+    files: dict[str, Path]  # output path -> source file
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def item(self, evidence_id: str) -> Evidence | None:
+        return next((e for e in self.evidence if e.id == evidence_id), None)
+
+    def groups(self) -> list[tuple[str, list[Section]]]:
+        """Sections grouped for navigation: ungrouped ones stand alone, in order."""
+        out: list[tuple[str, list[Section]]] = []
+        for section in self.sections:
+            if section.group and out and out[-1][0] == section.group_title:
+                out[-1][1].append(section)
+            else:
+                out.append((section.group_title if section.group else "", [section]))
+        return out
+
+
+def relative_url(from_page: str, to_path: str) -> str:
+    """A URL that leads from output page ``from_page`` to output path ``to_path``."""
+    anchor = ""
+    if "#" in to_path:
+        to_path, anchor = to_path.split("#", 1)
+        anchor = "#" + anchor
+    if not to_path:
+        return anchor or "#"
+    rel = posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")
+    return quote(rel, safe="/.-_~") + anchor
+
+
+def build_site(portfolio: Portfolio) -> Site:
+    """Order the sections, number the evidence, and decide every URL."""
+    sections = _sections(portfolio)
+    files: dict[str, Path] = {}
+    evidence = _evidence(portfolio, sections, files)
+    for section in sections:
+        section.evidence = [e for e in evidence if section.id in e.sections]
+    for before, after in zip(sections, sections[1:]):
+        before.next, after.prev = after, before
+    _local_files(portfolio, files)
+    return Site(portfolio, sections, evidence, files)
+
+
+def _order(spec: SectionSpec, reflection: Reflection, specs: list[SectionSpec]) -> tuple[int, str]:
+    return specs.index(spec), reflection.path.parent.name
+
+
+def _sections(portfolio: Portfolio) -> list[Section]:
+    specs = list(portfolio.pathway.sections)
+    found: list[tuple[tuple[int, str], Section]] = []
+    seen: set[str] = set()
+    for _, reflection in portfolio.sections():
+        spec = portfolio.pathway.spec_for(reflection.front.section)
+        if spec is None or reflection.front.section in seen:
+            continue
+        seen.add(reflection.front.section)
+        found.append((_order(spec, reflection, specs), _section(portfolio, spec, reflection)))
+    return [s for _, s in sorted(found, key=lambda pair: pair[0])]
+
+
+def _section(portfolio: Portfolio, spec: SectionSpec, reflection: Reflection) -> Section:
+    front = reflection.front
+    group_title = portfolio.framework.groups.get(spec.group or "", "")
+    return Section(
+        id=front.section,
+        title=spec.title,
+        own_title=front.title,
+        group=spec.group,
+        group_title=group_title,
+        assessed=spec.assessed,
+        summary=front.summary or _first_sentence(reflection),
+        updated=front.updated,
+        url=f"{front.section}/index.html",
+        reflection=reflection,
+    )
+
+
+def _first_sentence(reflection: Reflection) -> str:
+    part = reflection.parts.get("description")
+    text = part.first_text if part else markdown.plain_text(reflection.parsed.tokens)
+    text = " ".join(text.split())
+    end = text.find(". ")
+    sentence = text[: end + 1] if 0 < end < 240 else text[:240]
+    return sentence + ("…" if len(sentence) < len(text) and not sentence.endswith(".") else "")
+
+
+def _evidence(portfolio: Portfolio, sections: list[Section], files: dict[str, Path]) -> list[Evidence]:
+    position = {s.id: i for i, s in enumerate(sections)}
+    entries = [
+        (doc.section_id or "", entry)
+        for doc, entry in portfolio.evidence()
+        if doc.section_id in position
+    ]
+    entries.sort(key=lambda pair: position[pair[0]])  # stable: keeps each file's own order
+    items: list[Evidence] = []
+    seen: set[str] = set()
+    for home, entry in entries:
+        if entry.item.id in seen:
+            continue
+        seen.add(entry.item.id)
+        items.append(_item(portfolio, home, entry, len(items) + 1, position, files))
+    return items
+
+
+def _item(
+    portfolio: Portfolio,
+    home: str,
+    entry: EvidenceEntry,
+    number: int,
+    position: dict[str, int],
+    files: dict[str, Path],
+) -> Evidence:
+    item = entry.item
+    supported = [s for s in item.supports if s in position and s != home]
+    evidence = Evidence(
+        id=item.id,
+        number=number,
+        label=f"E{number}",
+        title=item.title,
+        type=item.type,
+        date=item.date,
+        shows=item.shows,
+        alt=item.alt,
+        home=home,
+        sections=[home, *sorted(supported, key=position.__getitem__)],
+        url=item.url,
+    )
+    if item.file:
+        source = entry.path.parent / item.file
+        evidence.file = output_path_for(portfolio.root, source)
+        evidence.source = source
+        evidence.size = source.stat().st_size if source.is_file() else 0
+        files[evidence.file] = source
+    return evidence
+
+
+def output_path_for(root: Path, source: Path) -> str:
+    """Where a portfolio file is published: ``files/<its path in the portfolio>``."""
+    rel = source.resolve().relative_to(root.resolve()).as_posix()
+    return f"{FILES_DIR}/{rel}"
+
+
+def _local_files(portfolio: Portfolio, files: dict[str, Path]) -> None:
+    """Files that reflections link to or show as images are published too."""
+    for _, reflection in portfolio.sections():
+        for ref in reflection.parsed.references:
+            if ref.kind == "file":
+                source = reflection.path.parent / ref.target
+                if source.is_file():
+                    files[output_path_for(portfolio.root, source)] = source
