@@ -64,8 +64,9 @@ def build(
     output = (output or default_output(root)).resolve()
     check_output_location(root, output)
     result = BuildResult(root, output, Diagnostics(), strict)
-    site = _read_and_check(root, output, today or dt.date.today(), result.diagnostics)
-    if site is not None and result.ok:
+    portfolio = _read_and_check(root, output, today or dt.date.today(), result.diagnostics)
+    site = structure.build_site(portfolio) if portfolio is not None and result.ok else None
+    if site is not None:
         result.site = site
         result.rendered = _render(site, result.diagnostics)
     if result.rendered is not None and result.ok:
@@ -83,7 +84,7 @@ def build(
 
 def _read_and_check(
     root: Path, output: Path, today: dt.date, diags: Diagnostics
-) -> structure.Site | None:
+) -> validate.Portfolio | None:
     if not root.is_dir():
         raise CmaltgenError(f"there is no folder {root}")
     loaded = config_stage.load_config(root / sources.CONFIG_NAME, diags, today)
@@ -98,9 +99,13 @@ def _read_and_check(
     portfolio = validate.Portfolio(root, config, marks, resolved[0], resolved[1], docs)
     diags.extend(validate.validate(portfolio, found))
     if not found.sections:
-        diags.add("missing-section", "this portfolio has no section folders yet", path=root,
-                  hint="each section is a folder holding a reflection.md; see docs/format.md")
-    return structure.build_site(portfolio)
+        diags.add(
+            "missing-section",
+            "this portfolio has no section folders yet",
+            path=root,
+            hint="each section is a folder holding a reflection.md; see docs/format.md",
+        )
+    return portfolio
 
 
 def _render(site: structure.Site, diags: Diagnostics) -> render.Output | None:
@@ -111,8 +116,13 @@ def _render(site: structure.Site, diags: Diagnostics) -> render.Output | None:
     except CmaltgenError as exc:
         marks = site.portfolio.config_marks
         for diag in exc.diagnostics:
-            diags.add(diag.code, diag.message, hint=diag.hint, key="site.theme",
-                      **marks.where(("site", "theme")))
+            diags.add(
+                diag.code,
+                diag.message,
+                hint=diag.hint,
+                key="site.theme",
+                **marks.where(("site", "theme")),
+            )
         return None
     return render.render_site(site, chosen, diags)
 
@@ -131,7 +141,13 @@ def check_output_location(root: Path, output: Path) -> None:
     if problem:
         raise CmaltgenError(
             problem,
-            [Diagnostic("output-location", problem + ", so building could overwrite your work",
-                        path=output, hint="use the default (_site inside the portfolio) or a "
-                        "folder outside the portfolio, e.g. -o ../my-site")],
+            [
+                Diagnostic(
+                    "output-location",
+                    problem + ", so building could overwrite your work",
+                    path=output,
+                    hint="use the default (_site inside the portfolio) or a "
+                    "folder outside the portfolio, e.g. -o ../my-site",
+                )
+            ],
         )

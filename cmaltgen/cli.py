@@ -184,5 +184,81 @@ def schema(kind: str) -> None:
     click.echo(json.dumps(generate(kind), indent=2))
 
 
+@main.command()
+@click.argument("portfolio_dir", type=PORTFOLIO_DIR, default=".")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but this machine shares your preview.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port to listen on. If you do not choose one and it is busy, the next free "
+              "port is used.")
+@click.option("--open/--no-open", "open_browser", default=False,
+              help="Open the site in your web browser.")
+@click.option("--poll/--no-poll", default=False,
+              help="Check for changes by polling (for network drives and containers).")
+@debug_option
+@click.pass_context
+def serve(ctx: click.Context, portfolio_dir: Path, host: str, port: int, open_browser: bool,
+          poll: bool, debug: bool) -> None:
+    """Preview the site, rebuilding and reloading the browser when you save.
+
+    Errors are shown in the browser and here; the server keeps running until you
+    press Ctrl-C. Nothing is written to the output folder.
+
+    \b
+    Examples:
+      cmaltgen serve
+      cmaltgen serve my-portfolio --open
+      cmaltgen serve --port 8080 --poll
+    """
+    import signal
+    import webbrowser
+
+    from cmaltgen.serve import BuildReport, PortError, PreviewServer, is_loopback
+
+    _setup_logging(debug)
+    chosen = ctx.get_parameter_source("port") is not click.core.ParameterSource.DEFAULT
+
+    def report(rep: BuildReport) -> None:
+        for diag in rep.diagnostics or (rep.result.diagnostics.sorted() if rep.result else []):
+            echo_diagnostic(diag)
+        what = f" ({display_path(rep.changed)} changed)" if rep.changed else ""
+        if rep.ok:
+            click.echo(f"Built in {rep.seconds:.2f} s{what}.")
+        elif rep.number == 1:
+            click.secho("The first build failed; the browser shows the errors. Save a fix and "
+                        "the site will build.", fg="red", err=True)
+        else:
+            click.secho(f"Build failed{what}; still serving the last good site with the errors "
+                        "shown over it. Save a fix to rebuild.", fg="red", err=True)
+
+    server = PreviewServer(portfolio_dir, host=host, port=port, port_fixed=chosen, poll=poll,
+                           on_build=report)
+    try:
+        server.start()
+    except PortError as exc:
+        click.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(2)
+    except CmaltgenError as exc:
+        fail(exc, debug)
+    except Exception as exc:
+        internal_error(exc, debug)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop cleanly when killed too
+    if server.port != port:
+        click.secho(f"Port {port} is busy, so using {server.port}.", fg="yellow")
+    if not is_loopback(host):
+        click.secho(f"warning: listening on {host}: anyone who can reach this machine can see "
+                    "the preview, including evidence meant only for your assessors.",
+                    fg="yellow", err=True)
+    click.echo(f"Serving {display_path(server.root)} at {server.url}  (Ctrl-C to stop)")
+    if open_browser:
+        webbrowser.open(server.url)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        click.echo("\nStopping.")
+    finally:
+        server.stop()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -48,11 +48,16 @@ class Site:
     description: str = field(default="", metadata=spec("One sentence describing the portfolio."))
     base_url: str = field(
         default="",
-        metadata=spec("The address the site will live at, e.g. https://you.github.io/cmalt/.", kind="url"),
+        metadata=spec(
+            "The address the site will live at, e.g. https://you.github.io/cmalt/.", kind="url"
+        ),
     )
     language: str = field(
         default="en-GB",
-        metadata=spec("The language of your writing, as a tag such as en-GB or cy.", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+        metadata=spec(
+            "The language of your writing, as a tag such as en-GB or cy.",
+            pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        ),
     )
     theme: str = field(default="default", metadata=spec("The theme to use."))
     licence: str = field(default="", metadata=spec("The licence for your writing, e.g. CC BY 4.0."))

@@ -58,8 +58,10 @@ class FrontMatter:
     )
     focus: str = field(
         default="",
-        metadata=spec("Section 3b only: whether it covers a policy or a second piece of legislation.",
-                      choices=("policy", "legislation")),
+        metadata=spec(
+            "Section 3b only: whether it covers a policy or a second piece of legislation.",
+            choices=("policy", "legislation"),
+        ),
     )
 
 
@@ -68,7 +70,9 @@ class EvidenceItem:
     """One piece of evidence."""
 
     id: str = field(
-        metadata=spec("A short unique name used to cite it: lowercase, digits, hyphens.", pattern=ID_PATTERN)
+        metadata=spec(
+            "A short unique name used to cite it: lowercase, digits, hyphens.", pattern=ID_PATTERN
+        )
     )
     title: str = field(metadata=spec("A clear label an assessor will recognise."))
     type: str = field(metadata=spec("What kind of evidence it is.", choices=EVIDENCE_TYPES))

@@ -117,7 +117,8 @@ def parse(body: str) -> ParsedMarkdown:
 def render(parsed: ParsedMarkdown, resolver: Resolver) -> str:
     """Render parsed Markdown to HTML, resolving every reference through ``resolver``."""
     md = _parser()
-    return md.renderer.render(parsed.tokens, md.options, {"resolver": resolver})
+    html: str = md.renderer.render(parsed.tokens, md.options, {"resolver": resolver})
+    return html
 
 
 def plain_text(tokens: Sequence[Token]) -> str:
@@ -169,9 +170,7 @@ def _collect_references(state: StateCore) -> None:
             refs.append(child.meta["ref"])
 
 
-def _reference(
-    token: Token, siblings: list[Token], index: int
-) -> tuple[str, str, str, str] | None:
+def _reference(token: Token, siblings: list[Token], index: int) -> tuple[str, str, str, str] | None:
     """(kind, href as written, target, link text) for a link or image cmaltgen resolves."""
     attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
     if attr is None:
@@ -205,6 +204,8 @@ def _locate(
             if (n, pos) not in used:
                 used.add((n, pos))
                 bracket = lines[n].rfind("[", 0, pos)
+                if bracket > 0 and lines[n][bracket - 1] == "!":
+                    bracket -= 1  # an image starts at its "!"
                 return n + 1, (bracket if bracket >= 0 else pos) + 1
             start = pos + 1
     return block_map[0] + 1, 1

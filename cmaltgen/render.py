@@ -52,14 +52,14 @@ class Output:
 class PageResolver:
     """Resolves a reflection's references to URLs relative to the page being rendered."""
 
-    def __init__(self, site: Site, page: str, section: Section | None) -> None:
-        self.site, self.page, self.section = site, page, section
+    def __init__(self, site: Site, page: str, current: Section | None) -> None:
+        self.site, self.page, self.current = site, page, current
 
     def evidence(self, evidence_id: str) -> tuple[str, str] | None:
         item = self.site.item(evidence_id)
         if item is None:
             return None
-        on_page = self.section is not None and item in self.section.evidence
+        on_page = self.current is not None and item in self.current.evidence
         target = f"#ev-{item.id}" if on_page else f"{EVIDENCE_INDEX}#ev-{item.id}"
         return (target if on_page else relative_url(self.page, target)), item.label
 
@@ -68,7 +68,7 @@ class PageResolver:
         return (relative_url(self.page, found.url), found.label) if found else None
 
     def file(self, target: str) -> str | None:
-        base = self.section.reflection.path.parent if self.section else self.site.portfolio.root
+        base = self.current.reflection.path.parent if self.current else self.site.portfolio.root
         source = (base / target).resolve()
         for out, path in self.site.files.items():
             if path.resolve() == source:
@@ -138,8 +138,13 @@ def _pages(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
         (HOME, "home.html", {"title": "Home", "kind": "home"}),
     ]
     for section in site.sections:
-        pages.append((section.url, "section.html", {"title": section.heading, "kind": "section",
-                                                    "section": section}))
+        pages.append(
+            (
+                section.url,
+                "section.html",
+                {"title": section.heading, "kind": "section", "section": section},
+            )
+        )
     pages += [
         (EVIDENCE_INDEX, "evidence.html", {"title": "Evidence", "kind": "evidence"}),
         (MATRIX, "matrix.html", {"title": "Evidence by section", "kind": "matrix"}),
@@ -165,7 +170,7 @@ def _render_page(
 
     def render_markdown(of: Section) -> Markup:
         html = markdown.render(of.reflection.parsed, PageResolver(site, path, of))
-        return Markup(html)  # noqa: S704 - markdown-it escapes text; raw HTML is disabled
+        return Markup(html)
 
     page = {
         "path": path,
@@ -177,15 +182,32 @@ def _render_page(
     try:
         return env.get_template(template).render(values)
     except jinja2.TemplateNotFound as exc:
-        diags.add("template-missing", f"the template '{exc.name}' was not found",
-                  hint="searched: " + searched(theme))
+        file, line = _template_frame(exc)
+        diags.add(
+            "template-missing",
+            f"the template '{exc.name}' was not found",
+            hint="searched: " + searched(theme),
+            path=file,
+            line=line,
+            col=1 if line else None,
+        )
     except jinja2.TemplateSyntaxError as exc:
-        diags.add("template-error", f"template syntax: {exc.message}",
-                  path=Path(exc.filename) if exc.filename else None, line=exc.lineno, col=1)
+        diags.add(
+            "template-error",
+            f"template syntax: {exc.message}",
+            path=Path(exc.filename) if exc.filename else None,
+            line=exc.lineno,
+            col=1,
+        )
     except Exception as exc:  # a theme bug must become a located message, not a crash
         file, line = _template_frame(exc)
-        diags.add("template-error", f"rendering {path} failed: {exc}", path=file, line=line,
-                  col=1 if line else None)
+        diags.add(
+            "template-error",
+            f"rendering {path} failed: {exc}",
+            path=file,
+            line=line,
+            col=1 if line else None,
+        )
     return None
 
 
@@ -234,14 +256,14 @@ def _write_into(output: Output, folder: Path) -> None:
 
 def _swap(staging: Path, dest: Path) -> None:
     if not dest.exists():
-        os.replace(staging, dest)
+        staging.replace(dest)
         return
     old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-    os.replace(dest, old)
+    dest.replace(old)
     try:
-        os.replace(staging, dest)
+        staging.replace(dest)
     except OSError:
-        os.replace(old, dest)  # put the last good site back
+        old.replace(dest)  # put the last good site back
         raise
     shutil.rmtree(old, ignore_errors=True)
 
@@ -251,14 +273,25 @@ def check_replaceable(dest: Path) -> None:
     if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
         raise CmaltgenError(
             f"the output {dest} is not a folder",
-            [Diagnostic("output-not-site", "the output path exists and is not a folder",
-                        path=dest, hint="choose another output folder with -o")],
+            [
+                Diagnostic(
+                    "output-not-site",
+                    "the output path exists and is not a folder",
+                    path=dest,
+                    hint="choose another output folder with -o",
+                )
+            ],
         )
     if dest.is_dir() and any(dest.iterdir()) and not (dest / MARKER).exists():
         raise CmaltgenError(
             f"the output folder {dest} holds files cmaltgen did not write",
-            [Diagnostic("output-not-site",
-                        "this folder is not empty and is not a site cmaltgen built, so cmaltgen "
-                        "will not replace it", path=dest,
-                        hint="choose an empty or new folder with -o, or delete this one yourself")],
+            [
+                Diagnostic(
+                    "output-not-site",
+                    "this folder is not empty and is not a site cmaltgen built, so cmaltgen "
+                    "will not replace it",
+                    path=dest,
+                    hint="choose an empty or new folder with -o, or delete this one yourself",
+                )
+            ],
         )

@@ -214,7 +214,9 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
         return _INVALID
     pattern = meta.get("pattern")
     if pattern and not re.match(pattern, text):
-        ctx.problem("invalid-value", f"'{text}' is not allowed here", key, hint=_pattern_hint(pattern))
+        ctx.problem(
+            "invalid-value", f"'{text}' is not allowed here", key, hint=_pattern_hint(pattern)
+        )
         return _INVALID
     return text
 
@@ -340,7 +342,9 @@ def field_rows(cls: type, prefix: str = "") -> list[tuple[str, str, bool, str]]:
     for fld in dataclasses.fields(cls):
         name = prefix + fld.name
         tp = hints[fld.name]
-        rows.append((name, _type_words(tp, fld.metadata), _required(fld), fld.metadata.get("doc", "")))
+        rows.append(
+            (name, _type_words(tp, fld.metadata), _required(fld), fld.metadata.get("doc", ""))
+        )
         inner = _unwrap(tp)
         if dataclasses.is_dataclass(inner) and inner is not PartialDate:
             rows.extend(field_rows(inner, name + "."))  # type: ignore[arg-type]

@@ -170,6 +170,8 @@ def load_yaml(
     """
     linemap = LineMap(path, line_offset=line_offset)
     try:
+        if "*" in text:
+            _reject_aliases(text, line_offset)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = _Builder(linemap, line_offset).build(node)
     except yaml.MarkedYAMLError as exc:
@@ -192,6 +194,21 @@ def load_yaml(
         diags.add(exc.code, str(exc), path=path, line=exc.line, col=exc.col, hint=exc.hint)
         return None
     return data, linemap
+
+
+def _reject_aliases(text: str, offset: int) -> None:
+    """Find the first alias (``*name``) before composing: aliases can expand exponentially."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            raise _YamlProblem(
+                "yaml-alias",
+                "YAML anchors and aliases (& and *) are not supported in a portfolio",
+                line + offset,
+                col,
+                "write the value out in full where it is needed",
+            )
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -256,7 +273,10 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, key, depth)
         if isinstance(node, yaml.SequenceNode):
-            return [self._node(item, (*key, i), None, depth + 1) for i, item in enumerate(node.value)]
+            return [
+                self._node(item, (*key, i), None, depth + 1) for i, item in enumerate(node.value)
+            ]
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, line, col)
 
     def _mapping(self, node: yaml.MappingNode, key: KeyPath, depth: int) -> dict[str, Any]:
@@ -281,11 +301,15 @@ class _Builder:
         try:
             return self.scalars.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:  # e.g. a timestamp that is not a real date
+            is_date = "timestamp" in node.tag
             raise _YamlProblem(
-                "invalid-date" if "timestamp" in node.tag else "yaml-syntax",
-                f"'{node.value}' cannot be read ({exc})",
+                "invalid-date" if is_date else "yaml-syntax",
+                f"'{node.value}' is not a real date ({exc})"
+                if is_date
+                else f"'{node.value}' cannot be read ({exc})",
                 line,
                 col,
+                "check the day and month: dates are written YYYY-MM-DD" if is_date else None,
             ) from exc
 
 
@@ -318,10 +342,14 @@ def collect(root: Path, output: Path | None = None) -> Sources:
         reflection = folder / REFLECTION_NAME
         if reflection.exists() or reflection.is_symlink():
             evidence = folder / EVIDENCE_NAME
-            sections.append(SectionSource(folder, reflection, evidence if evidence.exists() else None))
+            sections.append(
+                SectionSource(folder, reflection, evidence if evidence.exists() else None)
+            )
     templates = root / TEMPLATES_DIR
     log.debug("collected %d section folders under %s", len(sections), root)
-    return Sources(root, root / CONFIG_NAME, tuple(sections), templates if templates.is_dir() else None)
+    return Sources(
+        root, root / CONFIG_NAME, tuple(sections), templates if templates.is_dir() else None
+    )
 
 
 def _ignored(folder: Path, root: Path, output: Path | None) -> bool:
@@ -340,9 +368,9 @@ def stray_files(sources: Sources) -> list[Path]:
             if path.suffix in (".md", ".yml", ".yaml") and path not in used:
                 strays.append(path)
     for path in sorted(sources.root.iterdir()):
-        if path.is_file() and path.suffix in (".yml", ".yaml") and path.name != CONFIG_NAME:
-            if not path.name.startswith("."):
-                strays.append(path)
+        is_yaml = path.is_file() and path.suffix in (".yml", ".yaml")
+        if is_yaml and path.name != CONFIG_NAME and not path.name.startswith("."):
+            strays.append(path)
     return strays
 
 

@@ -7,6 +7,7 @@ root, under a sub-path and opened from disk.
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from cmaltgen import markdown
 from cmaltgen.documents import EvidenceEntry, Reflection
 from cmaltgen.framework import SectionSpec
 from cmaltgen.schema import PartialDate
+from cmaltgen.sources import resolve_local
 from cmaltgen.validate import Portfolio
 
 FILES_DIR = "files"
@@ -132,7 +134,7 @@ def build_site(portfolio: Portfolio) -> Site:
     evidence = _evidence(portfolio, sections, files)
     for section in sections:
         section.evidence = [e for e in evidence if section.id in e.sections]
-    for before, after in zip(sections, sections[1:]):
+    for before, after in itertools.pairwise(sections):
         before.next, after.prev = after, before
     _local_files(portfolio, files)
     return Site(portfolio, sections, evidence, files)
@@ -181,7 +183,9 @@ def _first_sentence(reflection: Reflection) -> str:
     return sentence + ("…" if len(sentence) < len(text) and not sentence.endswith(".") else "")
 
 
-def _evidence(portfolio: Portfolio, sections: list[Section], files: dict[str, Path]) -> list[Evidence]:
+def _evidence(
+    portfolio: Portfolio, sections: list[Section], files: dict[str, Path]
+) -> list[Evidence]:
     position = {s.id: i for i, s in enumerate(sections)}
     entries = [
         (doc.section_id or "", entry)
@@ -222,11 +226,11 @@ def _item(
         sections=[home, *sorted(supported, key=position.__getitem__)],
         url=item.url,
     )
-    if item.file:
-        source = entry.path.parent / item.file
+    source, problem = resolve_local(portfolio.root, entry.path.parent, item.file)
+    if item.file and source is not None and problem is None:
         evidence.file = output_path_for(portfolio.root, source)
         evidence.source = source
-        evidence.size = source.stat().st_size if source.is_file() else 0
+        evidence.size = source.stat().st_size
         files[evidence.file] = source
     return evidence
 
@@ -242,6 +246,6 @@ def _local_files(portfolio: Portfolio, files: dict[str, Path]) -> None:
     for _, reflection in portfolio.sections():
         for ref in reflection.parsed.references:
             if ref.kind == "file":
-                source = reflection.path.parent / ref.target
-                if source.is_file():
+                source, problem = resolve_local(portfolio.root, reflection.path.parent, ref.target)
+                if source is not None and problem is None:
                     files[output_path_for(portfolio.root, source)] = source

@@ -8,6 +8,7 @@ its same-named parent with a prefix naming the theme: ``{% extends "!default/pag
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,11 +104,10 @@ class _BangLoader(jinja2.BaseLoader):
 
     def get_source(
         self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str | None, object]:
-        name = template[1:] if template.startswith("!") else template
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
         if template.startswith("!"):
-            return self.inner.loaders[1].get_source(environment, name)
-        return self.inner.get_source(environment, name)  # type: ignore[return-value]
+            return self.inner.loaders[1].get_source(environment, template[1:])
+        return self.inner.get_source(environment, template)
 
 
 def searched(theme: Theme) -> str:

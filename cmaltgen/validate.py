@@ -101,7 +101,8 @@ def _section_specs(portfolio: Portfolio, diags: Diagnostics) -> Specs:
         elif sid in first:
             diags.add(
                 "duplicate-section",
-                f"section '{sid}' is already written in {display_path(first[sid].path)}",
+                f"section '{sid}' is already written in "
+                + display_path(first[sid].path, portfolio.root),
                 hint="each section has one reflection.md; merge them or change this section id",
                 **_where(reflection, "section"),
             )
@@ -144,9 +145,13 @@ def check_slot_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) ->
         count = portfolio.pathway.count(slot)
         have = sorted(sid for sid in specs if sid.startswith(prefix))
         if count.min and len(have) < count.min:
-            problem = f"needs at least {count.min} {slot} area(s) and this portfolio has {len(have)}"
+            problem = (
+                f"needs at least {count.min} {slot} area(s) and this portfolio has {len(have)}"
+            )
         elif count.max and len(have) > count.max:
-            problem = f"allows at most {count.max} {slot} area(s) and this portfolio has {len(have)}"
+            problem = (
+                f"allows at most {count.max} {slot} area(s) and this portfolio has {len(have)}"
+            )
         else:
             continue
         diags.add(
@@ -269,7 +274,9 @@ def check_examples(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> No
         if spec is None or not spec.min_examples or part is None:
             continue
         heads = reflection.parsed.headings
-        start = next(i for i, h in enumerate(heads) if h.line + reflection.body_line - 1 == part.line)
+        start = next(
+            i for i, h in enumerate(heads) if h.line + reflection.body_line - 1 == part.line
+        )
         following = heads[start + 1 :]
         end = next((i for i, h in enumerate(following) if h.level <= 2), len(following))
         examples = sum(1 for h in following[:end] if h.level == 3)
@@ -294,7 +301,7 @@ def check_evidence_ids(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -
             diags.add(
                 "duplicate-evidence-id",
                 f"the evidence id '{entry.item.id}' is already used at "
-                f"{display_path(first.path)}:{first.line}",
+                f"{display_path(first.path, portfolio.root)}:{first.line}",
                 path=entry.path,
                 line=line,
                 col=col,
@@ -350,11 +357,16 @@ def _check_file(
             **where,
         )
     elif problem == "missing":
-        siblings = [p.name for p in (base / target).parent.glob("*")] if (base / target).parent.is_dir() else []
+        siblings = (
+            [p.name for p in (base / target).parent.glob("*")]
+            if (base / target).parent.is_dir()
+            else []
+        )
         diags.add(
             "evidence-file-missing",
             f"there is no file '{target}'" + suggestion(Path(target).name, siblings),
-            hint=f"paths are relative to the folder {display_path(base)}; check the spelling "
+            hint=f"paths are relative to the folder {display_path(base, root)}/; "
+            "check the spelling "
             "and the capital letters",
             **where,
         )
@@ -383,7 +395,11 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
     present = portfolio.section_ids()
     for _, reflection in portfolio.sections():
         for ref in reflection.parsed.references:
-            where = {"path": reflection.path, "line": reflection.file_line(ref.line), "col": ref.col}
+            where = {
+                "path": reflection.path,
+                "line": reflection.file_line(ref.line),
+                "col": ref.col,
+            }
             if ref.kind == "evidence" and ref.target not in ids:
                 diags.add(
                     "unknown-evidence",
@@ -394,7 +410,8 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
             elif ref.kind == "section" and ref.target not in present:
                 diags.add(
                     "unknown-link",
-                    f"this portfolio has no section '{ref.target}'" + suggestion(ref.target, present),
+                    f"this portfolio has no section '{ref.target}'"
+                    + suggestion(ref.target, present),
                     **where,
                 )
             elif ref.kind == "file":
@@ -420,7 +437,8 @@ def check_uncited(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
             diags.add(
                 "uncited-evidence",
                 f"no reflection cites evidence '{entry.item.id}'",
-                hint=f"cite it where you discuss it: [{entry.item.title}](evidence:{entry.item.id})",
+                hint="cite it where you discuss it: "
+                f"[{entry.item.title}](evidence:{entry.item.id})",
                 **_field(entry, "id"),
             )
 

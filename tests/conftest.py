@@ -1,0 +1,109 @@
+"""Shared fixtures: a minimal valid portfolio written to disk from a dict of files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from cmaltgen.build import BuildResult, build
+
+TODAY = dt.date(2026, 11, 1)
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "example_portfolio"
+
+ASSESSED = ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a", "specialist-oer"]
+
+PORTFOLIO_YML = """\
+pathway: cmalt
+framework: "2019"
+candidate:
+  name: Sam Tester
+  role: Learning Technologist
+  organisation: Example College
+site:
+  title: Sam Tester's CMALT portfolio
+  base_url: https://sam.example.org/cmalt/
+confirmation:
+  name: Sam Tester
+  date: 2026-10-01
+"""
+
+FILLER = " ".join(["I reflected on what worked and what I would change next time."] * 25)
+
+
+def reflection(section: str, *, extra_front: str = "", body: str | None = None) -> str:
+    title = "title: Open educational resources\n" if section.startswith("specialist-") else ""
+    if body is None:
+        body = (
+            "## Description\n\nI led the work and cited [the report]"
+            f"(evidence:ev-{section}).\n\n## Reflection\n\nI learned a great deal from it.\n"
+        )
+    return f"---\nsection: {section}\n{title}{extra_front}---\n{body}"
+
+
+def evidence(section: str) -> str:
+    return (
+        f"- id: ev-{section}\n"
+        f"  title: Report for {section}\n"
+        "  type: web-page\n"
+        "  date: 2025-06-01\n"
+        f"  url: https://example.org/{section}\n"
+        "  shows: That I did the work.\n"
+    )
+
+
+def valid_files() -> dict[str, str]:
+    """A small portfolio that builds with no errors and no warnings."""
+    files = {
+        "portfolio.yml": PORTFOLIO_YML,
+        "contextual-statement/reflection.md": "---\nsection: contextual-statement\n---\n"
+        "I have worked in learning technology for six years.\n",
+        "future-plans/reflection.md": f"---\nsection: future-plans\n---\n{FILLER}\n",
+    }
+    for section in ASSESSED:
+        files[f"{section}/reflection.md"] = reflection(section)
+        files[f"{section}/evidence.yml"] = evidence(section)
+    return files
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes | None]) -> Path:
+    """Write (or, for ``None``, delete) files below ``root``."""
+    for rel, content in files.items():
+        path = root / rel
+        if content is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+PortfolioFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def tmp_portfolio(tmp_path: Path) -> PortfolioFactory:
+    """Make a valid portfolio in a temporary folder, with ``changes`` applied on top."""
+
+    def make(changes: Mapping[str, str | bytes | None] | None = None, base: bool = True) -> Path:
+        root = tmp_path / "portfolio"
+        root.mkdir(exist_ok=True)
+        write_files(root, valid_files() if base else {})
+        return write_files(root, changes or {})
+
+    return make
+
+
+def run_build(root: Path, **kwargs: object) -> BuildResult:
+    return build(root, today=TODAY, **kwargs)  # type: ignore[arg-type]
+
+
+def formatted(result: BuildResult) -> list[str]:
+    """Diagnostics as their users see them, with paths relative to the portfolio."""
+    return [d.format(base=result.root) for d in result.diagnostics.sorted()]

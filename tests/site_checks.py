@@ -1,0 +1,66 @@
+"""Helpers that inspect a built site on disk: links, anchors, ids (used by several tests)."""
+
+from __future__ import annotations
+
+import posixpath
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.h1 = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "h1":
+            self.h1 += 1
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        for name in ("href", "src"):
+            if tag != "base" and values.get(name) is not None:
+                self.links.append(str(values[name]))
+
+
+def parse_page(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every internal link or anchor that does not resolve, and every root-absolute link."""
+    pages = {p.relative_to(site).as_posix(): parse_page(p) for p in site.rglob("*.html")}
+    problems: list[str] = []
+    for name, page in pages.items():
+        for link in page.links:
+            problem = _check(name, link, site, pages)
+            if problem:
+                problems.append(f"{name}: {link}: {problem}")
+    return problems
+
+
+def _check(name: str, link: str, site: Path, pages: dict[str, _Page]) -> str | None:
+    parts = urlsplit(link)
+    if parts.scheme in ("http", "https", "mailto"):
+        return None
+    if parts.scheme or parts.netloc:
+        return "unexpected scheme"
+    if link.startswith("/"):
+        return "root-absolute link"
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(parts.path)))
+    if not parts.path:
+        target = name
+    if target.startswith(".."):
+        return "leaves the site"
+    if (site / target).is_dir():
+        return "links to a folder (breaks when opened from disk)"
+    if not (site / target).is_file():
+        return "missing target"
+    if parts.fragment and target.endswith(".html") and parts.fragment not in pages[target].ids:
+        return f"missing anchor #{parts.fragment}"
+    return None

@@ -1,0 +1,78 @@
+"""The Markdown factory and its rules, tested on strings (the renderer does no I/O)."""
+
+from __future__ import annotations
+
+from cmaltgen import markdown
+
+
+class Resolver:
+    def evidence(self, evidence_id: str) -> tuple[str, str] | None:
+        return (f"#ev-{evidence_id}", "E7") if evidence_id == "survey" else None
+
+    def section(self, section_id: str) -> tuple[str, str] | None:
+        return (f"../{section_id}/index.html", section_id)
+
+    def file(self, target: str) -> str | None:
+        return f"../files/{target}"
+
+
+def render(text: str) -> str:
+    return markdown.render(markdown.parse(text), Resolver())
+
+
+def test_citation_becomes_a_numbered_label_linking_to_the_evidence() -> None:
+    html = render("See [my survey](evidence:survey).")
+    assert (
+        '<a href="#ev-survey" class="evidence-ref">my survey '
+        '<span class="evidence-label">[E7]</span></a>' in html
+    )
+
+
+def test_references_are_located_on_their_line_and_column() -> None:
+    parsed = markdown.parse("Intro.\n\nText and [a](evidence:x) and [b](evidence:x).\n")
+    refs = [(r.kind, r.target, r.line, r.col) for r in parsed.references]
+    assert refs == [("evidence", "x", 3, 10), ("evidence", "x", 3, 30)]
+
+
+def test_section_links_and_local_files_are_resolved() -> None:
+    html = render("[See 2a](section:2a) and ![A chart](img/chart.png) [notes](notes.pdf#p2)")
+    assert '<a href="../2a/index.html">See 2a</a>' in html
+    assert '<img src="../files/img/chart.png" alt="A chart" loading="lazy">' in html
+    assert '<a href="../files/notes.pdf">notes</a>' in html
+
+
+def test_external_and_anchor_links_are_left_alone() -> None:
+    parsed = markdown.parse("[a](https://example.org) [b](#top) [c](mailto:x@example.org)")
+    assert parsed.references == []
+
+
+def test_headings_shift_so_the_body_starts_at_h2() -> None:
+    html = render("# Description\n\ntext\n\n### Detail\n\nmore\n")
+    assert '<h2 id="description">Description</h2>' in html
+    assert '<h4 id="detail">Detail</h4>' in html
+    html = render("### Description\n\ntext\n")
+    assert "<h2" in html and "<h3" not in html
+
+
+def test_raw_html_is_escaped_and_recorded() -> None:
+    parsed = markdown.parse("Hi <script>alert(1)</script>\n\n<div onclick='x'>y</div>\n")
+    html = markdown.render(parsed, Resolver())
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<div onclick" not in html
+    assert [line for line, _ in parsed.raw_html] == [1, 1, 3]
+
+
+def test_javascript_links_are_not_rendered() -> None:
+    html = render("[x](javascript:alert(1)) [y](JAVASCRIPT:alert(1))")
+    assert "<a" not in html and 'href="javascript' not in html.lower()
+
+
+def test_tables_are_wrapped_in_a_focusable_labelled_region() -> None:
+    html = render("| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">' in html
+    assert "<th>a</th>" in html and html.rstrip().endswith("</div>")
+
+
+def test_word_count_counts_text_not_markup() -> None:
+    parsed = markdown.parse("## Heading\n\nOne **two** [three](https://x.org) `four`.\n")
+    assert markdown.word_count(markdown.plain_text(parsed.tokens)) == 5

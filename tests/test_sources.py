@@ -1,0 +1,142 @@
+"""Reading files safely and YAML with locations."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.sources import (
+    MAX_TEXT_BYTES,
+    collect,
+    load_yaml,
+    read_text,
+    resolve_local,
+    split_front_matter,
+)
+from tests.conftest import PortfolioFactory, formatted, run_build
+
+
+def test_yaml_values_keep_their_lines_and_raw_text(tmp_path: Path) -> None:
+    diags = Diagnostics()
+    loaded = load_yaml("a: 1\nb:\n  - x\n  - 2026-01-02\nc: no\n", tmp_path / "f.yml", diags)
+    assert loaded is not None
+    data, marks = loaded
+    assert data["b"][1].isoformat() == "2026-01-02"
+    assert marks.at(("b", 1)) == (4, 5)
+    assert marks.key_at(("c",)) == (5, 1)
+    assert marks.raw(("c",)) == "no"  # the Norway problem: the raw text is kept
+    assert len(diags) == 0
+
+
+def test_line_offset_is_added_for_front_matter(tmp_path: Path) -> None:
+    diags = Diagnostics()
+    assert load_yaml("a: [1\n", tmp_path / "r.md", diags, line_offset=1) is None
+    (diag,) = list(diags)
+    assert diag.code == "yaml-syntax" and diag.line == 3
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 30)]
+    diags = Diagnostics()
+    started = time.perf_counter()
+    assert load_yaml("\n".join(lines), tmp_path / "bomb.yml", diags) is None
+    assert time.perf_counter() - started < 5  # a guard against a hang, not a speed test
+    (diag,) = list(diags)
+    assert (diag.code, diag.line, diag.col) == ("yaml-alias", 2, 10)
+
+
+def test_deep_nesting_is_refused(tmp_path: Path) -> None:
+    diags = Diagnostics()
+    assert load_yaml("[" * 60 + "1" + "]" * 60, tmp_path / "deep.yml", diags) is None
+    (diag,) = list(diags)
+    assert diag.code == "yaml-too-deep" and diag.line == 1
+
+
+def test_nesting_too_deep_in_a_portfolio_is_located(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio({"3b/evidence.yml": "[" * 40 + "1" + "]" * 40 + "\n"})
+    shown = formatted(run_build(root, write=False))
+    assert any(line.startswith("3b/evidence.yml:1:34: error yaml-too-deep") for line in shown)
+
+
+def test_huge_file_is_refused_without_reading_it(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio({"1a/reflection.md": "x" * (MAX_TEXT_BYTES + 1)})
+    shown = formatted(run_build(root, write=False))
+    assert any(
+        line.startswith("1a/reflection.md: error file-too-large: this file is") for line in shown
+    )
+
+
+def test_unreadable_file_is_reported(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio({"1a/reflection.md": None})
+    (root / "1a" / "reflection.md").mkdir()  # a folder where a file should be
+    shown = formatted(run_build(root, write=False))
+    assert any(line.startswith("1a/reflection.md: error file-unreadable") for line in shown)
+
+
+def test_empty_evidence_file_means_no_evidence(tmp_path: Path) -> None:
+    path = tmp_path / "evidence.yml"
+    path.write_text("# nothing yet\n", encoding="utf-8")
+    diags = Diagnostics()
+    assert read_text(path, diags, allow_empty=True) == "# nothing yet\n"
+    assert len(diags) == 0
+
+
+def test_crlf_and_bom_are_normalised(tmp_path: Path) -> None:
+    path = tmp_path / "r.md"
+    path.write_bytes(b"\xef\xbb\xbf---\r\nsection: 1a\r\n---\r\nBody\r\n")
+    text = read_text(path, Diagnostics())
+    assert text == "---\nsection: 1a\n---\nBody\n"
+
+
+def test_front_matter_split_reports_body_line() -> None:
+    front, body, line = split_front_matter("---\nsection: 1a\ntitle: x\n---\n# Hi\n")
+    assert front == "section: 1a\ntitle: x" and body == "# Hi\n" and line == 5
+    assert split_front_matter("# no front matter")[0] is None
+    assert split_front_matter("---\nsection: 1a\n") == ("", "", 3)
+
+
+def test_collect_skips_output_hidden_and_template_folders(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio(
+        {
+            "_site/x/reflection.md": "---\nsection: 1a\n---\n",
+            ".git/y/reflection.md": "---\nsection: 1a\n---\n",
+            "templates/reflection.md": "---\nsection: 1a\n---\n",
+        }
+    )
+    names = [s.folder.name for s in collect(root).sections]
+    assert "_site" not in names and ".git" not in names and "templates" not in names
+    assert "1a" in names
+
+
+def test_resolve_local_refuses_escapes_and_symlinks_out(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    (root / "a").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("s", encoding="utf-8")
+    (root / "a" / "link.txt").symlink_to(tmp_path / "secret.txt")
+    (root / "a" / "ok.txt").write_text("ok", encoding="utf-8")
+    assert resolve_local(root, root / "a", "ok.txt") == (root / "a" / "ok.txt", None)
+    assert resolve_local(root, root / "a", "../../secret.txt") == (None, "outside")
+    assert resolve_local(root, root / "a", "link.txt") == (None, "outside")
+    assert resolve_local(root, root / "a", "nope.txt") == (None, "missing")
+    assert resolve_local(root, root, "a") == (None, "not-a-file")
+
+
+def test_symlinked_evidence_leaving_the_portfolio_is_an_error(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    (tmp_path / "private.pdf").write_bytes(b"%PDF-1.4 private")
+    root = tmp_portfolio(
+        {
+            "1a/evidence.yml": "- {id: ev-1a, title: R, type: document, date: 2025-06-01, "
+            "file: report.pdf, shows: It}\n"
+        }
+    )
+    (root / "1a" / "report.pdf").symlink_to(tmp_path / "private.pdf")
+    result = run_build(root)
+    assert any(
+        line.startswith("1a/evidence.yml:1:65: error evidence-file-outside: 'report.pdf'")
+        for line in formatted(result)
+    ), formatted(result)
+    assert not (root / "_site").exists()
