@@ -94,7 +94,13 @@ class Framework:
     pathways: dict[str, Pathway]
 
 
+_SECTION_KEYS = {"id", "slot", "title", "group", "assessed", "level", "words", "focus", "min_examples"}
+
+
 def _section(raw: dict[str, Any]) -> SectionSpec:
+    unknown = set(raw) - _SECTION_KEYS
+    if unknown or not isinstance(raw.get("title"), str):
+        raise ValueError(f"framework section {raw!r}: unknown keys {sorted(unknown)} or no title")
     words = raw.get("words", {})
     focus = raw.get("focus", {})
     slot = raw.get("slot")

@@ -1,0 +1,122 @@
+"""The command line, through click's CliRunner and as a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cmaltgen import __version__
+from cmaltgen.cli import main
+from tests.conftest import EXAMPLE, PortfolioFactory
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version() -> None:
+    code, out, _ = invoke("--version")
+    assert code == 0 and out.strip() == f"cmaltgen, version {__version__}"
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["pathways"], ["schema"]])
+def test_every_command_has_help_with_examples(command: list[str]) -> None:
+    code, out, _ = invoke(*command, "--help")
+    assert code == 0 and "Examples:" in out
+
+
+def test_build_defaults_to_the_current_folder_and_prints_a_summary(
+    tmp_portfolio: PortfolioFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_portfolio()
+    monkeypatch.chdir(root)
+    code, out, err = invoke("build")
+    assert code == 0, err
+    assert out.startswith("Built 11 sections, 9 evidence items, 16 pages (1 file copied), ")
+    assert out.rstrip().endswith("-> _site") and err == ""
+    assert (root / "_site" / "index.html").is_file()
+
+
+def test_build_errors_exit_1_with_located_messages_and_no_traceback(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    root = tmp_portfolio({"portfolio.yml": "pathway: [cmalt\n"})
+    code, out, err = invoke("build", str(root))
+    assert code == 1 and out == ""
+    assert "portfolio.yml:2:1: error yaml-syntax: this YAML cannot be read" in err
+    assert "Traceback" not in err
+    assert "Build failed: 1 error(s), 0 warning(s). Nothing was written" in err
+
+
+def test_warnings_exit_0_unless_strict(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio({"portfolio.yml": "pathway: cmalt\ncandidate: {name: S, nmae: x}\n"
+                          "confirmation: {name: S, date: 2026-01-01}\n"})
+    code, _, err = invoke("build", str(root))
+    assert code == 0 and "warning unknown-key [candidate.nmae]" in err
+    code, _, err = invoke("build", str(root), "--strict")
+    assert code == 1 and "(--strict)" in err
+
+
+def test_no_strict_flag_pairs_with_strict(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio({"portfolio.yml": "pathway: cmalt\ncandidate: {name: S, nmae: x}\n"
+                          "confirmation: {name: S, date: 2026-01-01}\n"})
+    code, _, _ = invoke("build", str(root), "--strict", "--no-strict")
+    assert code == 0
+
+
+def test_unsafe_output_is_refused_with_exit_1(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio()
+    code, _, err = invoke("build", str(root), "-o", str(root / "1a"))
+    assert code == 1 and "error output-location" in err and "Traceback" not in err
+
+
+def test_not_a_portfolio_says_so(tmp_path: Path) -> None:
+    code, _, err = invoke("build", str(tmp_path))
+    assert code == 1 and "there is no portfolio.yml in this folder" in err
+
+
+def test_debug_shows_the_traceback(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio()
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(root), "--debug"])
+    assert result.exit_code == 1 and result.exception is not None
+    assert type(result.exception).__name__ == "CmaltgenError"
+
+
+def test_missing_portfolio_dir_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = invoke("build", str(tmp_path / "nope"), "--frobnicate")
+    assert code == 2 and "No such option" in err
+
+
+def test_pathways_lists_what_each_requires() -> None:
+    code, out, _ = invoke("pathways")
+    assert code == 0
+    assert "Senior CMALT  (pathway: senior)" in out
+    assert "specialist-NAME       Specialist area (exactly 2)" in out
+    assert "future-plans" in out and "200-500 words" in out
+    code, out, _ = invoke("pathways", "--framework", "2016")
+    assert code == 0 and "The wider context" in out
+    code, _, err = invoke("pathways", "--framework", "1999")
+    assert code == 2 and "2016" in err
+
+
+@pytest.mark.parametrize("kind", ["portfolio", "evidence", "front-matter"])
+def test_schema_prints_json_schema(kind: str) -> None:
+    code, out, _ = invoke("schema", kind)
+    schema = json.loads(out)
+    assert code == 0 and schema["$schema"].endswith("2020-12/schema")
+
+
+def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "cmaltgen", "build", str(EXAMPLE), "-o", str(out), "--strict"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Built 11 sections, 25 evidence items, 16 pages" in proc.stdout
