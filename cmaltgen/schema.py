@@ -347,7 +347,8 @@ def field_rows(cls: type, prefix: str = "") -> list[tuple[str, str, bool, str]]:
         )
         inner = _unwrap(tp)
         if dataclasses.is_dataclass(inner) and inner is not PartialDate:
-            rows.extend(field_rows(inner, name + "."))  # type: ignore[arg-type]
+            keyed = ".<section>." if typing.get_origin(tp) is dict else "."
+            rows.extend(field_rows(inner, name + keyed))  # type: ignore[arg-type]
     return rows
 
 
@@ -363,6 +364,8 @@ def _unwrap(tp: Any) -> Any:
 
 
 def _type_words(tp: Any, meta: Any) -> str:
+    if typing.get_origin(tp) in (Union, types.UnionType):
+        tp = next(a for a in typing.get_args(tp) if a is not type(None))
     schema = _type_schema(tp, meta)
     if "enum" in schema:
         return "one of " + ", ".join(f"`{c}`" for c in schema["enum"])

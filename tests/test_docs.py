@@ -1,0 +1,50 @@
+"""Documentation and published schemas stay in step with the code."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from cmaltgen.config import PortfolioConfig
+from cmaltgen.diagnostics import CODES
+from cmaltgen.documents import EvidenceItem, FrontMatter
+from cmaltgen.schema import field_rows
+from cmaltgen.schemas import KINDS, generate
+from tests.conftest import REPO
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```bash\n(.+?)\n```", readme)
+    assert len(commands) == 2, "README keeps exactly two set-up commands"
+    test_command = commands[1].split(" && ", 2)[2]  # after creating and activating the venv
+    assert test_command in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "cmaltgen build example_portfolio" in commands[0]
+
+
+def test_every_field_is_documented_in_format_md() -> None:
+    text = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
+    for cls in (PortfolioConfig, FrontMatter, EvidenceItem):
+        for name, _, _, doc in field_rows(cls):
+            assert f"| `{name}` |" in text and doc in text, name
+
+
+def test_every_diagnostic_code_is_documented() -> None:
+    text = (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    for code in CODES.values():
+        assert f"| `{code.name}` | {code.severity.value} | {code.doc} |" in text
+
+
+def test_committed_json_schemas_are_current() -> None:
+    for kind in KINDS:
+        committed = json.loads((REPO / "schemas" / f"{kind}.schema.json").read_text("utf-8"))
+        assert committed == generate(kind), f"regenerate schemas/{kind}.schema.json (README)"
+
+
+def test_evidence_schema_requires_what_the_validator_requires() -> None:
+    item = generate("evidence")["items"]
+    assert set(item["required"]) == {"id", "title", "type", "date", "shows"}
+    assert item["additionalProperties"] is False
+    pattern = item["properties"]["date"]["pattern"]
+    assert all(re.fullmatch(pattern, d) for d in ("2025-03-14", "2025-03", "2025"))
+    assert not re.fullmatch(pattern, "14/03/2025")
