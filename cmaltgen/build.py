@@ -53,11 +53,13 @@ def build(
     strict: bool = False,
     today: dt.date | None = None,
     write: bool = True,
+    drafts: bool = False,
 ) -> BuildResult:
     """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
 
     Content problems are returned as diagnostics (``result.ok`` is false); problems with the
-    output location raise :class:`CmaltgenError` before anything is read.
+    output location raise :class:`CmaltgenError` before anything is read. ``drafts`` includes
+    sections and evidence marked ``draft: true`` (serve uses it; build leaves them out).
     """
     started = time.perf_counter()
     root = root.resolve()
@@ -65,7 +67,8 @@ def build(
     check_output_location(root, output)
     result = BuildResult(root, output, Diagnostics(), strict)
     portfolio = _read_and_check(root, output, today or dt.date.today(), result.diagnostics)
-    site = structure.build_site(portfolio) if portfolio is not None and result.ok else None
+    ready = portfolio is not None and result.ok
+    site = structure.build_site(portfolio, drafts=drafts) if ready and portfolio else None
     if site is not None:
         result.site = site
         result.rendered = _render(site, result.diagnostics)

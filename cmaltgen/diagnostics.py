@@ -72,6 +72,7 @@ CODES: dict[str, Code] = _codes(
     ("section-focus", E, "Section 3b's focus does not suit the pathway (Senior needs policy)."),
     ("too-few-examples", W, "Senior 4a needs two or more examples, each under a ### heading."),
     ("missing-title", E, "A specialist or advanced area has no title."),
+    ("draft", W, "A section or evidence item marked draft: left out of the built site."),
     ("stray-file", W, "A Markdown or YAML file in a place where cmaltgen does not read it."),
     # evidence
     ("duplicate-evidence-id", E, "Two evidence items share an id."),

@@ -63,6 +63,10 @@ class FrontMatter:
             choices=("policy", "legislation"),
         ),
     )
+    draft: bool = field(
+        default=False,
+        metadata=spec("Work in progress: shown by serve with a banner, left out of build."),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +91,10 @@ class EvidenceItem:
     )
     alt: str = field(
         default="", metadata=spec("Text alternative describing the image (required for images).")
+    )
+    draft: bool = field(
+        default=False,
+        metadata=spec("Not ready yet: shown by serve, left out of build."),
     )
 
 

@@ -234,13 +234,17 @@ def _render_link_open(
     resolver: Resolver | None = env.get("resolver")
     if ref is None or resolver is None:
         return self.renderToken(tokens, idx, options, env)
-    href, label = _resolve(ref, resolver)
+    found = _resolve(ref, resolver)
+    if found is None:  # e.g. a draft item left out of the site: keep the words, drop the link
+        token.meta["unlinked"] = True
+        return '<span class="unlinked">'
+    href, label = found
     token.meta["label"] = label
     css = ' class="evidence-ref"' if ref.kind == "evidence" else ""
     return f'<a href="{escapeHtml(href)}"{css}>'
 
 
-def _resolve(ref: Reference, resolver: Resolver) -> tuple[str, str]:
+def _resolve(ref: Reference, resolver: Resolver) -> tuple[str, str] | None:
     if ref.kind == "evidence":
         found = resolver.evidence(ref.target)
     elif ref.kind == "section":
@@ -249,13 +253,15 @@ def _resolve(ref: Reference, resolver: Resolver) -> tuple[str, str]:
     else:
         url = resolver.file(ref.target)
         found = (url, "") if url else None
-    return found or ("#", "")
+    return found
 
 
 def _render_link_close(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     opening = next((t for t in reversed(tokens[:idx]) if t.type == "link_open"), None)
+    if opening is not None and opening.meta.get("unlinked"):
+        return "</span>"
     label = opening.meta.get("label", "") if opening is not None else ""
     if label:
         return f' <span class="evidence-label">[{escapeHtml(label)}]</span></a>'

@@ -44,6 +44,7 @@ class Evidence:
     sections: list[str]  # every section it supports, home first, in site order
     url: str = ""  # external address
     file: str = ""  # output path of the copied file
+    draft: bool = False
     source: Path | None = None
     size: int = 0
 
@@ -73,6 +74,10 @@ class Section:
     evidence: list[Evidence] = field(default_factory=list)
     prev: Section | None = None
     next: Section | None = None
+
+    @property
+    def draft(self) -> bool:
+        return self.reflection.front.draft
 
     @property
     def heading(self) -> str:
@@ -127,11 +132,15 @@ def relative_url(from_page: str, to_path: str) -> str:
     return quote(rel, safe="/.-_~") + anchor
 
 
-def build_site(portfolio: Portfolio) -> Site:
-    """Order the sections, number the evidence, and decide every URL."""
-    sections = _sections(portfolio)
+def build_site(portfolio: Portfolio, *, drafts: bool = False) -> Site:
+    """Order the sections, number the evidence, and decide every URL.
+
+    Drafts (sections or evidence with ``draft: true``) are left out unless ``drafts`` is set,
+    as it is in serve, where they show with a banner. A draft section's evidence goes with it.
+    """
+    sections = [s for s in _sections(portfolio) if drafts or not s.draft]
     files: dict[str, Path] = {}
-    evidence = _evidence(portfolio, sections, files)
+    evidence = _evidence(portfolio, sections, files, drafts)
     for section in sections:
         section.evidence = [e for e in evidence if section.id in e.sections]
     for before, after in itertools.pairwise(sections):
@@ -184,13 +193,13 @@ def _first_sentence(reflection: Reflection) -> str:
 
 
 def _evidence(
-    portfolio: Portfolio, sections: list[Section], files: dict[str, Path]
+    portfolio: Portfolio, sections: list[Section], files: dict[str, Path], drafts: bool
 ) -> list[Evidence]:
     position = {s.id: i for i, s in enumerate(sections)}
     entries = [
         (doc.section_id or "", entry)
         for doc, entry in portfolio.evidence()
-        if doc.section_id in position
+        if doc.section_id in position and (drafts or not entry.item.draft)
     ]
     entries.sort(key=lambda pair: position[pair[0]])  # stable: keeps each file's own order
     items: list[Evidence] = []
@@ -225,6 +234,7 @@ def _item(
         home=home,
         sections=[home, *sorted(supported, key=position.__getitem__)],
         url=item.url,
+        draft=item.draft,
     )
     source, problem = resolve_local(portfolio.root, entry.path.parent, item.file)
     if item.file and source is not None and problem is None:

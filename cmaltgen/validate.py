@@ -176,6 +176,8 @@ def check_titles(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None
 
 def check_parts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     for _, reflection in portfolio.sections():
+        if reflection.front.draft:
+            continue  # unfinished by definition; check_drafts reports it once
         spec = specs.get(reflection.front.section)
         for part in spec.parts if spec else ():
             found = reflection.parts.get(part)
@@ -207,6 +209,8 @@ def check_evidence_per_section(portfolio: Portfolio, specs: Specs, diags: Diagno
                 supported[sid] = supported.get(sid, 0) + 1
     for doc, reflection in portfolio.sections():
         spec = specs.get(reflection.front.section)
+        if reflection.front.draft:
+            continue
         if spec and spec.assessed and not supported.get(reflection.front.section):
             if not doc.evidence_ok:
                 continue  # its evidence.yml had errors: already reported
@@ -225,7 +229,7 @@ def check_word_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) ->
     for _, reflection in portfolio.sections():
         sid = reflection.front.section
         spec = specs.get(sid)
-        if spec is None:
+        if spec is None or reflection.front.draft:
             continue
         low, high = spec.words_min, spec.words_max
         if sid in portfolio.config.words:
@@ -471,7 +475,30 @@ def _stray_files(portfolio: Portfolio, sources: Sources, diags: Diagnostics) -> 
         diags.add("stray-file", f"cmaltgen does not read {path.name} here", path=path, hint=hint)
 
 
+def check_drafts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    for _, reflection in portfolio.sections():
+        if reflection.front.draft:
+            diags.add(
+                "draft",
+                f"section {reflection.front.section} is a draft ({reflection.words} words so "
+                "far), so it is left out of the built site",
+                hint="when it is ready, remove 'draft: true' from its front matter",
+                key="draft",
+                **_where(reflection, "draft"),
+            )
+    for doc, entry in portfolio.evidence():
+        home_is_draft = doc.reflection is not None and doc.reflection.front.draft
+        if entry.item.draft and not home_is_draft:
+            diags.add(
+                "draft",
+                f"evidence '{entry.item.id}' is a draft, so it is left out of the built site",
+                hint="remove 'draft: true' when it is ready; citations of it show as plain text",
+                **_field(entry, "draft"),
+            )
+
+
 CHECKS: tuple[Check, ...] = (
+    check_drafts,
     check_required_sections,
     check_slot_counts,
     check_titles,

@@ -238,3 +238,26 @@ def test_section_links_and_local_images_in_reflections(tmp_portfolio: PortfolioF
     assert 'href="../evidence/index.html#ev-ev-1b"' in html  # cited here, listed elsewhere
     assert (root / "_site" / "files" / "1a" / "img" / "chart.png").is_file()
     assert broken_links(root / "_site") == []
+
+
+def test_drafts_are_left_out_of_build_and_shown_in_drafts_mode(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    root = tmp_portfolio({
+        "1b/reflection.md": "---\nsection: 1b\ndraft: true\n---\n## Description\n\nHalf.\n",
+        "1a/evidence.yml": "- {id: ev-1a, title: Draft item, type: web-page, date: 2025-06-01, "
+        "url: 'https://example.org/a', shows: It, draft: true}\n"
+        "- {id: ev-1a-final, title: F, type: web-page, date: 2025-06-01, "
+        "url: 'https://example.org/f', shows: It}\n",
+        "1a/reflection.md": "---\nsection: 1a\n---\n## Description\n\nSee [my draft](evidence:ev-1a)"
+        " and [f](evidence:ev-1a-final).\n\n## Reflection\n\nI.\n",
+    })
+    result = run_build(root)
+    assert result.written and result.sections == 10, formatted(result)
+    assert not (root / "_site" / "1b").exists()
+    html = (root / "_site" / "1a" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="unlinked">my draft</span>' in html and "Draft item" not in html
+    assert broken_links(root / "_site") == []
+    preview = run_build(root, write=False, drafts=True)
+    assert preview.site is not None and preview.site.section("1b") is not None
+    assert preview.site.item("ev-1a") is not None

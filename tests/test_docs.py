@@ -10,6 +10,7 @@ from cmaltgen.diagnostics import CODES
 from cmaltgen.documents import EvidenceItem, FrontMatter
 from cmaltgen.schema import field_rows
 from cmaltgen.schemas import KINDS, generate
+from tests import regenerate
 from tests.conftest import REPO
 
 
@@ -24,6 +25,7 @@ def test_readme_test_command_is_what_ci_runs() -> None:
 
 def test_every_field_is_documented_in_format_md() -> None:
     text = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
+    assert regenerate.format_md(text) == text, "run: python -m tests.regenerate"
     for cls in (PortfolioConfig, FrontMatter, EvidenceItem):
         for name, _, _, doc in field_rows(cls):
             assert f"| `{name}` |" in text and doc in text, name
@@ -31,6 +33,7 @@ def test_every_field_is_documented_in_format_md() -> None:
 
 def test_every_diagnostic_code_is_documented() -> None:
     text = (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    assert text == regenerate.diagnostics_md(), "run: python -m tests.regenerate"
     for code in CODES.values():
         assert f"| `{code.name}` | {code.severity.value} | {code.doc} |" in text
 
@@ -38,7 +41,7 @@ def test_every_diagnostic_code_is_documented() -> None:
 def test_committed_json_schemas_are_current() -> None:
     for kind in KINDS:
         committed = json.loads((REPO / "schemas" / f"{kind}.schema.json").read_text("utf-8"))
-        assert committed == generate(kind), f"regenerate schemas/{kind}.schema.json (README)"
+        assert committed == generate(kind), "run: python -m tests.regenerate"
 
 
 def test_evidence_schema_requires_what_the_validator_requires() -> None:
