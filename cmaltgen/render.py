@@ -165,7 +165,13 @@ def _render_page(
 ) -> str | None:
     section: Section | None = context.get("section")
 
+    base_url = _with_slash(site.portfolio.config.site.base_url)
+
     def url(target: str) -> str:
+        if path == NOT_FOUND and base_url:
+            # Hosts serve 404.html at whatever address was missing, at any depth, so its
+            # links must be absolute; a <base> element would also retarget its skip link.
+            return base_url + relative_url(NOT_FOUND, target)
         return relative_url(path, target)
 
     def render_markdown(of: Section) -> Markup:

@@ -85,9 +85,11 @@ def test_matrix_is_a_real_table(example_site: Path) -> None:
     assert "<caption" in html and 'scope="col"' in html and 'scope="row"' in html
 
 
-def test_404_uses_base_href_for_subpath_hosting(example_site: Path) -> None:
+def test_404_links_absolutely_for_subpath_hosting(example_site: Path) -> None:
     html = (example_site / "404.html").read_text(encoding="utf-8")
-    assert '<base href="https://example.github.io/cmalt-portfolio/">' in html
+    base = "https://example.github.io/cmalt-portfolio/"
+    assert f'href="{base}assets/style.css"' in html and f'href="{base}1a/index.html"' in html
+    assert 'href="#main"' in html and "<base" not in html
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="Java is needed for the Nu checker")

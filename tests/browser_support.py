@@ -1,0 +1,138 @@
+"""Helpers for checking built pages in a real browser: a loopback server, Chromium and axe-core.
+
+Used by ``tests/test_browser.py``; also runnable on its own to audit a built site:
+
+    python tests/browser_support.py example_portfolio/_site [screenshot-dir]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCHEMES: tuple[Literal["light"], Literal["dark"]] = ("light", "dark")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test output clean."""
+
+
+@contextlib.contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """Serve ``root`` on a free loopback port; yield its base URL (ending in a slash)."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def html_pages(root: Path) -> list[str]:
+    """Every HTML page of a built site, as paths relative to ``root``."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html"))
+
+
+def loopback_only(route: Any) -> None:
+    """Playwright route handler: let loopback requests through, abort everything else."""
+    url: str = route.request.url
+    if url.startswith(("http://127.0.0.1:", "data:", "about:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def run_axe(page: Any) -> list[dict[str, Any]]:
+    """Inject axe-core into ``page`` and return its violations for ``AXE_TAGS``."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result: dict[str, Any] = page.evaluate(
+        """tags => axe.run(document, {
+            runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})""",
+        AXE_TAGS,
+    )
+    violations: list[dict[str, Any]] = result["violations"]
+    return violations
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    """One readable line per failing node."""
+    lines = []
+    for v in violations:
+        for node in v["nodes"]:
+            lines.append(
+                f"  {v['id']} ({v['impact']}): {node['target']} - {node['failureSummary']}"
+            )
+    return "\n".join(lines)
+
+
+def audit(site: Path, shots: Path | None = None) -> int:
+    """Print axe violations for every page in both schemes; optionally save screenshots."""
+    from playwright.sync_api import sync_playwright
+
+    failures = 0
+    with serve(site) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for scheme in SCHEMES:
+            page = browser.new_page(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+            page.route("**/*", loopback_only)
+            for rel in html_pages(site):
+                page.goto(base + rel)
+                found = run_axe(page)
+                failures += len(found)
+                if found:
+                    print(f"{scheme} {rel}:\n{describe(found)}")
+            page.close()
+        if shots is not None:
+            _screenshots(browser, base, shots)
+        browser.close()
+    print(json.dumps({"violations": failures}))
+    return 1 if failures else 0
+
+
+def _screenshots(browser: Any, base: str, shots: Path) -> None:
+    shots.mkdir(parents=True, exist_ok=True)
+    pages = {
+        "home": "index.html",
+        "1a": "1a/index.html",
+        "evidence": "evidence/index.html",
+        "matrix": "matrix/index.html",
+    }
+    for scheme in SCHEMES:
+        for width in (375, 1280):
+            page = browser.new_page(color_scheme=scheme, viewport={"width": width, "height": 900})
+            page.route("**/*", loopback_only)
+            for name, rel in pages.items():
+                page.goto(base + rel)
+                page.screenshot(path=str(shots / f"{name}-{width}-{scheme}.png"), full_page=True)
+            page.close()
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else None
+    sys.exit(audit(Path(sys.argv[1]), out) if Path(sys.argv[1]).is_dir() else 2)
