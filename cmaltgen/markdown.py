@@ -122,9 +122,13 @@ def render(parsed: ParsedMarkdown, resolver: Resolver) -> str:
 
 
 def plain_text(tokens: Sequence[Token]) -> str:
-    """The readable text of a token range (for word counts and summaries)."""
+    """The prose of a token range, headings left out (for word counts and summaries)."""
     words: list[str] = []
+    in_heading = False
     for token in tokens:
+        in_heading = token.type == "heading_open" or (in_heading and token.type == "inline")
+        if in_heading:
+            continue  # headings are labels, not prose
         if token.type == "inline" and token.children:
             words.extend(c.content for c in token.children if c.type in ("text", "code_inline"))
         elif token.type in ("code_block", "fence"):

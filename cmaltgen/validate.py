@@ -275,7 +275,7 @@ def check_examples(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> No
     for _, reflection in portfolio.sections():
         spec = specs.get(reflection.front.section)
         part = reflection.parts.get("description")
-        if spec is None or not spec.min_examples or part is None:
+        if spec is None or not spec.min_examples or part is None or reflection.front.draft:
             continue
         heads = reflection.parsed.headings
         start = next(

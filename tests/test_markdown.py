@@ -73,6 +73,6 @@ def test_tables_are_wrapped_in_a_focusable_labelled_region() -> None:
     assert "<th>a</th>" in html and html.rstrip().endswith("</div>")
 
 
-def test_word_count_counts_text_not_markup() -> None:
+def test_word_count_counts_prose_not_markup_or_headings() -> None:
     parsed = markdown.parse("## Heading\n\nOne **two** [three](https://x.org) `four`.\n")
-    assert markdown.word_count(markdown.plain_text(parsed.tokens)) == 5
+    assert markdown.word_count(markdown.plain_text(parsed.tokens)) == 4

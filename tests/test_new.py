@@ -1,0 +1,81 @@
+"""cmaltgen new: a fresh portfolio for each pathway that builds at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cmaltgen.diagnostics import CmaltgenError
+from cmaltgen.new import create
+from tests.conftest import TODAY, formatted, run_build
+
+
+@pytest.mark.parametrize(
+    ("pathway", "sections"),
+    [("associate", 10), ("cmalt", 11), ("senior", 13)],
+)
+def test_new_portfolio_builds_with_one_warning_per_unwritten_section(
+    tmp_path: Path, pathway: str, sections: int
+) -> None:
+    created = create(tmp_path / "p", pathway, today=TODAY)
+    assert len(created.sections) == sections
+    result = run_build(created.root)
+    shown = formatted(result)
+    assert result.ok and result.written, shown
+    assert len(shown) == sections and all(" warning draft [draft]: section " in s for s in shown)
+    assert not run_build(created.root, strict=True).ok  # an unfinished portfolio is not published
+
+
+def test_senior_gets_two_specialist_areas_and_an_advanced_area(tmp_path: Path) -> None:
+    created = create(tmp_path / "p", "senior", today=TODAY)
+    assert [s for s in created.sections if s.startswith(("specialist", "advanced"))] == [
+        "specialist-first-area", "specialist-second-area", "advanced-impact"]
+    text = (tmp_path / "p" / "07-3b" / "reflection.md").read_text(encoding="utf-8")
+    assert "focus: policy" in text
+    text = (tmp_path / "p" / "08-4a" / "reflection.md").read_text(encoding="utf-8")
+    assert "### Example 1\n\n\n### Example 2\n\n\n## Reflection" in text
+
+
+def test_stubs_carry_the_guidance_and_parts(tmp_path: Path) -> None:
+    create(tmp_path / "p", "cmalt", today=TODAY)
+    text = (tmp_path / "p" / "05-2b" / "reflection.md").read_text(encoding="utf-8")
+    assert text.startswith("---\nsection: 2b\n# 2b An understanding of your target learners\n")
+    assert "# Evidence: Evidence of changed practice is required" in text
+    assert "draft: true\n---\n## Description\n\n\n## Reflection\n" in text
+    evidence = (tmp_path / "p" / "05-2b" / "evidence.yml").read_text(encoding="utf-8")
+    assert yaml.safe_load(evidence) is None  # only comments: no evidence yet, and valid YAML
+
+
+def test_finishing_a_section_removes_its_warning(tmp_path: Path) -> None:
+    root = create(tmp_path / "p", "cmalt", today=TODAY).root
+    (root / "01-1a" / "reflection.md").write_text(
+        "---\nsection: 1a\n---\n## Description\n\nI compared [tools](evidence:tools).\n\n"
+        "## Reflection\n\nI learned.\n", encoding="utf-8")
+    (root / "01-1a" / "evidence.yml").write_text(
+        "- {id: tools, title: Tools, type: web-page, date: 2026-01-01, "
+        "url: 'https://example.org/t', shows: It}\n", encoding="utf-8")
+    result = run_build(root)
+    assert result.ok and result.sections == 1 and len(formatted(result)) == 10
+
+
+def test_workflow_is_valid_yaml_using_the_official_pages_actions(tmp_path: Path) -> None:
+    create(tmp_path / "p", "cmalt", today=TODAY)
+    workflow = yaml.safe_load((tmp_path / "p/.github/workflows/pages.yml").read_text("utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    uses = [s["uses"] for s in steps if "uses" in s] + [
+        s["uses"] for s in workflow["jobs"]["deploy"]["steps"]]
+    assert "actions/upload-pages-artifact@v4" in uses and "actions/deploy-pages@v4" in uses
+    assert "actions/configure-pages@v5" in uses
+    assert any("cmaltgen build . --strict -o _site" in s.get("run", "") for s in steps)
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert (tmp_path / "p/.gitignore").read_text("utf-8").startswith("_site/")
+
+
+def test_refuses_a_non_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(CmaltgenError):
+        create(tmp_path / "p", "cmalt", today=TODAY)
+    assert [p.name for p in (tmp_path / "p").iterdir()] == ["notes.txt"]
