@@ -33,6 +33,7 @@ class BuildResult:
     pages: int = 0
     files: int = 0
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
     site: structure.Site | None = field(default=None, repr=False)
     rendered: render.Output | None = field(default=None, repr=False)
 
@@ -76,6 +77,7 @@ def build(
         if write:
             render.write_site(result.rendered, output)
             result.written = write
+        result.notes = result.rendered.notes
         result.pages = sum(1 for p in result.rendered.pages if p.endswith(".html"))
         result.files = len(result.rendered.files)
     if site is not None:

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from cmaltgen import __version__, markdown
+from cmaltgen import __version__, markdown, metadata
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.structure import (
     CONFIRMATION,
@@ -44,6 +44,7 @@ class Output:
 
     pages: dict[str, bytes] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # things worth saying that are not problems
 
     def __len__(self) -> int:
         return len(self.pages) + len(self.files)
@@ -90,6 +91,7 @@ def render_site(site: Site, theme: Theme, diags: Diagnostics) -> Output:
         page = _render_page(env, theme, site, path, template, context, diags)
         if page is not None:
             output.pages[path] = page.encode("utf-8")
+    _add_feeds(site, output)
     output.pages[".nojekyll"] = b""
     output.pages[MARKER] = f"Built by cmaltgen {__version__}. Safe to delete.\n".encode()
     for folder in theme.static_dirs:
@@ -97,6 +99,19 @@ def render_site(site: Site, theme: Theme, diags: Diagnostics) -> Output:
             if source.is_file():
                 output.files[f"{ASSETS_DIR}/{source.relative_to(folder).as_posix()}"] = source
     return output
+
+
+def _add_feeds(site: Site, output: Output) -> None:
+    base_url = _with_slash(site.portfolio.config.site.base_url)
+    if not base_url:
+        output.notes.append(
+            "No site.base_url in portfolio.yml, so the Atom feed, sitemap and link-preview "
+            "URLs were skipped; add it once you know where the site will live."
+        )
+        return
+    title = _site_context(site)["title"]
+    output.pages[metadata.FEED] = metadata.atom_feed(site, base_url, title)
+    output.pages[metadata.SITEMAP] = metadata.sitemap(site, base_url, sorted(output.pages))
 
 
 def _site_context(site: Site) -> dict[str, Any]:
@@ -117,6 +132,9 @@ def _site_context(site: Site) -> dict[str, Any]:
         "sections": site.sections,
         "groups": site.groups(),
         "evidence": site.evidence,
+        "feed": metadata.FEED if config.site.base_url else "",
+        "image": metadata.SHARE_IMAGE,
+        "json_ld": Markup(metadata.json_ld(site, _with_slash(config.site.base_url))),  # noqa: S704
     }
 
 
@@ -183,6 +201,7 @@ def _render_page(
         "title": context["title"],
         "kind": context["kind"],
         "description": _description(site, section),
+        "canonical": metadata.canonical(base_url, path),
     }
     values = {**context, "page": page, "url": url, "render": render_markdown, "section": section}
     try:

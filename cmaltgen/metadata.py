@@ -1,0 +1,130 @@
+"""Render stage, continued: what makes a portfolio link well from a blog.
+
+Canonical URLs, JSON-LD (a schema.org ProfilePage about the candidate as a Person holding the
+CMALT credential), an Atom feed of section updates and a sitemap. Feed, sitemap and absolute
+URLs need ``site.base_url``; without it they are skipped and the build says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from cmaltgen import __version__
+from cmaltgen.schema import PartialDate
+from cmaltgen.structure import HOME, NOT_FOUND, Site
+
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+SHARE_IMAGE = "assets/share.png"
+ALT = {
+    "@type": "Organization",
+    "name": "Association for Learning Technology",
+    "url": "https://www.alt.ac.uk/",
+}
+
+
+def pretty(path: str) -> str:
+    """``1a/index.html`` -> ``1a/``: the address people share."""
+    if path == HOME:
+        return ""
+    return path[: -len("index.html")] if path.endswith("/index.html") else path
+
+
+def canonical(base_url: str, path: str) -> str:
+    return base_url + pretty(path) if base_url and path != NOT_FOUND else ""
+
+
+def _date(value: PartialDate | None, fallback: PartialDate) -> str:
+    chosen = value or fallback
+    return dt.date(chosen.year, chosen.month or 1, chosen.day or 1).isoformat()
+
+
+def json_ld(site: Site, base_url: str) -> str:
+    """The home page's JSON-LD, safe to embed in a <script> element."""
+    config = site.portfolio.config
+    candidate = config.candidate
+    links = [v for v in vars(candidate.links).values() if v and str(v).startswith("http")]
+    if candidate.links.orcid:
+        orcid = candidate.links.orcid
+        links.append(orcid if orcid.startswith("https://") else f"https://orcid.org/{orcid}")
+    person: dict[str, Any] = {"@type": "Person", "name": candidate.name}
+    if candidate.role:
+        person["jobTitle"] = candidate.role
+    if candidate.organisation:
+        person["worksFor"] = {"@type": "Organization", "name": candidate.organisation}
+    if links:
+        person["sameAs"] = links
+    person["hasCredential"] = {
+        "@type": "EducationalOccupationalCredential",
+        "name": f"{site.portfolio.pathway.title} (Certified Membership of the Association "
+        "for Learning Technology)",
+        "credentialCategory": "Professional certification",
+        "educationalLevel": site.portfolio.pathway.title,
+        "recognizedBy": ALT,
+    }
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "name": config.site.title or f"{candidate.name}: CMALT portfolio",
+        "inLanguage": config.site.language,
+        "dateModified": _date(None, config.confirmation.date),
+        "mainEntity": person,
+    }
+    if base_url:
+        data["url"] = base_url
+    # "</" would end the script element early; JSON allows the escaped form.
+    return json.dumps(data, indent=2, ensure_ascii=False).replace("</", "<\\/")
+
+
+def atom_feed(site: Site, base_url: str, title: str) -> bytes:
+    """An Atom feed with one entry per section, dated by its ``updated`` front matter."""
+    signed = site.portfolio.config.confirmation.date
+    entries = sorted(site.sections, key=lambda s: _date(s.updated, signed), reverse=True)
+    newest = _date(entries[0].updated, signed) if entries else _date(None, signed)
+    name = escape(site.portfolio.config.candidate.name)
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <title>{escape(title)}</title>",
+        f"  <id>{escape(base_url)}</id>",
+        f"  <link href={quoteattr(base_url)}/>",
+        f'  <link rel="self" href={quoteattr(base_url + FEED)}/>',
+        f"  <updated>{newest}T00:00:00Z</updated>",
+        f"  <author><name>{name}</name></author>",
+        f'  <generator version="{__version__}">cmaltgen</generator>',
+    ]
+    for section in entries:
+        url = base_url + pretty(section.url)
+        lines += [
+            "  <entry>",
+            f"    <title>{escape(section.label)}</title>",
+            f"    <id>{escape(url)}</id>",
+            f"    <link href={quoteattr(url)}/>",
+            f"    <updated>{_date(section.updated, signed)}T00:00:00Z</updated>",
+            f"    <summary>{escape(section.summary)}</summary>",
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def sitemap(site: Site, base_url: str, pages: list[str]) -> bytes:
+    """A sitemap of every HTML page but the 404, with section dates where known."""
+    signed = site.portfolio.config.confirmation.date
+    dated = {s.url: _date(s.updated, signed) for s in site.sections}
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for path in pages:
+        if path == NOT_FOUND or not path.endswith(".html"):
+            continue
+        lastmod = dated.get(path, _date(None, signed))
+        lines.append(
+            f"  <url><loc>{escape(base_url + pretty(path))}</loc><lastmod>{lastmod}</lastmod></url>"
+        )
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
