@@ -103,8 +103,11 @@ def _reflection(section_id: str, spec: SectionSpec) -> str:
     heading = f"{section_id} {spec.title}" if section_id[0].isdigit() else spec.title
     comments = f"# {heading}\n" + "".join(
         _comment(label, guide[key])
-        for key, label in (("describe", "Describe"), ("evidence", "Evidence"),
-                           ("reflect", "Reflect"))
+        for key, label in (
+            ("describe", "Describe"),
+            ("evidence", "Evidence"),
+            ("reflect", "Reflect"),
+        )
         if key in guide
     )
     focus = "focus: policy  # or: legislation (CMALT only)\n" if spec.focus_allowed else ""

@@ -31,7 +31,10 @@ def test_new_portfolio_builds_with_one_warning_per_unwritten_section(
 def test_senior_gets_two_specialist_areas_and_an_advanced_area(tmp_path: Path) -> None:
     created = create(tmp_path / "p", "senior", today=TODAY)
     assert [s for s in created.sections if s.startswith(("specialist", "advanced"))] == [
-        "specialist-first-area", "specialist-second-area", "advanced-impact"]
+        "specialist-first-area",
+        "specialist-second-area",
+        "advanced-impact",
+    ]
     text = (tmp_path / "p" / "07-3b" / "reflection.md").read_text(encoding="utf-8")
     assert "focus: policy" in text
     text = (tmp_path / "p" / "08-4a" / "reflection.md").read_text(encoding="utf-8")
@@ -52,10 +55,14 @@ def test_finishing_a_section_removes_its_warning(tmp_path: Path) -> None:
     root = create(tmp_path / "p", "cmalt", today=TODAY).root
     (root / "01-1a" / "reflection.md").write_text(
         "---\nsection: 1a\n---\n## Description\n\nI compared [tools](evidence:tools).\n\n"
-        "## Reflection\n\nI learned.\n", encoding="utf-8")
+        "## Reflection\n\nI learned.\n",
+        encoding="utf-8",
+    )
     (root / "01-1a" / "evidence.yml").write_text(
         "- {id: tools, title: Tools, type: web-page, date: 2026-01-01, "
-        "url: 'https://example.org/t', shows: It}\n", encoding="utf-8")
+        "url: 'https://example.org/t', shows: It}\n",
+        encoding="utf-8",
+    )
     result = run_build(root)
     assert result.ok and result.sections == 1 and len(formatted(result)) == 10
 
@@ -65,7 +72,8 @@ def test_workflow_is_valid_yaml_using_the_official_pages_actions(tmp_path: Path)
     workflow = yaml.safe_load((tmp_path / "p/.github/workflows/pages.yml").read_text("utf-8"))
     steps = workflow["jobs"]["build"]["steps"]
     uses = [s["uses"] for s in steps if "uses" in s] + [
-        s["uses"] for s in workflow["jobs"]["deploy"]["steps"]]
+        s["uses"] for s in workflow["jobs"]["deploy"]["steps"]
+    ]
     assert "actions/upload-pages-artifact@v4" in uses and "actions/deploy-pages@v4" in uses
     assert "actions/configure-pages@v5" in uses
     assert any("cmaltgen build . --strict -o _site" in s.get("run", "") for s in steps)
