@@ -67,7 +67,7 @@ def build(
     output = (output or default_output(root)).resolve()
     check_output_location(root, output)
     result = BuildResult(root, output, Diagnostics(), strict)
-    portfolio = _read_and_check(root, output, today or dt.date.today(), result.diagnostics)
+    _, portfolio = read_portfolio(root, output, today or dt.date.today(), result.diagnostics)
     ready = portfolio is not None and result.ok
     site = structure.build_site(portfolio, drafts=drafts) if ready and portfolio else None
     if site is not None:
@@ -87,22 +87,19 @@ def build(
     return result
 
 
-def _read_and_check(
+def read_portfolio(
     root: Path, output: Path, today: dt.date, diags: Diagnostics
-) -> validate.Portfolio | None:
+) -> tuple[sources.Sources, validate.Portfolio | None]:
+    """Load, collect, parse and validate: everything up to the site structure.
+
+    The portfolio is ``None`` when portfolio.yml or its pathway is unusable; every problem
+    found on the way is in ``diags``. ``cmaltgen check`` stops here.
+    """
     if not root.is_dir():
         raise CmaltgenError(f"there is no folder {root}")
     loaded = config_stage.load_config(root / sources.CONFIG_NAME, diags, today)
     found = sources.collect(root, output)
     docs = [documents.parse_section(s, diags, today) for s in found.sections]
-    if loaded is None:
-        return None
-    config, marks = loaded
-    resolved = validate.resolve_pathway(config, marks, diags)
-    if resolved is None:
-        return None
-    portfolio = validate.Portfolio(root, config, marks, resolved[0], resolved[1], docs)
-    diags.extend(validate.validate(portfolio, found))
     if not found.sections:
         diags.add(
             "missing-section",
@@ -110,7 +107,15 @@ def _read_and_check(
             path=root,
             hint="each section is a folder holding a reflection.md; see docs/format.md",
         )
-    return portfolio
+    if loaded is None:
+        return found, None
+    config, marks = loaded
+    resolved = validate.resolve_pathway(config, marks, diags)
+    if resolved is None:
+        return found, None
+    portfolio = validate.Portfolio(root, config, marks, resolved[0], resolved[1], docs)
+    diags.extend(validate.validate(portfolio, found))
+    return found, portfolio
 
 
 def _render(site: structure.Site, diags: Diagnostics) -> render.Output | None:

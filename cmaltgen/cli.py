@@ -10,12 +10,16 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from cmaltgen import __version__
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, display_path
+from cmaltgen.framework import Pathway
+
+if TYPE_CHECKING:
+    from cmaltgen.build import BuildResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -114,18 +118,39 @@ def build(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) -
     except Exception as exc:
         internal_error(exc, debug)
         return
+    report_build(result)
+    if not result.ok:
+        sys.exit(1)
+
+
+def report_build(result: BuildResult) -> None:
+    """Diagnostics, notes, what is left to write, and the one-line summary (or the failure)."""
     for diag in result.diagnostics.sorted():
         echo_diagnostic(diag)
     errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
     if not result.ok:
-        why = f"{errors} error(s), {warnings} warning(s)" + (" (--strict)" if strict else "")
-        click.secho(f"Build failed: {why}. Nothing was written; "
-                    f"{display_path(result.output)} was left as it was.", fg="red", err=True)
-        sys.exit(1)
+        why = f"{errors} error(s), {warnings} warning(s)" + (" (--strict)" if result.strict else "")
+        click.secho(
+            f"Build failed: {why}. Nothing was written; "
+            f"{display_path(result.output)} was left as it was.",
+            fg="red",
+            err=True,
+        )
+        return
+    for note in result.notes:
+        click.secho(f"note: {note}", dim=True, err=True)
+    drafts = [d for d in result.diagnostics if d.code == "draft" and "section" in d.message]
+    if drafts:
+        click.secho(
+            f"{_plural(len(drafts), 'section')} still to write (drafts, left out of the site).",
+            fg="yellow",
+            err=True,
+        )
+    where = display_path(result.output) if result.written else "(nothing written)"
     click.echo(
         f"Built {result.sections} sections, {result.evidence} evidence items, "
-        f"{result.pages} pages ({result.files} files copied), {warnings} warning(s) "
-        f"in {result.seconds:.2f} s -> {display_path(result.output)}"
+        f"{result.pages} pages ({_plural(result.files, 'file')} copied), {warnings} warning(s) "
+        f"in {result.seconds:.2f} s -> {where}"
     )
 
 
@@ -146,24 +171,158 @@ def pathways(version: str | None) -> None:
     if chosen not in found:
         raise click.BadParameter(f"choose one of {', '.join(found)}", param_hint="--framework")
     framework = found[chosen]
-    click.echo(f"{framework.title} (framework: \"{framework.version}\"); "
-               f"other versions: {', '.join(v for v in found if v != chosen) or 'none'}\n")
+    click.echo(
+        f'{framework.title} (framework: "{framework.version}"); '
+        f"other versions: {', '.join(v for v in found if v != chosen) or 'none'}\n"
+    )
     for pid, pathway in framework.pathways.items():
         click.secho(f"{pathway.title}  (pathway: {pid})", bold=True)
         click.echo(f"  {pathway.summary}")
         for spec in pathway.sections:
             if spec.slot:
-                count = pathway.count(spec.slot)
-                many = f"{count.min}" + ("+" if not count.max else f"-{count.max}" if count.max != count.min else "")
-                click.echo(f"  {spec.slot}-NAME  {spec.title}: {many} required")
+                click.echo(
+                    f"  {spec.slot + '-NAME':<22}{spec.title} ({_count(pathway, spec.slot)})"
+                )
                 continue
-            needs = "description, evidence, reflection" if spec.assessed else "free text, not assessed"
+            needs = "description, evidence, reflection" if spec.assessed else "not assessed"
             extra = f"; {spec.words_min}-{spec.words_max} words" if spec.words_max else ""
             extra += "; missing is a warning (unconfirmed)" if spec.level.value == "warning" else ""
             extra += f"; focus: {' or '.join(spec.focus_allowed)}" if spec.focus_allowed else ""
             extra += f"; {spec.min_examples}+ examples" if spec.min_examples else ""
             click.echo(f"  {spec.id:<22}{spec.title} ({needs}{extra})")
         click.echo("  confirmation          signed and dated, in portfolio.yml\n")
+
+
+@main.command()
+@click.argument("portfolio_dir", type=PORTFOLIO_DIR, default=".")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A table for people, or JSON for CI and tools (keys in docs/check.md).",
+)
+@click.option("--strict/--no-strict", default=False, help="Warnings make it not ready too.")
+@click.option(
+    "--ignore", multiple=True, metavar="CODE", help="Do not report this warning code (repeatable)."
+)
+@click.option(
+    "--max-age",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    metavar="YEARS",
+    help="Warn about evidence older than this.",
+)
+@click.option(
+    "--external/--no-external", default=False, help="Also check web links over the network."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for each web link.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where working links are remembered for a day (default: ~/.cache/cmaltgen, or "
+    "$XDG_CACHE_HOME/cmaltgen).",
+)
+@click.option("--cache/--no-cache", default=True, help="Reuse link results from the last day.")
+@click.option(
+    "--colour/--no-colour",
+    "colour",
+    default=None,
+    help="Colour the table (default: when the terminal supports it and NO_COLOR is unset).",
+)
+@debug_option
+def check(
+    portfolio_dir: Path,
+    output_format: str,
+    strict: bool,
+    ignore: tuple[str, ...],
+    max_age: int,
+    external: bool,
+    timeout: float,
+    cache_dir: Path | None,
+    cache: bool,
+    colour: bool | None,
+    debug: bool,
+) -> None:
+    """Show how far along a portfolio is and whether it is ready for ALT's initial check.
+
+    Reads and checks everything a build does, plus readiness warnings (for example "we"
+    instead of "I", thin reflection, old evidence), without writing a site. Exit code 0
+    means ready, 1 not ready.
+
+    \b
+    Examples:
+      cmaltgen check
+      cmaltgen check my-portfolio --external       also check web links
+      cmaltgen check --ignore old-evidence --strict
+      cmaltgen check --format json > report.json
+    """
+    import os
+
+    from cmaltgen import check as readiness
+    from cmaltgen import links
+
+    _setup_logging(debug)
+    for code in ignore:
+        if problem := readiness.ignore_problem(code):
+            raise click.BadParameter(problem, param_hint="--ignore")
+    options = readiness.CheckOptions(
+        strict=strict,
+        ignore=frozenset(ignore),
+        max_age=max_age,
+        external=external,
+        timeout=timeout,
+        cache_dir=(cache_dir or links.default_cache_dir()) if cache else None,
+    )
+    try:
+        report = readiness.check(portfolio_dir, options)
+    except CmaltgenError as exc:
+        fail(exc, debug)
+        return
+    except Exception as exc:
+        internal_error(exc, debug)
+        return
+    if output_format == "json":
+        click.echo(json.dumps(readiness.report_json(report), indent=2))
+        sys.exit(0 if report.ready else 1)
+    if colour is None and os.environ.get("NO_COLOR"):  # https://no-color.org
+        colour = False
+
+    def style(text: str, role: str) -> str:
+        return click.style(text, **readiness.STYLES.get(role, {}))
+
+    for line in readiness.report_lines(report, style):
+        click.echo(line, color=colour)
+    for diag in report.diagnostics.sorted():
+        if colour is False:
+            click.echo(diag.format(), err=True)
+        else:
+            echo_diagnostic(diag)
+    click.echo("\n" + style(report.verdict, readiness.verdict_role(report)), color=colour)
+    sys.exit(0 if report.ready else 1)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _count(pathway: Pathway, slot: str) -> str:
+    count = pathway.count(slot)
+    if count.max and count.max == count.min:
+        return f"exactly {count.min}"
+    if count.max:
+        return f"{count.min} to {count.max}"
+    return f"{count.min} or more"
 
 
 @main.command()
@@ -186,19 +345,38 @@ def schema(kind: str) -> None:
 
 @main.command()
 @click.argument("portfolio_dir", type=PORTFOLIO_DIR, default=".")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but this machine shares your preview.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
-              help="Port to listen on. If you do not choose one and it is busy, the next free "
-              "port is used.")
-@click.option("--open/--no-open", "open_browser", default=False,
-              help="Open the site in your web browser.")
-@click.option("--poll/--no-poll", default=False,
-              help="Check for changes by polling (for network drives and containers).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but this machine shares your preview.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on. If you do not choose one and it is busy, the next free port is used.",
+)
+@click.option(
+    "--open/--no-open", "open_browser", default=False, help="Open the site in your web browser."
+)
+@click.option(
+    "--poll/--no-poll",
+    default=False,
+    help="Check for changes by polling (for network drives and containers).",
+)
 @debug_option
 @click.pass_context
-def serve(ctx: click.Context, portfolio_dir: Path, host: str, port: int, open_browser: bool,
-          poll: bool, debug: bool) -> None:
+def serve(
+    ctx: click.Context,
+    portfolio_dir: Path,
+    host: str,
+    port: int,
+    open_browser: bool,
+    poll: bool,
+    debug: bool,
+) -> None:
     """Preview the site, rebuilding and reloading the browser when you save.
 
     Errors are shown in the browser and here; the server keeps running until you
@@ -225,16 +403,28 @@ def serve(ctx: click.Context, portfolio_dir: Path, host: str, port: int, open_br
         if rep.ok:
             click.echo(f"Built in {rep.seconds:.2f} s{what}.")
         elif rep.number == 1:
-            click.secho("The first build failed; the browser shows the errors. Save a fix and "
-                        "the site will build.", fg="red", err=True)
+            click.secho(
+                "The first build failed; the browser shows the errors. Save a fix and "
+                "the site will build.",
+                fg="red",
+                err=True,
+            )
         else:
-            click.secho(f"Build failed{what}; still serving the last good site with the errors "
-                        "shown over it. Save a fix to rebuild.", fg="red", err=True)
+            click.secho(
+                f"Build failed{what}; still serving the last good site with the errors "
+                "shown over it. Save a fix to rebuild.",
+                fg="red",
+                err=True,
+            )
 
-    server = PreviewServer(portfolio_dir, host=host, port=port, port_fixed=chosen, poll=poll,
-                           on_build=report)
+    server = PreviewServer(
+        portfolio_dir, host=host, port=port, port_fixed=chosen, poll=poll, on_build=report
+    )
     try:
         server.start()
+    except KeyboardInterrupt:  # Ctrl-C during the first build
+        click.echo("\nStopped.")
+        return
     except PortError as exc:
         click.secho(f"error: {exc}", fg="red", err=True)
         sys.exit(2)
@@ -246,9 +436,12 @@ def serve(ctx: click.Context, portfolio_dir: Path, host: str, port: int, open_br
     if server.port != port:
         click.secho(f"Port {port} is busy, so using {server.port}.", fg="yellow")
     if not is_loopback(host):
-        click.secho(f"warning: listening on {host}: anyone who can reach this machine can see "
-                    "the preview, including evidence meant only for your assessors.",
-                    fg="yellow", err=True)
+        click.secho(
+            f"warning: listening on {host}: anyone who can reach this machine can see "
+            "the preview, including evidence meant only for your assessors.",
+            fg="yellow",
+            err=True,
+        )
     click.echo(f"Serving {display_path(server.root)} at {server.url}  (Ctrl-C to stop)")
     if open_browser:
         webbrowser.open(server.url)
@@ -258,6 +451,146 @@ def serve(ctx: click.Context, portfolio_dir: Path, host: str, port: int, open_br
         click.echo("\nStopping.")
     finally:
         server.stop()
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--pathway",
+    type=click.Choice(["associate", "cmalt", "senior"]),
+    required=True,
+    help="Which CMALT pathway the portfolio is for.",
+)
+@click.option("--framework", "version", default=None, help="Guidance version (default: latest).")
+@debug_option
+def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None:
+    """Start a new portfolio in DIRECTORY, ready to edit.
+
+    Creates portfolio.yml, one folder per section with its guidance, empty evidence
+    lists, a .gitignore and a GitHub Actions workflow that publishes to GitHub Pages.
+    Every section starts as a draft. DIRECTORY must not exist or be empty.
+
+    \b
+    Examples:
+      cmaltgen new my-portfolio --pathway cmalt
+      cmaltgen new my-portfolio --pathway senior
+    """
+    from cmaltgen.framework import frameworks
+    from cmaltgen.new import create
+
+    if version is not None and version not in frameworks():
+        raise click.BadParameter(
+            f"choose one of {', '.join(frameworks())}", param_hint="--framework"
+        )
+    _setup_logging(debug)
+    try:
+        created = create(directory, pathway, version)
+    except CmaltgenError as exc:
+        fail(exc, debug)
+        return
+    shown = display_path(created.root)
+    click.echo(
+        f"Created a {created.pathway.title} portfolio in {shown} with "
+        f"{_plural(len(created.sections), 'section')} to write.\n"
+        f"Next: put your details in {shown}/portfolio.yml, then run\n"
+        f"  cmaltgen serve {shown}     (a live preview while you write)\n"
+        f"  cmaltgen check {shown}     (how far along you are)"
+    )
+
+
+@main.command()
+@click.argument("portfolio_dir", type=PORTFOLIO_DIR, default=".")
+@click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")
+@click.option("--branch", default="gh-pages", show_default=True, help="The branch to publish on.")
+@click.option("--cname", default=None, help="A custom domain, written to a CNAME file.")
+@click.option("-m", "--message", default=None, help="The commit message.")
+@click.option("--push/--no-push", default=True, help="Push the branch after committing.")
+@click.option("--strict/--no-strict", default=False, help="Refuse to publish with warnings.")
+@debug_option
+def deploy(
+    portfolio_dir: Path,
+    remote: str,
+    branch: str,
+    cname: str | None,
+    message: str | None,
+    push: bool,
+    strict: bool,
+    debug: bool,
+) -> None:
+    """Build the portfolio and publish it on a gh-pages branch.
+
+    Commits the built site to the branch without checking anything out: your working
+    tree and current branch are never touched. Nothing is published if the build fails.
+
+    \b
+    Examples:
+      cmaltgen deploy
+      cmaltgen deploy my-portfolio --cname cmalt.example.org
+      cmaltgen deploy --no-push       commit locally only
+    """
+    from cmaltgen.deploy import deploy as run_deploy
+
+    _setup_logging(debug)
+    try:
+        done = run_deploy(
+            portfolio_dir,
+            branch=branch,
+            remote=remote,
+            message=message,
+            cname=cname,
+            push=push,
+            strict=strict,
+        )
+    except CmaltgenError as exc:
+        fail(exc, debug)
+        return
+    report_build(done.build)
+    if not done.commit:
+        click.secho(f"Nothing was published to {branch}.", fg="red", err=True)
+        sys.exit(1)
+    pushed = f"and pushed to {remote}" if done.pushed else "(not pushed)"
+    click.echo(f"Committed the site to {branch} as {done.commit[:10]} {pushed}.")
+    if done.url:
+        click.echo(f"It will appear at {done.url}")
+
+
+@main.command()
+@click.argument("portfolio_dir", type=PORTFOLIO_DIR, default=".")
+def badge(portfolio_dir: Path) -> None:
+    """Print snippets that link to your portfolio, for a blog sidebar or email signature.
+
+    Uses site.base_url from portfolio.yml.
+
+    \b
+    Examples:
+      cmaltgen badge
+      cmaltgen badge my-portfolio
+    """
+    import datetime as dt
+
+    from cmaltgen.config import load_config
+    from cmaltgen.diagnostics import Diagnostics
+    from cmaltgen.framework import frameworks, latest
+    from cmaltgen.metadata import badge as snippets
+
+    diags = Diagnostics()
+    loaded = load_config(portfolio_dir / "portfolio.yml", diags, dt.date.today())
+    if loaded is None or not loaded[0].site.base_url:
+        for diag in diags:
+            echo_diagnostic(diag)
+        click.secho(
+            "badge needs site.base_url in portfolio.yml: the address of your site.",
+            fg="red",
+            err=True,
+        )
+        sys.exit(1)
+    config = loaded[0]
+    framework = frameworks().get(config.framework or latest())
+    pathway = framework.pathways.get(config.pathway) if framework else None
+    title = config.site.title or f"{config.candidate.name}: CMALT portfolio"
+    found = snippets(title, config.site.base_url, pathway.title if pathway else "CMALT")
+    for label, key in (("HTML", "html"), ("Markdown", "markdown"), ("Plain text", "text")):
+        click.echo(f"{label}:\n  {found[key]}\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -94,7 +94,17 @@ class Framework:
     pathways: dict[str, Pathway]
 
 
-_SECTION_KEYS = {"id", "slot", "title", "group", "assessed", "level", "words", "focus", "min_examples"}
+_SECTION_KEYS = {
+    "id",
+    "slot",
+    "title",
+    "group",
+    "assessed",
+    "level",
+    "words",
+    "focus",
+    "min_examples",
+}
 
 
 def _section(raw: dict[str, Any]) -> SectionSpec:

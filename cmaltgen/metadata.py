@@ -128,3 +128,13 @@ def sitemap(site: Site, base_url: str, pages: list[str]) -> bytes:
         )
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def badge(site_title: str, url: str, pathway_title: str) -> dict[str, str]:
+    """Copy-paste snippets linking to the portfolio, for a blog sidebar or email signature."""
+    text = f"{pathway_title} portfolio"
+    return {
+        "html": f'<a href={quoteattr(url)} rel="me">{escape(text)}: {escape(site_title)}</a>',
+        "markdown": f"[{text}: {site_title}]({url})",
+        "text": f"{text}: {url}",
+    }

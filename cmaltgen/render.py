@@ -134,7 +134,7 @@ def _site_context(site: Site) -> dict[str, Any]:
         "evidence": site.evidence,
         "feed": metadata.FEED if config.site.base_url else "",
         "image": metadata.SHARE_IMAGE,
-        "json_ld": Markup(metadata.json_ld(site, _with_slash(config.site.base_url))),  # noqa: S704
+        "json_ld": Markup(metadata.json_ld(site, _with_slash(config.site.base_url))),
     }
 
 

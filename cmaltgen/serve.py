@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from watchdog.events import (
@@ -61,7 +61,7 @@ log = logging.getLogger(__name__)
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 PORT_TRIES = 20  # how far to look for a free port when the user did not choose one
-QUIET_SECONDS = 0.12  # editors save in bursts (temp file, rename, chmod) within ~100 ms
+QUIET_SECONDS = 0.1  # editors save in bursts (temp file, rename, chmod) within ~100 ms
 MAX_SETTLE_SECONDS = 2.0  # build anyway if something keeps writing
 KEEPALIVE_SECONDS = 15.0  # lets the event stream notice a closed tab
 RESERVED = "/__cmaltgen/"  # the server's own endpoints, outside any site path
@@ -70,8 +70,14 @@ STATUS_PATH = RESERVED + "status"
 
 # Watchdog also reports opens and reads (including the build's own); only changes matter.
 WATCHED_EVENTS = (
-    FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
-    DirCreatedEvent, DirDeletedEvent, DirMovedEvent,
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileDeletedEvent,
+    FileMovedEvent,
+    FileClosedEvent,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
 )
 
 _TEMP_SUFFIXES = (".swp", ".swo", ".swx", ".tmp", ".crswap", "~", "___jb_tmp___", "___jb_old___")
@@ -80,7 +86,7 @@ _TEMP_SUFFIXES = (".swp", ".swo", ".swx", ".tmp", ".crswap", "~", "___jb_tmp___"
 # ---------------------------------------------------------------------------- watching
 
 
-def is_ignored(path: Path, base: Path) -> bool:
+def is_ignored(path: Path, base: Path, is_directory: bool = False) -> bool:
     """True for editor temp/swap files, hidden files and ``_``-folders such as ``_site``."""
     try:
         parts = path.relative_to(base).parts
@@ -88,8 +94,9 @@ def is_ignored(path: Path, base: Path) -> bool:
         return True  # not below a watched folder
     if not parts:
         return False
-    if any(p.startswith((".", "_")) for p in parts[:-1]):
-        return True  # output folders, .git, __pycache__
+    folders = parts if is_directory else parts[:-1]
+    if any(p.startswith((".", "_")) or p == "node_modules" for p in folders):
+        return True  # output folders, .git, __pycache__: the build never reads them
     name = parts[-1]
     return (
         name.startswith(".")  # vim .x.swp, Emacs .#x, LibreOffice .~lock.x#
@@ -109,7 +116,7 @@ class _ChangeHandler(FileSystemEventHandler):
         for raw in (event.src_path, event.dest_path):
             path = Path(_text(raw)) if raw else None
             # Atomic saves arrive as "temp file moved to reflection.md": check both ends.
-            if path is not None and not is_ignored(path, self.base):
+            if path is not None and not is_ignored(path, self.base, event.is_directory):
                 self.on_change(path)
                 return
 
@@ -132,8 +139,9 @@ class Watcher:
         self.observer: BaseObserver = PollingObserver(timeout=0.5) if poll else Observer()
         for folder in folders:
             handler = _ChangeHandler(folder.resolve(), on_change)
-            self.observer.schedule(handler, str(folder), recursive=True,
-                                   event_filter=list(WATCHED_EVENTS))
+            self.observer.schedule(
+                handler, str(folder), recursive=True, event_filter=list(WATCHED_EVENTS)
+            )
         self.folders = list(folders)
 
     def start(self) -> None:
@@ -218,12 +226,26 @@ class PreviewServer:
             raise CmaltgenError(f"there is no folder {self.root}")
         self._httpd = bind(self.host, self.requested_port, self.port_fixed)
         self._httpd.preview = self
-        # Watch before the first build so a save made during it is not lost.
-        self._watcher = Watcher([self.root, themes_root()], self._note_change, poll=self.poll)
-        self._watcher.start()
-        self._rebuild(None)
+        try:
+            # Watch before the first build so a save made during it is not lost.
+            self._watcher = self._watch()
+            self._rebuild(None)
+        except BaseException:
+            self.stop()
+            raise
         self._spawn(self._httpd.serve_forever, "cmaltgen-http")
         self._spawn(self._build_loop, "cmaltgen-build")
+
+    def _watch(self) -> Watcher:
+        folders = [self.root, themes_root()]
+        watcher = Watcher(folders, self._note_change, poll=self.poll)
+        try:
+            watcher.start()
+        except OSError as exc:  # typically the inotify watch limit on a big tree
+            log.warning("watching for changes failed (%s); polling instead", exc)
+            watcher = Watcher(folders, self._note_change, poll=True)
+            watcher.start()
+        return watcher
 
     def stop(self) -> None:
         """Stop watching, building and serving; open event streams are released."""
@@ -285,8 +307,12 @@ class PreviewServer:
             if self._stopping.is_set():
                 return
             changed = self._settle()
-            if not self._stopping.is_set():
+            if self._stopping.is_set():
+                return
+            try:
                 self._rebuild(changed)
+            except Exception:  # e.g. the status callback could not print; keep serving
+                log.exception("rebuilding after a change failed")
 
     def _settle(self) -> Path | None:
         """Wait until no change has arrived for ``quiet`` seconds (bounded), then report one."""
@@ -312,8 +338,9 @@ class PreviewServer:
         else:
             state = Snapshot(version, old.site, old.mount, old.base_url, problems, number)
         self._publish(state)
-        report = BuildReport(number, not problems, problems, time.perf_counter() - started,
-                             changed, result)
+        report = BuildReport(
+            number, not problems, problems, time.perf_counter() - started, changed, result
+        )
         if self.on_build is not None:
             self.on_build(report)
 
@@ -325,8 +352,13 @@ class PreviewServer:
             return None, tuple(exc.diagnostics) or (Diagnostic("build-failed", str(exc)),)
         except Exception as exc:  # a bug must not take the preview down with it
             log.debug("the build crashed", exc_info=True)
-            return None, (Diagnostic("internal-error", f"{type(exc).__name__}: {exc}",
-                                     hint="run with --debug and report what it shows"),)
+            return None, (
+                Diagnostic(
+                    "internal-error",
+                    f"{type(exc).__name__}: {exc}",
+                    hint="run with --debug and report what it shows",
+                ),
+            )
         if result.ok:
             return result, ()
         return result, tuple(result.diagnostics.sorted())
@@ -386,11 +418,10 @@ class PreviewServer:
             return Response(404, "text/plain; charset=utf-8", b"404 Not Found\n")
         page = site.pages[NOT_FOUND]
         if state.base_url:
-            # The 404 page's <base> points at the live site; point it here so its links
-            # (and the stylesheet) stay on the preview.
+            # The 404 page is served at any depth, so its links and stylesheet name the live
+            # site in full; point them at the preview instead so they keep working here.
             live = html.escape(_with_slash(state.base_url)).encode()
-            page = page.replace(b'<base href="' + live + b'"',
-                                b'<base href="' + state.mount.encode() + b'"')
+            page = page.replace(b'="' + live, b'="' + state.mount.encode())
         return self._page(state, page, NOT_FOUND, HTTPStatus.NOT_FOUND)
 
     def _page(self, state: Snapshot, data: bytes, key: str, status: int) -> Response:
@@ -402,8 +433,13 @@ class PreviewServer:
 
 def _status(state: Snapshot) -> Response:
     """Machine-readable state, for tests and tools."""
-    body = {"version": state.version, "builds": state.builds, "ok": not state.problems,
-            "has_site": state.site is not None, "mount": state.mount}
+    body = {
+        "version": state.version,
+        "builds": state.builds,
+        "ok": not state.problems,
+        "has_site": state.site is not None,
+        "mount": state.mount,
+    }
     return Response(200, "application/json", json.dumps(body).encode())
 
 
@@ -434,7 +470,7 @@ def site_path(url_path: str, mount: str) -> str | None:
     if not url_path.startswith(mount):
         return None
     try:
-        rel = unquote(url_path[len(mount):], errors="strict")
+        rel = unquote(url_path[len(mount) :], errors="strict")
     except UnicodeDecodeError:
         return None
     if "\\" in rel or "\0" in rel:
@@ -504,7 +540,7 @@ def overlay(state: Snapshot, root: Path) -> str:
         return ""
     return (
         f'<section id="cmaltgen-errors" role="alert" style="{_OVERLAY_STYLE}">'
-        f"<h2 style=\"margin-top:0\">{_summary(state.problems)}</h2>"
+        f'<h2 style="margin-top:0">{_summary(state.problems)}</h2>'
         "<p>This is the last good build. Fix the files below and save; the page will reload."
         f"</p>{problem_list(state.problems, root)}</section>\n"
     )
@@ -567,6 +603,10 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True  # open event streams must not keep the process alive
     preview: PreviewServer
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # socketserver prints tracebacks to stderr; library code logs instead.
+        log.debug("request from %s failed", client_address, exc_info=True)
+
 
 class _HTTPServer6(_HTTPServer):
     address_family = socket.AF_INET6
@@ -592,8 +632,10 @@ class PortError(CmaltgenError):
 
     def __init__(self, host: str, port: int, exc: OSError, fixed: bool) -> None:
         if exc.errno == errno.EADDRINUSE and fixed:
-            message = (f"port {port} is already in use; stop the program using it or choose "
-                       "another with --port")
+            message = (
+                f"port {port} is already in use; stop the program using it or choose "
+                "another with --port"
+            )
         elif exc.errno == errno.EADDRINUSE:
             message = f"no free port from {port - PORT_TRIES + 1} to {port}; choose one with --port"
         else:
@@ -667,5 +709,3 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("%s " + format, self.address_string(), *args)
-
-

@@ -245,15 +245,18 @@ def test_section_links_and_local_images_in_reflections(tmp_portfolio: PortfolioF
 def test_drafts_are_left_out_of_build_and_shown_in_drafts_mode(
     tmp_portfolio: PortfolioFactory,
 ) -> None:
-    root = tmp_portfolio({
-        "1b/reflection.md": "---\nsection: 1b\ndraft: true\n---\n## Description\n\nHalf.\n",
-        "1a/evidence.yml": "- {id: ev-1a, title: Draft item, type: web-page, date: 2025-06-01, "
-        "url: 'https://example.org/a', shows: It, draft: true}\n"
-        "- {id: ev-1a-final, title: F, type: web-page, date: 2025-06-01, "
-        "url: 'https://example.org/f', shows: It}\n",
-        "1a/reflection.md": "---\nsection: 1a\n---\n## Description\n\nSee [my draft](evidence:ev-1a)"
-        " and [f](evidence:ev-1a-final).\n\n## Reflection\n\nI.\n",
-    })
+    root = tmp_portfolio(
+        {
+            "1b/reflection.md": "---\nsection: 1b\ndraft: true\n---\n## Description\n\nHalf.\n",
+            "1a/evidence.yml": "- {id: ev-1a, title: Draft item, type: web-page, date: 2025-06-01, "
+            "url: 'https://example.org/a', shows: It, draft: true}\n"
+            "- {id: ev-1a-final, title: F, type: web-page, date: 2025-06-01, "
+            "url: 'https://example.org/f', shows: It}\n",
+            "1a/reflection.md": "---\nsection: 1a\n---\n## Description\n\n"
+            "See [my draft](evidence:ev-1a) and [f](evidence:ev-1a-final).\n\n"
+            "## Reflection\n\nI.\n",
+        }
+    )
     result = run_build(root)
     assert result.written and result.sections == 10, formatted(result)
     assert not (root / "_site" / "1b").exists()

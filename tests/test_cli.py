@@ -25,7 +25,10 @@ def test_version() -> None:
     assert code == 0 and out.strip() == f"cmaltgen, version {__version__}"
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["pathways"], ["schema"]])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["build"], ["pathways"], ["schema"], ["check"], ["serve"], ["new"], ["deploy"], ["badge"]],
+)
 def test_every_command_has_help_with_examples(command: list[str]) -> None:
     code, out, _ = invoke(*command, "--help")
     assert code == 0 and "Examples:" in out
@@ -38,7 +41,7 @@ def test_build_defaults_to_the_current_folder_and_prints_a_summary(
     monkeypatch.chdir(root)
     code, out, err = invoke("build")
     assert code == 0, err
-    assert out.startswith("Built 11 sections, 9 evidence items, 16 pages (1 file copied), ")
+    assert out.startswith("Built 11 sections, 9 evidence items, 16 pages (2 files copied), ")
     assert out.rstrip().endswith("-> _site") and err == ""
     assert (root / "_site" / "index.html").is_file()
 
@@ -55,8 +58,12 @@ def test_build_errors_exit_1_with_located_messages_and_no_traceback(
 
 
 def test_warnings_exit_0_unless_strict(tmp_portfolio: PortfolioFactory) -> None:
-    root = tmp_portfolio({"portfolio.yml": "pathway: cmalt\ncandidate: {name: S, nmae: x}\n"
-                          "confirmation: {name: S, date: 2026-01-01}\n"})
+    root = tmp_portfolio(
+        {
+            "portfolio.yml": "pathway: cmalt\ncandidate: {name: S, nmae: x}\n"
+            "confirmation: {name: S, date: 2026-01-01}\n"
+        }
+    )
     code, _, err = invoke("build", str(root))
     assert code == 0 and "warning unknown-key [candidate.nmae]" in err
     code, _, err = invoke("build", str(root), "--strict")
@@ -64,8 +71,12 @@ def test_warnings_exit_0_unless_strict(tmp_portfolio: PortfolioFactory) -> None:
 
 
 def test_no_strict_flag_pairs_with_strict(tmp_portfolio: PortfolioFactory) -> None:
-    root = tmp_portfolio({"portfolio.yml": "pathway: cmalt\ncandidate: {name: S, nmae: x}\n"
-                          "confirmation: {name: S, date: 2026-01-01}\n"})
+    root = tmp_portfolio(
+        {
+            "portfolio.yml": "pathway: cmalt\ncandidate: {name: S, nmae: x}\n"
+            "confirmation: {name: S, date: 2026-01-01}\n"
+        }
+    )
     code, _, _ = invoke("build", str(root), "--strict", "--no-strict")
     assert code == 0
 
@@ -116,7 +127,60 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     out = tmp_path / "site"
     proc = subprocess.run(
         [sys.executable, "-m", "cmaltgen", "build", str(EXAMPLE), "-o", str(out), "--strict"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "Built 11 sections, 25 evidence items, 16 pages" in proc.stdout
+
+
+def test_new_then_build_from_the_command_line(tmp_path: Path) -> None:
+    target = tmp_path / "my-portfolio"
+    code, out, _ = invoke("new", str(target), "--pathway", "cmalt")
+    assert code == 0 and "with 11 sections to write" in out
+    code, out, err = invoke("build", str(target))
+    assert code == 0, err
+    assert "11 sections still to write (drafts, left out of the site)." in err
+    assert "note: No site.base_url in portfolio.yml" in err
+    code, _, err = invoke("new", str(target), "--pathway", "cmalt")
+    assert code == 1 and "already exists and is not empty" in err
+    code, _, err = invoke("new", str(tmp_path / "x"), "--pathway", "cmlat")
+    assert code == 2 and "'cmlat' is not one of" in err
+
+
+def test_deploy_refuses_outside_git_and_badge_prints_snippets(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    root = tmp_portfolio()
+    code, _, err = invoke("deploy", str(root))
+    assert code == 1 and "not inside a git repository" in err and "Traceback" not in err
+    code, out, _ = invoke("badge", str(root))
+    assert code == 0
+    assert '<a href="https://sam.example.org/cmalt/" rel="me">CMALT portfolio: ' in out
+    assert "[CMALT portfolio: Sam Tester's CMALT portfolio](https://sam.example.org/cmalt/)" in out
+
+
+def test_badge_without_base_url_says_what_is_needed(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio(
+        {
+            "portfolio.yml": "pathway: cmalt\ncandidate: {name: S}\n"
+            "confirmation: {name: S, date: 2026-10-01}\n"
+        }
+    )
+    code, _, err = invoke("badge", str(root))
+    assert code == 1 and "badge needs site.base_url" in err
+
+
+def test_deploy_from_the_command_line(tmp_portfolio: PortfolioFactory, tmp_path: Path) -> None:
+    root = tmp_portfolio()
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        ["-c", "user.name=S", "-c", "user.email=s@example.org", "commit", "-qm", "x"],
+    ):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    code, out, err = invoke("deploy", str(root), "--no-push")
+    assert code == 0, err
+    assert "Committed the site to gh-pages as " in out and "(not pushed)" in out
+    assert "It will appear at https://sam.example.org/cmalt/" in out

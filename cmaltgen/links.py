@@ -1,0 +1,359 @@
+"""Checking web links: evidence URLs and Markdown http(s) links, concurrently, with a cache.
+
+Used by ``cmaltgen check --external``. Only HEAD/GET requests; a bounded total time; an
+offline machine is detected up front (no name resolves) and reported once, never a hang.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import http
+import http.client
+import json
+import logging
+import math
+import os
+import re
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urldefrag, urlsplit
+
+from cmaltgen import __version__, validate
+from cmaltgen.diagnostics import (
+    Diagnostics,
+)
+from cmaltgen.documents import Reflection
+
+log = logging.getLogger(__name__)
+
+WORKERS = 8
+CACHE_FILE = "links.json"
+CACHE_TTL = 24 * 60 * 60.0
+USER_AGENT = f"cmaltgen/{__version__} link check"
+_WEB = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_CACHE_HOME/cmaltgen``, or ``~/.cache/cmaltgen``."""
+    base = (os.environ if env is None else env).get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "cmaltgen"
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """A web address and where the portfolio gives it."""
+
+    url: str
+    path: Path
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    url: str
+    status: int | None = None  # of the final response
+    final_url: str = ""
+    problem: str = ""  # "", "timeout", "dns", "refused", "error"
+    detail: str = ""
+    cached: bool = False
+
+    @property
+    def redirected(self) -> bool:
+        return bool(self.final_url) and urldefrag(self.final_url)[0] != urldefrag(self.url)[0]
+
+
+def link_targets(portfolio: validate.Portfolio) -> list[LinkTarget]:
+    """Evidence ``url:`` values and http(s) links and images in reflections, located."""
+    targets: list[LinkTarget] = []
+    for _, entry in portfolio.evidence():
+        if _WEB.match(entry.item.url):
+            line, col = entry.fields.get("url", (entry.line, entry.col))
+            targets.append(LinkTarget(entry.item.url, entry.path, line, col))
+    for _, reflection in portfolio.sections():
+        targets.extend(_markdown_links(reflection))
+    return targets
+
+
+def _markdown_links(reflection: Reflection) -> list[LinkTarget]:
+    lines = _file_lines(reflection.path)
+    used: set[tuple[int, int]] = set()
+    found: list[LinkTarget] = []
+    for block in reflection.parsed.tokens:
+        if block.type != "inline" or not block.children or not block.map:
+            continue
+        for child in block.children:
+            url = child.attrGet("href" if child.type == "link_open" else "src")
+            if child.type in ("link_open", "image") and isinstance(url, str) and _WEB.match(url):
+                line, col = _locate(lines, reflection, block.map, url, used)
+                found.append(LinkTarget(url, reflection.path, line, col))
+    return found
+
+
+def _file_lines(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _locate(
+    lines: list[str], reflection: Reflection, span: list[int], url: str, used: set[tuple[int, int]]
+) -> tuple[int, int]:
+    """File line and column of ``url`` within a block (body lines ``span``)."""
+    for body_index in range(span[0], span[1]):
+        n = reflection.file_line(body_index + 1) - 1
+        pos = lines[n].find(url) if n < len(lines) else -1
+        while pos >= 0 and (n, pos) in used:
+            pos = lines[n].find(url, pos + 1)
+        if pos >= 0:
+            used.add((n, pos))
+            return n + 1, pos + 1
+    return reflection.file_line(span[0] + 1), 1
+
+
+class LinkCache:
+    """Working links (status below 400) remembered for a day in a JSON file.
+
+    Broken links are not cached: they are what the user is fixing, so each run asks again.
+    """
+
+    def __init__(self, path: Path, now: float, entries: dict[str, dict[str, Any]]) -> None:
+        self.path, self.now, self.entries = path, now, entries
+
+    @classmethod
+    def load(cls, folder: Path, now: float) -> LinkCache:
+        path = folder / CACHE_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        entries = {
+            url: entry
+            for url, entry in (data.items() if isinstance(data, dict) else [])
+            if isinstance(entry, dict) and cls._fresh(entry, now)
+        }
+        return cls(path, now, entries)
+
+    @staticmethod
+    def _fresh(entry: dict[str, Any], now: float) -> bool:
+        checked, status = entry.get("checked"), entry.get("status")
+        if not isinstance(checked, (int, float)) or not isinstance(status, int):
+            return False
+        return isinstance(entry.get("final_url"), str) and 0 <= now - checked < CACHE_TTL
+
+    def get(self, url: str) -> LinkResult | None:
+        entry = self.entries.get(url)
+        if entry is None:
+            return None
+        return LinkResult(url, entry["status"], entry["final_url"], cached=True)
+
+    def put(self, result: LinkResult) -> None:
+        if result.status is not None and result.status < 400 and not result.problem:
+            entry = {"checked": self.now, "status": result.status, "final_url": result.final_url}
+            self.entries.setdefault(result.url, entry)
+
+    def save(self) -> None:
+        """Write atomically; a cache that cannot be written only costs speed."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            partial.write_text(json.dumps(self.entries, indent=1, sort_keys=True), "utf-8")
+            partial.replace(self.path)
+        except OSError as exc:
+            log.warning("could not write the link cache %s: %s", self.path, exc)
+
+
+class _HeadRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib turns a redirected HEAD into a GET; keep it a HEAD (no body is downloaded)."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and req.get_method() == "HEAD":
+            new.method = "HEAD"
+        return new
+
+
+def _request(url: str, method: str, timeout: float) -> tuple[int, str]:
+    """(status, final URL) after following redirects."""
+    opener = urllib.request.build_opener(_HeadRedirects())
+    request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return int(response.status), str(response.geturl())
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, exc.geturl() or url
+
+
+def fetch(url: str, timeout: float) -> LinkResult:
+    """Check one address: HEAD, or GET where the server refuses HEAD (405, 501)."""
+    try:
+        status, final = _request(url, "HEAD", timeout)
+        if status in (405, 501):
+            status, final = _request(url, "GET", timeout)
+    except urllib.error.URLError as exc:
+        return _failure(url, exc.reason)
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        return _failure(url, exc)
+    if 300 <= status < 400:  # a redirect urllib would not follow, e.g. a loop
+        return LinkResult(url, None, final, "error", f"redirects without end ({status})")
+    return LinkResult(url, status, final)
+
+
+def _failure(url: str, reason: object) -> LinkResult:
+    if isinstance(reason, TimeoutError):
+        return LinkResult(url, problem="timeout")
+    if isinstance(reason, socket.gaierror):
+        return LinkResult(url, problem="dns", detail=str(reason))
+    if isinstance(reason, (ConnectionRefusedError, ConnectionResetError)) or (
+        isinstance(reason, OSError) and reason.errno in (101, 113)  # network/host unreachable
+    ):
+        return LinkResult(url, problem="refused", detail=str(reason))
+    return LinkResult(url, problem="error", detail=str(reason))
+
+
+def _lookups(hosts: Iterable[str], timeout: float) -> dict[str, str]:
+    """Look every host name up at once; "ok", "dns" (not found) or "timeout".
+
+    Name lookups ignore socket timeouts, so they run in daemon threads that are abandoned
+    after ``timeout``: without a network, the check cannot hang on the resolver.
+    """
+    found: dict[str, str] = {}
+    names = set(hosts)
+
+    def look(host: str) -> None:
+        try:
+            socket.getaddrinfo(host, None)
+            found[host] = "ok"
+        except (OSError, UnicodeError):
+            found[host] = "dns"
+
+    threads = [threading.Thread(target=look, args=(h,), daemon=True) for h in names]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return {h: found.get(h, "timeout") for h in names}
+
+
+def _split(url: str) -> tuple[str, str, str]:
+    """(scheme, netloc, host name); empty strings for an address that cannot be split."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower(), parts.netloc, parts.hostname or ""
+    except ValueError:  # e.g. http://[not-an-ip]/
+        return "", "", ""
+
+
+def _host(url: str) -> str:
+    return _split(url)[2]
+
+
+def _proxied(url: str) -> bool:
+    """A proxy looks names up for us, so a local lookup proves nothing."""
+    scheme, _, host = _split(url)
+    return scheme in urllib.request.getproxies() and not urllib.request.proxy_bypass(host)
+
+
+def fetch_all(urls: list[str], timeout: float, workers: int) -> dict[str, LinkResult]:
+    """Fetch concurrently; whatever is unfinished after timeout * ceil(n/workers) timed out."""
+    if not urls:
+        return {}
+    workers = max(1, min(workers, len(urls)))
+    budget = timeout * math.ceil(len(urls) / workers)
+    pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="cmaltgen-link")
+    try:
+        futures = {pool.submit(fetch, url, timeout): url for url in urls}
+        done, _ = concurrent.futures.wait(futures, timeout=budget)
+        return {
+            url: future.result() if future in done else LinkResult(url, problem="timeout")
+            for future, url in futures.items()
+        }
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def offline(urls: list[str], results: dict[str, LinkResult]) -> str:
+    """Why the network seems unavailable, or "" if some web server answered."""
+    tried = [results[u] for u in urls if u in results]
+    if not tried:
+        return ""
+    if all(r.problem in ("dns", "timeout") and r.detail == "lookup" for r in tried):
+        return "no host name could be looked up"
+    places = {_split(r.url)[1] for r in tried}
+    if len(places) > 1 and all(r.problem == "refused" for r in tried):
+        return "every connection was refused"
+    return ""
+
+
+def look_up_first(urls: list[str], timeout: float) -> dict[str, LinkResult]:
+    """Results for addresses whose host name cannot be looked up (no request is sent)."""
+    direct = [u for u in urls if not _proxied(u) and _host(u)]
+    status = _lookups((_host(u) for u in direct), timeout)
+    return {
+        u: LinkResult(u, problem="dns" if status[_host(u)] == "dns" else "timeout", detail="lookup")
+        for u in direct
+        if status[_host(u)] != "ok"
+    }
+
+
+def link_diagnostics(
+    targets: list[LinkTarget], results: dict[str, LinkResult], timeout: float, diags: Diagnostics
+) -> None:
+    for target in targets:
+        result = results.get(target.url)
+        found = _link_problem(result, timeout) if result else None
+        if found is not None:
+            code, message, hint = found
+            diags.add(code, message, hint=hint, path=target.path, line=target.line, col=target.col)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return f"{status} {http.HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
+
+
+def _link_problem(result: LinkResult, timeout: float) -> tuple[str, str, str | None] | None:
+    url = result.url
+    if result.problem == "timeout":
+        return "link-timeout", f"{url} did not answer within {timeout:g} s", _RETRY
+    if result.problem == "dns":
+        return "link-unreachable", f"the host name in {url} could not be found", _FIX
+    if result.problem == "refused":
+        return "link-unreachable", f"{url} refused the connection", _FIX
+    if result.problem or result.status is None:
+        return "link-unreachable", f"{url} could not be opened ({result.detail})", _FIX
+    if result.status in (401, 403):
+        message = f"{url} answers {_phrase(result.status)}: an assessor may not be able to open it"
+        return "link-restricted", message, "check it opens in a private browser window"
+    if result.status >= 400:
+        return "link-broken", f"{url} answers {_phrase(result.status)}", _FIX
+    if result.redirected:
+        return "link-redirect", f"{url} redirects to {result.final_url}", _FINAL
+    return None
+
+
+_FIX = "correct the address or replace the link: assessors must be able to open every link"
+_FINAL = "link to the final address, so the link keeps working if the redirect goes"
+_RETRY = "the server may be slow or down; try again later, or raise --timeout"

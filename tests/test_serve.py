@@ -1,0 +1,519 @@
+"""`cmaltgen serve`: a real server over real HTTP, a real file watcher and a real browser.
+
+Most tests run `python -m cmaltgen serve` in a subprocess on a free loopback port, as a user
+would; the rebuild-counting tests drive :class:`PreviewServer` in-process to read its counter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cmaltgen.build import build
+from cmaltgen.cli import main
+from cmaltgen.serve import PreviewServer, inject, is_ignored, mount_path, site_path
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, loopback_only
+from tests.conftest import EXAMPLE, REPO
+
+MOUNT = "/cmalt-portfolio/"  # the path of the example's site.base_url
+SECTION = "1a-constraints-and-benefits/reflection.md"
+BROKEN_YAML = 'pathway: cmalt\nframework: "2019"\ncandidate: [unclosed\n  name: Rowan\n'
+WAIT = 10.0
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def copy_example(folder: Path) -> Path:
+    root = folder / "portfolio"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site"))
+    return root
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path) -> Path:
+    return copy_example(tmp_path)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(port: int, path: str, method: str = "GET") -> tuple[int, dict[str, str], str]:
+    """One request with the path sent exactly as given (no client-side normalising)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        conn.endheaders()
+        response = conn.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    finally:
+        conn.close()
+
+
+def wait_for(check: Callable[[], bool], timeout: float = WAIT, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"timed out after {timeout} s waiting for {what or check}")
+
+
+def status(port: int) -> dict[str, object]:
+    data: dict[str, object] = json.loads(fetch(port, "/__cmaltgen/status")[2])
+    return data
+
+
+def edit_reflection(root: Path, text: str) -> None:
+    """Add a paragraph to the end of the 1a description, as a person would."""
+    path = root / SECTION
+    body = path.read_text(encoding="utf-8")
+    path.write_text(body.replace("## Reflection", f"{text}\n\n## Reflection", 1), "utf-8")
+
+
+class Served:
+    """`cmaltgen serve` running in a subprocess, its output collected as it arrives."""
+
+    def __init__(self, args: list[str]) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "cmaltgen", "serve", *args],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self._lines: queue.Queue[str] = queue.Queue()
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        for stream, sink in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
+            threading.Thread(target=self._read, args=(stream, sink), daemon=True).start()
+
+    def _read(self, stream: object, sink: list[str]) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            sink.append(line)
+            self._lines.put(line)
+
+    def wait_serving(self) -> int:
+        """The port from the 'Serving ... at URL' line."""
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with contextlib.suppress(queue.Empty):
+                found = re.search(
+                    r"Serving .* at http://127\.0\.0\.1:(\d+)/", self._lines.get(timeout=0.2)
+                )
+                if found:
+                    return int(found.group(1))
+            if self.proc.poll() is not None:
+                break
+        pytest.fail(f"serve did not start:\n{self.text}")
+
+    @property
+    def text(self) -> str:
+        return "".join(self.out) + "".join(self.err)
+
+    def stop(self) -> int:
+        """Ctrl-C, as a user would stop it."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+        try:
+            return self.proc.wait(timeout=10)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+
+@contextlib.contextmanager
+def serving(root: Path, *extra: str) -> Iterator[tuple[Served, int]]:
+    served = Served([str(root), "--port", str(free_port()), *extra])
+    try:
+        port = served.wait_serving()
+        yield served, port
+    finally:
+        code = served.stop()
+    assert code == 0, served.text
+    assert "Traceback" not in served.text
+
+
+@contextlib.contextmanager
+def in_process(root: Path) -> Iterator[PreviewServer]:
+    server = PreviewServer(root, port=free_port(), port_fixed=True)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def settle(server: PreviewServer, quiet: float = 0.8) -> int:
+    """The build count once it has stopped changing for ``quiet`` seconds."""
+    count, since = server.build_count, time.monotonic()
+    deadline = since + WAIT
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        if server.build_count != count:
+            count, since = server.build_count, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return count
+    pytest.fail("the server kept rebuilding")
+
+
+# ---------------------------------------------------------------------------- the CLI server
+
+
+@pytest.fixture(scope="module")
+def shared() -> Iterator[tuple[Path, Served, int]]:
+    """One server for the tests that only read, with a secret file beside the portfolio."""
+    with contextlib.ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        root = copy_example(folder)
+        (folder / "secret.txt").write_text("TOP SECRET", encoding="utf-8")
+        served, port = stack.enter_context(serving(root))
+        yield root, served, port
+
+
+def test_serves_the_site_under_its_base_path_with_live_reload(
+    shared: tuple[Path, Served, int],
+) -> None:
+    portfolio, served, port = shared
+    code, headers, _ = fetch(port, "/")
+    assert code == 302 and headers["location"] == MOUNT
+    code, headers, body = fetch(port, MOUNT)
+    assert code == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert headers["cache-control"] == "no-store"
+    assert body.count("/__cmaltgen/events") == 1
+    assert body.index("/__cmaltgen/events") < body.rindex("</body>")
+    assert fetch(port, MOUNT + "1a")[1]["location"] == MOUNT + "1a/"
+    code, headers, css = fetch(port, MOUNT + "assets/style.css")
+    assert code == 200 and headers["content-type"].startswith("text/css")
+    assert "__cmaltgen" not in css
+    code, headers, _ = fetch(
+        port, MOUNT + "files/1b-technical-knowledge/template-layout-diagram.png", "HEAD"
+    )
+    assert code == 200 and headers["content-type"] == "image/png"
+    assert "Serving" in "".join(served.out)
+    assert not (portfolio / "_site").exists(), "serve must not write the site"
+
+
+def test_built_files_never_contain_the_reload_script(portfolio: Path) -> None:
+    with serving(portfolio) as (_, port):
+        assert "/__cmaltgen/events" in fetch(port, MOUNT)[2]
+        result = build(portfolio)
+    assert result.ok and result.written
+    for page in (portfolio / "_site").rglob("*"):
+        if page.is_file():
+            assert b"__cmaltgen" not in page.read_bytes(), page
+
+
+def test_unknown_paths_get_the_sites_404_page_pointing_at_the_preview(
+    shared: tuple[Path, Served, int],
+) -> None:
+    port = shared[2]
+    code, _, body = fetch(port, MOUNT + "no/such/page/")
+    assert code == 404 and "Page not found" in body
+    assert f'href="{MOUNT}assets/style.css"' in body  # the preview's, not the live site's
+    assert 'href="https://example.github.io' not in body
+    assert "/__cmaltgen/events" in body
+    assert fetch(port, "/elsewhere.html")[0] == 404
+
+
+@pytest.mark.parametrize("watching", ["--no-poll", "--poll"])
+def test_an_edited_reflection_is_served_within_seconds(portfolio: Path, watching: str) -> None:
+    with serving(portfolio, watching) as (served, port):
+        edit_reflection(portfolio, "A freshly added paragraph about caption quality.")
+        wait_for(
+            lambda: "caption quality" in fetch(port, MOUNT + "1a/")[2],
+            what=f"the edit\n{served.text}",
+        )
+        wait_for(lambda: "Built in" in "".join(served.out[1:]), what=f"a status\n{served.text}")
+
+
+def test_a_broken_portfolio_yml_shows_errors_then_recovers(portfolio: Path) -> None:
+    config = portfolio / "portfolio.yml"
+    good = config.read_text(encoding="utf-8")
+    with serving(portfolio) as (served, port):
+        config.write_text(BROKEN_YAML, encoding="utf-8")
+        wait_for(lambda: "cmaltgen-errors" in fetch(port, MOUNT)[2], what="the error overlay")
+        code, _, body = fetch(port, MOUNT + "1a/")
+        assert code == 200 and "cmaltgen-errors" in body  # last good page, errors over it
+        assert "<code>portfolio.yml, line 4, column 7</code>" in body, body[-2000:]
+        assert "yaml-syntax" in body
+        assert "<script>" not in body.split("cmaltgen-errors", 1)[1].split("</section>")[0]
+        wait_for(lambda: "portfolio.yml:" in "".join(served.err), what="terminal errors")
+        assert status(port)["ok"] is False
+        config.write_text(good, encoding="utf-8")
+        wait_for(lambda: status(port)["ok"] is True, what="recovery")
+        assert "cmaltgen-errors" not in fetch(port, MOUNT + "1a/")[2]
+
+
+def test_a_failing_first_build_still_serves_the_errors(portfolio: Path) -> None:
+    config = portfolio / "portfolio.yml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(BROKEN_YAML, encoding="utf-8")
+    with serving(portfolio) as (served, port):
+        for path in ("/", MOUNT, "/anything/at/all.css"):
+            code, headers, body = fetch(port, path)
+            assert code == 500 and headers["content-type"].startswith("text/html")
+            assert "portfolio.yml, line 4" in body and "/__cmaltgen/events" in body
+        assert "first build failed" in "".join(served.err)
+        config.write_text(good, encoding="utf-8")
+        wait_for(lambda: fetch(port, "/")[0] == 302, what="the first good build")
+        assert fetch(port, MOUNT)[0] == 200
+
+
+def test_template_errors_are_shown_with_their_file_and_line(portfolio: Path) -> None:
+    overrides = portfolio / "templates"
+    overrides.mkdir()
+    with serving(portfolio) as (_, port):
+        (overrides / "home.html").write_text(
+            '{% extends "!default/home.html" %}\n{% block content %}\n{{ 1 / 0 }}\n'
+            "{% endblock %}\n",
+            encoding="utf-8",
+        )
+        wait_for(lambda: "cmaltgen-errors" in fetch(port, MOUNT)[2], what="the template error")
+        body = fetch(port, MOUNT)[2]
+        assert "templates/home.html, line 3" in body and "division by zero" in body
+        (overrides / "home.html").unlink()
+        wait_for(lambda: "cmaltgen-errors" not in fetch(port, MOUNT)[2], what="recovery")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../../../../etc/passwd",
+        MOUNT + "../../secret.txt",
+        MOUNT + "%2e%2e/%2e%2e/secret.txt",
+        MOUNT + "%2E%2E%2F%2E%2E%2Fsecret.txt",
+        MOUNT + "..%5c..%5csecret.txt",
+        "//etc/passwd",
+        MOUNT + "/etc/passwd",
+        "/etc/passwd",
+        MOUNT + "portfolio.yml",
+        MOUNT + SECTION,
+        MOUNT + "files/",
+        MOUNT + "%ff%fe",
+        MOUNT + "a%00b",
+    ],
+)
+def test_paths_never_escape_the_build(shared: tuple[Path, Served, int], path: str) -> None:
+    code, _, body = fetch(shared[2], path)
+    assert code in (400, 403, 404), (path, code)
+    assert "TOP SECRET" not in body and "root:" not in body
+    assert "Index of" not in body
+
+
+def test_a_chosen_busy_port_fails_clearly(portfolio: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        served = Served([str(portfolio), "--port", str(port)])
+        code = served.proc.wait(timeout=20)
+        time.sleep(0.1)  # let the reader threads finish
+    assert code == 2
+    assert f"port {port} is already in use" in served.text
+    assert "Traceback" not in served.text
+
+
+def test_the_default_port_moves_on_when_busy(portfolio: Path) -> None:
+    with socket.socket() as holder:
+        with contextlib.suppress(OSError):  # already busy is just as good
+            holder.bind(("127.0.0.1", 8000))
+            holder.listen()
+        served = Served([str(portfolio)])
+        try:
+            port = served.wait_serving()
+            assert port != 8000
+            assert f"Port 8000 is busy, so using {port}" in "".join(served.out)
+            assert fetch(port, MOUNT)[0] == 200
+        finally:
+            assert served.stop() == 0
+
+
+def test_serve_help_shows_paired_flags_and_defaults() -> None:
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    for flag in ("--open / --no-open", "--poll / --no-poll", "--host", "--port", "--debug"):
+        assert flag in result.output
+    assert "127.0.0.1" in result.output and "8000" in result.output
+
+
+# ---------------------------------------------------------------------------- in-process
+
+
+def test_an_atomic_save_and_a_burst_of_saves_rebuild_only_a_few_times(portfolio: Path) -> None:
+    target = portfolio / SECTION
+    original = target.read_text(encoding="utf-8")
+    with in_process(portfolio) as server:
+        port, before = server.port, settle(server)
+        # An editor's atomic save: write a temp file beside it, then rename it into place.
+        temp = target.with_name(".reflection.md.swp")
+        temp.write_text(
+            original.replace("## Reflection", "Atomic words.\n\n## Reflection"), encoding="utf-8"
+        )
+        temp.replace(target)  # os.replace: the rename editors use
+        wait_for(lambda: "Atomic words." in fetch(port, MOUNT + "1a/")[2], what="atomic save")
+        after_atomic = settle(server)
+        assert 1 <= after_atomic - before <= 2
+        for n in range(50):
+            target.write_text(
+                original.replace("## Reflection", f"Save {n}.\n\n## Reflection"), encoding="utf-8"
+            )
+        final = settle(server)
+        assert 1 <= final - after_atomic <= 3
+        assert "Save 49." in fetch(port, MOUNT + "1a/")[2]
+
+
+def test_editor_temp_files_and_the_output_folder_are_ignored(portfolio: Path) -> None:
+    with in_process(portfolio) as server:
+        before = settle(server, quiet=0.3)
+        folder = portfolio / "1a-constraints-and-benefits"
+        for name in (
+            ".reflection.md.swp",
+            ".reflection.md.swo",
+            "4913",
+            "reflection.md~",
+            "#reflection.md#",
+            ".#reflection.md",
+            "reflection.md___jb_tmp___",
+            "reflection.md___jb_old___",
+            "draft.tmp",
+            ".~lock.report.docx#",
+        ):
+            (folder / name).write_text("x", encoding="utf-8")
+        for rel in ("_site/index.html", "_drafts/x.md", ".git/HEAD"):
+            (portfolio / rel).parent.mkdir(parents=True, exist_ok=True)
+            (portfolio / rel).write_text("x", encoding="utf-8")
+        time.sleep(0.6)
+        assert server.build_count == before
+
+
+def test_a_new_server_reports_its_url_and_stops_cleanly(portfolio: Path) -> None:
+    with in_process(portfolio) as server:
+        assert server.url == f"http://127.0.0.1:{server.port}{MOUNT}"
+        assert server.build_count == 1 and server.snapshot.problems == ()
+    assert not any(t.name.startswith("cmaltgen-") and t.is_alive() for t in threading.enumerate())
+
+
+def test_an_unchosen_busy_port_moves_to_the_next(portfolio: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        busy = holder.getsockname()[1]
+        server = PreviewServer(portfolio, port=busy, port_fixed=False)
+        server.start()
+        try:
+            assert server.port > busy and fetch(server.port, MOUNT)[0] == 200
+        finally:
+            server.stop()
+
+
+# ---------------------------------------------------------------------------- pure helpers
+
+
+@pytest.mark.parametrize(
+    ("rel", "ignored"),
+    [
+        ("1a/reflection.md", False),
+        ("portfolio.yml", False),
+        ("templates/base.html", False),
+        ("1a/.reflection.md.swp", True),
+        ("1a/reflection.md~", True),
+        ("1a/4913", True),
+        ("1a/#reflection.md#", True),
+        ("1a/.#reflection.md", True),
+        ("1a/reflection.md___jb_old___", True),
+        ("1a/x.tmp", True),
+        ("1a/.~lock.report.docx#", True),
+        ("_site/index.html", True),
+        ("_anything/deep/file.md", True),
+        (".git/index", True),
+    ],
+)
+def test_is_ignored(rel: str, ignored: bool) -> None:
+    base = Path("/p")
+    assert is_ignored(base / rel, base) is ignored
+
+
+def test_output_and_hidden_folders_are_ignored_but_new_sections_are_not() -> None:
+    base = Path("/p")
+    assert is_ignored(base / "_site", base, is_directory=True)
+    assert is_ignored(base / ".git", base, is_directory=True)
+    assert not is_ignored(base / "specialist-oer", base, is_directory=True)
+    assert not is_ignored(base / "1a" / "_notes.md", base)  # read (as a stray file warning)
+
+
+def test_paths_and_mounts() -> None:
+    assert mount_path("https://u.github.io/repo/") == "/repo/"
+    assert mount_path("https://u.github.io/a/b") == "/a/b/"
+    assert mount_path("https://example.org") == mount_path("") == "/"
+    assert site_path("/repo/1a/", "/repo/") == "1a/"
+    assert site_path("/repo/", "/repo/") == ""
+    assert site_path("/other/", "/repo/") is None
+    assert site_path("/repo/a/%2e%2e/b", "/repo/") is None
+    assert site_path("/repo/a//b", "/repo/") is None
+
+
+def test_inject_goes_before_the_last_body_end() -> None:
+    assert inject(b"<body>x</BODY>", "S") == b"<body>xS</BODY>"
+    assert inject(b"no body", "S") == b"no bodyS"
+
+
+# ---------------------------------------------------------------------------- the browser
+
+
+def _browser_or_skip() -> None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = "playwright is not installed"
+    else:
+        missing = "" if CHROMIUM.exists() else f"{CHROMIUM} is missing"
+    if missing and os.environ.get("CI"):
+        pytest.fail(missing + " (required when CI is set)")
+    if missing:
+        pytest.skip(missing)
+
+
+def test_the_browser_reloads_after_a_save(portfolio: Path) -> None:
+    _browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with serving(portfolio) as (_, port), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.route("**/*", loopback_only)
+            page.goto(f"http://127.0.0.1:{port}{MOUNT}1a/")
+            page.wait_for_function("() => document.readyState === 'complete'")
+            time.sleep(0.3)  # the event stream connects after load
+            edit_reflection(portfolio, "Words that appear without navigating.")
+            page.get_by_text("Words that appear without navigating.").wait_for(timeout=10_000)
+            (portfolio / "portfolio.yml").write_text(BROKEN_YAML, encoding="utf-8")
+            page.locator("#cmaltgen-errors").wait_for(timeout=10_000)
+            assert "portfolio.yml, line" in page.locator("#cmaltgen-errors").inner_text()
+        finally:
+            browser.close()
