@@ -347,7 +347,7 @@ class PreviewServer:
     def _run_build(self) -> tuple[BuildResult | None, tuple[Diagnostic, ...]]:
         """Build into memory; every failure, even a crash, becomes diagnostics to show."""
         try:
-            result = build(self.root, write=False)
+            result = build(self.root, write=False, drafts=True)  # drafts show, with a banner
         except CmaltgenError as exc:
             return None, tuple(exc.diagnostics) or (Diagnostic("build-failed", str(exc)),)
         except Exception as exc:  # a bug must not take the preview down with it

@@ -517,3 +517,19 @@ def test_the_browser_reloads_after_a_save(portfolio: Path) -> None:
             assert "portfolio.yml, line" in page.locator("#cmaltgen-errors").inner_text()
         finally:
             browser.close()
+
+
+def test_drafts_show_in_the_preview_with_a_banner(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    reflection = next(root.glob("1b-*/reflection.md"))
+    text = reflection.read_text(encoding="utf-8")
+    reflection.write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+    server = PreviewServer(root, port=free_port())
+    server.start()
+    try:
+        status, _, body = fetch(server.port, MOUNT + "1b/")
+        assert status == 200 and 'class="draft-banner"' in body and "draft: true" in body
+    finally:
+        server.stop()
+    built = build(root, tmp_path / "out")
+    assert built.written and not (tmp_path / "out" / "1b").exists()
