@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 import yaml
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
@@ -87,6 +88,7 @@ def environment(theme: Theme) -> jinja2.Environment:
     )
     env = jinja2.Environment(
         loader=_BangLoader(loader),
+        bytecode_cache=_BYTECODE,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
@@ -94,6 +96,28 @@ def environment(theme: Theme) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     return env
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process (serve rebuilds often).
+
+    Jinja checks each entry against the template's source checksum, so an edited template
+    is recompiled; only unchanged ones are reused.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecodeCache()
 
 
 class _BangLoader(jinja2.BaseLoader):
