@@ -443,6 +443,7 @@ def serve(
             err=True,
         )
     click.echo(f"Serving {display_path(server.root)} at {server.url}  (Ctrl-C to stop)")
+    click.echo(f"Progress report: {server.progress_url}")
     if open_browser:
         webbrowser.open(server.url)
     try:

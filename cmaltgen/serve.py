@@ -67,6 +67,7 @@ KEEPALIVE_SECONDS = 15.0  # lets the event stream notice a closed tab
 RESERVED = "/__cmaltgen/"  # the server's own endpoints, outside any site path
 EVENTS_PATH = RESERVED + "events"
 STATUS_PATH = RESERVED + "status"
+PROGRESS_PATH = RESERVED + "progress"  # cmaltgen check's report, in the preview only
 
 # Watchdog also reports opens and reads (including the build's own); only changes matter.
 WATCHED_EVENTS = (
@@ -286,6 +287,11 @@ class PreviewServer:
         return f"http://{browser_host(self.host)}:{self.port}{self._state.mount}"
 
     @property
+    def progress_url(self) -> str:
+        """Where the preview shows cmaltgen check's report."""
+        return f"http://{browser_host(self.host)}:{self.port}{PROGRESS_PATH}"
+
+    @property
     def build_count(self) -> int:
         return self._state.builds
 
@@ -391,6 +397,8 @@ class PreviewServer:
         path = raw_path.split("?", 1)[0].split("#", 1)[0]
         if path == STATUS_PATH:
             return _status(state)
+        if path == PROGRESS_PATH:
+            return Response(200, "text/html; charset=utf-8", progress_page(self.root, state))
         if state.site is None:
             return Response(500, body=error_page(state, self.root))
         if path in ("/", state.mount.rstrip("/")) and state.mount != "/":
@@ -557,6 +565,27 @@ def error_page(state: Snapshot, root: Path) -> bytes:
         "<p>There is no good build to show yet. Fix the files below and save; "
         f"this page will reload.</p>{problem_list(state.problems, root)}</main>"
         f"{reload_script(state.version)}</body></html>\n"
+    )
+    return page.encode("utf-8")
+
+
+def progress_page(root: Path, state: Snapshot) -> bytes:
+    """``cmaltgen check``'s report as a page; it reloads with the site after each save."""
+    from cmaltgen import check  # only when asked for: the preview itself does not need it
+
+    try:
+        body = check.report_html(check.check(root))
+    except Exception as exc:  # a broken portfolio.yml: the overlay explains; say so briefly
+        body = f"<p>The progress report is not available: {html.escape(str(exc))}</p>"
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Progress | cmaltgen preview</title></head>"
+        '<body style="font:16px/1.5 system-ui,sans-serif;max-width:72rem;margin:2rem auto;'
+        'padding:0 1rem"><main><h1>Progress</h1>'
+        f'<p><a href="{html.escape(state.mount)}">Back to the preview</a>. This page is part '
+        "of the preview only; it is never published.</p>"
+        f"{body}</main>{reload_script(state.version)}</body></html>\n"
     )
     return page.encode("utf-8")
 

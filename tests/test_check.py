@@ -600,3 +600,14 @@ def test_default_cache_dir_follows_xdg() -> None:
     home = Path.home() / ".cache" / "cmaltgen"
     assert links.default_cache_dir({"XDG_CACHE_HOME": "relative"}) == home
     assert links.default_cache_dir({}) == home
+
+
+def test_a_fresh_new_portfolio_is_not_ready_and_lists_every_section(tmp_path: Path) -> None:
+    from cmaltgen.new import create
+
+    created = create(tmp_path / "fresh", "cmalt", today=dt.date(2026, 11, 1))
+    report = readiness.check(created.root, today=dt.date(2026, 11, 1))
+    rows = {row.id: row.status for row in report.sections}
+    assert list(rows) == created.sections
+    assert set(rows.values()) == {"draft"}
+    assert not report.ready and report.left == 11

@@ -533,3 +533,16 @@ def test_drafts_show_in_the_preview_with_a_banner(tmp_path: Path) -> None:
         server.stop()
     built = build(root, tmp_path / "out")
     assert built.written and not (tmp_path / "out" / "1b").exists()
+
+
+def test_progress_report_is_a_preview_page_never_built(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    next(root.glob("3b-*/reflection.md")).unlink()
+    with in_process(root) as server:
+        status, headers, body = fetch(server.port, "/__cmaltgen/progress")
+        assert status == 200 and headers["content-type"].startswith("text/html")
+        assert "<caption" in body and "3b" in body and "missing" in body.lower()
+        assert server.progress_url.endswith("/__cmaltgen/progress")
+    built = build(root, tmp_path / "out")
+    assert not any("progress" in p.as_posix() for p in (tmp_path / "out").rglob("*"))
+    assert not built.ok  # 3b is missing: the report said so, and build refuses too
