@@ -17,6 +17,8 @@ import yaml
 
 from cmaltgen.diagnostics import Severity
 
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 SLOT_PREFIX = {"specialist": "specialist-", "advanced": "advanced-"}
 SLOT_ID = re.compile(r"^(specialist|advanced)-[a-z0-9][a-z0-9-]*$")
 
@@ -148,7 +150,7 @@ def frameworks() -> dict[str, Framework]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yml"):
             continue
-        raw = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        raw = yaml.load(entry.read_text(encoding="utf-8"), Loader=_LOADER)
         found[str(raw["version"])] = Framework(
             version=str(raw["version"]),
             title=raw["title"],

@@ -7,7 +7,9 @@ its same-named parent with a prefix naming the theme: ``{% extends "!default/pag
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +90,7 @@ def environment(theme: Theme) -> jinja2.Environment:
     )
     env = jinja2.Environment(
         loader=_BangLoader(loader),
-        bytecode_cache=_BYTECODE,
+        bytecode_cache=_bytecode(),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
@@ -117,7 +119,51 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
         self._store[bucket.key] = bucket.bytecode_to_string()
 
 
-_BYTECODE = _MemoryBytecodeCache()
+def _disk_cache() -> jinja2.BytecodeCache:
+    """Compiled templates kept between runs in the user's cache folder, when it is writable.
+
+    Entries are keyed on each template's source, so they never go stale; a read-only or
+    missing home folder just means templates are compiled each time.
+    """
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    folder = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    folder = folder / "cmaltgen" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError:
+        return _MemoryBytecodeCache()
+    return _LayeredCache(folder)
+
+
+class _LayeredCache(_MemoryBytecodeCache):
+    """Memory first (serve's rebuilds), then the disk cache (a new process)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.disk = jinja2.FileSystemBytecodeCache(str(folder))
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        super().load_bytecode(bucket)
+        if bucket.code is None:
+            self.disk.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        super().dump_bytecode(bucket)
+        with contextlib.suppress(OSError):  # a full or read-only disk must not fail a build
+            self.disk.dump_bytecode(bucket)
+
+
+_BYTECODE: jinja2.BytecodeCache | None = None
+
+
+def _bytecode() -> jinja2.BytecodeCache:
+    global _BYTECODE
+    if _BYTECODE is None:
+        _BYTECODE = _disk_cache()
+    return _BYTECODE
 
 
 class _BangLoader(jinja2.BaseLoader):
