@@ -312,6 +312,8 @@ def _evidence_yml(items: list[_Item]) -> str:
         lines.append(f"  shows: {_yaml_str(item.shows)}")
         if item.alt:
             lines.append(f"  alt: {_yaml_str(item.alt)}")
+        if item.type in ("video", "audio"):
+            lines.append("  captions: true")
         if item.supports:
             lines.append(f"  supports: [{', '.join(item.supports)}]")
     return "\n".join(lines) + "\n"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmaltgen import config as config_stage
-from cmaltgen import documents, render, sources, structure, theme, validate
+from cmaltgen import documents, privacy, render, sources, structure, theme, validate
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ class BuildResult:
     output: Path
     diagnostics: Diagnostics
     strict: bool = False
+    edition: str = "public"
     written: bool = False
     sections: int = 0
     evidence: int = 0
@@ -43,7 +44,11 @@ class BuildResult:
         return not failing
 
 
-def default_output(root: Path) -> Path:
+def default_output(root: Path, edition: str = "public") -> Path:
+    """``_site`` inside the portfolio; the assessor edition goes beside the portfolio folder,
+    outside it, so that it is never committed with the sources or published by CI."""
+    if edition == "assessor":
+        return root.resolve().parent / f"{root.resolve().name}-assessor-site"
     return root / sources.DEFAULT_OUTPUT
 
 
@@ -55,21 +60,28 @@ def build(
     today: dt.date | None = None,
     write: bool = True,
     drafts: bool = False,
+    edition: str = "public",
 ) -> BuildResult:
     """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
 
     Content problems are returned as diagnostics (``result.ok`` is false); problems with the
     output location raise :class:`CmaltgenError` before anything is read. ``drafts`` includes
     sections and evidence marked ``draft: true`` (serve uses it; build leaves them out).
+    ``edition`` is ``public`` (the website: public items only) or ``assessor`` (public and
+    assessors items, plus the printable single page); private items are never built.
     """
+    if edition not in privacy.EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}")
     started = time.perf_counter()
     root = root.resolve()
-    output = (output or default_output(root)).resolve()
+    output = (output or default_output(root, edition)).resolve()
     check_output_location(root, output)
-    result = BuildResult(root, output, Diagnostics(), strict)
+    result = BuildResult(root, output, Diagnostics(), strict, edition)
     _, portfolio = read_portfolio(root, output, today or dt.date.today(), result.diagnostics)
     ready = portfolio is not None and result.ok
-    site = structure.build_site(portfolio, drafts=drafts) if ready and portfolio else None
+    site = None
+    if ready and portfolio is not None:
+        site = structure.build_site(portfolio, drafts=drafts, edition=edition)
     if site is not None:
         result.site = site
         result.rendered = _render(site, result.diagnostics)
@@ -79,7 +91,8 @@ def build(
             result.written = write
         result.notes = result.rendered.notes
         result.pages = sum(1 for p in result.rendered.pages if p.endswith(".html"))
-        result.files = len(result.rendered.files)
+        cleaned = [p for p in result.rendered.pages if p.startswith(structure.FILES_DIR + "/")]
+        result.files = len(result.rendered.files) + len(cleaned)  # images without metadata
     if site is not None:
         result.sections, result.evidence = len(site.sections), len(site.evidence)
     result.seconds = time.perf_counter() - started

@@ -94,8 +94,18 @@ def main() -> None:
     help="Where to write the site (default: PORTFOLIO_DIR/_site).",
 )
 @click.option("--strict/--no-strict", default=False, help="Treat warnings as errors.")
+@click.option(
+    "--edition",
+    type=click.Choice(["public", "assessor"]),
+    default="public",
+    show_default=True,
+    help="public: the website. assessor: also assessors-only content, never to be published "
+    "(default output: beside the portfolio folder).",
+)
 @debug_option
-def build(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) -> None:
+def build(
+    portfolio_dir: Path, output: Path | None, strict: bool, edition: str, debug: bool
+) -> None:
     """Check a portfolio and build its website.
 
     Every problem is listed with its file and line. If there are errors nothing is
@@ -106,12 +116,13 @@ def build(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) -
       cmaltgen build
       cmaltgen build my-portfolio -o public
       cmaltgen build my-portfolio --strict    fail on warnings too (for CI)
+      cmaltgen build --edition assessor       the private copy for assessors
     """
     from cmaltgen.build import build as run_build
 
     _setup_logging(debug)
     try:
-        result = run_build(portfolio_dir, output, strict=strict)
+        result = run_build(portfolio_dir, output, strict=strict, edition=edition)
     except CmaltgenError as exc:
         fail(exc, debug)
         return
@@ -121,6 +132,72 @@ def build(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) -
     report_build(result)
     if not result.ok:
         sys.exit(1)
+    if edition == "assessor":
+        click.secho(
+            "This is the assessor edition: it includes evidence for assessors only. "
+            "Do not publish it; `cmaltgen bundle` zips it for ALT.",
+            fg="yellow",
+            err=True,
+        )
+
+
+@main.command()
+@click.argument("portfolio_dir", type=PORTFOLIO_DIR, default=".")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The zip to write (default: beside the portfolio folder, NAME-assessor-bundle.zip).",
+)
+@click.option("--strict/--no-strict", default=False, help="Treat warnings as errors.")
+@debug_option
+def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) -> None:
+    """Make the zip to send ALT when a URL is not enough.
+
+    It holds the assessor edition of the site (public and assessors-only content, never
+    private), the whole portfolio on one printable page (portfolio.html) and the evidence
+    files, and works opened from disk. Warns over 10 MB; refuses over 25 MB.
+
+    \b
+    Examples:
+      cmaltgen bundle
+      cmaltgen bundle my-portfolio -o rowan-cmalt.zip
+    """
+    from cmaltgen.bundle import bundle as run_bundle
+
+    _setup_logging(debug)
+    try:
+        result = run_bundle(portfolio_dir, output, strict=strict)
+    except CmaltgenError as exc:
+        fail(exc, debug)
+        return
+    except Exception as exc:
+        internal_error(exc, debug)
+        return
+    for diag in result.diagnostics.sorted():
+        echo_diagnostic(diag)
+    if not result.written:
+        errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
+        click.secho(
+            f"Bundle failed: {errors} error(s), {warnings} warning(s)"
+            + (" (--strict)" if strict else "")
+            + ". Nothing was written.",
+            fg="red",
+            err=True,
+        )
+        sys.exit(1)
+    built = result.build
+    click.echo(
+        f"Bundled {built.sections} sections, {built.evidence} evidence items and "
+        f"{_plural(built.files, 'file')} into {display_path(result.path)} "
+        f"({_size(result.size)}; ALT asks for under 10 MB). Do not publish it."
+    )
+
+
+def _size(size: int) -> str:
+    from cmaltgen.render import filesize
+
+    return filesize(size)
 
 
 def report_build(result: BuildResult) -> None:

@@ -87,6 +87,24 @@ class WordRange:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Privacy:
+    """Who sees what, and how published files are cleaned."""
+
+    default_visibility: str = field(
+        default="public",
+        metadata=spec(
+            "Visibility of sections and evidence that do not set their own: public, assessors "
+            "or private.",
+            choices=("public", "assessors", "private"),
+        ),
+    )
+    keep_exif: bool = field(
+        default=False,
+        metadata=spec("Publish images with their camera and location metadata (EXIF) intact."),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class PortfolioConfig:
     """The settings in portfolio.yml."""
 
@@ -100,6 +118,10 @@ class PortfolioConfig:
     candidate: Candidate = field(metadata=spec("About you."))
     site: Site = field(default_factory=Site, metadata=spec("Website settings."))
     confirmation: Confirmation = field(metadata=spec("Your own-work confirmation."))
+    privacy: Privacy = field(
+        default_factory=Privacy,
+        metadata=spec("Privacy: default visibility and image metadata (see docs/privacy.md)."),
+    )
     words: dict[str, WordRange] = field(
         default_factory=dict,
         metadata=spec("Word ranges per section id, overriding the guidance's (e.g. 1a)."),

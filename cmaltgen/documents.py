@@ -33,6 +33,7 @@ EVIDENCE_TYPES = (
     "other",
 )
 PART_NAMES = ("description", "reflection")
+VISIBILITIES = ("public", "assessors", "private")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,6 +68,26 @@ class FrontMatter:
         default=False,
         metadata=spec("Work in progress: shown by serve with a banner, left out of build."),
     )
+    visibility: str = field(
+        default="",
+        metadata=spec(
+            "Who may see this section: public, assessors or private "
+            "(default: privacy.default_visibility, normally public).",
+            choices=VISIBILITIES,
+        ),
+    )
+    privacy_checked: bool = field(
+        default=False,
+        metadata=spec("You checked this section for personal data: silences the privacy lint."),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Consent:
+    """Who agreed to their personal data being shown, and when."""
+
+    who: str = field(metadata=spec("Who gave permission, e.g. 'the module leader, Dr A. Khan'."))
+    date: PartialDate = field(metadata=spec("When they gave it (YYYY-MM-DD)."))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,9 +113,37 @@ class EvidenceItem:
     alt: str = field(
         default="", metadata=spec("Text alternative describing the image (required for images).")
     )
+    captions: bool = field(
+        default=False, metadata=spec("Video or audio only: true when it has accurate captions.")
+    )
+    transcript: str = field(
+        default="",
+        metadata=spec("Video or audio only: a transcript, as a file in the portfolio or a URL."),
+    )
     draft: bool = field(
         default=False,
         metadata=spec("Not ready yet: shown by serve, left out of build."),
+    )
+    visibility: str = field(
+        default="",
+        metadata=spec(
+            "Who may see it: public, assessors or private (default: its section's, "
+            "else privacy.default_visibility).",
+            choices=VISIBILITIES,
+        ),
+    )
+    personal_data: bool = field(
+        default=False, metadata=spec("It shows or names other people (students, colleagues).")
+    )
+    anonymised: bool = field(
+        default=False, metadata=spec("You removed names and anything that identifies people.")
+    )
+    consent: Consent | None = field(
+        default=None, metadata=spec("The permission you hold to show people's personal data.")
+    )
+    privacy_checked: bool = field(
+        default=False,
+        metadata=spec("You checked it for personal data: silences the privacy lint for it."),
     )
 
 

@@ -62,7 +62,11 @@ class ParsedMarkdown:
 
 
 class Resolver(Protocol):
-    """What the renderer needs from the site: a URL (and label) for each reference."""
+    """What the renderer needs from the site: a URL (and label) for each reference.
+
+    A resolver may also have ``withheld_note(evidence_id) -> str``: words shown after a
+    citation that has no link, such as "evidence available to assessors".
+    """
 
     def evidence(self, evidence_id: str) -> tuple[str, str] | None: ...
 
@@ -92,6 +96,8 @@ def create() -> MarkdownIt:
     md.add_render_rule("html_block", _render_html_escaped)
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", _render_table_close)
+    md.add_render_rule("heading_open", _render_heading)
+    md.add_render_rule("heading_close", _render_heading)
     return md
 
 
@@ -114,10 +120,19 @@ def parse(body: str) -> ParsedMarkdown:
     return parsed
 
 
-def render(parsed: ParsedMarkdown, resolver: Resolver) -> str:
-    """Render parsed Markdown to HTML, resolving every reference through ``resolver``."""
+def render(
+    parsed: ParsedMarkdown, resolver: Resolver, *, heading_offset: int = 0, id_prefix: str = ""
+) -> str:
+    """Render parsed Markdown to HTML, resolving every reference through ``resolver``.
+
+    ``heading_offset`` moves headings down (a section inside a longer page) and ``id_prefix``
+    keeps heading and footnote ids unique when several bodies share one page.
+    """
     md = _parser()
-    html: str = md.renderer.render(parsed.tokens, md.options, {"resolver": resolver})
+    env: dict[str, Any] = {"resolver": resolver, "offset": heading_offset, "prefix": id_prefix}
+    if id_prefix:
+        env["docId"] = id_prefix  # the footnote plugin's own prefix
+    html: str = md.renderer.render(parsed.tokens, md.options, env)
     return html
 
 
@@ -239,8 +254,10 @@ def _render_link_open(
     if ref is None or resolver is None:
         return self.renderToken(tokens, idx, options, env)
     found = _resolve(ref, resolver)
-    if found is None:  # e.g. a draft item left out of the site: keep the words, drop the link
-        token.meta["unlinked"] = True
+    token.meta["unlinked"] = found is None
+    if found is None:  # a draft or non-public item left out of the site: keep the words only
+        noting = getattr(resolver, "withheld_note", None)
+        token.meta["note"] = noting(ref.target) if noting and ref.kind == "evidence" else ""
         return '<span class="unlinked">'
     href, label = found
     token.meta["label"] = label
@@ -265,7 +282,12 @@ def _render_link_close(
 ) -> str:
     opening = next((t for t in reversed(tokens[:idx]) if t.type == "link_open"), None)
     if opening is not None and opening.meta.get("unlinked"):
-        return "</span>"
+        note = opening.meta.get("note", "")
+        return (
+            f'</span> <span class="withheld-note">({escapeHtml(note)})</span>'
+            if note
+            else "</span>"
+        )
     label = opening.meta.get("label", "") if opening is not None else ""
     if label:
         return f' <span class="evidence-label">[{escapeHtml(label)}]</span></a>'
@@ -279,9 +301,12 @@ def _render_image(
     ref: Reference | None = token.meta.get("ref")
     resolver: Resolver | None = env.get("resolver")
     src = str(token.attrGet("src") or "")
-    if ref is not None and resolver is not None:
-        src = resolver.file(ref.target) or src
     alt = self.renderInlineAsText(token.children or [], options, env)
+    if ref is not None and resolver is not None:
+        resolved = resolver.file(ref.target)
+        if resolved is None:  # a file this site does not publish: its name must not leak
+            return f'<span class="unlinked">{escapeHtml(alt)}</span>'
+        src = resolved
     return f'<img src="{escapeHtml(src)}" alt="{escapeHtml(alt)}" loading="lazy">'
 
 
@@ -290,6 +315,22 @@ def _render_html_escaped(
 ) -> str:
     content = escapeHtml(tokens[idx].content)
     return f"<p>{content}</p>\n" if tokens[idx].type == "html_block" else content
+
+
+def _render_heading(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Headings, moved down by ``offset`` and with ``prefix``-ed ids when a page asks."""
+    token = tokens[idx]
+    offset, prefix = env.get("offset", 0), env.get("prefix", "")
+    if not offset and not prefix:
+        return self.renderToken(tokens, idx, options, env)
+    tag = f"h{min(6, int(token.tag[1]) + offset)}"
+    if token.nesting == -1:
+        return f"</{tag}>\n"
+    ident = token.attrGet("id")
+    attr = f' id="{escapeHtml(prefix + "-" + str(ident))}"' if ident and prefix else ""
+    return f"<{tag}{attr}>"
 
 
 def _render_table_open(

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from cmaltgen import __version__, markdown, metadata
+from cmaltgen import __version__, markdown, metadata, privacy
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.structure import (
     CONFIRMATION,
@@ -26,6 +26,7 @@ from cmaltgen.structure import (
     HOME,
     MATRIX,
     NOT_FOUND,
+    SINGLE_PAGE,
     Section,
     Site,
     relative_url,
@@ -76,6 +77,21 @@ class PageResolver:
                 return relative_url(self.page, out)
         return None
 
+    def withheld_note(self, evidence_id: str) -> str:
+        return self.site.withheld_note(evidence_id)
+
+
+class SinglePageResolver(PageResolver):
+    """On the printable single page every item and section is an anchor on the same page."""
+
+    def evidence(self, evidence_id: str) -> tuple[str, str] | None:
+        item = self.site.item(evidence_id)
+        return (f"#ev-{item.id}", item.label) if item else None
+
+    def section(self, section_id: str) -> tuple[str, str] | None:
+        found = self.site.section(section_id)
+        return (f"#section-{found.id}", found.label) if found else None
+
 
 def render_site(site: Site, theme: Theme, diags: Diagnostics) -> Output:
     """Render every page into memory. Template problems are added to ``diags``."""
@@ -91,14 +107,29 @@ def render_site(site: Site, theme: Theme, diags: Diagnostics) -> Output:
         page = _render_page(env, theme, site, path, template, context, diags)
         if page is not None:
             output.pages[path] = page.encode("utf-8")
-    _add_feeds(site, output)
-    output.pages[".nojekyll"] = b""
+    if site.edition == "public":
+        _add_feeds(site, output)
+        output.pages[".nojekyll"] = b""
+    if not site.portfolio.config.privacy.keep_exif:
+        _strip_images(output)
     output.pages[MARKER] = f"Built by cmaltgen {__version__}. Safe to delete.\n".encode()
     for folder in theme.static_dirs:
         for source in sorted(folder.rglob("*")):
             if source.is_file():
                 output.files[f"{ASSETS_DIR}/{source.relative_to(folder).as_posix()}"] = source
     return output
+
+
+def _strip_images(output: Output) -> None:
+    """Published JPEG and PNG files lose their EXIF (camera, GPS) and XMP metadata."""
+    for path, source in list(output.files.items()):
+        if not privacy.is_image(source):
+            continue
+        data = source.read_bytes()
+        stripped = privacy.strip_metadata(data)
+        if stripped != data:
+            del output.files[path]
+            output.pages[path] = stripped
 
 
 def _add_feeds(site: Site, output: Output) -> None:
@@ -117,12 +148,15 @@ def _add_feeds(site: Site, output: Output) -> None:
 def _site_context(site: Site) -> dict[str, Any]:
     config = site.portfolio.config
     title = config.site.title or f"{config.candidate.name}: CMALT portfolio"
+    base_url = _base_url(site)
     return {
+        "edition": site.edition,
+        "single_page": SINGLE_PAGE if site.edition == "assessor" else "",
         "title": title,
         "description": config.site.description,
         "language": config.site.language,
         "licence": config.site.licence,
-        "base_url": _with_slash(config.site.base_url),
+        "base_url": base_url,
         "candidate": config.candidate,
         "confirmation": config.confirmation,
         "statement": config.confirmation.statement
@@ -132,10 +166,17 @@ def _site_context(site: Site) -> dict[str, Any]:
         "sections": site.sections,
         "groups": site.groups(),
         "evidence": site.evidence,
-        "feed": metadata.FEED if config.site.base_url else "",
+        "feed": metadata.FEED if base_url else "",
         "image": metadata.SHARE_IMAGE,
-        "json_ld": Markup(metadata.json_ld(site, _with_slash(config.site.base_url))),
+        "json_ld": Markup(metadata.json_ld(site, base_url)),
     }
+
+
+def _base_url(site: Site) -> str:
+    """The public address; the assessor edition has none (it is opened from disk or a zip)."""
+    if site.edition != "public":
+        return ""
+    return _with_slash(site.portfolio.config.site.base_url)
 
 
 def _with_slash(url: str) -> str:
@@ -152,8 +193,9 @@ def filesize(size: int) -> str:
 
 
 def _pages(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
+    home = "home.html" if site.edition == "public" else "assessor-home.html"
     pages: list[tuple[str, str, dict[str, Any]]] = [
-        (HOME, "home.html", {"title": "Home", "kind": "home"}),
+        (HOME, home, {"title": "Home", "kind": "home"}),
     ]
     for section in site.sections:
         pages.append(
@@ -169,6 +211,8 @@ def _pages(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
         (CONFIRMATION, "confirmation.html", {"title": "Confirmation", "kind": "confirmation"}),
         (NOT_FOUND, "404.html", {"title": "Page not found", "kind": "404"}),
     ]
+    if site.edition == "assessor":
+        pages.append((SINGLE_PAGE, "single.html", {"title": "Whole portfolio", "kind": "single"}))
     return pages
 
 
@@ -183,7 +227,7 @@ def _render_page(
 ) -> str | None:
     section: Section | None = context.get("section")
 
-    base_url = _with_slash(site.portfolio.config.site.base_url)
+    base_url = _base_url(site)
 
     def url(target: str) -> str:
         if path == NOT_FOUND and base_url:
@@ -196,6 +240,11 @@ def _render_page(
         html = markdown.render(of.reflection.parsed, PageResolver(site, path, of))
         return Markup(html)
 
+    def render_in_single(of: Section) -> Markup:
+        resolver = SinglePageResolver(site, path, of)
+        parsed = of.reflection.parsed
+        return Markup(markdown.render(parsed, resolver, heading_offset=1, id_prefix=of.id))
+
     page = {
         "path": path,
         "title": context["title"],
@@ -203,7 +252,14 @@ def _render_page(
         "description": _description(site, section),
         "canonical": metadata.canonical(base_url, path),
     }
-    values = {**context, "page": page, "url": url, "render": render_markdown, "section": section}
+    values = {
+        **context,
+        "page": page,
+        "url": url,
+        "render": render_markdown,
+        "render_single": render_in_single,
+        "section": section,
+    }
     try:
         return env.get_template(template).render(values)
     except jinja2.TemplateNotFound as exc:

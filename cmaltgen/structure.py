@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from cmaltgen import markdown
-from cmaltgen.documents import EvidenceEntry, Reflection
+from cmaltgen import markdown, privacy
+from cmaltgen.documents import Consent, EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.framework import SectionSpec
 from cmaltgen.schema import PartialDate
 from cmaltgen.sources import resolve_local
@@ -26,6 +26,8 @@ EVIDENCE_INDEX = "evidence/index.html"
 MATRIX = "matrix/index.html"
 CONFIRMATION = "confirmation/index.html"
 NOT_FOUND = "404.html"
+SINGLE_PAGE = "portfolio.html"  # the printable whole portfolio, assessor edition only
+WITHHELD_NOTE = "evidence available to assessors"
 
 
 @dataclass
@@ -47,6 +49,10 @@ class Evidence:
     draft: bool = False
     source: Path | None = None
     size: int = 0
+    visibility: str = privacy.PUBLIC
+    personal_data: bool = False
+    anonymised: bool = False
+    consent: Consent | None = None
 
     @property
     def is_image(self) -> bool:
@@ -74,6 +80,7 @@ class Section:
     evidence: list[Evidence] = field(default_factory=list)
     prev: Section | None = None
     next: Section | None = None
+    visibility: str = privacy.PUBLIC
 
     @property
     def draft(self) -> bool:
@@ -102,6 +109,12 @@ class Site:
     sections: list[Section]
     evidence: list[Evidence]
     files: dict[str, Path]  # output path -> source file
+    edition: str = "public"
+    withheld: dict[str, str] = field(default_factory=dict)  # evidence id -> its visibility
+
+    def withheld_note(self, evidence_id: str) -> str:
+        """What a citation of a left-out item says: assessors items only are mentioned."""
+        return WITHHELD_NOTE if self.withheld.get(evidence_id) == privacy.ASSESSORS else ""
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -132,21 +145,58 @@ def relative_url(from_page: str, to_path: str) -> str:
     return quote(rel, safe="/.-_~") + anchor
 
 
-def build_site(portfolio: Portfolio, *, drafts: bool = False) -> Site:
+def build_site(portfolio: Portfolio, *, drafts: bool = False, edition: str = "public") -> Site:
     """Order the sections, number the evidence, and decide every URL.
 
     Drafts (sections or evidence with ``draft: true``) are left out unless ``drafts`` is set,
     as it is in serve, where they show with a banner. A draft section's evidence goes with it.
+    Likewise whatever ``edition`` may not show (see :mod:`cmaltgen.privacy`) is left out
+    entirely, and the files of left-out evidence are never published.
     """
-    sections = [s for s in _sections(portfolio) if drafts or not s.draft]
+    sections = [
+        s
+        for s in _sections(portfolio)
+        if (drafts or not s.draft) and privacy.visible(s.visibility, edition)
+    ]
     files: dict[str, Path] = {}
-    evidence = _evidence(portfolio, sections, files, drafts)
+    evidence = _evidence(portfolio, sections, files, drafts, edition)
     for section in sections:
         section.evidence = [e for e in evidence if section.id in e.sections]
     for before, after in itertools.pairwise(sections):
         before.next, after.prev = after, before
-    _local_files(portfolio, files)
-    return Site(portfolio, sections, evidence, files)
+    withheld = _withheld(portfolio, evidence, drafts)
+    hidden = _withheld_sources(portfolio, withheld, files)
+    _local_files(portfolio, sections, files, hidden)
+    return Site(portfolio, sections, evidence, files, edition, withheld)
+
+
+def _withheld(portfolio: Portfolio, shown: list[Evidence], drafts: bool) -> dict[str, str]:
+    """Every item left out for privacy (not as a draft), with its visibility."""
+    ids = {e.id for e in shown}
+    config = portfolio.config
+    return {
+        entry.item.id: privacy.item_visibility(entry, doc, config)
+        for doc, entry in portfolio.evidence()
+        if entry.item.id not in ids and (drafts or not (entry.item.draft or _draft(doc)))
+    }
+
+
+def _draft(doc: SectionDoc) -> bool:
+    return doc.reflection is not None and doc.reflection.front.draft
+
+
+def _withheld_sources(
+    portfolio: Portfolio, withheld: dict[str, str], files: dict[str, Path]
+) -> set[Path]:
+    """Files of left-out items that no shown item also uses: never published, even if linked."""
+    shown = {p.resolve() for p in files.values()}
+    hidden: set[Path] = set()
+    for _, entry in portfolio.evidence():
+        if entry.item.id in withheld and entry.item.file:
+            source, _ = resolve_local(portfolio.root, entry.path.parent, entry.item.file)
+            if source is not None and source.resolve() not in shown:
+                hidden.add(source.resolve())
+    return hidden
 
 
 def _order(spec: SectionSpec, reflection: Reflection, specs: list[SectionSpec]) -> tuple[int, str]:
@@ -180,6 +230,7 @@ def _section(portfolio: Portfolio, spec: SectionSpec, reflection: Reflection) ->
         updated=front.updated,
         url=f"{front.section}/index.html",
         reflection=reflection,
+        visibility=privacy.section_visibility(front, portfolio.config),
     )
 
 
@@ -193,22 +244,33 @@ def _first_sentence(reflection: Reflection) -> str:
 
 
 def _evidence(
-    portfolio: Portfolio, sections: list[Section], files: dict[str, Path], drafts: bool
+    portfolio: Portfolio,
+    sections: list[Section],
+    files: dict[str, Path],
+    drafts: bool,
+    edition: str,
 ) -> list[Evidence]:
     position = {s.id: i for i, s in enumerate(sections)}
+    config = portfolio.config
     entries = [
-        (doc.section_id or "", entry)
+        (doc.section_id or "", entry, privacy.item_visibility(entry, doc, config))
         for doc, entry in portfolio.evidence()
         if doc.section_id in position and (drafts or not entry.item.draft)
     ]
-    entries.sort(key=lambda pair: position[pair[0]])  # stable: keeps each file's own order
+    entries = [e for e in entries if privacy.visible(e[2], edition)]
+    entries.sort(key=lambda triple: position[triple[0]])  # stable: keeps each file's own order
     items: list[Evidence] = []
     seen: set[str] = set()
-    for home, entry in entries:
+    counters = {"E": 0, "A": 0}  # public items E1.., assessors-only items A1..: no gaps
+    for home, entry, visibility in entries:
         if entry.item.id in seen:
             continue
         seen.add(entry.item.id)
-        items.append(_item(portfolio, home, entry, len(items) + 1, position, files))
+        prefix = "E" if visibility == privacy.PUBLIC else "A"
+        counters[prefix] += 1
+        item = _item(portfolio, home, entry, counters[prefix], position, files)
+        item.label, item.visibility = f"{prefix}{counters[prefix]}", visibility
+        items.append(item)
     return items
 
 
@@ -235,6 +297,9 @@ def _item(
         sections=[home, *sorted(supported, key=position.__getitem__)],
         url=item.url,
         draft=item.draft,
+        personal_data=item.personal_data,
+        anonymised=item.anonymised,
+        consent=item.consent,
     )
     source, problem = resolve_local(portfolio.root, entry.path.parent, item.file)
     if item.file and source is not None and problem is None:
@@ -251,11 +316,14 @@ def output_path_for(root: Path, source: Path) -> str:
     return f"{FILES_DIR}/{rel}"
 
 
-def _local_files(portfolio: Portfolio, files: dict[str, Path]) -> None:
-    """Files that reflections link to or show as images are published too."""
-    for _, reflection in portfolio.sections():
+def _local_files(
+    portfolio: Portfolio, sections: list[Section], files: dict[str, Path], hidden: set[Path]
+) -> None:
+    """Files that the shown reflections link to or show as images are published too."""
+    for section in sections:
+        reflection = section.reflection
         for ref in reflection.parsed.references:
             if ref.kind == "file":
                 source, problem = resolve_local(portfolio.root, reflection.path.parent, ref.target)
-                if source is not None and problem is None:
+                if source is not None and problem is None and source.resolve() not in hidden:
                     files[output_path_for(portfolio.root, source)] = source

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cmaltgen import accessibility, privacy
 from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import Diagnostics, Severity, display_path, suggestion
 from cmaltgen.documents import EvidenceEntry, Reflection, SectionDoc
@@ -497,6 +498,39 @@ def check_drafts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None
             )
 
 
+PROPRIETARY = {
+    ".docx": "Word document",
+    ".doc": "Word document",
+    ".pptx": "PowerPoint presentation",
+    ".ppt": "PowerPoint presentation",
+    ".xlsx": "Excel spreadsheet",
+    ".xls": "Excel spreadsheet",
+    ".key": "Keynote presentation",
+    ".pages": "Pages document",
+    ".numbers": "Numbers spreadsheet",
+}
+
+
+def check_formats(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """Assessors may lack specialist software: suggest PDF for office formats."""
+    config = portfolio.config
+    for doc, entry in portfolio.evidence():
+        kind = PROPRIETARY.get(Path(entry.item.file).suffix.lower()) if entry.item.file else None
+        shown = privacy.visible(privacy.item_visibility(entry, doc, config), "assessor")
+        if kind and shown and not entry.item.draft:
+            diags.add(
+                "proprietary-format",
+                f"'{entry.item.file}' is a {kind}, which assessors may not be able to open",
+                hint="export it as PDF (File > Save as > PDF) and point file: at the PDF",
+                **_field(entry, "file"),
+            )
+
+
+def check_privacy(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """Personal data in public content (see cmaltgen.privacy)."""
+    privacy.lint(portfolio.root, portfolio.config, portfolio.docs, diags)
+
+
 CHECKS: tuple[Check, ...] = (
     check_drafts,
     check_required_sections,
@@ -512,4 +546,7 @@ CHECKS: tuple[Check, ...] = (
     check_references,
     check_uncited,
     check_raw_html,
+    check_formats,
+    check_privacy,
+    accessibility.check_content,
 )

@@ -278,7 +278,8 @@ def test_a_failing_first_build_still_serves_the_errors(portfolio: Path) -> None:
             code, headers, body = fetch(port, path)
             assert code == 500 and headers["content-type"].startswith("text/html")
             assert "portfolio.yml, line 4" in body and "/__cmaltgen/events" in body
-        assert "first build failed" in "".join(served.err)
+        # stderr is read by a thread: wait for the line rather than racing it
+        wait_for(lambda: "first build failed" in "".join(served.err), what="the terminal")
         config.write_text(good, encoding="utf-8")
         wait_for(lambda: fetch(port, "/")[0] == 302, what="the first good build")
         assert fetch(port, MOUNT)[0] == 200

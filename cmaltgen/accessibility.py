@@ -1,0 +1,187 @@
+"""Validate stage, continued: accessibility of what the candidate wrote.
+
+The theme makes the pages accessible; these checks look at the content: images whose alt
+text is a file name, links that say "click here" or show a bare address, headings that skip a
+level, tables with an empty header row, and video or audio evidence without captions or a
+transcript. All are warnings, located at the line (and column) of the problem.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from markdown_it.token import Token
+
+from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.documents import Reflection
+
+if TYPE_CHECKING:  # validate imports this module to run its checks
+    from cmaltgen.validate import Portfolio, Specs
+
+VAGUE_LINK_TEXT = {
+    "click here",
+    "here",
+    "click",
+    "this",
+    "this link",
+    "link",
+    "read more",
+    "more",
+    "see here",
+    "go here",
+    "this page",
+    "click this link",
+    "find out more",
+}
+_FILE_LIKE = re.compile(
+    r"^(img|image|dsc|dscn|pxl|screenshot|screen shot|photo|scan)?[\s_-]*[\w\s-]*"
+    r"\.(png|jpe?g|gif|webp|svg|bmp|tiff?|heic)$|^(img|dsc|dscn|pxl)[_-]?\d+$",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
+
+
+def looks_like_a_file_name(alt: str, source: str = "") -> bool:
+    """``IMG_1234``, ``chart.png`` or the image's own file name are not descriptions."""
+    text = alt.strip()
+    if not text:
+        return False
+    return bool(_FILE_LIKE.match(text)) or (
+        bool(source)
+        and text.lower() in {PurePosixPath(source).name.lower(), PurePosixPath(source).stem.lower()}
+    )
+
+
+def check_content(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """Every content accessibility check, over every reflection and evidence item."""
+    for _, reflection in portfolio.sections():
+        _links_and_images(reflection, diags)
+        _headings(reflection, diags)
+        _tables(reflection, diags)
+    _evidence(portfolio, diags)
+
+
+def _where(reflection: Reflection, line: int, col: int = 1) -> dict[str, object]:
+    return {"path": reflection.path, "line": reflection.file_line(line), "col": col}
+
+
+def _links_and_images(reflection: Reflection, diags: Diagnostics) -> None:
+    for ref in reflection.parsed.references:
+        if ref.image and looks_like_a_file_name(ref.text, ref.target):
+            diags.add(
+                "alt-text",
+                f"the alt text '{ref.text}' is a file name, not a description",
+                hint="describe what the image shows, as you would to someone who cannot see it",
+                **_where(reflection, ref.line, ref.col),
+            )
+    for line, col, text in _link_texts(reflection):
+        vague = text.strip().lower().rstrip(".!") in VAGUE_LINK_TEXT
+        if vague or _URL.match(text.strip()):
+            what = f"'{text}'" if vague else "a bare web address"
+            diags.add(
+                "link-text",
+                f"the link text is {what}, which does not say where the link goes",
+                hint="use words that make sense out of context, e.g. [my evaluation report](...)",
+                **_where(reflection, line, col),
+            )
+
+
+def _link_texts(reflection: Reflection) -> list[tuple[int, int, str]]:
+    """(body line, column, link text) for every link in the body."""
+    found: list[tuple[int, int, str]] = []
+    lines = _body_lines(reflection)
+    for block in reflection.parsed.tokens:
+        if block.type != "inline" or not block.children or not block.map:
+            continue
+        for i, child in enumerate(block.children):
+            if child.type == "link_open":
+                text = _text_until_close(block.children, i)
+                line, col = _find(lines, block.map, text)
+                found.append((line, col, text))
+    return found
+
+
+def _text_until_close(children: list[Token], start: int) -> str:
+    parts: list[str] = []
+    for token in children[start + 1 :]:
+        if token.type == "link_close":
+            break
+        parts.append(token.content)
+    return "".join(parts)
+
+
+def _body_lines(reflection: Reflection) -> list[str]:
+    text = reflection.path.read_text(encoding="utf-8", errors="replace").split("\n")
+    return text[reflection.body_line - 1 :]
+
+
+def _find(lines: list[str], block_map: list[int], text: str) -> tuple[int, int]:
+    for n in range(block_map[0], min(block_map[1], len(lines))):
+        pos = lines[n].find(f"[{text}]") if text else -1
+        if pos < 0 and text:
+            pos = lines[n].find(text)
+        if pos >= 0:
+            return n + 1, pos + 1
+    return block_map[0] + 1, 1
+
+
+def _headings(reflection: Reflection, diags: Diagnostics) -> None:
+    previous = 1  # the page's own h1
+    for heading in reflection.parsed.headings:
+        if heading.level > previous + 1:
+            diags.add(
+                "heading-skip",
+                f"the heading '{heading.text}' skips from level {previous} to {heading.level}",
+                hint="use one more # than the heading above it (## then ###), never jump levels",
+                **_where(reflection, heading.line),
+            )
+        previous = heading.level
+
+
+def _tables(reflection: Reflection, diags: Diagnostics) -> None:
+    tokens = reflection.parsed.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "thead_open":
+            continue
+        cells = []
+        for inner in tokens[i + 1 :]:
+            if inner.type == "thead_close":
+                break
+            if inner.type == "inline":
+                cells.append(inner.content.strip())
+        if not any(cells):
+            line = (token.map[0] + 1) if token.map else 1
+            diags.add(
+                "table-header",
+                "this table's header row is empty, so its columns have no names",
+                hint="put a name for each column in the first row of the table",
+                **_where(reflection, line),
+            )
+
+
+def _evidence(portfolio: Portfolio, diags: Diagnostics) -> None:
+    for _, entry in portfolio.evidence():
+        item = entry.item
+        if item.type == "image" and looks_like_a_file_name(item.alt, item.file):
+            line, col = entry.fields.get("alt", (entry.line, entry.col))
+            diags.add(
+                "alt-text",
+                f"the alt text '{item.alt}' is a file name, not a description",
+                hint="describe what the image shows, as you would to someone who cannot see it",
+                path=entry.path,
+                line=line,
+                col=col,
+            )
+        if item.type in ("video", "audio") and not (item.captions or item.transcript):
+            line, col = entry.fields.get("type", (entry.line, entry.col))
+            diags.add(
+                "no-captions",
+                f"the {item.type} '{item.title}' has no captions or transcript",
+                hint="add 'captions: true' if it is captioned, or 'transcript:' with a file or "
+                "web address of its transcript",
+                path=entry.path,
+                line=line,
+                col=col,
+            )

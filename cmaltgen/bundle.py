@@ -1,0 +1,151 @@
+"""The assessor bundle: the assessor edition of the site as one zip, for when a URL is not enough.
+
+ALT accepts a single file or zip: keep it under 10 MB (25 MB is the attachment limit). The zip
+holds one folder with the site (public and assessors-only content, never private), the
+printable ``portfolio.html`` and the evidence files. Every link in it is relative, so it works
+unzipped and opened from disk with no server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cmaltgen import render
+from cmaltgen.build import BuildResult, build
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+
+log = logging.getLogger(__name__)
+
+WARN_BYTES = 10 * 1024 * 1024  # ALT: keep a submission under 10 MB
+MAX_BYTES = 25 * 1024 * 1024  # ALT: the hard attachment limit
+LARGEST_SHOWN = 5
+_LEFT_OUT = (render.MARKER, ".nojekyll")  # build bookkeeping, not part of the portfolio
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so the same portfolio makes the same zip
+
+
+@dataclass
+class BundleResult:
+    """What ``bundle`` did: the underlying build, and the zip."""
+
+    build: BuildResult
+    path: Path
+    written: bool = False
+    size: int = 0
+    largest: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.build.ok
+
+    @property
+    def diagnostics(self) -> Diagnostics:
+        return self.build.diagnostics
+
+
+def default_path(root: Path) -> Path:
+    """Beside the portfolio folder, so it is never committed or published with the sources."""
+    root = root.resolve()
+    return root.parent / f"{root.name}-assessor-bundle.zip"
+
+
+def bundle(
+    root: Path,
+    output: Path | None = None,
+    *,
+    strict: bool = False,
+    today: dt.date | None = None,
+    warn_bytes: int = WARN_BYTES,
+    max_bytes: int = MAX_BYTES,
+) -> BundleResult:
+    """Build the assessor edition in memory and write it as a zip (only if all is well)."""
+    root = root.resolve()
+    target = (output or default_path(root)).resolve()
+    check_location(root, target)
+    built = build(root, strict=strict, today=today, write=False, edition="assessor")
+    result = BundleResult(built, target)
+    if built.rendered is None or not built.ok:
+        return result
+    data, sizes = _zip(built.rendered, target.stem)
+    result.size, result.largest = len(data), sizes[:LARGEST_SHOWN]
+    _check_size(result, root, warn_bytes, max_bytes)
+    if built.ok:
+        _write_atomically(data, target)
+        result.written = True
+    log.info("bundle of %s: %d bytes", root, result.size)
+    return result
+
+
+def _zip(output: render.Output, folder: str) -> tuple[bytes, list[tuple[str, int]]]:
+    """The zip's bytes, and each member's compressed size, largest first."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for rel in sorted({*output.pages, *output.files}):
+            if rel in _LEFT_OUT:
+                continue
+            data = output.pages[rel] if rel in output.pages else output.files[rel].read_bytes()
+            member = zipfile.ZipInfo(f"{folder}/{rel}", _ZIP_TIME)
+            archive.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED)
+        sizes = [(i.filename.split("/", 1)[1], i.compress_size) for i in archive.infolist()]
+    return buffer.getvalue(), sorted(sizes, key=lambda pair: (-pair[1], pair[0]))
+
+
+def _check_size(result: BundleResult, root: Path, warn_bytes: int, max_bytes: int) -> None:
+    if result.size <= warn_bytes:
+        return
+    largest = ", ".join(f"{name} ({render.filesize(size)})" for name, size in result.largest)
+    over = result.size > max_bytes
+    limit = (
+        f"over ALT's {render.filesize(max_bytes)} attachment limit"
+        if over
+        else f"over the {render.filesize(warn_bytes)} ALT asks for"
+    )
+    result.diagnostics.add(
+        "bundle-too-large" if over else "bundle-size",
+        f"the assessor bundle is {render.filesize(result.size)}, {limit}; largest files: {largest}",
+        path=root,
+        hint="compress or resize large files (export video as a link instead, save "
+        "images at screen size), or submit the portfolio's URL",
+    )
+
+
+def _write_atomically(data: bytes, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        Path(temp).replace(target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def check_location(root: Path, target: Path) -> None:
+    """Refuse a zip that could be published with the site or overwrite someone's file."""
+    problem, hint = _location_problem(root, target)
+    if problem:
+        raise CmaltgenError(
+            problem, [Diagnostic("bundle-location", problem, path=target, hint=hint)]
+        )
+
+
+def _location_problem(root: Path, target: Path) -> tuple[str, str]:
+    beside = f"leave out -o to write it beside the portfolio ({default_path(root).name})"
+    if target.suffix.lower() != ".zip":
+        return "the bundle must be a .zip file", "name it, for example, -o my-portfolio.zip"
+    if target.is_dir() or (target.exists() and not zipfile.is_zipfile(target)):
+        return "a file that is not a zip already has this name, so it was not replaced", beside
+    if target.is_relative_to(root):
+        top = target.relative_to(root).parts[0]
+        if len(target.relative_to(root).parts) > 1 and not top.startswith(("_", ".")):
+            return f"the bundle would be inside the portfolio's content ({top}/)", beside
+        if top == "_site":
+            return "the bundle would be inside the public site (_site/)", beside
+    return "", ""

@@ -1,0 +1,400 @@
+"""Privacy: who may see what, the personal-data lint, and image metadata removal.
+
+Three visibility levels, strictest last: ``public`` (the website), ``assessors`` (the assessor
+edition and bundle only) and ``private`` (never published; the candidate's own record). An
+evidence item is never more visible than the section whose evidence.yml lists it.
+
+The lint looks only at what the public site would show: email addresses and phone numbers in
+public reflections and evidence, and camera or location metadata (EXIF) in public images.
+Image metadata is removed from every published JPEG and PNG (pure Python; the pixels are not
+touched) unless ``privacy.keep_exif`` is set.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cmaltgen.config import PortfolioConfig
+from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.documents import EvidenceEntry, FrontMatter, SectionDoc
+from cmaltgen.sources import resolve_local
+
+log = logging.getLogger(__name__)
+
+PUBLIC, ASSESSORS, PRIVATE = "public", "assessors", "private"
+LEVELS = (PUBLIC, ASSESSORS, PRIVATE)
+EDITIONS = ("public", "assessor")
+TEXT_EVIDENCE = (".md", ".txt")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
+
+# ----------------------------------------------------------------------------- visibility
+
+
+def strictest(*levels: str) -> str:
+    return max(levels, key=LEVELS.index)
+
+
+def section_visibility(front: FrontMatter | None, config: PortfolioConfig) -> str:
+    default = config.privacy.default_visibility
+    return (front.visibility if front else "") or default
+
+
+def item_visibility(entry: EvidenceEntry, doc: SectionDoc, config: PortfolioConfig) -> str:
+    """The item's own visibility (or the default), never looser than its section's."""
+    front = doc.reflection.front if doc.reflection else None
+    own = entry.item.visibility or config.privacy.default_visibility
+    return strictest(own, section_visibility(front, config))
+
+
+def visible(visibility: str, edition: str) -> bool:
+    """Whether something at ``visibility`` appears in ``edition`` (private never does)."""
+    if edition == "assessor":
+        return visibility in (PUBLIC, ASSESSORS)
+    return visibility == PUBLIC
+
+
+# ------------------------------------------------------------------- contact details lint
+
+
+@dataclass(frozen=True)
+class Contact:
+    """An email address or phone number found in text."""
+
+    kind: str  # "email address" or "phone number"
+    start: int
+    text: str
+
+    @property
+    def masked(self) -> str:
+        """Enough to find it, not enough to republish it in a public CI log."""
+        if self.kind == "email address":
+            user, _, domain = self.text.partition("@")
+            return f"{user[:1]}…@{domain}"
+        return "ending " + re.sub(r"\D", "", self.text)[-3:]
+
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"
+)
+_NUMBER = re.compile(r"(?<![\w+/.:-])(?:\+|\()?\d[\d ().-]{6,}\d(?![\w]|-\d|\.\d)")
+_ISBN_BEFORE = re.compile(r"ISBN(?:-?1[03])?[:\s]*$", re.IGNORECASE)
+
+
+def find_contacts(text: str) -> list[Contact]:
+    """Email addresses and phone numbers (UK and international) in ``text``, in order."""
+    found = [Contact("email address", m.start(), m.group()) for m in _EMAIL.finditer(text)]
+    for match in _NUMBER.finditer(text):
+        run = match.group().rstrip(" (.-")
+        if _is_phone(run) and not _ISBN_BEFORE.search(text[: match.start()]):
+            found.append(Contact("phone number", match.start(), run))
+    return sorted(found, key=lambda c: c.start)
+
+
+def _is_phone(run: str) -> bool:
+    """Phone-shaped, and not a date, ISBN, ORCID iD or other hyphenated identifier."""
+    digits = re.sub(r"\D", "", run)
+    if re.search(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}", run):
+        return False  # a date
+    groups = [g for g in re.split(r"[ ().-]+", run.lstrip("+")) if g]
+    if run.startswith("+"):
+        return 8 <= len(digits) <= 15 and len(groups[0]) <= 3
+    starts_uk = digits.startswith("0") and not digits.startswith("00")
+    return starts_uk and len(digits) in (10, 11) and len(groups[0]) >= 3 and len(groups) <= 4
+
+
+def lint(root: Path, config: PortfolioConfig, docs: list[SectionDoc], diags: Diagnostics) -> None:
+    """Warn about likely personal data in what the public site would show."""
+    for doc in docs:
+        front = doc.reflection.front if doc.reflection else None
+        public_section = front is not None and not front.draft
+        if public_section and section_visibility(front, config) == PUBLIC:
+            assert doc.reflection is not None and front is not None
+            if not front.privacy_checked:
+                _lint_text_file(doc.reflection.path, 1, diags)
+                _lint_reflection_images(root, doc, diags)
+        for entry in doc.evidence:
+            if entry.item.draft or item_visibility(entry, doc, config) != PUBLIC:
+                continue
+            _check_personal_data(entry, diags)
+            if not entry.item.privacy_checked:
+                _lint_item(root, entry, diags)
+
+
+def _check_personal_data(entry: EvidenceEntry, diags: Diagnostics) -> None:
+    item = entry.item
+    if item.personal_data and not item.anonymised and item.consent is None:
+        line, col = entry.fields.get("personal_data", (entry.line, entry.col))
+        diags.add(
+            "personal-data",
+            f"evidence '{item.id}' is public and has personal data, but is neither "
+            "anonymised nor shown with consent",
+            path=entry.path,
+            line=line,
+            col=col,
+            hint="anonymise it and add 'anonymised: true', record permission with "
+            "'consent: {who: ..., date: ...}', or make it 'visibility: assessors'",
+        )
+
+
+def _lint_text_file(path: Path, first_line: int, diags: Diagnostics) -> None:
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return  # unreadable files are reported by the stage that reads them
+    _lint_lines(path, lines, first_line, len(lines), diags)
+
+
+def _lint_lines(path: Path, lines: list[str], first: int, last: int, diags: Diagnostics) -> None:
+    for number in range(first, min(last, len(lines)) + 1):
+        for contact in find_contacts(lines[number - 1]):
+            _report_contact(contact, path, number, contact.start + 1, diags)
+
+
+def _report_contact(contact: Contact, path: Path, line: int, col: int, diags: Diagnostics) -> None:
+    diags.add(
+        "contact-details",
+        f"this looks like {'an' if contact.kind[0] in 'aeiou' else 'a'} {contact.kind} "
+        f"({contact.masked}) in public content",
+        path=path,
+        line=line,
+        col=col,
+        hint="remove it or make the item 'visibility: assessors'; if it is meant to be "
+        "public, add 'privacy_checked: true' to the evidence item or the section's front matter",
+    )
+
+
+def _lint_item(root: Path, entry: EvidenceEntry, diags: Diagnostics) -> None:
+    """The published fields of an item, then its file: text for contacts, images for EXIF."""
+    lines = _read_lines(entry.path)
+    spans = _field_spans(entry, ("title", "shows", "alt", "url"), lines)
+    for number in sorted({n for first, last in spans for n in range(first, last + 1)}):
+        _lint_lines(entry.path, lines, number, number, diags)
+    if not entry.item.file:
+        return
+    source, problem = resolve_local(root, entry.path.parent, entry.item.file)
+    if source is None or problem is not None:
+        return
+    if source.suffix.lower() in TEXT_EVIDENCE:
+        _lint_text_file(source, 1, diags)
+    found = image_metadata_of(source)
+    if found:
+        line, col = entry.fields.get("file", (entry.line, entry.col))
+        _report_metadata(entry.item.file, found, entry.path, line, col, diags)
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _field_spans(
+    entry: EvidenceEntry, names: tuple[str, ...], lines: list[str]
+) -> Iterator[tuple[int, int]]:
+    """Line ranges holding each named field's value (block scalars span several lines)."""
+    starts = sorted({line for line, _ in entry.fields.values()})
+    for name in names:
+        if name not in entry.fields:
+            continue
+        line = entry.fields[name][0]
+        later = [s - 1 for s in starts if s > line]
+        yield line, min([*later, _continuation_end(lines, line)])
+
+
+_KEY_LINE = re.compile(r"\s*(- )?[A-Za-z_]+:(\s|$)")
+
+
+def _continuation_end(lines: list[str], line: int) -> int:
+    """The last line of a value starting on ``line``: indented lines that are not keys."""
+    end = line
+    while end < len(lines) and lines[end].startswith((" ", "\t")):
+        if _KEY_LINE.match(lines[end]):
+            break
+        end += 1
+    return end
+
+
+def _lint_reflection_images(root: Path, doc: SectionDoc, diags: Diagnostics) -> None:
+    reflection = doc.reflection
+    assert reflection is not None
+    for ref in reflection.parsed.references:
+        if not ref.image or ref.kind != "file":
+            continue
+        source, problem = resolve_local(root, reflection.path.parent, ref.target)
+        found = image_metadata_of(source) if source is not None and problem is None else []
+        if found:
+            line = reflection.file_line(ref.line)
+            _report_metadata(ref.target, found, reflection.path, line, ref.col, diags)
+
+
+def _report_metadata(
+    name: str, found: list[str], path: Path, line: int, col: int, diags: Diagnostics
+) -> None:
+    diags.add(
+        "image-metadata",
+        f"the image '{name}' carries {', '.join(found)} in its metadata",
+        path=path,
+        line=line,
+        col=col,
+        hint="cmaltgen removes it from the published copy (unless privacy.keep_exif is set), "
+        "but your portfolio's own file still has it; once checked, add 'privacy_checked: true'",
+    )
+
+
+# ------------------------------------------------------------------------ image metadata
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_EXIF_HEADER = b"Exif\x00\x00"
+_XMP_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
+_TIFF_TAGS = {0x010F: "camera make", 0x0110: "camera model", 0x8825: "GPS location"}
+_PNG_TEXT_WITH_EXIF = (b"XML:com.adobe.xmp", b"Raw profile type exif", b"Raw profile type APP1")
+
+
+def is_image(path: Path) -> bool:
+    return path.suffix.lower() in IMAGE_SUFFIXES
+
+
+def image_metadata_of(path: Path) -> list[str]:
+    """What identifying metadata an image file carries (empty for other files)."""
+    if not is_image(path):
+        return []
+    try:
+        return image_metadata(path.read_bytes())
+    except OSError:
+        return []
+
+
+def image_metadata(data: bytes) -> list[str]:
+    """Camera make/model and GPS location found in a JPEG's or PNG's EXIF or XMP."""
+    found: set[str] = set()
+    for kind, payload in _metadata_blocks(data):
+        if kind == "exif":
+            try:
+                found.update(_tiff_tags(payload))
+            except (ValueError, struct.error):
+                found.add("unreadable EXIF data")
+        else:
+            found.update(_xmp_tags(payload))
+    return [name for name in (*_TIFF_TAGS.values(), "unreadable EXIF data") if name in found]
+
+
+def strip_metadata(data: bytes) -> bytes:
+    """The image without EXIF and XMP blocks; other files (and broken images) unchanged."""
+    try:
+        if data.startswith(b"\xff\xd8"):
+            return _strip_jpeg(data)
+        if data.startswith(_PNG_SIGNATURE):
+            return _strip_png(data)
+    except (ValueError, struct.error):
+        log.debug("could not parse an image for metadata; left as it is")
+    return data
+
+
+def _metadata_blocks(data: bytes) -> Iterator[tuple[str, bytes]]:
+    try:
+        if data.startswith(b"\xff\xd8"):
+            for marker, segment in _jpeg_segments(data):
+                payload = segment[4:]
+                if marker == 0xE1 and payload.startswith(_EXIF_HEADER):
+                    yield "exif", payload[len(_EXIF_HEADER) :]
+                elif marker == 0xE1 and payload.startswith(_XMP_HEADER):
+                    yield "xmp", payload
+        elif data.startswith(_PNG_SIGNATURE):
+            for kind, chunk in _png_chunks(data):
+                if kind == b"eXIf":
+                    yield "exif", chunk[8:-4]
+                elif _png_text_with_exif(kind, chunk):
+                    yield "xmp", chunk[8:-4]
+    except (ValueError, struct.error):
+        return
+
+
+def _jpeg_segments(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(marker, whole segment) for each header segment, ending with the scan (marker 0xDA)."""
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            raise ValueError("not a JPEG marker")
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker == 0xDA or marker == 0xD9:  # start of scan / end of image: the rest as is
+            yield marker, data[pos:]
+            return
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
+            yield marker, data[pos : pos + 2]
+            pos += 2
+            continue
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        yield marker, data[pos : pos + 2 + length]
+        pos += 2 + length
+    raise ValueError("the JPEG ends before its image data")
+
+
+def _strip_jpeg(data: bytes) -> bytes:
+    kept = [b"\xff\xd8"]
+    for marker, segment in _jpeg_segments(data):
+        payload = segment[4:]
+        if marker == 0xE1 and payload.startswith((_EXIF_HEADER, _XMP_HEADER)):
+            continue
+        kept.append(segment)
+    return b"".join(kept)
+
+
+def _png_chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(type, whole chunk with length and CRC) for each PNG chunk."""
+    pos = len(_PNG_SIGNATURE)
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        yield kind, data[pos : pos + 12 + length]
+        pos += 12 + length
+        if kind == b"IEND":
+            return
+
+
+def _png_text_with_exif(kind: bytes, chunk: bytes) -> bool:
+    return kind in (b"tEXt", b"zTXt", b"iTXt") and chunk[8:].startswith(_PNG_TEXT_WITH_EXIF)
+
+
+def _strip_png(data: bytes) -> bytes:
+    kept = [_PNG_SIGNATURE]
+    for kind, chunk in _png_chunks(data):
+        if kind == b"eXIf" or _png_text_with_exif(kind, chunk):
+            continue
+        kept.append(chunk)
+    return b"".join(kept)
+
+
+def _tiff_tags(tiff: bytes) -> set[str]:
+    """Names of the identifying tags in the first IFD of an EXIF (TIFF) block."""
+    if tiff[:2] not in (b"II", b"MM"):
+        return set()
+    order = "<" if tiff[:2] == b"II" else ">"
+    (offset,) = struct.unpack(order + "I", tiff[4:8])
+    (count,) = struct.unpack(order + "H", tiff[offset : offset + 2])
+    found: set[str] = set()
+    for n in range(count):
+        start = offset + 2 + 12 * n
+        (tag,) = struct.unpack(order + "H", tiff[start : start + 2])
+        if tag in _TIFF_TAGS:
+            found.add(_TIFF_TAGS[tag])
+    return found
+
+
+def _xmp_tags(xmp: bytes) -> set[str]:
+    found: set[str] = set()
+    if b"GPSLatitude" in xmp or b"GPSLongitude" in xmp:
+        found.add("GPS location")
+    if b"tiff:Make" in xmp:
+        found.add("camera make")
+    if b"tiff:Model" in xmp:
+        found.add("camera model")
+    return found

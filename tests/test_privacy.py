@@ -1,0 +1,466 @@
+"""Privacy: visibility editions (proved on every output byte), the lint and EXIF removal."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from cmaltgen import privacy
+from tests.conftest import PORTFOLIO_YML, PortfolioFactory, formatted, run_build
+from tests.site_checks import broken_links
+
+ASSESS, PRIVATE, CONSENT = b"zqassess", b"zqprivate", b"zqconsent"
+
+# ------------------------------------------------------------------------- test images
+
+
+def tiff(make: bool = True, gps: bool = True) -> bytes:
+    """A little-endian EXIF (TIFF) block with a camera make and/or a GPS pointer."""
+    entries = []
+    if make:
+        entries.append(struct.pack("<HHI4s", 0x010F, 2, 4, b"Cam\x00"))
+    if gps:
+        entries.append(struct.pack("<HHII", 0x8825, 4, 1, 8 + 2 + 12 * 2 + 4))
+    ifd = struct.pack("<H", len(entries)) + b"".join(entries) + b"\x00\x00\x00\x00"
+    return b"II*\x00" + struct.pack("<I", 8) + ifd + b"\x00\x00\x00\x00\x00\x00"
+
+
+def jpeg(exif: bytes | None = None, comment: bytes = b"") -> bytes:
+    """A JPEG-shaped file: SOI, optional APP1 Exif, a comment, a scan and EOI."""
+    parts = [b"\xff\xd8"]
+    if exif is not None:
+        payload = b"Exif\x00\x00" + exif
+        parts.append(b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload)
+    if comment:
+        parts.append(b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment)
+    parts.append(b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00" + b"\x12\x34scan" + b"\xff\xd9")
+    return b"".join(parts)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+
+def png(exif: bytes | None = None, text: bytes = b"") -> bytes:
+    """A valid 1x1 PNG, optionally with an eXIf chunk and a tEXt comment."""
+    chunks = [_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))]
+    if exif is not None:
+        chunks.append(_chunk(b"eXIf", exif))
+    if text:
+        chunks.append(_chunk(b"tEXt", b"Comment\x00" + text))
+    chunks.append(_chunk(b"IDAT", zlib.compress(b"\x00\x80")))
+    chunks.append(_chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + b"".join(chunks)
+
+
+# ------------------------------------------------------------- a portfolio with secrets
+
+CITING_1A = """\
+---
+section: 1a
+---
+## Description
+
+I led the work and cited [the report](evidence:ev-1a), [a photo I took](evidence:ev-zqassess-item)
+and [my own notes](evidence:ev-zqprivate-item).
+
+## Reflection
+
+As in [my 2a work](section:2a) and [my 2b work](section:2b), I learned a great deal from it.
+I also kept [the raw report](zqprivate-report.pdf).
+"""
+
+EVIDENCE_1A = """\
+- id: ev-1a
+  title: Report for 1a
+  type: web-page
+  date: 2025-06-01
+  url: https://example.org/1a
+  shows: That I did the work.
+  personal_data: true
+  consent: {who: Zqconsent Person, date: 2025-07-01}
+- id: ev-zqassess-item
+  title: ZQASSESS photo title
+  type: image
+  date: 2025-06-01
+  file: zqassess-photo.jpg
+  alt: ZQASSESS alt text of the photo
+  shows: ZQASSESS what the photo shows.
+  visibility: assessors
+- id: ev-zqprivate-item
+  title: ZQPRIVATE report title
+  type: document
+  date: 2025-06-01
+  file: zqprivate-report.pdf
+  shows: ZQPRIVATE what it shows.
+  visibility: private
+"""
+
+ASSESSORS_2A = """\
+---
+section: 2a
+title: ZQASSESS own title of 2a
+summary: ZQASSESS summary of 2a.
+visibility: assessors
+---
+## Description
+
+I did ZQASSESS things with [the 2a report](evidence:ev-2a).[^1]
+
+![ZQASSESS inline image alt](zqassess-inline.png)
+
+See [my ZQASSESS notes](zqassess-notes.txt).
+
+[^1]: A ZQASSESS footnote.
+
+## Reflection
+
+### ZQASSESS heading
+
+I learned ZQASSESS lessons.
+"""
+
+PRIVATE_2B = """\
+---
+section: 2b
+summary: ZQPRIVATE summary.
+visibility: private
+---
+## Description
+
+I did ZQPRIVATE things with [the 2b report](evidence:ev-2b).
+
+## Reflection
+
+I learned ZQPRIVATE lessons.
+"""
+
+
+def _evidence(section: str, marker: str) -> str:
+    return (
+        f"- id: ev-{section}\n  title: {marker} report for {section}\n  type: document\n"
+        f"  date: 2025-06-01\n  file: {marker.lower()}-{section}.pdf\n"
+        f"  shows: {marker} shows.\n"
+    )
+
+
+def secret_files() -> dict[str, str | bytes | None]:
+    return {
+        "1a/reflection.md": CITING_1A,
+        "1a/evidence.yml": EVIDENCE_1A,
+        "1a/zqassess-photo.jpg": jpeg(tiff(), comment=b"ZQASSESS inside the binary"),
+        "1a/zqprivate-report.pdf": b"%PDF-1.4\n% ZQPRIVATE inside the binary\n\x00\x01\x02",
+        "2a/reflection.md": ASSESSORS_2A,
+        "2a/evidence.yml": _evidence("2a", "ZQASSESS"),
+        "2a/zqassess-2a.pdf": b"%PDF-1.4\n% ZQASSESS 2a file\n",
+        "2a/zqassess-inline.png": png(text=b"ZQASSESS in a PNG"),
+        "2a/zqassess-notes.txt": "ZQASSESS notes\n",
+        "2b/reflection.md": PRIVATE_2B,
+        "2b/evidence.yml": _evidence("2b", "ZQPRIVATE"),
+        "2b/zqprivate-2b.pdf": b"%PDF-1.4\n% ZQPRIVATE 2b file\n",
+        "1c/evidence.yml": (
+            "- {id: ev-1c, title: Public report, type: document, date: 2025-06-01, "
+            "file: public-report.pdf, shows: It}\n"
+            "- {id: ev-1c-photo, title: Public photo, type: image, date: 2025-06-01, "
+            "file: public-photo.jpg, alt: A desk, shows: It}\n"
+        ),
+        "1c/reflection.md": "---\nsection: 1c\n---\n## Description\n\nI [r](evidence:ev-1c) "
+        "[p](evidence:ev-1c-photo).\n\n## Reflection\n\nI.\n",
+        "1c/public-report.pdf": b"%PDF-1.4\n% a public report\n",
+        "1c/public-photo.jpg": jpeg(comment=b"a public photo"),
+        "1b/evidence.yml": (
+            "- {id: ev-1b, title: Report for 1b, type: web-page, date: 2025-06-01, "
+            "url: 'https://example.org/1b', shows: It, supports: [2a, 2b]}\n"
+        ),
+    }
+
+
+def every_file(folder: Path) -> dict[str, bytes]:
+    """Every output file, hidden ones included, as bytes (names included, lower-cased)."""
+    return {
+        p.relative_to(folder).as_posix().lower(): p.read_bytes().lower()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def containing(files: dict[str, bytes], marker: bytes) -> list[str]:
+    return [name for name, data in files.items() if marker in data or marker.decode() in name]
+
+
+@pytest.fixture
+def secret_portfolio(tmp_portfolio: PortfolioFactory) -> Path:
+    return tmp_portfolio(secret_files())
+
+
+def test_public_build_has_no_trace_of_non_public_content(
+    secret_portfolio: Path, tmp_path: Path
+) -> None:
+    result = run_build(secret_portfolio, output=tmp_path / "public")
+    assert result.ok and result.written, formatted(result)
+    files = every_file(tmp_path / "public")
+    assert {"feed.xml", "sitemap.xml", ".nojekyll", "index.html"} <= set(files)
+    for kind in (".png", ".pdf", ".jpg", ".css"):  # every kind of file, binary ones too
+        assert any(name.endswith(kind) for name in files), kind
+    for marker in (ASSESS, PRIVATE, CONSENT):
+        assert containing(files, marker) == [], marker
+    assert not [n for n in files if n.startswith(("2a/", "2b/", "portfolio"))]
+    for name in ("index.html", "1b/index.html", "evidence/index.html", "matrix/index.html"):
+        assert b"2a/index.html" not in files[name] and b"2b/index.html" not in files[name]
+    assert broken_links(tmp_path / "public") == []
+
+
+def test_assessor_edition_has_assessors_content_and_never_private(
+    secret_portfolio: Path, tmp_path: Path
+) -> None:
+    result = run_build(secret_portfolio, output=tmp_path / "assessor", edition="assessor")
+    assert result.ok and result.written, formatted(result)
+    files = every_file(tmp_path / "assessor")
+    assert containing(files, PRIVATE) == []
+    found = containing(files, ASSESS)
+    for name in ("2a/index.html", "evidence/index.html", "portfolio.html", "index.html"):
+        assert name in found, name
+    assert "files/1a/zqassess-photo.jpg" in found  # the marker inside the binary file
+    assert "files/2a/zqassess-inline.png" in found and "files/2a/zqassess-notes.txt" in found
+    assert containing(files, CONSENT) == ["portfolio.html"]  # consent shown to assessors only
+    assert broken_links(tmp_path / "assessor") == []
+
+
+def test_citations_of_withheld_items_keep_the_words_and_say_why(
+    secret_portfolio: Path, tmp_path: Path
+) -> None:
+    run_build(secret_portfolio, output=tmp_path / "public")
+    html = (tmp_path / "public" / "1a" / "index.html").read_text(encoding="utf-8")
+    assert (
+        '<span class="unlinked">a photo I took</span> '
+        '<span class="withheld-note">(evidence available to assessors)</span>' in html
+    )
+    assert '<span class="unlinked">my own notes</span>.</p>' in html  # private: words only
+    assert '<span class="unlinked">my 2a work</span> and' in html
+    assert '<span class="unlinked">the raw report</span>' in html  # its file is withheld
+    assert html.count("evidence available to assessors") == 1
+
+
+def _labels(html: str) -> list[str]:
+    return re.findall(r'<span class="evidence-label">([EA]\d+)</span>', html)
+
+
+def test_public_numbering_has_no_gaps_and_assessor_items_are_numbered_apart(
+    secret_portfolio: Path, tmp_path: Path
+) -> None:
+    run_build(secret_portfolio, output=tmp_path / "public")
+    run_build(secret_portfolio, output=tmp_path / "assessor", edition="assessor")
+    public = _labels((tmp_path / "public/evidence/index.html").read_text("utf-8"))
+    assert public == [f"E{n}" for n in range(1, len(public) + 1)]
+    assessor = _labels((tmp_path / "assessor/evidence/index.html").read_text("utf-8"))
+    assert [x for x in assessor if x.startswith("E")] == public  # public numbers are stable
+    assert [x for x in assessor if x.startswith("A")] == ["A1", "A2"]
+
+
+def test_default_visibility_from_portfolio_yml(tmp_portfolio: PortfolioFactory) -> None:
+    files = {
+        "portfolio.yml": _portfolio_with("privacy: {default_visibility: assessors}\n"),
+        "1a/reflection.md": "---\nsection: 1a\nvisibility: public\n---\n## Description\n\n"
+        "I cited [it](evidence:ev-1a).\n\n## Reflection\n\nI learned.\n",
+        "1a/evidence.yml": "- {id: ev-1a, title: Shown, type: web-page, date: 2025-06-01, "
+        "url: 'https://example.org/1a', shows: It, visibility: public}\n"
+        "- {id: ev-1a-more, title: Zqassess hidden, type: web-page, date: 2025-06-01, "
+        "url: 'https://example.org/x', shows: It, supports: [1b]}\n",
+    }
+    root = tmp_portfolio(files)
+    result = run_build(root, write=False)
+    assert result.site is not None
+    assert [s.id for s in result.site.sections] == ["1a"]
+    assert [e.id for e in result.site.evidence] == ["ev-1a"]
+
+
+def _portfolio_with(extra: str) -> str:
+    return PORTFOLIO_YML + extra
+
+
+def test_an_item_is_never_more_visible_than_its_section(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio(
+        {
+            "2a/reflection.md": "---\nsection: 2a\nvisibility: assessors\n---\n## Description\n\n"
+            "I cited [it](evidence:ev-2a).\n\n## Reflection\n\nI learned.\n",
+            "2a/evidence.yml": "- {id: ev-2a, title: T, type: web-page, date: 2025-06-01, "
+            "url: 'https://example.org/2a', shows: It, visibility: public}\n",
+        }
+    )
+    public = run_build(root, write=False)
+    assessor = run_build(root, write=False, edition="assessor")
+    assert public.site is not None and assessor.site is not None
+    assert public.site.item("ev-2a") is None and public.site.withheld["ev-2a"] == "assessors"
+    item = assessor.site.item("ev-2a")
+    assert item is not None and item.label == "A1"
+
+
+# ------------------------------------------------------------------------- the lint
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jo.bloggs@example.ac.uk",
+        "01632 960123",
+        "07700 900123",
+        "(01632) 960123",
+        "020 7946 0958",
+        "call 01632960123 today",
+        "+44 7700 900123",
+        "+44 (0)20 7946 0958",
+        "+1 555 010 9999",
+        "+353 1 234 5678",
+    ],
+)
+def test_contact_details_are_found(text: str) -> None:
+    assert len(privacy.find_contacts(text)) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-06-01",
+        "12/03/2025",
+        "2019-2025",
+        "ISBN 978-0-19-852663-6",
+        "ISBN 0-19-852663-6",
+        "ISBN: 0198526636",
+        "0-19-852663-6",
+        "0000-0002-1825-0097",
+        "https://orcid.org/0000-0002-1825-0097",
+        "doi:10.1000/182",
+        "WCAG 2.2 and 150 module sites",
+        "1,500-3,500 words",
+        "£1,250,000",
+        "@rowan on Mastodon",
+        "https://example.org/data/0123456789",
+        "+2.5%",
+        "09:00-17:00",
+    ],
+)
+def test_dates_isbns_and_orcids_are_not_phone_numbers(text: str) -> None:
+    assert privacy.find_contacts(text) == []
+
+
+def test_contact_messages_mask_what_they_found() -> None:
+    email, phone = privacy.find_contacts("jo.bloggs@example.ac.uk or 07700 900123")
+    assert email.masked == "j…@example.ac.uk" and phone.masked == "ending 123"
+
+
+def test_lint_looks_only_at_public_content_and_is_suppressible(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    body = (
+        "## Description\n\nMail me at jo@example.org [r](evidence:ev-{s}).\n\n## Reflection\n\nI.\n"
+    )
+    root = tmp_portfolio(
+        {
+            "1a/reflection.md": "---\nsection: 1a\n---\n" + body.format(s="1a"),
+            "1b/reflection.md": "---\nsection: 1b\nvisibility: assessors\n---\n"
+            + body.format(s="1b"),
+            "1c/reflection.md": "---\nsection: 1c\nprivacy_checked: true\n---\n"
+            + body.format(s="1c"),
+        }
+    )
+    shown = formatted(run_build(root, write=False))
+    assert shown == [
+        "1a/reflection.md:6:12: warning contact-details: this looks like an email address "
+        "(j…@example.org) in public content\n    hint: remove it or make the item 'visibility: "
+        "assessors'; if it is meant to be public, add 'privacy_checked: true' to the evidence "
+        "item or the section's front matter"
+    ]
+
+
+def test_text_evidence_files_are_linted(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio(
+        {
+            "1a/evidence.yml": "- {id: ev-1a, title: T, type: testimonial, date: 2025-06-01, "
+            "file: note.txt, shows: It}\n",
+            "1a/note.txt": "Thanks!\nRing me on 01632 960123.\n",
+        }
+    )
+    shown = formatted(run_build(root, write=False))
+    assert [s.split(" in public")[0] for s in shown] == [
+        "1a/note.txt:2:12: warning contact-details: this looks like a phone number (ending 123)"
+    ]
+
+
+# ------------------------------------------------------------------------ image metadata
+
+
+def test_metadata_is_found_and_stripped_from_jpeg_and_png() -> None:
+    for image in (jpeg(tiff(), comment=b"kept"), png(tiff(), text=b"kept")):
+        assert privacy.image_metadata(image) == ["camera make", "GPS location"]
+        stripped = privacy.strip_metadata(image)
+        assert privacy.image_metadata(stripped) == [] and b"Exif" not in stripped
+        assert b"eXIf" not in stripped and b"kept" in stripped and b"Cam\x00" not in stripped
+    assert privacy.strip_metadata(b"%PDF-1.4 not an image") == b"%PDF-1.4 not an image"
+    assert privacy.strip_metadata(b"\xff\xd8\xff") == b"\xff\xd8\xff"  # truncated: unchanged
+
+
+def test_stripped_png_is_still_a_valid_png() -> None:
+    stripped = privacy.strip_metadata(png(tiff()))
+    kinds = []
+    pos = 8
+    while pos < len(stripped):
+        (length,) = struct.unpack(">I", stripped[pos : pos + 4])
+        kind, data = stripped[pos + 4 : pos + 8], stripped[pos + 8 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", stripped[pos + 8 + length : pos + 12 + length])
+        assert crc == zlib.crc32(kind + data) & 0xFFFFFFFF
+        kinds.append(kind)
+        pos += 12 + length
+    assert kinds == [b"IHDR", b"IDAT", b"IEND"]
+
+
+def _photo_portfolio(tmp_portfolio: PortfolioFactory, extra: str = "", config: str = "") -> Path:
+    return tmp_portfolio(
+        {
+            "portfolio.yml": _portfolio_with(config),
+            "1a/evidence.yml": "- id: ev-1a\n  title: A photo\n  type: image\n"
+            "  date: 2025-06-01\n  file: photo.jpg\n  alt: A whiteboard\n  shows: It\n" + extra,
+            "1a/photo.jpg": jpeg(tiff()),
+            "1b/reflection.md": "---\nsection: 1b\n---\n## Description\n\n"
+            "![A chart](chart.png) [r](evidence:ev-1b)\n\n## Reflection\n\nI.\n",
+            "1b/chart.png": png(tiff(make=False)),
+        }
+    )
+
+
+def test_public_images_are_published_without_metadata(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    root = _photo_portfolio(tmp_portfolio)
+    result = run_build(root)
+    assert result.written
+    assert formatted(result) == [
+        "1a/evidence.yml:5:9: warning image-metadata: the image 'photo.jpg' carries camera make, "
+        "GPS location in its metadata\n    hint: cmaltgen removes it from the published copy "
+        "(unless privacy.keep_exif is set), but your portfolio's own file still has it; once "
+        "checked, add 'privacy_checked: true'",
+        "1b/reflection.md:6:1: warning image-metadata: the image 'chart.png' carries GPS "
+        "location in its metadata\n    hint: cmaltgen removes it from the published copy "
+        "(unless privacy.keep_exif is set), but your portfolio's own file still has it; once "
+        "checked, add 'privacy_checked: true'",
+    ]
+    site = root / "_site" / "files"
+    assert privacy.image_metadata((site / "1a/photo.jpg").read_bytes()) == []
+    assert privacy.image_metadata((site / "1b/chart.png").read_bytes()) == []
+    assert privacy.image_metadata((root / "1a/photo.jpg").read_bytes())  # sources untouched
+    copied = [p for p in (root / "_site").rglob("*") if p.parent.name in ("1a", "1b", "assets")]
+    assert result.files == len([p for p in copied if "files" in p.parts or "assets" in p.parts])
+
+
+def test_keep_exif_and_privacy_checked(tmp_portfolio: PortfolioFactory) -> None:
+    root = _photo_portfolio(
+        tmp_portfolio, "  privacy_checked: true\n", "privacy: {keep_exif: true}\n"
+    )
+    result = run_build(root)
+    assert [d.path.name for d in result.diagnostics if d.path] == ["reflection.md"]
+    published = (root / "_site" / "files" / "1a" / "photo.jpg").read_bytes()
+    assert published == (root / "1a" / "photo.jpg").read_bytes()
