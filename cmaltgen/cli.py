@@ -16,10 +16,10 @@ import click
 
 from cmaltgen import __version__
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, display_path
-from cmaltgen.framework import Pathway
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported lazily: `cmaltgen --version` and --help stay quick
     from cmaltgen.build import BuildResult
+    from cmaltgen.framework import Pathway
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from html import escape
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from cmaltgen import __version__
 from cmaltgen.schema import PartialDate
@@ -90,8 +90,8 @@ def atom_feed(site: Site, base_url: str, title: str) -> bytes:
         '<feed xmlns="http://www.w3.org/2005/Atom">',
         f"  <title>{escape(title)}</title>",
         f"  <id>{escape(base_url)}</id>",
-        f"  <link href={quoteattr(base_url)}/>",
-        f'  <link rel="self" href={quoteattr(base_url + FEED)}/>',
+        f'  <link href="{escape(base_url)}"/>',
+        f'  <link rel="self" href="{escape(base_url + FEED)}"/>',
         f"  <updated>{newest}T00:00:00Z</updated>",
         f"  <author><name>{name}</name></author>",
         f'  <generator version="{__version__}">cmaltgen</generator>',
@@ -102,7 +102,7 @@ def atom_feed(site: Site, base_url: str, title: str) -> bytes:
             "  <entry>",
             f"    <title>{escape(section.label)}</title>",
             f"    <id>{escape(url)}</id>",
-            f"    <link href={quoteattr(url)}/>",
+            f'    <link href="{escape(url)}"/>',
             f"    <updated>{_date(section.updated, signed)}T00:00:00Z</updated>",
             f"    <summary>{escape(section.summary)}</summary>",
             "  </entry>",
@@ -134,7 +134,7 @@ def badge(site_title: str, url: str, pathway_title: str) -> dict[str, str]:
     """Copy-paste snippets linking to the portfolio, for a blog sidebar or email signature."""
     text = f"{pathway_title} portfolio"
     return {
-        "html": f'<a href={quoteattr(url)} rel="me">{escape(text)}: {escape(site_title)}</a>',
+        "html": f'<a href="{escape(url)}" rel="me">{escape(text)}: {escape(site_title)}</a>',
         "markdown": f"[{text}: {site_title}]({url})",
         "text": f"{text}: {url}",
     }

@@ -61,7 +61,7 @@ class PageResolver:
         item = self.site.item(evidence_id)
         if item is None:
             return None
-        on_page = self.current is not None and item in self.current.evidence
+        on_page = self.current is not None and self.current.id in item.sections
         target = f"#ev-{item.id}" if on_page else f"{EVIDENCE_INDEX}#ev-{item.id}"
         return (target if on_page else relative_url(self.page, target)), item.label
 

@@ -7,6 +7,7 @@ root, under a sub-path and opened from disk.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import posixpath
 from dataclasses import dataclass, field
@@ -111,16 +112,25 @@ class Site:
     files: dict[str, Path]  # output path -> source file
     edition: str = "public"
     withheld: dict[str, str] = field(default_factory=dict)  # evidence id -> its visibility
+    _by_id: tuple[dict[str, Section], dict[str, Evidence]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def withheld_note(self, evidence_id: str) -> str:
         """What a citation of a left-out item says: assessors items only are mentioned."""
         return WITHHELD_NOTE if self.withheld.get(evidence_id) == privacy.ASSESSORS else ""
 
     def section(self, section_id: str) -> Section | None:
-        return next((s for s in self.sections if s.id == section_id), None)
+        return self._index()[0].get(section_id)
 
     def item(self, evidence_id: str) -> Evidence | None:
-        return next((e for e in self.evidence if e.id == evidence_id), None)
+        return self._index()[1].get(evidence_id)
+
+    def _index(self) -> tuple[dict[str, Section], dict[str, Evidence]]:
+        """Lookups by id, made once: a scan per citation grew with the square of the items."""
+        if self._by_id is None:
+            self._by_id = ({s.id: s for s in self.sections}, {e.id: e for e in self.evidence})
+        return self._by_id
 
     def groups(self) -> list[tuple[str, list[Section]]]:
         """Sections grouped for navigation: ungrouped ones stand alone, in order."""
@@ -141,8 +151,19 @@ def relative_url(from_page: str, to_path: str) -> str:
         anchor = "#" + anchor
     if not to_path:
         return anchor or "#"
-    rel = posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")
-    return quote(rel, safe="/.-_~") + anchor
+    return _relative(posixpath.dirname(from_page), to_path) + anchor
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(folder: str, to_path: str) -> str:
+    """Pure string work: posixpath.relpath asks the OS for the working folder on every call."""
+    here = folder.split("/") if folder else []
+    there = to_path.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:])
+    return quote(rel, safe="/.-_~")
 
 
 def build_site(portfolio: Portfolio, *, drafts: bool = False, edition: str = "public") -> Site:
