@@ -59,7 +59,9 @@ class Site:
             pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
         ),
     )
-    theme: str = field(default="default", metadata=spec("The theme to use."))
+    theme: str = field(
+        default="default", metadata=spec("The theme: default, or print (minimal, print-first).")
+    )
     licence: str = field(default="", metadata=spec("The licence for your writing, e.g. CC BY 4.0."))
 
 

@@ -1,6 +1,8 @@
-"""Helpers for checking built pages in a real browser: a loopback server, Chromium and axe-core.
+"""Helpers for checking built pages in a real browser: a loopback server, Chromium and axe-core,
+and the portfolios they check (the example in each theme, and a fresh ``cmaltgen new`` one).
 
-Used by ``tests/test_browser.py``; also runnable on its own to audit a built site:
+Used by ``tests/test_browser.py`` and ``tests/test_theme.py``; also runnable on its own to audit
+a built site:
 
     python tests/browser_support.py example_portfolio/_site [screenshot-dir]
 """
@@ -8,17 +10,22 @@ Used by ``tests/test_browser.py``; also runnable on its own to audit a built sit
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import http.server
 import json
+import shutil
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "example_portfolio"
 CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -31,6 +38,29 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCHEMES: tuple[Literal["light"], Literal["dark"]] = ("light", "dark")
+
+
+def example_copy(dest: Path, theme: str) -> Path:
+    """A copy of the example portfolio in ``dest`` with ``site.theme`` set to ``theme``."""
+    shutil.copytree(EXAMPLE, dest, ignore=shutil.ignore_patterns("_site"))
+    config = dest / "portfolio.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  theme: default\n" in text, "the example portfolio names its theme"
+    config.write_text(text.replace("  theme: default\n", f"  theme: {theme}\n"), "utf-8")
+    return dest
+
+
+def fresh_portfolio(dest: Path, today: dt.date) -> Path:
+    """What ``cmaltgen new DIR --pathway cmalt`` writes, with the contextual statement made
+    ready (its ``draft: true`` line removed), so the site has a section page."""
+    from cmaltgen.new import create
+
+    create(dest, "cmalt", today=today)
+    (reflection,) = dest.glob("*-contextual-statement/reflection.md")
+    text = reflection.read_text(encoding="utf-8")
+    assert "\ndraft: true\n" in text
+    reflection.write_text(text.replace("\ndraft: true\n", "\n"), encoding="utf-8")
+    return dest
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -1,4 +1,7 @@
-"""The built example site in a real browser: axe-core, reflow, keyboard focus, tables.
+"""Built sites in a real browser: axe-core, reflow, keyboard focus, tables, print styles.
+
+Three sites are checked: the example portfolio in the default theme and in the print theme, and
+a fresh ``cmaltgen new`` portfolio with one section ready (what a new user sees first).
 
 Needs Debian's Chromium at /usr/bin/chromium, the Python ``playwright`` package (no
 ``playwright install``: the system browser is used) and ``npm install`` for axe-core.
@@ -16,6 +19,7 @@ import os
 import re
 import struct
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,10 +31,13 @@ from tests.browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     describe,
+    example_copy,
+    fresh_portfolio,
     html_pages,
     run_axe,
     serve,
 )
+from tests.conftest import TODAY
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -41,6 +48,8 @@ REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "docs" / "screenshots"
 # The example portfolio: 11 sections, home, evidence, matrix, confirmation and 404.
 EXPECTED_PAGES = 16
+# A fresh portfolio with its contextual statement ready: that section and the five fixed pages.
+FRESH_PAGES = 6
 
 
 def _missing() -> str | None:
@@ -76,6 +85,77 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site: Path) -> Iterator[str]:
     with serve(site) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def print_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("print")
+    result = build(example_copy(folder / "portfolio", "print"), folder / "site", strict=True)
+    assert result.ok and not result.diagnostics, result.diagnostics
+    assert len(html_pages(folder / "site")) == EXPECTED_PAGES
+    return folder / "site"
+
+
+@pytest.fixture(scope="module")
+def print_url(print_site: Path) -> Iterator[str]:
+    with serve(print_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fresh")
+    result = build(fresh_portfolio(folder / "portfolio", TODAY), folder / "site", today=TODAY)
+    assert result.ok, result.diagnostics  # only warnings: the sections still in draft
+    assert len(html_pages(folder / "site")) == FRESH_PAGES
+    return folder / "site"
+
+
+@pytest.fixture(scope="module")
+def fresh_url(fresh_site: Path) -> Iterator[str]:
+    with serve(fresh_site) as url:
+        yield url
+
+
+@dataclass(frozen=True)
+class Served:
+    """A built site being served, and the section page to look at first."""
+
+    name: str
+    root: Path
+    url: str
+    section: str
+
+    @property
+    def key_pages(self) -> list[str]:
+        return ["index.html", self.section, "matrix/index.html"]
+
+
+# name -> (site fixture, URL fixture, a section page)
+SITES = {
+    "default": ("site", "base_url", "1a/index.html"),
+    "print": ("print_site", "print_url", "1a/index.html"),
+    "fresh": ("fresh_site", "fresh_url", "contextual-statement/index.html"),
+}
+
+
+def _served(request: pytest.FixtureRequest) -> Served:
+    site_fixture, url_fixture, section = SITES[request.param]
+    root: Path = request.getfixturevalue(site_fixture)
+    url: str = request.getfixturevalue(url_fixture)
+    return Served(request.param, root, url, section)
+
+
+@pytest.fixture(scope="module", params=list(SITES))
+def served(request: pytest.FixtureRequest) -> Served:
+    """Each site in turn: the example in both themes and a fresh portfolio."""
+    return _served(request)
+
+
+@pytest.fixture(scope="module", params=["default", "print"])
+def example_served(request: pytest.FixtureRequest) -> Served:
+    """The example portfolio in each theme."""
+    return _served(request)
 
 
 @pytest.fixture(scope="module")
@@ -133,18 +213,22 @@ def desktop(browser: Browser, site: Path) -> Iterator[Page]:
 # ------------------------------------------------------------------------------ axe-core
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_violations_on_any_page(
-    browser: Browser, site: Path, base_url: str, scheme: Scheme
-) -> None:
-    page, blocked = open_page(browser, site, 1280, scheme)
-    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+def test_axe_finds_no_violations_on_any_page(browser: Browser, served: Served) -> None:
+    """Every page, light then dark: switching the scheme in place saves loading each page
+    twice, and axe is preloaded rather than injected into every page."""
+    page, blocked = open_page(browser, served.root, 1280)
+    page.add_init_script(path=str(AXE))
     report = []
-    for rel in html_pages(site):
-        page.goto(base_url + rel)
-        violations = run_axe(page)
-        if violations:
-            report.append(f"{rel} ({scheme}):\n{describe(violations)}")
+    for rel in html_pages(served.root):
+        page.goto(served.url + rel)
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+            assert dark == (scheme == "dark")
+            violations = run_axe(page)
+            if violations:
+                report.append(f"{served.name} {rel} ({scheme}):\n{describe(violations)}")
+        page.emulate_media(color_scheme="light")
     page.close()
     assert not report, "\n".join(report)
     assert blocked.urls == [], "pages must not load anything from the internet"
@@ -166,11 +250,11 @@ def test_axe_reports_a_planted_violation(desktop: Page, base_url: str) -> None:
 # ------------------------------------------------------------------------------ layout
 
 
-def test_no_page_scrolls_sideways_at_320px(browser: Browser, site: Path, base_url: str) -> None:
-    page, _ = open_page(browser, site, 320)
+def test_no_page_scrolls_sideways_at_320px(browser: Browser, served: Served) -> None:
+    page, _ = open_page(browser, served.root, 320)
     wide = {}
-    for rel in html_pages(site):
-        page.goto(base_url + rel)
+    for rel in html_pages(served.root):
+        page.goto(served.url + rel)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 320:
             wide[rel] = width
@@ -178,11 +262,12 @@ def test_no_page_scrolls_sideways_at_320px(browser: Browser, site: Path, base_ur
     assert wide == {}
 
 
-def test_headings_one_h1_and_no_skipped_levels(desktop: Page, site: Path, base_url: str) -> None:
+def test_headings_one_h1_and_no_skipped_levels(browser: Browser, served: Served) -> None:
+    page, _ = open_page(browser, served.root, 1280)
     problems = []
-    for rel in html_pages(site):
-        desktop.goto(base_url + rel)
-        levels: list[int] = desktop.eval_on_selector_all(
+    for rel in html_pages(served.root):
+        page.goto(served.url + rel)
+        levels: list[int] = page.eval_on_selector_all(
             "h1, h2, h3, h4, h5, h6", "hs => hs.map(h => Number(h.tagName[1]))"
         )
         if levels.count(1) != 1 or levels[0] != 1:
@@ -190,6 +275,7 @@ def test_headings_one_h1_and_no_skipped_levels(desktop: Page, site: Path, base_u
         skips = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
         if skips:
             problems.append(f"{rel}: heading levels skip {skips}")
+    page.close()
     assert problems == []
 
 
@@ -212,29 +298,31 @@ def _focused(page: Page) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("width", [320, 1280])
-@pytest.mark.parametrize("rel", ["index.html", "1a/index.html", "matrix/index.html"])
 def test_first_tab_shows_the_skip_link_and_it_moves_focus_to_main(
-    browser: Browser, site: Path, base_url: str, rel: str, width: int
+    browser: Browser, served: Served, width: int
 ) -> None:
-    page, _ = open_page(browser, site, width)
-    page.goto(base_url + rel)
-    page.keyboard.press("Tab")
-    link = _focused(page)
-    assert (link["cls"], link["href"], link["text"]) == (
-        "skip-link",
-        "#main",
-        "Skip to main content",
-    )
-    assert link["visible"] and link["outline"] != "none" and link["outlineWidth"] >= 2
-    assert link["top"] >= 0 and link["left"] >= 0, "the focused skip link is off screen"
-    assert link["bottom"] <= 800 and link["right"] <= width
-    page.keyboard.press("Enter")
-    assert _focused(page)["id"] == "main"
+    page, _ = open_page(browser, served.root, width)
+    for rel in served.key_pages:
+        page.goto(served.url + rel)
+        page.keyboard.press("Tab")
+        link = _focused(page)
+        where = f"{served.name} {rel}"
+        assert (link["cls"], link["href"], link["text"]) == (
+            "skip-link",
+            "#main",
+            "Skip to main content",
+        ), where
+        assert link["visible"] and link["outline"] != "none" and link["outlineWidth"] >= 2, where
+        assert link["top"] >= 0 and link["left"] >= 0, f"{where}: the skip link is off screen"
+        assert link["bottom"] <= 800 and link["right"] <= width, where
+        page.keyboard.press("Enter")
+        assert _focused(page)["id"] == "main", where
     page.close()
 
 
-def test_every_focus_stop_has_a_visible_outline(desktop: Page, base_url: str) -> None:
-    desktop.goto(base_url + "1a/index.html")
+def test_every_focus_stop_has_a_visible_outline(browser: Browser, example_served: Served) -> None:
+    desktop, _ = open_page(browser, example_served.root, 1280)
+    desktop.goto(example_served.url + "1a/index.html")
     seen = []
     for _ in range(200):
         desktop.keyboard.press("Tab")
@@ -248,6 +336,7 @@ def test_every_focus_stop_has_a_visible_outline(desktop: Page, base_url: str) ->
     assert "Home" in texts, "the section list must be reachable by keyboard on wide screens"
     assert any(s["cls"] == "evidence-ref" for s in seen), "the reflection's links are reachable"
     assert seen[-1]["text"].startswith("Next"), "the pager comes last"
+    desktop.close()
 
 
 def test_contents_is_open_on_desktop_and_a_toggle_on_phones(
@@ -313,3 +402,74 @@ def test_screenshots_for_the_readme(
             page.screenshot(path=str(target))
             assert _png_size(target) == (width, height)
         page.close()
+
+
+def test_print_theme_screenshot(browser: Browser, print_site: Path, print_url: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page, _ = open_page(browser, print_site, 1280)
+    page.goto(print_url + "1a/index.html")
+    target = SCREENSHOTS / "print-1a-1280-light.png"
+    page.screenshot(path=str(target))
+    page.close()
+    assert _png_size(target) == (1280, 800)
+
+
+# ------------------------------------------------------------------------------ print
+
+
+def test_printing_hides_navigation_and_writes_out_external_addresses(
+    browser: Browser, example_served: Served
+) -> None:
+    page, _ = open_page(browser, example_served.root, 1280)
+    page.emulate_media(media="print")
+    page.goto(example_served.url + "1a/index.html")
+    navs = page.eval_on_selector_all("nav", "ns => ns.map(n => getComputedStyle(n).display)")
+    assert navs and set(navs) == {"none"}, navs
+    skip = page.eval_on_selector(".skip-link", "a => getComputedStyle(a).display")
+    assert skip == "none"
+    external = page.locator('.evidence-open a[href^="http"]').first
+    href = external.get_attribute("href")
+    after = external.evaluate("a => getComputedStyle(a, '::after').content")
+    assert href and "http" in after and href in after, after
+    page.close()
+
+
+def test_print_theme_breaks_pages_and_gives_each_page_its_address(
+    browser: Browser, print_site: Path, print_url: str
+) -> None:
+    page, _ = open_page(browser, print_site, 1280)
+    page.emulate_media(media="print")
+    page.goto(print_url + "1a/index.html")
+    breaks = page.eval_on_selector(".section > .evidence", "e => getComputedStyle(e).breakBefore")
+    assert breaks == "page"
+    address = page.locator(".site-footer .print-only")
+    assert address.is_visible()
+    assert address.inner_text() == (
+        "This page online: https://example.github.io/cmalt-portfolio/1a/"
+    )
+    page.emulate_media(media="screen")
+    assert not address.is_visible(), "the address is for paper only"
+    page.close()
+
+
+def test_print_theme_is_one_serif_column_with_the_contents_on_top(
+    browser: Browser, print_site: Path, print_url: str
+) -> None:
+    page, _ = open_page(browser, print_site, 1280)
+    page.goto(print_url + "1a/index.html")
+    assert page.locator(".site-nav").count() == 0 and page.locator("script").count() == 0
+    contents = page.get_by_role("navigation", name="Portfolio sections")
+    assert contents.get_by_role("link").count() == 15  # home, 11 sections, 3 fixed pages
+    # A numbered area shows just its id; its full title is in the link's name.
+    current = contents.get_by_role(
+        "link", name="1a Understanding the constraints and benefits of different technologies"
+    )
+    assert current.get_attribute("aria-current") == "page"
+    box = current.bounding_box()
+    assert box and box["width"] < 40, "only the id shows"
+    nav_box, main_box = contents.bounding_box(), page.locator("main").bounding_box()
+    assert nav_box and main_box and nav_box["y"] + nav_box["height"] <= main_box["y"]
+    assert abs(nav_box["x"] - main_box["x"]) < 1, "one column: contents and text line up"
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert font.endswith("serif") and "sans" not in font.split(",")[-1]
+    page.close()

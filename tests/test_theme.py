@@ -1,0 +1,237 @@
+"""Themes: choosing one, the print theme, portfolio overrides, and the errors for missing ones.
+
+No browser needed; tests/test_browser.py looks at the same sites in Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cmaltgen.build import BuildResult, build
+from cmaltgen.theme import available, load_theme, themes_root
+from tests.browser_support import VNU, example_copy, fresh_portfolio
+from tests.conftest import PORTFOLIO_YML, REPO, TODAY, PortfolioFactory, formatted, run_build
+
+THEMES = themes_root()
+
+
+@pytest.fixture(scope="module")
+def example_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example portfolio built once in each theme: theme name -> site folder."""
+    sites = {}
+    for name in ("default", "print"):
+        folder = tmp_path_factory.mktemp(name)
+        result = build(example_copy(folder / "portfolio", name), folder / "site", strict=True)
+        assert result.ok and not result.diagnostics, [d.format() for d in result.diagnostics]
+        sites[name] = folder / "site"
+    return sites
+
+
+@pytest.fixture(scope="module")
+def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fresh")
+    result = build(fresh_portfolio(folder / "portfolio", TODAY), folder / "site", today=TODAY)
+    assert result.ok, [d.format() for d in result.diagnostics.errors]
+    return folder / "site"
+
+
+def _with_theme(name: str) -> str:
+    return PORTFOLIO_YML.replace("  base_url:", f"  theme: {name}\n  base_url:")
+
+
+def _read(site: Path, rel: str) -> str:
+    return (site / rel).read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------ the print theme
+
+
+def test_print_theme_is_built_in_and_extends_default() -> None:
+    assert {"default", "print"} <= set(available())
+    theme = load_theme("print", None)
+    assert [folder.name for folder in theme.chain] == ["print", "default"]
+    # Static folders are copied parent first, so print's style.css replaces default's.
+    assert theme.static_dirs == [THEMES / "default" / "static", THEMES / "print" / "static"]
+
+
+def test_print_theme_has_its_own_stylesheet_and_markup(example_builds: dict[str, Path]) -> None:
+    default, printed = example_builds["default"], example_builds["print"]
+    css = _read(printed, "assets/style.css")
+    assert css == (THEMES / "print" / "static" / "style.css").read_text(encoding="utf-8")
+    assert css != _read(default, "assets/style.css")
+    assert "@media print" in css and "prefers-reduced-motion" in css
+    assert "prefers-color-scheme: dark" in css
+    # Files the print theme does not replace are inherited from default.
+    assert (printed / "assets" / "share.png").read_bytes() == (
+        default / "assets" / "share.png"
+    ).read_bytes()
+
+    page, default_page = _read(printed, "1a/index.html"), _read(default, "1a/index.html")
+    assert '<nav class="site-nav"' in default_page and '<nav class="site-nav"' not in page
+    assert '<nav class="contents" aria-label="Portfolio sections">' in page
+    assert "<script>" in default_page and "<script" not in page
+    assert "This page online: https://example.github.io/cmalt-portfolio/1a/" in page
+    # Everything else comes from the default templates: the same section content.
+    for shared in ('<article class="section"', 'id="ev-interactive-video-appraisal"', "skip-link"):
+        assert shared in page and shared in default_page
+
+
+# Default's classes the print theme has no use for: its sidebar and the wrappers around it.
+DEFAULT_ONLY = {"layout", "site-nav", "nav-toggle", "nav-group", "site-header-inner"}
+DEFAULT_ONLY |= {"site-footer-inner", "page-matrix"}
+
+
+def _css_classes(path: Path) -> set[str]:
+    css = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return set(re.findall(r"\.([a-zA-Z][\w-]*)", css))
+
+
+def test_print_stylesheet_styles_what_the_default_one_styles() -> None:
+    """print's style.css replaces default's, so a class newly styled there needs a rule here."""
+    default = _css_classes(THEMES / "default" / "static" / "style.css")
+    printed = _css_classes(THEMES / "print" / "static" / "style.css")
+    assert default - printed - DEFAULT_ONLY == set()
+
+
+def test_print_theme_site_links_resolve(example_builds: dict[str, Path]) -> None:
+    from tests.site_checks import broken_links
+
+    assert broken_links(example_builds["print"]) == []
+
+
+def test_print_theme_and_a_fresh_portfolio_pass_the_nu_html_checker(
+    example_builds: dict[str, Path], fresh_site: Path
+) -> None:
+    missing = "Java" if shutil.which("java") is None else "" if VNU.is_file() else "vnu.jar"
+    if missing:
+        message = f"the Nu HTML checker needs {missing} (apt-get install default-jre; npm ci)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    folders = [example_builds["print"], fresh_site]
+    command = ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html"]
+    proc = subprocess.run(
+        [*command, *map(str, folders)], capture_output=True, text=True, check=False, timeout=300
+    )
+    messages = json.loads(proc.stderr or '{"messages": []}')["messages"]
+    assert messages == [], json.dumps(messages, indent=1)[:3000]
+    assert proc.returncode == 0
+
+
+# ------------------------------------------------------------------------------ overrides
+
+
+SECTION_OVERRIDE = """\
+{% extends "!default/section.html" %}
+{% block content %}
+<p class="my-note">Read with the evidence list open.</p>
+{{ super() }}
+{% endblock %}
+"""
+
+
+def test_a_portfolio_template_extends_the_default_one(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio({"templates/section.html": SECTION_OVERRIDE})
+    result = run_build(root)
+    assert result.ok and not result.diagnostics, formatted(result)
+    page = _read(result.output, "1a/index.html")
+    # The overriding block is applied ...
+    assert page.count('<p class="my-note">Read with the evidence list open.</p>') == 1
+    # ... and the parent's block (through super()) and the base page are still there.
+    assert page.index('class="my-note"') < page.index('<article class="section"')
+    assert 'id="ev-ev-1a"' in page and 'class="pager"' in page
+    assert page.index('class="skip-link"') < page.index("<main")
+    # Only section pages use section.html.
+    assert "my-note" not in _read(result.output, "index.html")
+
+
+def test_a_portfolio_override_wins_over_the_chosen_theme(tmp_portfolio: PortfolioFactory) -> None:
+    nav = '<nav class="mine" aria-label="Mine"><a href="{{ url(\'index.html\') }}">Home</a></nav>\n'
+    root = tmp_portfolio(
+        {"portfolio.yml": _with_theme("print"), "templates/partials/nav.html": nav}
+    )
+    result = run_build(root)
+    assert result.ok, formatted(result)
+    page = _read(result.output, "1a/index.html")
+    assert '<nav class="mine" aria-label="Mine"><a href="../index.html">Home</a></nav>' in page
+    assert 'class="contents"' not in page
+    assert "This page online:" in page, "print's own base.html is still used"
+
+
+def test_styles_added_in_the_head_block_reach_every_page(tmp_portfolio: PortfolioFactory) -> None:
+    base = (
+        '{% extends "!print/base.html" %}\n'
+        "{% block head %}<style>h1 { color: rebeccapurple; }</style>{% endblock %}\n"
+    )
+    root = tmp_portfolio({"portfolio.yml": _with_theme("print"), "templates/base.html": base})
+    result = run_build(root)
+    assert result.ok, formatted(result)
+    for rel in ("index.html", "1a/index.html", "evidence/index.html"):
+        page = _read(result.output, rel)
+        assert page.index("style.css") < page.index("rebeccapurple"), rel
+        assert "This page online:" in page, "!print/base.html keeps the print footer"
+    assert "application/ld+json" in _read(result.output, "index.html")
+
+
+def _missing_template(root: Path) -> BuildResult:
+    result = run_build(root)
+    assert not result.ok and not result.written
+    return result
+
+
+def test_a_missing_template_error_lists_the_folders_searched(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    broken = '{% extends "base.html" %}\n{% block content %}\n{% include "partials/x.html" %}\n'
+    root = tmp_portfolio(
+        {
+            "portfolio.yml": _with_theme("print"),
+            "templates/section.html": broken + "{% endblock %}\n",
+        }
+    )
+    result = _missing_template(root)
+    (diag, *_) = result.diagnostics.errors
+    assert diag.code == "template-missing"
+    assert formatted(result)[0].startswith(
+        "templates/section.html:3:1: error template-missing: "
+        "the template 'partials/x.html' was not found"
+    )
+    searched = [
+        root / "templates",
+        THEMES / "print" / "templates",
+        THEMES / "default" / "templates",
+    ]
+    assert diag.hint == "searched: " + ", ".join(str(folder) for folder in searched)
+
+
+def test_an_unknown_theme_is_reported_where_it_is_named(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio({"portfolio.yml": _with_theme("fancy")})
+    result = _missing_template(root)
+    line = _with_theme("fancy").splitlines().index("  theme: fancy") + 1
+    assert formatted(result) == [
+        f"portfolio.yml:{line}:10: error theme-missing [site.theme]: there is no theme 'fancy'\n"
+        "    hint: available themes: " + ", ".join(available())
+    ]
+
+
+# ------------------------------------------------------------------------------ the documented API
+
+
+def test_every_site_and_page_field_is_documented(tmp_portfolio: PortfolioFactory) -> None:
+    """docs/themes.md is the template context's contract: a new field needs a row there."""
+    dump = "{{ site | list | join(' ') }}\n{{ page | list | join(' ') }}\n"
+    root = tmp_portfolio({"templates/404.html": dump})
+    result = run_build(root)
+    assert result.ok, formatted(result)
+    site_keys, page_keys = (line.split() for line in _read(result.output, "404.html").splitlines())
+    assert "title" in site_keys and "canonical" in page_keys
+    docs = (REPO / "docs" / "themes.md").read_text(encoding="utf-8")
+    names = [f"site.{key}" for key in site_keys] + [f"page.{key}" for key in page_keys]
+    assert [name for name in names if f"| `{name}` |" not in docs] == []
