@@ -50,12 +50,19 @@ def example_copy(dest: Path, theme: str) -> Path:
     return dest
 
 
-def fresh_portfolio(dest: Path, today: dt.date) -> Path:
+def fresh_portfolio(dest: Path, today: dt.date, theme: str = "default") -> Path:
     """What ``cmaltgen new DIR --pathway cmalt`` writes, with the contextual statement made
     ready (its ``draft: true`` line removed), so the site has a section page."""
     from cmaltgen.new import create
 
     create(dest, "cmalt", today=today)
+    if theme != "default":
+        config = dest / "portfolio.yml"
+        text = config.read_text(encoding="utf-8")
+        assert "  language: en-GB\n" in text
+        config.write_text(
+            text.replace("  language: en-GB\n", f"  language: en-GB\n  theme: {theme}\n"), "utf-8"
+        )
     (reflection,) = dest.glob("*-contextual-statement/reflection.md")
     text = reflection.read_text(encoding="utf-8")
     assert "\ndraft: true\n" in text

@@ -117,6 +117,22 @@ def fresh_url(fresh_site: Path) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module")
+def fresh_print_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fresh-print")
+    portfolio = fresh_portfolio(folder / "portfolio", TODAY, theme="print")
+    result = build(portfolio, folder / "site", today=TODAY)
+    assert result.ok, result.diagnostics
+    assert "print" in (folder / "site" / "assets" / "style.css").read_text("utf-8").lower()
+    return folder / "site"
+
+
+@pytest.fixture(scope="module")
+def fresh_print_url(fresh_print_site: Path) -> Iterator[str]:
+    with serve(fresh_print_site) as url:
+        yield url
+
+
 @dataclass(frozen=True)
 class Served:
     """A built site being served, and the section page to look at first."""
@@ -136,6 +152,7 @@ SITES = {
     "default": ("site", "base_url", "1a/index.html"),
     "print": ("print_site", "print_url", "1a/index.html"),
     "fresh": ("fresh_site", "fresh_url", "contextual-statement/index.html"),
+    "fresh-print": ("fresh_print_site", "fresh_print_url", "contextual-statement/index.html"),
 }
 
 
