@@ -10,7 +10,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # imported lazily: `cmaltgen --version` and --help stay quick
     from cmaltgen.framework import Pathway
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 PORTFOLIO_DIR = click.Path(file_okay=False, path_type=Path)
 
@@ -47,7 +48,7 @@ def echo_diagnostic(diag: Diagnostic) -> None:
     click.echo(f"{click.style(head, bold=True)}: {rest}", err=True)
 
 
-def fail(exc: CmaltgenError, debug: bool) -> None:
+def fail(exc: CmaltgenError, debug: bool) -> NoReturn:
     """Report a user-facing failure without a traceback (unless --debug) and exit 1."""
     for diag in exc.diagnostics:
         echo_diagnostic(diag)
@@ -58,7 +59,7 @@ def fail(exc: CmaltgenError, debug: bool) -> None:
     sys.exit(1)
 
 
-def internal_error(exc: Exception, debug: bool) -> None:
+def internal_error(exc: Exception, debug: bool) -> NoReturn:
     """A bug in cmaltgen, not the user's mistake: say so plainly and how to report it."""
     if debug:
         raise exc
@@ -69,6 +70,18 @@ def internal_error(exc: Exception, debug: bool) -> None:
         err=True,
     )
     sys.exit(1)
+
+
+def guarded(debug: bool, action: Callable[[], T]) -> T:
+    """Run a command's work: a user's mistake is reported plainly and exits 1; anything else
+    is reported as cmaltgen's own problem. --debug shows the traceback in both cases."""
+    _setup_logging(debug)
+    try:
+        return action()
+    except CmaltgenError as exc:
+        fail(exc, debug)
+    except Exception as exc:
+        internal_error(exc, debug)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -120,15 +133,9 @@ def build(
     """
     from cmaltgen.build import build as run_build
 
-    _setup_logging(debug)
-    try:
-        result = run_build(portfolio_dir, output, strict=strict, edition=edition)
-    except CmaltgenError as exc:
-        fail(exc, debug)
-        return
-    except Exception as exc:
-        internal_error(exc, debug)
-        return
+    result = guarded(
+        debug, lambda: run_build(portfolio_dir, output, strict=strict, edition=edition)
+    )
     report_build(result)
     if not result.ok:
         sys.exit(1)
@@ -165,15 +172,7 @@ def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) 
     """
     from cmaltgen.bundle import bundle as run_bundle
 
-    _setup_logging(debug)
-    try:
-        result = run_bundle(portfolio_dir, output, strict=strict)
-    except CmaltgenError as exc:
-        fail(exc, debug)
-        return
-    except Exception as exc:
-        internal_error(exc, debug)
-        return
+    result = guarded(debug, lambda: run_bundle(portfolio_dir, output, strict=strict))
     for diag in result.diagnostics.sorted():
         echo_diagnostic(diag)
     if not result.written:
@@ -349,7 +348,6 @@ def check(
     from cmaltgen import check as readiness
     from cmaltgen import links
 
-    _setup_logging(debug)
     for code in ignore:
         if problem := readiness.ignore_problem(code):
             raise click.BadParameter(problem, param_hint="--ignore")
@@ -361,14 +359,7 @@ def check(
         timeout=timeout,
         cache_dir=(cache_dir or links.default_cache_dir()) if cache else None,
     )
-    try:
-        report = readiness.check(portfolio_dir, options)
-    except CmaltgenError as exc:
-        fail(exc, debug)
-        return
-    except Exception as exc:
-        internal_error(exc, debug)
-        return
+    report = guarded(debug, lambda: readiness.check(portfolio_dir, options))
     if output_format == "json":
         click.echo(json.dumps(readiness.report_json(report), indent=2))
         sys.exit(0 if report.ready else 1)
@@ -560,12 +551,7 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
         raise click.BadParameter(
             f"choose one of {', '.join(frameworks())}", param_hint="--framework"
         )
-    _setup_logging(debug)
-    try:
-        created = create(directory, pathway, version)
-    except CmaltgenError as exc:
-        fail(exc, debug)
-        return
+    created = guarded(debug, lambda: create(directory, pathway, version))
     shown = display_path(created.root)
     click.echo(
         f"Created a {created.pathway.title} portfolio in {shown} with "
@@ -608,9 +594,9 @@ def deploy(
     """
     from cmaltgen.deploy import deploy as run_deploy
 
-    _setup_logging(debug)
-    try:
-        done = run_deploy(
+    done = guarded(
+        debug,
+        lambda: run_deploy(
             portfolio_dir,
             branch=branch,
             remote=remote,
@@ -618,10 +604,8 @@ def deploy(
             cname=cname,
             push=push,
             strict=strict,
-        )
-    except CmaltgenError as exc:
-        fail(exc, debug)
-        return
+        ),
+    )
     report_build(done.build)
     if not done.commit:
         click.secho(f"Nothing was published to {branch}.", fg="red", err=True)
