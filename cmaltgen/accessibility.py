@@ -165,23 +165,17 @@ def _evidence(portfolio: Portfolio, diags: Diagnostics) -> None:
     for _, entry in portfolio.evidence():
         item = entry.item
         if item.type == "image" and looks_like_a_file_name(item.alt, item.file):
-            line, col = entry.fields.get("alt", (entry.line, entry.col))
             diags.add(
                 "alt-text",
                 f"the alt text '{item.alt}' is a file name, not a description",
                 hint="describe what the image shows, as you would to someone who cannot see it",
-                path=entry.path,
-                line=line,
-                col=col,
+                **entry.where("alt"),
             )
         if item.type in ("video", "audio") and not (item.captions or item.transcript):
-            line, col = entry.fields.get("type", (entry.line, entry.col))
             diags.add(
                 "no-captions",
                 f"the {item.type} '{item.title}' has no captions or transcript",
                 hint="add 'captions: true' if it is captioned, or 'transcript:' with a file or "
                 "web address of its transcript",
-                path=entry.path,
-                line=line,
-                col=col,
+                **entry.where("type"),
             )

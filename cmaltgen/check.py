@@ -413,13 +413,10 @@ def check_overused_evidence(ctx: _Context, diags: Diagnostics) -> None:
         sids = citing.get(entry.item.id, [])
         if len(sids) >= OVERUSED and entry.item.id not in seen:
             seen.add(entry.item.id)
-            line, col = entry.fields.get("id", (entry.line, entry.col))
             diags.add(
                 "evidence-overused",
                 f"evidence '{entry.item.id}' is cited in {len(sids)} sections ({', '.join(sids)})",
-                path=entry.path,
-                line=line,
-                col=col,
+                **entry.where("id"),
                 hint="assessors criticise the same item reused everywhere: keep it where it "
                 "shows most and find other evidence for the rest",
             )
@@ -441,14 +438,11 @@ def check_old_evidence(ctx: _Context, diags: Diagnostics) -> None:
     cutoff = years_before(ctx.today, ctx.options.max_age)
     for _, entry in ctx.portfolio.evidence():
         if latest_day(entry.item.date) < cutoff:
-            line, col = entry.fields.get("date", (entry.line, entry.col))
             diags.add(
                 "old-evidence",
                 f"evidence '{entry.item.id}' is dated {entry.item.date.iso()}, more than "
                 f"{_plural(ctx.options.max_age, 'year')} ago",
-                path=entry.path,
-                line=line,
-                col=col,
+                **entry.where("date"),
                 hint="assessors ask for recent evidence: add newer evidence or say why this "
                 "still matters (--max-age YEARS changes the limit)",
             )

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cmaltgen import markdown, schema
 from cmaltgen.diagnostics import Diagnostics
@@ -178,6 +179,15 @@ class EvidenceEntry:
     line: int
     col: int
     fields: dict[str, tuple[int, int]]  # where each field's value is
+
+    def at(self, name: str) -> tuple[int, int]:
+        """Line and column of field ``name``, or of the item when the field is absent."""
+        return self.fields.get(name, (self.line, self.col))
+
+    def where(self, name: str) -> dict[str, Any]:
+        """Keyword arguments locating field ``name`` for :meth:`Diagnostics.add`."""
+        line, col = self.at(name)
+        return {"path": self.path, "line": line, "col": col}
 
 
 @dataclass

@@ -76,7 +76,7 @@ def link_targets(portfolio: validate.Portfolio) -> list[LinkTarget]:
     targets: list[LinkTarget] = []
     for _, entry in portfolio.evidence():
         if _WEB.match(entry.item.url):
-            line, col = entry.fields.get("url", (entry.line, entry.col))
+            line, col = entry.at("url")
             targets.append(LinkTarget(entry.item.url, entry.path, line, col))
     for _, reflection in portfolio.sections():
         targets.extend(_markdown_links(reflection))

@@ -128,14 +128,11 @@ def lint(root: Path, config: PortfolioConfig, docs: list[SectionDoc], diags: Dia
 def _check_personal_data(entry: EvidenceEntry, diags: Diagnostics) -> None:
     item = entry.item
     if item.personal_data and not item.anonymised and item.consent is None:
-        line, col = entry.fields.get("personal_data", (entry.line, entry.col))
         diags.add(
             "personal-data",
             f"evidence '{item.id}' is public and has personal data, but is neither "
             "anonymised nor shown with consent",
-            path=entry.path,
-            line=line,
-            col=col,
+            **entry.where("personal_data"),
             hint="anonymise it and add 'anonymised: true', record permission with "
             "'consent: {who: ..., date: ...}', or make it 'visibility: assessors'",
         )
@@ -183,7 +180,7 @@ def _lint_item(root: Path, entry: EvidenceEntry, diags: Diagnostics) -> None:
         _lint_text_file(source, 1, diags)
     found = image_metadata_of(source)
     if found:
-        line, col = entry.fields.get("file", (entry.line, entry.col))
+        line, col = entry.at("file")
         _report_metadata(entry.item.file, found, entry.path, line, col, diags)
 
 

@@ -302,14 +302,11 @@ def check_evidence_ids(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -
     for _, entry in portfolio.evidence():
         first = seen.setdefault(entry.item.id, entry)
         if first is not entry:
-            line, col = entry.fields.get("id", (entry.line, entry.col))
             diags.add(
                 "duplicate-evidence-id",
                 f"the evidence id '{entry.item.id}' is already used at "
                 f"{display_path(first.path, portfolio.root)}:{first.line}",
-                path=entry.path,
-                line=line,
-                col=col,
+                **entry.where("id"),
                 hint="give each item its own id; citations use it to find the item",
             )
 
@@ -325,13 +322,8 @@ def check_evidence_items(portfolio: Portfolio, specs: Specs, diags: Diagnostics)
                 "missing-alt",
                 f"the image '{item.title}' needs a text alternative",
                 hint="add 'alt:' describing what the image shows, for readers who cannot see it",
-                **_field(entry, "type"),
+                **entry.where("type"),
             )
-
-
-def _field(entry: EvidenceEntry, name: str) -> dict[str, object]:
-    line, col = entry.fields.get(name, (entry.line, entry.col))
-    return {"path": entry.path, "line": line, "col": col}
 
 
 def _check_source(root: Path, entry: EvidenceEntry, diags: Diagnostics) -> None:
@@ -342,11 +334,11 @@ def _check_source(root: Path, entry: EvidenceEntry, diags: Diagnostics) -> None:
             "evidence-source",
             f"evidence '{item.id}' has {both}",
             hint="give exactly one: file: (a file in the portfolio) or url: (a web address)",
-            **_field(entry, "id"),
+            **entry.where("id"),
         )
         return
     if item.file:
-        _check_file(root, entry.path.parent, item.file, diags, _field(entry, "file"))
+        _check_file(root, entry.path.parent, item.file, diags, entry.where("file"))
 
 
 def _check_file(
@@ -382,14 +374,11 @@ def _check_file(
 def _check_supports(entry: EvidenceEntry, present: set[str], diags: Diagnostics) -> None:
     for i, sid in enumerate(entry.item.supports):
         if sid not in present:
-            line, col = entry.fields.get("supports", (entry.line, entry.col))
             diags.add(
                 "unknown-section",
                 f"evidence '{entry.item.id}' supports '{sid}', which is not a section of this "
                 "portfolio" + suggestion(sid, present),
-                path=entry.path,
-                line=line,
-                col=col,
+                **entry.where("supports"),
                 key=f"supports[{i}]",
                 hint="sections here: " + ", ".join(sorted(present)),
             )
@@ -444,7 +433,7 @@ def check_uncited(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
                 f"no reflection cites evidence '{entry.item.id}'",
                 hint="cite it where you discuss it: "
                 f"[{entry.item.title}](evidence:{entry.item.id})",
-                **_field(entry, "id"),
+                **entry.where("id"),
             )
 
 
@@ -494,7 +483,7 @@ def check_drafts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None
                 "draft",
                 f"evidence '{entry.item.id}' is a draft, so it is left out of the built site",
                 hint="remove 'draft: true' when it is ready; citations of it show as plain text",
-                **_field(entry, "draft"),
+                **entry.where("draft"),
             )
 
 
@@ -522,7 +511,7 @@ def check_formats(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
                 "proprietary-format",
                 f"'{entry.item.file}' is a {kind}, which assessors may not be able to open",
                 hint="export it as PDF (File > Save as > PDF) and point file: at the PDF",
-                **_field(entry, "file"),
+                **entry.where("file"),
             )
 
 
