@@ -91,7 +91,7 @@ def _links_and_images(reflection: Reflection, diags: Diagnostics) -> None:
 def _link_texts(reflection: Reflection) -> list[tuple[int, int, str]]:
     """(body line, column, link text) for every link in the body."""
     found: list[tuple[int, int, str]] = []
-    lines = _body_lines(reflection)
+    lines = reflection.body.split("\n")
     for block in reflection.parsed.tokens:
         if block.type != "inline" or not block.children or not block.map:
             continue
@@ -110,11 +110,6 @@ def _text_until_close(children: list[Token], start: int) -> str:
             break
         parts.append(token.content)
     return "".join(parts)
-
-
-def _body_lines(reflection: Reflection) -> list[str]:
-    text = reflection.path.read_text(encoding="utf-8", errors="replace").split("\n")
-    return text[reflection.body_line - 1 :]
 
 
 def _find(lines: list[str], block_map: list[int], text: str) -> tuple[int, int]:

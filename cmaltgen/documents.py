@@ -167,6 +167,7 @@ class Reflection:
     parts: dict[str, Part]
     words: int
     front_marks: LineMap
+    body: str = ""  # the Markdown as written, for checks that locate text in it
 
     def file_line(self, body_line: int) -> int:
         return body_line + self.body_line - 1
@@ -277,7 +278,7 @@ def _reflection(
         text = markdown.plain_text(tokens[heading.index + 3 : end])
         parts[name] = Part(name, heading.line + body_line - 1, markdown.word_count(text), text)
     words = markdown.word_count(markdown.plain_text(tokens))
-    return Reflection(path, front, body_line, parsed, parts, words, marks)
+    return Reflection(path, front, body_line, parsed, parts, words, marks, body)
 
 
 def parse_evidence(
