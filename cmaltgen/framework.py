@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -142,24 +142,34 @@ def _pathway(pid: str, raw: dict[str, Any]) -> Pathway:
     )
 
 
+_FOLDER = Path(__file__).parent / "frameworks"
+
+
 @functools.cache
+def versions() -> tuple[str, ...]:
+    """Every packaged guidance version, oldest first (file names, nothing parsed)."""
+    return tuple(sorted(p.stem for p in _FOLDER.glob("*.yml")))
+
+
+@functools.cache
+def framework(version: str) -> Framework | None:
+    """One guidance version (parsed on first use, then kept), or None if there is none."""
+    if version not in versions():
+        return None
+    raw = yaml.load((_FOLDER / f"{version}.yml").read_text(encoding="utf-8"), Loader=_LOADER)
+    return Framework(
+        version=str(raw["version"]),
+        title=raw["title"],
+        confirmation_statement=" ".join(raw["confirmation_statement"].split()),
+        groups=dict(raw["groups"]),
+        pathways={pid: _pathway(pid, p) for pid, p in raw["pathways"].items()},
+    )
+
+
 def frameworks() -> dict[str, Framework]:
-    """Every packaged guidance version, newest last."""
-    found: dict[str, Framework] = {}
-    folder = resources.files("cmaltgen") / "frameworks"
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yml"):
-            continue
-        raw = yaml.load(entry.read_text(encoding="utf-8"), Loader=_LOADER)
-        found[str(raw["version"])] = Framework(
-            version=str(raw["version"]),
-            title=raw["title"],
-            confirmation_statement=" ".join(raw["confirmation_statement"].split()),
-            groups=dict(raw["groups"]),
-            pathways={pid: _pathway(pid, p) for pid, p in raw["pathways"].items()},
-        )
-    return found
+    """Every packaged guidance version, oldest first."""
+    return {v: f for v in versions() if (f := framework(v)) is not None}
 
 
 def latest() -> str:
-    return max(frameworks())
+    return max(versions())

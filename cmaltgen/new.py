@@ -17,7 +17,8 @@ import yaml
 
 from cmaltgen import __version__
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
-from cmaltgen.framework import Framework, Pathway, SectionSpec, frameworks, latest
+from cmaltgen.framework import Framework, Pathway, SectionSpec, latest
+from cmaltgen.framework import framework as load_framework
 
 SLOT_NAMES = {
     "specialist": ["specialist-first-area", "specialist-second-area"],
@@ -37,7 +38,9 @@ def create(
     dest: Path, pathway_id: str, version: str | None = None, today: dt.date | None = None
 ) -> Created:
     """Write a new portfolio into ``dest``, which must not exist or be empty."""
-    framework = frameworks()[version or latest()]
+    framework = load_framework(version or latest())
+    if framework is None:
+        raise CmaltgenError(f"there is no guidance version '{version}'")
     if pathway_id not in framework.pathways:
         raise CmaltgenError(f"there is no pathway '{pathway_id}'")
     _refuse_non_empty(dest)

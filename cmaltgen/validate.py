@@ -15,7 +15,8 @@ from cmaltgen import accessibility, privacy
 from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import Diagnostics, Severity, display_path, suggestion
 from cmaltgen.documents import EvidenceEntry, Reflection, SectionDoc
-from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec, frameworks, latest
+from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec, latest, versions
+from cmaltgen.framework import framework as load_framework
 from cmaltgen.sources import LineMap, Sources, resolve_local, stray_files
 
 log = logging.getLogger(__name__)
@@ -46,18 +47,18 @@ def resolve_pathway(
     config: PortfolioConfig, marks: LineMap, diags: Diagnostics
 ) -> tuple[Framework, Pathway] | None:
     """The framework version and pathway ``portfolio.yml`` names, or located errors."""
-    versions = frameworks()
     version = config.framework or latest()
-    if version not in versions:
+    framework = load_framework(version)
+    if framework is None:
+        known = versions()
         diags.add(
             "unknown-framework",
-            f"cmaltgen has no guidance version '{version}'" + suggestion(version, versions),
+            f"cmaltgen has no guidance version '{version}'" + suggestion(version, known),
             key="framework",
-            hint="available versions: " + ", ".join(versions),
+            hint="available versions: " + ", ".join(known),
             **marks.where(("framework",)),
         )
         return None
-    framework = versions[version]
     if config.pathway not in framework.pathways:
         diags.add(
             "unknown-pathway",
