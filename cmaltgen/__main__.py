@@ -1,5 +1,5 @@
 """Allow ``python -m cmaltgen``."""
 
-from cmaltgen.cli import main
+from cmaltgen.program import run
 
-main()
+run()

@@ -5,6 +5,7 @@ Exit codes: 0 success; 1 the portfolio has errors (or warnings with --strict); 2
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sys
@@ -34,6 +35,8 @@ def debug_option(func: F) -> F:
 
 
 def _setup_logging(debug: bool) -> None:
+    """Called by every command that does real work, once it has imported what it needs."""
+    _resume_garbage_collection()
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -544,13 +547,11 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
       cmaltgen new my-portfolio --pathway cmalt
       cmaltgen new my-portfolio --pathway senior
     """
-    from cmaltgen.framework import frameworks
+    from cmaltgen.framework import versions
     from cmaltgen.new import create
 
-    if version is not None and version not in frameworks():
-        raise click.BadParameter(
-            f"choose one of {', '.join(frameworks())}", param_hint="--framework"
-        )
+    if version is not None and version not in versions():
+        raise click.BadParameter(f"choose one of {', '.join(versions())}", param_hint="--framework")
     created = guarded(debug, lambda: create(directory, pathway, version))
     shown = display_path(created.root)
     click.echo(
@@ -632,7 +633,8 @@ def badge(portfolio_dir: Path) -> None:
 
     from cmaltgen.config import load_config
     from cmaltgen.diagnostics import Diagnostics
-    from cmaltgen.framework import frameworks, latest
+    from cmaltgen.framework import framework as load_framework
+    from cmaltgen.framework import latest
     from cmaltgen.metadata import badge as snippets
 
     diags = Diagnostics()
@@ -647,12 +649,25 @@ def badge(portfolio_dir: Path) -> None:
         )
         sys.exit(1)
     config = loaded[0]
-    framework = frameworks().get(config.framework or latest())
+    framework = load_framework(config.framework or latest())
     pathway = framework.pathways.get(config.pathway) if framework else None
     title = config.site.title or f"{config.candidate.name}: CMALT portfolio"
     found = snippets(title, config.site.base_url, pathway.title if pathway else "CMALT")
     for label, key in (("HTML", "html"), ("Markdown", "markdown"), ("Plain text", "text")):
         click.echo(f"{label}:\n  {found[key]}\n")
+
+
+GC_THRESHOLD = 10_000  # allocations between young collections (Python's default: 700)
+
+
+def _resume_garbage_collection() -> None:
+    """Collect garbage again if `cmaltgen.program.run` paused it for imports. The objects
+    importing made (classes, functions, compiled patterns: never garbage) are first moved
+    out of the collector's way, so its passes during the work look only at the work's own."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+        gc.enable()
 
 
 if __name__ == "__main__":  # pragma: no cover
