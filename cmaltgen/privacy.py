@@ -85,9 +85,18 @@ _NUMBER = re.compile(r"(?<![\w+/.:-])(?:\+|\()?\d[\d ().-]{6,}\d(?![\w]|-\d|\.\d
 _ISBN_BEFORE = re.compile(r"ISBN(?:-?1[03])?[:\s]*$", re.IGNORECASE)
 
 
+_PHONE_DIGITS = 8  # the fewest digits _is_phone accepts
+
+
 def find_contacts(text: str) -> list[Contact]:
     """Email addresses and phone numbers (UK and international) in ``text``, in order."""
-    found = [Contact("email address", m.start(), m.group()) for m in _EMAIL.finditer(text)]
+    # Cheap tests first: most lines of prose have no "@" and too few digits for a phone
+    # number, and scanning them with the patterns below is what would take the time.
+    found: list[Contact] = []
+    if "@" in text:
+        found = [Contact("email address", m.start(), m.group()) for m in _EMAIL.finditer(text)]
+    if sum(map(text.count, "0123456789")) < _PHONE_DIGITS:
+        return found
     for match in _NUMBER.finditer(text):
         run = match.group().rstrip(" (.-")
         if _is_phone(run) and not _ISBN_BEFORE.search(text[: match.start()]):
@@ -102,13 +111,14 @@ def _is_phone(run: str) -> bool:
         return False  # a date
     groups = [g for g in re.split(r"[ ().-]+", run.lstrip("+")) if g]
     if run.startswith("+"):
-        return 8 <= len(digits) <= 15 and len(groups[0]) <= 3
+        return _PHONE_DIGITS <= len(digits) <= 15 and len(groups[0]) <= 3
     starts_uk = digits.startswith("0") and not digits.startswith("00")
     return starts_uk and len(digits) in (10, 11) and len(groups[0]) >= 3 and len(groups) <= 4
 
 
 def lint(root: Path, config: PortfolioConfig, docs: list[SectionDoc], diags: Diagnostics) -> None:
     """Warn about likely personal data in what the public site would show."""
+    read: dict[Path, list[str]] = {}  # each evidence.yml is read once, not once per item
     for doc in docs:
         front = doc.reflection.front if doc.reflection else None
         public_section = front is not None and not front.draft
@@ -122,7 +132,9 @@ def lint(root: Path, config: PortfolioConfig, docs: list[SectionDoc], diags: Dia
                 continue
             _check_personal_data(entry, diags)
             if not entry.item.privacy_checked:
-                _lint_item(root, entry, diags)
+                if entry.path not in read:
+                    read[entry.path] = _read_lines(entry.path)
+                _lint_item(root, entry, read[entry.path], diags)
 
 
 def _check_personal_data(entry: EvidenceEntry, diags: Diagnostics) -> None:
@@ -165,9 +177,9 @@ def _report_contact(contact: Contact, path: Path, line: int, col: int, diags: Di
     )
 
 
-def _lint_item(root: Path, entry: EvidenceEntry, diags: Diagnostics) -> None:
-    """The published fields of an item, then its file: text for contacts, images for EXIF."""
-    lines = _read_lines(entry.path)
+def _lint_item(root: Path, entry: EvidenceEntry, lines: list[str], diags: Diagnostics) -> None:
+    """The published fields of an item (``lines``: its evidence.yml), then its file: text
+    for contacts, images for EXIF."""
     spans = _field_spans(entry, ("title", "shows", "alt", "url"), lines)
     for number in sorted({n for first, last in spans for n in range(first, last + 1)}):
         _lint_lines(entry.path, lines, number, number, diags)

@@ -316,6 +316,7 @@ def test_an_item_is_never_more_visible_than_its_section(tmp_portfolio: Portfolio
         "+44 (0)20 7946 0958",
         "+1 555 010 9999",
         "+353 1 234 5678",
+        "+12 345 678",  # the fewest digits a phone number can have
     ],
 )
 def test_contact_details_are_found(text: str) -> None:
@@ -342,10 +343,16 @@ def test_contact_details_are_found(text: str) -> None:
         "https://example.org/data/0123456789",
         "+2.5%",
         "09:00-17:00",
+        "+12 345 67",  # one digit too few
     ],
 )
 def test_dates_isbns_and_orcids_are_not_phone_numbers(text: str) -> None:
     assert privacy.find_contacts(text) == []
+
+
+def test_a_line_with_both_kinds_lists_them_in_order() -> None:
+    found = privacy.find_contacts("+44 7700 900123, or jo@example.org")
+    assert [(c.kind, c.start) for c in found] == [("phone number", 0), ("email address", 20)]
 
 
 def test_contact_messages_mask_what_they_found() -> None:
