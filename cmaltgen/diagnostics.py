@@ -7,12 +7,11 @@ documentation (``docs/diagnostics.md``) and the tests can enumerate them.
 
 from __future__ import annotations
 
-import difflib
 import enum
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
 class Severity(str, enum.Enum):
@@ -20,8 +19,7 @@ class Severity(str, enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     """A diagnostic code: its default severity and a one-line description for the docs."""
 
     name: str
@@ -122,8 +120,7 @@ CODES: dict[str, Code] = _codes(
 )
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """One finding, located as precisely as the source allows."""
 
     code: str
@@ -133,7 +130,7 @@ class Diagnostic:
     col: int | None = None
     key: str | None = None
     hint: str | None = None
-    severity: Severity = field(default=Severity.ERROR)
+    severity: Severity = Severity.ERROR
 
     @property
     def is_error(self) -> bool:
@@ -205,6 +202,8 @@ class Diagnostics:
 
 def did_you_mean(word: str, options: Iterable[str]) -> str | None:
     """The closest option to a probably misspelt ``word``, if one is close enough."""
+    import difflib  # imported on first use: most builds have no typo to suggest a fix for
+
     matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

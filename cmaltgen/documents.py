@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cmaltgen import markdown, schema
 from cmaltgen.diagnostics import Diagnostics
@@ -148,8 +148,7 @@ class EvidenceItem:
     )
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """A ``## Description`` or ``## Reflection`` part of a body."""
 
     name: str
@@ -173,8 +172,7 @@ class Reflection:
         return body_line + self.body_line - 1
 
 
-@dataclass(frozen=True)
-class EvidenceEntry:
+class EvidenceEntry(NamedTuple):
     item: EvidenceItem
     path: Path  # the evidence.yml that lists it
     line: int

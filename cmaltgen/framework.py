@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -45,8 +45,7 @@ class SectionSpec:
         return ("description", "reflection") if self.assessed else ()
 
 
-@dataclass(frozen=True)
-class SlotCount:
+class SlotCount(NamedTuple):
     min: int
     max: int  # 0 means no upper limit
 

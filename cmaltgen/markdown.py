@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -33,8 +33,7 @@ SECTION_SCHEME = "section:"
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     """A link in the body that cmaltgen must resolve."""
 
     kind: str  # "evidence", "section" or "file"

@@ -16,8 +16,8 @@ import logging
 import re
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import Diagnostics
@@ -61,8 +61,7 @@ def visible(visibility: str, edition: str) -> bool:
 # ------------------------------------------------------------------- contact details lint
 
 
-@dataclass(frozen=True)
-class Contact:
+class Contact(NamedTuple):
     """An email address or phone number found in text."""
 
     kind: str  # "email address" or "phone number"

@@ -11,9 +11,10 @@ value's line and column are recorded in a :class:`LineMap` for later stages' mes
 from __future__ import annotations
 
 import logging
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -40,8 +41,7 @@ _SAFE_TAGS = {
 }
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     """Where a YAML value (and its key, for mapping entries) starts; 1-based."""
 
     line: int
@@ -83,8 +83,7 @@ class LineMap:
         return {"path": self.path, "line": line, "col": col}
 
 
-@dataclass(frozen=True)
-class SectionSource:
+class SectionSource(NamedTuple):
     """A section folder: its reflection and, if present, its evidence list."""
 
     folder: Path
@@ -92,8 +91,7 @@ class SectionSource:
     evidence: Path | None
 
 
-@dataclass(frozen=True)
-class Sources:
+class Sources(NamedTuple):
     """Everything the collect stage found, in a stable order."""
 
     root: Path
@@ -378,7 +376,8 @@ def stray_files(sources: Sources) -> list[Path]:
 
 
 def resolve_local(root: Path, base: Path, target: str) -> tuple[Path | None, str | None]:
-    """Resolve ``target`` (relative to folder ``base``) to a file inside the portfolio.
+    """Resolve ``target`` (relative to folder ``base``) to a file inside the portfolio
+    ``root``, which must itself be resolved already (``build`` and ``check`` resolve it).
 
     Returns (path, None) or (None, reason) where reason is ``outside`` (``../`` or a symlink
     leads out of the portfolio), ``missing`` or ``not-a-file``.
@@ -386,11 +385,13 @@ def resolve_local(root: Path, base: Path, target: str) -> tuple[Path | None, str
     if Path(target).is_absolute():
         return None, "outside"
     candidate = base / target
-    real_root = root.resolve()
-    if not candidate.resolve().is_relative_to(real_root):
+    real = candidate.resolve()
+    if not real.is_relative_to(root):
         return None, "outside"
-    if not candidate.exists():
+    try:
+        mode = real.stat().st_mode  # one call for "exists" and "is a file"
+    except OSError:
         return None, "missing"
-    if not candidate.is_file():
+    if not stat.S_ISREG(mode):
         return None, "not-a-file"
     return candidate, None

@@ -11,8 +11,8 @@ import contextlib
 import functools
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 import jinja2.bccache
@@ -37,8 +37,7 @@ def available() -> list[str]:
     return sorted(p.name for p in themes_root().iterdir() if (p / "theme.yml").is_file())
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(NamedTuple):
     """A resolved theme: its chain (child first) and the folders to search."""
 
     name: str

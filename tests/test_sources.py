@@ -140,3 +140,20 @@ def test_symlinked_evidence_leaving_the_portfolio_is_an_error(
         for line in formatted(result)
     ), formatted(result)
     assert not (root / "_site").exists()
+
+
+def test_a_portfolio_reached_through_a_symlink_builds_with_its_local_files(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    root = tmp_portfolio(
+        {
+            "1a/evidence.yml": "- {id: ev-1a, title: R, type: document, date: 2025-06-01, "
+            "file: report.pdf, shows: It}\n",
+            "1a/report.pdf": b"%PDF-1.4 mine",
+        }
+    )
+    linked = tmp_path / "linked"
+    linked.symlink_to(root, target_is_directory=True)
+    result = run_build(linked, output=tmp_path / "site")
+    assert result.ok, formatted(result)
+    assert (tmp_path / "site" / "files" / "1a" / "report.pdf").read_bytes() == b"%PDF-1.4 mine"
