@@ -233,7 +233,7 @@ def section_rows(portfolio: validate.Portfolio, diags: Diagnostics) -> list[Sect
             continue
         areas = [w for w in present.values() if w.spec is spec]
         rows.extend(_row(w, items.get(w.reflection.front.section, []), diags) for w in areas)
-        short = portfolio.pathway.count(spec.slot).min - len(areas)
+        short = portfolio.pathway.slot_count(spec.slot).min - len(areas)
         rows.extend(_missing_row(spec) for _ in range(max(0, short)))
     return rows
 

@@ -388,7 +388,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _count(pathway: Pathway, slot: str) -> str:
-    count = pathway.count(slot)
+    count = pathway.slot_count(slot)
     if count.max and count.max == count.min:
         return f"exactly {count.min}"
     if count.max:

@@ -272,8 +272,8 @@ def _reflection(
         name = heading.text.strip().lower().split(" ")[0].strip(":")
         if name not in PART_NAMES or name in parts:
             continue
-        end = tops[n + 1].index if n + 1 < len(tops) else len(tokens)
-        text = markdown.plain_text(tokens[heading.index + 3 : end])
+        end = tops[n + 1].token_index if n + 1 < len(tops) else len(tokens)
+        text = markdown.plain_text(tokens[heading.token_index + 3 : end])
         parts[name] = Part(name, heading.line + body_line - 1, markdown.word_count(text), text)
     words = markdown.word_count(markdown.plain_text(tokens))
     return Reflection(path, front, body_line, parsed, parts, words, marks, body)

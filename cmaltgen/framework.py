@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -23,8 +22,7 @@ SLOT_PREFIX = {"specialist": "specialist-", "advanced": "advanced-"}
 SLOT_ID = re.compile(r"^(specialist|advanced)-[a-z0-9][a-z0-9-]*$")
 
 
-@dataclass(frozen=True)
-class SectionSpec:
+class SectionSpec(NamedTuple):
     """One section of a pathway, or a repeatable slot (``slot`` is set) for specialist areas."""
 
     id: str
@@ -50,8 +48,7 @@ class SlotCount(NamedTuple):
     max: int  # 0 means no upper limit
 
 
-@dataclass(frozen=True)
-class Pathway:
+class Pathway(NamedTuple):
     id: str
     title: str
     summary: str
@@ -71,11 +68,12 @@ class Pathway:
         if section_id in self.fixed():
             return self.fixed()[section_id]
         match = SLOT_ID.match(section_id)
-        if match and self.count(match.group(1)).min + self.count(match.group(1)).max > 0:
-            return self.slot(match.group(1))
-        return None
+        if match is None:
+            return None
+        allowed = self.slot_count(match.group(1))
+        return self.slot(match.group(1)) if allowed.min + allowed.max > 0 else None
 
-    def count(self, slot: str) -> SlotCount:
+    def slot_count(self, slot: str) -> SlotCount:
         return self.specialist if slot == "specialist" else self.advanced
 
     def valid_ids(self) -> list[str]:
@@ -86,8 +84,7 @@ class Pathway:
         return ids
 
 
-@dataclass(frozen=True)
-class Framework:
+class Framework(NamedTuple):
     version: str
     title: str
     confirmation_statement: str

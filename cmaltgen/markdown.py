@@ -44,12 +44,11 @@ class Reference(NamedTuple):
     text: str = ""
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     level: int  # after shifting (2 = a part such as ## Description)
     text: str
     line: int
-    index: int  # position of the heading_open token
+    token_index: int  # position of the heading_open token
 
 
 @dataclass

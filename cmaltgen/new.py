@@ -82,7 +82,7 @@ def _section_ids(pathway: Pathway) -> list[tuple[str, SectionSpec]]:
         if spec.slot is None:
             ids.append((spec.id, spec))
             continue
-        wanted = max(pathway.count(spec.slot).min, 0)
+        wanted = max(pathway.slot_count(spec.slot).min, 0)
         ids.extend((name, spec) for name in SLOT_NAMES[spec.slot][:wanted])
     return ids
 

@@ -144,7 +144,7 @@ def check_required_sections(portfolio: Portfolio, specs: Specs, diags: Diagnosti
 
 def check_slot_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     for slot, prefix in SLOT_PREFIX.items():
-        count = portfolio.pathway.count(slot)
+        count = portfolio.pathway.slot_count(slot)
         have = sorted(sid for sid in specs if sid.startswith(prefix))
         if count.min and len(have) < count.min:
             problem = (
