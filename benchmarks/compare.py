@@ -362,8 +362,12 @@ def measure_warm(root: Path, runs: int, repeats: int = 1) -> Warm:
 def imports_in_process(statement: str, runs: int) -> float:
     """Median seconds that ``statement`` takes inside a fresh process, timed from within it:
     unlike timing ``python -c statement`` from outside, this leaves out the interpreter's
-    start-up and its teardown at exit (which `cmaltgen` skips; see cli.run)."""
-    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    start-up and its teardown at exit (which `cmaltgen` skips). The collector is paused, as
+    the cmaltgen program (cmaltgen/program.py) pauses it while importing."""
+    code = (
+        "import gc, time; gc.disable(); t = time.perf_counter(); "
+        f"{statement}; print(time.perf_counter() - t)"
+    )
     times = []
     for _ in range(runs):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
