@@ -322,8 +322,10 @@ def _item(
         anonymised=item.anonymised,
         consent=item.consent,
     )
+    if not item.file:  # a web link: nothing to publish
+        return evidence
     source, problem = resolve_local(portfolio.root, entry.path.parent, item.file)
-    if item.file and source is not None and problem is None:
+    if source is not None and problem is None:
         evidence.file = output_path_for(portfolio.root, source)
         evidence.source = source
         evidence.size = source.stat().st_size
