@@ -298,15 +298,19 @@ EDIT_AT = "## Reflection\n"
 
 
 def warm_child(root: Path, runs: int) -> None:
-    """In this process: build once, then edit one reflection and rebuild, ``runs`` times."""
+    """In this process: build once, then edit one reflection and rebuild, ``runs`` times, as
+    serve does (drafts shown, unchanged files not parsed again)."""
     from cmaltgen.build import build
+    from cmaltgen.documents import ParseCache
+
+    cache = ParseCache()
 
     target = next(
         p for p in sorted(root.glob("*/reflection.md")) if EDIT_AT in p.read_text("utf-8")
     )
     original = target.read_text(encoding="utf-8")
     started = time.perf_counter()
-    first = build(root, write=False)
+    first = build(root, write=False, drafts=True, cache=cache)
     first_s = time.perf_counter() - started
     times: list[float] = []
     try:
@@ -316,7 +320,7 @@ def warm_child(root: Path, runs: int) -> None:
             )
             target.write_text(edited, encoding="utf-8")
             started = time.perf_counter()
-            result = build(root, write=False)
+            result = build(root, write=False, drafts=True, cache=cache)
             times.append(time.perf_counter() - started)
             if not result.ok:
                 raise SystemExit(f"warm rebuild of {root} failed")

@@ -61,6 +61,7 @@ def build(
     write: bool = True,
     drafts: bool = False,
     edition: str = "public",
+    cache: documents.ParseCache | None = None,
 ) -> BuildResult:
     """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
 
@@ -69,6 +70,7 @@ def build(
     sections and evidence marked ``draft: true`` (serve uses it; build leaves them out).
     ``edition`` is ``public`` (the website: public items only) or ``assessor`` (public and
     assessors items, plus the printable single page); private items are never built.
+    ``cache`` keeps parsed files for the next build (serve); the result is the same without.
     """
     if edition not in privacy.EDITIONS:
         raise ValueError(f"unknown edition {edition!r}")
@@ -77,7 +79,9 @@ def build(
     output = (output or default_output(root, edition)).resolve()
     check_output_location(root, output)
     result = BuildResult(root, output, Diagnostics(), strict, edition)
-    _, portfolio = read_portfolio(root, output, today or dt.date.today(), result.diagnostics)
+    _, portfolio = read_portfolio(
+        root, output, today or dt.date.today(), result.diagnostics, cache=cache
+    )
     ready = portfolio is not None and result.ok
     site = None
     if ready and portfolio is not None:
@@ -101,7 +105,12 @@ def build(
 
 
 def read_portfolio(
-    root: Path, output: Path, today: dt.date, diags: Diagnostics
+    root: Path,
+    output: Path,
+    today: dt.date,
+    diags: Diagnostics,
+    *,
+    cache: documents.ParseCache | None = None,
 ) -> tuple[sources.Sources, validate.Portfolio | None]:
     """Load, collect, parse and validate: everything up to the site structure.
 
@@ -112,7 +121,9 @@ def read_portfolio(
         raise CmaltgenError(f"there is no folder {root}")
     loaded = config_stage.load_config(root / sources.CONFIG_NAME, diags, today)
     found = sources.collect(root, output)
-    docs = [documents.parse_section(s, diags, today) for s in found.sections]
+    docs = [documents.parse_section(s, diags, today, cache) for s in found.sections]
+    if cache is not None:
+        cache.retain(p for s in found.sections for p in (s.reflection, s.evidence) if p)
     if not found.sections:
         diags.add(
             "missing-section",

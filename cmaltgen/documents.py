@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from cmaltgen import markdown, schema
-from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.diagnostics import Diagnostic, Diagnostics
 from cmaltgen.schema import ID_PATTERN, PartialDate, spec
-from cmaltgen.sources import LineMap, SectionSource, load_yaml, read_text, split_front_matter
+from cmaltgen.sources import (
+    LineMap,
+    SectionSource,
+    decode_text,
+    load_yaml,
+    read_bytes,
+    split_front_matter,
+)
 
 log = logging.getLogger(__name__)
 
@@ -201,16 +209,81 @@ class SectionDoc:
         return self.reflection.front.section if self.reflection else None
 
 
-def parse_section(source: SectionSource, diags: Diagnostics, today: dt.date) -> SectionDoc:
-    doc = SectionDoc(source, parse_reflection(source.reflection, diags, today))
+T = TypeVar("T")
+
+
+class ParseCache:
+    """Parsed files kept from one build to the next (``cmaltgen serve`` rebuilds on every save).
+
+    Parsing a file depends on nothing but its bytes and today's date (dates may not be in the
+    future), so a file whose bytes and date are unchanged is not parsed again: the kept result
+    is used and what its parse reported is reported again. Results are never modified after
+    parsing, so one can serve several builds.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[Path, tuple[bytes, dt.date, Any, tuple[Diagnostic, ...]]] = {}
+        self.parsed = 0  # files parsed (not taken from the cache) since this cache was made
+
+    def get(
+        self,
+        path: Path,
+        today: dt.date,
+        diags: Diagnostics,
+        parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
+    ) -> T | None:
+        data = read_bytes(path, diags)
+        if data is None:
+            self._kept.pop(path, None)
+            return None
+        kept = self._kept.get(path)
+        if kept is not None and kept[0] == data and kept[1] == today:
+            diags.extend(kept[3])
+            result: T = kept[2]
+            return result
+        found = Diagnostics()
+        result = parse(path, data, found, today)
+        self.parsed += 1
+        self._kept[path] = (data, today, result, tuple(found))
+        diags.extend(found)
+        return result
+
+    def retain(self, paths: Iterable[Path]) -> None:
+        """Forget files that are no longer part of the portfolio."""
+        keep = set(paths)
+        for path in [p for p in self._kept if p not in keep]:
+            del self._kept[path]
+
+
+def _uncached(
+    path: Path,
+    today: dt.date,
+    diags: Diagnostics,
+    parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
+) -> T | None:
+    data = read_bytes(path, diags)
+    return None if data is None else parse(path, data, diags, today)
+
+
+def parse_section(
+    source: SectionSource, diags: Diagnostics, today: dt.date, cache: ParseCache | None = None
+) -> SectionDoc:
+    parse = cache.get if cache is not None else _uncached
+    doc = SectionDoc(source, parse(source.reflection, today, diags, _reflection_from))
     if source.evidence is not None:
-        entries = parse_evidence(source.evidence, diags, today)
-        doc.evidence, doc.evidence_ok = entries if entries is not None else ([], False)
+        entries = parse(source.evidence, today, diags, _evidence_from)
+        doc.evidence, doc.evidence_ok = (list(entries[0]), entries[1]) if entries else ([], False)
     return doc
 
 
 def parse_reflection(path: Path, diags: Diagnostics, today: dt.date) -> Reflection | None:
-    text = read_text(path, diags)
+    return _uncached(path, today, diags, _reflection_from)
+
+
+def _reflection_from(
+    path: Path, data: bytes, diags: Diagnostics, today: dt.date
+) -> Reflection | None:
+    text = decode_text(data, path, diags)
     if text is None:
         return None
     front_text, body, body_line = split_front_matter(text)
@@ -283,7 +356,13 @@ def parse_evidence(
     path: Path, diags: Diagnostics, today: dt.date
 ) -> tuple[list[EvidenceEntry], bool] | None:
     """Every usable item of an evidence.yml, and whether the whole file was usable."""
-    text = read_text(path, diags, allow_empty=True)
+    return _uncached(path, today, diags, _evidence_from)
+
+
+def _evidence_from(
+    path: Path, data: bytes, diags: Diagnostics, today: dt.date
+) -> tuple[list[EvidenceEntry], bool] | None:
+    text = decode_text(data, path, diags, allow_empty=True)
     if text is None:
         return None
     if not text.strip():

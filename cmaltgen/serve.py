@@ -53,6 +53,7 @@ from watchdog.observers.polling import PollingObserver
 from cmaltgen import render
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
+from cmaltgen.documents import ParseCache
 from cmaltgen.structure import HOME, NOT_FOUND
 from cmaltgen.theme import themes_root
 
@@ -218,6 +219,7 @@ class PreviewServer:
         self._httpd: _HTTPServer | None = None
         self._watcher: Watcher | None = None
         self._threads: list[threading.Thread] = []
+        self.parse_cache = ParseCache()  # only the build thread uses it (and start, before it)
 
     # -- lifecycle
 
@@ -353,7 +355,8 @@ class PreviewServer:
     def _run_build(self) -> tuple[BuildResult | None, tuple[Diagnostic, ...]]:
         """Build into memory; every failure, even a crash, becomes diagnostics to show."""
         try:
-            result = build(self.root, write=False, drafts=True)  # drafts show, with a banner
+            # Drafts show, with a banner; files unchanged since the last build are not parsed.
+            result = build(self.root, write=False, drafts=True, cache=self.parse_cache)
         except CmaltgenError as exc:
             return None, tuple(exc.diagnostics) or (Diagnostic("build-failed", str(exc)),)
         except Exception as exc:  # a bug must not take the preview down with it

@@ -108,6 +108,12 @@ class _YamlProblem(Exception):
 
 def read_text(path: Path, diags: Diagnostics, *, allow_empty: bool = False) -> str | None:
     """Read a UTF-8 text file, or record why it cannot be used and return ``None``."""
+    data = read_bytes(path, diags)
+    return None if data is None else decode_text(data, path, diags, allow_empty=allow_empty)
+
+
+def read_bytes(path: Path, diags: Diagnostics) -> bytes | None:
+    """A text file's bytes, or ``None`` after recording why it cannot be read."""
     try:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
@@ -126,10 +132,13 @@ def read_text(path: Path, diags: Diagnostics, *, allow_empty: bool = False) -> s
     except OSError as exc:
         diags.add("file-unreadable", f"this file cannot be read ({exc.strerror})", path=path)
         return None
-    return _decode(data, path, diags, allow_empty)
+    return data
 
 
-def _decode(data: bytes, path: Path, diags: Diagnostics, allow_empty: bool) -> str | None:
+def decode_text(
+    data: bytes, path: Path, diags: Diagnostics, *, allow_empty: bool = False
+) -> str | None:
+    """``data`` (read from ``path``) as text, or ``None`` after recording why it is not."""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         diags.add(

@@ -251,6 +251,22 @@ def test_an_edited_reflection_is_served_within_seconds(portfolio: Path, watching
         wait_for(lambda: "Built in" in "".join(served.out[1:]), what=f"a status\n{served.text}")
 
 
+def test_a_rebuild_parses_only_the_saved_file(portfolio: Path) -> None:
+    with in_process(portfolio) as server:
+        files = len(
+            list(portfolio.glob("*/reflection.md")) + list(portfolio.glob("*/evidence.yml"))
+        )
+        assert server.parse_cache.parsed == files
+        path = portfolio / SECTION
+        text = path.read_text(encoding="utf-8")
+        saved = path.with_name(".reflection.md.new")  # saved whole, as editors do
+        saved.write_text(text.replace("## Reflection", "On transcripts.\n\n## Reflection", 1))
+        saved.replace(path)
+        wait_for(lambda: "On transcripts." in fetch(server.port, MOUNT + "1a/")[2], what="edit")
+        settle(server)
+        assert server.parse_cache.parsed == files + 1
+
+
 def test_a_broken_portfolio_yml_shows_errors_then_recovers(portfolio: Path) -> None:
     config = portfolio / "portfolio.yml"
     good = config.read_text(encoding="utf-8")
