@@ -349,7 +349,7 @@ def check(
     import os
 
     from cmaltgen import check as readiness
-    from cmaltgen import links
+    from cmaltgen.cache import cache_dir as cache_folder
 
     for code in ignore:
         if problem := readiness.ignore_problem(code):
@@ -360,7 +360,7 @@ def check(
         max_age=max_age,
         external=external,
         timeout=timeout,
-        cache_dir=(cache_dir or links.default_cache_dir()) if cache else None,
+        cache_dir=(cache_dir or cache_folder()) if cache else None,
     )
     report = guarded(debug, lambda: readiness.check(portfolio_dir, options))
     if output_format == "json":

@@ -19,7 +19,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -38,13 +38,6 @@ CACHE_FILE = "links.json"
 CACHE_TTL = 24 * 60 * 60.0
 USER_AGENT = f"cmaltgen/{__version__} link check"
 _WEB = re.compile(r"^https?://", re.IGNORECASE)
-
-
-def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
-    """``$XDG_CACHE_HOME/cmaltgen``, or ``~/.cache/cmaltgen``."""
-    base = (os.environ if env is None else env).get("XDG_CACHE_HOME", "")
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
-    return root / "cmaltgen"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -18,6 +17,7 @@ import jinja2
 import jinja2.bccache
 import yaml
 
+from cmaltgen import cache
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 
 DEFAULT_THEME = "default"
@@ -124,17 +124,8 @@ def _disk_cache() -> jinja2.BytecodeCache:
     Entries are keyed on each template's source, so they never go stale; a read-only or
     missing home folder just means templates are compiled each time.
     """
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    folder = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
-    folder = folder / "cmaltgen" / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError:
-        return _MemoryBytecodeCache()
-    return _LayeredCache(folder)
+    folder = cache.writable("templates")
+    return _LayeredCache(folder) if folder is not None else _MemoryBytecodeCache()
 
 
 class _LayeredCache(_MemoryBytecodeCache):

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cmaltgen import __version__, links
+from cmaltgen import __version__
 from cmaltgen import check as readiness
 from cmaltgen.check import CheckOptions, Report
 from cmaltgen.cli import main
@@ -591,15 +591,6 @@ def test_external_on_the_command_line(
     assert list(links) == ["urls", "requested", "cached", "offline", "seconds"]
     code, out, _ = invoke(*args, "--no-cache")
     assert "(0 from the cache)" in out
-
-
-def test_default_cache_dir_follows_xdg() -> None:
-    assert links.default_cache_dir({"XDG_CACHE_HOME": "/var/cache/me"}) == Path(
-        "/var/cache/me/cmaltgen"
-    )
-    home = Path.home() / ".cache" / "cmaltgen"
-    assert links.default_cache_dir({"XDG_CACHE_HOME": "relative"}) == home
-    assert links.default_cache_dir({}) == home
 
 
 def test_a_fresh_new_portfolio_is_not_ready_and_lists_every_section(tmp_path: Path) -> None:
