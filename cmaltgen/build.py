@@ -19,7 +19,7 @@ from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(eq=False)
 class BuildResult:
     """What a build did, for the CLI's summary and for serve."""
 

@@ -165,7 +165,7 @@ class Part(NamedTuple):
     first_text: str
 
 
-@dataclass
+@dataclass(eq=False)
 class Reflection:
     path: Path
     front: FrontMatter
@@ -197,7 +197,7 @@ class EvidenceEntry(NamedTuple):
         return {"path": self.path, "line": line, "col": col}
 
 
-@dataclass
+@dataclass(eq=False)
 class SectionDoc:
     source: SectionSource
     reflection: Reflection | None

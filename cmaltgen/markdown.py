@@ -51,7 +51,7 @@ class Heading(NamedTuple):
     token_index: int  # position of the heading_open token
 
 
-@dataclass
+@dataclass(eq=False)
 class ParsedMarkdown:
     tokens: list[Token]
     references: list[Reference] = field(default_factory=list)

@@ -39,7 +39,7 @@ ASSETS_DIR = "assets"
 MARKER = ".cmaltgen-site"
 
 
-@dataclass
+@dataclass(eq=False)
 class Output:
     """A complete site in memory: page bytes and files to copy, by output path."""
 

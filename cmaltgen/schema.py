@@ -88,7 +88,7 @@ class PartialDate:
         return self.iso()
 
 
-@dataclass
+@dataclass(eq=False)
 class Context:
     """What :func:`load` needs to report problems: where the data came from, and today."""
 

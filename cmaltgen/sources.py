@@ -51,7 +51,7 @@ class Mark(NamedTuple):
     raw: str | None = None  # the scalar exactly as written, before YAML typed it
 
 
-@dataclass
+@dataclass(eq=False)
 class LineMap:
     """Locations of every value in one YAML document, keyed by its path from the root."""
 

@@ -31,7 +31,7 @@ SINGLE_PAGE = "portfolio.html"  # the printable whole portfolio, assessor editio
 WITHHELD_NOTE = "evidence available to assessors"
 
 
-@dataclass
+@dataclass(eq=False)
 class Evidence:
     """One evidence item as the templates see it."""
 
@@ -64,7 +64,7 @@ class Evidence:
         return posixpath.splitext(self.file)[1].lstrip(".").upper() if self.file else ""
 
 
-@dataclass
+@dataclass(eq=False)
 class Section:
     """One section page."""
 
@@ -104,7 +104,7 @@ class Section:
         return self.reflection.words
 
 
-@dataclass
+@dataclass(eq=False)
 class Site:
     portfolio: Portfolio
     sections: list[Section]

@@ -22,7 +22,7 @@ from cmaltgen.sources import LineMap, Sources, resolve_local, stray_files
 log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(eq=False)
 class Portfolio:
     """Everything the earlier stages produced, as the checks see it."""
 
