@@ -8,7 +8,8 @@ Needs Debian's Chromium at /usr/bin/chromium, the Python ``playwright`` package 
 Without them the module is skipped locally; with the ``CI`` environment variable set it
 fails instead, so CI never passes by skipping. Only loopback requests are allowed.
 
-Screenshots for the README are rewritten in docs/screenshots/ on every run.
+Screenshots are taken on every run; with CMALTGEN_SCREENSHOTS=1 they replace the README's
+in docs/screenshots/ (otherwise they go to a temporary folder, so a run leaves the tree clean).
 """
 
 from __future__ import annotations
@@ -405,27 +406,35 @@ def _png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: the README's folder only when asked for (CMALTGEN_SCREENSHOTS=1)."""
+    folder = SCREENSHOTS if os.environ.get("CMALTGEN_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots_for_the_readme(
-    browser: Browser, site: Path, base_url: str, scheme: Scheme
+    browser: Browser, site: Path, base_url: str, scheme: Scheme, shots: Path
 ) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for width, height in ((375, 812), (1280, 800)):
         page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
         page.route("**/*", Blocked(site))
         for name, rel in (("home", "index.html"), ("1a", "1a/index.html")):
             page.goto(base_url + rel)
-            target = SCREENSHOTS / f"{name}-{width}-{scheme}.png"
+            target = shots / f"{name}-{width}-{scheme}.png"
             page.screenshot(path=str(target))
             assert _png_size(target) == (width, height)
         page.close()
 
 
-def test_print_theme_screenshot(browser: Browser, print_site: Path, print_url: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_print_theme_screenshot(
+    browser: Browser, print_site: Path, print_url: str, shots: Path
+) -> None:
     page, _ = open_page(browser, print_site, 1280)
     page.goto(print_url + "1a/index.html")
-    target = SCREENSHOTS / "print-1a-1280-light.png"
+    target = shots / "print-1a-1280-light.png"
     page.screenshot(path=str(target))
     page.close()
     assert _png_size(target) == (1280, 800)
