@@ -119,6 +119,7 @@ def read_portfolio(
     """
     if not root.is_dir():
         raise CmaltgenError(f"there is no folder {root}")
+    root = root.resolve()  # later stages compare resolved paths against it
     loaded = config_stage.load_config(root / sources.CONFIG_NAME, diags, today)
     found = sources.collect(root, output)
     docs = [documents.parse_section(s, diags, today, cache) for s in found.sections]

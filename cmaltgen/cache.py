@@ -27,22 +27,30 @@ def cache_dir(env: Mapping[str, str] | None = None) -> Path:
 
 def writable(name: str) -> Path | None:
     """The cache's folder ``name``, created if need be, or ``None`` if it cannot be written."""
-    folder = cache_dir() / name
     try:
+        folder = cache_dir() / name  # RuntimeError when there is no home folder
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".write-test"
         probe.write_bytes(b"")
         probe.unlink()
-    except OSError:
+    except (OSError, RuntimeError):
         return None
     return folder
 
 
-def derived(name: str, source: bytes, make: Callable[[], T]) -> T:
-    """``make()``, a pure function of ``source``, kept in folder ``name`` under a hash of
-    ``source`` so that the next run can read it back instead of working it out again."""
-    folder = cache_dir() / name
-    kept = folder / (hashlib.sha256(source).hexdigest()[:32] + ".pickle")
+def derived(name: str, source: bytes, make: Callable[[], T], *, how: str) -> T:
+    """``make()``, a pure function of ``source``, kept in folder ``name`` so that the next run
+    can read it back instead of working it out again. The entry is keyed on ``source``, on
+    ``how`` (what ``make`` does, e.g. the parser's version) and on cmaltgen's version, so a
+    change to any of them makes a new entry rather than reusing a stale one."""
+    from cmaltgen import __version__
+
+    key = hashlib.sha256(f"{name}\0{how}\0{__version__}\0".encode() + source).hexdigest()
+    try:
+        folder = cache_dir() / name
+    except RuntimeError:  # no home folder: no cache
+        return make()
+    kept = folder / (key[:32] + ".pickle")
     # Missing, unreadable, or written by an incompatible Python: then it is made again.
     with contextlib.suppress(Exception), kept.open("rb") as stored:
         found: T = pickle.load(stored)

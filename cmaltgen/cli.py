@@ -664,7 +664,10 @@ def _resume_garbage_collection() -> None:
     """Collect garbage again if `cmaltgen.program.run` paused it for imports. The objects
     importing made (classes, functions, compiled patterns: never garbage) are first moved
     out of the collector's way, so its passes during the work look only at the work's own."""
-    if not gc.isenabled():
+    from cmaltgen import program
+
+    if program.paused:  # not when cli.main runs inside someone else's program
+        program.paused = False
         gc.freeze()
         gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
         gc.enable()

@@ -217,8 +217,9 @@ class ParseCache:
 
     Parsing a file depends on nothing but its bytes and today's date (dates may not be in the
     future), so a file whose bytes and date are unchanged is not parsed again: the kept result
-    is used and what its parse reported is reported again. Results are never modified after
-    parsing, so one can serve several builds.
+    is used and what its parse reported is reported again. Later stages do not change parsed
+    results, so one can serve several builds. (Rendering notes per-render state on Markdown
+    tokens, always rewritten before it is read; serve renders on its one build thread.)
     """
 
     def __init__(self) -> None:

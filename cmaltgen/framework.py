@@ -155,7 +155,12 @@ def framework(version: str) -> Framework | None:
         return None
     text = (_FOLDER / f"{version}.yml").read_bytes()
     # Parsing the YAML is most of the cost of a framework, so the parsed data is cached.
-    raw = cache.derived("frameworks", text, lambda: yaml.load(text, Loader=_LOADER))
+    raw = cache.derived(
+        "frameworks",
+        text,
+        lambda: yaml.load(text, Loader=_LOADER),
+        how=f"PyYAML {yaml.__version__} {_LOADER.__name__}",
+    )
     return Framework(
         version=str(raw["version"]),
         title=raw["title"],

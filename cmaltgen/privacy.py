@@ -87,6 +87,16 @@ _ISBN_BEFORE = re.compile(r"ISBN(?:-?1[03])?[:\s]*$", re.IGNORECASE)
 _PHONE_DIGITS = 8  # the fewest digits _is_phone accepts
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
+def _digits(text: str) -> int:
+    """How many digits ``text`` has, counting other scripts' digits as the patterns do."""
+    if text.isascii():
+        return sum(map(text.count, "0123456789"))
+    return len(_ANY_DIGIT.findall(text))
+
+
 def find_contacts(text: str) -> list[Contact]:
     """Email addresses and phone numbers (UK and international) in ``text``, in order."""
     # Cheap tests first: most lines of prose have no "@" and too few digits for a phone
@@ -94,7 +104,7 @@ def find_contacts(text: str) -> list[Contact]:
     found: list[Contact] = []
     if "@" in text:
         found = [Contact("email address", m.start(), m.group()) for m in _EMAIL.finditer(text)]
-    if sum(map(text.count, "0123456789")) < _PHONE_DIGITS:
+    if _digits(text) < _PHONE_DIGITS:
         return found
     for match in _NUMBER.finditer(text):
         run = match.group().rstrip(" (.-")

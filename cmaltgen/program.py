@@ -19,9 +19,13 @@ import gc
 import os
 import sys
 
+paused = False  # whether run() paused the garbage collector (cli resumes it, once)
+
 
 def run() -> None:
+    global paused
     gc.disable()
+    paused = True
     import logging
     import threading
 

@@ -317,6 +317,7 @@ def test_an_item_is_never_more_visible_than_its_section(tmp_portfolio: Portfolio
         "+1 555 010 9999",
         "+353 1 234 5678",
         "+12 345 678",  # the fewest digits a phone number can have
+        "+٤٤ ٢٠ ٧٩٤٦ ٠٩٥٨",  # Arabic-Indic digits
     ],
 )
 def test_contact_details_are_found(text: str) -> None:

@@ -10,8 +10,10 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from cmaltgen import program
 from cmaltgen.cli import GC_THRESHOLD, _resume_garbage_collection, main
 from tests.conftest import EXAMPLE, PortfolioFactory
 
@@ -63,12 +65,15 @@ def test_a_built_site_is_complete_on_disk_when_the_process_has_ended(tmp_path: P
         assert page.read_text(encoding="utf-8").rstrip().endswith("</html>"), page
 
 
-def test_garbage_collection_resumes_with_import_time_objects_frozen() -> None:
+def test_garbage_collection_resumes_with_import_time_objects_frozen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     before = gc.get_threshold()
+    monkeypatch.setattr(program, "paused", True)  # as program.run leaves it
     gc.disable()
     try:
         _resume_garbage_collection()
-        assert gc.isenabled()
+        assert gc.isenabled() and not program.paused
         assert gc.get_threshold()[0] == GC_THRESHOLD
         assert gc.get_freeze_count() > 0
     finally:
@@ -77,8 +82,13 @@ def test_garbage_collection_resumes_with_import_time_objects_frozen() -> None:
         gc.enable()
 
 
-def test_resuming_leaves_a_running_collector_alone() -> None:
+def test_a_collector_paused_by_someone_else_is_left_alone() -> None:
+    """cli.main run inside another program: its garbage collection is its own business."""
     before = gc.get_threshold()
-    assert gc.isenabled()
-    _resume_garbage_collection()
-    assert gc.get_threshold() == before
+    assert not program.paused
+    gc.disable()
+    try:
+        _resume_garbage_collection()
+        assert not gc.isenabled() and gc.get_threshold() == before
+    finally:
+        gc.enable()
