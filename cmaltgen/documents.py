@@ -277,10 +277,6 @@ def parse_section(
     return doc
 
 
-def parse_reflection(path: Path, diags: Diagnostics, today: dt.date) -> Reflection | None:
-    return _uncached(path, today, diags, _reflection_from)
-
-
 def _reflection_from(
     path: Path, data: bytes, diags: Diagnostics, today: dt.date
 ) -> Reflection | None:
@@ -353,16 +349,10 @@ def _reflection(
     return Reflection(path, front, body_line, parsed, parts, words, marks, body)
 
 
-def parse_evidence(
-    path: Path, diags: Diagnostics, today: dt.date
-) -> tuple[list[EvidenceEntry], bool] | None:
-    """Every usable item of an evidence.yml, and whether the whole file was usable."""
-    return _uncached(path, today, diags, _evidence_from)
-
-
 def _evidence_from(
     path: Path, data: bytes, diags: Diagnostics, today: dt.date
 ) -> tuple[list[EvidenceEntry], bool] | None:
+    """Every usable item of an evidence.yml, and whether the whole file was usable."""
     text = decode_text(data, path, diags, allow_empty=True)
     if text is None:
         return None
