@@ -1,7 +1,7 @@
 """The `cmaltgen` program: `cmaltgen.cli.main`, run as a process that ends with the command.
 
 A one-shot command is a short process, so this spends as little of it as it can outside the
-command's work (together about a sixth of a small build; see benchmarks/README.md). Nothing
+command's work (together 179 -> 155 ms for the example; see benchmarks/README.md). Nothing
 here changes what a command does or prints.
 
 - The cyclic garbage collector is paused before anything is imported: importing allocates
@@ -9,8 +9,8 @@ here changes what a command does or prints.
   The command resumes it (`cli._resume_garbage_collection`) once its imports are done.
 - Once the command has finished and its output is flushed, the process ends with
   ``os._exit`` instead of tearing down every module and object one by one, as mypy does.
-  Every file a command writes is closed before it returns. If other threads are still alive
-  (nothing today) or the exit status is not a number, the normal exit runs instead.
+  Every file a command writes is closed before it returns. If another thread is still alive
+  or the exit status is not a number, the normal exit runs instead.
 """
 
 from __future__ import annotations
