@@ -11,10 +11,14 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cmaltgen import config as config_stage
 from cmaltgen import documents, privacy, render, sources, structure, theme, validate
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+
+if TYPE_CHECKING:
+    from cmaltgen.incremental import PageCache
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +66,7 @@ def build(
     drafts: bool = False,
     edition: str = "public",
     cache: documents.ParseCache | None = None,
+    pages: PageCache | None = None,
 ) -> BuildResult:
     """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
 
@@ -70,7 +75,8 @@ def build(
     sections and evidence marked ``draft: true`` (serve uses it; build leaves them out).
     ``edition`` is ``public`` (the website: public items only) or ``assessor`` (public and
     assessors items, plus the printable single page); private items are never built.
-    ``cache`` keeps parsed files for the next build (serve); the result is the same without.
+    ``cache`` keeps parsed files and ``pages`` rendered pages for the next build (serve);
+    the result is the same without them.
     """
     if edition not in privacy.EDITIONS:
         raise ValueError(f"unknown edition {edition!r}")
@@ -88,7 +94,7 @@ def build(
         site = structure.build_site(portfolio, drafts=drafts, edition=edition)
     if site is not None:
         result.site = site
-        result.rendered = _render(site, result.diagnostics)
+        result.rendered = _render(site, result.diagnostics, pages)
     if result.rendered is not None and result.ok:
         if write:
             render.write_site(result.rendered, output)
@@ -143,7 +149,9 @@ def read_portfolio(
     return found, portfolio
 
 
-def _render(site: structure.Site, diags: Diagnostics) -> render.Output | None:
+def _render(
+    site: structure.Site, diags: Diagnostics, pages: PageCache | None
+) -> render.Output | None:
     config = site.portfolio.config
     overrides = site.portfolio.root / sources.TEMPLATES_DIR
     try:
@@ -159,7 +167,7 @@ def _render(site: structure.Site, diags: Diagnostics) -> render.Output | None:
                 **marks.where(("site", "theme")),
             )
         return None
-    return render.render_site(site, chosen, diags)
+    return render.render_site(site, chosen, diags, pages)
 
 
 def check_output_location(root: Path, output: Path) -> None:

@@ -13,7 +13,7 @@ import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -32,6 +32,9 @@ from cmaltgen.structure import (
     relative_url,
 )
 from cmaltgen.theme import Theme, environment, searched
+
+if TYPE_CHECKING:
+    from cmaltgen.incremental import PageCache, Session
 
 log = logging.getLogger(__name__)
 
@@ -93,25 +96,45 @@ class SinglePageResolver(PageResolver):
         return (f"#section-{found.id}", found.label) if found else None
 
 
-def render_site(site: Site, theme: Theme, diags: Diagnostics) -> Output:
-    """Render every page into memory. Template problems are added to ``diags``."""
-    env = environment(theme)
+def render_site(
+    site: Site, theme: Theme, diags: Diagnostics, cache: PageCache | None = None
+) -> Output:
+    """Render every page into memory. Template problems are added to ``diags``.
+
+    With a ``cache`` (serve), pages whose every input is unchanged since the last build are
+    reused instead of rendered; the output is the same either way.
+    """
+    session: Session | None = None
+    if cache is not None and theme.overrides is not None:
+        cache.clear()  # a portfolio's own templates could read values no lookup records
+    if cache is None or theme.overrides is not None:
+        env = environment(theme)
+    else:
+        from cmaltgen import incremental  # only serve pays for importing it
+
+        env = environment(theme, incremental.TrackingEnvironment)
     env.filters["filesize"] = filesize
     env.globals.update(
         site=_site_context(site),
         generator=f"cmaltgen {__version__}",
         section_by_id={s.id: s for s in site.sections},
     )
+    if cache is not None and theme.overrides is None:
+        session = _session(cache, env, site, theme)
     output = Output(files=dict(site.files))
     for path, template, context in _pages(site):
-        page = _render_page(env, theme, site, path, template, context, diags)
+        page = _render_page(env, theme, site, path, template, context, diags, session)
         if page is not None:
-            output.pages[path] = page.encode("utf-8")
+            output.pages[path] = page
+            if cache is not None and session is None:
+                cache.rendered.append(path)
+    if session is not None:
+        session.finish()
     if site.edition == "public":
         _add_feeds(site, output)
         output.pages[".nojekyll"] = b""
     if not site.portfolio.config.privacy.keep_exif:
-        _strip_images(output)
+        _strip_images(output, cache)
     output.pages[MARKER] = f"Built by cmaltgen {__version__}. Safe to delete.\n".encode()
     for folder in theme.static_dirs:
         for source in sorted(folder.rglob("*")):
@@ -120,16 +143,50 @@ def render_site(site: Site, theme: Theme, diags: Diagnostics) -> Output:
     return output
 
 
-def _strip_images(output: Output) -> None:
+def _session(cache: PageCache, env: jinja2.Environment, site: Site, theme: Theme) -> Session:
+    from cmaltgen import incremental
+
+    def root(step: tuple[Any, ...]) -> Any:
+        kind, name = step
+        found = env.globals[name] if kind == "g" else None
+        if kind == "S":
+            found = site.section(name)
+        elif kind == "E":
+            found = site.item(name)
+        return incremental.MISSING if found is None else found
+
+    setting = (theme.chain, site.edition, incremental.template_state(theme.template_dirs))
+    return cache.begin(env, setting, root)
+
+
+def _strip_images(output: Output, cache: PageCache | None) -> None:
     """Published JPEG and PNG files lose their EXIF (camera, GPS) and XMP metadata."""
     for path, source in list(output.files.items()):
         if not privacy.is_image(source):
             continue
-        data = source.read_bytes()
-        stripped = privacy.strip_metadata(data)
-        if stripped != data:
+        stripped = _stripped(source, cache)
+        if stripped is not None:
             del output.files[path]
             output.pages[path] = stripped
+
+
+def _stripped(source: Path, cache: PageCache | None) -> bytes | None:
+    """The image without its metadata, or None when it had none to remove.
+
+    serve keeps the answer while the file's size and modification time are unchanged, so an
+    unchanged image is not read again on every save.
+    """
+    if cache is not None:
+        stat = source.stat()
+        kept = cache.images.get(source)
+        if kept is not None and kept[:2] == (stat.st_size, stat.st_mtime_ns):
+            return kept[2] or None
+    data = source.read_bytes()
+    stripped = privacy.strip_metadata(data)
+    result = stripped if stripped != data else None
+    if cache is not None:
+        cache.images[source] = (stat.st_size, stat.st_mtime_ns, result or b"")
+    return result
 
 
 def _add_feeds(site: Site, output: Output) -> None:
@@ -224,9 +281,38 @@ def _render_page(
     template: str,
     context: dict[str, Any],
     diags: Diagnostics,
-) -> str | None:
-    section: Section | None = context.get("section")
+    session: Session | None = None,
+) -> bytes | None:
+    values = _page_values(site, path, context, session)
+    if session is None:
+        html = _render_template(env, theme, path, template, values, diags)
+        return None if html is None else html.encode("utf-8")
+    roots = {**env.globals, **values}
+    roots = {name: roots[name] for name in (*values, "site", "section_by_id", "generator")}
+    key = (template, _base_url(site), session.key(roots))
+    kept = session.reuse(path, key, roots)
+    if kept is not None:
+        return kept
+    tracker = session.tracker(roots, pure=("url",))
+    env.tracker = tracker  # type: ignore[attr-defined]
+    try:
+        html = _render_template(env, theme, path, template, values, diags)
+    finally:
+        env.tracker = None  # type: ignore[attr-defined]
+    if html is None:
+        session.cache.forget(path)
+        return None
+    data = html.encode("utf-8")
+    session.store(path, key, tracker, data)
+    return data
 
+
+def _page_values(
+    site: Site, path: str, context: dict[str, Any], session: Session | None
+) -> dict[str, Any]:
+    """What a page's template sees besides the site-wide ``site``, ``generator`` and
+    ``section_by_id`` (the template context documented in docs/themes.md)."""
+    section: Section | None = context.get("section")
     base_url = _base_url(site)
 
     def url(target: str) -> str:
@@ -237,13 +323,24 @@ def _render_page(
         return relative_url(path, target)
 
     def render_markdown(of: Section) -> Markup:
-        html = markdown.render(of.reflection.parsed, PageResolver(site, path, of))
+        resolver = PageResolver(site, path, of)
+        if session is None:
+            return Markup(markdown.render(of.reflection.parsed, resolver))
+        html = session.render_markdown(
+            "page", path, of, resolver, lambda r: markdown.render(of.reflection.parsed, r)
+        )
         return Markup(html)
 
     def render_in_single(of: Section) -> Markup:
         resolver = SinglePageResolver(site, path, of)
         parsed = of.reflection.parsed
-        return Markup(markdown.render(parsed, resolver, heading_offset=1, id_prefix=of.id))
+
+        def run(r: Any) -> str:
+            return markdown.render(parsed, r, heading_offset=1, id_prefix=of.id)
+
+        if session is None:
+            return Markup(run(resolver))
+        return Markup(session.render_markdown("single", path, of, resolver, run))
 
     page = {
         "path": path,
@@ -252,7 +349,7 @@ def _render_page(
         "description": _description(site, section),
         "canonical": metadata.canonical(base_url, path),
     }
-    values = {
+    return {
         **context,
         "page": page,
         "url": url,
@@ -260,6 +357,16 @@ def _render_page(
         "render_single": render_in_single,
         "section": section,
     }
+
+
+def _render_template(
+    env: jinja2.Environment,
+    theme: Theme,
+    path: str,
+    template: str,
+    values: dict[str, Any],
+    diags: Diagnostics,
+) -> str | None:
     try:
         return env.get_template(template).render(values)
     except jinja2.TemplateNotFound as exc:

@@ -54,6 +54,7 @@ from cmaltgen import render
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 from cmaltgen.documents import ParseCache
+from cmaltgen.incremental import PageCache
 from cmaltgen.structure import HOME, NOT_FOUND
 from cmaltgen.theme import themes_root
 
@@ -219,7 +220,9 @@ class PreviewServer:
         self._httpd: _HTTPServer | None = None
         self._watcher: Watcher | None = None
         self._threads: list[threading.Thread] = []
-        self.parse_cache = ParseCache()  # only the build thread uses it (and start, before it)
+        # Kept from build to build; only the build thread uses them (and start, before it).
+        self.parse_cache = ParseCache()
+        self.page_cache = PageCache()
 
     # -- lifecycle
 
@@ -356,7 +359,13 @@ class PreviewServer:
         """Build into memory; every failure, even a crash, becomes diagnostics to show."""
         try:
             # Drafts show, with a banner; files unchanged since the last build are not parsed.
-            result = build(self.root, write=False, drafts=True, cache=self.parse_cache)
+            result = build(
+                self.root,
+                write=False,
+                drafts=True,
+                cache=self.parse_cache,
+                pages=self.page_cache,
+            )
         except CmaltgenError as exc:
             return None, tuple(exc.diagnostics) or (Diagnostic("build-failed", str(exc)),)
         except Exception as exc:  # a bug must not take the preview down with it

@@ -78,8 +78,12 @@ def load_theme(name: str, overrides: Path | None) -> Theme:
     return Theme(name, tuple(chain), overrides)
 
 
-def environment(theme: Theme) -> jinja2.Environment:
-    """A Jinja environment over the search path, strict about undefined names, autoescaped."""
+def environment(
+    theme: Theme, kind: type[jinja2.Environment] = jinja2.Environment
+) -> jinja2.Environment:
+    """A Jinja environment over the search path, strict about undefined names, autoescaped.
+
+    ``kind`` may be a subclass (serve's records what each page reads)."""
     prefixed = {t.name: jinja2.FileSystemLoader(t / "templates") for t in theme.chain}
     loader = jinja2.ChoiceLoader(
         [
@@ -87,7 +91,7 @@ def environment(theme: Theme) -> jinja2.Environment:
             jinja2.PrefixLoader(prefixed, delimiter="/"),
         ]
     )
-    env = jinja2.Environment(
+    env = kind(
         loader=_BangLoader(loader),
         bytecode_cache=_bytecode(),
         undefined=jinja2.StrictUndefined,

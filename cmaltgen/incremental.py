@@ -1,0 +1,460 @@
+"""Incremental rendering for ``cmaltgen serve``: re-render only the pages a change reaches.
+
+While a page renders, every value its templates read is recorded: each attribute or item
+lookup (``section.title``, ``site.sections``) and each call (``render(section)``,
+``s.updated.iso()``), as a *path* from where the value came and a *digest* of what it was.
+On the next build the recorded paths are followed again in the new site; a page whose every
+recorded value is unchanged is reused byte for byte, any other page is rendered again.
+
+Paths start from a page's own context (``page``, ``section``), from the site-wide context
+(``site``, ``section_by_id``) or from a section or evidence item by its id, so that one
+edited section invalidates the reads of it wherever they happened, and the many pages that
+read the same site-wide values share one check of each.
+
+Only values reached through those routes can be followed. A page that reads anything of
+cmaltgen's that came another way is marked untracked and is rendered on every build; so is
+every page when the portfolio has its own ``templates/`` folder, since arbitrary templates
+can inspect whole objects (comparisons, filters) in ways no lookup records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import types
+from collections.abc import Callable, ItemsView, KeysView, ValuesView
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+import jinja2
+import jinja2.runtime
+from jinja2.utils import _PassArg
+
+from cmaltgen.structure import Evidence, Section
+
+log = logging.getLogger(__name__)
+
+Step = tuple[Any, ...]
+Where = tuple[Step, ...]  # a path: a root step, then lookups and calls
+
+MISSING: Any = ("missing",)  # the digest of a path that no longer leads anywhere
+_PRIMITIVES = (str, int, float, bool, type(None), dt.date, PurePath)
+_VIEWS = (KeysView, ValuesView, ItemsView)
+_IDENTITY: dict[type, str] = {Section: "S", Evidence: "E"}
+SHARED = frozenset({"site", "section_by_id", "generator"})  # the same for every page
+
+
+class Untracked(Exception):
+    """A value the recorder cannot follow: the page must be rendered every time."""
+
+
+def _foreign(value: object) -> bool:
+    """An object of cmaltgen's own (a section, a date): its reads must be recorded."""
+    if isinstance(value, types.MethodType):
+        value = value.__self__
+    return type(value).__module__.startswith("cmaltgen")
+
+
+def _is_local(where: Where) -> bool:
+    """A path from one page's own context, or a call given such a value."""
+    return where[0][0] == "r" or any(s[0] == "c" and s[3] for s in where[1:])
+
+
+# ---------------------------------------------------------------------------- recording
+
+
+class Tracker:
+    """Records what one page reads; ``ok`` turns false when a read could not be followed."""
+
+    def __init__(self, registry: dict[int, Where], keep: list[Any]) -> None:
+        self.shared = registry  # id -> path for values every page reaches the same way
+        self.keep = keep  # holds registered values so their ids stay unique during the build
+        self.own: dict[int, Where] = {}  # values reached through this page's own context
+        self.local: dict[Where, Any] = {}  # path -> digest, checked for this page alone
+        self.shared_reads: dict[Where, Any] = {}  # path -> digest, checked once per build
+        self.pure: set[int] = set()  # callables whose results depend only on the page
+        self.ok = True
+
+    def root(self, where: Where, value: Any) -> Any:
+        """Register a starting point; returns its digest."""
+        return self._digest(value, where, register=True)
+
+    def where(self, value: object) -> Where | None:
+        key = id(value)
+        return self.own.get(key) or self.shared.get(key)
+
+    def read(self, obj: object, step: Step, value: Any) -> None:
+        base = self.where(obj)
+        if base is None:
+            if _foreign(obj):
+                self.ok = False  # a cmaltgen object that came from nowhere we know
+            return
+        self._record((*base, step), value)
+
+    def call(self, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any], result: Any) -> None:
+        base = self.where(func)
+        if base is None:
+            if _foreign(func):
+                self.ok = False
+            return
+        if id(func) in self.pure:
+            return
+        if _PassArg.from_obj(func) is not None:
+            self.ok = False  # it would be given the template context: not replayable
+            return
+        try:
+            encoded = tuple(self._argument(a) for a in args)
+            named = tuple(
+                (k, self._argument(v)) for k, v in sorted(kwargs.items()) if not k.startswith("_")
+            )
+        except Untracked:
+            self.ok = False
+            return
+        local = any(a[0] == "p" and _is_local(a[1]) for a in encoded + tuple(v for _, v in named))
+        self._record((*base, ("c", encoded, named, local)), result)
+
+    def _argument(self, value: Any) -> tuple[str, Any]:
+        if isinstance(value, _PRIMITIVES):
+            return ("v", (type(value), value))
+        where = self.where(value)
+        if where is None:
+            raise Untracked(type(value).__name__)
+        return ("p", where)
+
+    def _record(self, where: Where, value: Any) -> None:
+        try:
+            digest = self._digest(value, where, register=True)
+        except Untracked:
+            self.ok = False
+            return
+        if _is_local(where):
+            self.local[where] = digest
+        else:
+            self.shared_reads[where] = digest
+
+    def _register(self, value: Any, where: Where) -> None:
+        key = id(value)
+        if key in self.own or key in self.shared:
+            return
+        (self.own if _is_local(where) else self.shared)[key] = where
+        self.keep.append(value)
+
+    def _digest(self, value: Any, where: Where, *, register: bool) -> Any:
+        return digest(value, where, self._register if register else None)
+
+
+def digest(value: Any, where: Where, register: Callable[[Any, Where], None] | None) -> Any:
+    """What a value was, as far as a template could see without further lookups.
+
+    Strings, numbers and dates by value; containers element by element; sections and
+    evidence items by id (their own reads are recorded against that id); other objects by
+    type and truth, their attributes being recorded as they are read.
+    """
+    cls = type(value)
+    if cls is str:
+        return value
+    if isinstance(value, _PRIMITIVES):
+        return (cls, value)
+    tag = _IDENTITY.get(cls)
+    if tag is not None:
+        ident: Where = ((tag, value.id),)
+        if register is not None:
+            register(value, ident)
+        return ident[0]
+    if isinstance(value, jinja2.Undefined):
+        return ("undefined",)
+    if register is not None:
+        register(value, where)
+    if isinstance(value, (list, tuple, *_VIEWS)):
+        return (
+            cls,
+            tuple(digest(v, (*where, ("e", i)), register) for i, v in enumerate(value)),
+        )
+    if isinstance(value, dict):
+        if not all(isinstance(k, _PRIMITIVES) for k in value):
+            raise Untracked("a mapping with keys that are not plain values")
+        return (
+            cls,
+            tuple((k, digest(v, (*where, ("i", k)), register)) for k, v in value.items()),
+        )
+    if isinstance(value, (set, frozenset)):
+        if not all(isinstance(v, _PRIMITIVES) for v in value):
+            raise Untracked("a set of objects")
+        return (cls, frozenset(value))
+    try:
+        truth = bool(value)
+    except Exception as exc:
+        raise Untracked(cls.__name__) from exc
+    return ("o", cls, truth)
+
+
+class TrackingContext(jinja2.runtime.Context):
+    """Reports each call a template makes to the environment's current tracker."""
+
+    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        result = super().call(__obj, *args, **kwargs)
+        tracker: Tracker | None = getattr(__self.environment, "tracker", None)
+        if tracker is not None:
+            tracker.call(__obj, args, kwargs, result)
+        return result
+
+
+class TrackingEnvironment(jinja2.Environment):
+    """A Jinja environment that reports lookups to ``tracker`` while one is set."""
+
+    context_class = TrackingContext
+    tracker: Tracker | None = None
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        value = super().getattr(obj, attribute)
+        if self.tracker is not None:
+            self.tracker.read(obj, ("a", attribute), value)
+        return value
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        value = super().getitem(obj, argument)
+        if self.tracker is not None:
+            if isinstance(argument, _PRIMITIVES):
+                self.tracker.read(obj, ("i", argument), value)
+            elif self.tracker.where(obj) is not None or _foreign(obj):
+                self.tracker.ok = False
+        return value
+
+
+# ---------------------------------------------------------------------------- following
+
+
+class Follower:
+    """Follows recorded paths in a new build, remembering each value it reaches."""
+
+    def __init__(self, env: jinja2.Environment, roots: Callable[[Step], Any]) -> None:
+        self.env, self.roots = env, roots
+        self.reached: dict[Where, Any] = {}
+
+    def value(self, where: Where) -> Any:
+        if where in self.reached:
+            return self.reached[where]
+        try:
+            if len(where) == 1:
+                found = self.roots(where[0])
+            else:
+                parent = self.value(where[:-1])
+                found = MISSING if parent is MISSING else self._step(parent, where[-1])
+        except Exception:  # whatever went wrong, the value is not the one recorded
+            found = MISSING
+        self.reached[where] = found
+        return found
+
+    def digest(self, where: Where) -> Any:
+        found = self.value(where)
+        return MISSING if found is MISSING else digest(found, where, None)
+
+    def _step(self, parent: Any, step: Step) -> Any:
+        kind = step[0]
+        if kind == "a":
+            return self.env.getattr(parent, step[1])
+        if kind == "i":
+            return self.env.getitem(parent, step[1])
+        if kind == "e":
+            items = parent if isinstance(parent, (list, tuple)) else list(parent)
+            return items[step[1]] if step[1] < len(items) else MISSING
+        args = [self._argument(a) for a in step[1]]
+        kwargs = {k: self._argument(v) for k, v in step[2]}
+        if any(a is MISSING for a in (*args, *kwargs.values())):
+            return MISSING
+        return parent(*args, **kwargs)
+
+    def _argument(self, encoded: tuple[str, Any]) -> Any:
+        return encoded[1][1] if encoded[0] == "v" else self.value(encoded[1])
+
+
+# ---------------------------------------------------------------------------- the cache
+
+
+@dataclass(eq=False)
+class _Page:
+    key: Any
+    data: bytes
+    local: dict[Where, Any]
+    shared: frozenset[Where]
+
+
+@dataclass(eq=False)
+class _Markdown:
+    parsed: Any
+    lookups: list[tuple[str, str, Any]]
+    html: str
+
+
+@dataclass(eq=False)
+class PageCache:
+    """Pages, rendered Markdown and cleaned images kept from one build to the next (serve).
+
+    Used from serve's single build thread only.
+    """
+
+    pages: dict[str, _Page] = field(default_factory=dict)
+    shared: dict[Where, Any] = field(default_factory=dict)  # path -> digest when recorded
+    readers: dict[Where, set[str]] = field(default_factory=dict)  # path -> pages reading it
+    markdown: dict[tuple[str, str, str], _Markdown] = field(default_factory=dict)
+    images: dict[Path, tuple[int, int, bytes]] = field(default_factory=dict)
+    setting: Any = None  # the theme and edition the kept pages were rendered with
+    rendered: list[str] = field(default_factory=list)  # pages the last build rendered
+    reused: int = 0  # pages the last build took from the cache
+
+    def clear(self) -> None:
+        self.rendered, self.reused = [], 0
+        self.pages.clear()
+        self.shared.clear()
+        self.readers.clear()
+        self.markdown.clear()
+
+    def begin(self, env: jinja2.Environment, setting: Any, roots: Callable[[Step], Any]) -> Session:
+        """Start a build: find which kept pages read something that has changed."""
+        if setting != self.setting:
+            self.clear()
+            self.setting = setting
+        self.rendered, self.reused = [], 0
+        follower = Follower(env, roots)
+        stale: set[str] = set()
+        for where, before in self.shared.items():
+            now = follower.digest(where)
+            if now != before:
+                stale |= self.readers.get(where, set())
+                self.shared[where] = now
+        return Session(self, env, follower, stale)
+
+    def forget(self, path: str) -> None:
+        page = self.pages.pop(path, None)
+        if page is None:
+            return
+        for where in page.shared:
+            readers = self.readers.get(where)
+            if readers is not None:
+                readers.discard(path)
+                if not readers:
+                    del self.readers[where]
+                    self.shared.pop(where, None)
+
+
+class Session:
+    """One build's use of a :class:`PageCache`."""
+
+    def __init__(
+        self, cache: PageCache, env: jinja2.Environment, follower: Follower, stale: set[str]
+    ) -> None:
+        self.cache, self.env, self.follower, self.stale = cache, env, follower, stale
+        self.root = follower.roots
+        self.registry: dict[int, Where] = {}
+        self.keep: list[Any] = []
+        self.seen: set[str] = set()
+
+    def key(self, roots: dict[str, Any]) -> Any:
+        """What a page's own context was: its title, its section, the values on ``page``."""
+        return tuple(
+            (name, digest(value, (("r", name),), None))
+            for name, value in sorted(roots.items())
+            if name not in SHARED
+        )
+
+    def reuse(self, path: str, key: Any, roots: dict[str, Any]) -> bytes | None:
+        """The kept page, if nothing it read has changed."""
+        self.seen.add(path)
+        page = self.cache.pages.get(path)
+        if page is None or path in self.stale or page.key != key:
+            return None
+        own = Follower(self.env, lambda step: roots[step[1]] if step[0] == "r" else self.root(step))
+        for where, before in page.local.items():
+            if own.digest(where) != before:
+                return None
+        self.cache.reused += 1
+        return page.data
+
+    def tracker(self, roots: dict[str, Any], pure: tuple[str, ...]) -> Tracker:
+        """A recorder for a page about to render."""
+        tracker = Tracker(self.registry, self.keep)
+        for name, value in roots.items():
+            if name in SHARED:
+                tracker.shared.setdefault(id(value), (("g", name),))
+                self.keep.append(value)
+            else:
+                tracker.root((("r", name),), value)
+        tracker.pure = {id(roots[name]) for name in pure}
+        return tracker
+
+    def store(self, path: str, key: Any, tracker: Tracker, data: bytes) -> None:
+        self.cache.rendered.append(path)
+        self.cache.forget(path)
+        if not tracker.ok:
+            log.debug("%s read something untracked; it will be rendered every time", path)
+            return
+        for where, value in tracker.shared_reads.items():
+            self.cache.shared[where] = value
+            self.cache.readers.setdefault(where, set()).add(path)
+        self.cache.pages[path] = _Page(key, data, tracker.local, frozenset(tracker.shared_reads))
+
+    def finish(self) -> None:
+        """Drop pages this build did not have (a section deleted, a page that failed)."""
+        for path in [p for p in self.cache.pages if p not in self.seen]:
+            self.cache.forget(path)
+
+    def render_markdown(
+        self, kind: str, page: str, section: Section, resolver: Any, render: Callable[[Any], str]
+    ) -> str:
+        """Rendered Markdown, reused while the parsed file is the same object and every
+        reference it resolved still resolves the same way."""
+        key = (kind, page, section.id)
+        kept = self.cache.markdown.get(key)
+        parsed = section.reflection.parsed
+        if (
+            kept is not None
+            and kept.parsed is parsed
+            and all(getattr(resolver, name)(arg) == was for name, arg, was in kept.lookups)
+        ):
+            return kept.html
+        recording = _RecordingResolver(resolver)
+        html = render(recording)
+        self.cache.markdown[key] = _Markdown(parsed, recording.lookups, html)
+        return html
+
+
+class _RecordingResolver:
+    """Passes lookups through to a page resolver and remembers each answer."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.lookups: list[tuple[str, str, Any]] = []
+
+    def _ask(self, name: str, arg: str) -> Any:
+        answer = getattr(self.inner, name)(arg)
+        self.lookups.append((name, arg, answer))
+        return answer
+
+    def evidence(self, evidence_id: str) -> tuple[str, str] | None:
+        result: tuple[str, str] | None = self._ask("evidence", evidence_id)
+        return result
+
+    def section(self, section_id: str) -> tuple[str, str] | None:
+        result: tuple[str, str] | None = self._ask("section", section_id)
+        return result
+
+    def file(self, target: str) -> str | None:
+        result: str | None = self._ask("file", target)
+        return result
+
+    def withheld_note(self, evidence_id: str) -> str:
+        result: str = self._ask("withheld_note", evidence_id)
+        return result
+
+
+def template_state(folders: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Every template file's size and modification time: serve watches the themes too."""
+    state = []
+    for folder in folders:
+        if folder.is_dir():
+            for file in sorted(folder.rglob("*")):
+                if file.is_file():
+                    stat = file.stat()
+                    state.append((str(file), stat.st_size, stat.st_mtime_ns))
+    return tuple(state)
