@@ -19,6 +19,7 @@ can inspect whole objects (comparisons, filters) in ways no lookup records.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import types
@@ -40,6 +41,7 @@ Where = tuple[Step, ...]  # a path: a root step, then lookups and calls
 
 MISSING: Any = ("missing",)  # the digest of a path that no longer leads anywhere
 _PRIMITIVES = (str, int, float, bool, type(None), dt.date, PurePath)
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # the commonest primitives, exactly
 _VIEWS = (KeysView, ValuesView, ItemsView)
 _IDENTITY: dict[type, str] = {Section: "S", Evidence: "E"}
 SHARED = frozenset({"site", "section_by_id", "generator"})  # the same for every page
@@ -64,42 +66,70 @@ def _is_local(where: Where) -> bool:
 # ---------------------------------------------------------------------------- recording
 
 
-class Tracker:
-    """Records what one page reads; ``ok`` turns false when a read could not be followed."""
+SHARED_MODE, LOCAL_MODE, WHOLE_MODE = 0, 1, 2
+Entry = tuple[Where, int]  # where a registered value was reached, and how it is followed
+WHOLE: Step = ("*",)  # the step that stands for "every field of this object"
 
-    def __init__(self, registry: dict[int, Where], keep: list[Any]) -> None:
-        self.shared = registry  # id -> path for values every page reaches the same way
+
+class Tracker:
+    """Records what one page reads; ``ok`` turns false when a read could not be followed.
+
+    Evidence items are followed whole: a page showing one depends on all its fields (a
+    fingerprint checked once per build), which costs far less than a record per field on
+    the thousands of items a large portfolio lists. Reads inside one are not recorded.
+    """
+
+    def __init__(
+        self,
+        registry: dict[int, Entry],
+        known: dict[Where, Any],
+        wholes: dict[Where, tuple[Where, ...]],
+        keep: list[Any],
+    ) -> None:
+        self.shared = registry  # id -> entry for values every page reaches the same way
+        self.known = known  # path -> digest of shared reads already made in this build
+        self.wholes = wholes  # path -> the evidence items its value holds (their WHOLE paths)
+        self.collecting: list[Where] | None = None
         self.keep = keep  # holds registered values so their ids stay unique during the build
-        self.own: dict[int, Where] = {}  # values reached through this page's own context
+        self.own: dict[int, Entry] = {}  # values reached through this page's own context
+        self.done: set[tuple[int, Step]] = set()  # reads this page has already recorded
         self.local: dict[Where, Any] = {}  # path -> digest, checked for this page alone
-        self.shared_reads: dict[Where, Any] = {}  # path -> digest, checked once per build
+        self.shared_reads: set[Where] = set()  # paths checked once per build for all pages
         self.pure: set[int] = set()  # callables whose results depend only on the page
         self.ok = True
 
     def root(self, where: Where, value: Any) -> Any:
         """Register a starting point; returns its digest."""
-        return self._digest(value, where, register=True)
+        return digest(value, where, self._register)
 
-    def where(self, value: object) -> Where | None:
+    def entry(self, value: object) -> Entry | None:
         key = id(value)
         return self.own.get(key) or self.shared.get(key)
 
     def read(self, obj: object, step: Step, value: Any) -> None:
-        base = self.where(obj)
-        if base is None:
+        key = id(obj)
+        entry = self.own.get(key) or self.shared.get(key)
+        if entry is None:
             if _foreign(obj):
                 self.ok = False  # a cmaltgen object that came from nowhere we know
             return
-        self._record((*base, step), value)
+        if entry[1] == WHOLE_MODE:  # the hot path: fields of the items on an evidence list
+            if type(value) not in _PLAIN and id(value) not in self.shared:
+                self._register_whole(value, (*entry[0], step))
+            return
+        done = (key, step)
+        if done not in self.done:
+            self.done.add(done)
+            self._record((*entry[0], step), entry[1] == LOCAL_MODE, value)
 
     def call(self, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any], result: Any) -> None:
-        base = self.where(func)
-        if base is None:
+        entry = self.entry(func)
+        if entry is None:
             if _foreign(func):
                 self.ok = False
             return
-        if id(func) in self.pure:
-            return
+        if entry[1] == WHOLE_MODE or id(func) in self.pure:
+            return  # a method of a value followed whole, or the page's own url()
         if _PassArg.from_obj(func) is not None:
             self.ok = False  # it would be given the template context: not replayable
             return
@@ -111,37 +141,96 @@ class Tracker:
         except Untracked:
             self.ok = False
             return
-        local = any(a[0] == "p" and _is_local(a[1]) for a in encoded + tuple(v for _, v in named))
-        self._record((*base, ("c", encoded, named, local)), result)
+        local = entry[1] == LOCAL_MODE or any(
+            a[0] == "p" and _is_local(a[1]) for a in encoded + tuple(v for _, v in named)
+        )
+        self._record((*entry[0], ("c", encoded, named, local)), local, result)
 
     def _argument(self, value: Any) -> tuple[str, Any]:
         if isinstance(value, _PRIMITIVES):
             return ("v", (type(value), value))
-        where = self.where(value)
-        if where is None:
+        entry = self.entry(value)
+        if entry is None:
             raise Untracked(type(value).__name__)
-        return ("p", where)
+        return ("p", entry[0])
 
-    def _record(self, where: Where, value: Any) -> None:
+    def _record(self, where: Where, local: bool, value: Any) -> None:
+        if local:
+            try:
+                self.local[where] = digest(value, where, self._register)
+            except Untracked:
+                self.ok = False
+            return
+        if where in self.known and (
+            isinstance(value, _PRIMITIVES) or id(value) in self.shared
+        ):  # another page read it first: same value, same build, already registered
+            self.shared_reads.add(where)
+            self.shared_reads.update(self.wholes.get(where, ()))
+            return
+        self.collecting = []
         try:
-            digest = self._digest(value, where, register=True)
+            found = digest(value, where, self._register)
         except Untracked:
             self.ok = False
             return
-        if _is_local(where):
-            self.local[where] = digest
-        else:
-            self.shared_reads[where] = digest
+        finally:
+            wholes, self.collecting = self.collecting, None
+        self.known[where] = found
+        if wholes:
+            self.wholes[where] = tuple(wholes)
+        self.shared_reads.add(where)
 
     def _register(self, value: Any, where: Where) -> None:
+        if type(value) is Evidence:
+            self._depend_on_whole(value, where)
+            return
         key = id(value)
         if key in self.own or key in self.shared:
             return
-        (self.own if _is_local(where) else self.shared)[key] = where
+        local = _is_local(where)
+        (self.own if local else self.shared)[key] = (where, LOCAL_MODE if local else SHARED_MODE)
         self.keep.append(value)
 
-    def _digest(self, value: Any, where: Where, *, register: bool) -> Any:
-        return digest(value, where, self._register if register else None)
+    def _depend_on_whole(self, value: Any, where: Where) -> None:
+        self._register_whole(value, where)
+        path = (*where, WHOLE)
+        if path not in self.known:
+            try:
+                self.known[path] = fingerprint(value)
+            except Untracked:
+                self.ok = False
+                return
+        self.shared_reads.add(path)
+        if self.collecting is not None:
+            self.collecting.append(path)
+
+    def _register_whole(self, value: Any, where: Where) -> None:
+        key = id(value)
+        if key not in self.shared:
+            self.shared[key] = (where, WHOLE_MODE)
+            self.keep.append(value)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def fingerprint(value: Any) -> Any:
+    """Every field of an object, recursively: what a page showing it could display."""
+    cls = type(value)
+    if cls is str:
+        return value
+    if isinstance(value, _PRIMITIVES):
+        return (cls, value)
+    if isinstance(value, (list, tuple)):
+        return (cls, tuple(fingerprint(v) for v in value))
+    if isinstance(value, dict):
+        return (cls, tuple((k, fingerprint(v)) for k, v in value.items()))
+    names = _FIELDS.get(cls)
+    if names is None:
+        if not dataclasses.is_dataclass(value):
+            raise Untracked(cls.__name__)
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(value))
+    return (cls, tuple(fingerprint(getattr(value, name)) for name in names))
 
 
 def digest(value: Any, where: Where, register: Callable[[Any, Where], None] | None) -> Any:
@@ -207,8 +296,11 @@ class TrackingEnvironment(jinja2.Environment):
     tracker: Tracker | None = None
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        value = super().getattr(obj, attribute)
-        if self.tracker is not None:
+        try:  # what Jinja's own getattr does first, without a second method call
+            value = getattr(obj, attribute)
+        except AttributeError:
+            value = super().getattr(obj, attribute)
+        if self.tracker is not None and type(obj) not in _PLAIN:
             self.tracker.read(obj, ("a", attribute), value)
         return value
 
@@ -217,7 +309,7 @@ class TrackingEnvironment(jinja2.Environment):
         if self.tracker is not None:
             if isinstance(argument, _PRIMITIVES):
                 self.tracker.read(obj, ("i", argument), value)
-            elif self.tracker.where(obj) is not None or _foreign(obj):
+            elif self.tracker.entry(obj) is not None or _foreign(obj):
                 self.tracker.ok = False
         return value
 
@@ -247,6 +339,9 @@ class Follower:
         return found
 
     def digest(self, where: Where) -> Any:
+        if where[-1] == WHOLE:
+            found = self.value(where[:-1])
+            return MISSING if found is MISSING else fingerprint(found)
         found = self.value(where)
         return MISSING if found is MISSING else digest(found, where, None)
 
@@ -346,7 +441,9 @@ class Session:
     ) -> None:
         self.cache, self.env, self.follower, self.stale = cache, env, follower, stale
         self.root = follower.roots
-        self.registry: dict[int, Where] = {}
+        self.registry: dict[int, Entry] = {}
+        self.known: dict[Where, Any] = {}  # shared reads made by this build's pages
+        self.wholes: dict[Where, tuple[Where, ...]] = {}
         self.keep: list[Any] = []
         self.seen: set[str] = set()
 
@@ -373,10 +470,10 @@ class Session:
 
     def tracker(self, roots: dict[str, Any], pure: tuple[str, ...]) -> Tracker:
         """A recorder for a page about to render."""
-        tracker = Tracker(self.registry, self.keep)
+        tracker = Tracker(self.registry, self.known, self.wholes, self.keep)
         for name, value in roots.items():
             if name in SHARED:
-                tracker.shared.setdefault(id(value), (("g", name),))
+                tracker.shared.setdefault(id(value), ((("g", name),), SHARED_MODE))
                 self.keep.append(value)
             else:
                 tracker.root((("r", name),), value)
@@ -389,8 +486,8 @@ class Session:
         if not tracker.ok:
             log.debug("%s read something untracked; it will be rendered every time", path)
             return
-        for where, value in tracker.shared_reads.items():
-            self.cache.shared[where] = value
+        for where in tracker.shared_reads:
+            self.cache.shared[where] = self.known[where]
             self.cache.readers.setdefault(where, set()).add(path)
         self.cache.pages[path] = _Page(key, data, tracker.local, frozenset(tracker.shared_reads))
 

@@ -285,7 +285,7 @@ def test_a_portfolio_with_its_own_templates_is_rendered_every_time(preview: Prev
 
 def render_tracked(source: str, **context: object) -> Tracker:
     env = TrackingEnvironment(undefined=jinja2.StrictUndefined)
-    tracker = Tracker({}, [])
+    tracker = Tracker({}, {}, {}, [])
     for name, value in context.items():
         tracker.root((("r", name),), value)
     env.tracker = tracker
@@ -303,7 +303,7 @@ def test_the_recorder_notes_each_lookup_and_call_with_its_value() -> None:
     )
     assert tracker.ok
     assert tracker.local[(("r", "page"), ("a", "title"))] == "Home"
-    assert tracker.local[(("r", "when"), ("a", "iso"), ("c", (), (), False))] == "2026-03"
+    assert tracker.local[(("r", "when"), ("a", "iso"), ("c", (), (), True))] == "2026-03"
 
 
 def test_an_object_of_unknown_origin_makes_the_page_untracked() -> None:
