@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
 import types
 from collections.abc import Callable, ItemsView, KeysView, ValuesView
@@ -82,17 +83,20 @@ class Tracker:
     def __init__(
         self,
         registry: dict[int, Entry],
+        aliases: dict[int, list[Entry]],
         known: dict[Where, Any],
         wholes: dict[Where, tuple[Where, ...]],
         keep: list[Any],
     ) -> None:
         self.shared = registry  # id -> entry for values every page reaches the same way
+        self.aliases = aliases  # id -> further paths by which a registered value was reached
+        self.own_aliases: dict[int, list[Entry]] = {}
         self.known = known  # path -> digest of shared reads already made in this build
         self.wholes = wholes  # path -> the evidence items its value holds (their WHOLE paths)
         self.collecting: list[Where] | None = None
         self.keep = keep  # holds registered values so their ids stay unique during the build
         self.own: dict[int, Entry] = {}  # values reached through this page's own context
-        self.done: set[tuple[int, Step]] = set()  # reads this page has already recorded
+        self.done: dict[tuple[int, Step], int] = {}  # reads recorded, and under how many paths
         self.local: dict[Where, Any] = {}  # path -> digest, checked for this page alone
         self.shared_reads: set[Where] = set()  # paths checked once per build for all pages
         self.pure: set[int] = set()  # callables whose results depend only on the page
@@ -116,11 +120,23 @@ class Tracker:
         if entry[1] == WHOLE_MODE:  # the hot path: fields of the items on an evidence list
             if type(value) not in _PLAIN and id(value) not in self.shared:
                 self._register_whole(value, (*entry[0], step))
-            return
-        done = (key, step)
-        if done not in self.done:
-            self.done.add(done)
+        else:
+            done = (key, step)
+            paths = (
+                1 + len(self.aliases.get(key, ())) + len(self.own_aliases.get(key, ()))
+                if self.aliases or self.own_aliases
+                else 1
+            )
+            if self.done.get(done) == paths:  # recorded already, under every path it has
+                return
+            self.done[done] = paths
             self._record((*entry[0], step), entry[1] == LOCAL_MODE, value)
+        if self.aliases or self.own_aliases:
+            for where, mode in (*self.aliases.get(key, ()), *self.own_aliases.get(key, ())):
+                if mode == WHOLE_MODE:  # also inside an evidence item: depend on all of it
+                    self._depend_on_item(where[:1])
+                else:
+                    self._record((*where, step), mode == LOCAL_MODE, value)
 
     def call(self, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any], result: Any) -> None:
         entry = self.entry(func)
@@ -185,11 +201,32 @@ class Tracker:
             self._depend_on_whole(value, where)
             return
         key = id(value)
-        if key in self.own or key in self.shared:
-            return
         local = _is_local(where)
-        (self.own if local else self.shared)[key] = (where, LOCAL_MODE if local else SHARED_MODE)
-        self.keep.append(value)
+        entry = self.own.get(key) or self.shared.get(key)
+        if entry is None:
+            (self.own if local else self.shared)[key] = (
+                where,
+                LOCAL_MODE if local else SHARED_MODE,
+            )
+            self.keep.append(value)
+        elif entry[0] != where:
+            self._alias(key, (where, LOCAL_MODE if local else SHARED_MODE), local)
+
+    def _alias(self, key: int, entry: Entry, local: bool) -> None:
+        """One value reached by a second path: its reads are recorded under each path, so a
+        later build in which the paths lead to different values sees the difference."""
+        found = (self.own_aliases if local else self.aliases).setdefault(key, [])
+        if entry not in found:
+            found.append(entry)
+
+    def _depend_on_item(self, root: Where) -> None:
+        path = (*root, WHOLE)
+        if path not in self.known:  # its item was registered, so it was fingerprinted
+            self.ok = False
+            return
+        self.shared_reads.add(path)
+        if self.collecting is not None:
+            self.collecting.append(path)
 
     def _depend_on_whole(self, value: Any, where: Where) -> None:
         self._register_whole(value, where)
@@ -206,9 +243,12 @@ class Tracker:
 
     def _register_whole(self, value: Any, where: Where) -> None:
         key = id(value)
-        if key not in self.shared:
+        entry = self.own.get(key) or self.shared.get(key)
+        if entry is None:
             self.shared[key] = (where, WHOLE_MODE)
             self.keep.append(value)
+        elif entry[0] != where:
+            self._alias(key, (where, WHOLE_MODE), False)
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -242,9 +282,9 @@ def digest(value: Any, where: Where, register: Callable[[Any, Where], None] | No
     """
     cls = type(value)
     if cls is str:
-        return value
+        return value if len(value) < LONG else _hashed(value)
     if isinstance(value, _PRIMITIVES):
-        return (cls, value)
+        return (cls, value if not isinstance(value, str) or len(value) < LONG else _hashed(value))
     tag = _IDENTITY.get(cls)
     if tag is not None:
         ident: Where = ((tag, value.id),)
@@ -276,6 +316,13 @@ def digest(value: Any, where: Where, register: Callable[[Any, Where], None] | No
     except Exception as exc:
         raise Untracked(cls.__name__) from exc
     return ("o", cls, truth)
+
+
+LONG = 512  # strings at least this long (rendered Markdown) are kept as a hash, not a copy
+
+
+def _hashed(text: str) -> tuple[str, bytes]:
+    return ("#", hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest())
 
 
 class TrackingContext(jinja2.runtime.Context):
@@ -393,7 +440,7 @@ class PageCache:
     shared: dict[Where, Any] = field(default_factory=dict)  # path -> digest when recorded
     readers: dict[Where, set[str]] = field(default_factory=dict)  # path -> pages reading it
     markdown: dict[tuple[str, str, str], _Markdown] = field(default_factory=dict)
-    images: dict[Path, tuple[int, int, bytes]] = field(default_factory=dict)
+    images: dict[Path, tuple[tuple[int, ...], bytes]] = field(default_factory=dict)
     setting: Any = None  # the theme and edition the kept pages were rendered with
     rendered: list[str] = field(default_factory=list)  # pages the last build rendered
     reused: int = 0  # pages the last build took from the cache
@@ -414,10 +461,8 @@ class PageCache:
         follower = Follower(env, roots)
         stale: set[str] = set()
         for where, before in self.shared.items():
-            now = follower.digest(where)
-            if now != before:
+            if follower.digest(where) != before:  # stored anew when a reader is rendered
                 stale |= self.readers.get(where, set())
-                self.shared[where] = now
         return Session(self, env, follower, stale)
 
     def forget(self, path: str) -> None:
@@ -442,6 +487,8 @@ class Session:
         self.cache, self.env, self.follower, self.stale = cache, env, follower, stale
         self.root = follower.roots
         self.registry: dict[int, Entry] = {}
+        self.aliases: dict[int, list[Entry]] = {}
+        self.used: set[tuple[str, str, str]] = set()  # rendered Markdown this build asked for
         self.known: dict[Where, Any] = {}  # shared reads made by this build's pages
         self.wholes: dict[Where, tuple[Where, ...]] = {}
         self.keep: list[Any] = []
@@ -470,7 +517,7 @@ class Session:
 
     def tracker(self, roots: dict[str, Any], pure: tuple[str, ...]) -> Tracker:
         """A recorder for a page about to render."""
-        tracker = Tracker(self.registry, self.known, self.wholes, self.keep)
+        tracker = Tracker(self.registry, self.aliases, self.known, self.wholes, self.keep)
         for name, value in roots.items():
             if name in SHARED:
                 tracker.shared.setdefault(id(value), ((("g", name),), SHARED_MODE))
@@ -495,6 +542,8 @@ class Session:
         """Drop pages this build did not have (a section deleted, a page that failed)."""
         for path in [p for p in self.cache.pages if p not in self.seen]:
             self.cache.forget(path)
+        for key in [k for k in self.cache.markdown if k not in self.used]:
+            del self.cache.markdown[key]
 
     def render_markdown(
         self, kind: str, page: str, section: Section, resolver: Any, render: Callable[[Any], str]
@@ -502,6 +551,7 @@ class Session:
         """Rendered Markdown, reused while the parsed file is the same object and every
         reference it resolved still resolves the same way."""
         key = (kind, page, section.id)
+        self.used.add(key)
         kept = self.cache.markdown.get(key)
         parsed = section.reflection.parsed
         if (

@@ -74,11 +74,8 @@ class PageResolver:
 
     def file(self, target: str) -> str | None:
         base = self.current.reflection.path.parent if self.current else self.site.portfolio.root
-        source = (base / target).resolve()
-        for out, path in self.site.files.items():
-            if path.resolve() == source:
-                return relative_url(self.page, out)
-        return None
+        out = self.site.output_of((base / target).resolve())
+        return None if out is None else relative_url(self.page, out)
 
     def withheld_note(self, evidence_id: str) -> str:
         return self.site.withheld_note(evidence_id)
@@ -122,14 +119,19 @@ def render_site(
     if cache is not None and theme.overrides is None:
         session = _session(cache, env, site, theme)
     output = Output(files=dict(site.files))
-    for path, template, context in _pages(site):
-        page = _render_page(env, theme, site, path, template, context, diags, session)
-        if page is not None:
-            output.pages[path] = page
-            if cache is not None and session is None:
-                cache.rendered.append(path)
-    if session is not None:
-        session.finish()
+    try:
+        for path, template, context in _pages(site):
+            page = _render_page(env, theme, site, path, template, context, diags, session)
+            if page is not None:
+                output.pages[path] = page
+                if cache is not None and session is None:
+                    cache.rendered.append(path)
+        if session is not None:
+            session.finish()
+    except BaseException:
+        if cache is not None:
+            cache.clear()  # half-recorded: start afresh rather than trust any of it
+        raise
     if site.edition == "public":
         _add_feeds(site, output)
         output.pages[".nojekyll"] = b""
@@ -161,31 +163,36 @@ def _session(cache: PageCache, env: jinja2.Environment, site: Site, theme: Theme
 
 def _strip_images(output: Output, cache: PageCache | None) -> None:
     """Published JPEG and PNG files lose their EXIF (camera, GPS) and XMP metadata."""
-    for path, source in list(output.files.items()):
-        if not privacy.is_image(source):
-            continue
+    images = [(path, source) for path, source in output.files.items() if privacy.is_image(source)]
+    for path, source in images:
         stripped = _stripped(source, cache)
         if stripped is not None:
             del output.files[path]
             output.pages[path] = stripped
+    if cache is not None:  # forget images no longer in the portfolio
+        current = {source for _, source in images}
+        for gone in [p for p in cache.images if p not in current]:
+            del cache.images[gone]
 
 
 def _stripped(source: Path, cache: PageCache | None) -> bytes | None:
     """The image without its metadata, or None when it had none to remove.
 
-    serve keeps the answer while the file's size and modification time are unchanged, so an
-    unchanged image is not read again on every save.
+    serve keeps the answer while the file's size, modification and change times and inode are
+    unchanged, so an unchanged image is not read again on every save. The change time cannot
+    be set back (``cp -p`` and ``touch -r`` set the modification time only).
     """
     if cache is not None:
         stat = source.stat()
+        state = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
         kept = cache.images.get(source)
-        if kept is not None and kept[:2] == (stat.st_size, stat.st_mtime_ns):
-            return kept[2] or None
+        if kept is not None and kept[0] == state:
+            return kept[1] or None
     data = source.read_bytes()
     stripped = privacy.strip_metadata(data)
     result = stripped if stripped != data else None
     if cache is not None:
-        cache.images[source] = (stat.st_size, stat.st_mtime_ns, result or b"")
+        cache.images[source] = (state, result or b"")
     return result
 
 

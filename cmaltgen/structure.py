@@ -115,6 +115,7 @@ class Site:
     _by_id: tuple[dict[str, Section], dict[str, Evidence]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _by_source: dict[Path, str] | None = field(default=None, init=False, repr=False)
 
     def withheld_note(self, evidence_id: str) -> str:
         """What a citation of a left-out item says: assessors items only are mentioned."""
@@ -125,6 +126,14 @@ class Site:
 
     def item(self, evidence_id: str) -> Evidence | None:
         return self._index()[1].get(evidence_id)
+
+    def output_of(self, source: Path) -> str | None:
+        """Where a resolved source file is published, if it is."""
+        if self._by_source is None:
+            self._by_source = {}
+            for out, path in self.files.items():  # the first, as a scan in order would find
+                self._by_source.setdefault(path.resolve(), out)
+        return self._by_source.get(source)
 
     def _index(self) -> tuple[dict[str, Section], dict[str, Evidence]]:
         """Lookups by id, made once: a scan per citation grew with the square of the items."""

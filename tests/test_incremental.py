@@ -258,13 +258,31 @@ def test_a_replaced_image_is_cleaned_again(preview: Preview) -> None:
     image.write_bytes(png(b"II*\x00", text=b"camera one"))
     first = preview.build()
     kept = preview.pages.images[image.resolve()]
+    kept_mtime = image.stat().st_mtime_ns
     assert first[out] == privacy.strip_metadata(image.read_bytes())
     image.write_bytes(png(b"II*\x01", text=b"camera two"))  # the same size
     stat = image.stat()
-    os.utime(image, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    os.utime(image, ns=(stat.st_atime_ns, kept_mtime))  # as cp -p or touch -r leave it
     second = preview.build()
     assert second[out] == privacy.strip_metadata(image.read_bytes()) != first[out]
     assert preview.pages.images[image.resolve()] != kept
+    image.rename(image.with_name("layout.png"))
+    replace(
+        preview.root,
+        "1b-technical-knowledge/evidence.yml",
+        "template-layout-diagram.png",
+        "layout.png",
+    )
+    assert preview.build()
+    assert image.resolve() not in preview.pages.images  # the old name is forgotten
+
+
+def test_markdown_of_a_removed_section_is_forgotten(preview: Preview) -> None:
+    preview.build()
+    assert ("page", "3a/index.html", "3a") in preview.pages.markdown
+    replace(preview.root, "3a-legislation/reflection.md", "---\n", "---\nvisibility: private\n")
+    preview.build()
+    assert not any(key[2] == "3a" for key in preview.pages.markdown)
 
 
 def test_a_portfolio_with_its_own_templates_is_rendered_every_time(preview: Preview) -> None:
@@ -285,7 +303,7 @@ def test_a_portfolio_with_its_own_templates_is_rendered_every_time(preview: Prev
 
 def render_tracked(source: str, **context: object) -> Tracker:
     env = TrackingEnvironment(undefined=jinja2.StrictUndefined)
-    tracker = Tracker({}, {}, {}, [])
+    tracker = Tracker({}, {}, {}, {}, [])
     for name, value in context.items():
         tracker.root((("r", name),), value)
     env.tracker = tracker
@@ -310,6 +328,28 @@ def test_an_object_of_unknown_origin_makes_the_page_untracked() -> None:
     stray = PartialDate(2026)
     tracker = render_tracked("{{ (holder | first).iso() }}", holder=iter([stray]))
     assert not tracker.ok
+
+
+def test_a_value_reached_by_two_paths_is_recorded_under_both() -> None:
+    """Had reads been recorded under the first path only, pointing the second at another
+    value later would go unnoticed."""
+    date = PartialDate(2026, 3, 1)
+    site = {"updated": date, "signed": date}
+    tracker = render_tracked("{{ site.updated.year }} {{ site.signed.year }}", site=site)
+    assert tracker.ok
+    signed = (("r", "site"), ("a", "signed"), ("a", "year"))
+    assert tracker.local[signed] == (int, 2026)
+    follower = incremental.Follower(
+        jinja2.Environment(), lambda step: {"updated": date, "signed": PartialDate(2025)}
+    )
+    assert follower.digest(signed) != tracker.local[signed]
+
+
+def test_long_strings_are_kept_as_hashes() -> None:
+    long = "x" * 5000
+    assert incremental.digest(long, (), None) != long
+    assert incremental.digest(long, (), None) == incremental.digest("x" * 5000, (), None)
+    assert incremental.digest(long, (), None) != incremental.digest("x" * 4999 + "y", (), None)
 
 
 def test_a_missing_path_is_a_change() -> None:
