@@ -7,9 +7,10 @@ On the next build the recorded paths are followed again in the new site; a page 
 recorded value is unchanged is reused byte for byte, any other page is rendered again.
 
 Paths start from a page's own context (``page``, ``section``), from the site-wide context
-(``site``, ``section_by_id``) or from a section or evidence item by its id, so that one
-edited section invalidates the reads of it wherever they happened, and the many pages that
-read the same site-wide values share one check of each.
+(``site``, ``section_by_id``) or from a section by its id, so that one edited section
+invalidates the reads of it wherever they happened, and the many pages that read the same
+site-wide values share one check of each. Evidence items are followed whole: a page that
+shows one depends on a fingerprint of all its fields.
 
 Only values reached through those routes can be followed. A page that reads anything of
 cmaltgen's that came another way is marked untracked and is rendered on every build; so is
@@ -463,7 +464,7 @@ class PageCache:
         for where, before in self.shared.items():
             if follower.digest(where) != before:  # stored anew when a reader is rendered
                 stale |= self.readers.get(where, set())
-        return Session(self, env, follower, stale)
+        return Session(self, env, roots, stale)
 
     def forget(self, path: str) -> None:
         page = self.pages.pop(path, None)
@@ -482,10 +483,13 @@ class Session:
     """One build's use of a :class:`PageCache`."""
 
     def __init__(
-        self, cache: PageCache, env: jinja2.Environment, follower: Follower, stale: set[str]
+        self,
+        cache: PageCache,
+        env: jinja2.Environment,
+        root: Callable[[Step], Any],
+        stale: set[str],
     ) -> None:
-        self.cache, self.env, self.follower, self.stale = cache, env, follower, stale
-        self.root = follower.roots
+        self.cache, self.env, self.root, self.stale = cache, env, root, stale
         self.registry: dict[int, Entry] = {}
         self.aliases: dict[int, list[Entry]] = {}
         self.used: set[tuple[str, str, str]] = set()  # rendered Markdown this build asked for
@@ -493,6 +497,10 @@ class Session:
         self.wholes: dict[Where, tuple[Where, ...]] = {}
         self.keep: list[Any] = []
         self.seen: set[str] = set()
+
+    def roots(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A page's own context plus the site-wide names: where recorded paths start."""
+        return {**values, **{name: self.env.globals[name] for name in SHARED}}
 
     def key(self, roots: dict[str, Any]) -> Any:
         """What a page's own context was: its title, its section, the values on ``page``."""

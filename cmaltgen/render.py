@@ -102,21 +102,22 @@ def render_site(
     reused instead of rendered; the output is the same either way.
     """
     session: Session | None = None
-    if cache is not None and theme.overrides is not None:
+    tracking = cache is not None and theme.overrides is None
+    if cache is not None and not tracking:
         cache.clear()  # a portfolio's own templates could read values no lookup records
-    if cache is None or theme.overrides is not None:
-        env = environment(theme)
-    else:
+    if tracking:
         from cmaltgen import incremental  # only serve pays for importing it
 
         env = environment(theme, incremental.TrackingEnvironment)
+    else:
+        env = environment(theme)
     env.filters["filesize"] = filesize
     env.globals.update(
         site=_site_context(site),
         generator=f"cmaltgen {__version__}",
         section_by_id={s.id: s for s in site.sections},
     )
-    if cache is not None and theme.overrides is None:
+    if cache is not None and tracking:
         session = _session(cache, env, site, theme)
     output = Output(files=dict(site.files))
     try:
@@ -294,8 +295,7 @@ def _render_page(
     if session is None:
         html = _render_template(env, theme, path, template, values, diags)
         return None if html is None else html.encode("utf-8")
-    roots = {**env.globals, **values}
-    roots = {name: roots[name] for name in (*values, "site", "section_by_id", "generator")}
+    roots = session.roots(values)
     key = (template, _base_url(site), session.key(roots))
     kept = session.reuse(path, key, roots)
     if kept is not None:
