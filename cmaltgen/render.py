@@ -439,13 +439,18 @@ def write_site(output: Output, dest: Path) -> None:
 
 
 def _write_into(output: Output, folder: Path) -> None:
+    made = {folder}  # each folder is made once, not asked for again for every file in it
     for rel, data in output.pages.items():
         target = folder / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         target.write_bytes(data)
     for rel, source in output.files.items():
         target = folder / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         shutil.copyfile(source, target)
 
 
