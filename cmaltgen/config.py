@@ -9,7 +9,7 @@ from pathlib import Path
 from cmaltgen import schema
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.schema import PartialDate, spec
-from cmaltgen.sources import LineMap, load_yaml, read_text
+from cmaltgen.sources import LineMap, decode_text, load_yaml, parse_kept, read_bytes
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,10 +142,21 @@ def load_config(
             hint="run cmaltgen in your portfolio folder, or give its path: cmaltgen build FOLDER",
         )
         return None
-    text = read_text(path, diags)
+    data = read_bytes(path, diags)
+    if data is None:
+        return None
+    (loaded, found), _ = parse_kept(path, data, today, _config_from)
+    diags.extend(found)
+    return loaded
+
+
+def _config_from(
+    path: Path, data: bytes, diags: Diagnostics, today: dt.date
+) -> tuple[PortfolioConfig, LineMap] | None:
+    text = decode_text(data, path, diags)
     loaded = load_yaml(text, path, diags) if text is not None else None
     if loaded is None:
         return None
-    data, linemap = loaded
-    config = schema.load(PortfolioConfig, data, (), schema.Context(linemap, diags, today))
+    values, linemap = loaded
+    config = schema.load(PortfolioConfig, values, (), schema.Context(linemap, diags, today))
     return (config, linemap) if config is not None else None

@@ -21,6 +21,7 @@ from cmaltgen.sources import (
     SectionSource,
     decode_text,
     load_yaml,
+    parse_kept,
     read_bytes,
     split_front_matter,
 )
@@ -217,9 +218,11 @@ class ParseCache:
 
     Parsing a file depends on nothing but its bytes and today's date (dates may not be in the
     future), so a file whose bytes and date are unchanged is not parsed again: the kept result
-    is used and what its parse reported is reported again. Later stages do not change parsed
-    results, so one can serve several builds. (Rendering notes per-render state on Markdown
-    tokens, always rewritten before it is read; serve renders on its one build thread.)
+    is used and what its parse reported is reported again. A file not kept here may still be
+    read back from the cache folder (:func:`cmaltgen.sources.parse_kept`), as in every build.
+    Later stages do not change parsed results, so one can serve several builds. (Rendering
+    notes per-render state on Markdown tokens, always rewritten before it is read; serve
+    renders on its one build thread.)
     """
 
     def __init__(self) -> None:
@@ -242,10 +245,9 @@ class ParseCache:
             diags.extend(kept[3])
             result: T = kept[2]
             return result
-        found = Diagnostics()
-        result = parse(path, data, found, today)
-        self.parsed += 1
-        self._kept[path] = (data, today, result, tuple(found))
+        (result, found), stored = _parse_kept(path, data, today, parse)
+        self.parsed += not stored
+        self._kept[path] = (data, today, result, found)
         diags.extend(found)
         return result
 
@@ -263,7 +265,21 @@ def _uncached(
     parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
 ) -> T | None:
     data = read_bytes(path, diags)
-    return None if data is None else parse(path, data, diags, today)
+    if data is None:
+        return None
+    (result, found), _ = _parse_kept(path, data, today, parse)
+    diags.extend(found)
+    return result
+
+
+def _parse_kept(
+    path: Path,
+    data: bytes,
+    today: dt.date,
+    parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
+) -> tuple[tuple[T, tuple[Diagnostic, ...]], bool]:
+    """A section file's parse, read back from the cache folder when the file is unchanged."""
+    return parse_kept(path, data, today, parse, how=markdown.VERSION)
 
 
 def parse_section(
@@ -338,14 +354,19 @@ def _reflection(
     parts: dict[str, Part] = {}
     tokens = parsed.tokens
     tops = [h for h in parsed.headings if h.level == 2]
+    # The body is counted once, in ranges: what comes before the first top-level heading,
+    # then each heading's range. No word spans two ranges (plain_text joins with spaces and
+    # leaves headings out), so the ranges add up to the whole body's count.
+    first = tops[0].token_index if tops else len(tokens)
+    words = markdown.word_count(markdown.plain_text(tokens[:first]))
     for n, heading in enumerate(tops):
-        name = heading.text.strip().lower().split(" ")[0].strip(":")
-        if name not in PART_NAMES or name in parts:
-            continue
         end = tops[n + 1].token_index if n + 1 < len(tops) else len(tokens)
         text = markdown.plain_text(tokens[heading.token_index + 3 : end])
-        parts[name] = Part(name, heading.line + body_line - 1, markdown.word_count(text), text)
-    words = markdown.word_count(markdown.plain_text(tokens))
+        count = markdown.word_count(text)
+        words += count
+        name = heading.text.strip().lower().split(" ")[0].strip(":")
+        if name in PART_NAMES and name not in parts:
+            parts[name] = Part(name, heading.line + body_line - 1, count, text)
     return Reflection(path, front, body_line, parsed, parts, words, marks, body)
 
 

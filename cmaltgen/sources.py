@@ -10,15 +10,18 @@ value's line and column are recorded in a :class:`LineMap` for later stages' mes
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import yaml
 
-from cmaltgen.diagnostics import Diagnostics
+from cmaltgen import cache
+from cmaltgen.diagnostics import Diagnostic, Diagnostics
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +136,38 @@ def read_bytes(path: Path, diags: Diagnostics) -> bytes | None:
         diags.add("file-unreadable", f"this file cannot be read ({exc.strerror})", path=path)
         return None
     return data
+
+
+T = TypeVar("T")
+
+
+def parse_kept(
+    path: Path,
+    data: bytes,
+    today: dt.date,
+    parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
+    *,
+    how: str = "",
+) -> tuple[tuple[T, tuple[Diagnostic, ...]], bool]:
+    """``parse`` of one file's bytes, with what it reported, kept in the cache folder.
+
+    A parse is a pure function of the path, the bytes and today's date (dates may not be in
+    the future), given the parsers (``how`` names any beyond PyYAML) and cmaltgen's code,
+    which the cache adds to every key. So a file unchanged since the last run is read back
+    instead of parsed: parsing Markdown was the largest part of building a small portfolio.
+    Returns the result, its diagnostics, and whether they were read back.
+    """
+
+    def fresh() -> tuple[T, tuple[Diagnostic, ...]]:
+        found = Diagnostics()
+        return parse(path, data, found, today), tuple(found)
+
+    where = f"{parse.__module__}.{parse.__name__}\0{path}"
+    key = f"{where}\0{today.isoformat()}\0{how}\0{_PYYAML}\0".encode() + data
+    return cache.kept("parsed", where, key, fresh)
+
+
+_PYYAML = f"PyYAML {yaml.__version__} {'LibYAML' if yaml.__with_libyaml__ else 'pure'}"
 
 
 def decode_text(

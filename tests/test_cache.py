@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,71 @@ def test_frameworks_read_from_the_cache_equal_freshly_parsed_ones(
     finally:
         framework.framework.cache_clear()
     assert cached == fresh and cached is not None and "cmalt" in cached.pathways
+
+
+def test_kept_values_are_made_once_and_a_new_key_replaces_the_entry(home: Path) -> None:
+    made: list[str] = []
+
+    def make(value: str) -> dict[str, str]:
+        made.append(value)
+        return {"value": value}
+
+    assert cache.kept("things", "a.md", b"one", lambda: make("1")) == ({"value": "1"}, False)
+    assert cache.kept("things", "a.md", b"one", lambda: make("x")) == ({"value": "1"}, True)
+    assert cache.kept("things", "b.md", b"one", lambda: make("2")) == ({"value": "2"}, False)
+    assert cache.kept("things", "a.md", b"two", lambda: make("3")) == ({"value": "3"}, False)
+    assert cache.kept("things", "a.md", b"one", lambda: make("4")) == ({"value": "4"}, False)
+    assert made == ["1", "2", "3", "4"]
+    # one entry per place, however often it changed; nothing half-written is left
+    assert len(list((home / "things").glob("*.pickle"))) == 2
+    assert not list((home / "things").glob("*.tmp"))
+
+
+def test_a_corrupt_kept_entry_is_made_again(home: Path) -> None:
+    cache.kept("things", "a.md", b"one", lambda: "right")
+    (entry,) = (home / "things").glob("*.pickle")
+    original = entry.read_bytes()
+    for junk in (b"", b"short", original[:40], original[:32] + b"not a pickle"):
+        entry.write_bytes(junk)
+        assert cache.kept("things", "a.md", b"one", lambda: "made again") == ("made again", False)
+    assert cache.kept("things", "a.md", b"one", lambda: "unused") == ("made again", True)
+
+
+def test_what_cannot_be_kept_is_still_returned(home: Path) -> None:
+    value, stored = cache.kept("things", "a.md", b"one", lambda: lambda: 1)  # unpicklable
+    assert callable(value) and not stored
+    assert not list((home / "things").glob("*"))  # nothing kept, nothing half-written
+
+
+def test_kept_values_are_private_to_their_owner(home: Path) -> None:
+    cache.kept("things", "a.md", b"one", lambda: "my reflection")
+    assert (home / "things").stat().st_mode & 0o777 == 0o700
+
+
+def test_an_unusable_cache_folder_only_means_making_each_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "file").write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    assert cache.kept("things", "a.md", b"one", lambda: 1) == (1, False)
+    assert cache.kept("things", "a.md", b"one", lambda: 2) == (2, False)
+
+
+def test_the_code_key_changes_with_any_module(tmp_path: Path) -> None:
+    package = tmp_path / "package"
+    package.mkdir()
+    module = package / "stage.py"
+    module.write_text("x = 1\n", encoding="utf-8")
+    (package / "notes.txt").write_text("not code\n", encoding="utf-8")
+    first = cache.package_key(package)
+    assert cache.package_key(package) == first
+    (package / "notes.txt").write_text("still not code\n", encoding="utf-8")
+    assert cache.package_key(package) == first
+    module.write_text("x = 22\n", encoding="utf-8")  # a new size
+    second = cache.package_key(package)
+    assert second != first
+    os.utime(module, ns=(1, 1))  # the same size, another time: as after a checkout
+    third = cache.package_key(package)
+    assert third not in (first, second)
+    (package / "new.py").write_text("", encoding="utf-8")
+    assert cache.package_key(package) not in (first, second, third)
