@@ -99,6 +99,9 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Each build makes a new environment, so its templates cannot change within it;
+        # without this Jinja would stat the file on every include of a partial.
+        auto_reload=False,
     )
     return env
 
