@@ -14,9 +14,9 @@ import functools
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -35,14 +35,42 @@ def cache_dir(env: Mapping[str, str] | None = None) -> Path:
 
 def writable(name: str) -> Path | None:
     """The cache's folder ``name``, created if need be, or ``None`` if it cannot be written."""
+    folder = _own(name, create=True)
+    if folder is None:
+        return None
     try:
-        folder = cache_dir() / name  # RuntimeError when there is no home folder
-        folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".write-test"
         probe.write_bytes(b"")
         probe.unlink()
+    except OSError:
+        return None
+    return folder
+
+
+def _own(name: str, *, create: bool) -> Path | None:
+    """The cache's folder ``name`` if it is safe to load from, else ``None``.
+
+    What the cache holds is loaded as code and objects (compiled templates, pickles) and copies
+    your text, so its folders must be yours alone: they are made private (0700), a folder of
+    yours that others could open is made private first, and one someone else owns is not used.
+    (On Windows, where these permission bits mean nothing, the folder is used as it is.)
+    """
+    try:
+        folder = cache_dir() / name  # RuntimeError when there is no home folder
+        if create:
+            folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
+        found = folder.stat()
     except (OSError, RuntimeError):
         return None
+    uid = getattr(os, "getuid", None)
+    if not stat.S_ISDIR(found.st_mode) or (uid is not None and found.st_uid != uid()):
+        return None
+    if uid is not None and found.st_mode & 0o077:
+        try:
+            folder.chmod(0o700)
+        except OSError:
+            return None
     return folder
 
 
@@ -52,57 +80,68 @@ def derived(name: str, source: bytes, make: Callable[[], T], *, how: str) -> T:
     ``how`` (what ``make`` does, e.g. the parser's version) and on cmaltgen's version, so a
     change to any of them makes a new entry rather than reusing a stale one."""
     key = hashlib.sha256(f"{name}\0{how}\0".encode() + code_key() + source).hexdigest()
-    try:
-        folder = cache_dir() / name
-    except RuntimeError:  # no home folder: no cache
-        return make()
-    kept = folder / (key[:32] + ".pickle")
+    entry = key[:32] + ".pickle"
+    folder = _own(name, create=False)
     # Missing, unreadable, or written by an incompatible Python: then it is made again.
-    with contextlib.suppress(Exception), kept.open("rb") as stored:
-        found: T = pickle.load(stored)
-        return found
+    with contextlib.suppress(Exception):
+        if folder is not None:
+            with (folder / entry).open("rb") as stored:
+                found: T = pickle.load(stored)
+                return found
     value = make()
-    with contextlib.suppress(OSError, pickle.PicklingError):
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-            Path(temp).replace(kept)  # whole or not at all, even with two runs at once
-        finally:
-            Path(temp).unlink(missing_ok=True)
+    _store(name, entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     return value
 
 
-def kept(name: str, where: str, key: bytes, make: Callable[[], T]) -> tuple[T, bool]:
+def _store(name: str, entry: str, data: bytes) -> None:
+    """Write ``data`` as ``entry`` in folder ``name``, whole or not at all (a temporary file,
+    readable by you alone, then renamed), even with two runs at once; failures are ignored."""
+    folder = _own(name, create=True)
+    if folder is None:
+        return
+    with contextlib.suppress(OSError):
+        handle, temp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            Path(temp).replace(folder / entry)
+        finally:
+            Path(temp).unlink(missing_ok=True)
+
+
+def kept(
+    name: str,
+    where: str,
+    key: bytes,
+    make: Callable[[], T],
+    valid: Callable[[object], bool] = lambda value: True,
+) -> tuple[T, bool]:
     """``make()``, kept in folder ``name`` under ``where`` for as long as ``key`` is the same.
 
     One entry per ``where`` (for example a source file's path): a new key replaces the entry,
     so the folder grows with the number of places, not with every edit. ``key`` must cover all
-    that ``make`` depends on; cmaltgen's code is added to it here. Returns the value and
-    whether it was read back (``False``: ``make`` ran).
+    that ``make`` depends on; cmaltgen's code is added to it here. A value read back that
+    ``valid`` refuses is made again. Returns the value and whether it was read back (``False``:
+    ``make`` ran).
     """
     digest = hashlib.blake2b(key, digest_size=_KEY_SIZE, key=code_key()).digest()
-    try:
-        folder = cache_dir() / name
-    except RuntimeError:  # no home folder: no cache
-        return make(), False
-    entry = folder / (hashlib.blake2b(where.encode(), digest_size=16).hexdigest() + ".pickle")
+    named = where.encode("utf-8", "surrogateescape")  # file names need not be UTF-8
+    entry = hashlib.blake2b(named, digest_size=16).hexdigest() + ".pickle"
+    folder = _own(name, create=False)
     # Missing, stale, unreadable or written by an incompatible Python: then it is made again.
-    with contextlib.suppress(Exception), entry.open("rb") as stored:
-        if stored.read(_KEY_SIZE) == digest:
-            found: T = pickle.load(stored)
-            return found, True
+    with contextlib.suppress(Exception):
+        if folder is not None:
+            with (folder / entry).open("rb") as stored:
+                if stored.read(_KEY_SIZE) == digest:
+                    found: T = pickle.load(stored)
+                    if valid(found):
+                        return found, True
     value = make()
-    temp = entry.with_name(f"{entry.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         data = digest + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # what you wrote: yours only
-        temp.write_bytes(data)
-        temp.replace(entry)  # whole or not at all, even with two runs at once
-    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return value, False  # not something that can be kept
+    _store(name, entry, data)
     return value, False
 
 

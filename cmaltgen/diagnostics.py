@@ -72,6 +72,11 @@ CODES: dict[str, Code] = _codes(
     ("missing-title", E, "A specialist or advanced area has no title."),
     ("draft", W, "A section or evidence item marked draft: left out of the built site."),
     ("stray-file", W, "A Markdown or YAML file in a place where cmaltgen does not read it."),
+    (
+        "name-encoding",
+        E,
+        "A section folder's name is not UTF-8 text, so it cannot be part of a web address.",
+    ),
     # evidence
     ("duplicate-evidence-id", E, "Two evidence items share an id."),
     ("unknown-evidence", E, "A citation names an evidence id that no evidence.yml defines."),
@@ -154,11 +159,15 @@ class Diagnostic(NamedTuple):
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
-    """Show ``path`` relative to ``base`` (default: the working directory) if it lies below it."""
+    """Show ``path`` relative to ``base`` (default: the working directory) if it lies below it.
+
+    A name that is not UTF-8 (Linux allows any bytes) shows its odd bytes as ``\\xe9``, so
+    that it can be printed, written to JSON or shown in a web page."""
     try:
-        return Path(os.path.relpath(path, base or Path.cwd())).as_posix()
+        shown = Path(os.path.relpath(path, base or Path.cwd())).as_posix()
     except ValueError:  # a different drive on Windows
-        return path.as_posix()
+        shown = path.as_posix()
+    return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 
 class Diagnostics:

@@ -163,8 +163,19 @@ def parse_kept(
         return parse(path, data, found, today), tuple(found)
 
     where = f"{parse.__module__}.{parse.__name__}\0{path}"
-    key = f"{where}\0{today.isoformat()}\0{how}\0{_PYYAML}\0".encode() + data
-    return cache.kept("parsed", where, key, fresh)
+    text = f"{where}\0{today.isoformat()}\0{how}\0{_PYYAML}\0"
+    key = text.encode("utf-8", "surrogateescape") + data  # file names need not be UTF-8
+    return cache.kept("parsed", where, key, fresh, valid=_is_parse)
+
+
+def _is_parse(value: object) -> bool:
+    """The shape of a kept parse: (result, tuple of diagnostics)."""
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[1], tuple)
+        and all(isinstance(d, Diagnostic) for d in value[1])
+    )
 
 
 _PYYAML = f"PyYAML {yaml.__version__} {'LibYAML' if yaml.__with_libyaml__ else 'pure'}"

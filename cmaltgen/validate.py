@@ -7,6 +7,7 @@ absent (``reflection is None``), so its dependent checks are skipped rather than
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,7 @@ def validate(portfolio: Portfolio, sources: Sources) -> Diagnostics:
     for check in CHECKS:
         check(portfolio, specs, diags)
     _stray_files(portfolio, sources, diags)
+    _folder_names(sources, diags)
     log.debug("validation found %d problems", len(diags))
     return diags
 
@@ -448,6 +450,24 @@ def check_raw_html(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> No
                 line=reflection.file_line(line),
                 col=1,
                 hint="use Markdown instead (for example **bold**, ![alt](image.png), [text](url))",
+            )
+
+
+def _folder_names(sources: Sources, diags: Diagnostics) -> None:
+    """Linux allows any bytes in a name; one that is not UTF-8 cannot go into a URL."""
+    for section in sources.sections:
+        name = section.folder.name
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(name).decode("utf-8", "backslashreplace")
+            diags.add(
+                "name-encoding",
+                f"the folder name '{shown}' is not UTF-8 text, so it cannot be part of a web "
+                "address",
+                path=section.folder,
+                hint="rename the folder, e.g. to its section id and a few words: "
+                "1a-planning-a-course",
             )
 
 

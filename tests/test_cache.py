@@ -126,6 +126,54 @@ def test_what_cannot_be_kept_is_still_returned(home: Path) -> None:
 def test_kept_values_are_private_to_their_owner(home: Path) -> None:
     cache.kept("things", "a.md", b"one", lambda: "my reflection")
     assert (home / "things").stat().st_mode & 0o777 == 0o700
+    assert home.stat().st_mode & 0o777 == 0o700
+    (entry,) = (home / "things").glob("*.pickle")
+    assert entry.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_cache_folder_others_can_open_is_made_private_first(home: Path) -> None:
+    (home / "things").mkdir(parents=True)
+    (home / "things").chmod(0o777)
+    cache.kept("things", "a.md", b"one", lambda: "my reflection")
+    assert (home / "things").stat().st_mode & 0o777 == 0o700
+    assert cache.kept("things", "a.md", b"one", lambda: "unused") == ("my reflection", True)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown")
+def test_a_cache_folder_someone_else_owns_is_not_used(home: Path) -> None:
+    """Kept entries and compiled templates are loaded as objects and code: a folder another
+    user owns (and so could have filled) is neither read nor written."""
+    cache.kept("things", "a.md", b"one", lambda: "mine")
+    cache.derived("derived", b"abc", lambda: "mine", how="v1")
+    for name in ("things", "derived"):
+        os.chown(home / name, 65534, 65534)
+    assert cache.kept("things", "a.md", b"one", lambda: "made") == ("made", False)
+    assert cache.derived("derived", b"abc", lambda: "made", how="v1") == "made"
+    (home / "templates").mkdir()
+    os.chown(home / "templates", 65534, 65534)
+    assert cache.writable("templates") is None
+
+
+def test_a_kept_value_of_the_wrong_shape_is_made_again(home: Path) -> None:
+    cache.kept("things", "a.md", b"one", lambda: 5)
+    assert cache.kept(
+        "things", "a.md", b"one", lambda: "x", valid=lambda v: isinstance(v, str)
+    ) == (
+        "x",
+        False,
+    )
+    assert cache.kept(
+        "things", "a.md", b"one", lambda: "y", valid=lambda v: isinstance(v, str)
+    ) == (
+        "x",
+        True,
+    )
+
+
+def test_places_whose_names_are_not_utf8_are_kept(home: Path) -> None:
+    where = os.fsdecode(b"/portfolio/1a-caf\xe9/reflection.md")  # as Linux hands it over
+    assert cache.kept("things", where, b"one", lambda: 1) == (1, False)
+    assert cache.kept("things", where, b"one", lambda: 2) == (1, True)
 
 
 def test_an_unusable_cache_folder_only_means_making_each_time(

@@ -204,3 +204,29 @@ def test_a_build_in_another_process_leaves_parses_for_the_next(
     for name, data in result.rendered.pages.items():
         if name.endswith(".html"):
             assert (root / "_site" / name).read_bytes() == data, name
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="other systems refuse such names")
+def test_a_folder_name_that_is_not_utf8_is_a_located_error(tmp_path: Path) -> None:
+    """Linux allows any bytes in a file name; Python hands them over as surrogates, which
+    can be parsed and kept but not put into a web address."""
+    root = copy_example(tmp_path)
+    folder = next(root.glob("1a-*"))
+    folder.rename(os.fsdecode(os.fsencode(folder) + b"-caf\xe9"))
+    first = build(root, write=False, today=TODAY, cache=ParseCache())
+    lines = formatted(first)
+    assert any(
+        "-caf\\xe9: error name-encoding: the folder name" in line and "is not UTF-8" in line
+        for line in lines
+    ), lines
+    again = ParseCache()
+    assert formatted(build(root, write=False, today=TODAY, cache=again)) == lines
+    assert again.parsed == 0  # its files were parsed and kept all the same
+    done = subprocess.run(
+        [sys.executable, "-m", "cmaltgen", "build", str(root)],
+        capture_output=True,
+        check=False,
+        env=os.environ,
+    )
+    assert done.returncode == 1
+    assert b"error name-encoding" in done.stderr and b"Traceback" not in done.stderr
