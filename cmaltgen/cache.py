@@ -77,7 +77,7 @@ def _own(name: str, *, create: bool) -> Path | None:
 def derived(name: str, source: bytes, make: Callable[[], T], *, how: str) -> T:
     """``make()``, a pure function of ``source``, kept in folder ``name`` so that the next run
     can read it back instead of working it out again. The entry is keyed on ``source``, on
-    ``how`` (what ``make`` does, e.g. the parser's version) and on cmaltgen's version, so a
+    ``how`` (what ``make`` does, e.g. the parser's version) and on cmaltgen's code, so a
     change to any of them makes a new entry rather than reusing a stale one."""
     key = hashlib.sha256(f"{name}\0{how}\0".encode() + code_key() + source).hexdigest()
     entry = key[:32] + ".pickle"
