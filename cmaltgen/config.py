@@ -9,7 +9,7 @@ from pathlib import Path
 from cmaltgen import schema
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.schema import PartialDate, spec
-from cmaltgen.sources import LineMap, decode_text, load_yaml, parse_kept, read_bytes
+from cmaltgen.sources import LineMap, decode_text, load_yaml, read_kept
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,12 +142,7 @@ def load_config(
             hint="run cmaltgen in your portfolio folder, or give its path: cmaltgen build FOLDER",
         )
         return None
-    data = read_bytes(path, diags)
-    if data is None:
-        return None
-    (loaded, found), _ = parse_kept(path, data, today, _config_from)
-    diags.extend(found)
-    return loaded
+    return read_kept(path, today, diags, _config_from)
 
 
 def _config_from(

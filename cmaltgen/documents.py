@@ -23,6 +23,7 @@ from cmaltgen.sources import (
     load_yaml,
     parse_kept,
     read_bytes,
+    read_kept,
     split_front_matter,
 )
 
@@ -245,7 +246,7 @@ class ParseCache:
             diags.extend(kept[3])
             result: T = kept[2]
             return result
-        (result, found), stored = _parse_kept(path, data, today, parse)
+        (result, found), stored = parse_kept(path, data, today, parse, how=markdown.VERSION)
         self.parsed += not stored
         self._kept[path] = (data, today, result, found)
         diags.extend(found)
@@ -258,34 +259,20 @@ class ParseCache:
             del self._kept[path]
 
 
-def _uncached(
+def _read(
     path: Path,
     today: dt.date,
     diags: Diagnostics,
     parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
 ) -> T | None:
-    data = read_bytes(path, diags)
-    if data is None:
-        return None
-    (result, found), _ = _parse_kept(path, data, today, parse)
-    diags.extend(found)
-    return result
-
-
-def _parse_kept(
-    path: Path,
-    data: bytes,
-    today: dt.date,
-    parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
-) -> tuple[tuple[T, tuple[Diagnostic, ...]], bool]:
-    """A section file's parse, read back from the cache folder when the file is unchanged."""
-    return parse_kept(path, data, today, parse, how=markdown.VERSION)
+    """Without serve's ParseCache: the parse kept in the cache folder, or a fresh one."""
+    return read_kept(path, today, diags, parse, how=markdown.VERSION)
 
 
 def parse_section(
     source: SectionSource, diags: Diagnostics, today: dt.date, cache: ParseCache | None = None
 ) -> SectionDoc:
-    parse = cache.get if cache is not None else _uncached
+    parse = cache.get if cache is not None else _read
     doc = SectionDoc(source, parse(source.reflection, today, diags, _reflection_from))
     if source.evidence is not None:
         entries = parse(source.evidence, today, diags, _evidence_from)

@@ -168,6 +168,24 @@ def parse_kept(
     return cache.kept("parsed", where, key, fresh, valid=_is_parse)
 
 
+def read_kept(
+    path: Path,
+    today: dt.date,
+    diags: Diagnostics,
+    parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
+    *,
+    how: str = "",
+) -> T | None:
+    """Read ``path`` and :func:`parse_kept` it, adding what the parse reported to ``diags``;
+    ``None`` (with a diagnostic) if the file cannot be read."""
+    data = read_bytes(path, diags)
+    if data is None:
+        return None
+    (result, found), _ = parse_kept(path, data, today, parse, how=how)
+    diags.extend(found)
+    return result
+
+
 def _is_parse(value: object) -> bool:
     """The shape of a kept parse: (result, tuple of diagnostics)."""
     return (
