@@ -11,14 +11,10 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cmaltgen import config as config_stage
 from cmaltgen import documents, privacy, render, sources, structure, theme, validate
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
-
-if TYPE_CHECKING:
-    from cmaltgen.incremental import PageCache
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +62,6 @@ def build(
     drafts: bool = False,
     edition: str = "public",
     cache: documents.ParseCache | None = None,
-    pages: PageCache | None = None,
 ) -> BuildResult:
     """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
 
@@ -75,8 +70,8 @@ def build(
     sections and evidence marked ``draft: true`` (serve uses it; build leaves them out).
     ``edition`` is ``public`` (the website: public items only) or ``assessor`` (public and
     assessors items, plus the printable single page); private items are never built.
-    ``cache`` keeps parsed files and ``pages`` rendered pages for the next build (serve);
-    the result is the same without them.
+    ``cache`` keeps parsed files and cleaned images for the next build (serve); the result is
+    the same without it.
     """
     if edition not in privacy.EDITIONS:
         raise ValueError(f"unknown edition {edition!r}")
@@ -94,7 +89,7 @@ def build(
         site = structure.build_site(portfolio, drafts=drafts, edition=edition)
     if site is not None:
         result.site = site
-        result.rendered = _render(site, result.diagnostics, pages)
+        result.rendered = _render(site, result.diagnostics, cache.images if cache else None)
     if result.rendered is not None and result.ok:
         if write:
             render.write_site(result.rendered, output)
@@ -150,7 +145,7 @@ def read_portfolio(
 
 
 def _render(
-    site: structure.Site, diags: Diagnostics, pages: PageCache | None
+    site: structure.Site, diags: Diagnostics, images: render.ImageCache | None
 ) -> render.Output | None:
     config = site.portfolio.config
     overrides = site.portfolio.root / sources.TEMPLATES_DIR
@@ -167,7 +162,7 @@ def _render(
                 **marks.where(("site", "theme")),
             )
         return None
-    return render.render_site(site, chosen, diags, pages)
+    return render.render_site(site, chosen, diags, images)
 
 
 def check_output_location(root: Path, output: Path) -> None:

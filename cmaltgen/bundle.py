@@ -122,9 +122,8 @@ def _write_atomically(data: bytes, target: Path) -> None:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         Path(temp).replace(target)
-    except BaseException:
+    finally:  # gone after the rename; a half-written file otherwise
         Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def check_location(root: Path, target: Path) -> None:

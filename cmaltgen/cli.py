@@ -5,7 +5,6 @@ Exit codes: 0 success; 1 the portfolio has errors (or warnings with --strict); 2
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import sys
@@ -35,8 +34,7 @@ def debug_option(func: F) -> F:
 
 
 def _setup_logging(debug: bool) -> None:
-    """Called by every command that does real work, once it has imported what it needs."""
-    _resume_garbage_collection()
+    """Called by every command that does real work."""
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -655,22 +653,6 @@ def badge(portfolio_dir: Path) -> None:
     found = snippets(title, config.site.base_url, pathway.title if pathway else "CMALT")
     for label, key in (("HTML", "html"), ("Markdown", "markdown"), ("Plain text", "text")):
         click.echo(f"{label}:\n  {found[key]}\n")
-
-
-GC_THRESHOLD = 10_000  # allocations between young collections (Python's default: 700)
-
-
-def _resume_garbage_collection() -> None:
-    """Collect garbage again if `cmaltgen.program.run` paused it for imports. The objects
-    importing made (classes, functions, compiled patterns: never garbage) are first moved
-    out of the collector's way, so its passes during the work look only at the work's own."""
-    from cmaltgen import program
-
-    if program.paused:  # not when cli.main runs inside someone else's program
-        program.paused = False
-        gc.freeze()
-        gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
-        gc.enable()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,7 @@ from pathlib import Path
 from cmaltgen import schema
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.schema import PartialDate, spec
-from cmaltgen.sources import LineMap, decode_text, load_yaml, read_kept
+from cmaltgen.sources import LineMap, decode_text, load_yaml, read_parsed
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,7 +142,7 @@ def load_config(
             hint="run cmaltgen in your portfolio folder, or give its path: cmaltgen build FOLDER",
         )
         return None
-    return read_kept(path, today, diags, _config_from)
+    return read_parsed(path, today, diags, _config_from)
 
 
 def _config_from(

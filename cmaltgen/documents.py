@@ -21,9 +21,8 @@ from cmaltgen.sources import (
     SectionSource,
     decode_text,
     load_yaml,
-    parse_kept,
     read_bytes,
-    read_kept,
+    read_parsed,
     split_front_matter,
 )
 
@@ -215,20 +214,20 @@ T = TypeVar("T")
 
 
 class ParseCache:
-    """Parsed files kept from one build to the next (``cmaltgen serve`` rebuilds on every save).
+    """Parsed files kept from one build to the next, in memory (``cmaltgen serve`` rebuilds
+    on every save).
 
-    Parsing a file depends on nothing but its bytes and today's date (dates may not be in the
+    A parse depends on nothing but the file's bytes and today's date (dates may not be in the
     future), so a file whose bytes and date are unchanged is not parsed again: the kept result
-    is used and what its parse reported is reported again. A file not kept here may still be
-    read back from the cache folder (:func:`cmaltgen.sources.parse_kept`), as in every build.
-    Later stages do not change parsed results, so one can serve several builds. (Rendering
-    notes per-render state on Markdown tokens, always rewritten before it is read; serve
-    renders on its one build thread.)
+    is used and what its parse reported is reported again. Later stages do not change parsed
+    results, so one can serve several builds.
     """
 
     def __init__(self) -> None:
         self._kept: dict[Path, tuple[bytes, dt.date, Any, tuple[Diagnostic, ...]]] = {}
         self.parsed = 0  # files parsed (not taken from the cache) since this cache was made
+        # Cleaned images by source file, for the render stage (it owns the entries' shape).
+        self.images: dict[Path, Any] = {}
 
     def get(
         self,
@@ -246,9 +245,10 @@ class ParseCache:
             diags.extend(kept[3])
             result: T = kept[2]
             return result
-        (result, found), stored = parse_kept(path, data, today, parse, how=markdown.VERSION)
-        self.parsed += not stored
-        self._kept[path] = (data, today, result, found)
+        found = Diagnostics()
+        result = parse(path, data, found, today)
+        self.parsed += 1
+        self._kept[path] = (data, today, result, tuple(found))
         diags.extend(found)
         return result
 
@@ -259,20 +259,10 @@ class ParseCache:
             del self._kept[path]
 
 
-def _read(
-    path: Path,
-    today: dt.date,
-    diags: Diagnostics,
-    parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
-) -> T | None:
-    """Without serve's ParseCache: the parse kept in the cache folder, or a fresh one."""
-    return read_kept(path, today, diags, parse, how=markdown.VERSION)
-
-
 def parse_section(
     source: SectionSource, diags: Diagnostics, today: dt.date, cache: ParseCache | None = None
 ) -> SectionDoc:
-    parse = cache.get if cache is not None else _read
+    parse = cache.get if cache is not None else read_parsed
     doc = SectionDoc(source, parse(source.reflection, today, diags, _reflection_from))
     if source.evidence is not None:
         entries = parse(source.evidence, today, diags, _evidence_from)

@@ -20,18 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from markdown_it import MarkdownIt
-from markdown_it import __version__ as _markdown_it_version
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins import __version__ as _plugins_version
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-
-# The parser's version: parsed results kept between runs (see cmaltgen.cache) depend on it.
-VERSION = f"markdown-it-py {_markdown_it_version}, mdit-py-plugins {_plugins_version}"
 
 EVIDENCE_SCHEME = "evidence:"
 SECTION_SCHEME = "section:"

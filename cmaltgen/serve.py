@@ -54,7 +54,6 @@ from cmaltgen import render
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 from cmaltgen.documents import ParseCache
-from cmaltgen.incremental import PageCache
 from cmaltgen.structure import HOME, NOT_FOUND
 from cmaltgen.theme import themes_root
 
@@ -222,7 +221,6 @@ class PreviewServer:
         self._threads: list[threading.Thread] = []
         # Kept from build to build; only the build thread uses them (and start, before it).
         self.parse_cache = ParseCache()
-        self.page_cache = PageCache()
 
     # -- lifecycle
 
@@ -232,13 +230,15 @@ class PreviewServer:
             raise CmaltgenError(f"there is no folder {self.root}")
         self._httpd = bind(self.host, self.requested_port, self.port_fixed)
         self._httpd.preview = self
+        started = False
         try:
             # Watch before the first build so a save made during it is not lost.
             self._watcher = self._watch()
             self._rebuild(None)
-        except BaseException:
-            self.stop()
-            raise
+            started = True
+        finally:
+            if not started:
+                self.stop()
         self._spawn(self._httpd.serve_forever, "cmaltgen-http")
         self._spawn(self._build_loop, "cmaltgen-build")
 
@@ -364,7 +364,6 @@ class PreviewServer:
                 write=False,
                 drafts=True,
                 cache=self.parse_cache,
-                pages=self.page_cache,
             )
         except CmaltgenError as exc:
             return None, tuple(exc.diagnostics) or (Diagnostic("build-failed", str(exc)),)

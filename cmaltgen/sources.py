@@ -20,8 +20,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import yaml
 
-from cmaltgen import cache
-from cmaltgen.diagnostics import Diagnostic, Diagnostics
+from cmaltgen.diagnostics import Diagnostics
 
 log = logging.getLogger(__name__)
 
@@ -141,62 +140,15 @@ def read_bytes(path: Path, diags: Diagnostics) -> bytes | None:
 T = TypeVar("T")
 
 
-def parse_kept(
-    path: Path,
-    data: bytes,
-    today: dt.date,
-    parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
-    *,
-    how: str = "",
-) -> tuple[tuple[T, tuple[Diagnostic, ...]], bool]:
-    """``parse`` of one file's bytes, with what it reported, kept in the cache folder.
-
-    A parse is a pure function of the path, the bytes and today's date (dates may not be in
-    the future), given the parsers (``how`` names any beyond PyYAML) and cmaltgen's code,
-    which the cache adds to every key. So a file unchanged since the last run is read back
-    instead of parsed: parsing Markdown was the largest part of building a small portfolio.
-    Returns the result, its diagnostics, and whether they were read back.
-    """
-
-    def fresh() -> tuple[T, tuple[Diagnostic, ...]]:
-        found = Diagnostics()
-        return parse(path, data, found, today), tuple(found)
-
-    where = f"{parse.__module__}.{parse.__name__}\0{path}"
-    text = f"{where}\0{today.isoformat()}\0{how}\0{_PYYAML}\0"
-    key = text.encode("utf-8", "surrogateescape") + data  # file names need not be UTF-8
-    return cache.kept("parsed", where, key, fresh, valid=_is_parse)
-
-
-def read_kept(
+def read_parsed(
     path: Path,
     today: dt.date,
     diags: Diagnostics,
     parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
-    *,
-    how: str = "",
 ) -> T | None:
-    """Read ``path`` and :func:`parse_kept` it, adding what the parse reported to ``diags``;
-    ``None`` (with a diagnostic) if the file cannot be read."""
+    """Read ``path`` and ``parse`` its bytes; ``None`` (with a diagnostic) if it cannot be read."""
     data = read_bytes(path, diags)
-    if data is None:
-        return None
-    (result, found), _ = parse_kept(path, data, today, parse, how=how)
-    diags.extend(found)
-    return result
-
-
-def _is_parse(value: object) -> bool:
-    """The shape of a kept parse: (result, tuple of diagnostics)."""
-    return (
-        isinstance(value, tuple)
-        and len(value) == 2
-        and isinstance(value[1], tuple)
-        and all(isinstance(d, Diagnostic) for d in value[1])
-    )
-
-
-_PYYAML = f"PyYAML {yaml.__version__} {'LibYAML' if yaml.__with_libyaml__ else 'pure'}"
+    return None if data is None else parse(path, data, diags, today)
 
 
 def decode_text(

@@ -12,8 +12,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import jinja2
 import pytest
 
+from cmaltgen import theme
 from cmaltgen.build import BuildResult, build
 from cmaltgen.theme import available, load_theme, themes_root
 from tests.browser_support import VNU, example_copy, fresh_portfolio
@@ -235,3 +237,13 @@ def test_every_site_and_page_field_is_documented(tmp_portfolio: PortfolioFactory
     docs = (REPO / "docs" / "themes.md").read_text(encoding="utf-8")
     names = [f"site.{key}" for key in site_keys] + [f"page.{key}" for key in page_keys]
     assert [name for name in names if f"| `{name}` |" not in docs] == []
+
+
+def test_edited_template_is_recompiled_by_the_in_memory_cache() -> None:
+    cache = theme._MemoryBytecodeCache()
+    source = {"t.html": "one"}
+    env = jinja2.Environment(loader=jinja2.DictLoader(source), bytecode_cache=cache)
+    assert env.get_template("t.html").render() == "one"
+    source["t.html"] = "two"
+    env2 = jinja2.Environment(loader=jinja2.DictLoader(source), bytecode_cache=cache)
+    assert env2.get_template("t.html").render() == "two"
