@@ -171,13 +171,13 @@ def _plan(repo: Path, branch: str, remote: str, push: bool) -> _Plan:
 
 
 def _check_branch_name(repo: Path, branch: str) -> None:
-    plain = bool(branch) and not branch.startswith("-") and branch != "HEAD"
+    plain = bool(branch) and not branch.startswith("-") and branch not in ("HEAD", "@")
     if plain and _ok(repo, "check-ref-format", f"refs/heads/{branch}"):
         return
     raise CmaltgenError(
         f"'{branch}' cannot be the name of a git branch (no spaces, '..', '~', '^', ':', '?', "
-        "'*', '[', '\\', and no leading '-'). Nothing was changed. Publish on the usual "
-        "branch by leaving out --branch, or give a name such as gh-pages."
+        "'*', '[', '\\', no leading '-', and not HEAD or @). Nothing was changed. Publish on "
+        "the usual branch by leaving out --branch, or give a name such as gh-pages."
     )
 
 
@@ -384,16 +384,20 @@ def _push(repo: Path, remote: str, branch: str, commit: str) -> None:
     else:
         fix = f"Check that you can push to it (git push {remote}) and run deploy again."
     raise CmaltgenError(
-        f"The remote '{remote}' did not accept the site ({_reason(err)}). Your local branch "
-        f"'{branch}' was left as it was, and nothing else was changed. {fix}"
+        f"The remote '{remote}' did not accept the site ({_reason(err)}). Nothing was "
+        f"changed: your local branch '{branch}' was left as it was. {fix}"
     )
 
 
 def _reason(stderr: str) -> str:
-    """git's own words, shortened to the lines that say what went wrong."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    wanted = [line for line in lines if re.search(r"rejected|error|fatal|denied|declined", line)]
-    return "; ".join((wanted or lines)[:3]) or "no reason given"
+    """git's own words, shortened to the lines that say what went wrong. A remote's text
+    is untrusted: terminal escapes and control characters are dropped."""
+    clean = re.sub(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]", "", stderr)
+    lines = [line.strip() for line in clean.splitlines() if line.strip()]
+    pattern = r"^remote: \S|rejected|error|fatal|denied|declined"
+    wanted = [line for line in lines if re.search(pattern, line)]
+    said = "; ".join((wanted or lines)[:4]) or "no reason given"
+    return re.sub(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b", "the site", said)
 
 
 def _move_branch(plan: _Plan, branch: str, commit: str, *, pushed: bool, remote: str) -> None:
