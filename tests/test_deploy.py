@@ -24,7 +24,12 @@ Repo = tuple[Path, Path]
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    """git as the tests use it; GIT_OPTIONAL_LOCKS=0 keeps `git status` from refreshing the
+    index, so the snapshots themselves change nothing."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, env=env
+    )
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -62,14 +67,22 @@ def repo(tmp_portfolio: PortfolioFactory, tmp_path: Path) -> Repo:
 
 def snapshot(root: Path) -> dict[str, object]:
     """Everything of the user's that deploy must leave as it was, byte for byte."""
-    head_file = Path(git(root, "rev-parse", "--path-format=absolute", "--git-path", "HEAD"))
+
+    def git_file(name: str) -> bytes:
+        path = Path(git(root, "rev-parse", "--path-format=absolute", "--git-path", name))
+        return path.read_bytes() if path.exists() else b""
+
     files = {
-        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        path.relative_to(root).as_posix(): (
+            hashlib.sha256(path.read_bytes()).hexdigest(),
+            path.stat().st_mtime_ns,  # rewritten with the same bytes would still show
+        )
         for path in sorted(root.rglob("*"))
         if path.is_file() and ".git" not in path.relative_to(root).parts
     }
     return {
-        "HEAD file": head_file.read_bytes(),
+        "HEAD file": git_file("HEAD"),
+        "index file": git_file("index"),
         "HEAD": run(root, "rev-parse", "--verify", "--quiet", "HEAD").stdout,
         "status": git(root, "status", "--porcelain=v2", "--branch", "--untracked-files=all"),
         "ignored": git(root, "status", "--porcelain", "--ignored"),
