@@ -186,14 +186,24 @@ def _check_not_checked_out(repo: Path, branch: str) -> None:
     and index staged against the site: the user would see their sources as changes."""
     ref = f"refs/heads/{branch}"
     for path, head in _worktrees(repo):
-        if head == ref or _being_rebased(path) == ref:
-            where = "here" if path == repo else f"in the worktree at {path}"
-            raise CmaltgenError(
-                f"The branch '{branch}' is checked out {where}, so deploy cannot publish on it "
-                "without disturbing the files there. Nothing was changed. Switch that worktree "
-                f"back to your sources (git switch main), or remove it (git worktree remove "
-                f"{path}), then run deploy again."
+        if head != ref and _being_rebased(path) != ref:
+            continue
+        if path == repo:
+            where, fix = "here", "Switch back to your portfolio's branch (git switch main)"
+        elif not path.is_dir():
+            where = f"in a worktree at {path} that no longer exists"
+            fix = "Let git forget it (git worktree prune)"
+        else:
+            where = f"in the worktree at {path}"
+            fix = (
+                f"Switch that worktree away from it (git -C {path} switch --detach) "
+                f"or remove it (git worktree remove {path})"
             )
+        raise CmaltgenError(
+            f"The branch '{branch}' is checked out {where}, so deploy cannot publish on it "
+            f"without disturbing the files there. Nothing was changed. {fix}, then run "
+            "deploy again."
+        )
 
 
 def _worktrees(repo: Path) -> list[tuple[Path, str]]:
@@ -211,7 +221,7 @@ def _being_rebased(worktree: Path) -> str:
     if not worktree.is_dir():
         return ""
     for name in ("rebase-merge/head-name", "rebase-apply/head-name"):
-        path = Path(_git(worktree, "rev-parse", "--path-format=absolute", "--git-path", name))
+        path = worktree / _git(worktree, "rev-parse", "--git-path", name)
         if path.is_file():
             return path.read_text(encoding="utf-8", errors="replace").strip()
     return ""
@@ -220,9 +230,9 @@ def _being_rebased(worktree: Path) -> str:
 def _check_nothing_in_progress(repo: Path) -> None:
     names = list(IN_PROGRESS)
     args = [arg for name in names for arg in ("--git-path", name)]
-    paths = _git(repo, "rev-parse", "--path-format=absolute", *args).splitlines()
+    paths = _git(repo, "rev-parse", *args).splitlines()  # relative to repo, or absolute
     for name, path in zip(names, paths, strict=True):
-        if Path(path).exists():
+        if (repo / path).exists():
             what, go_on, abort = IN_PROGRESS[name]
             raise CmaltgenError(
                 f"This repository is in the middle of {what}, so its files may be half "
@@ -247,7 +257,9 @@ def _check_not_sources(repo: Path, branch: str, local: str | None) -> None:
         raise CmaltgenError(
             f"The branch '{branch}' holds your portfolio's sources (it is part of the history "
             "you have checked out), not a published site. Nothing was changed. Publish on "
-            "another branch: leave out --branch to use gh-pages."
+            "another branch (leave out --branch to use gh-pages); or, if you made this branch "
+            f"by hand and it holds nothing else, delete it (git branch -d {branch}) and run "
+            "deploy again."
         )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -346,6 +347,21 @@ def test_refuses_when_gh_pages_is_checked_out_in_another_worktree(
     assert snapshot(elsewhere) == before_there
 
 
+def test_refuses_when_gh_pages_is_checked_out_in_a_deleted_worktree(
+    repo: Repo, tmp_path: Path
+) -> None:
+    """git still counts a worktree whose folder was deleted; so does deploy, and says how
+    to make git forget it."""
+    root, bare = repo
+    deploy(root, push=False, today=TODAY)
+    elsewhere = tmp_path / "site-worktree"
+    git(root, "worktree", "add", "-q", str(elsewhere), "gh-pages")
+    shutil.rmtree(elsewhere)
+    assert_refused(root, bare, [], "no longer exists", "git worktree prune")
+    git(root, "worktree", "prune")
+    assert deploy(root, today=TODAY).pushed
+
+
 def test_refuses_from_a_linked_worktree_when_the_main_one_has_the_branch(
     repo: Repo, tmp_path: Path
 ) -> None:
@@ -483,6 +499,16 @@ def test_refuses_to_publish_onto_a_branch_of_the_sources(repo: Repo) -> None:
     root, bare = repo
     git(root, "branch", "drafts")
     assert_refused(root, bare, ["--branch", "drafts"], "holds your portfolio's sources")
+
+
+def test_a_gh_pages_branch_made_by_hand_from_the_sources_is_refused_until_deleted(
+    repo: Repo,
+) -> None:
+    root, bare = repo
+    git(root, "branch", "gh-pages")
+    assert_refused(root, bare, [], "holds your portfolio's sources", "git branch -d gh-pages")
+    git(root, "branch", "-d", "-q", "gh-pages")
+    assert deploy(root, today=TODAY).pushed
 
 
 # --- GitHub Pages limits -------------------------------------------------------------------
