@@ -54,7 +54,8 @@ def _identity(root: Path) -> None:
 
 @pytest.fixture
 def repo(tmp_portfolio: PortfolioFactory, tmp_path: Path) -> Repo:
-    """A portfolio committed on main, with a bare repository as its origin."""
+    """A portfolio committed on main, with a bare repository as its origin, and a stash entry
+    (so every snapshot also proves the stash unchanged)."""
     root = tmp_portfolio()
     bare = tmp_path / "remote.git"
     git(tmp_path, "init", "--bare", "-q", str(bare))
@@ -63,6 +64,9 @@ def repo(tmp_portfolio: PortfolioFactory, tmp_path: Path) -> Repo:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "My portfolio")
     git(root, "remote", "add", "origin", str(bare))
+    future = root / "future-plans" / "reflection.md"
+    future.write_text(future.read_text() + "\nAn idea for later.\n", encoding="utf-8")
+    git(root, "stash", "-q")
     return root, bare
 
 
@@ -219,7 +223,7 @@ def test_dirty_tree_and_stash_deploy_the_files_as_they_are_and_stay_untouched(
     after.pop("refs"), before.pop("refs")
     assert after == before
     assert "Not yet staged" in git(bare, "show", "gh-pages:1a/index.html")
-    assert git(root, "stash", "list").count("stash@") == 1
+    assert git(root, "stash", "list").count("stash@") == 2
 
 
 def test_detached_head_deploys_and_stays_detached(repo: Repo) -> None:
