@@ -325,19 +325,27 @@ def _tip(repo: Path, ref: str) -> str | None:
 
 
 def check_pages_limits(site: Path, result: BuildResult) -> None:
-    """Refuse a built site that GitHub would reject, naming each file that is too big."""
-    sources = result.rendered.files if result.rendered else {}
-    total, lines = 0, []
-    for path in sorted(p for p in site.rglob("*") if p.is_file()):
-        size = path.stat().st_size
-        total += size
-        if size > PAGES_FILE_LIMIT:
-            rel = path.relative_to(site).as_posix()
-            source = sources.get(rel)
-            shown = source.relative_to(result.root).as_posix() if source else rel
-            lines.append(f"  {shown} is {_size(size)}; GitHub accepts files up to 100 MB.")
+    """Refuse a built site that GitHub would reject, naming each file that is too big (or,
+    for a site too big as a whole, its largest files)."""
+    sizes = {
+        path.relative_to(site).as_posix(): path.stat().st_size
+        for path in site.rglob("*")
+        if path.is_file()
+    }
+    largest = sorted(sizes, key=lambda rel: (-sizes[rel], rel))
+    lines = [
+        f"  {_source(rel, result)} is {_size(sizes[rel])}; GitHub accepts files up to "
+        f"{_limit(PAGES_FILE_LIMIT)}."
+        for rel in largest
+        if sizes[rel] > PAGES_FILE_LIMIT
+    ]
+    total = sum(sizes.values())
     if total > PAGES_SITE_LIMIT:
-        lines.append(f"  The whole site is {_size(total)}; GitHub Pages accepts up to 1 GB.")
+        biggest = ", ".join(f"{_source(rel, result)} ({_size(sizes[rel])})" for rel in largest[:5])
+        lines.append(
+            f"  The whole site is {_size(total)}; GitHub Pages accepts up to "
+            f"{_limit(PAGES_SITE_LIMIT)}. Its largest files: {biggest}."
+        )
     if lines:
         raise CmaltgenError(
             "GitHub Pages would reject this site, so nothing was committed or pushed:\n"
@@ -349,10 +357,28 @@ def check_pages_limits(site: Path, result: BuildResult) -> None:
         )
 
 
+def _source(rel: str, result: BuildResult) -> str:
+    """The portfolio file a site file was copied from, as the user knows it."""
+    source = result.rendered.files.get(rel) if result.rendered else None
+    if source is None:
+        return rel
+    try:
+        return source.resolve().relative_to(result.root.resolve()).as_posix()
+    except ValueError:  # a theme's file, outside the portfolio
+        return rel
+
+
 def _size(size: int) -> str:
     if size >= 1024**3:
         return f"{size / 1024**3:.2f} GB ({size:,} bytes)"
     return f"{filesize(size)} ({size:,} bytes)"
+
+
+def _limit(size: int) -> str:
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2)):
+        if size % scale == 0:
+            return f"{size // scale} {unit}"
+    return f"{size:,} bytes"
 
 
 # --- writing: a commit object, the push, then the branch -------------------------------------

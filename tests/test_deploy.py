@@ -184,6 +184,15 @@ def test_no_push_commits_locally_only(repo: Repo) -> None:
     assert "gh-pages" not in git(bare, "branch", "--list")
 
 
+def test_local_commits_are_pushed_later_on_top(repo: Repo) -> None:
+    """Deploys made with --no-push are kept: the next push builds on them."""
+    root, bare = repo
+    local = deploy(root, push=False, today=TODAY).commit
+    pushed = deploy(root, today=TODAY).commit
+    assert git(bare, "rev-parse", "gh-pages^") == local
+    assert git(bare, "rev-parse", "gh-pages") == pushed == git(root, "rev-parse", "gh-pages")
+
+
 def test_not_a_git_repository_is_a_plain_error(tmp_portfolio: PortfolioFactory) -> None:
     with pytest.raises(CmaltgenError, match="not inside a git repository"):
         deploy(tmp_portfolio(), today=TODAY)
@@ -534,7 +543,10 @@ def test_refuses_a_file_over_the_pages_limit_before_committing(repo: Repo) -> No
     git(root, "add", "1a/evidence.yml")
     git(root, "commit", "-q", "-m", "Lecture")
     output = assert_refused(root, bare, [], "GitHub Pages would reject this site")
-    assert "1a/lecture.mp4 is 100.0 MB (104,857,601 bytes)" in output
+    assert (
+        "1a/lecture.mp4 is 100.0 MB (104,857,601 bytes); GitHub accepts files up to 100 MB."
+        in output
+    )
     assert "url:" in output and "visibility: assessors" in output
 
 
@@ -543,8 +555,10 @@ def test_refuses_a_site_over_the_pages_limit(repo: Repo, monkeypatch: pytest.Mon
     the measuring and the message are the real ones."""
     root, bare = repo
     monkeypatch.setattr(deploy_module, "PAGES_SITE_LIMIT", 1000)
-    output = assert_refused(root, bare, [], "The whole site is", "accepts up to 1 GB")
-    assert "GitHub accepts files up to 100 MB" not in output
+    output = assert_refused(
+        root, bare, [], "The whole site is", "accepts up to 1,000 bytes", "Its largest files: "
+    )
+    assert "GitHub accepts files up to" not in output
 
 
 def test_a_site_exactly_at_the_limit_is_published(
