@@ -250,17 +250,22 @@ def _check_has_commits(repo: Path) -> None:
         )
 
 
-def _check_not_sources(repo: Path, branch: str, local: str | None) -> None:
-    """A branch whose tip is in HEAD's history holds sources; a site commit on it would
-    bury them under the built site."""
-    if local and _ok(repo, "merge-base", "--is-ancestor", local, "HEAD"):
-        raise CmaltgenError(
-            f"The branch '{branch}' holds your portfolio's sources (it is part of the history "
-            "you have checked out), not a published site. Nothing was changed. Publish on "
-            "another branch (leave out --branch to use gh-pages); or, if you made this branch "
-            f"by hand and it holds nothing else, delete it (git branch -d {branch}) and run "
-            "deploy again."
-        )
+def _check_not_sources(repo: Path, branch: str, tip: str | None, remote: str = "") -> None:
+    """A branch whose tip is in HEAD's history holds sources (an old Jekyll site kept them on
+    gh-pages); a site commit on it would bury them under the built site."""
+    if not tip or not _ok(repo, "merge-base", "--is-ancestor", tip, "HEAD"):
+        return
+    if remote:
+        where = f"The branch '{branch}' on '{remote}'"
+        fix = f"delete it there (git push {remote} --delete {branch})"
+    else:
+        where, fix = f"The branch '{branch}'", f"delete it (git branch -d {branch})"
+    raise CmaltgenError(
+        f"{where} holds your portfolio's sources (it is part of the history you have "
+        "checked out), not a published site. Nothing was changed. Publish on another branch "
+        f"with --branch; or, if it holds nothing your current branch lacks, {fix} and run "
+        "deploy again."
+    )
 
 
 def _check_remote(repo: Path, remote: str) -> None:
@@ -305,6 +310,7 @@ def _parent(
             f"clone). Nothing was changed. Fetch them first: git fetch {remote} {branch}, "
             "then run deploy again."
         )
+    _check_not_sources(repo, branch, known, remote)
     if local is None or _ok(repo, "merge-base", "--is-ancestor", local, known):
         return known
     if _ok(repo, "merge-base", "--is-ancestor", known, local):

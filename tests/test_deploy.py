@@ -524,6 +524,20 @@ def test_a_gh_pages_branch_made_by_hand_from_the_sources_is_refused_until_delete
     assert deploy(root, today=TODAY).pushed
 
 
+def test_a_remote_gh_pages_holding_the_sources_is_refused(repo: Repo) -> None:
+    """An old Jekyll site kept its sources on gh-pages: deploy must not bury them."""
+    root, bare = repo
+    git(root, "push", "-q", "origin", "main:gh-pages")
+    assert_refused(
+        root, bare, [], "'gh-pages' on 'origin' holds your portfolio's sources", "--delete"
+    )
+    git(root, "fetch", "-q", "origin")
+    before = snapshot(root)
+    code, output = cli(str(root), "--no-push")  # the remote-tracking branch says the same
+    assert code == 1 and "holds your portfolio's sources" in output
+    assert snapshot(root) == before
+
+
 # --- GitHub Pages limits -------------------------------------------------------------------
 
 
