@@ -38,12 +38,13 @@ class Plan:
 
 
 def run_git(
-    repo: Path, *args: str, env: dict[str, str] | None = None
+    repo: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """git's result, never raising: for callers that read its exit status themselves."""
     return subprocess.run(
         ["git", *args],
         cwd=repo,
+        input=stdin,
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -88,6 +89,7 @@ def plan(repo: Path, branch: str, remote: str, push: bool) -> Plan:
     _check_has_commits(repo)
     local = _tip(repo, f"refs/heads/{branch}")
     _check_not_sources(repo, branch, local)
+    _check_branch_can_move(repo, branch, local)
     if push:
         _check_remote(repo, remote)
         known = _remote_tip(repo, remote, branch)
@@ -191,6 +193,30 @@ def _check_not_sources(repo: Path, branch: str, tip: str | None, remote: str = "
         "checked out), not a published site. Nothing was changed. Publish on another branch "
         f"with --branch; or, if it holds nothing your current branch lacks, {fix} and run "
         "deploy again."
+    )
+
+
+def _check_branch_can_move(repo: Path, branch: str, local: str | None) -> None:
+    """Rehearse moving the branch (lock it, check for a clashing name, then let go), so a
+    push never succeeds only for the local branch to fail to follow."""
+    ref = f"refs/heads/{branch}"
+    change = f"update {ref} HEAD {local}" if local else f"create {ref} HEAD"
+    proc = run_git(repo, "update-ref", "--stdin", stdin=f"start\n{change}\nprepare\nabort\n")
+    if proc.returncode == 0 or "unknown command" in proc.stderr:  # git before 2.27
+        return
+    if "exists; cannot create" in proc.stderr or "cannot process" in proc.stderr:
+        fix = "Its name clashes with an existing branch: choose another with --branch."
+    elif ".lock" in proc.stderr:
+        fix = (
+            "Another git command is running here; wait for it to finish. If none is, one "
+            "crashed and left a .lock file (named above): delete that file."
+        )
+    else:
+        fix = "Check that you can write to this repository's .git folder."
+    first = proc.stderr.strip().splitlines()[0] if proc.stderr.strip() else "no reason given"
+    raise CmaltgenError(
+        f"deploy could not move the branch '{branch}' in this repository "
+        f"({first.removeprefix('fatal: ')}). Nothing was changed. {fix}"
     )
 
 

@@ -538,6 +538,25 @@ def test_a_remote_gh_pages_holding_the_sources_is_refused(repo: Repo) -> None:
     assert snapshot(root) == before
 
 
+def test_refuses_a_branch_name_clashing_with_an_existing_branch(repo: Repo) -> None:
+    """refs/heads/site/live cannot exist beside refs/heads/site: found before pushing, so the
+    remote never gets a branch the local one cannot follow."""
+    root, bare = repo
+    git(root, "branch", "site")
+    assert_refused(root, bare, ["--branch", "site/live"], "clashes with an existing branch")
+
+
+def test_refuses_while_a_stale_lock_holds_the_branch(repo: Repo) -> None:
+    root, bare = repo
+    lock = Path(git(root, "rev-parse", "--path-format=absolute", "--git-dir"))
+    lock = lock / "refs" / "heads" / "gh-pages.lock"
+    lock.write_text("", encoding="utf-8")
+    assert_refused(root, bare, [], "could not move the branch 'gh-pages'", "delete that file")
+    assert lock.exists()
+    lock.unlink()
+    assert deploy(root, today=TODAY).pushed
+
+
 # --- GitHub Pages limits -------------------------------------------------------------------
 
 
