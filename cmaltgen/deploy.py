@@ -179,7 +179,7 @@ def _push(repo: Path, remote: str, branch: str, commit: str) -> None:
         log.info("pushed %s to %s %s", commit, remote, branch)
         return
     err = proc.stderr
-    if "non-fast-forward" in err or "fetch first" in err:
+    if re.search(r"non-fast-forward|fetch first|but expected|stale info", err):
         fix = (
             f"It has commits yours lacks: fetch them (git fetch {remote} {branch}) "
             "and run deploy again."

@@ -287,4 +287,4 @@ def git_reason(stderr: str) -> str:
     pattern = r"^remote: \S|rejected|error|fatal|denied|declined"
     wanted = [line for line in lines if re.search(pattern, line)]
     said = "; ".join((wanted or lines)[:4]) or "no reason given"
-    return re.sub(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b", "the site", said)
+    return re.sub(r"\b([0-9a-f]{10})(?:[0-9a-f]{30}|[0-9a-f]{54})\b", r"\1", said)

@@ -446,6 +446,26 @@ def test_remote_that_rejects_the_push_leaves_the_local_branch_as_it_was(
     assert "site publishing is closed" in output
 
 
+def test_someone_publishing_during_the_deploy_is_a_plain_refusal(repo: Repo) -> None:
+    """The race: the remote's gh-pages moves after deploy looked at it. A pre-push hook
+    (run by the real push) moves it; the push is then not a fast-forward and is refused."""
+    root, bare = repo
+    git(root, "push", "-q", "origin", "main")
+    first = deploy(root, today=TODAY).commit
+    hook = Path(git(root, "rev-parse", "--path-format=absolute", "--git-path", "hooks"))
+    hook.mkdir(exist_ok=True)
+    (hook / "pre-push").write_text(
+        f"#!/bin/sh\ngit --git-dir='{bare}' update-ref refs/heads/gh-pages refs/heads/main\n"
+    )
+    (hook / "pre-push").chmod(0o755)
+    before = snapshot(root)
+    code, output = cli(str(root))
+    assert code == 1 and "Traceback" not in output
+    assert "did not accept the site" in output and "git fetch origin gh-pages" in output
+    assert snapshot(root) == before
+    assert git(root, "rev-parse", "gh-pages") == first
+
+
 def _conflicting_branch(root: Path) -> Path:
     """Branch ``other`` and ``main`` both change the same line of 1a's reflection."""
     target = root / "1a" / "reflection.md"
