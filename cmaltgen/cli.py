@@ -583,7 +583,10 @@ def deploy(
     """Build the portfolio and publish it on a gh-pages branch.
 
     Commits the built site to the branch without checking anything out: your working
-    tree and current branch are never touched. Nothing is published if the build fails.
+    tree, staged files and current branch are never touched. Nothing is published if the
+    build fails, and nothing is changed if deploy cannot publish safely (the branch is
+    checked out, a merge is under way, no remote, the push is refused, files over
+    GitHub's 100 MB limit...): it says why and what to do.
 
     \b
     Examples:
@@ -611,6 +614,8 @@ def deploy(
         sys.exit(1)
     pushed = f"and pushed to {remote}" if done.pushed else "(not pushed)"
     click.echo(f"Committed the site to {branch} as {done.commit[:10]} {pushed}.")
+    for note in done.notes:
+        click.secho(f"note: {note}", fg="yellow", err=True)
     if done.url:
         click.echo(f"It will appear at {done.url}")
 
