@@ -602,6 +602,10 @@ class _RecordingResolver:
         result: str = self._ask("withheld_note", evidence_id)
         return result
 
+    def evidence_title(self, evidence_id: str) -> str:
+        result: str = self._ask("evidence_title", evidence_id)
+        return result
+
 
 def template_state(folders: list[Path]) -> tuple[tuple[str, int, int], ...]:
     """Every template file's size and modification time: serve watches the themes too."""

@@ -80,6 +80,10 @@ class PageResolver:
     def withheld_note(self, evidence_id: str) -> str:
         return self.site.withheld_note(evidence_id)
 
+    def evidence_title(self, evidence_id: str) -> str:
+        item = self.site.item(evidence_id)
+        return item.title if item else ""
+
 
 class SinglePageResolver(PageResolver):
     """On the printable single page every item and section is an anchor on the same page."""
@@ -406,13 +410,14 @@ def _render_template(
     return None
 
 
+DESCRIPTION_LENGTH = 160  # characters of a page's meta description (search results show ~155)
+
+
 def _description(site: Site, section: Section | None) -> str:
-    if section is not None and section.summary:
-        return section.summary
     config = site.portfolio.config
-    return config.site.description or (
-        f"The {site.portfolio.pathway.title} portfolio of {config.candidate.name}."
-    )
+    text = (section.summary if section is not None else "") or config.site.description
+    text = text or f"The {site.portfolio.pathway.title} portfolio of {config.candidate.name}."
+    return markdown.shorten(text, DESCRIPTION_LENGTH)
 
 
 def _template_frame(exc: Exception) -> tuple[Path | None, int | None]:
