@@ -176,8 +176,10 @@ def _inline_text(children: Sequence[Token]) -> str:
             text.append(_BREAKS[child.type])
         elif child.type == "image":
             text.append(_inline_text(child.children or []))
-        elif child.type == "link_close" and children[i - 1].type == "link_open":
-            text.append("\x00")  # an empty link: nothing to read
+        elif child.type in ("footnote_ref", "html_inline") or (
+            child.type == "link_close" and children[i - 1].type == "link_open"
+        ):
+            text.append("\x00")  # nothing to read: a marker, a tag or an empty link
     return _SPACE_BEFORE_PUNCT.sub("", "".join(text))
 
 
@@ -196,7 +198,7 @@ def word_count(text: str) -> int:
 
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "cf.", "vs.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.")
-_SENTENCE_END = re.compile(r"[.!?](?=[\s)’”\"']|$)|[。！？]")
+_SENTENCE_END = re.compile(r"[.!?][)\]’”\"']*(?=\s|$)|[。！？][」』）”]*")
 
 
 def first_sentence(text: str, limit: int) -> str:
@@ -220,7 +222,7 @@ def shorten(text: str, limit: int) -> str:
         return text
     head = text[: limit - 1]
     space = head.rfind(" ")
-    if space > limit // 2:
+    if text[limit - 1] != " " and space > limit // 2:  # the cut falls inside a word
         head = head[:space]
     while head and (_joins(text[len(head)]) or head[-1] == "\u200d"):
         head = head[:-1]

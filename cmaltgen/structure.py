@@ -237,9 +237,13 @@ def check_withheld_citations(site: Site, diags: Diagnostics) -> list[str]:
                 shown = _shown(reflection.path, site.portfolio.root)
                 notes.append(f"{shown}:{line}:{ref.col}: {said}its text, unlinked, then ({note})")
                 continue
+            if ref.text:
+                said += "the text without a link"
+            else:
+                said += f"only ({note}) for this empty citation" if note else "nothing for it"
             diags.add(
                 "withheld-citation",
-                said + ("the text without a link" if ref.text else "nothing for this citation"),
+                said,
                 path=reflection.path,
                 line=line,
                 col=ref.col,
