@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from cmaltgen import __version__, markdown, metadata, privacy
+from cmaltgen import __version__, markdown, metadata, privacy, wording
+from cmaltgen.config import site_title
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.structure import (
     CONFIRMATION,
@@ -116,6 +117,7 @@ def render_site(
     else:
         env = environment(theme)
     env.filters["filesize"] = filesize
+    env.filters.update(plural=wording.plural, article=wording.article, join_and=wording.join_and)
     env.globals.update(
         site=_site_context(site),
         generator=f"cmaltgen {__version__}",
@@ -216,7 +218,7 @@ def _add_feeds(site: Site, output: Output) -> None:
 
 def _site_context(site: Site) -> dict[str, Any]:
     config = site.portfolio.config
-    title = config.site.title or f"{config.candidate.name}: CMALT portfolio"
+    title = site_title(config)
     base_url = _base_url(site)
     return {
         "edition": site.edition,
