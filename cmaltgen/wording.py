@@ -47,7 +47,7 @@ def article(phrase: str) -> str:
 
 
 def _vowel_sound(word: str) -> bool:
-    letters = re.sub(r"[^\w]", "", word)
+    letters = re.sub(r"^\W+|\W+$", "", word)  # "(MSc" -> "MSc"; "one-off" stays
     if not letters:
         return False
     if len(letters) > 1 and letters[:2].isupper():  # an initialism: read letter by letter
