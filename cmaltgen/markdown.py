@@ -332,7 +332,7 @@ def _raw_html(tokens: Sequence[Token]) -> list[tuple[int, str]]:
 # the punctuation that follows ("features [](evidence:x)." reads "features."). A comment
 # cannot come from the author's text, which is always escaped.
 _DROPPED = "<!--cmalt:dropped-->"
-_TIDY_DROPPED = re.compile(rf"[ \t]*{_DROPPED}(?=[.,;:!?)\]…])|{_DROPPED}[ \t]*")
+_TIDY_DROPPED = re.compile(rf"\s*{_DROPPED}(?=[.,;:!?)\]…])|{_DROPPED}[ \t]*")
 
 
 def _render_link_open(

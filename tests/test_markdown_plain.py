@@ -157,6 +157,8 @@ def render(text: str) -> str:
         ("It features [](evidence:diary), I think.", "<p>It features, I think.</p>"),
         ("[](evidence:diary) Then more.", "<p>Then more.</p>"),
         ("One [](evidence:diary) two.", "<p>One two.</p>"),
+        ("It features\n[](evidence:diary).", "<p>It features.</p>"),
+        ("It features\n[](evidence:diary) and more.", "<p>It features\nand more.</p>"),
         ("(see [](evidence:diary))", "<p>(see)</p>"),
         (
             "It features [the minutes](evidence:meeting).",

@@ -192,3 +192,47 @@ def test_a_long_summary_is_cut_at_a_word_in_the_meta_description(
     text = html_lib.unescape(meta.group(1))
     assert text == "Évaluation & co-design " * 6 + "Évaluation &…"
     assert "&amp;" in meta.group(1)  # escaped after cutting, so never a broken entity
+
+
+# ----------------------------------------------------- in a real browser and the Nu checker
+
+
+def test_citation_page_is_accessible_and_valid(citing: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.browser_support import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        VNU,
+        describe,
+        loopback_only,
+        run_axe,
+        serve,
+    )
+
+    if not CHROMIUM.is_file() or not VNU.is_file():
+        pytest.skip("needs /usr/bin/chromium and vnu.jar (npm ci)")
+    from playwright.sync_api import sync_playwright
+
+    site = tmp_path / "public"
+    assert run_build(citing, output=site).ok
+    with serve(site) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.route("**/*", loopback_only)
+        page.goto(base + "2a/")
+        link = page.get_by_role("link", name=re.compile(r"^E\d+: Report for 2a$"))
+        assert link.count() == 1 and re.fullmatch(r"\[E\d+\]", link.inner_text())
+        paragraph = page.locator("p", has_text="The review features").inner_text()
+        assert paragraph.startswith("The review features my appraisal. It also features. ")
+        violations = run_axe(page)
+        browser.close()
+    assert violations == [], describe(violations)
+    proc = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", str(site / "2a" / "index.html")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[:3000]
