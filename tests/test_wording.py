@@ -143,3 +143,41 @@ def test_failed_build_counts_errors_and_warnings_in_words(tmp_portfolio: Portfol
     # three errors (the citation, two missing parts) and one warning (the uncited item)
     assert "Build failed: 3 errors, 1 warning. Nothing was written;" in result.stderr
     assert "(s)" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("errors", "warnings", "expected"),
+    [
+        (1, 0, "The portfolio did not build: 1 error"),
+        (2, 0, "The portfolio did not build: 2 errors"),
+        (1, 1, "The portfolio did not build: 1 error and 1 warning"),
+        (3, 2, "The portfolio did not build: 3 errors and 2 warnings"),
+    ],
+)
+def test_serve_overlay_heading(errors: int, warnings: int, expected: str) -> None:
+    from cmaltgen.diagnostics import Diagnostic, Severity
+    from cmaltgen.serve import _summary
+
+    problems = [Diagnostic("x", "e")] * errors + [
+        Diagnostic("x", "w", severity=Severity.WARNING)
+    ] * warnings
+    assert _summary(problems) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("xlsx", "'sheet.xlsx' is an Excel spreadsheet, which assessors may not be able to open"),
+        ("docx", "'sheet.docx' is a Word document, which assessors may not be able to open"),
+    ],
+)
+def test_office_format_warning_uses_the_right_article(
+    tmp_portfolio: PortfolioFactory, kind: str, expected: str
+) -> None:
+    from tests.conftest import evidence
+
+    item = evidence("1a").replace("  url: https://example.org/1a\n", f"  file: sheet.{kind}\n")
+    root = tmp_portfolio({"1a/evidence.yml": item, f"1a/sheet.{kind}": b"PK\x03\x04"})
+    result = run_build(root)
+    found = [d.message for d in result.diagnostics if d.code == "proprietary-format"]
+    assert found == [expected]
