@@ -181,3 +181,28 @@ def test_office_format_warning_uses_the_right_article(
     result = run_build(root)
     found = [d.message for d in result.diagnostics if d.code == "proprietary-format"]
     assert found == [expected]
+
+
+@pytest.mark.parametrize(
+    ("pathway", "slot_todo"),
+    [
+        ("senior", "add an advanced area: leadership, policy or research impact"),
+        ("cmalt", "add a specialist area"),
+    ],
+)
+def test_check_names_a_missing_area_with_its_article(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path, pathway: str, slot_todo: str
+) -> None:
+    from cmaltgen.check import CheckOptions, check
+    from tests.conftest import PORTFOLIO_YML, TODAY
+
+    root = tmp_portfolio(
+        {
+            "portfolio.yml": PORTFOLIO_YML.replace("pathway: cmalt", f"pathway: {pathway}"),
+            "specialist-oer/reflection.md": None,
+            "specialist-oer/evidence.yml": None,
+        }
+    )
+    report = check(root, CheckOptions(), today=TODAY)
+    todos = [t for row in report.sections for t in row.todo]
+    assert slot_todo in todos, todos
