@@ -15,7 +15,6 @@ only known once every document is read. :func:`parse` records, in a :class:`Pars
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
@@ -181,61 +180,6 @@ def _inline_text(children: Sequence[Token]) -> str:
         ):
             text.append("\x00")  # nothing to read: a marker, a tag or an empty link
     return _SPACE_BEFORE_PUNCT.sub("", "".join(text))
-
-
-# A word: a run without spaces holding a letter or digit ("e.g.", "well-being", "2024/25"),
-# except that each Chinese or Japanese character is a word of its own (they use no spaces).
-_CJK = (
-    "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-)
-_WORD = re.compile(rf"[{_CJK}]|[^\s{_CJK}]*[^\W_][^\s{_CJK}]*")
-
-
-def word_count(text: str) -> int:
-    """Words as a reader counts them: "tools, e.g. Moodle." is 3."""
-    return len(_WORD.findall(text))
-
-
-_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "cf.", "vs.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.")
-_SENTENCE_END = re.compile(r"[.!?][)\]’”\"']*(?=\s|$)|[。！？][」』）”]*")
-
-
-def first_sentence(text: str, limit: int) -> str:
-    """The first sentence of plain ``text``, or its first ``limit`` characters (see
-    :func:`shorten`) when the sentence is longer. Abbreviations such as "e.g." do not end it."""
-    for end in _SENTENCE_END.finditer(text):
-        if end.end() > limit:
-            break
-        if not text[: end.end()].endswith(_ABBREVIATIONS):
-            return text[: end.end()]
-    return shorten(text, limit)
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis.
-
-    Cut before HTML escaping, so no entity is split; a run with no space (Chinese, a long web
-    address) is cut between characters, never inside a combining sequence."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    space = head.rfind(" ")
-    if text[limit - 1] != " " and space > limit // 2:  # the cut falls inside a word
-        head = head[:space]
-    while head and (_joins(text[len(head)]) or head[-1] == "\u200d"):
-        head = head[:-1]
-    return head.rstrip(" ,;:–—-") + "…"
-
-
-def _joins(char: str) -> bool:
-    """Whether ``char`` belongs to the character before it (accent, emoji joiner, variant)."""
-    return (
-        bool(unicodedata.combining(char))
-        or char in "\u200d\ufe0e\ufe0f"
-        or ("\U0001f3fb" <= char <= "\U0001f3ff")
-    )
 
 
 # ------------------------------------------------------------------------- core rules

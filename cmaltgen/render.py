@@ -419,7 +419,7 @@ def _description(site: Site, section: Section | None) -> str:
     config = site.portfolio.config
     text = (section.summary if section is not None else "") or config.site.description
     text = text or f"The {site.portfolio.pathway.title} portfolio of {config.candidate.name}."
-    return markdown.shorten(text, DESCRIPTION_LENGTH)
+    return wording.shorten(text, DESCRIPTION_LENGTH)
 
 
 def _template_frame(exc: Exception) -> tuple[Path | None, int | None]:

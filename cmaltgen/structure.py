@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from cmaltgen import markdown, privacy
+from cmaltgen import markdown, privacy, wording
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.documents import Consent, EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.framework import SectionSpec
@@ -317,7 +317,7 @@ def _section(portfolio: Portfolio, spec: SectionSpec, reflection: Reflection) ->
 def _first_sentence(reflection: Reflection) -> str:
     part = reflection.parts.get("description")
     text = part.first_text if part else markdown.plain_text(reflection.parsed.tokens)
-    return markdown.first_sentence(text, SUMMARY_LENGTH)
+    return wording.first_sentence(text, SUMMARY_LENGTH)
 
 
 def _evidence(

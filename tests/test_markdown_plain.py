@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cmaltgen import markdown
+from cmaltgen import markdown, wording
 
 
 def plain(text: str) -> str:
@@ -52,17 +52,17 @@ PLAIN = [
 def test_plain_text_joins_inline_pieces_as_written(source: str, expected: str, words: int) -> None:
     text = plain(source)
     assert text == expected
-    assert markdown.word_count(text) == words
+    assert wording.word_count(text) == words
 
 
 def test_word_count_is_the_same_whether_split_into_parts_or_not() -> None:
     # A reflection's total is the sum of its parts' counts: no word spans a block boundary.
     body = "Intro *tools*, e.g. x.\n\n## Description\n\nOne **two**.\n\n## Reflection\n\nThree."
     parsed = markdown.parse(body)
-    whole = markdown.word_count(markdown.plain_text(parsed.tokens))
+    whole = wording.word_count(markdown.plain_text(parsed.tokens))
     cut = [h.token_index for h in parsed.headings]
     ranges = [parsed.tokens[: cut[0]], parsed.tokens[cut[0] : cut[1]], parsed.tokens[cut[1] :]]
-    assert whole == 7 == sum(markdown.word_count(markdown.plain_text(r)) for r in ranges)
+    assert whole == 7 == sum(wording.word_count(markdown.plain_text(r)) for r in ranges)
 
 
 @pytest.mark.parametrize(
@@ -77,12 +77,12 @@ def test_word_count_is_the_same_whether_split_into_parts_or_not() -> None:
     ],
 )
 def test_first_sentence(text: str, expected: str) -> None:
-    assert markdown.first_sentence(text, 240) == expected
+    assert wording.first_sentence(text, 240) == expected
 
 
 def test_a_first_sentence_longer_than_the_limit_is_shortened() -> None:
     text = "word " * 80 + "end."
-    short = markdown.first_sentence(text, 60)
+    short = wording.first_sentence(text, 60)
     assert short.endswith("word…") and len(short) <= 60 and "  " not in short
 
 
@@ -103,7 +103,7 @@ def test_a_first_sentence_longer_than_the_limit_is_shortened() -> None:
 def test_shorten_cuts_at_a_word_boundary_with_an_ellipsis(
     text: str, limit: int, expected: str
 ) -> None:
-    result = markdown.shorten(text, limit)
+    result = wording.shorten(text, limit)
     assert result == expected
     assert len(result) <= limit
     assert not any(0xD800 <= ord(c) <= 0xDFFF for c in result)
