@@ -87,6 +87,7 @@ def build(
     site = None
     if ready and portfolio is not None:
         site = structure.build_site(portfolio, drafts=drafts, edition=edition)
+        notes = structure.check_withheld_citations(site, result.diagnostics)
     if site is not None:
         result.site = site
         result.rendered = _render(site, result.diagnostics, cache.images if cache else None)
@@ -94,7 +95,7 @@ def build(
         if write:
             render.write_site(result.rendered, output)
             result.written = write
-        result.notes = result.rendered.notes
+        result.notes = notes + result.rendered.notes
         result.pages = sum(1 for p in result.rendered.pages if p.endswith(".html"))
         cleaned = [p for p in result.rendered.pages if p.startswith(structure.FILES_DIR + "/")]
         result.files = len(result.rendered.files) + len(cleaned)  # images without metadata

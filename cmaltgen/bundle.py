@@ -20,6 +20,7 @@ from pathlib import Path
 from cmaltgen import render
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen.wording import agree, join_and
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,8 @@ def _zip(output: render.Output, folder: str) -> tuple[bytes, list[tuple[str, int
 def _check_size(result: BundleResult, root: Path, warn_bytes: int, max_bytes: int) -> None:
     if result.size <= warn_bytes:
         return
-    largest = ", ".join(f"{name} ({render.filesize(size)})" for name, size in result.largest)
+    largest = join_and(f"{name} ({render.filesize(size)})" for name, size in result.largest)
+    files = agree(len(result.largest), "file", "files")
     over = result.size > max_bytes
     limit = (
         f"over ALT's {render.filesize(max_bytes)} attachment limit"
@@ -108,7 +110,8 @@ def _check_size(result: BundleResult, root: Path, warn_bytes: int, max_bytes: in
     )
     result.diagnostics.add(
         "bundle-too-large" if over else "bundle-size",
-        f"the assessor bundle is {render.filesize(result.size)}, {limit}; largest files: {largest}",
+        f"the assessor bundle is {render.filesize(result.size)}, {limit}; "
+        f"largest {files}: {largest}",
         path=root,
         hint="compress or resize large files (export video as a link instead, save "
         "images at screen size), or submit the portfolio's URL",

@@ -32,6 +32,7 @@ from cmaltgen.documents import PART_NAMES, EvidenceItem, Reflection, SectionDoc
 from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
 from cmaltgen.links import WORKERS, LinkCache, LinkTarget, link_targets
 from cmaltgen.schema import PartialDate
+from cmaltgen.wording import agree, article, join_and, plural
 
 log = logging.getLogger(__name__)
 
@@ -154,15 +155,11 @@ class Report:
     @property
     def verdict(self) -> str:
         if self.ready:
-            extra = f" ({_plural(self.warnings, 'warning')} to review)" if self.warnings else ""
+            extra = f" ({plural(self.warnings, 'warning')} to review)" if self.warnings else ""
             return "Ready for ALT's initial check" + extra
-        problems = f"{_plural(self.errors, 'error')}, {_plural(self.warnings, 'warning')}"
-        left = f"{_plural(self.left, 'section')} left to write"
+        problems = f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}"
+        left = f"{plural(self.left, 'section')} left to write"
         return f"Not ready: {problems}; {left}" + (" (--strict)" if self.strict else "")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def check(
@@ -256,7 +253,7 @@ def _evidence_by_section(portfolio: validate.Portfolio) -> dict[str, list[Eviden
 
 def _missing_row(spec: SectionSpec) -> SectionRow:
     if spec.slot:
-        sid, todo = f"{SLOT_PREFIX[spec.slot]}NAME", f"add a {spec.title.lower()}"
+        sid, todo = f"{SLOT_PREFIX[spec.slot]}NAME", f"add {article(spec.title.lower())}"
     else:
         sid, todo = spec.id, "write it"
     required = spec.level is Severity.ERROR
@@ -315,9 +312,9 @@ def _todo(
     if reflection.front.draft:
         todo.append("remove draft: true when ready")
     if problems[0]:
-        todo.append(f"fix {_plural(problems[0], 'error')}")
+        todo.append(f"fix {plural(problems[0], 'error')}")
     if problems[1]:
-        todo.append(f"review {_plural(problems[1], 'warning')}")
+        todo.append(f"review {plural(problems[1], 'warning')}")
     return tuple(todo)
 
 
@@ -335,8 +332,8 @@ def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
     if not short:
         return []
     if not any(short.values()):
-        return ["write " + " and ".join(short)]
-    return ["expand " + " and ".join(f"{w} ({_plural(n, 'word')})" for w, n in short.items())]
+        return ["write " + join_and(short)]
+    return ["expand " + join_and(f"{w} ({plural(n, 'word')})" for w, n in short.items())]
 
 
 # ------------------------------------------------------------------------------ readiness
@@ -357,9 +354,9 @@ _PLURAL = {"we", "us", "our", "ours", "ourselves"}
 def pronoun_counts(text: str) -> tuple[int, int]:
     """(we/us/our..., I/me/my...) in ``text``. "US" in capitals is the country, not "us"."""
     words = re.findall(r"[A-Za-z]+", text)
-    plural = sum(1 for w in words if w.lower() in _PLURAL and w != "US")
-    singular = sum(1 for w in words if w == "I" or w.lower() in _SINGULAR)
-    return plural, singular
+    we = sum(1 for w in words if w.lower() in _PLURAL and w != "US")
+    i = sum(1 for w in words if w == "I" or w.lower() in _SINGULAR)
+    return we, i
 
 
 def check_we_not_i(ctx: _Context, diags: Diagnostics) -> None:
@@ -367,12 +364,12 @@ def check_we_not_i(ctx: _Context, diags: Diagnostics) -> None:
         part = present.reflection.parts.get("description")
         if not present.spec.assessed or part is None:
             continue
-        plural, singular = pronoun_counts(part.first_text)
-        if plural >= WE_MIN and plural > WE_RATIO * singular:
+        we, i = pronoun_counts(part.first_text)
+        if we >= WE_MIN and we > WE_RATIO * i:
             diags.add(
                 "we-not-i",
-                f"the description says we/our/us {_plural(plural, 'time')} and I/my/me "
-                f"{_plural(singular, 'time')}",
+                f"the description says we/our/us {plural(we, 'time')} and I/my/me "
+                f"{plural(i, 'time')}",
                 path=present.reflection.path,
                 line=part.line,
                 col=1,
@@ -390,7 +387,7 @@ def check_thin_reflection(ctx: _Context, diags: Diagnostics) -> None:
         if refl.words * THIN_RATIO < desc.words:
             diags.add(
                 "thin-reflection",
-                f"the reflection has {_plural(refl.words, 'word')}, under a third of the "
+                f"the reflection has {plural(refl.words, 'word')}, under a third of the "
                 f"description's {desc.words}",
                 path=present.reflection.path,
                 line=refl.line,
@@ -415,7 +412,8 @@ def check_overused_evidence(ctx: _Context, diags: Diagnostics) -> None:
             seen.add(entry.item.id)
             diags.add(
                 "evidence-overused",
-                f"evidence '{entry.item.id}' is cited in {len(sids)} sections ({', '.join(sids)})",
+                f"evidence '{entry.item.id}' is cited in {plural(len(sids), 'section')} "
+                f"({join_and(sids)})",
                 **entry.where("id"),
                 hint="assessors criticise the same item reused everywhere: keep it where it "
                 "shows most and find other evidence for the rest",
@@ -441,7 +439,7 @@ def check_old_evidence(ctx: _Context, diags: Diagnostics) -> None:
             diags.add(
                 "old-evidence",
                 f"evidence '{entry.item.id}' is dated {entry.item.date.iso()}, more than "
-                f"{_plural(ctx.options.max_age, 'year')} ago",
+                f"{plural(ctx.options.max_age, 'year')} ago",
                 **entry.where("date"),
                 hint="assessors ask for recent evidence: add newer evidence or say why this "
                 "still matters (--max-age YEARS changes the limit)",
@@ -458,7 +456,7 @@ def check_section_length(ctx: _Context, diags: Diagnostics) -> None:
             continue  # drafts and stubs are already listed as left to write
         diags.add(
             "section-length",
-            f"this section has {reflection.words:,} words; assessed core sections "
+            f"this section has {plural(reflection.words, 'word')}; assessed core sections "
             f"usually run {low:,}-{high:,}",
             path=reflection.path,
             line=reflection.body_line,
@@ -502,7 +500,7 @@ def check_links(
         diags.add(
             "links-unchecked",
             f"there seems to be no network ({offline}), so "
-            f"{_plural(len(todo), 'web link')} were not checked",
+            f"{plural(len(todo), 'web link')} {agree(len(todo), 'was', 'were')} not checked",
             path=root,
             hint="run cmaltgen check --external again when you are online",
         )

@@ -16,6 +16,7 @@ import click
 
 from cmaltgen import __version__
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, display_path
+from cmaltgen.wording import article, plural
 
 if TYPE_CHECKING:  # imported lazily: `cmaltgen --version` and --help stay quick
     from cmaltgen.build import BuildResult
@@ -179,7 +180,7 @@ def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) 
     if not result.written:
         errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
         click.secho(
-            f"Bundle failed: {errors} error(s), {warnings} warning(s)"
+            f"Bundle failed: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
             + (" (--strict)" if strict else "")
             + ". Nothing was written.",
             fg="red",
@@ -188,8 +189,9 @@ def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) 
         sys.exit(1)
     built = result.build
     click.echo(
-        f"Bundled {built.sections} sections, {built.evidence} evidence items and "
-        f"{_plural(built.files, 'file')} into {display_path(result.path)} "
+        f"Bundled {plural(built.sections, 'section')}, "
+        f"{plural(built.evidence, 'evidence item')} and "
+        f"{plural(built.files, 'file')} into {display_path(result.path)} "
         f"({_size(result.size)}; ALT asks for under 10 MB). Do not publish it."
     )
 
@@ -206,7 +208,9 @@ def report_build(result: BuildResult) -> None:
         echo_diagnostic(diag)
     errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
     if not result.ok:
-        why = f"{errors} error(s), {warnings} warning(s)" + (" (--strict)" if result.strict else "")
+        why = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}" + (
+            " (--strict)" if result.strict else ""
+        )
         click.secho(
             f"Build failed: {why}. Nothing was written; "
             f"{display_path(result.output)} was left as it was.",
@@ -219,14 +223,16 @@ def report_build(result: BuildResult) -> None:
     drafts = [d for d in result.diagnostics if d.code == "draft" and "section" in d.message]
     if drafts:
         click.secho(
-            f"{_plural(len(drafts), 'section')} still to write (drafts, left out of the site).",
+            f"{plural(len(drafts), 'section')} still to write (drafts, left out of the site).",
             fg="yellow",
             err=True,
         )
     where = display_path(result.output) if result.written else "(nothing written)"
     click.echo(
-        f"Built {result.sections} sections, {result.evidence} evidence items, "
-        f"{result.pages} pages ({_plural(result.files, 'file')} copied), {warnings} warning(s) "
+        f"Built {plural(result.sections, 'section')}, "
+        f"{plural(result.evidence, 'evidence item')}, "
+        f"{plural(result.pages, 'page')} ({plural(result.files, 'file')} copied), "
+        f"{plural(warnings, 'warning')} "
         f"in {result.seconds:.2f} s -> {where}"
     )
 
@@ -379,10 +385,6 @@ def check(
             echo_diagnostic(diag)
     click.echo("\n" + style(report.verdict, readiness.verdict_role(report)), color=colour)
     sys.exit(0 if report.ready else 1)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _count(pathway: Pathway, slot: str) -> str:
@@ -553,8 +555,8 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
     created = guarded(debug, lambda: create(directory, pathway, version))
     shown = display_path(created.root)
     click.echo(
-        f"Created a {created.pathway.title} portfolio in {shown} with "
-        f"{_plural(len(created.sections), 'section')} to write.\n"
+        f"Created {article(created.pathway.title)} portfolio in {shown} with "
+        f"{plural(len(created.sections), 'section')} to write.\n"
         f"Next: put your details in {shown}/portfolio.yml, then run\n"
         f"  cmaltgen serve {shown}     (a live preview while you write)\n"
         f"  cmaltgen check {shown}     (how far along you are)"
@@ -654,8 +656,12 @@ def badge(portfolio_dir: Path) -> None:
     config = loaded[0]
     framework = load_framework(config.framework or latest())
     pathway = framework.pathways.get(config.pathway) if framework else None
-    title = config.site.title or f"{config.candidate.name}: CMALT portfolio"
-    found = snippets(title, config.site.base_url, pathway.title if pathway else "CMALT")
+    found = snippets(
+        config.site.title,
+        config.candidate.name,
+        config.site.base_url,
+        pathway.title if pathway else "CMALT",
+    )
     for label, key in (("HTML", "html"), ("Markdown", "markdown"), ("Plain text", "text")):
         click.echo(f"{label}:\n  {found[key]}\n")
 

@@ -155,3 +155,8 @@ def _config_from(
     values, linemap = loaded
     config = schema.load(PortfolioConfig, values, (), schema.Context(linemap, diags, today))
     return (config, linemap) if config is not None else None
+
+
+def site_title(config: PortfolioConfig) -> str:
+    """The site's title: ``site.title``, or "NAME: CMALT portfolio" when it is not set."""
+    return config.site.title or f"{config.candidate.name}: CMALT portfolio"

@@ -97,6 +97,11 @@ CODES: dict[str, Code] = _codes(
     ("no-captions", W, "Video or audio evidence with neither captions nor a transcript."),
     ("raw-html", W, "Raw HTML in Markdown, which cmaltgen shows as text for safety."),
     # privacy and the assessor bundle
+    (
+        "withheld-citation",
+        W,
+        "A citation of an item this edition leaves out: its text shows without a link.",
+    ),
     ("personal-data", E, "Public evidence with personal data, neither anonymised nor consented."),
     ("contact-details", W, "An email address or phone number in public content."),
     ("image-metadata", W, "A public image carries camera or GPS location metadata (EXIF)."),

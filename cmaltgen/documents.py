@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from cmaltgen import markdown, schema
+from cmaltgen import markdown, schema, wording
 from cmaltgen.diagnostics import Diagnostic, Diagnostics
 from cmaltgen.schema import ID_PATTERN, PartialDate, spec
 from cmaltgen.sources import (
@@ -335,11 +335,11 @@ def _reflection(
     # then each heading's range. No word spans two ranges (plain_text joins with spaces and
     # leaves headings out), so the ranges add up to the whole body's count.
     first = tops[0].token_index if tops else len(tokens)
-    words = markdown.word_count(markdown.plain_text(tokens[:first]))
+    words = wording.word_count(markdown.plain_text(tokens[:first]))
     for n, heading in enumerate(tops):
         end = tops[n + 1].token_index if n + 1 < len(tops) else len(tokens)
         text = markdown.plain_text(tokens[heading.token_index + 3 : end])
-        count = markdown.word_count(text)
+        count = wording.word_count(text)
         words += count
         name = heading.text.strip().lower().split(" ")[0].strip(":")
         if name in PART_NAMES and name not in parts:

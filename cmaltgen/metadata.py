@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from html import escape
 from typing import Any
 
 from cmaltgen import __version__
+from cmaltgen.config import site_title
 from cmaltgen.schema import PartialDate
 from cmaltgen.structure import HOME, NOT_FOUND, Site
 
@@ -68,7 +70,7 @@ def json_ld(site: Site, base_url: str) -> str:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ProfilePage",
-        "name": config.site.title or f"{candidate.name}: CMALT portfolio",
+        "name": site_title(config),
         "inLanguage": config.site.language,
         "dateModified": _date(None, config.confirmation.date),
         "mainEntity": person,
@@ -130,11 +132,26 @@ def sitemap(site: Site, base_url: str, pages: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def badge(site_title: str, url: str, pathway_title: str) -> dict[str, str]:
-    """Copy-paste snippets linking to the portfolio, for a blog sidebar or email signature."""
-    text = f"{pathway_title} portfolio"
+def badge(title: str, name: str, url: str, pathway_title: str) -> dict[str, str]:
+    """Copy-paste snippets linking to the portfolio, for a blog sidebar or email signature.
+
+    The link says whose portfolio it is and for which pathway, once: ``site.title`` as it
+    is when it already names CMALT, else with the pathway added; without a title, the name.
+    """
+    label = _badge_label(title, name, pathway_title)
+    markdown_label = re.sub(r"([\\\[\]*_`<>])", r"\\\1", label)
+    markdown_url = f"<{url}>" if re.search(r"[\s()<>]", url) else url
     return {
-        "html": f'<a href="{escape(url)}" rel="me">{escape(text)}: {escape(site_title)}</a>',
-        "markdown": f"[{text}: {site_title}]({url})",
-        "text": f"{text}: {url}",
+        "html": f'<a href="{escape(url)}" rel="me">{escape(label, quote=False)}</a>',
+        "markdown": f"[{markdown_label}]({markdown_url})",
+        "text": f"{label} <{url}>",
     }
+
+
+def _badge_label(title: str, name: str, pathway_title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        return f"{name}: {pathway_title} portfolio"
+    if "cmalt" in title.lower():
+        return title
+    return f"{title}: {pathway_title} portfolio"

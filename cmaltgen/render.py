@@ -18,7 +18,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from cmaltgen import __version__, markdown, metadata, privacy
+from cmaltgen import __version__, markdown, metadata, privacy, wording
+from cmaltgen.config import site_title
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.structure import (
     CONFIRMATION,
@@ -77,6 +78,10 @@ class PageResolver:
     def withheld_note(self, evidence_id: str) -> str:
         return self.site.withheld_note(evidence_id)
 
+    def evidence_title(self, evidence_id: str) -> str:
+        item = self.site.item(evidence_id)
+        return item.title if item else ""
+
 
 class SinglePageResolver(PageResolver):
     """On the printable single page every item and section is an anchor on the same page."""
@@ -103,6 +108,7 @@ def render_site(
     """
     env = environment(theme)
     env.filters["filesize"] = filesize
+    env.filters.update(plural=wording.plural, article=wording.article, join_and=wording.join_and)
     env.globals.update(
         site=_site_context(site),
         generator=f"cmaltgen {__version__}",
@@ -176,7 +182,7 @@ def _add_feeds(site: Site, output: Output) -> None:
 
 def _site_context(site: Site) -> dict[str, Any]:
     config = site.portfolio.config
-    title = config.site.title or f"{config.candidate.name}: CMALT portfolio"
+    title = site_title(config)
     base_url = _base_url(site)
     return {
         "edition": site.edition,
@@ -338,13 +344,14 @@ def _render_template(
     return None
 
 
+DESCRIPTION_LENGTH = 160  # characters of a page's meta description (search results show ~155)
+
+
 def _description(site: Site, section: Section | None) -> str:
-    if section is not None and section.summary:
-        return section.summary
     config = site.portfolio.config
-    return config.site.description or (
-        f"The {site.portfolio.pathway.title} portfolio of {config.candidate.name}."
-    )
+    text = (section.summary if section is not None else "") or config.site.description
+    text = text or f"The {site.portfolio.pathway.title} portfolio of {config.candidate.name}."
+    return wording.shorten(text, DESCRIPTION_LENGTH)
 
 
 def _template_frame(exc: Exception) -> tuple[Path | None, int | None]:

@@ -56,6 +56,7 @@ from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 from cmaltgen.documents import ParseCache
 from cmaltgen.structure import HOME, NOT_FOUND
 from cmaltgen.theme import themes_root
+from cmaltgen.wording import join_and, plural
 
 log = logging.getLogger(__name__)
 
@@ -604,8 +605,8 @@ def progress_page(root: Path, state: Snapshot) -> bytes:
 def _summary(problems: Sequence[Diagnostic]) -> str:
     errors = sum(1 for d in problems if d.is_error)
     warnings = len(problems) - errors
-    parts = [f"{errors} error(s)"] + ([f"{warnings} warning(s)"] if warnings else [])
-    return "The portfolio did not build: " + ", ".join(parts)
+    parts = [plural(errors, "error")] + ([plural(warnings, "warning")] if warnings else [])
+    return "The portfolio did not build: " + join_and(parts)
 
 
 def problem_list(problems: Iterable[Diagnostic], root: Path) -> str:

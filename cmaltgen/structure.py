@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from cmaltgen import markdown, privacy
+from cmaltgen import markdown, privacy, wording
+from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.documents import Consent, EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.framework import SectionSpec
 from cmaltgen.schema import PartialDate
@@ -29,6 +30,7 @@ CONFIRMATION = "confirmation/index.html"
 NOT_FOUND = "404.html"
 SINGLE_PAGE = "portfolio.html"  # the printable whole portfolio, assessor edition only
 WITHHELD_NOTE = "evidence available to assessors"
+SUMMARY_LENGTH = 240  # characters of a section's summary when it has none of its own
 
 
 @dataclass(eq=False)
@@ -211,6 +213,54 @@ def _withheld(portfolio: Portfolio, shown: list[Evidence], drafts: bool) -> dict
     }
 
 
+def check_withheld_citations(site: Site, diags: Diagnostics) -> list[str]:
+    """Tell the author about each citation of an item this edition leaves out for privacy.
+
+    Its words show without a link. When the page says why ("(evidence available to
+    assessors)") that is the intended way to mention such an item, and the author gets a
+    located note; when the link goes silently (a private item, or an empty citation whose
+    words are nothing) the author gets a ``withheld-citation`` warning to reread the sentence.
+    """
+    notes: list[str] = []
+    where = "the public site" if site.edition == "public" else "the assessor edition"
+    for section in site.sections:
+        reflection = section.reflection
+        for ref in reflection.parsed.references:
+            level = site.withheld.get(ref.target) if ref.kind == "evidence" else None
+            if level is None:
+                continue
+            kind = "assessors-only" if level == privacy.ASSESSORS else "private"
+            note = site.withheld_note(ref.target)
+            said = f"this cites '{ref.target}', which is {kind}; {where} shows "
+            line = reflection.file_line(ref.line)
+            if ref.text and note:
+                shown = _shown(reflection.path, site.portfolio.root)
+                notes.append(f"{shown}:{line}:{ref.col}: {said}its text, unlinked, then ({note})")
+                continue
+            if ref.text:
+                said += "the text without a link"
+            else:
+                said += f"only ({note}) for this empty citation" if note else "nothing for it"
+            diags.add(
+                "withheld-citation",
+                said,
+                path=reflection.path,
+                line=line,
+                col=ref.col,
+                hint=(
+                    "check the sentence still reads well without the link"
+                    if ref.text
+                    else f"give the citation words, e.g. [my appraisal](evidence:{ref.target})"
+                )
+                + ", or change the item's visibility in evidence.yml",
+            )
+    return notes
+
+
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 def _draft(doc: SectionDoc) -> bool:
     return doc.reflection is not None and doc.reflection.front.draft
 
@@ -267,10 +317,7 @@ def _section(portfolio: Portfolio, spec: SectionSpec, reflection: Reflection) ->
 def _first_sentence(reflection: Reflection) -> str:
     part = reflection.parts.get("description")
     text = part.first_text if part else markdown.plain_text(reflection.parsed.tokens)
-    text = " ".join(text.split())
-    end = text.find(". ")
-    sentence = text[: end + 1] if 0 < end < 240 else text[:240]
-    return sentence + ("…" if len(sentence) < len(text) and not sentence.endswith(".") else "")
+    return wording.first_sentence(text, SUMMARY_LENGTH)
 
 
 def _evidence(

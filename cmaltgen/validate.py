@@ -19,6 +19,7 @@ from cmaltgen.documents import EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec, latest, versions
 from cmaltgen.framework import framework as load_framework
 from cmaltgen.sources import LineMap, Sources, resolve_local, stray_files
+from cmaltgen.wording import article, plural
 
 log = logging.getLogger(__name__)
 
@@ -150,11 +151,13 @@ def check_slot_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) ->
         have = sorted(sid for sid in specs if sid.startswith(prefix))
         if count.min and len(have) < count.min:
             problem = (
-                f"needs at least {count.min} {slot} area(s) and this portfolio has {len(have)}"
+                f"needs at least {plural(count.min, slot + ' area')} and this portfolio "
+                f"has {len(have)}"
             )
         elif count.max and len(have) > count.max:
             problem = (
-                f"allows at most {count.max} {slot} area(s) and this portfolio has {len(have)}"
+                f"allows at most {plural(count.max, slot + ' area')} and this portfolio "
+                f"has {len(have)}"
             )
         else:
             continue
@@ -242,7 +245,8 @@ def check_word_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) ->
         if (low and words < low) or (high and words > high):
             diags.add(
                 "word-count",
-                f"this section has {words} words; the guidance asks for {low}-{high or 'any'}",
+                f"this section has {plural(words, 'word')}; the guidance asks for "
+                f"{low}-{high or 'any'}",
                 path=reflection.path,
                 line=reflection.body_line,
                 col=1,
@@ -292,7 +296,7 @@ def check_examples(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> No
             diags.add(
                 "too-few-examples",
                 f"{spec.id} needs {spec.min_examples} or more examples and the description has "
-                f"{examples} '###' example heading(s)",
+                + plural(examples, "'###' example heading"),
                 path=reflection.path,
                 line=part.line,
                 col=1,
@@ -491,8 +495,8 @@ def check_drafts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None
         if reflection.front.draft:
             diags.add(
                 "draft",
-                f"section {reflection.front.section} is a draft ({reflection.words} words so "
-                "far), so it is left out of the built site",
+                f"section {reflection.front.section} is a draft "
+                f"({plural(reflection.words, 'word')} so far), so it is left out of the built site",
                 hint="when it is ready, remove 'draft: true' from its front matter",
                 key="draft",
                 **_where(reflection, "draft"),
@@ -530,7 +534,7 @@ def check_formats(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
         if kind and shown and not entry.item.draft:
             diags.add(
                 "proprietary-format",
-                f"'{entry.item.file}' is a {kind}, which assessors may not be able to open",
+                f"'{entry.item.file}' is {article(kind)}, which assessors may not be able to open",
                 hint="export it as PDF (File > Save as > PDF) and point file: at the PDF",
                 **entry.where("file"),
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cmaltgen import markdown
+from cmaltgen import markdown, wording
 
 
 class Resolver:
@@ -75,4 +75,4 @@ def test_tables_are_wrapped_in_a_focusable_labelled_region() -> None:
 
 def test_word_count_counts_prose_not_markup_or_headings() -> None:
     parsed = markdown.parse("## Heading\n\nOne **two** [three](https://x.org) `four`.\n")
-    assert markdown.word_count(markdown.plain_text(parsed.tokens)) == 4
+    assert wording.word_count(markdown.plain_text(parsed.tokens)) == 4
