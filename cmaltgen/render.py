@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from cmaltgen import __version__, markdown, metadata, privacy
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen.sources import copy_regular, read_regular
 from cmaltgen.structure import (
     CONFIRMATION,
     EVIDENCE_INDEX,
@@ -75,7 +76,7 @@ class PageResolver:
     def file(self, target: str) -> str | None:
         base = self.current.reflection.path.parent if self.current else self.site.portfolio.root
         out = self.site.output_of((base / target).resolve())
-        return None if out is None else relative_url(self.page, out)
+        return None if out is None else relative_url(self.page, out, anchors=False)
 
     def withheld_note(self, evidence_id: str) -> str:
         return self.site.withheld_note(evidence_id)
@@ -189,7 +190,7 @@ def _stripped(source: Path, cache: PageCache | None) -> bytes | None:
         kept = cache.images.get(source)
         if kept is not None and kept[0] == state:
             return kept[1] or None
-    data = source.read_bytes()
+    data = read_regular(source)  # never a pipe: it could keep the build waiting for ever
     stripped = privacy.strip_metadata(data)
     result = stripped if stripped != data else None
     if cache is not None:
@@ -323,11 +324,12 @@ def _page_values(
     base_url = _base_url(site)
 
     def url(target: str) -> str:
+        anchors = target not in site.files  # a published file's name may hold a "#"
         if path == NOT_FOUND and base_url:
             # Hosts serve 404.html at whatever address was missing, at any depth, so its
             # links must be absolute; a <base> element would also retarget its skip link.
-            return base_url + relative_url(NOT_FOUND, target)
-        return relative_url(path, target)
+            return base_url + relative_url(NOT_FOUND, target, anchors=anchors)
+        return relative_url(path, target, anchors=anchors)
 
     def render_markdown(of: Section) -> Markup:
         resolver = PageResolver(site, path, of)
@@ -451,7 +453,7 @@ def _write_into(output: Output, folder: Path) -> None:
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        shutil.copyfile(source, target)
+        copy_regular(source, target)  # a pipe or device put in a file's place is refused
 
 
 def _swap(staging: Path, dest: Path) -> None:
