@@ -139,7 +139,7 @@ def read_bytes(path: Path, diags: Diagnostics) -> bytes | None:
             return stream.read()
     except NotRegularFile as exc:
         diags.add(
-            "special-file",
+            "file-unreadable" if exc.kind == "folder" else "special-file",
             f"this is {describe(exc.kind, path)}, not an ordinary file, so it cannot be read",
             path=path,
             hint="replace it with an ordinary text file of that name",
