@@ -22,6 +22,7 @@ import sys
 import threading
 import urllib.parse
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,12 +30,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from cmaltgen.bundle import bundle
 from cmaltgen.cli import main
 from cmaltgen.structure import relative_url
 from cmaltgen.validate import MAX_PUBLISHED_PATH, PAGES_MAX_FILE_BYTES, name_problem
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import (
     REPO,
+    TODAY,
     PortfolioFactory,
     formatted,
     run_build,
@@ -250,7 +253,9 @@ def _disk_only(route: Any) -> None:
         route.abort()
 
 
-def test_links_open_the_files_from_disk_in_chromium(built: Path) -> None:
+def _opened_in_chromium(site: Path, pages: list[str]) -> dict[str, str]:
+    """Open each page from disk, follow every link to a published file, and return
+    {file path the browser reached: the text it showed}."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -259,29 +264,49 @@ def test_links_open_the_files_from_disk_in_chromium(built: Path) -> None:
         if os.environ.get("CI"):
             pytest.fail("playwright and Chromium are required when CI is set")
         pytest.skip("playwright or Chromium is missing")
+    opened: dict[str, str] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.route("**/*", _disk_only)
-        page.goto((built / "_site" / "1a" / "index.html").as_uri())
-        links = page.eval_on_selector_all(
-            ".evidence-open a", "els => els.map(e => [e.textContent, e.href])"
-        )
-        opened: dict[str, str] = {}
-        for _, url in links:
-            if not url.startswith("file:") or "/_site/files/" not in url:
-                continue  # the web-page items of the other sections
-            page.goto(url)
-            opened[urllib.parse.unquote(url)] = page.evaluate("document.body.innerText")
+        for rel in pages:
+            page.goto((site / rel).as_uri())
+            links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+            for url in links:
+                if url.startswith("file:") and "/files/" in url:
+                    page.goto(url)
+                    text = page.evaluate("document.body.innerText")
+                    opened[urllib.request.url2pathname(urllib.parse.urlsplit(url).path)] = text
         browser.close()
-    expected = {
-        (built / "_site" / "files" / "1a" / name).as_uri(): _content(name) for name in GOOD_NAMES
+    return opened
+
+
+def _unopened(site: Path, opened: dict[str, str]) -> dict[str, str | None]:
+    expected = {str(site / "files" / "1a" / name): _content(name) for name in GOOD_NAMES}
+    return {
+        path: opened.get(path)
+        for path, text in expected.items()
+        if (opened.get(path) or "").strip() != text.strip()
     }
-    by_path = {urllib.parse.unquote(k): v for k, v in expected.items()}
-    missing = {
-        k: opened.get(k) for k in by_path if (opened.get(k) or "").strip() != by_path[k].strip()
-    }
-    assert missing == {}
+
+
+def test_links_open_the_files_from_disk_in_chromium(built: Path) -> None:
+    site = built / "_site"
+    opened = _opened_in_chromium(site, ["1a/index.html", "evidence/index.html"])
+    assert _unopened(site, opened) == {}
+
+
+def test_links_open_the_files_in_the_unzipped_bundle_in_chromium(
+    built: Path, tmp_path: Path
+) -> None:
+    made = bundle(built, tmp_path / "bundle.zip", today=TODAY)
+    assert made.written, [d.format(base=built) for d in made.diagnostics]
+    with zipfile.ZipFile(tmp_path / "bundle.zip") as archive:
+        archive.extractall(tmp_path / "unzipped")
+    site = tmp_path / "unzipped" / "bundle"
+    pages = ["1a/index.html", "evidence/index.html", "portfolio.html"]
+    opened = _opened_in_chromium(site, pages)
+    assert _unopened(site, opened) == {}
 
 
 # ----------------------------------------------------------------- names that cannot travel
