@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -471,6 +472,45 @@ def _segment_problem(name: str) -> tuple[str, str] | None:
     return None
 
 
+def check_name_clashes(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """``Report.pdf`` and ``report.pdf`` (or ``café`` written two ways) are one file on Windows
+    and macOS: unzipped or checked out there, one would silently replace the other."""
+    seen: dict[str, str] = {}
+    for base, target, where in _file_targets(portfolio):
+        source, problem = resolve_local(portfolio.root, base, target)
+        if source is None or problem is not None:
+            continue
+        try:
+            rel = source.resolve().relative_to(portfolio.root).as_posix()
+            key = unicodedata.normalize("NFC", rel).casefold()
+        except (ValueError, UnicodeError):
+            continue  # reported by the name check
+        first = seen.setdefault(key, rel)
+        if first != rel:
+            diags.add(
+                "file-name",
+                f"'{rel}' and '{first}' differ only in capital letters or in how an accent is "
+                "stored; Windows and macOS see one file, so one would replace the other",
+                hint="rename one of the two files",
+                **where,
+            )
+
+
+def _file_targets(portfolio: Portfolio) -> list[tuple[Path, str, dict[str, object]]]:
+    """Every local file named in the portfolio: (folder it is relative to, target, where)."""
+    found: list[tuple[Path, str, dict[str, object]]] = [
+        (entry.path.parent, entry.item.file, entry.where("file"))
+        for _, entry in portfolio.evidence()
+        if entry.item.file
+    ]
+    for _, reflection in portfolio.sections():
+        for ref in reflection.parsed.references:
+            if ref.kind == "file":
+                where = {"path": reflection.path, "line": reflection.file_line(ref.line)}
+                found.append((reflection.path.parent, ref.target, {**where, "col": ref.col}))
+    return found
+
+
 def _check_name(root: Path, source: Path, diags: Diagnostics, where: dict[str, object]) -> None:
     """The published copy is ``files/<path in the portfolio>``: every part must travel."""
     published = f"files/{source.relative_to(root).as_posix()}"
@@ -767,4 +807,5 @@ CHECKS: tuple[Check, ...] = (
     check_privacy,
     accessibility.check_content,
     check_sizes,
+    check_name_clashes,
 )

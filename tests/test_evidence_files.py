@@ -352,6 +352,39 @@ def test_a_markdown_link_to_a_refused_name_is_located_in_the_reflection(
     assert any(s.startswith("2a/reflection.md:6:5: error file-name") for s in shown), shown
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Report.pdf", "report.pdf"), ("caf\u00e9.txt", "cafe\u0301.txt"), ("A/x.txt", "a/x.txt")],
+)
+def test_names_one_file_on_windows_and_macos_are_refused(
+    tmp_portfolio: PortfolioFactory, first: str, second: str
+) -> None:
+    root = tmp_portfolio(
+        {
+            "3a/evidence.yml": valid_files()["3a/evidence.yml"] + _evidence_yml([first, second]),
+            f"3a/{first}": "one",
+            f"3a/{second}": "two",
+        }
+    )
+    shown = formatted(run_build(root, write=False))
+    clash = [s for s in shown if "differ only in capital letters" in s]
+    assert len(clash) == 1, shown
+    assert clash[0].startswith(f"3a/evidence.yml:17:9: error file-name: '3a/{second}' and ")
+    assert "hint: rename one of the two files" in clash[0]
+
+
+def test_one_file_named_twice_is_not_a_clash(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio(
+        {
+            "3a/evidence.yml": valid_files()["3a/evidence.yml"] + _evidence_yml(["same.txt"]),
+            "3a/same.txt": "one",
+            "3b/evidence.yml": valid_files()["3b/evidence.yml"]
+            + _evidence_yml(["../3a/same.txt"]).replace("ev-file-0", "ev-other"),
+        }
+    )
+    assert not [d for d in run_build(root, write=False).diagnostics if d.code == "file-name"]
+
+
 def test_name_rules() -> None:
     assert name_problem("files/1a/report #1 (final) 100%.pdf") is None
     assert name_problem("files/1a/" + "z" * (MAX_PUBLISHED_PATH - 9)) is None
