@@ -13,6 +13,7 @@ import calendar
 import datetime as dt
 import html
 import logging
+import os
 import re
 import time
 from collections.abc import Callable
@@ -595,13 +596,14 @@ def _largest_lines(report: Report) -> list[str]:
     ]
     for path, size in report.largest:
         over = "  over the limit" if size > validate.PAGES_MAX_FILE_BYTES else ""
-        lines.append(f"  {_size(size):>9}  {_relative(path, report.root)}{over}")
+        shown = os.fsencode(_relative(path, report.root) or "").decode("utf-8", "backslashreplace")
+        lines.append(f"  {_size(size):>9}  {shown}{over}")
     return lines
 
 
 def _size(size: int) -> str:
     if size < 1024 * 1024:
-        return f"{max(size, 1) / 1024:.0f} KB" if size else "0 KB"
+        return f"{-(-size // 1024)} KB"  # rounded up: a small file is not "0 KB"
     return validate.megabytes(size)
 
 

@@ -517,7 +517,8 @@ def _check_name(root: Path, source: Path, diags: Diagnostics, where: dict[str, o
     found = name_problem(published)
     if found is not None:
         message, hint = found
-        diags.add("file-name", f"{message}: {published[len('files/') :]}", hint=hint, **where)
+        shown = os.fsencode(published[len("files/") :]).decode("utf-8", "backslashreplace")
+        diags.add("file-name", f"{message}: {shown}", hint=hint, **where)
 
 
 def _check_supports(entry: EvidenceEntry, present: set[str], diags: Diagnostics) -> None:
