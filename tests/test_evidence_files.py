@@ -66,6 +66,7 @@ GOOD_NAMES = [
     "Ελληνικά и кириллица.txt",
     "..two-dots-first.txt",
     "_underscore-first.txt",
+    ".dot-first.txt",
     "semi;colon.txt",
     "x" * 150 + ".txt",  # long, but inside every limit
     "no-extension",
