@@ -20,6 +20,7 @@ from pathlib import Path
 from cmaltgen import render
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen.sources import read_regular
 from cmaltgen.wording import agree, join_and
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def _zip(output: render.Output, folder: str) -> tuple[bytes, list[tuple[str, int
         for rel in sorted({*output.pages, *output.files}):
             if rel in _LEFT_OUT:
                 continue
-            data = output.pages[rel] if rel in output.pages else output.files[rel].read_bytes()
+            data = output.pages[rel] if rel in output.pages else read_regular(output.files[rel])
             member = zipfile.ZipInfo(f"{folder}/{rel}", _ZIP_TIME)
             archive.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED)
         sizes = [(i.filename.split("/", 1)[1], i.compress_size) for i in archive.infolist()]

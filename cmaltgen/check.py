@@ -13,10 +13,11 @@ import calendar
 import datetime as dt
 import html
 import logging
+import os
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,8 @@ class Report:
     diagnostics: Diagnostics
     ignored: int = 0
     links: LinkSummary | None = None
+    largest: list[tuple[Path, int]] = field(default_factory=list)  # published files, biggest first
+    published_bytes: int = 0  # every file the public site publishes, added up
 
     @property
     def errors(self) -> int:
@@ -171,7 +174,9 @@ def check(
     reading = read_portfolio(root, today)
     portfolio, diags = reading.portfolio, Diagnostics(reading.diagnostics)
     links = None
+    published: list[validate.PublishedFile] = []
     if portfolio is not None:
+        published = validate.published_files(portfolio)
         context = _Context(portfolio, present_sections(portfolio), options, today)
         for readiness_check in READINESS_CHECKS:
             readiness_check(context, diags)
@@ -189,6 +194,8 @@ def check(
         diagnostics=kept,
         ignored=len(diags) - len(kept),
         links=links,
+        largest=[(f.source, f.size) for f in published[:LARGEST_SHOWN]],
+        published_bytes=sum(f.size for f in published),
     )
 
 
@@ -568,9 +575,34 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
         fitted = fit(cells)
         fitted[1] = style(fitted[1], row.status)
         lines.append("  ".join(fitted).rstrip())
+    if report.largest:
+        lines += ["", *_largest_lines(report)]
     if report.links is not None:
         lines += ["", _link_line(report.links)]
     return lines
+
+
+LARGEST_SHOWN = 5
+
+
+def _largest_lines(report: Report) -> list[str]:
+    """The biggest files the site publishes, against GitHub Pages' limits."""
+    total, limit = report.published_bytes, validate.PAGES_MAX_SITE_BYTES
+    lines = [
+        f"Largest files published (all files: {_size(total)} of GitHub Pages' "
+        f"{_size(limit)} limit; each may be up to {_size(validate.PAGES_MAX_FILE_BYTES)}):"
+    ]
+    for path, size in report.largest:
+        over = "  over the limit" if size > validate.PAGES_MAX_FILE_BYTES else ""
+        shown = os.fsencode(_relative(path, report.root) or "").decode("utf-8", "backslashreplace")
+        lines.append(f"  {_size(size):>9}  {shown}{over}")
+    return lines
+
+
+def _size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{-(-size // 1024)} KB"  # rounded up: a small file is not "0 KB"
+    return validate.megabytes(size)
 
 
 def _title(report: Report) -> str:
@@ -618,6 +650,10 @@ def report_json(report: Report) -> dict[str, Any]:
         "sections": [_row_json(row, report.root) for row in report.sections],
         "diagnostics": [_diag_json(d, report.root) for d in report.diagnostics.sorted()],
         "links": _links_json(report.links),
+        "largest_files": [
+            {"path": _relative(path, report.root), "bytes": size} for path, size in report.largest
+        ],
+        "published_bytes": report.published_bytes,
     }
 
 

@@ -134,7 +134,7 @@ def load_config(
     path: Path, diags: Diagnostics, today: dt.date
 ) -> tuple[PortfolioConfig, LineMap] | None:
     """Read and check ``portfolio.yml``; ``None`` (with diagnostics) if it is unusable."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a broken link is reported when read
         diags.add(
             "file-missing",
             "there is no portfolio.yml in this folder, so it is not a portfolio",

@@ -83,6 +83,18 @@ CODES: dict[str, Code] = _codes(
     ("evidence-source", E, "An evidence item needs exactly one of file or url."),
     ("evidence-file-missing", E, "An evidence file or linked local file does not exist."),
     ("evidence-file-outside", E, "A file path leaves the portfolio folder (../ or a symlink)."),
+    (
+        "special-file",
+        E,
+        "A pipe (FIFO), socket, device or broken link where cmaltgen needs an ordinary file.",
+    ),
+    (
+        "file-name",
+        E,
+        "A published file's name would not work on Windows, macOS or the web (CON, a:b, ...).",
+    ),
+    ("site-file-size", W, "A published file is over 100 MB, which GitHub Pages refuses."),
+    ("site-size", W, "The published site is over 1 GB, which GitHub Pages refuses."),
     ("missing-alt", E, "An image has no text alternative (alt)."),
     ("uncited-evidence", W, "An evidence item that no reflection cites."),
     ("unknown-link", E, "A section: link names a section the portfolio does not have."),

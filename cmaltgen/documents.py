@@ -113,7 +113,8 @@ class EvidenceItem:
     type: str = field(metadata=spec("What kind of evidence it is.", choices=EVIDENCE_TYPES))
     date: PartialDate = field(metadata=spec("When it was made (YYYY-MM-DD, YYYY-MM or YYYY)."))
     file: str = field(
-        default="", metadata=spec("A file inside the portfolio, relative to this evidence.yml.")
+        default="",
+        metadata=spec("A file inside the portfolio, relative to this evidence.yml.", kind="path"),
     )
     url: str = field(default="", metadata=spec("A web address, instead of a file.", kind="url"))
     shows: str = field(metadata=spec("What this evidence shows the assessor."))

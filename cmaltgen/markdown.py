@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -222,7 +223,9 @@ def _reference(token: Token, siblings: list[Token], index: int) -> tuple[str, st
         if href.startswith(scheme):
             return kind, href, href[len(scheme) :].strip(), text
     if href and not href.startswith("#") and not _EXTERNAL.match(href) and not href.startswith("/"):
-        return "file", href, href.split("#")[0].split("?")[0], text
+        # markdown-it percent-encodes the destination; the file's own name is the decoded one
+        # (``report%20%231.pdf`` or ``<report #1.pdf>`` for "report #1.pdf").
+        return "file", href, unquote(href.split("#")[0].split("?")[0]), text
     return None
 
 

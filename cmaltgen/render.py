@@ -21,6 +21,7 @@ from markupsafe import Markup
 from cmaltgen import __version__, markdown, metadata, privacy, wording
 from cmaltgen.config import site_title
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen.sources import copy_regular, read_regular
 from cmaltgen.structure import (
     CONFIRMATION,
     EVIDENCE_INDEX,
@@ -73,7 +74,7 @@ class PageResolver:
     def file(self, target: str) -> str | None:
         base = self.current.reflection.path.parent if self.current else self.site.portfolio.root
         out = self.site.output_of((base / target).resolve())
-        return None if out is None else relative_url(self.page, out)
+        return None if out is None else relative_url(self.page, out, anchors=False)
 
     def withheld_note(self, evidence_id: str) -> str:
         return self.site.withheld_note(evidence_id)
@@ -159,7 +160,7 @@ def _stripped(source: Path, cache: ImageCache | None) -> bytes | None:
         kept = cache.get(source)
         if kept is not None and kept[0] == state:
             return kept[1] or None
-    data = source.read_bytes()
+    data = read_regular(source)  # never a pipe: it could keep the build waiting for ever
     stripped = privacy.strip_metadata(data)
     result = stripped if stripped != data else None
     if cache is not None:
@@ -272,11 +273,12 @@ def _page_values(site: Site, path: str, context: dict[str, Any]) -> dict[str, An
     base_url = _base_url(site)
 
     def url(target: str) -> str:
+        anchors = target not in site.files  # a published file's name may hold a "#"
         if path == NOT_FOUND and base_url:
             # Hosts serve 404.html at whatever address was missing, at any depth, so its
             # links must be absolute; a <base> element would also retarget its skip link.
-            return base_url + relative_url(NOT_FOUND, target)
-        return relative_url(path, target)
+            return base_url + relative_url(NOT_FOUND, target, anchors=anchors)
+        return relative_url(path, target, anchors=anchors)
 
     def render_markdown(of: Section) -> Markup:
         return Markup(markdown.render(of.reflection.parsed, PageResolver(site, path, of)))
@@ -389,7 +391,7 @@ def _write_into(output: Output, folder: Path) -> None:
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        shutil.copyfile(source, target)
+        copy_regular(source, target)  # a pipe or device put in a file's place is refused
 
 
 def _swap(staging: Path, dest: Path) -> None:

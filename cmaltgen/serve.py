@@ -54,6 +54,7 @@ from cmaltgen import render
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 from cmaltgen.documents import ParseCache
+from cmaltgen.sources import open_regular
 from cmaltgen.structure import HOME, NOT_FOUND
 from cmaltgen.theme import themes_root
 from cmaltgen.wording import join_and, plural
@@ -704,7 +705,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._send(preview.respond(self.path), body)
 
     def _send(self, response: Response, body: bool) -> None:
-        stream = response.file.open("rb") if response.file is not None else None
+        stream = None
+        if response.file is not None:
+            try:  # a file swapped for a pipe since the build is refused, not waited on
+                stream = os.fdopen(open_regular(response.file), "rb")
+            except OSError:
+                response = Response(404, "text/plain; charset=utf-8", b"404 Not Found\n")
         try:
             # Size the file we opened, so a save in between cannot mismatch Content-Length.
             size = os.fstat(stream.fileno()).st_size if stream else len(response.body)

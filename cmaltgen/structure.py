@@ -154,10 +154,14 @@ class Site:
         return out
 
 
-def relative_url(from_page: str, to_path: str) -> str:
-    """A URL that leads from output page ``from_page`` to output path ``to_path``."""
+def relative_url(from_page: str, to_path: str, *, anchors: bool = True) -> str:
+    """A URL that leads from output page ``from_page`` to output path ``to_path``.
+
+    ``evidence/index.html#ev-x`` keeps its anchor; with ``anchors=False`` (a published file,
+    whose name may hold a ``#``) the whole path is the file's. Each part is percent-encoded.
+    """
     anchor = ""
-    if "#" in to_path:
+    if anchors and "#" in to_path:
         to_path, anchor = to_path.split("#", 1)
         anchor = "#" + anchor
     if not to_path:

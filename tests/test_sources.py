@@ -120,7 +120,7 @@ def test_resolve_local_refuses_escapes_and_symlinks_out(tmp_path: Path) -> None:
     assert resolve_local(root, root / "a", "../../secret.txt") == (None, "outside")
     assert resolve_local(root, root / "a", "link.txt") == (None, "outside")
     assert resolve_local(root, root / "a", "nope.txt") == (None, "missing")
-    assert resolve_local(root, root, "a") == (None, "not-a-file")
+    assert resolve_local(root, root, "a") == (None, "folder")
 
 
 def test_symlinked_evidence_leaving_the_portfolio_is_an_error(
