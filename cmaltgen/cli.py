@@ -504,6 +504,8 @@ def serve(
     except Exception as exc:
         internal_error(exc, debug)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop cleanly when killed too
+    if sys.platform == "win32":  # Ctrl+Break (how a console program is stopped from outside)
+        signal.signal(signal.SIGBREAK, signal.default_int_handler)
     if server.port != port:
         click.secho(f"Port {port} is busy, so using {server.port}.", fg="yellow")
     if not is_loopback(host):

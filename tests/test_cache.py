@@ -9,6 +9,9 @@ import pytest
 
 from cmaltgen import cache, framework
 
+# Windows has no Unix permission bits; there the cache relies on the profile being private.
+POSIX_MODES = pytest.mark.skipif(os.name == "nt", reason="no Unix permission bits on Windows")
+
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -123,6 +126,7 @@ def test_what_cannot_be_kept_is_still_returned(home: Path) -> None:
     assert not list((home / "things").glob("*"))  # nothing kept, nothing half-written
 
 
+@POSIX_MODES
 def test_kept_values_are_private_to_their_owner(home: Path) -> None:
     cache.kept("things", "a.md", b"one", lambda: "my reflection")
     assert (home / "things").stat().st_mode & 0o777 == 0o700
@@ -131,6 +135,7 @@ def test_kept_values_are_private_to_their_owner(home: Path) -> None:
     assert entry.stat().st_mode & 0o777 == 0o600
 
 
+@POSIX_MODES
 def test_a_cache_folder_others_can_open_is_made_private_first(home: Path) -> None:
     (home / "things").mkdir(parents=True)
     (home / "things").chmod(0o777)
