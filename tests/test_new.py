@@ -97,3 +97,25 @@ def test_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     with pytest.raises(CmaltgenError):
         create(tmp_path / "p", "cmalt", today=TODAY)
     assert [p.name for p in (tmp_path / "p").iterdir()] == ["notes.txt"]
+
+
+def test_new_help_walks_through_the_first_publish_and_a_failed_run(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cmaltgen.cli import main
+
+    shown = CliRunner().invoke(main, ["new", "--help"], terminal_width=100)
+    assert shown.exit_code == 0
+    text = " ".join(shown.output.split())
+    for step in (
+        "File > Add local repository",
+        'untick "Keep this code private"',
+        'Settings > Pages and set "Source" to "GitHub Actions"',
+        'click "Run workflow"',
+        "If a run shows a red cross",
+        "name the file and line to fix",
+        'If "Install cmaltgen" fails',
+    ):
+        assert step in text, step
+    made = CliRunner().invoke(main, ["new", str(tmp_path / "p"), "--pathway", "cmalt"])
+    assert made.exit_code == 0 and "cmaltgen new --help" in made.output

@@ -337,3 +337,68 @@ def test_generated_workflow_steps_install_from_a_local_index_and_build(
         shown = _run([program, "schema", kind], cwd=work, env=env).stdout
         stored = (REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
         assert json.loads(shown) == json.loads(stored)
+
+
+# ------------------------------------------------------------------------------ release steps
+
+
+def _release(
+    tmp_path: Path, step: str, tag: str, changelog: str
+) -> subprocess.CompletedProcess[str]:
+    """Run a step of release.yml as GitHub does (bash -e) in a tiny checkout."""
+    (tmp_path / "cmaltgen").mkdir(exist_ok=True)
+    (tmp_path / "cmaltgen" / "__init__.py").write_text('__version__ = "1.2.3"\n', "utf-8")
+    (tmp_path / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+    env = {**os.environ, "GITHUB_REF_NAME": tag, "GH_TOKEN": "unused"}
+    env["PATH"] = f"{tmp_path / 'bin'}{os.pathsep}{env['PATH']}"
+    script = _step(REPO / ".github/workflows/release.yml", step)
+    return subprocess.run(
+        ["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+
+
+CHANGELOG = """# Changelog
+
+## [Unreleased]
+
+## [1.2.3] - 2026-12-01
+
+### Added
+- The thing.
+
+## [1.2.2] - 2026-11-01
+
+### Fixed
+- The other thing.
+"""
+CHECK = "The tag names the version in cmaltgen/__init__.py and CHANGELOG.md"
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="release steps run in bash")
+def test_the_release_refuses_a_tag_that_is_not_the_version(tmp_path: Path) -> None:
+    assert _release(tmp_path, CHECK, "v1.2.3", CHANGELOG).returncode == 0
+    wrong = _release(tmp_path, CHECK, "v1.2.4", CHANGELOG)
+    assert wrong.returncode == 1
+    assert "::error::tag v1.2.4 does not match cmaltgen/__init__.py (1.2.3)" in wrong.stdout
+    undated = CHANGELOG.replace("## [1.2.3] - 2026-12-01", "## [1.2.3] - unreleased")
+    missing = _release(tmp_path, CHECK, "v1.2.3", undated)
+    assert missing.returncode == 1
+    assert "CHANGELOG.md has no section '## [1.2.3] - YYYY-MM-DD'" in missing.stdout
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="release steps run in bash")
+def test_the_github_release_notes_are_the_versions_changelog_section(tmp_path: Path) -> None:
+    # gh talks to GitHub, which the tests cannot reach: a stand-in records what it was given.
+    (tmp_path / "bin").mkdir()
+    gh = tmp_path / "bin" / "gh"
+    gh.write_text('#!/usr/bin/env bash\nprintf "%s\\n" "$@" > gh-args.txt\n', "utf-8")
+    gh.chmod(0o755)
+    step = "Create the release with this version's CHANGELOG section"
+    done = _release(tmp_path, step, "v1.2.3", CHANGELOG)
+    assert done.returncode == 0, done.stderr
+    notes = (tmp_path / "notes.md").read_text(encoding="utf-8")
+    assert notes.strip() == "### Added\n- The thing."
+    args = (tmp_path / "gh-args.txt").read_text(encoding="utf-8").splitlines()
+    assert args[:3] == ["release", "create", "v1.2.3"]
+    assert args[args.index("--title") + 1] == "cmaltgen 1.2.3"
+    assert args[args.index("--notes-file") + 1] == "notes.md"
