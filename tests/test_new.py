@@ -77,7 +77,8 @@ def test_workflow_is_valid_yaml_using_the_official_pages_actions(tmp_path: Path)
     ]
     assert "actions/upload-pages-artifact@v5" in uses and "actions/deploy-pages@v5" in uses
     assert "actions/configure-pages@v6" in uses
-    assert any(s.get("run") == f'python -m pip install "cmaltgen=={__version__}"' for s in steps)
+    (install,) = [s["run"] for s in steps if s.get("name") == "Install cmaltgen"]
+    assert install.startswith(f'python -m pip install "cmaltgen=={__version__}" ||\n')
     assert any(s.get("run") == "cmaltgen build . -o _site" for s in steps)
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
 
