@@ -504,6 +504,8 @@ def serve(
     except Exception as exc:
         internal_error(exc, debug)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop cleanly when killed too
+    if sys.platform == "win32":  # Ctrl+Break (how a console program is stopped from outside)
+        signal.signal(signal.SIGBREAK, signal.default_int_handler)
     if server.port != port:
         click.secho(f"Port {port} is busy, so using {server.port}.", fg="yellow")
     if not is_loopback(host):
@@ -546,6 +548,28 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
     Examples:
       cmaltgen new my-portfolio --pathway cmalt
       cmaltgen new my-portfolio --pathway senior
+
+    \b
+    Publishing for the first time (no programming needed), with GitHub
+    Desktop (desktop.github.com) and a free GitHub account:
+      1. In GitHub Desktop, File > Add local repository, choose the folder
+         cmaltgen made; it offers to "create a repository" there: do so.
+      2. Click "Publish repository" and untick "Keep this code private"
+         (a free account publishes Pages from public repositories only).
+      3. On github.com, open the repository's Settings > Pages and set
+         "Source" to "GitHub Actions".
+      4. Open its Actions tab, choose "Publish portfolio" and click "Run
+         workflow" (the run started by step 2 fails, as Pages was not on
+         yet). From now on, every change you push publishes the site.
+         After the green tick, the site is at the address Settings > Pages
+         shows. Sections with draft: true are left out.
+
+    \b
+    If a run shows a red cross: click it, then the red step. The last
+    lines name the file and line to fix, and how; cmaltgen check on your
+    computer shows the same. Fix it and push again. Your last good site
+    stays online meanwhile. If "Install cmaltgen" fails, read the comments
+    in .github/workflows/pages.yml. More: docs/publishing.md in cmaltgen.
     """
     from cmaltgen.framework import versions
     from cmaltgen.new import create
@@ -559,7 +583,8 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
         f"{plural(len(created.sections), 'section')} to write.\n"
         f"Next: put your details in {shown}/portfolio.yml, then run\n"
         f"  cmaltgen serve {shown}     (a live preview while you write)\n"
-        f"  cmaltgen check {shown}     (how far along you are)"
+        f"  cmaltgen check {shown}     (how far along you are)\n"
+        "To publish it on GitHub Pages, follow the steps in: cmaltgen new --help"
     )
 
 

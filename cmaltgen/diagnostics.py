@@ -124,6 +124,11 @@ CODES: dict[str, Code] = _codes(
     # output and themes
     ("output-location", E, "The output folder would overwrite or sit inside the sources."),
     ("output-not-site", E, "The output folder holds files cmaltgen did not write."),
+    (
+        "output-not-written",
+        E,
+        "The site could not be written or put in place (e.g. a file in use).",
+    ),
     ("template-missing", E, "A theme template could not be found."),
     ("template-error", E, "A theme template failed to render."),
     ("theme-missing", E, "portfolio.yml names a theme that does not exist."),

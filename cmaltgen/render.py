@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from cmaltgen import __version__, markdown, metadata, privacy, wording
 from cmaltgen.config import site_title
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, display_path
 from cmaltgen.sources import copy_regular, read_regular
 from cmaltgen.structure import (
     CONFIRMATION,
@@ -374,8 +374,30 @@ def write_site(output: Output, dest: Path) -> None:
     try:
         _write_into(output, staging)
         _swap(staging, dest)
+    except OSError as exc:
+        raise _not_written(dest, exc) from exc
     finally:  # gone after a swap; a half-written copy otherwise
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _not_written(dest: Path, exc: OSError) -> CmaltgenError:
+    """A plain-words error for a site that could not be written or swapped into place. On
+    Windows a folder cannot be renamed while another program has a file in it open."""
+    reason = exc.strerror or str(exc)
+    return CmaltgenError(
+        f"cmaltgen could not write the site into {display_path(dest)} ({reason}); "
+        "the last good site there is unchanged",
+        [
+            Diagnostic(
+                "output-not-written",
+                f"the site could not be written here: {reason}",
+                path=dest,
+                hint="close any program showing a file from this folder (on Windows: File "
+                "Explorer, an editor or a preview), check there is free space, then build "
+                "again; or choose another output folder with -o",
+            )
+        ],
+    )
 
 
 def _write_into(output: Output, folder: Path) -> None:

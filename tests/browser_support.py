@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import http.server
 import json
+import os
 import shutil
 import sys
 import threading
@@ -23,7 +24,8 @@ from typing import Any, Literal
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "example_portfolio"
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium by default; CI on other systems names Playwright's in CMALTGEN_CHROMIUM.
+CHROMIUM = Path(os.environ.get("CMALTGEN_CHROMIUM") or "/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]

@@ -24,7 +24,7 @@ def test_a_build_keeps_nothing_between_runs(
 ) -> None:
     """No pickles, no compiled templates: a build leaves the cache folder as it found it."""
     home = tmp_path / "cache"
-    env = {"XDG_CACHE_HOME": str(home), "PATH": "/usr/bin:/bin"}
+    env = {**os.environ, "XDG_CACHE_HOME": str(home)}
     for _ in range(2):
         proc = subprocess.run(
             [sys.executable, "-m", "cmaltgen", "build", str(EXAMPLE), "-o", str(tmp_path / "s")],

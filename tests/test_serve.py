@@ -104,6 +104,8 @@ class Served:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            # Windows delivers Ctrl+Break, not Ctrl+C, to a child in its own process group.
+            creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
         )
         self.out: list[str] = []
         self.err: list[str] = []
@@ -138,7 +140,7 @@ class Served:
     def stop(self) -> int:
         """Ctrl-C, as a user would stop it."""
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
+            self.proc.send_signal(getattr(signal, "CTRL_BREAK_EVENT", signal.SIGINT))
         try:
             return self.proc.wait(timeout=10)
         finally:
