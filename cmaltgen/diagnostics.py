@@ -83,7 +83,8 @@ CODES: dict[str, Code] = _codes(
     ("evidence-source", E, "An evidence item needs exactly one of file or url."),
     ("evidence-file-missing", E, "An evidence file or linked local file does not exist."),
     ("evidence-file-outside", E, "A file path leaves the portfolio folder (../ or a symlink)."),
-    ("missing-alt", E, "An image has no text alternative (alt)."),
+    ("missing-alt", E, "An image or your photo has no text alternative (alt)."),
+    ("photo-file", E, "candidate.photo names a file that is missing or not a JPEG or PNG image."),
     ("uncited-evidence", W, "An evidence item that no reflection cites."),
     ("unknown-link", E, "A section: link names a section the portfolio does not have."),
     (

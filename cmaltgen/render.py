@@ -234,6 +234,22 @@ def _site_context(site: Site) -> dict[str, Any]:
         "feed": metadata.FEED if base_url else "",
         "image": metadata.SHARE_IMAGE,
         "json_ld": Markup(metadata.json_ld(site, base_url)),
+        "photo": site.photo,
+        "award": _award(site),
+    }
+
+
+def _award(site: Site) -> dict[str, Any] | None:
+    """``award`` from portfolio.yml with its pathway resolved and the sentence to show."""
+    award = site.portfolio.config.award
+    if award is None:
+        return None
+    pathway = metadata.awarded_pathway(site)
+    return {
+        "date": award.date,
+        "pathway": pathway,
+        "url": award.url,
+        "text": f"{pathway.title} awarded {award.date.human()}",
     }
 
 
