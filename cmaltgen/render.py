@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from cmaltgen import __version__, markdown, metadata, privacy
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen.schema import PartialDate
 from cmaltgen.structure import (
     CONFIRMATION,
     EVIDENCE_INDEX,
@@ -245,11 +246,14 @@ def _award(site: Site) -> dict[str, Any] | None:
     if award is None:
         return None
     pathway = metadata.awarded_pathway(site)
+    # Awards are announced by month ("CMALT awarded November 2026"), even when the day is known.
+    when = PartialDate(award.date.year, award.date.month).human()
     return {
         "date": award.date,
         "pathway": pathway,
         "url": award.url,
-        "text": f"{pathway.title} awarded {award.date.human()}",
+        "when": when,
+        "text": f"{pathway.title} awarded {when}",
     }
 
 
