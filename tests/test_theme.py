@@ -326,8 +326,14 @@ def test_photo_is_shown_with_its_size_and_alt_text_and_published_without_metadat
     assert privacy.image_metadata(source.read_bytes()) == ["camera make", "GPS location"]
 
 
-def test_without_a_photo_there_is_no_img_on_the_home_page(example_builds: dict[str, Path]) -> None:
-    assert "home-photo" not in _read(example_builds["default"], "index.html")
+def test_without_a_photo_or_award_the_home_page_has_neither(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    result = run_build(tmp_portfolio())
+    assert result.ok and formatted(result) == []
+    home = _read(result.output, "index.html")
+    assert "<img" not in home and "awarded" not in home
+    assert '<h1 id="page-title" class="home-name">' in home
 
 
 @pytest.mark.parametrize("theme", ["default", "print"])
