@@ -223,8 +223,24 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
             r, "1a-constraints-and-benefits/evidence.yml", "supports: [1c]", "supports: [1c, 3a]"
         ),
     ),
+    (
+        "a heading in the On this page list",
+        lambda r: replace(
+            r, "3a-legislation/reflection.md", "### Impact and what I learned", "### What changed"
+        ),
+    ),
+    (
+        "photo alt text",
+        lambda r: replace(r, "portfolio.yml", "alt: Placeholder portrait", "alt: A portrait"),
+    ),
+    ("award", lambda r: append(r, "portfolio.yml", "award:\n  date: 2026-10\n")),
     ("broken then mended", break_config),
 ]
+
+
+def append(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
 def test_a_sequence_of_edits_always_matches_a_full_build(preview: Preview) -> None:
