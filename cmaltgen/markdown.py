@@ -374,7 +374,8 @@ def _render_footnotes_open(
     """Footnotes under a "Notes" heading at the body's top level, not after a bare rule."""
     level = min(6, 2 + env.get("offset", 0))
     prefix = env.get("prefix", "")
-    ident = f"{prefix}-footnotes" if prefix else "footnotes"
+    # Not "footnotes": a heading of the writer's own, "## Footnotes", gets that id.
+    ident = f"{prefix}-footnotes-heading" if prefix else "footnotes-heading"
     return (
         f'<section class="footnotes" aria-labelledby="{escapeHtml(ident)}">\n'
         f'<h{level} id="{escapeHtml(ident)}" class="footnotes-heading">{FOOTNOTES_HEADING}'

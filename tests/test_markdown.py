@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cmaltgen import markdown
 
 
@@ -81,8 +83,8 @@ def test_word_count_counts_prose_not_markup_or_headings() -> None:
 def test_footnotes_are_listed_under_a_notes_heading() -> None:
     html = render("A claim.[^1]\n\n[^1]: The source.\n")
     assert (
-        '<section class="footnotes" aria-labelledby="footnotes">\n'
-        '<h2 id="footnotes" class="footnotes-heading">Notes</h2>\n'
+        '<section class="footnotes" aria-labelledby="footnotes-heading">\n'
+        '<h2 id="footnotes-heading" class="footnotes-heading">Notes</h2>\n'
         '<ol class="footnotes-list">\n' in html
     )
     assert "<hr" not in html
@@ -91,8 +93,8 @@ def test_footnotes_are_listed_under_a_notes_heading() -> None:
 def test_footnotes_heading_moves_down_and_is_prefixed_inside_a_longer_page() -> None:
     parsed = markdown.parse("## Description\n\nA claim.[^1]\n\n[^1]: The source.\n")
     html = markdown.render(parsed, Resolver(), heading_offset=1, id_prefix="1a")
-    assert '<h3 id="1a-footnotes" class="footnotes-heading">Notes</h3>' in html
-    assert 'aria-labelledby="1a-footnotes"' in html
+    assert '<h3 id="1a-footnotes-heading" class="footnotes-heading">Notes</h3>' in html
+    assert 'aria-labelledby="1a-footnotes-heading"' in html
 
 
 def test_without_footnotes_there_is_no_notes_heading() -> None:
@@ -119,3 +121,9 @@ def test_outline_lists_second_and_third_level_headings_with_their_anchors() -> N
 
 def test_outline_of_a_body_without_headings_is_empty() -> None:
     assert markdown.outline(markdown.parse("Just a paragraph.\n")) == []
+
+
+def test_notes_heading_id_does_not_clash_with_a_footnotes_heading_of_ones_own() -> None:
+    html = render("## Footnotes\n\nA claim.[^1]\n\n[^1]: The source.\n")
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert "footnotes" in ids and len(ids) == len(set(ids))

@@ -406,8 +406,8 @@ def test_section_page_lists_its_headings_on_this_page(
 def test_footnotes_have_a_notes_heading(awarded_builds: dict[str, Path], theme: str) -> None:
     page = _read(awarded_builds[theme], "1a/index.html")
     assert (
-        '<section class="footnotes" aria-labelledby="footnotes">\n'
-        '<h2 id="footnotes" class="footnotes-heading">Notes</h2>' in page
+        '<section class="footnotes" aria-labelledby="footnotes-heading">\n'
+        '<h2 id="footnotes-heading" class="footnotes-heading">Notes</h2>' in page
     )
     assert "footnotes-sep" not in page
 
