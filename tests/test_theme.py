@@ -432,3 +432,12 @@ def test_home_photo_and_award_pages_pass_the_nu_html_checker(
     messages = json.loads(proc.stderr or '{"messages": []}')["messages"]
     assert messages == [], json.dumps(messages, indent=1)[:3000]
     assert proc.returncode == 0
+
+
+@pytest.mark.parametrize("theme", ["default", "print"])
+def test_on_this_page_links_and_the_photo_resolve(
+    awarded_builds: dict[str, Path], theme: str
+) -> None:
+    from tests.site_checks import broken_links
+
+    assert broken_links(awarded_builds[theme]) == []
