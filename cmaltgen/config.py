@@ -31,6 +31,19 @@ class Links:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Photo:
+    """A photo of you for the home page."""
+
+    file: str = field(
+        metadata=spec("The image file (JPEG or PNG), relative to the portfolio folder.")
+    )
+    alt: str = field(
+        default="",
+        metadata=spec("What the photo shows, for readers who cannot see it (required)."),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class Candidate:
     """Who the portfolio belongs to."""
 
@@ -38,6 +51,26 @@ class Candidate:
     role: str = field(default="", metadata=spec("Your job title."))
     organisation: str = field(default="", metadata=spec("Where you work."))
     links: Links = field(default_factory=Links, metadata=spec("Links to you elsewhere."))
+    photo: Photo | None = field(
+        default=None, metadata=spec("A photo of you on the home page (optional).")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Award:
+    """Your CMALT award, once ALT has made it."""
+
+    date: PartialDate = field(metadata=spec("When it was awarded (YYYY-MM or YYYY-MM-DD)."))
+    pathway: str = field(
+        default="",
+        metadata=spec(
+            "The pathway awarded: associate, cmalt or senior (default: the portfolio's).",
+            choices=("associate", "cmalt", "senior"),
+        ),
+    )
+    url: str = field(
+        default="", metadata=spec("Your certificate or digital badge (optional).", kind="url")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,6 +153,9 @@ class PortfolioConfig:
     candidate: Candidate = field(metadata=spec("About you."))
     site: Site = field(default_factory=Site, metadata=spec("Website settings."))
     confirmation: Confirmation = field(metadata=spec("Your own-work confirmation."))
+    award: Award | None = field(
+        default=None, metadata=spec("Your CMALT award, once made (leave out until then).")
+    )
     privacy: Privacy = field(
         default_factory=Privacy,
         metadata=spec("Privacy: default visibility and image metadata (see docs/privacy.md)."),

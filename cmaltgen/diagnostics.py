@@ -95,7 +95,8 @@ CODES: dict[str, Code] = _codes(
     ),
     ("site-file-size", W, "A published file is over 100 MB, which GitHub Pages refuses."),
     ("site-size", W, "The published site is over 1 GB, which GitHub Pages refuses."),
-    ("missing-alt", E, "An image has no text alternative (alt)."),
+    ("missing-alt", E, "An image or your photo has no text alternative (alt)."),
+    ("photo-file", E, "candidate.photo names a file that is missing or not a JPEG or PNG image."),
     ("uncited-evidence", W, "An evidence item that no reflection cites."),
     ("unknown-link", E, "A section: link names a section the portfolio does not have."),
     (

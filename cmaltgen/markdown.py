@@ -98,6 +98,7 @@ def create() -> MarkdownIt:
     md.add_render_rule("table_close", _render_table_close)
     md.add_render_rule("heading_open", _render_heading)
     md.add_render_rule("heading_close", _render_heading)
+    md.add_render_rule("footnote_block_open", _render_footnotes_open)
     return md
 
 
@@ -134,6 +135,28 @@ def render(
         env["docId"] = id_prefix  # the footnote plugin's own prefix
     html: str = md.renderer.render(parsed.tokens, md.options, env)
     return _TIDY_DROPPED.sub("", html) if _DROPPED in html else html
+
+
+class OutlineEntry(NamedTuple):
+    """A heading as a page's contents list shows it."""
+
+    level: int  # 2 or 3: the levels an on-page contents list shows
+    id: str  # the heading's anchor
+    text: str  # its words, without Markdown
+
+
+def outline(parsed: ParsedMarkdown, deepest: int = 3) -> list[OutlineEntry]:
+    """The body's headings down to ``deepest``, with their anchors, for "On this page"."""
+    entries: list[OutlineEntry] = []
+    for heading in parsed.headings:
+        token = parsed.tokens[heading.token_index]
+        ident = token.attrGet("id")
+        if heading.level <= deepest and ident:
+            words = " ".join(
+                _inline_text(parsed.tokens[heading.token_index + 1].children or []).split()
+            )
+            entries.append(OutlineEntry(heading.level, str(ident), words or heading.text))
+    return entries
 
 
 def plain_text(tokens: Sequence[Token]) -> str:
@@ -371,6 +394,25 @@ def _render_heading(
     ident = token.attrGet("id")
     attr = f' id="{escapeHtml(prefix + "-" + str(ident))}"' if ident and prefix else ""
     return f"<{tag}{attr}>"
+
+
+FOOTNOTES_HEADING = "Notes"
+
+
+def _render_footnotes_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Footnotes under a "Notes" heading at the body's top level, not after a bare rule."""
+    level = min(6, 2 + env.get("offset", 0))
+    prefix = env.get("prefix", "")
+    # Not "footnotes": a heading of the writer's own, "## Footnotes", gets that id.
+    ident = f"{prefix}-footnotes-heading" if prefix else "footnotes-heading"
+    return (
+        f'<section class="footnotes" aria-labelledby="{escapeHtml(ident)}">\n'
+        f'<h{level} id="{escapeHtml(ident)}" class="footnotes-heading">{FOOTNOTES_HEADING}'
+        f"</h{level}>\n"
+        '<ol class="footnotes-list">\n'
+    )
 
 
 def _render_table_open(

@@ -15,6 +15,7 @@ from typing import Any
 
 from cmaltgen import __version__
 from cmaltgen.config import site_title
+from cmaltgen.framework import Pathway
 from cmaltgen.schema import PartialDate
 from cmaltgen.structure import HOME, NOT_FOUND, Site
 
@@ -44,6 +45,13 @@ def _date(value: PartialDate | None, fallback: PartialDate) -> str:
     return dt.date(chosen.year, chosen.month or 1, chosen.day or 1).isoformat()
 
 
+def awarded_pathway(site: Site) -> Pathway:
+    """The pathway of the award in portfolio.yml (the portfolio's own unless it says)."""
+    award = site.portfolio.config.award
+    chosen = award.pathway if award is not None and award.pathway else ""
+    return site.portfolio.framework.pathways.get(chosen, site.portfolio.pathway)
+
+
 def json_ld(site: Site, base_url: str) -> str:
     """The home page's JSON-LD, safe to embed in a <script> element."""
     config = site.portfolio.config
@@ -59,14 +67,20 @@ def json_ld(site: Site, base_url: str) -> str:
         person["worksFor"] = {"@type": "Organization", "name": candidate.organisation}
     if links:
         person["sameAs"] = links
-    person["hasCredential"] = {
+    pathway = awarded_pathway(site)
+    credential: dict[str, Any] = {
         "@type": "EducationalOccupationalCredential",
-        "name": f"{site.portfolio.pathway.title} (Certified Membership of the Association "
+        "name": f"{pathway.title} (Certified Membership of the Association "
         "for Learning Technology)",
         "credentialCategory": "Professional certification",
-        "educationalLevel": site.portfolio.pathway.title,
+        "educationalLevel": pathway.title,
         "recognizedBy": ALT,
     }
+    if config.award is not None:
+        credential["dateCreated"] = config.award.date.iso()  # when ALT made the award
+        if config.award.url:
+            credential["url"] = config.award.url
+    person["hasCredential"] = credential
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ProfilePage",

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from cmaltgen import __version__, markdown, metadata, privacy, wording
 from cmaltgen.config import site_title
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, display_path
+from cmaltgen.schema import PartialDate
 from cmaltgen.sources import copy_regular, read_regular
 from cmaltgen.structure import (
     CONFIRMATION,
@@ -205,6 +206,25 @@ def _site_context(site: Site) -> dict[str, Any]:
         "feed": metadata.FEED if base_url else "",
         "image": metadata.SHARE_IMAGE,
         "json_ld": Markup(metadata.json_ld(site, base_url)),
+        "photo": site.photo,
+        "award": _award(site),
+    }
+
+
+def _award(site: Site) -> dict[str, Any] | None:
+    """``award`` from portfolio.yml with its pathway resolved and the sentence to show."""
+    award = site.portfolio.config.award
+    if award is None:
+        return None
+    pathway = metadata.awarded_pathway(site)
+    # Awards are announced by month ("CMALT awarded November 2026"), even when the day is known.
+    when = PartialDate(award.date.year, award.date.month).human()
+    return {
+        "date": award.date,
+        "pathway": pathway,
+        "url": award.url,
+        "when": when,
+        "text": f"{pathway.title} awarded {when}",
     }
 
 

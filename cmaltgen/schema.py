@@ -256,7 +256,7 @@ def _date(data: Any, key: KeyPath, ctx: Context) -> Any:
             "future-date",
             f"{parsed.human()} is in the future (today is {ctx.today.isoformat()})",
             key,
-            hint="check the year and month; evidence and confirmations cannot be dated ahead",
+            hint="check the year and month; nothing in a portfolio can be dated ahead of today",
         )
         return _INVALID
     return parsed

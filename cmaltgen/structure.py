@@ -20,7 +20,7 @@ from cmaltgen.documents import Consent, EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.framework import SectionSpec
 from cmaltgen.schema import PartialDate
 from cmaltgen.sources import resolve_local
-from cmaltgen.validate import Portfolio
+from cmaltgen.validate import Portfolio, image_size
 
 FILES_DIR = "files"
 HOME = "index.html"
@@ -105,6 +105,21 @@ class Section:
     def words(self) -> int:
         return self.reflection.words
 
+    @property
+    def outline(self) -> list[markdown.OutlineEntry]:
+        """The reflection's ## and ### headings, for the page's "On this page" list."""
+        return markdown.outline(self.reflection.parsed)
+
+
+@dataclass(frozen=True)
+class Photo:
+    """The candidate's photo as the templates see it."""
+
+    file: str  # output path of the published (metadata-free) copy
+    alt: str
+    width: int
+    height: int
+
 
 @dataclass(eq=False)
 class Site:
@@ -114,6 +129,7 @@ class Site:
     files: dict[str, Path]  # output path -> source file
     edition: str = "public"
     withheld: dict[str, str] = field(default_factory=dict)  # evidence id -> its visibility
+    photo: Photo | None = None
     _by_id: tuple[dict[str, Section], dict[str, Evidence]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -203,7 +219,22 @@ def build_site(portfolio: Portfolio, *, drafts: bool = False, edition: str = "pu
     withheld = _withheld(portfolio, evidence, drafts)
     hidden = _withheld_sources(portfolio, withheld, files)
     _local_files(portfolio, sections, files, hidden)
-    return Site(portfolio, sections, evidence, files, edition, withheld)
+    photo = _photo(portfolio, files)
+    return Site(portfolio, sections, evidence, files, edition, withheld, photo)
+
+
+def _photo(portfolio: Portfolio, files: dict[str, Path]) -> Photo | None:
+    """The candidate's photo, published beside the evidence files (and cleaned like them)."""
+    chosen = portfolio.config.candidate.photo
+    if chosen is None:
+        return None
+    source, problem = resolve_local(portfolio.root, portfolio.root, chosen.file)
+    size = image_size(source) if source is not None and problem is None else None
+    if source is None or size is None:
+        return None  # validation has reported it
+    out = output_path_for(portfolio.root, source)
+    files[out] = source
+    return Photo(out, chosen.alt.strip(), size[0], size[1])
 
 
 def _withheld(portfolio: Portfolio, shown: list[Evidence], drafts: bool) -> dict[str, str]:
