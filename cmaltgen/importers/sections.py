@@ -1,0 +1,286 @@
+"""Recognise CMALT sections and their parts in imported Markdown, as people write them.
+
+Headings such as "Core Area 1a", "1a) Understanding the constraints...", "Section 2b:",
+"Specialist area: Accessibility", "Contextual statement" or "Future plans" start a section;
+"Description", "Evidence" and "Reflection" start a part inside one. A paragraph that is only
+bold text counts as a heading when it names a section or a part, as many Word users write them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from cmaltgen.framework import Pathway
+
+PARTS = ("description", "evidence", "reflection")
+_PART_WORDS = {
+    "description": r"descri(ption|be)s?|description of (my )?practice|what i did|my practice",
+    "evidence": r"(supporting |list of |my )?evidences?( list| used| items)?|evidence and links",
+    "reflection": r"reflections?|reflect(ive)?( commentary| account)?|what i (have )?learn(ed|t)",
+}
+_CORE = re.compile(
+    r"^(?:cmalt\s+)?(?:core\s+area|core|area|section|part)?\s*([1-9])\s*\(?([a-d])?\)?"
+    r"(?=$|[\s.:)\-–—,])[\s.:)\-–—,]*(.*)$",
+    re.I,
+)
+_SLOT = re.compile(
+    r"^(specialist|advanced)(?:\s+(?:area|option|options|topic))?"
+    r"(?:\s*(?:\d+|one|two|three|first|second|third))?\s*[.:)\-–—]*\s*(.*)$",
+    re.I,
+)
+_CONTEXT = re.compile(r"^(?:my\s+)?context(?:ual)?(?:\s+statement)?$", re.I)
+_FUTURE = re.compile(r"^(?:my\s+)?future\s+(?:plans?|development|directions?)\b|^next steps$", re.I)
+_OUTLINE = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivx]+\.|part\s+\d+:?)\s+(?=[a-z])", re.I)
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_BOLD_LINE = re.compile(r"^\*\*([^*]+?)\*\*\s*:?\s*$")
+
+
+class Match(NamedTuple):
+    """What a heading names: a section id (or a slot, 'specialist'/'advanced'), or a group."""
+
+    kind: str  # "section", "slot" or "group"
+    id: str  # section id, slot name, or group number
+    title: str  # the candidate's own words after the section's name, if any
+
+
+def normalise(text: str) -> str:
+    text = re.sub(r"[*_`#]+", "", text).replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text).strip(" :.-–—")
+
+
+def match_section(text: str, pathway: Pathway) -> Match | None:
+    heading = normalise(text)
+    found = [_match(c, pathway) for c in (heading, _OUTLINE.sub("", heading))]
+    sections = [f for f in found if f is not None and f.kind != "group"]
+    return sections[0] if sections else next((f for f in found if f is not None), None)
+
+
+def _match(heading: str, pathway: Pathway) -> Match | None:
+    if _CONTEXT.match(heading):
+        return Match("section", "contextual-statement", "")
+    if _FUTURE.match(heading):
+        return Match("section", "future-plans", "")
+    slot = _SLOT.match(heading)
+    if slot:
+        return Match("slot", slot.group(1).lower(), normalise(slot.group(2)))
+    core = _CORE.match(heading)
+    if core and (
+        heading[:1].isdigit() or re.match(r"(cmalt|core|area|section|part)", heading, re.I)
+    ):
+        return _core(core, pathway)
+    return _by_title(heading, pathway)
+
+
+def _core(core: re.Match[str], pathway: Pathway) -> Match | None:
+    number, letter, rest = core.group(1), (core.group(2) or "").lower(), normalise(core.group(3))
+    ids = pathway.fixed()
+    if f"{number}{letter}" in ids:
+        section_id = f"{number}{letter}"
+        official = ids[section_id].title
+        own = "" if _similar(rest, official) else rest
+        return Match("section", section_id, own)
+    if not letter and any(i.startswith(number) and len(i) == 2 for i in ids):
+        return Match("group", number, rest)
+    return None
+
+
+def _by_title(heading: str, pathway: Pathway) -> Match | None:
+    """A heading that is an official section title without its number."""
+    if len(heading) < 12:
+        return None
+    for spec in pathway.sections:
+        if spec.slot is None and _similar(heading, spec.title):
+            return Match("section", spec.id, "")
+    return None
+
+
+def _similar(text: str, title: str) -> bool:
+    a, b = text.lower(), title.lower()
+    return bool(a) and (a.startswith(b) or difflib.SequenceMatcher(None, a, b).ratio() > 0.85)
+
+
+def match_part(text: str) -> str | None:
+    heading = normalise(text).lower()
+    for part, words in _PART_WORDS.items():
+        if re.fullmatch(rf"(?:\d+\.?\s*)?(?:{words})(?:\s*\(.*\))?", heading):
+            return part
+    return None
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+class Heading(NamedTuple):
+    text: str
+    level: int  # 1-6, 0 for a page title; 7 for a bold line standing in for a heading
+    line: int
+
+
+def blocks(markdown: str) -> Iterator[tuple[Heading | None, list[str]]]:
+    """The Markdown cut at headings: (heading or None for text before the first, lines)."""
+    heading: Heading | None = None
+    lines: list[str] = []
+    fence = False
+    for number, line in enumerate(markdown.splitlines(), 1):
+        if line.lstrip().startswith("```"):
+            fence = not fence
+        found = None if fence else _heading(line, number)
+        if found is None:
+            lines.append(line)
+            continue
+        if heading is not None or any(s.strip() for s in lines):
+            yield heading, lines
+        heading, lines = found, []
+    if heading is not None or any(s.strip() for s in lines):
+        yield heading, lines
+
+
+def _heading(line: str, number: int) -> Heading | None:
+    atx = _HEADING.match(line)
+    if atx:
+        return Heading(atx.group(2), len(atx.group(1)), number)
+    bold = _BOLD_LINE.match(line.strip())
+    return Heading(bold.group(1), 7, number) if bold else None
+
+
+@dataclass
+class Found:
+    """One section gathered from the source, part by part."""
+
+    id: str
+    title: str
+    origins: list[str] = field(default_factory=list)
+    parts: dict[str, list[str]] = field(
+        default_factory=lambda: {"description": [], "evidence": [], "reflection": []}
+    )
+    part_headings: set[str] = field(default_factory=set)
+
+    def add(self, part: str, text: str) -> None:
+        if text.strip():
+            self.parts[part].append(text.strip())
+
+
+@dataclass
+class Unsorted:
+    origin: str
+    text: str
+
+
+@dataclass
+class Sorting:
+    """The result: sections by id in the order found, and what matched none."""
+
+    pathway: Pathway
+    sections: dict[str, Found] = field(default_factory=dict)
+    unsorted: list[Unsorted] = field(default_factory=list)
+    skipped_slots: list[str] = field(default_factory=list)
+
+
+SLOT_FALLBACK = {
+    "specialist": ["first-area", "second-area", "third-area", "fourth-area"],
+    "advanced": ["first-area", "second-area", "third-area"],
+}
+
+
+def slug(text: str, limit: int = 40) -> str:
+    words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return words[:limit].rstrip("-")
+
+
+class Sorter:
+    """Feeds headings and text in document order into sections, parts and the unsorted note."""
+
+    def __init__(self, pathway: Pathway) -> None:
+        self.result = Sorting(pathway)
+        self.current: Found | None = None
+        self.level = 0
+        self.part = "description"
+
+    def piece(self, origin: str, title: str | None, labels: list[str], markdown: str) -> None:
+        """One page, post or document. Its title (or else a label) may name its section."""
+        self.current = None
+        if title is not None:
+            match = self._first(
+                [title, *labels], origin=f"{origin} '{normalise(title)}'", heading=title
+            )
+            if match is None and normalise(title):
+                self._unsorted(origin, f"# {normalise(title)}")
+        for heading, lines in blocks(markdown):
+            self._block(origin, heading, "\n".join(lines))
+
+    def _first(self, texts: list[str], origin: str, heading: str) -> Found | None:
+        for text in texts:
+            match = match_section(text, self.result.pathway)
+            if match is not None and match.kind != "group":
+                started = self._start(match, origin, 0)
+                if started is not None and text is not heading and normalise(heading):
+                    started.add(self.part, f"### {normalise(heading)}")
+                return started
+        return None
+
+    def _block(self, origin: str, heading: Heading | None, text: str) -> None:
+        if heading is None:
+            self._text(origin, text)
+            return
+        where = f"{origin}, heading '{normalise(heading.text)}' (line {heading.line})"
+        match = match_section(heading.text, self.result.pathway)
+        level = 0 if heading.level == 7 else heading.level
+        if match is not None and match.kind != "group" and self._start(match, where, level):
+            self._text(origin, text)
+            return
+        part = match_part(heading.text) if self.current is not None else None
+        if self.current is not None and part is not None:
+            self.part = part
+            self.current.part_headings.add(part)
+            self._text(origin, text)
+            return
+        if heading.level == 7:
+            self._text(origin, f"**{heading.text}**\n{text}")
+            return
+        if self.current is not None and heading.level <= self.level:
+            self.current = None
+        if match is not None and match.kind == "group" and not text.strip():
+            return  # a core area's own heading: the site shows it
+        hashes = "#" * min(max(heading.level, 2), 6)
+        self._text(origin, f"{hashes} {normalise(heading.text)}\n{text}")
+
+    def _text(self, origin: str, text: str) -> None:
+        if not text.strip():
+            return
+        if self.current is None:
+            self._unsorted(origin, text)
+        else:
+            self.current.add(self.part, text)
+
+    def _unsorted(self, origin: str, text: str) -> None:
+        if self.result.unsorted and self.result.unsorted[-1].origin == origin:
+            self.result.unsorted[-1].text += "\n\n" + text.strip()
+        else:
+            self.result.unsorted.append(Unsorted(origin, text.strip()))
+
+    def _start(self, match: Match, origin: str, level: int) -> Found | None:
+        section_id, title = match.id, match.title
+        if match.kind == "slot":
+            allowed = self.result.pathway.slot_count(match.id)
+            if allowed.min + allowed.max == 0:
+                self.result.skipped_slots.append(origin)
+                self.current = None
+                return None
+            section_id = self._slot_id(match.id, title)
+        found = self.result.sections.get(section_id)
+        if found is None:
+            found = self.result.sections[section_id] = Found(section_id, title)
+        found.origins.append(origin)
+        self.current, self.level, self.part = found, level, "description"
+        return found
+
+    def _slot_id(self, slot: str, title: str) -> str:
+        if title:
+            return f"{slot}-{slug(title) or 'area'}"
+        taken = sum(1 for s in self.result.sections if s.startswith(f"{slot}-"))
+        names = SLOT_FALLBACK[slot]
+        return f"{slot}-{names[min(taken, len(names) - 1)]}"
