@@ -103,6 +103,7 @@ def import_portfolio(
         notes.update(converted.notes)
         sorter.piece(piece.origin, piece.title, piece.labels, converted.markdown)
     collector = Collector(reading.date, reading.assets, reading.attachments, fetch)
+    collector.base_url = reading.base_url
     plan = assemble(sorter.result, notes, collector, framework, today, source.name)
     written = write(dest, plan.files, force)
     return ImportReport(

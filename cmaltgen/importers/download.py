@@ -77,6 +77,11 @@ class Downloader:
                 _check_type(url, ctype)
                 data = self._read(response)
         except urllib.error.HTTPError as exc:
+            if 300 <= exc.code < 400:
+                raise DownloadError(
+                    "it redirects somewhere cmaltgen does not follow (not a web address, or "
+                    "too many redirects)"
+                ) from None
             raise DownloadError(f"the server answered {exc.code} {exc.reason}") from None
         except urllib.error.URLError as exc:
             raise DownloadError(f"the server could not be reached ({exc.reason})") from None

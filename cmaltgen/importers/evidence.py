@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import urljoin
 
 from cmaltgen.importers.names import safe_name
 from cmaltgen.importers.sections import slug
@@ -27,6 +28,7 @@ _TYPES = {
     "audio": {".mp3", ".wav", ".m4a", ".ogg"},
 }
 _VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com")
+_KNOWN_TARGETS = ("http://", "https://", "mailto:", "evidence:", "section:", "#")
 SHOWS = "Imported: say in your own words what this shows the assessor."
 
 
@@ -59,6 +61,7 @@ class Collector:
     ids: set[str] = field(default_factory=set)
     by_url: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     no_alt: list[str] = field(default_factory=list)
+    base_url: str = ""  # the WordPress site's address, for relative links in its content
 
     def new_id(self, title: str) -> str:
         base = slug(title, 40) or "evidence"
@@ -93,6 +96,10 @@ def collect(
 
     def replace(match: re.Match[str]) -> str:
         bang, text, target = match.group(1), match.group(2), match.group(3).strip("<>")
+        if not target.startswith(_KNOWN_TARGETS) and target not in collector.assets:
+            if not collector.base_url:  # an address only the source could resolve: keep it
+                return f"{text} ({target})" if text else target
+            target = urljoin(collector.base_url, target)
         if bang:
             return _image(text, target, section_id, collector, found, assessed)
         if not assessed or not target.startswith(("http://", "https://")):

@@ -30,6 +30,7 @@ class Reading:
     assets: dict[str, Asset] = field(default_factory=dict)
     attachments: dict[str, Attachment] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    base_url: str = ""  # where relative addresses in the content point
 
 
 def source_error(path: Path, message: str, hint: str) -> CmaltgenError:

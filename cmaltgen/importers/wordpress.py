@@ -58,7 +58,11 @@ def read(path: Path, today: dt.date) -> Reading:
             "when exporting, choose All content (or Pages and Posts)",
         )
     date = min(max(dates, default=today), today)
-    return Reading("WordPress export", pieces, date, {}, attachments, diagnostics)
+    reading = Reading("WordPress export", pieces, date, {}, attachments, diagnostics)
+    base = _wp(channel, "base_blog_url") or (channel.findtext("link") or "").strip()
+    if base.startswith(("http://", "https://")):
+        reading.base_url = base.rstrip("/") + "/"
+    return reading
 
 
 def _channel(path: Path, data: bytes) -> Element:
