@@ -83,7 +83,8 @@ def _core(core: re.Match[str], pathway: Pathway) -> Match | None:
         official = ids[section_id].title
         own = "" if _similar(rest, official) else rest
         return Match("section", section_id, own)
-    if not letter and any(i.startswith(number) and len(i) == 2 for i in ids):
+    prefixed = not core.string[:1].isdigit()  # "Core area 2", not "2.5 million students"
+    if not letter and prefixed and any(i.startswith(number) and len(i) == 2 for i in ids):
         return Match("group", number, rest)
     return None
 
@@ -100,7 +101,10 @@ def _by_title(heading: str, pathway: Pathway) -> Match | None:
 
 def _similar(text: str, title: str) -> bool:
     a, b = text.lower(), title.lower()
-    return bool(a) and (a.startswith(b) or difflib.SequenceMatcher(None, a, b).ratio() > 0.85)
+    shortened = len(a) >= 12 and b.startswith(a.rstrip("….").strip())  # "Understanding the…"
+    return bool(a) and (
+        a.startswith(b) or shortened or difflib.SequenceMatcher(None, a, b).ratio() > 0.85
+    )
 
 
 def match_part(text: str) -> str | None:
@@ -229,6 +233,9 @@ class Sorter:
         where = f"{origin}, heading '{normalise(heading.text)}' (line {heading.line})"
         match = match_section(heading.text, self.result.pathway)
         level = 0 if heading.level == 7 else heading.level
+        if self._repeats(match, heading):  # "Core area 1a" then the official title below it
+            self._text(origin, text)
+            return
         if match is not None and match.kind != "group" and self._start(match, where, level):
             self._text(origin, text)
             return
@@ -247,6 +254,12 @@ class Sorter:
             return  # a core area's own heading: the site shows it
         hashes = "#" * min(max(heading.level, 2), 6)
         self._text(origin, f"{hashes} {normalise(heading.text)}\n{text}")
+
+    def _repeats(self, match: Match | None, heading: Heading) -> bool:
+        current = self.current
+        if match is None or current is None or match.kind != "section" or match.title:
+            return False
+        return match.id == current.id and heading.level > self.level
 
     def _text(self, origin: str, text: str) -> None:
         if not text.strip():
