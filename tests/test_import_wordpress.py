@@ -4,11 +4,13 @@ HTML, and ``--download`` against a real loopback HTTP server."""
 from __future__ import annotations
 
 import http.server
+import json
 import re
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
@@ -97,11 +99,15 @@ def items_of(root: Path, section: str) -> list[dict[str, object]]:
     return yaml.safe_load((folder(root, section) / "evidence.yml").read_text("utf-8")) or []
 
 
-def builds_and_checks(root: Path) -> None:
+def builds_and_checks(root: Path) -> dict[str, Any]:
+    """The imported portfolio builds at once, and check lists every section as a draft."""
     code, out = invoke("build", root)
     assert code == 0, out
-    code, out = invoke("check", root)
-    assert "left" in out, out
+    result = CliRunner().invoke(main, ["check", str(root), "--format", "json"])
+    report: dict[str, Any] = json.loads(result.stdout)
+    assert report["counts"]["errors"] == 0 and not report["ready"], report
+    assert {s["status"] for s in report["sections"]} == {"draft"}, report["sections"]
+    return report
 
 
 def block(html: str) -> str:

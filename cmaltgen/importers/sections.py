@@ -205,26 +205,24 @@ class Sorter:
         self.part = "description"
 
     def piece(self, origin: str, title: str | None, labels: list[str], markdown: str) -> None:
-        """One page, post or document. Its title (or else a label) may name its section."""
+        """One page, post or document. Its title (or else a label) may name its section.
+        An unmatched title is not repeated in the unsorted note: ``origin`` names it."""
         self.current = None
         if title is not None:
-            match = self._first(
-                [title, *labels], origin=f"{origin} '{normalise(title)}'", heading=title
-            )
-            if match is None and normalise(title):
-                self._unsorted(origin, f"# {normalise(title)}")
+            self._titled(origin, title, labels)
         for heading, lines in blocks(markdown):
             self._block(origin, heading, "\n".join(lines))
 
-    def _first(self, texts: list[str], origin: str, heading: str) -> Found | None:
-        for text in texts:
+    def _titled(self, origin: str, title: str, labels: list[str]) -> None:
+        for index, text in enumerate([title, *labels]):
             match = match_section(text, self.result.pathway)
-            if match is not None and match.kind != "group":
-                started = self._start(match, origin, 0)
-                if started is not None and text is not heading and normalise(heading):
-                    started.add(self.part, f"### {normalise(heading)}")
-                return started
-        return None
+            if match is None or match.kind == "group":
+                continue
+            how = "" if index == 0 else f", category '{normalise(text)}'"
+            started = self._start(match, f"{origin}{how}", 0)
+            if started is not None and index > 0 and normalise(title):
+                started.add(self.part, f"### {normalise(title)}")
+            return
 
     def _block(self, origin: str, heading: Heading | None, text: str) -> None:
         if heading is None:
