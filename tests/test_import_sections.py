@@ -102,7 +102,23 @@ def test_official_title_under_a_section_heading_does_not_restart_it() -> None:
         "technologies\n\nIntro words.\n\n## Reflection\n\nLearned.\n\n# Appendix\n\nExtra.\n",
     )
     found = sorter.result.sections["1a"]
-    assert found.origins == ["doc, heading 'Core Area 1a' (line 1)"]
+    assert found.origins == ["doc, heading 'Core Area 1a'"]
     assert found.parts["description"] == ["Intro words."]
     assert found.parts["reflection"] == ["Learned."]
     assert [u.text for u in sorter.result.unsorted] == ["## Appendix\n\nExtra."]
+
+
+def test_a_bold_label_at_the_start_of_a_paragraph_starts_a_part() -> None:
+    sorter = Sorter(CMALT)
+    sorter.piece(
+        "doc",
+        None,
+        [],
+        "## Core Area 2b\n\n**Description:** I surveyed students.\n\n"
+        "**Reflection**: Looking back, I would ask sooner.\n\n**Note:** keep this bold.\n",
+    )
+    found = sorter.result.sections["2b"]
+    assert found.parts["description"] == ["I surveyed students."]
+    assert found.parts["reflection"] == [
+        "Looking back, I would ask sooner.\n\n**Note:** keep this bold."
+    ]

@@ -173,7 +173,9 @@ def _notes(body: str, notes: dict[str, str]) -> str:
 
 
 def _words_of(markdown: str) -> str:
-    text = re.sub(r"\]\((?:[^()]|\([^)]*\))*\)", "]", markdown)
+    """The words a reader reads: images and link addresses are not words."""
+    text = re.sub(r"!\[[^\]]*\]\((?:[^()]|\([^)]*\))*\)", " ", markdown)
+    text = re.sub(r"\]\((?:[^()]|\([^)]*\))*\)", "]", text)
     return re.sub(r"^#+ ", "", text, flags=re.M)
 
 
@@ -221,12 +223,12 @@ def _unsorted(
     parts = []
     for chunk in sorting.unsorted:
         text, evidence = collect(chunk.text, "unsorted", c, assessed=False)
+        plan.unsorted_words += word_count(_words_of(text))
         for name, data in evidence.files.items():
             plan.files[f"_unsorted/{name}"] = data
             text = text.replace(f"]({name})", f"](_unsorted/{name})")
         parts.append(f"## From {normalise(chunk.origin)}\n\n{text}")
     body = "\n\n".join(parts)
-    plan.unsorted_words = word_count(_words_of(body))
     plan.text(
         UNSORTED,
         f"# Imported text that is in no section yet\n\n"

@@ -129,7 +129,7 @@ def blocks(markdown: str) -> Iterator[tuple[Heading | None, list[str]]]:
     heading: Heading | None = None
     lines: list[str] = []
     fence = False
-    for number, line in enumerate(markdown.splitlines(), 1):
+    for number, line in enumerate(_bold_leads(markdown).splitlines(), 1):
         if line.lstrip().startswith("```"):
             fence = not fence
         found = None if fence else _heading(line, number)
@@ -141,6 +141,20 @@ def blocks(markdown: str) -> Iterator[tuple[Heading | None, list[str]]]:
         heading, lines = found, []
     if heading is not None or any(s.strip() for s in lines):
         yield heading, lines
+
+
+_BOLD_LEAD = re.compile(r"^\*\*([^*]{3,40}?)\s*:?\s*\*\*\s*:?\s+(\S.*)$", re.M)
+
+
+def _bold_leads(markdown: str) -> str:
+    """"**Reflection:** Looking back, ..." starts a part: its label goes on a line of its own."""
+
+    def split(match: re.Match[str]) -> str:
+        if match_part(match.group(1)) is None:
+            return match.group(0)
+        return f"**{match.group(1)}**\n\n{match.group(2)}"
+
+    return _BOLD_LEAD.sub(split, markdown)
 
 
 def _heading(line: str, number: int) -> Heading | None:
@@ -228,7 +242,7 @@ class Sorter:
         if heading is None:
             self._text(origin, text)
             return
-        where = f"{origin}, heading '{normalise(heading.text)}' (line {heading.line})"
+        where = f"{origin}, heading '{normalise(heading.text)}'"
         match = match_section(heading.text, self.result.pathway)
         level = 0 if heading.level == 7 else heading.level
         if self._repeats(match, heading):  # "Core area 1a" then the official title below it
