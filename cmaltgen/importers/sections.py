@@ -147,7 +147,7 @@ _BOLD_LEAD = re.compile(r"^\*\*([^*]{3,40}?)\s*:?\s*\*\*\s*:?\s+(\S.*)$", re.M)
 
 
 def _bold_leads(markdown: str) -> str:
-    """"**Reflection:** Looking back, ..." starts a part: its label goes on a line of its own."""
+    """ "**Reflection:** Looking back, ..." starts a part: its label goes on a line of its own."""
 
     def split(match: re.Match[str]) -> str:
         if match_part(match.group(1)) is None:
