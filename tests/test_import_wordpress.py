@@ -376,6 +376,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send(200, "application/pdf", b"%PDF-1.4 plan")
         elif path == "/files/chart.png":
             self._send(200, "image/png", png())
+        elif path == "/files/2024/chart.png":
+            self._send(200, "image/png", png(5, 5))
         elif path == "/files/login.pdf":
             self._send(200, "text/html", b"<html>Please log in</html>")
         elif path == "/files/huge.pdf":
@@ -490,3 +492,26 @@ def test_download_failures_keep_the_address_and_warn(tmp_path: Path, server: str
     ]
     code, out = invoke("import", source, tmp_path / "again", "--pathway", "cmalt", "--download")
     assert code == 0 and "warning import-download" in out
+
+
+def test_downloads_with_the_same_name_never_overwrite_each_other(
+    tmp_path: Path, server: str
+) -> None:
+    first, second = f"{server}/files/chart.png", f"{server}/files/2024/chart.png"
+    content = (
+        f"<h2>Description</h2><p>{PROSE}</p><img src='{first}' alt='Chart one'>"
+        f"<h2>Reflection</h2><p>{PROSE}</p><img src='{second}' alt='Chart two'>"
+    )
+    xml = wxr(
+        item("Core Area 2b", content),
+        item("One", kind="attachment", status="inherit", attachment=first),
+        item("Two", kind="attachment", status="inherit", attachment=second),
+    )
+    root, _ = run_import(tmp_path, xml, "--download")
+    home = folder(root, "2b")
+    found = {i["title"]: i["file"] for i in items_of(root, "2b")}
+    assert found == {"One": "chart.png", "Two": "chart-2.png"}
+    assert (home / "chart.png").read_bytes() == png()
+    assert (home / "chart-2.png").read_bytes() == png(5, 5)
+    assert "![Chart two](chart-2.png)" in text_of(root, "2b")
+    builds_and_checks(root)

@@ -114,10 +114,8 @@ def _section(
     evidence = SectionEvidence()
     parts: dict[str, str] = {}
     for part, texts in found.parts.items():
-        text, part_evidence = collect("\n\n".join(texts), found.id, collector, spec.assessed)
-        parts[part] = text
-        evidence.items += part_evidence.items
-        evidence.files.update(part_evidence.files)
+        joined = "\n\n".join(texts)
+        parts[part], _ = collect(joined, found.id, collector, spec.assessed, into=evidence)
     for text in parts.values():
         table_details(text, evidence.items)
     body = _body(parts, spec)
@@ -221,11 +219,13 @@ def _unsorted(
     if not sorting.unsorted:
         return
     parts = []
+    evidence = SectionEvidence()
     for chunk in sorting.unsorted:
-        text, evidence = collect(chunk.text, "unsorted", c, assessed=False)
+        before = set(evidence.files)
+        text, _ = collect(chunk.text, "unsorted", c, assessed=False, into=evidence)
         plan.unsorted_words += word_count(_words_of(text))
-        for name, data in evidence.files.items():
-            plan.files[f"_unsorted/{name}"] = data
+        for name in set(evidence.files) - before:
+            plan.files[f"_unsorted/{name}"] = evidence.files[name]
             text = text.replace(f"]({name})", f"](_unsorted/{name})")
         parts.append(f"## From {normalise(chunk.origin)}\n\n{text}")
     body = "\n\n".join(parts)

@@ -89,10 +89,15 @@ def kind_of(address: str) -> str:
 
 
 def collect(
-    markdown: str, section_id: str, collector: Collector, assessed: bool
+    markdown: str,
+    section_id: str,
+    collector: Collector,
+    assessed: bool,
+    into: SectionEvidence | None = None,
 ) -> tuple[str, SectionEvidence]:
-    """Rewrite the section's links and images; return the text and its evidence."""
-    found = SectionEvidence()
+    """Rewrite the section's links and images; return the text and its evidence (added to
+    ``into`` when given, so that files from a section's parts never share a name)."""
+    found = into if into is not None else SectionEvidence()
 
     def replace(match: re.Match[str]) -> str:
         bang, text, target = match.group(1), match.group(2), match.group(3).strip("<>")
@@ -116,7 +121,7 @@ def _image(
     asset = c.assets.get(src)
     attachment = c.attachments.get(src)
     alt = alt or (asset.alt if asset else "") or (attachment.alt if attachment else "")
-    if asset is None and c.fetch is not None and src.startswith(("http://", "https://")):
+    if asset is None and c.fetch is not None and attachment is not None:
         asset = c.fetch(src)
     target = src
     if asset is not None:
