@@ -290,10 +290,16 @@ def test_hostile_html_is_sanitised(tmp_path: Path) -> None:
         '<iframe src="https://evil.example/"></iframe><object data="x.swf"></object>'
         "<form action='https://evil.example/'><input name='x'></form>"
         "<p>Text about &lt;script&gt; tags.</p><svg onload='alert(1)'><text>svg</text></svg>"
+        "<p>[written](javascript:alert(2)) ![pixel](data:image/png;base64,AAAA) "
+        "<a href='&#106;avascript:alert(3)'>encoded</a> <A HREF='JaVaScRiPt:alert(4)'>caps</A>"
+        "<scr<script>ipt>text</script> <img src='file:///etc/passwd' alt='local'></p>"
     )
     root, out = run_import(tmp_path, wxr(item("Core Area 1c", content)))
     text = text_of(root, "1c")
     for bad in (
+        "data:",
+        "file:",
+        "passwd",
         "<script",
         "alert(",
         "<style",

@@ -19,7 +19,9 @@ from urllib.parse import urljoin
 from cmaltgen.importers.names import safe_name
 from cmaltgen.importers.sections import slug
 
-LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\((<[^>]*>|[^()\s]+)(?:\s+\"[^\"]*\")?\)")
+LINK = re.compile(
+    r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\((<[^>]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"]*\")?\)"
+)
 _TYPES = {
     "image": {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".tif", ".tiff"},
     "document": {".pdf", ".doc", ".docx", ".odt", ".rtf", ".txt", ".xlsx", ".xls", ".ods"},
@@ -28,6 +30,7 @@ _TYPES = {
     "audio": {".mp3", ".wav", ".m4a", ".ogg"},
 }
 _VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com")
+_SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*:", re.I)
 _KNOWN_TARGETS = ("http://", "https://", "mailto:", "evidence:", "section:", "#")
 SHOWS = "Imported: say in your own words what this shows the assessor."
 
@@ -101,7 +104,10 @@ def collect(
 
     def replace(match: re.Match[str]) -> str:
         bang, text, target = match.group(1), match.group(2), match.group(3).strip("<>")
-        if not target.startswith(_KNOWN_TARGETS) and target not in collector.assets:
+        known = target in collector.assets or target.lower().startswith(_KNOWN_TARGETS)
+        if _SCHEME.match(target) and not known:
+            return text  # javascript:, data:, file: ... written as text in the source
+        if not known:
             if not collector.base_url:  # an address only the source could resolve: keep it
                 return f"{text} ({target})" if text else target
             target = urljoin(collector.base_url, target)

@@ -105,6 +105,11 @@ class _Converter(markdownify.MarkdownConverter):
             text = text.replace("|", "\\|")
         return text
 
+    def convert_img(self, el: Any, text: str, parent_tags: Any) -> str:
+        if not el.get("src"):  # its address was unsafe and removed: keep the description
+            return str(el.get("alt") or "")
+        return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
+
     def convert_a(self, el: Any, text: str, parent_tags: Any) -> str:
         href = str(el.get("href") or "")
         if not href or href.startswith("#"):  # bookmarks and tables of contents: text only
