@@ -236,7 +236,10 @@ def test_images_are_evidence_files_with_their_alt_text(tmp_path: Path) -> None:
     # without alt text the image is kept and linked, never published without one
     assert (home / "image-2.png").read_bytes() == png(3, 3)
     assert "[image-2.png, an image that needs a description](image-2.png)" in text
-    assert "warning import-review: image without a text alternative (2a: image-2.png)" in out
+    assert (
+        "out/04-2a/reflection.md: warning import-review: image without a text alternative "
+        "(2a: image-2.png)" in out
+    )
     builds_and_checks(tmp_path / "out")
 
 

@@ -114,9 +114,14 @@ def import_portfolio(
         plan.sections,
         plan.missing,
         plan.unsorted_words,
-        [*reading.diagnostics, *plan.diagnostics, *_download_problems(fetch)],
+        [*reading.diagnostics, *_inside(dest, plan.diagnostics), *_download_problems(fetch)],
         written,
     )
+
+
+def _inside(dest: Path, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Findings about written files, located in the new portfolio."""
+    return [d._replace(path=dest / d.path) if d.path is not None else d for d in diagnostics]
 
 
 def _download_problems(fetch: Callable[[str], Asset | None] | None) -> list[Diagnostic]:

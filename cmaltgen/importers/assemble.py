@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -141,8 +142,8 @@ def _section(
                 "import-review",
                 f"section {found.id} has no Reflection heading, so all its text is under "
                 "Description",
-                path=None,
-                hint=f"in {folder}/reflection.md, move your reflection under ## Reflection",
+                path=Path(folder, "reflection.md"),
+                hint="move your reflection under ## Reflection",
                 severity=W,
             )
         )
@@ -241,6 +242,7 @@ def _unsorted(
         Diagnostic(
             "import-unsorted",
             f"{plan.unsorted_words} words matched no CMALT section and were kept in {UNSORTED}",
+            path=Path(UNSORTED),
             hint="move what you need into a section's reflection.md, then delete _unsorted.md",
             severity=W,
         )
@@ -248,11 +250,14 @@ def _unsorted(
 
 
 def _review(plan: Plan, sorting: Sorting, c: Collector) -> None:
-    for where in c.no_alt:
+    folders = {s.id: s.folder for s in plan.sections}
+    for section_id, name in c.no_alt:
+        home = folders.get(section_id)
         plan.diagnostics.append(
             Diagnostic(
                 "import-review",
-                f"image without a text alternative ({where})",
+                f"image without a text alternative ({section_id}: {name})",
+                path=Path(home, "reflection.md") if home else Path(UNSORTED),
                 hint="describe the image in its alt text: ![what it shows](file)",
                 severity=W,
             )

@@ -63,7 +63,7 @@ class Collector:
     fetch: Callable[[str], Asset | None] | None = None  # --download
     ids: set[str] = field(default_factory=set)
     by_url: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
-    no_alt: list[str] = field(default_factory=list)
+    no_alt: list[tuple[str, str]] = field(default_factory=list)  # (section id, file or URL)
     base_url: str = ""  # the WordPress site's address, for relative links in its content
 
     def new_id(self, title: str) -> str:
@@ -136,7 +136,7 @@ def _image(
     if not alt:
         # An image needs a text alternative even in a draft, and only its author can write
         # one: the file is kept and linked, and the report asks for a description.
-        c.no_alt.append(f"{section_id}: {target}")
+        c.no_alt.append((section_id, target))
         return f"[{PurePosixPath(target).name}, an image that needs a description]({target})"
     if assessed and (asset is not None or src.startswith(("http://", "https://"))):
         title = (attachment.title if attachment else "") or alt or PurePosixPath(target).stem
