@@ -37,6 +37,7 @@ def imported(tmp_path: Path, doc: Docx, *extra: str, pathway: str = "cmalt") -> 
     dest = tmp_path / "imported"
     code, out = invoke("import", source, dest, "--pathway", pathway, *extra)
     assert code == 0, out
+    (tmp_path / "import.log").write_text(out, "utf-8")
     return dest
 
 
@@ -209,10 +210,33 @@ def test_evidence_table_gives_items_titles_and_what_they_show(tmp_path: Path) ->
         ("Training slides", "presentation", "2024-05-01"),
     ]
     assert found[0]["shows"] == "The notice I wrote | with legal"
+    assert "with no link or file" not in (tmp_path / "import.log").read_text("utf-8")
     text = (folder(root, "3a") / "reflection.md").read_text("utf-8")
     assert "| Privacy notice | The notice I wrote \\| with legal |" in text
     assert front(folder(root, "3a") / "reflection.md")["title"] == "GDPR in our lecture capture"
     builds_and_checks(root)
+
+
+def test_evidence_listed_without_links_is_kept_and_reported(tmp_path: Path) -> None:
+    d = Docx()
+    d.heading("Core Area 4a", 1).heading("Description", 2).para(d.text(PROSE))
+    d.heading("Evidence", 2)
+    d.bullet(d.text("Appendix 3: minutes of the working group"))
+    d.bullet(d.text("Email from the Dean (available on request)"))
+    d.bullet(d.link("Project blog", "https://blog.example.org/project"))
+    d.heading("Reflection", 2).para(d.text(PROSE))
+    source = tmp_path / "p.docx"
+    source.write_bytes(d.data())
+    code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
+    assert code == 0, out
+    assert (
+        "out/08-4a/evidence.yml: warning import-review: section 4a lists 2 piece(s) of evidence "
+        "with no link or file, e.g. 'Appendix 3: minutes of the working group'" in out
+    )
+    text = (folder(tmp_path / "out", "4a") / "reflection.md").read_text("utf-8")
+    assert "- Appendix 3: minutes of the working group" in text
+    assert [i["url"] for i in items(tmp_path / "out", "4a")] == ["https://blog.example.org/project"]
+    builds_and_checks(tmp_path / "out")
 
 
 def test_images_are_evidence_files_with_their_alt_text(tmp_path: Path) -> None:

@@ -136,6 +136,18 @@ def _section(
             sorted(found.part_headings),
         )
     )
+    unlinked = _unlinked(parts["evidence"])
+    if spec.assessed and unlinked:
+        plan.diagnostics.append(
+            Diagnostic(
+                "import-review",
+                f"section {found.id} lists {len(unlinked)} piece(s) of evidence with no link or "
+                f"file, e.g. '{_comment(unlinked[0].strip(' -*|'))[:60]}'",
+                path=Path(folder, "evidence.yml"),
+                hint="add each to evidence.yml with its file or web address, and cite it",
+                severity=W,
+            )
+        )
     if spec.assessed and "reflection" not in found.part_headings:
         plan.diagnostics.append(
             Diagnostic(
@@ -147,6 +159,24 @@ def _section(
                 severity=W,
             )
         )
+
+
+def _unlinked(markdown: str) -> list[str]:
+    """List items and table rows (not header rows) that name evidence without linking it."""
+    lines = markdown.splitlines()
+    found = []
+    for i, line in enumerate(lines):
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        header = line.startswith("|") and re.fullmatch(r"[\s|:-]+", following) is not None
+        entry = re.match(r"\s*(?:[-*+]|\d+[.)]|\|)\s*\S", line) is not None
+        if (
+            entry
+            and not header
+            and "(evidence:" not in line
+            and not re.fullmatch(r"[\s|:-]+", line)
+        ):
+            found.append(line)
+    return found
 
 
 def _body(parts: dict[str, str], spec: SectionSpec) -> str:
