@@ -122,3 +122,18 @@ def test_a_bold_label_at_the_start_of_a_paragraph_starts_a_part() -> None:
     assert found.parts["reflection"] == [
         "Looking back, I would ask sooner.\n\n**Note:** keep this bold."
     ]
+
+
+def test_references_at_the_section_level_stay_with_their_section() -> None:
+    sorter = Sorter(CMALT)
+    sorter.piece(
+        "doc",
+        None,
+        [],
+        "# Core Area 3a\n\n## Reflection\n\nI learned.\n\n# References\n\nJisc (2023).\n\n"
+        "# Glossary\n\nVLE.\n\n# Core Area 3b\n\nPolicy.\n",
+    )
+    found = sorter.result.sections
+    assert found["3a"].parts["reflection"] == ["I learned.", "## References\n\nJisc (2023)."]
+    assert found["3b"].parts["description"] == ["Policy."]
+    assert [u.text for u in sorter.result.unsorted] == ["## Glossary\n\nVLE."]

@@ -35,6 +35,12 @@ _SLOT = re.compile(
 _CONTEXT = re.compile(r"^(?:my\s+)?context(?:ual)?(?:\s+statement)?$", re.I)
 _FUTURE = re.compile(r"^(?:my\s+)?future\s+(?:plans?|development|directions?)\b|^next steps$", re.I)
 _OUTLINE = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivx]+\.|part\s+\d+:?)\s+(?=[a-z])", re.I)
+# Headings that close a section rather than start a new topic, at whatever level.
+_SECTION_END_MATTER = re.compile(
+    r"^(references?|reference list|bibliography|works cited|further reading|sources|"
+    r"notes|footnotes|endnotes)$",
+    re.I,
+)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^\*\*([^*]+?)\*\*\s*:?\s*$")
 
@@ -260,12 +266,13 @@ class Sorter:
         if heading.level == 7:
             self._text(origin, f"**{heading.text}**\n{text}")
             return
-        if self.current is not None and heading.level <= self.level:
+        belongs = _SECTION_END_MATTER.match(normalise(heading.text)) is not None
+        if self.current is not None and heading.level <= self.level and not belongs:
             self.current = None
         if match is not None and match.kind == "group" and not text.strip():
             return  # a core area's own heading: the site shows it
         hashes = "#" * min(max(heading.level, 2), 6)
-        self._text(origin, f"{hashes} {normalise(heading.text)}\n{text}")
+        self._text(origin, f"{hashes} {heading.text.strip()}\n{text}")
 
     def _repeats(self, match: Match | None, heading: Heading) -> bool:
         current = self.current
