@@ -46,6 +46,7 @@ def item(
     date: str = "2025-03-01 10:00:00",
     attachment: str = "",
     alt: str = "",
+    meta: dict[str, str] | None = None,
 ) -> str:
     cats = "".join(
         f'<category domain="category" nicename="c"><![CDATA[{c}]]></category>' for c in categories
@@ -55,6 +56,11 @@ def item(
         extra += (
             "<wp:postmeta><wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key>"
             f"<wp:meta_value><![CDATA[{alt}]]></wp:meta_value></wp:postmeta>"
+        )
+    for key, value in (meta or {}).items():
+        extra += (
+            f"<wp:postmeta><wp:meta_key><![CDATA[{key}]]></wp:meta_key>"
+            f"<wp:meta_value><![CDATA[{value}]]></wp:meta_value></wp:postmeta>"
         )
     return (
         f"<item><title>{escape(title)}</title><link>{SITE}/x</link>"
@@ -520,4 +526,26 @@ def test_downloads_with_the_same_name_never_overwrite_each_other(
     assert (home / "chart.png").read_bytes() == png()
     assert (home / "chart-2.png").read_bytes() == png(5, 5)
     assert "![Chart two](chart-2.png)" in text_of(root, "2b")
+    builds_and_checks(root)
+
+
+def test_block_editor_footnotes_survive_per_post(tmp_path: Path) -> None:
+    def post(title: str, category: str, note: str) -> str:
+        content = (
+            f'<!-- wp:paragraph --><p>{PROSE}<sup data-fn="n-{title}" class="fn">'
+            f'<a href="#n-{title}" id="n-{title}-link">1</a></sup></p><!-- /wp:paragraph -->'
+            "<!-- wp:footnotes /-->"
+        )
+        notes = json.dumps([{"content": note, "id": f"n-{title}"}])
+        return item(title, content, kind="post", categories=(category,), meta={"footnotes": notes})
+
+    xml = wxr(post("one", "Core Area 1a", "First source."), post("two", "Core Area 1b", "Second."))
+    root, _ = run_import(tmp_path, xml)
+    one_a, one_b = text_of(root, "1a"), text_of(root, "1b")
+    (label_a,) = re.findall(r"\[\^(\w+)\]:", one_a)
+    (label_b,) = re.findall(r"\[\^(\w+)\]:", one_b)
+    assert label_a != label_b
+    assert f"[^{label_a}]: First source." in one_a
+    assert f"[^{label_a}]" in one_a.split("## Reflection")[0]
+    assert f"[^{label_b}]: Second." in one_b
     builds_and_checks(root)

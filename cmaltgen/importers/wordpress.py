@@ -9,6 +9,7 @@ that uses them becomes evidence with the attachment's title and alt text.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
@@ -47,6 +48,7 @@ def read(path: Path, today: dt.date) -> Reading:
         kind = _wp(item, "post_type")
         origin = f"{kind} '{title or _wp(item, 'post_name') or 'untitled'}'"
         html, removed = _clean(item.findtext(CONTENT) or "", attachments)
+        html = _footnotes(html, _meta(item, "footnotes"), len(pieces))
         diagnostics += _warnings(path, origin, removed, hazards(html))
         labels = [(c.text or "").strip() for c in item.findall("category")]
         pieces.append(Piece(origin, html, title, [label for label in labels if label]))
@@ -116,19 +118,40 @@ def _ordered(items: list[Element]) -> list[Element]:
     return pages + posts
 
 
+def _meta(item: Element, key: str) -> str:
+    for meta in item:
+        if _local(meta.tag) == "postmeta" and _wp(meta, "meta_key") == key:
+            return _wp(meta, "meta_value")
+    return ""
+
+
+def _footnotes(html: str, stored: str, piece: int) -> str:
+    """The block editor keeps footnotes as JSON beside the content; give them to the
+    converter in the shape Word's footnotes take, numbered apart for each page or post."""
+    try:
+        notes = json.loads(stored) if stored else []
+    except ValueError:
+        return html
+    if not isinstance(notes, list):
+        return html
+    listed = []
+    for number, note in enumerate(notes, 1):
+        if not isinstance(note, dict) or not isinstance(note.get("id"), str):
+            continue
+        label = f"{piece + 1}{number:03d}"
+        pattern = re.compile(rf'<sup[^>]*data-fn="{re.escape(note["id"])}"[^>]*>.*?</sup>', re.S)
+        html = pattern.sub(f'<sup><a href="#footnote-{label}">[{number}]</a></sup>', html)
+        listed.append(f'<li id="footnote-{label}">{note.get("content", "")}</li>')
+    return html + (f"<ol>{''.join(listed)}</ol>" if listed else "")
+
+
 def _attachments(items: list[Element]) -> dict[str, Attachment]:
     found: dict[str, Attachment] = {}
     for item in items:
         url = _wp(item, "attachment_url")
         if _wp(item, "post_type") != "attachment" or not url.startswith(("http://", "https://")):
             continue
-        alt = ""
-        for meta in item:
-            if (
-                _local(meta.tag) == "postmeta"
-                and _wp(meta, "meta_key") == "_wp_attachment_image_alt"
-            ):
-                alt = _wp(meta, "meta_value")
+        alt = _meta(item, "_wp_attachment_image_alt")
         title = (item.findtext("title") or "").strip() or PurePosixPath(url).stem
         found[url] = Attachment(url, title, " ".join(alt.split()))
     return found
