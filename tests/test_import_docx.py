@@ -471,3 +471,11 @@ def test_force_never_writes_through_a_symlink(tmp_path: Path) -> None:
 def test_file_names_from_sources_are_made_safe(raw: str, safe: str) -> None:
     assert safe_name(raw) == safe
     assert safe_name(raw, {safe}) != safe
+
+
+def test_help_says_what_import_reads() -> None:
+    code, out = invoke("import", "--help")
+    assert code == 0
+    assert "Word document or a WordPress export" in out and "--download" in out
+    code, out = invoke("--help")
+    assert "import" in out
