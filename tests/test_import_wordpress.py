@@ -549,3 +549,13 @@ def test_block_editor_footnotes_survive_per_post(tmp_path: Path) -> None:
     assert f"[^{label_a}]" in one_a.split("## Reflection")[0]
     assert f"[^{label_b}]: Second." in one_b
     builds_and_checks(root)
+
+
+def test_absurdly_nested_html_keeps_its_words(tmp_path: Path) -> None:
+    deep = "<div><blockquote>" * 600 + PROSE + "</blockquote></div>" * 600
+    xml = wxr(item("Core Area 2b", f"<h2>Description</h2><p>{PROSE}</p>{deep}"))
+    root, out = run_import(tmp_path, xml)
+    assert text_of(root, "2b").count(PROSE.strip()) == 2
+    assert "warning import-review: page 'Core Area 2b' is nested too deeply" in out
+    assert "Traceback" not in out
+    builds_and_checks(root)

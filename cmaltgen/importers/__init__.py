@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, display_path
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Severity, display_path
 from cmaltgen.framework import framework as load_framework
 from cmaltgen.framework import latest
 from cmaltgen.importers.assemble import UNSORTED, SectionReport, assemble
@@ -101,6 +101,8 @@ def import_portfolio(
     for piece in reading.pieces:
         converted = to_markdown(piece.html)
         notes.update(converted.notes)
+        if converted.flattened:
+            reading.diagnostics.append(_flattened(source, piece.origin))
         sorter.piece(piece.origin, piece.title, piece.labels, converted.markdown)
     collector = Collector(reading.date, reading.assets, reading.attachments, fetch)
     collector.base_url = reading.base_url
@@ -116,6 +118,17 @@ def import_portfolio(
         plan.unsorted_words,
         [*reading.diagnostics, *_inside(dest, plan.diagnostics), *_download_problems(fetch)],
         written,
+    )
+
+
+def _flattened(source: Path, origin: str) -> Diagnostic:
+    return Diagnostic(
+        "import-review",
+        f"{origin} is nested too deeply to keep its formatting: its text was kept as plain "
+        "paragraphs",
+        path=source,
+        hint="check its headings and lists in the new portfolio",
+        severity=Severity.WARNING,
     )
 
 

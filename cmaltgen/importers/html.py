@@ -29,9 +29,15 @@ _SCHEMES = {"http", "https", "mailto", "cmaltgen-image"}
 _NOTE_LINK = re.compile(r"^#(foot|end)note-(\d+)$")
 
 
+_BLOCKS = ["p", "div", "li", "tr", "br", "pre", "blockquote", "table", "figure", "dt", "dd"]
+_BLOCKS += [f"h{n}" for n in range(1, 7)]
+MAX_DEPTH = 120  # nesting beyond any real document; the converter recurses per level
+
+
 class Converted(NamedTuple):
     markdown: str
     notes: dict[str, str]  # footnote label -> its Markdown text
+    flattened: bool = False  # too deeply nested: kept as plain paragraphs
 
 
 def sanitise(html: str) -> str:
@@ -52,8 +58,29 @@ def to_markdown(html: str) -> Converted:
     """Markdown for ``html`` (untrusted), with Word's footnotes and endnotes as ``[^N]``."""
     soup = BeautifulSoup(html, "html.parser")
     notes = _take_notes(soup)
-    body = _convert(sanitise(str(soup)))
+    clean = BeautifulSoup(sanitise(str(soup)), "html.parser")
+    if _too_deep(clean):
+        return Converted(_plain(clean), {k: _convert(sanitise(v)) for k, v in notes.items()}, True)
+    body = _convert(str(clean))
     return Converted(body, {label: _convert(sanitise(text)) for label, text in notes.items()})
+
+
+def _too_deep(soup: BeautifulSoup) -> bool:
+    for text in soup.find_all(string=True):
+        for depth, _ in enumerate(text.parents):
+            if depth > MAX_DEPTH:
+                return True
+    return False
+
+
+def _plain(soup: BeautifulSoup) -> str:
+    """Every word, as paragraphs of text, for HTML too deeply nested to convert."""
+    for block in soup.find_all(_BLOCKS):
+        block.insert_after("\n\n")
+    text = soup.get_text()
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    escaped = (re.sub(r"([\\`*_\[\]#<>|])", r"\\\1", p) for p in paragraphs if p)
+    return "\n\n".join(escaped)
 
 
 def _take_notes(soup: BeautifulSoup) -> dict[str, str]:
