@@ -277,8 +277,8 @@ def test_report_as_json_names_sources_words_and_decisions(tmp_path: Path) -> Non
     assert by_id["1a"]["from"] == ["p.docx, heading 'Core Area 1a'"]
     assert by_id["1a"]["evidence"] == 2 and by_id["1a"]["words"] > 100
     assert by_id["1a"]["parts"] == ["description", "evidence", "reflection"]
-    assert "specialist-second-area" in report["not_found"]
-    assert "advanced-first-area" in report["not_found"] or "advanced-impact" in report["not_found"]
+    assert "specialist-first-area" in report["not_found"]  # Senior needs a second area
+    assert "advanced-impact" in report["not_found"]
     assert report["unsorted"]["words"] > 0
     codes = {d["code"] for d in report["needs_decision"]}
     assert {"import-unsorted", "import-review"} <= codes
@@ -479,3 +479,20 @@ def test_help_says_what_import_reads() -> None:
     assert "Word document or a WordPress export" in out and "--download" in out
     code, out = invoke("--help")
     assert "import" in out
+
+
+def test_more_specialist_areas_than_the_pathway_allows_are_kept_unsorted(tmp_path: Path) -> None:
+    d = Docx()
+    for name in ("Accessibility", "Open education", "Learning analytics"):
+        d.heading(f"Specialist area: {name}", 1).heading("Description", 2).para(d.text(PROSE))
+        d.heading("Reflection", 2).para(d.text(f"{name}: {PROSE}"))
+    source = tmp_path / "p.docx"
+    source.write_bytes(d.data())
+    code, out = invoke("import", source, tmp_path / "out", "--pathway", "senior")
+    assert code == 0, out
+    root = tmp_path / "out"
+    names = sorted(p.name for p in root.iterdir() if "specialist" in p.name)
+    assert names == ["09-specialist-accessibility", "09-specialist-open-education"]
+    assert "Learning analytics: " + PROSE.strip() in (root / "_unsorted.md").read_text("utf-8")
+    assert "has at most 2 specialist area(s), so this area was kept in _unsorted.md" in out
+    builds_and_checks(root)

@@ -137,3 +137,20 @@ def test_references_at_the_section_level_stay_with_their_section() -> None:
     assert found["3a"].parts["reflection"] == ["I learned.", "## References\n\nJisc (2023)."]
     assert found["3b"].parts["description"] == ["Policy."]
     assert [u.text for u in sorter.result.unsorted] == ["## Glossary\n\nVLE."]
+
+
+def test_unnamed_specialist_areas_never_merge_with_named_ones() -> None:
+    sorter = Sorter(CMALT)  # any number of specialist areas
+    sorter.piece(
+        "doc",
+        None,
+        [],
+        "# Specialist area: Second area\n\nNamed.\n\n# Specialist area\n\nFirst.\n\n"
+        "# Specialist area\n\nAnother.\n",
+    )
+    found = sorter.result.sections
+    assert {k: v.parts["description"] for k, v in found.items()} == {
+        "specialist-second-area": ["Named."],
+        "specialist-first-area": ["First."],
+        "specialist-third-area": ["Another."],
+    }

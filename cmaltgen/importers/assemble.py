@@ -91,7 +91,8 @@ def _order(sorting: Sorting, pathway: Pathway) -> list[tuple[int, str, SectionSp
         found = [s for s in sorting.sections if s.startswith(f"{spec.slot}-")]
         wanted = [sid for sid, sp in section_ids(pathway) if sp.slot == spec.slot]
         order.extend((number, sid, spec) for sid in found)
-        order.extend((number, sid, spec) for sid in wanted[len(found) :])
+        still = [sid for sid in wanted if sid not in found][: max(len(wanted) - len(found), 0)]
+        order.extend((number, sid, spec) for sid in still)
     return order
 
 
@@ -292,12 +293,14 @@ def _review(plan: Plan, sorting: Sorting, c: Collector) -> None:
                 severity=W,
             )
         )
-    for origin in sorting.skipped_slots:
+    for why in sorting.skipped_slots:
         plan.diagnostics.append(
             Diagnostic(
                 "import-unsorted",
-                f"{origin} is a specialist or advanced area, which the "
-                f"{sorting.pathway.title} pathway does not have, so it was kept in {UNSORTED}",
+                f"{why}, so this area was kept in {UNSORTED}",
+                path=Path(UNSORTED),
+                hint="move it into an area's reflection.md if it belongs there, or choose "
+                "another pathway",
                 severity=W,
             )
         )

@@ -297,12 +297,12 @@ class Sorter:
     def _start(self, match: Match, origin: str, level: int) -> Found | None:
         section_id, title = match.id, match.title
         if match.kind == "slot":
-            allowed = self.result.pathway.slot_count(match.id)
-            if allowed.min + allowed.max == 0:
-                self.result.skipped_slots.append(origin)
+            section_id = self._slot_id(match.id, title)
+            reason = self._no_room(match.id, section_id)
+            if reason:
+                self.result.skipped_slots.append(f"{origin}: {reason}")
                 self.current = None
                 return None
-            section_id = self._slot_id(match.id, title)
         found = self.result.sections.get(section_id)
         if found is None:
             found = self.result.sections[section_id] = Found(section_id, title)
@@ -310,9 +310,21 @@ class Sorter:
         self.current, self.level, self.part = found, level, "description"
         return found
 
+    def _no_room(self, slot: str, section_id: str) -> str:
+        """Why the pathway has no room for this area ('' if it has)."""
+        pathway = self.result.pathway
+        allowed = pathway.slot_count(slot)
+        if allowed.min + allowed.max == 0:
+            return f"the {pathway.title} pathway has no {slot} areas"
+        taken = [s for s in self.result.sections if s.startswith(f"{slot}-")]
+        if allowed.max and section_id not in taken and len(taken) >= allowed.max:
+            return f"the {pathway.title} pathway has at most {allowed.max} {slot} area(s)"
+        return ""
+
     def _slot_id(self, slot: str, title: str) -> str:
         if title:
             return f"{slot}-{slug(title) or 'area'}"
-        taken = sum(1 for s in self.result.sections if s.startswith(f"{slot}-"))
-        names = SLOT_FALLBACK[slot]
-        return f"{slot}-{names[min(taken, len(names) - 1)]}"
+        free = (
+            f"{slot}-{n}" for n in SLOT_FALLBACK[slot] if f"{slot}-{n}" not in self.result.sections
+        )
+        return next(free, f"{slot}-area-{len(self.result.sections) + 1}")
