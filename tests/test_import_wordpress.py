@@ -392,6 +392,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send(200, "application/pdf", b"%PDF-1.4 plan")
         elif path == "/files/chart.png":
             self._send(200, "image/png", png())
+        elif path.endswith("escape.pdf"):
+            self._send(200, "application/pdf", b"%PDF-1.4 escape")
         elif path == "/files/2024/chart.png":
             self._send(200, "image/png", png(5, 5))
         elif path == "/files/login.pdf":
@@ -563,3 +565,33 @@ def test_absurdly_nested_html_keeps_its_words(tmp_path: Path) -> None:
     assert "warning import-review: page 'Core Area 2b' is nested too deeply" in out
     assert "Traceback" not in out
     builds_and_checks(root)
+
+
+def test_attachment_names_never_lead_outside_the_portfolio(tmp_path: Path, server: str) -> None:
+    urls = [
+        f"{server}/files/..%2F..%2F..%2Fescape.pdf",
+        f"{server}/files/%2Ftmp%2Fescape.pdf",
+        f"{server}/files/..%5C..%5Cescape.pdf",
+    ]
+    links = "".join(f"<p><a href='{u}'>file {n}</a></p>" for n, u in enumerate(urls))
+    xml = wxr(
+        item("Core Area 3a", f"<h2>Description</h2><p>{PROSE}</p>{links}"),
+        *[
+            item(f"A{n}", kind="attachment", status="inherit", attachment=u)
+            for n, u in enumerate(urls)
+        ],
+    )
+    root, _ = run_import(tmp_path, xml, "--download")
+    home = folder(root, "3a")
+    assert sorted(p.name for p in home.iterdir()) == [
+        "escape-2.pdf",
+        "escape-3.pdf",
+        "escape.pdf",
+        "evidence.yml",
+        "reflection.md",
+    ]
+    everything = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*escape*")}
+    assert everything == {
+        f"imported/{home.name}/{n}" for n in ("escape.pdf", "escape-2.pdf", "escape-3.pdf")
+    }
+    assert not Path("/tmp/escape.pdf").exists()
