@@ -178,7 +178,7 @@ def report_lines(report: ImportReport) -> list[str]:
     decisions = len(report.diagnostics)
     lines.append(
         f"{len(report.sections)} sections, {report.words} words, {report.evidence} evidence "
-        f"items (drafts), {decisions} thing(s) to decide (above). Every section is a draft."
+        f"items (drafts), {decisions} thing(s) to decide (the warnings). Every section is a draft."
     )
     lines.append(f"Next: cmaltgen serve {where}    (a live preview)")
     lines.append(f"      cmaltgen check {where}    (what is left to do)")
