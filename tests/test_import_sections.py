@@ -154,3 +154,12 @@ def test_unnamed_specialist_areas_never_merge_with_named_ones() -> None:
         "specialist-first-area": ["First."],
         "specialist-third-area": ["Another."],
     }
+
+
+def test_the_2016_structure_has_one_core_area_3() -> None:
+    old = framework("2016")
+    assert old is not None
+    pathway = old.pathways["cmalt"]
+    assert match_section("Core Area 3", pathway) == ("section", "3", "")
+    assert match_section("Core Area 3b: Policy", pathway) == ("section", "3", "Policy")
+    assert match_section("Core Area 1a", pathway) == ("section", "1a", "")

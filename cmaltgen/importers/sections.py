@@ -89,6 +89,8 @@ def _core(core: re.Match[str], pathway: Pathway) -> Match | None:
         official = ids[section_id].title
         own = "" if _similar(rest, official) else rest
         return Match("section", section_id, own)
+    if number in ids:  # the 2016 structure: one core area 3 for "3a" and "3b"
+        return Match("section", number, "" if _similar(rest, ids[number].title) else rest)
     prefixed = not core.string[:1].isdigit()  # "Core area 2", not "2.5 million students"
     if not letter and prefixed and any(i.startswith(number) and len(i) == 2 for i in ids):
         return Match("group", number, rest)
