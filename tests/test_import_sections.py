@@ -163,3 +163,15 @@ def test_the_2016_structure_has_one_core_area_3() -> None:
     assert match_section("Core Area 3", pathway) == ("section", "3", "")
     assert match_section("Core Area 3b: Policy", pathway) == ("section", "3", "Policy")
     assert match_section("Core Area 1a", pathway) == ("section", "1a", "")
+
+
+def test_a_section_met_twice_keeps_the_second_heading() -> None:
+    old = framework("2016")
+    assert old is not None
+    sorter = Sorter(old.pathways["cmalt"])
+    sorter.piece("doc", None, [], "# Core Area 3a\n\nLaw.\n\n# Core Area 3b\n\nPolicy.\n")
+    assert sorter.result.sections["3"].parts["description"] == [
+        "Law.",
+        "### Core Area 3b",
+        "Policy.",
+    ]

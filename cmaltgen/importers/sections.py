@@ -256,7 +256,10 @@ class Sorter:
         if self._repeats(match, heading):  # "Core area 1a" then the official title below it
             self._text(origin, text)
             return
-        if match is not None and match.kind != "group" and self._start(match, where, level):
+        started = match is not None and match.kind != "group" and self._start(match, where, level)
+        if started:
+            if self.current is not None and len(self.current.origins) > 1:
+                self.current.add("description", f"### {heading.text.strip()}")  # a second part
             self._text(origin, text)
             return
         part = match_part(heading.text) if self.current is not None else None
