@@ -595,3 +595,12 @@ def test_attachment_names_never_lead_outside_the_portfolio(tmp_path: Path, serve
         f"imported/{home.name}/{n}" for n in ("escape.pdf", "escape-2.pdf", "escape-3.pdf")
     }
     assert not Path("/tmp/escape.pdf").exists()
+
+
+def test_huge_export_is_refused_without_reading_it(tmp_path: Path) -> None:
+    source = tmp_path / "site.WordPress.2025-03-01.wxr"
+    with source.open("wb") as handle:
+        handle.truncate(250 * 1024 * 1024)  # sparse: no disk used
+    code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
+    assert code == 1 and "error import-source: this file is 250 MB" in out
+    assert not (tmp_path / "out").exists()

@@ -149,7 +149,7 @@ def read_source(source: Path, today: dt.date) -> Reading:
         from cmaltgen.importers.docx import read as read_docx
 
         return read_docx(source, today)
-    if suffix == ".xml":
+    if suffix in (".xml", ".wxr"):
         from cmaltgen.importers.wordpress import read as read_wxr
 
         return read_wxr(source, today)
