@@ -109,6 +109,8 @@ def one_heading_per_section() -> Docx:
 def test_one_heading_style_per_section(tmp_path: Path) -> None:
     doc = one_heading_per_section()
     root = imported(tmp_path, doc)
+    assert not list(tmp_path.glob(".imported.import-*"))  # written beside, then renamed
+    assert json.loads((root / ".cmaltgen-import.json").read_text("utf-8"))["files"]
     for cid in CORE:
         reflection = folder(root, cid) / "reflection.md"
         assert front(reflection) == {"section": cid, "draft": True}
@@ -496,3 +498,12 @@ def test_more_specialist_areas_than_the_pathway_allows_are_kept_unsorted(tmp_pat
     assert "Learning analytics: " + PROSE.strip() in (root / "_unsorted.md").read_text("utf-8")
     assert "has at most 2 specialist area(s), so this area was kept in _unsorted.md" in out
     builds_and_checks(root)
+
+
+def test_a_folder_that_cannot_be_made_is_a_plain_error(tmp_path: Path) -> None:
+    source = tmp_path / "p.docx"
+    source.write_bytes(Docx().heading("Core Area 1a").data())
+    (tmp_path / "a-file").write_text("x", "utf-8")
+    code, out = invoke("import", source, tmp_path / "a-file" / "portfolio", "--pathway", "cmalt")
+    assert code == 1 and "cannot write the portfolio in" in out and "Traceback" not in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "p.docx"]

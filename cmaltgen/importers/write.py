@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path, PurePosixPath
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
@@ -20,23 +22,54 @@ MANIFEST = ".cmaltgen-import.json"
 
 def write(dest: Path, files: dict[str, bytes], force: bool) -> list[Path]:
     """Write ``files`` (relative POSIX paths) below ``dest``; return the paths written."""
+    try:
+        return _write(dest, files, force)
+    except OSError as exc:
+        raise CmaltgenError(
+            f"cannot write the portfolio in {dest} ({exc.strerror or exc}); choose a folder "
+            "you can write to"
+        ) from None
+
+
+def _write(dest: Path, files: dict[str, bytes], force: bool) -> list[Path]:
     for rel in files:
         _check_relative(rel)
     previous = _previous(dest) if force else {}
     _refuse(dest, files, previous, force)
+    if not dest.exists() or not any(dest.iterdir()):
+        return _write_new(dest, files)
     root = dest.resolve()
     for rel in files:
         _refuse_links(root, rel)
-    written = []
-    for rel, data in files.items():
-        written.append(_write_one(root, rel, data))
+    written = [_write_one(root, rel, data) for rel, data in files.items()]
     for rel, digest in previous.items():
         path = root / rel
         if rel not in files and _digest_of(path) == digest:
             path.unlink()
+    _write_manifest(root, files)
+    return written
+
+
+def _write_new(dest: Path, files: dict[str, bytes]) -> list[Path]:
+    """A new folder appears whole or not at all: written beside it, then renamed."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.import-", dir=dest.parent))
+    try:
+        for rel, data in files.items():
+            _write_one(staging, rel, data)
+        _write_manifest(staging, files)
+        if dest.exists():
+            dest.rmdir()  # empty, as _refuse checked
+        staging.rename(dest)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [dest / rel for rel in files]
+
+
+def _write_manifest(root: Path, files: dict[str, bytes]) -> None:
     manifest = {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
     (root / MANIFEST).write_text(json.dumps({"files": manifest}, indent=1) + "\n", "utf-8")
-    return written
 
 
 def _check_relative(rel: str) -> None:
