@@ -507,3 +507,18 @@ def test_a_folder_that_cannot_be_made_is_a_plain_error(tmp_path: Path) -> None:
     code, out = invoke("import", source, tmp_path / "a-file" / "portfolio", "--pathway", "cmalt")
     assert code == 1 and "cannot write the portfolio in" in out and "Traceback" not in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "p.docx"]
+
+
+def test_a_link_cited_in_two_sections_is_one_item_supporting_both(tmp_path: Path) -> None:
+    d = Docx()
+    for cid in ("1c", "4a"):
+        d.heading(f"Core Area {cid}", 1).heading("Description", 2)
+        d.para(d.text(PROSE), d.link("the rollout plan", "https://example.org/rollout"))
+    root = imported(tmp_path, d)
+    (item,) = items(root, "1c")
+    assert item["url"] == "https://example.org/rollout" and item["supports"] == ["4a"]
+    assert items(root, "4a") == []
+    assert f"[the rollout plan](evidence:{item['id']})" in (
+        folder(root, "4a") / "reflection.md"
+    ).read_text("utf-8")
+    builds_and_checks(root)

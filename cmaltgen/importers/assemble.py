@@ -49,6 +49,7 @@ class Plan:
     missing: list[str] = field(default_factory=list)
     unsorted_words: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    evidence: list[tuple[str, str, list[dict[str, Any]]]] = field(default_factory=list)
 
     def text(self, rel: str, content: str) -> None:
         self.files[rel] = content.encode("utf-8")
@@ -74,6 +75,8 @@ def assemble(
             _stub(plan, stubs, folder, section_id)
             continue
         _section(plan, folder, found, spec, notes, collector, source)
+    for rel, section_id, items in plan.evidence:
+        plan.text(rel, _evidence_yml(section_id, items, source))
     _unsorted(plan, sorting, notes, collector, source)
     _review(plan, sorting, collector)
     return plan
@@ -125,8 +128,8 @@ def _section(
     plan.text(f"{folder}/reflection.md", _front(found, spec, source) + body)
     for name, data in evidence.files.items():
         plan.files[f"{folder}/{name}"] = data
-    if spec.assessed:
-        plan.text(f"{folder}/evidence.yml", _evidence_yml(found.id, evidence.items, source))
+    if spec.assessed:  # written once every section is read: later ones add to `supports`
+        plan.evidence.append((f"{folder}/evidence.yml", found.id, evidence.items))
     plan.sections.append(
         SectionReport(
             found.id,
