@@ -18,8 +18,8 @@ from cmaltgen.diagnostics import Diagnostic, Severity
 from cmaltgen.framework import Framework, Pathway, SectionSpec
 from cmaltgen.importers.evidence import Collector, SectionEvidence, collect, table_details
 from cmaltgen.importers.sections import Found, Sorting, normalise
-from cmaltgen.markdown import word_count
 from cmaltgen.new import scaffold, section_folder, section_ids
+from cmaltgen.wording import word_count
 
 UNSORTED = "_unsorted.md"
 W = Severity.WARNING
