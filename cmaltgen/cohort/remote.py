@@ -149,9 +149,10 @@ def _fetch_one(
         return Fetched(entry.data, None, None, from_cache=True)
     try:
         _check_address(site_url)
-        answer = _get(url, _conditional(entry), limits)
+        conditional = _conditional(entry)
+        answer = _get(url, conditional, limits)
         if answer.status == 304:
-            return _not_modified(entry, answer, cache_file, today)
+            return _not_modified(entry if conditional else None, answer, cache_file, today)
         data = _parse(answer.body, answer.content_type)
     except _Problem as problem:
         log.debug("fetching %s failed: %s", url, problem.reason)
@@ -363,7 +364,8 @@ def _network_reason(exc: BaseException, host: str, fired: bool, timeout: float) 
 
 
 def _too_slow(timeout: float) -> str:
-    return f"the site did not send portfolio.json within {timeout:g} seconds"
+    unit = "second" if timeout == 1 else "seconds"
+    return f"the site did not send portfolio.json within {timeout:g} {unit}"
 
 
 class _LookupFailed(OSError):
@@ -670,9 +672,9 @@ class _Fields:
         if not isinstance(values, list):
             self._wrong(name, "a list of text")
         self._limit(name, values, limit)
+        where = f"{self.prefix}{name}"
         return [
-            _Fields({"item": v}, f"{self.prefix}{name}[{i}].").text("item")
-            for i, v in enumerate(values)
+            _Fields({f"{where}[{i}]": v}, "").text(f"{where}[{i}]") for i, v in enumerate(values)
         ]
 
     def choice(self, name: str, allowed: tuple[str, ...]) -> str:
