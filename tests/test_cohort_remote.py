@@ -11,7 +11,10 @@ import copy
 import datetime as dt
 import http.server
 import json
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -174,7 +177,7 @@ class Site:
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
     server = Server()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield Site(server, tmp_path / ".cmaltgen-cohort-cache")
@@ -527,6 +530,64 @@ def test_a_host_name_that_does_not_exist_gives_a_plain_reason(site: Site) -> Non
     assert got.data is None
     assert got.warning is not None
     assert "the host name 'no-such-candidate.invalid' could not be found" in got.warning
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_server_that_accepts_but_never_answers_times_out(site: Site, scheme: str) -> None:
+    with socket.socket() as silent:  # the kernel accepts connections nobody reads
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        started = time.monotonic()
+        got = site.fetch(f"{scheme}://127.0.0.1:{port}/cmalt/", timeout=0.5)
+    assert time.monotonic() - started < 5  # loose
+    assert got == Fetched(None, None, "the site did not send portfolio.json within 0.5 seconds")
+
+
+@pytest.fixture
+def https_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """An https server with a self-signed certificate (which no client should trust)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    options = ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"]
+    options += ["-addext", "subjectAltName=IP:127.0.0.1"]
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", *options],
+        check=True,
+        capture_output=True,
+    )
+    server = Server()
+    server.routes["/tls/portfolio.json"] = lambda h: h.send(200, encoded(good_manifest()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}/tls/", cert
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_untrusted_certificate_is_refused(
+    https_site: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(remote, "_TLS", None)
+    got = fetch_all([("m", https_site[0])], tmp_path / "cache")["m"]
+    assert got.data is None and got.warning is not None
+    assert got.warning.startswith("the site's security certificate is not valid (self")
+
+
+def test_a_trusted_certificate_is_fetched_over_https(
+    https_site: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(https_site[1]))  # as a company CA bundle would be
+    monkeypatch.setattr(remote, "_TLS", None)
+    got = fetch_all([("m", https_site[0])], tmp_path / "cache")["m"]
+    assert got == Fetched(good_manifest(), None, None)
 
 
 def redirect_to(location: str) -> Handler:
