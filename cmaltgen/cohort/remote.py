@@ -505,6 +505,7 @@ _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_UNCLEAN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _SECTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
@@ -763,6 +764,8 @@ def _kind(value: object) -> str:
 
 def _clean(text: str) -> str:
     """Text as it came, minus control characters and unpaired surrogates (never valid text)."""
+    if not _UNCLEAN.search(text):
+        return text
     return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
@@ -829,7 +832,7 @@ def _save_cache(path: Path, entry: _Entry) -> None:
         _make_cache_dir(path.parent)
         handle, partial = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
         with os.fdopen(handle, "wb") as out:
-            out.write(json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+            out.write(json.dumps(record, ensure_ascii=False).encode("utf-8"))  # C encoder
         Path(partial).replace(path)
     except OSError as exc:
         log.warning("could not write the fetch cache %s: %s", path, exc)
