@@ -544,6 +544,34 @@ def test_a_server_that_accepts_but_never_answers_times_out(site: Site, scheme: s
     assert got == Fetched(None, None, "the site did not send portfolio.json within 0.5 seconds")
 
 
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        (b"\x1b[31mSSH-2.0-OpenSSH <b>hi</b>\r\n", "the site's answer is not HTTP"),
+        (b"", "the site closed the connection before answering"),
+    ],
+)
+def test_a_port_that_does_not_speak_http_gives_a_plain_reason(
+    site: Site, reply: bytes, reason: str
+) -> None:
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen(1)
+
+        def answer() -> None:
+            connection, _ = other.accept()
+            with connection:
+                connection.recv(4096)
+                connection.sendall(reply)
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        got = site.fetch(f"http://127.0.0.1:{other.getsockname()[1]}/cmalt/")
+        thread.join(5)
+    assert got.data is None and got.warning is not None
+    assert got.warning.startswith(reason), got.warning
+
+
 @pytest.fixture
 def https_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """An https server with a self-signed certificate (which no client should trust)."""

@@ -356,6 +356,8 @@ def _network_reason(exc: BaseException, host: str, fired: bool, timeout: float) 
         return "a secure (https) connection to the site could not be made"
     if isinstance(exc, (ConnectionError, http.client.RemoteDisconnected)):
         return "the site closed the connection before answering"
+    if isinstance(exc, http.client.BadStatusLine):
+        return "the site's answer is not HTTP: is the port in the address right?"
     if isinstance(exc, http.client.IncompleteRead):
         return "the connection closed before the whole of portfolio.json arrived"
     if isinstance(exc, OSError) and exc.errno in (101, 113):
