@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import http.server
 import json
+import random
 import shutil
 import socket
 import ssl
@@ -647,7 +648,8 @@ def test_a_redirect_chain_longer_than_the_limit_stops(site: Site) -> None:
 
 
 @pytest.mark.parametrize(
-    "target", ["file:///etc/passwd", "ftp://example.org/portfolio.json", "javascript:alert(1)"]
+    "target",
+    ["file:///etc/passwd", "ftp://example.org/portfolio.json", "javascript:alert(1)", "http://[x/"],
 )
 def test_a_redirect_to_a_non_web_address_is_refused(site: Site, target: str) -> None:
     got = site.fetch(site.route("escape", redirect_to(target)))
@@ -665,11 +667,27 @@ def test_a_redirect_to_a_non_web_address_is_refused(site: Site, target: str) -> 
         ("http:///cmalt/", "has no host name"),
         ("http://example.org:port/", "is not a valid web address"),
         ("http://exa mple.org/", "contains spaces or control characters"),
+        ("http://[::1/cmalt/", "is not a valid web address"),
+        ("", "it must start with https:// or http://"),
     ],
 )
 def test_an_address_that_is_not_http_is_never_fetched(site: Site, url: str, reason: str) -> None:
     got = site.fetch(url)
     assert got.data is None and got.warning is not None and reason in got.warning
+
+
+@pytest.mark.parametrize(
+    ("given", "fetched"),
+    [
+        ("https://x.org/cmalt/", "https://x.org/cmalt/portfolio.json"),
+        ("https://x.org/cmalt", "https://x.org/cmalt/portfolio.json"),
+        ("https://x.org", "https://x.org/portfolio.json"),
+        ("https://x.org/cmalt/index.html", "https://x.org/cmalt/portfolio.json"),
+        ("https://x.org/cmalt/portfolio.json", "https://x.org/cmalt/portfolio.json"),
+    ],
+)
+def test_the_manifest_address_comes_from_the_site_address(given: str, fetched: str) -> None:
+    assert remote.manifest_url(given) == fetched
 
 
 # --------------------------------------------------------------------------- cache
@@ -750,6 +768,25 @@ def test_an_unwritable_cache_folder_only_loses_the_cache(site: Site, tmp_path: P
     got = fetch_all([("m", url)], blocker / "cache")["m"]
     assert got.data == good_manifest() and got.warning is None
     assert blocker.read_text("utf-8") == "not a folder"
+
+
+def test_damaged_manifests_never_raise(site: Site) -> None:
+    """300 copies of a good manifest, each with a few bytes changed: a warning or good data."""
+    rng = random.Random(16)
+    good = json.dumps(good_manifest()).encode("utf-8")
+    members = []
+    for n in range(300):
+        body = bytearray(good)
+        for _ in range(rng.randint(1, 4)):
+            body[rng.randrange(len(body))] = rng.choice(b'{}[]",:\\0n-e.\x00\xff<')
+        site.route(f"damaged{n}", lambda h, b=bytes(body): h.send(200, b))
+        members.append((f"m{n}", f"{site.base}/damaged{n}/"))
+    got = fetch_all(members, site.cache)
+    assert len(got) == 300
+    for fetched in got.values():
+        assert (fetched.data is None) is (fetched.warning is not None)
+        assert fetched.data is None or validate_manifest(fetched.data) is None
+    assert sum(1 for f in got.values() if f.warning) > 200  # most damage is noticed
 
 
 # ---------------------------------------------------------------------- concurrency

@@ -133,13 +133,26 @@ def fetch_all(
 
 
 def manifest_url(site_url: str) -> str:
-    """Where a cmaltgen site publishes its manifest."""
+    """Where a cmaltgen site publishes its manifest (ValueError for an address urlsplit refuses).
+
+    The address of the site's home page, with or without its final slash or ``index.html``,
+    or of portfolio.json itself, all lead to the same place.
+    """
+    last = urlsplit(site_url).path.rsplit("/", 1)[-1]
+    if last == MANIFEST_FILE:
+        return site_url
+    if last.lower().endswith((".html", ".htm")):
+        return urljoin(site_url, MANIFEST_FILE)
     return urljoin(site_url if site_url.endswith("/") else site_url + "/", MANIFEST_FILE)
 
 
 def _fetch_one(
     site_url: str, cache_dir: Path, offline: bool, limits: _Limits, today: dt.date
 ) -> Fetched:
+    try:
+        _check_address(site_url)
+    except _Problem as problem:
+        return Fetched(None, None, problem.reason)
     url = manifest_url(site_url)
     cache_file = cache_dir / (hashlib.sha256(url.encode("utf-8", "replace")).hexdigest() + ".json")
     entry = _load_cache(cache_file, url, limits.max_bytes)
@@ -148,7 +161,6 @@ def _fetch_one(
             return Fetched(None, None, "not fetched yet; run without --offline")
         return Fetched(entry.data, None, None, from_cache=True)
     try:
-        _check_address(site_url)
         conditional = _conditional(entry)
         answer = _get(url, conditional, limits)
         if answer.status == 304:
@@ -216,10 +228,11 @@ def _get(url: str, conditional: dict[str, str], limits: _Limits) -> _Answer:
         got = _exchange(url, conditional, deadline, limits)
         if isinstance(got, _Answer):
             return got
-        target = urljoin(url, got)
         try:
+            target = urljoin(url, got)
             _check_address(target)
-        except _Problem:
+        except (_Problem, ValueError):
+            target = got
             raise _Problem(
                 f"the site redirects to {_shown(target)!r}, which is not a web address"
             ) from None
