@@ -385,6 +385,15 @@ def huge_chunked(h: Responder) -> None:
     h.close_connection = True
 
 
+def status(code: int) -> Handler:
+    def handle(h: Responder) -> None:
+        h.send_response(code)
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+
+    return handle
+
+
 def server_error(h: Responder) -> None:
     h.send(500, b"<h1>Internal error</h1>", "text/html")
 
@@ -437,6 +446,11 @@ def unconditional_304(h: Responder) -> None:
 FAILURES: list[tuple[str, Handler, str]] = [
     ("server-error", server_error, "the site's server failed (HTTP 500 Internal Server Error)"),
     ("missing", not_found, "there is no portfolio.json at that address (HTTP 404 Not Found)"),
+    ("private", status(403), "the site refused access to portfolio.json (HTTP 403 Forbidden)"),
+    ("busy", status(429), "the site asked cmaltgen to slow down (HTTP 429 Too Many Requests)"),
+    ("teapot", status(418), "the site refused the request (HTTP 418"),
+    ("no-content", status(204), "the site answered HTTP 204 No Content instead of sending"),
+    ("gateway", status(502), "the site's server failed (HTTP 502 Bad Gateway): try again later"),
     ("html", html, "the site answered with a web page (HTML), not portfolio.json"),
     ("html-as-json", html_labelled_json, "the site answered with a web page (HTML)"),
     ("invalid", invalid_json, "portfolio.json is not valid JSON (Expecting"),

@@ -700,7 +700,7 @@ class _Fields:
                 f"portfolio.json's {self.prefix}{name} should be one of {', '.join(allowed)}, "
                 f"but it is {_shown(str(value), 40)!r}"
             )
-        return str(value)
+        return allowed[allowed.index(value)]  # the shared constant, not a copy per member
 
     def count(self, name: str) -> int:
         value = self._get(name, 0, "a whole number")
