@@ -205,6 +205,7 @@ def test_a_good_manifest_is_fetched_validated_and_cached_as_plain_json(site: Sit
     assert record["format"] == remote.CACHE_FORMAT and record["etag"] == '"v1"'
     assert record["data"] == good_manifest() and record["fetched"] == dt.date.today().isoformat()
     assert (site.cache / ".gitignore").read_text("utf-8").splitlines()[-1] == "*"
+    assert sorted(p.name for p in site.cache.iterdir()) == [".gitignore", cached.name]  # no temp
 
 
 def etag_server(etag: str) -> Handler:
