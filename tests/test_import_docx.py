@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from cmaltgen.cli import main
 from cmaltgen.importers.names import safe_name
-from cmaltgen.markdown import word_count
+from cmaltgen.wording import word_count
 from tests.import_fixtures import Docx, png
 
 CORE = ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a"]

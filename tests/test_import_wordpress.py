@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from cmaltgen.cli import main
 from cmaltgen.importers import import_portfolio
 from cmaltgen.importers.download import Downloader
-from cmaltgen.markdown import word_count
+from cmaltgen.wording import word_count
 from tests.import_fixtures import png
 
 PROSE = (
