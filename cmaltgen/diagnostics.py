@@ -124,6 +124,25 @@ CODES: dict[str, Code] = _codes(
     ("links-unchecked", W, "No network, so web links were not checked."),
 )
 
+ROOT_CAUSES = frozenset(
+    name
+    for name in CODES
+    if name.startswith(("file-", "yaml-", "front-matter-"))
+    or name
+    in {
+        "missing-key",
+        "wrong-type",
+        "invalid-value",
+        "invalid-date",
+        "future-date",
+        "invalid-url",
+        "unknown-framework",
+        "unknown-pathway",
+        "name-encoding",
+    }
+)
+"""Errors in reading a file or a setting. Listed first: other problems may follow from them."""
+
 
 class Diagnostic(NamedTuple):
     """One finding, located as precisely as the source allows."""
@@ -202,10 +221,17 @@ class Diagnostics:
         return [d for d in self._items if not d.is_error]
 
     def sorted(self) -> list[Diagnostic]:
-        """By file, then line, so a user can work down the list."""
+        """Errors reading files and settings first (what follows may be their consequence),
+        then by file and line, so a user can work down the list."""
         return sorted(
             self._items,
-            key=lambda d: (str(d.path or ""), d.line or 0, d.col or 0, d.code),
+            key=lambda d: (
+                not (d.is_error and d.code in ROOT_CAUSES),
+                str(d.path or ""),
+                d.line or 0,
+                d.col or 0,
+                d.code,
+            ),
         )
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from cmaltgen import accessibility, privacy
@@ -42,6 +44,61 @@ class Portfolio:
 
     def section_ids(self) -> set[str]:
         return {r.front.section for _, r in self.sections()}
+
+    @cached_property
+    def fallout(self) -> Fallout:
+        """What files that failed to parse may hide (see :class:`Fallout`)."""
+        found = Fallout()
+        for doc in self.docs:
+            if doc.broken is not None:
+                guess = _guess_section(doc.source.folder.name, self.pathway)
+                claims = {s for s in (doc.broken.section, guess) if s}
+                found.sections |= claims
+                found.sections_unknown |= not claims
+                found.cites |= doc.broken.cites or set()
+                found.cites_unknown |= doc.broken.cites is None
+            if not doc.evidence_ok:
+                found.evidence_failed = True
+                found.evidence |= doc.lost_evidence or set()
+                found.evidence_unknown |= doc.lost_evidence is None
+        return found
+
+
+@dataclass
+class Fallout:
+    """What files that failed to parse would have provided, as far as it can be told.
+
+    Their own errors are the root causes; a check leaves out an error that may only be a
+    consequence (a section "missing" because its reflection's front matter failed, a citation
+    of "unknown" evidence whose item failed), so the root cause is not lost among them.
+    """
+
+    sections: set[str] = field(default_factory=set)  # section ids of unparsed reflections
+    sections_unknown: bool = False  # an unparsed reflection's section cannot be told
+    cites: set[str] = field(default_factory=set)  # evidence ids they cite
+    cites_unknown: bool = False
+    evidence: set[str] = field(default_factory=set)  # ids of evidence items with errors
+    evidence_unknown: bool = False  # an evidence.yml whose ids cannot be read
+    evidence_failed: bool = False  # some evidence item or file had errors
+
+    def may_have_section(self, sid: str) -> bool:
+        return self.sections_unknown or sid in self.sections
+
+    def may_have_evidence(self, eid: str) -> bool:
+        return self.evidence_unknown or eid in self.evidence
+
+    def may_cite(self, eid: str) -> bool:
+        return self.cites_unknown or eid in self.cites
+
+
+def _guess_section(folder: str, pathway: Pathway) -> str | None:
+    """The section a folder is probably for, from its name (``1a-planning``, ``01-future-plans``,
+    ``specialist-accessibility``), when its reflection.md cannot tell."""
+    name = re.sub(r"^\d+-", "", folder)
+    if name.startswith(tuple(SLOT_PREFIX.values())):
+        return name
+    fits = [sid for sid in pathway.fixed() if name == sid or name.startswith(sid + "-")]
+    return max(fits, key=len) if fits else None
 
 
 def resolve_pathway(
@@ -133,7 +190,7 @@ def _unknown_section(pathway: Pathway, reflection: Reflection, diags: Diagnostic
 
 def check_required_sections(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     for sid, spec in portfolio.pathway.fixed().items():
-        if sid not in specs:
+        if sid not in specs and not portfolio.fallout.may_have_section(sid):
             diags.add(
                 "missing-section",
                 f"the {portfolio.pathway.title} pathway needs section {sid} ({spec.title}), "
@@ -148,7 +205,11 @@ def check_slot_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) ->
     for slot, prefix in SLOT_PREFIX.items():
         count = portfolio.pathway.slot_count(slot)
         have = sorted(sid for sid in specs if sid.startswith(prefix))
-        if count.min and len(have) < count.min:
+        lost = {s for s in portfolio.fallout.sections if s.startswith(prefix)} - set(have)
+        if count.min and len(have) + len(lost) < count.min:
+            if portfolio.fallout.sections_unknown:
+                continue  # the reflection that failed may be one
+
             problem = (
                 f"needs at least {count.min} {slot} area(s) and this portfolio has {len(have)}"
             )
@@ -216,8 +277,8 @@ def check_evidence_per_section(portfolio: Portfolio, specs: Specs, diags: Diagno
         if reflection.front.draft:
             continue
         if spec and spec.assessed and not supported.get(reflection.front.section):
-            if not doc.evidence_ok:
-                continue  # its evidence.yml had errors: already reported
+            if not doc.evidence_ok or portfolio.fallout.evidence_failed:
+                continue  # an evidence item had errors: already reported
             diags.add(
                 "no-evidence",
                 f"section {reflection.front.section} has no evidence",
@@ -318,7 +379,7 @@ def check_evidence_items(portfolio: Portfolio, specs: Specs, diags: Diagnostics)
     present = portfolio.section_ids()
     for _, entry in portfolio.evidence():
         _check_source(portfolio.root, entry, diags)
-        _check_supports(entry, present, diags)
+        _check_supports(entry, present, portfolio.fallout, diags)
         item = entry.item
         if item.type == "image" and not item.alt.strip():
             diags.add(
@@ -374,9 +435,11 @@ def _check_file(
         diags.add("evidence-file-missing", f"'{target}' is a folder, not a file", **where)
 
 
-def _check_supports(entry: EvidenceEntry, present: set[str], diags: Diagnostics) -> None:
+def _check_supports(
+    entry: EvidenceEntry, present: set[str], fallout: Fallout, diags: Diagnostics
+) -> None:
     for i, sid in enumerate(entry.item.supports):
-        if sid not in present:
+        if sid not in present and not fallout.may_have_section(sid):
             diags.add(
                 "unknown-section",
                 f"evidence '{entry.item.id}' supports '{sid}', which is not a section of this "
@@ -390,6 +453,7 @@ def _check_supports(entry: EvidenceEntry, present: set[str], diags: Diagnostics)
 def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     ids = {entry.item.id for _, entry in portfolio.evidence()}
     present = portfolio.section_ids()
+    fallout = portfolio.fallout
     for _, reflection in portfolio.sections():
         for ref in reflection.parsed.references:
             where = {
@@ -398,6 +462,8 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
                 "col": ref.col,
             }
             if ref.kind == "evidence" and ref.target not in ids:
+                if fallout.may_have_evidence(ref.target):
+                    continue  # its item had errors, reported in its evidence.yml
                 diags.add(
                     "unknown-evidence",
                     f"no evidence item has the id '{ref.target}'" + suggestion(ref.target, ids),
@@ -405,6 +471,8 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
                     **where,
                 )
             elif ref.kind == "section" and ref.target not in present:
+                if fallout.may_have_section(ref.target):
+                    continue
                 diags.add(
                     "unknown-link",
                     f"this portfolio has no section '{ref.target}'"
@@ -430,7 +498,7 @@ def check_uncited(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
         if ref.kind == "evidence"
     }
     for _, entry in portfolio.evidence():
-        if entry.item.id not in cited:
+        if entry.item.id not in cited and not portfolio.fallout.may_cite(entry.item.id):
             diags.add(
                 "uncited-evidence",
                 f"no reflection cites evidence '{entry.item.id}'",
