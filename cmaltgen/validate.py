@@ -510,13 +510,13 @@ def check_uncited(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
 
 def check_raw_html(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     for _, reflection in portfolio.sections():
-        for line, html in reflection.parsed.raw_html:
+        for line, col, html in reflection.parsed.raw_html:
             diags.add(
                 "raw-html",
-                f"HTML such as {html[:40]!r} is shown as text, not used as HTML",
+                f"HTML such as {html.split(chr(10))[0][:40]!r} is shown as text, not used as HTML",
                 path=reflection.path,
                 line=reflection.file_line(line),
-                col=1,
+                col=col,
                 hint="use Markdown instead (for example **bold**, ![alt](image.png), [text](url))",
             )
 
