@@ -117,11 +117,13 @@ def read_portfolio(
     diags: Diagnostics,
     *,
     cache: documents.ParseCache | None = None,
+    max_age: int | None = None,
 ) -> tuple[sources.Sources, validate.Portfolio | None]:
     """Load, collect, parse and validate: everything up to the site structure.
 
     The portfolio is ``None`` when portfolio.yml or its pathway is unusable; every problem
-    found on the way is in ``diags``. ``cmaltgen check`` stops here.
+    found on the way is in ``diags``. ``cmaltgen check`` stops here. ``max_age`` overrides
+    portfolio.yml's ``evidence_max_age`` (``check --max-age``).
     """
     if not root.is_dir():
         raise CmaltgenError(f"there is no folder {root}")
@@ -144,7 +146,10 @@ def read_portfolio(
     resolved = validate.resolve_pathway(config, marks, diags)
     if resolved is None:
         return found, None
-    portfolio = validate.Portfolio(root, config, marks, resolved[0], resolved[1], docs)
+    years = max_age or config.evidence_max_age
+    portfolio = validate.Portfolio(
+        root, config, marks, resolved[0], resolved[1], docs, today=today, max_age=years
+    )
     diags.extend(validate.validate(portfolio, found))
     return found, portfolio
 

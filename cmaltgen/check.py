@@ -1,19 +1,18 @@
 """Readiness: how far along a portfolio is, and whether it would pass ALT's initial check.
 
 ``cmaltgen check`` reads and validates a portfolio through the same stage functions as
-``build`` (see :func:`read_portfolio`) but renders and writes nothing. On top of the build's
-validation it runs readiness checks (warnings about what assessors criticise) and, if asked,
-checks web links over HTTP. The result is a :class:`Report`, which this module turns into
+``build`` (see :func:`read_portfolio`) but renders and writes nothing: it reports exactly the
+build's diagnostics (the assessor guidance rules included, see :mod:`cmaltgen.guidance`) and
+adds readiness information: a progress table, what is left to write and, if asked, web links
+checked over HTTP. The result is a :class:`Report`, which this module turns into
 text lines, JSON-ready data or an HTML fragment; only the CLI prints.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import html
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,19 +27,15 @@ from cmaltgen.diagnostics import (
     Severity,
     suggestion,
 )
-from cmaltgen.documents import PART_NAMES, EvidenceItem, Reflection, SectionDoc
+from cmaltgen.documents import PART_NAMES, EvidenceItem, Reflection
 from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
+from cmaltgen.guidance import STUB_WORDS, Present, is_stub, present_sections
 from cmaltgen.links import WORKERS, LinkCache, LinkTarget, link_targets
 from cmaltgen.schema import PartialDate
 
 log = logging.getLogger(__name__)
 
 MISSING, DRAFT, STUB, WRITTEN = "missing", "draft", "stub", "written"
-STUB_WORDS = 50  # a description, reflection or free-text section shorter than this is a stub
-WE_MIN, WE_RATIO = 5, 1.5  # we/our/us at least this often and this many times I/my/me
-THIN_RATIO = 3  # a reflection under a third of its description is thin
-OVERUSED = 4  # an item cited by this many sections or more
-CORE_WORDS = (300, 4000)  # typical length of an assessed core section (unconfirmed)
 
 
 # ------------------------------------------------------------------------------ reading
@@ -56,11 +51,12 @@ class Reading:
     diagnostics: Diagnostics
 
 
-def read_portfolio(root: Path, today: dt.date) -> Reading:
+def read_portfolio(root: Path, today: dt.date, max_age: int | None = None) -> Reading:
     """Load, collect, parse and validate ``root`` exactly as a build does; render nothing."""
     root = root.resolve()
     diags = Diagnostics()
-    found, portfolio = build.read_portfolio(root, root / sources.DEFAULT_OUTPUT, today, diags)
+    output = root / sources.DEFAULT_OUTPUT
+    found, portfolio = build.read_portfolio(root, output, today, diags, max_age=max_age)
     return Reading(root, found, portfolio, diags)
 
 
@@ -73,7 +69,7 @@ class CheckOptions:
 
     strict: bool = False  # warnings make the portfolio not ready
     ignore: frozenset[str] = frozenset()  # warning codes not to report
-    max_age: int = 3  # years after which evidence is old
+    max_age: int | None = None  # years after which evidence is old (None: portfolio.yml's)
     external: bool = False  # check web links over the network
     timeout: float = 10.0  # seconds per web request
     workers: int = WORKERS
@@ -171,15 +167,11 @@ def check(
     """Read, validate and check ``root`` for readiness; never writes to the portfolio."""
     options = options or CheckOptions()
     today = today or dt.date.today()
-    reading = read_portfolio(root, today)
+    reading = read_portfolio(root, today, options.max_age)
     portfolio, diags = reading.portfolio, Diagnostics(reading.diagnostics)
     links = None
-    if portfolio is not None:
-        context = _Context(portfolio, present_sections(portfolio), options, today)
-        for readiness_check in READINESS_CHECKS:
-            readiness_check(context, diags)
-        if options.external:
-            links = check_links(link_targets(portfolio), options, diags, portfolio.root)
+    if portfolio is not None and options.external:
+        links = check_links(link_targets(portfolio), options, diags, portfolio.root)
     kept = Diagnostics(d for d in diags if d.is_error or d.code not in options.ignore)
     return Report(
         root=reading.root,
@@ -196,29 +188,6 @@ def check(
 
 
 # ------------------------------------------------------------------------------ sections
-
-
-@dataclass(frozen=True)
-class Present:
-    """A section that is present: the first reflection naming a section of the pathway."""
-
-    spec: SectionSpec
-    doc: SectionDoc
-    reflection: Reflection
-
-
-def present_sections(portfolio: validate.Portfolio) -> dict[str, Present]:
-    """Present sections by id, in pathway order (areas of one slot by folder name)."""
-    order = list(portfolio.pathway.sections)
-    found: dict[str, Present] = {}
-    for doc, reflection in portfolio.sections():
-        spec = portfolio.pathway.spec_for(reflection.front.section)
-        if spec is not None and reflection.front.section not in found:
-            found[reflection.front.section] = Present(spec, doc, reflection)
-    ranked = sorted(
-        found.items(), key=lambda p: (order.index(p[1].spec), p[1].reflection.path.parent.name)
-    )
-    return dict(ranked)
 
 
 def section_rows(portfolio: validate.Portfolio, diags: Diagnostics) -> list[SectionRow]:
@@ -285,14 +254,7 @@ def _row(present: Present, items: list[EvidenceItem], diags: Diagnostics) -> Sec
 def _status(spec: SectionSpec, reflection: Reflection) -> str:
     if reflection.front.draft:
         return DRAFT
-    return STUB if _is_stub(spec, reflection) else WRITTEN
-
-
-def _is_stub(spec: SectionSpec, reflection: Reflection) -> bool:
-    if not spec.assessed:
-        return reflection.words < STUB_WORDS
-    parts = [reflection.parts.get(name) for name in PART_NAMES]
-    return any(part is None or part.words < STUB_WORDS for part in parts)
+    return STUB if is_stub(spec, reflection) else WRITTEN
 
 
 def _problems(diags: Diagnostics, folder: Path) -> tuple[int, int]:
@@ -340,143 +302,6 @@ def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
 
 
 # ------------------------------------------------------------------------------ readiness
-
-
-@dataclass(frozen=True)
-class _Context:
-    portfolio: validate.Portfolio
-    sections: dict[str, Present]
-    options: CheckOptions
-    today: dt.date
-
-
-_SINGULAR = {"me", "my", "mine", "myself"}
-_PLURAL = {"we", "us", "our", "ours", "ourselves"}
-
-
-def pronoun_counts(text: str) -> tuple[int, int]:
-    """(we/us/our..., I/me/my...) in ``text``. "US" in capitals is the country, not "us"."""
-    words = re.findall(r"[A-Za-z]+", text)
-    plural = sum(1 for w in words if w.lower() in _PLURAL and w != "US")
-    singular = sum(1 for w in words if w == "I" or w.lower() in _SINGULAR)
-    return plural, singular
-
-
-def check_we_not_i(ctx: _Context, diags: Diagnostics) -> None:
-    for present in ctx.sections.values():
-        part = present.reflection.parts.get("description")
-        if not present.spec.assessed or part is None:
-            continue
-        plural, singular = pronoun_counts(part.first_text)
-        if plural >= WE_MIN and plural > WE_RATIO * singular:
-            diags.add(
-                "we-not-i",
-                f"the description says we/our/us {_plural(plural, 'time')} and I/my/me "
-                f"{_plural(singular, 'time')}",
-                path=present.reflection.path,
-                line=part.line,
-                col=1,
-                hint="assessors look for your own part: write 'I' for what you did and name "
-                "what others did",
-            )
-
-
-def check_thin_reflection(ctx: _Context, diags: Diagnostics) -> None:
-    for present in ctx.sections.values():
-        desc = present.reflection.parts.get("description")
-        refl = present.reflection.parts.get("reflection")
-        if desc is None or refl is None or not refl.words:
-            continue
-        if refl.words * THIN_RATIO < desc.words:
-            diags.add(
-                "thin-reflection",
-                f"the reflection has {_plural(refl.words, 'word')}, under a third of the "
-                f"description's {desc.words}",
-                path=present.reflection.path,
-                line=refl.line,
-                col=1,
-                hint="thin reflection is the commonest reason for a referral: say what you "
-                "learned, what changed in your practice, and its impact",
-            )
-
-
-def check_overused_evidence(ctx: _Context, diags: Diagnostics) -> None:
-    citing: dict[str, list[str]] = {}
-    for sid, present in ctx.sections.items():
-        if present.reflection.front.draft:
-            continue  # not published, so not seen by assessors
-        for ref in present.reflection.parsed.references:
-            if ref.kind == "evidence" and sid not in citing.setdefault(ref.target, []):
-                citing[ref.target].append(sid)
-    seen: set[str] = set()
-    for _, entry in ctx.portfolio.evidence():
-        sids = citing.get(entry.item.id, [])
-        if len(sids) >= OVERUSED and entry.item.id not in seen:
-            seen.add(entry.item.id)
-            diags.add(
-                "evidence-overused",
-                f"evidence '{entry.item.id}' is cited in {len(sids)} sections ({', '.join(sids)})",
-                **entry.where("id"),
-                hint="assessors criticise the same item reused everywhere: keep it where it "
-                "shows most and find other evidence for the rest",
-            )
-
-
-def latest_day(date: PartialDate) -> dt.date:
-    """The last day a partial date can mean (``2022`` is at most 31 December 2022)."""
-    month = date.month or 12
-    day = date.day or calendar.monthrange(date.year, month)[1]
-    return dt.date(date.year, month, day)
-
-
-def years_before(today: dt.date, years: int) -> dt.date:
-    year = today.year - years
-    return today.replace(year=year, day=min(today.day, calendar.monthrange(year, today.month)[1]))
-
-
-def check_old_evidence(ctx: _Context, diags: Diagnostics) -> None:
-    cutoff = years_before(ctx.today, ctx.options.max_age)
-    for _, entry in ctx.portfolio.evidence():
-        if latest_day(entry.item.date) < cutoff:
-            diags.add(
-                "old-evidence",
-                f"evidence '{entry.item.id}' is dated {entry.item.date.iso()}, more than "
-                f"{_plural(ctx.options.max_age, 'year')} ago",
-                **entry.where("date"),
-                hint="assessors ask for recent evidence: add newer evidence or say why this "
-                "still matters (--max-age YEARS changes the limit)",
-            )
-
-
-def check_section_length(ctx: _Context, diags: Diagnostics) -> None:
-    low, high = CORE_WORDS
-    for sid, present in ctx.sections.items():
-        spec, reflection = present.spec, present.reflection
-        if not (spec.group and spec.assessed) or sid in ctx.portfolio.config.words:
-            continue
-        if _status(spec, reflection) != WRITTEN or low <= reflection.words <= high:
-            continue  # drafts and stubs are already listed as left to write
-        diags.add(
-            "section-length",
-            f"this section has {reflection.words:,} words; assessed core sections "
-            f"usually run {low:,}-{high:,}",
-            path=reflection.path,
-            line=reflection.body_line,
-            col=1,
-            hint="this is guidance, not a rule: set your own range under 'words:' in "
-            "portfolio.yml, or pass --ignore section-length",
-        )
-
-
-ReadinessCheck = Callable[[_Context, Diagnostics], None]
-
-READINESS_CHECKS: tuple[ReadinessCheck, ...] = (
-    check_we_not_i,
-    check_thin_reflection,
-    check_overused_evidence,
-    check_old_evidence,
-    check_section_length,
-)
 
 
 # ------------------------------------------------------------------------------ web links

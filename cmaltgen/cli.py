@@ -289,10 +289,9 @@ def pathways(version: str | None) -> None:
 @click.option(
     "--max-age",
     type=click.IntRange(min=1),
-    default=3,
-    show_default=True,
+    default=None,
     metavar="YEARS",
-    help="Warn about evidence older than this.",
+    help="Warn about evidence older than this (default: evidence_max_age in portfolio.yml, 3).",
 )
 @click.option(
     "--external/--no-external", default=False, help="Also check web links over the network."
@@ -325,7 +324,7 @@ def check(
     output_format: str,
     strict: bool,
     ignore: tuple[str, ...],
-    max_age: int,
+    max_age: int | None,
     external: bool,
     timeout: float,
     cache_dir: Path | None,
@@ -335,9 +334,9 @@ def check(
 ) -> None:
     """Show how far along a portfolio is and whether it is ready for ALT's initial check.
 
-    Reads and checks everything a build does, plus readiness warnings (for example "we"
-    instead of "I", thin reflection, old evidence), without writing a site. Exit code 0
-    means ready, 1 not ready.
+    Reports exactly the problems a build reports (including the assessor guidance warnings,
+    for example "we" instead of "I", thin reflection, old evidence) without writing a site,
+    plus a progress table of what is left to write. Exit code 0 means ready, 1 not ready.
 
     \b
     Examples:

@@ -128,6 +128,10 @@ class PortfolioConfig:
         default_factory=dict,
         metadata=spec("Word ranges per section id, overriding the guidance's (e.g. 1a)."),
     )
+    evidence_max_age: int = field(
+        default=3,
+        metadata=spec("Years after which evidence counts as old (the old-evidence warning)."),
+    )
 
 
 def load_config(

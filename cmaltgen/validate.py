@@ -6,6 +6,7 @@ absent (``reflection is None``), so its dependent checks are skipped rather than
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from cmaltgen import accessibility, privacy
+from cmaltgen import accessibility, guidance, privacy
 from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import Diagnostics, Severity, display_path, suggestion
 from cmaltgen.documents import EvidenceEntry, Reflection, SectionDoc
@@ -35,6 +36,8 @@ class Portfolio:
     framework: Framework
     pathway: Pathway
     docs: list[SectionDoc]
+    today: dt.date = field(default_factory=dt.date.today)
+    max_age: int = 3  # years after which evidence is old
 
     def sections(self) -> list[tuple[SectionDoc, Reflection]]:
         return [(d, d.reflection) for d in self.docs if d.reflection is not None]
@@ -133,6 +136,7 @@ def resolve_pathway(
 def validate(portfolio: Portfolio, sources: Sources) -> Diagnostics:
     """Run every check; return all findings."""
     diags = Diagnostics()
+    _check_settings(portfolio, diags)
     specs = _section_specs(portfolio, diags)
     for check in CHECKS:
         check(portfolio, specs, diags)
@@ -140,6 +144,19 @@ def validate(portfolio: Portfolio, sources: Sources) -> Diagnostics:
     _folder_names(sources, diags)
     log.debug("validation found %d problems", len(diags))
     return diags
+
+
+def _check_settings(portfolio: Portfolio, diags: Diagnostics) -> None:
+    """Values of portfolio.yml that its schema's types alone do not rule out."""
+    if portfolio.config.evidence_max_age < 1:
+        diags.add(
+            "invalid-value",
+            f"evidence_max_age is {portfolio.config.evidence_max_age}; it must be a number of "
+            "years, 1 or more",
+            key="evidence_max_age",
+            hint="for example: evidence_max_age: 5",
+            **portfolio.config_marks.where(("evidence_max_age",)),
+        )
 
 
 Specs = dict[str, SectionSpec]
@@ -627,4 +644,5 @@ CHECKS: tuple[Check, ...] = (
     check_formats,
     check_privacy,
     accessibility.check_content,
+    *guidance.GUIDANCE_CHECKS,
 )

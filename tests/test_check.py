@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from cmaltgen import __version__
 from cmaltgen import check as readiness
+from cmaltgen import guidance
 from cmaltgen.check import CheckOptions, Report
 from cmaltgen.cli import main
 from cmaltgen.diagnostics import CmaltgenError
@@ -281,9 +282,9 @@ def test_readiness_warning(
 
 
 def test_old_evidence_counts_from_the_last_day_a_partial_date_can_mean() -> None:
-    assert readiness.latest_day(PartialDate(2023)) == dt.date(2023, 12, 31)
-    assert readiness.latest_day(PartialDate(2024, 2)) == dt.date(2024, 2, 29)
-    assert readiness.years_before(dt.date(2028, 2, 29), 3) == dt.date(2025, 2, 28)
+    assert guidance.latest_day(PartialDate(2023)) == dt.date(2023, 12, 31)
+    assert guidance.latest_day(PartialDate(2024, 2)) == dt.date(2024, 2, 29)
+    assert guidance.years_before(dt.date(2028, 2, 29), 3) == dt.date(2025, 2, 28)
 
 
 @pytest.mark.parametrize(("date", "old"), [("2023", False), ("2023-10", True), ("2023-11", False)])
@@ -294,7 +295,7 @@ def test_old_evidence_boundary(ready: PortfolioFactory, date: str, old: bool) ->
 
 
 def test_pronouns_ignore_the_us_in_capitals() -> None:
-    assert readiness.pronoun_counts("We met the US team; I wrote our plan, and my notes.") == (
+    assert guidance.pronoun_counts("We met the US team; I wrote our plan, and my notes.") == (
         2,
         2,
     )
