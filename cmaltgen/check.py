@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cmaltgen import __version__, build, links, sources, validate
+from cmaltgen import __version__, build, links, privacy, sources, structure, validate
 from cmaltgen.diagnostics import (
     CODES,
     Diagnostic,
@@ -27,7 +27,7 @@ from cmaltgen.diagnostics import (
     Severity,
     suggestion,
 )
-from cmaltgen.documents import PART_NAMES, EvidenceItem, Reflection
+from cmaltgen.documents import PART_NAMES, EvidenceEntry, EvidenceItem, Reflection, SectionDoc
 from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
 from cmaltgen.guidance import STUB_WORDS, Present, is_stub, present_sections
 from cmaltgen.links import WORKERS, LinkCache, LinkTarget, link_targets
@@ -36,6 +36,7 @@ from cmaltgen.schema import PartialDate
 log = logging.getLogger(__name__)
 
 MISSING, DRAFT, STUB, WRITTEN = "missing", "draft", "stub", "written"
+UNREADABLE = "unreadable"  # its reflection.md has errors that stop it being read
 
 
 # ------------------------------------------------------------------------------ reading
@@ -94,15 +95,16 @@ class SectionRow:
 
     id: str
     title: str
-    status: str  # missing, draft, stub or written
+    status: str  # missing, unreadable, draft, stub or written
     required: bool  # a missing section counts as left to write
     folder: Path | None = None
     words: int | None = None
     description_words: int | None = None
     reflection_words: int | None = None
-    evidence: int = 0
+    evidence: int = 0  # items (not drafts) listed beside it or supporting it
     newest_evidence: PartialDate | None = None
     todo: tuple[str, ...] = ()
+    on_site: int | None = None  # of those, how many the public site shows (None: not built)
 
     @property
     def left(self) -> bool:
@@ -118,6 +120,34 @@ class LinkSummary:
     seconds: float
 
 
+@dataclass(frozen=True)
+class EvidenceCounts:
+    """How many evidence items there are, and how many the public site shows (as ``build``
+    counts them), with why the others are left out."""
+
+    items: int  # distinct items, drafts included
+    on_site: int | None  # None: the site would not be built (there are errors)
+    drafts: int  # draft items, and items of draft sections
+    assessors: int  # for assessors only (in the assessor edition)
+    private: int  # never built
+
+    def line(self) -> str:
+        shown = "" if self.on_site is None else f"; {self.on_site} on the public site"
+        if self.on_site is None:
+            shown = "; the site is not built until the errors are fixed"
+        why = [
+            f"{n} {what}"
+            for n, what in (
+                (self.drafts, "draft"),
+                (self.assessors, "for assessors only"),
+                (self.private, "private"),
+            )
+            if n
+        ]
+        rest = f" (left out: {', '.join(why)})" if why and self.on_site is not None else ""
+        return f"Evidence: {_plural(self.items, 'item')}{shown}{rest}."
+
+
 @dataclass
 class Report:
     root: Path
@@ -130,6 +160,7 @@ class Report:
     diagnostics: Diagnostics
     ignored: int = 0
     links: LinkSummary | None = None
+    evidence: EvidenceCounts | None = None
 
     @property
     def errors(self) -> int:
@@ -173,6 +204,7 @@ def check(
     if portfolio is not None and options.external:
         links = check_links(link_targets(portfolio), options, diags, portfolio.root)
     kept = Diagnostics(d for d in diags if d.is_error or d.code not in options.ignore)
+    site = structure.build_site(portfolio) if portfolio and not diags.errors else None
     return Report(
         root=reading.root,
         today=today,
@@ -180,31 +212,70 @@ def check(
         framework=portfolio.framework if portfolio else None,
         pathway=portfolio.pathway if portfolio else None,
         candidate=portfolio.config.candidate.name if portfolio else "",
-        sections=section_rows(portfolio, kept) if portfolio else [],
+        sections=section_rows(portfolio, kept, site) if portfolio else [],
         diagnostics=kept,
         ignored=len(diags) - len(kept),
         links=links,
+        evidence=evidence_counts(portfolio, site) if portfolio else None,
     )
+
+
+def evidence_counts(portfolio: validate.Portfolio, site: structure.Site | None) -> EvidenceCounts:
+    """All distinct items, and where those the public site leaves out went."""
+    first: dict[str, tuple[SectionDoc, EvidenceEntry]] = {}
+    for doc, entry in portfolio.evidence():
+        first.setdefault(entry.item.id, (doc, entry))
+    drafts = assessors = private = 0
+    for doc, entry in first.values():
+        home_draft = doc.reflection is not None and doc.reflection.front.draft
+        visibility = privacy.item_visibility(entry, doc, portfolio.config)
+        if entry.item.draft or home_draft:
+            drafts += 1
+        elif visibility == privacy.PRIVATE:
+            private += 1
+        elif visibility == privacy.ASSESSORS:
+            assessors += 1
+    on_site = len(site.evidence) if site is not None else None
+    return EvidenceCounts(len(first), on_site, drafts, assessors, private)
 
 
 # ------------------------------------------------------------------------------ sections
 
 
-def section_rows(portfolio: validate.Portfolio, diags: Diagnostics) -> list[SectionRow]:
-    """One row per section of the pathway: present, missing, and each slot area."""
+def section_rows(
+    portfolio: validate.Portfolio, diags: Diagnostics, site: structure.Site | None = None
+) -> list[SectionRow]:
+    """One row per section of the pathway: present, unreadable, missing, each slot area."""
     present = present_sections(portfolio)
     items = _evidence_by_section(portfolio)
+    shown = {s.id: len(s.evidence) for s in site.sections} if site is not None else None
+    unreadable = portfolio.fallout.folders
     rows: list[SectionRow] = []
     for spec in portfolio.pathway.sections:
         if spec.slot is None:
             found = present.get(spec.id)
-            rows.append(_row(found, items.get(spec.id, []), diags) if found else _missing_row(spec))
+            if found:
+                rows.append(_row(found, items.get(spec.id, []), diags, shown))
+            elif spec.id in unreadable:
+                rows.append(_unreadable_row(spec.id, spec, unreadable[spec.id], diags))
+            else:
+                rows.append(_missing_row(spec))
             continue
         areas = [w for w in present.values() if w.spec is spec]
-        rows.extend(_row(w, items.get(w.reflection.front.section, []), diags) for w in areas)
-        short = portfolio.pathway.slot_count(spec.slot).min - len(areas)
+        rows.extend(_row(w, items.get(w.reflection.front.section, []), diags, shown) for w in areas)
+        broken = sorted(s for s in unreadable if portfolio.pathway.spec_for(s) is spec)
+        broken = [s for s in broken if s not in present]
+        rows.extend(_unreadable_row(s, spec, unreadable[s], diags) for s in broken)
+        short = portfolio.pathway.slot_count(spec.slot).min - len(areas) - len(broken)
         rows.extend(_missing_row(spec) for _ in range(max(0, short)))
     return rows
+
+
+def _unreadable_row(sid: str, spec: SectionSpec, folder: Path, diags: Diagnostics) -> SectionRow:
+    """A section whose reflection.md could not be read: not missing, but not countable."""
+    errors, _ = _problems(diags, folder)
+    todo = f"fix {_plural(errors, 'error')}" if errors else "fix its reflection.md"
+    return SectionRow(sid, spec.title, UNREADABLE, True, folder=folder, todo=(todo,))
 
 
 def _evidence_by_section(portfolio: validate.Portfolio) -> dict[str, list[EvidenceItem]]:
@@ -232,7 +303,12 @@ def _missing_row(spec: SectionSpec) -> SectionRow:
     return SectionRow(sid, spec.title, MISSING, required, todo=(todo if required else "optional",))
 
 
-def _row(present: Present, items: list[EvidenceItem], diags: Diagnostics) -> SectionRow:
+def _row(
+    present: Present,
+    items: list[EvidenceItem],
+    diags: Diagnostics,
+    shown: dict[str, int] | None = None,
+) -> SectionRow:
     spec, reflection = present.spec, present.reflection
     parts = [reflection.parts.get(name) for name in PART_NAMES]
     folder = reflection.path.parent
@@ -248,6 +324,7 @@ def _row(present: Present, items: list[EvidenceItem], diags: Diagnostics) -> Sec
         evidence=len(items),
         newest_evidence=max((i.date for i in items), default=None),
         todo=_todo(spec, reflection, len(items), _problems(diags, folder)),
+        on_site=None if shown is None else shown.get(reflection.front.section, 0),
     )
 
 
@@ -349,6 +426,7 @@ Styler = Callable[[str, str], str]
 STYLES: dict[str, dict[str, Any]] = {
     "heading": {"bold": True},
     MISSING: {"fg": "red"},
+    UNREADABLE: {"fg": "red", "bold": True},
     DRAFT: {"fg": "cyan"},
     STUB: {"fg": "yellow"},
     WRITTEN: {"fg": "green"},
@@ -357,7 +435,17 @@ STYLES: dict[str, dict[str, Any]] = {
 }
 """Keyword arguments for ``click.style`` per role of a piece of the text report."""
 
-COLUMNS = ("Section", "Status", "Words", "Descr.", "Refl.", "Evidence", "Newest", "To do")
+COLUMNS = (
+    "Section",
+    "Status",
+    "Words",
+    "Descr.",
+    "Refl.",
+    "Evidence",
+    "On site",
+    "Newest",
+    "To do",
+)
 
 
 def _plain(text: str, role: str) -> str:
@@ -369,9 +457,10 @@ def _cells(row: SectionRow) -> list[str]:
         return "-" if n is None else str(n)
 
     newest = row.newest_evidence.iso() if row.newest_evidence else "-"
-    evidence = str(row.evidence) if row.evidence or row.status != MISSING else "-"
+    counted = row.evidence or row.status not in (MISSING, UNREADABLE)
+    evidence = str(row.evidence) if counted else "-"
     words = [num(row.words), num(row.description_words), num(row.reflection_words)]
-    return [row.id, row.status, *words, evidence, newest, "; ".join(row.todo)]
+    return [row.id, row.status, *words, evidence, num(row.on_site), newest, "; ".join(row.todo)]
 
 
 def report_lines(report: Report, style: Styler = _plain) -> list[str]:
@@ -381,7 +470,7 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
         return [*lines, "No sections to show: portfolio.yml could not be used."]
     table = [_cells(row) for row in report.sections]
     widths = [max(len(r[i]) for r in [list(COLUMNS), *table]) for i in range(len(COLUMNS) - 1)]
-    right = {2, 3, 4, 5}
+    right = {2, 3, 4, 5, 6}
 
     def fit(cells: list[str]) -> list[str]:
         padded = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(pairs(cells))]
@@ -395,8 +484,14 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
         fitted = fit(cells)
         fitted[1] = style(fitted[1], row.status)
         lines.append("  ".join(fitted).rstrip())
+    if report.evidence is not None:
+        lines += ["", report.evidence.line()]
     if report.links is not None:
-        lines += ["", _link_line(report.links)]
+        lines += (
+            ["", _link_line(report.links)]
+            if report.evidence is None
+            else [_link_line(report.links)]
+        )
     return lines
 
 
@@ -442,6 +537,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "ignored": report.ignored,
             "sections_left": report.left,
         },
+        "evidence": _evidence_json(report.evidence),
         "sections": [_row_json(row, report.root) for row in report.sections],
         "diagnostics": [_diag_json(d, report.root) for d in report.diagnostics.sorted()],
         "links": _links_json(report.links),
@@ -459,6 +555,7 @@ def _row_json(row: SectionRow, root: Path) -> dict[str, Any]:
         "description_words": row.description_words,
         "reflection_words": row.reflection_words,
         "evidence": row.evidence,
+        "evidence_on_site": row.on_site,
         "newest_evidence": row.newest_evidence.iso() if row.newest_evidence else None,
         "todo": list(row.todo),
     }
@@ -474,6 +571,18 @@ def _diag_json(diag: Diagnostic, root: Path) -> dict[str, Any]:
         "key": diag.key,
         "message": diag.message,
         "hint": diag.hint,
+    }
+
+
+def _evidence_json(counts: EvidenceCounts | None) -> dict[str, Any] | None:
+    if counts is None:
+        return None
+    return {
+        "items": counts.items,
+        "on_site": counts.on_site,
+        "drafts": counts.drafts,
+        "assessors": counts.assessors,
+        "private": counts.private,
     }
 
 

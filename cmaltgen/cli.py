@@ -373,6 +373,8 @@ def check(
 
     for line in readiness.report_lines(report, style):
         click.echo(line, color=colour)
+    if report.diagnostics:
+        click.echo("")  # the table and the problems are separate blocks
     for diag in report.diagnostics.sorted():
         if colour is False:
             click.echo(diag.format(), err=True)

@@ -148,6 +148,8 @@ def years_before(today: dt.date, years: int) -> dt.date:
 
 
 def check_old_evidence(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    if portfolio.max_age < 1:
+        return  # an invalid evidence_max_age, reported where it is set
     cutoff = years_before(portfolio.today, portfolio.max_age)
     for _, entry in portfolio.evidence():
         if latest_day(entry.item.date) < cutoff:

@@ -57,6 +57,7 @@ class Portfolio:
                 guess = _guess_section(doc.source.folder.name, self.pathway)
                 claims = {s for s in (doc.broken.section, guess) if s}
                 found.sections |= claims
+                found.folders.update(dict.fromkeys(claims, doc.source.folder))
                 found.sections_unknown |= not claims
                 found.cites |= doc.broken.cites or set()
                 found.cites_unknown |= doc.broken.cites is None
@@ -77,6 +78,7 @@ class Fallout:
     """
 
     sections: set[str] = field(default_factory=set)  # section ids of unparsed reflections
+    folders: dict[str, Path] = field(default_factory=dict)  # the folder of each of them
     sections_unknown: bool = False  # an unparsed reflection's section cannot be told
     cites: set[str] = field(default_factory=set)  # evidence ids they cite
     cites_unknown: bool = False

@@ -20,14 +20,23 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cmaltgen import __version__
+from cmaltgen import __version__, guidance
 from cmaltgen import check as readiness
-from cmaltgen import guidance
+from cmaltgen.build import build
 from cmaltgen.check import CheckOptions, Report
 from cmaltgen.cli import main
 from cmaltgen.diagnostics import CmaltgenError
 from cmaltgen.schema import PartialDate
-from tests.conftest import ASSESSED, EXAMPLE, FILLER, TODAY, PortfolioFactory, valid_files
+from tests.conftest import (
+    ASSESSED,
+    EXAMPLE,
+    FILLER,
+    TODAY,
+    PortfolioFactory,
+    evidence,
+    valid_files,
+    write_files,
+)
 
 SECTIONS = ["contextual-statement", *ASSESSED[:8], "specialist-oer", "future-plans"]
 DESCRIPTION = " ".join(["I planned the change and ran it with my colleagues."] * 18)
@@ -109,6 +118,8 @@ def test_example_portfolio_is_ready(tmp_path: Path) -> None:
         "Descr.",
         "Refl.",
         "Evidence",
+        "On",
+        "site",
         "Newest",
         "To",
         "do",
@@ -192,7 +203,7 @@ def test_text_table_marks_missing_sections_and_prints_located_problems(
     code, out, err = invoke("check", str(root))
     assert code == 1
     row = next(line for line in out.splitlines() if line.startswith("4a "))
-    assert row.split() == ["4a", "missing", "-", "-", "-", "-", "-", "write", "it"]
+    assert row.split() == ["4a", "missing", "-", "-", "-", "-", "-", "-", "write", "it"]
     assert "error missing-section: the CMALT pathway needs section 4a" in err
     assert "\x1b[" not in out + err  # no colour when not a terminal
     assert out.rstrip().endswith("Not ready: 1 error, 0 warnings; 10 sections left to write")
@@ -351,6 +362,7 @@ def test_json_keys_are_stable(tmp_portfolio: PortfolioFactory) -> None:
         "ready",
         "verdict",
         "counts",
+        "evidence",
         "sections",
         "diagnostics",
         "links",
@@ -366,6 +378,7 @@ def test_json_keys_are_stable(tmp_portfolio: PortfolioFactory) -> None:
         "description_words",
         "reflection_words",
         "evidence",
+        "evidence_on_site",
         "newest_evidence",
         "todo",
     ]
@@ -603,3 +616,89 @@ def test_a_fresh_new_portfolio_is_not_ready_and_lists_every_section(tmp_path: Pa
     assert list(rows) == created.sections
     assert set(rows.values()) == {"draft"}
     assert not report.ready and report.left == 11
+
+
+# ------------------------------------------------------------- one set of rules (issue 17)
+
+WE_DESCRIPTION = "## Description\n\n" + "We planned it and we ran it; our team and us. " * 3
+
+BUILD_AND_CHECK = {
+    "example": {},
+    "front matter with an invalid date": {
+        "1a-constraints-and-benefits/reflection.md": "---\nsection: 1a\nupdated: 2026-13-02\n"
+        "---\n## Description\n\nI [r](evidence:interactive-video-appraisal).\n",
+    },
+    "evidence.yml with a YAML typo": {
+        "1b-technical-knowledge/evidence.yml": "- id: x\n  title: a: b\n",
+    },
+    "old evidence, a draft section, assessors-only and private items and 'we'": {
+        "future-plans/reflection.md": "---\nsection: future-plans\ndraft: true\n---\nSoon.\n",
+        "3a-legislation/evidence.yml": "- id: old-report\n  title: Old\n  type: web-page\n"
+        "  date: 2019-01-01\n  url: https://example.org/old\n  shows: It.\n"
+        "  visibility: private\n",
+        "3a-legislation/reflection.md": "---\nsection: 3a\n---\n"
+        + WE_DESCRIPTION
+        + "[o](evidence:old-report)\n\n## Reflection\n\nI learned.\n",
+    },
+}
+
+
+@pytest.mark.parametrize("changes", BUILD_AND_CHECK.values(), ids=BUILD_AND_CHECK.keys())
+def test_build_and_check_report_the_same_diagnostics_and_counts(
+    tmp_path: Path, changes: dict[str, str]
+) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site"))
+    write_files(root, changes)
+    built = build(root, write=False, today=TODAY)
+    report = run_check(root)
+    assert shown(report) == [d.format(base=built.root) for d in built.diagnostics.sorted()]
+    assert report.evidence is not None
+    if built.ok:  # check's counts are the site's, or labelled as something else
+        assert report.evidence.on_site == built.evidence
+        assert built.site is not None
+        site = {s.id: len(s.evidence) for s in built.site.sections}
+        assert {r.id: r.on_site for r in report.sections if r.id in site} == site
+        left_out = report.evidence.drafts + report.evidence.assessors + report.evidence.private
+        assert report.evidence.items - left_out == built.evidence
+    else:
+        assert report.evidence.on_site is None
+        assert "not built until the errors are fixed" in report.evidence.line()
+
+
+def test_check_labels_evidence_the_public_site_leaves_out(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site"))
+    code, out, _ = invoke("check", str(root))
+    assert code == 0
+    assert "Evidence: 26 items; 25 on the public site (left out: 1 for assessors only)." in out
+    row = next(line for line in out.splitlines() if line.startswith("2a "))
+    assert row.split()[5:7] == ["5", "4"]  # listed beside 2a or supporting it; on the site
+
+
+def test_old_evidence_is_reported_by_build_too_and_its_age_is_a_setting(
+    ready: PortfolioFactory,
+) -> None:
+    old = evidence("2a").replace("2025-06-01", "2020-03-01")
+    root = ready({"2a/evidence.yml": old})
+    built = build(root, write=False, today=TODAY)
+    assert [d.code for d in built.diagnostics] == ["old-evidence"]
+    assert "2a/evidence.yml:4:9: warning old-evidence" in "\n".join(shown(run_check(root)))
+    config = (root / "portfolio.yml").read_text() + "evidence_max_age: 10\n"
+    (root / "portfolio.yml").write_text(config)
+    assert list(build(root, write=False, today=TODAY).diagnostics) == []
+    assert shown(run_check(root)) == []
+    (root / "portfolio.yml").write_text(config.replace("10", "0"))
+    found = shown(run_check(root))  # the setting's error, and not its consequences
+    assert found[0].startswith("portfolio.yml:13:19: error invalid-value [evidence_max_age]")
+    assert len(found) == 1
+
+
+def test_check_summary_and_problems_are_separate_blocks(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio({"4a/reflection.md": None, "4a/evidence.yml": None})
+    result = CliRunner().invoke(main, ["check", str(root)])
+    lines = result.output.splitlines()
+    first = next(i for i, line in enumerate(lines) if " error " in line or " warning " in line)
+    assert lines[first - 1] == "" and lines[first - 2].startswith("Evidence: ")
+    assert lines[-2] == "" and lines[-1].startswith("Not ready: ")
+    assert not lines[-3].startswith("Not ready")
