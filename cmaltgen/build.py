@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cmaltgen import accept, documents, privacy, render, sources, structure, theme, validate
 from cmaltgen import config as config_stage
-from cmaltgen import documents, privacy, render, sources, structure, theme, validate
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 
 if TYPE_CHECKING:
@@ -147,10 +147,12 @@ def read_portfolio(
     if resolved is None:
         return found, None
     years = max_age or config.evidence_max_age
+    accepts = accept.entries(config, marks, diags)
     portfolio = validate.Portfolio(
-        root, config, marks, resolved[0], resolved[1], docs, today=today, max_age=years
+        root, config, marks, *resolved, docs, today=today, max_age=years, accepts=accepts
     )
     diags.extend(validate.validate(portfolio, found))
+    accept.apply(diags, accepts, root, portfolio.failed_files())
     return found, portfolio
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cmaltgen import __version__, build, links, privacy, sources, structure, validate
+from cmaltgen import __version__, accept, build, links, privacy, sources, structure, validate
 from cmaltgen.diagnostics import (
     CODES,
     Diagnostic,
@@ -180,8 +180,11 @@ class Report:
 
     @property
     def verdict(self) -> str:
+        accepted = len(self.diagnostics.accepted)
         if self.ready:
-            extra = f" ({_plural(self.warnings, 'warning')} to review)" if self.warnings else ""
+            notes = [f"{_plural(self.warnings, 'warning')} to review"] if self.warnings else []
+            notes += [f"{accepted} accepted"] if accepted else []
+            extra = f" ({'; '.join(notes)})" if notes else ""
             return "Ready for ALT's initial check" + extra
         problems = f"{_plural(self.errors, 'error')}, {_plural(self.warnings, 'warning')}"
         left = f"{_plural(self.left, 'section')} left to write"
@@ -203,6 +206,7 @@ def check(
     links = None
     if portfolio is not None and options.external:
         links = check_links(link_targets(portfolio), options, diags, portfolio.root)
+        accept.apply(diags, portfolio.accepts, portfolio.root, portfolio.failed_files(), links=True)
     kept = Diagnostics(d for d in diags if d.is_error or d.code not in options.ignore)
     site = structure.build_site(portfolio) if portfolio and not diags.errors else None
     return Report(
@@ -340,6 +344,7 @@ def _problems(diags: Diagnostics, folder: Path) -> tuple[int, int]:
         d
         for d in diags
         if d.path is not None and d.path.is_relative_to(folder) and d.code != "draft"
+        if d.accepted is None  # reviewed already
     ]
     errors = sum(1 for d in inside if d.is_error)
     return errors, len(inside) - errors
@@ -535,6 +540,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "errors": report.errors,
             "warnings": report.warnings,
             "ignored": report.ignored,
+            "accepted": len(report.diagnostics.accepted),
             "sections_left": report.left,
         },
         "evidence": _evidence_json(report.evidence),

@@ -226,10 +226,12 @@ def report_build(result: BuildResult) -> None:
             err=True,
         )
     where = display_path(result.output) if result.written else "(nothing written)"
+    accepted = len(result.diagnostics.accepted)
+    also = f" ({accepted} accepted)" if accepted else ""
     click.echo(
         f"Built {result.sections} sections, {result.evidence} evidence items, "
-        f"{result.pages} pages ({_plural(result.files, 'file')} copied), {warnings} warning(s) "
-        f"in {result.seconds:.2f} s -> {where}"
+        f"{result.pages} pages ({_plural(result.files, 'file')} copied), {warnings} warning(s)"
+        f"{also} in {result.seconds:.2f} s -> {where}"
     )
 
 

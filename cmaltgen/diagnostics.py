@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -122,6 +122,8 @@ CODES: dict[str, Code] = _codes(
     ("link-timeout", W, "A web link did not answer within --timeout seconds."),
     ("link-unreachable", E, "A web link's host cannot be found or refuses the connection."),
     ("links-unchecked", W, "No network, so web links were not checked."),
+    # portfolio.yml accept list
+    ("accept-unused", W, "An entry of accept: in portfolio.yml that matches no warning."),
 )
 
 ROOT_CAUSES = frozenset(
@@ -155,6 +157,7 @@ class Diagnostic(NamedTuple):
     key: str | None = None
     hint: str | None = None
     severity: Severity = Severity.ERROR
+    accepted: str | None = None  # the reason given in portfolio.yml's accept: list
 
     @property
     def is_error(self) -> bool:
@@ -174,6 +177,8 @@ class Diagnostic(NamedTuple):
         text = f"{self.where(base)}: {self.severity.value} {self.code}{key}: {self.message}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
+        if self.accepted is not None:
+            text += f"\n    accepted: {self.accepted}"
         return text
 
 
@@ -206,6 +211,12 @@ class Diagnostics:
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self._items.extend(other)
 
+    def accept(self, reason: Callable[[Diagnostic], str | None]) -> None:
+        """Mark each diagnostic for which ``reason`` gives one as accepted with it."""
+        self._items = [
+            d._replace(accepted=why) if (why := reason(d)) is not None else d for d in self._items
+        ]
+
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self._items)
 
@@ -218,7 +229,12 @@ class Diagnostics:
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self._items if not d.is_error]
+        """Warnings not accepted in portfolio.yml: what --strict fails on, and counts."""
+        return [d for d in self._items if not d.is_error and d.accepted is None]
+
+    @property
+    def accepted(self) -> list[Diagnostic]:
+        return [d for d in self._items if d.accepted is not None]
 
     def sorted(self) -> list[Diagnostic]:
         """Errors reading files and settings first (what follows may be their consequence),

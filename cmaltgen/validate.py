@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from cmaltgen import accessibility, guidance, privacy
+from cmaltgen.accept import Entry
 from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import Diagnostics, Severity, display_path, suggestion
 from cmaltgen.documents import EvidenceEntry, Reflection, SectionDoc
@@ -38,6 +39,14 @@ class Portfolio:
     docs: list[SectionDoc]
     today: dt.date = field(default_factory=dt.date.today)
     max_age: int = 3  # years after which evidence is old
+    accepts: list[Entry] = field(default_factory=list)  # portfolio.yml's accept: list
+
+    def failed_files(self) -> set[Path]:
+        """Files that could not be parsed, so whose warnings are unknown."""
+        reflections = {d.source.reflection for d in self.docs if d.broken is not None}
+        return reflections | {
+            d.source.evidence for d in self.docs if not d.evidence_ok and d.source.evidence
+        }
 
     def sections(self) -> list[tuple[SectionDoc, Reflection]]:
         return [(d, d.reflection) for d in self.docs if d.reflection is not None]
