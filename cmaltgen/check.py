@@ -577,6 +577,7 @@ def _diag_json(diag: Diagnostic, root: Path) -> dict[str, Any]:
         "key": diag.key,
         "message": diag.message,
         "hint": diag.hint,
+        "accepted": diag.accepted,
     }
 
 

@@ -110,11 +110,11 @@ CODES: dict[str, Code] = _codes(
     ("template-missing", E, "A theme template could not be found."),
     ("template-error", E, "A theme template failed to render."),
     ("theme-missing", E, "portfolio.yml names a theme that does not exist."),
-    # readiness (cmaltgen check)
+    # assessor guidance (cmaltgen.guidance), then web links (cmaltgen check --external)
     ("we-not-i", W, "A description written mostly as 'we' rather than 'I'."),
     ("thin-reflection", W, "A reflection under a third of the length of its description."),
     ("evidence-overused", W, "One evidence item is cited in four or more sections."),
-    ("old-evidence", W, "Evidence older than --max-age years (default 3)."),
+    ("old-evidence", W, "Evidence older than evidence_max_age years (default 3)."),
     ("section-length", W, "An assessed core section under 300 or over 4,000 words."),
     ("link-broken", E, "A web link answers with an HTTP error such as 404."),
     ("link-restricted", W, "A web link answers 401 or 403: assessors may not be able to open it."),

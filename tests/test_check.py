@@ -392,6 +392,7 @@ def test_json_keys_are_stable(tmp_portfolio: PortfolioFactory) -> None:
         "key",
         "message",
         "hint",
+        "accepted",
     ]
     assert data["links"] is None
     stray = next(d for d in data["diagnostics"] if d["code"] == "missing-section")
