@@ -573,9 +573,12 @@ def _stray_files(portfolio: Portfolio, sources: Sources, diags: Diagnostics) -> 
         for _, entry in portfolio.evidence()
         if entry.item.file
     }
+    unread = {d.source.folder for d in portfolio.docs if not d.evidence_ok}
     for path in stray_files(sources):
         if path.resolve() in used:
             continue
+        if path.parent in unread and path.stem not in ("evidence", "reflection"):
+            continue  # an item of its evidence.yml that had errors may use it
         hint = "cmaltgen reads reflection.md and evidence.yml in each section folder"
         if path.stem in ("evidence", "reflection"):
             hint = f"rename it to {path.stem}{'.yml' if path.stem == 'evidence' else '.md'}"
