@@ -163,6 +163,12 @@ class Diagnostic(NamedTuple):
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def is_root_cause(self) -> bool:
+        """A file or setting that could not be read as written: others may follow from it."""
+        own_section = self.code == "unknown-section" and self.key == "section"
+        return self.is_error and (self.code in ROOT_CAUSES or own_section)
+
     def where(self, base: Path | None = None) -> str:
         """``path:line:col`` with the path shown relative to ``base`` when possible."""
         if self.path is None:
@@ -242,7 +248,7 @@ class Diagnostics:
         return sorted(
             self._items,
             key=lambda d: (
-                not (d.is_error and d.code in ROOT_CAUSES),
+                not d.is_root_cause,
                 str(d.path or ""),
                 d.line or 0,
                 d.col or 0,

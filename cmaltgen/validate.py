@@ -18,7 +18,7 @@ from pathlib import Path
 from cmaltgen import accessibility, guidance, privacy
 from cmaltgen.accept import Entry
 from cmaltgen.config import PortfolioConfig
-from cmaltgen.diagnostics import Diagnostics, Severity, display_path, suggestion
+from cmaltgen.diagnostics import Diagnostics, Severity, did_you_mean, display_path, suggestion
 from cmaltgen.documents import EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec, latest, versions
 from cmaltgen.framework import framework as load_framework
@@ -70,6 +70,17 @@ class Portfolio:
                 found.sections_unknown |= not claims
                 found.cites |= doc.broken.cites or set()
                 found.cites_unknown |= doc.broken.cites is None
+            elif doc.reflection is not None and not self.pathway.spec_for(doc.section_id or ""):
+                # an unknown section id (reported as such) is most likely a typo for the
+                # section its folder is named after, or for the closest id
+                sid = doc.section_id or ""
+                options = list(self.pathway.fixed())
+                guesses = (
+                    _guess_section(doc.source.folder.name, self.pathway),
+                    did_you_mean(sid, options),
+                )
+                found.sections |= {s for s in guesses if s}
+                found.folders.update(dict.fromkeys((s for s in guesses if s), doc.source.folder))
             if not doc.evidence_ok:
                 found.evidence_failed = True
                 found.evidence |= doc.lost_evidence or set()
