@@ -635,6 +635,8 @@ def check_formats(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
     """Assessors may lack specialist software: suggest PDF for office formats."""
     config = portfolio.config
     for doc, entry in portfolio.evidence():
+        if doc.broken is not None:
+            continue  # who sees it depends on its section's front matter, which has errors
         kind = PROPRIETARY.get(Path(entry.item.file).suffix.lower()) if entry.item.file else None
         shown = privacy.visible(privacy.item_visibility(entry, doc, config), "assessor")
         if kind and shown and not entry.item.draft:
