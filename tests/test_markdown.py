@@ -73,6 +73,10 @@ def test_raw_html_is_escaped_and_recorded() -> None:
         ("> quoted\n>\n>   <div>\n>   x\n>   </div>\n", [(3, 5)]),  # a block in a quote
         ("   <video\n   controls>\n   </video>\n", [(1, 4), (3, 4)]),  # a tag over two lines
         ("a <span\nclass=x>b</span>", [(1, 3), (2, 10)]),
+        ("## Hi <b>x</b>\n", [(1, 7), (1, 11)]),  # in a heading
+        ("| a | b |\n|---|---|\n| 1 | <b>x</b> |\n", [(3, 7), (3, 11)]),  # in a table cell
+        ("a\r\nb <i>c</i>\r\n", [(2, 3), (2, 7)]),  # Windows line ends
+        ("* x\n\n  <div>\n  y\n  </div>\n", [(3, 3)]),  # a block in a list item
     ],
 )
 def test_raw_html_is_located_at_its_own_column(body: str, expected: list[tuple[int, int]]) -> None:
