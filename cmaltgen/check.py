@@ -254,19 +254,22 @@ def section_rows(
     items = _evidence_by_section(portfolio)
     shown = {s.id: len(s.evidence) for s in site.sections} if site is not None else None
     unreadable = portfolio.fallout.folders
+    failed = portfolio.fallout.evidence_failed  # then "add evidence" may be a consequence
     rows: list[SectionRow] = []
     for spec in portfolio.pathway.sections:
         if spec.slot is None:
             found = present.get(spec.id)
             if found:
-                rows.append(_row(found, items.get(spec.id, []), diags, shown))
+                rows.append(_row(found, items.get(spec.id, []), diags, shown, failed))
             elif spec.id in unreadable:
                 rows.append(_unreadable_row(spec.id, spec, unreadable[spec.id], diags))
             else:
                 rows.append(_missing_row(spec))
             continue
         areas = [w for w in present.values() if w.spec is spec]
-        rows.extend(_row(w, items.get(w.reflection.front.section, []), diags, shown) for w in areas)
+        rows.extend(
+            _row(w, items.get(w.reflection.front.section, []), diags, shown, failed) for w in areas
+        )
         broken = sorted(s for s in unreadable if portfolio.pathway.spec_for(s) is spec)
         broken = [s for s in broken if s not in present]
         rows.extend(_unreadable_row(s, spec, unreadable[s], diags) for s in broken)
@@ -312,6 +315,7 @@ def _row(
     items: list[EvidenceItem],
     diags: Diagnostics,
     shown: dict[str, int] | None = None,
+    evidence_failed: bool = False,
 ) -> SectionRow:
     spec, reflection = present.spec, present.reflection
     parts = [reflection.parts.get(name) for name in PART_NAMES]
@@ -327,7 +331,7 @@ def _row(
         reflection_words=parts[1].words if parts[1] else None,
         evidence=len(items),
         newest_evidence=max((i.date for i in items), default=None),
-        todo=_todo(spec, reflection, len(items), _problems(diags, folder)),
+        todo=_todo(spec, reflection, len(items) or evidence_failed, _problems(diags, folder)),
         on_site=None if shown is None else shown.get(reflection.front.section, 0),
     )
 
@@ -351,8 +355,9 @@ def _problems(diags: Diagnostics, folder: Path) -> tuple[int, int]:
 
 
 def _todo(
-    spec: SectionSpec, reflection: Reflection, evidence: int, problems: tuple[int, int]
+    spec: SectionSpec, reflection: Reflection, evidence: int | bool, problems: tuple[int, int]
 ) -> tuple[str, ...]:
+    """What is left; ``evidence`` is true when it has evidence, or may have (see _row)."""
     todo = list(_writing(spec, reflection))
     if spec.assessed and not evidence:
         todo.append("add evidence")

@@ -704,3 +704,20 @@ def test_check_summary_and_problems_are_separate_blocks(tmp_portfolio: Portfolio
     assert lines[first - 1] == "" and lines[first - 2].startswith("Evidence: ")
     assert lines[-2] == "" and lines[-1].startswith("Not ready: ")
     assert not lines[-3].startswith("Not ready")
+
+
+def test_the_table_does_not_blame_a_section_for_another_files_errors(
+    ready: PortfolioFactory,
+) -> None:
+    root = ready(
+        {
+            "1a/evidence.yml": "- id: ev-1a\n  title: Report: one\n",  # a YAML typo
+            "1b/reflection.md": "---\nsection: 1b\nupdated: 2026-02-30\n---\n" + body("1b"),
+        }
+    )
+    report = run_check(root)
+    rows = {r.id: r for r in report.sections}
+    assert (rows["1a"].status, rows["1a"].todo) == ("written", ("fix 1 error",))  # not "add"
+    assert (rows["1b"].status, rows["1b"].todo) == ("unreadable", ("fix 1 error",))
+    assert not rows["1b"].left and report.left == 0  # not "missing": nothing to write
+    assert sorted(d.code for d in report.diagnostics) == ["invalid-date", "yaml-syntax"]
