@@ -307,7 +307,17 @@ def parse_section(
 
 
 _SECTION_LINE = re.compile(r"^section:[ \t]*[\"']?([^\s\"'#:]+)", re.MULTILINE)
-_ID_KEY = re.compile(r"(?:^|[\s{,-])id:[ \t]*[\"']?([^\s\"'#,}\]]+)", re.MULTILINE)
+_ID_KEY = re.compile(r"(?:^|[\s{,-])id:", re.MULTILINE)
+_ID_VALUE = re.compile(
+    r"(?:^|[\s{,-])id:[ \t]*([\"']?)([A-Za-z0-9_.-]+)\1[ \t]*(?=$|[,}#])", re.MULTILINE
+)
+
+
+def _salvage_ids(text: str) -> frozenset[str] | None:
+    """The ids of an evidence.yml whose YAML cannot be read, if every ``id:`` line is clear
+    (None if one is not: the error may be in it, so any citation may have meant it)."""
+    ids = [m.group(2) for m in _ID_VALUE.finditer(text)]
+    return frozenset(ids) if len(ids) == len(_ID_KEY.findall(text)) else None
 
 
 def _salvage(text: str) -> Broken:
@@ -378,8 +388,11 @@ def _front_matter(
             hint="add a line such as: section: 1a",
         )
         return None
-    front = schema.load(FrontMatter, data, (), schema.Context(linemap, diags, today))
-    return (front, linemap) if front is not None else None
+    ctx = schema.Context(linemap, diags, today)
+    front = schema.load(FrontMatter, data, (), ctx)
+    # a setting with an error is not quietly replaced by its default (a section meant for
+    # assessors only would be treated as public): the file is unusable until it is fixed
+    return (front, linemap) if front is not None and ctx.ok else None
 
 
 def _reflection(
@@ -414,7 +427,7 @@ def _evidence_from(path: Path, data: bytes, diags: Diagnostics, today: dt.date) 
     if not text.strip():
         return EvidenceFile([], True, frozenset())
     loaded = load_yaml(text, path, diags)
-    unusable = EvidenceFile([], False, frozenset(_ID_KEY.findall(text)))
+    unusable = EvidenceFile([], False, _salvage_ids(text))
     if loaded is None:
         return unusable
     data, linemap = loaded
@@ -431,15 +444,19 @@ def _evidence_from(path: Path, data: bytes, diags: Diagnostics, today: dt.date) 
         )
         return unusable
     entries: list[EvidenceEntry] = []
-    lost: set[str] = set()
-    ctx = schema.Context(linemap, diags, today)
+    lost: set[str] | None = set()
+    ok = True
     for i, raw in enumerate(data):
+        ctx = schema.Context(linemap, diags, today)
         item = schema.load(EvidenceItem, raw, (i,), ctx)
-        if item is None:
-            if isinstance(raw, dict) and isinstance(raw.get("id"), str | int | float):
+        if item is None or not ctx.ok:  # not used with a field quietly left at its default
+            ok = False
+            if not (isinstance(raw, dict) and isinstance(raw.get("id"), str | int | float)):
+                lost = None  # its id cannot be read, so any citation may have meant it
+            elif lost is not None:
                 lost.add(str(raw["id"]))
             continue
         line, col = linemap.at((i,))
         where = {name: linemap.at((i, name)) for name in (raw if isinstance(raw, dict) else {})}
         entries.append(EvidenceEntry(item, path, line, col, where))
-    return EvidenceFile(entries, ctx.ok, frozenset(lost))
+    return EvidenceFile(entries, ok, None if lost is None else frozenset(lost))
