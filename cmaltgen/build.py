@@ -148,9 +148,11 @@ def read_portfolio(
         return found, None
     years = max_age or config.evidence_max_age
     accepts = accept.entries(config, marks, diags)
+    unset = frozenset(d.key for d in diags if d.is_error and d.path == marks.path and d.key)
     portfolio = validate.Portfolio(
         root, config, marks, *resolved, docs, today=today, max_age=years, accepts=accepts
     )
+    portfolio.unset = unset
     diags.extend(validate.validate(portfolio, found))
     accept.apply(diags, accepts, root, portfolio.failed_files())
     return found, portfolio

@@ -40,6 +40,12 @@ class Portfolio:
     today: dt.date = field(default_factory=dt.date.today)
     max_age: int = 3  # years after which evidence is old
     accepts: list[Entry] = field(default_factory=list)  # portfolio.yml's accept: list
+    unset: frozenset[str] = frozenset()  # portfolio.yml settings with errors (e.g. words.1a)
+
+    def setting_failed(self, *names: str) -> bool:
+        """Whether portfolio.yml had an error in one of these settings (or inside them): the
+        default cmaltgen used instead is not what was meant, so checks that use it wait."""
+        return any(k == n or k.startswith((n + ".", n + "[")) for k in self.unset for n in names)
 
     def failed_files(self) -> set[Path]:
         """Files that could not be parsed, so whose warnings are unknown."""
@@ -333,7 +339,7 @@ def check_word_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) ->
     for _, reflection in portfolio.sections():
         sid = reflection.front.section
         spec = specs.get(sid)
-        if spec is None or reflection.front.draft:
+        if spec is None or reflection.front.draft or portfolio.setting_failed(f"words.{sid}"):
             continue
         low, high = spec.words_min, spec.words_max
         if sid in portfolio.config.words:
@@ -634,6 +640,8 @@ PROPRIETARY = {
 def check_formats(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     """Assessors may lack specialist software: suggest PDF for office formats."""
     config = portfolio.config
+    if portfolio.setting_failed("privacy"):
+        return  # who sees what depends on the setting that has an error
     for doc, entry in portfolio.evidence():
         if doc.broken is not None:
             continue  # who sees it depends on its section's front matter, which has errors
@@ -650,6 +658,8 @@ def check_formats(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
 
 def check_privacy(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     """Personal data in public content (see cmaltgen.privacy)."""
+    if portfolio.setting_failed("privacy"):
+        return  # who sees what depends on the setting that has an error
     privacy.lint(portfolio.root, portfolio.config, portfolio.docs, diags)
 
 
