@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
 from cmaltgen.guidance import STUB_WORDS, Present, is_stub, present_sections
 from cmaltgen.links import WORKERS, LinkCache, LinkTarget, link_targets
 from cmaltgen.schema import PartialDate
+from cmaltgen.wording import agree, article, join_and, plural
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +147,7 @@ class EvidenceCounts:
             if n
         ]
         rest = f" (left out: {', '.join(why)})" if why and self.on_site is not None else ""
-        return f"Evidence: {_plural(self.items, 'item')}{shown}{rest}."
+        return f"Evidence: {plural(self.items, 'item')}{shown}{rest}."
 
 
 @dataclass
@@ -161,6 +163,8 @@ class Report:
     ignored: int = 0
     links: LinkSummary | None = None
     evidence: EvidenceCounts | None = None
+    largest: list[tuple[Path, int]] = field(default_factory=list)  # published files, biggest first
+    published_bytes: int = 0  # every file the public site publishes, added up
 
     @property
     def errors(self) -> int:
@@ -182,17 +186,13 @@ class Report:
     def verdict(self) -> str:
         accepted = len(self.diagnostics.accepted)
         if self.ready:
-            notes = [f"{_plural(self.warnings, 'warning')} to review"] if self.warnings else []
+            notes = [f"{plural(self.warnings, 'warning')} to review"] if self.warnings else []
             notes += [f"{accepted} accepted"] if accepted else []
             extra = f" ({'; '.join(notes)})" if notes else ""
             return "Ready for ALT's initial check" + extra
-        problems = f"{_plural(self.errors, 'error')}, {_plural(self.warnings, 'warning')}"
-        left = f"{_plural(self.left, 'section')} left to write"
+        problems = f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}"
+        left = f"{plural(self.left, 'section')} left to write"
         return f"Not ready: {problems}; {left}" + (" (--strict)" if self.strict else "")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def check(
@@ -204,9 +204,14 @@ def check(
     reading = read_portfolio(root, today, options.max_age)
     portfolio, diags = reading.portfolio, Diagnostics(reading.diagnostics)
     links = None
-    if portfolio is not None and options.external:
-        links = check_links(link_targets(portfolio), options, diags, portfolio.root)
-        accept.apply(diags, portfolio.accepts, portfolio.root, portfolio.failed_files(), links=True)
+    published: list[validate.PublishedFile] = []
+    if portfolio is not None:
+        published = validate.published_files(portfolio)
+        if options.external:
+            links = check_links(link_targets(portfolio), options, diags, portfolio.root)
+            accept.apply(
+                diags, portfolio.accepts, portfolio.root, portfolio.failed_files(), links=True
+            )
     kept = Diagnostics(d for d in diags if d.is_error or d.code not in options.ignore)
     site = structure.build_site(portfolio) if portfolio and not diags.errors else None
     return Report(
@@ -221,6 +226,8 @@ def check(
         ignored=len(diags) - len(kept),
         links=links,
         evidence=evidence_counts(portfolio, site) if portfolio else None,
+        largest=[(f.source, f.size) for f in published[:LARGEST_SHOWN]],
+        published_bytes=sum(f.size for f in published),
     )
 
 
@@ -281,7 +288,7 @@ def section_rows(
 def _unreadable_row(sid: str, spec: SectionSpec, folder: Path, diags: Diagnostics) -> SectionRow:
     """A section whose reflection.md could not be read: not missing, but not countable."""
     errors, _ = _problems(diags, folder)
-    todo = f"fix {_plural(errors, 'error')}" if errors else "fix its reflection.md"
+    todo = f"fix {plural(errors, 'error')}" if errors else "fix its reflection.md"
     return SectionRow(sid, spec.title, UNREADABLE, True, folder=folder, todo=(todo,))
 
 
@@ -303,7 +310,7 @@ def _evidence_by_section(portfolio: validate.Portfolio) -> dict[str, list[Eviden
 
 def _missing_row(spec: SectionSpec) -> SectionRow:
     if spec.slot:
-        sid, todo = f"{SLOT_PREFIX[spec.slot]}NAME", f"add a {spec.title.lower()}"
+        sid, todo = f"{SLOT_PREFIX[spec.slot]}NAME", f"add {article(spec.title.lower())}"
     else:
         sid, todo = spec.id, "write it"
     required = spec.level is Severity.ERROR
@@ -364,9 +371,9 @@ def _todo(
     if reflection.front.draft:
         todo.append("remove draft: true when ready")
     if problems[0]:
-        todo.append(f"fix {_plural(problems[0], 'error')}")
+        todo.append(f"fix {plural(problems[0], 'error')}")
     if problems[1]:
-        todo.append(f"review {_plural(problems[1], 'warning')}")
+        todo.append(f"review {plural(problems[1], 'warning')}")
     return tuple(todo)
 
 
@@ -384,8 +391,8 @@ def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
     if not short:
         return []
     if not any(short.values()):
-        return ["write " + " and ".join(short)]
-    return ["expand " + " and ".join(f"{w} ({_plural(n, 'word')})" for w, n in short.items())]
+        return ["write " + join_and(short)]
+    return ["expand " + join_and(f"{w} ({plural(n, 'word')})" for w, n in short.items())]
 
 
 # ------------------------------------------------------------------------------ readiness
@@ -414,7 +421,7 @@ def check_links(
         diags.add(
             "links-unchecked",
             f"there seems to be no network ({offline}), so "
-            f"{_plural(len(todo), 'web link')} were not checked",
+            f"{plural(len(todo), 'web link')} {agree(len(todo), 'was', 'were')} not checked",
             path=root,
             hint="run cmaltgen check --external again when you are online",
         )
@@ -496,13 +503,34 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
         lines.append("  ".join(fitted).rstrip())
     if report.evidence is not None:
         lines += ["", report.evidence.line()]
+    if report.largest:
+        lines += ["", *_largest_lines(report)]
     if report.links is not None:
-        lines += (
-            ["", _link_line(report.links)]
-            if report.evidence is None
-            else [_link_line(report.links)]
-        )
+        lines += ["", _link_line(report.links)]
     return lines
+
+
+LARGEST_SHOWN = 5
+
+
+def _largest_lines(report: Report) -> list[str]:
+    """The biggest files the site publishes, against GitHub Pages' limits."""
+    total, limit = report.published_bytes, validate.PAGES_MAX_SITE_BYTES
+    lines = [
+        f"Largest files published (all files: {_size(total)} of GitHub Pages' "
+        f"{_size(limit)} limit; each may be up to {_size(validate.PAGES_MAX_FILE_BYTES)}):"
+    ]
+    for path, size in report.largest:
+        over = "  over the limit" if size > validate.PAGES_MAX_FILE_BYTES else ""
+        shown = os.fsencode(_relative(path, report.root) or "").decode("utf-8", "backslashreplace")
+        lines.append(f"  {_size(size):>9}  {shown}{over}")
+    return lines
+
+
+def _size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{-(-size // 1024)} KB"  # rounded up: a small file is not "0 KB"
+    return validate.megabytes(size)
 
 
 def _title(report: Report) -> str:
@@ -552,6 +580,10 @@ def report_json(report: Report) -> dict[str, Any]:
         "sections": [_row_json(row, report.root) for row in report.sections],
         "diagnostics": [_diag_json(d, report.root) for d in report.diagnostics.sorted()],
         "links": _links_json(report.links),
+        "largest_files": [
+            {"path": _relative(path, report.root), "bytes": size} for path, size in report.largest
+        ],
+        "published_bytes": report.published_bytes,
     }
 
 

@@ -17,6 +17,7 @@ from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.documents import PART_NAMES, Reflection, SectionDoc
 from cmaltgen.framework import SectionSpec
 from cmaltgen.schema import PartialDate
+from cmaltgen.wording import join_and, plural
 
 if TYPE_CHECKING:
     from cmaltgen.validate import Portfolio, Specs
@@ -59,10 +60,6 @@ def is_stub(spec: SectionSpec, reflection: Reflection) -> bool:
     return any(part is None or part.words < STUB_WORDS for part in parts)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 _SINGULAR = {"me", "my", "mine", "myself"}
 _PLURAL = {"we", "us", "our", "ours", "ourselves"}
 
@@ -70,9 +67,9 @@ _PLURAL = {"we", "us", "our", "ours", "ourselves"}
 def pronoun_counts(text: str) -> tuple[int, int]:
     """(we/us/our..., I/me/my...) in ``text``. "US" in capitals is the country, not "us"."""
     words = re.findall(r"[A-Za-z]+", text)
-    plural = sum(1 for w in words if w.lower() in _PLURAL and w != "US")
-    singular = sum(1 for w in words if w == "I" or w.lower() in _SINGULAR)
-    return plural, singular
+    we = sum(1 for w in words if w.lower() in _PLURAL and w != "US")
+    i = sum(1 for w in words if w == "I" or w.lower() in _SINGULAR)
+    return we, i
 
 
 def check_we_not_i(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
@@ -80,12 +77,12 @@ def check_we_not_i(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> No
         part = present.reflection.parts.get("description")
         if not present.spec.assessed or part is None:
             continue
-        plural, singular = pronoun_counts(part.first_text)
-        if plural >= WE_MIN and plural > WE_RATIO * singular:
+        we, i = pronoun_counts(part.first_text)
+        if we >= WE_MIN and we > WE_RATIO * i:
             diags.add(
                 "we-not-i",
-                f"the description says we/our/us {_plural(plural, 'time')} and I/my/me "
-                f"{_plural(singular, 'time')}",
+                f"the description says we/our/us {plural(we, 'time')} and I/my/me "
+                f"{plural(i, 'time')}",
                 path=present.reflection.path,
                 line=part.line,
                 col=1,
@@ -103,7 +100,7 @@ def check_thin_reflection(portfolio: Portfolio, specs: Specs, diags: Diagnostics
         if refl.words * THIN_RATIO < desc.words:
             diags.add(
                 "thin-reflection",
-                f"the reflection has {_plural(refl.words, 'word')}, under a third of the "
+                f"the reflection has {plural(refl.words, 'word')}, under a third of the "
                 f"description's {desc.words}",
                 path=present.reflection.path,
                 line=refl.line,
@@ -128,7 +125,8 @@ def check_overused_evidence(portfolio: Portfolio, specs: Specs, diags: Diagnosti
             seen.add(entry.item.id)
             diags.add(
                 "evidence-overused",
-                f"evidence '{entry.item.id}' is cited in {len(sids)} sections ({', '.join(sids)})",
+                f"evidence '{entry.item.id}' is cited in {plural(len(sids), 'section')} "
+                f"({join_and(sids)})",
                 **entry.where("id"),
                 hint="assessors criticise the same item reused everywhere: keep it where it "
                 "shows most and find other evidence for the rest",
@@ -156,7 +154,7 @@ def check_old_evidence(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -
             diags.add(
                 "old-evidence",
                 f"evidence '{entry.item.id}' is dated {entry.item.date.iso()}, more than "
-                f"{_plural(portfolio.max_age, 'year')} ago",
+                f"{plural(portfolio.max_age, 'year')} ago",
                 **entry.where("date"),
                 hint="assessors ask for recent evidence: add newer evidence or say why this "
                 "still matters (evidence_max_age in portfolio.yml changes the limit)",
@@ -173,7 +171,7 @@ def check_section_length(portfolio: Portfolio, specs: Specs, diags: Diagnostics)
             continue  # drafts and stubs are already listed as left to write
         diags.add(
             "section-length",
-            f"this section has {reflection.words:,} words; assessed core sections "
+            f"this section has {plural(reflection.words, 'word')}; assessed core sections "
             f"usually run {low:,}-{high:,}",
             path=reflection.path,
             line=reflection.body_line,
