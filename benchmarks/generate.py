@@ -417,7 +417,9 @@ def generate(dest: Path, size: Size, seed: int = 7) -> Path:
         "  role: Learning Technologist\n  organisation: Synthetic University\n"
         'site:\n  title: "Bench Mark: CMALT portfolio"\n'
         "  base_url: https://example.org/bench/\n  language: en-GB\n  licence: CC BY 4.0\n"
-        "confirmation:\n  name: Bench Mark\n  date: 2025-01-15\n",
+        "confirmation:\n  name: Bench Mark\n  date: 2025-01-15\n"
+        # fixed dates (for identical output every run) would grow old: never warn about them
+        "evidence_max_age: 100\n",
         encoding="utf-8",
     )
     for n, sid in enumerate(ids):

@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cmaltgen import accept, documents, privacy, render, sources, structure, theme, validate
 from cmaltgen import config as config_stage
-from cmaltgen import documents, privacy, render, sources, structure, theme, validate
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 
 log = logging.getLogger(__name__)
@@ -113,11 +113,13 @@ def read_portfolio(
     diags: Diagnostics,
     *,
     cache: documents.ParseCache | None = None,
+    max_age: int | None = None,
 ) -> tuple[sources.Sources, validate.Portfolio | None]:
     """Load, collect, parse and validate: everything up to the site structure.
 
     The portfolio is ``None`` when portfolio.yml or its pathway is unusable; every problem
-    found on the way is in ``diags``. ``cmaltgen check`` stops here.
+    found on the way is in ``diags``. ``cmaltgen check`` stops here. ``max_age`` overrides
+    portfolio.yml's ``evidence_max_age`` (``check --max-age``).
     """
     if not root.is_dir():
         raise CmaltgenError(f"there is no folder {root}")
@@ -140,8 +142,15 @@ def read_portfolio(
     resolved = validate.resolve_pathway(config, marks, diags)
     if resolved is None:
         return found, None
-    portfolio = validate.Portfolio(root, config, marks, resolved[0], resolved[1], docs)
+    years = max_age or config.evidence_max_age
+    accepts = accept.entries(config, marks, diags)
+    unset = frozenset(d.key for d in diags if d.is_error and d.path == marks.path and d.key)
+    portfolio = validate.Portfolio(
+        root, config, marks, *resolved, docs, today=today, max_age=years, accepts=accepts
+    )
+    portfolio.unset = unset
     diags.extend(validate.validate(portfolio, found))
+    accept.apply(diags, accepts, root, portfolio.failed_files())
     return found, portfolio
 
 

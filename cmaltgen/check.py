@@ -1,27 +1,26 @@
 """Readiness: how far along a portfolio is, and whether it would pass ALT's initial check.
 
 ``cmaltgen check`` reads and validates a portfolio through the same stage functions as
-``build`` (see :func:`read_portfolio`) but renders and writes nothing. On top of the build's
-validation it runs readiness checks (warnings about what assessors criticise) and, if asked,
-checks web links over HTTP. The result is a :class:`Report`, which this module turns into
+``build`` (see :func:`read_portfolio`) but renders and writes nothing: it reports exactly the
+build's diagnostics (the assessor guidance rules included, see :mod:`cmaltgen.guidance`) and
+adds readiness information: a progress table, what is left to write and, if asked, web links
+checked over HTTP. The result is a :class:`Report`, which this module turns into
 text lines, JSON-ready data or an HTML fragment; only the CLI prints.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import html
 import logging
 import os
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cmaltgen import __version__, build, links, sources, validate
+from cmaltgen import __version__, accept, build, links, privacy, sources, structure, validate
 from cmaltgen.diagnostics import (
     CODES,
     Diagnostic,
@@ -29,8 +28,9 @@ from cmaltgen.diagnostics import (
     Severity,
     suggestion,
 )
-from cmaltgen.documents import PART_NAMES, EvidenceItem, Reflection, SectionDoc
+from cmaltgen.documents import PART_NAMES, EvidenceEntry, EvidenceItem, Reflection, SectionDoc
 from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
+from cmaltgen.guidance import STUB_WORDS, Present, is_stub, present_sections
 from cmaltgen.links import WORKERS, LinkCache, LinkTarget, link_targets
 from cmaltgen.schema import PartialDate
 from cmaltgen.wording import agree, article, join_and, plural
@@ -38,11 +38,7 @@ from cmaltgen.wording import agree, article, join_and, plural
 log = logging.getLogger(__name__)
 
 MISSING, DRAFT, STUB, WRITTEN = "missing", "draft", "stub", "written"
-STUB_WORDS = 50  # a description, reflection or free-text section shorter than this is a stub
-WE_MIN, WE_RATIO = 5, 1.5  # we/our/us at least this often and this many times I/my/me
-THIN_RATIO = 3  # a reflection under a third of its description is thin
-OVERUSED = 4  # an item cited by this many sections or more
-CORE_WORDS = (300, 4000)  # typical length of an assessed core section (unconfirmed)
+UNREADABLE = "unreadable"  # its reflection.md has errors that stop it being read
 
 
 # ------------------------------------------------------------------------------ reading
@@ -58,11 +54,12 @@ class Reading:
     diagnostics: Diagnostics
 
 
-def read_portfolio(root: Path, today: dt.date) -> Reading:
+def read_portfolio(root: Path, today: dt.date, max_age: int | None = None) -> Reading:
     """Load, collect, parse and validate ``root`` exactly as a build does; render nothing."""
     root = root.resolve()
     diags = Diagnostics()
-    found, portfolio = build.read_portfolio(root, root / sources.DEFAULT_OUTPUT, today, diags)
+    output = root / sources.DEFAULT_OUTPUT
+    found, portfolio = build.read_portfolio(root, output, today, diags, max_age=max_age)
     return Reading(root, found, portfolio, diags)
 
 
@@ -75,7 +72,7 @@ class CheckOptions:
 
     strict: bool = False  # warnings make the portfolio not ready
     ignore: frozenset[str] = frozenset()  # warning codes not to report
-    max_age: int = 3  # years after which evidence is old
+    max_age: int | None = None  # years after which evidence is old (None: portfolio.yml's)
     external: bool = False  # check web links over the network
     timeout: float = 10.0  # seconds per web request
     workers: int = WORKERS
@@ -100,15 +97,16 @@ class SectionRow:
 
     id: str
     title: str
-    status: str  # missing, draft, stub or written
+    status: str  # missing, unreadable, draft, stub or written
     required: bool  # a missing section counts as left to write
     folder: Path | None = None
     words: int | None = None
     description_words: int | None = None
     reflection_words: int | None = None
-    evidence: int = 0
+    evidence: int = 0  # items (not drafts) listed beside it or supporting it
     newest_evidence: PartialDate | None = None
     todo: tuple[str, ...] = ()
+    on_site: int | None = None  # of those, how many the public site shows (None: not built)
 
     @property
     def left(self) -> bool:
@@ -124,6 +122,34 @@ class LinkSummary:
     seconds: float
 
 
+@dataclass(frozen=True)
+class EvidenceCounts:
+    """How many evidence items there are, and how many the public site shows (as ``build``
+    counts them), with why the others are left out."""
+
+    items: int  # distinct items, drafts included
+    on_site: int | None  # None: the site would not be built (there are errors)
+    drafts: int  # draft items, and items of draft sections
+    assessors: int  # for assessors only (in the assessor edition)
+    private: int  # never built
+
+    def line(self) -> str:
+        shown = "" if self.on_site is None else f"; {self.on_site} on the public site"
+        if self.on_site is None:
+            shown = "; the site is not built until the errors are fixed"
+        why = [
+            f"{n} {what}"
+            for n, what in (
+                (self.drafts, "draft"),
+                (self.assessors, "for assessors only"),
+                (self.private, "private"),
+            )
+            if n
+        ]
+        rest = f" (left out: {', '.join(why)})" if why and self.on_site is not None else ""
+        return f"Evidence: {plural(self.items, 'item')}{shown}{rest}."
+
+
 @dataclass
 class Report:
     root: Path
@@ -136,6 +162,7 @@ class Report:
     diagnostics: Diagnostics
     ignored: int = 0
     links: LinkSummary | None = None
+    evidence: EvidenceCounts | None = None
     largest: list[tuple[Path, int]] = field(default_factory=list)  # published files, biggest first
     published_bytes: int = 0  # every file the public site publishes, added up
 
@@ -157,8 +184,11 @@ class Report:
 
     @property
     def verdict(self) -> str:
+        accepted = len(self.diagnostics.accepted)
         if self.ready:
-            extra = f" ({plural(self.warnings, 'warning')} to review)" if self.warnings else ""
+            notes = [f"{plural(self.warnings, 'warning')} to review"] if self.warnings else []
+            notes += [f"{accepted} accepted"] if accepted else []
+            extra = f" ({'; '.join(notes)})" if notes else ""
             return "Ready for ALT's initial check" + extra
         problems = f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}"
         left = f"{plural(self.left, 'section')} left to write"
@@ -171,18 +201,19 @@ def check(
     """Read, validate and check ``root`` for readiness; never writes to the portfolio."""
     options = options or CheckOptions()
     today = today or dt.date.today()
-    reading = read_portfolio(root, today)
+    reading = read_portfolio(root, today, options.max_age)
     portfolio, diags = reading.portfolio, Diagnostics(reading.diagnostics)
     links = None
     published: list[validate.PublishedFile] = []
     if portfolio is not None:
         published = validate.published_files(portfolio)
-        context = _Context(portfolio, present_sections(portfolio), options, today)
-        for readiness_check in READINESS_CHECKS:
-            readiness_check(context, diags)
         if options.external:
             links = check_links(link_targets(portfolio), options, diags, portfolio.root)
+            accept.apply(
+                diags, portfolio.accepts, portfolio.root, portfolio.failed_files(), links=True
+            )
     kept = Diagnostics(d for d in diags if d.is_error or d.code not in options.ignore)
+    site = structure.build_site(portfolio) if portfolio and not diags.errors else None
     return Report(
         root=reading.root,
         today=today,
@@ -190,56 +221,75 @@ def check(
         framework=portfolio.framework if portfolio else None,
         pathway=portfolio.pathway if portfolio else None,
         candidate=portfolio.config.candidate.name if portfolio else "",
-        sections=section_rows(portfolio, kept) if portfolio else [],
+        sections=section_rows(portfolio, kept, site) if portfolio else [],
         diagnostics=kept,
         ignored=len(diags) - len(kept),
         links=links,
+        evidence=evidence_counts(portfolio, site) if portfolio else None,
         largest=[(f.source, f.size) for f in published[:LARGEST_SHOWN]],
         published_bytes=sum(f.size for f in published),
     )
 
 
+def evidence_counts(portfolio: validate.Portfolio, site: structure.Site | None) -> EvidenceCounts:
+    """All distinct items, and where those the public site leaves out went."""
+    first: dict[str, tuple[SectionDoc, EvidenceEntry]] = {}
+    for doc, entry in portfolio.evidence():
+        first.setdefault(entry.item.id, (doc, entry))
+    drafts = assessors = private = 0
+    for doc, entry in first.values():
+        home_draft = doc.reflection is not None and doc.reflection.front.draft
+        visibility = privacy.item_visibility(entry, doc, portfolio.config)
+        if entry.item.draft or home_draft:
+            drafts += 1
+        elif visibility == privacy.PRIVATE:
+            private += 1
+        elif visibility == privacy.ASSESSORS:
+            assessors += 1
+    on_site = len(site.evidence) if site is not None else None
+    return EvidenceCounts(len(first), on_site, drafts, assessors, private)
+
+
 # ------------------------------------------------------------------------------ sections
 
 
-@dataclass(frozen=True)
-class Present:
-    """A section that is present: the first reflection naming a section of the pathway."""
-
-    spec: SectionSpec
-    doc: SectionDoc
-    reflection: Reflection
-
-
-def present_sections(portfolio: validate.Portfolio) -> dict[str, Present]:
-    """Present sections by id, in pathway order (areas of one slot by folder name)."""
-    order = list(portfolio.pathway.sections)
-    found: dict[str, Present] = {}
-    for doc, reflection in portfolio.sections():
-        spec = portfolio.pathway.spec_for(reflection.front.section)
-        if spec is not None and reflection.front.section not in found:
-            found[reflection.front.section] = Present(spec, doc, reflection)
-    ranked = sorted(
-        found.items(), key=lambda p: (order.index(p[1].spec), p[1].reflection.path.parent.name)
-    )
-    return dict(ranked)
-
-
-def section_rows(portfolio: validate.Portfolio, diags: Diagnostics) -> list[SectionRow]:
-    """One row per section of the pathway: present, missing, and each slot area."""
+def section_rows(
+    portfolio: validate.Portfolio, diags: Diagnostics, site: structure.Site | None = None
+) -> list[SectionRow]:
+    """One row per section of the pathway: present, unreadable, missing, each slot area."""
     present = present_sections(portfolio)
     items = _evidence_by_section(portfolio)
+    shown = {s.id: len(s.evidence) for s in site.sections} if site is not None else None
+    unreadable = portfolio.fallout.folders
+    failed = portfolio.fallout.evidence_failed  # then "add evidence" may be a consequence
     rows: list[SectionRow] = []
     for spec in portfolio.pathway.sections:
         if spec.slot is None:
             found = present.get(spec.id)
-            rows.append(_row(found, items.get(spec.id, []), diags) if found else _missing_row(spec))
+            if found:
+                rows.append(_row(found, items.get(spec.id, []), diags, shown, failed))
+            elif spec.id in unreadable:
+                rows.append(_unreadable_row(spec.id, spec, unreadable[spec.id], diags))
+            else:
+                rows.append(_missing_row(spec))
             continue
         areas = [w for w in present.values() if w.spec is spec]
-        rows.extend(_row(w, items.get(w.reflection.front.section, []), diags) for w in areas)
-        short = portfolio.pathway.slot_count(spec.slot).min - len(areas)
+        rows.extend(
+            _row(w, items.get(w.reflection.front.section, []), diags, shown, failed) for w in areas
+        )
+        broken = sorted(s for s in unreadable if portfolio.pathway.spec_for(s) is spec)
+        broken = [s for s in broken if s not in present]
+        rows.extend(_unreadable_row(s, spec, unreadable[s], diags) for s in broken)
+        short = portfolio.pathway.slot_count(spec.slot).min - len(areas) - len(broken)
         rows.extend(_missing_row(spec) for _ in range(max(0, short)))
     return rows
+
+
+def _unreadable_row(sid: str, spec: SectionSpec, folder: Path, diags: Diagnostics) -> SectionRow:
+    """A section whose reflection.md could not be read: not missing, but not countable."""
+    errors, _ = _problems(diags, folder)
+    todo = f"fix {plural(errors, 'error')}" if errors else "fix its reflection.md"
+    return SectionRow(sid, spec.title, UNREADABLE, True, folder=folder, todo=(todo,))
 
 
 def _evidence_by_section(portfolio: validate.Portfolio) -> dict[str, list[EvidenceItem]]:
@@ -267,7 +317,13 @@ def _missing_row(spec: SectionSpec) -> SectionRow:
     return SectionRow(sid, spec.title, MISSING, required, todo=(todo if required else "optional",))
 
 
-def _row(present: Present, items: list[EvidenceItem], diags: Diagnostics) -> SectionRow:
+def _row(
+    present: Present,
+    items: list[EvidenceItem],
+    diags: Diagnostics,
+    shown: dict[str, int] | None = None,
+    evidence_failed: bool = False,
+) -> SectionRow:
     spec, reflection = present.spec, present.reflection
     parts = [reflection.parts.get(name) for name in PART_NAMES]
     folder = reflection.path.parent
@@ -282,21 +338,15 @@ def _row(present: Present, items: list[EvidenceItem], diags: Diagnostics) -> Sec
         reflection_words=parts[1].words if parts[1] else None,
         evidence=len(items),
         newest_evidence=max((i.date for i in items), default=None),
-        todo=_todo(spec, reflection, len(items), _problems(diags, folder)),
+        todo=_todo(spec, reflection, len(items) or evidence_failed, _problems(diags, folder)),
+        on_site=None if shown is None else shown.get(reflection.front.section, 0),
     )
 
 
 def _status(spec: SectionSpec, reflection: Reflection) -> str:
     if reflection.front.draft:
         return DRAFT
-    return STUB if _is_stub(spec, reflection) else WRITTEN
-
-
-def _is_stub(spec: SectionSpec, reflection: Reflection) -> bool:
-    if not spec.assessed:
-        return reflection.words < STUB_WORDS
-    parts = [reflection.parts.get(name) for name in PART_NAMES]
-    return any(part is None or part.words < STUB_WORDS for part in parts)
+    return STUB if is_stub(spec, reflection) else WRITTEN
 
 
 def _problems(diags: Diagnostics, folder: Path) -> tuple[int, int]:
@@ -305,14 +355,16 @@ def _problems(diags: Diagnostics, folder: Path) -> tuple[int, int]:
         d
         for d in diags
         if d.path is not None and d.path.is_relative_to(folder) and d.code != "draft"
+        if d.accepted is None  # reviewed already
     ]
     errors = sum(1 for d in inside if d.is_error)
     return errors, len(inside) - errors
 
 
 def _todo(
-    spec: SectionSpec, reflection: Reflection, evidence: int, problems: tuple[int, int]
+    spec: SectionSpec, reflection: Reflection, evidence: int | bool, problems: tuple[int, int]
 ) -> tuple[str, ...]:
+    """What is left; ``evidence`` is true when it has evidence, or may have (see _row)."""
     todo = list(_writing(spec, reflection))
     if spec.assessed and not evidence:
         todo.append("add evidence")
@@ -344,144 +396,6 @@ def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
 
 
 # ------------------------------------------------------------------------------ readiness
-
-
-@dataclass(frozen=True)
-class _Context:
-    portfolio: validate.Portfolio
-    sections: dict[str, Present]
-    options: CheckOptions
-    today: dt.date
-
-
-_SINGULAR = {"me", "my", "mine", "myself"}
-_PLURAL = {"we", "us", "our", "ours", "ourselves"}
-
-
-def pronoun_counts(text: str) -> tuple[int, int]:
-    """(we/us/our..., I/me/my...) in ``text``. "US" in capitals is the country, not "us"."""
-    words = re.findall(r"[A-Za-z]+", text)
-    we = sum(1 for w in words if w.lower() in _PLURAL and w != "US")
-    i = sum(1 for w in words if w == "I" or w.lower() in _SINGULAR)
-    return we, i
-
-
-def check_we_not_i(ctx: _Context, diags: Diagnostics) -> None:
-    for present in ctx.sections.values():
-        part = present.reflection.parts.get("description")
-        if not present.spec.assessed or part is None:
-            continue
-        we, i = pronoun_counts(part.first_text)
-        if we >= WE_MIN and we > WE_RATIO * i:
-            diags.add(
-                "we-not-i",
-                f"the description says we/our/us {plural(we, 'time')} and I/my/me "
-                f"{plural(i, 'time')}",
-                path=present.reflection.path,
-                line=part.line,
-                col=1,
-                hint="assessors look for your own part: write 'I' for what you did and name "
-                "what others did",
-            )
-
-
-def check_thin_reflection(ctx: _Context, diags: Diagnostics) -> None:
-    for present in ctx.sections.values():
-        desc = present.reflection.parts.get("description")
-        refl = present.reflection.parts.get("reflection")
-        if desc is None or refl is None or not refl.words:
-            continue
-        if refl.words * THIN_RATIO < desc.words:
-            diags.add(
-                "thin-reflection",
-                f"the reflection has {plural(refl.words, 'word')}, under a third of the "
-                f"description's {desc.words}",
-                path=present.reflection.path,
-                line=refl.line,
-                col=1,
-                hint="thin reflection is the commonest reason for a referral: say what you "
-                "learned, what changed in your practice, and its impact",
-            )
-
-
-def check_overused_evidence(ctx: _Context, diags: Diagnostics) -> None:
-    citing: dict[str, list[str]] = {}
-    for sid, present in ctx.sections.items():
-        if present.reflection.front.draft:
-            continue  # not published, so not seen by assessors
-        for ref in present.reflection.parsed.references:
-            if ref.kind == "evidence" and sid not in citing.setdefault(ref.target, []):
-                citing[ref.target].append(sid)
-    seen: set[str] = set()
-    for _, entry in ctx.portfolio.evidence():
-        sids = citing.get(entry.item.id, [])
-        if len(sids) >= OVERUSED and entry.item.id not in seen:
-            seen.add(entry.item.id)
-            diags.add(
-                "evidence-overused",
-                f"evidence '{entry.item.id}' is cited in {plural(len(sids), 'section')} "
-                f"({join_and(sids)})",
-                **entry.where("id"),
-                hint="assessors criticise the same item reused everywhere: keep it where it "
-                "shows most and find other evidence for the rest",
-            )
-
-
-def latest_day(date: PartialDate) -> dt.date:
-    """The last day a partial date can mean (``2022`` is at most 31 December 2022)."""
-    month = date.month or 12
-    day = date.day or calendar.monthrange(date.year, month)[1]
-    return dt.date(date.year, month, day)
-
-
-def years_before(today: dt.date, years: int) -> dt.date:
-    year = today.year - years
-    return today.replace(year=year, day=min(today.day, calendar.monthrange(year, today.month)[1]))
-
-
-def check_old_evidence(ctx: _Context, diags: Diagnostics) -> None:
-    cutoff = years_before(ctx.today, ctx.options.max_age)
-    for _, entry in ctx.portfolio.evidence():
-        if latest_day(entry.item.date) < cutoff:
-            diags.add(
-                "old-evidence",
-                f"evidence '{entry.item.id}' is dated {entry.item.date.iso()}, more than "
-                f"{plural(ctx.options.max_age, 'year')} ago",
-                **entry.where("date"),
-                hint="assessors ask for recent evidence: add newer evidence or say why this "
-                "still matters (--max-age YEARS changes the limit)",
-            )
-
-
-def check_section_length(ctx: _Context, diags: Diagnostics) -> None:
-    low, high = CORE_WORDS
-    for sid, present in ctx.sections.items():
-        spec, reflection = present.spec, present.reflection
-        if not (spec.group and spec.assessed) or sid in ctx.portfolio.config.words:
-            continue
-        if _status(spec, reflection) != WRITTEN or low <= reflection.words <= high:
-            continue  # drafts and stubs are already listed as left to write
-        diags.add(
-            "section-length",
-            f"this section has {plural(reflection.words, 'word')}; assessed core sections "
-            f"usually run {low:,}-{high:,}",
-            path=reflection.path,
-            line=reflection.body_line,
-            col=1,
-            hint="this is guidance, not a rule: set your own range under 'words:' in "
-            "portfolio.yml, or pass --ignore section-length",
-        )
-
-
-ReadinessCheck = Callable[[_Context, Diagnostics], None]
-
-READINESS_CHECKS: tuple[ReadinessCheck, ...] = (
-    check_we_not_i,
-    check_thin_reflection,
-    check_overused_evidence,
-    check_old_evidence,
-    check_section_length,
-)
 
 
 # ------------------------------------------------------------------------------ web links
@@ -529,6 +443,7 @@ Styler = Callable[[str, str], str]
 STYLES: dict[str, dict[str, Any]] = {
     "heading": {"bold": True},
     MISSING: {"fg": "red"},
+    UNREADABLE: {"fg": "red", "bold": True},
     DRAFT: {"fg": "cyan"},
     STUB: {"fg": "yellow"},
     WRITTEN: {"fg": "green"},
@@ -537,7 +452,17 @@ STYLES: dict[str, dict[str, Any]] = {
 }
 """Keyword arguments for ``click.style`` per role of a piece of the text report."""
 
-COLUMNS = ("Section", "Status", "Words", "Descr.", "Refl.", "Evidence", "Newest", "To do")
+COLUMNS = (
+    "Section",
+    "Status",
+    "Words",
+    "Descr.",
+    "Refl.",
+    "Evidence",
+    "On site",
+    "Newest",
+    "To do",
+)
 
 
 def _plain(text: str, role: str) -> str:
@@ -549,9 +474,10 @@ def _cells(row: SectionRow) -> list[str]:
         return "-" if n is None else str(n)
 
     newest = row.newest_evidence.iso() if row.newest_evidence else "-"
-    evidence = str(row.evidence) if row.evidence or row.status != MISSING else "-"
+    counted = row.evidence or row.status not in (MISSING, UNREADABLE)
+    evidence = str(row.evidence) if counted else "-"
     words = [num(row.words), num(row.description_words), num(row.reflection_words)]
-    return [row.id, row.status, *words, evidence, newest, "; ".join(row.todo)]
+    return [row.id, row.status, *words, evidence, num(row.on_site), newest, "; ".join(row.todo)]
 
 
 def report_lines(report: Report, style: Styler = _plain) -> list[str]:
@@ -561,7 +487,7 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
         return [*lines, "No sections to show: portfolio.yml could not be used."]
     table = [_cells(row) for row in report.sections]
     widths = [max(len(r[i]) for r in [list(COLUMNS), *table]) for i in range(len(COLUMNS) - 1)]
-    right = {2, 3, 4, 5}
+    right = {2, 3, 4, 5, 6}
 
     def fit(cells: list[str]) -> list[str]:
         padded = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(pairs(cells))]
@@ -575,6 +501,8 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
         fitted = fit(cells)
         fitted[1] = style(fitted[1], row.status)
         lines.append("  ".join(fitted).rstrip())
+    if report.evidence is not None:
+        lines += ["", report.evidence.line()]
     if report.largest:
         lines += ["", *_largest_lines(report)]
     if report.links is not None:
@@ -645,8 +573,10 @@ def report_json(report: Report) -> dict[str, Any]:
             "errors": report.errors,
             "warnings": report.warnings,
             "ignored": report.ignored,
+            "accepted": len(report.diagnostics.accepted),
             "sections_left": report.left,
         },
+        "evidence": _evidence_json(report.evidence),
         "sections": [_row_json(row, report.root) for row in report.sections],
         "diagnostics": [_diag_json(d, report.root) for d in report.diagnostics.sorted()],
         "links": _links_json(report.links),
@@ -668,6 +598,7 @@ def _row_json(row: SectionRow, root: Path) -> dict[str, Any]:
         "description_words": row.description_words,
         "reflection_words": row.reflection_words,
         "evidence": row.evidence,
+        "evidence_on_site": row.on_site,
         "newest_evidence": row.newest_evidence.iso() if row.newest_evidence else None,
         "todo": list(row.todo),
     }
@@ -683,6 +614,19 @@ def _diag_json(diag: Diagnostic, root: Path) -> dict[str, Any]:
         "key": diag.key,
         "message": diag.message,
         "hint": diag.hint,
+        "accepted": diag.accepted,
+    }
+
+
+def _evidence_json(counts: EvidenceCounts | None) -> dict[str, Any] | None:
+    if counts is None:
+        return None
+    return {
+        "items": counts.items,
+        "on_site": counts.on_site,
+        "drafts": counts.drafts,
+        "assessors": counts.assessors,
+        "private": counts.private,
     }
 
 

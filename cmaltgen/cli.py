@@ -228,11 +228,13 @@ def report_build(result: BuildResult) -> None:
             err=True,
         )
     where = display_path(result.output) if result.written else "(nothing written)"
+    accepted = len(result.diagnostics.accepted)
+    also = f" ({accepted} accepted)" if accepted else ""
     click.echo(
         f"Built {plural(result.sections, 'section')}, "
         f"{plural(result.evidence, 'evidence item')}, "
         f"{plural(result.pages, 'page')} ({plural(result.files, 'file')} copied), "
-        f"{plural(warnings, 'warning')} "
+        f"{plural(warnings, 'warning')}{also} "
         f"in {result.seconds:.2f} s -> {where}"
     )
 
@@ -293,10 +295,9 @@ def pathways(version: str | None) -> None:
 @click.option(
     "--max-age",
     type=click.IntRange(min=1),
-    default=3,
-    show_default=True,
+    default=None,
     metavar="YEARS",
-    help="Warn about evidence older than this.",
+    help="Warn about evidence older than this (default: evidence_max_age in portfolio.yml, 3).",
 )
 @click.option(
     "--external/--no-external", default=False, help="Also check web links over the network."
@@ -329,7 +330,7 @@ def check(
     output_format: str,
     strict: bool,
     ignore: tuple[str, ...],
-    max_age: int,
+    max_age: int | None,
     external: bool,
     timeout: float,
     cache_dir: Path | None,
@@ -339,9 +340,9 @@ def check(
 ) -> None:
     """Show how far along a portfolio is and whether it is ready for ALT's initial check.
 
-    Reads and checks everything a build does, plus readiness warnings (for example "we"
-    instead of "I", thin reflection, old evidence), without writing a site. Exit code 0
-    means ready, 1 not ready.
+    Reports exactly the problems a build reports (including the assessor guidance warnings,
+    for example "we" instead of "I", thin reflection, old evidence) without writing a site,
+    plus a progress table of what is left to write. Exit code 0 means ready, 1 not ready.
 
     \b
     Examples:
@@ -378,6 +379,8 @@ def check(
 
     for line in readiness.report_lines(report, style):
         click.echo(line, color=colour)
+    if report.diagnostics:
+        click.echo("")  # the table and the problems are separate blocks
     for diag in report.diagnostics.sorted():
         if colour is False:
             click.echo(diag.format(), err=True)

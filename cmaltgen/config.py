@@ -140,6 +140,30 @@ class Privacy:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Accept:
+    """A warning you have reviewed and accept: still listed, but it no longer fails --strict."""
+
+    code: str = field(
+        metadata=spec(
+            "The warning's code, e.g. raw-html (see docs/diagnostics.md). Errors cannot be "
+            "accepted.",
+            pattern=r"^[a-z][a-z0-9-]*$",
+        )
+    )
+    path: str = field(
+        metadata=spec(
+            "The file it is reported in, relative to the portfolio folder, e.g. "
+            "2a-teaching/reflection.md; * matches any name, ** any folders; . is the portfolio "
+            "itself."
+        )
+    )
+    line: int = field(
+        default=0, metadata=spec("Only the warning on this line of the file (default: any line).")
+    )
+    reason: str = field(metadata=spec("Why it is acceptable; check shows it beside the warning."))
+
+
+@dataclass(frozen=True, kw_only=True)
 class PortfolioConfig:
     """The settings in portfolio.yml."""
 
@@ -163,6 +187,17 @@ class PortfolioConfig:
     words: dict[str, WordRange] = field(
         default_factory=dict,
         metadata=spec("Word ranges per section id, overriding the guidance's (e.g. 1a)."),
+    )
+    evidence_max_age: int = field(
+        default=3,
+        metadata=spec("Years after which evidence counts as old (the old-evidence warning)."),
+    )
+    accept: tuple[Accept, ...] = field(
+        default=(),
+        metadata=spec(
+            "Warnings you have reviewed and accept (code, path, reason, optional line): build, "
+            "check and serve still list them, but they do not fail --strict."
+        ),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -151,11 +151,11 @@ CODES: dict[str, Code] = _codes(
         W,
         "An attachment that could not be downloaded: its evidence keeps the URL.",
     ),
-    # readiness (cmaltgen check)
+    # assessor guidance (cmaltgen.guidance), then web links (cmaltgen check --external)
     ("we-not-i", W, "A description written mostly as 'we' rather than 'I'."),
     ("thin-reflection", W, "A reflection under a third of the length of its description."),
     ("evidence-overused", W, "One evidence item is cited in four or more sections."),
-    ("old-evidence", W, "Evidence older than --max-age years (default 3)."),
+    ("old-evidence", W, "Evidence older than evidence_max_age years (default 3)."),
     ("section-length", W, "An assessed core section under 300 or over 4,000 words."),
     ("link-broken", E, "A web link answers with an HTTP error such as 404."),
     ("link-restricted", W, "A web link answers 401 or 403: assessors may not be able to open it."),
@@ -163,7 +163,28 @@ CODES: dict[str, Code] = _codes(
     ("link-timeout", W, "A web link did not answer within --timeout seconds."),
     ("link-unreachable", E, "A web link's host cannot be found or refuses the connection."),
     ("links-unchecked", W, "No network, so web links were not checked."),
+    # portfolio.yml accept list
+    ("accept-unused", W, "An entry of accept: in portfolio.yml that matches no warning."),
 )
+
+ROOT_CAUSES = frozenset(
+    name
+    for name in CODES
+    if name.startswith(("file-", "yaml-", "front-matter-"))
+    or name
+    in {
+        "missing-key",
+        "wrong-type",
+        "invalid-value",
+        "invalid-date",
+        "future-date",
+        "invalid-url",
+        "unknown-framework",
+        "unknown-pathway",
+        "name-encoding",
+    }
+)
+"""Errors in reading a file or a setting. Listed first: other problems may follow from them."""
 
 
 class Diagnostic(NamedTuple):
@@ -177,10 +198,17 @@ class Diagnostic(NamedTuple):
     key: str | None = None
     hint: str | None = None
     severity: Severity = Severity.ERROR
+    accepted: str | None = None  # the reason given in portfolio.yml's accept: list
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def is_root_cause(self) -> bool:
+        """A file or setting that could not be read as written: others may follow from it."""
+        own_section = self.code == "unknown-section" and self.key == "section"
+        return self.is_error and (self.code in ROOT_CAUSES or own_section)
 
     def where(self, base: Path | None = None) -> str:
         """``path:line:col`` with the path shown relative to ``base`` when possible."""
@@ -196,6 +224,8 @@ class Diagnostic(NamedTuple):
         text = f"{self.where(base)}: {self.severity.value} {self.code}{key}: {self.message}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
+        if self.accepted is not None:
+            text += f"\n    accepted: {self.accepted}"
         return text
 
 
@@ -228,6 +258,12 @@ class Diagnostics:
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self._items.extend(other)
 
+    def accept(self, reason: Callable[[Diagnostic], str | None]) -> None:
+        """Mark each diagnostic for which ``reason`` gives one as accepted with it."""
+        self._items = [
+            d._replace(accepted=why) if (why := reason(d)) is not None else d for d in self._items
+        ]
+
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self._items)
 
@@ -240,13 +276,25 @@ class Diagnostics:
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self._items if not d.is_error]
+        """Warnings not accepted in portfolio.yml: what --strict fails on, and counts."""
+        return [d for d in self._items if not d.is_error and d.accepted is None]
+
+    @property
+    def accepted(self) -> list[Diagnostic]:
+        return [d for d in self._items if d.accepted is not None]
 
     def sorted(self) -> list[Diagnostic]:
-        """By file, then line, so a user can work down the list."""
+        """Errors reading files and settings first (what follows may be their consequence),
+        then by file and line, so a user can work down the list."""
         return sorted(
             self._items,
-            key=lambda d: (str(d.path or ""), d.line or 0, d.col or 0, d.code),
+            key=lambda d: (
+                not d.is_root_cause,
+                str(d.path or ""),
+                d.line or 0,
+                d.col or 0,
+                d.code,
+            ),
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,12 +200,32 @@ class EvidenceEntry(NamedTuple):
         return {"path": self.path, "line": line, "col": col}
 
 
+class Broken(NamedTuple):
+    """What a reflection that failed to parse still tells, read loosely from its text.
+
+    Its own error is reported; checks use this to leave out errors that would only follow
+    from it (its section "missing", the evidence it cites "uncited")."""
+
+    section: str | None  # the section id its front matter names; None if unreadable
+    cites: frozenset[str] | None  # evidence ids its text cites; None if unreadable
+
+
+class EvidenceFile(NamedTuple):
+    """The usable items of an evidence.yml, and the ids of those that were not usable."""
+
+    entries: list[EvidenceEntry]
+    ok: bool  # the whole file was usable
+    lost: frozenset[str] | None  # ids of items with errors; None: they could not be read
+
+
 @dataclass(eq=False)
 class SectionDoc:
     source: SectionSource
     reflection: Reflection | None
     evidence: list[EvidenceEntry] = field(default_factory=list)
     evidence_ok: bool = True
+    broken: Broken | None = None  # set when the reflection failed to parse
+    lost_evidence: frozenset[str] | None = frozenset()  # see EvidenceFile.lost
 
     @property
     def section_id(self) -> str | None:
@@ -264,14 +285,51 @@ def parse_section(
     source: SectionSource, diags: Diagnostics, today: dt.date, cache: ParseCache | None = None
 ) -> SectionDoc:
     parse = cache.get if cache is not None else read_parsed
-    doc = SectionDoc(source, parse(source.reflection, today, diags, _reflection_from))
+    read = parse(source.reflection, today, diags, _reflection_from)
+    doc = SectionDoc(source, read if isinstance(read, Reflection) else None)
+    if not isinstance(read, Reflection):
+        doc.broken = read or Broken(None, None)
     if source.evidence is not None:
-        entries = parse(source.evidence, today, diags, _evidence_from)
-        doc.evidence, doc.evidence_ok = (list(entries[0]), entries[1]) if entries else ([], False)
+        found = parse(source.evidence, today, diags, _evidence_from)
+        if found is None:
+            found = EvidenceFile([], False, None)
+        doc.evidence, doc.evidence_ok, doc.lost_evidence = list(found[0]), found[1], found[2]
     return doc
 
 
+_SECTION_LINE = re.compile(r"^section:[ \t]*[\"']?([^\s\"'#:]+)", re.MULTILINE)
+_ID_KEY = re.compile(r"(?:^|[\s{,-])id:", re.MULTILINE)
+_ID_VALUE = re.compile(
+    r"(?:^|[\s{,-])id:[ \t]*([\"']?)([A-Za-z0-9_.-]+)\1[ \t]*(?=$|[,}#])", re.MULTILINE
+)
+
+
+def _salvage_ids(text: str) -> frozenset[str] | None:
+    """The ids of an evidence.yml whose YAML cannot be read, if every ``id:`` line is clear
+    (None if one is not: the error may be in it, so any citation may have meant it)."""
+    ids = [m.group(2) for m in _ID_VALUE.finditer(text)]
+    return frozenset(ids) if len(ids) == len(_ID_KEY.findall(text)) else None
+
+
+def _salvage(text: str) -> Broken:
+    """The section id and citations of a reflection whose front matter is unusable."""
+    named = _SECTION_LINE.search(text)
+    refs = markdown.parse(text).references
+    cites = frozenset(r.target for r in refs if r.kind == "evidence")
+    return Broken(named.group(1) if named else None, cites)
+
+
 def _reflection_from(
+    path: Path, data: bytes, diags: Diagnostics, today: dt.date
+) -> Reflection | Broken:
+    read = _reflection_text(path, data, diags, today)
+    if isinstance(read, Reflection):
+        return read
+    text = decode_text(data, path, Diagnostics())
+    return _salvage(text) if text is not None else Broken(None, None)
+
+
+def _reflection_text(
     path: Path, data: bytes, diags: Diagnostics, today: dt.date
 ) -> Reflection | None:
     text = decode_text(data, path, diags)
@@ -321,8 +379,11 @@ def _front_matter(
             hint="add a line such as: section: 1a",
         )
         return None
-    front = schema.load(FrontMatter, data, (), schema.Context(linemap, diags, today))
-    return (front, linemap) if front is not None else None
+    ctx = schema.Context(linemap, diags, today)
+    front = schema.load(FrontMatter, data, (), ctx)
+    # a setting with an error is not quietly replaced by its default (a section meant for
+    # assessors only would be treated as public): the file is unusable until it is fixed
+    return (front, linemap) if front is not None and ctx.ok else None
 
 
 def _reflection(
@@ -348,21 +409,21 @@ def _reflection(
     return Reflection(path, front, body_line, parsed, parts, words, marks, body)
 
 
-def _evidence_from(
-    path: Path, data: bytes, diags: Diagnostics, today: dt.date
-) -> tuple[list[EvidenceEntry], bool] | None:
-    """Every usable item of an evidence.yml, and whether the whole file was usable."""
+def _evidence_from(path: Path, data: bytes, diags: Diagnostics, today: dt.date) -> EvidenceFile:
+    """Every usable item of an evidence.yml, whether the whole file was usable, and the ids
+    of the items that were not (read loosely from the text when the YAML is unreadable)."""
     text = decode_text(data, path, diags, allow_empty=True)
     if text is None:
-        return None
+        return EvidenceFile([], False, None)
     if not text.strip():
-        return [], True
+        return EvidenceFile([], True, frozenset())
     loaded = load_yaml(text, path, diags)
+    unusable = EvidenceFile([], False, _salvage_ids(text))
     if loaded is None:
-        return None
+        return unusable
     data, linemap = loaded
     if data is None:
-        return [], True
+        return EvidenceFile([], True, frozenset())
     if not isinstance(data, list):
         diags.add(
             "wrong-type",
@@ -372,14 +433,21 @@ def _evidence_from(
             col=1,
             hint="start each item with '- id: ...' (a hyphen, a space, then id)",
         )
-        return None
+        return unusable
     entries: list[EvidenceEntry] = []
-    ctx = schema.Context(linemap, diags, today)
+    lost: set[str] | None = set()
+    ok = True
     for i, raw in enumerate(data):
+        ctx = schema.Context(linemap, diags, today)
         item = schema.load(EvidenceItem, raw, (i,), ctx)
-        if item is None:
+        if item is None or not ctx.ok:  # not used with a field quietly left at its default
+            ok = False
+            if not (isinstance(raw, dict) and isinstance(raw.get("id"), str | int | float)):
+                lost = None  # its id cannot be read, so any citation may have meant it
+            elif lost is not None:
+                lost.add(str(raw["id"]))
             continue
         line, col = linemap.at((i,))
         where = {name: linemap.at((i, name)) for name in (raw if isinstance(raw, dict) else {})}
         entries.append(EvidenceEntry(item, path, line, col, where))
-    return entries, ctx.ok
+    return EvidenceFile(entries, ok, None if lost is None else frozenset(lost))

@@ -57,7 +57,7 @@ class ParsedMarkdown:
     tokens: list[Token]
     references: list[Reference] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
-    raw_html: list[tuple[int, str]] = field(default_factory=list)
+    raw_html: list[tuple[int, int, str]] = field(default_factory=list)  # line, col, HTML
 
 
 class Resolver(Protocol):
@@ -117,7 +117,7 @@ def parse(body: str) -> ParsedMarkdown:
     env: dict[str, Any] = {"source_lines": body.split("\n")}
     tokens = _parser().parse(body, env)
     parsed = ParsedMarkdown(tokens, env.get("references", []), env.get("headings", []))
-    parsed.raw_html = _raw_html(tokens)
+    parsed.raw_html = _raw_html(tokens, env["source_lines"])
     return parsed
 
 
@@ -278,16 +278,49 @@ def _locate(
     return block_map[0] + 1, 1
 
 
-def _raw_html(tokens: Sequence[Token]) -> list[tuple[int, str]]:
-    found: list[tuple[int, str]] = []
+def _raw_html(tokens: Sequence[Token], lines: list[str]) -> list[tuple[int, int, str]]:
+    """Each piece of raw HTML with the line and column (in characters) where it starts."""
+    found: list[tuple[int, int, str]] = []
     for token in tokens:
         if token.type == "html_block" and token.map:
-            found.append((token.map[0] + 1, token.content.strip()))
+            html = token.content.strip()
+            at = _find(lines, token.map, html.split("\n")[0], (token.map[0], 0))
+            found.append((at[0] + 1, at[1] + 1, html))
         elif token.type == "inline" and token.children and token.map:
-            found.extend(
-                (token.map[0] + 1, c.content) for c in token.children if c.type == "html_inline"
-            )
+            found.extend(_inline_html(token.children, token.map, lines))
     return found
+
+
+def _inline_html(
+    children: list[Token], block_map: list[int], lines: list[str]
+) -> list[tuple[int, int, str]]:
+    """Inline HTML in source order: the text and code before each piece move the search on,
+    so that a ``<b>`` written inside `code` earlier on the line is not taken for it."""
+    found: list[tuple[int, int, str]] = []
+    cursor = (block_map[0], 0)
+    for child in children:
+        first = child.content.split("\n")[0]
+        if child.type not in ("text", "code_inline", "html_inline") or not first:
+            continue
+        at = _find(lines, block_map, first, cursor)
+        if child.type == "html_inline":
+            found.append((at[0] + 1, at[1] + 1, child.content))
+        if at != (block_map[0], 0) or lines[at[0]].startswith(first):
+            cursor = (at[0], at[1] + len(first))
+    return found
+
+
+def _find(
+    lines: list[str], block_map: list[int], text: str, cursor: tuple[int, int]
+) -> tuple[int, int]:
+    """0-based line and column of ``text`` at or after ``cursor`` within a block's lines
+    (the block's first line and column 0 if it is not there)."""
+    line, col = cursor
+    for n in range(line, min(block_map[1], len(lines))):
+        pos = lines[n].find(text, col if n == line else 0)
+        if pos >= 0:
+            return n, pos
+    return block_map[0], 0
 
 
 # ----------------------------------------------------------------------- render rules

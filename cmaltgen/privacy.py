@@ -129,6 +129,8 @@ def lint(root: Path, config: PortfolioConfig, docs: list[SectionDoc], diags: Dia
     """Warn about likely personal data in what the public site would show."""
     read: dict[Path, list[str]] = {}  # each evidence.yml is read once, not once per item
     for doc in docs:
+        if doc.broken is not None:
+            continue  # its section's visibility is unknown until its front matter is fixed
         front = doc.reflection.front if doc.reflection else None
         public_section = front is not None and not front.draft
         if public_section and section_visibility(front, config) == PUBLIC:

@@ -7,17 +7,21 @@ absent (``reflection is None``), so its dependent checks are skipped rather than
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
+import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from cmaltgen import accessibility, privacy
+from cmaltgen import accessibility, guidance, privacy
+from cmaltgen.accept import Entry
 from cmaltgen.config import PortfolioConfig
-from cmaltgen.diagnostics import Diagnostics, Severity, display_path, suggestion
+from cmaltgen.diagnostics import Diagnostics, Severity, did_you_mean, display_path, suggestion
 from cmaltgen.documents import EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec, latest, versions
 from cmaltgen.framework import framework as load_framework
@@ -44,6 +48,22 @@ class Portfolio:
     framework: Framework
     pathway: Pathway
     docs: list[SectionDoc]
+    today: dt.date = field(default_factory=dt.date.today)
+    max_age: int = 3  # years after which evidence is old
+    accepts: list[Entry] = field(default_factory=list)  # portfolio.yml's accept: list
+    unset: frozenset[str] = frozenset()  # portfolio.yml settings with errors (e.g. words.1a)
+
+    def setting_failed(self, *names: str) -> bool:
+        """Whether portfolio.yml had an error in one of these settings (or inside them): the
+        default cmaltgen used instead is not what was meant, so checks that use it wait."""
+        return any(k == n or k.startswith((n + ".", n + "[")) for k in self.unset for n in names)
+
+    def failed_files(self) -> set[Path]:
+        """Files that could not be parsed, so whose warnings are unknown."""
+        reflections = {d.source.reflection for d in self.docs if d.broken is not None}
+        return reflections | {
+            d.source.evidence for d in self.docs if not d.evidence_ok and d.source.evidence
+        }
 
     def sections(self) -> list[tuple[SectionDoc, Reflection]]:
         return [(d, d.reflection) for d in self.docs if d.reflection is not None]
@@ -53,6 +73,74 @@ class Portfolio:
 
     def section_ids(self) -> set[str]:
         return {r.front.section for _, r in self.sections()}
+
+    @cached_property
+    def fallout(self) -> Fallout:
+        """What files that failed to parse may hide (see :class:`Fallout`)."""
+        found = Fallout()
+        for doc in self.docs:
+            if doc.broken is not None:
+                guess = _guess_section(doc.source.folder.name, self.pathway)
+                claims = {s for s in (doc.broken.section, guess) if s}
+                found.sections |= claims
+                found.folders.update(dict.fromkeys(claims, doc.source.folder))
+                found.sections_unknown |= not claims
+                found.cites |= doc.broken.cites or set()
+                found.cites_unknown |= doc.broken.cites is None
+            elif doc.reflection is not None and not self.pathway.spec_for(doc.section_id or ""):
+                # an unknown section id (reported as such) is most likely a typo for the
+                # section its folder is named after, or for the closest id
+                sid = doc.section_id or ""
+                options = list(self.pathway.fixed())
+                guesses = (
+                    _guess_section(doc.source.folder.name, self.pathway),
+                    did_you_mean(sid, options),
+                )
+                found.sections |= {s for s in guesses if s}
+                found.folders.update(dict.fromkeys((s for s in guesses if s), doc.source.folder))
+            if not doc.evidence_ok:
+                found.evidence_failed = True
+                found.evidence |= doc.lost_evidence or set()
+                found.evidence_unknown |= doc.lost_evidence is None
+        return found
+
+
+@dataclass
+class Fallout:
+    """What files that failed to parse would have provided, as far as it can be told.
+
+    Their own errors are the root causes; a check leaves out an error that may only be a
+    consequence (a section "missing" because its reflection's front matter failed, a citation
+    of "unknown" evidence whose item failed), so the root cause is not lost among them.
+    """
+
+    sections: set[str] = field(default_factory=set)  # section ids of unparsed reflections
+    folders: dict[str, Path] = field(default_factory=dict)  # the folder of each of them
+    sections_unknown: bool = False  # an unparsed reflection's section cannot be told
+    cites: set[str] = field(default_factory=set)  # evidence ids they cite
+    cites_unknown: bool = False
+    evidence: set[str] = field(default_factory=set)  # ids of evidence items with errors
+    evidence_unknown: bool = False  # an evidence.yml whose ids cannot be read
+    evidence_failed: bool = False  # some evidence item or file had errors
+
+    def may_have_section(self, sid: str) -> bool:
+        return self.sections_unknown or sid in self.sections
+
+    def may_have_evidence(self, eid: str) -> bool:
+        return self.evidence_unknown or eid in self.evidence
+
+    def may_cite(self, eid: str) -> bool:
+        return self.cites_unknown or eid in self.cites
+
+
+def _guess_section(folder: str, pathway: Pathway) -> str | None:
+    """The section a folder is probably for, from its name (``1a-planning``, ``01-future-plans``,
+    ``specialist-accessibility``), when its reflection.md cannot tell."""
+    name = re.sub(r"^\d+-", "", folder)
+    if name.startswith(tuple(SLOT_PREFIX.values())):
+        return name
+    fits = [sid for sid in pathway.fixed() if name == sid or name.startswith(sid + "-")]
+    return max(fits, key=len) if fits else None
 
 
 def resolve_pathway(
@@ -87,6 +175,7 @@ def resolve_pathway(
 def validate(portfolio: Portfolio, sources: Sources) -> Diagnostics:
     """Run every check; return all findings."""
     diags = Diagnostics()
+    _check_settings(portfolio, diags)
     specs = _section_specs(portfolio, diags)
     for check in CHECKS:
         check(portfolio, specs, diags)
@@ -95,6 +184,19 @@ def validate(portfolio: Portfolio, sources: Sources) -> Diagnostics:
     _template_files(sources, diags)
     log.debug("validation found %d problems", len(diags))
     return diags
+
+
+def _check_settings(portfolio: Portfolio, diags: Diagnostics) -> None:
+    """Values of portfolio.yml that its schema's types alone do not rule out."""
+    if portfolio.config.evidence_max_age < 1:
+        diags.add(
+            "invalid-value",
+            f"evidence_max_age is {portfolio.config.evidence_max_age}; it must be a number of "
+            "years, 1 or more",
+            key="evidence_max_age",
+            hint="for example: evidence_max_age: 5",
+            **portfolio.config_marks.where(("evidence_max_age",)),
+        )
 
 
 Specs = dict[str, SectionSpec]
@@ -145,7 +247,7 @@ def _unknown_section(pathway: Pathway, reflection: Reflection, diags: Diagnostic
 
 def check_required_sections(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     for sid, spec in portfolio.pathway.fixed().items():
-        if sid not in specs:
+        if sid not in specs and not portfolio.fallout.may_have_section(sid):
             diags.add(
                 "missing-section",
                 f"the {portfolio.pathway.title} pathway needs section {sid} ({spec.title}), "
@@ -160,7 +262,11 @@ def check_slot_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) ->
     for slot, prefix in SLOT_PREFIX.items():
         count = portfolio.pathway.slot_count(slot)
         have = sorted(sid for sid in specs if sid.startswith(prefix))
-        if count.min and len(have) < count.min:
+        lost = {s for s in portfolio.fallout.sections if s.startswith(prefix)} - set(have)
+        if count.min and len(have) + len(lost) < count.min:
+            if portfolio.fallout.sections_unknown:
+                continue  # the reflection that failed may be one
+
             problem = (
                 f"needs at least {plural(count.min, slot + ' area')} and this portfolio "
                 f"has {len(have)}"
@@ -230,8 +336,8 @@ def check_evidence_per_section(portfolio: Portfolio, specs: Specs, diags: Diagno
         if reflection.front.draft:
             continue
         if spec and spec.assessed and not supported.get(reflection.front.section):
-            if not doc.evidence_ok:
-                continue  # its evidence.yml had errors: already reported
+            if not doc.evidence_ok or portfolio.fallout.evidence_failed:
+                continue  # an evidence item had errors: already reported
             diags.add(
                 "no-evidence",
                 f"section {reflection.front.section} has no evidence",
@@ -247,7 +353,7 @@ def check_word_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) ->
     for _, reflection in portfolio.sections():
         sid = reflection.front.section
         spec = specs.get(sid)
-        if spec is None or reflection.front.draft:
+        if spec is None or reflection.front.draft or portfolio.setting_failed(f"words.{sid}"):
             continue
         low, high = spec.words_min, spec.words_max
         if sid in portfolio.config.words:
@@ -333,7 +439,7 @@ def check_evidence_items(portfolio: Portfolio, specs: Specs, diags: Diagnostics)
     present = portfolio.section_ids()
     for _, entry in portfolio.evidence():
         _check_source(portfolio.root, entry, diags)
-        _check_supports(entry, present, diags)
+        _check_supports(entry, present, portfolio.fallout, diags)
         item = entry.item
         if item.type == "image" and not item.alt.strip():
             diags.add(
@@ -526,9 +632,11 @@ def _check_name(root: Path, source: Path, diags: Diagnostics, where: dict[str, o
         diags.add("file-name", f"{message}: {shown}", hint=hint, **where)
 
 
-def _check_supports(entry: EvidenceEntry, present: set[str], diags: Diagnostics) -> None:
+def _check_supports(
+    entry: EvidenceEntry, present: set[str], fallout: Fallout, diags: Diagnostics
+) -> None:
     for i, sid in enumerate(entry.item.supports):
-        if sid not in present:
+        if sid not in present and not fallout.may_have_section(sid):
             diags.add(
                 "unknown-section",
                 f"evidence '{entry.item.id}' supports '{sid}', which is not a section of this "
@@ -542,6 +650,7 @@ def _check_supports(entry: EvidenceEntry, present: set[str], diags: Diagnostics)
 def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     ids = {entry.item.id for _, entry in portfolio.evidence()}
     present = portfolio.section_ids()
+    fallout = portfolio.fallout
     for _, reflection in portfolio.sections():
         for ref in reflection.parsed.references:
             where = {
@@ -550,6 +659,8 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
                 "col": ref.col,
             }
             if ref.kind == "evidence" and ref.target not in ids:
+                if fallout.may_have_evidence(ref.target):
+                    continue  # its item had errors, reported in its evidence.yml
                 diags.add(
                     "unknown-evidence",
                     f"no evidence item has the id '{ref.target}'" + suggestion(ref.target, ids),
@@ -557,6 +668,8 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
                     **where,
                 )
             elif ref.kind == "section" and ref.target not in present:
+                if fallout.may_have_section(ref.target):
+                    continue
                 diags.add(
                     "unknown-link",
                     f"this portfolio has no section '{ref.target}'"
@@ -582,7 +695,7 @@ def check_uncited(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
         if ref.kind == "evidence"
     }
     for _, entry in portfolio.evidence():
-        if entry.item.id not in cited:
+        if entry.item.id not in cited and not portfolio.fallout.may_cite(entry.item.id):
             diags.add(
                 "uncited-evidence",
                 f"no reflection cites evidence '{entry.item.id}'",
@@ -594,13 +707,13 @@ def check_uncited(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
 
 def check_raw_html(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     for _, reflection in portfolio.sections():
-        for line, html in reflection.parsed.raw_html:
+        for line, col, html in reflection.parsed.raw_html:
             diags.add(
                 "raw-html",
-                f"HTML such as {html[:40]!r} is shown as text, not used as HTML",
+                f"HTML such as {html.split(chr(10))[0][:40]!r} is shown as text, not used as HTML",
                 path=reflection.path,
                 line=reflection.file_line(line),
-                col=1,
+                col=col,
                 hint="use Markdown instead (for example **bold**, ![alt](image.png), [text](url))",
             )
 
@@ -650,9 +763,12 @@ def _stray_files(portfolio: Portfolio, sources: Sources, diags: Diagnostics) -> 
         for _, entry in portfolio.evidence()
         if entry.item.file
     }
+    unread = {d.source.folder for d in portfolio.docs if not d.evidence_ok}
     for path in stray_files(sources):
         if path.resolve() in used:
             continue
+        if path.parent in unread and path.stem not in ("evidence", "reflection"):
+            continue  # an item of its evidence.yml that had errors may use it
         hint = "cmaltgen reads reflection.md and evidence.yml in each section folder"
         if path.stem in ("evidence", "reflection"):
             hint = f"rename it to {path.stem}{'.yml' if path.stem == 'evidence' else '.md'}"
@@ -697,7 +813,11 @@ PROPRIETARY = {
 def check_formats(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     """Assessors may lack specialist software: suggest PDF for office formats."""
     config = portfolio.config
+    if portfolio.setting_failed("privacy"):
+        return  # who sees what depends on the setting that has an error
     for doc, entry in portfolio.evidence():
+        if doc.broken is not None:
+            continue  # who sees it depends on its section's front matter, which has errors
         kind = PROPRIETARY.get(Path(entry.item.file).suffix.lower()) if entry.item.file else None
         shown = privacy.visible(privacy.item_visibility(entry, doc, config), "assessor")
         if kind and shown and not entry.item.draft:
@@ -805,6 +925,8 @@ def _photo_missing(
 
 def check_privacy(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     """Personal data in public content (see cmaltgen.privacy)."""
+    if portfolio.setting_failed("privacy"):
+        return  # who sees what depends on the setting that has an error
     privacy.lint(portfolio.root, portfolio.config, portfolio.docs, diags)
 
 
@@ -910,4 +1032,5 @@ CHECKS: tuple[Check, ...] = (
     accessibility.check_content,
     check_sizes,
     check_name_clashes,
+    *guidance.GUIDANCE_CHECKS,
 )

@@ -27,6 +27,21 @@ Every problem cmaltgen reports reads
 
 Errors stop the build (exit code 1) and nothing is written; the previous site stays as it was.
 Warnings are reported but the site is built (exit code 0), unless you pass `--strict`.
+`build`, `check` and `serve` report the same problems for the same portfolio (`check --external`
+adds web link problems).
+
+Problems reading a file or a setting (`file-*`, `yaml-*`, `front-matter-*`, `missing-key`,
+`wrong-type`, `invalid-*`, `future-date`, `unknown-framework`, `unknown-pathway`,
+`name-encoding`) are listed first: fix them first. What would only follow from them is not
+reported until they are fixed: a section whose reflection.md cannot be read is not also
+"missing" (nor its citations' evidence "uncited"), and a citation of an evidence item whose
+entry has errors is not also "unknown evidence".
+
+Columns count characters from 1, a tab as one character.
+
+A warning you have reviewed can be accepted in portfolio.yml's `accept:` list (see
+docs/format.md): it is still listed, with `accepted: REASON` under it, but no longer counts
+as a warning, so `--strict` passes. Errors cannot be accepted.
 
 | code | severity | what it means |
 | --- | --- | --- |

@@ -20,13 +20,23 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cmaltgen import __version__
+from cmaltgen import __version__, guidance
 from cmaltgen import check as readiness
+from cmaltgen.build import build
 from cmaltgen.check import CheckOptions, Report
 from cmaltgen.cli import main
 from cmaltgen.diagnostics import CmaltgenError
 from cmaltgen.schema import PartialDate
-from tests.conftest import ASSESSED, EXAMPLE, FILLER, TODAY, PortfolioFactory, valid_files
+from tests.conftest import (
+    ASSESSED,
+    EXAMPLE,
+    FILLER,
+    TODAY,
+    PortfolioFactory,
+    evidence,
+    valid_files,
+    write_files,
+)
 
 SECTIONS = ["contextual-statement", *ASSESSED[:8], "specialist-oer", "future-plans"]
 DESCRIPTION = " ".join(["I planned the change and ran it with my colleagues."] * 18)
@@ -108,6 +118,8 @@ def test_example_portfolio_is_ready(tmp_path: Path) -> None:
         "Descr.",
         "Refl.",
         "Evidence",
+        "On",
+        "site",
         "Newest",
         "To",
         "do",
@@ -191,7 +203,7 @@ def test_text_table_marks_missing_sections_and_prints_located_problems(
     code, out, err = invoke("check", str(root))
     assert code == 1
     row = next(line for line in out.splitlines() if line.startswith("4a "))
-    assert row.split() == ["4a", "missing", "-", "-", "-", "-", "-", "write", "it"]
+    assert row.split() == ["4a", "missing", "-", "-", "-", "-", "-", "-", "write", "it"]
     assert "error missing-section: the CMALT pathway needs section 4a" in err
     assert "\x1b[" not in out + err  # no colour when not a terminal
     assert out.rstrip().endswith("Not ready: 1 error, 0 warnings; 10 sections left to write")
@@ -281,9 +293,9 @@ def test_readiness_warning(
 
 
 def test_old_evidence_counts_from_the_last_day_a_partial_date_can_mean() -> None:
-    assert readiness.latest_day(PartialDate(2023)) == dt.date(2023, 12, 31)
-    assert readiness.latest_day(PartialDate(2024, 2)) == dt.date(2024, 2, 29)
-    assert readiness.years_before(dt.date(2028, 2, 29), 3) == dt.date(2025, 2, 28)
+    assert guidance.latest_day(PartialDate(2023)) == dt.date(2023, 12, 31)
+    assert guidance.latest_day(PartialDate(2024, 2)) == dt.date(2024, 2, 29)
+    assert guidance.years_before(dt.date(2028, 2, 29), 3) == dt.date(2025, 2, 28)
 
 
 @pytest.mark.parametrize(("date", "old"), [("2023", False), ("2023-10", True), ("2023-11", False)])
@@ -294,7 +306,7 @@ def test_old_evidence_boundary(ready: PortfolioFactory, date: str, old: bool) ->
 
 
 def test_pronouns_ignore_the_us_in_capitals() -> None:
-    assert readiness.pronoun_counts("We met the US team; I wrote our plan, and my notes.") == (
+    assert guidance.pronoun_counts("We met the US team; I wrote our plan, and my notes.") == (
         2,
         2,
     )
@@ -310,7 +322,8 @@ def test_ignore_and_strict_on_the_command_line(ready: PortfolioFactory) -> None:
     code, out, err = invoke("check", str(root), "--strict", "--ignore", "we-not-i")
     assert code == 0 and err == ""
     data = json.loads(invoke("check", str(root), "--ignore", "we-not-i", "--format", "json")[1])
-    assert data["counts"] == {"errors": 0, "warnings": 0, "ignored": 1, "sections_left": 0}
+    counts = {"errors": 0, "warnings": 0, "ignored": 1, "accepted": 0, "sections_left": 0}
+    assert data["counts"] == counts
 
 
 @pytest.mark.parametrize(
@@ -350,6 +363,7 @@ def test_json_keys_are_stable(tmp_portfolio: PortfolioFactory) -> None:
         "ready",
         "verdict",
         "counts",
+        "evidence",
         "sections",
         "diagnostics",
         "links",
@@ -367,6 +381,7 @@ def test_json_keys_are_stable(tmp_portfolio: PortfolioFactory) -> None:
         "description_words",
         "reflection_words",
         "evidence",
+        "evidence_on_site",
         "newest_evidence",
         "todo",
     ]
@@ -379,6 +394,7 @@ def test_json_keys_are_stable(tmp_portfolio: PortfolioFactory) -> None:
         "key",
         "message",
         "hint",
+        "accepted",
     ]
     assert data["links"] is None
     stray = next(d for d in data["diagnostics"] if d["code"] == "missing-section")
@@ -604,3 +620,106 @@ def test_a_fresh_new_portfolio_is_not_ready_and_lists_every_section(tmp_path: Pa
     assert list(rows) == created.sections
     assert set(rows.values()) == {"draft"}
     assert not report.ready and report.left == 11
+
+
+# ------------------------------------------------------------- one set of rules (issue 17)
+
+WE_DESCRIPTION = "## Description\n\n" + "We planned it and we ran it; our team and us. " * 3
+
+BUILD_AND_CHECK = {
+    "example": {},
+    "front matter with an invalid date": {
+        "1a-constraints-and-benefits/reflection.md": "---\nsection: 1a\nupdated: 2026-13-02\n"
+        "---\n## Description\n\nI [r](evidence:interactive-video-appraisal).\n",
+    },
+    "evidence.yml with a YAML typo": {
+        "1b-technical-knowledge/evidence.yml": "- id: x\n  title: a: b\n",
+    },
+    "old evidence, a draft section, assessors-only and private items and 'we'": {
+        "future-plans/reflection.md": "---\nsection: future-plans\ndraft: true\n---\nSoon.\n",
+        "3a-legislation/evidence.yml": "- id: old-report\n  title: Old\n  type: web-page\n"
+        "  date: 2019-01-01\n  url: https://example.org/old\n  shows: It.\n"
+        "  visibility: private\n",
+        "3a-legislation/reflection.md": "---\nsection: 3a\n---\n"
+        + WE_DESCRIPTION
+        + "[o](evidence:old-report)\n\n## Reflection\n\nI learned.\n",
+    },
+}
+
+
+@pytest.mark.parametrize("changes", BUILD_AND_CHECK.values(), ids=BUILD_AND_CHECK.keys())
+def test_build_and_check_report_the_same_diagnostics_and_counts(
+    tmp_path: Path, changes: dict[str, str]
+) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site"))
+    write_files(root, changes)
+    built = build(root, write=False, today=TODAY)
+    report = run_check(root)
+    assert shown(report) == [d.format(base=built.root) for d in built.diagnostics.sorted()]
+    assert report.evidence is not None
+    if built.ok:  # check's counts are the site's, or labelled as something else
+        assert report.evidence.on_site == built.evidence
+        assert built.site is not None
+        site = {s.id: len(s.evidence) for s in built.site.sections}
+        assert {r.id: r.on_site for r in report.sections if r.id in site} == site
+        left_out = report.evidence.drafts + report.evidence.assessors + report.evidence.private
+        assert report.evidence.items - left_out == built.evidence
+    else:
+        assert report.evidence.on_site is None
+        assert "not built until the errors are fixed" in report.evidence.line()
+
+
+def test_check_labels_evidence_the_public_site_leaves_out(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site"))
+    code, out, _ = invoke("check", str(root))
+    assert code == 0
+    assert "Evidence: 26 items; 25 on the public site (left out: 1 for assessors only)." in out
+    row = next(line for line in out.splitlines() if line.startswith("2a "))
+    assert row.split()[5:7] == ["5", "4"]  # listed beside 2a or supporting it; on the site
+
+
+def test_old_evidence_is_reported_by_build_too_and_its_age_is_a_setting(
+    ready: PortfolioFactory,
+) -> None:
+    old = evidence("2a").replace("2025-06-01", "2020-03-01")
+    root = ready({"2a/evidence.yml": old})
+    built = build(root, write=False, today=TODAY)
+    assert [d.code for d in built.diagnostics] == ["old-evidence"]
+    assert "2a/evidence.yml:4:9: warning old-evidence" in "\n".join(shown(run_check(root)))
+    config = (root / "portfolio.yml").read_text() + "evidence_max_age: 10\n"
+    (root / "portfolio.yml").write_text(config)
+    assert list(build(root, write=False, today=TODAY).diagnostics) == []
+    assert shown(run_check(root)) == []
+    (root / "portfolio.yml").write_text(config.replace("10", "0"))
+    found = shown(run_check(root))  # the setting's error, and not its consequences
+    assert found[0].startswith("portfolio.yml:13:19: error invalid-value [evidence_max_age]")
+    assert len(found) == 1
+
+
+def test_check_summary_and_problems_are_separate_blocks(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio({"4a/reflection.md": None, "4a/evidence.yml": None})
+    result = CliRunner().invoke(main, ["check", str(root)])
+    lines = result.output.splitlines()
+    first = next(i for i, line in enumerate(lines) if " error " in line or " warning " in line)
+    assert lines[first - 1] == "" and lines[first - 2].startswith("Evidence: ")
+    assert lines[-2] == "" and lines[-1].startswith("Not ready: ")
+    assert not lines[-3].startswith("Not ready")
+
+
+def test_the_table_does_not_blame_a_section_for_another_files_errors(
+    ready: PortfolioFactory,
+) -> None:
+    root = ready(
+        {
+            "1a/evidence.yml": "- id: ev-1a\n  title: Report: one\n",  # a YAML typo
+            "1b/reflection.md": "---\nsection: 1b\nupdated: 2026-02-30\n---\n" + body("1b"),
+        }
+    )
+    report = run_check(root)
+    rows = {r.id: r for r in report.sections}
+    assert (rows["1a"].status, rows["1a"].todo) == ("written", ("fix 1 error",))  # not "add"
+    assert (rows["1b"].status, rows["1b"].todo) == ("unreadable", ("fix 1 error",))
+    assert not rows["1b"].left and report.left == 0  # not "missing": nothing to write
+    assert sorted(d.code for d in report.diagnostics) == ["invalid-date", "yaml-syntax"]

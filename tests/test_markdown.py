@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from cmaltgen import markdown, wording
 
 
@@ -61,7 +63,26 @@ def test_raw_html_is_escaped_and_recorded() -> None:
     html = markdown.render(parsed, Resolver())
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<div onclick" not in html
-    assert [line for line, _ in parsed.raw_html] == [1, 1, 3]
+    assert [(line, col) for line, col, _ in parsed.raw_html] == [(1, 4), (1, 20), (3, 1)]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Some text `<b>` then <b>x</b>", [(1, 22), (1, 26)]),  # not the <b> in code
+        ("Line one\n\tcafé ünï <video src=x>\n", [(2, 11)]),  # a tab and é count as one
+        ("- item <kbd>K</kbd>\n", [(1, 8), (1, 14)]),
+        ("> quoted\n>\n>   <div>\n>   x\n>   </div>\n", [(3, 5)]),  # a block in a quote
+        ("   <video\n   controls>\n   </video>\n", [(1, 4), (3, 4)]),  # a tag over two lines
+        ("a <span\nclass=x>b</span>", [(1, 3), (2, 10)]),
+        ("## Hi <b>x</b>\n", [(1, 7), (1, 11)]),  # in a heading
+        ("| a | b |\n|---|---|\n| 1 | <b>x</b> |\n", [(3, 7), (3, 11)]),  # in a table cell
+        ("a\r\nb <i>c</i>\r\n", [(2, 3), (2, 7)]),  # Windows line ends
+        ("* x\n\n  <div>\n  y\n  </div>\n", [(3, 3)]),  # a block in a list item
+    ],
+)
+def test_raw_html_is_located_at_its_own_column(body: str, expected: list[tuple[int, int]]) -> None:
+    assert [(line, col) for line, col, _ in markdown.parse(body).raw_html] == expected
 
 
 def test_javascript_links_are_not_rendered() -> None:

@@ -365,7 +365,8 @@ def test_lint_looks_only_at_public_content_and_is_suppressible(
     tmp_portfolio: PortfolioFactory,
 ) -> None:
     body = (
-        "## Description\n\nMail me at jo@example.org [r](evidence:ev-{s}).\n\n## Reflection\n\nI.\n"
+        "## Description\n\nMail me at jo@example.org [r](evidence:ev-{s}).\n\n## Reflection\n\n"
+        "I learned a lot.\n"  # long enough not to be a thin reflection
     )
     root = tmp_portfolio(
         {

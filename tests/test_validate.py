@@ -38,6 +38,10 @@ def test_case(case: dict[str, Any], tmp_portfolio: PortfolioFactory) -> None:
         assert matching, f"expected a diagnostic starting {expected!r}; got:\n" + "\n".join(shown)
         if "message" in case:
             assert any(case["message"] in line for line in matching), "\n".join(matching)
+    if "absent" in case:  # a cascade: the root cause first, none of its consequences
+        assert shown[0].startswith(case["expect"][0]), "\n".join(shown)
+        codes = {d.code for d in result.diagnostics}
+        assert codes.isdisjoint(case["absent"]), "\n".join(shown)
     assert result.ok is case.get("ok", False), "\n".join(shown)
 
 

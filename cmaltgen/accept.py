@@ -1,0 +1,155 @@
+"""Accepted warnings: the ``accept:`` list of portfolio.yml.
+
+An author who has reviewed a warning (a deliberate ``<video>``, evidence that is old on
+purpose) lists it with a reason. Every command still reports it, marked ``accepted``, but it
+no longer counts as a warning, so ``--strict`` passes. Errors cannot be accepted, an entry
+naming an unknown code is an error with a suggestion, and an entry that matches nothing is
+reported (``accept-unused``) so that the list does not silently outlive its reasons.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cmaltgen.config import Accept, PortfolioConfig
+from cmaltgen.diagnostics import CODES, Diagnostic, Diagnostics, Severity, suggestion
+from cmaltgen.sources import LineMap
+
+# Reported only by ``check --external``: not "unused" when the links were not checked.
+LINK_CODES = frozenset({"link-restricted", "link-redirect", "link-timeout", "links-unchecked"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One usable entry, with where portfolio.yml lists it."""
+
+    accept: Accept
+    line: int
+    col: int
+    pattern: re.Pattern[str]
+
+
+def entries(config: PortfolioConfig, marks: LineMap, diags: Diagnostics) -> list[Entry]:
+    """The usable entries; located errors for the others.
+
+    Entries whose YAML was already reported (wrong type, missing reason) are absent from
+    ``config.accept``; the errors in ``diags`` tell which list positions they held."""
+    held = sorted(
+        {k[1] for k in marks.marks if len(k) >= 2 and k[0] == "accept" and isinstance(k[1], int)}
+    )
+    failed = {
+        int(m.group(1))
+        for d in diags
+        if d.is_error and (m := re.match(r"accept\[(\d+)\]", d.key or "")) is not None
+    }
+    found: list[Entry] = []
+    for index, accept in zip([i for i in held if i not in failed], config.accept, strict=False):
+        if _usable(accept, index, marks, diags):
+            line, col = marks.at(("accept", index))
+            found.append(Entry(accept, line, col, glob_pattern(accept.path)))
+    return found
+
+
+def _usable(accept: Accept, index: int, marks: LineMap, diags: Diagnostics) -> bool:
+    key = ("accept", index)
+    code = CODES.get(accept.code)
+    problem, field = None, "code"
+    if code is None:
+        warnings = [c.name for c in CODES.values() if c.severity is Severity.WARNING]
+        problem = f"there is no warning code '{accept.code}'" + suggestion(accept.code, warnings)
+        hint = "the codes are listed in docs/diagnostics.md and after each warning"
+    elif code.severity is Severity.ERROR:
+        problem = f"'{accept.code}' is an error, and errors cannot be accepted: fix it instead"
+        hint = "only warnings can be accepted; remove this entry when the error is fixed"
+    elif not accept.reason.strip():
+        problem, field = "the reason is empty", "reason"
+        hint = "say why this warning is acceptable, e.g. reason: the video has captions"
+    elif not accept.path.strip():
+        problem, field = "the path is empty", "path"
+        hint = "give the file the warning is reported in, e.g. 2a/reflection.md"
+    if problem is None:
+        return True
+    diags.add(
+        "invalid-value",
+        f"this accepted warning cannot be used: {problem}",
+        key=f"accept[{index}].{field}",
+        hint=hint,
+        **marks.where((*key, field)),
+    )
+    return False
+
+
+def glob_pattern(path: str) -> re.Pattern[str]:
+    """``*`` matches within one name, ``**`` across folders, ``?`` one character."""
+    text = path.strip().removeprefix("./") or "."
+    parts = re.split(r"(\*\*/?|\*|\?)", text)
+    regex = ""
+    for part in parts:
+        if part in ("**/", "**"):
+            regex += "(?:.*/)?" if part == "**/" else ".*"
+        elif part == "*":
+            regex += "[^/]*"
+        elif part == "?":
+            regex += "[^/]"
+        else:
+            regex += re.escape(part)
+    return re.compile(regex)
+
+
+def apply(
+    diags: Diagnostics,
+    found: list[Entry],
+    root: Path,
+    failed: set[Path],
+    *,
+    links: bool = False,
+) -> None:
+    """Mark accepted warnings in ``diags`` and report the entries that match none of them.
+
+    ``failed`` are files that could not be parsed: their warnings are unknown, so entries
+    that could match them are not reported as unused. Entries for the web link warnings of
+    ``check --external`` are judged only after the links were checked (``links``), and then
+    only they are."""
+    used: set[int] = set()
+
+    def reason(diag: Diagnostic) -> str | None:
+        if diag.is_error or diag.code == "accept-unused" or diag.path is None:
+            return None
+        shown = _relative(diag.path, root)
+        for n, entry in enumerate(found):
+            accept = entry.accept
+            if accept.code != diag.code or not entry.pattern.fullmatch(shown):
+                continue
+            if accept.line and accept.line != diag.line:
+                continue
+            used.add(n)
+            return accept.reason.strip()
+        return None
+
+    diags.accept(reason)
+    failed_names = [_relative(path, root) for path in failed]
+    for n, entry in enumerate(found):
+        accept = entry.accept
+        if n in used or (accept.code in LINK_CODES) is not links:
+            continue
+        if any(entry.pattern.fullmatch(name) for name in failed_names):
+            continue  # that file's warnings are unknown until its errors are fixed
+        where = f" on line {accept.line}" if accept.line else ""
+        diags.add(
+            "accept-unused",
+            f"no {accept.code} warning is reported in {accept.path}{where}, so this entry "
+            "accepts nothing",
+            path=root / "portfolio.yml",
+            line=entry.line,
+            col=entry.col,
+            key="accept",
+            hint="remove the entry if the warning is gone, or correct its code, path or line",
+        )
+
+
+def _relative(path: Path, root: Path) -> str:
+    if path == root:
+        return "."
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()

@@ -1,0 +1,190 @@
+"""Assessor guidance: warnings about what assessors criticise (we not I, thin reflection,
+old or overused evidence, unusual length).
+
+These are rules like any other: ``build``, ``check`` and ``serve`` all run them through
+:func:`cmaltgen.validate.validate`, so that every command reports the same problems.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.documents import PART_NAMES, Reflection, SectionDoc
+from cmaltgen.framework import SectionSpec
+from cmaltgen.schema import PartialDate
+from cmaltgen.wording import join_and, plural
+
+if TYPE_CHECKING:
+    from cmaltgen.validate import Portfolio, Specs
+
+STUB_WORDS = 50  # a description, reflection or free-text section shorter than this is a stub
+WE_MIN, WE_RATIO = 5, 1.5  # we/our/us at least this often and this many times I/my/me
+THIN_RATIO = 3  # a reflection under a third of its description is thin
+OVERUSED = 4  # an item cited by this many sections or more
+CORE_WORDS = (300, 4000)  # typical length of an assessed core section (unconfirmed)
+
+
+@dataclass(frozen=True)
+class Present:
+    """A section that is present: the first reflection naming a section of the pathway."""
+
+    spec: SectionSpec
+    doc: SectionDoc
+    reflection: Reflection
+
+
+def present_sections(portfolio: Portfolio) -> dict[str, Present]:
+    """Present sections by id, in pathway order (areas of one slot by folder name)."""
+    order = list(portfolio.pathway.sections)
+    found: dict[str, Present] = {}
+    for doc, reflection in portfolio.sections():
+        spec = portfolio.pathway.spec_for(reflection.front.section)
+        if spec is not None and reflection.front.section not in found:
+            found[reflection.front.section] = Present(spec, doc, reflection)
+    ranked = sorted(
+        found.items(), key=lambda p: (order.index(p[1].spec), p[1].reflection.path.parent.name)
+    )
+    return dict(ranked)
+
+
+def is_stub(spec: SectionSpec, reflection: Reflection) -> bool:
+    """Shorter than a first draft: a part (or the whole free-text section) under STUB_WORDS."""
+    if not spec.assessed:
+        return reflection.words < STUB_WORDS
+    parts = [reflection.parts.get(name) for name in PART_NAMES]
+    return any(part is None or part.words < STUB_WORDS for part in parts)
+
+
+_SINGULAR = {"me", "my", "mine", "myself"}
+_PLURAL = {"we", "us", "our", "ours", "ourselves"}
+
+
+def pronoun_counts(text: str) -> tuple[int, int]:
+    """(we/us/our..., I/me/my...) in ``text``. "US" in capitals is the country, not "us"."""
+    words = re.findall(r"[A-Za-z]+", text)
+    we = sum(1 for w in words if w.lower() in _PLURAL and w != "US")
+    i = sum(1 for w in words if w == "I" or w.lower() in _SINGULAR)
+    return we, i
+
+
+def check_we_not_i(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    for present in present_sections(portfolio).values():
+        part = present.reflection.parts.get("description")
+        if not present.spec.assessed or part is None:
+            continue
+        we, i = pronoun_counts(part.first_text)
+        if we >= WE_MIN and we > WE_RATIO * i:
+            diags.add(
+                "we-not-i",
+                f"the description says we/our/us {plural(we, 'time')} and I/my/me "
+                f"{plural(i, 'time')}",
+                path=present.reflection.path,
+                line=part.line,
+                col=1,
+                hint="assessors look for your own part: write 'I' for what you did and name "
+                "what others did",
+            )
+
+
+def check_thin_reflection(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    for present in present_sections(portfolio).values():
+        desc = present.reflection.parts.get("description")
+        refl = present.reflection.parts.get("reflection")
+        if desc is None or refl is None or not refl.words:
+            continue
+        if refl.words * THIN_RATIO < desc.words:
+            diags.add(
+                "thin-reflection",
+                f"the reflection has {plural(refl.words, 'word')}, under a third of the "
+                f"description's {desc.words}",
+                path=present.reflection.path,
+                line=refl.line,
+                col=1,
+                hint="thin reflection is the commonest reason for a referral: say what you "
+                "learned, what changed in your practice, and its impact",
+            )
+
+
+def check_overused_evidence(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    citing: dict[str, list[str]] = {}
+    for sid, present in present_sections(portfolio).items():
+        if present.reflection.front.draft:
+            continue  # not published, so not seen by assessors
+        for ref in present.reflection.parsed.references:
+            if ref.kind == "evidence" and sid not in citing.setdefault(ref.target, []):
+                citing[ref.target].append(sid)
+    seen: set[str] = set()
+    for _, entry in portfolio.evidence():
+        sids = citing.get(entry.item.id, [])
+        if len(sids) >= OVERUSED and entry.item.id not in seen:
+            seen.add(entry.item.id)
+            diags.add(
+                "evidence-overused",
+                f"evidence '{entry.item.id}' is cited in {plural(len(sids), 'section')} "
+                f"({join_and(sids)})",
+                **entry.where("id"),
+                hint="assessors criticise the same item reused everywhere: keep it where it "
+                "shows most and find other evidence for the rest",
+            )
+
+
+def latest_day(date: PartialDate) -> dt.date:
+    """The last day a partial date can mean (``2022`` is at most 31 December 2022)."""
+    month = date.month or 12
+    day = date.day or calendar.monthrange(date.year, month)[1]
+    return dt.date(date.year, month, day)
+
+
+def years_before(today: dt.date, years: int) -> dt.date:
+    year = today.year - years
+    return today.replace(year=year, day=min(today.day, calendar.monthrange(year, today.month)[1]))
+
+
+def check_old_evidence(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    if portfolio.max_age < 1:
+        return  # an invalid evidence_max_age, reported where it is set
+    cutoff = years_before(portfolio.today, portfolio.max_age)
+    for _, entry in portfolio.evidence():
+        if latest_day(entry.item.date) < cutoff:
+            diags.add(
+                "old-evidence",
+                f"evidence '{entry.item.id}' is dated {entry.item.date.iso()}, more than "
+                f"{plural(portfolio.max_age, 'year')} ago",
+                **entry.where("date"),
+                hint="assessors ask for recent evidence: add newer evidence or say why this "
+                "still matters (evidence_max_age in portfolio.yml changes the limit)",
+            )
+
+
+def check_section_length(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    low, high = CORE_WORDS
+    for sid, present in present_sections(portfolio).items():
+        spec, reflection = present.spec, present.reflection
+        if not (spec.group and spec.assessed) or sid in portfolio.config.words:
+            continue
+        if reflection.front.draft or is_stub(spec, reflection) or low <= reflection.words <= high:
+            continue  # drafts and stubs are already listed as left to write
+        diags.add(
+            "section-length",
+            f"this section has {plural(reflection.words, 'word')}; assessed core sections "
+            f"usually run {low:,}-{high:,}",
+            path=reflection.path,
+            line=reflection.body_line,
+            col=1,
+            hint="this is guidance, not a rule: set your own range under 'words:' in "
+            "portfolio.yml, or accept it under 'accept:'",
+        )
+
+
+GUIDANCE_CHECKS = (
+    check_we_not_i,
+    check_thin_reflection,
+    check_overused_evidence,
+    check_old_evidence,
+    check_section_length,
+)

@@ -1,0 +1,177 @@
+"""portfolio.yml's accept: list, honoured by build, check and serve alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cmaltgen.accept import glob_pattern
+from cmaltgen.check import CheckOptions, check
+from cmaltgen.cli import main
+from tests.conftest import PORTFOLIO_YML, TODAY, PortfolioFactory, formatted, run_build
+from tests.test_check import ready_files
+from tests.test_serve import fetch, serving, wait_for
+
+VIDEO = "\n<video src=clip.mp4 controls></video>\n"
+
+
+def with_video(files: dict[str, str | None], accept: str) -> dict[str, str | None]:
+    """The ready portfolio with a raw <video> in 2a, and ``accept`` added to portfolio.yml."""
+    reflection = str(files["2a/reflection.md"]).replace("## Reflection", VIDEO + "\n## Reflection")
+    return {**files, "2a/reflection.md": reflection, "portfolio.yml": PORTFOLIO_YML + accept}
+
+
+ACCEPT_VIDEO = """\
+accept:
+  - code: raw-html
+    path: 2a/reflection.md
+    reason: a deliberate video, with captions
+"""
+
+
+@pytest.fixture
+def video(tmp_portfolio: PortfolioFactory) -> Path:
+    return tmp_portfolio(with_video(ready_files(), ACCEPT_VIDEO))
+
+
+def test_an_accepted_warning_is_listed_but_does_not_fail_strict(video: Path) -> None:
+    built = run_build(video, write=False, strict=True)
+    assert built.ok and built.diagnostics.warnings == []
+    assert [d.accepted for d in built.diagnostics] == ["a deliberate video, with captions"] * 2
+    report = check(video, CheckOptions(strict=True), today=TODAY)
+    assert report.ready and report.warnings == 0
+    assert report.verdict == "Ready for ALT's initial check (2 accepted)"
+
+    result = CliRunner().invoke(main, ["check", str(video), "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "2a/reflection.md:" in result.output
+    assert "warning raw-html" in result.output
+    assert "    accepted: a deliberate video, with captions" in result.output
+    assert "review" not in result.output  # not counted as a warning to review in the table
+
+    result = CliRunner().invoke(main, ["build", str(video), "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "0 warnings (2 accepted)" in result.output
+
+
+def test_without_the_entry_strict_fails(tmp_portfolio: PortfolioFactory) -> None:
+    root = tmp_portfolio(with_video(ready_files(), ""))
+    assert not run_build(root, write=False, strict=True).ok
+    assert not check(root, CheckOptions(strict=True), today=TODAY).ready
+
+
+def test_line_limits_an_entry_to_one_warning(tmp_portfolio: PortfolioFactory) -> None:
+    files = with_video(ready_files(), ACCEPT_VIDEO + "    line: 9\n")
+    files["2a/reflection.md"] = str(files["2a/reflection.md"]) + "\nMore <b>bold</b>.\n"
+    built = run_build(tmp_portfolio(files), write=False)
+    assert {(d.line, d.accepted is not None) for d in built.diagnostics} == {
+        (9, True),  # <video> and </video>
+        (15, False),  # <b> and </b>, on another line
+    }
+    files["portfolio.yml"] = str(files["portfolio.yml"]).replace("line: 9", "line: 99")
+    shown = formatted(run_build(tmp_portfolio(files), write=False))
+    assert any(s.startswith("portfolio.yml:14:5: warning accept-unused [accept]") for s in shown)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "matches"),
+    [
+        ("2a/reflection.md", "2a/reflection.md", True),
+        ("./2a/reflection.md", "2a/reflection.md", True),
+        ("2a-*/reflection.md", "2a-teaching/reflection.md", True),
+        ("*/reflection.md", "2a/files/reflection.md", False),  # * stays within one name
+        ("**/reflection.md", "2a/files/reflection.md", True),
+        ("**/reflection.md", "reflection.md", True),
+        ("2a/evidence.y?l", "2a/evidence.yml", True),
+        (".", ".", True),
+        ("2a/reflection.md", "2a/reflection.mdx", False),
+        ("2a.reflection", "2a/reflection", False),  # a dot is only a dot
+    ],
+)
+def test_paths_are_portfolio_relative_globs(pattern: str, path: str, matches: bool) -> None:
+    assert bool(glob_pattern(pattern).fullmatch(path)) is matches
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (
+            "  - {code: raw-htm, path: 2a/reflection.md, reason: ok}\n",
+            "portfolio.yml:14:12: error invalid-value [accept[0].code]: this accepted warning "
+            "cannot be used: there is no warning code 'raw-htm' (did you mean 'raw-html'?)",
+        ),
+        (
+            "  - {code: missing-part, path: 2a/reflection.md, reason: ok}\n",
+            "portfolio.yml:14:12: error invalid-value [accept[0].code]: this accepted warning "
+            "cannot be used: 'missing-part' is an error, and errors cannot be accepted",
+        ),
+        (
+            "  - {code: raw-html, path: 2a/reflection.md, reason: ' '}\n",
+            "portfolio.yml:14:54: error invalid-value [accept[0].reason]: this accepted "
+            "warning cannot be used: the reason is empty",
+        ),
+        (
+            "  - {code: raw-html, path: 2a/reflection.md}\n",
+            "portfolio.yml:14:5: error missing-key [accept[0]]: 'reason' is required",
+        ),
+        (
+            "  - {code: raw-html, reason: ok}\n",
+            "portfolio.yml:14:5: error missing-key [accept[0]]: 'path' is required",
+        ),
+        (
+            "  - {code: stray-file, path: 1a/notes.md, reason: ok}\n",
+            "portfolio.yml:14:5: warning accept-unused [accept]: no stray-file warning is "
+            "reported in 1a/notes.md",
+        ),
+    ],
+)
+def test_entries_are_checked_and_located(
+    tmp_portfolio: PortfolioFactory, entry: str, expected: str
+) -> None:
+    root = tmp_portfolio({**ready_files(), "portfolio.yml": PORTFOLIO_YML + "accept:\n" + entry})
+    shown = formatted(run_build(root, write=False))
+    assert any(s.startswith(expected) for s in shown), "\n".join(shown)
+    assert shown == [
+        d.format(base=root.resolve())
+        for d in check(root, CheckOptions(), today=TODAY).diagnostics.sorted()
+    ]
+
+
+def test_a_bad_entry_does_not_stop_the_others_or_the_build(tmp_portfolio: PortfolioFactory) -> None:
+    accept = "accept:\n  - {code: raw-htm, path: x, reason: y}\n" + ACCEPT_VIDEO.split("\n", 1)[1]
+    root = tmp_portfolio(with_video(ready_files(), accept))
+    built = run_build(root, write=False)
+    assert [d.code for d in built.diagnostics.errors] == ["invalid-value"]
+    assert len(built.diagnostics.accepted) == 2  # the second entry still applies
+
+
+def test_an_entry_for_a_file_that_failed_to_parse_is_not_called_unused(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    files = with_video(ready_files(), ACCEPT_VIDEO)
+    files["2a/reflection.md"] = str(files["2a/reflection.md"]).replace(
+        "section: 2a", "section: 2a\nupdated: someday"
+    )
+    shown = formatted(run_build(tmp_portfolio(files), write=False))
+    assert shown[0].startswith("2a/reflection.md:3:10: error invalid-date")
+    assert not any("accept-unused" in s for s in shown)
+
+
+def test_link_warnings_are_judged_only_when_links_are_checked(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    accept = "accept:\n  - {code: link-redirect, path: 2a/evidence.yml, reason: a stable alias}\n"
+    root = tmp_portfolio({**ready_files(), "portfolio.yml": PORTFOLIO_YML + accept})
+    assert formatted(run_build(root, write=False)) == []
+
+
+def test_serve_lists_accepted_warnings_and_unused_entries(tmp_portfolio: PortfolioFactory) -> None:
+    extra = "  - {code: stray-file, path: 1a/notes.md, reason: old notes}\n"
+    root = tmp_portfolio(with_video(ready_files(), ACCEPT_VIDEO + extra))
+    with serving(root) as (served, port):
+        wait_for(lambda: "Built in" in served.text, what="the first build")
+        assert "accepted: a deliberate video, with captions" in served.text
+        assert "warning accept-unused" in served.text
+        assert fetch(port, "/")[0] in (200, 302)
