@@ -34,6 +34,7 @@ import jinja2
 import jinja2.runtime
 from jinja2.utils import _PassArg
 
+from cmaltgen.images import Cleaned
 from cmaltgen.structure import Evidence, Section
 
 log = logging.getLogger(__name__)
@@ -441,7 +442,7 @@ class PageCache:
     shared: dict[Where, Any] = field(default_factory=dict)  # path -> digest when recorded
     readers: dict[Where, set[str]] = field(default_factory=dict)  # path -> pages reading it
     markdown: dict[tuple[str, str, str], _Markdown] = field(default_factory=dict)
-    images: dict[Path, tuple[tuple[int, ...], bytes]] = field(default_factory=dict)
+    images: dict[Path, tuple[tuple[int, ...], Cleaned]] = field(default_factory=dict)
     setting: Any = None  # the theme and edition the kept pages were rendered with
     rendered: list[str] = field(default_factory=list)  # pages the last build rendered
     reused: int = 0  # pages the last build took from the cache

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from cmaltgen import __version__, markdown, metadata, privacy
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen import __version__, images, markdown, metadata, privacy
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, Severity
 from cmaltgen.structure import (
     CONFIRMATION,
     EVIDENCE_INDEX,
@@ -137,7 +137,7 @@ def render_site(
         _add_feeds(site, output)
         output.pages[".nojekyll"] = b""
     if not site.portfolio.config.privacy.keep_exif:
-        _strip_images(output, cache)
+        _clean_images(site, output, diags, cache)
     output.pages[MARKER] = f"Built by cmaltgen {__version__}. Safe to delete.\n".encode()
     for folder in theme.static_dirs:
         for source in sorted(folder.rglob("*")):
@@ -162,39 +162,70 @@ def _session(cache: PageCache, env: jinja2.Environment, site: Site, theme: Theme
     return cache.begin(env, setting, root)
 
 
-def _strip_images(output: Output, cache: PageCache | None) -> None:
-    """Published JPEG and PNG files lose their EXIF (camera, GPS) and XMP metadata."""
-    images = [(path, source) for path, source in output.files.items() if privacy.is_image(source)]
-    for path, source in images:
-        stripped = _stripped(source, cache)
-        if stripped is not None:
+def _clean_images(site: Site, output: Output, diags: Diagnostics, cache: PageCache | None) -> None:
+    """Published images become copies holding their pixels only (see :mod:`cmaltgen.images`).
+
+    One that cannot be cleaned is never on the public site: an error at the line naming it.
+    The assessor edition, which is never published, keeps it as it is, with a warning.
+    """
+    found = [(path, src) for path, src in output.files.items() if images.image_format(src)]
+    for path, source in found:
+        cleaned = _cleaned(source, cache)
+        if cleaned.data is not None:
             del output.files[path]
-            output.pages[path] = stripped
+            output.pages[path] = cleaned.data
+            continue
+        if site.edition == "public":
+            del output.files[path]
+        _report_uncleaned(site, source, cleaned, diags)
     if cache is not None:  # forget images no longer in the portfolio
-        current = {source for _, source in images}
+        current = {source for _, source in found}
         for gone in [p for p in cache.images if p not in current]:
             del cache.images[gone]
 
 
-def _stripped(source: Path, cache: PageCache | None) -> bytes | None:
-    """The image without its metadata, or None when it had none to remove.
+def _cleaned(source: Path, cache: PageCache | None) -> images.Cleaned:
+    """The image without its metadata, or why not.
 
     serve keeps the answer while the file's size, modification and change times and inode are
-    unchanged, so an unchanged image is not read again on every save. The change time cannot
+    unchanged, so an unchanged image is not decoded again on every save. The change time cannot
     be set back (``cp -p`` and ``touch -r`` set the modification time only).
     """
-    if cache is not None:
+    if cache is None:
+        return images.clean(source)
+    try:
         stat = source.stat()
-        state = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-        kept = cache.images.get(source)
-        if kept is not None and kept[0] == state:
-            return kept[1] or None
-    data = source.read_bytes()
-    stripped = privacy.strip_metadata(data)
-    result = stripped if stripped != data else None
-    if cache is not None:
-        cache.images[source] = (state, result or b"")
-    return result
+    except OSError:
+        return images.clean(source)  # gone since it was found: clean() says so
+    state = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    kept = cache.images.get(source)
+    if kept is not None and kept[0] == state:
+        return kept[1]
+    cleaned = images.clean(source)
+    cache.images[source] = (state, cleaned)
+    return cleaned
+
+
+def _report_uncleaned(
+    site: Site, source: Path, cleaned: images.Cleaned, diags: Diagnostics
+) -> None:
+    portfolio = site.portfolio
+    uses = privacy.image_uses(portfolio.root, portfolio.docs, source)
+    name, path, line, col = uses[0] if uses else (source.name, source, None, None)
+    if site.edition == "public":
+        outcome, severity = "; it was not published", Severity.ERROR
+    else:
+        outcome = "; the assessor edition includes it as it is, metadata and all"
+        severity = Severity.WARNING
+    diags.add(
+        "image-not-cleaned",
+        f"the image '{name}' {cleaned.problem}{outcome}",
+        path=path,
+        line=line,
+        col=col,
+        hint=cleaned.hint,
+        severity=severity,
+    )
 
 
 def _add_feeds(site: Site, output: Output) -> None:
