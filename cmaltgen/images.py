@@ -378,7 +378,7 @@ def _identifying(image: Image.Image) -> set[str]:
     """Camera make, model and serial number and GPS position, from EXIF or XMP."""
     found: set[str] = set()
     try:
-        exif = image.getexif()
+        exif = _exif(image)
         found.update(name for tag, name in _IFD0_TAGS.items() if exif.get(tag))
         found.update(SERIAL for tag in _EXIF_SERIALS if exif.get_ifd(_EXIF_IFD).get(tag))
     except Exception:  # EXIF too damaged to read: say so rather than nothing
@@ -393,6 +393,23 @@ def _identifying(image: Image.Image) -> set[str]:
     return found
 
 
+def _exif(image: Image.Image) -> Image.Exif:
+    """The image's EXIF, without decoding the pixels where the header already holds it.
+
+    Pillow decodes a whole PNG to look for EXIF stored after the pixels; an ``eXIf`` chunk is
+    meant to come before them, and what comes after is removed by cleaning all the same.
+    """
+    from PIL import Image
+
+    raw = image.info.get("exif")
+    if image.format == "PNG" and "Raw profile type exif" not in image.info:
+        exif = Image.Exif()
+        if isinstance(raw, bytes):
+            exif.load(raw)
+        return exif
+    return image.getexif()
+
+
 def _left_in(data: bytes, fmt: str) -> list[str]:
     """What a cleaned copy still carries that it must not (it should be nothing)."""
     from PIL import Image
@@ -404,7 +421,7 @@ def _left_in(data: bytes, fmt: str) -> list[str]:
     with reopened as image:
         left = sorted(_identifying(image))
         left += [k for k in (*_XMP_KEYS, *_HIDDEN_INFO) if image.info.get(k)]
-        exif = image.getexif()
+        exif = _exif(image)
         # A TIFF's own layout is stored as tags too; only identifying ones count there.
         tags = _TIFF_PERSONAL.intersection(exif) if fmt == "TIFF" else set(exif)
         if tags:
