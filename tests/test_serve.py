@@ -755,3 +755,25 @@ def test_allow_host_defaults_to_none_and_rejects_what_is_not_a_host() -> None:
         assert "Invalid value for '--allow-host'" in result.output, result.output
     help_text = CliRunner().invoke(main, ["serve", "--help"]).output
     assert "--allow-host NAME" in help_text
+
+
+def test_an_image_that_cannot_be_cleaned_is_shown_as_an_error_never_served(
+    portfolio: Path,
+) -> None:
+    image = portfolio / "1b-technical-knowledge/template-layout-diagram.png"
+    url = MOUNT + "files/1b-technical-knowledge/template-layout-diagram.png"
+    with serving(portfolio) as (_, port):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", url)
+        before = conn.getresponse().read()
+        conn.close()
+        broken = image.read_bytes()[:300] + b"Zqsecret trailing bytes"
+        image.write_bytes(broken)
+        wait_for(lambda: status(port)["ok"] is False, what="the failed build")
+        page = fetch(port, MOUNT + "1b-technical-knowledge/")[2]
+        assert "image-not-cleaned" in page and "template-layout-diagram.png" in page
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", url)
+        served = conn.getresponse().read()
+        conn.close()
+        assert served == before and b"Zqsecret" not in served  # the last good copy
