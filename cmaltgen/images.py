@@ -171,7 +171,8 @@ def _expected_format(path: Path) -> str:
         raise _Refused(f"cannot be read as a {named} image ({why})")
     if named != found:
         raise _Refused(
-            f"is a {found} image, but its name ends '{path.suffix or '(nothing)'}'",
+            f"is {'an' if found == 'AVIF' else 'a'} {found} image, but its name ends "
+            f"'{path.suffix or '(nothing)'}'",
             f"rename the file to end '{SUFFIX_OF_FORMAT[found]}' and use the new name here, "
             "so it is published (and cleaned) as the image it is",
         )
@@ -218,6 +219,7 @@ class _Opened:
         frames = getattr(image, "n_frames", 1) if self.fmt in _MANY_FRAMES else 1
         width, height = image.size
         if width * height * frames > MAX_PIXELS:
+            image.close()  # __exit__ does not run when __enter__ raises
             raise _too_large((width, height, frames))
         return image
 
@@ -362,11 +364,11 @@ def metadata_in(path: Path) -> list[str]:
 
     Files that are not images, or that cannot be read, give []: publishing reports those.
     """
-    fmt = image_format(path)
-    if fmt is None or fmt == "HEIF":
+    fmt = sniff(_head(path)) or image_format(path)
+    if fmt is None or fmt == "HEIF" or (fmt == "AVIF" and not _can_read_avif()):
         return []
     try:
-        with _Opened(path, sniff(_head(path)) or fmt) as image:
+        with _Opened(path, fmt) as image:
             found = _identifying(image)
     except _Refused:
         return []
