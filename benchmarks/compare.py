@@ -299,10 +299,9 @@ EDIT_AT = "## Reflection\n"
 
 def warm_child(root: Path, runs: int) -> None:
     """In this process: build once as ``cmaltgen build`` does, then as serve does (drafts
-    shown, caches kept), then edit one reflection and rebuild, ``runs`` times."""
+    shown, parses kept in memory), then edit one reflection and rebuild, ``runs`` times."""
     from cmaltgen.build import build
     from cmaltgen.documents import ParseCache
-    from cmaltgen.incremental import PageCache
 
     target = next(
         p for p in sorted(root.glob("*/reflection.md")) if EDIT_AT in p.read_text("utf-8")
@@ -311,9 +310,9 @@ def warm_child(root: Path, runs: int) -> None:
     started = time.perf_counter()
     build(root, write=False)
     plain_s = time.perf_counter() - started
-    cache, pages = ParseCache(), PageCache()
+    cache = ParseCache()
     started = time.perf_counter()
-    first = build(root, write=False, drafts=True, cache=cache, pages=pages)
+    first = build(root, write=False, drafts=True, cache=cache)
     first_s = time.perf_counter() - started
     times: list[float] = []
     try:
@@ -323,7 +322,7 @@ def warm_child(root: Path, runs: int) -> None:
             )
             target.write_text(edited, encoding="utf-8")
             started = time.perf_counter()
-            result = build(root, write=False, drafts=True, cache=cache, pages=pages)
+            result = build(root, write=False, drafts=True, cache=cache)
             times.append(time.perf_counter() - started)
             if not result.ok:
                 raise SystemExit(f"warm rebuild of {root} failed")
@@ -334,8 +333,8 @@ def warm_child(root: Path, runs: int) -> None:
         "first": first_s,
         "times": times,
         "ok": first.ok,
-        "rendered": len(pages.rendered),
-        "pages": len(pages.rendered) + pages.reused,
+        "rendered": first.pages,  # every page is rendered again
+        "pages": first.pages,
     }
     print(json.dumps(report))
 
@@ -343,7 +342,7 @@ def warm_child(root: Path, runs: int) -> None:
 @dataclass
 class Warm:
     plain: float = math.nan  # the first build in a fresh process, as cmaltgen build
-    first: float = math.nan  # the first build as serve does it (recording what pages read)
+    first: float = math.nan  # the first build as serve does it (drafts shown, parses kept)
     median: float = math.nan
     rss: float = math.nan
     rendered: int = 0  # pages rendered again by each rebuild
@@ -389,12 +388,8 @@ def measure_warm(root: Path, runs: int, repeats: int = 1) -> Warm:
 def imports_in_process(statement: str, runs: int) -> float:
     """Median seconds that ``statement`` takes inside a fresh process, timed from within it:
     unlike timing ``python -c statement`` from outside, this leaves out the interpreter's
-    start-up and its teardown at exit (which `cmaltgen` skips). The collector is paused, as
-    the cmaltgen program (cmaltgen/program.py) pauses it while importing."""
-    code = (
-        "import gc, time; gc.disable(); t = time.perf_counter(); "
-        f"{statement}; print(time.perf_counter() - t)"
-    )
+    start-up and its teardown at exit."""
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
     times = []
     for _ in range(runs):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -801,21 +796,6 @@ def report(quick: bool, work: Path, keep_env: bool = False) -> list[str]:
         "",
     )
 
-    # --- a first build ever: cmaltgen's own cache (templates, framework, parsed files) empty
-    def first_build(case: Case) -> float:
-        command = [str(cmaltgen), "build", str(case.root), "-o", str(work / "out" / "empty")]
-        empty: list[float] = []
-        for _ in range(case.runs):
-            with tempfile.TemporaryDirectory() as fresh:
-                shutil.rmtree(work / "out" / "empty", ignore_errors=True)
-                sample = run(command, env={**os.environ, "XDG_CACHE_HOME": fresh})
-                if sample.code == 0:
-                    empty.append(sample.wall)
-        return statistics.median(empty) if empty else math.nan
-
-    first_ever = first_build(cases[0])
-    first_largest = first_build(cases[-1])
-
     # --- targets
     say(lines, "## Targets", "")
     ex = cases[0].cold
@@ -842,13 +822,6 @@ def report(quick: bool, work: Path, keep_env: bool = False) -> list[str]:
             largest.cold["cmaltgen"].wall <= TARGET_LARGEST_S
             and largest.cold["cmaltgen"].rss <= TARGET_LARGEST_MB
         ],
-        f"- example, first build with an empty cmaltgen cache (as on a fresh CI machine: "
-        f"templates compiled, framework and portfolio files parsed; MkDocs keeps no such cache): "
-        f"{fmt(first_ever, 3)} s, {ratio(first_ever, ex['MkDocs'].wall)} of MkDocs, "
-        f"{ratio(first_ever, ex['Hugo'].wall)} of Hugo; {largest.name} with an empty cache: "
-        f"{fmt(first_largest, 3)} s, {ratio(first_largest, largest.cold['MkDocs'].wall)} of "
-        f"MkDocs (writing the parsed files to the cache costs the first build, the next "
-        f"builds read them back)",
         f"- the same ratios in CPU time (less sensitive to other load on the machine): "
         f"{ratio(ex['cmaltgen'].cpu, ex['MkDocs'].cpu)} of MkDocs, "
         f"{ratio(ex['cmaltgen'].cpu, ex['Hugo'].cpu)} of Hugo",

@@ -1,5 +1,5 @@
 """Allow ``python -m cmaltgen``."""
 
-from cmaltgen.program import run
+from cmaltgen.cli import main
 
-run()
+main()

@@ -11,14 +11,10 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cmaltgen import config as config_stage
 from cmaltgen import documents, privacy, render, sources, structure, theme, validate
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
-
-if TYPE_CHECKING:
-    from cmaltgen.incremental import PageCache
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +62,6 @@ def build(
     drafts: bool = False,
     edition: str = "public",
     cache: documents.ParseCache | None = None,
-    pages: PageCache | None = None,
 ) -> BuildResult:
     """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
 
@@ -75,8 +70,8 @@ def build(
     sections and evidence marked ``draft: true`` (serve uses it; build leaves them out).
     ``edition`` is ``public`` (the website: public items only) or ``assessor`` (public and
     assessors items, plus the printable single page); private items are never built.
-    ``cache`` keeps parsed files and ``pages`` rendered pages for the next build (serve);
-    the result is the same without them.
+    ``cache`` keeps parsed files and cleaned images for the next build (serve); the result is
+    the same without it.
     """
     if edition not in privacy.EDITIONS:
         raise ValueError(f"unknown edition {edition!r}")
@@ -92,14 +87,15 @@ def build(
     site = None
     if ready and portfolio is not None:
         site = structure.build_site(portfolio, drafts=drafts, edition=edition)
+        notes = structure.check_withheld_citations(site, result.diagnostics)
     if site is not None:
         result.site = site
-        result.rendered = _render(site, result.diagnostics, pages)
+        result.rendered = _render(site, result.diagnostics, cache.images if cache else None)
     if result.rendered is not None and result.ok:
         if write:
             render.write_site(result.rendered, output)
             result.written = write
-        result.notes = result.rendered.notes
+        result.notes = notes + result.rendered.notes
         result.pages = sum(1 for p in result.rendered.pages if p.endswith(".html"))
         cleaned = [p for p in result.rendered.pages if p.startswith(structure.FILES_DIR + "/")]
         result.files = len(result.rendered.files) + len(cleaned)  # images without metadata
@@ -150,7 +146,7 @@ def read_portfolio(
 
 
 def _render(
-    site: structure.Site, diags: Diagnostics, pages: PageCache | None
+    site: structure.Site, diags: Diagnostics, images: render.ImageCache | None
 ) -> render.Output | None:
     config = site.portfolio.config
     overrides = site.portfolio.root / sources.TEMPLATES_DIR
@@ -167,7 +163,7 @@ def _render(
                 **marks.where(("site", "theme")),
             )
         return None
-    return render.render_site(site, chosen, diags, pages)
+    return render.render_site(site, chosen, diags, images)
 
 
 def check_output_location(root: Path, output: Path) -> None:

@@ -20,6 +20,8 @@ from pathlib import Path
 from cmaltgen import render
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen.sources import read_regular
+from cmaltgen.wording import agree, join_and
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +91,7 @@ def _zip(output: render.Output, folder: str) -> tuple[bytes, list[tuple[str, int
         for rel in sorted({*output.pages, *output.files}):
             if rel in _LEFT_OUT:
                 continue
-            data = output.pages[rel] if rel in output.pages else output.files[rel].read_bytes()
+            data = output.pages[rel] if rel in output.pages else read_regular(output.files[rel])
             member = zipfile.ZipInfo(f"{folder}/{rel}", _ZIP_TIME)
             archive.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED)
         sizes = [(i.filename.split("/", 1)[1], i.compress_size) for i in archive.infolist()]
@@ -99,7 +101,8 @@ def _zip(output: render.Output, folder: str) -> tuple[bytes, list[tuple[str, int
 def _check_size(result: BundleResult, root: Path, warn_bytes: int, max_bytes: int) -> None:
     if result.size <= warn_bytes:
         return
-    largest = ", ".join(f"{name} ({render.filesize(size)})" for name, size in result.largest)
+    largest = join_and(f"{name} ({render.filesize(size)})" for name, size in result.largest)
+    files = agree(len(result.largest), "file", "files")
     over = result.size > max_bytes
     limit = (
         f"over ALT's {render.filesize(max_bytes)} attachment limit"
@@ -108,7 +111,8 @@ def _check_size(result: BundleResult, root: Path, warn_bytes: int, max_bytes: in
     )
     result.diagnostics.add(
         "bundle-too-large" if over else "bundle-size",
-        f"the assessor bundle is {render.filesize(result.size)}, {limit}; largest files: {largest}",
+        f"the assessor bundle is {render.filesize(result.size)}, {limit}; "
+        f"largest {files}: {largest}",
         path=root,
         hint="compress or resize large files (export video as a link instead, save "
         "images at screen size), or submit the portfolio's URL",
@@ -122,9 +126,8 @@ def _write_atomically(data: bytes, target: Path) -> None:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         Path(temp).replace(target)
-    except BaseException:
+    finally:  # gone after the rename; a half-written file otherwise
         Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def check_location(root: Path, target: Path) -> None:

@@ -13,10 +13,11 @@ import calendar
 import datetime as dt
 import html
 import logging
+import os
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from cmaltgen.documents import PART_NAMES, EvidenceItem, Reflection, SectionDoc
 from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
 from cmaltgen.links import WORKERS, LinkCache, LinkTarget, link_targets
 from cmaltgen.schema import PartialDate
+from cmaltgen.wording import agree, article, join_and, plural
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +136,8 @@ class Report:
     diagnostics: Diagnostics
     ignored: int = 0
     links: LinkSummary | None = None
+    largest: list[tuple[Path, int]] = field(default_factory=list)  # published files, biggest first
+    published_bytes: int = 0  # every file the public site publishes, added up
 
     @property
     def errors(self) -> int:
@@ -154,15 +158,11 @@ class Report:
     @property
     def verdict(self) -> str:
         if self.ready:
-            extra = f" ({_plural(self.warnings, 'warning')} to review)" if self.warnings else ""
+            extra = f" ({plural(self.warnings, 'warning')} to review)" if self.warnings else ""
             return "Ready for ALT's initial check" + extra
-        problems = f"{_plural(self.errors, 'error')}, {_plural(self.warnings, 'warning')}"
-        left = f"{_plural(self.left, 'section')} left to write"
+        problems = f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}"
+        left = f"{plural(self.left, 'section')} left to write"
         return f"Not ready: {problems}; {left}" + (" (--strict)" if self.strict else "")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def check(
@@ -174,7 +174,9 @@ def check(
     reading = read_portfolio(root, today)
     portfolio, diags = reading.portfolio, Diagnostics(reading.diagnostics)
     links = None
+    published: list[validate.PublishedFile] = []
     if portfolio is not None:
+        published = validate.published_files(portfolio)
         context = _Context(portfolio, present_sections(portfolio), options, today)
         for readiness_check in READINESS_CHECKS:
             readiness_check(context, diags)
@@ -192,6 +194,8 @@ def check(
         diagnostics=kept,
         ignored=len(diags) - len(kept),
         links=links,
+        largest=[(f.source, f.size) for f in published[:LARGEST_SHOWN]],
+        published_bytes=sum(f.size for f in published),
     )
 
 
@@ -256,7 +260,7 @@ def _evidence_by_section(portfolio: validate.Portfolio) -> dict[str, list[Eviden
 
 def _missing_row(spec: SectionSpec) -> SectionRow:
     if spec.slot:
-        sid, todo = f"{SLOT_PREFIX[spec.slot]}NAME", f"add a {spec.title.lower()}"
+        sid, todo = f"{SLOT_PREFIX[spec.slot]}NAME", f"add {article(spec.title.lower())}"
     else:
         sid, todo = spec.id, "write it"
     required = spec.level is Severity.ERROR
@@ -315,9 +319,9 @@ def _todo(
     if reflection.front.draft:
         todo.append("remove draft: true when ready")
     if problems[0]:
-        todo.append(f"fix {_plural(problems[0], 'error')}")
+        todo.append(f"fix {plural(problems[0], 'error')}")
     if problems[1]:
-        todo.append(f"review {_plural(problems[1], 'warning')}")
+        todo.append(f"review {plural(problems[1], 'warning')}")
     return tuple(todo)
 
 
@@ -335,8 +339,8 @@ def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
     if not short:
         return []
     if not any(short.values()):
-        return ["write " + " and ".join(short)]
-    return ["expand " + " and ".join(f"{w} ({_plural(n, 'word')})" for w, n in short.items())]
+        return ["write " + join_and(short)]
+    return ["expand " + join_and(f"{w} ({plural(n, 'word')})" for w, n in short.items())]
 
 
 # ------------------------------------------------------------------------------ readiness
@@ -357,9 +361,9 @@ _PLURAL = {"we", "us", "our", "ours", "ourselves"}
 def pronoun_counts(text: str) -> tuple[int, int]:
     """(we/us/our..., I/me/my...) in ``text``. "US" in capitals is the country, not "us"."""
     words = re.findall(r"[A-Za-z]+", text)
-    plural = sum(1 for w in words if w.lower() in _PLURAL and w != "US")
-    singular = sum(1 for w in words if w == "I" or w.lower() in _SINGULAR)
-    return plural, singular
+    we = sum(1 for w in words if w.lower() in _PLURAL and w != "US")
+    i = sum(1 for w in words if w == "I" or w.lower() in _SINGULAR)
+    return we, i
 
 
 def check_we_not_i(ctx: _Context, diags: Diagnostics) -> None:
@@ -367,12 +371,12 @@ def check_we_not_i(ctx: _Context, diags: Diagnostics) -> None:
         part = present.reflection.parts.get("description")
         if not present.spec.assessed or part is None:
             continue
-        plural, singular = pronoun_counts(part.first_text)
-        if plural >= WE_MIN and plural > WE_RATIO * singular:
+        we, i = pronoun_counts(part.first_text)
+        if we >= WE_MIN and we > WE_RATIO * i:
             diags.add(
                 "we-not-i",
-                f"the description says we/our/us {_plural(plural, 'time')} and I/my/me "
-                f"{_plural(singular, 'time')}",
+                f"the description says we/our/us {plural(we, 'time')} and I/my/me "
+                f"{plural(i, 'time')}",
                 path=present.reflection.path,
                 line=part.line,
                 col=1,
@@ -390,7 +394,7 @@ def check_thin_reflection(ctx: _Context, diags: Diagnostics) -> None:
         if refl.words * THIN_RATIO < desc.words:
             diags.add(
                 "thin-reflection",
-                f"the reflection has {_plural(refl.words, 'word')}, under a third of the "
+                f"the reflection has {plural(refl.words, 'word')}, under a third of the "
                 f"description's {desc.words}",
                 path=present.reflection.path,
                 line=refl.line,
@@ -415,7 +419,8 @@ def check_overused_evidence(ctx: _Context, diags: Diagnostics) -> None:
             seen.add(entry.item.id)
             diags.add(
                 "evidence-overused",
-                f"evidence '{entry.item.id}' is cited in {len(sids)} sections ({', '.join(sids)})",
+                f"evidence '{entry.item.id}' is cited in {plural(len(sids), 'section')} "
+                f"({join_and(sids)})",
                 **entry.where("id"),
                 hint="assessors criticise the same item reused everywhere: keep it where it "
                 "shows most and find other evidence for the rest",
@@ -441,7 +446,7 @@ def check_old_evidence(ctx: _Context, diags: Diagnostics) -> None:
             diags.add(
                 "old-evidence",
                 f"evidence '{entry.item.id}' is dated {entry.item.date.iso()}, more than "
-                f"{_plural(ctx.options.max_age, 'year')} ago",
+                f"{plural(ctx.options.max_age, 'year')} ago",
                 **entry.where("date"),
                 hint="assessors ask for recent evidence: add newer evidence or say why this "
                 "still matters (--max-age YEARS changes the limit)",
@@ -458,7 +463,7 @@ def check_section_length(ctx: _Context, diags: Diagnostics) -> None:
             continue  # drafts and stubs are already listed as left to write
         diags.add(
             "section-length",
-            f"this section has {reflection.words:,} words; assessed core sections "
+            f"this section has {plural(reflection.words, 'word')}; assessed core sections "
             f"usually run {low:,}-{high:,}",
             path=reflection.path,
             line=reflection.body_line,
@@ -502,7 +507,7 @@ def check_links(
         diags.add(
             "links-unchecked",
             f"there seems to be no network ({offline}), so "
-            f"{_plural(len(todo), 'web link')} were not checked",
+            f"{plural(len(todo), 'web link')} {agree(len(todo), 'was', 'were')} not checked",
             path=root,
             hint="run cmaltgen check --external again when you are online",
         )
@@ -570,9 +575,34 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
         fitted = fit(cells)
         fitted[1] = style(fitted[1], row.status)
         lines.append("  ".join(fitted).rstrip())
+    if report.largest:
+        lines += ["", *_largest_lines(report)]
     if report.links is not None:
         lines += ["", _link_line(report.links)]
     return lines
+
+
+LARGEST_SHOWN = 5
+
+
+def _largest_lines(report: Report) -> list[str]:
+    """The biggest files the site publishes, against GitHub Pages' limits."""
+    total, limit = report.published_bytes, validate.PAGES_MAX_SITE_BYTES
+    lines = [
+        f"Largest files published (all files: {_size(total)} of GitHub Pages' "
+        f"{_size(limit)} limit; each may be up to {_size(validate.PAGES_MAX_FILE_BYTES)}):"
+    ]
+    for path, size in report.largest:
+        over = "  over the limit" if size > validate.PAGES_MAX_FILE_BYTES else ""
+        shown = os.fsencode(_relative(path, report.root) or "").decode("utf-8", "backslashreplace")
+        lines.append(f"  {_size(size):>9}  {shown}{over}")
+    return lines
+
+
+def _size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{-(-size // 1024)} KB"  # rounded up: a small file is not "0 KB"
+    return validate.megabytes(size)
 
 
 def _title(report: Report) -> str:
@@ -620,6 +650,10 @@ def report_json(report: Report) -> dict[str, Any]:
         "sections": [_row_json(row, report.root) for row in report.sections],
         "diagnostics": [_diag_json(d, report.root) for d in report.diagnostics.sorted()],
         "links": _links_json(report.links),
+        "largest_files": [
+            {"path": _relative(path, report.root), "bytes": size} for path, size in report.largest
+        ],
+        "published_bytes": report.published_bytes,
     }
 
 

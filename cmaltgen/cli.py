@@ -5,7 +5,6 @@ Exit codes: 0 success; 1 the portfolio has errors (or warnings with --strict); 2
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import sys
@@ -17,6 +16,7 @@ import click
 
 from cmaltgen import __version__
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, display_path
+from cmaltgen.wording import article, plural
 
 if TYPE_CHECKING:  # imported lazily: `cmaltgen --version` and --help stay quick
     from cmaltgen.build import BuildResult
@@ -35,8 +35,7 @@ def debug_option(func: F) -> F:
 
 
 def _setup_logging(debug: bool) -> None:
-    """Called by every command that does real work, once it has imported what it needs."""
-    _resume_garbage_collection()
+    """Called by every command that does real work."""
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -181,7 +180,7 @@ def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) 
     if not result.written:
         errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
         click.secho(
-            f"Bundle failed: {errors} error(s), {warnings} warning(s)"
+            f"Bundle failed: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
             + (" (--strict)" if strict else "")
             + ". Nothing was written.",
             fg="red",
@@ -190,8 +189,9 @@ def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) 
         sys.exit(1)
     built = result.build
     click.echo(
-        f"Bundled {built.sections} sections, {built.evidence} evidence items and "
-        f"{_plural(built.files, 'file')} into {display_path(result.path)} "
+        f"Bundled {plural(built.sections, 'section')}, "
+        f"{plural(built.evidence, 'evidence item')} and "
+        f"{plural(built.files, 'file')} into {display_path(result.path)} "
         f"({_size(result.size)}; ALT asks for under 10 MB). Do not publish it."
     )
 
@@ -208,7 +208,9 @@ def report_build(result: BuildResult) -> None:
         echo_diagnostic(diag)
     errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
     if not result.ok:
-        why = f"{errors} error(s), {warnings} warning(s)" + (" (--strict)" if result.strict else "")
+        why = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}" + (
+            " (--strict)" if result.strict else ""
+        )
         click.secho(
             f"Build failed: {why}. Nothing was written; "
             f"{display_path(result.output)} was left as it was.",
@@ -221,14 +223,16 @@ def report_build(result: BuildResult) -> None:
     drafts = [d for d in result.diagnostics if d.code == "draft" and "section" in d.message]
     if drafts:
         click.secho(
-            f"{_plural(len(drafts), 'section')} still to write (drafts, left out of the site).",
+            f"{plural(len(drafts), 'section')} still to write (drafts, left out of the site).",
             fg="yellow",
             err=True,
         )
     where = display_path(result.output) if result.written else "(nothing written)"
     click.echo(
-        f"Built {result.sections} sections, {result.evidence} evidence items, "
-        f"{result.pages} pages ({_plural(result.files, 'file')} copied), {warnings} warning(s) "
+        f"Built {plural(result.sections, 'section')}, "
+        f"{plural(result.evidence, 'evidence item')}, "
+        f"{plural(result.pages, 'page')} ({plural(result.files, 'file')} copied), "
+        f"{plural(warnings, 'warning')} "
         f"in {result.seconds:.2f} s -> {where}"
     )
 
@@ -383,10 +387,6 @@ def check(
     sys.exit(0 if report.ready else 1)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 def _count(pathway: Pathway, slot: str) -> str:
     count = pathway.slot_count(slot)
     if count.max and count.max == count.min:
@@ -532,6 +532,8 @@ def serve(
     except Exception as exc:
         internal_error(exc, debug)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop cleanly when killed too
+    if sys.platform == "win32":  # Ctrl+Break (how a console program is stopped from outside)
+        signal.signal(signal.SIGBREAK, signal.default_int_handler)
     if server.port != port:
         click.secho(f"Port {port} is busy, so using {server.port}.", fg="yellow")
     if not is_loopback(host):
@@ -582,6 +584,28 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
     Examples:
       cmaltgen new my-portfolio --pathway cmalt
       cmaltgen new my-portfolio --pathway senior
+
+    \b
+    Publishing for the first time (no programming needed), with GitHub
+    Desktop (desktop.github.com) and a free GitHub account:
+      1. In GitHub Desktop, File > Add local repository, choose the folder
+         cmaltgen made; it offers to "create a repository" there: do so.
+      2. Click "Publish repository" and untick "Keep this code private"
+         (a free account publishes Pages from public repositories only).
+      3. On github.com, open the repository's Settings > Pages and set
+         "Source" to "GitHub Actions".
+      4. Open its Actions tab, choose "Publish portfolio" and click "Run
+         workflow" (the run started by step 2 fails, as Pages was not on
+         yet). From now on, every change you push publishes the site.
+         After the green tick, the site is at the address Settings > Pages
+         shows. Sections with draft: true are left out.
+
+    \b
+    If a run shows a red cross: click it, then the red step. The last
+    lines name the file and line to fix, and how; cmaltgen check on your
+    computer shows the same. Fix it and push again. Your last good site
+    stays online meanwhile. If "Install cmaltgen" fails, read the comments
+    in .github/workflows/pages.yml. More: docs/publishing.md in cmaltgen.
     """
     from cmaltgen.framework import versions
     from cmaltgen.new import create
@@ -591,11 +615,12 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
     created = guarded(debug, lambda: create(directory, pathway, version))
     shown = display_path(created.root)
     click.echo(
-        f"Created a {created.pathway.title} portfolio in {shown} with "
-        f"{_plural(len(created.sections), 'section')} to write.\n"
+        f"Created {article(created.pathway.title)} portfolio in {shown} with "
+        f"{plural(len(created.sections), 'section')} to write.\n"
         f"Next: put your details in {shown}/portfolio.yml, then run\n"
         f"  cmaltgen serve {shown}     (a live preview while you write)\n"
-        f"  cmaltgen check {shown}     (how far along you are)"
+        f"  cmaltgen check {shown}     (how far along you are)\n"
+        "To publish it on GitHub Pages, follow the steps in: cmaltgen new --help"
     )
 
 
@@ -621,7 +646,10 @@ def deploy(
     """Build the portfolio and publish it on a gh-pages branch.
 
     Commits the built site to the branch without checking anything out: your working
-    tree and current branch are never touched. Nothing is published if the build fails.
+    tree, staged files and current branch are never touched. Nothing is published if the
+    build fails, and nothing is changed if deploy cannot publish safely (the branch is
+    checked out, a merge is under way, no remote, the push is refused, files over
+    GitHub's 100 MB limit...): it says why and what to do.
 
     \b
     Examples:
@@ -649,6 +677,8 @@ def deploy(
         sys.exit(1)
     pushed = f"and pushed to {remote}" if done.pushed else "(not pushed)"
     click.echo(f"Committed the site to {branch} as {done.commit[:10]} {pushed}.")
+    for note in done.notes:
+        click.secho(f"note: {note}", fg="yellow", err=True)
     if done.url:
         click.echo(f"It will appear at {done.url}")
 
@@ -687,26 +717,14 @@ def badge(portfolio_dir: Path) -> None:
     config = loaded[0]
     framework = load_framework(config.framework or latest())
     pathway = framework.pathways.get(config.pathway) if framework else None
-    title = config.site.title or f"{config.candidate.name}: CMALT portfolio"
-    found = snippets(title, config.site.base_url, pathway.title if pathway else "CMALT")
+    found = snippets(
+        config.site.title,
+        config.candidate.name,
+        config.site.base_url,
+        pathway.title if pathway else "CMALT",
+    )
     for label, key in (("HTML", "html"), ("Markdown", "markdown"), ("Plain text", "text")):
         click.echo(f"{label}:\n  {found[key]}\n")
-
-
-GC_THRESHOLD = 10_000  # allocations between young collections (Python's default: 700)
-
-
-def _resume_garbage_collection() -> None:
-    """Collect garbage again if `cmaltgen.program.run` paused it for imports. The objects
-    importing made (classes, functions, compiled patterns: never garbage) are first moved
-    out of the collector's way, so its passes during the work look only at the work's own."""
-    from cmaltgen import program
-
-    if program.paused:  # not when cli.main runs inside someone else's program
-        program.paused = False
-        gc.freeze()
-        gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
-        gc.enable()
 
 
 if __name__ == "__main__":  # pragma: no cover

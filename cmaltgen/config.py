@@ -9,7 +9,7 @@ from pathlib import Path
 from cmaltgen import schema
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.schema import PartialDate, spec
-from cmaltgen.sources import LineMap, decode_text, load_yaml, read_kept
+from cmaltgen.sources import LineMap, decode_text, load_yaml, read_parsed
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,6 +31,19 @@ class Links:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Photo:
+    """A photo of you for the home page."""
+
+    file: str = field(
+        metadata=spec("The image file (JPEG or PNG), relative to the portfolio folder.")
+    )
+    alt: str = field(
+        default="",
+        metadata=spec("What the photo shows, for readers who cannot see it (required)."),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class Candidate:
     """Who the portfolio belongs to."""
 
@@ -38,6 +51,26 @@ class Candidate:
     role: str = field(default="", metadata=spec("Your job title."))
     organisation: str = field(default="", metadata=spec("Where you work."))
     links: Links = field(default_factory=Links, metadata=spec("Links to you elsewhere."))
+    photo: Photo | None = field(
+        default=None, metadata=spec("A photo of you on the home page (optional).")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Award:
+    """Your CMALT award, once ALT has made it."""
+
+    date: PartialDate = field(metadata=spec("When it was awarded (YYYY-MM or YYYY-MM-DD)."))
+    pathway: str = field(
+        default="",
+        metadata=spec(
+            "The pathway awarded: associate, cmalt or senior (default: the portfolio's).",
+            choices=("associate", "cmalt", "senior"),
+        ),
+    )
+    url: str = field(
+        default="", metadata=spec("Your certificate or digital badge (optional).", kind="url")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,6 +153,9 @@ class PortfolioConfig:
     candidate: Candidate = field(metadata=spec("About you."))
     site: Site = field(default_factory=Site, metadata=spec("Website settings."))
     confirmation: Confirmation = field(metadata=spec("Your own-work confirmation."))
+    award: Award | None = field(
+        default=None, metadata=spec("Your CMALT award, once made (leave out until then).")
+    )
     privacy: Privacy = field(
         default_factory=Privacy,
         metadata=spec("Privacy: default visibility and image metadata (see docs/privacy.md)."),
@@ -134,7 +170,7 @@ def load_config(
     path: Path, diags: Diagnostics, today: dt.date
 ) -> tuple[PortfolioConfig, LineMap] | None:
     """Read and check ``portfolio.yml``; ``None`` (with diagnostics) if it is unusable."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a broken link is reported when read
         diags.add(
             "file-missing",
             "there is no portfolio.yml in this folder, so it is not a portfolio",
@@ -142,7 +178,7 @@ def load_config(
             hint="run cmaltgen in your portfolio folder, or give its path: cmaltgen build FOLDER",
         )
         return None
-    return read_kept(path, today, diags, _config_from)
+    return read_parsed(path, today, diags, _config_from)
 
 
 def _config_from(
@@ -155,3 +191,8 @@ def _config_from(
     values, linemap = loaded
     config = schema.load(PortfolioConfig, values, (), schema.Context(linemap, diags, today))
     return (config, linemap) if config is not None else None
+
+
+def site_title(config: PortfolioConfig) -> str:
+    """The site's title: ``site.title``, or "NAME: CMALT portfolio" when it is not set."""
+    return config.site.title or f"{config.candidate.name}: CMALT portfolio"

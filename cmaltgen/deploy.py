@@ -1,27 +1,44 @@
 """``cmaltgen deploy``: build, commit the site to a ``gh-pages`` branch, push it.
 
 Like ``mkdocs gh-deploy``, but it never checks anything out: the site is built into a
-temporary folder and committed with git plumbing (a temporary index, ``commit-tree`` and
-``update-ref``), so the user's working tree, index and current branch are never touched.
+temporary folder and committed with git plumbing (a temporary index, ``commit-tree``), so the
+user's working tree, index, stash and current branch are never touched. The branch itself is
+moved only at the very end, after the push succeeded, and only if nobody moved it meanwhile.
+
+Before building, deploy refuses, changing nothing, whenever it cannot publish safely (the
+checks are in :mod:`cmaltgen.repository`): the branch is checked out in a worktree (moving it
+would desync that worktree), a merge, rebase, cherry-pick, revert or bisect is under way, the
+repository has no commits, the branch name is not valid or names the sources' own history,
+the remote is missing or unreachable, or the remote's branch has commits this copy lacks.
+After building, it refuses a site GitHub Pages would reject (:data:`PAGES_FILE_LIMIT`,
+:data:`PAGES_SITE_LIMIT`). A detached HEAD and uncommitted changes are fine: deploy publishes
+the files as they are and touches neither.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import re
-import shutil
-import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from cmaltgen import __version__
+from cmaltgen import __version__, repository
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError
+from cmaltgen.render import filesize
+from cmaltgen.repository import Plan, git, git_ok, git_reason, repo_root, run_git
 
 log = logging.getLogger(__name__)
+
+PAGES_FILE_LIMIT = 100 * 1024**2  # GitHub rejects a pushed file over 100 MB
+PAGES_SITE_LIMIT = 1024**3  # GitHub Pages sites may be at most 1 GB
+
+UNCOMMITTED_NOTE = (
+    "Your portfolio folder has changes not committed to git; the published site includes them "
+    "as they are now. Commit them too, so your sources match what you published."
+)
 
 
 @dataclass
@@ -31,6 +48,7 @@ class Deployed:
     commit: str = ""
     pushed: bool = False
     url: str = ""
+    notes: list[str] = field(default_factory=list)
 
 
 def deploy(
@@ -44,8 +62,11 @@ def deploy(
     strict: bool = False,
     today: dt.date | None = None,
 ) -> Deployed:
-    """Build ``root`` and publish it on ``branch``; a failing build publishes nothing."""
-    repo = _repo_root(root)
+    """Build ``root`` and publish it on ``branch``; a failing build publishes nothing.
+
+    Raises :class:`CmaltgenError`, having changed nothing in the repository, whenever it
+    cannot publish safely (see the module docstring)."""
+    plan = repository.plan(repo_root(root), branch, remote, push)
     with tempfile.TemporaryDirectory(prefix="cmaltgen-deploy-") as tmp:
         site = Path(tmp) / "site"
         result = build(root, site, strict=strict, today=today)
@@ -54,11 +75,15 @@ def deploy(
             return deployed
         if cname:
             (site / "CNAME").write_text(cname.strip() + "\n", encoding="utf-8")
-        deployed.commit = _commit_tree(repo, site, branch, message or _message(), Path(tmp))
-    if push and _has_remote(repo, remote):
-        _git(repo, "push", remote, f"refs/heads/{branch}:refs/heads/{branch}")
+        check_pages_limits(site, result)
+        deployed.commit = _commit_tree(plan, site, message or _message(), Path(tmp))
+    if push:
+        _push(plan.repo, remote, branch, deployed.commit)
         deployed.pushed = True
-    deployed.url = _pages_url(result, repo, remote, cname)
+    _move_branch(plan, branch, deployed.commit, pushed=push, remote=remote)
+    if _uncommitted(plan.repo, root):
+        deployed.notes.append(UNCOMMITTED_NOTE)
+    deployed.url = _pages_url(result, plan.repo, remote, cname)
     return deployed
 
 
@@ -66,66 +91,137 @@ def _message() -> str:
     return f"Deploy CMALT portfolio with cmaltgen {__version__}"
 
 
-def _git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    proc = subprocess.run(
-        ["git", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
-    if proc.returncode != 0:
-        detail = proc.stderr.strip() or proc.stdout.strip()
-        raise CmaltgenError(f"git {args[0]} failed: {detail}")
-    return proc.stdout.strip()
+# --- GitHub Pages limits ---------------------------------------------------------------------
 
 
-def _repo_root(root: Path) -> Path:
-    if shutil.which("git") is None:
-        raise CmaltgenError("deploy needs git, and git is not installed")
-    try:
-        return Path(_git(root.resolve(), "rev-parse", "--show-toplevel"))
-    except CmaltgenError:
+def check_pages_limits(site: Path, result: BuildResult) -> None:
+    """Refuse a built site that GitHub would reject, naming each file that is too big (or,
+    for a site too big as a whole, its largest files)."""
+    sizes = {
+        path.relative_to(site).as_posix(): path.stat().st_size
+        for path in site.rglob("*")
+        if path.is_file()
+    }
+    largest = sorted(sizes, key=lambda rel: (-sizes[rel], rel))
+    lines = [
+        f"  {_source(rel, result)} is {_size(sizes[rel])}; GitHub accepts files up to "
+        f"{_limit(PAGES_FILE_LIMIT)}."
+        for rel in largest
+        if sizes[rel] > PAGES_FILE_LIMIT
+    ]
+    total = sum(sizes.values())
+    if total > PAGES_SITE_LIMIT:
+        biggest = ", ".join(f"{_source(rel, result)} ({_size(sizes[rel])})" for rel in largest[:5])
+        lines.append(
+            f"  The whole site is {_size(total)}; GitHub Pages accepts up to "
+            f"{_limit(PAGES_SITE_LIMIT)}. Its largest files: {biggest}."
+        )
+    if lines:
         raise CmaltgenError(
-            f"{root} is not inside a git repository; run 'git init' there first, "
-            "or publish with the GitHub Actions workflow that 'cmaltgen new' writes"
-        ) from None
+            "GitHub Pages would reject this site, so nothing was committed or pushed:\n"
+            + "\n".join(lines)
+            + "\nTo fix it, put large files elsewhere (a video service, your institution's "
+            "repository, Zenodo) and cite them by url: in evidence.yml instead of file:, or "
+            "make the evidence item assessors-only (visibility: assessors) so it goes to your "
+            "assessors in 'cmaltgen bundle' and not onto the website."
+        )
+
+
+def _source(rel: str, result: BuildResult) -> str:
+    """The portfolio file a site file was copied from, as the user knows it."""
+    source = result.rendered.files.get(rel) if result.rendered else None
+    if source is None:
+        return rel
+    try:
+        return source.resolve().relative_to(result.root.resolve()).as_posix()
+    except ValueError:  # a theme's file, outside the portfolio
+        return rel
+
+
+def _size(size: int) -> str:
+    if size >= 1024**3:
+        return f"{size / 1024**3:.2f} GB ({size:,} bytes)"
+    return f"{filesize(size)} ({size:,} bytes)"
+
+
+def _limit(size: int) -> str:
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2)):
+        if size % scale == 0:
+            return f"{size // scale} {unit}"
+    return f"{size:,} bytes"
+
+
+# --- writing: a commit object, the push, then the branch -------------------------------------
 
 
 def _identity(repo: Path) -> dict[str, str]:
     """Use the user's git identity; fall back to cmaltgen's so a fresh machine still works."""
     env: dict[str, str] = {}
     for key, var in (("user.name", "NAME"), ("user.email", "EMAIL")):
-        try:
-            _git(repo, "config", key)
-        except CmaltgenError:
+        if not git_ok(repo, "config", key):
             fallback = "cmaltgen" if var == "NAME" else "cmaltgen@localhost"
             env[f"GIT_AUTHOR_{var}"] = env[f"GIT_COMMITTER_{var}"] = fallback
     return env
 
 
-def _commit_tree(repo: Path, site: Path, branch: str, message: str, tmp: Path) -> str:
-    env = {"GIT_INDEX_FILE": str(tmp / "index"), **_identity(repo)}
-    _git(repo, "--work-tree", str(site), "add", "--all", "--force", ".", env=env)
-    tree = _git(repo, "write-tree", env=env)
-    parent = _branch_head(repo, branch)
-    args = ["commit-tree", tree, "-m", message] + (["-p", parent] if parent else [])
-    commit = _git(repo, *args, env=env)
-    _git(repo, "update-ref", f"refs/heads/{branch}", commit, *([parent] if parent else []))
-    log.info("committed %s to %s", commit, branch)
-    return commit
+def _commit_tree(plan: Plan, site: Path, message: str, tmp: Path) -> str:
+    """The site as a commit object; no ref, index or file of the user's is touched."""
+    env = {"GIT_INDEX_FILE": str(tmp / "index"), **_identity(plan.repo)}
+    git(plan.repo, "--work-tree", str(site), "add", "--all", "--force", ".", env=env)
+    tree = git(plan.repo, "write-tree", env=env)
+    parent = ["-p", plan.parent] if plan.parent else []
+    return git(plan.repo, "commit-tree", tree, *parent, "-m", message, env=env)
 
 
-def _branch_head(repo: Path, branch: str) -> str | None:
-    try:
-        return _git(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
-    except CmaltgenError:
-        return None
+def _push(repo: Path, remote: str, branch: str, commit: str) -> None:
+    proc = run_git(repo, "push", remote, f"{commit}:refs/heads/{branch}", env={"LC_ALL": "C"})
+    if proc.returncode == 0:
+        log.info("pushed %s to %s %s", commit, remote, branch)
+        return
+    err = proc.stderr
+    if re.search(r"non-fast-forward|fetch first|but expected|stale info", err):
+        fix = (
+            f"It has commits yours lacks: fetch them (git fetch {remote} {branch}) "
+            "and run deploy again."
+        )
+    elif "[remote rejected]" in err or "declined" in err:
+        fix = (
+            "The remote refused it (a hook or a branch protection rule): check the "
+            "branch's settings on GitHub."
+        )
+    else:
+        fix = f"Check that you can push to it (git push {remote}) and run deploy again."
+    raise CmaltgenError(
+        f"The remote '{remote}' did not accept the site ({git_reason(err)}). Nothing was "
+        f"changed: your local branch '{branch}' was left as it was. {fix}"
+    )
+
+
+def _move_branch(plan: Plan, branch: str, commit: str, *, pushed: bool, remote: str) -> None:
+    """Point the branch at the new commit, only if it still holds what the checks saw."""
+    old = plan.local or ""
+    proc = run_git(
+        plan.repo, "update-ref", "-m", "cmaltgen deploy", f"refs/heads/{branch}", commit, old
+    )
+    if proc.returncode != 0:
+        done = f"The site was pushed to '{remote}', but y" if pushed else "Y"
+        raise CmaltgenError(
+            f"{done}our local branch '{branch}' changed while deploy ran, so it was left as it "
+            f"was ({git_reason(proc.stderr)}). Run deploy again."
+        )
+    log.info("moved %s to %s", branch, commit)
+
+
+def _uncommitted(repo: Path, root: Path) -> bool:
+    """Whether the portfolio has changes git has not committed; --no-optional-locks keeps
+    status from refreshing the user's index."""
+    where = str(root.resolve())
+    status = run_git(repo, "--no-optional-locks", "status", "--porcelain", "--", where)
+    return status.returncode == 0 and bool(status.stdout.strip())
 
 
 def _has_remote(repo: Path, remote: str) -> bool:
-    return remote in _git(repo, "remote").split()
+    return remote in git(repo, "remote").split()
 
 
 def _pages_url(result: BuildResult, repo: Path, remote: str, cname: str | None) -> str:
@@ -137,7 +233,7 @@ def _pages_url(result: BuildResult, repo: Path, remote: str, cname: str | None) 
         return site.portfolio.config.site.base_url
     if not _has_remote(repo, remote):
         return ""
-    url = _git(repo, "remote", "get-url", remote)
+    url = git(repo, "remote", "get-url", remote)
     found = re.search(r"github\.com[:/]([^/]+)/([^/]+?)(?:\.git)?$", url)
     if not found:
         return ""

@@ -83,7 +83,20 @@ CODES: dict[str, Code] = _codes(
     ("evidence-source", E, "An evidence item needs exactly one of file or url."),
     ("evidence-file-missing", E, "An evidence file or linked local file does not exist."),
     ("evidence-file-outside", E, "A file path leaves the portfolio folder (../ or a symlink)."),
-    ("missing-alt", E, "An image has no text alternative (alt)."),
+    (
+        "special-file",
+        E,
+        "A pipe (FIFO), socket, device or broken link where cmaltgen needs an ordinary file.",
+    ),
+    (
+        "file-name",
+        E,
+        "A published file's name would not work on Windows, macOS or the web (CON, a:b, ...).",
+    ),
+    ("site-file-size", W, "A published file is over 100 MB, which GitHub Pages refuses."),
+    ("site-size", W, "The published site is over 1 GB, which GitHub Pages refuses."),
+    ("missing-alt", E, "An image or your photo has no text alternative (alt)."),
+    ("photo-file", E, "candidate.photo names a file that is missing or not a JPEG or PNG image."),
     ("uncited-evidence", W, "An evidence item that no reflection cites."),
     ("unknown-link", E, "A section: link names a section the portfolio does not have."),
     (
@@ -97,6 +110,11 @@ CODES: dict[str, Code] = _codes(
     ("no-captions", W, "Video or audio evidence with neither captions nor a transcript."),
     ("raw-html", W, "Raw HTML in Markdown, which cmaltgen shows as text for safety."),
     # privacy and the assessor bundle
+    (
+        "withheld-citation",
+        W,
+        "A citation of an item this edition leaves out: its text shows without a link.",
+    ),
     ("personal-data", E, "Public evidence with personal data, neither anonymised nor consented."),
     ("contact-details", W, "An email address or phone number in public content."),
     ("image-metadata", W, "A public image carries camera or GPS location metadata (EXIF)."),
@@ -108,6 +126,11 @@ CODES: dict[str, Code] = _codes(
     # output and themes
     ("output-location", E, "The output folder would overwrite or sit inside the sources."),
     ("output-not-site", E, "The output folder holds files cmaltgen did not write."),
+    (
+        "output-not-written",
+        E,
+        "The site could not be written or put in place (e.g. a file in use).",
+    ),
     ("template-missing", E, "A theme template could not be found."),
     ("template-error", E, "A theme template failed to render."),
     ("theme-missing", E, "portfolio.yml names a theme that does not exist."),

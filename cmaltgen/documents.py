@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from cmaltgen import markdown, schema
+from cmaltgen import markdown, schema, wording
 from cmaltgen.diagnostics import Diagnostic, Diagnostics
 from cmaltgen.schema import ID_PATTERN, PartialDate, spec
 from cmaltgen.sources import (
@@ -21,9 +21,8 @@ from cmaltgen.sources import (
     SectionSource,
     decode_text,
     load_yaml,
-    parse_kept,
     read_bytes,
-    read_kept,
+    read_parsed,
     split_front_matter,
 )
 
@@ -114,7 +113,8 @@ class EvidenceItem:
     type: str = field(metadata=spec("What kind of evidence it is.", choices=EVIDENCE_TYPES))
     date: PartialDate = field(metadata=spec("When it was made (YYYY-MM-DD, YYYY-MM or YYYY)."))
     file: str = field(
-        default="", metadata=spec("A file inside the portfolio, relative to this evidence.yml.")
+        default="",
+        metadata=spec("A file inside the portfolio, relative to this evidence.yml.", kind="path"),
     )
     url: str = field(default="", metadata=spec("A web address, instead of a file.", kind="url"))
     shows: str = field(metadata=spec("What this evidence shows the assessor."))
@@ -215,20 +215,20 @@ T = TypeVar("T")
 
 
 class ParseCache:
-    """Parsed files kept from one build to the next (``cmaltgen serve`` rebuilds on every save).
+    """Parsed files kept from one build to the next, in memory (``cmaltgen serve`` rebuilds
+    on every save).
 
-    Parsing a file depends on nothing but its bytes and today's date (dates may not be in the
+    A parse depends on nothing but the file's bytes and today's date (dates may not be in the
     future), so a file whose bytes and date are unchanged is not parsed again: the kept result
-    is used and what its parse reported is reported again. A file not kept here may still be
-    read back from the cache folder (:func:`cmaltgen.sources.parse_kept`), as in every build.
-    Later stages do not change parsed results, so one can serve several builds. (Rendering
-    notes per-render state on Markdown tokens, always rewritten before it is read; serve
-    renders on its one build thread.)
+    is used and what its parse reported is reported again. Later stages do not change parsed
+    results, so one can serve several builds.
     """
 
     def __init__(self) -> None:
         self._kept: dict[Path, tuple[bytes, dt.date, Any, tuple[Diagnostic, ...]]] = {}
         self.parsed = 0  # files parsed (not taken from the cache) since this cache was made
+        # Cleaned images by source file, for the render stage (it owns the entries' shape).
+        self.images: dict[Path, Any] = {}
 
     def get(
         self,
@@ -246,9 +246,10 @@ class ParseCache:
             diags.extend(kept[3])
             result: T = kept[2]
             return result
-        (result, found), stored = parse_kept(path, data, today, parse, how=markdown.VERSION)
-        self.parsed += not stored
-        self._kept[path] = (data, today, result, found)
+        found = Diagnostics()
+        result = parse(path, data, found, today)
+        self.parsed += 1
+        self._kept[path] = (data, today, result, tuple(found))
         diags.extend(found)
         return result
 
@@ -259,20 +260,10 @@ class ParseCache:
             del self._kept[path]
 
 
-def _read(
-    path: Path,
-    today: dt.date,
-    diags: Diagnostics,
-    parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
-) -> T | None:
-    """Without serve's ParseCache: the parse kept in the cache folder, or a fresh one."""
-    return read_kept(path, today, diags, parse, how=markdown.VERSION)
-
-
 def parse_section(
     source: SectionSource, diags: Diagnostics, today: dt.date, cache: ParseCache | None = None
 ) -> SectionDoc:
-    parse = cache.get if cache is not None else _read
+    parse = cache.get if cache is not None else read_parsed
     doc = SectionDoc(source, parse(source.reflection, today, diags, _reflection_from))
     if source.evidence is not None:
         entries = parse(source.evidence, today, diags, _evidence_from)
@@ -345,11 +336,11 @@ def _reflection(
     # then each heading's range. No word spans two ranges (plain_text joins with spaces and
     # leaves headings out), so the ranges add up to the whole body's count.
     first = tops[0].token_index if tops else len(tokens)
-    words = markdown.word_count(markdown.plain_text(tokens[:first]))
+    words = wording.word_count(markdown.plain_text(tokens[:first]))
     for n, heading in enumerate(tops):
         end = tops[n + 1].token_index if n + 1 < len(tops) else len(tokens)
         text = markdown.plain_text(tokens[heading.token_index + 3 : end])
-        count = markdown.word_count(text)
+        count = wording.word_count(text)
         words += count
         name = heading.text.strip().lower().split(" ")[0].strip(":")
         if name in PART_NAMES and name not in parts:

@@ -14,7 +14,6 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from cmaltgen import cache
 from cmaltgen.diagnostics import Severity
 
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -153,14 +152,7 @@ def framework(version: str) -> Framework | None:
     """One guidance version (parsed on first use, then kept), or None if there is none."""
     if version not in versions():
         return None
-    text = (_FOLDER / f"{version}.yml").read_bytes()
-    # Parsing the YAML is most of the cost of a framework, so the parsed data is cached.
-    raw = cache.derived(
-        "frameworks",
-        text,
-        lambda: yaml.load(text, Loader=_LOADER),
-        how=f"PyYAML {yaml.__version__} {_LOADER.__name__}",
-    )
+    raw = yaml.load((_FOLDER / f"{version}.yml").read_bytes(), Loader=_LOADER)
     return Framework(
         version=str(raw["version"]),
         title=raw["title"],

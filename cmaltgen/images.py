@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -127,10 +128,17 @@ def image_format(path: Path) -> str | None:
 
 def _head(path: Path, count: int = 32) -> bytes:
     try:
-        with path.open("rb") as stream:
+        with _open(path) as stream:
             return stream.read(count)
     except OSError:
         return b""
+
+
+def _open(path: Path) -> BinaryIO:
+    """``path`` opened for reading; a pipe or device in a file's place raises, never waits."""
+    from cmaltgen.sources import open_regular
+
+    return os.fdopen(open_regular(path), "rb")
 
 
 # ----------------------------------------------------------------------------- cleaning
@@ -201,6 +209,7 @@ class _Opened:
     def __init__(self, path: Path, fmt: str) -> None:
         self.path, self.fmt = path, fmt
         self.image: Image.Image | None = None
+        self.stream: BinaryIO | None = None
 
     def __enter__(self) -> Image.Image:
         from PIL import Image
@@ -209,23 +218,28 @@ class _Opened:
             # Pillow warns, then refuses, past its own limit; either way it is too large here.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             try:
-                image = Image.open(self.path, formats=[self.fmt])  # JPEG covers MPO
+                self.stream = _open(self.path)
+                image = Image.open(self.stream, formats=[self.fmt])  # JPEG covers MPO
             except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+                self.__exit__()
                 raise _too_large(None) from exc
             except Exception as exc:  # Pillow raises many kinds on hostile input; all mean this
                 log.debug("Pillow could not open %s", self.path, exc_info=True)
+                self.__exit__()
                 raise _Refused(f"cannot be read as a {self.fmt} image ({_reason(exc)})") from exc
         self.image = image
         frames = getattr(image, "n_frames", 1) if self.fmt in _MANY_FRAMES else 1
         width, height = image.size
         if width * height * frames > MAX_PIXELS:
-            image.close()  # __exit__ does not run when __enter__ raises
+            self.__exit__()  # it does not run by itself when __enter__ raises
             raise _too_large((width, height, frames))
         return image
 
     def __exit__(self, *exc: object) -> None:
         if self.image is not None:
             self.image.close()
+        if self.stream is not None:
+            self.stream.close()  # Pillow leaves a file it was given open
 
 
 def _too_large(size: tuple[int, int, int] | None) -> _Refused:

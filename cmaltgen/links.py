@@ -30,6 +30,7 @@ from cmaltgen.diagnostics import (
     Diagnostics,
 )
 from cmaltgen.documents import Reflection
+from cmaltgen.sources import read_regular
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ def _markdown_links(reflection: Reflection) -> list[LinkTarget]:
 
 def _file_lines(path: Path) -> list[str]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_regular(path).decode("utf-8-sig")  # never waits on a pipe
     except (OSError, UnicodeDecodeError):
         return []
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -18,20 +18,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
-from markdown_it import __version__ as _markdown_it_version
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins import __version__ as _plugins_version
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-
-# The parser's version: parsed results kept between runs (see cmaltgen.cache) depend on it.
-VERSION = f"markdown-it-py {_markdown_it_version}, mdit-py-plugins {_plugins_version}"
 
 EVIDENCE_SCHEME = "evidence:"
 SECTION_SCHEME = "section:"
@@ -68,7 +64,8 @@ class Resolver(Protocol):
     """What the renderer needs from the site: a URL (and label) for each reference.
 
     A resolver may also have ``withheld_note(evidence_id) -> str``: words shown after a
-    citation that has no link, such as "evidence available to assessors".
+    citation that has no link, such as "evidence available to assessors"; and
+    ``evidence_title(evidence_id) -> str``: the accessible name of an empty citation's label.
     """
 
     def evidence(self, evidence_id: str) -> tuple[str, str] | None: ...
@@ -101,6 +98,7 @@ def create() -> MarkdownIt:
     md.add_render_rule("table_close", _render_table_close)
     md.add_render_rule("heading_open", _render_heading)
     md.add_render_rule("heading_close", _render_heading)
+    md.add_render_rule("footnote_block_open", _render_footnotes_open)
     return md
 
 
@@ -136,29 +134,71 @@ def render(
     if id_prefix:
         env["docId"] = id_prefix  # the footnote plugin's own prefix
     html: str = md.renderer.render(parsed.tokens, md.options, env)
-    return html
+    return _TIDY_DROPPED.sub("", html) if _DROPPED in html else html
+
+
+class OutlineEntry(NamedTuple):
+    """A heading as a page's contents list shows it."""
+
+    level: int  # 2 or 3: the levels an on-page contents list shows
+    id: str  # the heading's anchor
+    text: str  # its words, without Markdown
+
+
+def outline(parsed: ParsedMarkdown, deepest: int = 3) -> list[OutlineEntry]:
+    """The body's headings down to ``deepest``, with their anchors, for "On this page"."""
+    entries: list[OutlineEntry] = []
+    for heading in parsed.headings:
+        token = parsed.tokens[heading.token_index]
+        ident = token.attrGet("id")
+        if heading.level <= deepest and ident:
+            words = " ".join(
+                _inline_text(parsed.tokens[heading.token_index + 1].children or []).split()
+            )
+            entries.append(OutlineEntry(heading.level, str(ident), words or heading.text))
+    return entries
 
 
 def plain_text(tokens: Sequence[Token]) -> str:
-    """The prose of a token range, headings left out (for word counts and summaries)."""
-    words: list[str] = []
+    """The prose of a token range as one line of text (for word counts and summaries).
+
+    Inline pieces join as written ("*Moodle*." gives "Moodle."), so punctuation stays on its
+    word; blocks (paragraphs, list items, table cells, code blocks) are one space apart.
+    Links, citations and emphasis give their text, images their alt text; headings (labels,
+    not prose), raw HTML and footnote markers give nothing. Entities arrive decoded.
+    """
+    blocks: list[str] = []
     in_heading = False
     for token in tokens:
         in_heading = token.type == "heading_open" or (in_heading and token.type == "inline")
         if in_heading:
-            continue  # headings are labels, not prose
+            continue
         if token.type == "inline" and token.children:
-            words.extend(c.content for c in token.children if c.type in ("text", "code_inline"))
+            blocks.append(_inline_text(token.children))
         elif token.type in ("code_block", "fence"):
-            words.append(token.content)
-    return " ".join(words)
+            blocks.append(token.content)
+    return " ".join(" ".join(blocks).split())
 
 
-_WORD = re.compile(r"[\w’'-]+")
+_BREAKS = {"softbreak": " ", "hardbreak": " "}
+# A dropped empty link leaves "features ." behind; the space before punctuation goes too.
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+\x00(?=[.,;:!?)\]…])|\x00")
 
 
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+def _inline_text(children: Sequence[Token]) -> str:
+    text: list[str] = []
+    for i, child in enumerate(children):
+        if child.type in ("text", "code_inline"):
+            text.append(child.content)
+        elif child.type in _BREAKS:
+            text.append(_BREAKS[child.type])
+        elif child.type == "image":
+            text.append(_inline_text(child.children or []))
+        elif child.type in ("footnote_ref", "html_inline") or (
+            child.type == "link_close" and children[i - 1].type == "link_open"
+        ):
+            text.append("\x00")  # nothing to read: a marker, a tag or an empty link
+    return _SPACE_BEFORE_PUNCT.sub("", "".join(text))
 
 
 # ------------------------------------------------------------------------- core rules
@@ -206,7 +246,9 @@ def _reference(token: Token, siblings: list[Token], index: int) -> tuple[str, st
         if href.startswith(scheme):
             return kind, href, href[len(scheme) :].strip(), text
     if href and not href.startswith("#") and not _EXTERNAL.match(href) and not href.startswith("/"):
-        return "file", href, href.split("#")[0].split("?")[0], text
+        # markdown-it percent-encodes the destination; the file's own name is the decoded one
+        # (``report%20%231.pdf`` or ``<report #1.pdf>`` for "report #1.pdf").
+        return "file", href, unquote(href.split("#")[0].split("?")[0]), text
     return None
 
 
@@ -251,6 +293,13 @@ def _raw_html(tokens: Sequence[Token]) -> list[tuple[int, str]]:
 # ----------------------------------------------------------------------- render rules
 
 
+# What an unlinked citation with no words of its own leaves: nothing, and no space before
+# the punctuation that follows ("features [](evidence:x)." reads "features."). A comment
+# cannot come from the author's text, which is always escaped.
+_DROPPED = "<!--cmalt:dropped-->"
+_TIDY_DROPPED = re.compile(rf"\s*{_DROPPED}(?=[.,;:!?)\]…])|{_DROPPED}[ \t]*")
+
+
 def _render_link_open(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
@@ -260,43 +309,51 @@ def _render_link_open(
     if ref is None or resolver is None:
         return self.renderToken(tokens, idx, options, env)
     found = _resolve(ref, resolver)
-    token.meta["unlinked"] = found is None
+    empty = not ref.text
+    token.meta.update(unlinked=found is None, empty=empty, label="", note="")
     if found is None:  # a draft or non-public item left out of the site: keep the words only
         noting = getattr(resolver, "withheld_note", None)
         token.meta["note"] = noting(ref.target) if noting and ref.kind == "evidence" else ""
-        return '<span class="unlinked">'
+        return "" if empty else '<span class="unlinked">'
     href, label = found
     token.meta["label"] = label
     css = ' class="evidence-ref"' if ref.kind == "evidence" else ""
+    if empty and ref.kind == "evidence":  # "[](evidence:x)": the label alone, named by title
+        titled = getattr(resolver, "evidence_title", None)
+        title = titled(ref.target) if titled else ""
+        name = f"{label}: {title}" if title else label
+        css += f' aria-label="{escapeHtml(name)}"'
     return f'<a href="{escapeHtml(href)}"{css}>'
 
 
 def _resolve(ref: Reference, resolver: Resolver) -> tuple[str, str] | None:
     if ref.kind == "evidence":
-        found = resolver.evidence(ref.target)
-    elif ref.kind == "section":
-        found = resolver.section(ref.target)
-        found = (found[0], "") if found else None
-    else:
-        url = resolver.file(ref.target)
-        found = (url, "") if url else None
-    return found
+        return resolver.evidence(ref.target)
+    if ref.kind == "section":
+        return resolver.section(ref.target)
+    url = resolver.file(ref.target)
+    return (url, "") if url else None
 
 
 def _render_link_close(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     opening = next((t for t in reversed(tokens[:idx]) if t.type == "link_open"), None)
-    if opening is not None and opening.meta.get("unlinked"):
-        note = opening.meta.get("note", "")
-        return (
-            f'</span> <span class="withheld-note">({escapeHtml(note)})</span>'
-            if note
-            else "</span>"
-        )
-    label = opening.meta.get("label", "") if opening is not None else ""
-    if label:
-        return f' <span class="evidence-label">[{escapeHtml(label)}]</span></a>'
+    if opening is None or "ref" not in opening.meta or env.get("resolver") is None:
+        return "</a>"
+    meta, kind = opening.meta, opening.meta["ref"].kind
+    if meta.get("unlinked"):
+        note = meta.get("note", "")
+        text = "" if meta.get("empty") else "</span> "
+        if note:
+            return f'{text}<span class="withheld-note">({escapeHtml(note)})</span>'
+        return text.rstrip() or _DROPPED
+    label = escapeHtml(meta.get("label", ""))
+    if kind == "section":  # the section's title is the text of an empty cross-link
+        return f"{label}</a>" if meta.get("empty") else "</a>"
+    if kind == "evidence" and label:
+        space = "" if meta.get("empty") else " "
+        return f'{space}<span class="evidence-label">[{label}]</span></a>'
     return "</a>"
 
 
@@ -337,6 +394,25 @@ def _render_heading(
     ident = token.attrGet("id")
     attr = f' id="{escapeHtml(prefix + "-" + str(ident))}"' if ident and prefix else ""
     return f"<{tag}{attr}>"
+
+
+FOOTNOTES_HEADING = "Notes"
+
+
+def _render_footnotes_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Footnotes under a "Notes" heading at the body's top level, not after a bare rule."""
+    level = min(6, 2 + env.get("offset", 0))
+    prefix = env.get("prefix", "")
+    # Not "footnotes": a heading of the writer's own, "## Footnotes", gets that id.
+    ident = f"{prefix}-footnotes-heading" if prefix else "footnotes-heading"
+    return (
+        f'<section class="footnotes" aria-labelledby="{escapeHtml(ident)}">\n'
+        f'<h{level} id="{escapeHtml(ident)}" class="footnotes-heading">{FOOTNOTES_HEADING}'
+        f"</h{level}>\n"
+        '<ol class="footnotes-list">\n'
+    )
 
 
 def _render_table_open(

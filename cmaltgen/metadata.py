@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from html import escape
 from typing import Any
 
 from cmaltgen import __version__
+from cmaltgen.config import site_title
+from cmaltgen.framework import Pathway
 from cmaltgen.schema import PartialDate
 from cmaltgen.structure import HOME, NOT_FOUND, Site
 
@@ -42,6 +45,13 @@ def _date(value: PartialDate | None, fallback: PartialDate) -> str:
     return dt.date(chosen.year, chosen.month or 1, chosen.day or 1).isoformat()
 
 
+def awarded_pathway(site: Site) -> Pathway:
+    """The pathway of the award in portfolio.yml (the portfolio's own unless it says)."""
+    award = site.portfolio.config.award
+    chosen = award.pathway if award is not None and award.pathway else ""
+    return site.portfolio.framework.pathways.get(chosen, site.portfolio.pathway)
+
+
 def json_ld(site: Site, base_url: str) -> str:
     """The home page's JSON-LD, safe to embed in a <script> element."""
     config = site.portfolio.config
@@ -57,18 +67,24 @@ def json_ld(site: Site, base_url: str) -> str:
         person["worksFor"] = {"@type": "Organization", "name": candidate.organisation}
     if links:
         person["sameAs"] = links
-    person["hasCredential"] = {
+    pathway = awarded_pathway(site)
+    credential: dict[str, Any] = {
         "@type": "EducationalOccupationalCredential",
-        "name": f"{site.portfolio.pathway.title} (Certified Membership of the Association "
+        "name": f"{pathway.title} (Certified Membership of the Association "
         "for Learning Technology)",
         "credentialCategory": "Professional certification",
-        "educationalLevel": site.portfolio.pathway.title,
+        "educationalLevel": pathway.title,
         "recognizedBy": ALT,
     }
+    if config.award is not None:
+        credential["dateCreated"] = config.award.date.iso()  # when ALT made the award
+        if config.award.url:
+            credential["url"] = config.award.url
+    person["hasCredential"] = credential
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ProfilePage",
-        "name": config.site.title or f"{candidate.name}: CMALT portfolio",
+        "name": site_title(config),
         "inLanguage": config.site.language,
         "dateModified": _date(None, config.confirmation.date),
         "mainEntity": person,
@@ -130,11 +146,26 @@ def sitemap(site: Site, base_url: str, pages: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def badge(site_title: str, url: str, pathway_title: str) -> dict[str, str]:
-    """Copy-paste snippets linking to the portfolio, for a blog sidebar or email signature."""
-    text = f"{pathway_title} portfolio"
+def badge(title: str, name: str, url: str, pathway_title: str) -> dict[str, str]:
+    """Copy-paste snippets linking to the portfolio, for a blog sidebar or email signature.
+
+    The link says whose portfolio it is and for which pathway, once: ``site.title`` as it
+    is when it already names CMALT, else with the pathway added; without a title, the name.
+    """
+    label = _badge_label(title, name, pathway_title)
+    markdown_label = re.sub(r"([\\\[\]*_`<>])", r"\\\1", label)
+    markdown_url = f"<{url}>" if re.search(r"[\s()<>]", url) else url
     return {
-        "html": f'<a href="{escape(url)}" rel="me">{escape(text)}: {escape(site_title)}</a>',
-        "markdown": f"[{text}: {site_title}]({url})",
-        "text": f"{text}: {url}",
+        "html": f'<a href="{escape(url)}" rel="me">{escape(label, quote=False)}</a>',
+        "markdown": f"[{markdown_label}]({markdown_url})",
+        "text": f"{label} <{url}>",
     }
+
+
+def _badge_label(title: str, name: str, pathway_title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        return f"{name}: {pathway_title} portfolio"
+    if "cmalt" in title.lower():
+        return title
+    return f"{title}: {pathway_title} portfolio"

@@ -20,6 +20,10 @@ from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 from cmaltgen.framework import Framework, Pathway, SectionSpec, latest
 from cmaltgen.framework import framework as load_framework
 
+# Where cmaltgen's source lives: the generated workflow names it as the way to install a
+# version that is not on PyPI. tests/test_package.py checks it matches pyproject's "Source".
+SOURCE = "https://github.com/cmaltgen/cmaltgen"
+
 SLOT_NAMES = {
     "specialist": ["specialist-first-area", "specialist-second-area"],
     "advanced": ["advanced-impact"],
@@ -166,7 +170,7 @@ confirmation:              # your signed, dated own-work statement
 
 def _workflow() -> str:
     text = (resources.files("cmaltgen") / "scaffold" / "pages.yml").read_text("utf-8")
-    return text.replace("__VERSION__", __version__)
+    return text.replace("__VERSION__", __version__).replace("__SOURCE__", SOURCE)
 
 
 def _write(path: Path, text: str) -> Path:

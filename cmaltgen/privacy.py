@@ -22,7 +22,7 @@ from cmaltgen import images
 from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.documents import EvidenceEntry, FrontMatter, SectionDoc
-from cmaltgen.sources import resolve_local
+from cmaltgen.sources import read_regular, resolve_local
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ def _check_personal_data(entry: EvidenceEntry, diags: Diagnostics) -> None:
 
 def _lint_text_file(path: Path, first_line: int, diags: Diagnostics) -> None:
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        lines = read_regular(path).decode("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
         return  # unreadable files are reported by the stage that reads them
     _lint_lines(path, lines, first_line, len(lines), diags)
@@ -206,7 +206,7 @@ def _lint_item(root: Path, entry: EvidenceEntry, lines: list[str], diags: Diagno
 
 def _read_lines(path: Path) -> list[str]:
     try:
-        return path.read_text(encoding="utf-8-sig").splitlines()
+        return read_regular(path).decode("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
         return []
 

@@ -13,13 +13,17 @@ import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from cmaltgen import __version__, images, markdown, metadata, privacy
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, Severity
+from cmaltgen import __version__, markdown, metadata, privacy, wording
+from cmaltgen import images as pictures
+from cmaltgen.config import site_title
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, Severity, display_path
+from cmaltgen.schema import PartialDate
+from cmaltgen.sources import copy_regular
 from cmaltgen.structure import (
     CONFIRMATION,
     EVIDENCE_INDEX,
@@ -32,9 +36,6 @@ from cmaltgen.structure import (
     relative_url,
 )
 from cmaltgen.theme import Theme, environment, searched
-
-if TYPE_CHECKING:
-    from cmaltgen.incremental import PageCache, Session
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +76,14 @@ class PageResolver:
     def file(self, target: str) -> str | None:
         base = self.current.reflection.path.parent if self.current else self.site.portfolio.root
         out = self.site.output_of((base / target).resolve())
-        return None if out is None else relative_url(self.page, out)
+        return None if out is None else relative_url(self.page, out, anchors=False)
 
     def withheld_note(self, evidence_id: str) -> str:
         return self.site.withheld_note(evidence_id)
+
+    def evidence_title(self, evidence_id: str) -> str:
+        item = self.site.item(evidence_id)
+        return item.title if item else ""
 
 
 class SinglePageResolver(PageResolver):
@@ -93,51 +98,35 @@ class SinglePageResolver(PageResolver):
         return (f"#section-{found.id}", found.label) if found else None
 
 
+# Cleaned images by source file, kept by serve while the file's state is unchanged.
+ImageCache = dict[Path, tuple[tuple[int, int, int, int], pictures.Cleaned]]
+
+
 def render_site(
-    site: Site, theme: Theme, diags: Diagnostics, cache: PageCache | None = None
+    site: Site, theme: Theme, diags: Diagnostics, images: ImageCache | None = None
 ) -> Output:
     """Render every page into memory. Template problems are added to ``diags``.
 
-    With a ``cache`` (serve), pages whose every input is unchanged since the last build are
-    reused instead of rendered; the output is the same either way.
+    ``images`` (serve) keeps cleaned images from one build to the next.
     """
-    session: Session | None = None
-    tracking = cache is not None and theme.overrides is None
-    if cache is not None and not tracking:
-        cache.clear()  # a portfolio's own templates could read values no lookup records
-    if tracking:
-        from cmaltgen import incremental  # only serve pays for importing it
-
-        env = environment(theme, incremental.TrackingEnvironment)
-    else:
-        env = environment(theme)
+    env = environment(theme)
     env.filters["filesize"] = filesize
+    env.filters.update(plural=wording.plural, article=wording.article, join_and=wording.join_and)
     env.globals.update(
         site=_site_context(site),
         generator=f"cmaltgen {__version__}",
         section_by_id={s.id: s for s in site.sections},
     )
-    if cache is not None and tracking:
-        session = _session(cache, env, site, theme)
     output = Output(files=dict(site.files))
-    try:
-        for path, template, context in _pages(site):
-            page = _render_page(env, theme, site, path, template, context, diags, session)
-            if page is not None:
-                output.pages[path] = page
-                if cache is not None and session is None:
-                    cache.rendered.append(path)
-        if session is not None:
-            session.finish()
-    except BaseException:
-        if cache is not None:
-            cache.clear()  # half-recorded: start afresh rather than trust any of it
-        raise
+    for path, template, context in _pages(site):
+        page = _render_page(env, theme, site, path, template, context, diags)
+        if page is not None:
+            output.pages[path] = page
     if site.edition == "public":
         _add_feeds(site, output)
         output.pages[".nojekyll"] = b""
     if not site.portfolio.config.privacy.keep_exif:
-        _clean_images(site, output, diags, cache)
+        _clean_images(site, output, diags, images)
     output.pages[MARKER] = f"Built by cmaltgen {__version__}. Safe to delete.\n".encode()
     for folder in theme.static_dirs:
         for source in sorted(folder.rglob("*")):
@@ -146,29 +135,13 @@ def render_site(
     return output
 
 
-def _session(cache: PageCache, env: jinja2.Environment, site: Site, theme: Theme) -> Session:
-    from cmaltgen import incremental
-
-    def root(step: tuple[Any, ...]) -> Any:
-        kind, name = step
-        found = env.globals[name] if kind == "g" else None
-        if kind == "S":
-            found = site.section(name)
-        elif kind == "E":
-            found = site.item(name)
-        return incremental.MISSING if found is None else found
-
-    setting = (theme.chain, site.edition, incremental.template_state(theme.template_dirs))
-    return cache.begin(env, setting, root)
-
-
-def _clean_images(site: Site, output: Output, diags: Diagnostics, cache: PageCache | None) -> None:
+def _clean_images(site: Site, output: Output, diags: Diagnostics, cache: ImageCache | None) -> None:
     """Published images become copies holding their pixels only (see :mod:`cmaltgen.images`).
 
     One that cannot be cleaned is never on the public site: an error at the line naming it.
     The assessor edition, which is never published, keeps it as it is, with a warning.
     """
-    found = [(path, src) for path, src in output.files.items() if images.image_format(src)]
+    found = [(path, src) for path, src in output.files.items() if pictures.image_format(src)]
     for path, source in found:
         cleaned = _cleaned(source, cache)
         if cleaned.data is not None:
@@ -180,11 +153,11 @@ def _clean_images(site: Site, output: Output, diags: Diagnostics, cache: PageCac
         _report_uncleaned(site, source, cleaned, diags)
     if cache is not None:  # forget images no longer in the portfolio
         current = {source for _, source in found}
-        for gone in [p for p in cache.images if p not in current]:
-            del cache.images[gone]
+        for gone in [p for p in cache if p not in current]:
+            del cache[gone]
 
 
-def _cleaned(source: Path, cache: PageCache | None) -> images.Cleaned:
+def _cleaned(source: Path, cache: ImageCache | None) -> pictures.Cleaned:
     """The image without its metadata, or why not.
 
     serve keeps the answer while the file's size, modification and change times and inode are
@@ -192,22 +165,22 @@ def _cleaned(source: Path, cache: PageCache | None) -> images.Cleaned:
     be set back (``cp -p`` and ``touch -r`` set the modification time only).
     """
     if cache is None:
-        return images.clean(source)
+        return pictures.clean(source)
     try:
         stat = source.stat()
     except OSError:
-        return images.clean(source)  # gone since it was found: clean() says so
+        return pictures.clean(source)  # gone since it was found: clean() says so
     state = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-    kept = cache.images.get(source)
+    kept = cache.get(source)
     if kept is not None and kept[0] == state:
         return kept[1]
-    cleaned = images.clean(source)
-    cache.images[source] = (state, cleaned)
+    cleaned = pictures.clean(source)
+    cache[source] = (state, cleaned)
     return cleaned
 
 
 def _report_uncleaned(
-    site: Site, source: Path, cleaned: images.Cleaned, diags: Diagnostics
+    site: Site, source: Path, cleaned: pictures.Cleaned, diags: Diagnostics
 ) -> None:
     portfolio = site.portfolio
     uses = privacy.image_uses(portfolio.root, portfolio.docs, source)
@@ -243,7 +216,7 @@ def _add_feeds(site: Site, output: Output) -> None:
 
 def _site_context(site: Site) -> dict[str, Any]:
     config = site.portfolio.config
-    title = config.site.title or f"{config.candidate.name}: CMALT portfolio"
+    title = site_title(config)
     base_url = _base_url(site)
     return {
         "edition": site.edition,
@@ -265,6 +238,25 @@ def _site_context(site: Site) -> dict[str, Any]:
         "feed": metadata.FEED if base_url else "",
         "image": metadata.SHARE_IMAGE,
         "json_ld": Markup(metadata.json_ld(site, base_url)),
+        "photo": site.photo,
+        "award": _award(site),
+    }
+
+
+def _award(site: Site) -> dict[str, Any] | None:
+    """``award`` from portfolio.yml with its pathway resolved and the sentence to show."""
+    award = site.portfolio.config.award
+    if award is None:
+        return None
+    pathway = metadata.awarded_pathway(site)
+    # Awards are announced by month ("CMALT awarded November 2026"), even when the day is known.
+    when = PartialDate(award.date.year, award.date.month).human()
+    return {
+        "date": award.date,
+        "pathway": pathway,
+        "url": award.url,
+        "when": when,
+        "text": f"{pathway.title} awarded {when}",
     }
 
 
@@ -320,65 +312,34 @@ def _render_page(
     template: str,
     context: dict[str, Any],
     diags: Diagnostics,
-    session: Session | None = None,
 ) -> bytes | None:
-    values = _page_values(site, path, context, session)
-    if session is None:
-        html = _render_template(env, theme, path, template, values, diags)
-        return None if html is None else html.encode("utf-8")
-    roots = session.roots(values)
-    key = (template, _base_url(site), session.key(roots))
-    kept = session.reuse(path, key, roots)
-    if kept is not None:
-        return kept
-    tracker = session.tracker(roots, pure=("url",))
-    env.tracker = tracker  # type: ignore[attr-defined]
-    try:
-        html = _render_template(env, theme, path, template, values, diags)
-    finally:
-        env.tracker = None  # type: ignore[attr-defined]
-    if html is None:
-        session.cache.forget(path)
-        return None
-    data = html.encode("utf-8")
-    session.store(path, key, tracker, data)
-    return data
+    values = _page_values(site, path, context)
+    html = _render_template(env, theme, path, template, values, diags)
+    return None if html is None else html.encode("utf-8")
 
 
-def _page_values(
-    site: Site, path: str, context: dict[str, Any], session: Session | None
-) -> dict[str, Any]:
+def _page_values(site: Site, path: str, context: dict[str, Any]) -> dict[str, Any]:
     """What a page's template sees besides the site-wide ``site``, ``generator`` and
     ``section_by_id`` (the template context documented in docs/themes.md)."""
     section: Section | None = context.get("section")
     base_url = _base_url(site)
 
     def url(target: str) -> str:
+        anchors = target not in site.files  # a published file's name may hold a "#"
         if path == NOT_FOUND and base_url:
             # Hosts serve 404.html at whatever address was missing, at any depth, so its
             # links must be absolute; a <base> element would also retarget its skip link.
-            return base_url + relative_url(NOT_FOUND, target)
-        return relative_url(path, target)
+            return base_url + relative_url(NOT_FOUND, target, anchors=anchors)
+        return relative_url(path, target, anchors=anchors)
 
     def render_markdown(of: Section) -> Markup:
-        resolver = PageResolver(site, path, of)
-        if session is None:
-            return Markup(markdown.render(of.reflection.parsed, resolver))
-        html = session.render_markdown(
-            "page", path, of, resolver, lambda r: markdown.render(of.reflection.parsed, r)
-        )
-        return Markup(html)
+        return Markup(markdown.render(of.reflection.parsed, PageResolver(site, path, of)))
 
     def render_in_single(of: Section) -> Markup:
         resolver = SinglePageResolver(site, path, of)
-        parsed = of.reflection.parsed
-
-        def run(r: Any) -> str:
-            return markdown.render(parsed, r, heading_offset=1, id_prefix=of.id)
-
-        if session is None:
-            return Markup(run(resolver))
-        return Markup(session.render_markdown("single", path, of, resolver, run))
+        return Markup(
+            markdown.render(of.reflection.parsed, resolver, heading_offset=1, id_prefix=of.id)
+        )
 
     page = {
         "path": path,
@@ -437,13 +398,14 @@ def _render_template(
     return None
 
 
+DESCRIPTION_LENGTH = 160  # characters of a page's meta description (search results show ~155)
+
+
 def _description(site: Site, section: Section | None) -> str:
-    if section is not None and section.summary:
-        return section.summary
     config = site.portfolio.config
-    return config.site.description or (
-        f"The {site.portfolio.pathway.title} portfolio of {config.candidate.name}."
-    )
+    text = (section.summary if section is not None else "") or config.site.description
+    text = text or f"The {site.portfolio.pathway.title} portfolio of {config.candidate.name}."
+    return wording.shorten(text, DESCRIPTION_LENGTH)
 
 
 def _template_frame(exc: Exception) -> tuple[Path | None, int | None]:
@@ -464,9 +426,30 @@ def write_site(output: Output, dest: Path) -> None:
     try:
         _write_into(output, staging)
         _swap(staging, dest)
-    except BaseException:
+    except OSError as exc:
+        raise _not_written(dest, exc) from exc
+    finally:  # gone after a swap; a half-written copy otherwise
         shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+
+def _not_written(dest: Path, exc: OSError) -> CmaltgenError:
+    """A plain-words error for a site that could not be written or swapped into place. On
+    Windows a folder cannot be renamed while another program has a file in it open."""
+    reason = exc.strerror or str(exc)
+    return CmaltgenError(
+        f"cmaltgen could not write the site into {display_path(dest)} ({reason}); "
+        "the last good site there is unchanged",
+        [
+            Diagnostic(
+                "output-not-written",
+                f"the site could not be written here: {reason}",
+                path=dest,
+                hint="close any program showing a file from this folder (on Windows: File "
+                "Explorer, an editor or a preview), check there is free space, then build "
+                "again; or choose another output folder with -o",
+            )
+        ],
+    )
 
 
 def _write_into(output: Output, folder: Path) -> None:
@@ -482,7 +465,7 @@ def _write_into(output: Output, folder: Path) -> None:
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        shutil.copyfile(source, target)
+        copy_regular(source, target)  # a pipe or device put in a file's place is refused
 
 
 def _swap(staging: Path, dest: Path) -> None:

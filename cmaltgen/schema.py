@@ -39,7 +39,8 @@ def spec(
     pattern: str | None = None,
     example: Any = None,
 ) -> dict[str, Any]:
-    """Field metadata. ``kind`` refines a str: ``url``, ``date``, ``text`` (default)."""
+    """Field metadata. ``kind`` refines a str: ``url``, ``date``, ``path`` (a file name, kept
+    exactly as quoted: names may start or end with spaces), ``text`` (default)."""
     return {"doc": doc, "kind": kind, "choices": choices, "pattern": pattern, "example": example}
 
 
@@ -205,6 +206,8 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
         return _INVALID
     raw = ctx.linemap.raw(key)
     text = (raw if raw is not None and not isinstance(data, str) else str(data)).strip()
+    if meta.get("kind") == "path" and isinstance(data, str) and text:
+        text = data  # " notes.txt" (quoted) is that file: only YAML's own unquoting applies
     if meta.get("kind") == "url" and not re.match(r"^https?://[^\s/$.?#][^\s]*$", text):
         ctx.problem(
             "invalid-url",
@@ -253,7 +256,7 @@ def _date(data: Any, key: KeyPath, ctx: Context) -> Any:
             "future-date",
             f"{parsed.human()} is in the future (today is {ctx.today.isoformat()})",
             key,
-            hint="check the year and month; evidence and confirmations cannot be dated ahead",
+            hint="check the year and month; nothing in a portfolio can be dated ahead of today",
         )
         return _INVALID
     return parsed

@@ -55,9 +55,10 @@ from cmaltgen import hosts, render
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 from cmaltgen.documents import ParseCache
-from cmaltgen.incremental import PageCache
+from cmaltgen.sources import open_regular
 from cmaltgen.structure import HOME, NOT_FOUND
 from cmaltgen.theme import themes_root
+from cmaltgen.wording import join_and, plural
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +228,6 @@ class PreviewServer:
         self._threads: list[threading.Thread] = []
         # Kept from build to build; only the build thread uses them (and start, before it).
         self.parse_cache = ParseCache()
-        self.page_cache = PageCache()
 
     # -- lifecycle
 
@@ -238,13 +238,15 @@ class PreviewServer:
         self._httpd = bind(self.host, self.requested_port, self.port_fixed)
         self._httpd.preview = self
         self.host_check = hosts.HostCheck(self.host, self.port, self.allow_hosts)
+        started = False
         try:
             # Watch before the first build so a save made during it is not lost.
             self._watcher = self._watch()
             self._rebuild(None)
-        except BaseException:
-            self.stop()
-            raise
+            started = True
+        finally:
+            if not started:
+                self.stop()
         self._spawn(self._httpd.serve_forever, "cmaltgen-http")
         self._spawn(self._build_loop, "cmaltgen-build")
 
@@ -370,7 +372,6 @@ class PreviewServer:
                 write=False,
                 drafts=True,
                 cache=self.parse_cache,
-                pages=self.page_cache,
             )
         except CmaltgenError as exc:
             return None, tuple(exc.diagnostics) or (Diagnostic("build-failed", str(exc)),)
@@ -622,8 +623,8 @@ def progress_page(root: Path, state: Snapshot) -> bytes:
 def _summary(problems: Sequence[Diagnostic]) -> str:
     errors = sum(1 for d in problems if d.is_error)
     warnings = len(problems) - errors
-    parts = [f"{errors} error(s)"] + ([f"{warnings} warning(s)"] if warnings else [])
-    return "The portfolio did not build: " + ", ".join(parts)
+    parts = [plural(errors, "error")] + ([plural(warnings, "warning")] if warnings else [])
+    return "The portfolio did not build: " + join_and(parts)
 
 
 def problem_list(problems: Iterable[Diagnostic], root: Path) -> str:
@@ -726,7 +727,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._send(preview.respond(self.path), body)
 
     def _send(self, response: Response, body: bool) -> None:
-        stream = response.file.open("rb") if response.file is not None else None
+        stream = None
+        if response.file is not None:
+            try:  # a file swapped for a pipe since the build is refused, not waited on
+                stream = os.fdopen(open_regular(response.file), "rb")
+            except OSError:
+                response = Response(404, "text/plain; charset=utf-8", b"404 Not Found\n")
         try:
             # Size the file we opened, so a save in between cannot mismatch Content-Length.
             size = os.fstat(stream.fileno()).st_size if stream else len(response.body)

@@ -10,8 +10,11 @@ value's line and column are recorded in a :class:`LineMap` for later stages' mes
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import os
+import shutil
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,8 +23,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import yaml
 
-from cmaltgen import cache
-from cmaltgen.diagnostics import Diagnostic, Diagnostics
+from cmaltgen.diagnostics import Diagnostics
 
 log = logging.getLogger(__name__)
 
@@ -116,87 +118,146 @@ def read_text(path: Path, diags: Diagnostics, *, allow_empty: bool = False) -> s
 
 
 def read_bytes(path: Path, diags: Diagnostics) -> bytes | None:
-    """A text file's bytes, or ``None`` after recording why it cannot be read."""
+    """A text file's bytes, or ``None`` after recording why it cannot be read.
+
+    Opened without waiting (see :func:`open_regular`): a named pipe, device or socket in the
+    place of a text file is reported, never read, so it cannot hang the build.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            diags.add(
-                "file-too-large",
-                f"this file is {size // 1024} KB; cmaltgen reads text files up to "
-                f"{MAX_TEXT_BYTES // (1024 * 1024)} MB",
-                path=path,
-                hint="split it up, or move large content into an evidence file",
-            )
-            return None
-        data = path.read_bytes()
+        with os.fdopen(open_regular(path), "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > MAX_TEXT_BYTES:
+                diags.add(
+                    "file-too-large",
+                    f"this file is {size // 1024} KB; cmaltgen reads text files up to "
+                    f"{MAX_TEXT_BYTES // (1024 * 1024)} MB",
+                    path=path,
+                    hint="split it up, or move large content into an evidence file",
+                )
+                return None
+            return stream.read()
+    except NotRegularFile as exc:
+        diags.add(
+            "file-unreadable" if exc.kind == "folder" else "special-file",
+            f"this is {describe(exc.kind, path)}, not an ordinary file, so it cannot be read",
+            path=path,
+            hint="replace it with an ordinary text file of that name",
+        )
     except FileNotFoundError:
         diags.add("file-missing", "this file does not exist", path=path)
-        return None
     except OSError as exc:
         diags.add("file-unreadable", f"this file cannot be read ({exc.strerror})", path=path)
+    return None
+
+
+# What a path that is not an ordinary file is, in words a user knows (see :func:`describe`).
+_KINDS = {
+    "folder": "a folder",
+    "fifo": "a named pipe (FIFO)",
+    "socket": "a socket",
+    "device": "a device file",
+    "broken-link": "a symbolic link to something that does not exist",
+    "other": "a special file",
+}
+
+
+class NotRegularFile(OSError):
+    """``path`` exists (or is a link) but is not an ordinary file; ``kind`` says what it is."""
+
+    def __init__(self, kind: str, path: Path) -> None:
+        super().__init__(f"{path} is {_KINDS[kind]}")
+        self.kind = kind
+
+
+def file_kind(mode: int) -> str | None:
+    """``None`` for an ordinary file, else a key of the kinds :func:`describe` knows."""
+    if stat.S_ISREG(mode):
         return None
-    return data
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "other"
+
+
+def describe(kind: str, path: Path) -> str:
+    """``a named pipe (FIFO)``; for a link, what it points at too."""
+    words = _KINDS.get(kind, _KINDS["other"])
+    if kind == "broken-link":
+        with contextlib.suppress(OSError):
+            return f"a symbolic link to '{path.readlink()}', which does not exist"
+    elif path.is_symlink():
+        words = f"a symbolic link to {words}"
+    return words
+
+
+def open_regular(path: Path) -> int:
+    """A file descriptor for reading ``path``, which must be an ordinary file.
+
+    Never blocks: a named pipe opened for reading waits for a writer, so the file is opened
+    non-blocking and checked with ``fstat`` on the open descriptor (no race between a check and
+    the open). Raises :class:`NotRegularFile` for folders, pipes, sockets, devices and broken
+    links (following working links, as reading does), else ``OSError`` as ``open`` would.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        why = _kind_after_failed_open(path)
+        if why is not None:
+            raise NotRegularFile(why, path) from exc
+        raise
+    kind: str | None = "other"
+    try:
+        kind = file_kind(os.fstat(fd).st_mode)
+        if kind is None and hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+    finally:
+        if kind is not None:  # not a file, or fstat failed: nothing to hand back
+            os.close(fd)
+    if kind is not None:
+        raise NotRegularFile(kind, path)
+    return fd
+
+
+def _kind_after_failed_open(path: Path) -> str | None:
+    """Why an open failed, when the answer is "it is not a file": a socket or a broken link."""
+    try:
+        return file_kind(path.stat().st_mode)
+    except FileNotFoundError:
+        return "broken-link" if path.is_symlink() else None
+    except OSError:
+        return None
+
+
+def read_regular(path: Path) -> bytes:
+    """All of an ordinary file's bytes (:func:`open_regular` says what else may be raised)."""
+    with os.fdopen(open_regular(path), "rb") as stream:
+        return stream.read()
+
+
+def copy_regular(source: Path, target: Path) -> None:
+    """Copy an ordinary file: a pipe or device put in its place is refused, not read forever."""
+    with os.fdopen(open_regular(source), "rb") as src, target.open("wb") as dst:
+        shutil.copyfileobj(src, dst, 1024 * 1024)
 
 
 T = TypeVar("T")
 
 
-def parse_kept(
-    path: Path,
-    data: bytes,
-    today: dt.date,
-    parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
-    *,
-    how: str = "",
-) -> tuple[tuple[T, tuple[Diagnostic, ...]], bool]:
-    """``parse`` of one file's bytes, with what it reported, kept in the cache folder.
-
-    A parse is a pure function of the path, the bytes and today's date (dates may not be in
-    the future), given the parsers (``how`` names any beyond PyYAML) and cmaltgen's code,
-    which the cache adds to every key. So a file unchanged since the last run is read back
-    instead of parsed: parsing Markdown was the largest part of building a small portfolio.
-    Returns the result, its diagnostics, and whether they were read back.
-    """
-
-    def fresh() -> tuple[T, tuple[Diagnostic, ...]]:
-        found = Diagnostics()
-        return parse(path, data, found, today), tuple(found)
-
-    where = f"{parse.__module__}.{parse.__name__}\0{path}"
-    text = f"{where}\0{today.isoformat()}\0{how}\0{_PYYAML}\0"
-    key = text.encode("utf-8", "surrogateescape") + data  # file names need not be UTF-8
-    return cache.kept("parsed", where, key, fresh, valid=_is_parse)
-
-
-def read_kept(
+def read_parsed(
     path: Path,
     today: dt.date,
     diags: Diagnostics,
     parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
-    *,
-    how: str = "",
 ) -> T | None:
-    """Read ``path`` and :func:`parse_kept` it, adding what the parse reported to ``diags``;
-    ``None`` (with a diagnostic) if the file cannot be read."""
+    """Read ``path`` and ``parse`` its bytes; ``None`` (with a diagnostic) if it cannot be read."""
     data = read_bytes(path, diags)
-    if data is None:
-        return None
-    (result, found), _ = parse_kept(path, data, today, parse, how=how)
-    diags.extend(found)
-    return result
-
-
-def _is_parse(value: object) -> bool:
-    """The shape of a kept parse: (result, tuple of diagnostics)."""
-    return (
-        isinstance(value, tuple)
-        and len(value) == 2
-        and isinstance(value[1], tuple)
-        and all(isinstance(d, Diagnostic) for d in value[1])
-    )
-
-
-_PYYAML = f"PyYAML {yaml.__version__} {'LibYAML' if yaml.__with_libyaml__ else 'pure'}"
+    return None if data is None else parse(path, data, diags, today)
 
 
 def decode_text(
@@ -417,13 +478,18 @@ def collect(root: Path, output: Path | None = None) -> Sources:
         if reflection.exists() or reflection.is_symlink():
             evidence = folder / EVIDENCE_NAME
             sections.append(
-                SectionSource(folder, reflection, evidence if evidence.exists() else None)
+                SectionSource(folder, reflection, evidence if _present(evidence) else None)
             )
     templates = root / TEMPLATES_DIR
     log.debug("collected %d section folders under %s", len(sections), root)
     return Sources(
         root, root / CONFIG_NAME, tuple(sections), templates if templates.is_dir() else None
     )
+
+
+def _present(path: Path) -> bool:
+    """There, even as a broken link: reading it then says what is wrong, not "no evidence"."""
+    return path.exists() or path.is_symlink()
 
 
 def _ignored(folder: Path, root: Path, output: Path | None) -> bool:
@@ -453,7 +519,9 @@ def resolve_local(root: Path, base: Path, target: str) -> tuple[Path | None, str
     ``root``, which must itself be resolved already (``build`` and ``check`` resolve it).
 
     Returns (path, None) or (None, reason) where reason is ``outside`` (``../`` or a symlink
-    leads out of the portfolio), ``missing`` or ``not-a-file``.
+    leads out of the portfolio), ``missing``, ``broken-link`` or, for something that is
+    there but is not an ordinary file, its kind: ``folder``, ``fifo``, ``socket``, ``device``
+    or ``other`` (see :func:`describe`). Only ``stat`` is used: nothing is opened.
     """
     if Path(target).is_absolute():
         return None, "outside"
@@ -463,8 +531,9 @@ def resolve_local(root: Path, base: Path, target: str) -> tuple[Path | None, str
         return None, "outside"
     try:
         mode = real.stat().st_mode  # one call for "exists" and "is a file"
+    except FileNotFoundError:
+        return None, "broken-link" if candidate.is_symlink() else "missing"
     except OSError:
         return None, "missing"
-    if not stat.S_ISREG(mode):
-        return None, "not-a-file"
-    return candidate, None
+    kind = file_kind(mode)
+    return (candidate, None) if kind is None else (None, kind)

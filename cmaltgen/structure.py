@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from cmaltgen import markdown, privacy
+from cmaltgen import markdown, privacy, wording
+from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.documents import Consent, EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.framework import SectionSpec
 from cmaltgen.schema import PartialDate
 from cmaltgen.sources import resolve_local
-from cmaltgen.validate import Portfolio
+from cmaltgen.validate import Portfolio, image_size
 
 FILES_DIR = "files"
 HOME = "index.html"
@@ -29,6 +30,7 @@ CONFIRMATION = "confirmation/index.html"
 NOT_FOUND = "404.html"
 SINGLE_PAGE = "portfolio.html"  # the printable whole portfolio, assessor edition only
 WITHHELD_NOTE = "evidence available to assessors"
+SUMMARY_LENGTH = 240  # characters of a section's summary when it has none of its own
 
 
 @dataclass(eq=False)
@@ -103,6 +105,21 @@ class Section:
     def words(self) -> int:
         return self.reflection.words
 
+    @property
+    def outline(self) -> list[markdown.OutlineEntry]:
+        """The reflection's ## and ### headings, for the page's "On this page" list."""
+        return markdown.outline(self.reflection.parsed)
+
+
+@dataclass(frozen=True)
+class Photo:
+    """The candidate's photo as the templates see it."""
+
+    file: str  # output path of the published (metadata-free) copy
+    alt: str
+    width: int
+    height: int
+
 
 @dataclass(eq=False)
 class Site:
@@ -112,6 +129,7 @@ class Site:
     files: dict[str, Path]  # output path -> source file
     edition: str = "public"
     withheld: dict[str, str] = field(default_factory=dict)  # evidence id -> its visibility
+    photo: Photo | None = None
     _by_id: tuple[dict[str, Section], dict[str, Evidence]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -152,10 +170,14 @@ class Site:
         return out
 
 
-def relative_url(from_page: str, to_path: str) -> str:
-    """A URL that leads from output page ``from_page`` to output path ``to_path``."""
+def relative_url(from_page: str, to_path: str, *, anchors: bool = True) -> str:
+    """A URL that leads from output page ``from_page`` to output path ``to_path``.
+
+    ``evidence/index.html#ev-x`` keeps its anchor; with ``anchors=False`` (a published file,
+    whose name may hold a ``#``) the whole path is the file's. Each part is percent-encoded.
+    """
     anchor = ""
-    if "#" in to_path:
+    if anchors and "#" in to_path:
         to_path, anchor = to_path.split("#", 1)
         anchor = "#" + anchor
     if not to_path:
@@ -197,7 +219,22 @@ def build_site(portfolio: Portfolio, *, drafts: bool = False, edition: str = "pu
     withheld = _withheld(portfolio, evidence, drafts)
     hidden = _withheld_sources(portfolio, withheld, files)
     _local_files(portfolio, sections, files, hidden)
-    return Site(portfolio, sections, evidence, files, edition, withheld)
+    photo = _photo(portfolio, files)
+    return Site(portfolio, sections, evidence, files, edition, withheld, photo)
+
+
+def _photo(portfolio: Portfolio, files: dict[str, Path]) -> Photo | None:
+    """The candidate's photo, published beside the evidence files (and cleaned like them)."""
+    chosen = portfolio.config.candidate.photo
+    if chosen is None:
+        return None
+    source, problem = resolve_local(portfolio.root, portfolio.root, chosen.file)
+    size = image_size(source) if source is not None and problem is None else None
+    if source is None or size is None:
+        return None  # validation has reported it
+    out = output_path_for(portfolio.root, source)
+    files[out] = source
+    return Photo(out, chosen.alt.strip(), size[0], size[1])
 
 
 def _withheld(portfolio: Portfolio, shown: list[Evidence], drafts: bool) -> dict[str, str]:
@@ -209,6 +246,54 @@ def _withheld(portfolio: Portfolio, shown: list[Evidence], drafts: bool) -> dict
         for doc, entry in portfolio.evidence()
         if entry.item.id not in ids and (drafts or not (entry.item.draft or _draft(doc)))
     }
+
+
+def check_withheld_citations(site: Site, diags: Diagnostics) -> list[str]:
+    """Tell the author about each citation of an item this edition leaves out for privacy.
+
+    Its words show without a link. When the page says why ("(evidence available to
+    assessors)") that is the intended way to mention such an item, and the author gets a
+    located note; when the link goes silently (a private item, or an empty citation whose
+    words are nothing) the author gets a ``withheld-citation`` warning to reread the sentence.
+    """
+    notes: list[str] = []
+    where = "the public site" if site.edition == "public" else "the assessor edition"
+    for section in site.sections:
+        reflection = section.reflection
+        for ref in reflection.parsed.references:
+            level = site.withheld.get(ref.target) if ref.kind == "evidence" else None
+            if level is None:
+                continue
+            kind = "assessors-only" if level == privacy.ASSESSORS else "private"
+            note = site.withheld_note(ref.target)
+            said = f"this cites '{ref.target}', which is {kind}; {where} shows "
+            line = reflection.file_line(ref.line)
+            if ref.text and note:
+                shown = _shown(reflection.path, site.portfolio.root)
+                notes.append(f"{shown}:{line}:{ref.col}: {said}its text, unlinked, then ({note})")
+                continue
+            if ref.text:
+                said += "the text without a link"
+            else:
+                said += f"only ({note}) for this empty citation" if note else "nothing for it"
+            diags.add(
+                "withheld-citation",
+                said,
+                path=reflection.path,
+                line=line,
+                col=ref.col,
+                hint=(
+                    "check the sentence still reads well without the link"
+                    if ref.text
+                    else f"give the citation words, e.g. [my appraisal](evidence:{ref.target})"
+                )
+                + ", or change the item's visibility in evidence.yml",
+            )
+    return notes
+
+
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def _draft(doc: SectionDoc) -> bool:
@@ -267,10 +352,7 @@ def _section(portfolio: Portfolio, spec: SectionSpec, reflection: Reflection) ->
 def _first_sentence(reflection: Reflection) -> str:
     part = reflection.parts.get("description")
     text = part.first_text if part else markdown.plain_text(reflection.parsed.tokens)
-    text = " ".join(text.split())
-    end = text.find(". ")
-    sentence = text[: end + 1] if 0 < end < 240 else text[:240]
-    return sentence + ("…" if len(sentence) < len(text) and not sentence.endswith(".") else "")
+    return wording.first_sentence(text, SUMMARY_LENGTH)
 
 
 def _evidence(

@@ -7,7 +7,6 @@ its same-named parent with a prefix naming the theme: ``{% extends "!default/pag
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,6 @@ import jinja2
 import jinja2.bccache
 import yaml
 
-from cmaltgen import cache
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 
 DEFAULT_THEME = "default"
@@ -93,7 +91,7 @@ def environment(
     )
     env = kind(
         loader=_BangLoader(loader),
-        bytecode_cache=_bytecode(),
+        bytecode_cache=_BYTECODE,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
@@ -125,42 +123,7 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
         self._store[bucket.key] = bucket.bytecode_to_string()
 
 
-def _disk_cache() -> jinja2.BytecodeCache:
-    """Compiled templates kept between runs in the user's cache folder, when it is writable.
-
-    Entries are keyed on each template's source, so they never go stale; a read-only or
-    missing home folder just means templates are compiled each time.
-    """
-    folder = cache.writable("templates")
-    return _LayeredCache(folder) if folder is not None else _MemoryBytecodeCache()
-
-
-class _LayeredCache(_MemoryBytecodeCache):
-    """Memory first (serve's rebuilds), then the disk cache (a new process)."""
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__()
-        self.disk = jinja2.FileSystemBytecodeCache(str(folder))
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        super().load_bytecode(bucket)
-        if bucket.code is None:
-            self.disk.load_bytecode(bucket)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        super().dump_bytecode(bucket)
-        with contextlib.suppress(OSError):  # a full or read-only disk must not fail a build
-            self.disk.dump_bytecode(bucket)
-
-
-_BYTECODE: jinja2.BytecodeCache | None = None
-
-
-def _bytecode() -> jinja2.BytecodeCache:
-    global _BYTECODE
-    if _BYTECODE is None:
-        _BYTECODE = _disk_cache()
-    return _BYTECODE
+_BYTECODE = _MemoryBytecodeCache()  # one per process: serve compiles each template once
 
 
 class _BangLoader(jinja2.BaseLoader):

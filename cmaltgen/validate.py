@@ -6,19 +6,30 @@ absent (``reflection is None``), so its dependent checks are skipped rather than
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from cmaltgen import accessibility, privacy
+from cmaltgen import accessibility, images, privacy
 from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import Diagnostics, Severity, display_path, suggestion
 from cmaltgen.documents import EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec, latest, versions
 from cmaltgen.framework import framework as load_framework
-from cmaltgen.sources import LineMap, Sources, resolve_local, stray_files
+from cmaltgen.sources import (
+    LineMap,
+    Sources,
+    describe,
+    file_kind,
+    resolve_local,
+    stray_files,
+)
+from cmaltgen.wording import article, plural
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +92,7 @@ def validate(portfolio: Portfolio, sources: Sources) -> Diagnostics:
         check(portfolio, specs, diags)
     _stray_files(portfolio, sources, diags)
     _folder_names(sources, diags)
+    _template_files(sources, diags)
     log.debug("validation found %d problems", len(diags))
     return diags
 
@@ -150,11 +162,13 @@ def check_slot_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) ->
         have = sorted(sid for sid in specs if sid.startswith(prefix))
         if count.min and len(have) < count.min:
             problem = (
-                f"needs at least {count.min} {slot} area(s) and this portfolio has {len(have)}"
+                f"needs at least {plural(count.min, slot + ' area')} and this portfolio "
+                f"has {len(have)}"
             )
         elif count.max and len(have) > count.max:
             problem = (
-                f"allows at most {count.max} {slot} area(s) and this portfolio has {len(have)}"
+                f"allows at most {plural(count.max, slot + ' area')} and this portfolio "
+                f"has {len(have)}"
             )
         else:
             continue
@@ -242,7 +256,8 @@ def check_word_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) ->
         if (low and words < low) or (high and words > high):
             diags.add(
                 "word-count",
-                f"this section has {words} words; the guidance asks for {low}-{high or 'any'}",
+                f"this section has {plural(words, 'word')}; the guidance asks for "
+                f"{low}-{high or 'any'}",
                 path=reflection.path,
                 line=reflection.body_line,
                 col=1,
@@ -292,7 +307,7 @@ def check_examples(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> No
             diags.add(
                 "too-few-examples",
                 f"{spec.id} needs {spec.min_examples} or more examples and the description has "
-                f"{examples} '###' example heading(s)",
+                + plural(examples, "'###' example heading"),
                 path=reflection.path,
                 line=part.line,
                 col=1,
@@ -370,8 +385,145 @@ def _check_file(
             "and the capital letters",
             **where,
         )
-    elif problem == "not-a-file":
-        diags.add("evidence-file-missing", f"'{target}' is a folder, not a file", **where)
+    elif problem == "broken-link":
+        diags.add(
+            "evidence-file-missing",
+            f"'{target}' is {describe(problem, base / target)}",
+            hint="point the link at the file again, or replace the link with the file itself",
+            **where,
+        )
+    elif problem == "folder":
+        diags.add(
+            "evidence-file-missing",
+            f"'{target}' is {describe(problem, base / target)}, not a file",
+            hint="name one file inside it, or zip the folder and give the zip's name",
+            **where,
+        )
+    elif problem is not None:
+        diags.add(
+            "special-file",
+            f"'{target}' is {describe(problem, base / target)}, not an ordinary file, so it "
+            "cannot be published",
+            hint="save the content as an ordinary file (a PDF, an image, a document) and give "
+            "that file's name",
+            **where,
+        )
+    else:
+        _check_name(root, (base / target).resolve(), diags, where)
+
+
+# Names Windows keeps for devices, with or without an extension (con.txt is reserved too).
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
+    f"{port}{n}" for port in ("COM", "LPT") for n in [*"0123456789", "\u00b9", "\u00b2", "\u00b3"]
+}
+_FORBIDDEN = set('<>:"|?*\\')
+# Windows allows 260 characters in a whole path; leave room for where the site or bundle
+# is unzipped or checked out (C:\Users\someone\Downloads\my-portfolio-bundle\).
+MAX_PUBLISHED_PATH = 200
+MAX_NAME_BYTES = 255  # Linux and macOS: one file or folder name
+
+
+def name_problem(published: str) -> tuple[str, str] | None:
+    """Why a path inside the site (``files/1a/report.pdf``) would not work everywhere it goes.
+
+    The site is served by cmaltgen, by GitHub Pages and opened from a zip on Windows or macOS,
+    and the folder is kept in git: a name must be a legal file name on all of them. Returns
+    (what is wrong, how to rename) or ``None``. Any other name is fine: links percent-encode it.
+    """
+    for name in published.split("/"):
+        found = _segment_problem(name)
+        if found is not None:
+            return found
+    if len(published) > MAX_PUBLISHED_PATH:
+        return (
+            f"its path in the site ({len(published)} characters) is too long for Windows, "
+            f"which allows about {MAX_PUBLISHED_PATH} here",
+            "shorten the file name (and its folder names)",
+        )
+    return None
+
+
+def _segment_problem(name: str) -> tuple[str, str] | None:
+    shown = os.fsencode(name).decode("utf-8", "backslashreplace")
+    try:
+        size = len(name.encode("utf-8"))
+    except UnicodeEncodeError:
+        return (f"the name '{shown}' is not UTF-8 text", "rename it using ordinary characters")
+    bad = sorted({c for c in name if c in _FORBIDDEN or ord(c) < 32 or ord(c) == 127})
+    if bad:
+        listed = " ".join(repr(c)[1:-1] if ord(c) < 32 or ord(c) == 127 else c for c in bad)
+        return (
+            f"the name '{shown}' contains {listed}, which Windows does not allow in file names",
+            'rename it without any of < > : " | ? * \\ or control characters, e.g. use - instead',
+        )
+    if name.endswith((".", " ")):
+        return (
+            f"the name '{shown}' ends with a {'dot' if name.endswith('.') else 'space'}, "
+            "which Windows removes, so the link would not find it",
+            "rename it without the dot or space at the end",
+        )
+    if name.split(".", 1)[0].rstrip(" ").upper() in _RESERVED:
+        return (
+            f"the name '{shown}' is reserved for a device on Windows, which cannot open or "
+            "unzip a file with that name",
+            f"rename it, e.g. to 'my-{name}'",
+        )
+    if size > MAX_NAME_BYTES:
+        return (
+            f"the name '{shown[:40]}…' is {size} bytes long; file names can be at most "
+            f"{MAX_NAME_BYTES}",
+            "shorten the file name",
+        )
+    return None
+
+
+def check_name_clashes(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """``Report.pdf`` and ``report.pdf`` (or ``café`` written two ways) are one file on Windows
+    and macOS: unzipped or checked out there, one would silently replace the other."""
+    seen: dict[str, str] = {}
+    for base, target, where in _file_targets(portfolio):
+        source, problem = resolve_local(portfolio.root, base, target)
+        if source is None or problem is not None:
+            continue
+        try:
+            rel = source.resolve().relative_to(portfolio.root).as_posix()
+            key = unicodedata.normalize("NFC", rel).casefold()
+        except (ValueError, UnicodeError):
+            continue  # reported by the name check
+        first = seen.setdefault(key, rel)
+        if first != rel:
+            diags.add(
+                "file-name",
+                f"'{rel}' and '{first}' differ only in capital letters or in how an accent is "
+                "stored; Windows and macOS see one file, so one would replace the other",
+                hint="rename one of the two files",
+                **where,
+            )
+
+
+def _file_targets(portfolio: Portfolio) -> list[tuple[Path, str, dict[str, object]]]:
+    """Every local file named in the portfolio: (folder it is relative to, target, where)."""
+    found: list[tuple[Path, str, dict[str, object]]] = [
+        (entry.path.parent, entry.item.file, entry.where("file"))
+        for _, entry in portfolio.evidence()
+        if entry.item.file
+    ]
+    for _, reflection in portfolio.sections():
+        for ref in reflection.parsed.references:
+            if ref.kind == "file":
+                where = {"path": reflection.path, "line": reflection.file_line(ref.line)}
+                found.append((reflection.path.parent, ref.target, {**where, "col": ref.col}))
+    return found
+
+
+def _check_name(root: Path, source: Path, diags: Diagnostics, where: dict[str, object]) -> None:
+    """The published copy is ``files/<path in the portfolio>``: every part must travel."""
+    published = f"files/{source.relative_to(root).as_posix()}"
+    found = name_problem(published)
+    if found is not None:
+        message, hint = found
+        shown = os.fsencode(published[len("files/") :]).decode("utf-8", "backslashreplace")
+        diags.add("file-name", f"{message}: {shown}", hint=hint, **where)
 
 
 def _check_supports(entry: EvidenceEntry, present: set[str], diags: Diagnostics) -> None:
@@ -453,6 +605,27 @@ def check_raw_html(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> No
             )
 
 
+def _template_files(sources: Sources, diags: Diagnostics) -> None:
+    """A pipe or broken link in templates/ would be passed over, silently using the theme's."""
+    if sources.templates is None:
+        return
+    for path in sorted(sources.templates.rglob("*")):
+        try:
+            kind = file_kind(path.stat().st_mode)
+        except FileNotFoundError:
+            kind = "broken-link" if path.is_symlink() else None
+        except OSError:
+            kind = "other"
+        if kind is not None and kind != "folder":
+            diags.add(
+                "special-file",
+                f"this is {describe(kind, path)}, not an ordinary file, so it cannot be used "
+                "as a template",
+                path=path,
+                hint="replace it with an ordinary text file, or remove it to use the theme's own",
+            )
+
+
 def _folder_names(sources: Sources, diags: Diagnostics) -> None:
     """Linux allows any bytes in a name; one that is not UTF-8 cannot go into a URL."""
     for section in sources.sections:
@@ -491,8 +664,8 @@ def check_drafts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None
         if reflection.front.draft:
             diags.add(
                 "draft",
-                f"section {reflection.front.section} is a draft ({reflection.words} words so "
-                "far), so it is left out of the built site",
+                f"section {reflection.front.section} is a draft "
+                f"({plural(reflection.words, 'word')} so far), so it is left out of the built site",
                 hint="when it is ready, remove 'draft: true' from its front matter",
                 key="draft",
                 **_where(reflection, "draft"),
@@ -530,15 +703,189 @@ def check_formats(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
         if kind and shown and not entry.item.draft:
             diags.add(
                 "proprietary-format",
-                f"'{entry.item.file}' is a {kind}, which assessors may not be able to open",
+                f"'{entry.item.file}' is {article(kind)}, which assessors may not be able to open",
                 hint="export it as PDF (File > Save as > PDF) and point file: at the PDF",
                 **entry.where("file"),
             )
 
 
+PHOTO_PIXELS = 40_000_000  # far more than any portrait; bigger is a mistake or a trap
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    """Width and height of a JPEG or PNG image, or None if it is not one Pillow can read.
+
+    Only the header is read: the pixels are never decoded.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path, formats=("JPEG", "PNG")) as image:
+            width, height = image.size
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
+        return None
+    if width <= 0 or height <= 0 or width * height > PHOTO_PIXELS:
+        return None
+    return width, height
+
+
+def check_photo(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """``candidate.photo``: a JPEG or PNG inside the portfolio, with a text alternative."""
+    photo = portfolio.config.candidate.photo
+    if photo is None:
+        return
+    marks = portfolio.config_marks
+    if not photo.alt.strip():
+        diags.add(
+            "missing-alt",
+            "your photo needs a text alternative",
+            key="candidate.photo.alt",
+            hint="add 'alt:' under 'photo:' saying what it shows, e.g. "
+            "alt: Rowan Ellery smiling, in front of a bookcase",
+            **marks.where(("candidate", "photo", "alt")),  # or the photo: line
+        )
+    where = {"key": "candidate.photo.file", **marks.where(("candidate", "photo", "file"))}
+    source, problem = resolve_local(portfolio.root, portfolio.root, photo.file)
+    if source is None:
+        _photo_missing(portfolio.root, photo.file, problem, diags, where)
+        return
+    if source.suffix.lower() not in PHOTO_SUFFIXES or image_size(source) is None:
+        diags.add(
+            "photo-file",
+            f"'{photo.file}' is not a JPEG or PNG image cmaltgen can read",
+            hint="save the photo as .jpg or .png (under 40 megapixels) and point file: at it",
+            **where,
+        )
+    elif found := images.metadata_in(source):
+        if not portfolio.config.privacy.keep_exif:
+            return  # the published copy is cleaned; the photo is yours to share as you choose
+        diags.add(
+            "image-metadata",
+            f"your photo '{photo.file}' carries {', '.join(found)} in its metadata, and "
+            "privacy.keep_exif publishes it as it is",
+            hint="remove the metadata with an image editor, or leave keep_exif out",
+            **where,
+        )
+
+
+def check_award(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """``award.pathway`` must be a pathway of the portfolio's guidance version."""
+    award = portfolio.config.award
+    known = portfolio.framework.pathways
+    if award is not None and award.pathway and award.pathway not in known:
+        diags.add(
+            "invalid-value",
+            f"the {portfolio.framework.title} has no pathway '{award.pathway}'",
+            key="award.pathway",
+            hint="choose one of: " + ", ".join(known),
+            **portfolio.config_marks.where(("award", "pathway")),
+        )
+
+
+def _photo_missing(
+    root: Path, target: str, problem: str | None, diags: Diagnostics, where: dict[str, Any]
+) -> None:
+    if problem == "outside":
+        message, hint = (
+            f"'{target}' is outside the portfolio folder",
+            "copy the photo into the portfolio folder; a ../ path or a link that leaves it "
+            "would not be published",
+        )
+    elif problem == "not-a-file":
+        message, hint = f"'{target}' is a folder, not a file", "name the image file itself"
+    else:
+        parent = (root / target).parent
+        names = [p.name for p in parent.glob("*")] if parent.is_dir() else []
+        message = f"there is no file '{target}'" + suggestion(Path(target).name, names)
+        hint = "the path is relative to the folder holding portfolio.yml; check the spelling "
+        hint += "and the capital letters"
+    diags.add("photo-file", message, hint=hint, **where)
+
+
 def check_privacy(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     """Personal data in public content (see cmaltgen.privacy)."""
     privacy.lint(portfolio.root, portfolio.config, portfolio.docs, diags)
+
+
+# GitHub Pages refuses a file over 100 MB and a site over 1 GB. ``build`` and ``check`` warn
+# (:func:`check_sizes`); ``deploy`` may import these to refuse what Pages would reject.
+PAGES_MAX_FILE_BYTES = 100 * 1024 * 1024
+PAGES_MAX_SITE_BYTES = 1024 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PublishedFile:
+    """A portfolio file the public website will copy, with where it is first named."""
+
+    source: Path
+    size: int
+    where: dict[str, object]
+
+
+def published_files(portfolio: Portfolio) -> list[PublishedFile]:
+    """Files the public site publishes (evidence files and files reflections link to), largest
+    first. Only ``stat`` is used: sizes of sparse or huge files cost nothing."""
+    found: dict[Path, PublishedFile] = {}
+
+    def add(base: Path, target: str, where: dict[str, object]) -> None:
+        source, problem = resolve_local(portfolio.root, base, target)
+        if source is None or problem is not None:
+            return
+        real = source.resolve()
+        if real not in found:
+            with contextlib.suppress(OSError):
+                found[real] = PublishedFile(source, real.stat().st_size, where)
+
+    config = portfolio.config
+    for doc, entry in portfolio.evidence():
+        public = privacy.item_visibility(entry, doc, config) == privacy.PUBLIC
+        if entry.item.file and public:
+            add(entry.path.parent, entry.item.file, entry.where("file"))
+    for _, reflection in portfolio.sections():
+        if privacy.section_visibility(reflection.front, config) != privacy.PUBLIC:
+            continue
+        for ref in reflection.parsed.references:
+            if ref.kind == "file":
+                where = {
+                    "path": reflection.path,
+                    "line": reflection.file_line(ref.line),
+                    "col": ref.col,
+                }
+                add(reflection.path.parent, ref.target, where)
+    return sorted(found.values(), key=lambda f: (-f.size, str(f.source)))
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB" if size < 1024**3 else f"{size / 1024**3:,.1f} GB"
+
+
+def check_sizes(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """Files GitHub Pages would refuse, said at build rather than at the failed deploy."""
+    files = published_files(portfolio)
+    for file in files:
+        if file.size > PAGES_MAX_FILE_BYTES:
+            diags.add(
+                "site-file-size",
+                f"'{display_path(file.source, portfolio.root)}' is {megabytes(file.size)}; "
+                f"GitHub Pages refuses files over {megabytes(PAGES_MAX_FILE_BYTES)}",
+                hint="make it smaller (compress a video, export a PDF at a lower quality), or "
+                "put it online elsewhere and give its url: instead of file:",
+                **file.where,
+            )
+    total = sum(f.size for f in files)
+    if total > PAGES_MAX_SITE_BYTES:
+        largest = ", ".join(
+            f"{display_path(f.source, portfolio.root)} ({megabytes(f.size)})" for f in files[:3]
+        )
+        diags.add(
+            "site-size",
+            f"the files the site publishes add up to {megabytes(total)}; GitHub Pages refuses "
+            f"sites over {megabytes(PAGES_MAX_SITE_BYTES)}. Largest: {largest}",
+            path=portfolio.root / "portfolio.yml",
+            hint="make the largest files smaller, or put them online elsewhere and link to "
+            "them with url:",
+        )
 
 
 CHECKS: tuple[Check, ...] = (
@@ -557,6 +904,10 @@ CHECKS: tuple[Check, ...] = (
     check_uncited,
     check_raw_html,
     check_formats,
+    check_photo,
+    check_award,
     check_privacy,
     accessibility.check_content,
+    check_sizes,
+    check_name_clashes,
 )

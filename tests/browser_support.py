@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import http.server
 import json
+import os
 import shutil
 import sys
 import threading
@@ -23,7 +24,8 @@ from typing import Any, Literal
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "example_portfolio"
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium by default; CI on other systems names Playwright's in CMALTGEN_CHROMIUM.
+CHROMIUM = Path(os.environ.get("CMALTGEN_CHROMIUM") or "/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -68,6 +70,48 @@ def fresh_portfolio(dest: Path, today: dt.date, theme: str = "default") -> Path:
     assert "\ndraft: true\n" in text
     reflection.write_text(text.replace("\ndraft: true\n", "\n"), encoding="utf-8")
     return dest
+
+
+AWARDED_NAME = "Dr María-Fernanda Castellanos Whitworth"
+AWARDED_SECTION = "1a/index.html"
+
+
+def awarded_portfolio(dest: Path, theme: str = "default") -> Path:
+    """A small valid portfolio with everything the home page can show: a long name with a
+    hyphen and an accent, a photo (a JPEG carrying camera and GPS metadata, which the build
+    must remove) and a Senior CMALT award with a badge link; section 1a has ### headings and
+    a footnote."""
+    import io
+
+    from PIL import Image
+
+    from tests.conftest import PORTFOLIO_YML, valid_files, write_files
+
+    config = PORTFOLIO_YML.replace("  name: Sam Tester\n  role", f"  name: {AWARDED_NAME}\n  role")
+    config = config.replace("Sam Tester's CMALT portfolio", "Learning technology in practice")
+    config = config.replace(
+        "  organisation: Example College\n",
+        "  organisation: Example College\n"
+        "  photo:\n    file: about/me.jpg\n    alt: A smiling person in a blue jumper\n",
+    )
+    config += "award:\n  date: 2026-10-14\n  pathway: senior\n  url: https://badges.example.org/1\n"
+    config = config.replace("site:\n", f"site:\n  theme: {theme}\n")
+    photo = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "ExampleCam"  # camera make
+    exif[0x8825] = {1: "N"}  # a GPS block
+    Image.new("RGB", (240, 300), (96, 128, 160)).save(photo, "JPEG", exif=exif)
+    body = (
+        "## Description\n\nI led the work[^who] and cited [the report](evidence:ev-1a).\n\n"
+        "### The *first* term\n\n" + "I planned it carefully with colleagues. " * 60 + "\n\n"
+        "### The second term\n\n" + "I changed course after feedback. " * 60 + "\n\n"
+        "## Reflection\n\n" + "I learned a great deal from it. " * 80 + "\n\n"
+        "[^who]: With two colleagues in the library.\n"
+    )
+    files: dict[str, str | bytes | None] = {**valid_files(), "portfolio.yml": config}
+    files["1a/reflection.md"] = f"---\nsection: 1a\n---\n{body}"
+    files["about/me.jpg"] = photo.getvalue()
+    return write_files(dest, files)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

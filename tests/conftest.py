@@ -121,3 +121,13 @@ def run_build(root: Path, **kwargs: object) -> BuildResult:
 def formatted(result: BuildResult) -> list[str]:
     """Diagnostics as their users see them, with paths relative to the portfolio."""
     return [d.format(base=result.root) for d in result.diagnostics.sorted()]
+
+
+def symlink_or_skip(link: Path, target: Path, *, is_dir: bool = False) -> None:
+    """Make a symbolic link, or skip: Windows allows them only in Developer Mode or as admin."""
+    try:
+        link.symlink_to(target, target_is_directory=is_dir)
+    except OSError as exc:
+        if os.name != "nt":
+            raise
+        pytest.skip(f"this Windows account cannot make symbolic links ({exc})")

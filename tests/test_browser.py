@@ -28,9 +28,12 @@ import pytest
 
 from cmaltgen.build import build
 from tests.browser_support import (
+    AWARDED_NAME,
+    AWARDED_SECTION,
     AXE,
     CHROMIUM,
     CHROMIUM_ARGS,
+    awarded_portfolio,
     describe,
     example_copy,
     fresh_portfolio,
@@ -418,7 +421,7 @@ def shots(tmp_path: Path) -> Path:
 def test_screenshots_for_the_readme(
     browser: Browser, site: Path, base_url: str, scheme: Scheme, shots: Path
 ) -> None:
-    for width, height in ((375, 812), (1280, 800)):
+    for width, height in ((390, 844), (1280, 800)):
         page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
         page.route("**/*", Blocked(site))
         for name, rel in (("home", "index.html"), ("1a", "1a/index.html")):
@@ -483,7 +486,11 @@ def test_print_theme_is_one_serif_column_with_the_contents_on_top(
 ) -> None:
     page, _ = open_page(browser, print_site, 1280)
     page.goto(print_url + "1a/index.html")
-    assert page.locator(".site-nav").count() == 0 and page.locator("script").count() == 0
+    assert page.locator(".site-nav").count() == 0
+    # Its one script only marks the heading being read in "On this page".
+    assert page.locator("script").evaluate_all("ss => ss.map(s => s.src.split('/').pop())") == [
+        "on-this-page.js"
+    ]
     contents = page.get_by_role("navigation", name="Portfolio sections")
     assert contents.get_by_role("link").count() == 15  # home, 11 sections, 3 fixed pages
     # A numbered area shows just its id; its full title is in the link's name.
@@ -498,4 +505,175 @@ def test_print_theme_is_one_serif_column_with_the_contents_on_top(
     assert abs(nav_box["x"] - main_box["x"]) < 1, "one column: contents and text line up"
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert font.endswith("serif") and "sans" not in font.split(",")[-1]
+    page.close()
+
+
+# ------------------------------------------------------------------- as an assessor reads it
+# A portfolio with a photo, an award, a long hyphenated name, ### headings and a footnote, in
+# each theme, at a desktop and a phone width, in light and dark.
+
+WIDTHS = (1280, 390)
+
+
+@pytest.fixture(scope="module", params=["default", "print"])
+def awarded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp(f"awarded-{request.param}")
+    portfolio = awarded_portfolio(folder / "portfolio", request.param)
+    result = build(portfolio, folder / "site", strict=True, today=TODAY)
+    assert result.ok and not result.diagnostics, [d.format() for d in result.diagnostics]
+    with serve(folder / "site") as url:
+        yield Served(request.param, folder / "site", url, AWARDED_SECTION)
+
+
+_NAME_LINES = """h1 => {
+    // Each character's box, in reading order; a new line starts where a box sits lower.
+    const chars = [];
+    const walker = document.createTreeWalker(h1, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.length; i++) {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const rects = [...range.getClientRects()].filter(r => r.width > 0);
+            chars.push({c: node.data[i], top: rects.length ? rects[0].top : null});
+        }
+    }
+    const lines = [];
+    let line = "", top = null;
+    for (const {c, top: t} of chars) {
+        if (t !== null && top !== null && t > top + 4) { lines.push(line); line = ""; }
+        if (t !== null) top = t;
+        line += c;
+    }
+    lines.push(line);
+    return lines;
+}"""
+
+
+def _name_lines(page: Page) -> list[str]:
+    lines: list[str] = page.locator("main h1").evaluate(_NAME_LINES)
+    return lines
+
+
+def _assert_breaks_only_at_spaces(lines: list[str], name: str, where: str) -> None:
+    assert "".join(lines) == name, where
+    for before, after in itertools.pairwise(lines):
+        assert before.endswith(" ") or after.startswith(" "), f"{where}: {lines}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_home_and_section_pages_as_an_assessor_sees_them(
+    browser: Browser, awarded: Served, width: int, scheme: Scheme
+) -> None:
+    page, blocked = open_page(browser, awarded.root, width, scheme)
+    where = f"{awarded.name} {width} {scheme}"
+    page.goto(awarded.url + "index.html")
+    violations = run_axe(page)
+    assert not violations, f"{where} home:\n{describe(violations)}"
+    # The name once, as the h1, broken (if at all) only between words.
+    assert page.locator("main h1").inner_text().split() == AWARDED_NAME.split()
+    assert page.locator("body").inner_text().count(AWARDED_NAME) == 1, where
+    _assert_breaks_only_at_spaces(_name_lines(page), AWARDED_NAME, where)
+    photo = page.locator("img.home-photo")
+    assert photo.get_attribute("alt") == "A smiling person in a blue jumper"
+    assert photo.evaluate("img => img.complete && img.naturalWidth") == 240
+    assert photo.is_visible()
+    award = page.locator("main .award")
+    assert award.inner_text().strip().endswith("Senior CMALT awarded October 2026"), where
+    assert award.is_visible()
+    assert page.locator(".site-footer").inner_text().count("Senior CMALT awarded October 2026") == 1
+
+    page.goto(awarded.url + awarded.section)
+    violations = run_axe(page)
+    assert not violations, f"{where} section:\n{describe(violations)}"
+    contents = page.get_by_role("navigation", name="On this page")
+    assert contents.get_by_role("link").count() == 5
+    assert contents.is_visible()
+    notes = page.get_by_role("heading", name="Notes", exact=True)
+    assert notes.count() == 1 and notes.evaluate("h => h.tagName") == "H2"
+    page.close()
+    assert blocked.urls == [], "pages must not load anything from the internet"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_on_this_page_marks_the_heading_being_read(
+    browser: Browser, awarded: Served, width: int
+) -> None:
+    page, _ = open_page(browser, awarded.root, width)
+    page.goto(awarded.url + awarded.section)
+    contents = page.get_by_role("navigation", name="On this page")
+    current = 'nav.on-this-page a[aria-current="location"]'
+    page.wait_for_function(f"document.querySelector('{current}') !== null")
+    assert page.locator(current).get_attribute("href") == "#description"
+    for anchor in ("the-second-term", "reflection", "the-first-term"):
+        page.locator(f"#{anchor}").evaluate("h => h.scrollIntoView({block: 'start'})")
+        page.wait_for_function(
+            f"document.querySelector('{current}')?.getAttribute('href') === '#{anchor}'"
+        )
+        marked = contents.locator('[aria-current="location"]')
+        assert marked.count() == 1
+        # Not colour alone: the current link is bold and has a bar beside it.
+        style = marked.evaluate(
+            "a => [getComputedStyle(a).fontWeight, getComputedStyle(a).borderLeftWidth]"
+        )
+        assert int(style[0]) >= 700 and float(style[1].removesuffix("px")) >= 2, style
+    # At the very end of the page the last entry is current.
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_function(
+        f"document.querySelector('{current}')?.getAttribute('href') === '#evidence-heading'"
+    )
+    page.close()
+
+
+def test_on_this_page_is_a_sticky_column_on_wide_screens_and_above_the_text_on_phones(
+    browser: Browser, awarded: Served
+) -> None:
+    wide, _ = open_page(browser, awarded.root, 1280)
+    wide.goto(awarded.url + awarded.section)
+    contents = wide.get_by_role("navigation", name="On this page")
+    box, prose = contents.bounding_box(), wide.locator(".prose").bounding_box()
+    assert box and prose
+    if awarded.name == "default":
+        assert box["x"] >= prose["x"] + prose["width"], "beside the text, on its right"
+        wide.locator("#reflection").evaluate("h => h.scrollIntoView({block: 'start'})")
+        after = contents.bounding_box()
+        assert after and 0 <= after["y"] < 800, "it stays in view as the page scrolls"
+    else:
+        assert box["y"] + box["height"] <= prose["y"], "the print theme keeps one column"
+    wide.close()
+    phone, _ = open_page(browser, awarded.root, 390)
+    phone.goto(awarded.url + awarded.section)
+    contents = phone.get_by_role("navigation", name="On this page")
+    box, prose = contents.bounding_box(), phone.locator(".prose").bounding_box()
+    assert box and prose and box["y"] + box["height"] <= prose["y"], "above the text"
+    assert box["width"] <= 390
+    phone.close()
+
+
+def test_on_this_page_works_without_javascript(browser: Browser, awarded: Served) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 800})
+    context.route("**/*", Blocked(awarded.root))
+    page = context.new_page()
+    page.goto(awarded.url + awarded.section)
+    links = page.get_by_role("navigation", name="On this page").get_by_role("link")
+    assert links.count() == 5
+    assert page.locator("[aria-current='location']").count() == 0
+    links.nth(3).click()
+    assert page.url.endswith("#reflection")
+    context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_example_home_names_the_candidate_once(
+    browser: Browser, example_served: Served, width: int
+) -> None:
+    page, _ = open_page(browser, example_served.root, width)
+    page.goto(example_served.url + "index.html")
+    assert page.locator("main h1").inner_text() == "Rowan Ellery"
+    assert page.locator("body").inner_text().count("Rowan Ellery") == 1
+    assert _name_lines(page) == ["Rowan Ellery"], "one line, even on a phone"
+    assert page.locator("img.home-photo").get_attribute("alt")
     page.close()

@@ -138,6 +138,40 @@ def test_failed_build_leaves_the_last_good_site(tmp_portfolio: PortfolioFactory)
     assert not [p for p in root.iterdir() if p.name.startswith(("._site", "._site.old"))]
 
 
+def test_a_site_that_cannot_be_swapped_is_a_plain_error_and_the_old_site_stays(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """The swap renames the old site aside; when that fails (on Windows, a file in the folder
+    is open in another program) the user gets a plain error and the last good site."""
+    from click.testing import CliRunner
+
+    from cmaltgen.cli import main
+
+    root = tmp_portfolio()
+    assert run_build(root).written
+    good = _digest(root / "_site")
+    blocker = root / f"._site.old-{os.getpid()}"  # where the swap moves the old site
+    blocker.mkdir()
+    (blocker / "in-use.txt").write_text("held", encoding="utf-8")
+    (root / "1a" / "reflection.md").write_text(
+        "---\nsection: 1a\n---\n## Description\n\nNew [r](evidence:ev-1a).\n\n"
+        "## Reflection\n\nI.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CmaltgenError) as caught:
+        run_build(root)
+    (diag,) = caught.value.diagnostics
+    assert diag.code == "output-not-written" and diag.path == root / "_site"
+    assert "the last good site there is unchanged" in str(caught.value)
+    assert "close any program" in (diag.hint or "")
+    assert _digest(root / "_site") == good
+    assert [p.name for p in root.iterdir() if p.name.startswith("._site")] == [blocker.name]
+
+    shown = CliRunner().invoke(main, ["build", str(root)])
+    assert shown.exit_code == 1 and "Traceback" not in shown.output
+    assert "error output-not-written" in shown.output and "close any program" in shown.output
+
+
 def test_rebuild_replaces_the_previous_site(tmp_portfolio: PortfolioFactory) -> None:
     root = tmp_portfolio()
     run_build(root)

@@ -41,7 +41,8 @@ def test_build_defaults_to_the_current_folder_and_prints_a_summary(
     monkeypatch.chdir(root)
     code, out, err = invoke("build")
     assert code == 0, err
-    assert out.startswith("Built 11 sections, 9 evidence items, 16 pages (2 files copied), ")
+    # The theme's style.css, share.png and on-this-page.js.
+    assert out.startswith("Built 11 sections, 9 evidence items, 16 pages (3 files copied), ")
     assert out.rstrip().endswith("-> _site") and err == ""
     assert (root / "_site" / "index.html").is_file()
 
@@ -54,7 +55,7 @@ def test_build_errors_exit_1_with_located_messages_and_no_traceback(
     assert code == 1 and out == ""
     assert "portfolio.yml:2:1: error yaml-syntax: this YAML cannot be read" in err
     assert "Traceback" not in err
-    assert "Build failed: 1 error(s), 0 warning(s). Nothing was written" in err
+    assert "Build failed: 1 error, 0 warnings. Nothing was written" in err
 
 
 def test_warnings_exit_0_unless_strict(tmp_portfolio: PortfolioFactory) -> None:
@@ -157,8 +158,63 @@ def test_deploy_refuses_outside_git_and_badge_prints_snippets(
     assert code == 1 and "not inside a git repository" in err and "Traceback" not in err
     code, out, _ = invoke("badge", str(root))
     assert code == 0
-    assert '<a href="https://sam.example.org/cmalt/" rel="me">CMALT portfolio: ' in out
-    assert "[CMALT portfolio: Sam Tester's CMALT portfolio](https://sam.example.org/cmalt/)" in out
+    assert out == (
+        "HTML:\n"
+        '  <a href="https://sam.example.org/cmalt/" rel="me">Sam Tester\'s CMALT portfolio</a>\n\n'
+        "Markdown:\n"
+        "  [Sam Tester's CMALT portfolio](https://sam.example.org/cmalt/)\n\n"
+        "Plain text:\n"
+        "  Sam Tester's CMALT portfolio <https://sam.example.org/cmalt/>\n\n"
+    )
+
+
+SITE = "  base_url: https://sam.example.org/cmalt/\n"
+
+
+@pytest.mark.parametrize(
+    ("pathway", "site", "label"),
+    [
+        ("associate", SITE, "Sam Tester: Associate CMALT portfolio"),  # no site.title
+        ("cmalt", SITE, "Sam Tester: CMALT portfolio"),
+        ("senior", SITE, "Sam Tester: Senior CMALT portfolio"),
+        (
+            "associate",
+            SITE + "  title: Sam's learning technology\n",
+            "Sam's learning technology: Associate CMALT portfolio",
+        ),
+        (
+            "senior",
+            SITE + "  title: 'Sam Tester: CMALT portfolio'\n",
+            "Sam Tester: CMALT portfolio",
+        ),  # already says it: not repeated
+        ("cmalt", SITE + "  title: My cmalt Portfolio\n", "My cmalt Portfolio"),
+        (
+            "cmalt",
+            SITE + "  title: 'Notes [2026] & *more*'\n",
+            "Notes [2026] & *more*: CMALT portfolio",
+        ),
+    ],
+)
+def test_badge_names_whose_portfolio_and_the_pathway_once(
+    tmp_portfolio: PortfolioFactory, pathway: str, site: str, label: str
+) -> None:
+    root = tmp_portfolio(
+        {
+            "portfolio.yml": f"pathway: {pathway}\ncandidate: {{name: Sam Tester}}\n"
+            f"site:\n{site}confirmation: {{name: Sam Tester, date: 2026-10-01}}\n"
+        }
+    )
+    code, out, err = invoke("badge", str(root))
+    assert code == 0, err
+    escaped = label.replace("&", "&amp;")
+    md = label.replace("[", "\\[").replace("]", "\\]").replace("*", "\\*")
+    url = "https://sam.example.org/cmalt/"
+    assert out == (
+        f'HTML:\n  <a href="{url}" rel="me">{escaped}</a>\n\n'
+        f"Markdown:\n  [{md}]({url})\n\n"
+        f"Plain text:\n  {label} <{url}>\n\n"
+    )
+    assert out.lower().count("cmalt portfolio") == 3  # once per snippet
 
 
 def test_badge_without_base_url_says_what_is_needed(tmp_portfolio: PortfolioFactory) -> None:

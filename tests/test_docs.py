@@ -16,11 +16,15 @@ from tests.conftest import REPO
 
 def test_readme_test_command_is_what_ci_runs() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    commands = re.findall(r"```bash\n(.+?)\n```", readme)
+    setup = readme.split("\n## Set up\n", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```bash\n(.+?)\n```", setup)
     assert len(commands) == 2, "README keeps exactly two set-up commands"
     test_command = commands[1].split(" && ", 2)[2]  # after creating and activating the venv
     assert test_command in (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "cmaltgen build example_portfolio" in commands[0]
+    # GitHub's CI runs the whole command, word for word, on every system.
+    ci = (REPO / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    assert f"run: {commands[1]}\n" in ci
 
 
 def test_every_field_is_documented_in_format_md() -> None:

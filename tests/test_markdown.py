@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from cmaltgen import markdown
+import re
+
+from cmaltgen import markdown, wording
 
 
 class Resolver:
@@ -75,4 +77,53 @@ def test_tables_are_wrapped_in_a_focusable_labelled_region() -> None:
 
 def test_word_count_counts_prose_not_markup_or_headings() -> None:
     parsed = markdown.parse("## Heading\n\nOne **two** [three](https://x.org) `four`.\n")
-    assert markdown.word_count(markdown.plain_text(parsed.tokens)) == 4
+    assert wording.word_count(markdown.plain_text(parsed.tokens)) == 4
+
+
+def test_footnotes_are_listed_under_a_notes_heading() -> None:
+    html = render("A claim.[^1]\n\n[^1]: The source.\n")
+    assert (
+        '<section class="footnotes" aria-labelledby="footnotes-heading">\n'
+        '<h2 id="footnotes-heading" class="footnotes-heading">Notes</h2>\n'
+        '<ol class="footnotes-list">\n' in html
+    )
+    assert "<hr" not in html
+
+
+def test_footnotes_heading_moves_down_and_is_prefixed_inside_a_longer_page() -> None:
+    parsed = markdown.parse("## Description\n\nA claim.[^1]\n\n[^1]: The source.\n")
+    html = markdown.render(parsed, Resolver(), heading_offset=1, id_prefix="1a")
+    assert '<h3 id="1a-footnotes-heading" class="footnotes-heading">Notes</h3>' in html
+    assert 'aria-labelledby="1a-footnotes-heading"' in html
+
+
+def test_without_footnotes_there_is_no_notes_heading() -> None:
+    assert "Notes" not in render("## Description\n\nNo notes here.\n")
+
+
+def test_outline_lists_second_and_third_level_headings_with_their_anchors() -> None:
+    parsed = markdown.parse(
+        "# Description\n\nText.\n\n## Using `H5P` *well*\n\nMore.\n\n### Too deep\n\n"
+        "# Reflection\n\nDone.\n\n# Reflection\n\nAgain.\n"
+    )
+    assert markdown.outline(parsed) == [
+        markdown.OutlineEntry(2, "description", "Description"),
+        markdown.OutlineEntry(3, "using-h5p-well", "Using H5P well"),
+        markdown.OutlineEntry(2, "reflection", "Reflection"),
+        markdown.OutlineEntry(2, "reflection-1", "Reflection"),
+    ]
+    html = render(
+        "# Description\n\nText.\n\n## Using `H5P` *well*\n\n# Reflection\n\n# Reflection\n"
+    )
+    for entry in markdown.outline(parsed)[:3]:
+        assert f'id="{entry.id}"' in html
+
+
+def test_outline_of_a_body_without_headings_is_empty() -> None:
+    assert markdown.outline(markdown.parse("Just a paragraph.\n")) == []
+
+
+def test_notes_heading_id_does_not_clash_with_a_footnotes_heading_of_ones_own() -> None:
+    html = render("## Footnotes\n\nA claim.[^1]\n\n[^1]: The source.\n")
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert "footnotes" in ids and len(ids) == len(set(ids))

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cmaltgen import __version__
 from cmaltgen.diagnostics import CmaltgenError
 from cmaltgen.new import create
 from tests.conftest import TODAY, formatted, run_build
@@ -74,11 +75,21 @@ def test_workflow_is_valid_yaml_using_the_official_pages_actions(tmp_path: Path)
     uses = [s["uses"] for s in steps if "uses" in s] + [
         s["uses"] for s in workflow["jobs"]["deploy"]["steps"]
     ]
-    assert "actions/upload-pages-artifact@v4" in uses and "actions/deploy-pages@v4" in uses
-    assert "actions/configure-pages@v5" in uses
-    assert any("cmaltgen build . --strict -o _site" in s.get("run", "") for s in steps)
+    assert "actions/upload-pages-artifact@v5" in uses and "actions/deploy-pages@v5" in uses
+    assert "actions/configure-pages@v6" in uses
+    (install,) = [s["run"] for s in steps if s.get("name") == "Install cmaltgen"]
+    assert install.startswith(f'python -m pip install "cmaltgen=={__version__}" ||\n')
+    assert any(s.get("run") == "cmaltgen build . -o _site" for s in steps)
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    assert (tmp_path / "p/.gitignore").read_text("utf-8").startswith("_site/")
+
+
+def test_the_workflow_build_step_publishes_a_fresh_portfolio(tmp_path: Path) -> None:
+    """Without --strict, a first push publishes the finished parts (none yet) instead of
+    failing: drafts stay out of the site and are listed as warnings."""
+    root = create(tmp_path / "p", "cmalt", today=TODAY).root
+    result = run_build(root, strict=False)
+    assert result.ok and result.written and (root / "_site" / "index.html").is_file()
+    assert all(" warning draft [draft]: " in s for s in formatted(result))
 
 
 def test_refuses_a_non_empty_folder(tmp_path: Path) -> None:
@@ -87,3 +98,25 @@ def test_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     with pytest.raises(CmaltgenError):
         create(tmp_path / "p", "cmalt", today=TODAY)
     assert [p.name for p in (tmp_path / "p").iterdir()] == ["notes.txt"]
+
+
+def test_new_help_walks_through_the_first_publish_and_a_failed_run(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cmaltgen.cli import main
+
+    shown = CliRunner().invoke(main, ["new", "--help"], terminal_width=100)
+    assert shown.exit_code == 0
+    text = " ".join(shown.output.split())
+    for step in (
+        "File > Add local repository",
+        'untick "Keep this code private"',
+        'Settings > Pages and set "Source" to "GitHub Actions"',
+        'click "Run workflow"',
+        "If a run shows a red cross",
+        "name the file and line to fix",
+        'If "Install cmaltgen" fails',
+    ):
+        assert step in text, step
+    made = CliRunner().invoke(main, ["new", str(tmp_path / "p"), "--pathway", "cmalt"])
+    assert made.exit_code == 0 and "cmaltgen new --help" in made.output

@@ -14,7 +14,7 @@ from cmaltgen.sources import (
     resolve_local,
     split_front_matter,
 )
-from tests.conftest import PortfolioFactory, formatted, run_build
+from tests.conftest import PortfolioFactory, formatted, run_build, symlink_or_skip
 
 
 def test_yaml_values_keep_their_lines_and_raw_text(tmp_path: Path) -> None:
@@ -114,13 +114,13 @@ def test_resolve_local_refuses_escapes_and_symlinks_out(tmp_path: Path) -> None:
     root = tmp_path / "p"
     (root / "a").mkdir(parents=True)
     (tmp_path / "secret.txt").write_text("s", encoding="utf-8")
-    (root / "a" / "link.txt").symlink_to(tmp_path / "secret.txt")
+    symlink_or_skip(root / "a" / "link.txt", tmp_path / "secret.txt")
     (root / "a" / "ok.txt").write_text("ok", encoding="utf-8")
     assert resolve_local(root, root / "a", "ok.txt") == (root / "a" / "ok.txt", None)
     assert resolve_local(root, root / "a", "../../secret.txt") == (None, "outside")
     assert resolve_local(root, root / "a", "link.txt") == (None, "outside")
     assert resolve_local(root, root / "a", "nope.txt") == (None, "missing")
-    assert resolve_local(root, root, "a") == (None, "not-a-file")
+    assert resolve_local(root, root, "a") == (None, "folder")
 
 
 def test_symlinked_evidence_leaving_the_portfolio_is_an_error(
@@ -133,7 +133,7 @@ def test_symlinked_evidence_leaving_the_portfolio_is_an_error(
             "file: report.pdf, shows: It}\n"
         }
     )
-    (root / "1a" / "report.pdf").symlink_to(tmp_path / "private.pdf")
+    symlink_or_skip(root / "1a" / "report.pdf", tmp_path / "private.pdf")
     result = run_build(root)
     assert any(
         line.startswith("1a/evidence.yml:1:65: error evidence-file-outside: 'report.pdf'")
@@ -153,7 +153,7 @@ def test_a_portfolio_reached_through_a_symlink_builds_with_its_local_files(
         }
     )
     linked = tmp_path / "linked"
-    linked.symlink_to(root, target_is_directory=True)
+    symlink_or_skip(linked, root, is_dir=True)
     result = run_build(linked, output=tmp_path / "site")
     assert result.ok, formatted(result)
     assert (tmp_path / "site" / "files" / "1a" / "report.pdf").read_bytes() == b"%PDF-1.4 mine"

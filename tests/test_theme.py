@@ -10,13 +10,22 @@ import os
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
 import pytest
 
+from cmaltgen import images, theme
 from cmaltgen.build import BuildResult, build
 from cmaltgen.theme import available, load_theme, themes_root
-from tests.browser_support import VNU, example_copy, fresh_portfolio
+from tests.browser_support import (
+    AWARDED_NAME,
+    VNU,
+    awarded_portfolio,
+    example_copy,
+    fresh_portfolio,
+)
 from tests.conftest import PORTFOLIO_YML, REPO, TODAY, PortfolioFactory, formatted, run_build
 
 THEMES = themes_root()
@@ -76,7 +85,9 @@ def test_print_theme_has_its_own_stylesheet_and_markup(example_builds: dict[str,
     page, default_page = _read(printed, "1a/index.html"), _read(default, "1a/index.html")
     assert '<nav class="site-nav"' in default_page and '<nav class="site-nav"' not in page
     assert '<nav class="contents" aria-label="Portfolio sections">' in page
-    assert "<script>" in default_page and "<script" not in page
+    # The print theme's one script marks the heading being read in "On this page".
+    assert "<script>" in default_page
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="../assets/on-this-page.js" defer>']
     assert "This page online: https://example.github.io/cmalt-portfolio/1a/" in page
     # Everything else comes from the default templates: the same section content.
     for shared in ('<article class="section"', 'id="ev-interactive-video-appraisal"', "skip-link"):
@@ -85,7 +96,7 @@ def test_print_theme_has_its_own_stylesheet_and_markup(example_builds: dict[str,
 
 # Default's classes the print theme has no use for: its sidebar and the wrappers around it.
 DEFAULT_ONLY = {"layout", "site-nav", "nav-toggle", "nav-group", "site-header-inner"}
-DEFAULT_ONLY |= {"site-footer-inner", "page-matrix"}
+DEFAULT_ONLY |= {"site-footer-inner", "page-matrix", "page-section"}
 
 
 def _css_classes(path: Path) -> set[str]:
@@ -235,3 +246,208 @@ def test_every_site_and_page_field_is_documented(tmp_portfolio: PortfolioFactory
     docs = (REPO / "docs" / "themes.md").read_text(encoding="utf-8")
     names = [f"site.{key}" for key in site_keys] + [f"page.{key}" for key in page_keys]
     assert [name for name in names if f"| `{name}` |" not in docs] == []
+
+
+def test_edited_template_is_recompiled_by_the_in_memory_cache() -> None:
+    cache = theme._MemoryBytecodeCache()
+    source = {"t.html": "one"}
+    env = jinja2.Environment(loader=jinja2.DictLoader(source), bytecode_cache=cache)
+    assert env.get_template("t.html").render() == "one"
+    source["t.html"] = "two"
+    env2 = jinja2.Environment(loader=jinja2.DictLoader(source), bytecode_cache=cache)
+    assert env2.get_template("t.html").render() == "two"
+
+
+# ------------------------------------------------------------------------------ home, photo, award
+
+
+@pytest.fixture(scope="module")
+def awarded_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The portfolio with a photo and an award, built in each theme: theme -> site folder."""
+    sites = {}
+    for name in ("default", "print"):
+        folder = tmp_path_factory.mktemp(f"awarded-{name}")
+        portfolio = awarded_portfolio(folder / "portfolio", name)
+        result = build(portfolio, folder / "site", strict=True, today=TODAY)
+        assert result.ok and not result.diagnostics, [d.format() for d in result.diagnostics]
+        sites[name] = folder / "site"
+    return sites
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees in <body> (scripts left out), and the text of each h1."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.h1: list[str] = []
+        self._skip = 0
+        self._in_body = self._in_h1 = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_body = self._in_body or tag == "body"
+        self._skip += tag in ("script", "style")
+        self._in_h1 = self._in_h1 or tag == "h1"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in ("script", "style")
+        self._in_h1 = self._in_h1 and tag != "h1"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_body and not self._skip:
+            self.text.append(data)
+            if self._in_h1:
+                self.h1.append(data)
+
+
+def _visible(html: str) -> tuple[str, str]:
+    parser = _Visible()
+    parser.feed(html)
+    return " ".join("".join(parser.text).split()), "".join(parser.h1)
+
+
+@pytest.mark.parametrize("theme", ["default", "print"])
+def test_home_page_names_the_candidate_once_in_the_h1(
+    awarded_builds: dict[str, Path], example_builds: dict[str, Path], theme: str
+) -> None:
+    for site, name in (
+        (awarded_builds[theme], AWARDED_NAME),
+        (example_builds[theme], "Rowan Ellery"),
+    ):
+        text, h1 = _visible(_read(site, "index.html"))
+        assert h1 == name
+        assert text.count(name) == 1, text
+        # Other pages still say whose portfolio it is, in the banner or the footer.
+        assert name in _visible(_read(site, "1a/index.html"))[0]
+
+
+@pytest.mark.parametrize("theme", ["default", "print"])
+def test_photo_is_shown_with_its_size_and_alt_text_and_published_without_metadata(
+    awarded_builds: dict[str, Path], theme: str
+) -> None:
+    site = awarded_builds[theme]
+    home = _read(site, "index.html")
+    assert (
+        '<img class="home-photo" src="files/about/me.jpg" alt="A smiling person in a blue jumper" '
+        'width="240" height="300">' in home
+    )
+    assert images.metadata_in(site / "files" / "about" / "me.jpg") == []
+    source = site.parent / "portfolio" / "about" / "me.jpg"
+    assert images.metadata_in(source) == ["camera make", "GPS location"]
+
+
+def test_without_a_photo_or_award_the_home_page_has_neither(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    result = run_build(tmp_portfolio())
+    assert result.ok and formatted(result) == []
+    home = _read(result.output, "index.html")
+    assert "<img" not in home and "awarded" not in home
+    assert '<h1 id="page-title" class="home-name">' in home
+
+
+@pytest.mark.parametrize("theme", ["default", "print"])
+def test_award_is_shown_on_the_home_page_and_in_every_footer(
+    awarded_builds: dict[str, Path], example_builds: dict[str, Path], theme: str
+) -> None:
+    site = awarded_builds[theme]
+    for rel in ("index.html", "1a/index.html", "evidence/index.html"):
+        text, _ = _visible(_read(site, rel))
+        assert text.count("Senior CMALT awarded October 2026") == (2 if rel == "index.html" else 1)
+    home = _read(site, "index.html")
+    assert (
+        '<a href="https://badges.example.org/1">Senior CMALT awarded '
+        '<time datetime="2026-10-14">October 2026</time></a>' in home
+    )
+    assert "awarded" not in _visible(_read(example_builds[theme], "index.html"))[0]
+
+
+def test_award_without_pathway_or_url_uses_the_portfolio_pathway(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    root = tmp_portfolio({"portfolio.yml": PORTFOLIO_YML + "award:\n  date: 2026-11\n"})
+    result = run_build(root)
+    assert result.ok and formatted(result) == []
+    home = _read(result.output, "index.html")
+    assert 'CMALT awarded <time datetime="2026-11">November 2026</time>' in home
+    assert '<a href="https' not in home.split('class="award"')[1].split("</p>")[0]
+    ld = json.loads(home.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    credential = ld["mainEntity"]["hasCredential"]
+    assert credential["dateCreated"] == "2026-11" and credential["educationalLevel"] == "CMALT"
+    assert "url" not in credential
+
+
+def test_json_ld_credential_carries_the_award(awarded_builds: dict[str, Path]) -> None:
+    home = _read(awarded_builds["default"], "index.html")
+    ld = json.loads(home.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    credential = ld["mainEntity"]["hasCredential"]
+    assert credential["dateCreated"] == "2026-10-14"
+    assert credential["url"] == "https://badges.example.org/1"
+    assert credential["educationalLevel"] == "Senior CMALT"
+    assert credential["name"].startswith("Senior CMALT (Certified Membership")
+
+
+# ------------------------------------------------------------------------------ on this page, notes
+
+
+@pytest.mark.parametrize("theme", ["default", "print"])
+def test_section_page_lists_its_headings_on_this_page(
+    awarded_builds: dict[str, Path], theme: str
+) -> None:
+    page = _read(awarded_builds[theme], "1a/index.html")
+    nav = page.split('<nav class="on-this-page" aria-label="On this page">')[1].split("</nav>")[0]
+    links = re.findall(r'<li class="toc-level-(\d)"><a href="#([^"]+)">([^<]+)</a>', nav)
+    assert links == [
+        ("2", "description", "Description"),
+        ("3", "the-first-term", "The first term"),
+        ("3", "the-second-term", "The second term"),
+        ("2", "reflection", "Reflection"),
+        ("2", "evidence-heading", "Evidence for this section"),
+    ]
+    for _, anchor, _ in links:
+        assert f'id="{anchor}"' in page
+    assert '<script src="../assets/on-this-page.js" defer></script>' in nav
+    assert (awarded_builds[theme] / "assets" / "on-this-page.js").is_file()
+    # A section with fewer than two headings has no list.
+    assert "on-this-page" not in _read(awarded_builds[theme], "contextual-statement/index.html")
+
+
+@pytest.mark.parametrize("theme", ["default", "print"])
+def test_footnotes_have_a_notes_heading(awarded_builds: dict[str, Path], theme: str) -> None:
+    page = _read(awarded_builds[theme], "1a/index.html")
+    assert (
+        '<section class="footnotes" aria-labelledby="footnotes-heading">\n'
+        '<h2 id="footnotes-heading" class="footnotes-heading">Notes</h2>' in page
+    )
+    assert "footnotes-sep" not in page
+
+
+def test_home_photo_and_award_pages_pass_the_nu_html_checker(
+    awarded_builds: dict[str, Path],
+) -> None:
+    missing = "Java" if shutil.which("java") is None else "" if VNU.is_file() else "vnu.jar"
+    if missing:
+        message = f"the Nu HTML checker needs {missing} (apt-get install default-jre; npm ci)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    command = ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html"]
+    proc = subprocess.run(
+        [*command, *map(str, awarded_builds.values())],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    messages = json.loads(proc.stderr or '{"messages": []}')["messages"]
+    assert messages == [], json.dumps(messages, indent=1)[:3000]
+    assert proc.returncode == 0
+
+
+@pytest.mark.parametrize("theme", ["default", "print"])
+def test_on_this_page_links_and_the_photo_resolve(
+    awarded_builds: dict[str, Path], theme: str
+) -> None:
+    from tests.site_checks import broken_links
+
+    assert broken_links(awarded_builds[theme]) == []

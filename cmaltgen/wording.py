@@ -1,0 +1,131 @@
+"""English text: sentences built from pieces (counts, articles, lists), and measuring and
+cutting plain text (word counts, first sentences, shortened descriptions).
+
+Every message and page sentence that puts a number, a pathway or a list into words goes
+through one of these, so "1 items", "a Associate CMALT portfolio" or "a, b, c" cannot
+happen anywhere. ``plural``, ``article`` and ``join_and`` are also Jinja filters for themes
+(see docs/themes.md). The plain text measured here comes from ``markdown.plain_text``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Capital letters whose names start with a vowel sound: "an MSc", "an SVG", but "a CMALT".
+_VOWEL_LETTERS = set("AEFHILMNORSX")
+# Words that start with a vowel letter but a consonant sound, and the reverse.
+_CONSONANT_SOUND = re.compile(r"^(uni|use|usu|ura|uro|eu|ewe|one\b|once\b|ubiq)", re.I)
+_VOWEL_SOUND = re.compile(r"^(hour|honest|honou?r|heir)", re.I)
+
+
+def plural(count: int, singular: str, many: str = "") -> str:
+    """``count`` and the noun agreeing with it: "1 section", "0 sections", "1,200 words".
+
+    ``many`` gives an irregular plural; otherwise the last word is made plural by rule,
+    so "evidence item" becomes "evidence items"."""
+    return f"{count:,} {singular if count == 1 else many or plural_form(singular)}"
+
+
+def plural_form(noun: str) -> str:
+    """The plural of a noun phrase's last word: item/items, entry/entries, class/classes."""
+    if re.search(r"[^aeiou]y$", noun):
+        return noun[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", noun):
+        return noun + "es"
+    return noun + "s"
+
+
+def agree(count: int, one: str, many: str) -> str:
+    """The verb form agreeing with ``count``: ``agree(n, "was", "were")``."""
+    return one if count == 1 else many
+
+
+def article(phrase: str) -> str:
+    """``phrase`` with "a" or "an" by its first sound: "an Associate CMALT", "a CMALT",
+    "a Senior CMALT", "an MSc", "a university", "an hour"."""
+    word = phrase.strip().split(" ", 1)[0] if phrase.strip() else ""
+    return f"{'an' if _vowel_sound(word) else 'a'} {phrase.strip()}"
+
+
+def _vowel_sound(word: str) -> bool:
+    letters = re.sub(r"^\W+|\W+$", "", word)  # "(MSc" -> "MSc"; "one-off" stays
+    if not letters:
+        return False
+    if len(letters) > 1 and letters[:2].isupper():  # an initialism: read letter by letter
+        return letters[0] in _VOWEL_LETTERS and not _reads_as_word(letters)
+    if _VOWEL_SOUND.match(letters):
+        return True
+    return letters[0].lower() in "aeiou" and not _CONSONANT_SOUND.match(letters)
+
+
+def _reads_as_word(letters: str) -> bool:
+    """Capitals said as a word, not spelled out ("a NASA grant", "a UNESCO report")."""
+    return letters.upper() in {"NASA", "UNESCO", "UCAS", "SEDA"}
+
+
+def join_and(items: Iterable[str], conjunction: str = "and") -> str:
+    """A list in a sentence: "a", "a and b", "a, b and c" (British style: no comma before
+    "and")."""
+    shown = [str(item) for item in items]
+    if len(shown) <= 1:
+        return "".join(shown)
+    return f"{', '.join(shown[:-1])} {conjunction} {shown[-1]}"
+
+
+# ------------------------------------------------------------------ plain text
+
+# A word: a run without spaces holding a letter or digit ("e.g.", "well-being", "2024/25"),
+# except that each Chinese or Japanese character is a word of its own (they use no spaces).
+_CJK = (
+    "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+)
+_WORD = re.compile(rf"[{_CJK}]|[^\s{_CJK}]*[^\W_][^\s{_CJK}]*")
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: "tools, e.g. Moodle." is 3."""
+    return len(_WORD.findall(text))
+
+
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "cf.", "vs.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.")
+_SENTENCE_END = re.compile(r"[.!?][)\]’”\"']*(?=\s|$)|[。！？][」』）”]*")
+
+
+def first_sentence(text: str, limit: int) -> str:
+    """The first sentence of plain ``text``, or its first ``limit`` characters (see
+    :func:`shorten`) when the sentence is longer. Abbreviations such as "e.g." do not end it."""
+    for end in _SENTENCE_END.finditer(text):
+        if end.end() > limit:
+            break
+        if not text[: end.end()].endswith(_ABBREVIATIONS):
+            return text[: end.end()]
+    return shorten(text, limit)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis.
+
+    Cut before HTML escaping, so no entity is split; a run with no space (Chinese, a long web
+    address) is cut between characters, never inside a combining sequence."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if text[limit - 1] != " " and space > limit // 2:  # the cut falls inside a word
+        head = head[:space]
+    while head and (_joins(text[len(head)]) or head[-1] == "\u200d"):
+        head = head[:-1]
+    return head.rstrip(" ,;:–—-") + "…"
+
+
+def _joins(char: str) -> bool:
+    """Whether ``char`` belongs to the character before it (accent, emoji joiner, variant)."""
+    return (
+        bool(unicodedata.combining(char))
+        or char in "\u200d\ufe0e\ufe0f"
+        or ("\U0001f3fb" <= char <= "\U0001f3ff")
+    )

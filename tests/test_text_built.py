@@ -1,0 +1,238 @@
+"""Text that reads right in real builds: summaries, meta descriptions and the feed, and
+citations of items an edition leaves out (public site and assessor bundle)."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from cmaltgen.bundle import bundle
+from tests.conftest import TODAY, PortfolioFactory, formatted, reflection, run_build
+
+CITING = (
+    "## Description\n\n"
+    "The review features [my appraisal](evidence:appraisal). "
+    "It also features [](evidence:diary). "
+    "The [minutes](evidence:minutes) show it. "
+    "The record [](evidence:minutes), which I wrote, matters. "
+    "See [](evidence:ev-2a).\n\n"
+    "## Reflection\n\nI learned a great deal from it.\n"
+)
+
+EXTRA_EVIDENCE = """\
+- id: appraisal
+  title: Annual appraisal
+  type: document
+  date: 2025-06-01
+  url: https://example.org/appraisal
+  shows: My review.
+  visibility: private
+- id: diary
+  title: Reflective diary
+  type: document
+  date: 2025-06-01
+  url: https://example.org/diary
+  shows: My diary.
+  visibility: private
+- id: minutes
+  title: Team minutes
+  type: document
+  date: 2025-06-01
+  url: https://example.org/minutes
+  shows: The decision.
+  visibility: assessors
+"""
+
+
+def _paragraph(page: str, starts: str) -> str:
+    """The text a reader sees in the paragraph that starts with ``starts``."""
+    for para in re.findall(r"<p>(.*?)</p>", page, flags=re.S):
+        text = html_lib.unescape(re.sub(r"<[^>]+>", "", para))
+        if text.startswith(starts):
+            return text
+    raise AssertionError(f"no paragraph starts {starts!r}")
+
+
+@pytest.fixture
+def citing(tmp_portfolio: PortfolioFactory) -> Path:
+    from tests.conftest import evidence
+
+    return tmp_portfolio(
+        {
+            "2a/reflection.md": reflection("2a", body=CITING),
+            "2a/evidence.yml": evidence("2a") + EXTRA_EVIDENCE,
+        }
+    )
+
+
+def test_public_site_keeps_words_drops_links_and_reads_naturally(
+    citing: Path, tmp_path: Path
+) -> None:
+    result = run_build(citing, output=tmp_path / "public")
+    assert result.ok, formatted(result)
+    page = (tmp_path / "public" / "2a" / "index.html").read_text(encoding="utf-8")
+    label = re.search(r'aria-label="(E\d+): Report for 2a"', page)
+    assert label is not None  # the empty citation of a shown item: its label, named by title
+    assert _paragraph(page, "The review") == (
+        "The review features my appraisal. It also features. "
+        "The minutes (evidence available to assessors) show it. "
+        "The record (evidence available to assessors), which I wrote, matters. "
+        f"See [{label.group(1)}]."
+    )
+    for hidden in ("appraisal", "diary", "minutes", "Annual appraisal", "Reflective diary"):
+        assert f"ev-{hidden}" not in page and "Annual appraisal" not in page
+
+
+def test_author_is_told_where_each_withheld_citation_is(citing: Path, tmp_path: Path) -> None:
+    result = run_build(citing, output=tmp_path / "public")
+    warned = [
+        (d.path.name if d.path else "", d.line, d.col, d.message)
+        for d in result.diagnostics
+        if d.code == "withheld-citation"
+    ]
+    line = 6  # front matter (lines 1-3), "## Description", a blank line, then the paragraph
+    assert warned == [
+        (
+            "reflection.md",
+            line,
+            21,
+            "this cites 'appraisal', which is private; the public site shows the text "
+            "without a link",
+        ),
+        (
+            "reflection.md",
+            line,
+            74,
+            "this cites 'diary', which is private; the public site shows nothing for it",
+        ),
+        (
+            "reflection.md",
+            line,
+            146,
+            "this cites 'minutes', which is assessors-only; the public site shows only "
+            "(evidence available to assessors) for this empty citation",
+        ),
+    ]
+    assert result.notes[0] == (
+        f"2a/reflection.md:{line}:98: this cites 'minutes', which is assessors-only; the public "
+        "site shows its text, unlinked, then (evidence available to assessors)"
+    )
+    strict = run_build(citing, output=tmp_path / "strict", strict=True)
+    assert not strict.ok  # a warning: --strict stops until the sentence is reread
+
+
+def test_assessor_bundle_links_assessors_items_and_drops_private_ones(
+    citing: Path, tmp_path: Path
+) -> None:
+    result = bundle(citing, tmp_path / "out.zip", today=TODAY)
+    assert result.written, formatted(result.build)
+    with zipfile.ZipFile(tmp_path / "out.zip") as archive:
+        name = next(n for n in archive.namelist() if n.endswith("/2a/index.html"))
+        page = archive.read(name).decode("utf-8")
+    labels = dict(re.findall(r'aria-label="([EA]\d+): ([^"]+)"', page))
+    minutes = next(k for k, v in labels.items() if v == "Team minutes")
+    report = next(k for k, v in labels.items() if v == "Report for 2a")
+    assert _paragraph(page, "The review") == (
+        "The review features my appraisal. It also features. "
+        f"The minutes [{minutes}] show it. "
+        f"The record [{minutes}], which I wrote, matters. "
+        f"See [{report}]."
+    )
+    warned = [d.message for d in result.build.diagnostics if d.code == "withheld-citation"]
+    assert warned == [
+        "this cites 'appraisal', which is private; the assessor edition shows the text "
+        "without a link",
+        "this cites 'diary', which is private; the assessor edition shows nothing for it",
+    ]
+
+
+# ------------------------------------------------------------ summaries and descriptions
+
+SUMMARY_BODY = (
+    "## Description\n\n"
+    "I ran *Safeguarding in Practice*, a course using tools, e.g. **Moodle**, and "
+    "[Teams](https://teams.example.org); it&apos;s `open` [^1]. Then I evaluated it.\n\n"
+    "[^1]: A footnote.\n\n"
+    "## Reflection\n\nI learned a great deal from it.\n"
+)
+SUMMARY = "I ran Safeguarding in Practice, a course using tools, e.g. Moodle, and Teams; it's open."
+
+
+def test_summaries_descriptions_and_feed_use_the_plain_text(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    root = tmp_portfolio({"2a/reflection.md": reflection("2a", body=SUMMARY_BODY)})
+    result = run_build(root, output=tmp_path / "site")
+    assert result.ok, formatted(result)
+    site = tmp_path / "site"
+    page = (site / "2a" / "index.html").read_text(encoding="utf-8")
+    meta = re.search(r'<meta name="description" content="([^"]*)"', page)
+    assert meta is not None and html_lib.unescape(meta.group(1)) == SUMMARY
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert f"<p>{html_lib.escape(SUMMARY, quote=False)}</p>" in home.replace("&#39;", "'")
+    feed = (site / "feed.xml").read_text(encoding="utf-8")
+    summaries = re.findall(r"<summary>(.*?)</summary>", feed)
+    assert SUMMARY in [html_lib.unescape(s) for s in summaries]
+
+
+def test_a_long_summary_is_cut_at_a_word_in_the_meta_description(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    words = "Évaluation & co-design " * 12  # 23 characters, 12 times: over 160 characters
+    root = tmp_portfolio({"2a/reflection.md": reflection("2a", extra_front=f"summary: {words}\n")})
+    result = run_build(root, output=tmp_path / "site")
+    assert result.ok, formatted(result)
+    page = (tmp_path / "site" / "2a" / "index.html").read_text(encoding="utf-8")
+    meta = re.search(r'<meta name="description" content="([^"]*)"', page)
+    assert meta is not None
+    text = html_lib.unescape(meta.group(1))
+    assert text == "Évaluation & co-design " * 6 + "Évaluation &…"
+    assert "&amp;" in meta.group(1)  # escaped after cutting, so never a broken entity
+
+
+# ----------------------------------------------------- in a real browser and the Nu checker
+
+
+def test_citation_page_is_accessible_and_valid(citing: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.browser_support import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        VNU,
+        describe,
+        loopback_only,
+        run_axe,
+        serve,
+    )
+
+    if not CHROMIUM.is_file() or not VNU.is_file():
+        pytest.skip("needs /usr/bin/chromium and vnu.jar (npm ci)")
+    from playwright.sync_api import sync_playwright
+
+    site = tmp_path / "public"
+    assert run_build(citing, output=site).ok
+    with serve(site) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.route("**/*", loopback_only)
+        page.goto(base + "2a/")
+        link = page.get_by_role("link", name=re.compile(r"^E\d+: Report for 2a$"))
+        assert link.count() == 1 and re.fullmatch(r"\[E\d+\]", link.inner_text())
+        paragraph = page.locator("p", has_text="The review features").inner_text()
+        assert paragraph.startswith("The review features my appraisal. It also features. ")
+        violations = run_axe(page)
+        browser.close()
+    assert violations == [], describe(violations)
+    proc = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", str(site / "2a" / "index.html")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[:3000]
