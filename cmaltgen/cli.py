@@ -624,6 +624,65 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
     )
 
 
+@main.command("import")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--pathway",
+    type=click.Choice(["associate", "cmalt", "senior"]),
+    required=True,
+    help="Which CMALT pathway the portfolio is for.",
+)
+@click.option("--framework", "version", default=None, help="Guidance version (default: latest).")
+@click.option("--force/--no-force", default=False, help="Write into a folder that is not empty.")
+@click.option(
+    "--download/--no-download", default=False, help="Download WordPress attachments as files."
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@debug_option
+def import_(
+    source: Path,
+    directory: Path,
+    pathway: str,
+    version: str | None,
+    force: bool,
+    download: bool,
+    fmt: str,
+    debug: bool,
+) -> None:
+    """Start a portfolio in DIRECTORY from a Word document or a WordPress export.
+
+    SOURCE is a .docx file, or the .xml file WordPress exports (Tools > Export).
+    Sections are found by their headings (or page titles); links and images become
+    evidence; text that matches no section is kept in _unsorted.md. Every section
+    starts as a draft. Files you made are never changed, even with --force.
+
+    \b
+    Examples:
+      cmaltgen import my-portfolio.docx my-portfolio --pathway cmalt
+      cmaltgen import wordpress-export.xml my-portfolio --pathway senior --download
+    """
+    from cmaltgen.framework import versions
+    from cmaltgen.importers import import_portfolio, report_lines
+    from cmaltgen.importers.download import fetcher
+
+    if version is not None and version not in versions():
+        raise click.BadParameter(f"choose one of {', '.join(versions())}", param_hint="--framework")
+    fetch = fetcher() if download else None
+    report = guarded(
+        debug,
+        lambda: import_portfolio(
+            source, directory, pathway, version=version, force=force, fetch=fetch
+        ),
+    )
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), indent=2))
+        return
+    for diag in report.diagnostics:
+        echo_diagnostic(diag)
+    click.echo("\n".join(report_lines(report)))
+
+
 @main.command()
 @click.argument("portfolio_dir", type=PORTFOLIO_DIR, default=".")
 @click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")

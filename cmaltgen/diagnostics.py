@@ -134,6 +134,24 @@ CODES: dict[str, Code] = _codes(
     ("template-missing", E, "A theme template could not be found."),
     ("template-error", E, "A theme template failed to render."),
     ("theme-missing", E, "portfolio.yml names a theme that does not exist."),
+    # importing (cmaltgen import)
+    (
+        "import-source",
+        E,
+        "A file to import that cannot be read: not .docx or WordPress XML, damaged.",
+    ),
+    ("import-unsorted", W, "Imported text that matched no CMALT section, kept in _unsorted.md."),
+    ("import-review", W, "Something an import could not decide: check it in the new portfolio."),
+    (
+        "import-removed",
+        W,
+        "Imported content removed: scripts, shortcodes, WordPress block comments.",
+    ),
+    (
+        "import-download",
+        W,
+        "An attachment that could not be downloaded: its evidence keeps the URL.",
+    ),
     # readiness (cmaltgen check)
     ("we-not-i", W, "A description written mostly as 'we' rather than 'I'."),
     ("thin-reflection", W, "A reflection under a third of the length of its description."),

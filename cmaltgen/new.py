@@ -49,19 +49,29 @@ def create(
         raise CmaltgenError(f"there is no pathway '{pathway_id}'")
     _refuse_non_empty(dest)
     pathway = framework.pathways[pathway_id]
+    files = scaffold(framework, pathway, today or dt.date.today())
+    written = [_write(dest / rel, text) for rel, text in files.items()]
+    return Created(dest, pathway, [sid for sid, _ in section_ids(pathway)], written)
+
+
+def scaffold(framework: Framework, pathway: Pathway, today: dt.date) -> dict[str, str]:
+    """A new portfolio's files by relative path (used by ``new``, and by ``import`` to fill
+    in the sections a source lacks)."""
     files: dict[str, str] = {
-        "portfolio.yml": _portfolio_yml(framework, pathway, today or dt.date.today()),
+        "portfolio.yml": _portfolio_yml(framework, pathway, today),
         ".gitignore": "_site/\n.DS_Store\n",
         ".github/workflows/pages.yml": _workflow(),
     }
-    sections = _section_ids(pathway)
-    for number, (section_id, spec) in enumerate(sections):
-        folder = f"{number:02d}-{section_id}"
+    for number, (section_id, spec) in enumerate(section_ids(pathway)):
+        folder = section_folder(number, section_id)
         files[f"{folder}/reflection.md"] = _reflection(section_id, spec)
         if spec.assessed:
             files[f"{folder}/evidence.yml"] = _evidence(section_id)
-    written = [_write(dest / rel, text) for rel, text in files.items()]
-    return Created(dest, pathway, [sid for sid, _ in sections], written)
+    return files
+
+
+def section_folder(number: int, section_id: str) -> str:
+    return f"{number:02d}-{section_id}"
 
 
 def _refuse_non_empty(dest: Path) -> None:
@@ -80,7 +90,7 @@ def _refuse_non_empty(dest: Path) -> None:
         )
 
 
-def _section_ids(pathway: Pathway) -> list[tuple[str, SectionSpec]]:
+def section_ids(pathway: Pathway) -> list[tuple[str, SectionSpec]]:
     ids: list[tuple[str, SectionSpec]] = []
     for spec in pathway.sections:
         if spec.slot is None:

@@ -792,8 +792,9 @@ def _photo_missing(
             "copy the photo into the portfolio folder; a ../ path or a link that leaves it "
             "would not be published",
         )
-    elif problem == "not-a-file":
-        message, hint = f"'{target}' is a folder, not a file", "name the image file itself"
+    elif problem not in (None, "missing"):
+        what = describe(problem, root / target)
+        message, hint = f"'{target}' is {what}, not a file", "name the image file itself"
     else:
         parent = (root / target).parent
         names = [p.name for p in parent.glob("*")] if parent.is_dir() else []

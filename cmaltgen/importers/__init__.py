@@ -1,0 +1,185 @@
+"""``cmaltgen import``: a new portfolio folder from a Word document or a WordPress export.
+
+The order is that of a build: read the source (``docx``, ``wordpress``) into pieces of HTML,
+make each safe Markdown (``html``), sort it into CMALT sections and parts (``sections``), turn
+links and images into evidence (``evidence``), lay out every file in memory (``assemble``)
+and only then write them, inside the folder (``write``). Nothing is dropped: what matches no
+section is kept in ``_unsorted.md``, and the report says what needs a person's decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Severity, display_path
+from cmaltgen.framework import framework as load_framework
+from cmaltgen.framework import latest
+from cmaltgen.importers.assemble import UNSORTED, SectionReport, assemble
+from cmaltgen.importers.evidence import Asset, Collector
+from cmaltgen.importers.html import to_markdown
+from cmaltgen.importers.sections import Sorter
+from cmaltgen.importers.source import Reading, source_error
+from cmaltgen.importers.write import write
+
+
+@dataclass
+class ImportReport:
+    """What was imported from where, and what needs a person's decision."""
+
+    source: Path
+    dest: Path
+    kind: str
+    pathway: str
+    sections: list[SectionReport]
+    missing: list[str]
+    unsorted_words: int
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def evidence(self) -> int:
+        return sum(s.evidence for s in self.sections)
+
+    @property
+    def words(self) -> int:
+        return sum(s.words for s in self.sections) + self.unsorted_words
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "source": display_path(self.source),
+            "portfolio": display_path(self.dest),
+            "kind": self.kind,
+            "pathway": self.pathway,
+            "sections": [
+                {
+                    "id": s.id,
+                    "folder": s.folder,
+                    "from": s.origins,
+                    "words": s.words,
+                    "evidence": s.evidence,
+                    "parts": s.parts,
+                }
+                for s in self.sections
+            ],
+            "not_found": self.missing,
+            "unsorted": {"file": UNSORTED, "words": self.unsorted_words}
+            if self.unsorted_words
+            else None,
+            "evidence": self.evidence,
+            "needs_decision": [
+                {"code": d.code, "message": d.message, "hint": d.hint, "where": d.where()}
+                for d in self.diagnostics
+            ],
+        }
+
+
+def import_portfolio(
+    source: Path,
+    dest: Path,
+    pathway_id: str,
+    *,
+    version: str | None = None,
+    force: bool = False,
+    fetch: Callable[[str], Asset | None] | None = None,
+    today: dt.date | None = None,
+) -> ImportReport:
+    """Read ``source`` (a .docx or a WordPress .xml export) and write a portfolio in ``dest``."""
+    today = today or dt.date.today()
+    framework = load_framework(version or latest())
+    if framework is None:
+        raise CmaltgenError(f"there is no guidance version '{version}'")
+    if pathway_id not in framework.pathways:
+        raise CmaltgenError(f"there is no pathway '{pathway_id}'")
+    reading = read_source(source, today)
+    pathway = framework.pathways[pathway_id]
+    sorter = Sorter(pathway)
+    notes: dict[str, str] = {}
+    for piece in reading.pieces:
+        converted = to_markdown(piece.html)
+        notes.update(converted.notes)
+        if converted.flattened:
+            reading.diagnostics.append(_flattened(source, piece.origin))
+        sorter.piece(piece.origin, piece.title, piece.labels, converted.markdown)
+    collector = Collector(reading.date, reading.assets, reading.attachments, fetch)
+    collector.base_url = reading.base_url
+    plan = assemble(sorter.result, notes, collector, framework, today, source.name)
+    written = write(dest, plan.files, force)
+    return ImportReport(
+        source,
+        dest,
+        reading.kind,
+        pathway.id,
+        plan.sections,
+        plan.missing,
+        plan.unsorted_words,
+        [*reading.diagnostics, *_inside(dest, plan.diagnostics), *_download_problems(fetch)],
+        written,
+    )
+
+
+def _flattened(source: Path, origin: str) -> Diagnostic:
+    return Diagnostic(
+        "import-review",
+        f"{origin} is nested too deeply to keep its formatting: its text was kept as plain "
+        "paragraphs",
+        path=source,
+        hint="check its headings and lists in the new portfolio",
+        severity=Severity.WARNING,
+    )
+
+
+def _inside(dest: Path, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Findings about written files, located in the new portfolio."""
+    return [d._replace(path=dest / d.path) if d.path is not None else d for d in diagnostics]
+
+
+def _download_problems(fetch: Callable[[str], Asset | None] | None) -> list[Diagnostic]:
+    from cmaltgen.importers.download import Downloader
+
+    return fetch.problems if isinstance(fetch, Downloader) else []
+
+
+def read_source(source: Path, today: dt.date) -> Reading:
+    suffix = source.suffix.lower()
+    if suffix in (".docx", ".doc", ".docm", ".dotx"):
+        from cmaltgen.importers.docx import read as read_docx
+
+        return read_docx(source, today)
+    if suffix in (".xml", ".wxr"):
+        from cmaltgen.importers.wordpress import read as read_wxr
+
+        return read_wxr(source, today)
+    raise source_error(
+        source,
+        f"cmaltgen cannot import '{suffix or source.name}' files",
+        "import a Word document (.docx) or a WordPress export (.xml, from Tools > Export); "
+        "for Google Docs, use File > Download > Microsoft Word (.docx)",
+    )
+
+
+def report_lines(report: ImportReport) -> list[str]:
+    """The report as the command line shows it."""
+    where = display_path(report.dest)
+    lines = [f"Imported {display_path(report.source)} ({report.kind}) into {where}:", ""]
+    width = max((len(s.id) for s in report.sections), default=10)
+    lines.append(f"  {'section':<{width}}  {'words':>6}  {'evidence':>8}  from")
+    for s in report.sections:
+        origin = "; ".join(s.origins)
+        lines.append(f"  {s.id:<{width}}  {s.words:>6}  {s.evidence:>8}  {origin}")
+    if report.missing:
+        lines.append(f"  not found, started empty: {', '.join(report.missing)}")
+    if report.unsorted_words:
+        lines.append(f"  {report.unsorted_words} words in no section: {where}/{UNSORTED}")
+    lines.append("")
+    decisions = len(report.diagnostics)
+    lines.append(
+        f"{len(report.sections)} sections, {report.words} words, {report.evidence} evidence "
+        f"items (drafts), {decisions} thing(s) to decide (the warnings). Every section is a draft."
+    )
+    lines.append(f"Next: cmaltgen serve {where}    (a live preview)")
+    lines.append(f"      cmaltgen check {where}    (what is left to do)")
+    return lines

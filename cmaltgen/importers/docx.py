@@ -1,0 +1,181 @@
+"""Read a Word .docx into HTML with mammoth, which maps Word's styles to plain HTML.
+
+The file is untrusted: it is checked before mammoth opens it. An old .doc and a
+password-protected .docx (both OLE compound files) get plain advice; a zip whose members
+would unpack to more than cmaltgen allows (a "zip bomb") and XML with a DOCTYPE (entity
+attacks) are refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import defusedxml.ElementTree as SafeET
+import mammoth
+from defusedxml import DefusedXmlException
+
+from cmaltgen.diagnostics import Diagnostic, Severity
+from cmaltgen.importers.evidence import Asset
+from cmaltgen.importers.html import hazards
+from cmaltgen.importers.source import Piece, Reading, read_capped, source_error
+
+log = logging.getLogger(__name__)
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_UNPACKED = 400 * 1024 * 1024  # all members together
+MAX_RATIO = 100  # how much larger than stored a big member may unpack
+MAX_MEMBERS = 10_000
+_STYLE_MAP = """
+p[style-name='Title'] => h1:fresh
+p[style-name='Subtitle'] => p:fresh
+p[style-name='Heading 7'] => h6:fresh
+p[style-name='Quote'] => blockquote > p:fresh
+p[style-name='Intense Quote'] => blockquote > p:fresh
+"""
+_EXTENSIONS = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "image/bmp": ".bmp",
+    "image/tiff": ".tif",
+    "image/svg+xml": ".svg",
+    "image/webp": ".webp",
+}
+_SAVE_AS = "open it in Word or LibreOffice and use Save As, choosing Word Document (.docx)"
+
+
+def read(path: Path, today: dt.date) -> Reading:
+    data = read_capped(path)
+    _refuse_not_docx(path, data)
+    archive = _open_zip(path, data)
+    assets: dict[str, Asset] = {}
+    try:
+        result = mammoth.convert_to_html(
+            io.BytesIO(data),
+            style_map=_STYLE_MAP,
+            convert_image=mammoth.images.img_element(_image_saver(assets)),
+        )
+    # mammoth raises many kinds of error on a damaged file (KeyError, ValueError, XML
+    # errors...): each means the same to the user, so they are reported as one.
+    except Exception as exc:
+        log.debug("mammoth failed on %s", path, exc_info=True)
+        raise source_error(
+            path,
+            f"this Word file is damaged and cannot be read ({type(exc).__name__})",
+            f"{_SAVE_AS}, then import the new file",
+        ) from None
+    for message in result.messages:
+        log.debug("mammoth: %s", message.message)
+    html: str = result.value
+    reading = Reading("Word document", [Piece(path.name, html)], _date(archive, today), assets)
+    unsafe = hazards(html)
+    if unsafe:
+        message = f"removed unsafe links or code from the document: {', '.join(unsafe)}"
+        reading.diagnostics.append(
+            Diagnostic(
+                "import-removed",
+                message,
+                path=path,
+                hint="links that run code are never copied; link to a web page instead",
+                severity=Severity.WARNING,
+            )
+        )
+    return reading
+
+
+def _refuse_not_docx(path: Path, data: bytes) -> None:
+    if data.startswith(OLE) and path.suffix.lower() == ".docx":
+        raise source_error(
+            path,
+            "this Word file is password-protected (encrypted), so it cannot be read",
+            "open it in Word, remove the password (File > Info > Protect Document) and "
+            "save as .docx without a password, then import that copy",
+        )
+    if data.startswith(OLE):
+        raise source_error(
+            path,
+            "this is an old-style Word .doc file (or a password-protected document), which "
+            "cmaltgen cannot read",
+            f"{_SAVE_AS}, without a password, then import the .docx",
+        )
+    if not data.startswith(b"PK\x03\x04"):
+        raise source_error(
+            path,
+            "this is not a Word .docx file (a .docx is a zip archive and this is not one)",
+            f"if it is a Word document, {_SAVE_AS}",
+        )
+
+
+def _open_zip(path: Path, data: bytes) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise source_error(
+            path, "this Word file is damaged: its zip archive cannot be read", _SAVE_AS
+        ) from None
+    unpacked = sum(m.file_size for m in members)
+    bomb = any(
+        m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1)
+        for m in members
+    )
+    if len(members) > MAX_MEMBERS or unpacked > MAX_UNPACKED or bomb:
+        raise source_error(
+            path,
+            "this file would unpack to far more data than a Word document holds, so cmaltgen "
+            "will not open it (it may be a 'zip bomb')",
+            f"if it is your portfolio, {_SAVE_AS}",
+        )
+    if "word/document.xml" not in archive.namelist():
+        raise source_error(
+            path, "this zip file is not a Word document (it has no word/document.xml)", _SAVE_AS
+        )
+    for member in members:
+        if member.filename.endswith((".xml", ".rels")) and _has_doctype(archive, member):
+            raise source_error(
+                path,
+                f"this Word file's {member.filename} declares a DOCTYPE, which Word never "
+                "writes and XML attacks use, so cmaltgen will not read it",
+                _SAVE_AS,
+            )
+    return archive
+
+
+def _has_doctype(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    with archive.open(member) as handle:
+        head = handle.read(4096)
+    return b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()
+
+
+def _image_saver(assets: dict[str, Asset]) -> Any:
+    def save(image: Any) -> dict[str, str]:
+        number = len(assets) + 1
+        with image.open() as handle:
+            data = handle.read()
+        src = f"cmaltgen-image:{number}"
+        suffix = _EXTENSIONS.get(str(image.content_type), ".bin")
+        alt = " ".join(str(image.alt_text or "").split())
+        assets[src] = Asset(f"image-{number}{suffix}", data, alt)
+        return {"src": src, "alt": alt}
+
+    return save
+
+
+def _date(archive: zipfile.ZipFile, today: dt.date) -> dt.date:
+    """When the document was last changed (its own record), else today."""
+    try:
+        root = SafeET.fromstring(archive.read("docProps/core.xml"), forbid_dtd=True)
+    except (KeyError, SafeET.ParseError, DefusedXmlException):
+        return today
+    for element in root:
+        if element.tag.endswith("}modified") and element.text:
+            try:
+                return min(dt.date.fromisoformat(element.text.strip()[:10]), today)
+            except ValueError:
+                return today
+    return today

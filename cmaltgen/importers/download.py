@@ -1,0 +1,129 @@
+"""``--download``: fetch a WordPress site's attachments so the portfolio keeps its own copies.
+
+Only http(s) addresses, each file at most ``max_bytes``, at most three redirects (never to
+another kind of address), a timeout on every read and on the whole file. A server that sends
+a web page where a file was expected (a login or error page) is not saved. A failure is a
+warning and the evidence item keeps the attachment's address.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import time
+import urllib.error
+import urllib.request
+from http.client import HTTPMessage
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from cmaltgen import __version__
+from cmaltgen.diagnostics import Diagnostic, Severity
+from cmaltgen.importers.evidence import Asset
+from cmaltgen.importers.names import safe_name
+
+MAX_BYTES = 50 * 1024 * 1024
+_CHUNK = 64 * 1024
+
+
+class DownloadError(Exception):
+    """Why one attachment was not downloaded, in plain words."""
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = 3
+
+    def redirect_request(
+        self, req: Any, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage, newurl: str
+    ) -> urllib.request.Request | None:
+        if urlsplit(newurl).scheme not in ("http", "https"):
+            raise DownloadError(f"it redirects to {newurl}, which is not a web address")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+class Downloader:
+    """Callable: a URL to an Asset, or None with the reason kept in ``problems``."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES, timeout: float = 20.0) -> None:
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+        self.problems: list[Diagnostic] = []
+        self._done: dict[str, Asset | None] = {}
+        self._opener = urllib.request.build_opener(_Redirects())
+
+    def __call__(self, url: str) -> Asset | None:
+        if url not in self._done:
+            try:
+                self._done[url] = self._get(url)
+            except DownloadError as exc:
+                self._done[url] = None
+                self.problems.append(
+                    Diagnostic(
+                        "import-download",
+                        f"{url} was not downloaded: {exc}",
+                        hint="its evidence item points at the address instead; download it "
+                        "yourself if the site will close",
+                        severity=Severity.WARNING,
+                    )
+                )
+        return self._done[url]
+
+    def _get(self, url: str) -> Asset:
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise DownloadError("only http:// and https:// addresses are downloaded")
+        request = urllib.request.Request(url, headers={"User-Agent": f"cmaltgen/{__version__}"})
+        try:
+            with self._opener.open(request, timeout=self.timeout) as response:
+                ctype = response.headers.get_content_type()
+                _check_type(url, ctype)
+                data = self._read(response)
+        except urllib.error.HTTPError as exc:
+            if 300 <= exc.code < 400:
+                raise DownloadError(
+                    "it redirects somewhere cmaltgen does not follow (not a web address, or "
+                    "too many redirects)"
+                ) from None
+            raise DownloadError(f"the server answered {exc.code} {exc.reason}") from None
+        except urllib.error.URLError as exc:
+            raise DownloadError(f"the server could not be reached ({exc.reason})") from None
+        except (TimeoutError, OSError) as exc:
+            raise DownloadError(f"the server stopped answering ({exc})") from None
+        return Asset(_name(url, ctype), data)
+
+    def _read(self, response: Any) -> bytes:
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            raise DownloadError(f"it is larger than {self.max_bytes // (1024 * 1024)} MB")
+        deadline = time.monotonic() + self.timeout * 3
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := response.read(_CHUNK):
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise DownloadError(f"it is larger than {self.max_bytes // (1024 * 1024)} MB")
+            if time.monotonic() > deadline:
+                raise DownloadError("it took too long to download")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _check_type(url: str, ctype: str) -> None:
+    guessed, _ = mimetypes.guess_type(urlsplit(url).path)
+    if ctype == "text/html" and guessed != "text/html":
+        raise DownloadError(
+            "the server sent a web page instead of the file (perhaps a login or error page)"
+        )
+    family = guessed.split("/")[0] if guessed else ""
+    loose = ctype == "application/octet-stream"
+    if family in ("image", "video", "audio") and ctype.split("/")[0] != family and not loose:
+        raise DownloadError(f"the server sent {ctype}, not the {guessed} its name promises")
+
+
+def _name(url: str, ctype: str) -> str:
+    name = safe_name(url, default="attachment")
+    if "." not in name:
+        name += mimetypes.guess_extension(ctype) or ""
+    return name
+
+
+def fetcher() -> Downloader:
+    return Downloader()

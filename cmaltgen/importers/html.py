@@ -1,0 +1,164 @@
+"""Imported HTML to safe Markdown: sanitise, pull out footnotes, convert.
+
+Both readers (Word through mammoth, WordPress content as stored) give HTML. It is sanitised
+with nh3 (the Rust ``ammonia`` sanitiser): scripts, styles, iframes, forms, event handlers and
+``javascript:`` addresses never survive, whatever the source. The clean HTML becomes Markdown
+with markdownify; text that looks like HTML is escaped so that it stays text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+import markdownify
+import nh3
+from bs4 import BeautifulSoup, Tag
+
+# Tags kept for the conversion; everything else is removed (its text kept), and the
+# content of these is dropped altogether.
+_TAGS = {
+    "a", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol",
+    "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "u", "ul",
+}  # fmt: skip
+_DROP_WITH_CONTENT = {"script", "style", "template", "noscript", "textarea", "select", "title"}
+_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td": {"colspan"}}
+_SCHEMES = {"http", "https", "mailto", "cmaltgen-image"}
+_NOTE_LINK = re.compile(r"^#(foot|end)note-(\d+)$")
+
+
+_BLOCKS = ["p", "div", "li", "tr", "br", "pre", "blockquote", "table", "figure", "dt", "dd"]
+_BLOCKS += [f"h{n}" for n in range(1, 7)]
+MAX_DEPTH = 120  # nesting beyond any real document; the converter recurses per level
+
+
+class Converted(NamedTuple):
+    markdown: str
+    notes: dict[str, str]  # footnote label -> its Markdown text
+    flattened: bool = False  # too deeply nested: kept as plain paragraphs
+
+
+def sanitise(html: str) -> str:
+    """Only harmless markup: no scripts, styles, frames, event handlers or unsafe addresses."""
+    cleaned: str = nh3.clean(
+        html,
+        tags=_TAGS,
+        clean_content_tags=_DROP_WITH_CONTENT,
+        attributes=_ATTRIBUTES,
+        url_schemes=_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+    return cleaned
+
+
+def to_markdown(html: str) -> Converted:
+    """Markdown for ``html`` (untrusted), with Word's footnotes and endnotes as ``[^N]``."""
+    soup = BeautifulSoup(html, "html.parser")
+    notes = _take_notes(soup)
+    clean = BeautifulSoup(sanitise(str(soup)), "html.parser")
+    if _too_deep(clean):
+        return Converted(_plain(clean), {k: _convert(sanitise(v)) for k, v in notes.items()}, True)
+    body = _convert(str(clean))
+    return Converted(body, {label: _convert(sanitise(text)) for label, text in notes.items()})
+
+
+def _too_deep(soup: BeautifulSoup) -> bool:
+    for text in soup.find_all(string=True):
+        for depth, _ in enumerate(text.parents):
+            if depth > MAX_DEPTH:
+                return True
+    return False
+
+
+def _plain(soup: BeautifulSoup) -> str:
+    """Every word, as paragraphs of text, for HTML too deeply nested to convert."""
+    for block in soup.find_all(_BLOCKS):
+        block.insert_after("\n\n")
+    text = soup.get_text()
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    escaped = (re.sub(r"([\\`*_\[\]#<>|])", r"\\\1", p) for p in paragraphs if p)
+    return "\n\n".join(escaped)
+
+
+def _take_notes(soup: BeautifulSoup) -> dict[str, str]:
+    """Replace mammoth's note references by ``[^N]`` and take the notes' text out."""
+    notes: dict[str, str] = {}
+    for item in soup.find_all("li", id=re.compile(r"^(foot|end)note-\d+$")):
+        kind, number = str(item["id"]).split("note-")
+        for back in item.find_all("a", href=re.compile(r"^#(foot|end)note-ref-")):
+            back.decompose()
+        notes[_label(kind, number)] = item.decode_contents()
+        parent = item.parent
+        item.decompose()
+        if isinstance(parent, Tag) and not parent.find("li"):
+            parent.decompose()
+    for link in soup.find_all("a", href=_NOTE_LINK):
+        match = _NOTE_LINK.match(str(link["href"]))
+        if match is None:  # pragma: no cover - find_all matched the same pattern
+            continue
+        anchor = link.parent if link.parent is not None and link.parent.name == "sup" else link
+        anchor.replace_with(f"[^{_label(match.group(1), match.group(2))}]")
+    return notes
+
+
+def _label(kind: str, number: str) -> str:
+    return number if kind == "foot" else f"e{number}"
+
+
+def _convert(html: str) -> str:
+    text: str = _Converter().convert(html)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+class _Converter(markdownify.MarkdownConverter):
+    """markdownify with ATX headings, inferred table headers and escaped HTML-like text."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            heading_style="ATX",
+            bullets="-",
+            table_infer_header=True,
+            escape_underscores=False,
+            escape_asterisks=True,
+        )
+
+    def escape(self, text: str, parent_tags: Any) -> str:
+        text = super().escape(text, parent_tags)  # type: ignore[misc]
+        text = text.replace("<", "&lt;")
+        if parent_tags and ({"td", "th"} & set(parent_tags)):
+            text = text.replace("|", "\\|")
+        return text
+
+    def convert_img(self, el: Any, text: str, parent_tags: Any) -> str:
+        if not el.get("src"):  # its address was unsafe and removed: keep the description
+            return str(el.get("alt") or "")
+        return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
+
+    def convert_a(self, el: Any, text: str, parent_tags: Any) -> str:
+        href = str(el.get("href") or "")
+        if not href or href.startswith("#"):  # bookmarks and tables of contents: text only
+            return text
+        return str(super().convert_a(el, text, parent_tags))  # type: ignore[misc]
+
+
+_UNSAFE_TAGS = {"script", "style", "iframe", "object", "embed", "form", "frame", "frameset"}
+_UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.I)
+
+
+def hazards(html: str) -> list[str]:
+    """What ``sanitise`` will remove for safety, named for the user ('2 script', ...)."""
+    soup = BeautifulSoup(html, "html.parser")
+    counts: dict[str, int] = {}
+    for element in soup.find_all(True):
+        names = [element.name] if element.name in _UNSAFE_TAGS else []
+        names += [f"{a} attribute" for a in element.attrs if a.lower().startswith("on")]
+        for attr in ("href", "src", "action"):
+            value = element.get(attr)
+            if isinstance(value, str) and _UNSAFE_URL.match(value):
+                names.append(f"{_UNSAFE_URL.match(value).group(1).lower()}: address")  # type: ignore[union-attr]
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+    return [f"{n} {name}" for name, n in sorted(counts.items())]

@@ -1,0 +1,63 @@
+"""What a reader gives the importer: pieces of HTML in order, with the files they refer to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic
+from cmaltgen.importers.evidence import Asset, Attachment
+
+MAX_SOURCE = 200 * 1024 * 1024  # bytes: far more than any portfolio with its images
+
+
+@dataclass
+class Piece:
+    """A Word document, or one WordPress page or post."""
+
+    origin: str  # how the report names it: "portfolio.docx", "page 'Core area 1a'"
+    html: str
+    title: str | None = None  # a page or post title, which may name a section
+    labels: list[str] = field(default_factory=list)  # WordPress categories and tags
+
+
+@dataclass
+class Reading:
+    kind: str  # "Word document" or "WordPress export"
+    pieces: list[Piece]
+    date: dt.date  # when the source was last changed: the default date of its evidence
+    assets: dict[str, Asset] = field(default_factory=dict)
+    attachments: dict[str, Attachment] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    base_url: str = ""  # where relative addresses in the content point
+
+
+def source_error(path: Path, message: str, hint: str) -> CmaltgenError:
+    """A source that cannot be imported: one located, plain-words error."""
+    return CmaltgenError(message, [Diagnostic("import-source", message, path=path, hint=hint)])
+
+
+def read_capped(path: Path, limit: int = MAX_SOURCE) -> bytes:
+    """The file's bytes, refusing one larger than ``limit`` before reading it."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise source_error(
+                path,
+                f"this file is {size // (1024 * 1024)} MB, more than the "
+                f"{limit // (1024 * 1024)} MB cmaltgen imports",
+                "import a copy without large videos or images, and add those as evidence later",
+            )
+        with path.open("rb") as handle:
+            return handle.read(limit + 1)
+    except IsADirectoryError:
+        raise source_error(
+            path, "this is a folder, not a file", "name the file to import"
+        ) from None
+    except FileNotFoundError:
+        raise source_error(path, "there is no such file", "check the name and folder") from None
+    except OSError as exc:
+        raise source_error(
+            path, f"this file cannot be read ({exc.strerror})", "check its permissions"
+        ) from None

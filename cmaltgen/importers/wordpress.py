@@ -1,0 +1,229 @@
+"""Read a WordPress export (WXR, the .xml from Tools > Export) into pages and posts of HTML.
+
+The XML is parsed with defusedxml and any DOCTYPE is refused: a WordPress export never has
+one, and entity expansion ("billion laughs") and external entities need one. Shortcodes and
+block-editor comments are removed with a warning; attachments are listed so that content
+that uses them becomes evidence with the attachment's title and alt text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path, PurePosixPath
+from xml.etree.ElementTree import Element
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Severity
+from cmaltgen.importers.evidence import Attachment
+from cmaltgen.importers.html import hazards
+from cmaltgen.importers.source import Piece, Reading, read_capped, source_error
+
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+_KEPT_STATUS = {"publish", "draft", "pending", "private", "future"}
+_KNOWN_SHORTCODES = (
+    r"caption|wp_caption|gallery|audio|video|playlist|embed|contact-form(?:-7)?|gravityforms?"
+    r"|su_\w+|et_pb_\w+|vc_\w+|fusion_\w+|h5p|pdf-embedder|embeddoc"
+)
+_SHORTCODE = re.compile(r"\[(/?)([A-Za-z][\w-]*)((?:\s[^\[\]]*)?)/?\]")
+_BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->")
+_BLOCK_TAG = re.compile(
+    r"^\s*<(p|div|h[1-6]|ul|ol|table|blockquote|figure|pre|hr|dl|section)\b", re.I
+)
+_AGAIN = "export again from WordPress (Tools > Export > All content) and import that file"
+
+
+def read(path: Path, today: dt.date) -> Reading:
+    channel = _channel(path, read_capped(path))
+    items = [i for i in channel if _local(i.tag) == "item"]
+    attachments = _attachments(items)
+    pieces: list[Piece] = []
+    diagnostics: list[Diagnostic] = []
+    dates: list[dt.date] = []
+    for item in _ordered(items):
+        title = (item.findtext("title") or "").strip()
+        kind = _wp(item, "post_type")
+        origin = f"{kind} '{title or _wp(item, 'post_name') or 'untitled'}'"
+        html, removed = _clean(item.findtext(CONTENT) or "", attachments)
+        html = _footnotes(html, _meta(item, "footnotes"), len(pieces))
+        diagnostics += _warnings(path, origin, removed, hazards(html))
+        labels = [(c.text or "").strip() for c in item.findall("category")]
+        pieces.append(Piece(origin, html, title, [label for label in labels if label]))
+        dates += [d for d in [_date(_wp(item, "post_date"))] if d is not None]
+    if not pieces:
+        raise source_error(
+            path,
+            "this WordPress export has no pages or posts",
+            "when exporting, choose All content (or Pages and Posts)",
+        )
+    date = min(max(dates, default=today), today)
+    reading = Reading("WordPress export", pieces, date, {}, attachments, diagnostics)
+    base = _wp(channel, "base_blog_url") or (channel.findtext("link") or "").strip()
+    if base.startswith(("http://", "https://")):
+        reading.base_url = base.rstrip("/") + "/"
+    return reading
+
+
+def _channel(path: Path, data: bytes) -> Element:
+    try:
+        root = SafeET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise source_error(
+            path,
+            "this XML file declares a DOCTYPE or entities, which WordPress exports never "
+            "contain and XML attacks use, so cmaltgen will not read it",
+            _AGAIN,
+        ) from None
+    except SafeET.ParseError as exc:
+        line, col = exc.position
+        message = f"this XML file is damaged or incomplete, so it cannot be read ({exc.msg})"
+        raise CmaltgenError(
+            message,
+            [Diagnostic("import-source", message, path=path, line=line, col=col + 1, hint=_AGAIN)],
+        ) from None
+    channel = root.find("channel")
+    wordpress = any("wordpress.org/export" in e.tag for e in root.iter())
+    if _local(root.tag) != "rss" or channel is None or not wordpress:
+        raise source_error(
+            path,
+            "this XML file is not a WordPress export (WXR): it has no WordPress items",
+            f"in WordPress, {_AGAIN[0].lower()}{_AGAIN[1:]}",
+        )
+    return channel
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _wp(item: Element, name: str) -> str:
+    for child in item:
+        if "wordpress.org/export" in child.tag and _local(child.tag) == name:
+            return (child.text or "").strip()
+    return ""
+
+
+def _ordered(items: list[Element]) -> list[Element]:
+    """Pages in menu order, then posts oldest first: the order a portfolio is read in."""
+    kept = [i for i in items if _wp(i, "status") in _KEPT_STATUS]
+    pages = [i for i in kept if _wp(i, "post_type") == "page"]
+    posts = [i for i in kept if _wp(i, "post_type") == "post"]
+    pages.sort(
+        key=lambda i: int(_wp(i, "menu_order") or 0) if _wp(i, "menu_order").isdigit() else 0
+    )
+    posts.sort(key=lambda i: _wp(i, "post_date"))
+    return pages + posts
+
+
+def _meta(item: Element, key: str) -> str:
+    for meta in item:
+        if _local(meta.tag) == "postmeta" and _wp(meta, "meta_key") == key:
+            return _wp(meta, "meta_value")
+    return ""
+
+
+def _footnotes(html: str, stored: str, piece: int) -> str:
+    """The block editor keeps footnotes as JSON beside the content; give them to the
+    converter in the shape Word's footnotes take, numbered apart for each page or post."""
+    try:
+        notes = json.loads(stored) if stored else []
+    except ValueError:
+        return html
+    if not isinstance(notes, list):
+        return html
+    listed = []
+    for number, note in enumerate(notes, 1):
+        if not isinstance(note, dict) or not isinstance(note.get("id"), str):
+            continue
+        label = f"{piece + 1}{number:03d}"
+        pattern = re.compile(rf'<sup[^>]*data-fn="{re.escape(note["id"])}"[^>]*>.*?</sup>', re.S)
+        html = pattern.sub(f'<sup><a href="#footnote-{label}">[{number}]</a></sup>', html)
+        listed.append(f'<li id="footnote-{label}">{note.get("content", "")}</li>')
+    return html + (f"<ol>{''.join(listed)}</ol>" if listed else "")
+
+
+def _attachments(items: list[Element]) -> dict[str, Attachment]:
+    found: dict[str, Attachment] = {}
+    for item in items:
+        url = _wp(item, "attachment_url")
+        if _wp(item, "post_type") != "attachment" or not url.startswith(("http://", "https://")):
+            continue
+        alt = _meta(item, "_wp_attachment_image_alt")
+        title = (item.findtext("title") or "").strip() or PurePosixPath(url).stem
+        found[url] = Attachment(url, title, " ".join(alt.split()))
+    return found
+
+
+def _clean(html: str, attachments: dict[str, Attachment]) -> tuple[str, list[str]]:
+    """Remove shortcodes and block comments (naming them), restore paragraphs, full-size
+    attachment addresses."""
+    removed = [
+        f"a block comment ({m.group(0)[4:30].strip()}...)" for m in _BLOCK_COMMENT.finditer(html)
+    ]
+    html = _BLOCK_COMMENT.sub("", html)
+    closing = {m.group(2).lower() for m in _SHORTCODE.finditer(html) if m.group(1)}
+
+    def shortcode(match: re.Match[str]) -> str:
+        name = match.group(2).lower()
+        if name in closing or "=" in match.group(3) or re.fullmatch(_KNOWN_SHORTCODES, name):
+            removed.append(f"[{match.group(1)}{name}]")
+            return ""
+        return match.group(0)
+
+    html = _SHORTCODE.sub(shortcode, html)
+    for url in attachments:
+        stem, suffix = url.rsplit(".", 1) if "." in url.rsplit("/", 1)[-1] else (url, "")
+        if suffix:
+            html = re.sub(re.escape(stem) + r"-\d+x\d+\." + re.escape(suffix), url, html)
+    return _autop(html), removed
+
+
+def _autop(html: str) -> str:
+    """WordPress keeps classic-editor paragraphs as blank lines; make them paragraphs."""
+    if "\n\n" not in html.replace("\r\n", "\n"):
+        return html
+    chunks = re.split(r"\n\s*\n", html.replace("\r\n", "\n"))
+    return "\n".join(
+        c if _BLOCK_TAG.match(c) else f"<p>{c.strip().replace(chr(10), '<br>')}</p>"
+        for c in chunks
+        if c.strip()
+    )
+
+
+def _warnings(path: Path, origin: str, removed: list[str], unsafe: list[str]) -> list[Diagnostic]:
+    found = []
+    if removed:
+        names = sorted(set(removed))
+        found.append(
+            Diagnostic(
+                "import-removed",
+                f"{origin}: removed {len(removed)} WordPress shortcode(s) and block comment(s): "
+                f"{', '.join(names[:8])}",
+                path=path,
+                hint="check the text around them: a gallery, form or embed there needs adding "
+                "again as evidence",
+                severity=Severity.WARNING,
+            )
+        )
+    if unsafe:
+        found.append(
+            Diagnostic(
+                "import-removed",
+                f"{origin}: removed unsafe HTML: {', '.join(unsafe)}",
+                path=path,
+                hint="scripts, frames and embedded code are never copied into a portfolio; add "
+                "an embedded video or tool as a link to it instead",
+                severity=Severity.WARNING,
+            )
+        )
+    return found
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,524 @@
+"""``cmaltgen import`` from Word: real .docx files in several shapes, then build and check."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import mammoth
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from cmaltgen.cli import main
+from cmaltgen.importers.names import safe_name
+from cmaltgen.markdown import word_count
+from tests.import_fixtures import Docx, png
+
+CORE = ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a"]
+PROSE = (
+    "I planned the change with colleagues, tried it with a pilot group of forty students, "
+    "collected their comments and changed the design before it went to every course. "
+)
+
+
+def invoke(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def imported(tmp_path: Path, doc: Docx, *extra: str, pathway: str = "cmalt") -> Path:
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(doc.data())
+    dest = tmp_path / "imported"
+    code, out = invoke("import", source, dest, "--pathway", pathway, *extra)
+    assert code == 0, out
+    (tmp_path / "import.log").write_text(out, "utf-8")
+    return dest
+
+
+def folder(root: Path, section: str) -> Path:
+    (found,) = [p for p in root.iterdir() if re.fullmatch(rf"\d\d-{re.escape(section)}", p.name)]
+    return found
+
+
+def front(path: Path) -> dict[str, object]:
+    text = path.read_text("utf-8")
+    loaded: dict[str, object] = yaml.safe_load(text.split("---\n")[1])
+    return loaded
+
+
+def items(root: Path, section: str) -> list[dict[str, object]]:
+    loaded = yaml.safe_load((folder(root, section) / "evidence.yml").read_text("utf-8"))
+    return loaded or []
+
+
+def body_words(path: Path) -> int:
+    body = path.read_text("utf-8").split("---\n", 2)[2]
+    body = re.sub(r"\]\([^)]*\)", "]", body)
+    return word_count(re.sub(r"^#+ .*$", "", body, flags=re.M))
+
+
+def source_words(data: bytes) -> int:
+    return word_count(mammoth.extract_raw_text(io.BytesIO(data)).value)
+
+
+def builds_and_checks(root: Path) -> dict[str, Any]:
+    """The imported portfolio builds at once, and check lists every section as a draft."""
+    code, out = invoke("build", root)
+    assert code == 0, out
+    result = CliRunner().invoke(main, ["check", str(root), "--format", "json"])
+    report: dict[str, Any] = json.loads(result.stdout)
+    assert report["counts"]["errors"] == 0 and not report["ready"], report
+    assert {s["status"] for s in report["sections"]} == {"draft"}, report["sections"]
+    return report
+
+
+# ------------------------------------------------------------------------ shapes
+
+
+def one_heading_per_section() -> Docx:
+    d = Docx()
+    d.heading("My CMALT portfolio", 1).para(d.text("Submitted by Sam Tester in 2025."))
+    d.heading("Contextual statement", 1).para(d.text(PROSE * 2))
+    for cid in CORE:
+        d.heading(f"Core Area {cid}", 1)
+        d.heading("Description", 2)
+        d.para(
+            d.text(PROSE * 3 + "My "),
+            d.link("options appraisal", f"https://example.org/{cid}/appraisal.pdf"),
+            d.text(" compared three tools."),
+            d.note(f"The appraisal for {cid} was agreed in 2024."),
+        )
+        d.heading("Evidence", 2)
+        d.bullet(d.link(f"Pilot blog post {cid}", f"https://blog.example.org/{cid}"))
+        d.heading("Reflection", 2).para(d.text(PROSE * 2))
+    d.heading("Specialist area: Accessibility", 1)
+    d.heading("Description", 2).para(d.text(PROSE * 2))
+    d.image(png(), "A bar chart of accessibility audit scores rising over three terms")
+    d.heading("Reflection", 2).para(d.text(PROSE))
+    d.heading("Future plans", 1).para(d.text(PROSE * 6))
+    d.heading("Appendix: acronyms", 1).para(d.text("VLE: virtual learning environment."))
+    return d
+
+
+def test_one_heading_style_per_section(tmp_path: Path) -> None:
+    doc = one_heading_per_section()
+    root = imported(tmp_path, doc)
+    assert not list(tmp_path.glob(".imported.import-*"))  # written beside, then renamed
+    assert json.loads((root / ".cmaltgen-import.json").read_text("utf-8"))["files"]
+    for cid in CORE:
+        reflection = folder(root, cid) / "reflection.md"
+        assert front(reflection) == {"section": cid, "draft": True}
+        text = reflection.read_text("utf-8")
+        assert "## Description" in text and "## Reflection" in text and "### Evidence" in text
+        assert f"[^1]: The appraisal for {cid} was agreed in 2024." in text or "[^" in text
+        found = items(root, cid)
+        urls = {i["url"] for i in found}
+        assert urls == {
+            f"https://example.org/{cid}/appraisal.pdf",
+            f"https://blog.example.org/{cid}",
+        }
+        assert all(i["draft"] is True and i["shows"] for i in found)
+        cited = set(re.findall(r"\(evidence:([a-z0-9-]+)\)", text))
+        assert cited == {i["id"] for i in found}
+    spec = folder(root, "specialist-accessibility")
+    assert front(spec / "reflection.md")["title"] == "Accessibility"
+    unsorted = (root / "_unsorted.md").read_text("utf-8")
+    assert "Submitted by Sam Tester in 2025." in unsorted
+    assert "VLE: virtual learning environment." in unsorted
+    written = sum(body_words(p) for p in root.glob("*/reflection.md"))
+    written += body_words_plain(root / "_unsorted.md")
+    assert abs(written - source_words(doc.data())) / source_words(doc.data()) < 0.04
+    checked = {s["id"]: s for s in builds_and_checks(root)["sections"]}
+    assert checked["1a"]["words"] > 100 and checked["future-plans"]["words"] > 150
+
+
+def body_words_plain(path: Path) -> int:
+    text = path.read_text("utf-8").split("\n\n", 2)[2]  # after the note's own heading and words
+    return word_count(re.sub(r"^#+ .*$", "", text, flags=re.M))
+
+
+def test_footnotes_are_markdown_footnotes_in_their_section(tmp_path: Path) -> None:
+    root = imported(tmp_path, one_heading_per_section())
+    text = (folder(root, "2b") / "reflection.md").read_text("utf-8")
+    refs = re.findall(r"\[\^(\w+)\][^:]", text)
+    assert refs, text
+    assert f"[^{refs[0]}]: The appraisal for 2b was agreed in 2024." in text
+    html = (root / "_site").exists()
+    assert not html
+
+
+def test_numbered_and_bold_headings_and_official_titles(tmp_path: Path) -> None:
+    d = Docx()
+    d.heading("1. Contextual Statement", 1).para(d.text(PROSE))
+    d.heading("1a) Understanding the constraints and benefits of different technologies", 2)
+    d.para(d.text(PROSE)).para(d.bold("Reflection")).para(d.text("Looking back, " + PROSE))
+    d.para(d.bold("Core area 1b: Running the VLE upgrade")).para(d.text(PROSE))
+    d.heading("Section 1c - Supporting the deployment of learning technologies", 2)
+    d.para(d.text(PROSE))
+    d.heading("Core Area 2: Teaching, learning and/or assessment processes", 1)
+    d.heading("An understanding of your target learners", 2).para(d.text(PROSE))
+    d.heading("Specialist Area", 1).para(d.text(PROSE))
+    d.heading("Future Plans", 1).para(d.text(PROSE * 3))
+    root = imported(tmp_path, d)
+    assert front(folder(root, "1a") / "reflection.md") == {"section": "1a", "draft": True}
+    one_a = (folder(root, "1a") / "reflection.md").read_text("utf-8")
+    assert one_a.index("Looking back") > one_a.index("## Reflection")
+    assert front(folder(root, "1b") / "reflection.md")["title"] == "Running the VLE upgrade"
+    assert PROSE.strip() in (folder(root, "1c") / "reflection.md").read_text("utf-8")
+    assert PROSE.strip() in (folder(root, "2b") / "reflection.md").read_text("utf-8")
+    spec = folder(root, "specialist-first-area") / "reflection.md"
+    assert front(spec)["title"] == "Name this area"
+    assert not (root / "_unsorted.md").exists()
+    # sections the document lacks are started empty, as `cmaltgen new` starts them
+    assert "## Description" in (folder(root, "4a") / "reflection.md").read_text("utf-8")
+    report = builds_and_checks(root)
+    words = {s["id"]: s["words"] for s in report["sections"]}
+    assert words["4a"] == 0 and words["1a"] > 50 and words["2b"] > 20
+
+
+def test_evidence_table_gives_items_titles_and_what_they_show(tmp_path: Path) -> None:
+    d = Docx()
+    d.heading("Core Area 3a: GDPR in our lecture capture", 1)
+    d.heading("Description", 2).para(d.text(PROSE))
+    d.heading("Evidence", 2)
+    d.table(
+        [
+            [d.text("Evidence"), d.text("What it shows"), d.text("Link"), d.text("Date")],
+            [
+                d.text("Privacy notice"),
+                d.text("The notice I wrote | with legal"),
+                d.link("notice", "https://example.org/notice"),
+                d.text("2024-03-01"),
+            ],
+            [
+                d.text("Training slides"),
+                d.text("My staff training"),
+                d.link("slides", "https://example.org/slides.pptx"),
+                d.text("May 2024"),
+            ],
+        ]
+    )
+    d.heading("Reflection", 2).para(d.text(PROSE))
+    root = imported(tmp_path, d)
+    found = items(root, "3a")
+    assert [(i["title"], i["type"], str(i["date"])) for i in found] == [
+        ("Privacy notice", "web-page", "2024-03-01"),
+        ("Training slides", "presentation", "2024-05-01"),
+    ]
+    assert found[0]["shows"] == "The notice I wrote | with legal"
+    assert "with no link or file" not in (tmp_path / "import.log").read_text("utf-8")
+    text = (folder(root, "3a") / "reflection.md").read_text("utf-8")
+    assert "| Privacy notice | The notice I wrote \\| with legal |" in text
+    assert front(folder(root, "3a") / "reflection.md")["title"] == "GDPR in our lecture capture"
+    builds_and_checks(root)
+
+
+def test_evidence_listed_without_links_is_kept_and_reported(tmp_path: Path) -> None:
+    d = Docx()
+    d.heading("Core Area 4a", 1).heading("Description", 2).para(d.text(PROSE))
+    d.heading("Evidence", 2)
+    d.bullet(d.text("Appendix 3: minutes of the working group"))
+    d.bullet(d.text("Email from the Dean (available on request)"))
+    d.bullet(d.link("Project blog", "https://blog.example.org/project"))
+    d.heading("Reflection", 2).para(d.text(PROSE))
+    source = tmp_path / "p.docx"
+    source.write_bytes(d.data())
+    code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
+    assert code == 0, out
+    assert (
+        "out/08-4a/evidence.yml: warning import-review: section 4a lists 2 piece(s) of evidence "
+        "with no link or file, e.g. 'Appendix 3: minutes of the working group'" in out
+    )
+    text = (folder(tmp_path / "out", "4a") / "reflection.md").read_text("utf-8")
+    assert "- Appendix 3: minutes of the working group" in text
+    assert [i["url"] for i in items(tmp_path / "out", "4a")] == ["https://blog.example.org/project"]
+    builds_and_checks(tmp_path / "out")
+
+
+def test_images_are_evidence_files_with_their_alt_text(tmp_path: Path) -> None:
+    d = Docx()
+    d.heading("Core Area 2a", 1).heading("Description", 2).para(d.text(PROSE))
+    d.image(png(), "Screenshot of the quiz feedback page")
+    d.image(png(3, 3), "")
+    d.heading("Reflection", 2).para(d.text(PROSE))
+    source = tmp_path / "p.docx"
+    source.write_bytes(d.data())
+    code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
+    assert code == 0, out
+    home = folder(tmp_path / "out", "2a")
+    found = items(tmp_path / "out", "2a")
+    assert [(i["type"], i["file"], i["alt"]) for i in found] == [
+        ("image", "image-1.png", "Screenshot of the quiz feedback page"),
+    ]
+    assert (home / "image-1.png").read_bytes() == png()
+    text = (home / "reflection.md").read_text("utf-8")
+    assert "![Screenshot of the quiz feedback page](image-1.png)" in text
+    # without alt text the image is kept and linked, never published without one
+    assert (home / "image-2.png").read_bytes() == png(3, 3)
+    assert "[image-2.png, an image that needs a description](image-2.png)" in text
+    assert (
+        "out/04-2a/reflection.md: warning import-review: image without a text alternative "
+        "(2a: image-2.png)" in out
+    )
+    builds_and_checks(tmp_path / "out")
+
+
+def test_report_as_json_names_sources_words_and_decisions(tmp_path: Path) -> None:
+    source = tmp_path / "p.docx"
+    source.write_bytes(one_heading_per_section().data())
+    code, out = invoke("import", source, tmp_path / "o", "--pathway", "senior", "--format", "json")
+    assert code == 0, out
+    report = json.loads(out)
+    by_id = {s["id"]: s for s in report["sections"]}
+    assert by_id["1a"]["from"] == ["p.docx, heading 'Core Area 1a'"]
+    assert by_id["1a"]["evidence"] == 2 and by_id["1a"]["words"] > 100
+    assert by_id["1a"]["parts"] == ["description", "evidence", "reflection"]
+    assert "specialist-first-area" in report["not_found"]  # Senior needs a second area
+    assert "advanced-impact" in report["not_found"]
+    assert report["unsorted"]["words"] > 0
+    codes = {d["code"] for d in report["needs_decision"]}
+    assert {"import-unsorted", "import-review"} <= codes
+
+
+def test_text_report_lists_sections(tmp_path: Path) -> None:
+    source = tmp_path / "p.docx"
+    source.write_bytes(one_heading_per_section().data())
+    code, out = invoke("import", source, tmp_path / "o", "--pathway", "cmalt")
+    assert code == 0
+    assert re.search(r"1a\s+\d+\s+2\s+p\.docx, heading 'Core Area 1a'", out), out
+    assert "warning import-unsorted" in out and "_unsorted.md" in out
+    assert "cmaltgen check" in out
+
+
+def test_hostile_links_and_html_like_text_never_reach_the_portfolio(tmp_path: Path) -> None:
+    d = Docx()
+    d.heading("Core Area 1a", 1).heading("Description", 2)
+    script = d.text(" <script>alert(1)</script>")
+    d.para(d.link("click", "javascript:alert(document.cookie)"), script)
+    d.para(d.link("data", "data:text/html,<script>alert(1)</script>"))
+    root = tmp_path / "o"
+    source = tmp_path / "p.docx"
+    source.write_bytes(d.data())
+    code, out = invoke("import", source, root, "--pathway", "cmalt")
+    assert code == 0, out
+    assert "warning import-removed" in out and "javascript: address" in out
+    text = (folder(root, "1a") / "reflection.md").read_text("utf-8")
+    assert "javascript:" not in text and "data:text" not in text and "<script" not in text
+    assert "&lt;script>alert(1)&lt;/script>" in text  # kept as the words it was
+    builds_and_checks(root)
+
+
+# ------------------------------------------------------------------------ bad input
+
+
+def refused(tmp_path: Path, name: str, data: bytes) -> str:
+    source = tmp_path / name
+    source.write_bytes(data)
+    dest = tmp_path / "out"
+    code, out = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 1, out
+    assert "Traceback" not in out
+    assert not dest.exists()
+    assert f"{name}: error import-source:" in out.replace(str(tmp_path) + "/", "")
+    return out
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
+
+
+def test_old_doc_file_is_refused_with_advice(tmp_path: Path) -> None:
+    out = refused(tmp_path, "portfolio.doc", OLE)
+    assert "old-style Word .doc" in out and "Save As" in out
+
+
+def test_password_protected_docx_is_refused_with_advice(tmp_path: Path) -> None:
+    out = refused(tmp_path, "portfolio.docx", OLE)
+    assert "password-protected" in out and "without a password" in out
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"hello, I am not a zip", "not a Word .docx file"),
+        (b"PK\x03\x04" + b"\x00" * 40, "damaged"),
+        (b"", "not a Word .docx file"),
+    ],
+)
+def test_not_a_docx_is_refused(tmp_path: Path, data: bytes, words: str) -> None:
+    assert words in refused(tmp_path, "p.docx", data)
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def test_truncated_docx_is_refused_as_damaged(tmp_path: Path) -> None:
+    whole = one_heading_per_section().data()
+    assert "damaged" in refused(tmp_path, "p.docx", whole[: len(whole) // 2])
+
+
+def test_zip_without_a_document_is_refused(tmp_path: Path) -> None:
+    assert "no word/document.xml" in refused(tmp_path, "p.docx", zipped({"a.txt": b"hi"}))
+
+
+def test_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    data = zipped({"word/document.xml": b"<x/>", "word/media/big.png": b"\0" * 20_000_000})
+    assert len(data) < 100_000
+    assert "zip bomb" in refused(tmp_path, "p.docx", data)
+
+
+def test_damaged_docx_is_a_plain_error(tmp_path: Path) -> None:
+    data = zipped({"word/document.xml": b"<w:document><unclosed"})
+    assert "damaged" in refused(tmp_path, "p.docx", data)
+
+
+def test_doctype_in_a_docx_part_is_refused(tmp_path: Path) -> None:
+    good = Docx().heading("Core Area 1a").data()
+    members = {}
+    with zipfile.ZipFile(io.BytesIO(good)) as z:
+        for name in z.namelist():
+            members[name] = z.read(name)
+    members["word/document.xml"] = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+        + members["word/document.xml"].split(b"?>", 1)[1]
+    )
+    assert "DOCTYPE" in refused(tmp_path, "p.docx", zipped(members))
+
+
+def test_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    source = tmp_path / "huge.docx"
+    with source.open("wb") as handle:
+        handle.truncate(201 * 1024 * 1024)  # sparse: no disk used
+    code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
+    assert code == 1 and "201 MB, more than the 200 MB" in out
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_source_and_unknown_kind(tmp_path: Path) -> None:
+    code, out = invoke("import", tmp_path / "nope.docx", tmp_path / "o", "--pathway", "cmalt")
+    assert code == 1 and "error import-source: there is no such file" in out
+    other = tmp_path / "notes.pdf"
+    other.write_bytes(b"%PDF-1.4")
+    code, out = invoke("import", other, tmp_path / "o", "--pathway", "cmalt")
+    assert code == 1 and "cannot import '.pdf' files" in out and "Google Docs" in out
+
+
+# ------------------------------------------------------------------------ the folder
+
+
+def test_non_empty_folder_is_refused_and_force_never_touches_your_files(tmp_path: Path) -> None:
+    source = tmp_path / "p.docx"
+    source.write_bytes(one_heading_per_section().data())
+    dest = tmp_path / "mine"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("my own notes", "utf-8")
+    code, out = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 1 and "error output-not-site" in out and "--force" in out
+    assert sorted(p.name for p in dest.iterdir()) == ["notes.txt"]
+    code, out = invoke("import", source, dest, "--pathway", "cmalt", "--force")
+    assert code == 0, out
+    assert (dest / "notes.txt").read_text("utf-8") == "my own notes"
+    # importing again replaces only what the import wrote, and removes only its own files
+    smaller = Docx().heading("Core Area 1a").heading("Description", 2).para(Docx().text(PROSE))
+    source.write_bytes(smaller.data())
+    code, out = invoke("import", source, dest, "--pathway", "cmalt", "--force")
+    assert code == 0, out
+    assert not (dest / "_unsorted.md").exists()
+    assert (dest / "notes.txt").read_text("utf-8") == "my own notes"
+    # a file the import wrote and you then changed is yours: --force refuses to overwrite it
+    edited = folder(dest, "1a") / "reflection.md"
+    edited.write_text(edited.read_text("utf-8") + "\nMy edit.\n", "utf-8")
+    code, out = invoke("import", source, dest, "--pathway", "cmalt", "--force")
+    assert code == 1 and "01-1a/reflection.md" in out
+    assert edited.read_text("utf-8").endswith("My edit.\n")
+
+
+def test_force_never_writes_through_a_symlink(tmp_path: Path) -> None:
+    source = tmp_path / "p.docx"
+    source.write_bytes(Docx().heading("Core Area 1a").data())
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    (dest / "01-1a").symlink_to(outside, target_is_directory=True)
+    code, out = invoke("import", source, dest, "--pathway", "cmalt", "--force")
+    assert code == 1, out
+    assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("/etc/cron.d/evil", "evil"),
+        ("..\\..\\windows\\win.ini", "win.ini"),
+        ("https://site.example/uploads/My%20Chart%20(final).PNG?x=1", "my-chart-final.png"),
+        ("CON.png", "file-con.png"),
+        ("...", "file"),
+        (".htaccess", "htaccess"),
+        ("", "file"),
+        ("Ünïcode naïve.pdf", "unicode-naive.pdf"),
+    ],
+)
+def test_file_names_from_sources_are_made_safe(raw: str, safe: str) -> None:
+    assert safe_name(raw) == safe
+    assert safe_name(raw, {safe}) != safe
+
+
+def test_help_says_what_import_reads() -> None:
+    code, out = invoke("import", "--help")
+    assert code == 0
+    assert "Word document or a WordPress export" in out and "--download" in out
+    code, out = invoke("--help")
+    assert "import" in out
+
+
+def test_more_specialist_areas_than_the_pathway_allows_are_kept_unsorted(tmp_path: Path) -> None:
+    d = Docx()
+    for name in ("Accessibility", "Open education", "Learning analytics"):
+        d.heading(f"Specialist area: {name}", 1).heading("Description", 2).para(d.text(PROSE))
+        d.heading("Reflection", 2).para(d.text(f"{name}: {PROSE}"))
+    source = tmp_path / "p.docx"
+    source.write_bytes(d.data())
+    code, out = invoke("import", source, tmp_path / "out", "--pathway", "senior")
+    assert code == 0, out
+    root = tmp_path / "out"
+    names = sorted(p.name for p in root.iterdir() if "specialist" in p.name)
+    assert names == ["09-specialist-accessibility", "09-specialist-open-education"]
+    assert "Learning analytics: " + PROSE.strip() in (root / "_unsorted.md").read_text("utf-8")
+    assert "has at most 2 specialist area(s), so this area was kept in _unsorted.md" in out
+    builds_and_checks(root)
+
+
+def test_a_folder_that_cannot_be_made_is_a_plain_error(tmp_path: Path) -> None:
+    source = tmp_path / "p.docx"
+    source.write_bytes(Docx().heading("Core Area 1a").data())
+    (tmp_path / "a-file").write_text("x", "utf-8")
+    code, out = invoke("import", source, tmp_path / "a-file" / "portfolio", "--pathway", "cmalt")
+    assert code == 1 and "cannot write the portfolio in" in out and "Traceback" not in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "p.docx"]
+
+
+def test_a_link_cited_in_two_sections_is_one_item_supporting_both(tmp_path: Path) -> None:
+    d = Docx()
+    for cid in ("1c", "4a"):
+        d.heading(f"Core Area {cid}", 1).heading("Description", 2)
+        d.para(d.text(PROSE), d.link("the rollout plan", "https://example.org/rollout"))
+    root = imported(tmp_path, d)
+    (item,) = items(root, "1c")
+    assert item["url"] == "https://example.org/rollout" and item["supports"] == ["4a"]
+    assert items(root, "4a") == []
+    assert f"[the rollout plan](evidence:{item['id']})" in (
+        folder(root, "4a") / "reflection.md"
+    ).read_text("utf-8")
+    builds_and_checks(root)

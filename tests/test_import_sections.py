@@ -1,0 +1,177 @@
+"""Recognising CMALT sections and parts in headings as people write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from cmaltgen.framework import framework
+from cmaltgen.importers.sections import Sorter, match_part, match_section
+
+FRAMEWORK = framework("2019")
+assert FRAMEWORK is not None
+CMALT = FRAMEWORK.pathways["cmalt"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind", "section", "title"),
+    [
+        ("Core Area 1a", "section", "1a", ""),
+        (
+            "CORE AREA 1A: Choosing a lecture capture tool",
+            "section",
+            "1a",
+            "Choosing a lecture capture tool",
+        ),
+        (
+            "1a) Understanding the constraints and benefits of different technologies",
+            "section",
+            "1a",
+            "",
+        ),
+        ("1a. Understanding the constraints…", "section", "1a", ""),
+        ("Core area 1(b) - Running the VLE", "section", "1b", "Running the VLE"),
+        ("Section 2b: An understanding of your target learners", "section", "2b", ""),
+        ("3. Core Area 3a", "section", "3a", ""),
+        ("CMALT core area 4a", "section", "4a", ""),
+        ("Area 3b – Policy", "section", "3b", "Policy"),
+        ("Technical knowledge and ability in the use of learning technology", "section", "1b", ""),
+        ("Contextual statement", "section", "contextual-statement", ""),
+        ("1. Context Statement", "section", "contextual-statement", ""),
+        ("My future plans", "section", "future-plans", ""),
+        ("Future Development", "section", "future-plans", ""),
+        ("Specialist area: Accessibility", "slot", "specialist", "Accessibility"),
+        ("Specialist Area 1 - Open education", "slot", "specialist", "Open education"),
+        ("Specialist option", "slot", "specialist", ""),
+        ("Advanced area: Leading digital strategy", "slot", "advanced", "Leading digital strategy"),
+        ("Core Area 2: Teaching, learning and/or assessment processes", "group", "2", ""),
+    ],
+)
+def test_section_headings(heading: str, kind: str, section: str, title: str) -> None:
+    match = match_section(heading, CMALT)
+    assert match is not None, heading
+    assert (match.kind, match.id) == (kind, section)
+    if kind != "group":
+        assert match.title == title
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Introduction",
+        "Appendix A",
+        "References",
+        "1.5 million students",
+        "2024 in review",
+        "Area 51",
+        "Core Area 5a",
+        "Contents",
+        "Acknowledgements",
+    ],
+)
+def test_other_headings_name_no_section(heading: str) -> None:
+    assert match_section(heading, CMALT) is None
+
+
+@pytest.mark.parametrize(
+    ("heading", "part"),
+    [
+        ("Description", "description"),
+        ("Description of practice:", "description"),
+        ("Evidence", "evidence"),
+        ("Supporting evidence", "evidence"),
+        ("List of evidence", "evidence"),
+        ("Reflection", "reflection"),
+        ("Reflections", "reflection"),
+        ("Reflective account", "reflection"),
+        ("What I learned", "reflection"),
+        ("Describing the project team", None),
+        ("Evidence-based practice in my team", None),
+    ],
+)
+def test_part_headings(heading: str, part: str | None) -> None:
+    assert match_part(heading) == part
+
+
+def test_official_title_under_a_section_heading_does_not_restart_it() -> None:
+    sorter = Sorter(CMALT)
+    sorter.piece(
+        "doc",
+        None,
+        [],
+        "# Core Area 1a\n\n## Understanding the constraints and benefits of different "
+        "technologies\n\nIntro words.\n\n## Reflection\n\nLearned.\n\n# Appendix\n\nExtra.\n",
+    )
+    found = sorter.result.sections["1a"]
+    assert found.origins == ["doc, heading 'Core Area 1a'"]
+    assert found.parts["description"] == ["Intro words."]
+    assert found.parts["reflection"] == ["Learned."]
+    assert [u.text for u in sorter.result.unsorted] == ["## Appendix\n\nExtra."]
+
+
+def test_a_bold_label_at_the_start_of_a_paragraph_starts_a_part() -> None:
+    sorter = Sorter(CMALT)
+    sorter.piece(
+        "doc",
+        None,
+        [],
+        "## Core Area 2b\n\n**Description:** I surveyed students.\n\n"
+        "**Reflection**: Looking back, I would ask sooner.\n\n**Note:** keep this bold.\n",
+    )
+    found = sorter.result.sections["2b"]
+    assert found.parts["description"] == ["I surveyed students."]
+    assert found.parts["reflection"] == [
+        "Looking back, I would ask sooner.\n\n**Note:** keep this bold."
+    ]
+
+
+def test_references_at_the_section_level_stay_with_their_section() -> None:
+    sorter = Sorter(CMALT)
+    sorter.piece(
+        "doc",
+        None,
+        [],
+        "# Core Area 3a\n\n## Reflection\n\nI learned.\n\n# References\n\nJisc (2023).\n\n"
+        "# Glossary\n\nVLE.\n\n# Core Area 3b\n\nPolicy.\n",
+    )
+    found = sorter.result.sections
+    assert found["3a"].parts["reflection"] == ["I learned.", "## References\n\nJisc (2023)."]
+    assert found["3b"].parts["description"] == ["Policy."]
+    assert [u.text for u in sorter.result.unsorted] == ["## Glossary\n\nVLE."]
+
+
+def test_unnamed_specialist_areas_never_merge_with_named_ones() -> None:
+    sorter = Sorter(CMALT)  # any number of specialist areas
+    sorter.piece(
+        "doc",
+        None,
+        [],
+        "# Specialist area: Second area\n\nNamed.\n\n# Specialist area\n\nFirst.\n\n"
+        "# Specialist area\n\nAnother.\n",
+    )
+    found = sorter.result.sections
+    assert {k: v.parts["description"] for k, v in found.items()} == {
+        "specialist-second-area": ["Named."],
+        "specialist-first-area": ["First."],
+        "specialist-third-area": ["Another."],
+    }
+
+
+def test_the_2016_structure_has_one_core_area_3() -> None:
+    old = framework("2016")
+    assert old is not None
+    pathway = old.pathways["cmalt"]
+    assert match_section("Core Area 3", pathway) == ("section", "3", "")
+    assert match_section("Core Area 3b: Policy", pathway) == ("section", "3", "Policy")
+    assert match_section("Core Area 1a", pathway) == ("section", "1a", "")
+
+
+def test_a_section_met_twice_keeps_the_second_heading() -> None:
+    old = framework("2016")
+    assert old is not None
+    sorter = Sorter(old.pathways["cmalt"])
+    sorter.piece("doc", None, [], "# Core Area 3a\n\nLaw.\n\n# Core Area 3b\n\nPolicy.\n")
+    assert sorter.result.sections["3"].parts["description"] == [
+        "Law.",
+        "### Core Area 3b",
+        "Policy.",
+    ]

@@ -1,0 +1,606 @@
+"""``cmaltgen import`` from a WordPress export (WXR): page and post shapes, hostile XML and
+HTML, and ``--download`` against a real loopback HTTP server."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from cmaltgen.cli import main
+from cmaltgen.importers import import_portfolio
+from cmaltgen.importers.download import Downloader
+from cmaltgen.markdown import word_count
+from tests.import_fixtures import png
+
+PROSE = (
+    "I planned the change with colleagues, tried it with a pilot group of forty students, "
+    "collected their comments and changed the design before it went to every course. "
+)
+SITE = "https://rowan.example.org"
+UPLOADS = f"{SITE}/wp-content/uploads/2025/03"
+
+
+def invoke(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def item(
+    title: str,
+    content: str = "",
+    kind: str = "page",
+    status: str = "publish",
+    categories: tuple[str, ...] = (),
+    order: int = 0,
+    date: str = "2025-03-01 10:00:00",
+    attachment: str = "",
+    alt: str = "",
+    meta: dict[str, str] | None = None,
+) -> str:
+    cats = "".join(
+        f'<category domain="category" nicename="c"><![CDATA[{c}]]></category>' for c in categories
+    )
+    extra = f"<wp:attachment_url>{escape(attachment)}</wp:attachment_url>" if attachment else ""
+    if alt:
+        extra += (
+            "<wp:postmeta><wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key>"
+            f"<wp:meta_value><![CDATA[{alt}]]></wp:meta_value></wp:postmeta>"
+        )
+    for key, value in (meta or {}).items():
+        extra += (
+            f"<wp:postmeta><wp:meta_key><![CDATA[{key}]]></wp:meta_key>"
+            f"<wp:meta_value><![CDATA[{value}]]></wp:meta_value></wp:postmeta>"
+        )
+    return (
+        f"<item><title>{escape(title)}</title><link>{SITE}/x</link>"
+        f"<content:encoded><![CDATA[{content}]]></content:encoded>"
+        f"<excerpt:encoded><![CDATA[]]></excerpt:encoded>"
+        f"<wp:post_date>{date}</wp:post_date><wp:post_type>{kind}</wp:post_type>"
+        f"<wp:status>{status}</wp:status><wp:menu_order>{order}</wp:menu_order>{cats}{extra}"
+        "</item>"
+    )
+
+
+def wxr(*items: str, head: str = "") -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" ?>{head}\n'
+        '<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/">\n<channel><title>Rowan</title>'
+        f"<wp:wxr_version>1.2</wp:wxr_version>\n{''.join(items)}\n</channel></rss>\n"
+    )
+
+
+def run_import(tmp_path: Path, xml: str, *extra: str, pathway: str = "cmalt") -> tuple[Path, str]:
+    source = tmp_path / "export.xml"
+    source.write_text(xml, "utf-8")
+    dest = tmp_path / "imported"
+    code, out = invoke("import", source, dest, "--pathway", pathway, *extra)
+    assert code == 0, out
+    return dest, out
+
+
+def folder(root: Path, section: str) -> Path:
+    (found,) = [p for p in root.iterdir() if re.fullmatch(rf"\d\d-{re.escape(section)}", p.name)]
+    return found
+
+
+def text_of(root: Path, section: str) -> str:
+    return (folder(root, section) / "reflection.md").read_text("utf-8")
+
+
+def items_of(root: Path, section: str) -> list[dict[str, object]]:
+    return yaml.safe_load((folder(root, section) / "evidence.yml").read_text("utf-8")) or []
+
+
+def builds_and_checks(root: Path) -> dict[str, Any]:
+    """The imported portfolio builds at once, and check lists every section as a draft."""
+    code, out = invoke("build", root)
+    assert code == 0, out
+    result = CliRunner().invoke(main, ["check", str(root), "--format", "json"])
+    report: dict[str, Any] = json.loads(result.stdout)
+    assert report["counts"]["errors"] == 0 and not report["ready"], report
+    assert {s["status"] for s in report["sections"]} == {"draft"}, report["sections"]
+    return report
+
+
+def block(html: str) -> str:
+    return f"<!-- wp:paragraph -->\n{html}\n<!-- /wp:paragraph -->\n"
+
+
+def page_per_area() -> str:
+    pages = [item("Contextual statement", block(f"<p>{PROSE}</p>"), order=1)]
+    for n, cid in enumerate(["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a"], 2):
+        content = (
+            "<!-- wp:heading --><h2>Description</h2><!-- /wp:heading -->"
+            + block(f"<p>{PROSE} See <a href='{UPLOADS}/plan-{cid}.pdf'>my plan</a>.</p>")
+            + "<h2>Reflection</h2>"
+            + block(f"<p>{PROSE}</p>")
+        )
+        pages.append(item(f"Core Area {cid}: My work", content, order=n))
+    chart = f"{UPLOADS}/chart-300x200.png"
+    pages.append(
+        item(
+            "Specialist area: Open education",
+            block(f'<p>{PROSE}</p><figure><img src="{chart}" /></figure>'),
+            order=20,
+        )
+    )
+    pages.append(item("Future plans", block(f"<p>{PROSE * 4}</p>"), order=30))
+    pages.append(
+        item("About this site", block("<p>Theme credits and cookie notice.</p>"), order=40)
+    )
+    attachments = [
+        item(
+            f"Plan for {cid}",
+            kind="attachment",
+            status="inherit",
+            attachment=f"{UPLOADS}/plan-{cid}.pdf",
+        )
+        for cid in ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a"]
+    ]
+    attachments.append(
+        item(
+            "Open textbook adoption chart",
+            kind="attachment",
+            status="inherit",
+            attachment=f"{UPLOADS}/chart.png",
+            alt="Bar chart: open textbook adoption rose from 3 to 17 modules",
+        )
+    )
+    menu = item("Home", kind="nav_menu_item")
+    trashed = item("Core Area 4a", "<p>old draft words</p>", status="trash")
+    return wxr(*pages, *attachments, menu, trashed)
+
+
+def test_one_page_per_core_area(tmp_path: Path) -> None:
+    root, out = run_import(tmp_path, page_per_area())
+    for cid in ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a"]:
+        text = text_of(root, cid)
+        assert "title: My work" in text and "draft: true" in text
+        assert (
+            text.index("## Reflection") > text.index(PROSE.strip()) > text.index("## Description")
+        )
+        (evidence,) = items_of(root, cid)
+        assert evidence["url"] == f"{UPLOADS}/plan-{cid}.pdf"
+        assert evidence["title"] == f"Plan for {cid}" and evidence["type"] == "document"
+        assert str(evidence["date"]) == "2025-03-01"
+        assert f"[my plan](evidence:{evidence['id']})" in text
+        assert "wp:" not in text and "<!--" not in text
+    assert "old draft words" not in text_of(root, "4a")
+    (chart,) = items_of(root, "specialist-open-education")
+    assert chart["url"] == f"{UPLOADS}/chart.png"  # the full-size image, not the thumbnail
+    assert chart["alt"] == "Bar chart: open textbook adoption rose from 3 to 17 modules"
+    assert chart["title"] == "Open textbook adoption chart"
+    unsorted = (root / "_unsorted.md").read_text("utf-8")
+    assert "Theme credits and cookie notice." in unsorted and "About this site" in unsorted
+    assert "warning import-removed" in out and "block comment" in out
+    assert "Home" not in unsorted
+    builds_and_checks(root)
+
+
+def test_one_long_page_with_classic_editor_text_and_shortcodes(tmp_path: Path) -> None:
+    content = (
+        "Welcome to my CMALT portfolio.\n\n"
+        f"<h2>Contextual statement</h2>\n{PROSE}\n\n"
+        f"<h2>1a) Understanding the constraints</h2>\n<h3>Description</h3>\n{PROSE}\n\n"
+        f'[caption id="attachment_7" align="alignnone" width="300"]<img src="{UPLOADS}/vle.png" '
+        'alt="The VLE course page" /> The course page[/caption]\n\n'
+        f'<h3>Reflection</h3>\n{PROSE}\n\n[gallery ids="4,5,6"]\n\n'
+        f"<h2>Core Area 3b: Our assessment policy</h2>\n{PROSE}\n\n"
+        "I quoted the guidance [sic] and wrote [1] as a note.\n\n"
+        f"<h2>Future plans</h2>\n{PROSE * 4}"
+    )
+    xml = wxr(item("My CMALT portfolio", content))
+    root, out = run_import(tmp_path, xml)
+    one_a = text_of(root, "1a")
+    assert "[caption" not in one_a and "[gallery" not in one_a and "[/caption]" not in one_a
+    assert "The course page" in one_a and "![The VLE course page](" in one_a
+    assert one_a.index("## Reflection") < one_a.rindex(PROSE.strip())
+    three_b = text_of(root, "3b")
+    assert "title: Our assessment policy" in three_b
+    assert "[sic]" in three_b and "[1]" in three_b  # square brackets that are not shortcodes stay
+    assert "warning import-removed" in out and "[caption]" in out and "[gallery]" in out
+    assert "Welcome to my CMALT portfolio." in (root / "_unsorted.md").read_text("utf-8")
+    # words: the text without its headings (which become front matter and part headings)
+    without_headings = re.sub(r"<h\d>.*?</h\d>", " ", content)
+    source_words = word_count(
+        re.sub(r"<[^>]+>|\[/?(caption|gallery)[^\]]*\]", " ", without_headings)
+    )
+    report = json.loads(
+        CliRunner()
+        .invoke(
+            main,
+            [
+                "import",
+                str(tmp_path / "export.xml"),
+                str(tmp_path / "j"),
+                "--pathway",
+                "cmalt",
+                "--format",
+                "json",
+            ],
+        )
+        .stdout
+    )
+    imported = sum(s["words"] for s in report["sections"]) + report["unsorted"]["words"]
+    assert abs(imported - source_words) / source_words < 0.03, (imported, source_words)
+    builds_and_checks(root)
+
+
+def test_posts_with_categories(tmp_path: Path) -> None:
+    xml = wxr(
+        item(
+            "Piloting quizzes",
+            f"<p>{PROSE}</p>",
+            kind="post",
+            categories=("Core Area 2a",),
+            date="2025-01-10 09:00:00",
+        ),
+        item(
+            "What students told us",
+            f"<p>Students said {PROSE}</p>",
+            kind="post",
+            categories=("CMALT", "Core Area 2a"),
+            date="2025-02-10 09:00:00",
+        ),
+        item(
+            "Reflection on the upgrade",
+            f"<h2>Reflection</h2><p>{PROSE}</p>",
+            kind="post",
+            categories=("1b",),
+            date="2025-01-01 09:00:00",
+        ),
+        item(
+            "Holiday photos",
+            "<p>Not about CMALT at all.</p>",
+            kind="post",
+            categories=("Uncategorised",),
+        ),
+        item(
+            "Draft post for 4a",
+            f"<p>{PROSE}</p>",
+            kind="post",
+            status="draft",
+            categories=("Core area 4a",),
+        ),
+    )
+    root, _ = run_import(tmp_path, xml)
+    two_a = text_of(root, "2a")
+    assert "### Piloting quizzes" in two_a and "### What students told us" in two_a
+    assert two_a.index("Piloting quizzes") < two_a.index("What students told us")
+    assert "post 'Piloting quizzes'" in two_a and "post 'What students told us'" in two_a
+    assert "## Reflection\n\n" + PROSE.strip() in text_of(root, "1b")
+    assert PROSE.strip() in text_of(root, "4a")
+    assert "Not about CMALT at all." in (root / "_unsorted.md").read_text("utf-8")
+    builds_and_checks(root)
+
+
+def test_hostile_html_is_sanitised(tmp_path: Path) -> None:
+    content = (
+        "<h2>Description</h2><p onclick='steal()'>Hello <script>alert(1)</script>"
+        "<style>body{display:none}</style><a href='javascript:alert(1)'>link</a>"
+        '<img src="x" onerror="alert(1)" alt="pic"></p>'
+        '<iframe src="https://evil.example/"></iframe><object data="x.swf"></object>'
+        "<form action='https://evil.example/'><input name='x'></form>"
+        "<p>Text about &lt;script&gt; tags.</p><svg onload='alert(1)'><text>svg</text></svg>"
+        "<p>[written](javascript:alert(2)) ![pixel](data:image/png;base64,AAAA) "
+        "<a href='&#106;avascript:alert(3)'>encoded</a> <A HREF='JaVaScRiPt:alert(4)'>caps</A>"
+        "<scr<script>ipt>text</script> <img src='file:///etc/passwd' alt='local'></p>"
+    )
+    root, out = run_import(tmp_path, wxr(item("Core Area 1c", content)))
+    text = text_of(root, "1c")
+    for bad in (
+        "data:",
+        "file:",
+        "passwd",
+        "<script",
+        "alert(",
+        "<style",
+        "javascript:",
+        "onerror",
+        "onclick",
+        "<iframe",
+        "evil.example",
+        "<form",
+        "<svg",
+        "onload",
+        "display:none",
+    ):
+        assert bad not in text.lower(), bad
+    assert "Text about &lt;script> tags." in text
+    assert "warning import-removed" in out and "script" in out and "iframe" in out
+    builds_and_checks(root)
+
+
+# ------------------------------------------------------------------------ bad XML
+
+
+def refused(tmp_path: Path, xml: str) -> str:
+    source = tmp_path / "export.xml"
+    source.write_text(xml, "utf-8")
+    code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
+    assert code == 1, out
+    assert "Traceback" not in out and not (tmp_path / "out").exists()
+    assert "error import-source" in out
+    return out
+
+
+def test_entity_expansion_bomb_is_refused(tmp_path: Path) -> None:
+    laughs = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
+    head = f'<!DOCTYPE rss [<!ENTITY l0 "lol">{laughs}]>'
+    xml = wxr(item("Core Area 1a", "&l9;"), head=head).replace("<![CDATA[&l9;]]>", "&l9;")
+    assert "DOCTYPE or entities" in refused(tmp_path, xml)
+
+
+def test_external_entity_is_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET", "utf-8")
+    head = f'<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+    xml = wxr(item("Core Area 1a &xxe;"), head=head)
+    out = refused(tmp_path, xml)
+    assert "TOP-SECRET" not in out
+
+
+def test_damaged_xml_is_a_located_error(tmp_path: Path) -> None:
+    xml = wxr(item("Core Area 1a", "text")).replace("</channel>", "")
+    out = refused(tmp_path, xml)
+    assert re.search(r"export\.xml:\d+:\d+: error import-source: this XML file is damaged", out)
+
+
+def test_xml_that_is_not_a_wordpress_export(tmp_path: Path) -> None:
+    out = refused(tmp_path, "<rss><channel><item><title>x</title></item></channel></rss>")
+    assert "not a WordPress export" in out
+
+
+def test_export_without_pages_or_posts(tmp_path: Path) -> None:
+    assert "no pages or posts" in refused(tmp_path, wxr(item("Menu", kind="nav_menu_item")))
+
+
+def test_pathway_without_specialist_areas_keeps_them_unsorted(tmp_path: Path) -> None:
+    xml = wxr(item("Specialist area: Accessibility", f"<p>{PROSE}</p>"))
+    root, out = run_import(tmp_path, xml, pathway="associate")
+    assert PROSE.strip() in (root / "_unsorted.md").read_text("utf-8")
+    assert not any("specialist" in p.name for p in root.iterdir())
+    assert (
+        "warning import-unsorted" in out
+        and "the Associate CMALT pathway has no specialist areas, so this area was kept" in out
+        and "in _unsorted.md" in out
+    )
+    builds_and_checks(root)
+
+
+# ------------------------------------------------------------------------ --download
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        path = self.path.split("?")[0]
+        if path == "/files/plan.pdf":
+            self._send(200, "application/pdf", b"%PDF-1.4 plan")
+        elif path == "/files/chart.png":
+            self._send(200, "image/png", png())
+        elif path.endswith("escape.pdf"):
+            self._send(200, "application/pdf", b"%PDF-1.4 escape")
+        elif path == "/files/2024/chart.png":
+            self._send(200, "image/png", png(5, 5))
+        elif path == "/files/login.pdf":
+            self._send(200, "text/html", b"<html>Please log in</html>")
+        elif path == "/files/huge.pdf":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.end_headers()
+            for _ in range(40):  # 2.5 MB with no Content-Length: the cap counts what arrives
+                self.wfile.write(b"\0" * 65536)
+        elif path == "/files/slow.pdf":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.end_headers()
+            time.sleep(3)
+            self.wfile.write(b"late")
+        elif path == "/files/moved.pdf":
+            self.send_response(302)
+            self.send_header("Location", "file:///etc/passwd")
+            self.end_headers()
+        else:
+            self._send(404, "text/plain", b"no")
+
+    def _send(self, code: int, ctype: str, body: bytes) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def attachments_export(base: str, names: list[str]) -> str:
+    links = "".join(f"<p><a href='{base}/files/{n}'>file {n}</a></p>" for n in names)
+    content = f"<h2>Description</h2><p>{PROSE}</p>{links}<img src='{base}/files/chart.png'>"
+    files = [
+        item(f"Attachment {n}", kind="attachment", status="inherit", attachment=f"{base}/files/{n}")
+        for n in [*names, "chart.png"]
+    ]
+    return wxr(
+        item("Core Area 1a", content),
+        *files[:-1],
+        item(
+            "Chart",
+            kind="attachment",
+            status="inherit",
+            attachment=f"{base}/files/chart.png",
+            alt="A pie chart of survey answers",
+        ),
+    )
+
+
+def test_download_saves_attachments_beside_their_section(tmp_path: Path, server: str) -> None:
+    root, out = run_import(tmp_path, attachments_export(server, ["plan.pdf"]), "--download")
+    assert "import-download" not in out
+    home = folder(root, "1a")
+    assert (home / "plan.pdf").read_bytes() == b"%PDF-1.4 plan"
+    assert (home / "chart.png").read_bytes() == png()
+    found = {i["title"]: i for i in items_of(root, "1a")}
+    assert found["Attachment plan.pdf"]["file"] == "plan.pdf"
+    assert "url" not in found["Attachment plan.pdf"]
+    assert found["Chart"] == {
+        **found["Chart"],
+        "file": "chart.png",
+        "alt": "A pie chart of survey answers",
+    }
+    assert "![A pie chart of survey answers](chart.png)" in text_of(root, "1a")
+    builds_and_checks(root)
+
+
+def test_download_failures_keep_the_address_and_warn(tmp_path: Path, server: str) -> None:
+    names = ["login.pdf", "huge.pdf", "slow.pdf", "missing.pdf", "moved.pdf"]
+    source = tmp_path / "export.xml"
+    source.write_text(attachments_export(server, names), "utf-8")
+    down = "http://127.0.0.1:9/files/down.pdf"  # the discard port: nothing listens
+    source.write_text(
+        source.read_text("utf-8")
+        .replace(
+            "</channel>",
+            item("Down", kind="attachment", status="inherit", attachment=down) + "</channel>",
+        )
+        .replace("<h2>Description</h2>", f"<h2>Description</h2><p><a href='{down}'>down</a></p>"),
+        "utf-8",
+    )
+    fetch = Downloader(max_bytes=1024 * 1024, timeout=1.0)
+    report = import_portfolio(source, tmp_path / "out", "cmalt", fetch=fetch)
+    found = {str(i["title"]): i for i in items_of(tmp_path / "out", "1a")}
+    for name in names:
+        assert found[f"Attachment {name}"]["url"] == f"{server}/files/{name}"
+    assert found["Down"]["url"] == down
+    messages = {d.message for d in report.diagnostics if d.code == "import-download"}
+    assert any("login.pdf" in m and "web page instead of the file" in m for m in messages)
+    assert any("huge.pdf" in m and "larger than 1 MB" in m for m in messages)
+    assert any("slow.pdf" in m and "stopped answering" in m for m in messages)
+    assert any("missing.pdf" in m and "answered 404" in m for m in messages)
+    assert any("moved.pdf" in m and "redirects somewhere" in m for m in messages)
+    assert any("down.pdf" in m and "could not be reached" in m for m in messages)
+    assert sorted(p.name for p in folder(tmp_path / "out", "1a").iterdir()) == [
+        "chart.png",
+        "evidence.yml",
+        "reflection.md",
+    ]
+    code, out = invoke("import", source, tmp_path / "again", "--pathway", "cmalt", "--download")
+    assert code == 0 and "warning import-download" in out
+
+
+def test_downloads_with_the_same_name_never_overwrite_each_other(
+    tmp_path: Path, server: str
+) -> None:
+    first, second = f"{server}/files/chart.png", f"{server}/files/2024/chart.png"
+    content = (
+        f"<h2>Description</h2><p>{PROSE}</p><img src='{first}' alt='Chart one'>"
+        f"<h2>Reflection</h2><p>{PROSE}</p><img src='{second}' alt='Chart two'>"
+    )
+    xml = wxr(
+        item("Core Area 2b", content),
+        item("One", kind="attachment", status="inherit", attachment=first),
+        item("Two", kind="attachment", status="inherit", attachment=second),
+    )
+    root, _ = run_import(tmp_path, xml, "--download")
+    home = folder(root, "2b")
+    found = {i["title"]: i["file"] for i in items_of(root, "2b")}
+    assert found == {"One": "chart.png", "Two": "chart-2.png"}
+    assert (home / "chart.png").read_bytes() == png()
+    assert (home / "chart-2.png").read_bytes() == png(5, 5)
+    assert "![Chart two](chart-2.png)" in text_of(root, "2b")
+    builds_and_checks(root)
+
+
+def test_block_editor_footnotes_survive_per_post(tmp_path: Path) -> None:
+    def post(title: str, category: str, note: str) -> str:
+        content = (
+            f'<!-- wp:paragraph --><p>{PROSE}<sup data-fn="n-{title}" class="fn">'
+            f'<a href="#n-{title}" id="n-{title}-link">1</a></sup></p><!-- /wp:paragraph -->'
+            "<!-- wp:footnotes /-->"
+        )
+        notes = json.dumps([{"content": note, "id": f"n-{title}"}])
+        return item(title, content, kind="post", categories=(category,), meta={"footnotes": notes})
+
+    xml = wxr(post("one", "Core Area 1a", "First source."), post("two", "Core Area 1b", "Second."))
+    root, _ = run_import(tmp_path, xml)
+    one_a, one_b = text_of(root, "1a"), text_of(root, "1b")
+    (label_a,) = re.findall(r"\[\^(\w+)\]:", one_a)
+    (label_b,) = re.findall(r"\[\^(\w+)\]:", one_b)
+    assert label_a != label_b
+    assert f"[^{label_a}]: First source." in one_a
+    assert f"[^{label_a}]" in one_a.split("## Reflection")[0]
+    assert f"[^{label_b}]: Second." in one_b
+    builds_and_checks(root)
+
+
+def test_absurdly_nested_html_keeps_its_words(tmp_path: Path) -> None:
+    deep = "<div><blockquote>" * 600 + PROSE + "</blockquote></div>" * 600
+    xml = wxr(item("Core Area 2b", f"<h2>Description</h2><p>{PROSE}</p>{deep}"))
+    root, out = run_import(tmp_path, xml)
+    assert text_of(root, "2b").count(PROSE.strip()) == 2
+    assert "warning import-review: page 'Core Area 2b' is nested too deeply" in out
+    assert "Traceback" not in out
+    builds_and_checks(root)
+
+
+def test_attachment_names_never_lead_outside_the_portfolio(tmp_path: Path, server: str) -> None:
+    urls = [
+        f"{server}/files/..%2F..%2F..%2Fescape.pdf",
+        f"{server}/files/%2Ftmp%2Fescape.pdf",
+        f"{server}/files/..%5C..%5Cescape.pdf",
+    ]
+    links = "".join(f"<p><a href='{u}'>file {n}</a></p>" for n, u in enumerate(urls))
+    xml = wxr(
+        item("Core Area 3a", f"<h2>Description</h2><p>{PROSE}</p>{links}"),
+        *[
+            item(f"A{n}", kind="attachment", status="inherit", attachment=u)
+            for n, u in enumerate(urls)
+        ],
+    )
+    root, _ = run_import(tmp_path, xml, "--download")
+    home = folder(root, "3a")
+    assert sorted(p.name for p in home.iterdir()) == [
+        "escape-2.pdf",
+        "escape-3.pdf",
+        "escape.pdf",
+        "evidence.yml",
+        "reflection.md",
+    ]
+    everything = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*escape*")}
+    assert everything == {
+        f"imported/{home.name}/{n}" for n in ("escape.pdf", "escape-2.pdf", "escape-3.pdf")
+    }
+    assert not Path("/tmp/escape.pdf").exists()
+
+
+def test_huge_export_is_refused_without_reading_it(tmp_path: Path) -> None:
+    source = tmp_path / "site.WordPress.2025-03-01.wxr"
+    with source.open("wb") as handle:
+        handle.truncate(250 * 1024 * 1024)  # sparse: no disk used
+    code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
+    assert code == 1 and "error import-source: this file is 250 MB" in out
+    assert not (tmp_path / "out").exists()
