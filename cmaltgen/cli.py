@@ -417,6 +417,17 @@ def schema(kind: str) -> None:
     click.echo(json.dumps(generate(kind), indent=2))
 
 
+def _allowed_hosts(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    from cmaltgen.hosts import rules
+
+    try:
+        return rules(values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
 @main.command()
 @click.argument("portfolio_dir", type=PORTFOLIO_DIR, default=".")
 @click.option(
@@ -433,6 +444,15 @@ def schema(kind: str) -> None:
     help="Port to listen on. If you do not choose one and it is busy, the next free port is used.",
 )
 @click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    callback=_allowed_hosts,
+    help="Also answer requests for this host name (repeatable), e.g. mylaptop.local; "
+    "NAME:PORT for one port, .example.org for a domain. Others get 403 (DNS rebinding).",
+)
+@click.option(
     "--open/--no-open", "open_browser", default=False, help="Open the site in your web browser."
 )
 @click.option(
@@ -447,6 +467,7 @@ def serve(
     portfolio_dir: Path,
     host: str,
     port: int,
+    allow_hosts: tuple[str, ...],
     open_browser: bool,
     poll: bool,
     debug: bool,
@@ -461,6 +482,7 @@ def serve(
       cmaltgen serve
       cmaltgen serve my-portfolio --open
       cmaltgen serve --port 8080 --poll
+      cmaltgen serve --host 0.0.0.0 --allow-host mylaptop.local
     """
     import signal
     import webbrowser
@@ -492,7 +514,13 @@ def serve(
             )
 
     server = PreviewServer(
-        portfolio_dir, host=host, port=port, port_fixed=chosen, poll=poll, on_build=report
+        portfolio_dir,
+        host=host,
+        port=port,
+        port_fixed=chosen,
+        poll=poll,
+        on_build=report,
+        allow_hosts=allow_hosts,
     )
     try:
         server.start()
@@ -514,7 +542,15 @@ def serve(
     if not is_loopback(host):
         click.secho(
             f"warning: listening on {host}: anyone who can reach this machine can see "
-            "the preview, including evidence meant only for your assessors.",
+            "the preview, including evidence meant only for your assessors. Names other "
+            "than IP addresses need --allow-host NAME.",
+            fg="yellow",
+            err=True,
+        )
+    if "*" in allow_hosts:
+        click.secho(
+            "warning: --allow-host '*' answers every host name, so a web page you visit "
+            "could read the preview through DNS rebinding.",
             fg="yellow",
             err=True,
         )

@@ -118,6 +118,7 @@ CODES: dict[str, Code] = _codes(
     ("personal-data", E, "Public evidence with personal data, neither anonymised nor consented."),
     ("contact-details", W, "An email address or phone number in public content."),
     ("image-metadata", W, "A public image carries camera or GPS location metadata (EXIF)."),
+    ("image-not-cleaned", E, "An image cmaltgen cannot strip of metadata: damaged, huge, HEIC..."),
     ("proprietary-format", W, "An evidence file in a format assessors may not open (.docx...)."),
     ("bundle-size", W, "The assessor bundle is over 10 MB, ALT's recommended size."),
     ("bundle-too-large", E, "The assessor bundle is over 25 MB, ALT's attachment limit."),

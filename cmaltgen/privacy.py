@@ -5,20 +5,20 @@ edition and bundle only) and ``private`` (never published; the candidate's own r
 evidence item is never more visible than the section whose evidence.yml lists it.
 
 The lint looks only at what the public site would show: email addresses and phone numbers in
-public reflections and evidence, and camera or location metadata (EXIF) in public images.
-Image metadata is removed from every published JPEG and PNG (pure Python; the pixels are not
-touched) unless ``privacy.keep_exif`` is set.
+public reflections and evidence, and camera or location metadata (EXIF, XMP) in public images.
+The metadata itself is removed from every published image by :mod:`cmaltgen.images` (unless
+``privacy.keep_exif`` is set); :func:`image_uses` says where an image is used, for its errors.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from cmaltgen import images
 from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.documents import EvidenceEntry, FrontMatter, SectionDoc
@@ -30,7 +30,6 @@ PUBLIC, ASSESSORS, PRIVATE = "public", "assessors", "private"
 LEVELS = (PUBLIC, ASSESSORS, PRIVATE)
 EDITIONS = ("public", "assessor")
 TEXT_EVIDENCE = (".md", ".txt")
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 
 # ----------------------------------------------------------------------------- visibility
 
@@ -201,7 +200,7 @@ def _lint_item(root: Path, entry: EvidenceEntry, lines: list[str], diags: Diagno
         return
     if source.suffix.lower() in TEXT_EVIDENCE:
         _lint_text_file(source, 1, diags)
-    found = image_metadata_of(source)
+    found = images.metadata_in(source)
     if found:
         line, col = entry.at("file")
         _report_metadata(entry.item.file, found, entry.path, line, col, diags)
@@ -247,7 +246,7 @@ def _lint_reflection_images(root: Path, doc: SectionDoc, diags: Diagnostics) -> 
         if not ref.image or ref.kind != "file":
             continue
         source, problem = resolve_local(root, reflection.path.parent, ref.target)
-        found = image_metadata_of(source) if source is not None and problem is None else []
+        found = images.metadata_in(source) if source is not None and problem is None else []
         if found:
             line = reflection.file_line(ref.line)
             _report_metadata(ref.target, found, reflection.path, line, ref.col, diags)
@@ -267,154 +266,33 @@ def _report_metadata(
     )
 
 
-# ------------------------------------------------------------------------ image metadata
-
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_EXIF_HEADER = b"Exif\x00\x00"
-_XMP_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
-_TIFF_TAGS = {0x010F: "camera make", 0x0110: "camera model", 0x8825: "GPS location"}
-_PNG_TEXT_WITH_EXIF = (b"XML:com.adobe.xmp", b"Raw profile type exif", b"Raw profile type APP1")
+# ------------------------------------------------------------------------- where images are
 
 
-def is_image(path: Path) -> bool:
-    return path.suffix.lower() in IMAGE_SUFFIXES
+Use = tuple[str, Path, int, int]  # the name as written, the file naming it, line, column
 
 
-def image_metadata_of(path: Path) -> list[str]:
-    """What identifying metadata an image file carries (empty for other files)."""
-    if not is_image(path):
-        return []
-    try:
-        return image_metadata(read_regular(path))
-    except OSError:
-        return []
+def image_uses(root: Path, docs: list[SectionDoc], source: Path) -> list[Use]:
+    """Where ``source`` is named, evidence ``file:`` lines first, then reflections' links.
 
-
-def image_metadata(data: bytes) -> list[str]:
-    """Camera make/model and GPS location found in a JPEG's or PNG's EXIF or XMP."""
-    found: set[str] = set()
-    for kind, payload in _metadata_blocks(data):
-        if kind == "exif":
-            try:
-                found.update(_tiff_tags(payload))
-            except (ValueError, struct.error):
-                found.add("unreadable EXIF data")
-        else:
-            found.update(_xmp_tags(payload))
-    return [name for name in (*_TIFF_TAGS.values(), "unreadable EXIF data") if name in found]
-
-
-def strip_metadata(data: bytes) -> bytes:
-    """The image without EXIF and XMP blocks; other files (and broken images) unchanged."""
-    try:
-        if data.startswith(b"\xff\xd8"):
-            return _strip_jpeg(data)
-        if data.startswith(_PNG_SIGNATURE):
-            return _strip_png(data)
-    except (ValueError, struct.error):
-        log.debug("could not parse an image for metadata; left as it is")
-    return data
-
-
-def _metadata_blocks(data: bytes) -> Iterator[tuple[str, bytes]]:
-    try:
-        if data.startswith(b"\xff\xd8"):
-            for marker, segment in _jpeg_segments(data):
-                payload = segment[4:]
-                if marker == 0xE1 and payload.startswith(_EXIF_HEADER):
-                    yield "exif", payload[len(_EXIF_HEADER) :]
-                elif marker == 0xE1 and payload.startswith(_XMP_HEADER):
-                    yield "xmp", payload
-        elif data.startswith(_PNG_SIGNATURE):
-            for kind, chunk in _png_chunks(data):
-                if kind == b"eXIf":
-                    yield "exif", chunk[8:-4]
-                elif _png_text_with_exif(kind, chunk):
-                    yield "xmp", chunk[8:-4]
-    except (ValueError, struct.error):
-        return
-
-
-def _jpeg_segments(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """(marker, whole segment) for each header segment, ending with the scan (marker 0xDA)."""
-    pos = 2
-    while pos + 4 <= len(data):
-        if data[pos] != 0xFF:
-            raise ValueError("not a JPEG marker")
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
+    An error about a published file then points first at the line the user would edit.
+    """
+    target = source.resolve()
+    found: list[Use] = []
+    links: list[Use] = []
+    for doc in docs:
+        for entry in doc.evidence:
+            if entry.item.file and _names(root, entry.path.parent, entry.item.file, target):
+                found.append((entry.item.file, entry.path, *entry.at("file")))
+        reflection = doc.reflection
+        if reflection is None:
             continue
-        if marker == 0xDA or marker == 0xD9:  # start of scan / end of image: the rest as is
-            yield marker, data[pos:]
-            return
-        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
-            yield marker, data[pos : pos + 2]
-            pos += 2
-            continue
-        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
-        yield marker, data[pos : pos + 2 + length]
-        pos += 2 + length
-    raise ValueError("the JPEG ends before its image data")
+        for ref in reflection.parsed.references:
+            if ref.kind == "file" and _names(root, reflection.path.parent, ref.target, target):
+                links.append((ref.target, reflection.path, reflection.file_line(ref.line), ref.col))
+    return found + links
 
 
-def _strip_jpeg(data: bytes) -> bytes:
-    kept = [b"\xff\xd8"]
-    for marker, segment in _jpeg_segments(data):
-        payload = segment[4:]
-        if marker == 0xE1 and payload.startswith((_EXIF_HEADER, _XMP_HEADER)):
-            continue
-        kept.append(segment)
-    return b"".join(kept)
-
-
-def _png_chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
-    """(type, whole chunk with length and CRC) for each PNG chunk."""
-    pos = len(_PNG_SIGNATURE)
-    while pos + 12 <= len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
-        yield kind, data[pos : pos + 12 + length]
-        pos += 12 + length
-        if kind == b"IEND":
-            return
-
-
-def _png_text_with_exif(kind: bytes, chunk: bytes) -> bool:
-    return kind in (b"tEXt", b"zTXt", b"iTXt") and chunk[8:].startswith(_PNG_TEXT_WITH_EXIF)
-
-
-def _strip_png(data: bytes) -> bytes:
-    kept = [_PNG_SIGNATURE]
-    for kind, chunk in _png_chunks(data):
-        if kind == b"eXIf" or _png_text_with_exif(kind, chunk):
-            continue
-        kept.append(chunk)
-    return b"".join(kept)
-
-
-def _tiff_tags(tiff: bytes) -> set[str]:
-    """Names of the identifying tags in the first IFD of an EXIF (TIFF) block."""
-    if tiff[:2] not in (b"II", b"MM"):
-        return set()
-    order = "<" if tiff[:2] == b"II" else ">"
-    (offset,) = struct.unpack(order + "I", tiff[4:8])
-    (count,) = struct.unpack(order + "H", tiff[offset : offset + 2])
-    found: set[str] = set()
-    for n in range(count):
-        start = offset + 2 + 12 * n
-        (tag,) = struct.unpack(order + "H", tiff[start : start + 2])
-        if tag in _TIFF_TAGS:
-            found.add(_TIFF_TAGS[tag])
-    return found
-
-
-def _xmp_tags(xmp: bytes) -> set[str]:
-    found: set[str] = set()
-    if b"GPSLatitude" in xmp or b"GPSLongitude" in xmp:
-        found.add("GPS location")
-    if b"tiff:Make" in xmp:
-        found.add("camera make")
-    if b"tiff:Model" in xmp:
-        found.add("camera model")
-    return found
+def _names(root: Path, base: Path, name: str, target: Path) -> bool:
+    source, problem = resolve_local(root, base, name)
+    return source is not None and problem is None and source.resolve() == target

@@ -19,10 +19,11 @@ import jinja2
 from markupsafe import Markup
 
 from cmaltgen import __version__, markdown, metadata, privacy, wording
+from cmaltgen import images as pictures
 from cmaltgen.config import site_title
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, display_path
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, Severity, display_path
 from cmaltgen.schema import PartialDate
-from cmaltgen.sources import copy_regular, read_regular
+from cmaltgen.sources import copy_regular
 from cmaltgen.structure import (
     CONFIRMATION,
     EVIDENCE_INDEX,
@@ -98,7 +99,7 @@ class SinglePageResolver(PageResolver):
 
 
 # Cleaned images by source file, kept by serve while the file's state is unchanged.
-ImageCache = dict[Path, tuple[tuple[int, int, int, int], bytes]]
+ImageCache = dict[Path, tuple[tuple[int, int, int, int], pictures.Cleaned]]
 
 
 def render_site(
@@ -125,7 +126,7 @@ def render_site(
         _add_feeds(site, output)
         output.pages[".nojekyll"] = b""
     if not site.portfolio.config.privacy.keep_exif:
-        _strip_images(output, images)
+        _clean_images(site, output, diags, images)
     output.pages[MARKER] = f"Built by cmaltgen {__version__}. Safe to delete.\n".encode()
     for folder in theme.static_dirs:
         for source in sorted(folder.rglob("*")):
@@ -134,39 +135,70 @@ def render_site(
     return output
 
 
-def _strip_images(output: Output, cache: ImageCache | None) -> None:
-    """Published JPEG and PNG files lose their EXIF (camera, GPS) and XMP metadata."""
-    images = [(path, source) for path, source in output.files.items() if privacy.is_image(source)]
-    for path, source in images:
-        stripped = _stripped(source, cache)
-        if stripped is not None:
+def _clean_images(site: Site, output: Output, diags: Diagnostics, cache: ImageCache | None) -> None:
+    """Published images become copies holding their pixels only (see :mod:`cmaltgen.images`).
+
+    One that cannot be cleaned is never on the public site: an error at the line naming it.
+    The assessor edition, which is never published, keeps it as it is, with a warning.
+    """
+    found = [(path, src) for path, src in output.files.items() if pictures.image_format(src)]
+    for path, source in found:
+        cleaned = _cleaned(source, cache)
+        if cleaned.data is not None:
             del output.files[path]
-            output.pages[path] = stripped
+            output.pages[path] = cleaned.data
+            continue
+        if site.edition == "public":
+            del output.files[path]
+        _report_uncleaned(site, source, cleaned, diags)
     if cache is not None:  # forget images no longer in the portfolio
-        current = {source for _, source in images}
+        current = {source for _, source in found}
         for gone in [p for p in cache if p not in current]:
             del cache[gone]
 
 
-def _stripped(source: Path, cache: ImageCache | None) -> bytes | None:
-    """The image without its metadata, or None when it had none to remove.
+def _cleaned(source: Path, cache: ImageCache | None) -> pictures.Cleaned:
+    """The image without its metadata, or why not.
 
     serve keeps the answer while the file's size, modification and change times and inode are
-    unchanged, so an unchanged image is not read again on every save. The change time cannot
+    unchanged, so an unchanged image is not decoded again on every save. The change time cannot
     be set back (``cp -p`` and ``touch -r`` set the modification time only).
     """
-    if cache is not None:
+    if cache is None:
+        return pictures.clean(source)
+    try:
         stat = source.stat()
-        state = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-        kept = cache.get(source)
-        if kept is not None and kept[0] == state:
-            return kept[1] or None
-    data = read_regular(source)  # never a pipe: it could keep the build waiting for ever
-    stripped = privacy.strip_metadata(data)
-    result = stripped if stripped != data else None
-    if cache is not None:
-        cache[source] = (state, result or b"")
-    return result
+    except OSError:
+        return pictures.clean(source)  # gone since it was found: clean() says so
+    state = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    kept = cache.get(source)
+    if kept is not None and kept[0] == state:
+        return kept[1]
+    cleaned = pictures.clean(source)
+    cache[source] = (state, cleaned)
+    return cleaned
+
+
+def _report_uncleaned(
+    site: Site, source: Path, cleaned: pictures.Cleaned, diags: Diagnostics
+) -> None:
+    portfolio = site.portfolio
+    uses = privacy.image_uses(portfolio.root, portfolio.docs, source)
+    name, path, line, col = uses[0] if uses else (source.name, source, None, None)
+    if site.edition == "public":
+        outcome, severity = "; it was not published", Severity.ERROR
+    else:
+        outcome = "; the assessor edition includes it as it is, metadata and all"
+        severity = Severity.WARNING
+    diags.add(
+        "image-not-cleaned",
+        f"the image '{name}' {cleaned.problem}{outcome}",
+        path=path,
+        line=line,
+        col=col,
+        hint=cleaned.hint,
+        severity=severity,
+    )
 
 
 def _add_feeds(site: Site, output: Output) -> None:

@@ -5,6 +5,7 @@ One build thread waits for the saves to settle, runs ``build(write=False)`` and 
 :class:`Snapshot` reference, so every request sees one complete build. Pages are served from
 memory, evidence and theme files are streamed from their sources (nothing is copied), and the
 live-reload script and error overlay are added to served HTML only, never to built files.
+Requests naming a host other than this computer are refused (see :mod:`cmaltgen.hosts`).
 
 A failed build never stops the server: the last good site stays up with an overlay listing the
 problems (or an error page when there has been no good build yet) until the next save.
@@ -50,7 +51,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from cmaltgen import render
+from cmaltgen import hosts, render
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 from cmaltgen.documents import ParseCache
@@ -208,9 +209,13 @@ class PreviewServer:
         poll: bool = False,
         on_build: Callable[[BuildReport], None] | None = None,
         quiet: float = QUIET_SECONDS,
+        allow_hosts: Sequence[str] = (),
     ) -> None:
         self.root = root.resolve()
         self.host, self.requested_port, self.port_fixed = host, port, port_fixed
+        self.allow_hosts = hosts.rules(allow_hosts)  # ValueError for a value that is no host
+        self.host_check = hosts.HostCheck(host, port, self.allow_hosts)
+        self._refused: set[str] = set()  # Host names already reported, to log each once
         self.poll, self.on_build, self.quiet = poll, on_build, quiet
         self._token = secrets.token_hex(4)  # a new server makes open pages reload
         self._state = Snapshot(version=f"{self._token}.0")
@@ -232,6 +237,7 @@ class PreviewServer:
             raise CmaltgenError(f"there is no folder {self.root}")
         self._httpd = bind(self.host, self.requested_port, self.port_fixed)
         self._httpd.preview = self
+        self.host_check = hosts.HostCheck(self.host, self.port, self.allow_hosts)
         started = False
         try:
             # Watch before the first build so a save made during it is not lost.
@@ -403,6 +409,17 @@ class PreviewServer:
         return self._stopping.is_set()
 
     # -- answering requests
+
+    def refuse(self, host_headers: Sequence[str] | None) -> Response | None:
+        """A 403 for a request naming a host this preview does not answer (DNS rebinding)."""
+        reason = self.host_check.refusal(host_headers)
+        if reason is None:
+            return None
+        shown = (host_headers or ["(none)"])[0][:100]
+        if shown not in self._refused and len(self._refused) < 20:
+            self._refused.add(shown)  # a set add is atomic; a rare repeat does no harm
+            log.warning("refused a request for host %r: %s (see --allow-host)", shown, reason)
+        return Response(403, "text/plain; charset=utf-8", self.host_check.message(reason))
 
     def respond(self, raw_path: str) -> Response:
         """The response for a request path (no I/O apart from checking a file exists)."""
@@ -697,6 +714,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _answer(self, body: bool) -> None:
         preview = self.server.preview
+        refused = preview.refuse(self.headers.get_all("Host"))
+        if refused is not None:  # before anything else: pages, events, status, errors
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self._send(refused, body)
+            return
         path = self.path.split("?", 1)[0]
         if path == EVENTS_PATH and body:
             self._events(preview)

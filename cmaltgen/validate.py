@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from cmaltgen import accessibility, guidance, privacy
+from cmaltgen import accessibility, guidance, images, privacy
 from cmaltgen.accept import Entry
 from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import Diagnostics, Severity, did_you_mean, display_path, suggestion
@@ -830,6 +830,7 @@ def check_formats(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
 
 
 PHOTO_PIXELS = 40_000_000  # far more than any portrait; bigger is a mistake or a trap
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
 
 
 def image_size(path: Path) -> tuple[int, int] | None:
@@ -869,14 +870,14 @@ def check_photo(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     if source is None:
         _photo_missing(portfolio.root, photo.file, problem, diags, where)
         return
-    if source.suffix.lower() not in privacy.IMAGE_SUFFIXES or image_size(source) is None:
+    if source.suffix.lower() not in PHOTO_SUFFIXES or image_size(source) is None:
         diags.add(
             "photo-file",
             f"'{photo.file}' is not a JPEG or PNG image cmaltgen can read",
             hint="save the photo as .jpg or .png (under 40 megapixels) and point file: at it",
             **where,
         )
-    elif found := privacy.image_metadata_of(source):
+    elif found := images.metadata_in(source):
         if not portfolio.config.privacy.keep_exif:
             return  # the published copy is cleaned; the photo is yours to share as you choose
         diags.add(

@@ -14,6 +14,7 @@ import pytest
 from cmaltgen.build import build
 from cmaltgen.diagnostics import CmaltgenError
 from tests.conftest import EXAMPLE, REPO, TODAY, PortfolioFactory, formatted, run_build
+from tests.image_files import camera_exif, image_file
 from tests.site_checks import broken_links, parse_page
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -263,7 +264,7 @@ def test_section_links_and_local_images_in_reflections(tmp_portfolio: PortfolioF
             "1a/reflection.md": "---\nsection: 1a\n---\n## Description\n\n"
             "As in [my 2a work](section:2a), [r](evidence:ev-1b) and [r](evidence:ev-1a).\n\n"
             "![A bar chart of replies](img/chart.png)\n\n## Reflection\n\nI.\n",
-            "1a/img/chart.png": b"\x89PNG\r\n\x1a\n",
+            "1a/img/chart.png": image_file("PNG", exif=camera_exif(make=False, gps=False)),
         }
     )
     result = run_build(root)

@@ -3,60 +3,16 @@
 from __future__ import annotations
 
 import re
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
 
-from cmaltgen import privacy
+from cmaltgen import images, privacy
 from tests.conftest import PORTFOLIO_YML, PortfolioFactory, formatted, run_build
+from tests.image_files import TELLTALES, camera_exif, image_file
 from tests.site_checks import broken_links
 
 ASSESS, PRIVATE, CONSENT = b"zqassess", b"zqprivate", b"zqconsent"
-
-# ------------------------------------------------------------------------- test images
-
-
-def tiff(make: bool = True, gps: bool = True) -> bytes:
-    """A little-endian EXIF (TIFF) block with a camera make and/or a GPS pointer."""
-    entries = []
-    if make:
-        entries.append(struct.pack("<HHI4s", 0x010F, 2, 4, b"Cam\x00"))
-    if gps:
-        entries.append(struct.pack("<HHII", 0x8825, 4, 1, 8 + 2 + 12 * 2 + 4))
-    ifd = struct.pack("<H", len(entries)) + b"".join(entries) + b"\x00\x00\x00\x00"
-    return b"II*\x00" + struct.pack("<I", 8) + ifd + b"\x00\x00\x00\x00\x00\x00"
-
-
-def jpeg(exif: bytes | None = None, comment: bytes = b"") -> bytes:
-    """A JPEG-shaped file: SOI, optional APP1 Exif, a comment, a scan and EOI."""
-    parts = [b"\xff\xd8"]
-    if exif is not None:
-        payload = b"Exif\x00\x00" + exif
-        parts.append(b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload)
-    if comment:
-        parts.append(b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment)
-    parts.append(b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00" + b"\x12\x34scan" + b"\xff\xd9")
-    return b"".join(parts)
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-
-def png(exif: bytes | None = None, text: bytes = b"") -> bytes:
-    """A valid 1x1 PNG, optionally with an eXIf chunk and a tEXt comment."""
-    chunks = [_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))]
-    if exif is not None:
-        chunks.append(_chunk(b"eXIf", exif))
-    if text:
-        chunks.append(_chunk(b"tEXt", b"Comment\x00" + text))
-    chunks.append(_chunk(b"IDAT", zlib.compress(b"\x00\x80")))
-    chunks.append(_chunk(b"IEND", b""))
-    return b"\x89PNG\r\n\x1a\n" + b"".join(chunks)
-
 
 # ------------------------------------------------------------- a portfolio with secrets
 
@@ -153,12 +109,12 @@ def secret_files() -> dict[str, str | bytes | None]:
     return {
         "1a/reflection.md": CITING_1A,
         "1a/evidence.yml": EVIDENCE_1A,
-        "1a/zqassess-photo.jpg": jpeg(tiff(), comment=b"ZQASSESS inside the binary"),
+        "1a/zqassess-photo.jpg": image_file("JPEG", comment=b"ZQASSESS inside the binary"),
         "1a/zqprivate-report.pdf": b"%PDF-1.4\n% ZQPRIVATE inside the binary\n\x00\x01\x02",
         "2a/reflection.md": ASSESSORS_2A,
         "2a/evidence.yml": _evidence("2a", "ZQASSESS"),
         "2a/zqassess-2a.pdf": b"%PDF-1.4\n% ZQASSESS 2a file\n",
-        "2a/zqassess-inline.png": png(text=b"ZQASSESS in a PNG"),
+        "2a/zqassess-inline.png": image_file("PNG", comment=b"ZQASSESS in a PNG"),
         "2a/zqassess-notes.txt": "ZQASSESS notes\n",
         "2b/reflection.md": PRIVATE_2B,
         "2b/evidence.yml": _evidence("2b", "ZQPRIVATE"),
@@ -172,7 +128,7 @@ def secret_files() -> dict[str, str | bytes | None]:
         "1c/reflection.md": "---\nsection: 1c\n---\n## Description\n\nI [r](evidence:ev-1c) "
         "[p](evidence:ev-1c-photo).\n\n## Reflection\n\nI.\n",
         "1c/public-report.pdf": b"%PDF-1.4\n% a public report\n",
-        "1c/public-photo.jpg": jpeg(comment=b"a public photo"),
+        "1c/public-photo.jpg": image_file("JPEG", comment=b"a public photo"),
         "1b/evidence.yml": (
             "- {id: ev-1b, title: Report for 1b, type: web-page, date: 2025-06-01, "
             "url: 'https://example.org/1b', shows: It, supports: [2a, 2b]}\n"
@@ -225,7 +181,7 @@ def test_assessor_edition_has_assessors_content_and_never_private(
     found = containing(files, ASSESS)
     for name in ("2a/index.html", "evidence/index.html", "portfolio.html", "index.html"):
         assert name in found, name
-    assert "files/1a/zqassess-photo.jpg" in found  # the marker inside the binary file
+    assert "files/1a/zqassess-photo.jpg" in found  # published, cleaned of its comment too
     assert "files/2a/zqassess-inline.png" in found and "files/2a/zqassess-notes.txt" in found
     assert containing(files, CONSENT) == ["portfolio.html"]  # consent shown to assessors only
     assert broken_links(tmp_path / "assessor") == []
@@ -403,40 +359,16 @@ def test_text_evidence_files_are_linted(tmp_portfolio: PortfolioFactory) -> None
 # ------------------------------------------------------------------------ image metadata
 
 
-def test_metadata_is_found_and_stripped_from_jpeg_and_png() -> None:
-    for image in (jpeg(tiff(), comment=b"kept"), png(tiff(), text=b"kept")):
-        assert privacy.image_metadata(image) == ["camera make", "GPS location"]
-        stripped = privacy.strip_metadata(image)
-        assert privacy.image_metadata(stripped) == [] and b"Exif" not in stripped
-        assert b"eXIf" not in stripped and b"kept" in stripped and b"Cam\x00" not in stripped
-    assert privacy.strip_metadata(b"%PDF-1.4 not an image") == b"%PDF-1.4 not an image"
-    assert privacy.strip_metadata(b"\xff\xd8\xff") == b"\xff\xd8\xff"  # truncated: unchanged
-
-
-def test_stripped_png_is_still_a_valid_png() -> None:
-    stripped = privacy.strip_metadata(png(tiff()))
-    kinds = []
-    pos = 8
-    while pos < len(stripped):
-        (length,) = struct.unpack(">I", stripped[pos : pos + 4])
-        kind, data = stripped[pos + 4 : pos + 8], stripped[pos + 8 : pos + 8 + length]
-        (crc,) = struct.unpack(">I", stripped[pos + 8 + length : pos + 12 + length])
-        assert crc == zlib.crc32(kind + data) & 0xFFFFFFFF
-        kinds.append(kind)
-        pos += 12 + length
-    assert kinds == [b"IHDR", b"IDAT", b"IEND"]
-
-
 def _photo_portfolio(tmp_portfolio: PortfolioFactory, extra: str = "", config: str = "") -> Path:
     return tmp_portfolio(
         {
             "portfolio.yml": _portfolio_with(config),
             "1a/evidence.yml": "- id: ev-1a\n  title: A photo\n  type: image\n"
             "  date: 2025-06-01\n  file: photo.jpg\n  alt: A whiteboard\n  shows: It\n" + extra,
-            "1a/photo.jpg": jpeg(tiff()),
+            "1a/photo.jpg": image_file("JPEG"),
             "1b/reflection.md": "---\nsection: 1b\n---\n## Description\n\n"
             "![A chart](chart.png) [r](evidence:ev-1b)\n\n## Reflection\n\nI.\n",
-            "1b/chart.png": png(tiff(make=False)),
+            "1b/chart.png": image_file("PNG", exif=camera_exif(make=False), xmp=b""),
         }
     )
 
@@ -449,18 +381,20 @@ def test_public_images_are_published_without_metadata(
     assert result.written
     assert formatted(result) == [
         "1a/evidence.yml:5:9: warning image-metadata: the image 'photo.jpg' carries camera make, "
-        "GPS location in its metadata\n    hint: cmaltgen removes it from the published copy "
-        "(unless privacy.keep_exif is set), but your portfolio's own file still has it; once "
-        "checked, add 'privacy_checked: true'",
+        "camera model, camera serial number, GPS location in its metadata\n    hint: cmaltgen "
+        "removes it from the published copy (unless privacy.keep_exif is set), but your "
+        "portfolio's own file still has it; once checked, add 'privacy_checked: true'",
         "1b/reflection.md:6:1: warning image-metadata: the image 'chart.png' carries GPS "
         "location in its metadata\n    hint: cmaltgen removes it from the published copy "
         "(unless privacy.keep_exif is set), but your portfolio's own file still has it; once "
         "checked, add 'privacy_checked: true'",
     ]
     site = root / "_site" / "files"
-    assert privacy.image_metadata((site / "1a/photo.jpg").read_bytes()) == []
-    assert privacy.image_metadata((site / "1b/chart.png").read_bytes()) == []
-    assert privacy.image_metadata((root / "1a/photo.jpg").read_bytes())  # sources untouched
+    for published in (site / "1a/photo.jpg", site / "1b/chart.png"):
+        assert images.metadata_in(published) == []
+        data = published.read_bytes()
+        assert [t for t in TELLTALES if t in data] == []
+    assert images.metadata_in(root / "1a/photo.jpg")  # sources untouched
     copied = [p for p in (root / "_site").rglob("*") if p.parent.name in ("1a", "1b", "assets")]
     assert result.files == len([p for p in copied if "files" in p.parts or "assets" in p.parts])
 

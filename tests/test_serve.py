@@ -565,3 +565,213 @@ def test_progress_report_is_a_preview_page_never_built(tmp_path: Path) -> None:
     built = build(root, tmp_path / "out")
     assert not any("progress" in p.as_posix() for p in (tmp_path / "out").rglob("*"))
     assert not built.ok  # 3b is missing: the report said so, and build refuses too
+
+
+# ---------------------------------------------------------------------------- the Host check
+
+FORGED = [
+    "evil.example",  # DNS rebinding: the attacker's own name, pointed at 127.0.0.1
+    "evil.example:{port}",
+    "127.0.0.1.evil.example:{port}",
+    "localhost.evil.example:{port}",
+    "sub.localhost:{port}",
+    "localhost:1",  # a loopback name, but not this server's port
+    "[::1]:1",
+    "10.0.0.7:{port}",  # not the address the server listens on
+    "evil.example@127.0.0.1:{port}",
+    "",
+    "localhost:{port}/path",
+]
+ENDPOINTS = [
+    "/",
+    MOUNT,
+    MOUNT + "1a-constraints-and-benefits/",
+    MOUNT + "files/1b-technical-knowledge/template-layout-diagram.png",
+    MOUNT + "assets/style.css",
+    MOUNT + "no/such/page/",
+    "/__cmaltgen/status",
+    "/__cmaltgen/progress",
+    "/__cmaltgen/events?v=stale",  # the live-reload stream would answer at once, or wait
+]
+
+
+def ask(
+    port: int, path: str, hosts: list[str] | None, method: str = "GET"
+) -> tuple[int, dict[str, str], str]:
+    """One request with exactly these Host headers (none for None), as a forged page would."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        for host in hosts or []:
+            conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    finally:
+        conn.close()
+
+
+def _refused(code: int, headers: dict[str, str], body: str) -> bool:
+    return (
+        code == 403
+        and headers["content-type"] == "text/plain; charset=utf-8"
+        and body.startswith("403 Forbidden: ")
+        and "--allow-host NAME" in body
+        and "__cmaltgen" not in body
+        and "Rowan" not in body  # nothing of the portfolio
+    )
+
+
+@pytest.mark.parametrize("forged", FORGED)
+def test_requests_for_other_host_names_are_refused_everywhere(
+    shared: tuple[Path, Served, int], forged: str
+) -> None:
+    port = shared[2]
+    host = forged.format(port=port)
+    for path in ENDPOINTS:
+        code, headers, body = ask(port, path, [host])
+        assert _refused(code, headers, body), (host, path, code, body)
+    code, headers, body = ask(port, MOUNT, [host], "HEAD")
+    assert code == 403 and body == "" and headers["content-length"] != "0"
+
+
+def test_the_refusal_says_why_and_what_is_answered(shared: tuple[Path, Served, int]) -> None:
+    _, served, port = shared
+    body = ask(port, MOUNT, [f"attacker.example:{port}"])[2]
+    assert body.startswith(
+        f"403 Forbidden: this preview does not answer requests for 'attacker.example:{port}'."
+    )
+    assert f"It answers: localhost, 127.0.0.1, [::1] (port {port})." in body
+    wait_for(lambda: "attacker.example" in "".join(served.err), what="the terminal")
+    assert "refused a request for host" in "".join(served.err)
+
+
+def test_missing_and_repeated_host_headers_are_refused(shared: tuple[Path, Served, int]) -> None:
+    port = shared[2]
+    code, headers, body = ask(port, MOUNT, None)
+    assert _refused(code, headers, body) and "has no Host header" in body
+    code, headers, body = ask(port, MOUNT, [f"localhost:{port}", "evil.example"])
+    assert _refused(code, headers, body) and "more than one Host header" in body
+    # HTTP/1.0 over a raw socket, as old scripts send it: no Host header at all
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(f"GET {MOUNT} HTTP/1.0\r\n\r\n".encode())
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.0 403 ") and b"no Host header" in reply
+
+
+@pytest.mark.parametrize(
+    "allowed",
+    [
+        "localhost:{port}",
+        "localhost",
+        "LocalHost:{port}",
+        "localhost.:{port}",
+        "127.0.0.1:{port}",
+        "127.0.0.1",
+        "[::1]:{port}",
+        "[::1]",
+        "[0:0::1]:{port}",
+    ],
+)
+def test_this_computers_names_are_answered(shared: tuple[Path, Served, int], allowed: str) -> None:
+    port = shared[2]
+    host = allowed.format(port=port)
+    code, _, body = ask(port, MOUNT, [host])
+    assert code == 200 and "/__cmaltgen/events" in body, (host, code)
+    assert ask(port, "/__cmaltgen/status", [host])[0] == 200
+
+
+def test_the_reload_stream_answers_an_allowed_host(shared: tuple[Path, Served, int]) -> None:
+    port = shared[2]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.putrequest("GET", "/__cmaltgen/events?v=stale", skip_host=True)
+        conn.putheader("Host", f"localhost:{port}")
+        conn.endheaders()
+        response = conn.getresponse()
+        assert response.status == 200
+        assert response.getheader("content-type") == "text/event-stream"
+        assert b"event: reload" in response.read1(4096) + response.read1(4096)
+    finally:
+        conn.close()
+
+
+def test_allow_host_names_are_answered_and_others_still_refused(portfolio: Path) -> None:
+    port = free_port()
+    served = Served(
+        [
+            str(portfolio),
+            "--port",
+            str(port),
+            "--allow-host",
+            "mylaptop.local",
+            "--allow-host",
+            f"tunnel.example:{port + 1}",
+            "--allow-host",
+            ".preview.test",
+        ]
+    )
+    try:
+        assert served.wait_serving() == port
+        for host in (
+            "mylaptop.local",
+            f"mylaptop.local:{port}",
+            "mylaptop.local:8443",  # a name the user allowed: any port (forwarded ones too)
+            f"tunnel.example:{port + 1}",
+            "preview.test",
+            "rowan.preview.test:443",
+            f"localhost:{port}",
+        ):
+            assert ask(port, MOUNT, [host])[0] == 200, host
+        refused = ("evil.example", f"tunnel.example:{port}", "preview.test.evil", "xpreview.test")
+        for host in refused:
+            assert _refused(*ask(port, MOUNT, [host])), host
+    finally:
+        assert served.stop() == 0, served.text
+
+
+def test_the_error_page_of_a_failing_first_build_is_refused_too(portfolio: Path) -> None:
+    (portfolio / "portfolio.yml").write_text(BROKEN_YAML, encoding="utf-8")
+    with in_process(portfolio) as server:
+        assert ask(server.port, MOUNT, [f"127.0.0.1:{server.port}"])[0] == 500
+        code, headers, body = ask(server.port, MOUNT, [f"evil.example:{server.port}"])
+        assert _refused(code, headers, body) and "portfolio.yml" not in body
+
+
+def test_allow_host_defaults_to_none_and_rejects_what_is_not_a_host() -> None:
+    command = main.commands["serve"]
+    context = command.make_context("serve", [])
+    assert context.params["allow_hosts"] == ()
+    context = command.make_context("serve", ["--allow-host", "A.Lan.", "--allow-host", "b:9"])
+    assert context.params["allow_hosts"] == ("a.lan", "b:9")
+    for bad in ("http://mylaptop.local/", "my laptop", "host:99999", ""):
+        result = CliRunner().invoke(main, ["serve", "--allow-host", bad])
+        assert result.exit_code == 2, bad
+        assert "Invalid value for '--allow-host'" in result.output, result.output
+    help_text = CliRunner().invoke(main, ["serve", "--help"]).output
+    assert "--allow-host NAME" in help_text
+
+
+def test_an_image_that_cannot_be_cleaned_is_shown_as_an_error_never_served(
+    portfolio: Path,
+) -> None:
+    image = portfolio / "1b-technical-knowledge/template-layout-diagram.png"
+    url = MOUNT + "files/1b-technical-knowledge/template-layout-diagram.png"
+    with serving(portfolio) as (_, port):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", url)
+        before = conn.getresponse().read()
+        conn.close()
+        broken = image.read_bytes()[:300] + b"Zqsecret trailing bytes"
+        image.write_bytes(broken)
+        wait_for(lambda: status(port)["ok"] is False, what="the failed build")
+        page = fetch(port, MOUNT + "1b-technical-knowledge/")[2]
+        assert "image-not-cleaned" in page and "template-layout-diagram.png" in page
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", url)
+        served = conn.getresponse().read()
+        conn.close()
+        assert served == before and b"Zqsecret" not in served  # the last good copy

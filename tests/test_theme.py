@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from cmaltgen import privacy, theme
+from cmaltgen import images, theme
 from cmaltgen.build import BuildResult, build
 from cmaltgen.theme import available, load_theme, themes_root
 from tests.browser_support import (
@@ -331,10 +331,9 @@ def test_photo_is_shown_with_its_size_and_alt_text_and_published_without_metadat
         '<img class="home-photo" src="files/about/me.jpg" alt="A smiling person in a blue jumper" '
         'width="240" height="300">' in home
     )
-    published = (site / "files" / "about" / "me.jpg").read_bytes()
-    assert privacy.image_metadata(published) == []
+    assert images.metadata_in(site / "files" / "about" / "me.jpg") == []
     source = site.parent / "portfolio" / "about" / "me.jpg"
-    assert privacy.image_metadata(source.read_bytes()) == ["camera make", "GPS location"]
+    assert images.metadata_in(source) == ["camera make", "GPS location"]
 
 
 def test_without_a_photo_or_award_the_home_page_has_neither(
