@@ -301,7 +301,7 @@ def warm_child(root: Path, runs: int) -> None:
     """In this process: build once as ``cmaltgen build`` does, then as serve does (drafts
     shown, parses kept in memory), then edit one reflection and rebuild, ``runs`` times."""
     from cmaltgen.build import build
-    from cmaltgen.documents import ParseCache
+    from cmaltgen.read.documents import ParseCache
 
     target = next(
         p for p in sorted(root.glob("*/reflection.md")) if EDIT_AT in p.read_text("utf-8")

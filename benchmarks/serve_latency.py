@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from cmaltgen.serve import BuildReport, PreviewServer
+from cmaltgen.serve.server import BuildReport, PreviewServer
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "example_portfolio"

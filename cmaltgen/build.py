@@ -12,9 +12,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cmaltgen import accept, documents, privacy, render, sources, structure, theme, validate
-from cmaltgen import config as config_stage
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen.read import config as config_stage
+from cmaltgen.read import documents, sources
+from cmaltgen.rules import accept, privacy, validate
+from cmaltgen.site import render, structure, theme
 
 log = logging.getLogger(__name__)
 

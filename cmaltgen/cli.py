@@ -20,7 +20,7 @@ from cmaltgen.wording import article, plural
 
 if TYPE_CHECKING:  # imported lazily: `cmaltgen --version` and --help stay quick
     from cmaltgen.build import BuildResult
-    from cmaltgen.framework import Pathway
+    from cmaltgen.read.framework import Pathway
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -172,7 +172,7 @@ def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) 
       cmaltgen bundle
       cmaltgen bundle my-portfolio -o rowan-cmalt.zip
     """
-    from cmaltgen.bundle import bundle as run_bundle
+    from cmaltgen.output.bundle import bundle as run_bundle
 
     result = guarded(debug, lambda: run_bundle(portfolio_dir, output, strict=strict))
     for diag in result.diagnostics.sorted():
@@ -197,7 +197,7 @@ def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) 
 
 
 def _size(size: int) -> str:
-    from cmaltgen.render import filesize
+    from cmaltgen.site.render import filesize
 
     return filesize(size)
 
@@ -249,7 +249,7 @@ def pathways(version: str | None) -> None:
       cmaltgen pathways
       cmaltgen pathways --framework 2016
     """
-    from cmaltgen.framework import frameworks, latest
+    from cmaltgen.read.framework import frameworks, latest
 
     found = frameworks()
     chosen = version or latest()
@@ -353,8 +353,8 @@ def check(
     """
     import os
 
-    from cmaltgen import check as readiness
     from cmaltgen.cache import cache_dir as cache_folder
+    from cmaltgen.rules import readiness
 
     for code in ignore:
         if problem := readiness.ignore_problem(code):
@@ -412,7 +412,7 @@ def schema(kind: str) -> None:
       cmaltgen schema portfolio > portfolio.schema.json
       cmaltgen schema evidence > evidence.schema.json
     """
-    from cmaltgen.schemas import generate
+    from cmaltgen.read.schemas import generate
 
     click.echo(json.dumps(generate(kind), indent=2))
 
@@ -420,7 +420,7 @@ def schema(kind: str) -> None:
 def _allowed_hosts(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> tuple[str, ...]:
-    from cmaltgen.hosts import rules
+    from cmaltgen.serve.hosts import rules
 
     try:
         return rules(values)
@@ -487,7 +487,7 @@ def serve(
     import signal
     import webbrowser
 
-    from cmaltgen.serve import BuildReport, PortError, PreviewServer, is_loopback
+    from cmaltgen.serve.server import BuildReport, PortError, PreviewServer, is_loopback
 
     _setup_logging(debug)
     chosen = ctx.get_parameter_source("port") is not click.core.ParameterSource.DEFAULT
@@ -610,8 +610,8 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
     stays online meanwhile. If "Install cmaltgen" fails, read the comments
     in .github/workflows/pages.yml. More: docs/publishing.md in cmaltgen.
     """
-    from cmaltgen.framework import versions
     from cmaltgen.new import create
+    from cmaltgen.read.framework import versions
 
     if version is not None and version not in versions():
         raise click.BadParameter(f"choose one of {', '.join(versions())}", param_hint="--framework")
@@ -665,9 +665,9 @@ def import_(
       cmaltgen import my-portfolio.docx my-portfolio --pathway cmalt
       cmaltgen import wordpress-export.xml my-portfolio --pathway senior --download
     """
-    from cmaltgen.framework import versions
     from cmaltgen.importers import import_portfolio, report_lines
     from cmaltgen.importers.download import fetcher
+    from cmaltgen.read.framework import versions
 
     if version is not None and version not in versions():
         raise click.BadParameter(f"choose one of {', '.join(versions())}", param_hint="--framework")
@@ -719,7 +719,7 @@ def deploy(
       cmaltgen deploy my-portfolio --cname cmalt.example.org
       cmaltgen deploy --no-push       commit locally only
     """
-    from cmaltgen.deploy import deploy as run_deploy
+    from cmaltgen.output.gitbranch import deploy as run_deploy
 
     done = guarded(
         debug,
@@ -759,11 +759,11 @@ def badge(portfolio_dir: Path) -> None:
     """
     import datetime as dt
 
-    from cmaltgen.config import load_config
     from cmaltgen.diagnostics import Diagnostics
-    from cmaltgen.framework import framework as load_framework
-    from cmaltgen.framework import latest
-    from cmaltgen.metadata import badge as snippets
+    from cmaltgen.read.config import load_config
+    from cmaltgen.read.framework import framework as load_framework
+    from cmaltgen.read.framework import latest
+    from cmaltgen.site.metadata import badge as snippets
 
     diags = Diagnostics()
     loaded = load_config(portfolio_dir / "portfolio.yml", diags, dt.date.today())

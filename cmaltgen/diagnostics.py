@@ -152,7 +152,7 @@ CODES: dict[str, Code] = _codes(
         W,
         "An attachment that could not be downloaded: its evidence keeps the URL.",
     ),
-    # assessor guidance (cmaltgen.guidance), then web links (cmaltgen check --external)
+    # assessor guidance (cmaltgen.rules.guidance), then web links (cmaltgen check --external)
     ("we-not-i", W, "A description written mostly as 'we' rather than 'I'."),
     ("thin-reflection", W, "A reflection under a third of the length of its description."),
     ("evidence-overused", W, "One evidence item is cited in four or more sections."),

@@ -17,8 +17,8 @@ import yaml
 
 from cmaltgen import __version__
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
-from cmaltgen.framework import Framework, Pathway, SectionSpec, latest
-from cmaltgen.framework import framework as load_framework
+from cmaltgen.read.framework import Framework, Pathway, SectionSpec, latest
+from cmaltgen.read.framework import framework as load_framework
 
 # Where cmaltgen's source lives: the generated workflow names it as the way to install a
 # version that is not on PyPI. tests/test_package.py checks it matches pyproject's "Source".

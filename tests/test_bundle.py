@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from cmaltgen.bundle import BundleResult, bundle, default_path
 from cmaltgen.diagnostics import CmaltgenError
+from cmaltgen.output.bundle import BundleResult, bundle, default_path
 from tests.conftest import EXAMPLE, TODAY, PortfolioFactory
 from tests.site_checks import broken_links, parse_page
 from tests.test_privacy import ASSESS, PRIVATE, secret_files

@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cmaltgen import __version__, guidance
-from cmaltgen import check as readiness
+from cmaltgen import __version__
 from cmaltgen.build import build
-from cmaltgen.check import CheckOptions, Report
 from cmaltgen.cli import main
 from cmaltgen.diagnostics import CmaltgenError
-from cmaltgen.schema import PartialDate
+from cmaltgen.read.schema import PartialDate
+from cmaltgen.rules import guidance, readiness
+from cmaltgen.rules.readiness import CheckOptions, Report
 from tests.conftest import (
     ASSESSED,
     EXAMPLE,

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cmaltgen import deploy as deploy_module
 from cmaltgen.cli import main
-from cmaltgen.deploy import PAGES_FILE_LIMIT, deploy
 from cmaltgen.diagnostics import CmaltgenError
+from cmaltgen.output import gitbranch as deploy_module
+from cmaltgen.output.gitbranch import PAGES_FILE_LIMIT, deploy
 from tests.conftest import TODAY, PortfolioFactory, evidence, write_files
 
 Repo = tuple[Path, Path]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import re
 
-from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import CODES
-from cmaltgen.documents import EvidenceItem, FrontMatter
-from cmaltgen.schema import field_rows
-from cmaltgen.schemas import KINDS, generate
+from cmaltgen.read.config import PortfolioConfig
+from cmaltgen.read.documents import EvidenceItem, FrontMatter
+from cmaltgen.read.schema import field_rows
+from cmaltgen.read.schemas import KINDS, generate
 from tests import regenerate
 from tests.conftest import REPO
 

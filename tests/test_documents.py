@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cmaltgen.build import build
-from cmaltgen.documents import ParseCache
+from cmaltgen.read.documents import ParseCache
 from tests.conftest import EXAMPLE, TODAY, PortfolioFactory, formatted
 
 

@@ -30,10 +30,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cmaltgen.bundle import bundle
 from cmaltgen.cli import main
-from cmaltgen.structure import relative_url
-from cmaltgen.validate import MAX_PUBLISHED_PATH, PAGES_MAX_FILE_BYTES, name_problem
+from cmaltgen.output.bundle import bundle
+from cmaltgen.rules.validate import MAX_PUBLISHED_PATH, PAGES_MAX_FILE_BYTES, name_problem
+from cmaltgen.site.structure import relative_url
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import (
     REPO,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cmaltgen.hosts import HostCheck, check_rule, split
+from cmaltgen.serve.hosts import HostCheck, check_rule, split
 
 
 @pytest.mark.parametrize(

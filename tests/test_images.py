@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image, ImageCms, features
 
-from cmaltgen import images
 from cmaltgen.build import build
+from cmaltgen.rules import images
 from tests.conftest import PORTFOLIO_YML, PortfolioFactory, formatted, run_build
 from tests.image_files import (
     TELLTALES,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cmaltgen.framework import framework
 from cmaltgen.importers.sections import Sorter, match_part, match_section
+from cmaltgen.read.framework import framework
 
 FRAMEWORK = framework("2019")
 assert FRAMEWORK is not None

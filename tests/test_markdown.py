@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from cmaltgen import markdown, wording
+from cmaltgen import wording
+from cmaltgen.read import markdown
 
 
 class Resolver:

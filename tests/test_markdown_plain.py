@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from cmaltgen import markdown, wording
+from cmaltgen import wording
+from cmaltgen.read import markdown
 
 
 def plain(text: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cmaltgen import images, privacy
+from cmaltgen.rules import images, privacy
 from tests.conftest import PORTFOLIO_YML, PortfolioFactory, formatted, run_build
 from tests.image_files import TELLTALES, camera_exif, image_file
 from tests.site_checks import broken_links

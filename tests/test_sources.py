@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics
-from cmaltgen.sources import (
+from cmaltgen.read.sources import (
     MAX_TEXT_BYTES,
     collect,
     load_yaml,

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from cmaltgen.structure import relative_url
+from cmaltgen.site.structure import relative_url
 
 PAGES = ["index.html", "404.html", "1a/index.html", "evidence/index.html", "a/b/c/index.html"]
 TARGETS = [

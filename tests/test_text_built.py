@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cmaltgen.bundle import bundle
+from cmaltgen.output.bundle import bundle
 from tests.conftest import TODAY, PortfolioFactory, formatted, reflection, run_build
 
 CITING = (

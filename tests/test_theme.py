@@ -16,9 +16,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from cmaltgen import images, theme
 from cmaltgen.build import BuildResult, build
-from cmaltgen.theme import available, load_theme, themes_root
+from cmaltgen.rules import images
+from cmaltgen.site import theme
+from cmaltgen.site.theme import available, load_theme, themes_root
 from tests.browser_support import (
     AWARDED_NAME,
     VNU,

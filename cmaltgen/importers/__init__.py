@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Severity, display_path
-from cmaltgen.framework import framework as load_framework
-from cmaltgen.framework import latest
 from cmaltgen.importers.assemble import UNSORTED, SectionReport, assemble
 from cmaltgen.importers.evidence import Asset, Collector
 from cmaltgen.importers.html import to_markdown
 from cmaltgen.importers.sections import Sorter
 from cmaltgen.importers.source import Reading, source_error
 from cmaltgen.importers.write import write
+from cmaltgen.read.framework import framework as load_framework
+from cmaltgen.read.framework import latest
 
 
 @dataclass

@@ -15,10 +15,10 @@ from typing import Any
 import yaml
 
 from cmaltgen.diagnostics import Diagnostic, Severity
-from cmaltgen.framework import Framework, Pathway, SectionSpec
 from cmaltgen.importers.evidence import Collector, SectionEvidence, collect, table_details
 from cmaltgen.importers.sections import Found, Sorting, normalise
 from cmaltgen.new import scaffold, section_folder, section_ids
+from cmaltgen.read.framework import Framework, Pathway, SectionSpec
 from cmaltgen.wording import word_count
 
 UNSORTED = "_unsorted.md"

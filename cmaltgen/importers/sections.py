@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from cmaltgen.framework import Pathway
+from cmaltgen.read.framework import Pathway
 
 PARTS = ("description", "evidence", "reflection")
 _PART_WORDS = {

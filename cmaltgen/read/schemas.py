@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from cmaltgen.config import PortfolioConfig
-from cmaltgen.documents import EvidenceItem, FrontMatter
-from cmaltgen.schema import json_schema
+from cmaltgen.read.config import PortfolioConfig
+from cmaltgen.read.documents import EvidenceItem, FrontMatter
+from cmaltgen.read.schema import json_schema
 
 KINDS = {
     "portfolio": (PortfolioConfig, "cmaltgen portfolio.yml", False),

@@ -18,13 +18,16 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from cmaltgen import __version__, markdown, metadata, privacy, wording
-from cmaltgen import images as pictures
-from cmaltgen.config import site_title
+from cmaltgen import __version__, wording
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, Severity, display_path
-from cmaltgen.schema import PartialDate
-from cmaltgen.sources import copy_regular
-from cmaltgen.structure import (
+from cmaltgen.read import markdown
+from cmaltgen.read.config import site_title
+from cmaltgen.read.schema import PartialDate
+from cmaltgen.read.sources import copy_regular
+from cmaltgen.rules import images as pictures
+from cmaltgen.rules import privacy
+from cmaltgen.site import metadata
+from cmaltgen.site.structure import (
     CONFIRMATION,
     EVIDENCE_INDEX,
     HOME,
@@ -35,7 +38,7 @@ from cmaltgen.structure import (
     Site,
     relative_url,
 )
-from cmaltgen.theme import Theme, environment, searched
+from cmaltgen.site.theme import Theme, environment, searched
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +139,7 @@ def render_site(
 
 
 def _clean_images(site: Site, output: Output, diags: Diagnostics, cache: ImageCache | None) -> None:
-    """Published images become copies holding their pixels only (see :mod:`cmaltgen.images`).
+    """Published images become copies holding their pixels only (see :mod:`cmaltgen.rules.images`).
 
     One that cannot be cleaned is never on the public site: an error at the line naming it.
     The assessor edition, which is never published, keeps it as it is, with a warning.

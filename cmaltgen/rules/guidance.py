@@ -2,7 +2,7 @@
 old or overused evidence, unusual length).
 
 These are rules like any other: ``build``, ``check`` and ``serve`` all run them through
-:func:`cmaltgen.validate.validate`, so that every command reports the same problems.
+:func:`cmaltgen.rules.validate.validate`, so that every command reports the same problems.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cmaltgen.diagnostics import Diagnostics
-from cmaltgen.documents import PART_NAMES, Reflection, SectionDoc
-from cmaltgen.framework import SectionSpec
-from cmaltgen.schema import PartialDate
+from cmaltgen.read.documents import PART_NAMES, Reflection, SectionDoc
+from cmaltgen.read.framework import SectionSpec
+from cmaltgen.read.schema import PartialDate
 from cmaltgen.wording import join_and, plural
 
 if TYPE_CHECKING:
-    from cmaltgen.validate import Portfolio, Specs
+    from cmaltgen.rules.validate import Portfolio, Specs
 
 STUB_WORDS = 50  # a description, reflection or free-text section shorter than this is a stub
 WE_MIN, WE_RATIO = 5, 1.5  # we/our/us at least this often and this many times I/my/me

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from markdown_it.token import Token
 
 from cmaltgen.diagnostics import Diagnostics
-from cmaltgen.documents import Reflection
+from cmaltgen.read.documents import Reflection
 
 if TYPE_CHECKING:  # validate imports this module to run its checks
-    from cmaltgen.validate import Portfolio, Specs
+    from cmaltgen.rules.validate import Portfolio, Specs
 
 VAGUE_LINK_TEXT = {
     "click here",

@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urldefrag, urlsplit
 
-from cmaltgen import __version__, validate
+from cmaltgen import __version__
 from cmaltgen.diagnostics import (
     Diagnostics,
 )
-from cmaltgen.documents import Reflection
-from cmaltgen.sources import read_regular
+from cmaltgen.read.documents import Reflection
+from cmaltgen.read.sources import read_regular
+from cmaltgen.rules import validate
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from html import escape
 from typing import Any
 
 from cmaltgen import __version__
-from cmaltgen.config import site_title
-from cmaltgen.framework import Pathway
-from cmaltgen.schema import PartialDate
-from cmaltgen.structure import HOME, NOT_FOUND, Site
+from cmaltgen.read.config import site_title
+from cmaltgen.read.framework import Pathway
+from cmaltgen.read.schema import PartialDate
+from cmaltgen.site.structure import HOME, NOT_FOUND, Site
 
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"

@@ -6,7 +6,7 @@ user's working tree, index, stash and current branch are never touched. The bran
 moved only at the very end, after the push succeeded, and only if nobody moved it meanwhile.
 
 Before building, deploy refuses, changing nothing, whenever it cannot publish safely (the
-checks are in :mod:`cmaltgen.repository`): the branch is checked out in a worktree (moving it
+checks are in :mod:`cmaltgen.output.repository`): the branch is checked out in a worktree (moving it
 would desync that worktree), a merge, rebase, cherry-pick, revert or bisect is under way, the
 repository has no commits, the branch name is not valid or names the sources' own history,
 the remote is missing or unreachable, or the remote's branch has commits this copy lacks.
@@ -24,11 +24,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cmaltgen import __version__, repository
+from cmaltgen import __version__
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError
-from cmaltgen.render import filesize
-from cmaltgen.repository import Plan, git, git_ok, git_reason, repo_root, run_git
+from cmaltgen.output import repository
+from cmaltgen.output.repository import Plan, git, git_ok, git_reason, repo_root, run_git
+from cmaltgen.site.render import filesize
 
 log = logging.getLogger(__name__)
 

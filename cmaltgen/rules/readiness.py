@@ -2,7 +2,7 @@
 
 ``cmaltgen check`` reads and validates a portfolio through the same stage functions as
 ``build`` (see :func:`read_portfolio`) but renders and writes nothing: it reports exactly the
-build's diagnostics (the assessor guidance rules included, see :mod:`cmaltgen.guidance`) and
+build's diagnostics (the assessor guidance rules included, see :mod:`cmaltgen.rules.guidance`) and
 adds readiness information: a progress table, what is left to write and, if asked, web links
 checked over HTTP. The result is a :class:`Report`, which this module turns into
 text lines, JSON-ready data or an HTML fragment; only the CLI prints.
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cmaltgen import __version__, accept, build, links, privacy, sources, structure, validate
+from cmaltgen import __version__, build
 from cmaltgen.diagnostics import (
     CODES,
     Diagnostic,
@@ -28,11 +28,14 @@ from cmaltgen.diagnostics import (
     Severity,
     suggestion,
 )
-from cmaltgen.documents import PART_NAMES, EvidenceEntry, EvidenceItem, Reflection, SectionDoc
-from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
-from cmaltgen.guidance import STUB_WORDS, Present, is_stub, present_sections
-from cmaltgen.links import WORKERS, LinkCache, LinkTarget, link_targets
-from cmaltgen.schema import PartialDate
+from cmaltgen.read import sources
+from cmaltgen.read.documents import PART_NAMES, EvidenceEntry, EvidenceItem, Reflection, SectionDoc
+from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
+from cmaltgen.read.schema import PartialDate
+from cmaltgen.rules import accept, links, privacy, validate
+from cmaltgen.rules.guidance import STUB_WORDS, Present, is_stub, present_sections
+from cmaltgen.rules.links import WORKERS, LinkCache, LinkTarget, link_targets
+from cmaltgen.site import structure
 from cmaltgen.wording import agree, article, join_and, plural
 
 log = logging.getLogger(__name__)

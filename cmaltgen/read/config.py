@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cmaltgen import schema
 from cmaltgen.diagnostics import Diagnostics
-from cmaltgen.schema import PartialDate, spec
-from cmaltgen.sources import LineMap, decode_text, load_yaml, read_parsed
+from cmaltgen.read import schema
+from cmaltgen.read.schema import PartialDate, spec
+from cmaltgen.read.sources import LineMap, decode_text, load_yaml, read_parsed
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from cmaltgen.config import Accept, PortfolioConfig
 from cmaltgen.diagnostics import CODES, Diagnostic, Diagnostics, Severity, suggestion
-from cmaltgen.sources import LineMap
+from cmaltgen.read.config import Accept, PortfolioConfig
+from cmaltgen.read.sources import LineMap
 
 # Reported only by ``check --external``: not "unused" when the links were not checked.
 LINK_CODES = frozenset({"link-restricted", "link-redirect", "link-timeout", "links-unchecked"})

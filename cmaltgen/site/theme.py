@@ -24,7 +24,7 @@ DEFAULT_THEME = "default"
 @functools.cache
 def themes_root() -> Path:
     """The built-in themes: inside the installed package, or beside it in a source checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the cmaltgen package
     for candidate in (here / "themes", here.parent / "themes"):
         if (candidate / DEFAULT_THEME / "theme.yml").is_file():
             return candidate

@@ -6,7 +6,7 @@ evidence item is never more visible than the section whose evidence.yml lists it
 
 The lint looks only at what the public site would show: email addresses and phone numbers in
 public reflections and evidence, and camera or location metadata (EXIF, XMP) in public images.
-The metadata itself is removed from every published image by :mod:`cmaltgen.images` (unless
+The metadata itself is removed from every published image by :mod:`cmaltgen.rules.images` (unless
 ``privacy.keep_exif`` is set); :func:`image_uses` says where an image is used, for its errors.
 """
 
@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from cmaltgen import images
-from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import Diagnostics
-from cmaltgen.documents import EvidenceEntry, FrontMatter, SectionDoc
-from cmaltgen.sources import read_regular, resolve_local
+from cmaltgen.read.config import PortfolioConfig
+from cmaltgen.read.documents import EvidenceEntry, FrontMatter, SectionDoc
+from cmaltgen.read.sources import read_regular, resolve_local
+from cmaltgen.rules import images
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Parse stage: each section folder becomes a :class:`SectionDoc` (reflection + evidence).
 
-The front matter and evidence items are declared dataclasses (see :mod:`cmaltgen.schema`), so
+The front matter and evidence items are declared dataclasses (see :mod:`cmaltgen.read.schema`), so
 the validator, the JSON Schemas and docs/format.md all come from these declarations.
 """
 
@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from cmaltgen import markdown, schema, wording
+from cmaltgen import wording
 from cmaltgen.diagnostics import Diagnostic, Diagnostics
-from cmaltgen.schema import ID_PATTERN, PartialDate, spec
-from cmaltgen.sources import (
+from cmaltgen.read import markdown, schema
+from cmaltgen.read.schema import ID_PATTERN, PartialDate, spec
+from cmaltgen.read.sources import (
     LineMap,
     SectionSource,
     decode_text,

@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from cmaltgen import markdown, privacy, wording
+from cmaltgen import wording
 from cmaltgen.diagnostics import Diagnostics
-from cmaltgen.documents import Consent, EvidenceEntry, Reflection, SectionDoc
-from cmaltgen.framework import SectionSpec
-from cmaltgen.schema import PartialDate
-from cmaltgen.sources import resolve_local
-from cmaltgen.validate import Portfolio, image_size
+from cmaltgen.read import markdown
+from cmaltgen.read.documents import Consent, EvidenceEntry, Reflection, SectionDoc
+from cmaltgen.read.framework import SectionSpec
+from cmaltgen.read.schema import PartialDate
+from cmaltgen.read.sources import resolve_local
+from cmaltgen.rules import privacy
+from cmaltgen.rules.validate import Portfolio, image_size
 
 FILES_DIR = "files"
 HOME = "index.html"
@@ -202,7 +204,7 @@ def build_site(portfolio: Portfolio, *, drafts: bool = False, edition: str = "pu
 
     Drafts (sections or evidence with ``draft: true``) are left out unless ``drafts`` is set,
     as it is in serve, where they show with a banner. A draft section's evidence goes with it.
-    Likewise whatever ``edition`` may not show (see :mod:`cmaltgen.privacy`) is left out
+    Likewise whatever ``edition`` may not show (see :mod:`cmaltgen.rules.privacy`) is left out
     entirely, and the files of left-out evidence are never published.
     """
     sections = [

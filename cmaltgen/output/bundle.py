@@ -17,10 +17,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cmaltgen import render
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
-from cmaltgen.sources import read_regular
+from cmaltgen.read.sources import read_regular
+from cmaltgen.site import render
 from cmaltgen.wording import agree, join_and
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ One build thread waits for the saves to settle, runs ``build(write=False)`` and 
 :class:`Snapshot` reference, so every request sees one complete build. Pages are served from
 memory, evidence and theme files are streamed from their sources (nothing is copied), and the
 live-reload script and error overlay are added to served HTML only, never to built files.
-Requests naming a host other than this computer are refused (see :mod:`cmaltgen.hosts`).
+Requests naming a host other than this computer are refused (see :mod:`cmaltgen.serve.hosts`).
 
 A failed build never stops the server: the last good site stays up with an overlay listing the
 problems (or an error page when there has been no good build yet) until the next save.
@@ -51,13 +51,14 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from cmaltgen import hosts, render
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
-from cmaltgen.documents import ParseCache
-from cmaltgen.sources import open_regular
-from cmaltgen.structure import HOME, NOT_FOUND
-from cmaltgen.theme import themes_root
+from cmaltgen.read.documents import ParseCache
+from cmaltgen.read.sources import open_regular
+from cmaltgen.serve import hosts
+from cmaltgen.site import render
+from cmaltgen.site.structure import HOME, NOT_FOUND
+from cmaltgen.site.theme import themes_root
 from cmaltgen.wording import join_and, plural
 
 log = logging.getLogger(__name__)
@@ -601,7 +602,9 @@ def error_page(state: Snapshot, root: Path) -> bytes:
 
 def progress_page(root: Path, state: Snapshot) -> bytes:
     """``cmaltgen check``'s report as a page; it reloads with the site after each save."""
-    from cmaltgen import check  # only when asked for: the preview itself does not need it
+    from cmaltgen.rules import (
+        readiness as check,  # only when asked for: the preview itself does not need it
+    )
 
     try:
         body = check.report_html(check.check(root))

@@ -18,14 +18,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from cmaltgen import accessibility, guidance, images, privacy
-from cmaltgen.accept import Entry
-from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import Diagnostics, Severity, did_you_mean, display_path, suggestion
-from cmaltgen.documents import EvidenceEntry, Reflection, SectionDoc
-from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec, latest, versions
-from cmaltgen.framework import framework as load_framework
-from cmaltgen.sources import (
+from cmaltgen.read.config import PortfolioConfig
+from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
+from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec, latest, versions
+from cmaltgen.read.framework import framework as load_framework
+from cmaltgen.read.sources import (
     LineMap,
     Sources,
     describe,
@@ -33,6 +31,8 @@ from cmaltgen.sources import (
     resolve_local,
     stray_files,
 )
+from cmaltgen.rules import accessibility, guidance, images, privacy
+from cmaltgen.rules.accept import Entry
 from cmaltgen.wording import article, plural
 
 log = logging.getLogger(__name__)
@@ -925,7 +925,7 @@ def _photo_missing(
 
 
 def check_privacy(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
-    """Personal data in public content (see cmaltgen.privacy)."""
+    """Personal data in public content (see cmaltgen.rules.privacy)."""
     if portfolio.setting_failed("privacy"):
         return  # who sees what depends on the setting that has an error
     privacy.lint(portfolio.root, portfolio.config, portfolio.docs, diags)

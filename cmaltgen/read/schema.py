@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, Union
 
 from cmaltgen.diagnostics import Diagnostics, suggestion
-from cmaltgen.sources import KeyPath, LineMap
+from cmaltgen.read.sources import KeyPath, LineMap
 
 T = TypeVar("T")
 

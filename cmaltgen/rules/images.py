@@ -136,7 +136,7 @@ def _head(path: Path, count: int = 32) -> bytes:
 
 def _open(path: Path) -> BinaryIO:
     """``path`` opened for reading; a pipe or device in a file's place raises, never waits."""
-    from cmaltgen.sources import open_regular
+    from cmaltgen.read.sources import open_regular
 
     return os.fdopen(open_regular(path), "rb")
 

@@ -1,0 +1,3 @@
+"""Reading: what is on disk becomes typed data
+(files, located YAML, config, framework, documents, Markdown).
+"""

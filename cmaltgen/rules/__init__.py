@@ -1,0 +1,1 @@
+"""Rules: diagnostics about the portfolio (structure, accessibility, privacy, links, readiness)."""

@@ -1,0 +1,1 @@
+"""The preview server: HTTP, the reload channel and the file watcher."""

@@ -1,0 +1,1 @@
+"""Site: data becomes pages in memory (structure, theme, render, metadata)."""
