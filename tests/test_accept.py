@@ -171,7 +171,10 @@ def test_serve_lists_accepted_warnings_and_unused_entries(tmp_portfolio: Portfol
     extra = "  - {code: stray-file, path: 1a/notes.md, reason: old notes}\n"
     root = tmp_portfolio(with_video(ready_files(), ACCEPT_VIDEO + extra))
     with serving(root) as (served, port):
-        wait_for(lambda: "Built in" in served.text, what="the first build")
-        assert "accepted: a deliberate video, with captions" in served.text
-        assert "warning accept-unused" in served.text
+        # stdout and stderr are read by separate threads: wait for both, not just the status
+        wait_for(
+            lambda: "accepted: a deliberate video, with captions" in served.text
+            and "warning accept-unused" in served.text,
+            what=f"the accepted and unused entries\n{served.text}",
+        )
         assert fetch(port, "/")[0] in (200, 302)
