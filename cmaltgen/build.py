@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmaltgen import config as config_stage
-from cmaltgen import documents, privacy, render, sources, structure, theme, validate
+from cmaltgen import documents, feedback, privacy, render, sources, structure, theme, validate
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ def build(
     drafts: bool = False,
     edition: str = "public",
     cache: documents.ParseCache | None = None,
+    preview: bool = False,
 ) -> BuildResult:
     """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
 
@@ -70,6 +71,8 @@ def build(
     sections and evidence marked ``draft: true`` (serve uses it; build leaves them out).
     ``edition`` is ``public`` (the website: public items only) or ``assessor`` (public and
     assessors items, plus the printable single page); private items are never built.
+    ``preview`` (serve only; ``cmaltgen build`` never sets it) shows each paragraph's
+    reference ("3a ¶4") and the open feedback beside it: such a build is never published.
     ``cache`` keeps parsed files and cleaned images for the next build (serve); the result is
     the same without it.
     """
@@ -87,6 +90,7 @@ def build(
     site = None
     if ready and portfolio is not None:
         site = structure.build_site(portfolio, drafts=drafts, edition=edition)
+        site.preview = preview
         notes = structure.check_withheld_citations(site, result.diagnostics)
     if site is not None:
         result.site = site
@@ -142,6 +146,7 @@ def read_portfolio(
         return found, None
     portfolio = validate.Portfolio(root, config, marks, resolved[0], resolved[1], docs)
     diags.extend(validate.validate(portfolio, found))
+    portfolio.feedback = feedback.attach(feedback.load_all(root, diags, today), portfolio, diags)
     return found, portfolio
 
 

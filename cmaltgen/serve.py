@@ -366,6 +366,7 @@ class PreviewServer:
                 write=False,
                 drafts=True,
                 cache=self.parse_cache,
+                preview=True,
             )
         except CmaltgenError as exc:
             return None, tuple(exc.diagnostics) or (Diagnostic("build-failed", str(exc)),)

@@ -11,7 +11,7 @@ import logging
 import os
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from cmaltgen import accessibility, privacy
 from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import Diagnostics, Severity, display_path, suggestion
 from cmaltgen.documents import EvidenceEntry, Reflection, SectionDoc
+from cmaltgen.feedback import FeedbackItem
 from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec, latest, versions
 from cmaltgen.framework import framework as load_framework
 from cmaltgen.sources import (
@@ -44,6 +45,7 @@ class Portfolio:
     framework: Framework
     pathway: Pathway
     docs: list[SectionDoc]
+    feedback: list[FeedbackItem] = field(default_factory=list)  # never published
 
     def sections(self) -> list[tuple[SectionDoc, Reflection]]:
         return [(d, d.reflection) for d in self.docs if d.reflection is not None]
