@@ -677,8 +677,6 @@ def report_json(report: Report) -> dict[str, Any]:
             "warnings": report.warnings,
             "ignored": report.ignored,
             "sections_left": report.left,
-            "feedback_open": len(report.open_feedback),
-            "feedback_addressed": len(report.feedback) - len(report.open_feedback),
         },
         "sections": [_row_json(row, report.root) for row in report.sections],
         "diagnostics": [_diag_json(d, report.root) for d in report.diagnostics.sorted()],
@@ -687,6 +685,7 @@ def report_json(report: Report) -> dict[str, Any]:
             {"path": _relative(path, report.root), "bytes": size} for path, size in report.largest
         ],
         "published_bytes": report.published_bytes,
+        "feedback_open": len(report.open_feedback),
         "feedback": [_feedback_json(item, report.root) for item in report.feedback],
     }
 

@@ -47,6 +47,8 @@ class FeedbackEntry:
             "The paragraph it is about: its id as serve shows it (p-4f2a9c) or its number "
             "(¶4). Leave out for the whole section.",
             pattern=PARAGRAPH_PATTERN,
+            hint="write the paragraph's id as 'cmaltgen serve' shows it (p-4f2a9c) or its "
+            "number (¶4); leave 'paragraph' out for the whole section",
         ),
     )
     text: str = field(metadata=spec("What the reviewer says."))

@@ -6,12 +6,14 @@ from typing import Any
 
 from cmaltgen.config import PortfolioConfig
 from cmaltgen.documents import EvidenceItem, FrontMatter
+from cmaltgen.feedback import FeedbackFile
 from cmaltgen.schema import json_schema
 
 KINDS = {
     "portfolio": (PortfolioConfig, "cmaltgen portfolio.yml", False),
     "evidence": (EvidenceItem, "cmaltgen evidence.yml", True),
     "front-matter": (FrontMatter, "cmaltgen reflection.md front matter", False),
+    "feedback": (FeedbackFile, "cmaltgen feedback file (feedback/NAME.yml)", False),
 }
 
 

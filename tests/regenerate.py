@@ -12,11 +12,17 @@ import re
 from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import CODES
 from cmaltgen.documents import EvidenceItem, FrontMatter
+from cmaltgen.feedback import FeedbackFile
 from cmaltgen.schema import field_rows
 from cmaltgen.schemas import KINDS, generate
 from tests.conftest import REPO
 
-TABLES = {"portfolio": PortfolioConfig, "front-matter": FrontMatter, "evidence": EvidenceItem}
+TABLES = {
+    "portfolio": PortfolioConfig,
+    "front-matter": FrontMatter,
+    "evidence": EvidenceItem,
+    "feedback": FeedbackFile,
+}
 
 DIAGNOSTICS_HEAD = """# Diagnostics
 
