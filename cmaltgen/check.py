@@ -685,7 +685,6 @@ def report_json(report: Report) -> dict[str, Any]:
             {"path": _relative(path, report.root), "bytes": size} for path, size in report.largest
         ],
         "published_bytes": report.published_bytes,
-        "feedback_open": len(report.open_feedback),
         "feedback": [_feedback_json(item, report.root) for item in report.feedback],
     }
 
