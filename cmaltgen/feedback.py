@@ -33,7 +33,7 @@ FEEDBACK_DIR = "feedback"
 ROLES = ("mentor", "colleague", "assessor")
 STATUSES = ("open", "addressed")
 # A paragraph as a reviewer names it: its id (p-4f2a9c, p-4f2a9c-2) or its number (¶4, 4).
-PARAGRAPH_PATTERN = r"^(p-[0-9a-f]{6}(-[0-9]+)?|¶ ?[0-9]+)$"
+PARAGRAPH_PATTERN = r"^(p-[0-9a-f]{6}(-[0-9]+)?|¶? ?[0-9]+)$"
 
 
 @dataclass(frozen=True, kw_only=True)
