@@ -7,6 +7,7 @@ real ``serve`` on loopback; leaks by grepping every file a build writes.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -14,6 +15,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner
@@ -23,8 +25,20 @@ from cmaltgen.cli import main
 from cmaltgen.feedback import find_paragraph
 from cmaltgen.markdown import paragraph_id
 from cmaltgen.serve import PreviewServer
+from tests.browser_support import (
+    AXE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    describe,
+    example_copy,
+    loopback_only,
+    run_axe,
+)
 from tests.conftest import EXAMPLE, TODAY, PortfolioFactory, formatted, reflection, run_build
 from tests.test_serve import fetch, free_port, settle
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 VNU = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist"
 
@@ -516,3 +530,96 @@ def test_build_never_shows_feedback_even_from_serves_cache(tmp_path: Path) -> No
     assert result.ok and TODAY.year == 2026
     html = (tmp_path / "site" / "3a" / "index.html").read_text("utf-8")
     assert "Say what the dashboard" not in html and "para-ref" not in html
+
+
+# ------------------------------------------------------------------- in a browser
+
+
+def _keyboard_to_feedback(page: Page, limit: int = 300) -> dict[str, Any]:
+    """Tab from the top of the page until focus is inside a feedback note."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused: dict[str, Any] = page.evaluate(
+            """() => {
+            const el = document.activeElement;
+            const note = el.closest('.cmaltgen-feedback');
+            const r = el.getBoundingClientRect();
+            return {inNote: !!note, text: el.textContent.trim(), href: el.getAttribute('href'),
+                    top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+                    outline: getComputedStyle(el).outlineStyle};
+        }"""
+        )
+        if focused["inNote"]:
+            return focused
+    pytest.fail("no feedback note could be reached with the Tab key")
+
+
+@pytest.mark.parametrize("theme", ["default", "print"])
+def test_feedback_in_serve_is_accessible_by_keyboard_and_screen_reader(
+    tmp_path: Path, theme: str
+) -> None:
+    _browser_or_skip()
+    if not AXE.is_file():
+        pytest.skip("axe-core is missing: run npm ci")
+    from playwright.sync_api import sync_playwright
+
+    root = example_copy(tmp_path / "portfolio", theme)
+    server = PreviewServer(root, port=free_port(), port_fixed=True)
+    server.start()
+    url = f"http://127.0.0.1:{server.port}/cmalt-portfolio/3a/"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                for width, scheme in itertools.product((390, 1280), ("light", "dark")):
+                    page = browser.new_page(
+                        viewport={"width": width, "height": 800}, color_scheme=scheme
+                    )
+                    page.route("**/*", loopback_only)
+                    page.goto(url)
+                    where = f"{theme} {width}px {scheme}"
+                    assert run_axe(page) == [], where + "\n" + describe(run_axe(page))
+                    assert page.evaluate("document.documentElement.scrollWidth") <= width, where
+                    # What a screen reader is given: a note named after the paragraph,
+                    # which the paragraph points at (aria-details).
+                    note = page.get_by_role("note", name="Feedback on 3a ¶10")
+                    assert note.count() == 1, where
+                    assert "Sam Lee (mentor, 2 Oct 2026):" in note.inner_text(), where
+                    assert "first term showed" in note.inner_text(), where
+                    paragraph = page.locator("#p-e2b297")
+                    assert paragraph.get_attribute("aria-details") == "feedback-p-e2b297"
+                    assert page.locator("#feedback-p-e2b297").get_attribute("role") == "note"
+                    ref = page.get_by_role("link", name="3a ¶10", exact=True)
+                    assert ref.get_attribute("href") == "#p-e2b297", where
+                    # The note sits right after its paragraph, and the keyboard reaches it.
+                    below = page.evaluate(
+                        "document.querySelector('#p-e2b297').nextElementSibling.id"
+                    )
+                    assert below == "feedback-p-e2b297", where
+                    focused = _keyboard_to_feedback(page)
+                    assert focused["text"] == "Feedback on 3a ¶10", where
+                    assert focused["outline"] != "none", where
+                    assert focused["top"] >= 0 and focused["bottom"] <= 800, where
+                    assert focused["left"] >= 0 and focused["right"] <= width, where
+                    page.keyboard.press("Enter")  # back to the paragraph it is about
+                    assert page.evaluate("location.hash") == "#p-e2b297", where
+                    page.close()
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+
+
+def _browser_or_skip() -> None:
+    import importlib.util
+    import os
+
+    missing = ""
+    if importlib.util.find_spec("playwright") is None:
+        missing = "playwright is not installed"
+    elif not CHROMIUM.exists():
+        missing = f"{CHROMIUM} is missing"
+    if missing and os.environ.get("CI"):
+        pytest.fail(missing + " (required when CI is set)")
+    if missing:
+        pytest.skip(missing)
