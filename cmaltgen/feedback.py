@@ -63,7 +63,7 @@ class FeedbackEntry:
 
 @dataclass(frozen=True, kw_only=True)
 class FeedbackFile:
-    """A reviewer's feedback (feedback/NAME.yml; never published)."""
+    """A reviewer's feedback file, kept in the feedback folder and never published."""
 
     reviewer: str = field(metadata=spec("Who gave the feedback.", example="Sam Lee"))
     role: str = field(metadata=spec("Their role in your CMALT journey.", choices=ROLES))

@@ -241,13 +241,46 @@ def test_broken_feedback_files_get_located_messages(
     assert any(m.startswith(expected) for m in messages), messages
 
 
-def test_items_must_be_a_list_of_comments(tmp_portfolio: PortfolioFactory) -> None:
-    root = _with_feedback(tmp_portfolio, GOOD.split("items:")[0] + "items: looks fine to me\n")
-    messages = _messages(root)
-    assert messages[0].startswith(
-        "feedback/mentor.yml:4:8: error wrong-type [items[0]]: expected one comment on a "
-        "section, or on one paragraph of it. ('key: value' lines) here, found 'looks fine"
-    ) or messages[0].startswith("feedback/mentor.yml:4:8: error wrong-type"), messages
+HEAD = "reviewer: A\nrole: mentor\ndate: 2026-10-01\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            HEAD + "items: looks fine to me\n",
+            "feedback/mentor.yml:4:8: error wrong-type [items]: expected a list here, found "
+            "'looks fine to me'",
+        ),
+        (
+            HEAD + "items:\n  - just words\n",
+            "feedback/mentor.yml:5:5: error wrong-type [items[0]]: expected one comment on a "
+            "section, or on one paragraph of it ('key: value' lines) here, found 'just words'",
+        ),
+        (
+            "- a\n- b\n",
+            "feedback/mentor.yml:1:1: error wrong-type: expected a reviewer's feedback file, "
+            "kept in the feedback folder and never published ('key: value' lines) here, found "
+            "a list",
+        ),
+        (HEAD, "feedback/mentor.yml:1:1: error missing-key: 'items' is required"),
+        (HEAD + "items:\n  - {section: 1a}\n", "feedback/mentor.yml:5:5: error missing-key"),
+        ("", "feedback/mentor.yml:1:1: error file-empty: this file is empty"),
+        (b"reviewer: \xff\n", "feedback/mentor.yml:1:11: error file-encoding"),
+    ],
+)
+def test_feedback_files_of_the_wrong_shape(
+    tmp_portfolio: PortfolioFactory, text: str, expected: str
+) -> None:
+    messages = _messages(tmp_portfolio({"feedback/mentor.yml": text}))
+    assert any(m.startswith(expected) for m in messages), messages
+
+
+def test_new_does_not_make_a_feedback_folder(tmp_path: Path) -> None:
+    from cmaltgen.new import create
+
+    create(tmp_path / "fresh", "cmalt", today=TODAY)
+    assert not (tmp_path / "fresh" / "feedback").exists()
 
 
 def test_an_error_in_a_feedback_file_fails_the_build_and_the_cli(
