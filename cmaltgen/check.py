@@ -748,6 +748,19 @@ def _links_json(links: LinkSummary | None) -> dict[str, Any] | None:
     }
 
 
+def feedback_html(report: Report) -> str:
+    """Open feedback as an escaped HTML fragment for serve's progress page ('' if none)."""
+    if not report.feedback:
+        return ""
+    shown = report.open_feedback
+    done = len(report.feedback) - len(shown)
+    items = "".join(f"<li>{html.escape(feedback_line(item))}</li>" for item in shown)
+    return (
+        f'<h2 id="open-feedback">Open feedback</h2>\n<p>{plural(len(shown), "open comment")}, '
+        f"{done} addressed.</p>\n" + (f"<ul>{items}</ul>\n" if items else "")
+    )
+
+
 def report_html(report: Report) -> str:
     """The progress table as a small, escaped HTML fragment for ``serve`` to embed."""
     esc = html.escape

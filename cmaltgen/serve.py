@@ -588,7 +588,8 @@ def progress_page(root: Path, state: Snapshot) -> bytes:
     from cmaltgen import check  # only when asked for: the preview itself does not need it
 
     try:
-        body = check.report_html(check.check(root))
+        report = check.check(root)
+        body = check.report_html(report) + check.feedback_html(report)
     except Exception as exc:  # a broken portfolio.yml: the overlay explains; say so briefly
         body = f"<p>The progress report is not available: {html.escape(str(exc))}</p>"
     page = (

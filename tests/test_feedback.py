@@ -515,6 +515,20 @@ def test_serve_shows_open_feedback_beside_its_paragraph(tmp_path: Path) -> None:
     assert not (root / "_site").exists()
 
 
+def test_serves_progress_page_lists_open_feedback(tmp_path: Path) -> None:
+    root = _copy_example(tmp_path)
+    server = PreviewServer(root, port=free_port(), port_fixed=True)
+    server.start()
+    try:
+        code, _, page = fetch(server.port, "/__cmaltgen/progress")
+    finally:
+        server.stop()
+    assert code == 200 and '<h2 id="open-feedback">Open feedback</h2>' in page
+    assert "<p>2 open comments, 1 addressed.</p>" in page
+    assert "<li>1a ¶8 (Sam Lee, mentor, 2 Oct 2026): Who will you involve" in page
+    assert "<li>3a ¶10 (Sam Lee, mentor, 2 Oct 2026): Say what the dashboard&#x27;s" in page
+
+
 def test_serve_shows_a_broken_feedback_file_as_an_error(tmp_path: Path) -> None:
     root = _copy_example(tmp_path)
     server = PreviewServer(root, port=free_port(), port_fixed=True)
