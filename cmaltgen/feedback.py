@@ -10,6 +10,7 @@ its manifest, feed and sitemap never see it, and nothing in ``feedback/`` is cop
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -21,7 +22,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from cmaltgen.diagnostics import Diagnostics, display_path, suggestion
 from cmaltgen.markdown import Paragraph
 from cmaltgen.schema import Context, PartialDate, load, spec
-from cmaltgen.sources import load_yaml, read_text, resolve_local
+from cmaltgen.sources import (
+    EVIDENCE_NAME,
+    FEEDBACK_DIR,
+    REFLECTION_NAME,
+    LineMap,
+    load_yaml,
+    read_text,
+    resolve_local,
+)
 
 if TYPE_CHECKING:
     from cmaltgen.documents import Reflection
@@ -29,7 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FEEDBACK_DIR = "feedback"
 ROLES = ("mentor", "colleague", "assessor")
 STATUSES = ("open", "addressed")
 # A paragraph as a reviewer names it: its id (p-4f2a9c, p-4f2a9c-2) or its number (¶4, 4).
@@ -98,7 +106,7 @@ class FeedbackItem:
         """ "3a ¶4", or "3a" for a comment on the whole section."""
         return f"{self.section} ¶{self.number}" if self.number else self.section
 
-    def where(self, name: str, linemaps: dict[Path, Any]) -> dict[str, Any]:
+    def where(self, name: str, linemaps: dict[Path, LineMap]) -> dict[str, Any]:
         linemap = linemaps.get(self.file)
         if linemap is None:
             return {"path": self.file, "line": self.line, "col": 1}
@@ -107,15 +115,28 @@ class FeedbackItem:
 
 class Loaded(NamedTuple):
     items: list[FeedbackItem]
-    linemaps: dict[Path, Any]  # feedback file -> its LineMap, for later located messages
+    linemaps: dict[Path, LineMap]  # feedback file -> its LineMap, for later located messages
 
 
-def feedback_files(root: Path) -> list[Path]:
+def feedback_files(root: Path, diags: Diagnostics) -> list[Path]:
+    """The YAML files in ``feedback/`` (a section written there is reported, not read)."""
     folder = root / FEEDBACK_DIR
     if not folder.is_dir():
         return []
+    section = folder / REFLECTION_NAME
+    if section.exists():
+        diags.add(
+            "stray-file",
+            "the feedback folder holds feedback files, so this section is not read",
+            path=section,
+            hint="move the section to a folder of another name, such as feedback-practice/",
+        )
     return sorted(
-        p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and not p.name.startswith(".")
+        p
+        for p in folder.iterdir()
+        if p.suffix in (".yml", ".yaml")
+        and not p.name.startswith(".")
+        and not (section.exists() and p.name == EVIDENCE_NAME)
     )
 
 
@@ -126,7 +147,7 @@ def load_feedback(root: Path, diags: Diagnostics, today: dt.date) -> list[Feedba
 
 def load_all(root: Path, diags: Diagnostics, today: dt.date) -> Loaded:
     loaded = Loaded([], {})
-    for path in feedback_files(root):
+    for path in feedback_files(root, diags):
         text = read_text(path, diags)
         parsed = load_yaml(text, path, diags) if text is not None else None
         if parsed is None:
@@ -139,7 +160,7 @@ def load_all(root: Path, diags: Diagnostics, today: dt.date) -> Loaded:
 
 
 def _items(
-    path: Path, data: Any, linemap: Any, diags: Diagnostics, today: dt.date
+    path: Path, data: Any, linemap: LineMap, diags: Diagnostics, today: dt.date
 ) -> list[FeedbackItem]:
     whole = load(FeedbackFile, data, (), Context(linemap, diags, today))
     if whole is None:
@@ -190,13 +211,11 @@ def attach(loaded: Loaded, portfolio: Portfolio, diags: Diagnostics) -> list[Fee
 
 
 def _replace(item: FeedbackItem, **changes: Any) -> FeedbackItem:
-    import dataclasses
-
     return dataclasses.replace(item, **changes)
 
 
 def _unknown_section(
-    item: FeedbackItem, known: list[str], linemaps: dict[Path, Any], diags: Diagnostics
+    item: FeedbackItem, known: list[str], linemaps: dict[Path, LineMap], diags: Diagnostics
 ) -> None:
     diags.add(
         "feedback-section",
@@ -214,7 +233,7 @@ def _resolve(
     item: FeedbackItem,
     reflection: Reflection,
     root: Path,
-    linemaps: dict[Path, Any],
+    linemaps: dict[Path, LineMap],
     diags: Diagnostics,
 ) -> FeedbackItem:
     if item.paragraph is None:

@@ -276,6 +276,23 @@ def test_feedback_files_of_the_wrong_shape(
     assert any(m.startswith(expected) for m in messages), messages
 
 
+def test_a_section_in_the_feedback_folder_is_reported_not_read(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    root = _with_feedback(
+        tmp_portfolio,
+        GOOD,
+        **{"feedback/reflection.md": reflection("3a"), "feedback/evidence.yml": "- {id: x}\n"},
+    )
+    result = run_build(root, write=False)
+    assert "feedback/reflection.md: warning stray-file: the feedback folder holds feedback " in (
+        "\n".join(formatted(result))
+    )
+    assert result.site is not None and "3a" in [s.id for s in result.site.sections]
+    assert result.site.section("3a") is not None  # the portfolio's own 3a, not this one
+    assert not [m for m in formatted(result) if "evidence.yml" in m]
+
+
 def test_new_does_not_make_a_feedback_folder(tmp_path: Path) -> None:
     from cmaltgen.new import create
 
