@@ -199,6 +199,8 @@ def attach(loaded: Loaded, portfolio: Portfolio, diags: Diagnostics) -> list[Fee
     unreadable = any(d.reflection is None for d in portfolio.docs)
     attached: list[FeedbackItem] = []
     for item in loaded.items:
+        if item.section not in sections and item.section.lower() in sections:
+            item = _replace(item, section=item.section.lower())  # "3A" as a heading shows it
         reflection = sections.get(item.section)
         if reflection is None:
             if not unreadable:  # a section whose file failed to read may be the one named

@@ -322,6 +322,13 @@ def test_unknown_section_is_a_warning_with_did_you_mean(tmp_portfolio: Portfolio
     assert "1a, 1b, 1c, 2a" in message
 
 
+def test_section_ids_are_matched_whatever_their_case(tmp_portfolio: PortfolioFactory) -> None:
+    root = _with_feedback(tmp_portfolio, GOOD.replace("section: 1a", "section: 1A"))
+    result = run_build(root, write=False, strict=True)
+    assert result.ok and result.site is not None, formatted(result)
+    assert result.site.portfolio.feedback[0].reference == "1a ¶1"
+
+
 def test_a_paragraph_that_is_gone_warns_at_both_places(tmp_portfolio: PortfolioFactory) -> None:
     root = tmp_portfolio()
     body = "## Description\n\nI led it.\n\nI cited [it](evidence:ev-1a).\n\n## Reflection\n\nI.\n"
