@@ -74,7 +74,17 @@ class ParsedMarkdown:
     references: list[Reference] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     raw_html: list[tuple[int, str]] = field(default_factory=list)
-    paragraphs: list[Paragraph] = field(default_factory=list)
+    paragraph_tokens: list[int] = field(default_factory=list)  # where each paragraph opens
+    _paragraphs: list[Paragraph] | None = field(default=None, repr=False)
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        """The body's paragraphs with their ids, worked out on first use: only serve, the
+        printable page and feedback need them, and hashing every paragraph of every build
+        made parsing a third slower."""
+        if self._paragraphs is None:
+            self._paragraphs = _identify(self.tokens, self.paragraph_tokens)
+        return self._paragraphs
 
 
 class Annotator(Protocol):
@@ -154,7 +164,7 @@ def parse(body: str) -> ParsedMarkdown:
     tokens = _parser().parse(body, env)
     parsed = ParsedMarkdown(tokens, env.get("references", []), env.get("headings", []))
     parsed.raw_html = _raw_html(tokens)
-    parsed.paragraphs = env.get("paragraphs", [])
+    parsed.paragraph_tokens = env.get("paragraph_tokens", [])
     return parsed
 
 
@@ -178,6 +188,7 @@ def render(
     env: dict[str, Any] = {"resolver": resolver, "offset": heading_offset, "prefix": id_prefix}
     if annotator is not None:
         env["annotator"] = annotator
+        _ = parsed.paragraphs  # gives each paragraph's token its id
     if id_prefix:
         env["docId"] = id_prefix  # the footnote plugin's own prefix
     html: str = md.renderer.render(parsed.tokens, md.options, env)
@@ -332,23 +343,30 @@ def paragraph_id(text: str) -> str:
 
 
 def _number_paragraphs(state: StateCore) -> None:
-    """Give every paragraph outside the notes an id and a number (see :class:`Paragraph`)."""
-    found: list[Paragraph] = state.env.setdefault("paragraphs", [])
-    seen: dict[str, int] = {}
+    """Record where each paragraph outside the notes opens (see :class:`Paragraph`)."""
+    found: list[int] = state.env.setdefault("paragraph_tokens", [])
     in_notes = 0
     for i, token in enumerate(state.tokens):
         if token.type in ("footnote_block_open", "footnote_block_close"):
             in_notes += token.nesting
-        if token.type != "paragraph_open" or in_notes or i + 1 >= len(state.tokens):
-            continue
-        inline = state.tokens[i + 1]
-        text = " ".join(_inline_text(inline.children or []).split())
+        elif token.type == "paragraph_open" and not in_notes and i + 1 < len(state.tokens):
+            found.append(i)
+
+
+def _identify(tokens: Sequence[Token], opening: list[int]) -> list[Paragraph]:
+    """Number the paragraphs and give each an id from its words (copies get -2, -3)."""
+    found: list[Paragraph] = []
+    seen: dict[str, int] = {}
+    for i in opening:
+        text = " ".join(_inline_text(tokens[i + 1].children or []).split())
         base = paragraph_id(text)
         seen[base] = seen.get(base, 0) + 1
         ident = base if seen[base] == 1 else f"{base}-{seen[base]}"
-        line = token.map[0] + 1 if token.map else 0
-        token.meta["paragraph"] = Paragraph(ident, len(found) + 1, line, text)
-        found.append(token.meta["paragraph"])
+        where = tokens[i].map
+        line = where[0] + 1 if where else 0
+        tokens[i].meta["paragraph"] = Paragraph(ident, len(found) + 1, line, text)
+        found.append(tokens[i].meta["paragraph"])
+    return found
 
 
 def _raw_html(tokens: Sequence[Token]) -> list[tuple[int, str]]:
