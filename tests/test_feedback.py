@@ -574,6 +574,11 @@ def test_served_feedback_page_passes_the_nu_html_checker(tmp_path: Path) -> None
     if not jar.is_file():
         pytest.skip("vnu.jar is missing: run npm ci")
     root = _copy_example(tmp_path)
+    with (root / "feedback" / "mentor.yml").open("a", encoding="utf-8") as extra:
+        extra.write(  # on a list item (no <p> of its own) and on the whole section
+            "  - {section: 3a, paragraph: ¶3, text: On a list item.}\n"
+            "  - {section: 3a, text: On the whole section.}\n"
+        )
     server = PreviewServer(root, port=free_port(), port_fixed=True)
     server.start()
     try:
@@ -582,6 +587,9 @@ def test_served_feedback_page_passes_the_nu_html_checker(tmp_path: Path) -> None
         for section in ("1a", "3a"):
             body = fetch(server.port, f"/cmalt-portfolio/{section}/")[2]
             assert "cmaltgen-feedback" in body
+            if section == "3a":
+                assert '<li><a id="p-d0d422" aria-details="feedback-p-d0d422" ' in body
+                assert "On a list item." in body and "On the whole section." in body
             (pages / f"{section}.html").write_text(body, "utf-8")
     finally:
         server.stop()
@@ -635,6 +643,11 @@ def test_feedback_in_serve_is_accessible_by_keyboard_and_screen_reader(
     from playwright.sync_api import sync_playwright
 
     root = example_copy(tmp_path / "portfolio", theme)
+    with (root / "feedback" / "mentor.yml").open("a", encoding="utf-8") as extra:
+        extra.write(  # on a list item and on the whole section: axe checks those notes too
+            "  - {section: 3a, paragraph: ¶3, text: On a list item.}\n"
+            "  - {section: 3a, text: On the whole section.}\n"
+        )
     server = PreviewServer(root, port=free_port(), port_fixed=True)
     server.start()
     url = f"http://127.0.0.1:{server.port}/cmalt-portfolio/3a/"
@@ -667,6 +680,12 @@ def test_feedback_in_serve_is_accessible_by_keyboard_and_screen_reader(
                         "document.querySelector('#p-e2b297').nextElementSibling.id"
                     )
                     assert below == "feedback-p-e2b297", where
+                    assert page.get_by_role("note", name="Feedback on section 3a").count() == 1
+                    assert page.get_by_role("note", name="Feedback on 3a ¶3").count() == 1
+                    # Tab reaches each paragraph's note in reading order (the section's
+                    # note has no link: it is read in place, above the text).
+                    focused = _keyboard_to_feedback(page)
+                    assert focused["text"] == "Feedback on 3a ¶3", where
                     focused = _keyboard_to_feedback(page)
                     assert focused["text"] == "Feedback on 3a ¶10", where
                     assert focused["outline"] != "none", where
