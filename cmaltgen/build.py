@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.read import config as config_stage
-from cmaltgen.read import documents, sources
+from cmaltgen.read import documents, feedback, sources
 from cmaltgen.rules import accept, privacy, validate
 from cmaltgen.site import render, structure, theme
 
@@ -64,6 +64,7 @@ def build(
     drafts: bool = False,
     edition: str = "public",
     cache: documents.ParseCache | None = None,
+    preview: bool = False,
 ) -> BuildResult:
     """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
 
@@ -72,6 +73,8 @@ def build(
     sections and evidence marked ``draft: true`` (serve uses it; build leaves them out).
     ``edition`` is ``public`` (the website: public items only) or ``assessor`` (public and
     assessors items, plus the printable single page); private items are never built.
+    ``preview`` (serve only; ``cmaltgen build`` never sets it) shows each paragraph's
+    reference ("3a ¶4") and the open feedback beside it: such a build is never published.
     ``cache`` keeps parsed files and cleaned images for the next build (serve); the result is
     the same without it.
     """
@@ -89,6 +92,7 @@ def build(
     site = None
     if ready and portfolio is not None:
         site = structure.build_site(portfolio, drafts=drafts, edition=edition)
+        site.preview = preview
         notes = structure.check_withheld_citations(site, result.diagnostics)
     if site is not None:
         result.site = site
@@ -152,6 +156,7 @@ def read_portfolio(
     )
     portfolio.unset = unset
     diags.extend(validate.validate(portfolio, found))
+    portfolio.feedback = feedback.attach(feedback.load_all(root, diags, today), portfolio, diags)
     accept.apply(diags, accepts, root, portfolio.failed_files())
     return found, portfolio
 

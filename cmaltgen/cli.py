@@ -400,9 +400,10 @@ def _count(pathway: Pathway, slot: str) -> str:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["portfolio", "evidence", "front-matter"]))
+@click.argument("kind", type=click.Choice(["portfolio", "evidence", "front-matter", "feedback"]))
 def schema(kind: str) -> None:
-    """Print the JSON Schema for portfolio.yml, evidence.yml or reflection front matter.
+    """Print the JSON Schema for portfolio.yml, evidence.yml, reflection front matter or a
+    feedback file (feedback/NAME.yml).
 
     Editors such as VS Code (with the YAML extension) use it to autocomplete and check
     your files.
@@ -411,6 +412,7 @@ def schema(kind: str) -> None:
     Examples:
       cmaltgen schema portfolio > portfolio.schema.json
       cmaltgen schema evidence > evidence.schema.json
+      cmaltgen schema feedback > feedback.schema.json
     """
     from cmaltgen.read.schemas import generate
 

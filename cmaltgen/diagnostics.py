@@ -123,6 +123,10 @@ CODES: dict[str, Code] = _codes(
     ("bundle-size", W, "The assessor bundle is over 10 MB, ALT's recommended size."),
     ("bundle-too-large", E, "The assessor bundle is over 25 MB, ALT's attachment limit."),
     ("bundle-location", E, "The bundle would be written where it could be published or overwrite."),
+    # feedback (feedback/*.yml)
+    ("feedback-section", W, "Feedback about a section the portfolio does not have (any more)."),
+    ("feedback-paragraph", W, "Feedback about a paragraph that is no longer there."),
+    ("feedback-published", E, "Evidence or a link names a file in feedback/, never published."),
     # output and themes
     ("output-location", E, "The output folder would overwrite or sit inside the sources."),
     ("output-not-site", E, "The output folder holds files cmaltgen did not write."),

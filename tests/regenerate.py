@@ -12,11 +12,17 @@ import re
 from cmaltgen.diagnostics import CODES
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.documents import EvidenceItem, FrontMatter
+from cmaltgen.read.feedback import FeedbackFile
 from cmaltgen.read.schema import field_rows
 from cmaltgen.read.schemas import KINDS, generate
 from tests.conftest import REPO
 
-TABLES = {"portfolio": PortfolioConfig, "front-matter": FrontMatter, "evidence": EvidenceItem}
+TABLES = {
+    "portfolio": PortfolioConfig,
+    "front-matter": FrontMatter,
+    "evidence": EvidenceItem,
+    "feedback": FeedbackFile,
+}
 
 DIAGNOSTICS_HEAD = """# Diagnostics
 

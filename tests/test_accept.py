@@ -173,8 +173,10 @@ def test_serve_lists_accepted_warnings_and_unused_entries(tmp_portfolio: Portfol
     with serving(root) as (served, port):
         # stdout and stderr are read by separate threads: wait for both, not just the status
         wait_for(
-            lambda: "accepted: a deliberate video, with captions" in served.text
-            and "warning accept-unused" in served.text,
+            lambda: (
+                "accepted: a deliberate video, with captions" in served.text
+                and "warning accept-unused" in served.text
+            ),
             what=f"the accepted and unused entries\n{served.text}",
         )
         assert fetch(port, "/")[0] in (200, 302)

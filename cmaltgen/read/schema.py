@@ -38,10 +38,19 @@ def spec(
     choices: tuple[str, ...] = (),
     pattern: str | None = None,
     example: Any = None,
+    hint: str | None = None,
 ) -> dict[str, Any]:
     """Field metadata. ``kind`` refines a str: ``url``, ``date``, ``path`` (a file name, kept
-    exactly as quoted: names may start or end with spaces), ``text`` (default)."""
-    return {"doc": doc, "kind": kind, "choices": choices, "pattern": pattern, "example": example}
+    exactly as quoted: names may start or end with spaces), ``text`` (default). ``hint`` says
+    how to write a value that does not match ``pattern``."""
+    return {
+        "doc": doc,
+        "kind": kind,
+        "choices": choices,
+        "pattern": pattern,
+        "example": example,
+        "hint": hint,
+    }
 
 
 @dataclass(frozen=True, order=True)
@@ -228,7 +237,10 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     pattern = meta.get("pattern")
     if pattern and not re.match(pattern, text):
         ctx.problem(
-            "invalid-value", f"'{text}' is not allowed here", key, hint=_pattern_hint(pattern)
+            "invalid-value",
+            f"'{text}' is not allowed here",
+            key,
+            hint=meta.get("hint") or _pattern_hint(pattern),
         )
         return _INVALID
     return text

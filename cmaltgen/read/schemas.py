@@ -6,12 +6,14 @@ from typing import Any
 
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.documents import EvidenceItem, FrontMatter
+from cmaltgen.read.feedback import FeedbackFile
 from cmaltgen.read.schema import json_schema
 
 KINDS = {
     "portfolio": (PortfolioConfig, "cmaltgen portfolio.yml", False),
     "evidence": (EvidenceItem, "cmaltgen evidence.yml", True),
     "front-matter": (FrontMatter, "cmaltgen reflection.md front matter", False),
+    "feedback": (FeedbackFile, "cmaltgen feedback file (feedback/NAME.yml)", False),
 }
 
 

@@ -32,6 +32,9 @@ REFLECTION_NAME = "reflection.md"
 EVIDENCE_NAME = "evidence.yml"
 DEFAULT_OUTPUT = "_site"
 TEMPLATES_DIR = "templates"
+FEEDBACK_DIR = (
+    "feedback"  # reviewers' comments (cmaltgen.read.feedback): never a section, never published
+)
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 MAX_YAML_DEPTH = 32
 
@@ -468,7 +471,8 @@ def collect(root: Path, output: Path | None = None) -> Sources:
     """Find ``portfolio.yml`` and every section folder (a top-level folder with reflection.md).
 
     Folders whose names start with ``.`` or ``_`` (such as the default ``_site`` output), the
-    output folder and the ``templates`` override folder are not content.
+    output folder, the ``templates`` override folder and the ``feedback`` folder are not
+    content.
     """
     sections: list[SectionSource] = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
@@ -494,7 +498,7 @@ def _present(path: Path) -> bool:
 
 def _ignored(folder: Path, root: Path, output: Path | None) -> bool:
     name = folder.name
-    if name.startswith((".", "_")) or name in (TEMPLATES_DIR, "node_modules"):
+    if name.startswith((".", "_")) or name in (TEMPLATES_DIR, FEEDBACK_DIR, "node_modules"):
         return True
     return output is not None and folder.resolve() == output.resolve()
 

@@ -30,6 +30,7 @@ from cmaltgen.diagnostics import (
 )
 from cmaltgen.read import sources
 from cmaltgen.read.documents import PART_NAMES, EvidenceEntry, EvidenceItem, Reflection, SectionDoc
+from cmaltgen.read.feedback import FeedbackItem, short_date
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.rules import accept, links, privacy, validate
@@ -168,6 +169,14 @@ class Report:
     evidence: EvidenceCounts | None = None
     largest: list[tuple[Path, int]] = field(default_factory=list)  # published files, biggest first
     published_bytes: int = 0  # every file the public site publishes, added up
+    feedback: list[FeedbackItem] = field(default_factory=list)  # open and addressed
+
+    @property
+    def open_feedback(self) -> list[FeedbackItem]:
+        """Open comments in the table's section order, then paragraph order."""
+        order = {row.id: i for i, row in enumerate(self.sections)}
+        items = [i for i in self.feedback if i.is_open]
+        return sorted(items, key=lambda i: (order.get(i.section, len(order)), i.number))
 
     @property
     def errors(self) -> int:
@@ -231,6 +240,7 @@ def check(
         evidence=evidence_counts(portfolio, site) if portfolio else None,
         largest=[(f.source, f.size) for f in published[:LARGEST_SHOWN]],
         published_bytes=sum(f.size for f in published),
+        feedback=portfolio.feedback if portfolio else [],
     )
 
 
@@ -506,11 +516,32 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
         lines.append("  ".join(fitted).rstrip())
     if report.evidence is not None:
         lines += ["", report.evidence.line()]
+    if report.feedback:
+        lines += ["", *feedback_lines(report, style)]
     if report.largest:
         lines += ["", *_largest_lines(report)]
     if report.links is not None:
         lines += ["", _link_line(report.links)]
     return lines
+
+
+def feedback_lines(report: Report, style: Styler = _plain) -> list[str]:
+    """ "Open feedback", per section: ``3a ¶4 (Sam Lee, mentor, 2 Oct 2026): text``."""
+    shown = report.open_feedback
+    done = len(report.feedback) - len(shown)
+    counts = f"{plural(len(shown), 'open comment')}, {done} addressed"
+    lines = [style(f"Open feedback ({counts}):", "heading")]
+    if not shown:
+        return [*lines, "  none: every comment is addressed"]
+    for item in shown:  # in section order: the table's
+        gone = "" if item.found else " [not found: see the warning below]"
+        lines.append(f"  {feedback_line(item)}{gone}")
+    return lines
+
+
+def feedback_line(item: FeedbackItem) -> str:
+    when = short_date(item.date)
+    return f"{item.reference} ({item.reviewer}, {item.role}, {when}): {' '.join(item.text.split())}"
 
 
 LARGEST_SHOWN = 5
@@ -587,6 +618,25 @@ def report_json(report: Report) -> dict[str, Any]:
             {"path": _relative(path, report.root), "bytes": size} for path, size in report.largest
         ],
         "published_bytes": report.published_bytes,
+        "feedback": [_feedback_json(item, report.root) for item in report.feedback],
+    }
+
+
+def _feedback_json(item: FeedbackItem, root: Path) -> dict[str, Any]:
+    return {
+        "section": item.section,
+        "paragraph": item.paragraph,
+        "number": item.number or None,
+        "reference": item.reference,
+        "found": item.found,
+        "reviewer": item.reviewer,
+        "role": item.role,
+        "date": item.date.iso(),
+        "status": item.status,
+        "text": item.text,
+        "response": item.response or None,
+        "path": _relative(item.file, root),
+        "line": item.line,
     }
 
 
@@ -643,6 +693,19 @@ def _links_json(links: LinkSummary | None) -> dict[str, Any] | None:
         "offline": links.offline or None,
         "seconds": round(links.seconds, 3),
     }
+
+
+def feedback_html(report: Report) -> str:
+    """Open feedback as an escaped HTML fragment for serve's progress page ('' if none)."""
+    if not report.feedback:
+        return ""
+    shown = report.open_feedback
+    done = len(report.feedback) - len(shown)
+    items = "".join(f"<li>{html.escape(feedback_line(item))}</li>" for item in shown)
+    return (
+        f'<h2 id="open-feedback">Open feedback</h2>\n<p>{plural(len(shown), "open comment")}, '
+        f"{done} addressed.</p>\n" + (f"<ul>{items}</ul>\n" if items else "")
+    )
 
 
 def report_html(report: Report) -> str:

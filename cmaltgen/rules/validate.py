@@ -21,6 +21,7 @@ from typing import Any
 from cmaltgen.diagnostics import Diagnostics, Severity, did_you_mean, display_path, suggestion
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
+from cmaltgen.read.feedback import FeedbackItem
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec, latest, versions
 from cmaltgen.read.framework import framework as load_framework
 from cmaltgen.read.sources import (
@@ -64,6 +65,8 @@ class Portfolio:
         return reflections | {
             d.source.evidence for d in self.docs if not d.evidence_ok and d.source.evidence
         }
+
+    feedback: list[FeedbackItem] = field(default_factory=list)  # never published
 
     def sections(self) -> list[tuple[SectionDoc, Reflection]]:
         return [(d, d.reflection) for d in self.docs if d.reflection is not None]

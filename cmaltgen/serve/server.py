@@ -373,6 +373,7 @@ class PreviewServer:
                 write=False,
                 drafts=True,
                 cache=self.parse_cache,
+                preview=True,
             )
         except CmaltgenError as exc:
             return None, tuple(exc.diagnostics) or (Diagnostic("build-failed", str(exc)),)
@@ -607,7 +608,8 @@ def progress_page(root: Path, state: Snapshot) -> bytes:
     )
 
     try:
-        body = check.report_html(check.check(root))
+        report = check.check(root)
+        body = check.report_html(report) + check.feedback_html(report)
     except Exception as exc:  # a broken portfolio.yml: the overlay explains; say so briefly
         body = f"<p>The progress report is not available: {html.escape(str(exc))}</p>"
     page = (

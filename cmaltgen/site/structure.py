@@ -132,6 +132,7 @@ class Site:
     edition: str = "public"
     withheld: dict[str, str] = field(default_factory=dict)  # evidence id -> its visibility
     photo: Photo | None = None
+    preview: bool = False  # serve's preview: paragraph references and open feedback show
     _by_id: tuple[dict[str, Section], dict[str, Evidence]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
