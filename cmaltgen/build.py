@@ -15,6 +15,7 @@ from pathlib import Path
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.read import config as config_stage
 from cmaltgen.read import documents, sources
+from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.rules import accept, privacy, validate
 from cmaltgen.site import render, structure, theme
 
@@ -116,7 +117,7 @@ def read_portfolio(
     *,
     cache: documents.ParseCache | None = None,
     max_age: int | None = None,
-) -> tuple[sources.Sources, validate.Portfolio | None]:
+) -> tuple[sources.Sources, Portfolio | None]:
     """Load, collect, parse and validate: everything up to the site structure.
 
     The portfolio is ``None`` when portfolio.yml or its pathway is unusable; every problem
@@ -147,7 +148,7 @@ def read_portfolio(
     years = max_age or config.evidence_max_age
     accepts = accept.entries(config, marks, diags)
     unset = frozenset(d.key for d in diags if d.is_error and d.path == marks.path and d.key)
-    portfolio = validate.Portfolio(
+    portfolio = Portfolio(
         root, config, marks, *resolved, docs, today=today, max_age=years, accepts=accepts
     )
     portfolio.unset = unset
