@@ -15,7 +15,9 @@ from pathlib import Path
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.read import config as config_stage
 from cmaltgen.read import documents, feedback, sources
+from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.rules import accept, privacy, validate
+from cmaltgen.rules import feedback as feedback_rules
 from cmaltgen.site import render, structure, theme
 
 log = logging.getLogger(__name__)
@@ -120,7 +122,7 @@ def read_portfolio(
     *,
     cache: documents.ParseCache | None = None,
     max_age: int | None = None,
-) -> tuple[sources.Sources, validate.Portfolio | None]:
+) -> tuple[sources.Sources, Portfolio | None]:
     """Load, collect, parse and validate: everything up to the site structure.
 
     The portfolio is ``None`` when portfolio.yml or its pathway is unusable; every problem
@@ -151,12 +153,13 @@ def read_portfolio(
     years = max_age or config.evidence_max_age
     accepts = accept.entries(config, marks, diags)
     unset = frozenset(d.key for d in diags if d.is_error and d.path == marks.path and d.key)
-    portfolio = validate.Portfolio(
+    portfolio = Portfolio(
         root, config, marks, *resolved, docs, today=today, max_age=years, accepts=accepts
     )
     portfolio.unset = unset
     diags.extend(validate.validate(portfolio, found))
-    portfolio.feedback = feedback.attach(feedback.load_all(root, diags, today), portfolio, diags)
+    comments = feedback.load_all(root, diags, today)
+    portfolio.feedback = feedback_rules.attach(comments, portfolio, diags)
     accept.apply(diags, accepts, root, portfolio.failed_files())
     return found, portfolio
 

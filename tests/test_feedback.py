@@ -22,8 +22,8 @@ from click.testing import CliRunner
 
 from cmaltgen.cli import main
 from cmaltgen.read import markdown
-from cmaltgen.read.feedback import find_paragraph
 from cmaltgen.read.markdown import paragraph_id
+from cmaltgen.rules.feedback import find_paragraph
 from cmaltgen.serve.server import PreviewServer
 from tests.browser_support import (
     AXE,
@@ -331,7 +331,10 @@ def test_section_ids_are_matched_whatever_their_case(tmp_portfolio: PortfolioFac
 
 def test_a_paragraph_that_is_gone_warns_at_both_places(tmp_portfolio: PortfolioFactory) -> None:
     root = tmp_portfolio()
-    body = "## Description\n\nI led it.\n\nI cited [it](evidence:ev-1a).\n\n## Reflection\n\nI learned what I would change.\n"
+    body = (
+        "## Description\n\nI led it.\n\nI cited [it](evidence:ev-1a).\n\n"
+        "## Reflection\n\nI learned what I would change.\n"
+    )
     (root / "1a" / "reflection.md").write_text(reflection("1a", body=body), encoding="utf-8")
     second = markdown.parse(body).paragraphs[1]
     text = GOOD.replace("paragraph: ¶1", f"paragraph: {second.id}")

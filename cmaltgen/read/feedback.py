@@ -2,25 +2,21 @@
 
 A feedback file names a reviewer and lists comments, each about a section and, optionally,
 one paragraph of it (by its stable id, ``p-4f2a9c``, or by its number as shown, ``¶4``).
-This module loads and checks the files (:func:`load_feedback`), ties each comment to the
-paragraph it is about (:func:`attach`) and, for ``serve`` only, shows open comments beside
-their paragraphs (:class:`FeedbackAnnotator`). Feedback is never published: the public site,
+This module loads and checks the files (:func:`load_feedback`); ``cmaltgen.rules.feedback``
+ties each comment to the paragraph it is about, and ``cmaltgen.site.annotate`` shows open
+comments beside their paragraphs, for ``serve`` only. Feedback is never published: the public site,
 its manifest, feed and sitemap never see it, and nothing in ``feedback/`` is copied anywhere.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
-import re
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from cmaltgen.diagnostics import Diagnostics, display_path, suggestion
-from cmaltgen.read.markdown import Paragraph
+from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.schema import Context, PartialDate, load, spec
 from cmaltgen.read.sources import (
     EVIDENCE_NAME,
@@ -29,12 +25,10 @@ from cmaltgen.read.sources import (
     LineMap,
     load_yaml,
     read_text,
-    resolve_local,
 )
 
 if TYPE_CHECKING:
-    from cmaltgen.read.documents import Reflection
-    from cmaltgen.rules.validate import Portfolio
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -193,116 +187,6 @@ def _items(
 # ------------------------------------------------------------------ tie to paragraphs
 
 
-def attach(loaded: Loaded, portfolio: Portfolio, diags: Diagnostics) -> list[FeedbackItem]:
-    """Resolve each comment's paragraph; warn, at both places, about ones that are gone."""
-    sections = {r.front.section: r for _, r in portfolio.sections()}
-    unreadable = any(d.reflection is None for d in portfolio.docs)
-    attached: list[FeedbackItem] = []
-    for item in loaded.items:
-        if item.section not in sections and item.section.lower() in sections:
-            item = _replace(item, section=item.section.lower())  # "3A" as a heading shows it
-        reflection = sections.get(item.section)
-        if reflection is None:
-            if not unreadable:  # a section whose file failed to read may be the one named
-                _unknown_section(item, sorted(sections), loaded.linemaps, diags)
-            attached.append(_replace(item, found=False))
-            continue
-        attached.append(_resolve(item, reflection, portfolio.root, loaded.linemaps, diags))
-    check_not_published(portfolio, diags)
-    return attached
-
-
-def _replace(item: FeedbackItem, **changes: Any) -> FeedbackItem:
-    return dataclasses.replace(item, **changes)
-
-
-def _unknown_section(
-    item: FeedbackItem, known: list[str], linemaps: dict[Path, LineMap], diags: Diagnostics
-) -> None:
-    diags.add(
-        "feedback-section",
-        f"this feedback is about section '{item.section}', which the portfolio does not have"
-        + suggestion(item.section, known),
-        key=f"items[{item.index}].section",
-        hint="the portfolio's sections are "
-        + (", ".join(known) or "none yet")
-        + "; correct the section, or mark the comment addressed if the section is gone",
-        **item.where("section", linemaps),
-    )
-
-
-def _resolve(
-    item: FeedbackItem,
-    reflection: Reflection,
-    root: Path,
-    linemaps: dict[Path, LineMap],
-    diags: Diagnostics,
-) -> FeedbackItem:
-    if item.paragraph is None:
-        return item
-    paragraphs = reflection.parsed.paragraphs
-    found = find_paragraph(item.paragraph, paragraphs)
-    if found is not None:
-        return _replace(item, paragraph=found.id, number=found.number)
-    where = display_path(reflection.path, root)
-    count = len(paragraphs)
-    line = reflection.file_line(paragraphs[-1].line if paragraphs else 1)
-    now = f"¶1 to ¶{count}" if count > 1 else ("¶1" if count else "no paragraphs")
-    diags.add(
-        "feedback-paragraph",
-        f"this feedback is about paragraph '{item.paragraph}' of section {item.section}, "
-        "which is no longer there (the paragraph was edited, moved or removed)",
-        key=f"items[{item.index}].paragraph",
-        hint=f"section {item.section} is {where}:{reflection.file_line(1)} and now has {now} "
-        f"(the last at {where}:{line}); find the paragraph the comment meant in "
-        "'cmaltgen serve' and write its id here, or leave 'paragraph' out for the whole section",
-        **item.where("paragraph", linemaps),
-    )
-    return _replace(item, found=False)
-
-
-def find_paragraph(written: str, paragraphs: list[Paragraph]) -> Paragraph | None:
-    """The paragraph ``written`` names: an id (p-4f2a9c) or a number (¶4, 4)."""
-    number = re.fullmatch(r"¶ ?([0-9]+)", written) or re.fullmatch(r"([0-9]+)", written)
-    if number:
-        n = int(number.group(1))
-        return paragraphs[n - 1] if 0 < n <= len(paragraphs) else None
-    return next((p for p in paragraphs if p.id == written), None)
-
-
-def check_not_published(portfolio: Portfolio, diags: Diagnostics) -> None:
-    """Feedback must never be published: refuse evidence and links that name its files."""
-    folder = (portfolio.root / FEEDBACK_DIR).resolve()
-    for _, entry in portfolio.evidence():
-        if entry.item.file and _inside(portfolio.root, entry.path.parent, entry.item.file, folder):
-            _published(entry.item.file, diags, entry.where("file"))
-    for _, reflection in portfolio.sections():
-        for ref in reflection.parsed.references:
-            base = reflection.path.parent
-            if ref.kind == "file" and _inside(portfolio.root, base, ref.target, folder):
-                line = reflection.file_line(ref.line)
-                _published(
-                    ref.target, diags, {"path": reflection.path, "line": line, "col": ref.col}
-                )
-
-
-def _inside(root: Path, base: Path, target: str, folder: Path) -> bool:
-    source, _ = resolve_local(root, base, target)
-    return source is not None and source.resolve().is_relative_to(folder)
-
-
-def _published(target: str, diags: Diagnostics, where: dict[str, Any]) -> None:
-    diags.add(
-        "feedback-published",
-        f"'{target}' is in the feedback folder, which is never published",
-        hint="feedback stays private to you and your reviewers; cite something else",
-        **where,
-    )
-
-
-# ------------------------------------------------------------------ showing it (serve)
-
-
 def short_date(date: PartialDate) -> str:
     """``2 Oct 2026`` (or ``Oct 2026``, ``2026``): compact, for lists and e-mails."""
     if not date.month:
@@ -318,64 +202,3 @@ def by_section(items: list[FeedbackItem]) -> dict[str, list[FeedbackItem]]:
         if item.is_open:
             grouped.setdefault(item.section, []).append(item)
     return grouped
-
-
-@dataclass
-class ParagraphRefs:
-    """Shows "3a ¶4" before each paragraph (the printable page): no feedback."""
-
-    label: str
-
-    def after(self, paragraph: Paragraph, ident: str, heading_level: int) -> str:
-        return ""
-
-    def details(self, paragraph: Paragraph, ident: str) -> str | None:
-        return None
-
-
-@dataclass
-class FeedbackAnnotator(ParagraphRefs):
-    """Shows open feedback in a note after the paragraph it is about (serve's preview)."""
-
-    items: list[FeedbackItem] = field(default_factory=list)
-
-    def _for(self, paragraph: Paragraph) -> list[FeedbackItem]:
-        return [i for i in self.items if i.is_open and i.found and i.paragraph == paragraph.id]
-
-    def details(self, paragraph: Paragraph, ident: str) -> str | None:
-        return f"feedback-{ident}" if self._for(paragraph) else None
-
-    def after(self, paragraph: Paragraph, ident: str, heading_level: int) -> str:
-        items = self._for(paragraph)
-        if not items:
-            return ""
-        return note_html(
-            f"feedback-{ident}", f"Feedback on {self.label} ¶{paragraph.number}",
-            f"#{ident}", items, heading_level,
-        )  # fmt: skip
-
-    def section_note(self, ident: str, heading_level: int) -> str:
-        """Open comments on the whole section (or on paragraphs no longer there)."""
-        items = [i for i in self.items if i.is_open and (not i.paragraph or not i.found)]
-        if not items:
-            return ""
-        return note_html(ident, f"Feedback on section {self.label}", "", items, heading_level)
-
-
-def note_html(ident: str, title: str, target: str, items: list[FeedbackItem], level: int) -> str:
-    """A labelled note: a heading (linking back to the paragraph) and the comments."""
-    heading = f'<a href="{escape(target)}">{escape(title)}</a>' if target else escape(title)
-    comments = "".join(
-        f"<li><p><strong>{escape(i.reviewer)}</strong> ({escape(i.role)}, "
-        f'<time datetime="{i.date.iso()}">{escape(short_date(i.date))}</time>)'
-        + (f" on {escape(i.paragraph)}, which is no longer there" if not i.found and i.paragraph
-           else "")
-        + f":</p><p>{escape(i.text)}</p></li>"
-        for i in items
-    )  # fmt: skip
-    return (
-        f'<div class="cmaltgen-feedback" id="{escape(ident)}" role="note" '
-        f'aria-labelledby="{escape(ident)}-heading">'
-        f'<h{level} id="{escape(ident)}-heading">{heading}</h{level}>'
-        f"<ul>{comments}</ul></div>\n"
-    )

@@ -30,8 +30,8 @@ from cmaltgen.diagnostics import (
     Diagnostics,
 )
 from cmaltgen.read.documents import Reflection
+from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.sources import read_regular
-from cmaltgen.rules import validate
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class LinkResult:
         return bool(self.final_url) and urldefrag(self.final_url)[0] != urldefrag(self.url)[0]
 
 
-def link_targets(portfolio: validate.Portfolio) -> list[LinkTarget]:
+def link_targets(portfolio: Portfolio) -> list[LinkTarget]:
     """Evidence ``url:`` values and http(s) links and images in reflections, located."""
     targets: list[LinkTarget] = []
     for _, entry in portfolio.evidence():

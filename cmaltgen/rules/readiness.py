@@ -32,8 +32,9 @@ from cmaltgen.read import sources
 from cmaltgen.read.documents import PART_NAMES, EvidenceEntry, EvidenceItem, Reflection, SectionDoc
 from cmaltgen.read.feedback import FeedbackItem, short_date
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
+from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.schema import PartialDate
-from cmaltgen.rules import accept, links, privacy, validate
+from cmaltgen.rules import accept, links, privacy, sizes
 from cmaltgen.rules.guidance import STUB_WORDS, Present, is_stub, present_sections
 from cmaltgen.rules.links import WORKERS, LinkCache, LinkTarget, link_targets
 from cmaltgen.site import structure
@@ -54,7 +55,7 @@ class Reading:
 
     root: Path
     found: sources.Sources
-    portfolio: validate.Portfolio | None
+    portfolio: Portfolio | None
     diagnostics: Diagnostics
 
 
@@ -216,9 +217,9 @@ def check(
     reading = read_portfolio(root, today, options.max_age)
     portfolio, diags = reading.portfolio, Diagnostics(reading.diagnostics)
     links = None
-    published: list[validate.PublishedFile] = []
+    published: list[sizes.PublishedFile] = []
     if portfolio is not None:
-        published = validate.published_files(portfolio)
+        published = sizes.published_files(portfolio)
         if options.external:
             links = check_links(link_targets(portfolio), options, diags, portfolio.root)
             accept.apply(
@@ -244,7 +245,7 @@ def check(
     )
 
 
-def evidence_counts(portfolio: validate.Portfolio, site: structure.Site | None) -> EvidenceCounts:
+def evidence_counts(portfolio: Portfolio, site: structure.Site | None) -> EvidenceCounts:
     """All distinct items, and where those the public site leaves out went."""
     first: dict[str, tuple[SectionDoc, EvidenceEntry]] = {}
     for doc, entry in portfolio.evidence():
@@ -267,7 +268,7 @@ def evidence_counts(portfolio: validate.Portfolio, site: structure.Site | None) 
 
 
 def section_rows(
-    portfolio: validate.Portfolio, diags: Diagnostics, site: structure.Site | None = None
+    portfolio: Portfolio, diags: Diagnostics, site: structure.Site | None = None
 ) -> list[SectionRow]:
     """One row per section of the pathway: present, unreadable, missing, each slot area."""
     present = present_sections(portfolio)
@@ -305,7 +306,7 @@ def _unreadable_row(sid: str, spec: SectionSpec, folder: Path, diags: Diagnostic
     return SectionRow(sid, spec.title, UNREADABLE, True, folder=folder, todo=(todo,))
 
 
-def _evidence_by_section(portfolio: validate.Portfolio) -> dict[str, list[EvidenceItem]]:
+def _evidence_by_section(portfolio: Portfolio) -> dict[str, list[EvidenceItem]]:
     """Each section's evidence: items listed beside it and items that support it.
 
     Draft items are left out, as in the build; a draft section's items count, because this
@@ -549,13 +550,13 @@ LARGEST_SHOWN = 5
 
 def _largest_lines(report: Report) -> list[str]:
     """The biggest files the site publishes, against GitHub Pages' limits."""
-    total, limit = report.published_bytes, validate.PAGES_MAX_SITE_BYTES
+    total, limit = report.published_bytes, sizes.PAGES_MAX_SITE_BYTES
     lines = [
         f"Largest files published (all files: {_size(total)} of GitHub Pages' "
-        f"{_size(limit)} limit; each may be up to {_size(validate.PAGES_MAX_FILE_BYTES)}):"
+        f"{_size(limit)} limit; each may be up to {_size(sizes.PAGES_MAX_FILE_BYTES)}):"
     ]
     for path, size in report.largest:
-        over = "  over the limit" if size > validate.PAGES_MAX_FILE_BYTES else ""
+        over = "  over the limit" if size > sizes.PAGES_MAX_FILE_BYTES else ""
         shown = os.fsencode(_relative(path, report.root) or "").decode("utf-8", "backslashreplace")
         lines.append(f"  {_size(size):>9}  {shown}{over}")
     return lines
@@ -564,7 +565,7 @@ def _largest_lines(report: Report) -> list[str]:
 def _size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{-(-size // 1024)} KB"  # rounded up: a small file is not "0 KB"
-    return validate.megabytes(size)
+    return sizes.megabytes(size)
 
 
 def _title(report: Report) -> str:

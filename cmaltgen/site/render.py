@@ -20,13 +20,13 @@ from markupsafe import Markup
 
 from cmaltgen import __version__, wording
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, Severity, display_path
-from cmaltgen.read import feedback, markdown
+from cmaltgen.read import markdown
 from cmaltgen.read.config import site_title
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.read.sources import copy_regular
 from cmaltgen.rules import images as pictures
 from cmaltgen.rules import privacy
-from cmaltgen.site import metadata
+from cmaltgen.site import annotate, metadata
 from cmaltgen.site.structure import (
     CONFIRMATION,
     EVIDENCE_INDEX,
@@ -344,7 +344,7 @@ def _page_values(site: Site, path: str, context: dict[str, Any]) -> dict[str, An
     def render_in_single(of: Section) -> Markup:
         # The printable page shows "3a ¶4" so reviewers can quote a paragraph in an e-mail.
         resolver = SinglePageResolver(site, path, of)
-        refs = feedback.ParagraphRefs(of.id)
+        refs = annotate.ParagraphRefs(of.id)
         return Markup(
             markdown.render(
                 of.reflection.parsed, resolver, heading_offset=1, id_prefix=of.id, annotator=refs
@@ -372,7 +372,7 @@ def _preview_body(site: Site, of: Section, resolver: PageResolver) -> str:
     """serve's preview: paragraph references, with open feedback beside its paragraph and
     feedback on the whole section (or on a paragraph no longer there) above the body."""
     items = [i for i in site.portfolio.feedback if i.section == of.id]
-    annotator = feedback.FeedbackAnnotator(of.id, items)
+    annotator = annotate.FeedbackAnnotator(of.id, items)
     body = markdown.render(of.reflection.parsed, resolver, annotator=annotator)
     return annotator.section_note("feedback-section", 2) + body
 

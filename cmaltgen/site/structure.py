@@ -19,10 +19,11 @@ from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read import markdown
 from cmaltgen.read.documents import Consent, EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.read.framework import SectionSpec
+from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.read.sources import resolve_local
 from cmaltgen.rules import privacy
-from cmaltgen.rules.validate import Portfolio, image_size
+from cmaltgen.rules.settings import image_size
 
 FILES_DIR = "files"
 HOME = "index.html"
