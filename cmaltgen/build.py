@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmaltgen import config as config_stage
-from cmaltgen import documents, privacy, render, sources, structure, theme, validate
+from cmaltgen import (
+    cpd,
+    documents,
+    framework,
+    privacy,
+    render,
+    sources,
+    structure,
+    theme,
+    validate,
+)
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 
 log = logging.getLogger(__name__)
@@ -141,8 +151,23 @@ def read_portfolio(
     if resolved is None:
         return found, None
     portfolio = validate.Portfolio(root, config, marks, resolved[0], resolved[1], docs)
+    portfolio.cpd = _cpd_record(portfolio, today, diags)
     diags.extend(validate.validate(portfolio, found))
     return found, portfolio
+
+
+def _cpd_record(
+    portfolio: validate.Portfolio, today: dt.date, diags: Diagnostics
+) -> cpd.CpdRecord | None:
+    """A review's cpd.yml, read from its cpd-record section folder (other portfolios have
+    none: a cpd.yml elsewhere is reported as a file cmaltgen does not read)."""
+    if portfolio.pathway.id != framework.REVIEW:
+        return None
+    for doc in portfolio.docs:
+        path = doc.source.folder / cpd.CPD_NAME
+        if doc.section_id == cpd.CPD_SECTION and (path.exists() or path.is_symlink()):
+            return cpd.load_record(path, diags, today)
+    return None
 
 
 def _render(

@@ -652,7 +652,8 @@ def deploy(
 def badge(portfolio_dir: Path) -> None:
     """Print snippets that link to your portfolio, for a blog sidebar or email signature.
 
-    Uses site.base_url from portfolio.yml.
+    Uses site.base_url from portfolio.yml. Once award: is set, the snippets say so
+    ("CMALT awarded November 2026") and link to the certificate or badge award.url names.
 
     \b
     Examples:
@@ -665,13 +666,19 @@ def badge(portfolio_dir: Path) -> None:
     from cmaltgen.diagnostics import Diagnostics
     from cmaltgen.framework import framework as load_framework
     from cmaltgen.framework import latest
+    from cmaltgen.metadata import award_pathway_id, award_sentence
     from cmaltgen.metadata import badge as snippets
 
     diags = Diagnostics()
     loaded = load_config(portfolio_dir / "portfolio.yml", diags, dt.date.today())
-    if loaded is None or not loaded[0].site.base_url:
-        for diag in diags:
-            echo_diagnostic(diag)
+    for diag in diags.sorted():
+        echo_diagnostic(diag)
+    if loaded is None or diags.errors:
+        click.secho(
+            "Fix portfolio.yml first: badge prints nothing from a broken one.", fg="red", err=True
+        )
+        sys.exit(1)
+    if not loaded[0].site.base_url:
         click.secho(
             "badge needs site.base_url in portfolio.yml: the address of your site.",
             fg="red",
@@ -680,12 +687,17 @@ def badge(portfolio_dir: Path) -> None:
         sys.exit(1)
     config = loaded[0]
     framework = load_framework(config.framework or latest())
-    pathway = framework.pathways.get(config.pathway) if framework else None
+    held = award_pathway_id(config)
+    pathway = framework.pathways.get(held) if framework else None
+    title = pathway.title if pathway else "CMALT"
+    award = config.award
     found = snippets(
         config.site.title,
         config.candidate.name,
         config.site.base_url,
-        pathway.title if pathway else "CMALT",
+        title,
+        award=award_sentence(title, award.date) if award else "",
+        award_url=award.url if award else "",
     )
     for label, key in (("HTML", "html"), ("Markdown", "markdown"), ("Plain text", "text")):
         click.echo(f"{label}:\n  {found[key]}\n")

@@ -144,7 +144,11 @@ class PortfolioConfig:
     """The settings in portfolio.yml."""
 
     pathway: str = field(
-        metadata=spec("Which CMALT pathway: associate, cmalt or senior.", example="cmalt")
+        metadata=spec(
+            "Which CMALT pathway: associate, cmalt or senior; review for the three-yearly "
+            "portfolio review.",
+            example="cmalt",
+        )
     )
     framework: str = field(
         default="",

@@ -69,6 +69,8 @@ CODES: dict[str, Code] = _codes(
     ("word-count", W, "A section is outside the word range the guidance gives."),
     ("section-focus", E, "Section 3b's focus does not suit the pathway (Senior needs policy)."),
     ("too-few-examples", W, "Senior 4a needs two or more examples, each under a ### heading."),
+    ("cpd-record", W, "A portfolio review's CPD record section has no cpd.yml."),
+    ("review-award", E, "A portfolio review (pathway: review) without the award it reviews."),
     ("missing-title", E, "A specialist or advanced area has no title."),
     ("draft", W, "A section or evidence item marked draft: left out of the built site."),
     ("stray-file", W, "A Markdown or YAML file in a place where cmaltgen does not read it."),

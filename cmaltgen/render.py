@@ -197,6 +197,7 @@ def _site_context(site: Site) -> dict[str, Any]:
         "candidate": config.candidate,
         "confirmation": config.confirmation,
         "statement": config.confirmation.statement
+        or site.portfolio.pathway.confirmation_statement
         or site.portfolio.framework.confirmation_statement,
         "pathway": site.portfolio.pathway,
         "framework": site.portfolio.framework,
@@ -224,7 +225,7 @@ def _award(site: Site) -> dict[str, Any] | None:
         "pathway": pathway,
         "url": award.url,
         "when": when,
-        "text": f"{pathway.title} awarded {when}",
+        "text": metadata.award_sentence(pathway.title, award.date),
     }
 
 

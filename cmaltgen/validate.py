@@ -17,9 +17,18 @@ from typing import Any
 
 from cmaltgen import accessibility, privacy
 from cmaltgen.config import PortfolioConfig
+from cmaltgen.cpd import CPD_NAME, CPD_SECTION, CpdRecord, check_evidence
 from cmaltgen.diagnostics import Diagnostics, Severity, display_path, suggestion
 from cmaltgen.documents import EvidenceEntry, Reflection, SectionDoc
-from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec, latest, versions
+from cmaltgen.framework import (
+    REVIEW,
+    SLOT_PREFIX,
+    Framework,
+    Pathway,
+    SectionSpec,
+    latest,
+    versions,
+)
 from cmaltgen.framework import framework as load_framework
 from cmaltgen.sources import (
     LineMap,
@@ -44,6 +53,7 @@ class Portfolio:
     framework: Framework
     pathway: Pathway
     docs: list[SectionDoc]
+    cpd: CpdRecord | None = None  # a review's CPD record (cpd.yml), when it has one
 
     def sections(self) -> list[tuple[SectionDoc, Reflection]]:
         return [(d, d.reflection) for d in self.docs if d.reflection is not None]
@@ -650,12 +660,16 @@ def _stray_files(portfolio: Portfolio, sources: Sources, diags: Diagnostics) -> 
         for _, entry in portfolio.evidence()
         if entry.item.file
     }
+    if portfolio.cpd is not None:
+        used.add(portfolio.cpd.path.resolve())
     for path in stray_files(sources):
         if path.resolve() in used:
             continue
         hint = "cmaltgen reads reflection.md and evidence.yml in each section folder"
         if path.stem in ("evidence", "reflection"):
             hint = f"rename it to {path.stem}{'.yml' if path.stem == 'evidence' else '.md'}"
+        elif path.name == CPD_NAME:
+            hint = f"a CPD record belongs in the {CPD_SECTION} section of a portfolio review"
         diags.add("stray-file", f"cmaltgen does not read {path.name} here", path=path, hint=hint)
 
 
@@ -769,17 +783,55 @@ def check_photo(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
 
 
 def check_award(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
-    """``award.pathway`` must be a pathway of the portfolio's guidance version."""
+    """``award.pathway`` must be a pathway ALT awards; a review portfolio needs its award."""
     award = portfolio.config.award
-    known = portfolio.framework.pathways
+    known = portfolio.framework.credentials()
+    marks = portfolio.config_marks
     if award is not None and award.pathway and award.pathway not in known:
         diags.add(
             "invalid-value",
-            f"the {portfolio.framework.title} has no pathway '{award.pathway}'",
+            f"the {portfolio.framework.title} has no pathway '{award.pathway}' to award",
             key="award.pathway",
             hint="choose one of: " + ", ".join(known),
-            **portfolio.config_marks.where(("award", "pathway")),
+            **marks.where(("award", "pathway")),
         )
+    if portfolio.pathway.id != REVIEW:
+        return
+    if award is None:
+        diags.add(
+            "review-award",
+            "a portfolio review is for holders, and this portfolio.yml has no award: the "
+            "review is due three years after it",
+            key="award",
+            hint="add your award, e.g.\naward:\n  date: 2026-11\n  pathway: cmalt",
+            **marks.where(("pathway",)),
+        )
+    elif not award.pathway:
+        diags.add(
+            "review-award",
+            "say which pathway you hold: a review is not itself an award",
+            key="award.pathway",
+            hint="add e.g. 'pathway: cmalt' under award: (associate, cmalt or senior)",
+            **marks.where(("award",)),
+        )
+
+
+def check_cpd(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """A review's CPD record: there, with activities, each naming evidence that exists."""
+    if portfolio.cpd is not None:
+        ids = {entry.item.id for _, entry in portfolio.evidence()}
+        check_evidence(portfolio.cpd, ids, diags)
+    if portfolio.pathway.id != REVIEW or portfolio.cpd is not None:
+        return
+    for doc, reflection in portfolio.sections():
+        if reflection.front.section == CPD_SECTION:
+            diags.add(
+                "cpd-record",
+                f"the CPD record section has no {CPD_NAME}, so there is no record to show",
+                path=doc.source.folder / CPD_NAME,
+                hint="list each activity in cpd.yml: date, activity, type, hours (see "
+                "cmaltgen schema cpd)",
+            )
 
 
 def _photo_missing(
@@ -905,6 +957,7 @@ CHECKS: tuple[Check, ...] = (
     check_formats,
     check_photo,
     check_award,
+    check_cpd,
     check_privacy,
     accessibility.check_content,
     check_sizes,
