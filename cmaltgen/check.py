@@ -32,6 +32,7 @@ from cmaltgen.diagnostics import (
 from cmaltgen.documents import PART_NAMES, EvidenceItem, Reflection, SectionDoc
 from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
 from cmaltgen.links import WORKERS, LinkCache, LinkTarget, link_targets
+from cmaltgen.review import ReviewStatus, check_review, review_status
 from cmaltgen.schema import PartialDate
 from cmaltgen.wording import agree, article, join_and, plural
 
@@ -138,6 +139,7 @@ class Report:
     links: LinkSummary | None = None
     largest: list[tuple[Path, int]] = field(default_factory=list)  # published files, biggest first
     published_bytes: int = 0  # every file the public site publishes, added up
+    review: ReviewStatus | None = None  # when the three-yearly review is due (holders)
 
     @property
     def errors(self) -> int:
@@ -180,6 +182,7 @@ def check(
         context = _Context(portfolio, present_sections(portfolio), options, today)
         for readiness_check in READINESS_CHECKS:
             readiness_check(context, diags)
+        check_review(portfolio, today, diags)
         if options.external:
             links = check_links(link_targets(portfolio), options, diags, portfolio.root)
     kept = Diagnostics(d for d in diags if d.is_error or d.code not in options.ignore)
@@ -196,6 +199,7 @@ def check(
         links=links,
         largest=[(f.source, f.size) for f in published[:LARGEST_SHOWN]],
         published_bytes=sum(f.size for f in published),
+        review=review_status(portfolio, today) if portfolio else None,
     )
 
 
@@ -294,7 +298,7 @@ def _status(spec: SectionSpec, reflection: Reflection) -> str:
 
 def _is_stub(spec: SectionSpec, reflection: Reflection) -> bool:
     if not spec.assessed:
-        return reflection.words < STUB_WORDS
+        return reflection.words < _stub_words(spec)
     parts = [reflection.parts.get(name) for name in PART_NAMES]
     return any(part is None or part.words < STUB_WORDS for part in parts)
 
@@ -325,6 +329,12 @@ def _todo(
     return tuple(todo)
 
 
+def _stub_words(spec: SectionSpec) -> int:
+    """Brief sections (a review's link to the original portfolio, its CPD record's
+    introduction) are short by nature: any words at all make them written."""
+    return 1 if spec.brief else STUB_WORDS
+
+
 def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
     """E.g. "write the description and the reflection", "expand it (9 words)", or nothing."""
     if spec.assessed:
@@ -335,7 +345,7 @@ def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
             if not p or p.words < STUB_WORDS
         }
     else:
-        short = {"it": reflection.words} if reflection.words < STUB_WORDS else {}
+        short = {"it": reflection.words} if reflection.words < _stub_words(spec) else {}
     if not short:
         return []
     if not any(short.values()):
@@ -575,6 +585,8 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
         fitted = fit(cells)
         fitted[1] = style(fitted[1], row.status)
         lines.append("  ".join(fitted).rstrip())
+    if report.review is not None:
+        lines += ["", *report.review.lines()]
     if report.largest:
         lines += ["", *_largest_lines(report)]
     if report.links is not None:
@@ -654,6 +666,7 @@ def report_json(report: Report) -> dict[str, Any]:
             {"path": _relative(path, report.root), "bytes": size} for path, size in report.largest
         ],
         "published_bytes": report.published_bytes,
+        "review": report.review.as_json() if report.review else None,
     }
 
 

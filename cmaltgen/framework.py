@@ -37,6 +37,7 @@ class SectionSpec(NamedTuple):
     focus_allowed: tuple[str, ...] = ()
     focus_required: bool = False
     min_examples: int = 0
+    brief: bool = False  # short by nature (a link, an introduction): never called a stub
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -108,6 +109,7 @@ _SECTION_KEYS = {
     "words",
     "focus",
     "min_examples",
+    "brief",
 }
 
 
@@ -130,6 +132,7 @@ def _section(raw: dict[str, Any]) -> SectionSpec:
         focus_allowed=tuple(focus.get("allowed", ())),
         focus_required=bool(focus.get("required", False)),
         min_examples=int(raw.get("min_examples", 0)),
+        brief=bool(raw.get("brief", False)),
     )
 
 
