@@ -531,13 +531,23 @@ def serve(
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--pathway",
-    type=click.Choice(["associate", "cmalt", "senior"]),
+    type=click.Choice(["associate", "cmalt", "senior", "review"]),
     required=True,
-    help="Which CMALT pathway the portfolio is for.",
+    help="Which CMALT pathway the portfolio is for; review for the three-yearly review.",
 )
 @click.option("--framework", "version", default=None, help="Guidance version (default: latest).")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="With --pathway review: the portfolio it reviews (details, award, link and future "
+    "plans are carried over; it is not changed).",
+)
 @debug_option
-def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None:
+def new(
+    directory: Path, pathway: str, version: str | None, source: Path | None, debug: bool
+) -> None:
     """Start a new portfolio in DIRECTORY, ready to edit.
 
     Creates portfolio.yml, one folder per section with its guidance, empty evidence
@@ -548,6 +558,7 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
     Examples:
       cmaltgen new my-portfolio --pathway cmalt
       cmaltgen new my-portfolio --pathway senior
+      cmaltgen new my-review --pathway review --from my-portfolio
 
     \b
     Publishing for the first time (no programming needed), with GitHub
@@ -576,8 +587,17 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
 
     if version is not None and version not in versions():
         raise click.BadParameter(f"choose one of {', '.join(versions())}", param_hint="--framework")
-    created = guarded(debug, lambda: create(directory, pathway, version))
+    created = guarded(debug, lambda: create(directory, pathway, version, source=source))
     shown = display_path(created.root)
+    if pathway == "review" and "\naward:" not in (created.root / "portfolio.yml").read_text(
+        encoding="utf-8"
+    ):
+        click.secho(
+            "A review needs your award: add its date and pathway under award: in "
+            "portfolio.yml (the build says so until you do).",
+            fg="yellow",
+            err=True,
+        )
     click.echo(
         f"Created {article(created.pathway.title)} portfolio in {shown} with "
         f"{plural(len(created.sections), 'section')} to write.\n"

@@ -803,7 +803,8 @@ def check_award(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
             "a portfolio review is for holders, and this portfolio.yml has no award: the "
             "review is due three years after it",
             key="award",
-            hint="add your award, e.g.\naward:\n  date: 2026-11\n  pathway: cmalt",
+            hint="add an award: block to portfolio.yml with its date and pathway, e.g. "
+            "date: 2023-11 and pathway: cmalt (see docs/format.md)",
             **marks.where(("pathway",)),
         )
     elif not award.pathway:
