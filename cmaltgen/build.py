@@ -6,6 +6,7 @@ Everything is read and checked before anything is written; a failed build writes
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -24,6 +25,7 @@ from cmaltgen import (
     theme,
     validate,
 )
+from cmaltgen import submitted as frozen
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,7 @@ def build(
     drafts: bool = False,
     edition: str = "public",
     cache: documents.ParseCache | None = None,
+    submitted: bool = False,
 ) -> BuildResult:
     """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
 
@@ -81,7 +84,8 @@ def build(
     ``edition`` is ``public`` (the website: public items only) or ``assessor`` (public and
     assessors items, plus the printable single page); private items are never built.
     ``cache`` keeps parsed files and cleaned images for the next build (serve); the result is
-    the same without it.
+    the same without it. ``submitted`` adds, to the public edition, each submission's frozen
+    edition under ``submitted/YYYY-MM/``, rebuilt from its git ref (see cmaltgen.submitted).
     """
     if edition not in privacy.EDITIONS:
         raise ValueError(f"unknown edition {edition!r}")
@@ -101,10 +105,13 @@ def build(
     if site is not None:
         result.site = site
         result.rendered = _render(site, result.diagnostics, cache.images if cache else None)
-    if result.rendered is not None and result.ok:
-        if write:
+    with contextlib.ExitStack() as frozen_sources:  # kept until the site is written
+        if submitted and edition == "public" and result.rendered is not None and result.ok:
+            _add_submitted(result, today or dt.date.today(), frozen_sources)
+        if result.rendered is not None and result.ok and write:
             render.write_site(result.rendered, output)
             result.written = write
+    if result.rendered is not None and result.ok:
         result.notes = notes + result.rendered.notes
         result.pages = sum(1 for p in result.rendered.pages if p.endswith(".html"))
         cleaned = [p for p in result.rendered.pages if p.startswith(structure.FILES_DIR + "/")]
@@ -154,6 +161,30 @@ def read_portfolio(
     portfolio.cpd = _cpd_record(portfolio, today, diags)
     diags.extend(validate.validate(portfolio, found))
     return found, portfolio
+
+
+def _add_submitted(result: BuildResult, today: dt.date, stack: contextlib.ExitStack) -> None:
+    if result.site is None or result.rendered is None:
+        return
+    portfolio = result.site.portfolio
+    frozen.add_editions(
+        portfolio.root,
+        portfolio.config,
+        portfolio.config_marks,
+        result.rendered,
+        today,
+        result.diagnostics,
+        stack,
+        _build_frozen,
+    )
+
+
+def _build_frozen(source: Path, output: Path, today: dt.date) -> render.Output | Diagnostics:
+    """A submitted edition: the public edition only, and never its own submitted editions."""
+    built = build(source, output, today=today, write=False, edition="public", submitted=False)
+    if built.diagnostics.errors or built.rendered is None:
+        return built.diagnostics
+    return built.rendered
 
 
 def _cpd_record(

@@ -117,9 +117,20 @@ def main() -> None:
     help="public: the website. assessor: also assessors-only content, never to be published "
     "(default output: beside the portfolio folder).",
 )
+@click.option(
+    "--submitted/--no-submitted",
+    default=True,
+    help="Add each submission's frozen edition (submissions[].ref in portfolio.yml) under "
+    "submitted/ (default: on; needs git).",
+)
 @debug_option
 def build(
-    portfolio_dir: Path, output: Path | None, strict: bool, edition: str, debug: bool
+    portfolio_dir: Path,
+    output: Path | None,
+    strict: bool,
+    edition: str,
+    submitted: bool,
+    debug: bool,
 ) -> None:
     """Check a portfolio and build its website.
 
@@ -132,11 +143,15 @@ def build(
       cmaltgen build my-portfolio -o public
       cmaltgen build my-portfolio --strict    fail on warnings too (for CI)
       cmaltgen build --edition assessor       the private copy for assessors
+      cmaltgen build --no-submitted           skip the frozen submitted editions
     """
     from cmaltgen.build import build as run_build
 
     result = guarded(
-        debug, lambda: run_build(portfolio_dir, output, strict=strict, edition=edition)
+        debug,
+        lambda: run_build(
+            portfolio_dir, output, strict=strict, edition=edition, submitted=submitted
+        ),
     )
     report_build(result)
     if not result.ok:
@@ -397,9 +412,10 @@ def _count(pathway: Pathway, slot: str) -> str:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["portfolio", "evidence", "front-matter"]))
+@click.argument("kind", type=click.Choice(["portfolio", "evidence", "front-matter", "cpd"]))
 def schema(kind: str) -> None:
-    """Print the JSON Schema for portfolio.yml, evidence.yml or reflection front matter.
+    """Print the JSON Schema for portfolio.yml, evidence.yml, reflection front matter or a
+    review's cpd.yml.
 
     Editors such as VS Code (with the YAML extension) use it to autocomplete and check
     your files.
@@ -408,6 +424,7 @@ def schema(kind: str) -> None:
     Examples:
       cmaltgen schema portfolio > portfolio.schema.json
       cmaltgen schema evidence > evidence.schema.json
+      cmaltgen schema cpd > cpd.schema.json
     """
     from cmaltgen.schemas import generate
 

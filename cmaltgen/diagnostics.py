@@ -76,6 +76,12 @@ CODES: dict[str, Code] = _codes(
         "check: the three-yearly review is overdue or due within six months.",
     ),
     ("cpd-gap", W, "check: a year of a review's period without any CPD activity recorded."),
+    (
+        "submission-ref",
+        E,
+        "A submission's ref names no git tag or commit here, so its edition cannot be rebuilt.",
+    ),
+    ("submission-build", E, "A submitted edition, rebuilt from its git ref, has errors."),
     ("review-award", E, "A portfolio review (pathway: review) without the award it reviews."),
     ("missing-title", E, "A specialist or advanced area has no title."),
     ("draft", W, "A section or evidence item marked draft: left out of the built site."),

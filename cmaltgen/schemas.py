@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cmaltgen.config import PortfolioConfig
+from cmaltgen.cpd import CpdActivity
 from cmaltgen.documents import EvidenceItem, FrontMatter
 from cmaltgen.schema import json_schema
 
@@ -12,6 +13,7 @@ KINDS = {
     "portfolio": (PortfolioConfig, "cmaltgen portfolio.yml", False),
     "evidence": (EvidenceItem, "cmaltgen evidence.yml", True),
     "front-matter": (FrontMatter, "cmaltgen reflection.md front matter", False),
+    "cpd": (CpdActivity, "cmaltgen cpd.yml (a portfolio review's CPD record)", True),
 }
 
 

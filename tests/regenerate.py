@@ -10,13 +10,19 @@ import json
 import re
 
 from cmaltgen.config import PortfolioConfig
+from cmaltgen.cpd import CpdActivity
 from cmaltgen.diagnostics import CODES
 from cmaltgen.documents import EvidenceItem, FrontMatter
 from cmaltgen.schema import field_rows
 from cmaltgen.schemas import KINDS, generate
 from tests.conftest import REPO
 
-TABLES = {"portfolio": PortfolioConfig, "front-matter": FrontMatter, "evidence": EvidenceItem}
+TABLES = {
+    "portfolio": PortfolioConfig,
+    "front-matter": FrontMatter,
+    "evidence": EvidenceItem,
+    "cpd": CpdActivity,
+}
 
 DIAGNOSTICS_HEAD = """# Diagnostics
 
