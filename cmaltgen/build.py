@@ -197,7 +197,9 @@ def _cpd_record(
     for doc in portfolio.docs:
         path = doc.source.folder / cpd.CPD_NAME
         if doc.section_id == cpd.CPD_SECTION and (path.exists() or path.is_symlink()):
-            return cpd.load_record(path, diags, today)
+            # unusable (its problems are reported): still the record, not a stray file
+            loaded = cpd.load_record(path, diags, today)
+            return loaded or cpd.CpdRecord(path, (), None, ok=False)
     return None
 
 

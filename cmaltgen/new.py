@@ -8,6 +8,8 @@ guidance sits where the candidate writes.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import textwrap
 from dataclasses import dataclass
 from importlib import resources
@@ -282,11 +284,11 @@ def _award_yaml(config: PortfolioConfig) -> str:
     award = config.award
     if award is None:
         return ""
-    values: dict[str, str] = {"date": award.date.iso()}
-    values["pathway"] = award.pathway or config.pathway
-    if award.url:
-        values["url"] = award.url
-    return yaml.safe_dump({"award": values}, sort_keys=False, allow_unicode=True)
+    text = f"award:\n  date: {award.date.iso()}\n  pathway: {award.pathway or config.pathway}\n"
+    if award.url:  # a web address, quoted as JSON (valid YAML) when it needs quoting
+        plain = re.fullmatch(r"[A-Za-z0-9:/._~?=&%+-]+", award.url)
+        text += f"  url: {award.url if plain else json.dumps(award.url)}\n"
+    return text
 
 
 def _review_yml(framework: Framework, start: ReviewStart, today: dt.date) -> str:

@@ -807,7 +807,7 @@ def check_award(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
             "date: 2023-11 and pathway: cmalt (see docs/format.md)",
             **marks.where(("pathway",)),
         )
-    elif not award.pathway:
+    elif not award.pathway and ("award", "pathway") not in marks.marks:  # else: invalid
         diags.add(
             "review-award",
             "say which pathway you hold: a review is not itself an award",
