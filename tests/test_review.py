@@ -221,7 +221,7 @@ def test_new_review_from_an_existing_portfolio(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     before = {p: p.read_bytes() for p in source.rglob("*") if p.is_file()}
-    code, out, err = invoke(
+    code, _, err = invoke(
         "new", str(tmp_path / "review"), "--pathway", "review", "--from", str(source)
     )
     assert code == 0, err
