@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -281,3 +282,56 @@ def test_new_review_without_from_builds_with_placeholders(tmp_path: Path) -> Non
     assert "# award:\n#   date: 2023-11-20" in text
     data = json.loads(json.dumps(report_json(check(tmp_path / "r", today=TODAY))))
     assert data["pathway"] == "review"
+
+
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="Java is needed for the Nu checker")
+def test_review_and_a_submitted_edition_pass_the_nu_html_checker(tmp_path: Path) -> None:
+    if not VNU.is_file():
+        if os.environ.get("CI"):
+            pytest.fail("vnu.jar is missing: run npm ci")
+        pytest.skip("vnu.jar is missing: run npm ci")
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    root = tmp_path / "review"
+    shutil.copytree(EXAMPLE_REVIEW, root, ignore=shutil.ignore_patterns("_site"))
+    env = {
+        **os.environ,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_NAME": "R",
+        "GIT_AUTHOR_EMAIL": "r@example.org",
+        "GIT_COMMITTER_NAME": "R",
+        "GIT_COMMITTER_EMAIL": "r@example.org",
+    }
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "review"], ["tag", "sent"]):
+        subprocess.run(["git", *args], cwd=root, check=True, env=env, capture_output=True)
+    config = root / "portfolio.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "submissions:\n  - date: 2026-10-30\n    type: review\n    ref: sent\n",
+        encoding="utf-8",
+    )
+    result = build(root, today=TODAY, strict=True, submitted=True)
+    assert result.ok, formatted(result)
+    assert (result.output / "submitted" / "2026-10" / "cpd-record" / "index.html").is_file()
+    proc = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            "--skip-non-html",
+            str(result.output),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    messages = json.loads(proc.stderr or '{"messages": []}')["messages"]
+    assert messages == [], json.dumps(messages, indent=1)[:3000]
