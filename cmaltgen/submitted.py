@@ -161,9 +161,22 @@ def _checkout(root: Path, ref: str, stack: contextlib.ExitStack) -> tuple[str, P
         return f"the portfolio at '{ref}' is over 2 GB, too large to publish", None
     source = folder / "portfolio"
     with tarfile.open(archive) as tar:
-        tar.extractall(source, filter="data")  # no paths outside, no links out, no devices
+        _extract(tar, source)
     archive.unlink()
     return "", source
+
+
+def _extract(tar: tarfile.TarFile, dest: Path) -> None:
+    """Extract git's archive: nothing outside ``dest``, no links leading out, no devices."""
+    if hasattr(tarfile, "data_filter"):  # Python 3.10.12+, 3.11.4+
+        tar.extractall(dest, filter="data")
+        return
+    dest.mkdir(parents=True, exist_ok=True)
+    for member in tar.getmembers():  # older Pythons: ordinary files and folders only
+        target = (dest / member.name).resolve()
+        if not target.is_relative_to(dest.resolve()) or not (member.isfile() or member.isdir()):
+            continue
+        tar.extract(member, dest, set_attrs=False)
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
