@@ -368,3 +368,26 @@ def test_two_refs_in_one_month_get_their_own_folders_or_a_located_error(tagged: 
     code, _, err = invoke("build", str(tagged))
     assert code == 1
     assert "portfolio.yml:19:10: error submission-ref [submissions[1].ref]: two submissions" in err
+
+
+def test_submissions_leak_nothing_but_the_frozen_edition(tagged: Path) -> None:
+    """Outcomes, types and ref names of submissions are the author's business: the public
+    site, its feed and its sitemap show none of them; only the frozen edition is published."""
+    config = tagged / "portfolio.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "submissions:\n  - date: 2026-06-30\n    type: first\n    outcome: referral-major\n"
+        "    ref: submitted-2026-06\n  - date: 2026-09-01\n    type: resubmission\n"
+        "    outcome: pass-with-distinction\n",
+        encoding="utf-8",
+    )
+    code, _, err = invoke("build", str(tagged))
+    assert code == 0, err
+    site = tagged / "_site"
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".txt", ".js"):
+            text = path.read_text(encoding="utf-8").lower()
+            for secret in ("referral", "distinction", "resubmission", "submitted-2026-06"):
+                assert secret not in text, (path, secret)
+    assert (site / "submitted" / "2026-06" / "index.html").is_file()
+    assert not (site / "submitted" / "2026-09").exists()  # no ref: nothing to publish

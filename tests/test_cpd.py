@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from cmaltgen.cli import main
 from cmaltgen.cpd import hours, review_due, summarise
 from cmaltgen.schema import PartialDate
-from tests.conftest import PortfolioFactory, formatted, run_build
+from tests.conftest import TODAY, PortfolioFactory, formatted, run_build
 from tests.review_support import CPD_YML, review_files
 
 
@@ -200,3 +201,23 @@ def test_schema_cpd_prints_the_declared_schema() -> None:
         "description": "Hours spent, e.g. 1.5.",
     }
     assert "conference" in item["properties"]["type"]["enum"]
+
+
+def test_the_printable_page_of_the_bundle_has_the_record(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    import zipfile
+
+    from cmaltgen.bundle import bundle
+
+    root = tmp_portfolio(review_files(), base=False)
+    made = bundle(root, tmp_path / "b.zip", today=TODAY)
+    assert made.written
+    with zipfile.ZipFile(made.path) as zipped:
+        name = next(n for n in zipped.namelist() if n.endswith("/portfolio.html"))
+        page = zipped.read(name).decode("utf-8")
+    record = page.split('id="section-cpd-record"')[1].split('id="section-significant-cpd"')[0]
+    # one level below the section's h2, evidence linked on the same page
+    assert '<h3 id="cpd-heading">CPD activities</h3>' in record
+    assert '<h3 id="cpd-summary-heading">CPD summary</h3>' in record
+    assert '<a href="#ev-ev-course">E1 Course certificate</a>' in record
