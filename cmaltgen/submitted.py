@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -133,15 +134,22 @@ def _checkout(root: Path, ref: str, stack: contextlib.ExitStack) -> tuple[str, P
     """The portfolio folder as it was at ``ref``, in a temporary folder, or why not."""
     if shutil.which("git") is None:
         return "git is not installed, so the submitted edition cannot be rebuilt", None
+    try:
+        return _archive(root, ref, stack)
+    except subprocess.TimeoutExpired:
+        return f"git took over {GIT_TIMEOUT} seconds to read '{ref}' and was stopped", None
+    except (OSError, tarfile.TarError) as exc:
+        return f"the portfolio at '{ref}' could not be read from git ({exc})", None
+
+
+def _archive(root: Path, ref: str, stack: contextlib.ExitStack) -> tuple[str, Path | None]:
     top = _git(root, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
         return "the portfolio is not inside a git repository, so there is no tag to build", None
-    if (
-        ref.startswith("-")
-        or not _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").stdout.strip()
-    ):
+    found = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if ref.startswith("-") or found.returncode != 0 or not found.stdout.strip():
         return f"there is no git tag or commit '{ref}' in this repository", None
-    toplevel = Path(top.stdout.decode().strip()).resolve()
+    toplevel = Path(os.fsdecode(top.stdout.strip())).resolve()
     prefix = root.resolve().relative_to(toplevel).as_posix()
     folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cmaltgen-frozen-")))
     archive = folder / "edition.tar"
