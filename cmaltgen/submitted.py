@@ -99,6 +99,9 @@ def add_editions(
             )
             continue
         seen[frozen.slug] = frozen.index
+        log.debug(
+            "building the edition submitted as %s into %s/%s", frozen.ref, FOLDER, frozen.slug
+        )
         problem, source = _checkout(root, frozen.ref, stack)
         if source is None:
             diags.add("submission-ref", problem, key=key, hint=_hint(problem), **where)
