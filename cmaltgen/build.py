@@ -6,6 +6,7 @@ Everything is read and checked before anything is written; a failed build writes
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -13,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen.output import submitted as frozen
 from cmaltgen.read import config as config_stage
-from cmaltgen.read import documents, feedback, sources
+from cmaltgen.read import cpd, documents, feedback, framework, sources
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.rules import accept, privacy, validate
 from cmaltgen.rules import feedback as feedback_rules
@@ -67,6 +69,7 @@ def build(
     edition: str = "public",
     cache: documents.ParseCache | None = None,
     preview: bool = False,
+    submitted: bool = False,
 ) -> BuildResult:
     """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
 
@@ -78,7 +81,8 @@ def build(
     ``preview`` (serve only; ``cmaltgen build`` never sets it) shows each paragraph's
     reference ("3a ¶4") and the open feedback beside it: such a build is never published.
     ``cache`` keeps parsed files and cleaned images for the next build (serve); the result is
-    the same without it.
+    the same without it. ``submitted`` adds, to the public edition, each submission's frozen
+    edition under ``submitted/YYYY-MM/``, rebuilt from its git ref (see cmaltgen.output.submitted).
     """
     if edition not in privacy.EDITIONS:
         raise ValueError(f"unknown edition {edition!r}")
@@ -99,10 +103,13 @@ def build(
     if site is not None:
         result.site = site
         result.rendered = _render(site, result.diagnostics, cache.images if cache else None)
-    if result.rendered is not None and result.ok:
-        if write:
+    with contextlib.ExitStack() as frozen_sources:  # kept until the site is written
+        if submitted and edition == "public" and result.rendered is not None and result.ok:
+            _add_submitted(result, today or dt.date.today(), frozen_sources)
+        if result.rendered is not None and result.ok and write:
             render.write_site(result.rendered, output)
             result.written = write
+    if result.rendered is not None and result.ok:
         result.notes = notes + result.rendered.notes
         result.pages = sum(1 for p in result.rendered.pages if p.endswith(".html"))
         cleaned = [p for p in result.rendered.pages if p.startswith(structure.FILES_DIR + "/")]
@@ -157,11 +164,50 @@ def read_portfolio(
         root, config, marks, *resolved, docs, today=today, max_age=years, accepts=accepts
     )
     portfolio.unset = unset
+    portfolio.cpd = _cpd_record(portfolio, today, diags)
     diags.extend(validate.validate(portfolio, found))
     comments = feedback.load_all(root, diags, today)
     portfolio.feedback = feedback_rules.attach(comments, portfolio, diags)
     accept.apply(diags, accepts, root, portfolio.failed_files())
     return found, portfolio
+
+
+def _add_submitted(result: BuildResult, today: dt.date, stack: contextlib.ExitStack) -> None:
+    if result.site is None or result.rendered is None:
+        return
+    portfolio = result.site.portfolio
+    frozen.add_editions(
+        portfolio.root,
+        portfolio.config,
+        portfolio.config_marks,
+        result.rendered,
+        today,
+        result.diagnostics,
+        stack,
+        _build_frozen,
+    )
+
+
+def _build_frozen(source: Path, output: Path, today: dt.date) -> render.Output | Diagnostics:
+    """A submitted edition: the public edition only, and never its own submitted editions."""
+    built = build(source, output, today=today, write=False, edition="public", submitted=False)
+    if built.diagnostics.errors or built.rendered is None:
+        return built.diagnostics
+    return built.rendered
+
+
+def _cpd_record(portfolio: Portfolio, today: dt.date, diags: Diagnostics) -> cpd.CpdRecord | None:
+    """A review's cpd.yml, read from its cpd-record section folder (other portfolios have
+    none: a cpd.yml elsewhere is reported as a file cmaltgen does not read)."""
+    if portfolio.pathway.id != framework.REVIEW:
+        return None
+    for doc in portfolio.docs:
+        path = doc.source.folder / cpd.CPD_NAME
+        if doc.section_id == cpd.CPD_SECTION and (path.exists() or path.is_symlink()):
+            # unusable (its problems are reported): still the record, not a stray file
+            loaded = cpd.load_record(path, diags, today)
+            return loaded or cpd.CpdRecord(path, (), None, ok=False)
+    return None
 
 
 def _render(

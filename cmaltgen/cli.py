@@ -117,9 +117,20 @@ def main() -> None:
     help="public: the website. assessor: also assessors-only content, never to be published "
     "(default output: beside the portfolio folder).",
 )
+@click.option(
+    "--submitted/--no-submitted",
+    default=True,
+    help="Add each submission's frozen edition (submissions[].ref in portfolio.yml) under "
+    "submitted/ (default: on; needs git).",
+)
 @debug_option
 def build(
-    portfolio_dir: Path, output: Path | None, strict: bool, edition: str, debug: bool
+    portfolio_dir: Path,
+    output: Path | None,
+    strict: bool,
+    edition: str,
+    submitted: bool,
+    debug: bool,
 ) -> None:
     """Check a portfolio and build its website.
 
@@ -132,11 +143,15 @@ def build(
       cmaltgen build my-portfolio -o public
       cmaltgen build my-portfolio --strict    fail on warnings too (for CI)
       cmaltgen build --edition assessor       the private copy for assessors
+      cmaltgen build --no-submitted           skip the frozen submitted editions
     """
     from cmaltgen.build import build as run_build
 
     result = guarded(
-        debug, lambda: run_build(portfolio_dir, output, strict=strict, edition=edition)
+        debug,
+        lambda: run_build(
+            portfolio_dir, output, strict=strict, edition=edition, submitted=submitted
+        ),
     )
     report_build(result)
     if not result.ok:
@@ -400,10 +415,12 @@ def _count(pathway: Pathway, slot: str) -> str:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["portfolio", "evidence", "front-matter", "feedback"]))
+@click.argument(
+    "kind", type=click.Choice(["portfolio", "evidence", "front-matter", "feedback", "cpd"])
+)
 def schema(kind: str) -> None:
-    """Print the JSON Schema for portfolio.yml, evidence.yml, reflection front matter or a
-    feedback file (feedback/NAME.yml).
+    """Print the JSON Schema for portfolio.yml, evidence.yml, reflection front matter, a
+    feedback file (feedback/NAME.yml) or a review's cpd.yml.
 
     Editors such as VS Code (with the YAML extension) use it to autocomplete and check
     your files.
@@ -413,6 +430,7 @@ def schema(kind: str) -> None:
       cmaltgen schema portfolio > portfolio.schema.json
       cmaltgen schema evidence > evidence.schema.json
       cmaltgen schema feedback > feedback.schema.json
+      cmaltgen schema cpd > cpd.schema.json
     """
     from cmaltgen.read.schemas import generate
 
@@ -572,13 +590,23 @@ def serve(
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--pathway",
-    type=click.Choice(["associate", "cmalt", "senior"]),
+    type=click.Choice(["associate", "cmalt", "senior", "review"]),
     required=True,
-    help="Which CMALT pathway the portfolio is for.",
+    help="Which CMALT pathway the portfolio is for; review for the three-yearly review.",
 )
 @click.option("--framework", "version", default=None, help="Guidance version (default: latest).")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="With --pathway review: the portfolio it reviews (details, award, link and future "
+    "plans are carried over; it is not changed).",
+)
 @debug_option
-def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None:
+def new(
+    directory: Path, pathway: str, version: str | None, source: Path | None, debug: bool
+) -> None:
     """Start a new portfolio in DIRECTORY, ready to edit.
 
     Creates portfolio.yml, one folder per section with its guidance, empty evidence
@@ -589,6 +617,7 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
     Examples:
       cmaltgen new my-portfolio --pathway cmalt
       cmaltgen new my-portfolio --pathway senior
+      cmaltgen new my-review --pathway review --from my-portfolio
 
     \b
     Publishing for the first time (no programming needed), with GitHub
@@ -617,8 +646,17 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
 
     if version is not None and version not in versions():
         raise click.BadParameter(f"choose one of {', '.join(versions())}", param_hint="--framework")
-    created = guarded(debug, lambda: create(directory, pathway, version))
+    created = guarded(debug, lambda: create(directory, pathway, version, source=source))
     shown = display_path(created.root)
+    if pathway == "review" and "\naward:" not in (created.root / "portfolio.yml").read_text(
+        encoding="utf-8"
+    ):
+        click.secho(
+            "A review needs your award: add its date and pathway under award: in "
+            "portfolio.yml (the build says so until you do).",
+            fg="yellow",
+            err=True,
+        )
     click.echo(
         f"Created {article(created.pathway.title)} portfolio in {shown} with "
         f"{plural(len(created.sections), 'section')} to write.\n"
@@ -752,7 +790,8 @@ def deploy(
 def badge(portfolio_dir: Path) -> None:
     """Print snippets that link to your portfolio, for a blog sidebar or email signature.
 
-    Uses site.base_url from portfolio.yml.
+    Uses site.base_url from portfolio.yml. Once award: is set, the snippets say so
+    ("CMALT awarded November 2026") and link to the certificate or badge award.url names.
 
     \b
     Examples:
@@ -765,13 +804,19 @@ def badge(portfolio_dir: Path) -> None:
     from cmaltgen.read.config import load_config
     from cmaltgen.read.framework import framework as load_framework
     from cmaltgen.read.framework import latest
+    from cmaltgen.site.metadata import award_pathway_id, award_sentence
     from cmaltgen.site.metadata import badge as snippets
 
     diags = Diagnostics()
     loaded = load_config(portfolio_dir / "portfolio.yml", diags, dt.date.today())
-    if loaded is None or not loaded[0].site.base_url:
-        for diag in diags:
-            echo_diagnostic(diag)
+    for diag in diags.sorted():
+        echo_diagnostic(diag)
+    if loaded is None or diags.errors:
+        click.secho(
+            "Fix portfolio.yml first: badge prints nothing from a broken one.", fg="red", err=True
+        )
+        sys.exit(1)
+    if not loaded[0].site.base_url:
         click.secho(
             "badge needs site.base_url in portfolio.yml: the address of your site.",
             fg="red",
@@ -780,12 +825,17 @@ def badge(portfolio_dir: Path) -> None:
         sys.exit(1)
     config = loaded[0]
     framework = load_framework(config.framework or latest())
-    pathway = framework.pathways.get(config.pathway) if framework else None
+    held = award_pathway_id(config)
+    pathway = framework.pathways.get(held) if framework else None
+    title = pathway.title if pathway else "CMALT"
+    award = config.award
     found = snippets(
         config.site.title,
         config.candidate.name,
         config.site.base_url,
-        pathway.title if pathway else "CMALT",
+        title,
+        award=award_sentence(title, award.date) if award else "",
+        award_url=award.url if award else "",
     )
     for label, key in (("HTML", "html"), ("Markdown", "markdown"), ("Plain text", "text")):
         click.echo(f"{label}:\n  {found[key]}\n")

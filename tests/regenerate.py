@@ -11,6 +11,7 @@ import re
 
 from cmaltgen.diagnostics import CODES
 from cmaltgen.read.config import PortfolioConfig
+from cmaltgen.read.cpd import CpdActivity
 from cmaltgen.read.documents import EvidenceItem, FrontMatter
 from cmaltgen.read.feedback import FeedbackFile
 from cmaltgen.read.schema import field_rows
@@ -22,6 +23,7 @@ TABLES = {
     "front-matter": FrontMatter,
     "evidence": EvidenceItem,
     "feedback": FeedbackFile,
+    "cpd": CpdActivity,
 }
 
 DIAGNOSTICS_HEAD = """# Diagnostics

@@ -370,6 +370,7 @@ def test_json_keys_are_stable(tmp_portfolio: PortfolioFactory) -> None:
         "largest_files",
         "published_bytes",
         "feedback",
+        "review",
     ]
     assert (data["version"], data["framework"], data["pathway"]) == (1, "2019", "cmalt")
     assert list(data["sections"][0]) == [

@@ -70,7 +70,7 @@ def deploy(
     plan = repository.plan(repo_root(root), branch, remote, push)
     with tempfile.TemporaryDirectory(prefix="cmaltgen-deploy-") as tmp:
         site = Path(tmp) / "site"
-        result = build(root, site, strict=strict, today=today)
+        result = build(root, site, strict=strict, today=today, submitted=True)
         deployed = Deployed(result, branch)
         if not result.ok:
             return deployed

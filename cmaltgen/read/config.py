@@ -74,6 +74,30 @@ class Award:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Submission:
+    """One submission of the portfolio to ALT, and its outcome once known."""
+
+    date: PartialDate = field(metadata=spec("When you submitted (YYYY-MM-DD)."))
+    type: str = field(
+        metadata=spec("first, resubmission or review.", choices=("first", "resubmission", "review"))
+    )
+    outcome: str = field(
+        default="",
+        metadata=spec(
+            "The assessors' outcome, once known.",
+            choices=("pass", "pass-with-distinction", "referral-minor", "referral-major", "fail"),
+        ),
+    )
+    ref: str = field(
+        default="",
+        metadata=spec(
+            "The git tag or commit of what you submitted (optional); build publishes that "
+            "edition, frozen, under submitted/YYYY-MM/."
+        ),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class Site:
     """How the website is published."""
 
@@ -168,7 +192,11 @@ class PortfolioConfig:
     """The settings in portfolio.yml."""
 
     pathway: str = field(
-        metadata=spec("Which CMALT pathway: associate, cmalt or senior.", example="cmalt")
+        metadata=spec(
+            "Which CMALT pathway: associate, cmalt or senior; review for the three-yearly "
+            "portfolio review.",
+            example="cmalt",
+        )
     )
     framework: str = field(
         default="",
@@ -179,6 +207,10 @@ class PortfolioConfig:
     confirmation: Confirmation = field(metadata=spec("Your own-work confirmation."))
     award: Award | None = field(
         default=None, metadata=spec("Your CMALT award, once made (leave out until then).")
+    )
+    submissions: tuple[Submission, ...] = field(
+        default=(),
+        metadata=spec("Each time you submitted, oldest first (see docs/cycle.md)."),
     )
     privacy: Privacy = field(
         default_factory=Privacy,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cmaltgen.diagnostics import did_you_mean
 from cmaltgen.read.config import Accept, PortfolioConfig
+from cmaltgen.read.cpd import CpdRecord
 from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.read.feedback import FeedbackItem
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
@@ -44,6 +45,7 @@ class Portfolio:
     accepts: list[AcceptEntry] = field(default_factory=list)  # portfolio.yml's accept: list
     unset: frozenset[str] = frozenset()  # portfolio.yml settings with errors (e.g. words.1a)
     feedback: list[FeedbackItem] = field(default_factory=list)  # never published
+    cpd: CpdRecord | None = None  # a review's CPD record (cpd.yml), when it has one
 
     def setting_failed(self, *names: str) -> bool:
         """Whether portfolio.yml had an error in one of these settings (or inside them): the

@@ -188,6 +188,8 @@ def _value(tp: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
         return _bool(data, key, ctx)
     if tp is int:
         return _int(data, key, ctx)
+    if tp is float:
+        return _number(data, key, ctx)
     return _text(meta, data, key, ctx)
 
 
@@ -288,6 +290,17 @@ def _int(data: Any, key: KeyPath, ctx: Context) -> Any:
     return _INVALID
 
 
+def _number(data: Any, key: KeyPath, ctx: Context) -> Any:
+    """A number such as 1.5 that is not negative, infinite or NaN (``.inf`` is valid YAML)."""
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        if data >= 0 and data == data and data != float("inf"):
+            return float(data)
+        ctx.problem("invalid-value", f"'{data}' is not a number zero or more", key)
+        return _INVALID
+    ctx.problem("wrong-type", f"expected a number here (e.g. 1.5), found {_kind_of(data)}", key)
+    return _INVALID
+
+
 def _kind_of(data: Any) -> str:
     if isinstance(data, dict):
         return "a set of 'key: value' lines"
@@ -350,6 +363,8 @@ def _type_schema(tp: Any, meta: Any) -> dict[str, Any]:
         return {"type": "boolean"}
     if tp is int:
         return {"type": "integer"}
+    if tp is float:
+        return {"type": "number", "minimum": 0}
     out: dict[str, Any] = {"type": "string"}
     if meta.get("choices"):
         out["enum"] = list(meta["choices"])
@@ -400,6 +415,6 @@ def _type_words(tp: Any, meta: Any) -> str:
         return "date"
     if meta.get("kind") == "url":
         return "URL"
-    return {"string": "text", "boolean": "true/false", "integer": "number"}.get(
+    return {"string": "text", "boolean": "true/false", "integer": "number", "number": "number"}.get(
         str(schema.get("type")), "mapping"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cmaltgen.read.config import PortfolioConfig
+from cmaltgen.read.cpd import CpdActivity
 from cmaltgen.read.documents import EvidenceItem, FrontMatter
 from cmaltgen.read.feedback import FeedbackFile
 from cmaltgen.read.schema import json_schema
@@ -14,6 +15,7 @@ KINDS = {
     "evidence": (EvidenceItem, "cmaltgen evidence.yml", True),
     "front-matter": (FrontMatter, "cmaltgen reflection.md front matter", False),
     "feedback": (FeedbackFile, "cmaltgen feedback file (feedback/NAME.yml)", False),
+    "cpd": (CpdActivity, "cmaltgen cpd.yml (a portfolio review's CPD record)", True),
 }
 
 

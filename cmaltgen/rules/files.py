@@ -7,6 +7,7 @@ import unicodedata
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.read.cpd import CPD_NAME, CPD_SECTION
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.sources import Sources, describe, file_kind, resolve_local, stray_files
 
@@ -170,6 +171,8 @@ def check_stray_files(portfolio: Portfolio, sources: Sources, diags: Diagnostics
         if entry.item.file
     }
     unread = {d.source.folder for d in portfolio.docs if not d.evidence_ok}
+    if portfolio.cpd is not None:
+        used.add(portfolio.cpd.path.resolve())
     for path in stray_files(sources):
         if path.resolve() in used:
             continue
@@ -178,4 +181,6 @@ def check_stray_files(portfolio: Portfolio, sources: Sources, diags: Diagnostics
         hint = "cmaltgen reads reflection.md and evidence.yml in each section folder"
         if path.stem in ("evidence", "reflection"):
             hint = f"rename it to {path.stem}{'.yml' if path.stem == 'evidence' else '.md'}"
+        elif path.name == CPD_NAME:
+            hint = f"a CPD record belongs in the {CPD_SECTION} section of a portfolio review"
         diags.add("stray-file", f"cmaltgen does not read {path.name} here", path=path, hint=hint)

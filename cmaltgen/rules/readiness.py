@@ -37,6 +37,7 @@ from cmaltgen.read.schema import PartialDate
 from cmaltgen.rules import accept, links, privacy, sizes
 from cmaltgen.rules.guidance import STUB_WORDS, Present, is_stub, present_sections
 from cmaltgen.rules.links import WORKERS, LinkCache, LinkTarget, link_targets
+from cmaltgen.rules.review import ReviewStatus, check_review, review_status
 from cmaltgen.site import structure
 from cmaltgen.wording import agree, article, join_and, plural
 
@@ -170,6 +171,7 @@ class Report:
     evidence: EvidenceCounts | None = None
     largest: list[tuple[Path, int]] = field(default_factory=list)  # published files, biggest first
     published_bytes: int = 0  # every file the public site publishes, added up
+    review: ReviewStatus | None = None  # when the three-yearly review is due (holders)
     feedback: list[FeedbackItem] = field(default_factory=list)  # open and addressed
 
     @property
@@ -220,6 +222,7 @@ def check(
     published: list[sizes.PublishedFile] = []
     if portfolio is not None:
         published = sizes.published_files(portfolio)
+        check_review(portfolio, today, diags)  # readiness information, as --external
         if options.external:
             links = check_links(link_targets(portfolio), options, diags, portfolio.root)
             accept.apply(
@@ -242,6 +245,7 @@ def check(
         largest=[(f.source, f.size) for f in published[:LARGEST_SHOWN]],
         published_bytes=sum(f.size for f in published),
         feedback=portfolio.feedback if portfolio else [],
+        review=review_status(portfolio, today) if portfolio else None,
     )
 
 
@@ -391,6 +395,12 @@ def _todo(
     return tuple(todo)
 
 
+def _stub_words(spec: SectionSpec) -> int:
+    """Brief sections (a review's link to the original portfolio, its CPD record's
+    introduction) are short by nature: any words at all make them written."""
+    return 1 if spec.brief else STUB_WORDS
+
+
 def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
     """E.g. "write the description and the reflection", "expand it (9 words)", or nothing."""
     if spec.assessed:
@@ -401,7 +411,7 @@ def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
             if not p or p.words < STUB_WORDS
         }
     else:
-        short = {"it": reflection.words} if reflection.words < STUB_WORDS else {}
+        short = {"it": reflection.words} if reflection.words < _stub_words(spec) else {}
     if not short:
         return []
     if not any(short.values()):
@@ -519,6 +529,8 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
         lines += ["", report.evidence.line()]
     if report.feedback:
         lines += ["", *feedback_lines(report, style)]
+    if report.review is not None:
+        lines += ["", *report.review.lines()]
     if report.largest:
         lines += ["", *_largest_lines(report)]
     if report.links is not None:
@@ -620,6 +632,7 @@ def report_json(report: Report) -> dict[str, Any]:
         ],
         "published_bytes": report.published_bytes,
         "feedback": [_feedback_json(item, report.root) for item in report.feedback],
+        "review": report.review.as_json() if report.review else None,
     }
 
 

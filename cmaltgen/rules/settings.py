@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from cmaltgen.diagnostics import Diagnostics, suggestion
+from cmaltgen.read.cpd import CPD_NAME, CPD_SECTION, check_evidence
+from cmaltgen.read.framework import REVIEW
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.sources import describe, resolve_local
 from cmaltgen.rules import images
@@ -85,17 +87,56 @@ def check_photo(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
 
 
 def check_award(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
-    """``award.pathway`` must be a pathway of the portfolio's guidance version."""
+    """``award.pathway`` must be a pathway ALT awards; a review portfolio needs its award."""
     award = portfolio.config.award
-    known = portfolio.framework.pathways
+    known = portfolio.framework.credentials()
+    marks = portfolio.config_marks
     if award is not None and award.pathway and award.pathway not in known:
         diags.add(
             "invalid-value",
-            f"the {portfolio.framework.title} has no pathway '{award.pathway}'",
+            f"the {portfolio.framework.title} has no pathway '{award.pathway}' to award",
             key="award.pathway",
             hint="choose one of: " + ", ".join(known),
-            **portfolio.config_marks.where(("award", "pathway")),
+            **marks.where(("award", "pathway")),
         )
+    if portfolio.pathway.id != REVIEW:
+        return
+    if award is None:
+        diags.add(
+            "review-award",
+            "a portfolio review is for holders, and this portfolio.yml has no award: the "
+            "review is due three years after it",
+            key="award",
+            hint="add an award: block to portfolio.yml with its date and pathway, e.g. "
+            "date: 2023-11 and pathway: cmalt (see docs/format.md)",
+            **marks.where(("pathway",)),
+        )
+    elif not award.pathway and ("award", "pathway") not in marks.marks:  # else: invalid
+        diags.add(
+            "review-award",
+            "say which pathway you hold: a review is not itself an award",
+            key="award.pathway",
+            hint="add e.g. 'pathway: cmalt' under award: (associate, cmalt or senior)",
+            **marks.where(("award",)),
+        )
+
+
+def check_cpd(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """A review's CPD record: there, with activities, each naming evidence that exists."""
+    if portfolio.cpd is not None:
+        ids = {entry.item.id for _, entry in portfolio.evidence()}
+        check_evidence(portfolio.cpd, ids, diags)
+    if portfolio.pathway.id != REVIEW or portfolio.cpd is not None:
+        return
+    for doc, reflection in portfolio.sections():
+        if reflection.front.section == CPD_SECTION:
+            diags.add(
+                "cpd-record",
+                f"the CPD record section has no {CPD_NAME}, so there is no record to show",
+                path=doc.source.folder / CPD_NAME,
+                hint="list each activity in cpd.yml: date, activity, type, hours (see "
+                "cmaltgen schema cpd)",
+            )
 
 
 def _photo_missing(

@@ -347,6 +347,7 @@ CHECKS: tuple[Check, ...] = (
     evidence.check_formats,
     settings.check_photo,
     settings.check_award,
+    settings.check_cpd,
     check_privacy,
     accessibility.check_content,
     sizes.check_sizes,

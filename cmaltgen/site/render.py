@@ -14,13 +14,14 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
 
 from cmaltgen import __version__, wording
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, Severity, display_path
-from cmaltgen.read import markdown
+from cmaltgen.read import cpd, markdown
 from cmaltgen.read.config import site_title
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.read.sources import copy_regular
@@ -232,6 +233,7 @@ def _site_context(site: Site) -> dict[str, Any]:
         "candidate": config.candidate,
         "confirmation": config.confirmation,
         "statement": config.confirmation.statement
+        or site.portfolio.pathway.confirmation_statement
         or site.portfolio.framework.confirmation_statement,
         "pathway": site.portfolio.pathway,
         "framework": site.portfolio.framework,
@@ -243,6 +245,37 @@ def _site_context(site: Site) -> dict[str, Any]:
         "json_ld": Markup(metadata.json_ld(site, base_url)),
         "photo": site.photo,
         "award": _award(site),
+        "cpd": _cpd(site),
+    }
+
+
+def _cpd(site: Site) -> dict[str, Any] | None:
+    """A review's CPD record as the templates see it: rows oldest first, and the summary.
+
+    Evidence named by id links to the evidence page when this edition has the item; an item
+    it leaves out (assessors only, private) is named as text, never linked."""
+    record = site.portfolio.cpd
+    if record is None:
+        return None
+    activities = record.activities()
+    rows = []
+    for item in activities:
+        ref = item.evidence.strip()
+        shown = site.item(ref) if ref else None
+        if ref.startswith(("http://", "https://")):
+            link, label = ref, urlsplit(ref).hostname or ref
+        elif shown is not None:
+            link, label = f"{EVIDENCE_INDEX}#ev-{shown.id}", f"{shown.label} {shown.title}"
+        else:
+            link, label = "", ""
+        rows.append({"item": item, "hours": cpd.hours(item.hours), "link": link, "label": label})
+    summary = cpd.summarise(activities)
+    return {
+        "rows": rows,
+        "summary": summary,
+        "hours": cpd.hours(summary.hours),
+        "by_type": [(t, cpd.hours(h)) for t, h in summary.by_type.items()],
+        "by_year": [(y, cpd.hours(h)) for y, h in summary.by_year.items()],
     }
 
 
@@ -259,7 +292,7 @@ def _award(site: Site) -> dict[str, Any] | None:
         "pathway": pathway,
         "url": award.url,
         "when": when,
-        "text": f"{pathway.title} awarded {when}",
+        "text": metadata.award_sentence(pathway.title, award.date),
     }
 
 
