@@ -9,6 +9,22 @@ from pathlib import Path
 
 import pytest
 
+# Tests that drive Chromium, run the Nu HTML checker (Java), build the package or generate
+# benchmark portfolios: seconds each. `python -m pytest -m "not slow"` leaves them out while
+# you work; CI runs everything.
+SLOW_FILES = frozenset(
+    {"test_browser.py", "test_browser_review.py", "test_package.py", "test_benchmarks_generate.py"}
+)
+SLOW_WORDS = ("nu_html", "nu_checker", "chromium", "axe", "browser", "accessible_and_valid")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        name = item.name.lower()
+        if item.path.name in SLOW_FILES or any(word in name for word in SLOW_WORDS):
+            item.add_marker(pytest.mark.slow)
+
+
 from cmaltgen.build import BuildResult, build
 
 TODAY = dt.date(2026, 11, 1)
