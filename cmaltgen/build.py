@@ -11,9 +11,10 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from cmaltgen import changes, documents, privacy, render, sources, structure, theme, validate
 from cmaltgen import config as config_stage
-from cmaltgen import documents, privacy, render, sources, structure, theme, validate
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ def build(
     drafts: bool = False,
     edition: str = "public",
     cache: documents.ParseCache | None = None,
+    since: str | None = None,
 ) -> BuildResult:
     """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
 
@@ -71,26 +73,33 @@ def build(
     ``edition`` is ``public`` (the website: public items only) or ``assessor`` (public and
     assessors items, plus the printable single page); private items are never built.
     ``cache`` keeps parsed files and cleaned images for the next build (serve); the result is
-    the same without it.
+    the same without it. The assessor edition of a resubmission also has the change page,
+    compared with the git history at ``since`` (a tag, commit or date; default: the
+    submission before, from portfolio.yml's ``submissions``).
     """
     if edition not in privacy.EDITIONS:
         raise ValueError(f"unknown edition {edition!r}")
+    if since is not None and edition != "assessor":
+        raise ValueError("since is for the assessor edition only")
     started = time.perf_counter()
     root = root.resolve()
     output = (output or default_output(root, edition)).resolve()
     check_output_location(root, output)
     result = BuildResult(root, output, Diagnostics(), strict, edition)
-    _, portfolio = read_portfolio(
-        root, output, today or dt.date.today(), result.diagnostics, cache=cache
-    )
+    today = today or dt.date.today()
+    _, portfolio = read_portfolio(root, output, today, result.diagnostics, cache=cache)
     ready = portfolio is not None and result.ok
     site = None
+    extra: list[tuple[str, str, dict[str, Any]]] = []
     if ready and portfolio is not None:
         site = structure.build_site(portfolio, drafts=drafts, edition=edition)
         notes = structure.check_withheld_citations(site, result.diagnostics)
+        if edition == "assessor":
+            extra = _change_page(site, since, today, result.diagnostics, notes)
     if site is not None:
         result.site = site
-        result.rendered = _render(site, result.diagnostics, cache.images if cache else None)
+        images = cache.images if cache else None
+        result.rendered = _render(site, result.diagnostics, images, extra)
     if result.rendered is not None and result.ok:
         if write:
             render.write_site(result.rendered, output)
@@ -145,8 +154,27 @@ def read_portfolio(
     return found, portfolio
 
 
+def _change_page(
+    site: structure.Site, since: str | None, today: dt.date, diags: Diagnostics, notes: list[str]
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """The change page of a resubmission (or of any edition given ``since``), or none."""
+    portfolio = site.portfolio
+    wanted = (
+        changes.Since(since, explicit=True)
+        if since is not None
+        else changes.default_since(portfolio.config, portfolio.config_marks)
+    )
+    if wanted is None:
+        return []
+    responses: list[tuple[str, str, str]] = []  # wired to feedback.load_feedback at merge
+    return changes.pages(site, wanted, responses, diags, notes, today)
+
+
 def _render(
-    site: structure.Site, diags: Diagnostics, images: render.ImageCache | None
+    site: structure.Site,
+    diags: Diagnostics,
+    images: render.ImageCache | None,
+    extra: list[tuple[str, str, dict[str, Any]]],
 ) -> render.Output | None:
     config = site.portfolio.config
     overrides = site.portfolio.root / sources.TEMPLATES_DIR
@@ -163,7 +191,7 @@ def _render(
                 **marks.where(("site", "theme")),
             )
         return None
-    return render.render_site(site, chosen, diags, images)
+    return render.render_site(site, chosen, diags, images, extra)
 
 
 def check_output_location(root: Path, output: Path) -> None:

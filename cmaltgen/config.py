@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +71,39 @@ class Award:
     )
     url: str = field(
         default="", metadata=spec("Your certificate or digital badge (optional).", kind="url")
+    )
+
+
+SUBMISSION_TYPES = ("first", "resubmission", "review")
+OUTCOMES = ("pass", "pass-with-distinction", "referral-minor", "referral-major", "fail")
+REFERRALS = ("referral-minor", "referral-major")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Submission:
+    """One time you sent the portfolio to ALT: a first submission, a resubmission or a review."""
+
+    date: PartialDate = field(metadata=spec("When you submitted it (YYYY-MM-DD)."))
+    type: str = field(
+        metadata=spec(
+            "first, resubmission (after a referral) or review (the three-year review).",
+            choices=SUBMISSION_TYPES,
+        )
+    )
+    outcome: str = field(
+        default="",
+        metadata=spec(
+            "The assessors' outcome, once known: pass, pass-with-distinction, "
+            "referral-minor, referral-major or fail.",
+            choices=OUTCOMES,
+        ),
+    )
+    ref: str = field(
+        default="",
+        metadata=spec(
+            "The git tag or commit of what you submitted (optional; default: the last "
+            "commit on the submission's date). The bundle's change page compares against it."
+        ),
     )
 
 
@@ -164,6 +198,10 @@ class PortfolioConfig:
         default_factory=dict,
         metadata=spec("Word ranges per section id, overriding the guidance's (e.g. 1a)."),
     )
+    submissions: tuple[Submission, ...] = field(
+        default=(),
+        metadata=spec("Each time you submitted the portfolio, oldest first (see docs/format.md)."),
+    )
 
 
 def load_config(
@@ -190,7 +228,54 @@ def _config_from(
         return None
     values, linemap = loaded
     config = schema.load(PortfolioConfig, values, (), schema.Context(linemap, diags, today))
-    return (config, linemap) if config is not None else None
+    if config is None:
+        return None
+    check_submissions(config.submissions, linemap, diags)
+    return config, linemap
+
+
+def check_submissions(
+    submissions: tuple[Submission, ...], linemap: LineMap, diags: Diagnostics
+) -> None:
+    """Submissions are listed oldest first, and a resubmission follows a referral."""
+    for index, (before, after) in enumerate(itertools.pairwise(submissions), start=1):
+        if after.date.earliest() < before.date.earliest():
+            diags.add(
+                "submission-order",
+                f"this submission ({after.date.human()}) is listed after a later one "
+                f"({before.date.human()}); list submissions oldest first",
+                key=f"submissions[{index}].date",
+                hint="move it above the later one, or check the year and month",
+                **linemap.where(("submissions", index, "date")),
+            )
+    for index, item in enumerate(submissions):
+        problem = _sequence_problem(submissions[:index], item)
+        if problem:
+            diags.add(
+                "submission-sequence",
+                problem[0],
+                key=f"submissions[{index}].type",
+                hint=problem[1],
+                **linemap.where(("submissions", index, "type")),
+            )
+
+
+def _sequence_problem(earlier: tuple[Submission, ...], item: Submission) -> tuple[str, str] | None:
+    if item.type != "resubmission":
+        return None
+    if not earlier:
+        return (
+            "a resubmission with no earlier submission listed, so there is nothing to "
+            "compare it with",
+            "add the first submission above it (date, type: first, outcome), or write type: first",
+        )
+    if earlier[-1].outcome in ("pass", "pass-with-distinction"):
+        return (
+            f"a resubmission after a {earlier[-1].outcome.replace('-', ' ')}: only a "
+            "referred portfolio is resubmitted",
+            "for the three-year review write type: review",
+        )
+    return None
 
 
 def site_title(config: PortfolioConfig) -> str:

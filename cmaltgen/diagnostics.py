@@ -122,6 +122,24 @@ CODES: dict[str, Code] = _codes(
     ("bundle-size", W, "The assessor bundle is over 10 MB, ALT's recommended size."),
     ("bundle-too-large", E, "The assessor bundle is over 25 MB, ALT's attachment limit."),
     ("bundle-location", E, "The bundle would be written where it could be published or overwrite."),
+    # submissions and the change page (bundle)
+    ("submission-order", E, "Submissions in portfolio.yml are not listed oldest first."),
+    (
+        "submission-sequence",
+        W,
+        "A resubmission with no earlier submission listed, or one after a pass.",
+    ),
+    (
+        "git-unavailable",
+        E,
+        "The change page needs git: it is not installed, or the portfolio is not in a repository.",
+    ),
+    (
+        "unknown-revision",
+        E,
+        "--since or a submission's ref names a tag or commit git does not have.",
+    ),
+    ("no-history", E, "No commit on or before the date given: it is before the first commit."),
     # output and themes
     ("output-location", E, "The output folder would overwrite or sit inside the sources."),
     ("output-not-site", E, "The output folder holds files cmaltgen did not write."),
