@@ -151,7 +151,7 @@ def compare(
     since: str,
     responses: Sequence[tuple[str, str, str]],
 ) -> ChangePage:
-    old = _old_sections(snapshot.files)
+    old, titles = _old_sections(snapshot.files)
     result: list[SectionChanges] = []
     for section in site.sections:
         now = blocks(section.reflection.parsed.tokens)
@@ -163,12 +163,21 @@ def compare(
             _fill(change, before, now)
         result.append(change)
     for section_id, before in old.items():
-        spec = site.portfolio.pathway.spec_for(section_id)
-        label = f"{section_id} {spec.title}" if spec and section_id[0].isdigit() else section_id
+        label = _label(site, section_id, titles.get(section_id, ""))
         result.append(SectionChanges(section_id, label, "", "removed", removed=_words(before)))
     page = ChangePage(snapshot.base, since, result)
     _attach(page, responses)
     return page
+
+
+def _label(site: Site, section_id: str, own_title: str) -> str:
+    """A removed section's name, as the navigation would have shown it."""
+    spec = site.portfolio.pathway.spec_for(section_id)
+    if section_id[0].isdigit() and spec is not None:
+        return f"{section_id} {spec.title}"
+    if section_id.startswith(("specialist-", "advanced-")):
+        return own_title or section_id
+    return spec.title if spec is not None else section_id
 
 
 def _fill(change: SectionChanges, before: list[Block], now: list[Block]) -> None:
@@ -186,10 +195,12 @@ def _attach(page: ChangePage, responses: Sequence[tuple[str, str, str]]) -> None
             page.other_responses.append((section_id, text, response))
 
 
-def _old_sections(files: dict[str, bytes]) -> dict[str, list[Block]]:
-    """Each section submitted at the base (not a draft, not private), by its section id."""
+def _old_sections(files: dict[str, bytes]) -> tuple[dict[str, list[Block]], dict[str, str]]:
+    """Each section submitted at the base (not a draft, not private) by its section id, and
+    the titles the sections had then."""
     default = _old_default_visibility(files.get(CONFIG_NAME, b""))
     found: dict[str, list[Block]] = {}
+    titles: dict[str, str] = {}
     for rel, data in sorted(files.items()):
         if rel == CONFIG_NAME:
             continue
@@ -203,7 +214,8 @@ def _old_sections(files: dict[str, bytes]) -> dict[str, list[Block]]:
         if not privacy.visible(str(visibility), "assessor") or section in found:
             continue
         found[section] = blocks(markdown.parse(body).tokens)
-    return found
+        titles[section] = str(front.get("title") or "")
+    return found, titles
 
 
 def _old_default_visibility(data: bytes) -> str:

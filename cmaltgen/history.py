@@ -32,7 +32,8 @@ _SHALLOW_HINT = (
 
 class HistoryProblem(Exception):
     """Why the earlier version could not be read. ``setup`` problems come from where cmaltgen
-    runs (no git, no repository, a shallow clone), not from a value the user gave."""
+    runs or the history it has (no git, no repository, a shallow clone, a history that starts
+    after the date), not from a wrong value the user can correct."""
 
     def __init__(self, code: str, message: str, hint: str, *, setup: bool) -> None:
         super().__init__(message)
@@ -222,12 +223,12 @@ def _before_history(top: Path, date: PartialDate) -> HistoryProblem:
     message = f"there is no commit on or before {date.human()}: the history here starts on {when}"
     if _shallow(top):
         return HistoryProblem("no-history", message, _SHALLOW_HINT, setup=True)
-    return HistoryProblem(
+    return HistoryProblem(  # nothing to fix in portfolio.yml: the history just starts later
         "no-history",
         message,
         "give a later date, or the tag or commit of what you submitted (--since, or ref: "
         "in the submission in portfolio.yml)",
-        setup=False,
+        setup=True,
     )
 
 
