@@ -4,6 +4,7 @@ repositories built in temporary folders (init, commit, tag, edit), bundled, unzi
 from __future__ import annotations
 
 import html as htmllib
+import importlib.util
 import os
 import re
 import subprocess
@@ -113,7 +114,7 @@ def change_page(result: BundleResult) -> str | None:
 def _words(fragment: str) -> str:
     """What a sighted reader sees: hidden words and the +/− signs left out."""
     fragment = re.sub(r'<span class="visually-hidden">[^<]*</span>', "", fragment)
-    fragment = re.sub(r'<span (?:class="diff-sign" )?aria-hidden="true">[^<]*</span>', "", fragment)
+    fragment = re.sub(r'<span class="diff-sign" aria-hidden="true">[^<]*</span>', "", fragment)
     return htmllib.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
 
 
@@ -122,8 +123,8 @@ def marked(page: str, section: str) -> tuple[list[str], list[str]]:
     found = re.search(rf'<section [^>]*id="changes-{section}".*?</section>', page, re.S)
     assert found, f"no part for {section}"
     part = found.group(0)
-    added = [_words(m) for m in re.findall(r"<ins>(.*?)</ins>", part, re.S)]
-    removed = [_words(m) for m in re.findall(r"<del>(.*?)</del>", part, re.S)]
+    added = [_words(m) for m in re.findall(r"<ins[^>]*>(.*?)</ins>", part, re.S)]
+    removed = [_words(m) for m in re.findall(r"<del[^>]*>(.*?)</del>", part, re.S)]
     return added, removed
 
 
@@ -133,8 +134,10 @@ def summary(page: str, section: str) -> list[str]:
     return re.findall(r"<td>([^<]*)</td>", row.group(0))
 
 
-EXPECTED_1A = (["little", "it, and changed my plans.", "Next year I will ask students first."],
-               ["great deal", "it."])  # fmt: skip
+EXPECTED_1A = (
+    ["little", "it, and changed my plans.", "+¶", "Next year I will ask students first."],
+    ["great deal", "it."],
+)
 
 
 # ---------------------------------------------------------------- --since tag, commit, date
@@ -583,3 +586,125 @@ def test_example_bundle_shows_the_resubmission_changes(tmp_path: Path) -> None:
         ["could follow."],
     )
     assert summary(page, "2a")[0] == "unchanged"
+
+
+# ------------------------------------------------- every kind of change, checked as a page
+
+LONG = " ".join(f"word{n}" for n in range(40))
+RICH_BEFORE = body(
+    f"I led the work and cited the report. {LONG}\n\nFirst half. Second half.\n\nOne part.\n\n"
+    "Another part. See",
+    "I learned a great deal from it.",
+)
+RICH_AFTER = body(
+    f"I led the work and cited the report. {LONG.replace('word20', 'changed20')}\n\n"
+    "First half.\n\nSecond half.\n\nOne part. Another part. See",
+    "I learned a great deal from it.",
+)
+
+
+@pytest.fixture(scope="module")
+def rich_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An unzipped bundle whose change page has replaced words, elided context, a paragraph
+    split in two and two paragraphs joined."""
+    tmp = tmp_path_factory.mktemp("rich")
+    root = submitted_repo(tmp / "repo")
+    write_files(root, {"1a/reflection.md": reflection("1a", body=RICH_BEFORE)})
+    git(root, "commit", "-qam", "before")
+    git(root, "tag", "rich-before")
+    write_files(root, {"1a/reflection.md": reflection("1a", body=RICH_AFTER)})
+    result = make_bundle(root, tmp, since="rich-before")
+    assert result.written
+    with zipfile.ZipFile(result.path) as archive:
+        archive.extractall(tmp / "unzipped")
+    return tmp / "unzipped" / "b"
+
+
+def test_context_is_shortened_and_paragraph_breaks_are_named(rich_bundle: Path) -> None:
+    page = (rich_bundle / changes.CHANGES_PAGE).read_text(encoding="utf-8")
+    assert marked(page, "1a") == (["changed20", "+¶"], ["word20", "−¶"])
+    assert "word12 word13" in page and "word11" not in page  # 8 words of context each side
+    assert "word28" in page and "word29" not in page
+    assert page.count("(unchanged words left out)") == 2
+    assert "added: a paragraph break" in page and "removed: a paragraph break" in page
+
+
+@pytest.mark.skipif(
+    not (REPO / "node_modules/vnu-jar/build/dist/vnu.jar").is_file(), reason="npm ci"
+)
+def test_change_page_passes_the_nu_html_checker(rich_bundle: Path) -> None:
+    jar = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    proc = subprocess.run(
+        ["java", "-jar", str(jar), "--errors-only", str(rich_bundle / changes.CHANGES_PAGE),
+         str(rich_bundle / "index.html")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[:3000]
+
+
+def _browser_missing() -> str | None:
+    from tests.browser_support import AXE, CHROMIUM
+
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is not installed"
+    if not CHROMIUM.is_file() or not AXE.is_file():
+        return "Chromium or axe-core is missing"
+    return None
+
+
+def test_change_page_in_a_browser_from_disk_axe_and_keyboard(rich_bundle: Path) -> None:
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot run in CI: {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, describe, run_axe
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for scheme in ("light", "dark"):
+                page = browser.new_page(
+                    viewport={"width": 1280, "height": 800}, color_scheme=scheme
+                )
+                page.goto((rich_bundle / "index.html").as_uri())
+                page.get_by_role("link", name="Changes since the last submission").click()
+                assert page.url.endswith("/changes/index.html")
+                violations = run_axe(page)
+                assert violations == [], describe(violations)
+                stops = []
+                for _ in range(60):
+                    page.keyboard.press("Tab")
+                    stops.append(page.evaluate(
+                        "() => [document.activeElement.getAttribute('href') || '',"
+                        " getComputedStyle(document.activeElement).outlineStyle]"
+                    ))  # fmt: skip
+                hrefs = [href for href, _ in stops]
+                assert hrefs[0] == "#main"
+                assert "#changes-1a" in hrefs and "../1a/index.html" in hrefs
+                assert all(style != "none" for href, style in stops if href)
+                page.goto(page.url.split("#")[0])  # from the top again: Tab to a row, Enter
+                for _ in range(80):
+                    page.keyboard.press("Tab")
+                    if (
+                        page.evaluate("document.activeElement.getAttribute('href')")
+                        == "#changes-1a"
+                    ):
+                        break
+                page.keyboard.press("Enter")
+                assert page.url.endswith("#changes-1a")
+                # removed words are struck through, added ones underlined, each with a sign
+                lines = page.evaluate(
+                    """() => [...document.querySelectorAll('#changes-1a ins, #changes-1a del')]
+                      .map(e => [e.tagName, getComputedStyle(e).textDecorationLine,
+                                 e.innerText.trim()[0]])"""
+                )
+                assert ["INS", "underline", "+"] in lines and ["DEL", "line-through", "−"] in lines
+                page.close()
+        finally:
+            browser.close()
