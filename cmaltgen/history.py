@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from cmaltgen.diagnostics import suggestion
+from cmaltgen.repository import git_reason
 from cmaltgen.schema import PartialDate
 from cmaltgen.sources import CONFIG_NAME, MAX_TEXT_BYTES, REFLECTION_NAME, TEMPLATES_DIR
 
@@ -107,6 +108,15 @@ def _toplevel(root: Path) -> Path:
     if shutil.which("git") is None:
         raise _no_git()
     proc = _git(root, "rev-parse", "--show-toplevel")
+    said = proc.stderr.decode("utf-8", "backslashreplace")
+    if proc.returncode != 0 and "not a git repository" not in said:
+        raise HistoryProblem(  # e.g. "dubious ownership": a repository git will not read
+            "git-unavailable",
+            f"git cannot read the repository holding the portfolio ({git_reason(said)})",
+            "do what git's message asks (for a folder owned by another user: git config "
+            "--global --add safe.directory FOLDER), then run the command again",
+            setup=True,
+        )
     if proc.returncode != 0:
         raise HistoryProblem(
             "git-unavailable",

@@ -708,3 +708,18 @@ def test_change_page_in_a_browser_from_disk_axe_and_keyboard(rich_bundle: Path) 
                 page.close()
         finally:
             browser.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs chown")
+def test_a_repository_git_refuses_to_read_gives_gits_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = submitted_repo(tmp_path / "repo")
+    for path in [root, *root.rglob("*")]:
+        os.chown(path, 65534, 65534, follow_symlinks=False)  # owned by someone else
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)  # no safe.directory exception
+    result = make_bundle(root, tmp_path, since="submitted")
+    (diag,) = result.diagnostics
+    assert diag.code == "git-unavailable" and diag.key == "--since"
+    assert diag.message.startswith("git cannot read the repository holding the portfolio (")
+    assert "dubious ownership" in diag.message and "safe.directory" in (diag.hint or "")
