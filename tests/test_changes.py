@@ -603,12 +603,14 @@ RICH_AFTER = body(
 )
 
 
-@pytest.fixture(scope="module")
-def rich_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An unzipped bundle whose change page has replaced words, elided context, a paragraph
-    split in two and two paragraphs joined."""
+@pytest.fixture(scope="module", params=["default", "print"])
+def rich_bundle(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """An unzipped bundle (in each built-in theme) whose change page has replaced words,
+    elided context, a paragraph split in two and two paragraphs joined."""
     tmp = tmp_path_factory.mktemp("rich")
     root = submitted_repo(tmp / "repo")
+    config = valid_files()["portfolio.yml"].replace("site:\n", f"site:\n  theme: {request.param}\n")
+    write_files(root, {"portfolio.yml": config})
     write_files(root, {"1a/reflection.md": reflection("1a", body=RICH_BEFORE)})
     git(root, "commit", "-qam", "before")
     git(root, "tag", "rich-before")
@@ -617,7 +619,10 @@ def rich_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.written
     with zipfile.ZipFile(result.path) as archive:
         archive.extractall(tmp / "unzipped")
-    return tmp / "unzipped" / "b"
+    unzipped = tmp / "unzipped" / "b"
+    page = (unzipped / changes.CHANGES_PAGE).read_text(encoding="utf-8")
+    assert ('<nav class="contents"' in page) == (request.param == "print")  # the theme's own
+    return unzipped
 
 
 def test_context_is_shortened_and_paragraph_breaks_are_named(rich_bundle: Path) -> None:
