@@ -334,7 +334,17 @@ def _paragraphs(segments: list[Segment]) -> list[list[Segment]]:
         paragraphs[-1].append(segment)
         if segment.kind == "split":
             paragraphs.append([])
-    return [_trim(p) for p in paragraphs if any(s.kind != "same" for s in p)]
+    kept: list[list[Segment]] = []
+    after_split = False
+    for paragraph in paragraphs:
+        if any(s.kind != "same" for s in paragraph):
+            kept.append(_trim(paragraph))
+        elif after_split and paragraph:  # the words a new paragraph break now starts
+            words = " ".join(s.text for s in paragraph).split()
+            shown = [Segment("same", " ".join(words[:CONTEXT]))]
+            kept.append(shown + ([Segment("gap", "")] if len(words) > CONTEXT else []))
+        after_split = bool(paragraph) and paragraph[-1].kind == "split"
+    return kept
 
 
 def _trim(paragraph: list[Segment]) -> list[Segment]:

@@ -632,6 +632,10 @@ def test_context_is_shortened_and_paragraph_breaks_are_named(rich_bundle: Path) 
     assert "word28" in page and "word29" not in page
     assert page.count("(unchanged words left out)") == 2
     assert "added: a paragraph break" in page and "removed: a paragraph break" in page
+    # the paragraph a break now starts is shown, so the reader sees where the text splits
+    assert re.search(
+        r"First half\. <ins class=\"diff-break\">.*?</ins></p>\n<p>Second half\.</p>", page
+    )
 
 
 @pytest.mark.skipif(
