@@ -26,8 +26,8 @@ log = logging.getLogger(__name__)
 GIT_TIMEOUT = 60  # seconds for one git command; reading a few blobs takes milliseconds
 _DATE = re.compile(r"^\d{4}-\d{1,2}(-\d{1,2})?$")
 _SHALLOW_HINT = (
-    "this copy of the repository is a shallow clone (only the latest commits); fetch the "
-    "whole history with: git fetch --unshallow"
+    "this is a shallow clone, with only the latest commits: fetch the whole history with "
+    "git fetch --unshallow"
 )
 
 
