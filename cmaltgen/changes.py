@@ -135,9 +135,7 @@ def _report(
     elif problem.setup:
         path, line, col = since.where.get("path"), since.where.get("line"), since.where.get("col")
         at = f"{display_path(path)}:{line}:{col}: " if isinstance(path, Path) else ""
-        notes.append(
-            f"{at}the bundle has no change page: {problem.message}. To include it, {problem.hint}."
-        )
+        notes.append(f"{at}the bundle has no change page: {problem.message}; {problem.hint}")
     else:
         diags.add(problem.code, problem.message, key=since.key, hint=problem.hint, **since.where)
 
