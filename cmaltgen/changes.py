@@ -23,7 +23,7 @@ from markdown_it.token import Token
 
 from cmaltgen import history, markdown, privacy
 from cmaltgen.config import REFERRALS, PortfolioConfig
-from cmaltgen.diagnostics import Diagnostics, display_path
+from cmaltgen.diagnostics import Diagnostics, Severity, display_path
 from cmaltgen.sources import CONFIG_NAME, LineMap, load_yaml, split_front_matter
 from cmaltgen.structure import Site
 
@@ -128,16 +128,19 @@ def pages(
 def _report(
     problem: history.HistoryProblem, since: Since, diags: Diagnostics, notes: list[str]
 ) -> None:
-    """Asked for with --since: an error. Otherwise a located note when the cause is where
-    cmaltgen runs (a CI job's shallow clone), an error when portfolio.yml names a bad ref."""
+    """Asked for with --since: an error. Otherwise the bundle is made without the page: with a
+    located note when the cause is where cmaltgen runs (a CI job's shallow clone), a located
+    warning when portfolio.yml names a ref git does not know."""
     if since.explicit:
         diags.add(problem.code, problem.message, key=since.key, hint=problem.hint)
     elif problem.setup:
         path, line, col = since.where.get("path"), since.where.get("line"), since.where.get("col")
         at = f"{display_path(path)}:{line}:{col}: " if isinstance(path, Path) else ""
         notes.append(f"{at}the bundle has no change page: {problem.message}; {problem.hint}")
-    else:
-        diags.add(problem.code, problem.message, key=since.key, hint=problem.hint, **since.where)
+    else:  # a wrong ref in portfolio.yml: the bundle is still made, warned (--strict stops)
+        message = f"{problem.message}, so the bundle has no change page"
+        where = {"key": since.key, "hint": problem.hint, **since.where}
+        diags.add(problem.code, message, severity=Severity.WARNING, **where)
 
 
 # ------------------------------------------------------------------ sections then and now

@@ -338,19 +338,22 @@ def test_unknown_ref_asked_for_is_an_error_with_a_suggestion(tmp_path: Path) -> 
     assert [d.code for d in dash.diagnostics] == ["unknown-revision"]
 
 
-def test_unknown_ref_in_portfolio_yml_is_a_located_error(tmp_path: Path) -> None:
+def test_unknown_ref_in_portfolio_yml_is_a_located_warning(tmp_path: Path) -> None:
     extra = SUBMITTED + "    ref: submitted-2026-6\n"
     root = submitted_repo(tmp_path / "repo", extra=extra)
     result = make_bundle(root, tmp_path)
-    assert not result.written
+    assert result.written and change_page(result) is None  # made, without the page
     line = valid_files()["portfolio.yml"].count("\n") + 5
     shown = [d.format(base=root) for d in result.diagnostics]
     assert len(shown) == 1 and shown[0].startswith(
-        f"portfolio.yml:{line}:10: error unknown-revision [submissions[0].ref]: git does not "
-        "know 'submitted-2026-6'"
+        f"portfolio.yml:{line}:10: warning unknown-revision [submissions[0].ref]: git does not "
+        "know 'submitted-2026-6': it is not a tag, branch or commit in this repository (did you "
+        "mean 'submitted'?), so the bundle has no change page"
     )
+    strict = bundle(root, tmp_path / "strict.zip", today=TODAY, strict=True)
+    assert not strict.written
     # the public build does not look at git: the ref is checked only for the change page
-    assert run_build(root, output=tmp_path / "site").ok
+    assert run_build(root, output=tmp_path / "site", strict=True).ok
 
 
 def test_a_date_before_the_first_commit(tmp_path: Path) -> None:
