@@ -313,14 +313,18 @@ def test_no_repository_is_an_error_when_asked_and_a_located_note_otherwise(
 def test_git_not_installed(
     tmp_path: Path, tmp_portfolio: PortfolioFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = submitted_repo(tmp_path / "repo")
+    root = submitted_repo(tmp_path / "repo", extra=SUBMITTED)
     empty = tmp_path / "no-programs"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))  # git really cannot be found
     result = make_bundle(root, tmp_path, since="submitted")
     (diag,) = result.diagnostics
-    assert diag.code == "git-unavailable" and diag.key == "--since"
+    assert diag.code == "git-unavailable" and diag.key == "--since" and not result.written
     assert "git is not installed" in diag.message and "git-scm.com" in (diag.hint or "")
+    quiet = make_bundle(root, tmp_path / "default")
+    assert quiet.written and change_page(quiet) is None and list(quiet.diagnostics) == []
+    (note,) = quiet.build.notes
+    assert "portfolio.yml:" in note and "git is not installed" in note
 
 
 def test_unknown_ref_asked_for_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
