@@ -89,14 +89,15 @@ class Block(NamedTuple):
 
 
 def default_since(config: PortfolioConfig, marks: LineMap) -> Since | None:
-    """What a resubmission is compared with: the submission before the latest, when the latest
-    is a resubmission; the latest, when it was referred (the resubmission is being prepared).
-    Its ``ref`` if it has one, else its date. ``None``: this is not a resubmission."""
+    """What a resubmission is compared with: the latest submission, when it was referred (the
+    resubmission is being prepared, even after a second referral); otherwise the submission
+    before the latest, when the latest is a resubmission. Its ``ref`` if it has one, else its
+    date. ``None``: this is not a resubmission."""
     subs = config.submissions
-    if len(subs) >= 2 and subs[-1].type == "resubmission":
-        index = len(subs) - 2
-    elif subs and subs[-1].outcome in REFERRALS:
+    if subs and subs[-1].outcome in REFERRALS:
         index = len(subs) - 1
+    elif len(subs) >= 2 and subs[-1].type == "resubmission":
+        index = len(subs) - 2
     else:
         return None
     base = subs[index]

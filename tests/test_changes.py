@@ -199,6 +199,12 @@ def test_default_is_the_referred_submission_date_or_its_ref(tmp_path: Path) -> N
     write_files(root, {"portfolio.yml": valid_files()["portfolio.yml"] + resubmitted})
     page = change_page(make_bundle(root, tmp_path / "ref"))
     assert page is not None and marked(page, "1a") == EXPECTED_1A and "the tag submitted" in page
+    # the resubmission was referred again: the next one is compared with it
+    again = resubmitted.replace("2026-07-20", "2026-07-10") + "    outcome: referral-major\n"
+    write_files(root, {"portfolio.yml": valid_files()["portfolio.yml"] + again})
+    page = change_page(make_bundle(root, tmp_path / "again"))
+    assert page is not None and marked(page, "1a") == EXPECTED_1A
+    assert "on or before 10 July 2026" in page
     # passed: not a resubmission any more, so no change page unless asked for
     passed = SUBMITTED.replace("referral-minor", "pass")
     write_files(root, {"portfolio.yml": valid_files()["portfolio.yml"] + passed})
