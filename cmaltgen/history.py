@@ -64,9 +64,10 @@ def read_at(root: Path, since: str, today: dt.date) -> Snapshot:
     """portfolio.yml and every section's reflection.md as they were at ``since`` (a tag, a
     branch, a commit or a date YYYY-MM-DD / YYYY-MM), from the repository holding ``root``."""
     top = _toplevel(root)
-    prefix = root.resolve().relative_to(top.resolve()).as_posix()
+    # git's own answer, not a path comparison: symlinks and /private/var on macOS differ
+    prefix = _text(_git(root, "rev-parse", "--show-prefix")).rstrip("/")
     base = _resolve(top, since.strip(), today)
-    return Snapshot(base, _files(top, "" if prefix == "." else prefix, base.commit))
+    return Snapshot(base, _files(top, prefix, base.commit))
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

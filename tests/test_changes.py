@@ -225,7 +225,7 @@ def test_home_page_links_to_the_change_page(tmp_path: Path) -> None:
 
 def test_a_portfolio_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
     top = tmp_path / "repo"
-    root = submitted_repo(top, "cmalt/portfolio")
+    root = submitted_repo(top, "cmalt files/portfólio")
     write_files(top, {"README.md": "notes\n", "other/reflection.md": "not a section\n"})
     revise(root)
     page = change_page(make_bundle(root, tmp_path, since="submitted"))
