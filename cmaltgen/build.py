@@ -12,6 +12,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.output import submitted as frozen
@@ -20,7 +21,7 @@ from cmaltgen.read import cpd, documents, feedback, framework, sources
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.rules import accept, privacy, validate
 from cmaltgen.rules import feedback as feedback_rules
-from cmaltgen.site import render, structure, theme
+from cmaltgen.site import changes, render, structure, theme
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def build(
     cache: documents.ParseCache | None = None,
     preview: bool = False,
     submitted: bool = False,
+    since: str | None = None,
 ) -> BuildResult:
     """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
 
@@ -81,28 +83,37 @@ def build(
     ``preview`` (serve only; ``cmaltgen build`` never sets it) shows each paragraph's
     reference ("3a ¶4") and the open feedback beside it: such a build is never published.
     ``cache`` keeps parsed files and cleaned images for the next build (serve); the result is
-    the same without it. ``submitted`` adds, to the public edition, each submission's frozen
-    edition under ``submitted/YYYY-MM/``, rebuilt from its git ref (see cmaltgen.output.submitted).
+    the same without it. ``submitted`` adds, to the public edition, each published
+    submission's frozen edition under ``submitted/YYYY-MM/``, rebuilt from its git ref (see
+    cmaltgen.output.submitted). The assessor edition of a resubmission also has the change
+    page, compared with the git history at ``since`` (a tag, commit or date; default: the
+    submission before, from portfolio.yml's ``submissions``).
     """
     if edition not in privacy.EDITIONS:
         raise ValueError(f"unknown edition {edition!r}")
+    if since is not None and edition != "assessor":
+        raise ValueError("since is for the assessor edition only")
     started = time.perf_counter()
     root = root.resolve()
     output = (output or default_output(root, edition)).resolve()
     check_output_location(root, output)
     result = BuildResult(root, output, Diagnostics(), strict, edition)
-    _, portfolio = read_portfolio(
-        root, output, today or dt.date.today(), result.diagnostics, cache=cache
-    )
+    today = today or dt.date.today()
+    _, portfolio = read_portfolio(root, output, today, result.diagnostics, cache=cache)
     ready = portfolio is not None and result.ok
     site = None
+    extra: list[tuple[str, str, dict[str, Any]]] = []
+    notes: list[str] = []
     if ready and portfolio is not None:
         site = structure.build_site(portfolio, drafts=drafts, edition=edition)
         site.preview = preview
         notes = structure.check_withheld_citations(site, result.diagnostics)
+        if edition == "assessor":
+            extra = _change_page(site, since, today, result.diagnostics, notes)
     if site is not None:
         result.site = site
-        result.rendered = _render(site, result.diagnostics, cache.images if cache else None)
+        images = cache.images if cache else None
+        result.rendered = _render(site, result.diagnostics, images, extra)
     with contextlib.ExitStack() as frozen_sources:  # kept until the site is written
         if submitted and edition == "public" and result.rendered is not None and result.ok:
             _add_submitted(result, today or dt.date.today(), frozen_sources)
@@ -210,8 +221,31 @@ def _cpd_record(portfolio: Portfolio, today: dt.date, diags: Diagnostics) -> cpd
     return None
 
 
+def _change_page(
+    site: structure.Site, since: str | None, today: dt.date, diags: Diagnostics, notes: list[str]
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """The change page of a resubmission (or of any edition given ``since``), or none."""
+    portfolio = site.portfolio
+    wanted = (
+        changes.Since(since, explicit=True)
+        if since is not None
+        else changes.default_since(portfolio.config, portfolio.config_marks)
+    )
+    if wanted is None:
+        return []
+    responses = [  # the author's replies to the assessors' feedback (feedback/*.yml)
+        (item.section, item.text, item.response)
+        for item in portfolio.feedback
+        if item.role == "assessor" and item.response
+    ]
+    return changes.pages(site, wanted, responses, diags, notes, today)
+
+
 def _render(
-    site: structure.Site, diags: Diagnostics, images: render.ImageCache | None
+    site: structure.Site,
+    diags: Diagnostics,
+    images: render.ImageCache | None,
+    extra: list[tuple[str, str, dict[str, Any]]],
 ) -> render.Output | None:
     config = site.portfolio.config
     overrides = site.portfolio.root / sources.TEMPLATES_DIR
@@ -228,7 +262,7 @@ def _render(
                 **marks.where(("site", "theme")),
             )
         return None
-    return render.render_site(site, chosen, diags, images)
+    return render.render_site(site, chosen, diags, images, extra)
 
 
 def check_output_location(root: Path, output: Path) -> None:

@@ -174,22 +174,32 @@ def build(
     help="The zip to write (default: beside the portfolio folder, NAME-assessor-bundle.zip).",
 )
 @click.option("--strict/--no-strict", default=False, help="Treat warnings as errors.")
+@click.option(
+    "--since",
+    metavar="TAG|COMMIT|DATE",
+    help="Add a page of what changed since this tag, commit or date (YYYY-MM-DD), from git "
+    "history (default for a resubmission: the submission before, from portfolio.yml).",
+)
 @debug_option
-def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) -> None:
+def bundle(
+    portfolio_dir: Path, output: Path | None, strict: bool, since: str | None, debug: bool
+) -> None:
     """Make the zip to send ALT when a URL is not enough.
 
     It holds the assessor edition of the site (public and assessors-only content, never
     private), the whole portfolio on one printable page (portfolio.html) and the evidence
-    files, and works opened from disk. Warns over 10 MB; refuses over 25 MB.
+    files, and works opened from disk. Warns over 10 MB; refuses over 25 MB. For a
+    resubmission it also holds a page of what changed since the last submission.
 
     \b
     Examples:
       cmaltgen bundle
       cmaltgen bundle my-portfolio -o rowan-cmalt.zip
+      cmaltgen bundle --since submitted-2026-06
     """
     from cmaltgen.output.bundle import bundle as run_bundle
 
-    result = guarded(debug, lambda: run_bundle(portfolio_dir, output, strict=strict))
+    result = guarded(debug, lambda: run_bundle(portfolio_dir, output, strict=strict, since=since))
     for diag in result.diagnostics.sorted():
         echo_diagnostic(diag)
     if not result.written:
@@ -203,6 +213,8 @@ def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) 
         )
         sys.exit(1)
     built = result.build
+    for note in built.notes:
+        click.secho(f"note: {note}", dim=True, err=True)
     click.echo(
         f"Bundled {plural(built.sections, 'section')}, "
         f"{plural(built.evidence, 'evidence item')} and "

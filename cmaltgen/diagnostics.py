@@ -141,6 +141,24 @@ CODES: dict[str, Code] = _codes(
     ("feedback-section", W, "Feedback about a section the portfolio does not have (any more)."),
     ("feedback-paragraph", W, "Feedback about a paragraph that is no longer there."),
     ("feedback-published", E, "Evidence or a link names a file in feedback/, never published."),
+    # submissions and the change page (bundle)
+    ("submission-order", E, "Submissions in portfolio.yml are not listed oldest first."),
+    (
+        "submission-sequence",
+        W,
+        "A resubmission with no earlier submission listed, or one after a pass.",
+    ),
+    (
+        "git-unavailable",
+        E,
+        "The change page needs git: it is not installed, or the portfolio is not in a repository.",
+    ),
+    (
+        "unknown-revision",
+        E,
+        "--since or a submission's ref names a tag or commit git does not have.",
+    ),
+    ("no-history", E, "No commit on or before the date given: it is before the first commit."),
     # output and themes
     ("output-location", E, "The output folder would overwrite or sit inside the sources."),
     ("output-not-site", E, "The output folder holds files cmaltgen did not write."),

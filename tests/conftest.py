@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from cmaltgen.build import BuildResult, build
+
 # Tests that drive Chromium, run the Nu HTML checker (Java), build the package or generate
 # benchmark portfolios: seconds each. `python -m pytest -m "not slow"` leaves them out while
 # you work; CI runs everything.
@@ -24,8 +26,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if item.path.name in SLOW_FILES or any(word in name for word in SLOW_WORDS):
             item.add_marker(pytest.mark.slow)
 
-
-from cmaltgen.build import BuildResult, build
 
 TODAY = dt.date(2026, 11, 1)
 REPO = Path(__file__).resolve().parent.parent

@@ -139,7 +139,9 @@ def test_broken_awards_get_located_errors(
 
 # ------------------------------------------------------------------------------ submitted editions
 
-SUBMITTED = "submissions:\n  - date: 2026-06-30\n    type: first\n    ref: {ref}\n"
+SUBMITTED = (
+    "submissions:\n  - date: 2026-06-30\n    type: first\n    ref: {ref}\n    publish: true\n"
+)
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -355,8 +357,10 @@ def test_two_refs_in_one_month_get_their_own_folders_or_a_located_error(tagged: 
     config = tagged / "portfolio.yml"
     text = config.read_text(encoding="utf-8")
     two = (
-        "submissions:\n  - date: 2026-06-02\n    type: first\n    ref: submitted-2026-06\n"
-        "  - date: 2026-06-30\n    type: resubmission\n    ref: submitted-2026-06\n"
+        "submissions:\n  - date: 2026-06-02\n    type: first\n"
+        "    ref: submitted-2026-06\n    publish: true\n"
+        "  - date: 2026-06-30\n    type: resubmission\n"
+        "    ref: submitted-2026-06\n    publish: true\n"
     )
     config.write_text(text + two, encoding="utf-8")
     code, _, err = invoke("build", str(tagged))
@@ -367,7 +371,7 @@ def test_two_refs_in_one_month_get_their_own_folders_or_a_located_error(tagged: 
     config.write_text(text + same, encoding="utf-8")
     code, _, err = invoke("build", str(tagged))
     assert code == 1
-    assert "portfolio.yml:19:10: error submission-ref [submissions[1].ref]: two submissions" in err
+    assert "portfolio.yml:20:10: error submission-ref [submissions[1].ref]: two submissions" in err
 
 
 def test_submissions_leak_nothing_but_the_frozen_edition(tagged: Path) -> None:
@@ -377,7 +381,8 @@ def test_submissions_leak_nothing_but_the_frozen_edition(tagged: Path) -> None:
     config.write_text(
         config.read_text(encoding="utf-8")
         + "submissions:\n  - date: 2026-06-30\n    type: first\n    outcome: referral-major\n"
-        "    ref: submitted-2026-06\n  - date: 2026-09-01\n    type: resubmission\n"
+        "    ref: submitted-2026-06\n    publish: true\n"
+        "  - date: 2026-09-01\n    type: resubmission\n"
         "    outcome: pass-with-distinction\n",
         encoding="utf-8",
     )

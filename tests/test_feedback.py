@@ -428,7 +428,7 @@ def test_check_json_has_every_comment() -> None:
     first = data["feedback"][0]
     assert first["path"] == "feedback/mentor.yml" and first["line"] == 7
     assert (first["reviewer"], first["role"], first["date"]) == ("Sam Lee", "mentor", "2026-10-02")
-    assert first["paragraph"] == "p-e2b297" and first["found"] is True
+    assert first["paragraph"] == "p-23510d" and first["found"] is True
     assert data["feedback"][2]["response"].startswith("I added the two changes")
 
 
@@ -502,11 +502,11 @@ def _wait(check: Callable[[], bool], what: str) -> None:
 
 
 NOTE = re.compile(
-    r'<p id="p-e2b297" aria-details="feedback-p-e2b297"><a class="para-ref" '
-    r'href="#p-e2b297">3a ¶10</a> The dashboard went live.*?</p>\n'
-    r'<div class="cmaltgen-feedback" id="feedback-p-e2b297" role="note" '
-    r'aria-labelledby="feedback-p-e2b297-heading"><h4 id="feedback-p-e2b297-heading">'
-    r'<a href="#p-e2b297">Feedback on 3a ¶10</a></h4><ul><li><p><strong>Sam Lee</strong> '
+    r'<p id="p-23510d" aria-details="feedback-p-23510d"><a class="para-ref" '
+    r'href="#p-23510d">3a ¶10</a> The dashboard went live.*?</p>\n'
+    r'<div class="cmaltgen-feedback" id="feedback-p-23510d" role="note" '
+    r'aria-labelledby="feedback-p-23510d-heading"><h4 id="feedback-p-23510d-heading">'
+    r'<a href="#p-23510d">Feedback on 3a ¶10</a></h4><ul><li><p><strong>Sam Lee</strong> '
     r'\(mentor, <time datetime="2026-10-02">2 Oct 2026</time>\):</p><p>Say what the '
     r"dashboard&#x27;s first term showed",
     re.S,
@@ -673,16 +673,16 @@ def test_feedback_in_serve_is_accessible_by_keyboard_and_screen_reader(
                     assert note.count() == 1, where
                     assert "Sam Lee (mentor, 2 Oct 2026):" in note.inner_text(), where
                     assert "first term showed" in note.inner_text(), where
-                    paragraph = page.locator("#p-e2b297")
-                    assert paragraph.get_attribute("aria-details") == "feedback-p-e2b297"
-                    assert page.locator("#feedback-p-e2b297").get_attribute("role") == "note"
+                    paragraph = page.locator("#p-23510d")
+                    assert paragraph.get_attribute("aria-details") == "feedback-p-23510d"
+                    assert page.locator("#feedback-p-23510d").get_attribute("role") == "note"
                     ref = page.get_by_role("link", name="3a ¶10", exact=True)
-                    assert ref.get_attribute("href") == "#p-e2b297", where
+                    assert ref.get_attribute("href") == "#p-23510d", where
                     # The note sits right after its paragraph, and the keyboard reaches it.
                     below = page.evaluate(
-                        "document.querySelector('#p-e2b297').nextElementSibling.id"
+                        "document.querySelector('#p-23510d').nextElementSibling.id"
                     )
-                    assert below == "feedback-p-e2b297", where
+                    assert below == "feedback-p-23510d", where
                     assert page.get_by_role("note", name="Feedback on section 3a").count() == 1
                     assert page.get_by_role("note", name="Feedback on 3a ¶3").count() == 1
                     # Tab reaches each paragraph's note in reading order (the section's
@@ -695,7 +695,7 @@ def test_feedback_in_serve_is_accessible_by_keyboard_and_screen_reader(
                     assert focused["top"] >= 0 and focused["bottom"] <= 800, where
                     assert focused["left"] >= 0 and focused["right"] <= width, where
                     page.keyboard.press("Enter")  # back to the paragraph it is about
-                    assert page.evaluate("location.hash") == "#p-e2b297", where
+                    assert page.evaluate("location.hash") == "#p-23510d", where
                     page.close()
             finally:
                 browser.close()

@@ -65,12 +65,17 @@ def bundle(
     today: dt.date | None = None,
     warn_bytes: int = WARN_BYTES,
     max_bytes: int = MAX_BYTES,
+    since: str | None = None,
 ) -> BundleResult:
-    """Build the assessor edition in memory and write it as a zip (only if all is well)."""
+    """Build the assessor edition in memory and write it as a zip (only if all is well).
+
+    A resubmission's bundle has a change page compared with git history at ``since`` (a tag,
+    commit or date), by default the submission before, from portfolio.yml.
+    """
     root = root.resolve()
     target = (output or default_path(root)).resolve()
     check_location(root, target)
-    built = build(root, strict=strict, today=today, write=False, edition="assessor")
+    built = build(root, strict=strict, today=today, write=False, edition="assessor", since=since)
     result = BundleResult(built, target)
     if built.rendered is None or not built.ok:
         return result

@@ -52,9 +52,9 @@ class Frozen:
 
 
 def editions(config: PortfolioConfig) -> list[Frozen]:
-    """The submissions that name a ref, each with its folder: the month, or the whole date
-    when two submissions share a month."""
-    named = [(i, s) for i, s in enumerate(config.submissions) if s.ref.strip()]
+    """The submissions marked ``publish`` that name a ref, each with its folder: the month,
+    or the whole date when two submissions share a month."""
+    named = [(i, s) for i, s in enumerate(config.submissions) if s.publish and s.ref.strip()]
     months = [s.date.iso()[:7] for _, s in named]
     return [
         Frozen(

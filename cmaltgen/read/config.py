@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,26 +74,42 @@ class Award:
     )
 
 
+SUBMISSION_TYPES = ("first", "resubmission", "review")
+OUTCOMES = ("pass", "pass-with-distinction", "referral-minor", "referral-major", "fail")
+REFERRALS = ("referral-minor", "referral-major")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Submission:
-    """One submission of the portfolio to ALT, and its outcome once known."""
+    """One time you sent the portfolio to ALT: a first submission, a resubmission or a review."""
 
-    date: PartialDate = field(metadata=spec("When you submitted (YYYY-MM-DD)."))
+    date: PartialDate = field(metadata=spec("When you submitted it (YYYY-MM-DD)."))
     type: str = field(
-        metadata=spec("first, resubmission or review.", choices=("first", "resubmission", "review"))
+        metadata=spec(
+            "first, resubmission (after a referral) or review (the three-year review).",
+            choices=SUBMISSION_TYPES,
+        )
     )
     outcome: str = field(
         default="",
         metadata=spec(
-            "The assessors' outcome, once known.",
-            choices=("pass", "pass-with-distinction", "referral-minor", "referral-major", "fail"),
+            "The assessors' outcome, once known: pass, pass-with-distinction, "
+            "referral-minor, referral-major or fail.",
+            choices=OUTCOMES,
         ),
     )
     ref: str = field(
         default="",
         metadata=spec(
-            "The git tag or commit of what you submitted (optional); build publishes that "
-            "edition, frozen, under submitted/YYYY-MM/."
+            "The git tag or commit of what you submitted (optional; default: the last "
+            "commit on the submission's date). The bundle's change page compares against it."
+        ),
+    )
+    publish: bool = field(
+        default=False,
+        metadata=spec(
+            "Keep this edition online, frozen, under submitted/YYYY-MM/ beside the living "
+            "portfolio (needs ref): build rebuilds it from git."
         ),
     )
 
@@ -257,7 +274,54 @@ def _config_from(
         return None
     values, linemap = loaded
     config = schema.load(PortfolioConfig, values, (), schema.Context(linemap, diags, today))
-    return (config, linemap) if config is not None else None
+    if config is None:
+        return None
+    check_submissions(config.submissions, linemap, diags)
+    return config, linemap
+
+
+def check_submissions(
+    submissions: tuple[Submission, ...], linemap: LineMap, diags: Diagnostics
+) -> None:
+    """Submissions are listed oldest first, and a resubmission follows a referral."""
+    for index, (before, after) in enumerate(itertools.pairwise(submissions), start=1):
+        if after.date.earliest() < before.date.earliest():
+            diags.add(
+                "submission-order",
+                f"this submission ({after.date.human()}) is listed after a later one "
+                f"({before.date.human()}); list submissions oldest first",
+                key=f"submissions[{index}].date",
+                hint="move it above the later one, or check the year and month",
+                **linemap.where(("submissions", index, "date")),
+            )
+    for index, item in enumerate(submissions):
+        problem = _sequence_problem(submissions[:index], item)
+        if problem:
+            diags.add(
+                "submission-sequence",
+                problem[0],
+                key=f"submissions[{index}].type",
+                hint=problem[1],
+                **linemap.where(("submissions", index, "type")),
+            )
+
+
+def _sequence_problem(earlier: tuple[Submission, ...], item: Submission) -> tuple[str, str] | None:
+    if item.type != "resubmission":
+        return None
+    if not earlier:
+        return (
+            "a resubmission with no earlier submission listed, so there is nothing to "
+            "compare it with",
+            "add the first submission above it (date, type: first, outcome), or write type: first",
+        )
+    if earlier[-1].outcome in ("pass", "pass-with-distinction"):
+        return (
+            f"a resubmission after a {earlier[-1].outcome.replace('-', ' ')}: only a "
+            "referred portfolio is resubmitted",
+            "for the three-year review write type: review",
+        )
+    return None
 
 
 def site_title(config: PortfolioConfig) -> str:

@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,12 +107,20 @@ class SinglePageResolver(PageResolver):
 ImageCache = dict[Path, tuple[tuple[int, int, int, int], pictures.Cleaned]]
 
 
+PageSpec = tuple[str, str, dict[str, Any]]  # output path, template, page context
+
+
 def render_site(
-    site: Site, theme: Theme, diags: Diagnostics, images: ImageCache | None = None
+    site: Site,
+    theme: Theme,
+    diags: Diagnostics,
+    images: ImageCache | None = None,
+    extra: Sequence[PageSpec] = (),
 ) -> Output:
     """Render every page into memory. Template problems are added to ``diags``.
 
-    ``images`` (serve) keeps cleaned images from one build to the next.
+    ``images`` (serve) keeps cleaned images from one build to the next. ``extra`` pages
+    (the bundle's change page) follow the site's own; templates list them as ``extra_pages``.
     """
     env = environment(theme)
     env.filters["filesize"] = filesize
@@ -120,9 +129,10 @@ def render_site(
         site=_site_context(site),
         generator=f"cmaltgen {__version__}",
         section_by_id={s.id: s for s in site.sections},
+        extra_pages=[(path, context["title"]) for path, _, context in extra],
     )
     output = Output(files=dict(site.files))
-    for path, template, context in _pages(site):
+    for path, template, context in [*_pages(site), *extra]:
         page = _render_page(env, theme, site, path, template, context, diags)
         if page is not None:
             output.pages[path] = page
