@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen.output import folder
 from cmaltgen.read import config as config_stage
 from cmaltgen.read import documents, sources
 from cmaltgen.rules import accept, privacy, validate
 from cmaltgen.site import render, structure, theme
+from cmaltgen.site.output import Output
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,7 @@ class BuildResult:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     site: structure.Site | None = field(default=None, repr=False)
-    rendered: render.Output | None = field(default=None, repr=False)
+    rendered: Output | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -95,7 +97,7 @@ def build(
         result.rendered = _render(site, result.diagnostics, cache.images if cache else None)
     if result.rendered is not None and result.ok:
         if write:
-            render.write_site(result.rendered, output)
+            folder.write_site(result.rendered, output)
             result.written = write
         result.notes = notes + result.rendered.notes
         result.pages = sum(1 for p in result.rendered.pages if p.endswith(".html"))
@@ -158,7 +160,7 @@ def read_portfolio(
 
 def _render(
     site: structure.Site, diags: Diagnostics, images: render.ImageCache | None
-) -> render.Output | None:
+) -> Output | None:
     config = site.portfolio.config
     overrides = site.portfolio.root / sources.TEMPLATES_DIR
     try:

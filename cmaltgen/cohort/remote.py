@@ -24,11 +24,9 @@ import http.client
 import ipaddress
 import json
 import logging
-import os
 import re
 import socket
 import ssl
-import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -37,7 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from cmaltgen import __version__
+from cmaltgen import __version__, atomic
 
 log = logging.getLogger(__name__)
 
@@ -842,16 +840,11 @@ def _save_cache(path: Path, entry: _Entry) -> None:
         "fetched": entry.fetched.isoformat(),
         "data": entry.data,
     }
-    partial = ""
     try:
         _make_cache_dir(path.parent)
-        handle, partial = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "wb") as out:
-            out.write(json.dumps(record, ensure_ascii=False).encode("utf-8"))  # C encoder
-        Path(partial).replace(path)
+        atomic.write_bytes(path, json.dumps(record, ensure_ascii=False).encode("utf-8"))
     except OSError as exc:
         log.warning("could not write the fetch cache %s: %s", path, exc)
-        _remove(partial)
 
 
 def _make_cache_dir(folder: Path) -> None:
@@ -862,9 +855,3 @@ def _make_cache_dir(folder: Path) -> None:
             ignore.write("# written by cmaltgen: the cohort fetch cache is not for git\n*\n")
     except FileExistsError:
         pass
-
-
-def _remove(partial: str) -> None:
-    if partial:
-        with contextlib.suppress(OSError):
-            Path(partial).unlink()
