@@ -55,13 +55,14 @@ class Theme(NamedTuple):
         return [t / "static" for t in reversed(self.chain) if (t / "static").is_dir()]
 
 
-def load_theme(name: str, overrides: Path | None) -> Theme:
-    """Resolve ``name`` and its parents; a missing theme is a user-facing error."""
+def load_theme(name: str, overrides: Path | None, themes: Path | None = None) -> Theme:
+    """Resolve ``name`` and its parents (in ``themes``, default the built-in ones); a missing
+    theme is a user-facing error."""
     chain: list[Path] = []
     pages: list[PageSpec] = []
     current: str | None = name
     while current:
-        folder = themes_root() / current
+        folder = (themes or themes_root()) / current
         if not (folder / "theme.yml").is_file() or folder in chain:
             raise CmaltgenError(
                 f"there is no theme '{current}'",
