@@ -88,7 +88,9 @@ def test_a_theme_page_only_for_the_assessor_edition_is_not_public(
         ("{path: c.html, template: c.html, title: T, editions: [draft]}", "use public, assessor"),
     ],
 )
-def test_a_bad_theme_page_is_a_located_plain_error(tmp_path: Path, entry: str, problem: str) -> None:
+def test_a_bad_theme_page_is_a_located_plain_error(
+    tmp_path: Path, entry: str, problem: str
+) -> None:
     themes = _themes_with(tmp_path, f"name: extra\npages:\n  - {entry}\n")
     with pytest.raises(CmaltgenError) as caught:
         load_theme("extra", None, themes)
