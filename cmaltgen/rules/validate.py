@@ -23,8 +23,8 @@ from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec, latest, versions
 from cmaltgen.read.framework import framework as load_framework
+from cmaltgen.read.located_yaml import LineMap
 from cmaltgen.read.sources import (
-    LineMap,
     Sources,
     describe,
     file_kind,
