@@ -57,7 +57,7 @@ from cmaltgen.read.documents import ParseCache
 from cmaltgen.read.sources import open_regular
 from cmaltgen.serve import hosts
 from cmaltgen.site.output import Output
-from cmaltgen.site.structure import HOME, NOT_FOUND
+from cmaltgen.site.pages import HOME, NOT_FOUND
 from cmaltgen.site.theme import themes_root
 from cmaltgen.wording import join_and, plural
 

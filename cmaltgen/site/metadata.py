@@ -18,7 +18,8 @@ from cmaltgen import __version__
 from cmaltgen.read.config import site_title
 from cmaltgen.read.framework import Pathway
 from cmaltgen.read.schema import PartialDate
-from cmaltgen.site.structure import HOME, NOT_FOUND, Site
+from cmaltgen.site.pages import HOME, NOT_FOUND
+from cmaltgen.site.structure import Site
 
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"

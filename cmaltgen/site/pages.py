@@ -1,24 +1,20 @@
 """The list of pages as data: which template renders which path, in which editions.
 
 Built-in pages are :data:`PAGES`; a theme adds its own with ``pages:`` in its ``theme.yml``
-(see docs/themes.md), so a new page set needs no change to the renderer.
+(see docs/themes.md), so a new page set needs no change to the renderer. A leaf module: the
+site's structure, themes and serve all name these paths.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from cmaltgen.site.structure import (
-    CONFIRMATION,
-    EVIDENCE_INDEX,
-    HOME,
-    MATRIX,
-    NOT_FOUND,
-    SINGLE_PAGE,
-    Site,
-)
+HOME = "index.html"
+EVIDENCE_INDEX = "evidence/index.html"
+MATRIX = "matrix/index.html"
+CONFIRMATION = "confirmation/index.html"
+NOT_FOUND = "404.html"
+SINGLE_PAGE = "portfolio.html"  # the printable whole portfolio, assessor edition only
 
 EDITIONS = ("public", "assessor")
 EACH_SECTION = ""  # the path of a spec rendered once per section, at the section's own URL
@@ -45,18 +41,3 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(NOT_FOUND, "404.html", "Page not found", "404"),
     PageSpec(SINGLE_PAGE, "single.html", "Whole portfolio", "single", ("assessor",)),
 )
-
-
-def pages_of(site: Site, extra: Iterable[PageSpec] = ()) -> list[tuple[str, str, dict[str, Any]]]:
-    """(path, template, context) for every page of ``site``'s edition: built-ins, then ``extra``."""
-    pages: list[tuple[str, str, dict[str, Any]]] = []
-    for spec in (*PAGES, *extra):
-        if site.edition not in spec.editions:
-            continue
-        if spec.path != EACH_SECTION:
-            pages.append((spec.path, spec.template, {"title": spec.title, "kind": spec.kind}))
-            continue
-        for section in site.sections:
-            context = {"title": spec.title or section.heading, "kind": spec.kind}
-            pages.append((section.url, spec.template, {**context, "section": section}))
-    return pages

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +23,9 @@ from cmaltgen.rules import images as pictures
 from cmaltgen.rules import privacy
 from cmaltgen.site import metadata
 from cmaltgen.site.output import MARKER, Output
-from cmaltgen.site.pages import pages_of
-from cmaltgen.site.structure import (
-    EVIDENCE_INDEX,
-    NOT_FOUND,
-    SINGLE_PAGE,
-    Section,
-    Site,
-    relative_url,
-)
+from cmaltgen.site.pages import EACH_SECTION, EVIDENCE_INDEX, NOT_FOUND, SINGLE_PAGE, PageSpec
+from cmaltgen.site.pages import PAGES as BUILT_IN_PAGES
+from cmaltgen.site.structure import Section, Site, relative_url
 from cmaltgen.site.theme import Theme, environment, searched
 
 log = logging.getLogger(__name__)
@@ -261,6 +256,21 @@ def filesize(size: int) -> str:
     if size < 1024 * 1024:
         return f"{round(size / 1024)} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def pages_of(site: Site, extra: Iterable[PageSpec] = ()) -> list[tuple[str, str, dict[str, Any]]]:
+    """(path, template, context) for every page of ``site``'s edition: built-ins, then ``extra``."""
+    pages: list[tuple[str, str, dict[str, Any]]] = []
+    for spec in (*BUILT_IN_PAGES, *extra):
+        if site.edition not in spec.editions:
+            continue
+        if spec.path != EACH_SECTION:
+            pages.append((spec.path, spec.template, {"title": spec.title, "kind": spec.kind}))
+            continue
+        for section in site.sections:
+            context = {"title": spec.title or section.heading, "kind": spec.kind}
+            pages.append((section.url, spec.template, {**context, "section": section}))
+    return pages
 
 
 def _render_page(
