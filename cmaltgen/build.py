@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen.output import folder
 from cmaltgen.output import submitted as frozen
 from cmaltgen.read import config as config_stage
 from cmaltgen.read import cpd, documents, feedback, framework, sources
@@ -22,6 +23,7 @@ from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.rules import accept, privacy, validate
 from cmaltgen.rules import feedback as feedback_rules
 from cmaltgen.site import changes, render, structure, theme
+from cmaltgen.site.output import Output
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,7 @@ class BuildResult:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     site: structure.Site | None = field(default=None, repr=False)
-    rendered: render.Output | None = field(default=None, repr=False)
+    rendered: Output | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -118,7 +120,7 @@ def build(
         if submitted and edition == "public" and result.rendered is not None and result.ok:
             _add_submitted(result, today or dt.date.today(), frozen_sources)
         if result.rendered is not None and result.ok and write:
-            render.write_site(result.rendered, output)
+            folder.write_site(result.rendered, output)
             result.written = write
     if result.rendered is not None and result.ok:
         result.notes = notes + result.rendered.notes
@@ -199,7 +201,7 @@ def _add_submitted(result: BuildResult, today: dt.date, stack: contextlib.ExitSt
     )
 
 
-def _build_frozen(source: Path, output: Path, today: dt.date) -> render.Output | Diagnostics:
+def _build_frozen(source: Path, output: Path, today: dt.date) -> Output | Diagnostics:
     """A submitted edition: the public edition only, and never its own submitted editions."""
     built = build(source, output, today=today, write=False, edition="public", submitted=False)
     if built.diagnostics.errors or built.rendered is None:
@@ -246,7 +248,7 @@ def _render(
     diags: Diagnostics,
     images: render.ImageCache | None,
     extra: list[tuple[str, str, dict[str, Any]]],
-) -> render.Output | None:
+) -> Output | None:
     config = site.portfolio.config
     overrides = site.portfolio.root / sources.TEMPLATES_DIR
     try:

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.config import PortfolioConfig
+from cmaltgen.read.located_yaml import LineMap
 from cmaltgen.read.schema import PartialDate
-from cmaltgen.read.sources import LineMap
-from cmaltgen.site.render import Output
+from cmaltgen.site.output import Output
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics, suggestion
 from cmaltgen.read import schema
+from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.schema import PartialDate, spec
-from cmaltgen.read.sources import LineMap, decode_text, load_yaml, read_parsed
+from cmaltgen.read.sources import decode_text, read_parsed
 
 CPD_NAME = "cpd.yml"
 CPD_SECTION = "cpd-record"

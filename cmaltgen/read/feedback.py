@@ -17,15 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.schema import Context, PartialDate, load, spec
-from cmaltgen.read.sources import (
-    EVIDENCE_NAME,
-    FEEDBACK_DIR,
-    REFLECTION_NAME,
-    LineMap,
-    load_yaml,
-    read_text,
-)
+from cmaltgen.read.sources import EVIDENCE_NAME, FEEDBACK_DIR, REFLECTION_NAME, read_text
 
 if TYPE_CHECKING:
     pass

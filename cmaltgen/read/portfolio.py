@@ -17,7 +17,7 @@ from cmaltgen.read.cpd import CpdRecord
 from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.read.feedback import FeedbackItem
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
-from cmaltgen.read.sources import LineMap
+from cmaltgen.read.located_yaml import LineMap
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, Union
 
 from cmaltgen.diagnostics import Diagnostics, suggestion
-from cmaltgen.read.sources import KeyPath, LineMap
+from cmaltgen.read.located_yaml import KeyPath, LineMap
 
 T = TypeVar("T")
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from cmaltgen.diagnostics import CODES, Diagnostic, Diagnostics, Severity, suggestion
 from cmaltgen.read.config import Accept, PortfolioConfig
+from cmaltgen.read.located_yaml import LineMap
 from cmaltgen.read.portfolio import AcceptEntry
-from cmaltgen.read.sources import LineMap
 
 # Reported only by ``check --external``: not "unused" when the links were not checked.
 LINK_CODES = frozenset({"link-restricted", "link-redirect", "link-timeout", "links-unchecked"})

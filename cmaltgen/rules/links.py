@@ -12,7 +12,6 @@ import http.client
 import json
 import logging
 import math
-import os
 import re
 import socket
 import threading
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urldefrag, urlsplit
 
-from cmaltgen import __version__
+from cmaltgen import __version__, atomic
 from cmaltgen.diagnostics import (
     Diagnostics,
 )
@@ -160,10 +159,8 @@ class LinkCache:
     def save(self) -> None:
         """Write atomically; a cache that cannot be written only costs speed."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            partial.write_text(json.dumps(self.entries, indent=1, sort_keys=True), "utf-8")
-            partial.replace(self.path)
+            text = json.dumps(self.entries, indent=1, sort_keys=True)
+            atomic.write_bytes(self.path, text.encode("utf-8"))
         except OSError as exc:
             log.warning("could not write the link cache %s: %s", self.path, exc)
 

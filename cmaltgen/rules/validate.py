@@ -15,9 +15,18 @@ from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.documents import Reflection
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, latest, versions
 from cmaltgen.read.framework import framework as load_framework
+from cmaltgen.read.located_yaml import LineMap
 from cmaltgen.read.portfolio import Portfolio, Specs
-from cmaltgen.read.sources import LineMap, Sources
-from cmaltgen.rules import accessibility, evidence, files, guidance, privacy, settings, sizes
+from cmaltgen.read.sources import Sources
+from cmaltgen.rules import (
+    accessibility,
+    evidence,
+    files,
+    guidance,
+    privacy,
+    settings,
+    sizes,
+)
 from cmaltgen.wording import plural
 
 log = logging.getLogger(__name__)

@@ -56,8 +56,8 @@ from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 from cmaltgen.read.documents import ParseCache
 from cmaltgen.read.sources import open_regular
 from cmaltgen.serve import hosts
-from cmaltgen.site import render
-from cmaltgen.site.structure import HOME, NOT_FOUND
+from cmaltgen.site.output import Output
+from cmaltgen.site.pages import HOME, NOT_FOUND
 from cmaltgen.site.theme import themes_root
 from cmaltgen.wording import join_and, plural
 
@@ -178,7 +178,7 @@ class Snapshot:
     """Everything a request needs; replaced whole after each build, never mutated."""
 
     version: str
-    site: render.Output | None = None  # the last good build
+    site: Output | None = None  # the last good build
     mount: str = "/"  # the path of site.base_url, where the site is served
     base_url: str = ""
     problems: tuple[Diagnostic, ...] = ()  # set while the latest build is failing
@@ -441,7 +441,7 @@ class PreviewServer:
         return self._lookup(state, rel)
 
     def _lookup(self, state: Snapshot, rel: str) -> Response:
-        site = cast(render.Output, state.site)
+        site = cast(Output, state.site)
         key = rel + HOME if rel == "" or rel.endswith("/") else rel
         if key in site.pages:
             return self._page(state, site.pages[key], key, HTTPStatus.OK)

@@ -24,7 +24,8 @@ from markdown_it.token import Token
 from cmaltgen.diagnostics import Diagnostics, Severity, display_path
 from cmaltgen.read import history, markdown
 from cmaltgen.read.config import REFERRALS, PortfolioConfig
-from cmaltgen.read.sources import CONFIG_NAME, LineMap, load_yaml, split_front_matter
+from cmaltgen.read.located_yaml import LineMap, load_yaml
+from cmaltgen.read.sources import CONFIG_NAME, split_front_matter
 from cmaltgen.rules import privacy
 from cmaltgen.site.structure import Site
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import xml.etree.ElementTree as ET
 from html import escape
 from typing import Any
 
@@ -18,7 +19,8 @@ from cmaltgen import __version__
 from cmaltgen.read.config import PortfolioConfig, site_title
 from cmaltgen.read.framework import REVIEW, Pathway
 from cmaltgen.read.schema import PartialDate
-from cmaltgen.site.structure import HOME, NOT_FOUND, Site
+from cmaltgen.site.pages import HOME, NOT_FOUND
+from cmaltgen.site.structure import Site
 
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
@@ -123,50 +125,44 @@ def atom_feed(site: Site, base_url: str, title: str) -> bytes:
     signed = site.portfolio.config.confirmation.date
     entries = sorted(site.sections, key=lambda s: _date(s.updated, signed), reverse=True)
     newest = _date(entries[0].updated, signed) if entries else _date(None, signed)
-    name = escape(site.portfolio.config.candidate.name)
-    lines = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{escape(title)}</title>",
-        f"  <id>{escape(base_url)}</id>",
-        f'  <link href="{escape(base_url)}"/>',
-        f'  <link rel="self" href="{escape(base_url + FEED)}"/>',
-        f"  <updated>{newest}T00:00:00Z</updated>",
-        f"  <author><name>{name}</name></author>",
-        f'  <generator version="{__version__}">cmaltgen</generator>',
-    ]
+    feed = ET.Element("feed", xmlns="http://www.w3.org/2005/Atom")
+    ET.SubElement(feed, "title").text = title
+    ET.SubElement(feed, "id").text = base_url
+    ET.SubElement(feed, "link", href=base_url)
+    ET.SubElement(feed, "link", rel="self", href=base_url + FEED)
+    ET.SubElement(feed, "updated").text = f"{newest}T00:00:00Z"
+    ET.SubElement(ET.SubElement(feed, "author"), "name").text = site.portfolio.config.candidate.name
+    ET.SubElement(feed, "generator", version=__version__).text = "cmaltgen"
     for section in entries:
         url = base_url + pretty(section.url)
-        lines += [
-            "  <entry>",
-            f"    <title>{escape(section.label)}</title>",
-            f"    <id>{escape(url)}</id>",
-            f'    <link href="{escape(url)}"/>',
-            f"    <updated>{_date(section.updated, signed)}T00:00:00Z</updated>",
-            f"    <summary>{escape(section.summary)}</summary>",
-            "  </entry>",
-        ]
-    lines.append("</feed>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        entry = ET.SubElement(feed, "entry")
+        ET.SubElement(entry, "title").text = section.label
+        ET.SubElement(entry, "id").text = url
+        ET.SubElement(entry, "link", href=url)
+        ET.SubElement(entry, "updated").text = f"{_date(section.updated, signed)}T00:00:00Z"
+        ET.SubElement(entry, "summary").text = section.summary
+    return _xml(feed)
 
 
 def sitemap(site: Site, base_url: str, pages: list[str]) -> bytes:
     """A sitemap of every HTML page but the 404, with section dates where known."""
     signed = site.portfolio.config.confirmation.date
     dated = {s.url: _date(s.updated, signed) for s in site.sections}
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
+    urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
     for path in pages:
         if path == NOT_FOUND or not path.endswith(".html"):
             continue
-        lastmod = dated.get(path, _date(None, signed))
-        lines.append(
-            f"  <url><loc>{escape(base_url + pretty(path))}</loc><lastmod>{lastmod}</lastmod></url>"
-        )
-    lines.append("</urlset>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        url = ET.SubElement(urlset, "url")
+        ET.SubElement(url, "loc").text = base_url + pretty(path)
+        ET.SubElement(url, "lastmod").text = dated.get(path, _date(None, signed))
+    return _xml(urlset)
+
+
+def _xml(root: ET.Element) -> bytes:
+    """``root`` as an indented UTF-8 XML document; ElementTree escapes every value."""
+    ET.indent(root, space="  ")
+    text = ET.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{text}\n'.encode()
 
 
 def badge(

@@ -1,18 +1,13 @@
-"""Render stage: templates -> pages in memory; then one atomic write of the whole site.
+"""Render stage: templates -> pages in memory (an :class:`Output`), for a writer in output/.
 
-Nothing touches the output folder until every page has rendered. The site is written into a
-temporary sibling folder and swapped into place, so a failed build leaves the last good site.
+Which pages exist is data (:mod:`cmaltgen.site.pages`); nothing here writes to disk.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import tempfile
 import traceback
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,43 +16,22 @@ import jinja2
 from markupsafe import Markup
 
 from cmaltgen import __version__, wording
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, Severity, display_path
+from cmaltgen.diagnostics import Diagnostics, Severity
 from cmaltgen.read import cpd, markdown
 from cmaltgen.read.config import site_title
 from cmaltgen.read.schema import PartialDate
-from cmaltgen.read.sources import copy_regular
 from cmaltgen.rules import images as pictures
 from cmaltgen.rules import privacy
 from cmaltgen.site import annotate, metadata
-from cmaltgen.site.structure import (
-    CONFIRMATION,
-    EVIDENCE_INDEX,
-    HOME,
-    MATRIX,
-    NOT_FOUND,
-    SINGLE_PAGE,
-    Section,
-    Site,
-    relative_url,
-)
+from cmaltgen.site.output import MARKER, Output
+from cmaltgen.site.pages import EACH_SECTION, EVIDENCE_INDEX, NOT_FOUND, SINGLE_PAGE, PageSpec
+from cmaltgen.site.pages import PAGES as BUILT_IN_PAGES
+from cmaltgen.site.structure import Section, Site, relative_url
 from cmaltgen.site.theme import Theme, environment, searched
 
 log = logging.getLogger(__name__)
 
 ASSETS_DIR = "assets"
-MARKER = ".cmaltgen-site"
-
-
-@dataclass(eq=False)
-class Output:
-    """A complete site in memory: page bytes and files to copy, by output path."""
-
-    pages: dict[str, bytes] = field(default_factory=dict)
-    files: dict[str, Path] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # things worth saying that are not problems
-
-    def __len__(self) -> int:
-        return len(self.pages) + len(self.files)
 
 
 class PageResolver:
@@ -107,7 +81,7 @@ class SinglePageResolver(PageResolver):
 ImageCache = dict[Path, tuple[tuple[int, int, int, int], pictures.Cleaned]]
 
 
-PageSpec = tuple[str, str, dict[str, Any]]  # output path, template, page context
+Page = tuple[str, str, dict[str, Any]]  # output path, template, page context
 
 
 def render_site(
@@ -115,7 +89,7 @@ def render_site(
     theme: Theme,
     diags: Diagnostics,
     images: ImageCache | None = None,
-    extra: Sequence[PageSpec] = (),
+    extra: Sequence[Page] = (),
 ) -> Output:
     """Render every page into memory. Template problems are added to ``diags``.
 
@@ -132,7 +106,7 @@ def render_site(
         extra_pages=[(path, context["title"]) for path, _, context in extra],
     )
     output = Output(files=dict(site.files))
-    for path, template, context in [*_pages(site), *extra]:
+    for path, template, context in [*pages_of(site, theme.pages), *extra]:
         page = _render_page(env, theme, site, path, template, context, diags)
         if page is not None:
             output.pages[path] = page
@@ -326,27 +300,18 @@ def filesize(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _pages(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
-    home = "home.html" if site.edition == "public" else "assessor-home.html"
-    pages: list[tuple[str, str, dict[str, Any]]] = [
-        (HOME, home, {"title": "Home", "kind": "home"}),
-    ]
-    for section in site.sections:
-        pages.append(
-            (
-                section.url,
-                "section.html",
-                {"title": section.heading, "kind": "section", "section": section},
-            )
-        )
-    pages += [
-        (EVIDENCE_INDEX, "evidence.html", {"title": "Evidence", "kind": "evidence"}),
-        (MATRIX, "matrix.html", {"title": "Evidence by section", "kind": "matrix"}),
-        (CONFIRMATION, "confirmation.html", {"title": "Confirmation", "kind": "confirmation"}),
-        (NOT_FOUND, "404.html", {"title": "Page not found", "kind": "404"}),
-    ]
-    if site.edition == "assessor":
-        pages.append((SINGLE_PAGE, "single.html", {"title": "Whole portfolio", "kind": "single"}))
+def pages_of(site: Site, extra: Iterable[PageSpec] = ()) -> list[Page]:
+    """(path, template, context) for every page of ``site``'s edition: built-ins, then ``extra``."""
+    pages: list[tuple[str, str, dict[str, Any]]] = []
+    for spec in (*BUILT_IN_PAGES, *extra):
+        if site.edition not in spec.editions:
+            continue
+        if spec.path != EACH_SECTION:
+            pages.append((spec.path, spec.template, {"title": spec.title, "kind": spec.kind}))
+            continue
+        for section in site.sections:
+            context = {"title": spec.title or section.heading, "kind": spec.kind}
+            pages.append((section.url, spec.template, {**context, "section": section}))
     return pages
 
 
@@ -475,99 +440,3 @@ def _template_frame(exc: Exception) -> tuple[Path | None, int | None]:
         if frame.filename.endswith((".html", ".xml", ".txt")):
             return Path(frame.filename), frame.lineno
     return None, None
-
-
-# ---------------------------------------------------------------------------- writing
-
-
-def write_site(output: Output, dest: Path) -> None:
-    """Write ``output`` into a temporary sibling of ``dest``, then swap it into place."""
-    check_replaceable(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
-    try:
-        _write_into(output, staging)
-        _swap(staging, dest)
-    except OSError as exc:
-        raise _not_written(dest, exc) from exc
-    finally:  # gone after a swap; a half-written copy otherwise
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _not_written(dest: Path, exc: OSError) -> CmaltgenError:
-    """A plain-words error for a site that could not be written or swapped into place. On
-    Windows a folder cannot be renamed while another program has a file in it open."""
-    reason = exc.strerror or str(exc)
-    return CmaltgenError(
-        f"cmaltgen could not write the site into {display_path(dest)} ({reason}); "
-        "the last good site there is unchanged",
-        [
-            Diagnostic(
-                "output-not-written",
-                f"the site could not be written here: {reason}",
-                path=dest,
-                hint="close any program showing a file from this folder (on Windows: File "
-                "Explorer, an editor or a preview), check there is free space, then build "
-                "again; or choose another output folder with -o",
-            )
-        ],
-    )
-
-
-def _write_into(output: Output, folder: Path) -> None:
-    made = {folder}  # each folder is made once, not asked for again for every file in it
-    for rel, data in output.pages.items():
-        target = folder / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(data)
-    for rel, source in output.files.items():
-        target = folder / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        copy_regular(source, target)  # a pipe or device put in a file's place is refused
-
-
-def _swap(staging: Path, dest: Path) -> None:
-    if not dest.exists():
-        staging.replace(dest)
-        return
-    old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-    dest.replace(old)
-    try:
-        staging.replace(dest)
-    except OSError:
-        old.replace(dest)  # put the last good site back
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def check_replaceable(dest: Path) -> None:
-    """Refuse to replace a folder that is not empty and was not written by cmaltgen."""
-    if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
-        raise CmaltgenError(
-            f"the output {dest} is not a folder",
-            [
-                Diagnostic(
-                    "output-not-site",
-                    "the output path exists and is not a folder",
-                    path=dest,
-                    hint="choose another output folder with -o",
-                )
-            ],
-        )
-    if dest.is_dir() and any(dest.iterdir()) and not (dest / MARKER).exists():
-        raise CmaltgenError(
-            f"the output folder {dest} holds files cmaltgen did not write",
-            [
-                Diagnostic(
-                    "output-not-site",
-                    "this folder is not empty and is not a site cmaltgen built, so cmaltgen "
-                    "will not replace it",
-                    path=dest,
-                    hint="choose an empty or new folder with -o, or delete this one yourself",
-                )
-            ],
-        )

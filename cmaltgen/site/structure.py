@@ -26,12 +26,6 @@ from cmaltgen.rules import privacy
 from cmaltgen.rules.settings import image_size
 
 FILES_DIR = "files"
-HOME = "index.html"
-EVIDENCE_INDEX = "evidence/index.html"
-MATRIX = "matrix/index.html"
-CONFIRMATION = "confirmation/index.html"
-NOT_FOUND = "404.html"
-SINGLE_PAGE = "portfolio.html"  # the printable whole portfolio, assessor edition only
 WITHHELD_NOTE = "evidence available to assessors"
 SUMMARY_LENGTH = 240  # characters of a section's summary when it has none of its own
 
