@@ -389,10 +389,7 @@ def imports_in_process(statement: str, runs: int) -> float:
     """Median seconds that ``statement`` takes inside a fresh process, timed from within it:
     unlike timing ``python -c statement`` from outside, this leaves out the interpreter's
     start-up and its teardown at exit."""
-    code = (
-        "import time; t = time.perf_counter(); "
-        f"{statement}; print(time.perf_counter() - t)"
-    )
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
     times = []
     for _ in range(runs):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

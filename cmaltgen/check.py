@@ -15,12 +15,12 @@ import html
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from cmaltgen import __version__, build, links, sources, validate
+from cmaltgen import __version__, links, sources, validate
 from cmaltgen.diagnostics import (
     CODES,
     Diagnostic,
@@ -33,7 +33,18 @@ from cmaltgen.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
 from cmaltgen.links import WORKERS, LinkCache, LinkTarget, link_targets
 from cmaltgen.schema import PartialDate
 
+if TYPE_CHECKING:
+    from cmaltgen.structure import Site
+
 log = logging.getLogger(__name__)
+
+
+class EvidenceDate(Protocol):
+    """What a section's status needs of an evidence item (an EvidenceItem or a site's item)."""
+
+    @property
+    def date(self) -> PartialDate: ...
+
 
 MISSING, DRAFT, STUB, WRITTEN = "missing", "draft", "stub", "written"
 STUB_WORDS = 50  # a description, reflection or free-text section shorter than this is a stub
@@ -58,6 +69,8 @@ class Reading:
 
 def read_portfolio(root: Path, today: dt.date) -> Reading:
     """Load, collect, parse and validate ``root`` exactly as a build does; render nothing."""
+    from cmaltgen import build  # here, not at the top: the render stage imports this module
+
     root = root.resolve()
     diags = Diagnostics()
     found, portfolio = build.read_portfolio(root, root / sources.DEFAULT_OUTPUT, today, diags)
@@ -221,10 +234,21 @@ def present_sections(portfolio: validate.Portfolio) -> dict[str, Present]:
     return dict(ranked)
 
 
-def section_rows(portfolio: validate.Portfolio, diags: Diagnostics) -> list[SectionRow]:
-    """One row per section of the pathway: present, missing, and each slot area."""
-    present = present_sections(portfolio)
-    items = _evidence_by_section(portfolio)
+def section_rows(
+    portfolio: validate.Portfolio,
+    diags: Diagnostics,
+    present: dict[str, Present] | None = None,
+    evidence: dict[str, list[EvidenceDate]] | None = None,
+) -> list[SectionRow]:
+    """One row per section of the pathway: present, missing, and each slot area.
+
+    This is the one definition of a section's status (missing, draft, stub, written). By
+    default every section and evidence item of the portfolio counts (``cmaltgen check``); the
+    manifest passes the sections and evidence of the public site instead (:func:`site_rows`),
+    so a section the site leaves out reads as missing there.
+    """
+    present = present_sections(portfolio) if present is None else present
+    items = _evidence_by_section(portfolio) if evidence is None else evidence
     rows: list[SectionRow] = []
     for spec in portfolio.pathway.sections:
         if spec.slot is None:
@@ -238,7 +262,21 @@ def section_rows(portfolio: validate.Portfolio, diags: Diagnostics) -> list[Sect
     return rows
 
 
-def _evidence_by_section(portfolio: validate.Portfolio) -> dict[str, list[EvidenceItem]]:
+def site_rows(site: Site) -> list[SectionRow]:
+    """The progress rows of what a built site shows: only its sections and its evidence."""
+    portfolio = site.portfolio
+    docs = {reflection.path: doc for doc, reflection in portfolio.sections()}
+    present: dict[str, Present] = {}
+    for section in site.sections:
+        spec = portfolio.pathway.spec_for(section.id)
+        doc = docs.get(section.reflection.path)
+        if spec is not None and doc is not None:
+            present[section.id] = Present(spec, doc, section.reflection)
+    evidence: dict[str, list[EvidenceDate]] = {s.id: list(s.evidence) for s in site.sections}
+    return section_rows(portfolio, Diagnostics(), present, evidence)
+
+
+def _evidence_by_section(portfolio: validate.Portfolio) -> dict[str, list[EvidenceDate]]:
     """Each section's evidence: items listed beside it and items that support it.
 
     Draft items are left out, as in the build; a draft section's items count, because this
@@ -263,7 +301,7 @@ def _missing_row(spec: SectionSpec) -> SectionRow:
     return SectionRow(sid, spec.title, MISSING, required, todo=(todo if required else "optional",))
 
 
-def _row(present: Present, items: list[EvidenceItem], diags: Diagnostics) -> SectionRow:
+def _row(present: Present, items: Sequence[EvidenceDate], diags: Diagnostics) -> SectionRow:
     spec, reflection = present.spec, present.reflection
     parts = [reflection.parts.get(name) for name in PART_NAMES]
     folder = reflection.path.parent

@@ -107,6 +107,19 @@ class Privacy:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Award:
+    """Your CMALT award, once ALT has confirmed it."""
+
+    date: PartialDate = field(
+        metadata=spec("When the award was confirmed (YYYY-MM-DD or YYYY-MM).")
+    )
+    url: str = field(
+        default="",
+        metadata=spec("A public record of the award, e.g. ALT's register or a badge.", kind="url"),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class PortfolioConfig:
     """The settings in portfolio.yml."""
 
@@ -127,6 +140,10 @@ class PortfolioConfig:
     words: dict[str, WordRange] = field(
         default_factory=dict,
         metadata=spec("Word ranges per section id, overriding the guidance's (e.g. 1a)."),
+    )
+    award: Award | None = field(
+        default=None,
+        metadata=spec("Your award, once confirmed: shown in portfolio.json and on cohort hubs."),
     )
 
 

@@ -48,7 +48,7 @@ def create(
     files: dict[str, str] = {
         "portfolio.yml": _portfolio_yml(framework, pathway, today or dt.date.today()),
         ".gitignore": "_site/\n.DS_Store\n",
-        ".github/workflows/pages.yml": _workflow(),
+        ".github/workflows/pages.yml": workflow(),
     }
     sections = _section_ids(pathway)
     for number, (section_id, spec) in enumerate(sections):
@@ -164,9 +164,22 @@ confirmation:              # your signed, dated own-work statement
 """
 
 
-def _workflow() -> str:
+def workflow(
+    what: str = "portfolio",
+    command: str = "cmaltgen build . --strict -o _site",
+    strict_note: str = "--strict means an unfinished portfolio (drafts, warnings) is not "
+    "published.",
+) -> str:
+    """The GitHub Pages workflow: the portfolio's, or with another build command (cohort hubs)."""
     text = (resources.files("cmaltgen") / "scaffold" / "pages.yml").read_text("utf-8")
-    return text.replace("__VERSION__", __version__)
+    for name, value in (
+        ("__VERSION__", __version__),
+        ("__WHAT__", what),
+        ("__COMMAND__", command),
+        ("__STRICT__", strict_note),
+    ):
+        text = text.replace(name, value)
+    return text
 
 
 def _write(path: Path, text: str) -> Path:

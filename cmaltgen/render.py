@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from cmaltgen import __version__, markdown, metadata, privacy
+from cmaltgen import __version__, manifest, markdown, metadata, privacy
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.structure import (
     CONFIRMATION,
@@ -116,6 +116,7 @@ def render_site(
     if site.edition == "public":
         _add_feeds(site, output)
         output.pages[".nojekyll"] = b""
+        output.pages[manifest.MANIFEST] = manifest.manifest_bytes(site)  # for cohort hubs
     if not site.portfolio.config.privacy.keep_exif:
         _strip_images(output, images)
     output.pages[MARKER] = f"Built by cmaltgen {__version__}. Safe to delete.\n".encode()
@@ -255,7 +256,7 @@ def _render_page(
     diags: Diagnostics,
 ) -> bytes | None:
     values = _page_values(site, path, context)
-    html = _render_template(env, theme, path, template, values, diags)
+    html = render_template(env, theme, path, template, values, diags)
     return None if html is None else html.encode("utf-8")
 
 
@@ -298,7 +299,7 @@ def _page_values(site: Site, path: str, context: dict[str, Any]) -> dict[str, An
     }
 
 
-def _render_template(
+def render_template(
     env: jinja2.Environment,
     theme: Theme,
     path: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cmaltgen.cohort.config import CohortConfig
 from cmaltgen.config import PortfolioConfig
 from cmaltgen.documents import EvidenceItem, FrontMatter
 from cmaltgen.schema import json_schema
@@ -12,9 +13,17 @@ KINDS = {
     "portfolio": (PortfolioConfig, "cmaltgen portfolio.yml", False),
     "evidence": (EvidenceItem, "cmaltgen evidence.yml", True),
     "front-matter": (FrontMatter, "cmaltgen reflection.md front matter", False),
+    "cohort": (CohortConfig, "cmaltgen cohort.yml", False),
 }
+# Every schema ``cmaltgen schema`` prints and schemas/ holds: the declared ones and the
+# manifest's, which describes an output (portfolio.json) rather than a file people write.
+NAMES = (*KINDS, "manifest")
 
 
 def generate(kind: str) -> dict[str, Any]:
+    if kind == "manifest":
+        from cmaltgen.manifest import json_schema as manifest_schema
+
+        return manifest_schema()
     cls, title, as_list = KINDS[kind]
     return json_schema(cls, title=title, as_list=as_list)

@@ -1,6 +1,7 @@
 """Regenerate what is derived from declarations: ``python -m tests.regenerate``.
 
-Writes schemas/*.schema.json, the field tables in docs/format.md and docs/diagnostics.md.
+Writes schemas/*.schema.json (portfolio.json's manifest schema too), the field tables in
+docs/format.md and docs/diagnostics.md.
 tests/test_docs.py fails while any of them is stale.
 """
 
@@ -13,7 +14,7 @@ from cmaltgen.config import PortfolioConfig
 from cmaltgen.diagnostics import CODES
 from cmaltgen.documents import EvidenceItem, FrontMatter
 from cmaltgen.schema import field_rows
-from cmaltgen.schemas import KINDS, generate
+from cmaltgen.schemas import NAMES, generate
 from tests.conftest import REPO
 
 TABLES = {"portfolio": PortfolioConfig, "front-matter": FrontMatter, "evidence": EvidenceItem}
@@ -54,7 +55,7 @@ def diagnostics_md() -> str:
 
 
 def main() -> None:
-    for kind in KINDS:
+    for kind in NAMES:
         path = REPO / "schemas" / f"{kind}.schema.json"
         path.write_text(json.dumps(generate(kind), indent=2) + "\n", encoding="utf-8")
     fmt = REPO / "docs" / "format.md"
