@@ -381,6 +381,15 @@ def check(
     sys.exit(0 if report.ready else 1)
 
 
+def _cohort_builder(folder: Path) -> Callable[[Path], Any] | None:
+    """A folder with cohort.yml is a cohort hub: serve previews the hub instead."""
+    if not (folder / "cohort.yml").is_file():
+        return None
+    from cmaltgen.cohort.build import build_cohort
+
+    return lambda root: build_cohort(root, write=False)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -491,7 +500,13 @@ def serve(
             )
 
     server = PreviewServer(
-        portfolio_dir, host=host, port=port, port_fixed=chosen, poll=poll, on_build=report
+        portfolio_dir,
+        host=host,
+        port=port,
+        port_fixed=chosen,
+        poll=poll,
+        on_build=report,
+        builder=_cohort_builder(portfolio_dir),
     )
     try:
         server.start()

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from watchdog.events import (
@@ -52,7 +52,7 @@ from watchdog.observers.polling import PollingObserver
 
 from cmaltgen import render
 from cmaltgen.build import BuildResult, build
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.documents import ParseCache
 from cmaltgen.structure import HOME, NOT_FOUND
 from cmaltgen.theme import themes_root
@@ -157,6 +157,19 @@ class Watcher:
 # ---------------------------------------------------------------------------- state
 
 
+class Built(Protocol):
+    """What serve needs of a build: a portfolio's BuildResult, or a cohort hub's."""
+
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def rendered(self) -> render.Output | None: ...
+    @property
+    def diagnostics(self) -> Diagnostics: ...
+    @property
+    def base_url(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class BuildReport:
     """What one (re)build did, for the CLI's status lines."""
@@ -166,7 +179,7 @@ class BuildReport:
     diagnostics: tuple[Diagnostic, ...]
     seconds: float
     changed: Path | None = None  # the first change that triggered it
-    result: BuildResult | None = None  # None when the build raised
+    result: Built | None = None  # None when the build raised
 
 
 @dataclass(frozen=True)
@@ -206,8 +219,12 @@ class PreviewServer:
         poll: bool = False,
         on_build: Callable[[BuildReport], None] | None = None,
         quiet: float = QUIET_SECONDS,
+        builder: Callable[[Path], Built] | None = None,
     ) -> None:
         self.root = root.resolve()
+        # What to build: the portfolio by default; `cmaltgen serve` passes the hub's build
+        # for a cohort folder. It runs on the build thread only.
+        self.builder = builder or self._build_portfolio
         self.host, self.requested_port, self.port_fixed = host, port, port_fixed
         self.poll, self.on_build, self.quiet = poll, on_build, quiet
         self._token = secrets.token_hex(4)  # a new server makes open pages reload
@@ -344,7 +361,7 @@ class PreviewServer:
         number = old.builds + 1
         version = f"{self._token}.{number}"
         if result is not None and result.ok and result.rendered is not None:
-            base_url = result.site.portfolio.config.site.base_url if result.site else ""
+            base_url = result.base_url
             state = Snapshot(version, result.rendered, mount_path(base_url), base_url, (), number)
         else:
             state = Snapshot(version, old.site, old.mount, old.base_url, problems, number)
@@ -355,16 +372,14 @@ class PreviewServer:
         if self.on_build is not None:
             self.on_build(report)
 
-    def _run_build(self) -> tuple[BuildResult | None, tuple[Diagnostic, ...]]:
+    def _build_portfolio(self, root: Path) -> BuildResult:
+        # Drafts show, with a banner; files unchanged since the last build are not parsed.
+        return build(root, write=False, drafts=True, cache=self.parse_cache)
+
+    def _run_build(self) -> tuple[Built | None, tuple[Diagnostic, ...]]:
         """Build into memory; every failure, even a crash, becomes diagnostics to show."""
         try:
-            # Drafts show, with a banner; files unchanged since the last build are not parsed.
-            result = build(
-                self.root,
-                write=False,
-                drafts=True,
-                cache=self.parse_cache,
-            )
+            result = self.builder(self.root)
         except CmaltgenError as exc:
             return None, tuple(exc.diagnostics) or (Diagnostic("build-failed", str(exc)),)
         except Exception as exc:  # a bug must not take the preview down with it
