@@ -109,7 +109,11 @@ def from_manifest(data: Any, base_url: str, key: str = "", kind: str = REMOTE) -
         organisation=_text(candidate, "organisation"),
         pathway=_text(pathway, "id"),
         pathway_title=_text(pathway, "title"),
-        specialist=[s.title for s in sections if s.id.startswith(tuple(SLOT_PREFIX.values()))],
+        specialist=[
+            s.title
+            for s in sections
+            if s.id.startswith(SLOT_PREFIX["specialist"]) and s.status != "missing"
+        ],
         status=status if status in manifest.STATUSES else "started",
         awarded=_text(award, "date") or None if isinstance(award, dict) else None,
         updated=_text(data, "updated") or None,

@@ -46,6 +46,12 @@ SECTION_STATES = {
     "unknown": ("?", "not tracked (portfolio made with another tool)"),
 }
 PROGRESS_ORDER = ("missing", "draft", "stub", "written")
+SHORT = {
+    "contextual-statement": "Context",
+    "specialist": "Specialist",
+    "advanced": "Advanced",
+    "future-plans": "Future plans",
+}
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,8 @@ class Column:
 
     @property
     def short(self) -> str:
-        return self.key if self.key[0].isdigit() else self.title
+        """The grid's column heading (the full label is its tooltip and accessible name)."""
+        return SHORT.get(self.key, self.key if self.key[0].isdigit() else self.title)
 
     @property
     def url(self) -> str:
