@@ -462,7 +462,8 @@ def serve(
     """Preview the site, rebuilding and reloading the browser when you save.
 
     Errors are shown in the browser and here; the server keeps running until you
-    press Ctrl-C. Nothing is written to the output folder.
+    press Ctrl-C. Nothing is written to the output folder. A folder with a cohort.yml
+    previews its cohort hub instead.
 
     \b
     Examples:
