@@ -139,3 +139,21 @@ def test_grid_without_javascript_shows_every_row_and_filter_links(
     cell = page.get_by_role("cell", name="1a: written").first
     assert cell.is_visible()
     page.context.close()
+
+
+SCREENSHOTS = REPO / "docs" / "screenshots"
+
+
+def test_hub_screenshot_for_the_readme(
+    browser: Browser, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The progress grid at 1280 px: into docs/screenshots with CMALTGEN_SCREENSHOTS=1."""
+    folder = SCREENSHOTS if os.environ.get("CMALTGEN_SCREENSHOTS") == "1" else tmp_path
+    site = _hub(tmp_path_factory.mktemp("shot"), "default")
+    with serve(site) as url:
+        page = _page(browser, 1280)
+        page.goto(url + "progress/index.html")
+        target = folder / "cohort-progress-1280-light.png"
+        page.screenshot(path=str(target))
+        page.context.close()
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
