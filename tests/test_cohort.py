@@ -224,6 +224,10 @@ def test_showcase_mentors_and_events(example_hub: Path) -> None:
     mentors = (example_hub / "mentors" / "index.html").read_text("utf-8")
     assert '<a href="mailto:sam.lee@eastmoor.example.ac.uk">Contact Sam Lee</a>' in mentors
     assert "Mentoring: " in mentors and "Morgan Okafor" in mentors
+    assert (
+        '<a href="../sections/1a/index.html">1a Understanding the constraints and benefits of '
+        "different technologies</a>; "
+    ) in mentors and "; Accessibility." in mentors
     events = (example_hub / "events" / "index.html").read_text("utf-8")
     upcoming, past = events.split("Past events")
     assert "Writing retreat" in upcoming and "Submission deadline" in upcoming
@@ -465,6 +469,11 @@ ANN = portfolio_files("Ann")
         (
             "name: C\nmentors:\n  - {name: Sam, contact: 'sam at example'}\n",
             "cohort.yml:3:26: error invalid-value [mentors[0].contact]",
+        ),
+        (
+            "name: C\nmentors:\n  - name: Sam Lee\n  - name: sam  lee.\n",
+            "cohort.yml:4:11: error cohort-duplicate-mentor [mentors[1].name]: 'sam  lee.' is "
+            "already listed as mentor 1",
         ),
         (
             "name: C\nmembrs: []\n",

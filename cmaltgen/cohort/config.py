@@ -194,6 +194,7 @@ def load_cohort(root: Path, diags: Diagnostics, today: dt.date) -> Loaded | None
     if loaded is None:
         return None
     config, linemap = loaded
+    _check_mentors(config, linemap, diags)
     members = _check_members(root.resolve(), config, linemap, diags)
     _check_events(config, linemap, diags)
     return Loaded(root.resolve(), config, linemap, tuple(members))
@@ -320,6 +321,27 @@ def _path_ok(
         )
         return False
     return True
+
+
+def _check_mentors(config: CohortConfig, linemap: LineMap, diags: Diagnostics) -> None:
+    seen: dict[str, int] = {}
+    for index, mentor in enumerate(config.mentors):
+        same = mentor_key(mentor.name)
+        if same in seen:
+            diags.add(
+                "cohort-duplicate-mentor",
+                f"'{mentor.name}' is already listed as mentor {seen[same] + 1}",
+                key=f"mentors[{index}].name",
+                hint="list each mentor once; names that differ only in case or punctuation "
+                "count as the same",
+                **linemap.where(("mentors", index, "name")),
+            )
+        seen.setdefault(same, index)
+
+
+def mentor_key(name: str) -> str:
+    """Names that would give the same web address (the hub's page per mentor) are the same."""
+    return "-".join("".join(c if c.isalnum() else " " for c in name.casefold()).split())
 
 
 def _check_events(config: CohortConfig, linemap: LineMap, diags: Diagnostics) -> None:

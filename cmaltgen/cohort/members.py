@@ -74,10 +74,6 @@ class Member:
     def written(self) -> int:
         return sum(1 for s in self.sections if s.status == "written")
 
-    @property
-    def anchor(self) -> str:
-        return "m-" + "".join(c if c.isalnum() else "-" for c in self.key.lower()).strip("-")
-
 
 # ---------------------------------------------------------------------------- manifests
 

@@ -104,6 +104,10 @@ class Hub:
     def mentors(self) -> list[Mentor]:
         return list(self.config.mentors)
 
+    @functools.cached_property
+    def column_by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
     def mentees(self, mentor: str) -> list[Member]:
         return [m for m in self.members if m.mentor == mentor]
 
@@ -115,7 +119,9 @@ class Hub:
     def events(self, upcoming: bool) -> list[tuple[dt.date, Event]]:
         dated = [(d, e) for e in self.config.events if (d := event_date(e)) is not None]
         chosen = [(d, e) for d, e in dated if (d >= self.today) == upcoming]
-        return sorted(chosen, key=lambda pair: (pair[0], pair[1].time), reverse=not upcoming)
+        return sorted(
+            chosen, key=lambda pair: (pair[0], pair[1].time.zfill(5)), reverse=not upcoming
+        )
 
     def cell(self, member: Member, column: Column) -> Cell:
         """A member's status in one column, as a symbol and words."""
