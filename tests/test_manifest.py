@@ -225,3 +225,23 @@ def test_from_manifest_resolves_links_and_drops_unsafe_ones(
     assert member.sections[0].url == "https://sam.example.org/cmalt/contextual-statement/"
     assert member.sections[1].url == ""
     assert member.specialist == ["Open educational resources"]
+
+
+def test_the_check_every_test_build_runs_can_fail(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    from tests.site_checks import manifest_problems
+
+    out = tmp_path / "out"
+    built_manifest(tmp_portfolio(), out)
+    assert manifest_problems(out) == []
+    data = json.loads((out / MANIFEST).read_text("utf-8"))
+    data["status"] = "done"
+    data["sections"][1]["url"] = "nowhere/"
+    data["evidence"][0]["secret"] = "extra key"
+    (out / MANIFEST).write_text(json.dumps(data), "utf-8")
+    problems = manifest_problems(out)
+    assert len(problems) == 3 and problems[0].startswith("status: 'done' is not one of")
+    assert "sections: 1a's url nowhere/ is not a page" in problems
+    (out / MANIFEST).unlink()
+    assert manifest_problems(out) == ["portfolio.json is missing"]
