@@ -174,6 +174,7 @@ def test_roster_lists_members_with_their_details(example_hub: Path) -> None:
         '<a href="https://alex-kim.example.org/cmalt">Alex Kim</a>',  # the plain entry
         "Open education",
         '<time datetime="2026-10-01">2026-10-01</time>',
+        'Dana Whitfield (<a href="mailto:dana.whitfield@eastmoor.example.ac.uk">',
     ):
         assert text in html, text
     assert html.index("Rowan Ellery") < html.index("Priya Natarajan") < html.index("Alex Kim")

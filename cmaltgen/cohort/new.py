@@ -16,7 +16,7 @@ institutions: []          # e.g. [University of Eastmoor, Westvale College]
 
 coordinators:
   - name: Your Name
-    # email: you@example.ac.uk
+    # email: you@example.ac.uk        # shown on the hub's home page
 
 mentors: []
 # - name: Sam Lee
@@ -53,7 +53,7 @@ members: []
 README = """\
 # Cohort hub
 
-This folder is a [cmaltgen](https://github.com/) cohort hub: one website for a CMALT cohort,
+This folder is a cmaltgen cohort hub: one website for a CMALT cohort,
 listing every member's progress and portfolio, the mentors and the events.
 
 - Edit `cohort.yml` to add the cohort's details, mentors, events and members.
