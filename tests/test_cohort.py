@@ -141,14 +141,27 @@ def test_example_hub_pages_have_one_h1_and_landmarks(example_hub: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="Java is needed for the Nu checker")
-def test_example_hub_passes_the_nu_html_checker(example_hub: Path) -> None:
+def test_example_and_empty_hubs_pass_the_nu_html_checker(example_hub: Path, tmp_path: Path) -> None:
     if not VNU.is_file():
         if os.environ.get("CI"):
             pytest.fail("vnu.jar is missing: run npm ci")
         pytest.skip("vnu.jar is missing: run npm ci")
+    from cmaltgen.cohort.new import create
+
+    empty = hub(create(tmp_path / "new"), output=tmp_path / "empty")  # no members, no events
+    assert empty.ok and empty.pages > 10
     proc = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html", "."],
-        cwd=example_hub,
+        [
+            "java",
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            "--skip-non-html",
+            str(example_hub),
+            str(tmp_path / "empty"),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -290,6 +303,7 @@ def test_feed_is_well_formed_atom_with_listed_members_only(example_hub: Path) ->
     assert dates == sorted(dates, reverse=True)
     titles = " ".join(e.findtext(f"{atom}title") or "" for e in entries)
     assert "Priya Natarajan: 1a" in titles and "Jo Baxter" not in titles
+    assert "Rowan Ellery: Contextual statement" in titles
 
 
 def test_markup_in_member_data_is_escaped_everywhere(tmp_path: Path) -> None:

@@ -320,7 +320,8 @@ def atom_feed(hub: Hub) -> bytes:
     _sub(feed, "generator", "cmaltgen").set("version", __version__)
     for updated, member, section in updates[:FEED_ENTRIES]:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        _sub(entry, "title", f"{member.name}: {section.id} {section.title}")
+        label = f"{section.id} {section.title}" if section.id[:1].isdigit() else section.title
+        _sub(entry, "title", f"{member.name}: {label}")
         _sub(entry, "id", _urn(member.key, section.id, updated or ""))
         if section.url:
             ET.SubElement(entry, f"{{{ATOM}}}link", href=section.url)
