@@ -220,12 +220,9 @@ def test_filtered_grids_work_without_javascript(example_hub: Path) -> None:
 def test_section_page_has_guidance_and_each_version(example_hub: Path) -> None:
     html = (example_hub / "sections" / "1a" / "index.html").read_text("utf-8")
     assert "What the guidance asks" in html and "options appraisal" in html
-    assert (
-        '<a href="https://rowan-ellery.example.org/cmalt/1a/">Rowan Ellery: '
-        "Understanding the constraints and benefits of different technologies</a>"
-    ) in html
+    assert '<a href="https://rowan-ellery.example.org/cmalt/1a/">Rowan Ellery</a>' in html
     listed = html.split('<ul class="versions">')[1].split("</ul>")[0]
-    versions = re.findall(r"<li>\s*<a href=\"[^\"]+\">([^:]+):", listed)
+    versions = re.findall(r"<li>\s*<a href=\"[^\"]+\">([^<]+)</a>", listed)
     assert versions == ["Rowan Ellery", "Priya Natarajan", "Morgan Okafor"]
     assert re.search(r"CMALT; written; \d+ words; 1 evidence item;", html)
     special = (example_hub / "sections" / "specialist" / "index.html").read_text("utf-8")
@@ -557,7 +554,7 @@ def test_url_member_is_read_from_its_portfolio_json_then_from_the_cache(tmp_path
         result = hub(root, output=tmp_path / "out")
         assert [d.code for d in result.diagnostics] == ["cohort-unknown-mentor"]
         section = (tmp_path / "out" / "sections" / "1a" / "index.html").read_text()
-        assert f'<a href="{url}1a/">Rita Remote: ' in section
+        assert f'<a href="{url}1a/">Rita Remote</a>' in section
     # The site is gone: the hub is still built, from the cached copy, marked stale.
     again = hub(root, output=tmp_path / "out")
     assert again.ok
