@@ -702,7 +702,11 @@ def cohort() -> None:
 def cohort_new(directory: Path, debug: bool) -> None:
     """Start a cohort hub in DIRECTORY: cohort.yml, a README and a publishing workflow.
 
-    DIRECTORY must not exist or be empty.
+    DIRECTORY must not exist or be empty. See docs/cohort.md.
+
+    \b
+    Examples:
+      cmaltgen cohort new ble-cmalt-2027
     """
     from cmaltgen.cohort.new import create
 
@@ -735,6 +739,15 @@ def cohort_build(
     """Read cohort.yml and every member, and build the hub site.
 
     If there are errors nothing is written and the last good hub is left as it was.
+    Members' own warnings are not repeated; a member whose portfolio has errors is a
+    warning here, and the hub shows what could be read.
+
+    \b
+    Examples:
+      cmaltgen cohort build
+      cmaltgen cohort build my-cohort -o public
+      cmaltgen cohort build my-cohort --strict     fail on warnings too (for CI)
+      cmaltgen cohort build --offline              url members from the cache only
     """
     from cmaltgen.cohort.build import build_cohort
 
@@ -780,7 +793,12 @@ def cohort_build(
 def cohort_check(cohort_dir: Path, output_format: str, offline: bool, debug: bool) -> None:
     """The coordinator's progress table: every member, unlisted ones too.
 
-    Exit code 0 unless cohort.yml has errors.
+    Exit code 0 unless cohort.yml has errors. Nothing is written.
+
+    \b
+    Examples:
+      cmaltgen cohort check
+      cmaltgen cohort check my-cohort --format json > progress.json
     """
     from cmaltgen.cohort import report
 

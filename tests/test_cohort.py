@@ -663,3 +663,19 @@ def test_serve_previews_a_cohort_folder_and_reloads_on_change(tmp_path: Path) ->
             lambda: "cohort-path-outside" in fetch(port, "/cmalt-2026/")[2],
             what="the error overlay",
         )
+
+
+@pytest.mark.parametrize(
+    "command", [["cohort"], ["cohort", "new"], ["cohort", "build"], ["cohort", "check"]]
+)
+def test_every_cohort_command_has_help_with_examples(command: list[str]) -> None:
+    code, out = _run(*command, "--help")
+    assert code == 0 and "Examples:" in out
+
+
+def test_cohort_build_prints_the_summary_on_stdout_and_problems_on_stderr(two: Path) -> None:
+    (two / "cohort.yml").write_text(TWO.replace("mentor: Sam Lee", "mentor: Sam"), "utf-8")
+    result = CliRunner().invoke(main, ["cohort", "build", str(two)])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Built the hub for 1 listed member (2 in all), ")
+    assert "warning cohort-unknown-mentor" in result.stderr and "Built" not in result.stderr
