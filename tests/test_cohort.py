@@ -679,3 +679,19 @@ def test_cohort_build_prints_the_summary_on_stdout_and_problems_on_stderr(two: P
     assert result.exit_code == 0
     assert result.stdout.startswith("Built the hub for 1 listed member (2 in all), ")
     assert "warning cohort-unknown-mentor" in result.stderr and "Built" not in result.stderr
+
+
+def test_url_member_with_a_manifest_of_another_version_is_a_warning(tmp_path: Path) -> None:
+    web = tmp_path / "web" / "cmalt"
+    web.mkdir(parents=True)
+    (web / "portfolio.json").write_text(json.dumps({"manifest": 2, "candidate": {}}), "utf-8")
+    with static_server(tmp_path / "web") as url:
+        root = make_cohort(tmp_path / "c", f"name: C\nmembers:\n  - url: {url}\n")
+        result = hub(root, output=tmp_path / "out")
+    assert result.ok
+    (warning,) = shown(result)
+    assert warning.startswith(
+        f"cohort.yml:3:5: warning cohort-member-stale [members[0]]: the portfolio at {url} "
+        "could not be read (portfolio.json is format version 2; this cmaltgen reads version 1)"
+    )
+    assert f'<a href="{url}">{url}</a>' in (tmp_path / "out" / "index.html").read_text()

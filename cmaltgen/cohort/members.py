@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from cmaltgen import build, manifest, sources, structure
 from cmaltgen.cohort.config import LOCAL, PLAIN, REMOTE, Loaded, MemberEntry
-from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.diagnostics import Diagnostics, display_path
 from cmaltgen.framework import SLOT_PREFIX, framework, latest
 
 log = logging.getLogger(__name__)
@@ -287,7 +287,7 @@ def _report_local(
         "cohort-member-problem",
         f"the portfolio of {member.name} ({member.key}) has {len(errors)} error(s), so the "
         f"hub shows what it could read; the first is at {first.where(root)}: {first.message}",
-        hint=f"run: cmaltgen check {member.key}",
+        hint=f"run: cmaltgen check {display_path(root / member.key)}",
         **where,
     )
 
@@ -302,13 +302,20 @@ def _remote_member(
     except ManifestError as exc:
         member, reason, data = remote(entry, None), str(exc), None
     member.stale_since = got.stale_since if got is not None and data is not None else None
-    if reason:
+    if not reason:
+        return member
+    member.problem = reason
+    if data is not None and member.stale_since is None:  # read, with something to say
+        message = f"the portfolio at {entry.url}: {reason}"
+    else:
         shown = f"last known data from {member.stale_since}" if member.stale_since else "no data"
-        member.problem = reason
-        diags.add(
-            "cohort-member-stale",
-            f"the portfolio at {entry.url} could not be read ({reason}); the hub shows {shown}",
-            hint="check the address in a browser; the next build tries again",
-            **where,
+        message = (
+            f"the portfolio at {entry.url} could not be read ({reason}); the hub shows {shown}"
         )
+    diags.add(
+        "cohort-member-stale",
+        message,
+        hint="check the address in a browser; the next build tries again",
+        **where,
+    )
     return member
