@@ -493,6 +493,10 @@ ANN = portfolio_files("Ann")
             "knows here, so it is ignored (did you mean 'members'?)",
         ),
         ("institutions: [A]\n", "cohort.yml:1:1: error missing-key: 'name' is required"),
+        (
+            "name: C\nsite:\n  theme: fancy\n",
+            "cohort.yml:3:10: error theme-missing [site.theme]: there is no theme 'fancy'",
+        ),
         ("name: C\nmembers: [unclosed\n", "cohort.yml:3:1: error yaml-syntax"),
         (
             "name: C\nmembers:\n  - path: members/ann\n    listed: no\n",

@@ -20,7 +20,7 @@ import jinja2
 from cmaltgen import __version__, render, sources, theme
 from cmaltgen.build import check_output_location
 from cmaltgen.cohort import pages
-from cmaltgen.cohort.config import CohortConfig, load_cohort
+from cmaltgen.cohort.config import CohortConfig, Loaded, load_cohort
 from cmaltgen.cohort.members import Member, read_members
 from cmaltgen.diagnostics import CmaltgenError, Diagnostics
 
@@ -69,14 +69,14 @@ def read_cohort(
     *,
     offline: bool = False,
     timeout: float = 10.0,
-) -> tuple[CohortConfig | None, list[Member]]:
+) -> tuple[Loaded | None, list[Member]]:
     """cohort.yml and every member, without rendering (``cohort check`` stops here)."""
     if not root.is_dir():
         raise CmaltgenError(f"there is no folder {root}")
     loaded = load_cohort(root, diags, today)
     if loaded is None:
         return None, []
-    return loaded.config, read_members(loaded, diags, today, offline=offline, timeout=timeout)
+    return loaded, read_members(loaded, diags, today, offline=offline, timeout=timeout)
 
 
 def build_cohort(
@@ -96,11 +96,12 @@ def build_cohort(
     check_output_location(root, output)
     today = today or dt.date.today()
     result = CohortResult(root, output, Diagnostics(), strict)
-    config, members = read_cohort(root, result.diagnostics, today, offline=offline, timeout=timeout)
-    result.config, result.members = config, members
-    if config is not None and result.ok:
-        hub = pages.make_hub(config, members, today)
-        result.rendered = render_hub(hub, root, result.diagnostics)
+    loaded, members = read_cohort(root, result.diagnostics, today, offline=offline, timeout=timeout)
+    result.config, result.members = (loaded.config if loaded else None), members
+    if loaded is not None and result.ok:
+        hub = pages.make_hub(loaded.config, members, today)
+        where = loaded.linemap.where(("site", "theme"))
+        result.rendered = render_hub(hub, root, result.diagnostics, where)
     if result.rendered is not None and result.ok:
         if write:
             render.write_site(result.rendered, output)
@@ -112,13 +113,18 @@ def build_cohort(
     return result
 
 
-def render_hub(hub: pages.Hub, root: Path, diags: Diagnostics) -> render.Output | None:
-    """Every page and feed of the hub, in memory; template problems go to ``diags``."""
+def render_hub(
+    hub: pages.Hub, root: Path, diags: Diagnostics, theme_at: dict[str, Any] | None = None
+) -> render.Output | None:
+    """Every page and feed of the hub, in memory; template problems go to ``diags``.
+
+    ``theme_at`` locates ``site.theme`` in cohort.yml, for a theme that does not exist."""
     overrides = root / TEMPLATES_DIR
     try:
         chosen = theme.load_theme(hub.config.site.theme, overrides if overrides.is_dir() else None)
     except CmaltgenError as exc:
-        diags.extend(exc.diagnostics)
+        for diag in exc.diagnostics:
+            diags.add(diag.code, diag.message, hint=diag.hint, key="site.theme", **(theme_at or {}))
         return None
     env = theme.environment(chosen)
     output = render.Output()

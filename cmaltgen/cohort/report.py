@@ -20,9 +20,10 @@ def check(root: Path, *, offline: bool = False, today: dt.date | None = None) ->
     """Read cohort.yml and every member; render and write nothing."""
     root = root.resolve()
     result = CohortResult(root, root, Diagnostics())
-    result.config, result.members = read_cohort(
+    loaded, result.members = read_cohort(
         root, result.diagnostics, today or dt.date.today(), offline=offline
     )
+    result.config = loaded.config if loaded else None
     return result
 
 
