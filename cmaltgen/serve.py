@@ -600,7 +600,8 @@ def progress_page(root: Path, state: Snapshot) -> bytes:
     from cmaltgen import check  # only when asked for: the preview itself does not need it
 
     try:
-        body = check.report_html(check.check(root))
+        body = _cohort_report(root) if (root / "cohort.yml").is_file() else None
+        body = body or check.report_html(check.check(root))
     except Exception as exc:  # a broken portfolio.yml: the overlay explains; say so briefly
         body = f"<p>The progress report is not available: {html.escape(str(exc))}</p>"
     page = (
@@ -614,6 +615,14 @@ def progress_page(root: Path, state: Snapshot) -> bytes:
         f"{body}</main>{reload_script(state.version)}</body></html>\n"
     )
     return page.encode("utf-8")
+
+
+def _cohort_report(root: Path) -> str:
+    """For a cohort hub: ``cmaltgen cohort check``'s table (every member, unlisted too)."""
+    from cmaltgen.cohort import report
+
+    lines = report.lines(report.check(root, offline=True))
+    return f"<pre>{html.escape(chr(10).join(lines))}</pre>"
 
 
 def _summary(problems: Sequence[Diagnostic]) -> str:

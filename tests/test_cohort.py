@@ -659,6 +659,8 @@ def test_serve_previews_a_cohort_folder_and_reloads_on_change(tmp_path: Path) ->
         assert code == 200 and "Rowan Ellery" in body and "Jo Baxter" not in body
         code, _, body = fetch(port, "/cmalt-2026/sections/1a/")
         assert code == 200 and "How members wrote it" in body
+        code, _, body = fetch(port, "/__cmaltgen/progress")  # the coordinator's table
+        assert code == 200 and re.search(r"Jo Baxter\s+local\s+no\s+drafting", body)
         config = root / "cohort.yml"
         config.write_text(config.read_text().replace("name: Alex Kim", "name: Alexa Kim"))
         wait_for(lambda: "Alexa Kim" in fetch(port, "/cmalt-2026/")[2], what="the rebuild")
