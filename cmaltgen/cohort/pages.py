@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -358,7 +357,3 @@ def _stamp(iso: str) -> str:
 
 def calendar(hub: Hub, stamp: dt.datetime) -> bytes:
     return ics.calendar(hub.config, stamp)
-
-
-def folder_of(path: str) -> str:
-    return posixpath.dirname(path)
