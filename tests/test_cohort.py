@@ -701,3 +701,14 @@ def test_url_member_with_a_manifest_of_another_version_is_a_warning(tmp_path: Pa
         "could not be read (portfolio.json is format version 2; this cmaltgen reads version 1)"
     )
     assert f'<a href="{url}">{url}</a>' in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_a_path_member_may_say_where_it_is_published(two: Path, tmp_path: Path) -> None:
+    text = TWO.replace(
+        "  - path: members/ann\n", "  - path: members/ann\n    url: https://ann.example.org/\n"
+    )
+    (two / "cohort.yml").write_text(text, "utf-8")
+    result = hub(two, output=tmp_path / "out")
+    assert result.ok, shown(result)
+    section = (tmp_path / "out" / "sections" / "1a" / "index.html").read_text()
+    assert '<a href="https://ann.example.org/1a/">Ann Zqlisted</a>' in section
