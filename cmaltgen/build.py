@@ -52,6 +52,10 @@ class BuildResult:
         failing = self.diagnostics.errors or (self.strict and self.diagnostics.warnings)
         return not failing
 
+    @property
+    def base_url(self) -> str:
+        return self.site.portfolio.config.site.base_url if self.site else ""
+
 
 def default_output(root: Path, edition: str = "public") -> Path:
     """``_site`` inside the portfolio; the assessor edition goes beside the portfolio folder,

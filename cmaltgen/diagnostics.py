@@ -202,6 +202,15 @@ CODES: dict[str, Code] = _codes(
     ("links-unchecked", W, "No network, so web links were not checked."),
     # portfolio.yml accept list
     ("accept-unused", W, "An entry of accept: in portfolio.yml that matches no warning."),
+    # cohort hubs (cohort.yml)
+    ("cohort-member-kind", E, "A cohort member is not a path, a url or a plain entry."),
+    ("cohort-path-outside", E, "A member's path leads outside the cohort folder."),
+    ("cohort-member-missing", E, "A member's path is not a portfolio folder (or not there)."),
+    ("cohort-duplicate-member", E, "The same member is listed twice in cohort.yml."),
+    ("cohort-duplicate-mentor", E, "Two mentors in cohort.yml have the same name."),
+    ("cohort-unknown-mentor", W, "A member's mentor is not one of the cohort's mentors."),
+    ("cohort-member-problem", W, "A member's portfolio has errors; the hub shows what it read."),
+    ("cohort-member-stale", W, "A url member could not be fetched; its last known data is shown."),
 )
 
 ROOT_CAUSES = frozenset(

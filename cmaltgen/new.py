@@ -75,7 +75,7 @@ def scaffold(framework: Framework, pathway: Pathway, today: dt.date) -> dict[str
     files: dict[str, str] = {
         "portfolio.yml": _portfolio_yml(framework, pathway, today),
         ".gitignore": "_site/\n.DS_Store\n",
-        ".github/workflows/pages.yml": _workflow(),
+        ".github/workflows/pages.yml": workflow(),
     }
     for number, (section_id, spec) in enumerate(section_ids(pathway)):
         folder = section_folder(number, section_id)
@@ -194,9 +194,17 @@ confirmation:              # your signed, dated own-work statement
 """
 
 
-def _workflow() -> str:
+def workflow(what: str = "portfolio", command: str = "cmaltgen build . -o _site") -> str:
+    """The GitHub Pages workflow: the portfolio's, or with another build command (cohort hubs)."""
     text = (resources.files("cmaltgen") / "scaffold" / "pages.yml").read_text("utf-8")
-    return text.replace("__VERSION__", __version__).replace("__SOURCE__", SOURCE)
+    for name, value in (
+        ("__VERSION__", __version__),
+        ("__SOURCE__", SOURCE),
+        ("__WHAT__", what),
+        ("__COMMAND__", command),
+    ):
+        text = text.replace(name, value)
+    return text
 
 
 def _write(path: Path, text: str) -> Path:

@@ -131,7 +131,13 @@ def tmp_portfolio(tmp_path: Path) -> PortfolioFactory:
 
 
 def run_build(root: Path, **kwargs: object) -> BuildResult:
-    return build(root, today=TODAY, **kwargs)  # type: ignore[arg-type]
+    """Build as the tests do; every public site written has a valid portfolio.json."""
+    from tests.site_checks import manifest_problems
+
+    result = build(root, today=TODAY, **kwargs)  # type: ignore[arg-type]
+    if result.written and result.edition == "public":
+        assert manifest_problems(result.output) == []
+    return result
 
 
 def formatted(result: BuildResult) -> list[str]:

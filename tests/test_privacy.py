@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -176,7 +177,17 @@ def test_public_build_has_no_trace_of_non_public_content(
         assert any(name.endswith(kind) for name in files), kind
     for marker in (ASSESS, PRIVATE, CONSENT, FEEDBACK, FEEDBACK_PARAGRAPH.encode()):
         assert containing(files, marker) == [], marker
-    assert not [n for n in files if n.startswith(("2a/", "2b/", "portfolio"))]
+    assert not [n for n in files if n.startswith(("2a/", "2b/", "portfolio.html"))]
+    # The manifest is covered by the marker checks above (every file); it also lists only
+    # what the public site shows: the withheld sections read as not written.
+    listed = json.loads(files["portfolio.json"])
+    withheld = [s for s in listed["sections"] if s["id"] in ("2a", "2b")]
+    assert [(s["status"], s["words"], s["evidence"], s["url"]) for s in withheld] == [
+        ("missing", 0, 0, None)
+    ] * 2
+    assert {e["id"] for e in listed["evidence"]} == {"ev-1a", "ev-1b", "ev-1c", "ev-1c-photo"} | {
+        f"ev-{s}" for s in ("3a", "3b", "4a", "specialist-oer")
+    }
     for name in ("index.html", "1b/index.html", "evidence/index.html", "matrix/index.html"):
         assert b"2a/index.html" not in files[name] and b"2b/index.html" not in files[name]
     assert broken_links(tmp_path / "public") == []
@@ -189,6 +200,7 @@ def test_assessor_edition_has_assessors_content_and_never_private(
     assert result.ok and result.written, formatted(result)
     files = every_file(tmp_path / "assessor")
     assert containing(files, PRIVATE) == [] and containing(files, FEEDBACK) == []
+    assert "portfolio.json" not in files  # the manifest describes the public site only
     found = containing(files, ASSESS)
     for name in ("2a/index.html", "evidence/index.html", "portfolio.html", "index.html"):
         assert name in found, name

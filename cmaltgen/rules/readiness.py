@@ -18,9 +18,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from cmaltgen import __version__, build
+from cmaltgen import __version__
 from cmaltgen.diagnostics import (
     CODES,
     Diagnostic,
@@ -41,7 +41,18 @@ from cmaltgen.rules.review import ReviewStatus, check_review, review_status
 from cmaltgen.site import structure
 from cmaltgen.wording import agree, article, join_and, plural
 
+if TYPE_CHECKING:
+    pass
+
 log = logging.getLogger(__name__)
+
+
+class EvidenceDate(Protocol):
+    """What a section's status needs of an evidence item (an EvidenceItem or a site's item)."""
+
+    @property
+    def date(self) -> PartialDate: ...
+
 
 MISSING, DRAFT, STUB, WRITTEN = "missing", "draft", "stub", "written"
 UNREADABLE = "unreadable"  # its reflection.md has errors that stop it being read
@@ -62,9 +73,12 @@ class Reading:
 
 def read_portfolio(root: Path, today: dt.date, max_age: int | None = None) -> Reading:
     """Load, collect, parse and validate ``root`` exactly as a build does; render nothing."""
+
     root = root.resolve()
     diags = Diagnostics()
     output = root / sources.DEFAULT_OUTPUT
+    from cmaltgen import build  # the orchestrator; imported here, as it imports the site stage
+
     found, portfolio = build.read_portfolio(root, output, today, diags, max_age=max_age)
     return Reading(root, found, portfolio, diags)
 
@@ -289,7 +303,7 @@ def section_rows(
             elif spec.id in unreadable:
                 rows.append(_unreadable_row(spec.id, spec, unreadable[spec.id], diags))
             else:
-                rows.append(_missing_row(spec))
+                rows.append(missing_row(spec))
             continue
         areas = [w for w in present.values() if w.spec is spec]
         rows.extend(
@@ -299,7 +313,7 @@ def section_rows(
         broken = [s for s in broken if s not in present]
         rows.extend(_unreadable_row(s, spec, unreadable[s], diags) for s in broken)
         short = portfolio.pathway.slot_count(spec.slot).min - len(areas) - len(broken)
-        rows.extend(_missing_row(spec) for _ in range(max(0, short)))
+        rows.extend(missing_row(spec) for _ in range(max(0, short)))
     return rows
 
 
@@ -326,7 +340,7 @@ def _evidence_by_section(portfolio: Portfolio) -> dict[str, list[EvidenceItem]]:
     return {sid: list(items.values()) for sid, items in found.items()}
 
 
-def _missing_row(spec: SectionSpec) -> SectionRow:
+def missing_row(spec: SectionSpec) -> SectionRow:
     if spec.slot:
         sid, todo = f"{SLOT_PREFIX[spec.slot]}NAME", f"add {article(spec.title.lower())}"
     else:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from watchdog.events import (
@@ -52,7 +52,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from cmaltgen.build import BuildResult, build
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.read.documents import ParseCache
 from cmaltgen.read.sources import open_regular
 from cmaltgen.serve import hosts
@@ -161,6 +161,19 @@ class Watcher:
 # ---------------------------------------------------------------------------- state
 
 
+class Built(Protocol):
+    """What serve needs of a build: a portfolio's BuildResult, or a cohort hub's."""
+
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def rendered(self) -> Output | None: ...
+    @property
+    def diagnostics(self) -> Diagnostics: ...
+    @property
+    def base_url(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class BuildReport:
     """What one (re)build did, for the CLI's status lines."""
@@ -170,7 +183,7 @@ class BuildReport:
     diagnostics: tuple[Diagnostic, ...]
     seconds: float
     changed: Path | None = None  # the first change that triggered it
-    result: BuildResult | None = None  # None when the build raised
+    result: Built | None = None  # None when the build raised
 
 
 @dataclass(frozen=True)
@@ -211,8 +224,12 @@ class PreviewServer:
         on_build: Callable[[BuildReport], None] | None = None,
         quiet: float = QUIET_SECONDS,
         allow_hosts: Sequence[str] = (),
+        builder: Callable[[Path], Built] | None = None,
     ) -> None:
         self.root = root.resolve()
+        # What to build: the portfolio by default; `cmaltgen serve` passes the hub's build
+        # for a cohort folder. It runs on the build thread only.
+        self.builder = builder or self._build_portfolio
         self.host, self.requested_port, self.port_fixed = host, port, port_fixed
         self.allow_hosts = hosts.rules(allow_hosts)  # ValueError for a value that is no host
         self.host_check = hosts.HostCheck(host, port, self.allow_hosts)
@@ -353,7 +370,7 @@ class PreviewServer:
         number = old.builds + 1
         version = f"{self._token}.{number}"
         if result is not None and result.ok and result.rendered is not None:
-            base_url = result.site.portfolio.config.site.base_url if result.site else ""
+            base_url = result.base_url
             state = Snapshot(version, result.rendered, mount_path(base_url), base_url, (), number)
         else:
             state = Snapshot(version, old.site, old.mount, old.base_url, problems, number)
@@ -364,17 +381,14 @@ class PreviewServer:
         if self.on_build is not None:
             self.on_build(report)
 
-    def _run_build(self) -> tuple[BuildResult | None, tuple[Diagnostic, ...]]:
+    def _build_portfolio(self, root: Path) -> BuildResult:
+        # Drafts show, with a banner; files unchanged since the last build are not parsed.
+        return build(root, write=False, drafts=True, cache=self.parse_cache, preview=True)
+
+    def _run_build(self) -> tuple[Built | None, tuple[Diagnostic, ...]]:
         """Build into memory; every failure, even a crash, becomes diagnostics to show."""
         try:
-            # Drafts show, with a banner; files unchanged since the last build are not parsed.
-            result = build(
-                self.root,
-                write=False,
-                drafts=True,
-                cache=self.parse_cache,
-                preview=True,
-            )
+            result = self.builder(self.root)
         except CmaltgenError as exc:
             return None, tuple(exc.diagnostics) or (Diagnostic("build-failed", str(exc)),)
         except Exception as exc:  # a bug must not take the preview down with it
@@ -608,8 +622,10 @@ def progress_page(root: Path, state: Snapshot) -> bytes:
     )
 
     try:
-        report = check.check(root)
-        body = check.report_html(report) + check.feedback_html(report)
+        body = _cohort_report(root) if (root / "cohort.yml").is_file() else None
+        if body is None:
+            report = check.check(root)
+            body = check.report_html(report) + check.feedback_html(report)
     except Exception as exc:  # a broken portfolio.yml: the overlay explains; say so briefly
         body = f"<p>The progress report is not available: {html.escape(str(exc))}</p>"
     page = (
@@ -623,6 +639,14 @@ def progress_page(root: Path, state: Snapshot) -> bytes:
         f"{body}</main>{reload_script(state.version)}</body></html>\n"
     )
     return page.encode("utf-8")
+
+
+def _cohort_report(root: Path) -> str:
+    """For a cohort hub: ``cmaltgen cohort check``'s table (every member, unlisted too)."""
+    from cmaltgen.cohort import report
+
+    lines = report.lines(report.check(root, offline=True))
+    return f"<pre>{html.escape(chr(10).join(lines))}</pre>"
 
 
 def _summary(problems: Sequence[Diagnostic]) -> str:

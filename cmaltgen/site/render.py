@@ -22,7 +22,7 @@ from cmaltgen.read.config import site_title
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.rules import images as pictures
 from cmaltgen.rules import privacy
-from cmaltgen.site import annotate, metadata
+from cmaltgen.site import annotate, manifest, metadata
 from cmaltgen.site.output import MARKER, Output
 from cmaltgen.site.pages import EACH_SECTION, EVIDENCE_INDEX, NOT_FOUND, SINGLE_PAGE, PageSpec
 from cmaltgen.site.pages import PAGES as BUILT_IN_PAGES
@@ -113,6 +113,7 @@ def render_site(
     if site.edition == "public":
         _add_feeds(site, output)
         output.pages[".nojekyll"] = b""
+        output.pages[manifest.MANIFEST] = manifest.manifest_bytes(site)  # for cohort hubs
     if not site.portfolio.config.privacy.keep_exif:
         _clean_images(site, output, diags, images)
     output.pages[MARKER] = f"Built by cmaltgen {__version__}. Safe to delete.\n".encode()
@@ -325,7 +326,7 @@ def _render_page(
     diags: Diagnostics,
 ) -> bytes | None:
     values = _page_values(site, path, context)
-    html = _render_template(env, theme, path, template, values, diags)
+    html = render_template(env, theme, path, template, values, diags)
     return None if html is None else html.encode("utf-8")
 
 
@@ -385,7 +386,7 @@ def _preview_body(site: Site, of: Section, resolver: PageResolver) -> str:
     return annotator.section_note("feedback-section", 2) + body
 
 
-def _render_template(
+def render_template(
     env: jinja2.Environment,
     theme: Theme,
     path: str,
