@@ -97,8 +97,10 @@ def _cite(reflection: Path, evidence_id: str) -> None:
 
 
 def edited(root: Path) -> Path:
-    """The reflection the benchmark edits: section 1a's."""
-    return next(p for p in sorted(root.glob("1a*/reflection.md")))
+    """The reflection the benchmark edits: section 1a's (its front matter says so)."""
+    return next(
+        p for p in sorted(root.glob("*/reflection.md")) if "\nsection: 1a\n" in p.read_text("utf-8")
+    )
 
 
 def edit(root: Path, marker: str) -> None:
@@ -179,7 +181,7 @@ def in_browser(root: Path, runs: int) -> list[float] | None:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.route("**/*", _loopback_only)
-            page.goto(server.url + edited(root).parent.name.split("-")[0] + "/")
+            page.goto(server.url + "1a/")
             times = [_one_visible(page, root, f"b{n}") for n in range(runs)]
             browser.close()
         return times
