@@ -10,17 +10,13 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from cmaltgen import __version__
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, display_path
+from cmaltgen.diagnostics import CmaltgenError, display_path
 from cmaltgen.wording import article, plural
-
-if TYPE_CHECKING:  # imported lazily: `cmaltgen --version` and --help stay quick
-    from cmaltgen.build import BuildResult
-    from cmaltgen.read.framework import Pathway
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -42,16 +38,10 @@ def _setup_logging(debug: bool) -> None:
     )
 
 
-def echo_diagnostic(diag: Diagnostic) -> None:
-    colour = "red" if diag.is_error else "yellow"
-    head, _, rest = diag.format().partition(": ")
-    label = diag.severity.value
-    rest = rest.replace(label, click.style(label, fg=colour, bold=True), 1)
-    click.echo(f"{click.style(head, bold=True)}: {rest}", err=True)
-
-
 def fail(exc: CmaltgenError, debug: bool) -> NoReturn:
     """Report a user-facing failure without a traceback (unless --debug) and exit 1."""
+    from cmaltgen.cli_report import echo_diagnostic
+
     for diag in exc.diagnostics:
         echo_diagnostic(diag)
     if not exc.diagnostics:
@@ -134,6 +124,7 @@ def build(
       cmaltgen build --edition assessor       the private copy for assessors
     """
     from cmaltgen.build import build as run_build
+    from cmaltgen.cli_report import report_build
 
     result = guarded(
         debug, lambda: run_build(portfolio_dir, output, strict=strict, edition=edition)
@@ -172,7 +163,9 @@ def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) 
       cmaltgen bundle
       cmaltgen bundle my-portfolio -o rowan-cmalt.zip
     """
+    from cmaltgen.cli_report import echo_diagnostic
     from cmaltgen.output.bundle import bundle as run_bundle
+    from cmaltgen.site.render import filesize
 
     result = guarded(debug, lambda: run_bundle(portfolio_dir, output, strict=strict))
     for diag in result.diagnostics.sorted():
@@ -192,50 +185,7 @@ def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) 
         f"Bundled {plural(built.sections, 'section')}, "
         f"{plural(built.evidence, 'evidence item')} and "
         f"{plural(built.files, 'file')} into {display_path(result.path)} "
-        f"({_size(result.size)}; ALT asks for under 10 MB). Do not publish it."
-    )
-
-
-def _size(size: int) -> str:
-    from cmaltgen.site.render import filesize
-
-    return filesize(size)
-
-
-def report_build(result: BuildResult) -> None:
-    """Diagnostics, notes, what is left to write, and the one-line summary (or the failure)."""
-    for diag in result.diagnostics.sorted():
-        echo_diagnostic(diag)
-    errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
-    if not result.ok:
-        why = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}" + (
-            " (--strict)" if result.strict else ""
-        )
-        click.secho(
-            f"Build failed: {why}. Nothing was written; "
-            f"{display_path(result.output)} was left as it was.",
-            fg="red",
-            err=True,
-        )
-        return
-    for note in result.notes:
-        click.secho(f"note: {note}", dim=True, err=True)
-    drafts = [d for d in result.diagnostics if d.code == "draft" and "section" in d.message]
-    if drafts:
-        click.secho(
-            f"{plural(len(drafts), 'section')} still to write (drafts, left out of the site).",
-            fg="yellow",
-            err=True,
-        )
-    where = display_path(result.output) if result.written else "(nothing written)"
-    accepted = len(result.diagnostics.accepted)
-    also = f" ({accepted} accepted)" if accepted else ""
-    click.echo(
-        f"Built {plural(result.sections, 'section')}, "
-        f"{plural(result.evidence, 'evidence item')}, "
-        f"{plural(result.pages, 'page')} ({plural(result.files, 'file')} copied), "
-        f"{plural(warnings, 'warning')}{also} "
-        f"in {result.seconds:.2f} s -> {where}"
+        f"({filesize(result.size)}; ALT asks for under 10 MB). Do not publish it."
     )
 
 
@@ -249,6 +199,7 @@ def pathways(version: str | None) -> None:
       cmaltgen pathways
       cmaltgen pathways --framework 2016
     """
+    from cmaltgen.cli_report import slot_count
     from cmaltgen.read.framework import frameworks, latest
 
     found = frameworks()
@@ -266,7 +217,7 @@ def pathways(version: str | None) -> None:
         for spec in pathway.sections:
             if spec.slot:
                 click.echo(
-                    f"  {spec.slot + '-NAME':<22}{spec.title} ({_count(pathway, spec.slot)})"
+                    f"  {spec.slot + '-NAME':<22}{spec.title} ({slot_count(pathway, spec.slot)})"
                 )
                 continue
             needs = "description, evidence, reflection" if spec.assessed else "not assessed"
@@ -351,15 +302,14 @@ def check(
       cmaltgen check --ignore old-evidence --strict
       cmaltgen check --format json > report.json
     """
-    import os
-
+    from cmaltgen import check as checking
     from cmaltgen.cache import cache_dir as cache_folder
-    from cmaltgen.rules import readiness
+    from cmaltgen.cli_report import print_check, report_json
 
     for code in ignore:
-        if problem := readiness.ignore_problem(code):
+        if problem := checking.ignore_problem(code):
             raise click.BadParameter(problem, param_hint="--ignore")
-    options = readiness.CheckOptions(
+    options = checking.CheckOptions(
         strict=strict,
         ignore=frozenset(ignore),
         max_age=max_age,
@@ -367,36 +317,12 @@ def check(
         timeout=timeout,
         cache_dir=(cache_dir or cache_folder()) if cache else None,
     )
-    report = guarded(debug, lambda: readiness.check(portfolio_dir, options))
+    report = guarded(debug, lambda: checking.check(portfolio_dir, options))
     if output_format == "json":
-        click.echo(json.dumps(readiness.report_json(report), indent=2))
-        sys.exit(0 if report.ready else 1)
-    if colour is None and os.environ.get("NO_COLOR"):  # https://no-color.org
-        colour = False
-
-    def style(text: str, role: str) -> str:
-        return click.style(text, **readiness.STYLES.get(role, {}))
-
-    for line in readiness.report_lines(report, style):
-        click.echo(line, color=colour)
-    if report.diagnostics:
-        click.echo("")  # the table and the problems are separate blocks
-    for diag in report.diagnostics.sorted():
-        if colour is False:
-            click.echo(diag.format(), err=True)
-        else:
-            echo_diagnostic(diag)
-    click.echo("\n" + style(report.verdict, readiness.verdict_role(report)), color=colour)
+        click.echo(json.dumps(report_json(report), indent=2))
+    else:
+        print_check(report, colour)
     sys.exit(0 if report.ready else 1)
-
-
-def _count(pathway: Pathway, slot: str) -> str:
-    count = pathway.slot_count(slot)
-    if count.max and count.max == count.min:
-        return f"exactly {count.min}"
-    if count.max:
-        return f"{count.min} to {count.max}"
-    return f"{count.min} or more"
 
 
 @main.command()
@@ -487,31 +413,12 @@ def serve(
     import signal
     import webbrowser
 
-    from cmaltgen.serve.server import BuildReport, PortError, PreviewServer, is_loopback
+    from cmaltgen.cli_report import serve_status
+    from cmaltgen.serve.handler import PortError, is_loopback
+    from cmaltgen.serve.server import PreviewServer
 
     _setup_logging(debug)
     chosen = ctx.get_parameter_source("port") is not click.core.ParameterSource.DEFAULT
-
-    def report(rep: BuildReport) -> None:
-        for diag in rep.diagnostics or (rep.result.diagnostics.sorted() if rep.result else []):
-            echo_diagnostic(diag)
-        what = f" ({display_path(rep.changed)} changed)" if rep.changed else ""
-        if rep.ok:
-            click.echo(f"Built in {rep.seconds:.2f} s{what}.")
-        elif rep.number == 1:
-            click.secho(
-                "The first build failed; the browser shows the errors. Save a fix and "
-                "the site will build.",
-                fg="red",
-                err=True,
-            )
-        else:
-            click.secho(
-                f"Build failed{what}; still serving the last good site with the errors "
-                "shown over it. Save a fix to rebuild.",
-                fg="red",
-                err=True,
-            )
 
     server = PreviewServer(
         portfolio_dir,
@@ -519,7 +426,7 @@ def serve(
         port=port,
         port_fixed=chosen,
         poll=poll,
-        on_build=report,
+        on_build=serve_status,
         allow_hosts=allow_hosts,
     )
     try:
@@ -564,6 +471,14 @@ def serve(
         click.echo("\nStopping.")
     finally:
         server.stop()
+
+
+def _known_framework(version: str | None) -> None:
+    """Refuse a --framework value cmaltgen has no guidance for."""
+    from cmaltgen.read.framework import versions
+
+    if version is not None and version not in versions():
+        raise click.BadParameter(f"choose one of {', '.join(versions())}", param_hint="--framework")
 
 
 @main.command()
@@ -611,10 +526,8 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
     in .github/workflows/pages.yml. More: docs/publishing.md in cmaltgen.
     """
     from cmaltgen.new import create
-    from cmaltgen.read.framework import versions
 
-    if version is not None and version not in versions():
-        raise click.BadParameter(f"choose one of {', '.join(versions())}", param_hint="--framework")
+    _known_framework(version)
     created = guarded(debug, lambda: create(directory, pathway, version))
     shown = display_path(created.root)
     click.echo(
@@ -665,12 +578,11 @@ def import_(
       cmaltgen import my-portfolio.docx my-portfolio --pathway cmalt
       cmaltgen import wordpress-export.xml my-portfolio --pathway senior --download
     """
+    from cmaltgen.cli_report import echo_diagnostic
     from cmaltgen.importers import import_portfolio, report_lines
     from cmaltgen.importers.download import fetcher
-    from cmaltgen.read.framework import versions
 
-    if version is not None and version not in versions():
-        raise click.BadParameter(f"choose one of {', '.join(versions())}", param_hint="--framework")
+    _known_framework(version)
     fetch = fetcher() if download else None
     report = guarded(
         debug,
@@ -719,6 +631,7 @@ def deploy(
       cmaltgen deploy my-portfolio --cname cmalt.example.org
       cmaltgen deploy --no-push       commit locally only
     """
+    from cmaltgen.cli_report import report_build
     from cmaltgen.output.gitbranch import deploy as run_deploy
 
     done = guarded(
@@ -759,10 +672,10 @@ def badge(portfolio_dir: Path) -> None:
     """
     import datetime as dt
 
+    from cmaltgen.cli_report import echo_diagnostic
     from cmaltgen.diagnostics import Diagnostics
     from cmaltgen.read.config import load_config
-    from cmaltgen.read.framework import framework as load_framework
-    from cmaltgen.read.framework import latest
+    from cmaltgen.read.framework import chosen
     from cmaltgen.site.metadata import badge as snippets
 
     diags = Diagnostics()
@@ -777,7 +690,7 @@ def badge(portfolio_dir: Path) -> None:
         )
         sys.exit(1)
     config = loaded[0]
-    framework = load_framework(config.framework or latest())
+    framework = chosen(config.framework)
     pathway = framework.pathways.get(config.pathway) if framework else None
     found = snippets(
         config.site.title,

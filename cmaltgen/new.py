@@ -17,8 +17,7 @@ import yaml
 
 from cmaltgen import __version__
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
-from cmaltgen.read.framework import Framework, Pathway, SectionSpec, latest
-from cmaltgen.read.framework import framework as load_framework
+from cmaltgen.read.framework import Framework, Pathway, SectionSpec, pathway_for
 
 # Where cmaltgen's source lives: the generated workflow names it as the way to install a
 # version that is not on PyPI. tests/test_package.py checks it matches pyproject's "Source".
@@ -42,13 +41,8 @@ def create(
     dest: Path, pathway_id: str, version: str | None = None, today: dt.date | None = None
 ) -> Created:
     """Write a new portfolio into ``dest``, which must not exist or be empty."""
-    framework = load_framework(version or latest())
-    if framework is None:
-        raise CmaltgenError(f"there is no guidance version '{version}'")
-    if pathway_id not in framework.pathways:
-        raise CmaltgenError(f"there is no pathway '{pathway_id}'")
+    framework, pathway = pathway_for(pathway_id, version)
     _refuse_non_empty(dest)
-    pathway = framework.pathways[pathway_id]
     files = scaffold(framework, pathway, today or dt.date.today())
     written = [_write(dest / rel, text) for rel, text in files.items()]
     return Created(dest, pathway, [sid for sid, _ in section_ids(pathway)], written)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cmaltgen.check import CheckOptions, check
 from cmaltgen.cli import main
 from cmaltgen.rules.accept import glob_pattern
-from cmaltgen.rules.readiness import CheckOptions, check
 from tests.conftest import PORTFOLIO_YML, TODAY, PortfolioFactory, formatted, run_build
 from tests.test_check import ready_files
 from tests.test_serve import fetch, serving, wait_for
@@ -173,8 +173,10 @@ def test_serve_lists_accepted_warnings_and_unused_entries(tmp_portfolio: Portfol
     with serving(root) as (served, port):
         # stdout and stderr are read by separate threads: wait for both, not just the status
         wait_for(
-            lambda: "accepted: a deliberate video, with captions" in served.text
-            and "warning accept-unused" in served.text,
+            lambda: (
+                "accepted: a deliberate video, with captions" in served.text
+                and "warning accept-unused" in served.text
+            ),
             what=f"the accepted and unused entries\n{served.text}",
         )
         assert fetch(port, "/")[0] in (200, 302)

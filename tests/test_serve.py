@@ -28,7 +28,10 @@ from click.testing import CliRunner
 
 from cmaltgen.build import build
 from cmaltgen.cli import main
-from cmaltgen.serve.server import PreviewServer, inject, is_ignored, mount_path, site_path
+from cmaltgen.serve.handler import mount_path, site_path
+from cmaltgen.serve.reload import inject
+from cmaltgen.serve.server import PreviewServer
+from cmaltgen.serve.watcher import is_ignored
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, loopback_only
 from tests.conftest import EXAMPLE, REPO
 

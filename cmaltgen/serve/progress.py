@@ -1,0 +1,52 @@
+"""The preview's progress page: ``cmaltgen check``'s report as HTML, never published."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from cmaltgen.rules.readiness import COLUMNS, Report, cells
+from cmaltgen.serve.reload import reload_script
+
+
+def report_html(report: Report) -> str:
+    """The progress table as a small, escaped HTML fragment for ``serve`` to embed."""
+    esc = html.escape
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in COLUMNS)
+    rows = []
+    for row in report.sections:
+        values = cells(row)
+        name = f"{row.id} {row.title}" if row.title else row.id
+        rest = "".join(f"<td>{esc(c)}</td>" for c in values[2:])
+        rows.append(
+            f'<tr class="status-{esc(row.status)}"><th scope="row">{esc(name)}</th>'
+            f"<td>{esc(row.status)}</td>{rest}</tr>"
+        )
+    state = "ready" if report.ready else "not-ready"
+    return (
+        f'<table class="check-report {state}">\n'
+        f"<caption>{esc(report.verdict)}</caption>\n"
+        f"<thead><tr>{head}</tr></thead>\n"
+        "<tbody>\n" + "\n".join(rows) + ("\n" if rows else "") + "</tbody>\n</table>\n"
+    )
+
+
+def page(root: Path, mount: str, version: str) -> bytes:
+    """``cmaltgen check``'s report as a page; it reloads with the site after each save."""
+    from cmaltgen.check import check  # only when asked for: the preview itself does not need it
+
+    try:
+        body = report_html(check(root))
+    except Exception as exc:  # a broken portfolio.yml: the overlay explains; say so briefly
+        body = f"<p>The progress report is not available: {html.escape(str(exc))}</p>"
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Progress | cmaltgen preview</title></head>"
+        '<body style="font:16px/1.5 system-ui,sans-serif;max-width:72rem;margin:2rem auto;'
+        'padding:0 1rem"><main><h1>Progress</h1>'
+        f'<p><a href="{html.escape(mount)}">Back to the preview</a>. This page is part '
+        "of the preview only; it is never published.</p>"
+        f"{body}</main>{reload_script(version)}</body></html>\n"
+    )
+    return page.encode("utf-8")
