@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cmaltgen import __version__
+from cmaltgen.cli.base import echo_diagnostic
 from cmaltgen.diagnostics import Diagnostic, display_path
 from cmaltgen.rules import validate
 from cmaltgen.rules.readiness import (
@@ -33,15 +34,6 @@ from cmaltgen.wording import plural
 if TYPE_CHECKING:
     from cmaltgen.build import BuildResult
     from cmaltgen.read.framework import Pathway
-    from cmaltgen.serve.server import BuildReport
-
-
-def echo_diagnostic(diag: Diagnostic) -> None:
-    colour = "red" if diag.is_error else "yellow"
-    head, _, rest = diag.format().partition(": ")
-    label = diag.severity.value
-    rest = rest.replace(label, click.style(label, fg=colour, bold=True), 1)
-    click.echo(f"{click.style(head, bold=True)}: {rest}", err=True)
 
 
 def report_build(result: BuildResult) -> None:
@@ -286,26 +278,3 @@ def print_check(report: Report, colour: bool | None) -> None:
         else:
             echo_diagnostic(diag)
     click.echo("\n" + style(report.verdict, verdict_role(report)), color=colour)
-
-
-def serve_status(rep: BuildReport) -> None:
-    """The lines ``cmaltgen serve`` prints after each build."""
-    for diag in rep.diagnostics or (rep.result.diagnostics.sorted() if rep.result else []):
-        echo_diagnostic(diag)
-    what = f" ({display_path(rep.changed)} changed)" if rep.changed else ""
-    if rep.ok:
-        click.echo(f"Built in {rep.seconds:.2f} s{what}.")
-    elif rep.number == 1:
-        click.secho(
-            "The first build failed; the browser shows the errors. Save a fix and "
-            "the site will build.",
-            fg="red",
-            err=True,
-        )
-    else:
-        click.secho(
-            f"Build failed{what}; still serving the last good site with the errors "
-            "shown over it. Save a fix to rebuild.",
-            fg="red",
-            err=True,
-        )

@@ -14,7 +14,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from cmaltgen import __version__
-from cmaltgen.diagnostics import CmaltgenError
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -36,10 +36,16 @@ def setup_logging(debug: bool) -> None:
     )
 
 
+def echo_diagnostic(diag: Diagnostic) -> None:
+    colour = "red" if diag.is_error else "yellow"
+    head, _, rest = diag.format().partition(": ")
+    label = diag.severity.value
+    rest = rest.replace(label, click.style(label, fg=colour, bold=True), 1)
+    click.echo(f"{click.style(head, bold=True)}: {rest}", err=True)
+
+
 def fail(exc: CmaltgenError, debug: bool) -> NoReturn:
     """Report a user-facing failure without a traceback (unless --debug) and exit 1."""
-    from cmaltgen.cli_report import echo_diagnostic
-
     for diag in exc.diagnostics:
         echo_diagnostic(diag)
     if not exc.diagnostics:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cmaltgen.cli.base import (
     PORTFOLIO_DIR,
     debug_option,
+    echo_diagnostic,
     fail,
     guarded,
     internal_error,
@@ -18,6 +20,9 @@ from cmaltgen.cli.base import (
     setup_logging,
 )
 from cmaltgen.diagnostics import CmaltgenError, display_path
+
+if TYPE_CHECKING:
+    from cmaltgen.serve.server import BuildReport
 
 
 @main.command()
@@ -186,7 +191,6 @@ def serve(
     import signal
     import webbrowser
 
-    from cmaltgen.cli_report import serve_status
     from cmaltgen.serve.handler import PortError, is_loopback
     from cmaltgen.serve.server import PreviewServer
 
@@ -199,7 +203,7 @@ def serve(
         port=port,
         port_fixed=chosen,
         poll=poll,
-        on_build=serve_status,
+        on_build=_serve_status,
         allow_hosts=allow_hosts,
     )
     try:
@@ -244,3 +248,26 @@ def serve(
         click.echo("\nStopping.")
     finally:
         server.stop()
+
+
+def _serve_status(rep: BuildReport) -> None:
+    """The lines ``cmaltgen serve`` prints after each build."""
+    for diag in rep.diagnostics or (rep.result.diagnostics.sorted() if rep.result else []):
+        echo_diagnostic(diag)
+    what = f" ({display_path(rep.changed)} changed)" if rep.changed else ""
+    if rep.ok:
+        click.echo(f"Built in {rep.seconds:.2f} s{what}.")
+    elif rep.number == 1:
+        click.secho(
+            "The first build failed; the browser shows the errors. Save a fix and "
+            "the site will build.",
+            fg="red",
+            err=True,
+        )
+    else:
+        click.secho(
+            f"Build failed{what}; still serving the last good site with the errors "
+            "shown over it. Save a fix to rebuild.",
+            fg="red",
+            err=True,
+        )

@@ -10,6 +10,7 @@ import click
 from cmaltgen.cli.base import (
     PORTFOLIO_DIR,
     debug_option,
+    echo_diagnostic,
     guarded,
     main,
 )
@@ -90,7 +91,6 @@ def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) 
       cmaltgen bundle
       cmaltgen bundle my-portfolio -o rowan-cmalt.zip
     """
-    from cmaltgen.cli_report import echo_diagnostic
     from cmaltgen.output.bundle import bundle as run_bundle
     from cmaltgen.site.render import filesize
 

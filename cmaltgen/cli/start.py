@@ -11,6 +11,7 @@ import click
 from cmaltgen.cli.base import (
     PORTFOLIO_DIR,
     debug_option,
+    echo_diagnostic,
     guarded,
     main,
 )
@@ -181,7 +182,6 @@ def import_(
       cmaltgen import my-portfolio.docx my-portfolio --pathway cmalt
       cmaltgen import wordpress-export.xml my-portfolio --pathway senior --download
     """
-    from cmaltgen.cli_report import echo_diagnostic
     from cmaltgen.importers import import_portfolio, report_lines
     from cmaltgen.importers.download import fetcher
 
@@ -215,7 +215,6 @@ def badge(portfolio_dir: Path) -> None:
     """
     import datetime as dt
 
-    from cmaltgen.cli_report import echo_diagnostic
     from cmaltgen.diagnostics import Diagnostics
     from cmaltgen.read.config import load_config
     from cmaltgen.read.framework import chosen

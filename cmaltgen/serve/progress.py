@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 from cmaltgen.rules.readiness import COLUMNS, Report, cells
 from cmaltgen.serve.reload import reload_script
@@ -31,14 +30,8 @@ def report_html(report: Report) -> str:
     )
 
 
-def page(root: Path, mount: str, version: str) -> bytes:
+def page(body: str, mount: str, version: str) -> bytes:
     """``cmaltgen check``'s report as a page; it reloads with the site after each save."""
-    from cmaltgen.check import check  # only when asked for: the preview itself does not need it
-
-    try:
-        body = report_html(check(root))
-    except Exception as exc:  # a broken portfolio.yml: the overlay explains; say so briefly
-        body = f"<p>The progress report is not available: {html.escape(str(exc))}</p>"
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -50,3 +43,8 @@ def page(root: Path, mount: str, version: str) -> bytes:
         f"{body}</main>{reload_script(version)}</body></html>\n"
     )
     return page.encode("utf-8")
+
+
+def unavailable(exc: Exception) -> str:
+    """What the page says when there is no report (a broken portfolio.yml: the overlay explains)."""
+    return f"<p>The progress report is not available: {html.escape(str(exc))}</p>"

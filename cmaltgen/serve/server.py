@@ -317,11 +317,7 @@ class PreviewServer:
         if path == STATUS_PATH:
             return _status(state)
         if path == PROGRESS_PATH:
-            return Response(
-                200,
-                "text/html; charset=utf-8",
-                progress.page(self.root, state.mount, state.version),
-            )
+            return self._progress(state)
         if state.site is None:
             return Response(500, body=error_page(state.problems, state.version, self.root))
         if path in ("/", state.mount.rstrip("/")) and state.mount != "/":
@@ -330,6 +326,15 @@ class PreviewServer:
         if rel is None:
             return self._not_found(state)
         return self._lookup(state, rel)
+
+    def _progress(self, state: Snapshot) -> Response:
+        from cmaltgen.check import check  # only when asked for: the preview itself does not
+
+        try:
+            body = progress.report_html(check(self.root))
+        except Exception as exc:  # a broken portfolio.yml: the overlay explains; say so briefly
+            body = progress.unavailable(exc)
+        return Response(200, body=progress.page(body, state.mount, state.version))
 
     def _lookup(self, state: Snapshot, rel: str) -> Response:
         site = cast(render.Output, state.site)
