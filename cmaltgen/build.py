@@ -6,17 +6,24 @@ Everything is read and checked before anything is written; a failed build writes
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen.output import folder
+from cmaltgen.output import submitted as frozen
 from cmaltgen.read import config as config_stage
-from cmaltgen.read import documents, sources
+from cmaltgen.read import cpd, documents, feedback, framework, sources
+from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.rules import accept, privacy, validate
-from cmaltgen.site import render, structure, theme
+from cmaltgen.rules import feedback as feedback_rules
+from cmaltgen.site import changes, render, structure, theme
+from cmaltgen.site.output import Output
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +45,16 @@ class BuildResult:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     site: structure.Site | None = field(default=None, repr=False)
-    rendered: render.Output | None = field(default=None, repr=False)
+    rendered: Output | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
         failing = self.diagnostics.errors or (self.strict and self.diagnostics.warnings)
         return not failing
+
+    @property
+    def base_url(self) -> str:
+        return self.site.portfolio.config.site.base_url if self.site else ""
 
 
 def default_output(root: Path, edition: str = "public") -> Path:
@@ -64,6 +75,9 @@ def build(
     drafts: bool = False,
     edition: str = "public",
     cache: documents.ParseCache | None = None,
+    preview: bool = False,
+    submitted: bool = False,
+    since: str | None = None,
 ) -> BuildResult:
     """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
 
@@ -72,31 +86,47 @@ def build(
     sections and evidence marked ``draft: true`` (serve uses it; build leaves them out).
     ``edition`` is ``public`` (the website: public items only) or ``assessor`` (public and
     assessors items, plus the printable single page); private items are never built.
+    ``preview`` (serve only; ``cmaltgen build`` never sets it) shows each paragraph's
+    reference ("3a ¶4") and the open feedback beside it: such a build is never published.
     ``cache`` keeps parsed files and cleaned images for the next build (serve); the result is
-    the same without it.
+    the same without it. ``submitted`` adds, to the public edition, each published
+    submission's frozen edition under ``submitted/YYYY-MM/``, rebuilt from its git ref (see
+    cmaltgen.output.submitted). The assessor edition of a resubmission also has the change
+    page, compared with the git history at ``since`` (a tag, commit or date; default: the
+    submission before, from portfolio.yml's ``submissions``).
     """
     if edition not in privacy.EDITIONS:
         raise ValueError(f"unknown edition {edition!r}")
+    if since is not None and edition != "assessor":
+        raise ValueError("since is for the assessor edition only")
     started = time.perf_counter()
     root = root.resolve()
     output = (output or default_output(root, edition)).resolve()
     check_output_location(root, output)
     result = BuildResult(root, output, Diagnostics(), strict, edition)
-    _, portfolio = read_portfolio(
-        root, output, today or dt.date.today(), result.diagnostics, cache=cache
-    )
+    today = today or dt.date.today()
+    _, portfolio = read_portfolio(root, output, today, result.diagnostics, cache=cache)
     ready = portfolio is not None and result.ok
     site = None
+    extra: list[tuple[str, str, dict[str, Any]]] = []
+    notes: list[str] = []
     if ready and portfolio is not None:
         site = structure.build_site(portfolio, drafts=drafts, edition=edition)
+        site.preview = preview
         notes = structure.check_withheld_citations(site, result.diagnostics)
+        if edition == "assessor":
+            extra = _change_page(site, since, today, result.diagnostics, notes)
     if site is not None:
         result.site = site
-        result.rendered = _render(site, result.diagnostics, cache.images if cache else None)
-    if result.rendered is not None and result.ok:
-        if write:
-            render.write_site(result.rendered, output)
+        images = cache.images if cache else None
+        result.rendered = _render(site, result.diagnostics, images, extra)
+    with contextlib.ExitStack() as frozen_sources:  # kept until the site is written
+        if submitted and edition == "public" and result.rendered is not None and result.ok:
+            _add_submitted(result, today or dt.date.today(), frozen_sources)
+        if result.rendered is not None and result.ok and write:
+            folder.write_site(result.rendered, output)
             result.written = write
+    if result.rendered is not None and result.ok:
         result.notes = notes + result.rendered.notes
         result.pages = sum(1 for p in result.rendered.pages if p.endswith(".html"))
         cleaned = [p for p in result.rendered.pages if p.startswith(structure.FILES_DIR + "/")]
@@ -116,7 +146,7 @@ def read_portfolio(
     *,
     cache: documents.ParseCache | None = None,
     max_age: int | None = None,
-) -> tuple[sources.Sources, validate.Portfolio | None]:
+) -> tuple[sources.Sources, Portfolio | None]:
     """Load, collect, parse and validate: everything up to the site structure.
 
     The portfolio is ``None`` when portfolio.yml or its pathway is unusable; every problem
@@ -147,18 +177,82 @@ def read_portfolio(
     years = max_age or config.evidence_max_age
     accepts = accept.entries(config, marks, diags)
     unset = frozenset(d.key for d in diags if d.is_error and d.path == marks.path and d.key)
-    portfolio = validate.Portfolio(
+    portfolio = Portfolio(
         root, config, marks, *resolved, docs, today=today, max_age=years, accepts=accepts
     )
     portfolio.unset = unset
+    portfolio.cpd = _cpd_record(portfolio, today, diags)
     diags.extend(validate.validate(portfolio, found))
+    comments = feedback.load_all(root, diags, today)
+    portfolio.feedback = feedback_rules.attach(comments, portfolio, diags)
     accept.apply(diags, accepts, root, portfolio.failed_files())
     return found, portfolio
 
 
+def _add_submitted(result: BuildResult, today: dt.date, stack: contextlib.ExitStack) -> None:
+    if result.site is None or result.rendered is None:
+        return
+    portfolio = result.site.portfolio
+    frozen.add_editions(
+        portfolio.root,
+        portfolio.config,
+        portfolio.config_marks,
+        result.rendered,
+        today,
+        result.diagnostics,
+        stack,
+        _build_frozen,
+    )
+
+
+def _build_frozen(source: Path, output: Path, today: dt.date) -> Output | Diagnostics:
+    """A submitted edition: the public edition only, and never its own submitted editions."""
+    built = build(source, output, today=today, write=False, edition="public", submitted=False)
+    if built.diagnostics.errors or built.rendered is None:
+        return built.diagnostics
+    return built.rendered
+
+
+def _cpd_record(portfolio: Portfolio, today: dt.date, diags: Diagnostics) -> cpd.CpdRecord | None:
+    """A review's cpd.yml, read from its cpd-record section folder (other portfolios have
+    none: a cpd.yml elsewhere is reported as a file cmaltgen does not read)."""
+    if portfolio.pathway.id != framework.REVIEW:
+        return None
+    for doc in portfolio.docs:
+        path = doc.source.folder / cpd.CPD_NAME
+        if doc.section_id == cpd.CPD_SECTION and (path.exists() or path.is_symlink()):
+            # unusable (its problems are reported): still the record, not a stray file
+            loaded = cpd.load_record(path, diags, today)
+            return loaded or cpd.CpdRecord(path, (), None, ok=False)
+    return None
+
+
+def _change_page(
+    site: structure.Site, since: str | None, today: dt.date, diags: Diagnostics, notes: list[str]
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """The change page of a resubmission (or of any edition given ``since``), or none."""
+    portfolio = site.portfolio
+    wanted = (
+        changes.Since(since, explicit=True)
+        if since is not None
+        else changes.default_since(portfolio.config, portfolio.config_marks)
+    )
+    if wanted is None:
+        return []
+    responses = [  # the author's replies to the assessors' feedback (feedback/*.yml)
+        (item.section, item.text, item.response)
+        for item in portfolio.feedback
+        if item.role == "assessor" and item.response
+    ]
+    return changes.pages(site, wanted, responses, diags, notes, today)
+
+
 def _render(
-    site: structure.Site, diags: Diagnostics, images: render.ImageCache | None
-) -> render.Output | None:
+    site: structure.Site,
+    diags: Diagnostics,
+    images: render.ImageCache | None,
+    extra: list[tuple[str, str, dict[str, Any]]],
+) -> Output | None:
     config = site.portfolio.config
     overrides = site.portfolio.root / sources.TEMPLATES_DIR
     try:
@@ -174,7 +268,7 @@ def _render(
                 **marks.where(("site", "theme")),
             )
         return None
-    return render.render_site(site, chosen, diags, images)
+    return render.render_site(site, chosen, diags, images, extra)
 
 
 def check_output_location(root: Path, output: Path) -> None:

@@ -17,9 +17,11 @@ from cmaltgen import build
 from cmaltgen.diagnostics import CODES, Diagnostics, Severity, suggestion
 from cmaltgen.read import sources
 from cmaltgen.read.documents import EvidenceEntry, SectionDoc
-from cmaltgen.rules import accept, links, privacy, validate
+from cmaltgen.read.portfolio import Portfolio
+from cmaltgen.rules import accept, links, privacy, sizes
 from cmaltgen.rules.links import WORKERS, LinkCache, LinkTarget, link_targets
 from cmaltgen.rules.readiness import EvidenceCounts, LinkSummary, Report, section_rows
+from cmaltgen.rules.review import check_review, review_status
 from cmaltgen.site import structure
 from cmaltgen.wording import agree, plural
 
@@ -34,7 +36,7 @@ class Reading:
 
     root: Path
     found: sources.Sources
-    portfolio: validate.Portfolio | None
+    portfolio: Portfolio | None
     diagnostics: Diagnostics
 
 
@@ -81,9 +83,10 @@ def check(
     reading = read_portfolio(root, today, options.max_age)
     portfolio, diags = reading.portfolio, Diagnostics(reading.diagnostics)
     links = None
-    published: list[validate.PublishedFile] = []
+    published: list[sizes.PublishedFile] = []
     if portfolio is not None:
-        published = validate.published_files(portfolio)
+        published = sizes.published_files(portfolio)
+        check_review(portfolio, today, diags)  # readiness information, as --external
         if options.external:
             links = check_links(link_targets(portfolio), options, diags, portfolio.root)
             accept.apply(
@@ -105,6 +108,8 @@ def check(
         evidence=evidence_counts(portfolio, site) if portfolio else None,
         largest=[(f.source, f.size) for f in published[:LARGEST_SHOWN]],
         published_bytes=sum(f.size for f in published),
+        feedback=portfolio.feedback if portfolio else [],
+        review=review_status(portfolio, today) if portfolio else None,
     )
 
 
@@ -113,7 +118,7 @@ def _shown(site: structure.Site | None) -> dict[str, int] | None:
     return {s.id: len(s.evidence) for s in site.sections} if site is not None else None
 
 
-def evidence_counts(portfolio: validate.Portfolio, site: structure.Site | None) -> EvidenceCounts:
+def evidence_counts(portfolio: Portfolio, site: structure.Site | None) -> EvidenceCounts:
     """All distinct items, and where those the public site leaves out went."""
     first: dict[str, tuple[SectionDoc, EvidenceEntry]] = {}
     for doc, entry in portfolio.evidence():

@@ -15,7 +15,8 @@ import click
 from cmaltgen import __version__
 from cmaltgen.cli.base import echo_diagnostic
 from cmaltgen.diagnostics import Diagnostic, display_path
-from cmaltgen.rules import validate
+from cmaltgen.read.feedback import FeedbackItem
+from cmaltgen.rules import sizes
 from cmaltgen.rules.readiness import (
     COLUMNS,
     DRAFT,
@@ -28,6 +29,7 @@ from cmaltgen.rules.readiness import (
     Report,
     SectionRow,
     cells,
+    feedback_line,
 )
 from cmaltgen.wording import plural
 
@@ -124,6 +126,10 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
         lines.append("  ".join(fitted).rstrip())
     if report.evidence is not None:
         lines += ["", report.evidence.line()]
+    if report.feedback:
+        lines += ["", *feedback_lines(report, style)]
+    if report.review is not None:
+        lines += ["", *report.review.lines()]
     if report.largest:
         lines += ["", *_largest_lines(report)]
     if report.links is not None:
@@ -131,15 +137,29 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
     return lines
 
 
+def feedback_lines(report: Report, style: Styler = _plain) -> list[str]:
+    """ "Open feedback", per section: ``3a ¶4 (Sam Lee, mentor, 2 Oct 2026): text``."""
+    shown = report.open_feedback
+    done = len(report.feedback) - len(shown)
+    counts = f"{plural(len(shown), 'open comment')}, {done} addressed"
+    lines = [style(f"Open feedback ({counts}):", "heading")]
+    if not shown:
+        return [*lines, "  none: every comment is addressed"]
+    for item in shown:  # in section order: the table's
+        gone = "" if item.found else " [not found: see the warning below]"
+        lines.append(f"  {feedback_line(item)}{gone}")
+    return lines
+
+
 def _largest_lines(report: Report) -> list[str]:
     """The biggest files the site publishes, against GitHub Pages' limits."""
-    total, limit = report.published_bytes, validate.PAGES_MAX_SITE_BYTES
+    total, limit = report.published_bytes, sizes.PAGES_MAX_SITE_BYTES
     lines = [
         f"Largest files published (all files: {_size(total)} of GitHub Pages' "
-        f"{_size(limit)} limit; each may be up to {_size(validate.PAGES_MAX_FILE_BYTES)}):"
+        f"{_size(limit)} limit; each may be up to {_size(sizes.PAGES_MAX_FILE_BYTES)}):"
     ]
     for path, size in report.largest:
-        over = "  over the limit" if size > validate.PAGES_MAX_FILE_BYTES else ""
+        over = "  over the limit" if size > sizes.PAGES_MAX_FILE_BYTES else ""
         shown = os.fsencode(_relative(path, report.root) or "").decode("utf-8", "backslashreplace")
         lines.append(f"  {_size(size):>9}  {shown}{over}")
     return lines
@@ -148,7 +168,7 @@ def _largest_lines(report: Report) -> list[str]:
 def _size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{-(-size // 1024)} KB"  # rounded up: a small file is not "0 KB"
-    return validate.megabytes(size)
+    return sizes.megabytes(size)
 
 
 def _title(report: Report) -> str:
@@ -202,6 +222,26 @@ def report_json(report: Report) -> dict[str, Any]:
             {"path": _relative(path, report.root), "bytes": size} for path, size in report.largest
         ],
         "published_bytes": report.published_bytes,
+        "feedback": [_feedback_json(item, report.root) for item in report.feedback],
+        "review": report.review.as_json() if report.review else None,
+    }
+
+
+def _feedback_json(item: FeedbackItem, root: Path) -> dict[str, Any]:
+    return {
+        "section": item.section,
+        "paragraph": item.paragraph,
+        "number": item.number or None,
+        "reference": item.reference,
+        "found": item.found,
+        "reviewer": item.reviewer,
+        "role": item.role,
+        "date": item.date.iso(),
+        "status": item.status,
+        "text": item.text,
+        "response": item.response or None,
+        "path": _relative(item.file, root),
+        "line": item.line,
     }
 
 

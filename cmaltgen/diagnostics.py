@@ -69,6 +69,20 @@ CODES: dict[str, Code] = _codes(
     ("word-count", W, "A section is outside the word range the guidance gives."),
     ("section-focus", E, "Section 3b's focus does not suit the pathway (Senior needs policy)."),
     ("too-few-examples", W, "Senior 4a needs two or more examples, each under a ### heading."),
+    ("cpd-record", W, "A portfolio review's CPD record section has no cpd.yml."),
+    (
+        "review-due",
+        W,
+        "check: the three-yearly review is overdue or due within six months.",
+    ),
+    ("cpd-gap", W, "check: a year of a review's period without any CPD activity recorded."),
+    (
+        "submission-ref",
+        E,
+        "A submission's ref names no git tag or commit here, so its edition cannot be rebuilt.",
+    ),
+    ("submission-build", E, "A submitted edition, rebuilt from its git ref, has errors."),
+    ("review-award", E, "A portfolio review (pathway: review) without the award it reviews."),
     ("missing-title", E, "A specialist or advanced area has no title."),
     ("draft", W, "A section or evidence item marked draft: left out of the built site."),
     ("stray-file", W, "A Markdown or YAML file in a place where cmaltgen does not read it."),
@@ -123,6 +137,28 @@ CODES: dict[str, Code] = _codes(
     ("bundle-size", W, "The assessor bundle is over 10 MB, ALT's recommended size."),
     ("bundle-too-large", E, "The assessor bundle is over 25 MB, ALT's attachment limit."),
     ("bundle-location", E, "The bundle would be written where it could be published or overwrite."),
+    # feedback (feedback/*.yml)
+    ("feedback-section", W, "Feedback about a section the portfolio does not have (any more)."),
+    ("feedback-paragraph", W, "Feedback about a paragraph that is no longer there."),
+    ("feedback-published", E, "Evidence or a link names a file in feedback/, never published."),
+    # submissions and the change page (bundle)
+    ("submission-order", E, "Submissions in portfolio.yml are not listed oldest first."),
+    (
+        "submission-sequence",
+        W,
+        "A resubmission with no earlier submission listed, or one after a pass.",
+    ),
+    (
+        "git-unavailable",
+        E,
+        "The change page needs git: it is not installed, or the portfolio is not in a repository.",
+    ),
+    (
+        "unknown-revision",
+        E,
+        "--since or a submission's ref names a tag or commit git does not have.",
+    ),
+    ("no-history", E, "No commit on or before the date given: it is before the first commit."),
     # output and themes
     ("output-location", E, "The output folder would overwrite or sit inside the sources."),
     ("output-not-site", E, "The output folder holds files cmaltgen did not write."),
@@ -166,6 +202,15 @@ CODES: dict[str, Code] = _codes(
     ("links-unchecked", W, "No network, so web links were not checked."),
     # portfolio.yml accept list
     ("accept-unused", W, "An entry of accept: in portfolio.yml that matches no warning."),
+    # cohort hubs (cohort.yml)
+    ("cohort-member-kind", E, "A cohort member is not a path, a url or a plain entry."),
+    ("cohort-path-outside", E, "A member's path leads outside the cohort folder."),
+    ("cohort-member-missing", E, "A member's path is not a portfolio folder (or not there)."),
+    ("cohort-duplicate-member", E, "The same member is listed twice in cohort.yml."),
+    ("cohort-duplicate-mentor", E, "Two mentors in cohort.yml have the same name."),
+    ("cohort-unknown-mentor", W, "A member's mentor is not one of the cohort's mentors."),
+    ("cohort-member-problem", W, "A member's portfolio has errors; the hub shows what it read."),
+    ("cohort-member-stale", W, "A url member could not be fetched; its last known data is shown."),
 )
 
 ROOT_CAUSES = frozenset(

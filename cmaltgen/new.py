@@ -8,6 +8,8 @@ guidance sits where the candidate writes.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import textwrap
 from dataclasses import dataclass
 from importlib import resources
@@ -17,7 +19,8 @@ import yaml
 
 from cmaltgen import __version__
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
-from cmaltgen.read.framework import Framework, Pathway, SectionSpec, pathway_for
+from cmaltgen.read.config import PortfolioConfig
+from cmaltgen.read.framework import REVIEW, Framework, Pathway, SectionSpec, pathway_for
 
 # Where cmaltgen's source lives: the generated workflow names it as the way to install a
 # version that is not on PyPI. tests/test_package.py checks it matches pyproject's "Source".
@@ -38,14 +41,26 @@ class Created:
 
 
 def create(
-    dest: Path, pathway_id: str, version: str | None = None, today: dt.date | None = None
+    dest: Path,
+    pathway_id: str,
+    version: str | None = None,
+    today: dt.date | None = None,
+    source: Path | None = None,
 ) -> Created:
-    """Write a new portfolio into ``dest``, which must not exist or be empty."""
+    """Write a new portfolio into ``dest``, which must not exist or be empty.
+
+    A review (``pathway_id`` ``review``) may start from ``source``, the portfolio it reviews:
+    see :func:`review_files`. Nothing in ``source`` is changed."""
     framework, pathway = pathway_for(pathway_id, version)
+    if source is not None and pathway_id != REVIEW:
+        raise CmaltgenError("--from starts a portfolio review: use it with --pathway review")
     _refuse_non_empty(dest)
     files = scaffold(framework, pathway, today or dt.date.today())
+    sections = section_ids(pathway)
+    if pathway.id == REVIEW:
+        files.update(review_files(framework, sections, today or dt.date.today(), source))
     written = [_write(dest / rel, text) for rel, text in files.items()]
-    return Created(dest, pathway, [sid for sid, _ in section_ids(pathway)], written)
+    return Created(dest, pathway, [sid for sid, _ in sections], written)
 
 
 def scaffold(framework: Framework, pathway: Pathway, today: dt.date) -> dict[str, str]:
@@ -54,11 +69,11 @@ def scaffold(framework: Framework, pathway: Pathway, today: dt.date) -> dict[str
     files: dict[str, str] = {
         "portfolio.yml": _portfolio_yml(framework, pathway, today),
         ".gitignore": "_site/\n.DS_Store\n",
-        ".github/workflows/pages.yml": _workflow(),
+        ".github/workflows/pages.yml": workflow(),
     }
     for number, (section_id, spec) in enumerate(section_ids(pathway)):
         folder = section_folder(number, section_id)
-        files[f"{folder}/reflection.md"] = _reflection(section_id, spec)
+        files[f"{folder}/reflection.md"] = _reflection(section_id, spec, pathway.id)
         if spec.assessed:
             files[f"{folder}/evidence.yml"] = _evidence(section_id)
     return files
@@ -106,8 +121,9 @@ def _comment(label: str, text: str) -> str:
     return "".join(f"# {line}\n" if i == 0 else f"#   {line}\n" for i, line in enumerate(lines))
 
 
-def _reflection(section_id: str, spec: SectionSpec) -> str:
-    guide = _guidance().get(spec.slot or section_id, {})
+def _reflection(section_id: str, spec: SectionSpec, pathway: str = "", body: str = "") -> str:
+    guidance = _guidance()
+    guide = guidance.get(f"{pathway}/{section_id}") or guidance.get(spec.slot or section_id, {})
     title = ""
     if spec.slot:
         title = "title: Name this area  # e.g. Accessibility, Open educational resources\n"
@@ -123,7 +139,7 @@ def _reflection(section_id: str, spec: SectionSpec) -> str:
     )
     focus = "focus: policy  # or: legislation (CMALT only)\n" if spec.focus_allowed else ""
     examples = "".join(f"### Example {n + 1}\n\n\n" for n in range(spec.min_examples))
-    body = f"## Description\n\n\n{examples}## Reflection\n\n" if spec.assessed else "\n"
+    body = body or (f"## Description\n\n\n{examples}## Reflection\n\n" if spec.assessed else "\n")
     return (
         f"---\nsection: {section_id}\n{title}{focus}{comments}"
         "# Remove the next line when this section is ready to publish.\n"
@@ -172,12 +188,163 @@ confirmation:              # your signed, dated own-work statement
 """
 
 
-def _workflow() -> str:
+def workflow(what: str = "portfolio", command: str = "cmaltgen build . -o _site") -> str:
+    """The GitHub Pages workflow: the portfolio's, or with another build command (cohort hubs)."""
     text = (resources.files("cmaltgen") / "scaffold" / "pages.yml").read_text("utf-8")
-    return text.replace("__VERSION__", __version__).replace("__SOURCE__", SOURCE)
+    for name, value in (
+        ("__VERSION__", __version__),
+        ("__SOURCE__", SOURCE),
+        ("__WHAT__", what),
+        ("__COMMAND__", command),
+    ):
+        text = text.replace(name, value)
+    return text
 
 
 def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# ------------------------------------------------------------------------------ reviews
+
+
+def review_files(
+    framework: Framework,
+    sections: list[tuple[str, SectionSpec]],
+    today: dt.date,
+    source: Path | None,
+) -> dict[str, str]:
+    """A review's own files: portfolio.yml with the award, a cpd.yml to fill in and, from an
+    existing portfolio, its details, a link to it and its future plans to start from."""
+    start = ReviewStart.read(source, today) if source is not None else ReviewStart()
+    folders = {sid: f"{n:02d}-{sid}" for n, (sid, _) in enumerate(sections)}
+    specs = dict(sections)
+    files = {
+        "portfolio.yml": _review_yml(framework, start, today),
+        f"{folders['cpd-record']}/cpd.yml": _cpd_yml(today),
+        f"{folders['original-portfolio']}/reflection.md": _reflection(
+            "original-portfolio", specs["original-portfolio"], REVIEW, start.original_link()
+        ),
+    }
+    if start.plans:
+        files[f"{folders['future-plans']}/reflection.md"] = _reflection(
+            "future-plans", specs["future-plans"], REVIEW, start.plans
+        )
+    return files
+
+
+@dataclass(frozen=True)
+class ReviewStart:
+    """What a review carries over from the portfolio it reviews."""
+
+    config: dict[str, object] | None = None
+    base_url: str = ""
+    awarded: str = ""
+    plans: str = ""
+
+    @classmethod
+    def read(cls, source: Path, today: dt.date) -> ReviewStart:
+        """Read ``source`` (its portfolio.yml must be usable); located errors otherwise."""
+        from cmaltgen.diagnostics import Diagnostics
+        from cmaltgen.read import config as config_stage
+        from cmaltgen.read import documents, sources
+
+        diags = Diagnostics()
+        loaded = config_stage.load_config(source / sources.CONFIG_NAME, diags, today)
+        if loaded is None or diags.errors:
+            raise CmaltgenError(
+                f"cannot start a review from {source}: its portfolio.yml has problems",
+                list(diags.sorted()),
+            )
+        config = loaded[0]
+        plans = ""
+        for found in sources.collect(source.resolve()).sections:
+            doc = documents.parse_section(found, Diagnostics(), today)
+            if doc.reflection is not None and doc.reflection.front.section == "future-plans":
+                plans = doc.reflection.body.strip()
+                break
+        return cls(
+            config=_carried(config),
+            base_url=config.site.base_url,
+            awarded=_award_yaml(config),
+            plans=plans + "\n" if plans else "",
+        )
+
+    def original_link(self) -> str:
+        if not self.base_url:
+            return "\nMy original CMALT portfolio is at ADDRESS (replace with its web address).\n"
+        return (
+            f"\nMy [original CMALT portfolio]({self.base_url}) stays online as it was assessed.\n"
+        )
+
+
+def _carried(config: PortfolioConfig) -> dict[str, object]:
+    candidate = config.candidate
+    links = {k: v for k, v in vars(candidate.links).items() if v}
+    out: dict[str, object] = {"name": candidate.name}
+    if candidate.role:
+        out["role"] = candidate.role
+    if candidate.organisation:
+        out["organisation"] = candidate.organisation
+    if links:
+        out["links"] = links
+    return out
+
+
+def _award_yaml(config: PortfolioConfig) -> str:
+    award = config.award
+    if award is None:
+        return ""
+    text = f"award:\n  date: {award.date.iso()}\n  pathway: {award.pathway or config.pathway}\n"
+    if award.url:  # a web address, quoted as JSON (valid YAML) when it needs quoting
+        plain = re.fullmatch(r"[A-Za-z0-9:/._~?=&%+-]+", award.url)
+        text += f"  url: {award.url if plain else json.dumps(award.url)}\n"
+    return text
+
+
+def _review_yml(framework: Framework, start: ReviewStart, today: dt.date) -> str:
+    candidate = start.config or {
+        "name": "Your Name",
+        "role": "Your job title",
+        "organisation": "Where you work",
+    }
+    name = str(candidate["name"])
+    award = start.awarded or (
+        "# The award this review follows (required): when, and which pathway.\n"
+        "# award:\n#   date: 2023-11-20\n#   pathway: cmalt\n"
+    )
+    who = yaml.safe_dump({"candidate": candidate}, sort_keys=False, allow_unicode=True)
+    title = yaml.safe_dump({"title": f"{name}: CMALT portfolio review"}, allow_unicode=True)
+    signed = yaml.safe_dump({"name": name}, allow_unicode=True)
+    return f"""\
+# Your three-yearly CMALT portfolio review. Full reference: the cmaltgen docs, docs/cycle.md.
+pathway: review            # the portfolio review, for holders
+framework: "{framework.version}"      # {framework.title}
+
+{who}
+{award}
+site:
+  {title.strip()}
+  # base_url: https://YOUR-GITHUB-NAME.github.io/REPOSITORY/
+  language: en-GB
+
+confirmation:              # your signed, dated statement
+  {signed.strip()}
+  date: {today.isoformat()}         # update this when you submit
+"""
+
+
+def _cpd_yml(today: dt.date) -> str:
+    return (
+        "# Your CPD record since the award: one item per activity (cmaltgen schema cpd).\n"
+        "# An example (remove the # at the start of each line to use it):\n"
+        "#\n"
+        f"# - date: {today.isoformat()}\n"
+        "#   activity: ALT Annual Conference\n"
+        "#   type: conference   # course, qualification, webinar, reading, writing, ...\n"
+        "#   hours: 6\n"
+        "#   evidence: https://example.org/my-talk   # or an evidence id from this portfolio\n"
+        "#   reflection: What it changed in my practice.\n"
+    )

@@ -129,3 +129,14 @@ def _joins(char: str) -> bool:
         or char in "\u200d\ufe0e\ufe0f"
         or ("\U0001f3fb" <= char <= "\U0001f3ff")
     )
+
+
+def git_reason(stderr: str) -> str:
+    """git's own words, shortened to the lines that say what went wrong. A remote's text
+    is untrusted: terminal escapes and control characters are dropped."""
+    clean = re.sub(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]", "", stderr)
+    lines = [line.strip() for line in clean.splitlines() if line.strip()]
+    pattern = r"^remote: \S|rejected|error|fatal|denied|declined"
+    wanted = [line for line in lines if re.search(pattern, line)]
+    said = "; ".join((wanted or lines)[:4]) or "no reason given"
+    return re.sub(r"\b([0-9a-f]{10})(?:[0-9a-f]{30}|[0-9a-f]{54})\b", r"\1", said)

@@ -11,6 +11,22 @@ import pytest
 
 from cmaltgen.build import BuildResult, build
 
+# Tests that drive Chromium, run the Nu HTML checker (Java), build the package or generate
+# benchmark portfolios: seconds each. `python -m pytest -m "not slow"` leaves them out while
+# you work; CI runs everything.
+SLOW_FILES = frozenset(
+    {"test_browser.py", "test_browser_review.py", "test_package.py", "test_benchmarks_generate.py"}
+)
+SLOW_WORDS = ("nu_html", "nu_checker", "chromium", "axe", "browser", "accessible_and_valid")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        name = item.name.lower()
+        if item.path.name in SLOW_FILES or any(word in name for word in SLOW_WORDS):
+            item.add_marker(pytest.mark.slow)
+
+
 TODAY = dt.date(2026, 11, 1)
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "example_portfolio"
@@ -115,7 +131,13 @@ def tmp_portfolio(tmp_path: Path) -> PortfolioFactory:
 
 
 def run_build(root: Path, **kwargs: object) -> BuildResult:
-    return build(root, today=TODAY, **kwargs)  # type: ignore[arg-type]
+    """Build as the tests do; every public site written has a valid portfolio.json."""
+    from tests.site_checks import manifest_problems
+
+    result = build(root, today=TODAY, **kwargs)  # type: ignore[arg-type]
+    if result.written and result.edition == "public":
+        assert manifest_problems(result.output) == []
+    return result
 
 
 def formatted(result: BuildResult) -> list[str]:

@@ -1,6 +1,7 @@
 """Regenerate what is derived from declarations: ``python -m tests.regenerate``.
 
-Writes schemas/*.schema.json, the field tables in docs/format.md and docs/diagnostics.md.
+Writes schemas/*.schema.json (portfolio.json's manifest schema too), the field tables in
+docs/format.md and docs/diagnostics.md.
 tests/test_docs.py fails while any of them is stale.
 """
 
@@ -11,12 +12,20 @@ import re
 
 from cmaltgen.diagnostics import CODES
 from cmaltgen.read.config import PortfolioConfig
+from cmaltgen.read.cpd import CpdActivity
 from cmaltgen.read.documents import EvidenceItem, FrontMatter
+from cmaltgen.read.feedback import FeedbackFile
 from cmaltgen.read.schema import field_rows
-from cmaltgen.read.schemas import KINDS, generate
+from cmaltgen.schemas import NAMES, generate
 from tests.conftest import REPO
 
-TABLES = {"portfolio": PortfolioConfig, "front-matter": FrontMatter, "evidence": EvidenceItem}
+TABLES = {
+    "portfolio": PortfolioConfig,
+    "front-matter": FrontMatter,
+    "evidence": EvidenceItem,
+    "feedback": FeedbackFile,
+    "cpd": CpdActivity,
+}
 
 DIAGNOSTICS_HEAD = """# Diagnostics
 
@@ -69,7 +78,7 @@ def diagnostics_md() -> str:
 
 
 def main() -> None:
-    for kind in KINDS:
+    for kind in NAMES:
         path = REPO / "schemas" / f"{kind}.schema.json"
         path.write_text(json.dumps(generate(kind), indent=2) + "\n", encoding="utf-8")
     fmt = REPO / "docs" / "format.md"

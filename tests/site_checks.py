@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
+
+MANIFEST_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "manifest.schema.json"
 
 
 class _Page(HTMLParser):
@@ -64,3 +69,28 @@ def _check(name: str, link: str, site: Path, pages: dict[str, _Page]) -> str | N
     if parts.fragment and target.endswith(".html") and parts.fragment not in pages[target].ids:
         return f"missing anchor #{parts.fragment}"
     return None
+
+
+@functools.cache
+def _manifest_validator() -> Any:
+    import jsonschema
+
+    schema = json.loads(MANIFEST_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def manifest_problems(site: Path) -> list[str]:
+    """Why a public site's portfolio.json is missing or does not match its schema."""
+    path = site / "portfolio.json"
+    if not path.is_file():
+        return ["portfolio.json is missing"]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    problems = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in _manifest_validator().iter_errors(data)
+    ]
+    for section in data["sections"]:  # each address is a page of the site
+        if section["url"] is not None and not (site / section["url"] / "index.html").is_file():
+            problems.append(f"sections: {section['id']}'s url {section['url']} is not a page")
+    return problems

@@ -15,7 +15,7 @@ from cmaltgen.build import build
 from cmaltgen.diagnostics import CmaltgenError
 from tests.conftest import EXAMPLE, REPO, TODAY, PortfolioFactory, formatted, run_build
 from tests.image_files import camera_exif, image_file
-from tests.site_checks import broken_links, parse_page
+from tests.site_checks import broken_links, manifest_problems, parse_page
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -26,6 +26,7 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build(EXAMPLE, out, strict=True)
     assert result.ok, [d.format() for d in result.diagnostics]
     assert len(result.diagnostics) == 0, [d.format() for d in result.diagnostics]
+    assert manifest_problems(out) == []
     return out
 
 

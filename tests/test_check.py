@@ -372,6 +372,8 @@ def test_json_keys_are_stable(tmp_portfolio: PortfolioFactory) -> None:
         "links",
         "largest_files",
         "published_bytes",
+        "feedback",
+        "review",
     ]
     assert (data["version"], data["framework"], data["pathway"]) == (1, "2019", "cmalt")
     assert list(data["sections"][0]) == [

@@ -41,8 +41,8 @@ def test_build_defaults_to_the_current_folder_and_prints_a_summary(
     monkeypatch.chdir(root)
     code, out, err = invoke("build")
     assert code == 0, err
-    # The theme's style.css, share.png and on-this-page.js.
-    assert out.startswith("Built 11 sections, 9 evidence items, 16 pages (3 files copied), ")
+    # The theme's style.css, share.png, on-this-page.js and cpd-table.js.
+    assert out.startswith("Built 11 sections, 9 evidence items, 16 pages (4 files copied), ")
     assert out.rstrip().endswith("-> _site") and err == ""
     assert (root / "_site" / "index.html").is_file()
 

@@ -27,7 +27,8 @@ import pytest
 
 from cmaltgen import __version__
 from cmaltgen.cohort import remote
-from cmaltgen.cohort.remote import Fetched, fetch_all, validate_manifest
+from cmaltgen.cohort.manifest_check import validate_manifest
+from cmaltgen.cohort.remote import Fetched, fetch_all
 
 
 def good_manifest(name: str = "Rowan Ash") -> dict[str, Any]:
@@ -821,88 +822,3 @@ def test_members_are_fetched_concurrently(site: Site) -> None:
     assert all(f.data == good_manifest() for f in got.values()) and len(got) == 50
     assert elapsed < 50 * 0.2 / 2  # loose: one at a time would take 10 s
     assert site.seen.most_active > 1
-
-
-# ------------------------------------------------------------------- the validator
-
-
-def without(path: str) -> dict[str, Any]:
-    data = good_manifest()
-    *parents, last = path.split(".")
-    target: Any = data
-    for part in parents:
-        target = target[int(part)] if part.isdigit() else target[part]
-    del target[last]
-    return data
-
-
-def changed(path: str, value: object) -> dict[str, Any]:
-    data = good_manifest()
-    *parents, last = path.split(".")
-    target: Any = data
-    for part in parents:
-        target = target[int(part)] if part.isdigit() else target[part]
-    target[int(last) if last.isdigit() else last] = value
-    return data
-
-
-@pytest.mark.parametrize(
-    ("data", "reason"),
-    [
-        ([], "portfolio.json should hold a JSON object, but it holds a list"),
-        ("text", "portfolio.json should hold a JSON object, but it holds the text 'text'"),
-        ({}, 'portfolio.json has no "manifest" version, so cmaltgen did not make it'),
-        (changed("manifest", "1"), "version should be 1, not the text '1'"),
-        (changed("manifest", True), "version should be 1, not true"),
-        (changed("manifest", 0), "portfolio.json is manifest version 0"),
-        (without("candidate"), "candidate should be an object, but it is missing"),
-        (changed("candidate", "Rowan"), "candidate should be an object, but it is the text"),
-        (without("candidate.name"), "candidate.name should be text, but it is missing"),
-        (changed("candidate.name", 7), "candidate.name should be text, but it is the number 7"),
-        (without("pathway.id"), "pathway.id should be text, but it is missing"),
-        (changed("status", "finished"), "status should be one of started, drafting, submitted"),
-        (without("status"), "status should be one of started"),
-        (changed("updated", "20/11/2026"), "updated should be a date like 2026-11-20"),
-        (changed("award", []), "award should be an object, but it is a list"),
-        (changed("award", {"pathway": "cmalt"}), "award.date should be text, but it is missing"),
-        (changed("sections", {}), "sections should be a list, but it is an object"),
-        (changed("sections.0", "1a"), "sections[0] should be an object, not the text '1a'"),
-        (without("sections.0.id"), "sections[0].id should be text, but it is missing"),
-        (changed("sections.0.id", "../1a"), "sections[0].id should be a section id like 1a"),
-        (changed("sections.1.status", "done"), "sections[1].status should be one of missing"),
-        (changed("sections.0.words", -1), "sections[0].words should be a whole number"),
-        (changed("sections.0.words", 1.5), "sections[0].words should be a whole number"),
-        (changed("sections.0.words", True), "sections[0].words should be a whole number"),
-        (changed("sections.0.evidence", 10**8), "sections[0].evidence should be a whole number"),
-        (changed("evidence.0.sections", "1a"), "evidence[0].sections should be a list of text"),
-        (
-            changed("evidence.0.sections", [1]),
-            "evidence[0].sections[0] should be text, but it is the number 1",
-        ),
-        (changed("evidence.0.url", "data:text/html,<b>"), "evidence[0].url 'data:text/html,<b>'"),
-        (changed("url", "java\nscript:alert(1)"), "portfolio.json's url"),
-        (changed("award", {"date": "2026-11", "url": "vbscript:x"}), "award.url 'vbscript:x'"),
-    ],
-)
-def test_validate_manifest_names_what_is_wrong(data: object, reason: str) -> None:
-    found = validate_manifest(data)
-    assert found is not None and reason in found, found
-
-
-def test_validate_manifest_accepts_the_format_and_its_optional_fields() -> None:
-    assert validate_manifest(good_manifest()) is None
-    minimal = {
-        "manifest": 1,
-        "candidate": {"name": "Rowan"},
-        "pathway": {"id": "cmalt"},
-        "status": "started",
-    }
-    assert validate_manifest(minimal) is None
-    awarded = changed("award", {"date": "2026-11", "pathway": "cmalt", "url": "https://x.org/"})
-    assert validate_manifest({**awarded, "status": "awarded", "future": {"field": 1}}) is None
-
-
-def test_the_depth_check_never_recurses() -> None:
-    for text in ("[" * 1_000_000, "{" + '"a":' * 10 + "[" * 65, '["' + "[" * 1000 + '"]'):
-        expected = not text.startswith('["')
-        assert remote._too_deep(text) is expected  # brackets inside a string do not count

@@ -9,7 +9,7 @@ from cmaltgen.diagnostics import CODES
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.documents import EvidenceItem, FrontMatter
 from cmaltgen.read.schema import field_rows
-from cmaltgen.read.schemas import KINDS, generate
+from cmaltgen.schemas import NAMES, generate
 from tests import regenerate
 from tests.conftest import REPO
 
@@ -43,7 +43,7 @@ def test_every_diagnostic_code_is_documented() -> None:
 
 
 def test_committed_json_schemas_are_current() -> None:
-    for kind in KINDS:
+    for kind in NAMES:
         committed = json.loads((REPO / "schemas" / f"{kind}.schema.json").read_text("utf-8"))
         assert committed == generate(kind), "run: python -m tests.regenerate"
 

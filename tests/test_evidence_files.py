@@ -32,7 +32,8 @@ from click.testing import CliRunner
 
 from cmaltgen.cli import main
 from cmaltgen.output.bundle import bundle
-from cmaltgen.rules.validate import MAX_PUBLISHED_PATH, PAGES_MAX_FILE_BYTES, name_problem
+from cmaltgen.rules.files import MAX_PUBLISHED_PATH, name_problem
+from cmaltgen.rules.sizes import PAGES_MAX_FILE_BYTES
 from cmaltgen.site.structure import relative_url
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import (

@@ -11,11 +11,27 @@ CORE = ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a"]
 def test_2019_pathways_have_the_core_areas_in_order() -> None:
     framework = frameworks()["2019"]
     assert latest() == "2019"
-    assert list(framework.pathways) == ["associate", "cmalt", "senior"]
-    for pathway in framework.pathways.values():
+    assert list(framework.pathways) == ["associate", "cmalt", "senior", "review"]
+    for pathway in framework.credentials().values():
         ids = list(pathway.fixed())
         assert ids[0] == "contextual-statement" and ids[-1] == "future-plans"
         assert ids[1:-1] == CORE
+
+
+def test_the_review_pathway_is_unconfirmed_and_has_its_own_confirmation() -> None:
+    review = frameworks()["2019"].pathways["review"]
+    assert list(review.fixed()) == [
+        "original-portfolio",
+        "recent-practice",
+        "cpd-record",
+        "significant-cpd",
+        "future-plans",
+    ]
+    # ALT's official review headings are unconfirmed: every section is a warning when missing.
+    assert all(spec.level is Severity.WARNING for spec in review.sections)
+    assert [s.id for s in review.sections if s.assessed] == ["significant-cpd"]
+    assert review.confirmation_statement.startswith("I confirm that this review")
+    assert "review" not in frameworks()["2019"].credentials()
 
 
 def test_titles_survive_commas_in_the_data() -> None:

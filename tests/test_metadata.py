@@ -47,7 +47,7 @@ def test_every_page_but_404_has_a_canonical_url(site: Path) -> None:
         assert has is (page.name != "404.html"), page
 
 
-def test_home_has_a_profile_page_json_ld_with_the_credential(site: Path) -> None:
+def test_home_has_a_profile_page_json_ld_about_the_credential(site: Path) -> None:
     html = (site / "index.html").read_text(encoding="utf-8")
     raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert raw
@@ -56,7 +56,9 @@ def test_home_has_a_profile_page_json_ld_with_the_credential(site: Path) -> None
     person = data["mainEntity"]
     assert person["@type"] == "Person" and person["name"] == "Rowan Ellery"
     assert "https://orcid.org/0000-0002-1825-0097" in person["sameAs"]
-    credential = person["hasCredential"]
+    # the example is not awarded: the page works towards the credential, the Person holds none
+    assert "hasCredential" not in person
+    credential = data["about"]
     assert credential["@type"] == "EducationalOccupationalCredential"
     assert credential["recognizedBy"]["name"] == "Association for Learning Technology"
     assert "CMALT" in credential["name"] and data["url"] == BASE
@@ -117,3 +119,29 @@ def test_heading_anchors_allow_deep_links(site: Path) -> None:
     html = (site / "1a" / "index.html").read_text(encoding="utf-8")
     assert '<h2 id="description">Description</h2>' in html
     assert '<h2 id="reflection">Reflection</h2>' in html
+
+
+def test_feed_and_sitemap_stay_well_formed_xml_with_markup_characters(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """Names, titles and addresses holding &, <, > and quotes are escaped by the XML writer."""
+    odd = "Sam <Tester> & \"Co\" 'x'"
+    root = tmp_portfolio(
+        {
+            "portfolio.yml": "pathway: cmalt\ncandidate: {name: '"
+            + odd.replace("'", "''")
+            + "'}\nsite:\n  title: 'A & B <i>portfolio</i>'\n"
+            "  base_url: https://sam.example.org/a&b/\n"
+            "confirmation: {name: S, date: 2026-10-01}\n"
+        }
+    )
+    result = run_build(root)
+    assert result.written, [d.message for d in result.diagnostics]
+    feed = ET.parse(root / "_site" / "feed.xml").getroot()
+    assert feed.findtext(f"{ATOM}author/{ATOM}name") == odd
+    assert feed.findtext(f"{ATOM}title") == "A & B <i>portfolio</i>"
+    assert feed.findtext(f"{ATOM}id") == "https://sam.example.org/a&b/"
+    assert feed.find(f"{ATOM}link").get("href") == "https://sam.example.org/a&b/"  # type: ignore[union-attr]
+    urlset = ET.parse(root / "_site" / "sitemap.xml").getroot()
+    locs = [u.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc") for u in urlset]
+    assert "https://sam.example.org/a&b/1a/" in locs

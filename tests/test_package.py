@@ -115,7 +115,7 @@ def test_the_wheel_holds_every_file_of_the_package_and_the_themes(wheel: Path) -
         for p in (REPO / "themes").rglob("*")
         if p.is_file()
     }
-    assert "cmaltgen/frameworks/2019.yml" in wanted and "cmaltgen/scaffold/pages.yml" in wanted
+    assert "cmaltgen/read/frameworks/2019.yml" in wanted and "cmaltgen/scaffold/pages.yml" in wanted
     assert "cmaltgen/themes/default/theme.yml" in wanted
     assert sorted(wanted - names) == []
     assert f"cmaltgen-{VERSION}.dist-info/licenses/LICENSE" in names

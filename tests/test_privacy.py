@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
+from cmaltgen.read.markdown import paragraph_id
 from cmaltgen.rules import images, privacy
 from tests.conftest import PORTFOLIO_YML, PortfolioFactory, formatted, run_build
 from tests.image_files import TELLTALES, camera_exif, image_file
 from tests.site_checks import broken_links
 
 ASSESS, PRIVATE, CONSENT = b"zqassess", b"zqprivate", b"zqconsent"
+FEEDBACK = b"zqfeedback"  # in every feedback file's words: never in any edition
+# The paragraph of 1c the feedback names: its id must not reach the public site either.
+FEEDBACK_PARAGRAPH = paragraph_id("I r p.")
 
 # ------------------------------------------------------------- a portfolio with secrets
 
@@ -133,6 +138,13 @@ def secret_files() -> dict[str, str | bytes | None]:
             "- {id: ev-1b, title: Report for 1b, type: web-page, date: 2025-06-01, "
             "url: 'https://example.org/1b', shows: It, supports: [2a, 2b]}\n"
         ),
+        "feedback/zqfeedback-mentor.yml": (
+            "reviewer: Zqfeedback Reviewer\nrole: mentor\ndate: 2026-10-02\nitems:\n"
+            "  - {section: 1c, paragraph: ¶1, text: zqfeedback open comment}\n"
+            "  - {section: 2a, text: zqfeedback on an assessors section}\n"
+            "  - {section: 1b, text: zqfeedback done, status: addressed, "
+            "response: zqfeedback my reply}\n"
+        ),
     }
 
 
@@ -163,9 +175,19 @@ def test_public_build_has_no_trace_of_non_public_content(
     assert {"feed.xml", "sitemap.xml", ".nojekyll", "index.html"} <= set(files)
     for kind in (".png", ".pdf", ".jpg", ".css"):  # every kind of file, binary ones too
         assert any(name.endswith(kind) for name in files), kind
-    for marker in (ASSESS, PRIVATE, CONSENT):
+    for marker in (ASSESS, PRIVATE, CONSENT, FEEDBACK, FEEDBACK_PARAGRAPH.encode()):
         assert containing(files, marker) == [], marker
-    assert not [n for n in files if n.startswith(("2a/", "2b/", "portfolio"))]
+    assert not [n for n in files if n.startswith(("2a/", "2b/", "portfolio.html"))]
+    # The manifest is covered by the marker checks above (every file); it also lists only
+    # what the public site shows: the withheld sections read as not written.
+    listed = json.loads(files["portfolio.json"])
+    withheld = [s for s in listed["sections"] if s["id"] in ("2a", "2b")]
+    assert [(s["status"], s["words"], s["evidence"], s["url"]) for s in withheld] == [
+        ("missing", 0, 0, None)
+    ] * 2
+    assert {e["id"] for e in listed["evidence"]} == {"ev-1a", "ev-1b", "ev-1c", "ev-1c-photo"} | {
+        f"ev-{s}" for s in ("3a", "3b", "4a", "specialist-oer")
+    }
     for name in ("index.html", "1b/index.html", "evidence/index.html", "matrix/index.html"):
         assert b"2a/index.html" not in files[name] and b"2b/index.html" not in files[name]
     assert broken_links(tmp_path / "public") == []
@@ -177,7 +199,8 @@ def test_assessor_edition_has_assessors_content_and_never_private(
     result = run_build(secret_portfolio, output=tmp_path / "assessor", edition="assessor")
     assert result.ok and result.written, formatted(result)
     files = every_file(tmp_path / "assessor")
-    assert containing(files, PRIVATE) == []
+    assert containing(files, PRIVATE) == [] and containing(files, FEEDBACK) == []
+    assert "portfolio.json" not in files  # the manifest describes the public site only
     found = containing(files, ASSESS)
     for name in ("2a/index.html", "evidence/index.html", "portfolio.html", "index.html"):
         assert name in found, name

@@ -4,7 +4,7 @@ Exit codes: 0 success; 1 the portfolio has errors (or warnings with --strict); 2
 Each command module registers its commands on :data:`main` when imported.
 """
 
-from cmaltgen.cli import progress, publish, start
+from cmaltgen.cli import cohort, progress, publish, start
 from cmaltgen.cli.base import main
 
-__all__ = ["main", "progress", "publish", "start"]
+__all__ = ["cohort", "main", "progress", "publish", "start"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from cmaltgen.cli.base import (
 from cmaltgen.diagnostics import CmaltgenError, display_path
 
 if TYPE_CHECKING:
-    from cmaltgen.serve.server import BuildReport
+    from cmaltgen.serve.server import BuildReport, Built
 
 
 @main.command()
@@ -179,7 +180,8 @@ def serve(
     """Preview the site, rebuilding and reloading the browser when you save.
 
     Errors are shown in the browser and here; the server keeps running until you
-    press Ctrl-C. Nothing is written to the output folder.
+    press Ctrl-C. Nothing is written to the output folder. A folder with a cohort.yml
+    previews its cohort hub instead.
 
     \b
     Examples:
@@ -205,6 +207,7 @@ def serve(
         poll=poll,
         on_build=_serve_status,
         allow_hosts=allow_hosts,
+        builder=_cohort_builder(portfolio_dir),
     )
     try:
         server.start()
@@ -248,6 +251,15 @@ def serve(
         click.echo("\nStopping.")
     finally:
         server.stop()
+
+
+def _cohort_builder(folder: Path) -> Callable[[Path], Built] | None:
+    """A folder with cohort.yml is a cohort hub: serve previews the hub instead."""
+    if not (folder / "cohort.yml").is_file():
+        return None
+    from cmaltgen.cohort.build import build_cohort
+
+    return lambda root: build_cohort(root, write=False)
 
 
 def _serve_status(rep: BuildReport) -> None:

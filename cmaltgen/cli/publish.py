@@ -35,9 +35,20 @@ from cmaltgen.wording import plural
     help="public: the website. assessor: also assessors-only content, never to be published "
     "(default output: beside the portfolio folder).",
 )
+@click.option(
+    "--submitted/--no-submitted",
+    default=True,
+    help="Add each submission's frozen edition (submissions[].ref in portfolio.yml) under "
+    "submitted/ (default: on; needs git).",
+)
 @debug_option
 def build(
-    portfolio_dir: Path, output: Path | None, strict: bool, edition: str, debug: bool
+    portfolio_dir: Path,
+    output: Path | None,
+    strict: bool,
+    edition: str,
+    submitted: bool,
+    debug: bool,
 ) -> None:
     """Check a portfolio and build its website.
 
@@ -50,12 +61,16 @@ def build(
       cmaltgen build my-portfolio -o public
       cmaltgen build my-portfolio --strict    fail on warnings too (for CI)
       cmaltgen build --edition assessor       the private copy for assessors
+      cmaltgen build --no-submitted           skip the frozen submitted editions
     """
     from cmaltgen.build import build as run_build
     from cmaltgen.cli_report import report_build
 
     result = guarded(
-        debug, lambda: run_build(portfolio_dir, output, strict=strict, edition=edition)
+        debug,
+        lambda: run_build(
+            portfolio_dir, output, strict=strict, edition=edition, submitted=submitted
+        ),
     )
     report_build(result)
     if not result.ok:
@@ -78,23 +93,33 @@ def build(
     help="The zip to write (default: beside the portfolio folder, NAME-assessor-bundle.zip).",
 )
 @click.option("--strict/--no-strict", default=False, help="Treat warnings as errors.")
+@click.option(
+    "--since",
+    metavar="TAG|COMMIT|DATE",
+    help="Add a page of what changed since this tag, commit or date (YYYY-MM-DD), from git "
+    "history (default for a resubmission: the submission before, from portfolio.yml).",
+)
 @debug_option
-def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) -> None:
+def bundle(
+    portfolio_dir: Path, output: Path | None, strict: bool, since: str | None, debug: bool
+) -> None:
     """Make the zip to send ALT when a URL is not enough.
 
     It holds the assessor edition of the site (public and assessors-only content, never
     private), the whole portfolio on one printable page (portfolio.html) and the evidence
-    files, and works opened from disk. Warns over 10 MB; refuses over 25 MB.
+    files, and works opened from disk. Warns over 10 MB; refuses over 25 MB. For a
+    resubmission it also holds a page of what changed since the last submission.
 
     \b
     Examples:
       cmaltgen bundle
       cmaltgen bundle my-portfolio -o rowan-cmalt.zip
+      cmaltgen bundle --since submitted-2026-06
     """
     from cmaltgen.output.bundle import bundle as run_bundle
     from cmaltgen.site.render import filesize
 
-    result = guarded(debug, lambda: run_bundle(portfolio_dir, output, strict=strict))
+    result = guarded(debug, lambda: run_bundle(portfolio_dir, output, strict=strict, since=since))
     for diag in result.diagnostics.sorted():
         echo_diagnostic(diag)
     if not result.written:
@@ -108,6 +133,8 @@ def bundle(portfolio_dir: Path, output: Path | None, strict: bool, debug: bool) 
         )
         sys.exit(1)
     built = result.build
+    for note in built.notes:
+        click.secho(f"note: {note}", dim=True, err=True)
     click.echo(
         f"Bundled {plural(built.sections, 'section')}, "
         f"{plural(built.evidence, 'evidence item')} and "

@@ -60,9 +60,16 @@ def pathways(version: str | None) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["portfolio", "evidence", "front-matter"]))
+@click.argument(
+    "kind",
+    type=click.Choice(
+        ["portfolio", "evidence", "front-matter", "feedback", "cpd", "cohort", "manifest"]
+    ),
+)
 def schema(kind: str) -> None:
-    """Print the JSON Schema for portfolio.yml, evidence.yml or reflection front matter.
+    """Print the JSON Schema for portfolio.yml, evidence.yml, reflection front matter, a
+    feedback file (feedback/NAME.yml), a review's cpd.yml, cohort.yml, or the portfolio.json
+    (manifest) every public site publishes.
 
     Editors such as VS Code (with the YAML extension) use it to autocomplete and check
     your files.
@@ -71,8 +78,11 @@ def schema(kind: str) -> None:
     Examples:
       cmaltgen schema portfolio > portfolio.schema.json
       cmaltgen schema evidence > evidence.schema.json
+      cmaltgen schema feedback > feedback.schema.json
+      cmaltgen schema cpd > cpd.schema.json
+      cmaltgen schema cohort > cohort.schema.json
     """
-    from cmaltgen.read.schemas import generate
+    from cmaltgen.schemas import generate
 
     click.echo(json.dumps(generate(kind), indent=2))
 
@@ -89,13 +99,23 @@ def _known_framework(version: str | None) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--pathway",
-    type=click.Choice(["associate", "cmalt", "senior"]),
+    type=click.Choice(["associate", "cmalt", "senior", "review"]),
     required=True,
-    help="Which CMALT pathway the portfolio is for.",
+    help="Which CMALT pathway the portfolio is for; review for the three-yearly review.",
 )
 @click.option("--framework", "version", default=None, help="Guidance version (default: latest).")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="With --pathway review: the portfolio it reviews (details, award, link and future "
+    "plans are carried over; it is not changed).",
+)
 @debug_option
-def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None:
+def new(
+    directory: Path, pathway: str, version: str | None, source: Path | None, debug: bool
+) -> None:
     """Start a new portfolio in DIRECTORY, ready to edit.
 
     Creates portfolio.yml, one folder per section with its guidance, empty evidence
@@ -106,6 +126,7 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
     Examples:
       cmaltgen new my-portfolio --pathway cmalt
       cmaltgen new my-portfolio --pathway senior
+      cmaltgen new my-review --pathway review --from my-portfolio
 
     \b
     Publishing for the first time (no programming needed), with GitHub
@@ -132,8 +153,17 @@ def new(directory: Path, pathway: str, version: str | None, debug: bool) -> None
     from cmaltgen.new import create
 
     _known_framework(version)
-    created = guarded(debug, lambda: create(directory, pathway, version))
+    created = guarded(debug, lambda: create(directory, pathway, version, source=source))
     shown = display_path(created.root)
+    if pathway == "review" and "\naward:" not in (created.root / "portfolio.yml").read_text(
+        encoding="utf-8"
+    ):
+        click.secho(
+            "A review needs your award: add its date and pathway under award: in "
+            "portfolio.yml (the build says so until you do).",
+            fg="yellow",
+            err=True,
+        )
     click.echo(
         f"Created {article(created.pathway.title)} portfolio in {shown} with "
         f"{plural(len(created.sections), 'section')} to write.\n"
@@ -206,7 +236,8 @@ def import_(
 def badge(portfolio_dir: Path) -> None:
     """Print snippets that link to your portfolio, for a blog sidebar or email signature.
 
-    Uses site.base_url from portfolio.yml.
+    Uses site.base_url from portfolio.yml. Once award: is set, the snippets say so
+    ("CMALT awarded November 2026") and link to the certificate or badge award.url names.
 
     \b
     Examples:
@@ -218,13 +249,19 @@ def badge(portfolio_dir: Path) -> None:
     from cmaltgen.diagnostics import Diagnostics
     from cmaltgen.read.config import load_config
     from cmaltgen.read.framework import chosen
+    from cmaltgen.site.metadata import award_pathway_id, award_sentence
     from cmaltgen.site.metadata import badge as snippets
 
     diags = Diagnostics()
     loaded = load_config(portfolio_dir / "portfolio.yml", diags, dt.date.today())
-    if loaded is None or not loaded[0].site.base_url:
-        for diag in diags:
-            echo_diagnostic(diag)
+    for diag in diags.sorted():
+        echo_diagnostic(diag)
+    if loaded is None or diags.errors:
+        click.secho(
+            "Fix portfolio.yml first: badge prints nothing from a broken one.", fg="red", err=True
+        )
+        sys.exit(1)
+    if not loaded[0].site.base_url:
         click.secho(
             "badge needs site.base_url in portfolio.yml: the address of your site.",
             fg="red",
@@ -233,12 +270,17 @@ def badge(portfolio_dir: Path) -> None:
         sys.exit(1)
     config = loaded[0]
     framework = chosen(config.framework)
-    pathway = framework.pathways.get(config.pathway) if framework else None
+    held = award_pathway_id(config)
+    pathway = framework.pathways.get(held) if framework else None
+    title = pathway.title if pathway else "CMALT"
+    award = config.award
     found = snippets(
         config.site.title,
         config.candidate.name,
         config.site.base_url,
-        pathway.title if pathway else "CMALT",
+        title,
+        award=award_sentence(title, award.date) if award else "",
+        award_url=award.url if award else "",
     )
     for label, key in (("HTML", "html"), ("Markdown", "markdown"), ("Plain text", "text")):
         click.echo(f"{label}:\n  {found[key]}\n")

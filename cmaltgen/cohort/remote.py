@@ -24,11 +24,9 @@ import http.client
 import ipaddress
 import json
 import logging
-import os
 import re
 import socket
 import ssl
-import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -37,22 +35,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from cmaltgen import __version__
+from cmaltgen import __version__, atomic
+from cmaltgen.cohort.manifest_check import (
+    Problem,
+    checked,
+    no_constant,
+    parse_manifest,
+    shown,
+    too_deep,
+)
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"cmaltgen/{__version__}"
 MANIFEST_FILE = "portfolio.json"
-VERSION = 1  # the manifest format this reader understands
-MAX_DEPTH = 64  # of nested lists and objects; checked before parsing
-MAX_SECTIONS = 200
-MAX_EVIDENCE = 5000
-MAX_TEXT = 10_000  # characters in any one string
-MAX_COUNT = 10_000_000  # words or evidence items in one section
 CACHE_FORMAT = "cmaltgen remote manifest cache"
 CACHE_VERSION = 1
-STATUSES = ("started", "drafting", "submitted", "awarded", "resubmitting")
-SECTION_STATUSES = ("missing", "draft", "stub", "written")
 _REDIRECTS = (301, 302, 303, 307, 308)
 _CHUNK = 64 * 1024
 
@@ -92,14 +90,6 @@ class _Entry:
     last_modified: str | None
     fetched: dt.date
     data: dict[str, Any]
-
-
-class _Problem(Exception):
-    """A fetch or content problem, in plain words; never leaves this module."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def fetch_all(
@@ -151,7 +141,7 @@ def _fetch_one(
 ) -> Fetched:
     try:
         _check_address(site_url)
-    except _Problem as problem:
+    except Problem as problem:
         return Fetched(None, None, problem.reason)
     url = manifest_url(site_url)
     cache_file = cache_dir / (hashlib.sha256(url.encode("utf-8", "replace")).hexdigest() + ".json")
@@ -165,8 +155,8 @@ def _fetch_one(
         answer = _get(url, conditional, limits)
         if answer.status == 304:
             return _not_modified(entry if conditional else None, answer, cache_file, today)
-        data = _parse(answer.body, answer.content_type)
-    except _Problem as problem:
+        data = parse_manifest(answer.body, answer.content_type)
+    except Problem as problem:
         log.debug("fetching %s failed: %s", url, problem.reason)
         if entry is None:
             return Fetched(None, None, problem.reason)
@@ -179,7 +169,7 @@ def _not_modified(
     entry: _Entry | None, answer: _Answer, cache_file: Path, today: dt.date
 ) -> Fetched:
     if entry is None:  # we sent no validators, so the server cannot know what we have
-        raise _Problem("the site answered 304 Not Modified to a request that was not conditional")
+        raise Problem("the site answered 304 Not Modified to a request that was not conditional")
     fresh = replace(
         entry,
         fetched=today,
@@ -204,20 +194,20 @@ def _conditional(entry: _Entry | None) -> dict[str, str]:
 
 
 def _check_address(url: str) -> None:
-    shown = _shown(url)
+    where = shown(url)
     if re.search(r"[\s\x00-\x1f\x7f]", url):
-        raise _Problem(f"the address {shown!r} contains spaces or control characters")
+        raise Problem(f"the address {where!r} contains spaces or control characters")
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
     except ValueError:
-        raise _Problem(f"the address {shown!r} is not a valid web address") from None
+        raise Problem(f"the address {where!r} is not a valid web address") from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise _Problem(
-            f"the address {shown!r} is not a web address: it must start with https:// or http://"
+        raise Problem(
+            f"the address {where!r} is not a web address: it must start with https:// or http://"
         )
     if not parts.hostname:
-        raise _Problem(f"the address {shown!r} has no host name")
+        raise Problem(f"the address {where!r} has no host name")
 
 
 def _get(url: str, conditional: dict[str, str], limits: _Limits) -> _Answer:
@@ -231,16 +221,16 @@ def _get(url: str, conditional: dict[str, str], limits: _Limits) -> _Answer:
         try:
             target = urljoin(url, got)
             _check_address(target)
-        except (_Problem, ValueError):
+        except (Problem, ValueError):
             target = got
-            raise _Problem(
-                f"the site redirects to {_shown(target)!r}, which is not a web address"
+            raise Problem(
+                f"the site redirects to {shown(target)!r}, which is not a web address"
             ) from None
         if target in seen:
-            raise _Problem(f"the site redirects in a loop (back to {_shown(target)!r})")
+            raise Problem(f"the site redirects in a loop (back to {shown(target)!r})")
         seen.add(target)
         url = target
-    raise _Problem(f"the site redirects more than {limits.max_redirects} times")
+    raise Problem(f"the site redirects more than {limits.max_redirects} times")
 
 
 def _exchange(
@@ -251,7 +241,7 @@ def _exchange(
     try:
         host = (parts.hostname or "").encode("idna").decode("ascii")
     except UnicodeError:
-        raise _Problem(f"the host name in {_shown(url)!r} is not valid") from None
+        raise Problem(f"the host name in {shown(url)!r} is not valid") from None
     secure = parts.scheme.lower() == "https"
     watchdog = _Watchdog(deadline)
     connection = _Connection(host, parts.port, limits.timeout, deadline, watchdog, secure)
@@ -262,12 +252,12 @@ def _exchange(
         if watchdog.fired:
             raise TimeoutError
         return got
-    except _Problem:
+    except Problem:
         if watchdog.fired:
-            raise _Problem(_too_slow(limits.timeout)) from None
+            raise Problem(_too_slow(limits.timeout)) from None
         raise
     except (OSError, http.client.HTTPException, ValueError) as exc:
-        raise _Problem(_network_reason(exc, host, watchdog.fired, limits.timeout)) from None
+        raise Problem(_network_reason(exc, host, watchdog.fired, limits.timeout)) from None
     finally:
         watchdog.cancel()
         connection.close()
@@ -293,17 +283,17 @@ def _answer(response: http.client.HTTPResponse, deadline: float, limits: _Limits
     if status in _REDIRECTS:
         location = response.getheader("Location")
         if not location:
-            raise _Problem(f"the site answered HTTP {status} (a redirect) without saying where to")
+            raise Problem(f"the site answered HTTP {status} (a redirect) without saying where to")
         return location.strip()
     etag = _validator(response.getheader("ETag"))
     modified = _validator(response.getheader("Last-Modified"))
     if status == 304:
         return _Answer(304, b"", "", etag, modified)
     if status != 200:
-        raise _Problem(_status_reason(status))
+        raise Problem(_status_reason(status))
     encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
     if encoding != "identity":
-        raise _Problem(f"the site sent portfolio.json compressed ({_shown(encoding)}) unasked")
+        raise Problem(f"the site sent portfolio.json compressed ({shown(encoding)}) unasked")
     body = _read_body(response, deadline, limits.max_bytes)
     return _Answer(200, body, response.getheader("Content-Type") or "", etag, modified)
 
@@ -313,18 +303,18 @@ def _read_body(response: http.client.HTTPResponse, deadline: float, max_bytes: i
     declared = (response.getheader("Content-Length") or "").strip()
     too_big = f"portfolio.json is larger than {_size(max_bytes)}, the most a hub accepts"
     if declared.isdigit() and int(declared) > max_bytes:
-        raise _Problem(too_big)
+        raise Problem(too_big)
     chunks: list[bytes] = []
     total = 0
     while chunk := response.read1(_CHUNK):
         total += len(chunk)
         if total > max_bytes:
-            raise _Problem(too_big)
+            raise Problem(too_big)
         if time.monotonic() > deadline:
             raise TimeoutError
         chunks.append(chunk)
     if declared.isdigit() and total < int(declared):
-        raise _Problem("the connection closed before the whole of portfolio.json arrived")
+        raise Problem("the connection closed before the whole of portfolio.json arrived")
     return b"".join(chunks)
 
 
@@ -360,11 +350,11 @@ def _network_reason(exc: BaseException, host: str, fired: bool, timeout: float) 
     if fired or isinstance(exc, TimeoutError):
         return _too_slow(timeout)
     if isinstance(exc, _LookupFailed):
-        return f"the host name {_shown(host)!r} could not be found: check the address"
+        return f"the host name {shown(host)!r} could not be found: check the address"
     if isinstance(exc, ConnectionRefusedError):
         return "the site refused the connection: its server is down or the address is wrong"
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return f"the site's security certificate is not valid ({_shown(exc.verify_message)})"
+        return f"the site's security certificate is not valid ({shown(exc.verify_message)})"
     if isinstance(exc, ssl.SSLError):
         return "a secure (https) connection to the site could not be made"
     if isinstance(exc, (ConnectionError, http.client.RemoteDisconnected)):
@@ -375,7 +365,7 @@ def _network_reason(exc: BaseException, host: str, fired: bool, timeout: float) 
         return "the connection closed before the whole of portfolio.json arrived"
     if isinstance(exc, OSError) and exc.errno in (101, 113):
         return "the site cannot be reached from here (no route to it): is the network up?"
-    return f"the site could not be fetched ({_shown(str(exc) or type(exc).__name__)})"
+    return f"the site could not be fetched ({shown(str(exc) or type(exc).__name__)})"
 
 
 def _too_slow(timeout: float) -> str:
@@ -514,282 +504,6 @@ def _resolve(
     return addresses
 
 
-# ------------------------------------------------------------------------------ content
-
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_UNCLEAN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
-_SECTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
-
-
-def _parse(body: bytes, content_type: str) -> dict[str, Any]:
-    """The validated manifest in ``body``; raises _Problem with the reason otherwise."""
-    media = content_type.split(";")[0].strip().lower()
-    if media in ("text/html", "application/xhtml+xml") or body.lstrip()[:1] == b"<":
-        raise _Problem(
-            "the site answered with a web page (HTML), not portfolio.json: is the address "
-            "the home page of a site built with cmaltgen?"
-        )
-    if not body.strip():
-        raise _Problem("portfolio.json is empty")
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _Problem("portfolio.json is not UTF-8 text") from None
-    if _too_deep(text):
-        raise _Problem(f"portfolio.json is nested more than {MAX_DEPTH} levels deep")
-    try:
-        data = json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise _Problem(
-            f"portfolio.json is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-        ) from None
-    except ValueError as exc:  # e.g. a number with thousands of digits
-        raise _Problem(f"portfolio.json is not usable JSON ({_shown(str(exc))})") from None
-    return _checked(data)
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _too_deep(text: str) -> bool:
-    """Whether lists and objects nest deeper than MAX_DEPTH, found without recursing."""
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    depth = 0
-    for char in brackets:
-        depth += 1 if char in "[{" else -1
-        if depth > MAX_DEPTH:
-            return True
-    return False
-
-
-def validate_manifest(data: object) -> str | None:
-    """None if ``data`` is a usable version-1 manifest, else the reason in plain words."""
-    try:
-        _checked(data)
-    except _Problem as problem:
-        return problem.reason
-    return None
-
-
-def _checked(data: object) -> dict[str, Any]:
-    """A clean copy of a version-1 manifest: known fields, control characters removed."""
-    if not isinstance(data, dict):
-        raise _Problem(f"portfolio.json should hold a JSON object, but it holds {_kind(data)}")
-    if "manifest" not in data:
-        raise _Problem('portfolio.json has no "manifest" version, so cmaltgen did not make it')
-    version = data["manifest"]
-    if not _is_int(version):
-        raise _Problem(f'portfolio.json\'s "manifest" version should be 1, not {_kind(version)}')
-    if version != VERSION:
-        raise _Problem(
-            f"portfolio.json is manifest version {version}, but this cmaltgen reads version "
-            f"{VERSION}: update cmaltgen (pip install -U cmaltgen)"
-        )
-    fields = _Fields(data, "")
-    candidate = _Fields(fields.object("candidate"), "candidate.")
-    pathway = _Fields(fields.object("pathway"), "pathway.")
-    pathway_id = pathway.text("id")
-    return {
-        "manifest": VERSION,
-        "generator": fields.text("generator", ""),
-        "url": fields.url("url", ""),
-        "candidate": {
-            "name": candidate.text("name"),
-            "role": candidate.text("role", ""),
-            "organisation": candidate.text("organisation", ""),
-        },
-        "pathway": {"id": pathway_id, "title": pathway.text("title", pathway_id)},
-        "framework": fields.text("framework", ""),
-        "status": fields.choice("status", STATUSES),
-        "award": _award(fields),
-        "updated": fields.date("updated", None),
-        "sections": [_section(f) for f in fields.items("sections", MAX_SECTIONS)],
-        "evidence": [_evidence(f) for f in fields.items("evidence", MAX_EVIDENCE)],
-    }
-
-
-def _award(fields: _Fields) -> dict[str, Any] | None:
-    found = fields.object("award", optional=True)
-    if found is None:
-        return None
-    award = _Fields(found, "award.")
-    return {
-        "date": award.date("date"),
-        "pathway": award.text("pathway", ""),
-        "url": award.url("url", ""),
-    }
-
-
-def _section(section: _Fields) -> dict[str, Any]:
-    return {
-        "id": section.section_id("id"),
-        "title": section.text("title"),
-        "status": section.choice("status", SECTION_STATUSES),
-        "words": section.count("words"),
-        "evidence": section.count("evidence"),
-        "url": section.url("url", None),
-        "updated": section.date("updated", None),
-    }
-
-
-def _evidence(item: _Fields) -> dict[str, Any]:
-    return {
-        "id": item.text("id"),
-        "title": item.text("title"),
-        "type": item.text("type", ""),
-        "date": item.date("date", None),
-        "sections": item.texts("sections", MAX_SECTIONS),
-        "url": item.url("url", None),
-    }
-
-
-_REQUIRED: Any = object()
-
-
-class _Fields:
-    """Reads typed fields of one JSON object; a wrong or missing one raises _Problem."""
-
-    def __init__(self, data: dict[str, Any], prefix: str) -> None:
-        self.data, self.prefix = data, prefix
-
-    def _get(self, name: str, default: Any, expected: str) -> Any:
-        if name in self.data and self.data[name] is not None:
-            return self.data[name]
-        if default is _REQUIRED:
-            self._wrong(name, expected)
-        return default
-
-    def _wrong(self, name: str, expected: str) -> None:
-        value = self.data.get(name)
-        raise _Problem(
-            f"portfolio.json's {self.prefix}{name} should be {expected}, "
-            f"but it is {_kind(value) if name in self.data else 'missing'}"
-        )
-
-    def text(self, name: str, default: Any = _REQUIRED) -> Any:
-        value = self._get(name, default, "text")
-        if value is default:
-            return value
-        if not isinstance(value, str):
-            self._wrong(name, "text")
-        if len(value) > MAX_TEXT:
-            raise _Problem(
-                f"portfolio.json's {self.prefix}{name} is longer than {MAX_TEXT:,} characters"
-            )
-        return _clean(value)
-
-    def texts(self, name: str, limit: int) -> list[str]:
-        values = self._get(name, [], "a list of text")
-        if not isinstance(values, list):
-            self._wrong(name, "a list of text")
-        self._limit(name, values, limit)
-        where = f"{self.prefix}{name}"
-        return [
-            _Fields({f"{where}[{i}]": v}, "").text(f"{where}[{i}]") for i, v in enumerate(values)
-        ]
-
-    def choice(self, name: str, allowed: tuple[str, ...]) -> str:
-        value = self._get(name, _REQUIRED, "one of " + ", ".join(allowed))
-        if value not in allowed:
-            raise _Problem(
-                f"portfolio.json's {self.prefix}{name} should be one of {', '.join(allowed)}, "
-                f"but it is {_shown(str(value), 40)!r}"
-            )
-        return allowed[allowed.index(value)]  # the shared constant, not a copy per member
-
-    def count(self, name: str) -> int:
-        value = self._get(name, 0, "a whole number")
-        if not _is_int(value) or not 0 <= value <= MAX_COUNT:
-            self._wrong(name, f"a whole number from 0 to {MAX_COUNT:,}")
-        return int(value)
-
-    def date(self, name: str, default: Any = _REQUIRED) -> Any:
-        value = self.text(name, default)
-        if value is not default and not _DATE.fullmatch(value):
-            self._wrong(name, "a date like 2026-11-20")
-        return value
-
-    def section_id(self, name: str) -> str:
-        value: str = self.text(name)
-        if not _SECTION_ID.fullmatch(value):
-            self._wrong(name, "a section id like 1a")
-        return value
-
-    def url(self, name: str, default: Any) -> Any:
-        value = self.text(name, default)
-        if value is default or value == "":
-            return value
-        try:
-            scheme = urlsplit(value).scheme.lower()
-        except ValueError:
-            scheme = "?"
-        if re.search(r"[\s\x00-\x1f\x7f]", value) or scheme not in ("", "http", "https"):
-            raise _Problem(
-                f"portfolio.json's {self.prefix}{name} {_shown(value, 60)!r} is not a web address"
-            )
-        return value
-
-    def object(self, name: str, optional: bool = False) -> Any:
-        value = self._get(name, None if optional else _REQUIRED, "an object")
-        if value is not None and not isinstance(value, dict):
-            self._wrong(name, "an object")
-        return value
-
-    def items(self, name: str, limit: int) -> list[_Fields]:
-        values = self._get(name, [], "a list")
-        if not isinstance(values, list):
-            self._wrong(name, "a list")
-        self._limit(name, values, limit)
-        found = []
-        for index, value in enumerate(values):
-            where = f"{self.prefix}{name}[{index}]"
-            if not isinstance(value, dict):
-                raise _Problem(f"portfolio.json's {where} should be an object, not {_kind(value)}")
-            found.append(_Fields(value, where + "."))
-        return found
-
-    def _limit(self, name: str, values: list[Any], limit: int) -> None:
-        if len(values) > limit:
-            raise _Problem(
-                f"portfolio.json's {self.prefix}{name} has {len(values):,} entries; "
-                f"a hub reads at most {limit:,}"
-            )
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"{'true' if value else 'false'}"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}" if abs(value) < 10**15 else "a number"
-    if isinstance(value, str):
-        return f"the text {_shown(value, 40)!r}"
-    return "a list" if isinstance(value, list) else "an object"
-
-
-def _clean(text: str) -> str:
-    """Text as it came, minus control characters and unpaired surrogates (never valid text)."""
-    if not _UNCLEAN.search(text):
-        return text
-    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
-
-
-def _shown(text: str, limit: int = 120) -> str:
-    """Untrusted text quoted in a warning: one clean line, not too long."""
-    one = " ".join(_clean(text).split())
-    return one if len(one) <= limit else one[: limit - 1] + "…"
-
-
 def _size(count: int) -> str:
     if count >= 1024 * 1024:
         return f"{count / (1024 * 1024):g} MB"
@@ -808,7 +522,7 @@ def _load_cache(path: Path, url: str, max_bytes: int) -> _Entry | None:
         return None
     try:
         return _entry(raw, url, max_bytes)
-    except (_Problem, ValueError, TypeError, KeyError) as exc:
+    except (Problem, ValueError, TypeError, KeyError) as exc:
         log.info("ignoring the fetch cache file %s: %s", path, exc)
         return None
 
@@ -817,9 +531,9 @@ def _entry(raw: bytes, url: str, max_bytes: int) -> _Entry | None:
     if len(raw) > 4 * max_bytes + 65536:
         raise ValueError("too large")
     text = raw.decode("utf-8")
-    if _too_deep(text):
+    if too_deep(text):
         raise ValueError("nested too deeply")
-    record = json.loads(text, parse_constant=_no_constant)
+    record = json.loads(text, parse_constant=no_constant)
     if not isinstance(record, dict) or record.get("format") != CACHE_FORMAT:
         raise ValueError("not a cmaltgen fetch cache file")
     if record.get("version") != CACHE_VERSION or record.get("url") != url:
@@ -828,7 +542,7 @@ def _entry(raw: bytes, url: str, max_bytes: int) -> _Entry | None:
     if etag != _validator(etag) or modified != _validator(modified):
         raise ValueError("unusable validators")
     fetched = dt.date.fromisoformat(record["fetched"])
-    return _Entry(url, etag, modified, fetched, _checked(record["data"]))
+    return _Entry(url, etag, modified, fetched, checked(record["data"]))
 
 
 def _save_cache(path: Path, entry: _Entry) -> None:
@@ -842,16 +556,11 @@ def _save_cache(path: Path, entry: _Entry) -> None:
         "fetched": entry.fetched.isoformat(),
         "data": entry.data,
     }
-    partial = ""
     try:
         _make_cache_dir(path.parent)
-        handle, partial = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "wb") as out:
-            out.write(json.dumps(record, ensure_ascii=False).encode("utf-8"))  # C encoder
-        Path(partial).replace(path)
+        atomic.write_bytes(path, json.dumps(record, ensure_ascii=False).encode("utf-8"))
     except OSError as exc:
         log.warning("could not write the fetch cache %s: %s", path, exc)
-        _remove(partial)
 
 
 def _make_cache_dir(folder: Path) -> None:
@@ -862,9 +571,3 @@ def _make_cache_dir(folder: Path) -> None:
             ignore.write("# written by cmaltgen: the cohort fetch cache is not for git\n*\n")
     except FileExistsError:
         pass
-
-
-def _remove(partial: str) -> None:
-    if partial:
-        with contextlib.suppress(OSError):
-            Path(partial).unlink()

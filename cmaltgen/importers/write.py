@@ -12,9 +12,9 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path, PurePosixPath
 
+from cmaltgen import atomic
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 
 MANIFEST = ".cmaltgen-import.json"
@@ -52,15 +52,12 @@ def _write(dest: Path, files: dict[str, bytes], force: bool) -> list[Path]:
 
 def _write_new(dest: Path, files: dict[str, bytes]) -> list[Path]:
     """A new folder appears whole or not at all: written beside it, then renamed."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.import-", dir=dest.parent))
+    staging = atomic.staging_folder(dest, "import-")
     try:
         for rel, data in files.items():
             _write_one(staging, rel, data)
         _write_manifest(staging, files)
-        if dest.exists():
-            dest.rmdir()  # empty, as _refuse checked
-        staging.rename(dest)
+        atomic.swap_folder(staging, dest)  # dest, if there, is empty, as _refuse checked
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
         raise

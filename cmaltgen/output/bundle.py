@@ -11,16 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cmaltgen.atomic import write_bytes
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.read.sources import read_regular
 from cmaltgen.site import render
+from cmaltgen.site.output import MARKER, Output
 from cmaltgen.wording import agree, join_and
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 WARN_BYTES = 10 * 1024 * 1024  # ALT: keep a submission under 10 MB
 MAX_BYTES = 25 * 1024 * 1024  # ALT: the hard attachment limit
 LARGEST_SHOWN = 5
-_LEFT_OUT = (render.MARKER, ".nojekyll")  # build bookkeeping, not part of the portfolio
+_LEFT_OUT = (MARKER, ".nojekyll")  # build bookkeeping, not part of the portfolio
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so the same portfolio makes the same zip
 
 
@@ -65,12 +65,17 @@ def bundle(
     today: dt.date | None = None,
     warn_bytes: int = WARN_BYTES,
     max_bytes: int = MAX_BYTES,
+    since: str | None = None,
 ) -> BundleResult:
-    """Build the assessor edition in memory and write it as a zip (only if all is well)."""
+    """Build the assessor edition in memory and write it as a zip (only if all is well).
+
+    A resubmission's bundle has a change page compared with git history at ``since`` (a tag,
+    commit or date), by default the submission before, from portfolio.yml.
+    """
     root = root.resolve()
     target = (output or default_path(root)).resolve()
     check_location(root, target)
-    built = build(root, strict=strict, today=today, write=False, edition="assessor")
+    built = build(root, strict=strict, today=today, write=False, edition="assessor", since=since)
     result = BundleResult(built, target)
     if built.rendered is None or not built.ok:
         return result
@@ -78,13 +83,13 @@ def bundle(
     result.size, result.largest = len(data), sizes[:LARGEST_SHOWN]
     _check_size(result, root, warn_bytes, max_bytes)
     if built.ok:
-        _write_atomically(data, target)
+        write_bytes(target, data)
         result.written = True
     log.info("bundle of %s: %d bytes", root, result.size)
     return result
 
 
-def _zip(output: render.Output, folder: str) -> tuple[bytes, list[tuple[str, int]]]:
+def _zip(output: Output, folder: str) -> tuple[bytes, list[tuple[str, int]]]:
     """The zip's bytes, and each member's compressed size, largest first."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -117,17 +122,6 @@ def _check_size(result: BundleResult, root: Path, warn_bytes: int, max_bytes: in
         hint="compress or resize large files (export video as a link instead, save "
         "images at screen size), or submit the portfolio's URL",
     )
-
-
-def _write_atomically(data: bytes, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        Path(temp).replace(target)
-    finally:  # gone after the rename; a half-written file otherwise
-        Path(temp).unlink(missing_ok=True)
 
 
 def check_location(root: Path, target: Path) -> None:

@@ -28,8 +28,9 @@ from cmaltgen import __version__
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError
 from cmaltgen.output import repository
-from cmaltgen.output.repository import Plan, git, git_ok, git_reason, repo_root, run_git
+from cmaltgen.output.repository import Plan, git, git_ok, repo_root, run_git
 from cmaltgen.site.render import filesize
+from cmaltgen.wording import git_reason
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def deploy(
     plan = repository.plan(repo_root(root), branch, remote, push)
     with tempfile.TemporaryDirectory(prefix="cmaltgen-deploy-") as tmp:
         site = Path(tmp) / "site"
-        result = build(root, site, strict=strict, today=today)
+        result = build(root, site, strict=strict, today=today, submitted=True)
         deployed = Deployed(result, branch)
         if not result.ok:
             return deployed

@@ -9,13 +9,13 @@ branch must still point at when it is moved.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from cmaltgen.diagnostics import CmaltgenError
+from cmaltgen.wording import git_reason
 
 # Files git leaves in the git folder while an operation is half done, and how to finish it.
 IN_PROGRESS = {
@@ -277,14 +277,3 @@ def _parent(
 def _tip(repo: Path, ref: str) -> str | None:
     proc = run_git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     return proc.stdout.strip() if proc.returncode == 0 else None
-
-
-def git_reason(stderr: str) -> str:
-    """git's own words, shortened to the lines that say what went wrong. A remote's text
-    is untrusted: terminal escapes and control characters are dropped."""
-    clean = re.sub(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08\x0b-\x1f\x7f]", "", stderr)
-    lines = [line.strip() for line in clean.splitlines() if line.strip()]
-    pattern = r"^remote: \S|rejected|error|fatal|denied|declined"
-    wanted = [line for line in lines if re.search(pattern, line)]
-    said = "; ".join((wanted or lines)[:4]) or "no reason given"
-    return re.sub(r"\b([0-9a-f]{10})(?:[0-9a-f]{30}|[0-9a-f]{54})\b", r"\1", said)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read import schema
+from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.schema import PartialDate, spec
-from cmaltgen.read.sources import LineMap, decode_text, load_yaml, read_parsed
+from cmaltgen.read.sources import decode_text, read_parsed
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,6 +72,46 @@ class Award:
     )
     url: str = field(
         default="", metadata=spec("Your certificate or digital badge (optional).", kind="url")
+    )
+
+
+SUBMISSION_TYPES = ("first", "resubmission", "review")
+OUTCOMES = ("pass", "pass-with-distinction", "referral-minor", "referral-major", "fail")
+REFERRALS = ("referral-minor", "referral-major")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Submission:
+    """One time you sent the portfolio to ALT: a first submission, a resubmission or a review."""
+
+    date: PartialDate = field(metadata=spec("When you submitted it (YYYY-MM-DD)."))
+    type: str = field(
+        metadata=spec(
+            "first, resubmission (after a referral) or review (the three-year review).",
+            choices=SUBMISSION_TYPES,
+        )
+    )
+    outcome: str = field(
+        default="",
+        metadata=spec(
+            "The assessors' outcome, once known: pass, pass-with-distinction, "
+            "referral-minor, referral-major or fail.",
+            choices=OUTCOMES,
+        ),
+    )
+    ref: str = field(
+        default="",
+        metadata=spec(
+            "The git tag or commit of what you submitted (optional; default: the last "
+            "commit on the submission's date). The bundle's change page compares against it."
+        ),
+    )
+    publish: bool = field(
+        default=False,
+        metadata=spec(
+            "Keep this edition online, frozen, under submitted/YYYY-MM/ beside the living "
+            "portfolio (needs ref): build rebuilds it from git."
+        ),
     )
 
 
@@ -168,7 +210,11 @@ class PortfolioConfig:
     """The settings in portfolio.yml."""
 
     pathway: str = field(
-        metadata=spec("Which CMALT pathway: associate, cmalt or senior.", example="cmalt")
+        metadata=spec(
+            "Which CMALT pathway: associate, cmalt or senior; review for the three-yearly "
+            "portfolio review.",
+            example="cmalt",
+        )
     )
     framework: str = field(
         default="",
@@ -179,6 +225,10 @@ class PortfolioConfig:
     confirmation: Confirmation = field(metadata=spec("Your own-work confirmation."))
     award: Award | None = field(
         default=None, metadata=spec("Your CMALT award, once made (leave out until then).")
+    )
+    submissions: tuple[Submission, ...] = field(
+        default=(),
+        metadata=spec("Each time you submitted, oldest first (see docs/cycle.md)."),
     )
     privacy: Privacy = field(
         default_factory=Privacy,
@@ -225,7 +275,54 @@ def _config_from(
         return None
     values, linemap = loaded
     config = schema.load(PortfolioConfig, values, (), schema.Context(linemap, diags, today))
-    return (config, linemap) if config is not None else None
+    if config is None:
+        return None
+    check_submissions(config.submissions, linemap, diags)
+    return config, linemap
+
+
+def check_submissions(
+    submissions: tuple[Submission, ...], linemap: LineMap, diags: Diagnostics
+) -> None:
+    """Submissions are listed oldest first, and a resubmission follows a referral."""
+    for index, (before, after) in enumerate(itertools.pairwise(submissions), start=1):
+        if after.date.earliest() < before.date.earliest():
+            diags.add(
+                "submission-order",
+                f"this submission ({after.date.human()}) is listed after a later one "
+                f"({before.date.human()}); list submissions oldest first",
+                key=f"submissions[{index}].date",
+                hint="move it above the later one, or check the year and month",
+                **linemap.where(("submissions", index, "date")),
+            )
+    for index, item in enumerate(submissions):
+        problem = _sequence_problem(submissions[:index], item)
+        if problem:
+            diags.add(
+                "submission-sequence",
+                problem[0],
+                key=f"submissions[{index}].type",
+                hint=problem[1],
+                **linemap.where(("submissions", index, "type")),
+            )
+
+
+def _sequence_problem(earlier: tuple[Submission, ...], item: Submission) -> tuple[str, str] | None:
+    if item.type != "resubmission":
+        return None
+    if not earlier:
+        return (
+            "a resubmission with no earlier submission listed, so there is nothing to "
+            "compare it with",
+            "add the first submission above it (date, type: first, outcome), or write type: first",
+        )
+    if earlier[-1].outcome in ("pass", "pass-with-distinction"):
+        return (
+            f"a resubmission after a {earlier[-1].outcome.replace('-', ' ')}: only a "
+            "referred portfolio is resubmitted",
+            "for the three-year review write type: review",
+        )
+    return None
 
 
 def site_title(config: PortfolioConfig) -> str:

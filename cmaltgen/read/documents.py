@@ -17,12 +17,11 @@ from typing import Any, NamedTuple, TypeVar
 from cmaltgen import wording
 from cmaltgen.diagnostics import Diagnostic, Diagnostics
 from cmaltgen.read import markdown, schema
+from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.schema import ID_PATTERN, PartialDate, spec
 from cmaltgen.read.sources import (
-    LineMap,
     SectionSource,
     decode_text,
-    load_yaml,
     read_bytes,
     read_parsed,
     split_front_matter,

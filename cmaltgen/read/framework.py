@@ -18,6 +18,7 @@ from cmaltgen.diagnostics import CmaltgenError, Severity
 
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+REVIEW = "review"  # the three-yearly portfolio review: written by holders, not awarded
 SLOT_PREFIX = {"specialist": "specialist-", "advanced": "advanced-"}
 SLOT_ID = re.compile(r"^(specialist|advanced)-[a-z0-9][a-z0-9-]*$")
 
@@ -36,6 +37,7 @@ class SectionSpec(NamedTuple):
     focus_allowed: tuple[str, ...] = ()
     focus_required: bool = False
     min_examples: int = 0
+    brief: bool = False  # short by nature (a link, an introduction): never called a stub
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -55,6 +57,7 @@ class Pathway(NamedTuple):
     sections: tuple[SectionSpec, ...]
     specialist: SlotCount
     advanced: SlotCount
+    confirmation_statement: str = ""  # the pathway's own wording, when not the framework's
 
     def fixed(self) -> dict[str, SectionSpec]:
         """The named (non-slot) sections by id, in order."""
@@ -91,6 +94,10 @@ class Framework(NamedTuple):
     groups: dict[str, str]
     pathways: dict[str, Pathway]
 
+    def credentials(self) -> dict[str, Pathway]:
+        """The pathways ALT awards (all but the three-yearly review, which holders write)."""
+        return {pid: p for pid, p in self.pathways.items() if pid != REVIEW}
+
 
 _SECTION_KEYS = {
     "id",
@@ -102,6 +109,7 @@ _SECTION_KEYS = {
     "words",
     "focus",
     "min_examples",
+    "brief",
 }
 
 
@@ -124,6 +132,7 @@ def _section(raw: dict[str, Any]) -> SectionSpec:
         focus_allowed=tuple(focus.get("allowed", ())),
         focus_required=bool(focus.get("required", False)),
         min_examples=int(raw.get("min_examples", 0)),
+        brief=bool(raw.get("brief", False)),
     )
 
 
@@ -135,6 +144,7 @@ def _pathway(pid: str, raw: dict[str, Any]) -> Pathway:
         sections=tuple(_section(s) for s in raw["sections"]),
         specialist=SlotCount(**raw.get("specialist", {"min": 0, "max": 0})),
         advanced=SlotCount(**raw.get("advanced", {"min": 0, "max": 0})),
+        confirmation_statement=" ".join(str(raw.get("confirmation_statement", "")).split()),
     )
 
 

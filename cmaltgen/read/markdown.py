@@ -7,13 +7,16 @@ only known once every document is read. :func:`parse` records, in a :class:`Pars
   relative links/images to local files, each with its body line and column;
 * headings (level, text, line), with levels shifted so the body's top level is ``<h2>``
   (the page's ``<h1>`` is the section title);
-* raw HTML, which is rendered escaped (shown as text) and reported.
+* raw HTML, which is rendered escaped (shown as text) and reported;
+* paragraphs, each with a stable id (``p-`` + six hex digits of its text's SHA-1) and its
+  number in the body, so that feedback can point at "3a ¶4".
 
 :func:`render` then asks a :class:`Resolver` for each reference's URL and label.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -52,12 +55,52 @@ class Heading(NamedTuple):
     token_index: int  # position of the heading_open token
 
 
+class Paragraph(NamedTuple):
+    """A paragraph of the body (list items and quoted paragraphs included, notes not).
+
+    ``id`` depends on the paragraph's own words only, so editing another paragraph never
+    changes it; ``number`` is its place in the body (1-based), what "3a ¶4" shows.
+    """
+
+    id: str
+    number: int
+    line: int  # 1-based, relative to the body
+    text: str
+
+
 @dataclass(eq=False)
 class ParsedMarkdown:
     tokens: list[Token]
     references: list[Reference] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     raw_html: list[tuple[int, int, str]] = field(default_factory=list)  # line, col, HTML
+    paragraph_tokens: list[int] = field(default_factory=list)  # where each paragraph opens
+    _paragraphs: list[Paragraph] | None = field(default=None, repr=False)
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        """The body's paragraphs with their ids, worked out on first use: only serve, the
+        printable page and feedback need them, and hashing every paragraph of every build
+        made parsing a third slower."""
+        if self._paragraphs is None:
+            self._paragraphs = _identify(self.tokens, self.paragraph_tokens)
+        return self._paragraphs
+
+
+class Annotator(Protocol):
+    """What a preview or printable page adds to paragraphs (see :func:`render`).
+
+    ``label`` names the section in references ("3a" gives "3a ¶4"); ``after`` returns HTML
+    to place after a paragraph (open feedback in ``serve``), given the heading level a
+    heading inside it should use; ``details`` names the element that ``after`` adds (for
+    the paragraph's ``aria-details``), if any. ``ident`` is the paragraph's id on the page.
+    """
+
+    label: str
+
+    def after(self, paragraph: Paragraph, ident: str, heading_level: int) -> str: ...
+
+    def details(self, paragraph: Paragraph, ident: str) -> str | None: ...
 
 
 class Resolver(Protocol):
@@ -89,6 +132,7 @@ def create() -> MarkdownIt:
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify, permalink=False)
     md.core.ruler.push("cmalt_shift_headings", _shift_headings)
     md.core.ruler.push("cmalt_references", _collect_references)
+    md.core.ruler.push("cmalt_paragraphs", _number_paragraphs)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("link_close", _render_link_close)
     md.add_render_rule("image", _render_image)
@@ -99,6 +143,8 @@ def create() -> MarkdownIt:
     md.add_render_rule("heading_open", _render_heading)
     md.add_render_rule("heading_close", _render_heading)
     md.add_render_rule("footnote_block_open", _render_footnotes_open)
+    md.add_render_rule("paragraph_open", _render_paragraph_open)
+    md.add_render_rule("paragraph_close", _render_paragraph_close)
     return md
 
 
@@ -118,19 +164,31 @@ def parse(body: str) -> ParsedMarkdown:
     tokens = _parser().parse(body, env)
     parsed = ParsedMarkdown(tokens, env.get("references", []), env.get("headings", []))
     parsed.raw_html = _raw_html(tokens, env["source_lines"])
+    parsed.paragraph_tokens = env.get("paragraph_tokens", [])
     return parsed
 
 
 def render(
-    parsed: ParsedMarkdown, resolver: Resolver, *, heading_offset: int = 0, id_prefix: str = ""
+    parsed: ParsedMarkdown,
+    resolver: Resolver,
+    *,
+    heading_offset: int = 0,
+    id_prefix: str = "",
+    annotator: Annotator | None = None,
 ) -> str:
     """Render parsed Markdown to HTML, resolving every reference through ``resolver``.
 
     ``heading_offset`` moves headings down (a section inside a longer page) and ``id_prefix``
-    keeps heading and footnote ids unique when several bodies share one page.
+    keeps heading and footnote ids unique when several bodies share one page. With an
+    ``annotator`` (serve's preview and the printable page) every paragraph carries its id
+    and a visible reference ("3a ¶4") and may be followed by the annotator's HTML; without
+    one (the public site) paragraphs render plainly.
     """
     md = _parser()
     env: dict[str, Any] = {"resolver": resolver, "offset": heading_offset, "prefix": id_prefix}
+    if annotator is not None:
+        env["annotator"] = annotator
+        _ = parsed.paragraphs  # gives each paragraph's token its id
     if id_prefix:
         env["docId"] = id_prefix  # the footnote plugin's own prefix
     html: str = md.renderer.render(parsed.tokens, md.options, env)
@@ -276,6 +334,39 @@ def _locate(
                 return n + 1, (bracket if bracket >= 0 else pos) + 1
             start = pos + 1
     return block_map[0] + 1, 1
+
+
+def paragraph_id(text: str) -> str:
+    """``p-`` and six hex digits of the SHA-1 of the paragraph's words, spacing ignored."""
+    normal = " ".join(text.split())
+    return "p-" + hashlib.sha1(normal.encode("utf-8"), usedforsecurity=False).hexdigest()[:6]
+
+
+def _number_paragraphs(state: StateCore) -> None:
+    """Record where each paragraph outside the notes opens (see :class:`Paragraph`)."""
+    found: list[int] = state.env.setdefault("paragraph_tokens", [])
+    in_notes = 0
+    for i, token in enumerate(state.tokens):
+        if token.type in ("footnote_block_open", "footnote_block_close"):
+            in_notes += token.nesting
+        elif token.type == "paragraph_open" and not in_notes and i + 1 < len(state.tokens):
+            found.append(i)
+
+
+def _identify(tokens: Sequence[Token], opening: list[int]) -> list[Paragraph]:
+    """Number the paragraphs and give each an id from its words (copies get -2, -3)."""
+    found: list[Paragraph] = []
+    seen: dict[str, int] = {}
+    for i in opening:
+        text = " ".join(_inline_text(tokens[i + 1].children or []).split())
+        base = paragraph_id(text)
+        seen[base] = seen.get(base, 0) + 1
+        ident = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        where = tokens[i].map
+        line = where[0] + 1 if where else 0
+        tokens[i].meta["paragraph"] = Paragraph(ident, len(found) + 1, line, text)
+        found.append(tokens[i].meta["paragraph"])
+    return found
 
 
 def _raw_html(tokens: Sequence[Token], lines: list[str]) -> list[tuple[int, int, str]]:
@@ -427,6 +518,59 @@ def _render_heading(
     ident = token.attrGet("id")
     attr = f' id="{escapeHtml(prefix + "-" + str(ident))}"' if ident and prefix else ""
     return f"<{tag}{attr}>"
+
+
+def _render_paragraph_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """With an annotator: the paragraph's id and a visible reference link, "3a ¶4"."""
+    token = tokens[idx]
+    annotator: Annotator | None = env.get("annotator")
+    para: Paragraph | None = token.meta.get("paragraph")
+    if annotator is None or para is None:
+        return self.renderToken(tokens, idx, options, env)
+    ident = escapeHtml(_prefixed(env, para.id))
+    ref = f"{annotator.label} ¶{para.number}" if annotator.label else f"¶{para.number}"
+    link = f'<a class="para-ref" href="#{ident}">{escapeHtml(ref)}</a> '
+    details = annotator.details(para, _prefixed(env, para.id))
+    aria = f' aria-details="{escapeHtml(details)}"' if details else ""
+    if token.hidden:  # a tight list item: no <p>, so the link carries the id
+        return link.replace("<a ", f'<a id="{ident}"{aria} ', 1)
+    return f'<p id="{ident}"{aria}>{link}'
+
+
+def _render_paragraph_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    html = self.renderToken(tokens, idx, options, env)
+    annotator: Annotator | None = env.get("annotator")
+    opening = _opening_paragraph(tokens, idx)
+    para: Paragraph | None = opening.meta.get("paragraph") if opening else None
+    if annotator is None or para is None:
+        return html
+    level = min(6, _heading_level_before(tokens, idx) + env.get("offset", 0) + 1)
+    return html + annotator.after(para, _prefixed(env, para.id), level)
+
+
+def _prefixed(env: EnvType, ident: str) -> str:
+    prefix = env.get("prefix", "")
+    return f"{prefix}-{ident}" if prefix else ident
+
+
+def _opening_paragraph(tokens: Sequence[Token], idx: int) -> Token | None:
+    level = tokens[idx].level
+    for j in range(idx - 1, -1, -1):
+        if tokens[j].type == "paragraph_open" and tokens[j].level == level:
+            return tokens[j]
+    return None
+
+
+def _heading_level_before(tokens: Sequence[Token], idx: int) -> int:
+    """The level of the last body heading above ``idx`` (1, the page's title, if none)."""
+    for j in range(idx - 1, -1, -1):
+        if tokens[j].type == "heading_open":
+            return int(tokens[j].tag[1])
+    return 1
 
 
 FOOTNOTES_HEADING = "Notes"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, Union
 
 from cmaltgen.diagnostics import Diagnostics, suggestion
-from cmaltgen.read.sources import KeyPath, LineMap
+from cmaltgen.read.located_yaml import KeyPath, LineMap
 
 T = TypeVar("T")
 
@@ -38,10 +38,19 @@ def spec(
     choices: tuple[str, ...] = (),
     pattern: str | None = None,
     example: Any = None,
+    hint: str | None = None,
 ) -> dict[str, Any]:
     """Field metadata. ``kind`` refines a str: ``url``, ``date``, ``path`` (a file name, kept
-    exactly as quoted: names may start or end with spaces), ``text`` (default)."""
-    return {"doc": doc, "kind": kind, "choices": choices, "pattern": pattern, "example": example}
+    exactly as quoted: names may start or end with spaces), ``text`` (default). ``hint`` says
+    how to write a value that does not match ``pattern``."""
+    return {
+        "doc": doc,
+        "kind": kind,
+        "choices": choices,
+        "pattern": pattern,
+        "example": example,
+        "hint": hint,
+    }
 
 
 @dataclass(frozen=True, order=True)
@@ -179,6 +188,8 @@ def _value(tp: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
         return _bool(data, key, ctx)
     if tp is int:
         return _int(data, key, ctx)
+    if tp is float:
+        return _number(data, key, ctx)
     return _text(meta, data, key, ctx)
 
 
@@ -228,7 +239,10 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     pattern = meta.get("pattern")
     if pattern and not re.match(pattern, text):
         ctx.problem(
-            "invalid-value", f"'{text}' is not allowed here", key, hint=_pattern_hint(pattern)
+            "invalid-value",
+            f"'{text}' is not allowed here",
+            key,
+            hint=meta.get("hint") or _pattern_hint(pattern),
         )
         return _INVALID
     return text
@@ -273,6 +287,17 @@ def _int(data: Any, key: KeyPath, ctx: Context) -> Any:
     if isinstance(data, int) and not isinstance(data, bool):
         return data
     ctx.problem("wrong-type", f"expected a whole number here, found {_kind_of(data)}", key)
+    return _INVALID
+
+
+def _number(data: Any, key: KeyPath, ctx: Context) -> Any:
+    """A number such as 1.5 that is not negative, infinite or NaN (``.inf`` is valid YAML)."""
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        if data >= 0 and data == data and data != float("inf"):
+            return float(data)
+        ctx.problem("invalid-value", f"'{data}' is not a number zero or more", key)
+        return _INVALID
+    ctx.problem("wrong-type", f"expected a number here (e.g. 1.5), found {_kind_of(data)}", key)
     return _INVALID
 
 
@@ -338,6 +363,8 @@ def _type_schema(tp: Any, meta: Any) -> dict[str, Any]:
         return {"type": "boolean"}
     if tp is int:
         return {"type": "integer"}
+    if tp is float:
+        return {"type": "number", "minimum": 0}
     out: dict[str, Any] = {"type": "string"}
     if meta.get("choices"):
         out["enum"] = list(meta["choices"])
@@ -388,6 +415,6 @@ def _type_words(tp: Any, meta: Any) -> str:
         return "date"
     if meta.get("kind") == "url":
         return "URL"
-    return {"string": "text", "boolean": "true/false", "integer": "number"}.get(
+    return {"string": "text", "boolean": "true/false", "integer": "number", "number": "number"}.get(
         str(schema.get("type")), "mapping"
     )

@@ -4,8 +4,7 @@ Reading is defensive because the input is hand-written by people who are not pro
 file may be binary, huge, empty, not UTF-8, or YAML with tags, aliases and duplicate keys.
 Every problem becomes a located :class:`~cmaltgen.diagnostics.Diagnostic`; nothing raises.
 
-YAML is composed into nodes and constructed here (not by PyYAML's constructor) so that each
-value's line and column are recorded in a :class:`LineMap` for later stages' messages.
+YAML with the location of every value is :mod:`cmaltgen.read.located_yaml`.
 """
 
 from __future__ import annotations
@@ -17,11 +16,8 @@ import os
 import shutil
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
-
-import yaml
+from typing import NamedTuple, TypeVar
 
 from cmaltgen.diagnostics import Diagnostics
 
@@ -32,60 +28,10 @@ REFLECTION_NAME = "reflection.md"
 EVIDENCE_NAME = "evidence.yml"
 DEFAULT_OUTPUT = "_site"
 TEMPLATES_DIR = "templates"
+FEEDBACK_DIR = (
+    "feedback"  # reviewers' comments (cmaltgen.read.feedback): never a section, never published
+)
 MAX_TEXT_BYTES = 2 * 1024 * 1024
-MAX_YAML_DEPTH = 32
-
-KeyPath = tuple[str | int, ...]
-
-# libyaml's parser when PyYAML was built with it: the same events and marks, several times faster.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-_SAFE_TAGS = {
-    "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
-}
-
-
-class Mark(NamedTuple):
-    """Where a YAML value (and its key, for mapping entries) starts; 1-based."""
-
-    line: int
-    col: int
-    key_line: int | None = None
-    key_col: int | None = None
-    raw: str | None = None  # the scalar exactly as written, before YAML typed it
-
-
-@dataclass(eq=False)
-class LineMap:
-    """Locations of every value in one YAML document, keyed by its path from the root."""
-
-    path: Path
-    marks: dict[KeyPath, Mark] = field(default_factory=dict)
-    line_offset: int = 0
-
-    def at(self, key: KeyPath) -> tuple[int, int]:
-        """Line and column of the value at ``key``, or of its nearest located parent."""
-        while key not in self.marks and key:
-            key = key[:-1]
-        mark = self.marks.get(key)
-        return (mark.line, mark.col) if mark else (1 + self.line_offset, 1)
-
-    def key_at(self, key: KeyPath) -> tuple[int, int]:
-        """Line and column of the mapping key itself (for unknown-key messages)."""
-        mark = self.marks.get(key)
-        if mark and mark.key_line is not None and mark.key_col is not None:
-            return mark.key_line, mark.key_col
-        return self.at(key)
-
-    def raw(self, key: KeyPath) -> str | None:
-        mark = self.marks.get(key)
-        return mark.raw if mark else None
-
-    def where(self, key: KeyPath) -> dict[str, Any]:
-        """Keyword arguments locating ``key`` for :meth:`Diagnostics.add`."""
-        line, col = self.at(key)
-        return {"path": self.path, "line": line, "col": col}
 
 
 class SectionSource(NamedTuple):
@@ -103,12 +49,6 @@ class Sources(NamedTuple):
     config: Path
     sections: tuple[SectionSource, ...]
     templates: Path | None
-
-
-class _YamlProblem(Exception):
-    def __init__(self, code: str, message: str, line: int, col: int, hint: str | None = None):
-        super().__init__(message)
-        self.code, self.line, self.col, self.hint = code, line, col, hint
 
 
 def read_text(path: Path, diags: Diagnostics, *, allow_empty: bool = False) -> str | None:
@@ -295,159 +235,6 @@ def decode_text(
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_yaml(
-    text: str, path: Path, diags: Diagnostics, *, line_offset: int = 0
-) -> tuple[Any, LineMap] | None:
-    """Parse one YAML document into plain Python data plus the location of every value.
-
-    ``line_offset`` is added to reported lines (front matter starts below a ``---`` line).
-    Returns ``None`` after recording a located diagnostic if the YAML cannot be used.
-    """
-    linemap = LineMap(path, line_offset=line_offset)
-    try:
-        if "*" in text:
-            _reject_aliases(text, line_offset)
-        node = yaml.compose(text, Loader=_LOADER)
-        data = _Builder(linemap, line_offset).build(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        col = mark.column + 1 if mark else 1
-        diags.add(
-            "yaml-syntax",
-            _yaml_message(exc),
-            path=path,
-            line=line,
-            col=col,
-            hint=_yaml_hint(exc),
-        )
-        return None
-    except yaml.YAMLError as exc:
-        diags.add("yaml-syntax", f"this YAML cannot be read: {exc}", path=path, line=1, col=1)
-        return None
-    except _YamlProblem as exc:
-        diags.add(exc.code, str(exc), path=path, line=exc.line, col=exc.col, hint=exc.hint)
-        return None
-    return data, linemap
-
-
-def _reject_aliases(text: str, offset: int) -> None:
-    """Find the first alias (``*name``) before composing: aliases can expand exponentially."""
-    for event in yaml.parse(text, Loader=_LOADER):
-        if isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            raise _YamlProblem(
-                "yaml-alias",
-                "YAML anchors and aliases (& and *) are not supported in a portfolio",
-                line + offset,
-                col,
-                "write the value out in full where it is needed",
-            )
-
-
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or "unexpected content"
-    if exc.context:
-        return f"this YAML cannot be read: {exc.context}, {problem}"
-    return f"this YAML cannot be read: {problem}"
-
-
-def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
-    problem = (exc.problem or "") + (exc.context or "")
-    if "mapping values are not allowed" in problem:
-        return "a value that contains ': ' must be put in quotes"
-    if "found character '\\t'" in problem or "tab" in problem:
-        return "YAML indentation must use spaces, not tabs"
-    if "could not find expected ':'" in problem:
-        return "each line in a mapping needs 'key: value'; check the line above too"
-    return "check the indentation and quotes on this line and the one above it"
-
-
-class _Builder:
-    """Turn composed YAML nodes into Python values, recording where each came from."""
-
-    def __init__(self, linemap: LineMap, offset: int) -> None:
-        self.linemap = linemap
-        self.offset = offset
-        self.seen: set[int] = set()
-        self.scalars = yaml.SafeLoader("")
-
-    def build(self, node: yaml.Node | None) -> Any:
-        if node is None:
-            return None
-        return self._node(node, (), None, 0)
-
-    def _pos(self, node: yaml.Node) -> tuple[int, int]:
-        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
-
-    def _node(self, node: yaml.Node, key: KeyPath, key_node: yaml.Node | None, depth: int) -> Any:
-        line, col = self._pos(node)
-        if id(node) in self.seen:
-            raise _YamlProblem(
-                "yaml-alias",
-                "YAML anchors and aliases (& and *) are not supported in a portfolio",
-                line,
-                col,
-                "write the value out in full where it is needed",
-            )
-        self.seen.add(id(node))
-        if depth > MAX_YAML_DEPTH:
-            raise _YamlProblem("yaml-too-deep", "this YAML is nested too deeply", line, col)
-        if node.tag not in _SAFE_TAGS:
-            raise _YamlProblem(
-                "yaml-tag",
-                f"the YAML tag '{node.tag}' is not allowed",
-                line,
-                col,
-                "remove the !tag; plain text, lists and key: value pairs are enough",
-            )
-        key_line, key_col = self._pos(key_node) if key_node is not None else (None, None)
-        raw = node.value if isinstance(node, yaml.ScalarNode) else None
-        self.linemap.marks[key] = Mark(line, col, key_line, key_col, raw)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, key, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [
-                self._node(item, (*key, i), None, depth + 1) for i, item in enumerate(node.value)
-            ]
-        assert isinstance(node, yaml.ScalarNode)
-        return self._scalar(node, line, col)
-
-    def _mapping(self, node: yaml.MappingNode, key: KeyPath, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            line, col = self._pos(key_node)
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _YamlProblem("wrong-type", "a key must be plain text", line, col)
-            name = str(key_node.value)
-            if name in result:
-                raise _YamlProblem(
-                    "yaml-duplicate-key",
-                    f"the key '{name}' appears twice here",
-                    line,
-                    col,
-                    "keep one of them: YAML would silently use only the last",
-                )
-            result[name] = self._node(value_node, (*key, name), key_node, depth + 1)
-        return result
-
-    def _scalar(self, node: yaml.ScalarNode, line: int, col: int) -> Any:
-        try:
-            return self.scalars.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError) as exc:  # e.g. a timestamp that is not a real date
-            is_date = "timestamp" in node.tag
-            raise _YamlProblem(
-                "invalid-date" if is_date else "yaml-syntax",
-                f"'{node.value}' is not a real date ({exc})"
-                if is_date
-                else f"'{node.value}' cannot be read ({exc})",
-                line,
-                col,
-                "check the day and month: dates are written YYYY-MM-DD" if is_date else None,
-            ) from exc
-
-
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """Split ``---`` front matter from a Markdown body.
 
@@ -468,7 +255,8 @@ def collect(root: Path, output: Path | None = None) -> Sources:
     """Find ``portfolio.yml`` and every section folder (a top-level folder with reflection.md).
 
     Folders whose names start with ``.`` or ``_`` (such as the default ``_site`` output), the
-    output folder and the ``templates`` override folder are not content.
+    output folder, the ``templates`` override folder and the ``feedback`` folder are not
+    content.
     """
     sections: list[SectionSource] = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
@@ -494,7 +282,7 @@ def _present(path: Path) -> bool:
 
 def _ignored(folder: Path, root: Path, output: Path | None) -> bool:
     name = folder.name
-    if name.startswith((".", "_")) or name in (TEMPLATES_DIR, "node_modules"):
+    if name.startswith((".", "_")) or name in (TEMPLATES_DIR, FEEDBACK_DIR, "node_modules"):
         return True
     return output is not None and folder.resolve() == output.resolve()
 

@@ -10,28 +10,18 @@ reported (``accept-unused``) so that the list does not silently outlive its reas
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from cmaltgen.diagnostics import CODES, Diagnostic, Diagnostics, Severity, suggestion
 from cmaltgen.read.config import Accept, PortfolioConfig
-from cmaltgen.read.sources import LineMap
+from cmaltgen.read.located_yaml import LineMap
+from cmaltgen.read.portfolio import AcceptEntry
 
 # Reported only by ``check --external``: not "unused" when the links were not checked.
 LINK_CODES = frozenset({"link-restricted", "link-redirect", "link-timeout", "links-unchecked"})
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One usable entry, with where portfolio.yml lists it."""
-
-    accept: Accept
-    line: int
-    col: int
-    pattern: re.Pattern[str]
-
-
-def entries(config: PortfolioConfig, marks: LineMap, diags: Diagnostics) -> list[Entry]:
+def entries(config: PortfolioConfig, marks: LineMap, diags: Diagnostics) -> list[AcceptEntry]:
     """The usable entries; located errors for the others.
 
     Entries whose YAML was already reported (wrong type, missing reason) are absent from
@@ -44,11 +34,11 @@ def entries(config: PortfolioConfig, marks: LineMap, diags: Diagnostics) -> list
         for d in diags
         if d.is_error and (m := re.match(r"accept\[(\d+)\]", d.key or "")) is not None
     }
-    found: list[Entry] = []
+    found: list[AcceptEntry] = []
     for index, accept in zip([i for i in held if i not in failed], config.accept, strict=False):
         if _usable(accept, index, marks, diags):
             line, col = marks.at(("accept", index))
-            found.append(Entry(accept, line, col, glob_pattern(accept.path)))
+            found.append(AcceptEntry(accept, line, col, glob_pattern(accept.path)))
     return found
 
 
@@ -100,7 +90,7 @@ def glob_pattern(path: str) -> re.Pattern[str]:
 
 def apply(
     diags: Diagnostics,
-    found: list[Entry],
+    found: list[AcceptEntry],
     root: Path,
     failed: set[Path],
     *,

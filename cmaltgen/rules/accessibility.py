@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.documents import Reflection
-
-if TYPE_CHECKING:  # validate imports this module to run its checks
-    from cmaltgen.rules.validate import Portfolio, Specs
+from cmaltgen.read.portfolio import Portfolio, Specs
 
 VAGUE_LINK_TEXT = {
     "click here",

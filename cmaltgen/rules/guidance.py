@@ -11,16 +11,13 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.documents import PART_NAMES, Reflection, SectionDoc
 from cmaltgen.read.framework import SectionSpec
+from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.wording import join_and, plural
-
-if TYPE_CHECKING:
-    from cmaltgen.rules.validate import Portfolio, Specs
 
 STUB_WORDS = 50  # a description, reflection or free-text section shorter than this is a stub
 WE_MIN, WE_RATIO = 5, 1.5  # we/our/us at least this often and this many times I/my/me

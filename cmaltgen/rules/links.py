@@ -12,7 +12,6 @@ import http.client
 import json
 import logging
 import math
-import os
 import re
 import socket
 import threading
@@ -25,13 +24,13 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urldefrag, urlsplit
 
-from cmaltgen import __version__
+from cmaltgen import __version__, atomic
 from cmaltgen.diagnostics import (
     Diagnostics,
 )
 from cmaltgen.read.documents import Reflection
+from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.sources import read_regular
-from cmaltgen.rules import validate
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +65,7 @@ class LinkResult:
         return bool(self.final_url) and urldefrag(self.final_url)[0] != urldefrag(self.url)[0]
 
 
-def link_targets(portfolio: validate.Portfolio) -> list[LinkTarget]:
+def link_targets(portfolio: Portfolio) -> list[LinkTarget]:
     """Evidence ``url:`` values and http(s) links and images in reflections, located."""
     targets: list[LinkTarget] = []
     for _, entry in portfolio.evidence():
@@ -160,10 +159,8 @@ class LinkCache:
     def save(self) -> None:
         """Write atomically; a cache that cannot be written only costs speed."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            partial.write_text(json.dumps(self.entries, indent=1, sort_keys=True), "utf-8")
-            partial.replace(self.path)
+            text = json.dumps(self.entries, indent=1, sort_keys=True)
+            atomic.write_bytes(self.path, text.encode("utf-8"))
         except OSError as exc:
             log.warning("could not write the link cache %s: %s", self.path, exc)
 

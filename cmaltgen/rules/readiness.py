@@ -10,14 +10,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from cmaltgen.diagnostics import Diagnostics, Severity
 from cmaltgen.read.documents import PART_NAMES, EvidenceItem, Reflection
+from cmaltgen.read.feedback import FeedbackItem, short_date
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
+from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.schema import PartialDate
-from cmaltgen.rules import validate
 from cmaltgen.rules.guidance import STUB_WORDS, Present, is_stub, present_sections
+from cmaltgen.rules.review import ReviewStatus
 from cmaltgen.wording import article, join_and, plural
+
+
+class EvidenceDate(Protocol):
+    """What a section's status needs of an evidence item (an EvidenceItem or a site's item)."""
+
+    @property
+    def date(self) -> PartialDate: ...
+
 
 MISSING, DRAFT, STUB, WRITTEN = "missing", "draft", "stub", "written"
 UNREADABLE = "unreadable"  # its reflection.md has errors that stop it being read
@@ -100,6 +111,15 @@ class Report:
     evidence: EvidenceCounts | None = None
     largest: list[tuple[Path, int]] = field(default_factory=list)  # published files, biggest first
     published_bytes: int = 0  # every file the public site publishes, added up
+    review: ReviewStatus | None = None  # when the three-yearly review is due (holders)
+    feedback: list[FeedbackItem] = field(default_factory=list)  # open and addressed
+
+    @property
+    def open_feedback(self) -> list[FeedbackItem]:
+        """Open comments in the table's section order, then paragraph order."""
+        order = {row.id: i for i, row in enumerate(self.sections)}
+        items = [i for i in self.feedback if i.is_open]
+        return sorted(items, key=lambda i: (order.get(i.section, len(order)), i.number))
 
     @property
     def errors(self) -> int:
@@ -134,7 +154,7 @@ class Report:
 
 
 def section_rows(
-    portfolio: validate.Portfolio, diags: Diagnostics, shown: dict[str, int] | None = None
+    portfolio: Portfolio, diags: Diagnostics, shown: dict[str, int] | None = None
 ) -> list[SectionRow]:
     """One row per section of the pathway: present, unreadable, missing, each slot area.
 
@@ -153,7 +173,7 @@ def section_rows(
             elif spec.id in unreadable:
                 rows.append(_unreadable_row(spec.id, spec, unreadable[spec.id], diags))
             else:
-                rows.append(_missing_row(spec))
+                rows.append(missing_row(spec))
             continue
         areas = [w for w in present.values() if w.spec is spec]
         rows.extend(
@@ -163,7 +183,7 @@ def section_rows(
         broken = [s for s in broken if s not in present]
         rows.extend(_unreadable_row(s, spec, unreadable[s], diags) for s in broken)
         short = portfolio.pathway.slot_count(spec.slot).min - len(areas) - len(broken)
-        rows.extend(_missing_row(spec) for _ in range(max(0, short)))
+        rows.extend(missing_row(spec) for _ in range(max(0, short)))
     return rows
 
 
@@ -174,7 +194,7 @@ def _unreadable_row(sid: str, spec: SectionSpec, folder: Path, diags: Diagnostic
     return SectionRow(sid, spec.title, UNREADABLE, True, folder=folder, todo=(todo,))
 
 
-def _evidence_by_section(portfolio: validate.Portfolio) -> dict[str, list[EvidenceItem]]:
+def _evidence_by_section(portfolio: Portfolio) -> dict[str, list[EvidenceItem]]:
     """Each section's evidence: items listed beside it and items that support it.
 
     Draft items are left out, as in the build; a draft section's items count, because this
@@ -190,7 +210,7 @@ def _evidence_by_section(portfolio: validate.Portfolio) -> dict[str, list[Eviden
     return {sid: list(items.values()) for sid, items in found.items()}
 
 
-def _missing_row(spec: SectionSpec) -> SectionRow:
+def missing_row(spec: SectionSpec) -> SectionRow:
     if spec.slot:
         sid, todo = f"{SLOT_PREFIX[spec.slot]}NAME", f"add {article(spec.title.lower())}"
     else:
@@ -259,6 +279,12 @@ def _todo(
     return tuple(todo)
 
 
+def _stub_words(spec: SectionSpec) -> int:
+    """Brief sections (a review's link to the original portfolio, its CPD record's
+    introduction) are short by nature: any words at all make them written."""
+    return 1 if spec.brief else STUB_WORDS
+
+
 def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
     """E.g. "write the description and the reflection", "expand it (9 words)", or nothing."""
     if spec.assessed:
@@ -269,7 +295,7 @@ def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
             if not p or p.words < STUB_WORDS
         }
     else:
-        short = {"it": reflection.words} if reflection.words < STUB_WORDS else {}
+        short = {"it": reflection.words} if reflection.words < _stub_words(spec) else {}
     if not short:
         return []
     if not any(short.values()):
@@ -301,3 +327,9 @@ def cells(row: SectionRow) -> list[str]:
     evidence = str(row.evidence) if counted else "-"
     words = [num(row.words), num(row.description_words), num(row.reflection_words)]
     return [row.id, row.status, *words, evidence, num(row.on_site), newest, "; ".join(row.todo)]
+
+
+def feedback_line(item: FeedbackItem) -> str:
+    """One open comment: ``3a ¶4 (Sam Lee, mentor, 2 Oct 2026): text``."""
+    when = short_date(item.date)
+    return f"{item.reference} ({item.reviewer}, {item.role}, {when}): {' '.join(item.text.split())}"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
-from cmaltgen.rules.readiness import COLUMNS, Report, cells
+from cmaltgen.rules.readiness import COLUMNS, Report, cells, feedback_line
 from cmaltgen.serve.reload import reload_script
+from cmaltgen.wording import plural
 
 
 def report_html(report: Report) -> str:
@@ -28,6 +30,27 @@ def report_html(report: Report) -> str:
         f"<thead><tr>{head}</tr></thead>\n"
         "<tbody>\n" + "\n".join(rows) + ("\n" if rows else "") + "</tbody>\n</table>\n"
     )
+
+
+def feedback_html(report: Report) -> str:
+    """Open feedback as an escaped HTML fragment for serve's progress page ('' if none)."""
+    if not report.feedback:
+        return ""
+    shown = report.open_feedback
+    done = len(report.feedback) - len(shown)
+    items = "".join(f"<li>{html.escape(feedback_line(item))}</li>" for item in shown)
+    return (
+        f'<h2 id="open-feedback">Open feedback</h2>\n<p>{plural(len(shown), "open comment")}, '
+        f"{done} addressed.</p>\n" + (f"<ul>{items}</ul>\n" if items else "")
+    )
+
+
+def cohort_html(root: Path) -> str:
+    """For a cohort hub: ``cmaltgen cohort check``'s table (every member, unlisted too)."""
+    from cmaltgen.cohort import report
+
+    lines = report.lines(report.check(root, offline=True))
+    return f"<pre>{html.escape(chr(10).join(lines))}</pre>"
 
 
 def page(body: str, mount: str, version: str) -> bytes:

@@ -23,11 +23,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
-from typing import cast
+from typing import Protocol, cast
 from urllib.parse import quote
 
 from cmaltgen.build import BuildResult, build
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.read.documents import ParseCache
 from cmaltgen.serve import hosts, progress
 from cmaltgen.serve.handler import (
@@ -43,7 +43,8 @@ from cmaltgen.serve.handler import (
 from cmaltgen.serve.reload import RESERVED, error_page, inject, overlay, reload_script
 from cmaltgen.serve.watcher import MAX_SETTLE_SECONDS, QUIET_SECONDS, Watcher
 from cmaltgen.site import render
-from cmaltgen.site.structure import HOME, NOT_FOUND
+from cmaltgen.site.output import Output
+from cmaltgen.site.pages import HOME, NOT_FOUND
 from cmaltgen.site.theme import themes_root
 
 __all__ = ["BuildReport", "PortError", "PreviewServer", "Snapshot"]
@@ -58,6 +59,19 @@ PROGRESS_PATH = RESERVED + "progress"  # cmaltgen check's report, in the preview
 # ---------------------------------------------------------------------------- state
 
 
+class Built(Protocol):
+    """What serve needs of a build: a portfolio's BuildResult, or a cohort hub's."""
+
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def rendered(self) -> Output | None: ...
+    @property
+    def diagnostics(self) -> Diagnostics: ...
+    @property
+    def base_url(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class BuildReport:
     """What one (re)build did, for the CLI's status lines."""
@@ -67,7 +81,7 @@ class BuildReport:
     diagnostics: tuple[Diagnostic, ...]
     seconds: float
     changed: Path | None = None  # the first change that triggered it
-    result: BuildResult | None = None  # None when the build raised
+    result: Built | None = None  # None when the build raised
 
 
 @dataclass(frozen=True)
@@ -75,7 +89,7 @@ class Snapshot:
     """Everything a request needs; replaced whole after each build, never mutated."""
 
     version: str
-    site: render.Output | None = None  # the last good build
+    site: Output | None = None  # the last good build
     mount: str = "/"  # the path of site.base_url, where the site is served
     base_url: str = ""
     problems: tuple[Diagnostic, ...] = ()  # set while the latest build is failing
@@ -99,8 +113,12 @@ class PreviewServer:
         on_build: Callable[[BuildReport], None] | None = None,
         quiet: float = QUIET_SECONDS,
         allow_hosts: Sequence[str] = (),
+        builder: Callable[[Path], Built] | None = None,
     ) -> None:
         self.root = root.resolve()
+        # What to build: the portfolio by default; `cmaltgen serve` passes the hub's build
+        # for a cohort folder. It runs on the build thread only.
+        self.builder = builder or self._build_portfolio
         self.host, self.requested_port, self.port_fixed = host, port, port_fixed
         self.allow_hosts = hosts.rules(allow_hosts)  # ValueError for a value that is no host
         self.host_check = hosts.HostCheck(host, port, self.allow_hosts)
@@ -241,7 +259,7 @@ class PreviewServer:
         number = old.builds + 1
         version = f"{self._token}.{number}"
         if result is not None and result.ok and result.rendered is not None:
-            base_url = result.site.portfolio.config.site.base_url if result.site else ""
+            base_url = result.base_url
             state = Snapshot(version, result.rendered, mount_path(base_url), base_url, (), number)
         else:
             state = Snapshot(version, old.site, old.mount, old.base_url, problems, number)
@@ -252,16 +270,14 @@ class PreviewServer:
         if self.on_build is not None:
             self.on_build(report)
 
-    def _run_build(self) -> tuple[BuildResult | None, tuple[Diagnostic, ...]]:
+    def _build_portfolio(self, root: Path) -> BuildResult:
+        # Drafts show, with a banner; files unchanged since the last build are not parsed.
+        return build(root, write=False, drafts=True, cache=self.parse_cache, preview=True)
+
+    def _run_build(self) -> tuple[Built | None, tuple[Diagnostic, ...]]:
         """Build into memory; every failure, even a crash, becomes diagnostics to show."""
         try:
-            # Drafts show, with a banner; files unchanged since the last build are not parsed.
-            result = build(
-                self.root,
-                write=False,
-                drafts=True,
-                cache=self.parse_cache,
-            )
+            result = self.builder(self.root)
         except CmaltgenError as exc:
             return None, tuple(exc.diagnostics) or (Diagnostic("build-failed", str(exc)),)
         except Exception as exc:  # a bug must not take the preview down with it
@@ -331,13 +347,17 @@ class PreviewServer:
         from cmaltgen.check import check  # only when asked for: the preview itself does not
 
         try:
-            body = progress.report_html(check(self.root))
+            if (self.root / "cohort.yml").is_file():
+                body = progress.cohort_html(self.root)
+            else:
+                report = check(self.root)
+                body = progress.report_html(report) + progress.feedback_html(report)
         except Exception as exc:  # a broken portfolio.yml: the overlay explains; say so briefly
             body = progress.unavailable(exc)
         return Response(200, body=progress.page(body, state.mount, state.version))
 
     def _lookup(self, state: Snapshot, rel: str) -> Response:
-        site = cast(render.Output, state.site)
+        site = cast(Output, state.site)
         key = rel + HOME if rel == "" or rel.endswith("/") else rel
         if key in site.pages:
             return self._page(state, site.pages[key], key, HTTPStatus.OK)

@@ -1,8 +1,9 @@
 """Render stage, continued: what makes a portfolio link well from a blog.
 
-Canonical URLs, JSON-LD (a schema.org ProfilePage about the candidate as a Person holding the
-CMALT credential), an Atom feed of section updates and a sitemap. Feed, sitemap and absolute
-URLs need ``site.base_url``; without it they are skipped and the build says so.
+Canonical URLs, JSON-LD (a schema.org ProfilePage about the candidate as a Person, holding the
+CMALT credential once it is awarded and working towards it until then), an Atom feed of section
+updates and a sitemap. Feed, sitemap and absolute URLs need ``site.base_url``; without it
+they are skipped and the build says so.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import xml.etree.ElementTree as ET
 from html import escape
 from typing import Any
 
 from cmaltgen import __version__
-from cmaltgen.read.config import site_title
-from cmaltgen.read.framework import Pathway
+from cmaltgen.read.config import PortfolioConfig, site_title
+from cmaltgen.read.framework import REVIEW, Pathway
 from cmaltgen.read.schema import PartialDate
-from cmaltgen.site.structure import HOME, NOT_FOUND, Site
+from cmaltgen.site.pages import HOME, NOT_FOUND
+from cmaltgen.site.structure import Site
 
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
@@ -45,11 +48,27 @@ def _date(value: PartialDate | None, fallback: PartialDate) -> str:
     return dt.date(chosen.year, chosen.month or 1, chosen.day or 1).isoformat()
 
 
+HELD_BY_DEFAULT = "cmalt"  # what a review portfolio holds when award.pathway does not say
+
+
+def award_pathway_id(config: PortfolioConfig) -> str:
+    """The pathway awarded: ``award.pathway``, else the portfolio's own (a review portfolio,
+    whose pathway is not a credential, falls back to CMALT; validation asks it to say)."""
+    award = config.award
+    if award is not None and award.pathway:
+        return award.pathway
+    return HELD_BY_DEFAULT if config.pathway == REVIEW else config.pathway
+
+
 def awarded_pathway(site: Site) -> Pathway:
     """The pathway of the award in portfolio.yml (the portfolio's own unless it says)."""
-    award = site.portfolio.config.award
-    chosen = award.pathway if award is not None and award.pathway else ""
+    chosen = award_pathway_id(site.portfolio.config)
     return site.portfolio.framework.pathways.get(chosen, site.portfolio.pathway)
+
+
+def award_sentence(pathway_title: str, date: PartialDate) -> str:
+    """ "CMALT awarded November 2026": awards are announced by month, even when the day is known."""
+    return f"{pathway_title} awarded {PartialDate(date.year, date.month).human()}"
 
 
 def json_ld(site: Site, base_url: str) -> str:
@@ -76,11 +95,6 @@ def json_ld(site: Site, base_url: str) -> str:
         "educationalLevel": pathway.title,
         "recognizedBy": ALT,
     }
-    if config.award is not None:
-        credential["dateCreated"] = config.award.date.iso()  # when ALT made the award
-        if config.award.url:
-            credential["url"] = config.award.url
-    person["hasCredential"] = credential
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ProfilePage",
@@ -89,6 +103,17 @@ def json_ld(site: Site, base_url: str) -> str:
         "dateModified": _date(None, config.confirmation.date),
         "mainEntity": person,
     }
+    if config.award is not None:
+        # Held only once ALT has made the award: dated, with the certificate when there is one.
+        credential["dateCreated"] = config.award.date.iso()
+        if config.award.url:
+            credential["url"] = config.award.url
+        person["hasCredential"] = credential
+    else:
+        # Before the award the page is a portfolio working towards the credential: it is
+        # about the credential, and the Person claims nothing.
+        data["about"] = credential
+        data["description"] = f"A portfolio working towards {pathway.title}."
     if base_url:
         data["url"] = base_url
     # "</" would end the script element early; JSON allows the escaped form.
@@ -100,66 +125,79 @@ def atom_feed(site: Site, base_url: str, title: str) -> bytes:
     signed = site.portfolio.config.confirmation.date
     entries = sorted(site.sections, key=lambda s: _date(s.updated, signed), reverse=True)
     newest = _date(entries[0].updated, signed) if entries else _date(None, signed)
-    name = escape(site.portfolio.config.candidate.name)
-    lines = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{escape(title)}</title>",
-        f"  <id>{escape(base_url)}</id>",
-        f'  <link href="{escape(base_url)}"/>',
-        f'  <link rel="self" href="{escape(base_url + FEED)}"/>',
-        f"  <updated>{newest}T00:00:00Z</updated>",
-        f"  <author><name>{name}</name></author>",
-        f'  <generator version="{__version__}">cmaltgen</generator>',
-    ]
+    feed = ET.Element("feed", xmlns="http://www.w3.org/2005/Atom")
+    ET.SubElement(feed, "title").text = title
+    ET.SubElement(feed, "id").text = base_url
+    ET.SubElement(feed, "link", href=base_url)
+    ET.SubElement(feed, "link", rel="self", href=base_url + FEED)
+    ET.SubElement(feed, "updated").text = f"{newest}T00:00:00Z"
+    ET.SubElement(ET.SubElement(feed, "author"), "name").text = site.portfolio.config.candidate.name
+    ET.SubElement(feed, "generator", version=__version__).text = "cmaltgen"
     for section in entries:
         url = base_url + pretty(section.url)
-        lines += [
-            "  <entry>",
-            f"    <title>{escape(section.label)}</title>",
-            f"    <id>{escape(url)}</id>",
-            f'    <link href="{escape(url)}"/>',
-            f"    <updated>{_date(section.updated, signed)}T00:00:00Z</updated>",
-            f"    <summary>{escape(section.summary)}</summary>",
-            "  </entry>",
-        ]
-    lines.append("</feed>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        entry = ET.SubElement(feed, "entry")
+        ET.SubElement(entry, "title").text = section.label
+        ET.SubElement(entry, "id").text = url
+        ET.SubElement(entry, "link", href=url)
+        ET.SubElement(entry, "updated").text = f"{_date(section.updated, signed)}T00:00:00Z"
+        ET.SubElement(entry, "summary").text = section.summary
+    return _xml(feed)
 
 
 def sitemap(site: Site, base_url: str, pages: list[str]) -> bytes:
     """A sitemap of every HTML page but the 404, with section dates where known."""
     signed = site.portfolio.config.confirmation.date
     dated = {s.url: _date(s.updated, signed) for s in site.sections}
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
+    urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
     for path in pages:
         if path == NOT_FOUND or not path.endswith(".html"):
             continue
-        lastmod = dated.get(path, _date(None, signed))
-        lines.append(
-            f"  <url><loc>{escape(base_url + pretty(path))}</loc><lastmod>{lastmod}</lastmod></url>"
-        )
-    lines.append("</urlset>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        url = ET.SubElement(urlset, "url")
+        ET.SubElement(url, "loc").text = base_url + pretty(path)
+        ET.SubElement(url, "lastmod").text = dated.get(path, _date(None, signed))
+    return _xml(urlset)
 
 
-def badge(title: str, name: str, url: str, pathway_title: str) -> dict[str, str]:
+def _xml(root: ET.Element) -> bytes:
+    """``root`` as an indented UTF-8 XML document; ElementTree escapes every value."""
+    ET.indent(root, space="  ")
+    text = ET.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{text}\n'.encode()
+
+
+def badge(
+    title: str, name: str, url: str, pathway_title: str, award: str = "", award_url: str = ""
+) -> dict[str, str]:
     """Copy-paste snippets linking to the portfolio, for a blog sidebar or email signature.
 
     The link says whose portfolio it is and for which pathway, once: ``site.title`` as it
     is when it already names CMALT, else with the pathway added; without a title, the name.
+    Once awarded, ``award`` ("CMALT awarded November 2026") follows the link, itself linked
+    to the certificate or badge ``award_url`` when there is one.
     """
     label = _badge_label(title, name, pathway_title)
-    markdown_label = re.sub(r"([\\\[\]*_`<>])", r"\\\1", label)
-    markdown_url = f"<{url}>" if re.search(r"[\s()<>]", url) else url
-    return {
+    snippets = {
         "html": f'<a href="{escape(url)}" rel="me">{escape(label, quote=False)}</a>',
-        "markdown": f"[{markdown_label}]({markdown_url})",
+        "markdown": f"[{_markdown_text(label)}]({_markdown_url(url)})",
         "text": f"{label} <{url}>",
     }
+    if award and award_url:
+        snippets["html"] += f' (<a href="{escape(award_url)}">{escape(award, quote=False)}</a>)'
+        snippets["markdown"] += f" ([{_markdown_text(award)}]({_markdown_url(award_url)}))"
+        snippets["text"] += f" ({award}: <{award_url}>)"
+    elif award:
+        snippets["html"] += f" ({escape(award, quote=False)})"
+        snippets["markdown"] += f" ({_markdown_text(award)})"
+        snippets["text"] += f" ({award})"
+    return snippets
+
+
+def _markdown_text(text: str) -> str:
+    return re.sub(r"([\\\[\]*_`<>()])", r"\\\1", text)
+
+
+def _markdown_url(url: str) -> str:
+    return f"<{url}>" if re.search(r"[\s()<>]", url) else url
 
 
 def _badge_label(title: str, name: str, pathway_title: str) -> str:

@@ -1,61 +1,37 @@
-"""Render stage: templates -> pages in memory; then one atomic write of the whole site.
+"""Render stage: templates -> pages in memory (an :class:`Output`), for a writer in output/.
 
-Nothing touches the output folder until every page has rendered. The site is written into a
-temporary sibling folder and swapped into place, so a failed build leaves the last good site.
+Which pages exist is data (:mod:`cmaltgen.site.pages`); nothing here writes to disk.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import tempfile
 import traceback
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
 
 from cmaltgen import __version__, wording
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, Severity, display_path
-from cmaltgen.read import markdown
+from cmaltgen.diagnostics import Diagnostics, Severity
+from cmaltgen.read import cpd, markdown
 from cmaltgen.read.config import site_title
 from cmaltgen.read.schema import PartialDate
-from cmaltgen.read.sources import copy_regular
 from cmaltgen.rules import images as pictures
 from cmaltgen.rules import privacy
-from cmaltgen.site import metadata
-from cmaltgen.site.structure import (
-    CONFIRMATION,
-    EVIDENCE_INDEX,
-    HOME,
-    MATRIX,
-    NOT_FOUND,
-    SINGLE_PAGE,
-    Section,
-    Site,
-    relative_url,
-)
+from cmaltgen.site import annotate, manifest, metadata
+from cmaltgen.site.output import MARKER, Output
+from cmaltgen.site.pages import EACH_SECTION, EVIDENCE_INDEX, NOT_FOUND, SINGLE_PAGE, PageSpec
+from cmaltgen.site.pages import PAGES as BUILT_IN_PAGES
+from cmaltgen.site.structure import Section, Site, relative_url
 from cmaltgen.site.theme import Theme, environment, searched
 
 log = logging.getLogger(__name__)
 
 ASSETS_DIR = "assets"
-MARKER = ".cmaltgen-site"
-
-
-@dataclass(eq=False)
-class Output:
-    """A complete site in memory: page bytes and files to copy, by output path."""
-
-    pages: dict[str, bytes] = field(default_factory=dict)
-    files: dict[str, Path] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # things worth saying that are not problems
-
-    def __len__(self) -> int:
-        return len(self.pages) + len(self.files)
 
 
 class PageResolver:
@@ -105,12 +81,20 @@ class SinglePageResolver(PageResolver):
 ImageCache = dict[Path, tuple[tuple[int, int, int, int], pictures.Cleaned]]
 
 
+Page = tuple[str, str, dict[str, Any]]  # output path, template, page context
+
+
 def render_site(
-    site: Site, theme: Theme, diags: Diagnostics, images: ImageCache | None = None
+    site: Site,
+    theme: Theme,
+    diags: Diagnostics,
+    images: ImageCache | None = None,
+    extra: Sequence[Page] = (),
 ) -> Output:
     """Render every page into memory. Template problems are added to ``diags``.
 
-    ``images`` (serve) keeps cleaned images from one build to the next.
+    ``images`` (serve) keeps cleaned images from one build to the next. ``extra`` pages
+    (the bundle's change page) follow the site's own; templates list them as ``extra_pages``.
     """
     env = environment(theme)
     env.filters["filesize"] = filesize
@@ -119,15 +103,17 @@ def render_site(
         site=_site_context(site),
         generator=f"cmaltgen {__version__}",
         section_by_id={s.id: s for s in site.sections},
+        extra_pages=[(path, context["title"]) for path, _, context in extra],
     )
     output = Output(files=dict(site.files))
-    for path, template, context in _pages(site):
+    for path, template, context in [*pages_of(site, theme.pages), *extra]:
         page = _render_page(env, theme, site, path, template, context, diags)
         if page is not None:
             output.pages[path] = page
     if site.edition == "public":
         _add_feeds(site, output)
         output.pages[".nojekyll"] = b""
+        output.pages[manifest.MANIFEST] = manifest.manifest_bytes(site)  # for cohort hubs
     if not site.portfolio.config.privacy.keep_exif:
         _clean_images(site, output, diags, images)
     output.pages[MARKER] = f"Built by cmaltgen {__version__}. Safe to delete.\n".encode()
@@ -232,6 +218,7 @@ def _site_context(site: Site) -> dict[str, Any]:
         "candidate": config.candidate,
         "confirmation": config.confirmation,
         "statement": config.confirmation.statement
+        or site.portfolio.pathway.confirmation_statement
         or site.portfolio.framework.confirmation_statement,
         "pathway": site.portfolio.pathway,
         "framework": site.portfolio.framework,
@@ -243,6 +230,37 @@ def _site_context(site: Site) -> dict[str, Any]:
         "json_ld": Markup(metadata.json_ld(site, base_url)),
         "photo": site.photo,
         "award": _award(site),
+        "cpd": _cpd(site),
+    }
+
+
+def _cpd(site: Site) -> dict[str, Any] | None:
+    """A review's CPD record as the templates see it: rows oldest first, and the summary.
+
+    Evidence named by id links to the evidence page when this edition has the item; an item
+    it leaves out (assessors only, private) is named as text, never linked."""
+    record = site.portfolio.cpd
+    if record is None:
+        return None
+    activities = record.activities()
+    rows = []
+    for item in activities:
+        ref = item.evidence.strip()
+        shown = site.item(ref) if ref else None
+        if ref.startswith(("http://", "https://")):
+            link, label = ref, urlsplit(ref).hostname or ref
+        elif shown is not None:
+            link, label = f"{EVIDENCE_INDEX}#ev-{shown.id}", f"{shown.label} {shown.title}"
+        else:
+            link, label = "", ""
+        rows.append({"item": item, "hours": cpd.hours(item.hours), "link": link, "label": label})
+    summary = cpd.summarise(activities)
+    return {
+        "rows": rows,
+        "summary": summary,
+        "hours": cpd.hours(summary.hours),
+        "by_type": [(t, cpd.hours(h)) for t, h in summary.by_type.items()],
+        "by_year": [(y, cpd.hours(h)) for y, h in summary.by_year.items()],
     }
 
 
@@ -259,7 +277,7 @@ def _award(site: Site) -> dict[str, Any] | None:
         "pathway": pathway,
         "url": award.url,
         "when": when,
-        "text": f"{pathway.title} awarded {when}",
+        "text": metadata.award_sentence(pathway.title, award.date),
     }
 
 
@@ -284,27 +302,18 @@ def filesize(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _pages(site: Site) -> list[tuple[str, str, dict[str, Any]]]:
-    home = "home.html" if site.edition == "public" else "assessor-home.html"
-    pages: list[tuple[str, str, dict[str, Any]]] = [
-        (HOME, home, {"title": "Home", "kind": "home"}),
-    ]
-    for section in site.sections:
-        pages.append(
-            (
-                section.url,
-                "section.html",
-                {"title": section.heading, "kind": "section", "section": section},
-            )
-        )
-    pages += [
-        (EVIDENCE_INDEX, "evidence.html", {"title": "Evidence", "kind": "evidence"}),
-        (MATRIX, "matrix.html", {"title": "Evidence by section", "kind": "matrix"}),
-        (CONFIRMATION, "confirmation.html", {"title": "Confirmation", "kind": "confirmation"}),
-        (NOT_FOUND, "404.html", {"title": "Page not found", "kind": "404"}),
-    ]
-    if site.edition == "assessor":
-        pages.append((SINGLE_PAGE, "single.html", {"title": "Whole portfolio", "kind": "single"}))
+def pages_of(site: Site, extra: Iterable[PageSpec] = ()) -> list[Page]:
+    """(path, template, context) for every page of ``site``'s edition: built-ins, then ``extra``."""
+    pages: list[tuple[str, str, dict[str, Any]]] = []
+    for spec in (*BUILT_IN_PAGES, *extra):
+        if site.edition not in spec.editions:
+            continue
+        if spec.path != EACH_SECTION:
+            pages.append((spec.path, spec.template, {"title": spec.title, "kind": spec.kind}))
+            continue
+        for section in site.sections:
+            context = {"title": spec.title or section.heading, "kind": spec.kind}
+            pages.append((section.url, spec.template, {**context, "section": section}))
     return pages
 
 
@@ -318,7 +327,7 @@ def _render_page(
     diags: Diagnostics,
 ) -> bytes | None:
     values = _page_values(site, path, context)
-    html = _render_template(env, theme, path, template, values, diags)
+    html = render_template(env, theme, path, template, values, diags)
     return None if html is None else html.encode("utf-8")
 
 
@@ -337,12 +346,19 @@ def _page_values(site: Site, path: str, context: dict[str, Any]) -> dict[str, An
         return relative_url(path, target, anchors=anchors)
 
     def render_markdown(of: Section) -> Markup:
-        return Markup(markdown.render(of.reflection.parsed, PageResolver(site, path, of)))
+        resolver = PageResolver(site, path, of)
+        if not site.preview:
+            return Markup(markdown.render(of.reflection.parsed, resolver))
+        return Markup(_preview_body(site, of, resolver))
 
     def render_in_single(of: Section) -> Markup:
+        # The printable page shows "3a ¶4" so reviewers can quote a paragraph in an e-mail.
         resolver = SinglePageResolver(site, path, of)
+        refs = annotate.ParagraphRefs(of.id)
         return Markup(
-            markdown.render(of.reflection.parsed, resolver, heading_offset=1, id_prefix=of.id)
+            markdown.render(
+                of.reflection.parsed, resolver, heading_offset=1, id_prefix=of.id, annotator=refs
+            )
         )
 
     page = {
@@ -362,7 +378,16 @@ def _page_values(site: Site, path: str, context: dict[str, Any]) -> dict[str, An
     }
 
 
-def _render_template(
+def _preview_body(site: Site, of: Section, resolver: PageResolver) -> str:
+    """serve's preview: paragraph references, with open feedback beside its paragraph and
+    feedback on the whole section (or on a paragraph no longer there) above the body."""
+    items = [i for i in site.portfolio.feedback if i.section == of.id]
+    annotator = annotate.FeedbackAnnotator(of.id, items)
+    body = markdown.render(of.reflection.parsed, resolver, annotator=annotator)
+    return annotator.section_note("feedback-section", 2) + body
+
+
+def render_template(
     env: jinja2.Environment,
     theme: Theme,
     path: str,
@@ -417,99 +442,3 @@ def _template_frame(exc: Exception) -> tuple[Path | None, int | None]:
         if frame.filename.endswith((".html", ".xml", ".txt")):
             return Path(frame.filename), frame.lineno
     return None, None
-
-
-# ---------------------------------------------------------------------------- writing
-
-
-def write_site(output: Output, dest: Path) -> None:
-    """Write ``output`` into a temporary sibling of ``dest``, then swap it into place."""
-    check_replaceable(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
-    try:
-        _write_into(output, staging)
-        _swap(staging, dest)
-    except OSError as exc:
-        raise _not_written(dest, exc) from exc
-    finally:  # gone after a swap; a half-written copy otherwise
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _not_written(dest: Path, exc: OSError) -> CmaltgenError:
-    """A plain-words error for a site that could not be written or swapped into place. On
-    Windows a folder cannot be renamed while another program has a file in it open."""
-    reason = exc.strerror or str(exc)
-    return CmaltgenError(
-        f"cmaltgen could not write the site into {display_path(dest)} ({reason}); "
-        "the last good site there is unchanged",
-        [
-            Diagnostic(
-                "output-not-written",
-                f"the site could not be written here: {reason}",
-                path=dest,
-                hint="close any program showing a file from this folder (on Windows: File "
-                "Explorer, an editor or a preview), check there is free space, then build "
-                "again; or choose another output folder with -o",
-            )
-        ],
-    )
-
-
-def _write_into(output: Output, folder: Path) -> None:
-    made = {folder}  # each folder is made once, not asked for again for every file in it
-    for rel, data in output.pages.items():
-        target = folder / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(data)
-    for rel, source in output.files.items():
-        target = folder / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        copy_regular(source, target)  # a pipe or device put in a file's place is refused
-
-
-def _swap(staging: Path, dest: Path) -> None:
-    if not dest.exists():
-        staging.replace(dest)
-        return
-    old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-    dest.replace(old)
-    try:
-        staging.replace(dest)
-    except OSError:
-        old.replace(dest)  # put the last good site back
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def check_replaceable(dest: Path) -> None:
-    """Refuse to replace a folder that is not empty and was not written by cmaltgen."""
-    if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
-        raise CmaltgenError(
-            f"the output {dest} is not a folder",
-            [
-                Diagnostic(
-                    "output-not-site",
-                    "the output path exists and is not a folder",
-                    path=dest,
-                    hint="choose another output folder with -o",
-                )
-            ],
-        )
-    if dest.is_dir() and any(dest.iterdir()) and not (dest / MARKER).exists():
-        raise CmaltgenError(
-            f"the output folder {dest} holds files cmaltgen did not write",
-            [
-                Diagnostic(
-                    "output-not-site",
-                    "this folder is not empty and is not a site cmaltgen built, so cmaltgen "
-                    "will not replace it",
-                    path=dest,
-                    hint="choose an empty or new folder with -o, or delete this one yourself",
-                )
-            ],
-        )

@@ -19,18 +19,13 @@ from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read import markdown
 from cmaltgen.read.documents import Consent, EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.read.framework import SectionSpec
+from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.read.sources import resolve_local
 from cmaltgen.rules import privacy
-from cmaltgen.rules.validate import Portfolio, image_size
+from cmaltgen.rules.settings import image_size
 
 FILES_DIR = "files"
-HOME = "index.html"
-EVIDENCE_INDEX = "evidence/index.html"
-MATRIX = "matrix/index.html"
-CONFIRMATION = "confirmation/index.html"
-NOT_FOUND = "404.html"
-SINGLE_PAGE = "portfolio.html"  # the printable whole portfolio, assessor edition only
 WITHHELD_NOTE = "evidence available to assessors"
 SUMMARY_LENGTH = 240  # characters of a section's summary when it has none of its own
 
@@ -132,6 +127,7 @@ class Site:
     edition: str = "public"
     withheld: dict[str, str] = field(default_factory=dict)  # evidence id -> its visibility
     photo: Photo | None = None
+    preview: bool = False  # serve's preview: paragraph references and open feedback show
     _by_id: tuple[dict[str, Section], dict[str, Evidence]] | None = field(
         default=None, init=False, repr=False, compare=False
     )

@@ -10,13 +10,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import jinja2
 import jinja2.bccache
 import yaml
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
+from cmaltgen.site.pages import EDITIONS, PAGES, PageSpec
 
 DEFAULT_THEME = "default"
 
@@ -41,6 +42,7 @@ class Theme(NamedTuple):
     name: str
     chain: tuple[Path, ...]  # theme folders, child first, ending with default
     overrides: Path | None  # the portfolio's templates/ folder
+    pages: tuple[PageSpec, ...] = ()  # pages the themes add (``pages:`` in theme.yml)
 
     @property
     def template_dirs(self) -> list[Path]:
@@ -53,12 +55,14 @@ class Theme(NamedTuple):
         return [t / "static" for t in reversed(self.chain) if (t / "static").is_dir()]
 
 
-def load_theme(name: str, overrides: Path | None) -> Theme:
-    """Resolve ``name`` and its parents; a missing theme is a user-facing error."""
+def load_theme(name: str, overrides: Path | None, themes: Path | None = None) -> Theme:
+    """Resolve ``name`` and its parents (in ``themes``, default the built-in ones); a missing
+    theme is a user-facing error."""
     chain: list[Path] = []
+    pages: list[PageSpec] = []
     current: str | None = name
     while current:
-        folder = themes_root() / current
+        folder = (themes or themes_root()) / current
         if not (folder / "theme.yml").is_file() or folder in chain:
             raise CmaltgenError(
                 f"there is no theme '{current}'",
@@ -72,8 +76,51 @@ def load_theme(name: str, overrides: Path | None) -> Theme:
             )
         chain.append(folder)
         meta = yaml.safe_load((folder / "theme.yml").read_text(encoding="utf-8")) or {}
+        pages[:0] = theme_pages(folder / "theme.yml", meta)  # a parent's pages come first
         current = meta.get("extends") or (DEFAULT_THEME if current != DEFAULT_THEME else None)
-    return Theme(name, tuple(chain), overrides)
+    return Theme(name, tuple(chain), overrides, tuple(pages))
+
+
+def theme_pages(source: Path, meta: dict[str, Any]) -> list[PageSpec]:
+    """The ``pages:`` a theme.yml adds: each with ``path``, ``template``, ``title`` and
+    optionally ``kind`` (default: the path without ``.html``) and ``editions``."""
+    taken = {spec.path for spec in PAGES}
+    found: list[PageSpec] = []
+    for entry in meta.get("pages") or []:
+        problem = _page_problem(entry, taken)
+        if problem:
+            raise CmaltgenError(
+                f"{source}: {problem}",
+                [
+                    Diagnostic(
+                        "template-error",
+                        f"a page in the theme's pages: list {problem}",
+                        path=source,
+                        hint="give each page a path ending in .html inside the site, a "
+                        "template and a title; editions may be public and/or assessor",
+                    )
+                ],
+            )
+        path = str(entry["path"])
+        editions = tuple(entry.get("editions") or EDITIONS)
+        kind = str(entry.get("kind") or path.removesuffix(".html"))
+        found.append(PageSpec(path, str(entry["template"]), str(entry["title"]), kind, editions))
+        taken.add(path)
+    return found
+
+
+def _page_problem(entry: object, taken: set[str]) -> str:
+    if not isinstance(entry, dict) or not all(entry.get(k) for k in ("path", "template", "title")):
+        return "needs a path, a template and a title"
+    path = str(entry["path"])
+    if not path.endswith(".html") or path.startswith("/") or ".." in path.split("/"):
+        return f"has the path '{path}', which is not a .html page inside the site"
+    if path in taken:
+        return f"has the path '{path}', which another page already uses"
+    editions = entry.get("editions") or EDITIONS
+    if not isinstance(editions, list | tuple) or not set(editions) <= set(EDITIONS):
+        return f"has editions {editions!r}; use public, assessor or both"
+    return ""
 
 
 def environment(

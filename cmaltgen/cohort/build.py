@@ -1,0 +1,173 @@
+"""The hub build: the only module that knows its order.
+
+load cohort.yml -> members (local folders read, remote manifests fetched) -> pages rendered in
+memory -> one atomic write. Nothing is written unless everything rendered; a failed build
+leaves the last good hub in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from cmaltgen import __version__
+from cmaltgen.build import check_output_location
+from cmaltgen.cohort import pages
+from cmaltgen.cohort.config import CohortConfig, Loaded, load_cohort
+from cmaltgen.cohort.members import Member, read_members
+from cmaltgen.diagnostics import CmaltgenError, Diagnostics
+from cmaltgen.output import folder as site_folder
+from cmaltgen.read import sources
+from cmaltgen.site import render, theme
+from cmaltgen.site.output import MARKER, Output
+
+log = logging.getLogger(__name__)
+
+TEMPLATES_DIR = "templates"  # the cohort's own template overrides, as in a portfolio
+
+
+@dataclass(eq=False)
+class CohortResult:
+    """What a hub build did, for the CLI's summary, ``cohort check`` and serve."""
+
+    root: Path
+    output: Path
+    diagnostics: Diagnostics
+    strict: bool = False
+    config: CohortConfig | None = None
+    members: list[Member] = field(default_factory=list)  # every member, unlisted ones too
+    rendered: Output | None = field(default=None, repr=False)
+    written: bool = False
+    pages: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.diagnostics.errors or (self.strict and self.diagnostics.warnings))
+
+    @property
+    def base_url(self) -> str:
+        return self.config.site.base_url if self.config else ""
+
+    @property
+    def listed(self) -> int:
+        return sum(1 for m in self.members if m.listed)
+
+
+def default_output(root: Path) -> Path:
+    return root / sources.DEFAULT_OUTPUT
+
+
+def read_cohort(
+    root: Path,
+    diags: Diagnostics,
+    today: dt.date,
+    *,
+    offline: bool = False,
+    timeout: float = 10.0,
+) -> tuple[Loaded | None, list[Member]]:
+    """cohort.yml and every member, without rendering (``cohort check`` stops here)."""
+    if not root.is_dir():
+        raise CmaltgenError(f"there is no folder {root}")
+    loaded = load_cohort(root, diags, today)
+    if loaded is None:
+        return None, []
+    return loaded, read_members(loaded, diags, today, offline=offline, timeout=timeout)
+
+
+def build_cohort(
+    root: Path,
+    output: Path | None = None,
+    *,
+    strict: bool = False,
+    offline: bool = False,
+    today: dt.date | None = None,
+    write: bool = True,
+    timeout: float = 10.0,
+) -> CohortResult:
+    """Build the hub for the cohort in ``root`` into ``output`` (default ``root/_site``)."""
+    started = time.perf_counter()
+    root = root.resolve()
+    output = (output or default_output(root)).resolve()
+    check_output_location(root, output)
+    today = today or dt.date.today()
+    result = CohortResult(root, output, Diagnostics(), strict)
+    loaded, members = read_cohort(root, result.diagnostics, today, offline=offline, timeout=timeout)
+    result.config, result.members = (loaded.config if loaded else None), members
+    if loaded is not None and result.ok:
+        hub = pages.make_hub(loaded.config, members, today)
+        where = loaded.linemap.where(("site", "theme"))
+        result.rendered = render_hub(hub, root, result.diagnostics, where)
+    if result.rendered is not None and result.ok:
+        if write:
+            site_folder.write_site(result.rendered, output)
+            result.written = True
+        result.pages = sum(1 for p in result.rendered.pages if p.endswith(".html"))
+        result.notes = result.rendered.notes
+    result.seconds = time.perf_counter() - started
+    log.info("hub build of %s finished in %.3f s", root, result.seconds)
+    return result
+
+
+def render_hub(
+    hub: pages.Hub, root: Path, diags: Diagnostics, theme_at: dict[str, Any] | None = None
+) -> Output | None:
+    """Every page and feed of the hub, in memory; template problems go to ``diags``.
+
+    ``theme_at`` locates ``site.theme`` in cohort.yml, for a theme that does not exist."""
+    overrides = root / TEMPLATES_DIR
+    try:
+        chosen = theme.load_theme(hub.config.site.theme, overrides if overrides.is_dir() else None)
+    except CmaltgenError as exc:
+        for diag in exc.diagnostics:
+            diags.add(diag.code, diag.message, hint=diag.hint, key="site.theme", **(theme_at or {}))
+        return None
+    env = theme.environment(chosen)
+    output = Output()
+    for page in pages.pages(hub):
+        html = _render(env, chosen, page, pages.page_values(hub, page), diags)
+        if html is not None:
+            output.pages[page.path] = html.encode("utf-8")
+    output.pages[pages.FEED] = pages.atom_feed(hub)
+    output.pages[pages.CALENDAR] = pages.calendar(hub, _stamp())
+    output.pages[".nojekyll"] = b""
+    output.pages[MARKER] = f"Built by cmaltgen {__version__}. Safe to delete.\n".encode()
+    for folder in chosen.static_dirs:
+        for source in sorted(folder.rglob("*")):
+            if source.is_file():
+                output.files[f"{render.ASSETS_DIR}/{source.relative_to(folder).as_posix()}"] = (
+                    source
+                )
+    if not hub.base_url:
+        output.notes.append(
+            "No site.base_url in cohort.yml, so the feed has no web address; add it once you "
+            "know where the hub will live."
+        )
+    return output
+
+
+def _render(
+    env: jinja2.Environment,
+    chosen: theme.Theme,
+    page: pages.Page,
+    values: dict[str, Any],
+    diags: Diagnostics,
+) -> str | None:
+    # The portfolio renderer's error handling, so a theme bug is a located message here too.
+    return render.render_template(env, chosen, page.path, page.template, values, diags)
+
+
+def _stamp() -> dt.datetime:
+    """The calendar's DTSTAMP: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)

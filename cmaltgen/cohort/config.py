@@ -1,0 +1,366 @@
+"""cohort.yml: the hub's declarations (typed dataclasses, a doc for every field) and loading.
+
+Loaded through the same line-recording YAML loader and schema checker as portfolio.yml, so
+every problem is located. On top of the schema: which kind each member is (a local folder, a
+published portfolio's address, or a plain entry typed by hand), paths that leave the cohort
+folder, duplicate members, unknown mentors and event dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cmaltgen.diagnostics import Diagnostics, suggestion
+from cmaltgen.read import schema
+from cmaltgen.read.located_yaml import LineMap, load_yaml
+from cmaltgen.read.schema import PartialDate, spec
+from cmaltgen.read.sources import decode_text, read_parsed
+
+COHORT_NAME = "cohort.yml"
+PATHWAYS = ("associate", "cmalt", "senior")
+STATUSES = ("started", "drafting", "submitted", "awarded", "resubmitting")
+LOCAL, REMOTE, PLAIN = "local", "remote", "plain"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Coordinator:
+    """Someone who runs the cohort."""
+
+    name: str = field(metadata=spec("Their name."))
+    email: str = field(
+        default="",
+        metadata=spec("An email address to contact them.", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    )
+    url: str = field(default="", metadata=spec("A web page about them.", kind="url"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mentor:
+    """A mentor candidates can ask for help."""
+
+    name: str = field(metadata=spec("Their name, as members' mentor: fields write it."))
+    role: str = field(default="", metadata=spec("Their job title."))
+    areas: tuple[str, ...] = field(
+        default=(),
+        metadata=spec("What they can help with: section ids (1a, 3b) or words (Accessibility)."),
+    )
+    contact: str = field(
+        default="",
+        metadata=spec(
+            "How to reach them: a web address or mailto:address.",
+            pattern=r"^(https?://\S+|mailto:[^@\s]+@[^@\s]+)$",
+        ),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """A meeting, writing retreat or deadline."""
+
+    date: str = field(
+        metadata=spec("The day, as YYYY-MM-DD (future dates are fine here).", example="2027-03-01")
+    )
+    time: str = field(
+        default="",
+        metadata=spec(
+            "Start time as HH:MM, 24-hour (leave out for an all-day event).",
+            pattern=r"^([01]?\d|2[0-3]):[0-5]\d$",
+        ),
+    )
+    title: str = field(metadata=spec("What it is, e.g. Writing retreat."))
+    place: str = field(default="", metadata=spec("Where: a room, a town, or Online."))
+    url: str = field(default="", metadata=spec("A page with details or the call link.", kind="url"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class HubSite:
+    """How the hub website is published."""
+
+    title: str = field(default="", metadata=spec("Site title (default: the cohort's name)."))
+    description: str = field(default="", metadata=spec("One sentence describing the hub."))
+    base_url: str = field(
+        default="",
+        metadata=spec("Where the hub will live, e.g. https://ble.github.io/cmalt/.", kind="url"),
+    )
+    language: str = field(
+        default="en-GB",
+        metadata=spec(
+            "The language of the hub's pages, as a tag such as en-GB or cy.",
+            pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        ),
+    )
+    theme: str = field(default="default", metadata=spec("The theme: default or print."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberEntry:
+    """One member: a portfolio folder (path), a published cmaltgen portfolio (url alone), or
+    a plain entry typed by hand (name, url, pathway, status)."""
+
+    path: str = field(
+        default="",
+        metadata=spec("A cmaltgen portfolio folder inside the cohort folder (or a submodule)."),
+    )
+    url: str = field(
+        default="",
+        metadata=spec(
+            "The portfolio's address. Alone: a cmaltgen site whose portfolio.json is read. "
+            "With name: a plain entry. With path: where that portfolio is published.",
+            kind="url",
+        ),
+    )
+    name: str = field(default="", metadata=spec("Plain entry: the candidate's name."))
+    role: str = field(default="", metadata=spec("Plain entry: their job title."))
+    organisation: str = field(default="", metadata=spec("Plain entry: where they work."))
+    pathway: str = field(
+        default="", metadata=spec("Plain entry: associate, cmalt or senior.", choices=PATHWAYS)
+    )
+    specialist: tuple[str, ...] = field(
+        default=(), metadata=spec("Plain entry: their specialist area(s).")
+    )
+    mentor: str = field(default="", metadata=spec("Their mentor: a name from mentors."))
+    status: str = field(
+        default="",
+        metadata=spec(
+            "started, drafting, submitted, awarded or resubmitting (overrides what the "
+            "portfolio shows).",
+            choices=STATUSES,
+        ),
+    )
+    awarded: PartialDate | None = field(
+        default=None, metadata=spec("When they were awarded (YYYY-MM-DD or YYYY-MM).")
+    )
+    listed: bool = field(
+        default=True,
+        metadata=spec("false keeps them off every public page; cohort check still shows them."),
+    )
+
+    @property
+    def kind(self) -> str:
+        if self.path:
+            return LOCAL
+        if self.name:
+            return PLAIN
+        return REMOTE if self.url else ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CohortConfig:
+    """The settings in cohort.yml."""
+
+    name: str = field(metadata=spec("The cohort's name, e.g. BLE CMALT cohort 2027."))
+    institutions: tuple[str, ...] = field(
+        default=(), metadata=spec("The institutions taking part.")
+    )
+    coordinators: tuple[Coordinator, ...] = field(default=(), metadata=spec("Who runs the cohort."))
+    mentors: tuple[Mentor, ...] = field(default=(), metadata=spec("The cohort's mentors."))
+    events: tuple[Event, ...] = field(
+        default=(), metadata=spec("Meetings, writing retreats and deadlines.")
+    )
+    site: HubSite = field(default_factory=HubSite, metadata=spec("Hub website settings."))
+    members: tuple[MemberEntry, ...] = field(
+        default=(), metadata=spec("The candidates: a path, a url, or a plain entry each.")
+    )
+
+    @property
+    def title(self) -> str:
+        return self.site.title or self.name
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A usable cohort.yml: its settings, the members that passed, and where things are."""
+
+    root: Path
+    config: CohortConfig
+    linemap: LineMap
+    members: tuple[tuple[int, MemberEntry], ...]  # (index in the file, entry), usable ones
+
+
+def load_cohort(root: Path, diags: Diagnostics, today: dt.date) -> Loaded | None:
+    """Read and check ``root/cohort.yml``; ``None`` (with diagnostics) if it is unusable."""
+    path = root / COHORT_NAME
+    if not path.is_file():
+        diags.add(
+            "file-missing",
+            "there is no cohort.yml in this folder, so it is not a cohort hub",
+            path=path,
+            hint="start one with: cmaltgen cohort new FOLDER",
+        )
+        return None
+    loaded = read_parsed(path, today, diags, _parse)
+    if loaded is None:
+        return None
+    config, linemap = loaded
+    _check_mentors(config, linemap, diags)
+    members = _check_members(root.resolve(), config, linemap, diags)
+    _check_events(config, linemap, diags)
+    return Loaded(root.resolve(), config, linemap, tuple(members))
+
+
+def _parse(
+    path: Path, data: bytes, diags: Diagnostics, today: dt.date
+) -> tuple[CohortConfig, LineMap] | None:
+    text = decode_text(data, path, diags)
+    loaded = load_yaml(text, path, diags) if text is not None else None
+    if loaded is None:
+        return None
+    values, linemap = loaded
+    config = schema.load(CohortConfig, values, (), schema.Context(linemap, diags, today))
+    return (config, linemap) if config is not None else None
+
+
+# ------------------------------------------------------------------------------ members
+
+
+def _check_members(
+    root: Path, config: CohortConfig, linemap: LineMap, diags: Diagnostics
+) -> list[tuple[int, MemberEntry]]:
+    mentors = [m.name for m in config.mentors]
+    seen: dict[str, int] = {}
+    usable: list[tuple[int, MemberEntry]] = []
+    for index, entry in enumerate(config.members):
+        key = ("members", index)
+        if not _kind_ok(entry, key, root, linemap, diags):
+            continue
+        identity = member_identity(root, entry)
+        if identity in seen:
+            diags.add(
+                "cohort-duplicate-member",
+                f"this member is already listed as member {seen[identity] + 1}",
+                key=f"members[{index}]",
+                hint="list each candidate once; remove one of the two entries",
+                **linemap.where(key),
+            )
+            continue
+        seen[identity] = index
+        if entry.mentor and entry.mentor not in mentors:
+            diags.add(
+                "cohort-unknown-mentor",
+                f"'{entry.mentor}' is not one of the mentors" + suggestion(entry.mentor, mentors),
+                key=f"members[{index}].mentor",
+                hint="add them under mentors:, or check the spelling"
+                + (f" (mentors: {', '.join(mentors)})" if mentors else ""),
+                **linemap.where((*key, "mentor")),
+            )
+        usable.append((index, entry))
+    return usable
+
+
+def member_identity(root: Path, entry: MemberEntry) -> str:
+    """What makes two entries the same member: the folder, the address, or the name."""
+    if entry.kind == LOCAL:
+        return "path:" + str((root / entry.path).resolve())
+    if entry.kind == REMOTE:
+        return "url:" + entry.url.rstrip("/").lower()
+    return "name:" + " ".join(entry.name.casefold().split())
+
+
+_PLAIN_ONLY = ("name", "role", "organisation", "pathway", "specialist")
+
+
+def _kind_ok(
+    entry: MemberEntry, key: tuple[str, int], root: Path, linemap: LineMap, diags: Diagnostics
+) -> bool:
+    where = {"key": f"members[{key[1]}]", **linemap.where(key)}
+    if not entry.kind:
+        diags.add(
+            "cohort-member-kind",
+            "this member has no path, url or name, so cmaltgen cannot tell what it is",
+            hint="give path: (a portfolio folder), url: (a published cmaltgen portfolio) or "
+            "name:, url: and pathway: (a portfolio made with something else)",
+            **where,
+        )
+        return False
+    if entry.kind == LOCAL:
+        extra = [name for name in _PLAIN_ONLY if getattr(entry, name)]
+        if extra:
+            diags.add(
+                "cohort-member-kind",
+                f"a path: member's details come from its portfolio, so {', '.join(extra)} "
+                "cannot be set here",
+                hint="remove " + ", ".join(extra) + ", or remove path: for a plain entry",
+                **where,
+            )
+            return False
+        return _path_ok(entry, key, root, linemap, diags)
+    if entry.kind == PLAIN and not entry.pathway:
+        diags.add(
+            "cohort-member-kind",
+            f"the plain entry for {entry.name} needs pathway: (associate, cmalt or senior)",
+            hint="a plain entry is typed by hand: name, url, pathway and status",
+            **where,
+        )
+        return False
+    return True
+
+
+def _path_ok(
+    entry: MemberEntry, key: tuple[str, int], root: Path, linemap: LineMap, diags: Diagnostics
+) -> bool:
+    where = {"key": f"members[{key[1]}].path", **linemap.where((*key, "path"))}
+    target = (root / entry.path).resolve()
+    if Path(entry.path).is_absolute() or not target.is_relative_to(root):
+        diags.add(
+            "cohort-path-outside",
+            f"'{entry.path}' leads outside the cohort folder",
+            hint="put the portfolio folder (or a git submodule) inside the cohort folder and "
+            "give its path from there, e.g. members/rowan",
+            **where,
+        )
+        return False
+    if not (target / "portfolio.yml").is_file():
+        missing = "there is no folder" if not target.is_dir() else "there is no portfolio.yml in"
+        diags.add(
+            "cohort-member-missing",
+            f"{missing} '{entry.path}'",
+            hint="check the path; for a git submodule run: git submodule update --init",
+            **where,
+        )
+        return False
+    return True
+
+
+def _check_mentors(config: CohortConfig, linemap: LineMap, diags: Diagnostics) -> None:
+    seen: dict[str, int] = {}
+    for index, mentor in enumerate(config.mentors):
+        same = mentor_key(mentor.name)
+        if same in seen:
+            diags.add(
+                "cohort-duplicate-mentor",
+                f"'{mentor.name}' is already listed as mentor {seen[same] + 1}",
+                key=f"mentors[{index}].name",
+                hint="list each mentor once; names that differ only in case or punctuation "
+                "count as the same",
+                **linemap.where(("mentors", index, "name")),
+            )
+        seen.setdefault(same, index)
+
+
+def mentor_key(name: str) -> str:
+    """Names that would give the same web address (the hub's page per mentor) are the same."""
+    return "-".join("".join(c if c.isalnum() else " " for c in name.casefold()).split())
+
+
+def _check_events(config: CohortConfig, linemap: LineMap, diags: Diagnostics) -> None:
+    for index, event in enumerate(config.events):
+        if event_date(event) is None:
+            diags.add(
+                "invalid-date",
+                f"'{event.date}' is not a date cmaltgen understands",
+                key=f"events[{index}].date",
+                hint="write the day as YYYY-MM-DD, e.g. 2027-03-01",
+                **linemap.where(("events", index, "date")),
+            )
+
+
+def event_date(event: Event) -> dt.date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", event.date):
+        return None
+    try:
+        return dt.date.fromisoformat(event.date)
+    except ValueError:
+        return None

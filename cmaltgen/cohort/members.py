@@ -1,0 +1,323 @@
+"""Members: every cohort member as one :class:`Member`, whatever kind of entry it came from.
+
+A local member's portfolio is read with cmaltgen's own reader and summarised by the same
+function that writes a site's ``portfolio.json`` (:func:`cmaltgen.site.manifest.manifest`), then
+turned into a Member by :func:`from_manifest`, exactly as a remote member's fetched manifest
+is: one code path. Plain entries are typed by hand in cohort.yml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from cmaltgen import build
+from cmaltgen.cohort.config import LOCAL, PLAIN, REMOTE, Loaded, MemberEntry
+from cmaltgen.diagnostics import Diagnostics, display_path
+from cmaltgen.read import sources
+from cmaltgen.read.framework import SLOT_PREFIX, framework, latest
+from cmaltgen.site import manifest, structure
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".cmaltgen-cohort-cache"
+MAX_TEXT = 300  # longest name, title or role shown from a manifest
+MAX_SECTIONS = 200
+
+
+class ManifestError(ValueError):
+    """A portfolio.json that is not a usable version-1 manifest."""
+
+
+@dataclass(frozen=True)
+class MemberSection:
+    id: str
+    title: str
+    status: str  # missing, draft, stub, written
+    words: int
+    evidence: int
+    url: str  # absolute, or "" when there is nothing to link to
+    updated: str | None = None  # YYYY-MM-DD, YYYY-MM or YYYY
+
+
+@dataclass
+class Member:
+    """One cohort member as the hub's pages, feed and check table see it."""
+
+    key: str  # stable: members/rowan, a url, or plain:NAME
+    kind: str  # local, remote or plain
+    name: str
+    role: str = ""
+    organisation: str = ""
+    pathway: str = ""  # id: associate, cmalt, senior
+    pathway_title: str = ""
+    specialist: list[str] = field(default_factory=list)
+    mentor: str = ""
+    status: str = "started"
+    awarded: str | None = None  # YYYY-MM-DD or YYYY-MM
+    updated: str | None = None
+    url: str = ""
+    listed: bool = True
+    sections: list[MemberSection] = field(default_factory=list)
+    stale_since: dt.date | None = None
+    problem: str = ""  # why what is shown may be incomplete (for cohort check)
+
+    def section(self, section_id: str) -> MemberSection | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def slot_sections(self, slot: str) -> list[MemberSection]:
+        return [s for s in self.sections if s.id.startswith(SLOT_PREFIX[slot])]
+
+    @property
+    def written(self) -> int:
+        return sum(1 for s in self.sections if s.status == "written")
+
+
+# ---------------------------------------------------------------------------- manifests
+
+
+def from_manifest(data: Any, base_url: str, key: str = "", kind: str = REMOTE) -> Member:
+    """A Member from a version-1 manifest; section and evidence URLs resolved on ``base_url``.
+
+    Every value is type-checked and cut to length; nothing is escaped here (the templates
+    escape everything). Links that are not http(s) are dropped.
+    """
+    if not isinstance(data, dict):
+        raise ManifestError("portfolio.json is not a JSON object")
+    if data.get("manifest") != manifest.VERSION:
+        raise ManifestError(
+            f"portfolio.json is format version {data.get('manifest')!r}; "
+            f"this cmaltgen reads version {manifest.VERSION}"
+        )
+    candidate = _dict(data, "candidate")
+    pathway = _dict(data, "pathway")
+    base = base_url or _text(data, "url")
+    sections = [_section(s, base) for s in _list(data, "sections")[:MAX_SECTIONS]]
+    award = data.get("award")
+    status = _text(data, "status")
+    return Member(
+        key=key or base,
+        kind=kind,
+        name=_text(candidate, "name") or "(no name)",
+        role=_text(candidate, "role"),
+        organisation=_text(candidate, "organisation"),
+        pathway=_text(pathway, "id"),
+        pathway_title=_text(pathway, "title"),
+        specialist=[
+            s.title
+            for s in sections
+            if s.id.startswith(SLOT_PREFIX["specialist"]) and s.status != "missing"
+        ],
+        status=status if status in manifest.STATUSES else "started",
+        awarded=_text(award, "date") or None if isinstance(award, dict) else None,
+        updated=_text(data, "updated") or None,
+        url=_link(base, ""),
+        sections=sections,
+    )
+
+
+def _section(raw: Any, base: str) -> MemberSection:
+    if not isinstance(raw, dict):
+        raise ManifestError("a section in portfolio.json is not a JSON object")
+    status = _text(raw, "status")
+    if status not in manifest.SECTION_STATUSES:
+        raise ManifestError(f"a section's status {status!r} is not one cmaltgen knows")
+    url = raw.get("url")
+    return MemberSection(
+        id=_text(raw, "id"),
+        title=_text(raw, "title"),
+        status=status,
+        words=_count(raw, "words"),
+        evidence=_count(raw, "evidence"),
+        url=_link(base, url) if isinstance(url, str) and base else "",
+        updated=_text(raw, "updated") or None,
+    )
+
+
+def _dict(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name)
+    if not isinstance(value, dict):
+        raise ManifestError(f"portfolio.json's {name} is missing or not an object")
+    return value
+
+
+def _list(data: dict[str, Any], name: str) -> list[Any]:
+    value = data.get(name)
+    if not isinstance(value, list):
+        raise ManifestError(f"portfolio.json's {name} is missing or not a list")
+    return value
+
+
+def _text(data: Any, name: str) -> str:
+    value = data.get(name) if isinstance(data, dict) else None
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ManifestError(f"portfolio.json's {name} is not text")
+    return " ".join(value.split())[:MAX_TEXT]
+
+
+def _count(data: dict[str, Any], name: str) -> int:
+    value = data.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ManifestError(f"portfolio.json's {name} is not a whole number")
+    return min(value, 10**7)
+
+
+def _link(base: str, target: str) -> str:
+    """``target`` resolved on ``base``, if the result is an http(s) address."""
+    if not base:
+        return ""
+    url = urljoin(base if base.endswith("/") else base + "/", target)
+    return url if urlsplit(url).scheme in ("http", "https") else ""
+
+
+# ---------------------------------------------------------------------------- each kind
+
+
+def local_manifest(root: Path, today: dt.date, diags: Diagnostics) -> dict[str, Any] | None:
+    """Read the portfolio in ``root`` like a build does and summarise its public site.
+
+    No site is written and nothing is rendered; ``None`` when portfolio.yml or the pathway
+    is unusable. Problems go to ``diags``.
+    """
+    _, portfolio = build.read_portfolio(root, root / sources.DEFAULT_OUTPUT, today, diags)
+    if portfolio is None:
+        return None
+    site = structure.build_site(portfolio, edition="public")
+    return manifest.manifest(site)
+
+
+def local(root: Path, entry: MemberEntry, today: dt.date) -> tuple[Member, Diagnostics]:
+    """A path: member, with the problems found reading its portfolio."""
+    diags = Diagnostics()
+    try:
+        data = local_manifest(root / entry.path, today, diags)
+    except Exception as exc:  # a broken member must not take the whole hub down
+        log.debug("reading %s failed", entry.path, exc_info=True)
+        diags.add("file-unreadable", f"cmaltgen could not read it: {exc}", path=root / entry.path)
+        data = None
+    if data is None:
+        member = Member(key=entry.path, kind=LOCAL, name=Path(entry.path).name)
+    else:
+        base = entry.url or data["url"]
+        member = from_manifest(data, base, entry.path, LOCAL)
+    return _common(member, entry), diags
+
+
+def plain(entry: MemberEntry) -> Member:
+    """A plain entry, typed by hand in cohort.yml."""
+    pathway = _pathway_title(entry.pathway)
+    member = Member(
+        key="plain:" + entry.name,
+        kind=PLAIN,
+        name=entry.name,
+        role=entry.role,
+        organisation=entry.organisation,
+        pathway=entry.pathway,
+        pathway_title=pathway,
+        specialist=list(entry.specialist),
+        url=entry.url,
+    )
+    return _common(member, entry)
+
+
+def remote(entry: MemberEntry, data: dict[str, Any] | None) -> Member:
+    """A url: member from its fetched manifest (or a bare entry when there is none)."""
+    if data is None:
+        return _common(Member(key=entry.url, kind=REMOTE, name=entry.url, url=entry.url), entry)
+    return _common(from_manifest(data, entry.url, entry.url, REMOTE), entry)
+
+
+def _common(member: Member, entry: MemberEntry) -> Member:
+    """What cohort.yml says about any member: mentor, status, award, listing."""
+    awarded = entry.awarded.iso() if entry.awarded else member.awarded
+    status = entry.status or ("awarded" if entry.awarded else member.status)
+    return replace(member, mentor=entry.mentor, status=status, awarded=awarded, listed=entry.listed)
+
+
+def _pathway_title(pathway_id: str) -> str:
+    found = framework(latest())
+    pathway = found.pathways.get(pathway_id) if found else None
+    return pathway.title if pathway else pathway_id
+
+
+# ---------------------------------------------------------------------------- all of them
+
+
+def read_members(
+    loaded: Loaded, diags: Diagnostics, today: dt.date, *, offline: bool, timeout: float
+) -> list[Member]:
+    """Every usable member in cohort.yml order; problems become located warnings."""
+    from cmaltgen.cohort import remote as fetching  # only when there are remote members
+
+    entries = loaded.members
+    wanted = [(e.url, e.url) for _, e in entries if e.kind == REMOTE]
+    fetched = (
+        fetching.fetch_all(wanted, loaded.root / CACHE_DIR, offline=offline, timeout=timeout)
+        if wanted
+        else {}
+    )
+    members: list[Member] = []
+    for index, entry in entries:
+        where = {"key": f"members[{index}]", **loaded.linemap.where(("members", index))}
+        if entry.kind == LOCAL:
+            member, found = local(loaded.root, entry, today)
+            _report_local(member, found, loaded.root, diags, where)
+        elif entry.kind == PLAIN:
+            member = plain(entry)
+        else:
+            member = _remote_member(entry, fetched.get(entry.url), diags, where)
+        members.append(member)
+    return members
+
+
+def _report_local(
+    member: Member, found: Diagnostics, root: Path, diags: Diagnostics, where: dict[str, Any]
+) -> None:
+    errors = found.sorted()
+    errors = [d for d in errors if d.is_error]
+    if not errors:
+        return
+    first = errors[0]
+    member.problem = f"{len(errors)} error(s), first: {first.format(root)}"
+    diags.add(
+        "cohort-member-problem",
+        f"the portfolio of {member.name} ({member.key}) has {len(errors)} error(s), so the "
+        f"hub shows what it could read; the first is at {first.where(root)}: {first.message}",
+        hint=f"run: cmaltgen check {display_path(root / member.key)}",
+        **where,
+    )
+
+
+def _remote_member(
+    entry: MemberEntry, got: Any, diags: Diagnostics, where: dict[str, Any]
+) -> Member:
+    data = got.data if got is not None else None
+    reason = got.warning if got is not None else "it was not fetched"
+    try:
+        member = remote(entry, data)
+    except ManifestError as exc:
+        member, reason, data = remote(entry, None), str(exc), None
+    member.stale_since = got.stale_since if got is not None and data is not None else None
+    if not reason:
+        return member
+    member.problem = reason
+    if data is not None and member.stale_since is None:  # read, with something to say
+        message = f"the portfolio at {entry.url}: {reason}"
+    else:
+        shown = f"last known data from {member.stale_since}" if member.stale_since else "no data"
+        message = (
+            f"the portfolio at {entry.url} could not be read ({reason}); the hub shows {shown}"
+        )
+    diags.add(
+        "cohort-member-stale",
+        message,
+        hint="check the address in a browser; the next build tries again",
+        **where,
+    )
+    return member

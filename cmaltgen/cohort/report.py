@@ -1,0 +1,103 @@
+"""``cmaltgen cohort check``: every member's progress, for the coordinator (text or JSON).
+
+Unlisted members are included: this report is for the coordinator, never published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from cmaltgen.cohort.build import CohortResult, read_cohort
+from cmaltgen.cohort.members import Member
+from cmaltgen.diagnostics import Diagnostics, display_path
+
+HEADINGS = ("Member", "Kind", "Listed", "Status", "Written", "Mentor", "Updated")
+
+
+def check(root: Path, *, offline: bool = False, today: dt.date | None = None) -> CohortResult:
+    """Read cohort.yml and every member; render and write nothing."""
+    root = root.resolve()
+    result = CohortResult(root, root, Diagnostics())
+    loaded, result.members = read_cohort(
+        root, result.diagnostics, today or dt.date.today(), offline=offline
+    )
+    result.config = loaded.config if loaded else None
+    return result
+
+
+def _written(member: Member) -> str:
+    if not member.sections:
+        return "-"
+    return f"{member.written}/{len(member.sections)}"
+
+
+def _cells(member: Member) -> list[str]:
+    status = member.status + (f" (stale since {member.stale_since})" if member.stale_since else "")
+    return [
+        member.name,
+        member.kind,
+        "yes" if member.listed else "no",
+        status,
+        _written(member),
+        member.mentor or "-",
+        member.updated or "-",
+    ]
+
+
+def lines(result: CohortResult) -> list[str]:
+    """The table, one line per member, columns padded to fit."""
+    name = result.config.name if result.config else display_path(result.root)
+    rows = [list(HEADINGS)] + [_cells(m) for m in result.members]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADINGS))]
+    out = [f"{name}: {len(result.members)} members ({result.listed} listed)", ""]
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        out.append("  ".join(cells).rstrip())
+    counts: dict[str, int] = {}
+    for member in result.members:
+        counts[member.status] = counts.get(member.status, 0) + 1
+    if counts:
+        out += ["", "By status: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))]
+    return out
+
+
+def as_json(result: CohortResult) -> dict[str, Any]:
+    return {
+        "cohort": result.config.name if result.config else None,
+        "members": [_member_json(m) for m in result.members],
+        "errors": len(result.diagnostics.errors),
+        "warnings": len(result.diagnostics.warnings),
+        "diagnostics": [
+            {
+                "severity": d.severity.value,
+                "code": d.code,
+                "message": d.message,
+                "where": d.where(result.root),
+                "hint": d.hint,
+            }
+            for d in result.diagnostics.sorted()
+        ],
+    }
+
+
+def _member_json(member: Member) -> dict[str, Any]:
+    return {
+        "key": member.key,
+        "kind": member.kind,
+        "name": member.name,
+        "listed": member.listed,
+        "status": member.status,
+        "pathway": member.pathway,
+        "mentor": member.mentor,
+        "awarded": member.awarded,
+        "updated": member.updated,
+        "url": member.url,
+        "stale_since": member.stale_since.isoformat() if member.stale_since else None,
+        "problem": member.problem or None,
+        "sections": [
+            {"id": s.id, "status": s.status, "words": s.words, "evidence": s.evidence}
+            for s in member.sections
+        ],
+    }

@@ -1,0 +1,198 @@
+"""Feedback on a portfolio: reviewers' comments kept as data in ``feedback/NAME.yml``.
+
+A feedback file names a reviewer and lists comments, each about a section and, optionally,
+one paragraph of it (by its stable id, ``p-4f2a9c``, or by its number as shown, ``¶4``).
+This module loads and checks the files (:func:`load_feedback`); ``cmaltgen.rules.feedback``
+ties each comment to the paragraph it is about, and ``cmaltgen.site.annotate`` shows open
+comments beside their paragraphs, for ``serve`` only. Feedback is never published: the public site,
+its manifest, feed and sitemap never see it, and nothing in ``feedback/`` is copied anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.read.located_yaml import LineMap, load_yaml
+from cmaltgen.read.schema import Context, PartialDate, load, spec
+from cmaltgen.read.sources import EVIDENCE_NAME, FEEDBACK_DIR, REFLECTION_NAME, read_text
+
+if TYPE_CHECKING:
+    pass
+
+log = logging.getLogger(__name__)
+
+ROLES = ("mentor", "colleague", "assessor")
+STATUSES = ("open", "addressed")
+# A paragraph as a reviewer names it: its id (p-4f2a9c, p-4f2a9c-2) or its number (¶4, 4).
+PARAGRAPH_PATTERN = r"^(p-[0-9a-f]{6}(-[0-9]+)?|¶? ?[0-9]+)$"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedbackEntry:
+    """One comment on a section, or on one paragraph of it."""
+
+    section: str = field(metadata=spec("The section it is about, e.g. 3a.", example="3a"))
+    paragraph: str = field(
+        default="",
+        metadata=spec(
+            "The paragraph it is about: its id as serve shows it (p-4f2a9c) or its number "
+            "(¶4). Leave out for the whole section.",
+            pattern=PARAGRAPH_PATTERN,
+            hint="write the paragraph's id as 'cmaltgen serve' shows it (p-4f2a9c) or its "
+            "number (¶4); leave 'paragraph' out for the whole section",
+        ),
+    )
+    text: str = field(metadata=spec("What the reviewer says."))
+    status: str = field(
+        default="open",
+        metadata=spec("open, or addressed once you have dealt with it.", choices=STATUSES),
+    )
+    response: str = field(
+        default="", metadata=spec("Your reply: what you changed, or why you did not.")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedbackFile:
+    """A reviewer's feedback file, kept in the feedback folder and never published."""
+
+    reviewer: str = field(metadata=spec("Who gave the feedback.", example="Sam Lee"))
+    role: str = field(metadata=spec("Their role in your CMALT journey.", choices=ROLES))
+    date: PartialDate = field(metadata=spec("When they gave it (YYYY-MM-DD)."))
+    items: tuple[FeedbackEntry, ...] = field(metadata=spec("Their comments, one per item."))
+
+
+@dataclass(frozen=True)
+class FeedbackItem:
+    """One comment, located in its feedback file and tied to a section and paragraph."""
+
+    file: Path
+    line: int  # of the item in its file
+    reviewer: str
+    role: str
+    date: PartialDate
+    section: str
+    paragraph: str | None  # a paragraph id once resolved (attach), else as written
+    text: str
+    status: str
+    response: str
+    number: int = 0  # the paragraph's number ("¶4") once resolved
+    index: int = 0  # its place in the file's items list
+    found: bool = True  # False when the section or paragraph no longer exists
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def reference(self) -> str:
+        """ "3a ¶4", or "3a" for a comment on the whole section."""
+        return f"{self.section} ¶{self.number}" if self.number else self.section
+
+    def where(self, name: str, linemaps: dict[Path, LineMap]) -> dict[str, Any]:
+        linemap = linemaps.get(self.file)
+        if linemap is None:
+            return {"path": self.file, "line": self.line, "col": 1}
+        return dict(linemap.where(("items", self.index, name)))
+
+
+class Loaded(NamedTuple):
+    items: list[FeedbackItem]
+    linemaps: dict[Path, LineMap]  # feedback file -> its LineMap, for later located messages
+
+
+def feedback_files(root: Path, diags: Diagnostics) -> list[Path]:
+    """The YAML files in ``feedback/`` (a section written there is reported, not read)."""
+    folder = root / FEEDBACK_DIR
+    if not folder.is_dir():
+        return []
+    section = folder / REFLECTION_NAME
+    if section.exists():
+        diags.add(
+            "stray-file",
+            "the feedback folder holds feedback files, so this section is not read",
+            path=section,
+            hint="move the section to a folder of another name, such as feedback-practice/",
+        )
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix in (".yml", ".yaml")
+        and not p.name.startswith(".")
+        and not (section.exists() and p.name == EVIDENCE_NAME)
+    )
+
+
+def load_feedback(root: Path, diags: Diagnostics, today: dt.date) -> list[FeedbackItem]:
+    """Every comment in ``root/feedback/*.yml``; problems become located diagnostics."""
+    return load_all(root, diags, today).items
+
+
+def load_all(root: Path, diags: Diagnostics, today: dt.date) -> Loaded:
+    loaded = Loaded([], {})
+    for path in feedback_files(root, diags):
+        text = read_text(path, diags)
+        parsed = load_yaml(text, path, diags) if text is not None else None
+        if parsed is None:
+            continue
+        data, linemap = parsed
+        loaded.linemaps[path] = linemap
+        loaded.items.extend(_items(path, data, linemap, diags, today))
+    log.debug("read %d feedback items", len(loaded.items))
+    return loaded
+
+
+def _items(
+    path: Path, data: Any, linemap: LineMap, diags: Diagnostics, today: dt.date
+) -> list[FeedbackItem]:
+    whole = load(FeedbackFile, data, (), Context(linemap, diags, today))
+    if whole is None:
+        return []
+    items: list[FeedbackItem] = []
+    quiet = Context(linemap, Diagnostics(), today)  # each problem was reported just above
+    for i, raw in enumerate(data.get("items") or []):
+        entry = load(FeedbackEntry, raw, ("items", i), quiet)
+        if entry is None:
+            continue
+        line = linemap.at(("items", i))[0]
+        if not entry.text:
+            diags.add(
+                "missing-key",
+                "this comment has no words",
+                key=f"items[{i}].text",
+                hint="write the comment after 'text:', or remove the item",
+                **linemap.where(("items", i, "text")),
+            )
+            continue
+        items.append(
+            FeedbackItem(
+                path, line, whole.reviewer, whole.role, whole.date, entry.section,
+                entry.paragraph or None, entry.text, entry.status, entry.response, index=i,
+            )
+        )  # fmt: skip
+    return items
+
+
+# ------------------------------------------------------------------ tie to paragraphs
+
+
+def short_date(date: PartialDate) -> str:
+    """``2 Oct 2026`` (or ``Oct 2026``, ``2026``): compact, for lists and e-mails."""
+    if not date.month:
+        return str(date.year)
+    month = dt.date(2000, date.month, 1).strftime("%b")
+    return f"{date.day} {month} {date.year}" if date.day else f"{month} {date.year}"
+
+
+def by_section(items: list[FeedbackItem]) -> dict[str, list[FeedbackItem]]:
+    """Open comments grouped by section, in paragraph order (whole-section ones first)."""
+    grouped: dict[str, list[FeedbackItem]] = {}
+    for item in sorted(items, key=lambda i: (i.number, i.date, i.reviewer)):
+        if item.is_open:
+            grouped.setdefault(item.section, []).append(item)
+    return grouped

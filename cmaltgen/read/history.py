@@ -1,0 +1,296 @@
+"""The portfolio as it was at an earlier commit, read with git (for the bundle's change page).
+
+Only plain, read-only git commands run (``rev-parse``, ``rev-list``, ``tag``, ``show``,
+``ls-tree``, ``cat-file``), each with a timeout; nothing in the repository is changed. Every
+way of failing becomes a :class:`HistoryProblem` in plain words with what is needed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from cmaltgen.diagnostics import suggestion
+from cmaltgen.read.schema import PartialDate
+from cmaltgen.read.sources import CONFIG_NAME, MAX_TEXT_BYTES, REFLECTION_NAME, TEMPLATES_DIR
+from cmaltgen.wording import git_reason
+
+log = logging.getLogger(__name__)
+
+GIT_TIMEOUT = 60  # seconds for one git command; reading a few blobs takes milliseconds
+_DATE = re.compile(r"^\d{4}-\d{1,2}(-\d{1,2})?$")
+_SHALLOW_HINT = (
+    "this is a shallow clone, with only the latest commits: fetch the whole history with "
+    "git fetch --unshallow"
+)
+
+
+class HistoryProblem(Exception):
+    """Why the earlier version could not be read. ``setup`` problems come from where cmaltgen
+    runs or the history it has (no git, no repository, a shallow clone, a history that starts
+    after the date), not from a wrong value the user can correct."""
+
+    def __init__(self, code: str, message: str, hint: str, *, setup: bool) -> None:
+        super().__init__(message)
+        self.code, self.message, self.hint, self.setup = code, message, hint, setup
+
+
+@dataclass(frozen=True)
+class Base:
+    """The commit compared against, and how it was found."""
+
+    commit: str
+    short: str
+    date: dt.date
+    subject: str
+    found_by: str  # "the tag submitted-2026-06", "the last commit on or before 30 June 2026"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The portfolio's text files at the base: paths relative to the portfolio folder."""
+
+    base: Base
+    files: dict[str, bytes]
+
+
+def read_at(root: Path, since: str, today: dt.date) -> Snapshot:
+    """portfolio.yml and every section's reflection.md as they were at ``since`` (a tag, a
+    branch, a commit or a date YYYY-MM-DD / YYYY-MM), from the repository holding ``root``."""
+    top = _toplevel(root)
+    # git's own answer, not a path comparison: symlinks and /private/var on macOS differ
+    prefix = _text(_git(root, "rev-parse", "--show-prefix")).rstrip("/")
+    base = _resolve(top, since.strip(), today)
+    return Snapshot(base, _files(top, prefix, base.commit))
+
+
+def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise HistoryProblem(
+            "git-unavailable",
+            f"git took longer than {GIT_TIMEOUT} seconds to answer (git {args[0]})",
+            "check that the repository is on a local disk and not locked by another program",
+            setup=True,
+        ) from None
+    except OSError as exc:
+        raise _no_git(str(exc)) from None
+
+
+def _text(proc: subprocess.CompletedProcess[bytes]) -> str:
+    return proc.stdout.decode("utf-8", "backslashreplace").strip()
+
+
+def _no_git(detail: str = "") -> HistoryProblem:
+    return HistoryProblem(
+        "git-unavailable",
+        "the change page is made from the portfolio's git history, and git is not installed"
+        + (f" ({detail})" if detail else ""),
+        "install git (https://git-scm.com/downloads) and keep the portfolio in a repository",
+        setup=True,
+    )
+
+
+def _toplevel(root: Path) -> Path:
+    if shutil.which("git") is None:
+        raise _no_git()
+    proc = _git(root, "rev-parse", "--show-toplevel")
+    said = proc.stderr.decode("utf-8", "backslashreplace")
+    if proc.returncode != 0 and "not a git repository" not in said:
+        raise HistoryProblem(  # e.g. "dubious ownership": a repository git will not read
+            "git-unavailable",
+            f"git cannot read the repository holding the portfolio ({git_reason(said)})",
+            "do what git's message asks (for a folder owned by another user: git config "
+            "--global --add safe.directory FOLDER), then run the command again",
+            setup=True,
+        )
+    if proc.returncode != 0:
+        raise HistoryProblem(
+            "git-unavailable",
+            "the portfolio folder is not in a git repository, so there is no earlier "
+            "version to compare with",
+            "keep the portfolio in git (git init, git add -A, git commit -m 'My portfolio') "
+            "and tag what you submit (git tag submitted-2026-06)",
+            setup=True,
+        )
+    return Path(_text(proc))
+
+
+def _shallow(top: Path) -> bool:
+    return _text(_git(top, "rev-parse", "--is-shallow-repository")) == "true"
+
+
+def _resolve(top: Path, since: str, today: dt.date) -> Base:
+    if _DATE.match(since) and not _is_ref(top, since):
+        return _by_date(top, since, today)
+    if not since or since.startswith("-"):
+        raise HistoryProblem(
+            "unknown-revision",
+            f"'{since}' is not a tag, commit or date",
+            "give a tag (submitted-2026-06), a commit (a1b2c3d) or a date (2026-06-30)",
+            setup=False,
+        )
+    proc = _git(top, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}")
+    if proc.returncode != 0:
+        raise _unknown(top, since)
+    commit = _text(proc)
+    kind = (
+        "tag"
+        if _git(top, "show-ref", "--verify", "--quiet", f"refs/tags/{since}").returncode == 0
+        else ""
+    )
+    found_by = f"the tag {since}" if kind else f"the commit {since}"
+    return _base(top, commit, found_by)
+
+
+def _is_ref(top: Path, name: str) -> bool:
+    """A tag or branch literally named like a date (``2026-06-30``) is taken as that ref."""
+    return any(
+        _git(top, "show-ref", "--verify", "--quiet", f"refs/{kind}/{name}").returncode == 0
+        for kind in ("tags", "heads")
+    )
+
+
+def _unknown(top: Path, since: str) -> HistoryProblem:
+    if _shallow(top):
+        return HistoryProblem(
+            "unknown-revision",
+            f"'{since}' is not in this copy of the repository",
+            _SHALLOW_HINT,
+            setup=True,
+        )
+    tags = _text(_git(top, "tag", "--list")).split()
+    known = f"tags here: {', '.join(tags[-8:])}" if tags else "this repository has no tags"
+    return HistoryProblem(
+        "unknown-revision",
+        f"git does not know '{since}': it is not a tag, branch or commit in this repository"
+        + suggestion(since, tags),
+        f"check the spelling ({known}); a commit can be given by the first 7 or more "
+        "characters of its id (git log --oneline lists them)",
+        setup=False,
+    )
+
+
+def _by_date(top: Path, since: str, today: dt.date) -> Base:
+    date = PartialDate.parse(since)
+    if date is None:
+        raise HistoryProblem(
+            "unknown-revision",
+            f"'{since}' is not a real date",
+            "write dates as YYYY-MM-DD (2026-06-30) or YYYY-MM (2026-06)",
+            setup=False,
+        )
+    end = _end_of(date)
+    if end > today:
+        raise HistoryProblem(
+            "no-history",
+            f"{date.human()} is in the future (today is {today.isoformat()})",
+            "give the date you submitted, or a tag or commit",
+            setup=False,
+        )
+    before = f"--before={end.isoformat()} 23:59:59"
+    proc = _git(top, "rev-list", "-1", "--first-parent", before, "HEAD", "--")
+    commit = _text(proc) if proc.returncode == 0 else ""
+    if not commit:
+        raise _before_history(top, date)
+    return _base(top, commit, f"the last commit on or before {date.human()}")
+
+
+def _end_of(date: PartialDate) -> dt.date:
+    """The last day a partial date covers: a submission "in June" means the end of June."""
+    if date.day:
+        return date.earliest()
+    if date.month:
+        return dt.date(date.year, date.month, calendar.monthrange(date.year, date.month)[1])
+    return dt.date(date.year, 12, 31)
+
+
+def _before_history(top: Path, date: PartialDate) -> HistoryProblem:
+    first = _git(top, "log", "--first-parent", "--reverse", "--format=%cs", "HEAD", "--")
+    days = _text(first).split()
+    if not days:
+        return HistoryProblem(
+            "no-history",
+            "this repository has no commits yet, so there is no earlier version",
+            "commit your portfolio (git add -A, git commit -m 'My portfolio')",
+            setup=True,
+        )
+    starts = PartialDate.parse(days[0])
+    when = starts.human() if starts else days[0]
+    message = f"there is no commit on or before {date.human()}: the history here starts on {when}"
+    if _shallow(top):
+        return HistoryProblem("no-history", message, _SHALLOW_HINT, setup=True)
+    return HistoryProblem(  # nothing to fix in portfolio.yml: the history just starts later
+        "no-history",
+        message,
+        "give a later date, or the tag or commit of what you submitted (--since, or ref: "
+        "in the submission in portfolio.yml)",
+        setup=True,
+    )
+
+
+def _base(top: Path, commit: str, found_by: str) -> Base:
+    proc = _git(top, "show", "-s", "--format=%H%x00%h%x00%cs%x00%s", commit, "--")
+    full, short, day, subject = [*_text(proc).split("\x00"), "", "", ""][:4]
+    parsed = PartialDate.parse(day)
+    date = parsed.earliest() if parsed else dt.date.min
+    return Base(full or commit, short or commit[:7], date, subject, found_by)
+
+
+def _files(top: Path, prefix: str, commit: str) -> dict[str, bytes]:
+    """The wanted blobs under ``prefix`` at ``commit``, read in one ``git cat-file --batch``."""
+    spec = [f"{prefix}/"] if prefix else []
+    proc = _git(top, "ls-tree", "-r", "-l", "-z", commit, "--", *spec)
+    wanted: dict[str, str] = {}
+    for entry in proc.stdout.split(b"\x00"):
+        meta, _, raw_path = entry.partition(b"\t")
+        fields = meta.split()
+        if len(fields) != 4 or fields[1] != b"blob" or not fields[3].isdigit():
+            continue
+        path = raw_path.decode("utf-8", "backslashreplace")
+        rel = path[len(prefix) + 1 :] if prefix else path
+        if _wanted(rel) and int(fields[3]) <= MAX_TEXT_BYTES:
+            wanted[rel] = fields[2].decode("ascii")
+    return _blobs(top, wanted)
+
+
+def _wanted(rel: str) -> bool:
+    parts = PurePosixPath(rel).parts
+    if parts == (CONFIG_NAME,):
+        return True
+    if len(parts) != 2 or parts[1] != REFLECTION_NAME:
+        return False
+    return not parts[0].startswith((".", "_")) and parts[0] not in (TEMPLATES_DIR, "node_modules")
+
+
+def _blobs(top: Path, wanted: dict[str, str]) -> dict[str, bytes]:
+    if not wanted:
+        return {}
+    names = list(wanted)
+    request = "".join(f"{wanted[name]}\n" for name in names).encode()
+    out = _git(top, "cat-file", "--batch", stdin=request).stdout
+    files: dict[str, bytes] = {}
+    position = 0
+    for name in names:
+        end = out.find(b"\n", position)
+        header = out[position:end].split()
+        if end < 0 or len(header) != 3 or not header[2].isdigit():
+            break
+        size = int(header[2])
+        files[name] = out[end + 1 : end + 1 + size]
+        position = end + 1 + size + 1
+    return files

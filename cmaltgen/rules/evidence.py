@@ -1,0 +1,214 @@
+"""Evidence rules: items, their files and urls, and the citations of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cmaltgen.diagnostics import Diagnostics, display_path, suggestion
+from cmaltgen.read.documents import EvidenceEntry
+from cmaltgen.read.portfolio import Fallout, Portfolio, Specs
+from cmaltgen.read.sources import describe, resolve_local
+from cmaltgen.rules import files, privacy
+from cmaltgen.wording import article
+
+
+def check_evidence_ids(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    seen: dict[str, EvidenceEntry] = {}
+    for _, entry in portfolio.evidence():
+        first = seen.setdefault(entry.item.id, entry)
+        if first is not entry:
+            diags.add(
+                "duplicate-evidence-id",
+                f"the evidence id '{entry.item.id}' is already used at "
+                f"{display_path(first.path, portfolio.root)}:{first.line}",
+                **entry.where("id"),
+                hint="give each item its own id; citations use it to find the item",
+            )
+
+
+def check_evidence_items(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    present = portfolio.section_ids()
+    for _, entry in portfolio.evidence():
+        _check_source(portfolio.root, entry, diags)
+        _check_supports(entry, present, portfolio.fallout, diags)
+        item = entry.item
+        if item.type == "image" and not item.alt.strip():
+            diags.add(
+                "missing-alt",
+                f"the image '{item.title}' needs a text alternative",
+                hint="add 'alt:' describing what the image shows, for readers who cannot see it",
+                **entry.where("type"),
+            )
+
+
+def _check_source(root: Path, entry: EvidenceEntry, diags: Diagnostics) -> None:
+    item = entry.item
+    if bool(item.file) == bool(item.url):
+        both = "both a file and a url" if item.file else "neither a file nor a url"
+        diags.add(
+            "evidence-source",
+            f"evidence '{item.id}' has {both}",
+            hint="give exactly one: file: (a file in the portfolio) or url: (a web address)",
+            **entry.where("id"),
+        )
+        return
+    if item.file:
+        _check_file(root, entry.path.parent, item.file, diags, entry.where("file"))
+
+
+def _check_file(
+    root: Path, base: Path, target: str, diags: Diagnostics, where: dict[str, object]
+) -> None:
+    _, problem = resolve_local(root, base, target)
+    if problem == "outside":
+        diags.add(
+            "evidence-file-outside",
+            f"'{target}' is outside the portfolio folder",
+            hint="copy the file into the portfolio (a link or ../ path that leaves the folder "
+            "would not be published)",
+            **where,
+        )
+    elif problem == "missing":
+        siblings = (
+            [p.name for p in (base / target).parent.glob("*")]
+            if (base / target).parent.is_dir()
+            else []
+        )
+        diags.add(
+            "evidence-file-missing",
+            f"there is no file '{target}'" + suggestion(Path(target).name, siblings),
+            hint=f"paths are relative to the folder {display_path(base, root)}/; "
+            "check the spelling "
+            "and the capital letters",
+            **where,
+        )
+    elif problem == "broken-link":
+        diags.add(
+            "evidence-file-missing",
+            f"'{target}' is {describe(problem, base / target)}",
+            hint="point the link at the file again, or replace the link with the file itself",
+            **where,
+        )
+    elif problem == "folder":
+        diags.add(
+            "evidence-file-missing",
+            f"'{target}' is {describe(problem, base / target)}, not a file",
+            hint="name one file inside it, or zip the folder and give the zip's name",
+            **where,
+        )
+    elif problem is not None:
+        diags.add(
+            "special-file",
+            f"'{target}' is {describe(problem, base / target)}, not an ordinary file, so it "
+            "cannot be published",
+            hint="save the content as an ordinary file (a PDF, an image, a document) and give "
+            "that file's name",
+            **where,
+        )
+    else:
+        files.check_name(root, (base / target).resolve(), diags, where)
+
+
+def _check_supports(
+    entry: EvidenceEntry, present: set[str], fallout: Fallout, diags: Diagnostics
+) -> None:
+    for i, sid in enumerate(entry.item.supports):
+        if sid not in present and not fallout.may_have_section(sid):
+            diags.add(
+                "unknown-section",
+                f"evidence '{entry.item.id}' supports '{sid}', which is not a section of this "
+                "portfolio" + suggestion(sid, present),
+                **entry.where("supports"),
+                key=f"supports[{i}]",
+                hint="sections here: " + ", ".join(sorted(present)),
+            )
+
+
+def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    ids = {entry.item.id for _, entry in portfolio.evidence()}
+    present = portfolio.section_ids()
+    fallout = portfolio.fallout
+    for _, reflection in portfolio.sections():
+        for ref in reflection.parsed.references:
+            where = {
+                "path": reflection.path,
+                "line": reflection.file_line(ref.line),
+                "col": ref.col,
+            }
+            if ref.kind == "evidence" and ref.target not in ids:
+                if fallout.may_have_evidence(ref.target):
+                    continue  # its item had errors, reported in its evidence.yml
+                diags.add(
+                    "unknown-evidence",
+                    f"no evidence item has the id '{ref.target}'" + suggestion(ref.target, ids),
+                    hint="evidence ids are defined in the evidence.yml files",
+                    **where,
+                )
+            elif ref.kind == "section" and ref.target not in present:
+                if fallout.may_have_section(ref.target):
+                    continue
+                diags.add(
+                    "unknown-link",
+                    f"this portfolio has no section '{ref.target}'"
+                    + suggestion(ref.target, present),
+                    **where,
+                )
+            elif ref.kind == "file":
+                _check_file(portfolio.root, reflection.path.parent, ref.target, diags, where)
+            if ref.image and not ref.text.strip():
+                diags.add(
+                    "missing-alt",
+                    "this image has no text alternative",
+                    hint="write it between the brackets: ![what the image shows](file.png)",
+                    **where,
+                )
+
+
+def check_uncited(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    cited = {
+        ref.target
+        for _, reflection in portfolio.sections()
+        for ref in reflection.parsed.references
+        if ref.kind == "evidence"
+    }
+    for _, entry in portfolio.evidence():
+        if entry.item.id not in cited and not portfolio.fallout.may_cite(entry.item.id):
+            diags.add(
+                "uncited-evidence",
+                f"no reflection cites evidence '{entry.item.id}'",
+                hint="cite it where you discuss it: "
+                f"[{entry.item.title}](evidence:{entry.item.id})",
+                **entry.where("id"),
+            )
+
+
+PROPRIETARY = {
+    ".docx": "Word document",
+    ".doc": "Word document",
+    ".pptx": "PowerPoint presentation",
+    ".ppt": "PowerPoint presentation",
+    ".xlsx": "Excel spreadsheet",
+    ".xls": "Excel spreadsheet",
+    ".key": "Keynote presentation",
+    ".pages": "Pages document",
+    ".numbers": "Numbers spreadsheet",
+}
+
+
+def check_formats(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """Assessors may lack specialist software: suggest PDF for office formats."""
+    config = portfolio.config
+    if portfolio.setting_failed("privacy"):
+        return  # who sees what depends on the setting that has an error
+    for doc, entry in portfolio.evidence():
+        if doc.broken is not None:
+            continue  # who sees it depends on its section's front matter, which has errors
+        kind = PROPRIETARY.get(Path(entry.item.file).suffix.lower()) if entry.item.file else None
+        shown = privacy.visible(privacy.item_visibility(entry, doc, config), "assessor")
+        if kind and shown and not entry.item.draft:
+            diags.add(
+                "proprietary-format",
+                f"'{entry.item.file}' is {article(kind)}, which assessors may not be able to open",
+                hint="export it as PDF (File > Save as > PDF) and point file: at the PDF",
+                **entry.where("file"),
+            )

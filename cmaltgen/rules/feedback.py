@@ -1,0 +1,130 @@
+"""Feedback tied to the portfolio: each comment matched to the paragraph it is about.
+
+Comments whose section or paragraph is gone are warnings pointing at both places; a link or
+evidence file that would publish something from ``feedback/`` is an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+from cmaltgen.diagnostics import Diagnostics, display_path, suggestion
+from cmaltgen.read.documents import Reflection
+from cmaltgen.read.feedback import FeedbackItem, Loaded
+from cmaltgen.read.located_yaml import LineMap
+from cmaltgen.read.markdown import Paragraph
+from cmaltgen.read.portfolio import Portfolio
+from cmaltgen.read.sources import FEEDBACK_DIR, resolve_local
+
+
+def attach(loaded: Loaded, portfolio: Portfolio, diags: Diagnostics) -> list[FeedbackItem]:
+    """Resolve each comment's paragraph; warn, at both places, about ones that are gone."""
+    sections = {r.front.section: r for _, r in portfolio.sections()}
+    unreadable = any(d.reflection is None for d in portfolio.docs)
+    attached: list[FeedbackItem] = []
+    for item in loaded.items:
+        if item.section not in sections and item.section.lower() in sections:
+            item = _replace(item, section=item.section.lower())  # "3A" as a heading shows it
+        reflection = sections.get(item.section)
+        if reflection is None:
+            if not unreadable:  # a section whose file failed to read may be the one named
+                _unknown_section(item, sorted(sections), loaded.linemaps, diags)
+            attached.append(_replace(item, found=False))
+            continue
+        attached.append(_resolve(item, reflection, portfolio.root, loaded.linemaps, diags))
+    check_not_published(portfolio, diags)
+    return attached
+
+
+def _replace(item: FeedbackItem, **changes: Any) -> FeedbackItem:
+    return dataclasses.replace(item, **changes)
+
+
+def _unknown_section(
+    item: FeedbackItem, known: list[str], linemaps: dict[Path, LineMap], diags: Diagnostics
+) -> None:
+    diags.add(
+        "feedback-section",
+        f"this feedback is about section '{item.section}', which the portfolio does not have"
+        + suggestion(item.section, known),
+        key=f"items[{item.index}].section",
+        hint="the portfolio's sections are "
+        + (", ".join(known) or "none yet")
+        + "; correct the section, or mark the comment addressed if the section is gone",
+        **item.where("section", linemaps),
+    )
+
+
+def _resolve(
+    item: FeedbackItem,
+    reflection: Reflection,
+    root: Path,
+    linemaps: dict[Path, LineMap],
+    diags: Diagnostics,
+) -> FeedbackItem:
+    if item.paragraph is None:
+        return item
+    paragraphs = reflection.parsed.paragraphs
+    found = find_paragraph(item.paragraph, paragraphs)
+    if found is not None:
+        return _replace(item, paragraph=found.id, number=found.number)
+    where = display_path(reflection.path, root)
+    count = len(paragraphs)
+    line = reflection.file_line(paragraphs[-1].line if paragraphs else 1)
+    now = f"¶1 to ¶{count}" if count > 1 else ("¶1" if count else "no paragraphs")
+    diags.add(
+        "feedback-paragraph",
+        f"this feedback is about paragraph '{item.paragraph}' of section {item.section}, "
+        "which is no longer there (the paragraph was edited, moved or removed)",
+        key=f"items[{item.index}].paragraph",
+        hint=f"section {item.section} is {where}:{reflection.file_line(1)} and now has {now} "
+        f"(the last at {where}:{line}); find the paragraph the comment meant in "
+        "'cmaltgen serve' and write its id here, or leave 'paragraph' out for the whole section",
+        **item.where("paragraph", linemaps),
+    )
+    return _replace(item, found=False)
+
+
+def find_paragraph(written: str, paragraphs: list[Paragraph]) -> Paragraph | None:
+    """The paragraph ``written`` names: an id (p-4f2a9c) or a number (¶4, 4)."""
+    number = re.fullmatch(r"¶ ?([0-9]+)", written) or re.fullmatch(r"([0-9]+)", written)
+    if number:
+        n = int(number.group(1))
+        return paragraphs[n - 1] if 0 < n <= len(paragraphs) else None
+    return next((p for p in paragraphs if p.id == written), None)
+
+
+def check_not_published(portfolio: Portfolio, diags: Diagnostics) -> None:
+    """Feedback must never be published: refuse evidence and links that name its files."""
+    folder = (portfolio.root / FEEDBACK_DIR).resolve()
+    for _, entry in portfolio.evidence():
+        if entry.item.file and _inside(portfolio.root, entry.path.parent, entry.item.file, folder):
+            _published(entry.item.file, diags, entry.where("file"))
+    for _, reflection in portfolio.sections():
+        for ref in reflection.parsed.references:
+            base = reflection.path.parent
+            if ref.kind == "file" and _inside(portfolio.root, base, ref.target, folder):
+                line = reflection.file_line(ref.line)
+                _published(
+                    ref.target, diags, {"path": reflection.path, "line": line, "col": ref.col}
+                )
+
+
+def _inside(root: Path, base: Path, target: str, folder: Path) -> bool:
+    source, _ = resolve_local(root, base, target)
+    return source is not None and source.resolve().is_relative_to(folder)
+
+
+def _published(target: str, diags: Diagnostics, where: dict[str, Any]) -> None:
+    diags.add(
+        "feedback-published",
+        f"'{target}' is in the feedback folder, which is never published",
+        hint="feedback stays private to you and your reviewers; cite something else",
+        **where,
+    )
+
+
+# ------------------------------------------------------------------ showing it (serve)

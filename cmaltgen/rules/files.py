@@ -1,0 +1,186 @@
+"""File and folder names that travel everywhere; stray and special files."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from pathlib import Path
+
+from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.read.cpd import CPD_NAME, CPD_SECTION
+from cmaltgen.read.portfolio import Portfolio, Specs
+from cmaltgen.read.sources import Sources, describe, file_kind, resolve_local, stray_files
+
+# Names Windows keeps for devices, with or without an extension (con.txt is reserved too).
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
+    f"{port}{n}" for port in ("COM", "LPT") for n in [*"0123456789", "\u00b9", "\u00b2", "\u00b3"]
+}
+_FORBIDDEN = set('<>:"|?*\\')
+# Windows allows 260 characters in a whole path; leave room for where the site or bundle
+# is unzipped or checked out (C:\Users\someone\Downloads\my-portfolio-bundle\).
+MAX_PUBLISHED_PATH = 200
+MAX_NAME_BYTES = 255  # Linux and macOS: one file or folder name
+
+
+def name_problem(published: str) -> tuple[str, str] | None:
+    """Why a path inside the site (``files/1a/report.pdf``) would not work everywhere it goes.
+
+    The site is served by cmaltgen, by GitHub Pages and opened from a zip on Windows or macOS,
+    and the folder is kept in git: a name must be a legal file name on all of them. Returns
+    (what is wrong, how to rename) or ``None``. Any other name is fine: links percent-encode it.
+    """
+    for name in published.split("/"):
+        found = _segment_problem(name)
+        if found is not None:
+            return found
+    if len(published) > MAX_PUBLISHED_PATH:
+        return (
+            f"its path in the site ({len(published)} characters) is too long for Windows, "
+            f"which allows about {MAX_PUBLISHED_PATH} here",
+            "shorten the file name (and its folder names)",
+        )
+    return None
+
+
+def _segment_problem(name: str) -> tuple[str, str] | None:
+    shown = os.fsencode(name).decode("utf-8", "backslashreplace")
+    try:
+        size = len(name.encode("utf-8"))
+    except UnicodeEncodeError:
+        return (f"the name '{shown}' is not UTF-8 text", "rename it using ordinary characters")
+    bad = sorted({c for c in name if c in _FORBIDDEN or ord(c) < 32 or ord(c) == 127})
+    if bad:
+        listed = " ".join(repr(c)[1:-1] if ord(c) < 32 or ord(c) == 127 else c for c in bad)
+        return (
+            f"the name '{shown}' contains {listed}, which Windows does not allow in file names",
+            'rename it without any of < > : " | ? * \\ or control characters, e.g. use - instead',
+        )
+    if name.endswith((".", " ")):
+        return (
+            f"the name '{shown}' ends with a {'dot' if name.endswith('.') else 'space'}, "
+            "which Windows removes, so the link would not find it",
+            "rename it without the dot or space at the end",
+        )
+    if name.split(".", 1)[0].rstrip(" ").upper() in _RESERVED:
+        return (
+            f"the name '{shown}' is reserved for a device on Windows, which cannot open or "
+            "unzip a file with that name",
+            f"rename it, e.g. to 'my-{name}'",
+        )
+    if size > MAX_NAME_BYTES:
+        return (
+            f"the name '{shown[:40]}…' is {size} bytes long; file names can be at most "
+            f"{MAX_NAME_BYTES}",
+            "shorten the file name",
+        )
+    return None
+
+
+def check_name_clashes(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """``Report.pdf`` and ``report.pdf`` (or ``café`` written two ways) are one file on Windows
+    and macOS: unzipped or checked out there, one would silently replace the other."""
+    seen: dict[str, str] = {}
+    for base, target, where in _file_targets(portfolio):
+        source, problem = resolve_local(portfolio.root, base, target)
+        if source is None or problem is not None:
+            continue
+        try:
+            rel = source.resolve().relative_to(portfolio.root).as_posix()
+            key = unicodedata.normalize("NFC", rel).casefold()
+        except (ValueError, UnicodeError):
+            continue  # reported by the name check
+        first = seen.setdefault(key, rel)
+        if first != rel:
+            diags.add(
+                "file-name",
+                f"'{rel}' and '{first}' differ only in capital letters or in how an accent is "
+                "stored; Windows and macOS see one file, so one would replace the other",
+                hint="rename one of the two files",
+                **where,
+            )
+
+
+def _file_targets(portfolio: Portfolio) -> list[tuple[Path, str, dict[str, object]]]:
+    """Every local file named in the portfolio: (folder it is relative to, target, where)."""
+    found: list[tuple[Path, str, dict[str, object]]] = [
+        (entry.path.parent, entry.item.file, entry.where("file"))
+        for _, entry in portfolio.evidence()
+        if entry.item.file
+    ]
+    for _, reflection in portfolio.sections():
+        for ref in reflection.parsed.references:
+            if ref.kind == "file":
+                where = {"path": reflection.path, "line": reflection.file_line(ref.line)}
+                found.append((reflection.path.parent, ref.target, {**where, "col": ref.col}))
+    return found
+
+
+def check_name(root: Path, source: Path, diags: Diagnostics, where: dict[str, object]) -> None:
+    """The published copy is ``files/<path in the portfolio>``: every part must travel."""
+    published = f"files/{source.relative_to(root).as_posix()}"
+    found = name_problem(published)
+    if found is not None:
+        message, hint = found
+        shown = os.fsencode(published[len("files/") :]).decode("utf-8", "backslashreplace")
+        diags.add("file-name", f"{message}: {shown}", hint=hint, **where)
+
+
+def check_template_files(sources: Sources, diags: Diagnostics) -> None:
+    """A pipe or broken link in templates/ would be passed over, silently using the theme's."""
+    if sources.templates is None:
+        return
+    for path in sorted(sources.templates.rglob("*")):
+        try:
+            kind = file_kind(path.stat().st_mode)
+        except FileNotFoundError:
+            kind = "broken-link" if path.is_symlink() else None
+        except OSError:
+            kind = "other"
+        if kind is not None and kind != "folder":
+            diags.add(
+                "special-file",
+                f"this is {describe(kind, path)}, not an ordinary file, so it cannot be used "
+                "as a template",
+                path=path,
+                hint="replace it with an ordinary text file, or remove it to use the theme's own",
+            )
+
+
+def check_folder_names(sources: Sources, diags: Diagnostics) -> None:
+    """Linux allows any bytes in a name; one that is not UTF-8 cannot go into a URL."""
+    for section in sources.sections:
+        name = section.folder.name
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(name).decode("utf-8", "backslashreplace")
+            diags.add(
+                "name-encoding",
+                f"the folder name '{shown}' is not UTF-8 text, so it cannot be part of a web "
+                "address",
+                path=section.folder,
+                hint="rename the folder, e.g. to its section id and a few words: "
+                "1a-planning-a-course",
+            )
+
+
+def check_stray_files(portfolio: Portfolio, sources: Sources, diags: Diagnostics) -> None:
+    used = {
+        (entry.path.parent / entry.item.file).resolve()
+        for _, entry in portfolio.evidence()
+        if entry.item.file
+    }
+    unread = {d.source.folder for d in portfolio.docs if not d.evidence_ok}
+    if portfolio.cpd is not None:
+        used.add(portfolio.cpd.path.resolve())
+    for path in stray_files(sources):
+        if path.resolve() in used:
+            continue
+        if path.parent in unread and path.stem not in ("evidence", "reflection"):
+            continue  # an item of its evidence.yml that had errors may use it
+        hint = "cmaltgen reads reflection.md and evidence.yml in each section folder"
+        if path.stem in ("evidence", "reflection"):
+            hint = f"rename it to {path.stem}{'.yml' if path.stem == 'evidence' else '.md'}"
+        elif path.name == CPD_NAME:
+            hint = f"a CPD record belongs in the {CPD_SECTION} section of a portfolio review"
+        diags.add("stray-file", f"cmaltgen does not read {path.name} here", path=path, hint=hint)

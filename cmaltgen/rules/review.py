@@ -1,0 +1,190 @@
+"""The three-yearly review for holders: when it is due, and what the CPD record covers.
+
+``cmaltgen check`` uses :func:`review_status` for any portfolio with an award (the review is
+due three years after it) and, for a portfolio review (``pathway: review``), what its CPD
+record covers and what is missing: a year of the period without any activity, no record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.read import cpd
+from cmaltgen.read.framework import REVIEW
+from cmaltgen.read.portfolio import Portfolio
+from cmaltgen.read.schema import PartialDate
+from cmaltgen.wording import plural
+
+
+@dataclass(frozen=True)
+class ReviewYear:
+    """One twelve-month year of the review period, counted from the award."""
+
+    number: int
+    start: dt.date
+    end: dt.date  # the day before the next year starts
+    activities: int
+    hours: float
+
+    @property
+    def label(self) -> str:
+        return f"year {self.number} ({_day(self.start)} to {_day(self.end)})"
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """When the review is due and, for a review portfolio, what its CPD record covers."""
+
+    awarded: PartialDate
+    due: cpd.Due
+    is_review: bool
+    record: bool = False  # a review with a cpd.yml
+    activities: int = 0
+    hours: float = 0.0
+    first: PartialDate | None = None
+    last: PartialDate | None = None
+    years: list[ReviewYear] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """What ``check`` says, in plain words."""
+        when = _day(self.due.date)
+        if self.due.status == "overdue":
+            due = f"was due on {when} ({plural(-self.due.days, 'day')} ago)"
+        else:
+            due = f"is due on {when} (in {plural(self.due.days, 'day')})"
+        awarded = self.awarded.human()
+        lines = [f"Portfolio review: {due}, three years after the award ({awarded})."]
+        if not self.is_review:
+            return lines
+        if self.record:
+            span = (
+                f", {self.first.human()} to {self.last.human()}" if self.first and self.last else ""
+            )
+            lines.append(
+                f"CPD record: {plural(self.activities, 'activity', 'activities')}, "
+                f"{cpd.hours(self.hours)} hours{span}."
+            )
+            lines += [f"  {y.label}: {cpd.hours(y.hours)} hours" for y in self.years]
+        lines += [f"Missing: {item}" for item in self.missing]
+        return lines
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "awarded": self.awarded.iso(),
+            "due": self.due.date.isoformat(),
+            "status": self.due.status,
+            "days": self.due.days,
+            "cpd": {
+                "activities": self.activities,
+                "hours": self.hours,
+                "first": self.first.iso() if self.first else None,
+                "last": self.last.iso() if self.last else None,
+                "years": [
+                    {"start": y.start.isoformat(), "end": y.end.isoformat(), "hours": y.hours}
+                    for y in self.years
+                ],
+            }
+            if self.record
+            else None,
+            "missing": self.missing,
+        }
+
+
+def _day(day: dt.date) -> str:
+    return PartialDate(day.year, day.month, day.day).human()
+
+
+def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
+    """``None`` for a portfolio without an award (nothing is due before it is made)."""
+    award = portfolio.config.award
+    if award is None:
+        return None
+    due = cpd.review_due(award.date, today)
+    if portfolio.pathway.id != REVIEW:
+        return ReviewStatus(award.date, due, is_review=False)
+    if portfolio.cpd is None:
+        where = (
+            "section cpd-record has no cpd.yml"
+            if _has_cpd_section(portfolio)
+            else ("there is no cpd-record section")
+        )
+        return ReviewStatus(award.date, due, True, missing=[f"a CPD record ({where})"])
+    activities = portfolio.cpd.activities()
+    summary = cpd.summarise(activities)
+    years = _years(award.date.earliest(), due.date, activities, today)
+    missing = [f"any CPD activity in {y.label}" for y in years if not y.activities]
+    bare = sum(1 for a in activities if not a.reflection.strip())
+    if bare:
+        missing.append(f"a reflection for {plural(bare, 'activity', 'activities')}")
+    return ReviewStatus(
+        award.date,
+        due,
+        True,
+        record=True,
+        activities=summary.count,
+        hours=summary.hours,
+        first=summary.first,
+        last=summary.last,
+        years=years,
+        missing=missing,
+    )
+
+
+def _has_cpd_section(portfolio: Portfolio) -> bool:
+    return any(r.front.section == cpd.CPD_SECTION for _, r in portfolio.sections())
+
+
+def _years(
+    start: dt.date, due: dt.date, activities: list[cpd.CpdActivity], today: dt.date
+) -> list[ReviewYear]:
+    """The years of the period that have begun by ``today``, with their activity."""
+    years = []
+    for number in range(1, cpd.REVIEW_YEARS + 1):
+        begins = _add_years(start, number - 1)
+        ends = min(_add_years(start, number), due) - dt.timedelta(days=1)
+        if begins > today:
+            break
+        inside = [a for a in activities if begins <= a.date.earliest() <= ends]
+        years.append(ReviewYear(number, begins, ends, len(inside), sum(a.hours for a in inside)))
+    return years
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_review(portfolio: Portfolio, today: dt.date, diags: Diagnostics) -> None:
+    """Warnings ``check`` adds: the review is overdue or due soon; a year without CPD."""
+    status = review_status(portfolio, today)
+    if status is None:
+        return
+    marks = portfolio.config_marks
+    if status.due.status != "ok":
+        diags.add(
+            "review-due",
+            status.lines()[0].removeprefix("Portfolio review: ").rstrip("."),
+            key="award.date",
+            hint="start it with: cmaltgen new --pathway review NEW-FOLDER --from " + "THIS-FOLDER"
+            if not status.is_review
+            else "ALT asks holders to submit a review every three years",
+            **marks.where(("award", "date")),
+        )
+    if portfolio.cpd is None:
+        return
+    for year in status.years:
+        if not year.activities and year.end < today:
+            diags.add(
+                "cpd-gap",
+                f"the CPD record has no activity in {year.label} of the review period",
+                path=portfolio.cpd.path,
+                line=1,
+                col=1,
+                hint="add what you did that year, even short activities such as reading or "
+                "a webinar",
+            )

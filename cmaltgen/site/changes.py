@@ -1,0 +1,369 @@
+"""The change page: what changed in each section since the last submission.
+
+Each section's reflection is compared with its text at the base commit (read with git by
+:mod:`cmaltgen.read.history`), sections matched by their front matter ``section:`` id so renamed
+folders still pair up. The comparison is of the *plain text* the reader sees, block by block
+(headings, paragraphs, list items, table rows), not of the Markdown: assessors read prose, and
+markup changes (a link target, ``**``, a citation's evidence id) would be noise to them. Blocks
+are aligned first, then the words of changed blocks are compared, so each changed passage is
+one paragraph or a few, shown with a little unchanged context.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from markdown_it.token import Token
+
+from cmaltgen.diagnostics import Diagnostics, Severity, display_path
+from cmaltgen.read import history, markdown
+from cmaltgen.read.config import REFERRALS, PortfolioConfig
+from cmaltgen.read.located_yaml import LineMap, load_yaml
+from cmaltgen.read.sources import CONFIG_NAME, split_front_matter
+from cmaltgen.rules import privacy
+from cmaltgen.site.structure import Site
+
+log = logging.getLogger(__name__)
+
+CHANGES_PAGE = "changes/index.html"
+CONTEXT = 8  # unchanged words shown on each side of a change
+_BREAK = "\n"  # a paragraph boundary among the words (words never hold a newline)
+
+
+@dataclass(frozen=True)
+class Since:
+    """What to compare with: a tag, commit or date, and where that came from."""
+
+    value: str
+    explicit: bool  # given with --since: a failure is an error, not a note
+    key: str = "--since"
+    where: dict[str, Any] = field(default_factory=dict)  # path/line/col in portfolio.yml
+
+
+class Segment(NamedTuple):
+    """A run of words: ``same``, ``added``, ``removed``, ``gap`` (unchanged words left out),
+    ``split`` (a paragraph break added) or ``joined`` (a paragraph break removed)."""
+
+    kind: str
+    text: str
+
+
+@dataclass
+class Passage:
+    heading: str  # the heading the passage is under, "" before the first
+    paragraphs: list[list[Segment]]
+
+
+@dataclass
+class SectionChanges:
+    id: str
+    label: str
+    url: str  # the section's page in this edition, "" for a removed section
+    status: str  # changed, unchanged, new or removed
+    added: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    passages: list[Passage] = field(default_factory=list)
+    responses: list[tuple[str, str]] = field(default_factory=list)  # (feedback, response)
+
+
+@dataclass
+class ChangePage:
+    base: history.Base
+    since: str
+    sections: list[SectionChanges]
+    other_responses: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def totals(self) -> tuple[int, int]:
+        return sum(s.added for s in self.sections), sum(s.removed for s in self.sections)
+
+
+class Block(NamedTuple):
+    kind: str  # heading, paragraph, item, row or code
+    text: str
+
+
+def default_since(config: PortfolioConfig, marks: LineMap) -> Since | None:
+    """What a resubmission is compared with: the latest submission, when it was referred (the
+    resubmission is being prepared, even after a second referral); otherwise the submission
+    before the latest, when the latest is a resubmission. Its ``ref`` if it has one, else its
+    date. ``None``: this is not a resubmission."""
+    subs = config.submissions
+    if subs and subs[-1].outcome in REFERRALS:
+        index = len(subs) - 1
+    elif len(subs) >= 2 and subs[-1].type == "resubmission":
+        index = len(subs) - 2
+    else:
+        return None
+    base = subs[index]
+    name = "ref" if base.ref else "date"
+    where = marks.where(("submissions", index, name))
+    return Since(base.ref or base.date.iso(), False, f"submissions[{index}].{name}", where)
+
+
+def pages(
+    site: Site,
+    since: Since,
+    responses: Sequence[tuple[str, str, str]],
+    diags: Diagnostics,
+    notes: list[str],
+    today: dt.date,
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """The change page for the assessor edition (one entry), or none after saying why."""
+    try:
+        snapshot = history.read_at(site.portfolio.root, since.value, today)
+    except history.HistoryProblem as problem:
+        _report(problem, since, diags, notes)
+        return []
+    page = compare(site, snapshot, since.value, responses)
+    log.info("change page against %s: %s", snapshot.base.short, page.totals)
+    title = "Changes since the last submission"
+    return [(CHANGES_PAGE, "changes.html", {"title": title, "kind": "changes", "changes": page})]
+
+
+def _report(
+    problem: history.HistoryProblem, since: Since, diags: Diagnostics, notes: list[str]
+) -> None:
+    """Asked for with --since: an error. Otherwise the bundle is made without the page: with a
+    located note when the cause is where cmaltgen runs (a CI job's shallow clone), a located
+    warning when portfolio.yml names a ref git does not know."""
+    if since.explicit:
+        diags.add(problem.code, problem.message, key=since.key, hint=problem.hint)
+    elif problem.setup:
+        path, line, col = since.where.get("path"), since.where.get("line"), since.where.get("col")
+        at = f"{display_path(path)}:{line}:{col}: " if isinstance(path, Path) else ""
+        notes.append(f"{at}the bundle has no change page: {problem.message}; {problem.hint}")
+    else:  # a wrong ref in portfolio.yml: the bundle is still made, warned (--strict stops)
+        message = f"{problem.message}, so the bundle has no change page"
+        where = {"key": since.key, "hint": problem.hint, **since.where}
+        diags.add(problem.code, message, severity=Severity.WARNING, **where)
+
+
+# ------------------------------------------------------------------ sections then and now
+
+
+def compare(
+    site: Site,
+    snapshot: history.Snapshot,
+    since: str,
+    responses: Sequence[tuple[str, str, str]],
+) -> ChangePage:
+    old, titles = _old_sections(snapshot.files)
+    result: list[SectionChanges] = []
+    for section in site.sections:
+        now = blocks(section.reflection.parsed.tokens)
+        before = old.pop(section.id, None)
+        change = SectionChanges(section.id, section.label, section.url, "new")
+        if before is None:
+            change.added = _words(now)
+        else:
+            _fill(change, before, now)
+        result.append(change)
+    for section_id, before in old.items():
+        label = _label(site, section_id, titles.get(section_id, ""))
+        result.append(SectionChanges(section_id, label, "", "removed", removed=_words(before)))
+    page = ChangePage(snapshot.base, since, result)
+    _attach(page, responses)
+    return page
+
+
+def _label(site: Site, section_id: str, own_title: str) -> str:
+    """A removed section's name, as the navigation would have shown it."""
+    spec = site.portfolio.pathway.spec_for(section_id)
+    if section_id[0].isdigit() and spec is not None:
+        return f"{section_id} {spec.title}"
+    if section_id.startswith(("specialist-", "advanced-")):
+        return own_title or section_id
+    return spec.title if spec is not None else section_id
+
+
+def _fill(change: SectionChanges, before: list[Block], now: list[Block]) -> None:
+    change.passages, counts = diff(before, now)
+    change.added, change.removed, change.unchanged = counts
+    change.status = "changed" if change.passages else "unchanged"
+
+
+def _attach(page: ChangePage, responses: Sequence[tuple[str, str, str]]) -> None:
+    by_id = {s.id: s for s in page.sections}
+    for section_id, text, response in responses:
+        if section_id in by_id:
+            by_id[section_id].responses.append((text, response))
+        else:
+            page.other_responses.append((section_id, text, response))
+
+
+def _old_sections(files: dict[str, bytes]) -> tuple[dict[str, list[Block]], dict[str, str]]:
+    """Each section submitted at the base (not a draft, not private) by its section id, and
+    the titles the sections had then."""
+    default = _old_default_visibility(files.get(CONFIG_NAME, b""))
+    found: dict[str, list[Block]] = {}
+    titles: dict[str, str] = {}
+    for rel, data in sorted(files.items()):
+        if rel == CONFIG_NAME:
+            continue
+        text = data.decode("utf-8-sig", "replace").replace("\r\n", "\n")
+        front_text, body, _ = split_front_matter(text)
+        front = _yaml_mapping(front_text or "", rel)
+        section = front.get("section")
+        visibility = front.get("visibility") or default
+        if not isinstance(section, str) or front.get("draft") is True:
+            continue
+        if not privacy.visible(str(visibility), "assessor") or section in found:
+            continue
+        found[section] = blocks(markdown.parse(body).tokens)
+        titles[section] = str(front.get("title") or "")
+    return found, titles
+
+
+def _old_default_visibility(data: bytes) -> str:
+    config = _yaml_mapping(data.decode("utf-8-sig", "replace"), CONFIG_NAME)
+    settings = config.get("privacy")
+    value = settings.get("default_visibility") if isinstance(settings, dict) else None
+    return value if isinstance(value, str) else privacy.PUBLIC
+
+
+def _yaml_mapping(text: str, name: str) -> dict[str, Any]:
+    """An old file's YAML, or {} if it cannot be read then: its problems are history."""
+    loaded = load_yaml(text, Path(name), Diagnostics()) if text.strip() else None
+    return loaded[0] if loaded and isinstance(loaded[0], dict) else {}
+
+
+# ------------------------------------------------------------------------ the comparison
+
+
+def blocks(tokens: Sequence[Token]) -> list[Block]:
+    """The reader's text, block by block: headings, paragraphs, list items, table rows."""
+    found: list[Block] = []
+    row: list[str] = []
+    for index, token in enumerate(tokens):
+        if token.type == "inline":
+            opener = tokens[index - 1].type if index else ""
+            text = markdown.plain_text([token])
+            if opener in ("th_open", "td_open"):
+                row.append(text)
+            elif text:
+                found.append(Block(_kind(tokens, index, opener), text))
+        elif token.type in ("code_block", "fence") and token.content.strip():
+            found.append(Block("code", " ".join(token.content.split())))
+        elif token.type == "tr_close" and any(row):
+            found.append(Block("row", " | ".join(row)))
+            row = []
+    return found
+
+
+def _kind(tokens: Sequence[Token], index: int, opener: str) -> str:
+    if opener == "heading_open":
+        return "heading"
+    return "item" if index > 1 and tokens[index - 2].type == "list_item_open" else "paragraph"
+
+
+def _words(found: list[Block]) -> int:
+    return sum(len(b.text.split()) for b in found)
+
+
+def diff(before: list[Block], now: list[Block]) -> tuple[list[Passage], tuple[int, int, int]]:
+    """Changed passages, and the words (added, removed, unchanged)."""
+    matcher = difflib.SequenceMatcher(None, before, now, autojunk=False)
+    passages: list[Passage] = []
+    added = removed = unchanged = 0
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            unchanged += _words(now[j1:j2])
+            continue
+        segments = _word_diff(_tokens(before[i1:i2]), _tokens(now[j1:j2]))
+        added += sum(len(s.text.split()) for s in segments if s.kind == "added")
+        removed += sum(len(s.text.split()) for s in segments if s.kind == "removed")
+        unchanged += sum(len(s.text.split()) for s in segments if s.kind == "same")
+        heading = next((b.text for b in reversed(now[:j1]) if b.kind == "heading"), "")
+        passages.append(Passage(heading, _paragraphs(segments)))
+    return passages, (added, removed, unchanged)
+
+
+def _tokens(found: list[Block]) -> list[str]:
+    words: list[str] = []
+    for block in found:
+        if words:
+            words.append(_BREAK)
+        words.extend(block.text.split())
+    return words
+
+
+def _word_diff(old: list[str], new: list[str]) -> list[Segment]:
+    """Runs of same, removed and added words; paragraph breaks are runs of their own."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=len(old) + len(new) > 4000)
+    runs: list[tuple[str, list[str]]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            runs.append(("same", new[j1:j2]))
+        if tag in ("delete", "replace"):
+            runs.append(("removed", old[i1:i2]))
+        if tag in ("insert", "replace"):
+            runs.append(("added", new[j1:j2]))
+    segments: list[Segment] = []
+    for kind, words in runs:
+        segments.extend(_split_breaks(kind, words))
+    return segments
+
+
+def _split_breaks(kind: str, words: list[str]) -> list[Segment]:
+    out: list[Segment] = []
+    run: list[str] = []
+    marks = {"same": "break", "added": "split", "removed": "joined"}
+    for word in [*words, None]:
+        if word is None or word == _BREAK:
+            if run:
+                out.append(Segment(kind, " ".join(run)))
+            run = []
+            if word is not None:
+                out.append(Segment(marks[kind], ""))
+        else:
+            run.append(word)
+    return out
+
+
+def _paragraphs(segments: list[Segment]) -> list[list[Segment]]:
+    """Segments as the paragraphs they fall in, long unchanged runs shortened to context."""
+    paragraphs: list[list[Segment]] = [[]]
+    for segment in segments:
+        if segment.kind == "break":
+            paragraphs.append([])
+            continue
+        paragraphs[-1].append(segment)
+        if segment.kind == "split":
+            paragraphs.append([])
+    kept: list[list[Segment]] = []
+    after_split = False
+    for paragraph in paragraphs:
+        if any(s.kind != "same" for s in paragraph):
+            kept.append(_trim(paragraph))
+        elif after_split and paragraph:  # the words a new paragraph break now starts
+            words = " ".join(s.text for s in paragraph).split()
+            shown = [Segment("same", " ".join(words[:CONTEXT]))]
+            kept.append(shown + ([Segment("gap", "")] if len(words) > CONTEXT else []))
+        after_split = bool(paragraph) and paragraph[-1].kind == "split"
+    return kept
+
+
+def _trim(paragraph: list[Segment]) -> list[Segment]:
+    out: list[Segment] = []
+    for index, segment in enumerate(paragraph):
+        words = segment.text.split()
+        if segment.kind != "same" or len(words) <= 2 * CONTEXT:
+            out.append(segment)
+            continue
+        first, last = index == 0, index == len(paragraph) - 1
+        if first:
+            out += [Segment("gap", ""), Segment("same", " ".join(words[-CONTEXT:]))]
+        elif last:
+            out += [Segment("same", " ".join(words[:CONTEXT])), Segment("gap", "")]
+        else:
+            head, tail = " ".join(words[:CONTEXT]), " ".join(words[-CONTEXT:])
+            out += [Segment("same", head), Segment("gap", ""), Segment("same", tail)]
+    return out
