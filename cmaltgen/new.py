@@ -20,8 +20,7 @@ import yaml
 from cmaltgen import __version__
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 from cmaltgen.read.config import PortfolioConfig
-from cmaltgen.read.framework import REVIEW, Framework, Pathway, SectionSpec, latest
-from cmaltgen.read.framework import framework as load_framework
+from cmaltgen.read.framework import REVIEW, Framework, Pathway, SectionSpec, pathway_for
 
 # Where cmaltgen's source lives: the generated workflow names it as the way to install a
 # version that is not on PyPI. tests/test_package.py checks it matches pyproject's "Source".
@@ -52,15 +51,10 @@ def create(
 
     A review (``pathway_id`` ``review``) may start from ``source``, the portfolio it reviews:
     see :func:`review_files`. Nothing in ``source`` is changed."""
-    framework = load_framework(version or latest())
-    if framework is None:
-        raise CmaltgenError(f"there is no guidance version '{version}'")
-    if pathway_id not in framework.pathways:
-        raise CmaltgenError(f"there is no pathway '{pathway_id}'")
+    framework, pathway = pathway_for(pathway_id, version)
     if source is not None and pathway_id != REVIEW:
         raise CmaltgenError("--from starts a portfolio review: use it with --pathway review")
     _refuse_non_empty(dest)
-    pathway = framework.pathways[pathway_id]
     files = scaffold(framework, pathway, today or dt.date.today())
     sections = section_ids(pathway)
     if pathway.id == REVIEW:

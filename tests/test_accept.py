@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cmaltgen.check import CheckOptions, check
 from cmaltgen.cli import main
 from cmaltgen.rules.accept import glob_pattern
-from cmaltgen.rules.readiness import CheckOptions, check
 from tests.conftest import PORTFOLIO_YML, TODAY, PortfolioFactory, formatted, run_build
 from tests.test_check import ready_files
 from tests.test_serve import fetch, serving, wait_for

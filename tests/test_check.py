@@ -21,12 +21,15 @@ import pytest
 from click.testing import CliRunner
 
 from cmaltgen import __version__
+from cmaltgen import check as readiness
 from cmaltgen.build import build
+from cmaltgen.check import CheckOptions
 from cmaltgen.cli import main
 from cmaltgen.diagnostics import CmaltgenError
 from cmaltgen.read.schema import PartialDate
-from cmaltgen.rules import guidance, readiness
-from cmaltgen.rules.readiness import CheckOptions, Report
+from cmaltgen.rules import guidance
+from cmaltgen.rules.readiness import Report
+from cmaltgen.serve.progress import report_html
 from tests.conftest import (
     ASSESSED,
     EXAMPLE,
@@ -408,7 +411,7 @@ def test_report_html_is_a_valid_escaped_table(ready: PortfolioFactory) -> None:
         "title: Open educational resources", "title: \"<script>alert('x')</script> & OER\""
     )
     report = run_check(ready({"specialist-oer/reflection.md": oer, "2b/reflection.md": None}))
-    fragment = readiness.report_html(report)
+    fragment = report_html(report)
     table = ET.fromstring(fragment)  # well-formed
     assert table.tag == "table" and "<script>" not in fragment
     assert table.findtext("caption") == report.verdict

@@ -9,9 +9,9 @@ from typing import Any
 import jsonschema
 import pytest
 
+from cmaltgen import check
 from cmaltgen.build import build
 from cmaltgen.cohort import members
-from cmaltgen.rules import readiness as check
 from cmaltgen.schemas import generate
 from cmaltgen.site.manifest import MANIFEST, json_schema
 from tests.conftest import (

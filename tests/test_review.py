@@ -14,9 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from cmaltgen.build import build
+from cmaltgen.check import check
 from cmaltgen.cli import main
+from cmaltgen.cli_report import report_json, report_lines
 from cmaltgen.new import create
-from cmaltgen.rules.readiness import check, report_json, report_lines
 from tests.conftest import EXAMPLE, REPO, TODAY, PortfolioFactory, formatted, run_build
 from tests.review_support import REVIEW_YML, review_files
 

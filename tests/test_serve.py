@@ -28,7 +28,7 @@ from click.testing import CliRunner
 
 from cmaltgen.build import build
 from cmaltgen.cli import main
-from cmaltgen.serve.server import PreviewServer, inject, is_ignored, mount_path, site_path
+from cmaltgen.serve.server import PreviewServer
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, loopback_only
 from tests.conftest import EXAMPLE, REPO
 
@@ -448,57 +448,6 @@ def test_an_unchosen_busy_port_moves_to_the_next(portfolio: Path) -> None:
             assert server.port > busy and fetch(server.port, MOUNT)[0] == 200
         finally:
             server.stop()
-
-
-# ---------------------------------------------------------------------------- pure helpers
-
-
-@pytest.mark.parametrize(
-    ("rel", "ignored"),
-    [
-        ("1a/reflection.md", False),
-        ("portfolio.yml", False),
-        ("templates/base.html", False),
-        ("1a/.reflection.md.swp", True),
-        ("1a/reflection.md~", True),
-        ("1a/4913", True),
-        ("1a/#reflection.md#", True),
-        ("1a/.#reflection.md", True),
-        ("1a/reflection.md___jb_old___", True),
-        ("1a/x.tmp", True),
-        ("1a/.~lock.report.docx#", True),
-        ("_site/index.html", True),
-        ("_anything/deep/file.md", True),
-        (".git/index", True),
-    ],
-)
-def test_is_ignored(rel: str, ignored: bool) -> None:
-    base = Path("/p")
-    assert is_ignored(base / rel, base) is ignored
-
-
-def test_output_and_hidden_folders_are_ignored_but_new_sections_are_not() -> None:
-    base = Path("/p")
-    assert is_ignored(base / "_site", base, is_directory=True)
-    assert is_ignored(base / ".git", base, is_directory=True)
-    assert not is_ignored(base / "specialist-oer", base, is_directory=True)
-    assert not is_ignored(base / "1a" / "_notes.md", base)  # read (as a stray file warning)
-
-
-def test_paths_and_mounts() -> None:
-    assert mount_path("https://u.github.io/repo/") == "/repo/"
-    assert mount_path("https://u.github.io/a/b") == "/a/b/"
-    assert mount_path("https://example.org") == mount_path("") == "/"
-    assert site_path("/repo/1a/", "/repo/") == "1a/"
-    assert site_path("/repo/", "/repo/") == ""
-    assert site_path("/other/", "/repo/") is None
-    assert site_path("/repo/a/%2e%2e/b", "/repo/") is None
-    assert site_path("/repo/a//b", "/repo/") is None
-
-
-def test_inject_goes_before_the_last_body_end() -> None:
-    assert inject(b"<body>x</BODY>", "S") == b"<body>xS</BODY>"
-    assert inject(b"no body", "S") == b"no bodyS"
 
 
 # ---------------------------------------------------------------------------- the browser

@@ -156,7 +156,7 @@ def test_failed_build_counts_errors_and_warnings_in_words(tmp_portfolio: Portfol
 )
 def test_serve_overlay_heading(errors: int, warnings: int, expected: str) -> None:
     from cmaltgen.diagnostics import Diagnostic, Severity
-    from cmaltgen.serve.server import _summary
+    from cmaltgen.serve.reload import _summary
 
     problems = [Diagnostic("x", "e")] * errors + [
         Diagnostic("x", "w", severity=Severity.WARNING)
@@ -193,7 +193,7 @@ def test_office_format_warning_uses_the_right_article(
 def test_check_names_a_missing_area_with_its_article(
     tmp_portfolio: PortfolioFactory, tmp_path: Path, pathway: str, slot_todo: str
 ) -> None:
-    from cmaltgen.rules.readiness import CheckOptions, check
+    from cmaltgen.check import CheckOptions, check
     from tests.conftest import PORTFOLIO_YML, TODAY
 
     root = tmp_portfolio(

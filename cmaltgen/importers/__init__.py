@@ -15,15 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Severity, display_path
+from cmaltgen.diagnostics import Diagnostic, Severity, display_path
 from cmaltgen.importers.assemble import UNSORTED, SectionReport, assemble
 from cmaltgen.importers.evidence import Asset, Collector
 from cmaltgen.importers.html import to_markdown
 from cmaltgen.importers.sections import Sorter
 from cmaltgen.importers.source import Reading, source_error
 from cmaltgen.importers.write import write
-from cmaltgen.read.framework import framework as load_framework
-from cmaltgen.read.framework import latest
+from cmaltgen.read.framework import pathway_for
 
 
 @dataclass
@@ -89,13 +88,8 @@ def import_portfolio(
 ) -> ImportReport:
     """Read ``source`` (a .docx or a WordPress .xml export) and write a portfolio in ``dest``."""
     today = today or dt.date.today()
-    framework = load_framework(version or latest())
-    if framework is None:
-        raise CmaltgenError(f"there is no guidance version '{version}'")
-    if pathway_id not in framework.pathways:
-        raise CmaltgenError(f"there is no pathway '{pathway_id}'")
+    framework, pathway = pathway_for(pathway_id, version)
     reading = read_source(source, today)
-    pathway = framework.pathways[pathway_id]
     sorter = Sorter(pathway)
     notes: dict[str, str] = {}
     for piece in reading.pieces:

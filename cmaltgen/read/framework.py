@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from cmaltgen.diagnostics import Severity
+from cmaltgen.diagnostics import CmaltgenError, Severity
 
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -179,3 +179,18 @@ def frameworks() -> dict[str, Framework]:
 
 def latest() -> str:
     return max(versions())
+
+
+def chosen(version: str | None) -> Framework | None:
+    """The guidance version a portfolio or command names (default: the latest), or None."""
+    return framework(version or latest())
+
+
+def pathway_for(pathway_id: str, version: str | None = None) -> tuple[Framework, Pathway]:
+    """A guidance version and one of its pathways, for ``new`` and ``import``; plain errors."""
+    found = chosen(version)
+    if found is None:
+        raise CmaltgenError(f"there is no guidance version '{version}'")
+    if pathway_id not in found.pathways:
+        raise CmaltgenError(f"there is no pathway '{pathway_id}'")
+    return found, found.pathways[pathway_id]

@@ -13,150 +13,48 @@ problems (or an error page when there has been no good build yet) until the next
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import html
-import ipaddress
 import json
 import logging
-import mimetypes
-import os
-import posixpath
 import secrets
-import shutil
-import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Protocol, cast
-from urllib.parse import parse_qs, quote, unquote, urlsplit
-
-from watchdog.events import (
-    DirCreatedEvent,
-    DirDeletedEvent,
-    DirMovedEvent,
-    FileClosedEvent,
-    FileCreatedEvent,
-    FileDeletedEvent,
-    FileModifiedEvent,
-    FileMovedEvent,
-    FileSystemEvent,
-    FileSystemEventHandler,
-)
-from watchdog.observers import Observer
-from watchdog.observers.api import BaseObserver
-from watchdog.observers.polling import PollingObserver
+from typing import Protocol, cast
+from urllib.parse import quote
 
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.read.documents import ParseCache
-from cmaltgen.read.sources import open_regular
-from cmaltgen.serve import hosts
+from cmaltgen.serve import hosts, progress
+from cmaltgen.serve.handler import (
+    PortError,
+    PreviewHTTPServer,
+    Response,
+    bind,
+    browser_host,
+    content_type,
+    mount_path,
+    site_path,
+)
+from cmaltgen.serve.reload import RESERVED, error_page, inject, overlay, reload_script
+from cmaltgen.serve.watcher import MAX_SETTLE_SECONDS, QUIET_SECONDS, Watcher
+from cmaltgen.site import render
 from cmaltgen.site.output import Output
 from cmaltgen.site.pages import HOME, NOT_FOUND
 from cmaltgen.site.theme import themes_root
-from cmaltgen.wording import join_and, plural
+
+__all__ = ["BuildReport", "PortError", "PreviewServer", "Snapshot"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-PORT_TRIES = 20  # how far to look for a free port when the user did not choose one
-QUIET_SECONDS = 0.1  # editors save in bursts (temp file, rename, chmod) within ~100 ms
-MAX_SETTLE_SECONDS = 2.0  # build anyway if something keeps writing
-KEEPALIVE_SECONDS = 15.0  # lets the event stream notice a closed tab
-RESERVED = "/__cmaltgen/"  # the server's own endpoints, outside any site path
-EVENTS_PATH = RESERVED + "events"
 STATUS_PATH = RESERVED + "status"
 PROGRESS_PATH = RESERVED + "progress"  # cmaltgen check's report, in the preview only
-
-# Watchdog also reports opens and reads (including the build's own); only changes matter.
-WATCHED_EVENTS = (
-    FileCreatedEvent,
-    FileModifiedEvent,
-    FileDeletedEvent,
-    FileMovedEvent,
-    FileClosedEvent,
-    DirCreatedEvent,
-    DirDeletedEvent,
-    DirMovedEvent,
-)
-
-_TEMP_SUFFIXES = (".swp", ".swo", ".swx", ".tmp", ".crswap", "~", "___jb_tmp___", "___jb_old___")
-
-
-# ---------------------------------------------------------------------------- watching
-
-
-def is_ignored(path: Path, base: Path, is_directory: bool = False) -> bool:
-    """True for editor temp/swap files, hidden files and ``_``-folders such as ``_site``."""
-    try:
-        parts = path.relative_to(base).parts
-    except ValueError:
-        return True  # not below a watched folder
-    if not parts:
-        return False
-    folders = parts if is_directory else parts[:-1]
-    if any(p.startswith((".", "_")) or p == "node_modules" for p in folders):
-        return True  # output folders, .git, __pycache__: the build never reads them
-    name = parts[-1]
-    return (
-        name.startswith(".")  # vim .x.swp, Emacs .#x, LibreOffice .~lock.x#
-        or name.endswith(_TEMP_SUFFIXES)
-        or (name.startswith("#") and name.endswith("#"))  # Emacs auto-save
-        or name == "4913"  # vim's probe that it can write to the folder
-    )
-
-
-class _ChangeHandler(FileSystemEventHandler):
-    def __init__(self, base: Path, on_change: Callable[[Path], None]) -> None:
-        self.base, self.on_change = base, on_change
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        if not isinstance(event, WATCHED_EVENTS):
-            return  # opened / closed_no_write: someone (often the build) only read a file
-        for raw in (event.src_path, event.dest_path):
-            path = Path(_text(raw)) if raw else None
-            # Atomic saves arrive as "temp file moved to reflection.md": check both ends.
-            if path is not None and not is_ignored(path, self.base, event.is_directory):
-                self.on_change(path)
-                return
-
-
-def _text(raw: str | bytes) -> str:
-    return raw.decode() if isinstance(raw, bytes) else raw
-
-
-class Watcher:
-    """Watch folders recursively; call ``on_change(path)`` for changes that matter.
-
-    Folders are watched (not files) so delete-and-rename saves are seen. ``on_change`` runs on
-    the observer's thread and should only record the change.
-    """
-
-    def __init__(
-        self, folders: Sequence[Path], on_change: Callable[[Path], None], *, poll: bool = False
-    ) -> None:
-        # Polling is for network and container mounts where inotify sees nothing.
-        self.observer: BaseObserver = PollingObserver(timeout=0.5) if poll else Observer()
-        for folder in folders:
-            handler = _ChangeHandler(folder.resolve(), on_change)
-            self.observer.schedule(
-                handler, str(folder), recursive=True, event_filter=list(WATCHED_EVENTS)
-            )
-        self.folders = list(folders)
-
-    def start(self) -> None:
-        self.observer.start()
-
-    def stop(self) -> None:
-        self.observer.stop()
-        self.observer.join(timeout=5)
-
 
 # ---------------------------------------------------------------------------- state
 
@@ -198,15 +96,6 @@ class Snapshot:
     builds: int = 0
 
 
-@dataclass
-class Response:
-    status: int
-    content_type: str = "text/html; charset=utf-8"
-    body: bytes = b""
-    file: Path | None = None  # streamed from the source instead of ``body``
-    headers: dict[str, str] = field(default_factory=dict)
-
-
 # ---------------------------------------------------------------------------- the server
 
 
@@ -241,7 +130,7 @@ class PreviewServer:
         self._last_change: Path | None = None
         self._stopping = threading.Event()
         self._new_state = threading.Condition()
-        self._httpd: _HTTPServer | None = None
+        self._httpd: PreviewHTTPServer | None = None
         self._watcher: Watcher | None = None
         self._threads: list[threading.Thread] = []
         # Kept from build to build; only the build thread uses them (and start, before it).
@@ -444,15 +333,28 @@ class PreviewServer:
         if path == STATUS_PATH:
             return _status(state)
         if path == PROGRESS_PATH:
-            return Response(200, "text/html; charset=utf-8", progress_page(self.root, state))
+            return self._progress(state)
         if state.site is None:
-            return Response(500, body=error_page(state, self.root))
+            return Response(500, body=error_page(state.problems, state.version, self.root))
         if path in ("/", state.mount.rstrip("/")) and state.mount != "/":
             return _redirect(state.mount)  # "/repo" too: relative links need the slash
         rel = site_path(path, state.mount)
         if rel is None:
             return self._not_found(state)
         return self._lookup(state, rel)
+
+    def _progress(self, state: Snapshot) -> Response:
+        from cmaltgen.check import check  # only when asked for: the preview itself does not
+
+        try:
+            if (self.root / "cohort.yml").is_file():
+                body = progress.cohort_html(self.root)
+            else:
+                report = check(self.root)
+                body = progress.report_html(report) + progress.feedback_html(report)
+        except Exception as exc:  # a broken portfolio.yml: the overlay explains; say so briefly
+            body = progress.unavailable(exc)
+        return Response(200, body=progress.page(body, state.mount, state.version))
 
     def _lookup(self, state: Snapshot, rel: str) -> Response:
         site = cast(Output, state.site)
@@ -474,14 +376,14 @@ class PreviewServer:
         if state.base_url:
             # The 404 page is served at any depth, so its links and stylesheet name the live
             # site in full; point them at the preview instead so they keep working here.
-            live = html.escape(_with_slash(state.base_url)).encode()
+            live = html.escape(render.with_slash(state.base_url)).encode()
             page = page.replace(b'="' + live, b'="' + state.mount.encode())
         return self._page(state, page, NOT_FOUND, HTTPStatus.NOT_FOUND)
 
     def _page(self, state: Snapshot, data: bytes, key: str, status: int) -> Response:
         kind = content_type(key)
         if kind.startswith("text/html"):
-            data = inject(data, overlay(state, self.root) + reload_script(state.version))
+            data = inject(data, overlay(state.problems, self.root) + reload_script(state.version))
         return Response(status, kind, data)
 
 
@@ -499,311 +401,3 @@ def _status(state: Snapshot) -> Response:
 
 def _redirect(location: str) -> Response:
     return Response(302, "text/plain; charset=utf-8", b"", headers={"Location": location})
-
-
-def _with_slash(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
-
-
-# ---------------------------------------------------------------------------- paths
-
-
-def mount_path(base_url: str) -> str:
-    """``https://user.github.io/repo/`` -> ``/repo/``: where the site lives on its host."""
-    path = urlsplit(base_url).path if base_url else ""
-    parts = [p for p in path.split("/") if p]
-    return "/" + "".join(quote(p) + "/" for p in parts)
-
-
-def site_path(url_path: str, mount: str) -> str | None:
-    """The build's output path for a URL path, or None if it is not a safe path in the site.
-
-    Percent-decoding happens before the checks, so ``%2e%2e`` and ``%2f`` cannot sneak a
-    ``..`` through; only exact keys of the build are ever served, so nothing else is reachable.
-    """
-    if not url_path.startswith(mount):
-        return None
-    try:
-        rel = unquote(url_path[len(mount) :], errors="strict")
-    except UnicodeDecodeError:
-        return None
-    if "\\" in rel or "\0" in rel:
-        return None
-    segments = rel.split("/")
-    inner = segments[:-1]  # a trailing "" means a folder
-    if any(s in ("", ".", "..") for s in inner) or segments[-1] in (".", ".."):
-        return None
-    return posixpath.join(*segments) if segments != [""] else ""
-
-
-def content_type(path: str) -> str:
-    guessed = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    if guessed.startswith("text/") or guessed in ("application/javascript", "image/svg+xml"):
-        return guessed + "; charset=utf-8"
-    return guessed
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def browser_host(host: str) -> str:
-    """A host a browser can open: a wildcard address means this machine."""
-    if host in ("", "0.0.0.0"):
-        return "127.0.0.1"
-    if host == "::":
-        return "[::1]"
-    return f"[{host}]" if ":" in host else host
-
-
-# ---------------------------------------------------------------------------- injected HTML
-
-
-def inject(page: bytes, snippet: str) -> bytes:
-    """Insert ``snippet`` before the last ``</body>`` (or at the end)."""
-    at = page.lower().rfind(b"</body>")
-    data = snippet.encode("utf-8")
-    return page + data if at < 0 else page[:at] + data + page[at:]
-
-
-def reload_script(version: str) -> str:
-    # The page names the build it came from; the server answers at once if that is stale.
-    return (
-        "<script>/* cmaltgen serve: live reload (preview only, not in built files) */\n"
-        f"(function(){{var es=new EventSource({json.dumps(EVENTS_PATH + '?v=' + version)});"
-        'es.addEventListener("reload",function(){es.close();location.reload();});})();'
-        "</script>\n"
-    )
-
-
-_OVERLAY_STYLE = (
-    "position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;z-index:2147483647;"
-    "margin:0;padding:1rem 1.5rem;background:#fff5f5;color:#1a1a1a;border-top:4px solid #b00020;"
-    "font:16px/1.5 system-ui,sans-serif;box-shadow:0 -4px 16px rgba(0,0,0,.25)"
-)
-
-
-def overlay(state: Snapshot, root: Path) -> str:
-    """A panel over the last good page listing why the latest build failed ('' when fine)."""
-    if not state.problems:
-        return ""
-    return (
-        f'<section id="cmaltgen-errors" role="alert" style="{_OVERLAY_STYLE}">'
-        f'<h2 style="margin-top:0">{_summary(state.problems)}</h2>'
-        "<p>This is the last good build. Fix the files below and save; the page will reload."
-        f"</p>{problem_list(state.problems, root)}</section>\n"
-    )
-
-
-def error_page(state: Snapshot, root: Path) -> bytes:
-    """The whole page when there is no good build to show yet."""
-    page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        "<title>Build failed | cmaltgen</title></head>"
-        '<body style="font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;'
-        'padding:0 1rem"><main id="cmaltgen-errors" role="alert">'
-        f"<h1>{_summary(state.problems)}</h1>"
-        "<p>There is no good build to show yet. Fix the files below and save; "
-        f"this page will reload.</p>{problem_list(state.problems, root)}</main>"
-        f"{reload_script(state.version)}</body></html>\n"
-    )
-    return page.encode("utf-8")
-
-
-def progress_page(root: Path, state: Snapshot) -> bytes:
-    """``cmaltgen check``'s report as a page; it reloads with the site after each save."""
-    from cmaltgen.rules import (
-        readiness as check,  # only when asked for: the preview itself does not need it
-    )
-
-    try:
-        body = _cohort_report(root) if (root / "cohort.yml").is_file() else None
-        if body is None:
-            report = check.check(root)
-            body = check.report_html(report) + check.feedback_html(report)
-    except Exception as exc:  # a broken portfolio.yml: the overlay explains; say so briefly
-        body = f"<p>The progress report is not available: {html.escape(str(exc))}</p>"
-    page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>Progress | cmaltgen preview</title></head>"
-        '<body style="font:16px/1.5 system-ui,sans-serif;max-width:72rem;margin:2rem auto;'
-        'padding:0 1rem"><main><h1>Progress</h1>'
-        f'<p><a href="{html.escape(state.mount)}">Back to the preview</a>. This page is part '
-        "of the preview only; it is never published.</p>"
-        f"{body}</main>{reload_script(state.version)}</body></html>\n"
-    )
-    return page.encode("utf-8")
-
-
-def _cohort_report(root: Path) -> str:
-    """For a cohort hub: ``cmaltgen cohort check``'s table (every member, unlisted too)."""
-    from cmaltgen.cohort import report
-
-    lines = report.lines(report.check(root, offline=True))
-    return f"<pre>{html.escape(chr(10).join(lines))}</pre>"
-
-
-def _summary(problems: Sequence[Diagnostic]) -> str:
-    errors = sum(1 for d in problems if d.is_error)
-    warnings = len(problems) - errors
-    parts = [plural(errors, "error")] + ([plural(warnings, "warning")] if warnings else [])
-    return "The portfolio did not build: " + join_and(parts)
-
-
-def problem_list(problems: Iterable[Diagnostic], root: Path) -> str:
-    items = "".join(_problem_item(d, root) for d in problems)
-    return f'<ol style="padding-left:1.5rem">{items}</ol>'
-
-
-def _problem_item(diag: Diagnostic, root: Path) -> str:
-    where = html.escape(where_in(diag, root))
-    key = f" [{html.escape(diag.key)}]" if diag.key else ""
-    hint = f"<br><small>hint: {html.escape(diag.hint)}</small>" if diag.hint else ""
-    return (
-        f'<li style="margin:.5rem 0"><code>{where}</code>: <strong>{diag.severity.value}</strong> '
-        f"{html.escape(diag.code)}{key}: {html.escape(diag.message)}{hint}</li>"
-    )
-
-
-def where_in(diag: Diagnostic, root: Path) -> str:
-    """``section/reflection.md, line 4, column 2``: relative to the portfolio when inside it."""
-    if diag.path is None:
-        return "cmaltgen"
-    try:
-        shown = diag.path.resolve().relative_to(root).as_posix() or "."
-    except ValueError:
-        shown = diag.path.as_posix()
-    if diag.line is None:
-        return shown
-    return f"{shown}, line {diag.line}" + (f", column {diag.col}" if diag.col else "")
-
-
-# ---------------------------------------------------------------------------- HTTP
-
-
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True  # open event streams must not keep the process alive
-    preview: PreviewServer
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # socketserver prints tracebacks to stderr; library code logs instead.
-        log.debug("request from %s failed", client_address, exc_info=True)
-
-
-class _HTTPServer6(_HTTPServer):
-    address_family = socket.AF_INET6
-
-
-def bind(host: str, port: int, fixed: bool) -> _HTTPServer:
-    """Listen on ``port``, or (unless ``fixed``) the next free one; clear errors otherwise."""
-    server_class = _HTTPServer6 if ":" in host else _HTTPServer
-    last = port + (0 if fixed else PORT_TRIES - 1)
-    for candidate in range(port, min(last, 65535) + 1):
-        try:
-            return server_class((host, candidate), _RequestHandler)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE and candidate < last:
-                log.debug("port %d is busy", candidate)
-                continue
-            raise PortError(host, candidate, exc, fixed) from exc
-    raise PortError(host, last, OSError(errno.EADDRINUSE, "in use"), fixed)
-
-
-class PortError(CmaltgenError):
-    """The server could not listen where it was asked to."""
-
-    def __init__(self, host: str, port: int, exc: OSError, fixed: bool) -> None:
-        if exc.errno == errno.EADDRINUSE and fixed:
-            message = (
-                f"port {port} is already in use; stop the program using it or choose "
-                "another with --port"
-            )
-        elif exc.errno == errno.EADDRINUSE:
-            message = f"no free port from {port - PORT_TRIES + 1} to {port}; choose one with --port"
-        else:
-            message = f"cannot listen on {host}:{port}: {exc.strerror or exc}"
-        super().__init__(message)
-
-
-class _RequestHandler(BaseHTTPRequestHandler):
-    server: _HTTPServer
-    server_version = "cmaltgen-serve"
-
-    def do_GET(self) -> None:
-        self._answer(body=True)
-
-    def do_HEAD(self) -> None:
-        self._answer(body=False)
-
-    def _answer(self, body: bool) -> None:
-        preview = self.server.preview
-        refused = preview.refuse(self.headers.get_all("Host"))
-        if refused is not None:  # before anything else: pages, events, status, errors
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self._send(refused, body)
-            return
-        path = self.path.split("?", 1)[0]
-        if path == EVENTS_PATH and body:
-            self._events(preview)
-            return
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the tab went away
-            self._send(preview.respond(self.path), body)
-
-    def _send(self, response: Response, body: bool) -> None:
-        stream = None
-        if response.file is not None:
-            try:  # a file swapped for a pipe since the build is refused, not waited on
-                stream = os.fdopen(open_regular(response.file), "rb")
-            except OSError:
-                response = Response(404, "text/plain; charset=utf-8", b"404 Not Found\n")
-        try:
-            # Size the file we opened, so a save in between cannot mismatch Content-Length.
-            size = os.fstat(stream.fileno()).st_size if stream else len(response.body)
-            self.send_response(response.status)
-            self._headers(response, size)
-            if body and stream is not None:
-                shutil.copyfileobj(stream, self.wfile, 1024 * 1024)
-            elif body:
-                self.wfile.write(response.body)
-        finally:
-            if stream is not None:
-                stream.close()
-
-    def _headers(self, response: Response, size: int) -> None:
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(size))
-        self.send_header("Cache-Control", "no-store")  # a preview must never show a stale page
-        self.send_header("X-Content-Type-Options", "nosniff")
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-
-    def _events(self, preview: PreviewServer) -> None:
-        """Server-sent events: one ``reload`` when the build differs from the page's."""
-        seen = parse_qs(self.path.partition("?")[2]).get("v", [""])[0]
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        try:
-            self.wfile.write(b"retry: 1000\n\n")
-            self.wfile.flush()
-            while not preview.stopping:
-                version = preview.wait_for_version(seen, KEEPALIVE_SECONDS)
-                if version is not None:
-                    self.wfile.write(f"event: reload\ndata: {version}\n\n".encode())
-                    self.wfile.flush()
-                    return
-                self.wfile.write(b": keep-alive\n\n")  # fails once the tab has gone
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return
-
-    def log_message(self, format: str, *args: object) -> None:
-        log.debug("%s " + format, self.address_string(), *args)

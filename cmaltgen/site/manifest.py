@@ -87,7 +87,7 @@ def site_rows(site: Site) -> list[check.SectionRow]:
     shown = {s.id: len(s.evidence) for s in site.sections}
     pathway = site.portfolio.pathway
     rows: list[check.SectionRow] = []
-    for row in check.section_rows(site.portfolio, Diagnostics(), site):
+    for row in check.section_rows(site.portfolio, Diagnostics(), shown):
         spec = pathway.spec_for(row.id)
         if row.id in shown:
             rows.append(dataclasses.replace(row, evidence=shown[row.id]))

@@ -191,7 +191,7 @@ def _report_uncleaned(
 
 
 def _add_feeds(site: Site, output: Output) -> None:
-    base_url = _with_slash(site.portfolio.config.site.base_url)
+    base_url = with_slash(site.portfolio.config.site.base_url)
     if not base_url:
         output.notes.append(
             "No site.base_url in portfolio.yml, so the Atom feed, sitemap and link-preview "
@@ -285,10 +285,11 @@ def _base_url(site: Site) -> str:
     """The public address; the assessor edition has none (it is opened from disk or a zip)."""
     if site.edition != "public":
         return ""
-    return _with_slash(site.portfolio.config.site.base_url)
+    return with_slash(site.portfolio.config.site.base_url)
 
 
-def _with_slash(url: str) -> str:
+def with_slash(url: str) -> str:
+    """``https://x.org/repo`` -> ``https://x.org/repo/``; an empty address stays empty."""
     return url if not url or url.endswith("/") else url + "/"
 
 

@@ -1,0 +1,94 @@
+"""The ``cmaltgen`` command group and what every command shares: --debug, failures, exit codes.
+
+Exit codes: 0 success; 1 the portfolio has errors (or warnings with --strict); 2 usage problems.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from cmaltgen import __version__
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+PORTFOLIO_DIR = click.Path(file_okay=False, path_type=Path)
+
+
+def debug_option(func: F) -> F:
+    return click.option(
+        "--debug", is_flag=True, default=False, help="Show tracebacks and debug logging."
+    )(func)
+
+
+def setup_logging(debug: bool) -> None:
+    """Called by every command that does real work."""
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+def echo_diagnostic(diag: Diagnostic) -> None:
+    colour = "red" if diag.is_error else "yellow"
+    head, _, rest = diag.format().partition(": ")
+    label = diag.severity.value
+    rest = rest.replace(label, click.style(label, fg=colour, bold=True), 1)
+    click.echo(f"{click.style(head, bold=True)}: {rest}", err=True)
+
+
+def fail(exc: CmaltgenError, debug: bool) -> NoReturn:
+    """Report a user-facing failure without a traceback (unless --debug) and exit 1."""
+    for diag in exc.diagnostics:
+        echo_diagnostic(diag)
+    if not exc.diagnostics:
+        click.secho(f"error: {exc}", fg="red", err=True)
+    if debug:
+        raise exc
+    sys.exit(1)
+
+
+def internal_error(exc: Exception, debug: bool) -> NoReturn:
+    """A bug in cmaltgen, not the user's mistake: say so plainly and how to report it."""
+    if debug:
+        raise exc
+    click.secho(
+        f"cmaltgen hit an internal problem ({type(exc).__name__}: {exc}). Your files were not "
+        "changed. Run the command again with --debug and report what it shows.",
+        fg="red",
+        err=True,
+    )
+    sys.exit(1)
+
+
+def guarded(debug: bool, action: Callable[[], T]) -> T:
+    """Run a command's work: a user's mistake is reported plainly and exits 1; anything else
+    is reported as cmaltgen's own problem. --debug shows the traceback in both cases."""
+    setup_logging(debug)
+    try:
+        return action()
+    except CmaltgenError as exc:
+        fail(exc, debug)
+    except Exception as exc:
+        internal_error(exc, debug)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="cmaltgen")
+def main() -> None:
+    """cmaltgen turns a folder of Markdown reflections and YAML evidence into a
+    validated, accessible CMALT portfolio website.
+
+    \b
+    Examples:
+      cmaltgen build                  build the portfolio in this folder
+      cmaltgen build my-portfolio     build another folder
+      cmaltgen pathways               what each CMALT pathway requires
+    """

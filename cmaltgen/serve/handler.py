@@ -1,0 +1,198 @@
+"""HTTP plumbing for the preview: binding a port, answering requests, mapping URL paths."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import ipaddress
+import logging
+import mimetypes
+import os
+import posixpath
+import shutil
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import quote, unquote, urlsplit
+
+from cmaltgen.diagnostics import CmaltgenError
+from cmaltgen.read.sources import open_regular
+from cmaltgen.serve import reload
+
+log = logging.getLogger(__name__)
+
+PORT_TRIES = 20  # how far to look for a free port when the user did not choose one
+
+
+@dataclass
+class Response:
+    status: int
+    content_type: str = "text/html; charset=utf-8"
+    body: bytes = b""
+    file: Path | None = None  # streamed from the source instead of ``body``
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Site(reload.Versions, Protocol):
+    """What the request handler needs from the preview server."""
+
+    def refuse(self, host_headers: Sequence[str] | None) -> Response | None: ...
+
+    def respond(self, raw_path: str) -> Response: ...
+
+
+def mount_path(base_url: str) -> str:
+    """``https://user.github.io/repo/`` -> ``/repo/``: where the site lives on its host."""
+    path = urlsplit(base_url).path if base_url else ""
+    parts = [p for p in path.split("/") if p]
+    return "/" + "".join(quote(p) + "/" for p in parts)
+
+
+def site_path(url_path: str, mount: str) -> str | None:
+    """The build's output path for a URL path, or None if it is not a safe path in the site.
+
+    Percent-decoding happens before the checks, so ``%2e%2e`` and ``%2f`` cannot sneak a
+    ``..`` through; only exact keys of the build are ever served, so nothing else is reachable.
+    """
+    if not url_path.startswith(mount):
+        return None
+    try:
+        rel = unquote(url_path[len(mount) :], errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if "\\" in rel or "\0" in rel:
+        return None
+    segments = rel.split("/")
+    inner = segments[:-1]  # a trailing "" means a folder
+    if any(s in ("", ".", "..") for s in inner) or segments[-1] in (".", ".."):
+        return None
+    return posixpath.join(*segments) if segments != [""] else ""
+
+
+def content_type(path: str) -> str:
+    guessed = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if guessed.startswith("text/") or guessed in ("application/javascript", "image/svg+xml"):
+        return guessed + "; charset=utf-8"
+    return guessed
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def browser_host(host: str) -> str:
+    """A host a browser can open: a wildcard address means this machine."""
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+class PreviewHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True  # open event streams must not keep the process alive
+    preview: Site
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # socketserver prints tracebacks to stderr; library code logs instead.
+        log.debug("request from %s failed", client_address, exc_info=True)
+
+
+class HTTPServer6(PreviewHTTPServer):
+    address_family = socket.AF_INET6
+
+
+def bind(host: str, port: int, fixed: bool) -> PreviewHTTPServer:
+    """Listen on ``port``, or (unless ``fixed``) the next free one; clear errors otherwise."""
+    server_class = HTTPServer6 if ":" in host else PreviewHTTPServer
+    last = port + (0 if fixed else PORT_TRIES - 1)
+    for candidate in range(port, min(last, 65535) + 1):
+        try:
+            return server_class((host, candidate), RequestHandler)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE and candidate < last:
+                log.debug("port %d is busy", candidate)
+                continue
+            raise PortError(host, candidate, exc, fixed) from exc
+    raise PortError(host, last, OSError(errno.EADDRINUSE, "in use"), fixed)
+
+
+class PortError(CmaltgenError):
+    """The server could not listen where it was asked to."""
+
+    def __init__(self, host: str, port: int, exc: OSError, fixed: bool) -> None:
+        if exc.errno == errno.EADDRINUSE and fixed:
+            message = (
+                f"port {port} is already in use; stop the program using it or choose "
+                "another with --port"
+            )
+        elif exc.errno == errno.EADDRINUSE:
+            message = f"no free port from {port - PORT_TRIES + 1} to {port}; choose one with --port"
+        else:
+            message = f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+        super().__init__(message)
+
+
+class RequestHandler(BaseHTTPRequestHandler):
+    server: PreviewHTTPServer
+    server_version = "cmaltgen-serve"
+
+    def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def _answer(self, body: bool) -> None:
+        preview = self.server.preview
+        refused = preview.refuse(self.headers.get_all("Host"))
+        if refused is not None:  # before anything else: pages, events, status, errors
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self._send(refused, body)
+            return
+        path = self.path.split("?", 1)[0]
+        if path == reload.EVENTS_PATH and body:
+            reload.send_events(self, preview)
+            return
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the tab went away
+            self._send(preview.respond(self.path), body)
+
+    def _send(self, response: Response, body: bool) -> None:
+        stream = None
+        if response.file is not None:
+            try:  # a file swapped for a pipe since the build is refused, not waited on
+                stream = os.fdopen(open_regular(response.file), "rb")
+            except OSError:
+                response = Response(404, "text/plain; charset=utf-8", b"404 Not Found\n")
+        try:
+            # Size the file we opened, so a save in between cannot mismatch Content-Length.
+            size = os.fstat(stream.fileno()).st_size if stream else len(response.body)
+            self.send_response(response.status)
+            self._headers(response, size)
+            if body and stream is not None:
+                shutil.copyfileobj(stream, self.wfile, 1024 * 1024)
+            elif body:
+                self.wfile.write(response.body)
+        finally:
+            if stream is not None:
+                stream.close()
+
+    def _headers(self, response: Response, size: int) -> None:
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(size))
+        self.send_header("Cache-Control", "no-store")  # a preview must never show a stale page
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.debug("%s " + format, self.address_string(), *args)

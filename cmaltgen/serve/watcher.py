@@ -1,0 +1,109 @@
+"""Watching: which file changes matter to a preview, and the observer that reports them.
+
+Editors save in bursts (a temp file, a rename, a chmod); the preview waits for ``QUIET_SECONDS``
+without a change (at most ``MAX_SETTLE_SECONDS``) before it rebuilds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+QUIET_SECONDS = 0.1  # editors save in bursts (temp file, rename, chmod) within ~100 ms
+MAX_SETTLE_SECONDS = 2.0  # build anyway if something keeps writing
+
+# Watchdog also reports opens and reads (including the build's own); only changes matter.
+WATCHED_EVENTS = (
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileDeletedEvent,
+    FileMovedEvent,
+    FileClosedEvent,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+)
+
+_TEMP_SUFFIXES = (".swp", ".swo", ".swx", ".tmp", ".crswap", "~", "___jb_tmp___", "___jb_old___")
+
+
+def is_ignored(path: Path, base: Path, is_directory: bool = False) -> bool:
+    """True for editor temp/swap files, hidden files and ``_``-folders such as ``_site``."""
+    try:
+        parts = path.relative_to(base).parts
+    except ValueError:
+        return True  # not below a watched folder
+    if not parts:
+        return False
+    folders = parts if is_directory else parts[:-1]
+    if any(p.startswith((".", "_")) or p == "node_modules" for p in folders):
+        return True  # output folders, .git, __pycache__: the build never reads them
+    name = parts[-1]
+    return (
+        name.startswith(".")  # vim .x.swp, Emacs .#x, LibreOffice .~lock.x#
+        or name.endswith(_TEMP_SUFFIXES)
+        or (name.startswith("#") and name.endswith("#"))  # Emacs auto-save
+        or name == "4913"  # vim's probe that it can write to the folder
+    )
+
+
+class _ChangeHandler(FileSystemEventHandler):
+    def __init__(self, base: Path, on_change: Callable[[Path], None]) -> None:
+        self.base, self.on_change = base, on_change
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if not isinstance(event, WATCHED_EVENTS):
+            return  # opened / closed_no_write: someone (often the build) only read a file
+        for raw in (event.src_path, event.dest_path):
+            path = Path(_text(raw)) if raw else None
+            # Atomic saves arrive as "temp file moved to reflection.md": check both ends.
+            if path is not None and not is_ignored(path, self.base, event.is_directory):
+                self.on_change(path)
+                return
+
+
+def _text(raw: str | bytes) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw
+
+
+class Watcher:
+    """Watch folders recursively; call ``on_change(path)`` for changes that matter.
+
+    Folders are watched (not files) so delete-and-rename saves are seen. ``on_change`` runs on
+    the observer's thread and should only record the change.
+    """
+
+    def __init__(
+        self, folders: Sequence[Path], on_change: Callable[[Path], None], *, poll: bool = False
+    ) -> None:
+        # Polling is for network and container mounts where inotify sees nothing.
+        self.observer: BaseObserver = PollingObserver(timeout=0.5) if poll else Observer()
+        for folder in folders:
+            handler = _ChangeHandler(folder.resolve(), on_change)
+            self.observer.schedule(
+                handler, str(folder), recursive=True, event_filter=list(WATCHED_EVENTS)
+            )
+        self.folders = list(folders)
+
+    def start(self) -> None:
+        self.observer.start()
+
+    def stop(self) -> None:
+        self.observer.stop()
+        self.observer.join(timeout=5)
