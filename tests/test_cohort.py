@@ -601,7 +601,7 @@ def test_cohort_build_command_and_exit_codes(two: Path, tmp_path: Path) -> None:
     assert code == 0 and "warning cohort-unknown-mentor" in out
     before = (tmp_path / "site" / "index.html").read_bytes()
     code, out = _run("cohort", "build", str(two), "-o", str(tmp_path / "site"), "--strict")
-    assert code == 1 and "Build failed: 0 error(s), 1 warning(s) (--strict)" in out
+    assert code == 1 and "Build failed: 0 errors, 1 warning (--strict)" in out
     (two / "cohort.yml").write_text(TWO + "  - path: ../x\n", "utf-8")
     code, out = _run("cohort", "build", str(two), "-o", str(tmp_path / "site"))
     assert code == 1 and "error cohort-path-outside" in out

@@ -232,7 +232,7 @@ def test_evidence_listed_without_links_is_kept_and_reported(tmp_path: Path) -> N
     code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
     assert code == 0, out
     assert (
-        "out/08-4a/evidence.yml: warning import-review: section 4a lists 2 piece(s) of evidence "
+        "out/08-4a/evidence.yml: warning import-review: section 4a lists 2 pieces of evidence "
         "with no link or file, e.g. 'Appendix 3: minutes of the working group'" in out
     )
     text = (folder(tmp_path / "out", "4a") / "reflection.md").read_text("utf-8")
@@ -496,7 +496,7 @@ def test_more_specialist_areas_than_the_pathway_allows_are_kept_unsorted(tmp_pat
     names = sorted(p.name for p in root.iterdir() if "specialist" in p.name)
     assert names == ["09-specialist-accessibility", "09-specialist-open-education"]
     assert "Learning analytics: " + PROSE.strip() in (root / "_unsorted.md").read_text("utf-8")
-    assert "has at most 2 specialist area(s), so this area was kept in _unsorted.md" in out
+    assert "has at most 2 specialist areas, so this area was kept in _unsorted.md" in out
     builds_and_checks(root)
 
 

@@ -90,7 +90,7 @@ def cohort_build(
     if not result.ok:
         errors = len(result.diagnostics.errors)
         click.secho(
-            f"Build failed: {errors} error(s), {warnings} warning(s)"
+            f"Build failed: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
             + (" (--strict)" if strict else "")
             + f". Nothing was written; {display_path(result.output)} was left as it was.",
             fg="red",
@@ -101,7 +101,8 @@ def cohort_build(
         click.secho(f"note: {note}", dim=True, err=True)
     click.echo(
         f"Built the hub for {plural(result.listed, 'listed member')} "
-        f"({len(result.members)} in all), {result.pages} pages, {warnings} warning(s) "
+        f"({len(result.members)} in all), {plural(result.pages, 'page')}, "
+        f"{plural(warnings, 'warning')} "
         f"in {result.seconds:.2f} s -> {display_path(result.output)}"
     )
 

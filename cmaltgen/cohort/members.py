@@ -21,6 +21,7 @@ from cmaltgen.diagnostics import Diagnostics, display_path
 from cmaltgen.read import sources
 from cmaltgen.read.framework import SLOT_PREFIX, framework, latest
 from cmaltgen.site import manifest, structure
+from cmaltgen.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -284,10 +285,10 @@ def _report_local(
     if not errors:
         return
     first = errors[0]
-    member.problem = f"{len(errors)} error(s), first: {first.format(root)}"
+    member.problem = f"{plural(len(errors), 'error')}, first: {first.format(root)}"
     diags.add(
         "cohort-member-problem",
-        f"the portfolio of {member.name} ({member.key}) has {len(errors)} error(s), so the "
+        f"the portfolio of {member.name} ({member.key}) has {plural(len(errors), 'error')}, so the "
         f"hub shows what it could read; the first is at {first.where(root)}: {first.message}",
         hint=f"run: cmaltgen check {display_path(root / member.key)}",
         **where,

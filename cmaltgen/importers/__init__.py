@@ -23,6 +23,7 @@ from cmaltgen.importers.sections import Sorter
 from cmaltgen.importers.source import Reading, source_error
 from cmaltgen.importers.write import write
 from cmaltgen.read.framework import pathway_for
+from cmaltgen.wording import plural
 
 
 @dataclass
@@ -172,7 +173,8 @@ def report_lines(report: ImportReport) -> list[str]:
     decisions = len(report.diagnostics)
     lines.append(
         f"{len(report.sections)} sections, {report.words} words, {report.evidence} evidence "
-        f"items (drafts), {decisions} thing(s) to decide (the warnings). Every section is a draft."
+        f"items (drafts), {plural(decisions, 'thing')} to decide (the warnings). "
+        "Every section is a draft."
     )
     lines.append(f"Next: cmaltgen serve {where}    (a live preview)")
     lines.append(f"      cmaltgen check {where}    (what is left to do)")

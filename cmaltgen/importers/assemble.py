@@ -19,7 +19,7 @@ from cmaltgen.importers.evidence import Collector, SectionEvidence, collect, tab
 from cmaltgen.importers.sections import Found, Sorting, normalise
 from cmaltgen.new import scaffold, section_folder, section_ids
 from cmaltgen.read.framework import Framework, Pathway, SectionSpec
-from cmaltgen.wording import word_count
+from cmaltgen.wording import plural, word_count
 
 UNSORTED = "_unsorted.md"
 W = Severity.WARNING
@@ -145,7 +145,8 @@ def _section(
         plan.diagnostics.append(
             Diagnostic(
                 "import-review",
-                f"section {found.id} lists {len(unlinked)} piece(s) of evidence with no link or "
+                f"section {found.id} lists {plural(len(unlinked), 'piece')} of evidence with no "
+                "link or "
                 f"file, e.g. '{_comment(unlinked[0].strip(' -*|'))[:60]}'",
                 path=Path(folder, "evidence.yml"),
                 hint="add each to evidence.yml with its file or web address, and cite it",

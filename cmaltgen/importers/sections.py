@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from cmaltgen.read.framework import Pathway
+from cmaltgen.wording import plural
 
 PARTS = ("description", "evidence", "reflection")
 _PART_WORDS = {
@@ -323,7 +324,7 @@ class Sorter:
             return f"the {pathway.title} pathway has no {slot} areas"
         taken = [s for s in self.result.sections if s.startswith(f"{slot}-")]
         if allowed.max and section_id not in taken and len(taken) >= allowed.max:
-            return f"the {pathway.title} pathway has at most {allowed.max} {slot} area(s)"
+            return f"the {pathway.title} pathway has at most {plural(allowed.max, slot + ' area')}"
         return ""
 
     def _slot_id(self, slot: str, title: str) -> str:

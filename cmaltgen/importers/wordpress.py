@@ -21,6 +21,10 @@ from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Severity
 from cmaltgen.importers.evidence import Attachment
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, read_capped, source_error
+from cmaltgen.wording import plural
+
+_REMOVED_ONE = "WordPress shortcode or block comment"
+_REMOVED_MANY = "WordPress shortcodes and block comments"
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _KEPT_STATUS = {"publish", "draft", "pending", "private", "future"}
@@ -200,7 +204,7 @@ def _warnings(path: Path, origin: str, removed: list[str], unsafe: list[str]) ->
         found.append(
             Diagnostic(
                 "import-removed",
-                f"{origin}: removed {len(removed)} WordPress shortcode(s) and block comment(s): "
+                f"{origin}: removed {plural(len(removed), _REMOVED_ONE, _REMOVED_MANY)}: "
                 f"{', '.join(names[:8])}",
                 path=path,
                 hint="check the text around them: a gallery, form or embed there needs adding "

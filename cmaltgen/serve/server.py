@@ -42,7 +42,7 @@ from cmaltgen.serve.handler import (
 )
 from cmaltgen.serve.reload import RESERVED, error_page, inject, overlay, reload_script
 from cmaltgen.serve.watcher import MAX_SETTLE_SECONDS, QUIET_SECONDS, Watcher
-from cmaltgen.site import render
+from cmaltgen.site import structure
 from cmaltgen.site.output import Output
 from cmaltgen.site.pages import HOME, NOT_FOUND
 from cmaltgen.site.theme import themes_root
@@ -376,7 +376,7 @@ class PreviewServer:
         if state.base_url:
             # The 404 page is served at any depth, so its links and stylesheet name the live
             # site in full; point them at the preview instead so they keep working here.
-            live = html.escape(render.with_slash(state.base_url)).encode()
+            live = html.escape(structure.with_slash(state.base_url)).encode()
             page = page.replace(b'="' + live, b'="' + state.mount.encode())
         return self._page(state, page, NOT_FOUND, HTTPStatus.NOT_FOUND)
 

@@ -21,7 +21,7 @@ from cmaltgen import __version__
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.rules import readiness as check
-from cmaltgen.site.structure import Evidence, Site
+from cmaltgen.site.structure import Evidence, Site, with_slash
 
 MANIFEST = "portfolio.json"
 VERSION = 1
@@ -40,7 +40,7 @@ def manifest(site: Site, rows: list[check.SectionRow] | None = None) -> dict[str
     return {
         "manifest": VERSION,
         "generator": f"cmaltgen {__version__}",
-        "url": _with_slash(config.site.base_url),
+        "url": with_slash(config.site.base_url),
         "candidate": {
             "name": config.candidate.name,
             "role": config.candidate.role,
@@ -125,10 +125,6 @@ def _evidence(item: Evidence) -> dict[str, Any]:
 
 def _date_key(iso: str) -> tuple[int, ...]:
     return tuple(int(part) for part in iso.split("-"))
-
-
-def _with_slash(url: str) -> str:
-    return url if not url or url.endswith("/") else url + "/"
 
 
 # ------------------------------------------------------------------------ JSON Schema

@@ -26,7 +26,7 @@ from cmaltgen.site import annotate, manifest, metadata
 from cmaltgen.site.output import MARKER, Output
 from cmaltgen.site.pages import EACH_SECTION, EVIDENCE_INDEX, NOT_FOUND, SINGLE_PAGE, PageSpec
 from cmaltgen.site.pages import PAGES as BUILT_IN_PAGES
-from cmaltgen.site.structure import Section, Site, relative_url
+from cmaltgen.site.structure import Section, Site, relative_url, with_slash
 from cmaltgen.site.theme import Theme, environment, searched
 
 log = logging.getLogger(__name__)
@@ -286,11 +286,6 @@ def _base_url(site: Site) -> str:
     if site.edition != "public":
         return ""
     return with_slash(site.portfolio.config.site.base_url)
-
-
-def with_slash(url: str) -> str:
-    """``https://x.org/repo`` -> ``https://x.org/repo/``; an empty address stays empty."""
-    return url if not url or url.endswith("/") else url + "/"
 
 
 def filesize(size: int) -> str:

@@ -439,3 +439,8 @@ def _local_files(
                 source, problem = resolve_local(portfolio.root, reflection.path.parent, ref.target)
                 if source is not None and problem is None and source.resolve() not in hidden:
                     files[output_path_for(portfolio.root, source)] = source
+
+
+def with_slash(url: str) -> str:
+    """``https://x.org/repo`` -> ``https://x.org/repo/``; an empty address stays empty."""
+    return url if not url or url.endswith("/") else url + "/"
