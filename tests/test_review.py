@@ -312,7 +312,8 @@ def test_review_and_a_submitted_edition_pass_the_nu_html_checker(tmp_path: Path)
     config = root / "portfolio.yml"
     config.write_text(
         config.read_text(encoding="utf-8")
-        + "submissions:\n  - date: 2026-10-30\n    type: review\n    ref: sent\n    publish: true\n",
+        + "submissions:\n  - date: 2026-10-30\n    type: review\n"
+        + "    ref: sent\n    publish: true\n",
         encoding="utf-8",
     )
     result = build(root, today=TODAY, strict=True, submitted=True)
