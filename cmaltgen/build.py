@@ -16,13 +16,12 @@ from typing import Any
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.output import folder
-from cmaltgen.output import submitted as frozen
 from cmaltgen.read import config as config_stage
 from cmaltgen.read import cpd, documents, feedback, framework, sources
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.rules import accept, privacy, validate
 from cmaltgen.rules import feedback as feedback_rules
-from cmaltgen.site import changes, render, structure, theme
+from cmaltgen.site import render, structure, theme
 from cmaltgen.site.output import Output
 
 log = logging.getLogger(__name__)
@@ -193,6 +192,10 @@ def _add_submitted(result: BuildResult, today: dt.date, stack: contextlib.ExitSt
     if result.site is None or result.rendered is None:
         return
     portfolio = result.site.portfolio
+    if not any(s.publish for s in portfolio.config.submissions):
+        return
+    from cmaltgen.output import submitted as frozen  # git and tar: only when asked for
+
     frozen.add_editions(
         portfolio.root,
         portfolio.config,
@@ -231,6 +234,8 @@ def _change_page(
     site: structure.Site, since: str | None, today: dt.date, diags: Diagnostics, notes: list[str]
 ) -> list[tuple[str, str, dict[str, Any]]]:
     """The change page of a resubmission (or of any edition given ``since``), or none."""
+    from cmaltgen.site import changes  # git history and word diffs: the assessor edition only
+
     portfolio = site.portfolio
     wanted = (
         changes.Since(since, explicit=True)
