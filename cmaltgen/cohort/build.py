@@ -193,8 +193,7 @@ def _search_index(
     if index.problem:
         diags.add(
             "cohort-search-unavailable",
-            f"the hub's search could not be built, so the hub is built without it: "
-            f"{index.problem}",
+            f"the hub's search could not be built, so the hub is built without it: {index.problem}",
             hint="the search page says search is unavailable and lists the section pages; "
             "reinstall cmaltgen (pip install --force-reinstall cmaltgen) to bring Pagefind back",
             **(where or {}),

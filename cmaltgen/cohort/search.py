@@ -130,7 +130,11 @@ def record_page(record: Record, language: str) -> str:
     esc = html.escape
     meta = "".join(
         f'<p data-pagefind-meta="{key}">{esc(value)}</p>'
-        for key, value in (("url", record.url), ("member", record.member), ("section", record.section))
+        for key, value in (
+            ("url", record.url),
+            ("member", record.member),
+            ("section", record.section),
+        )
         if value
     )
     return (
@@ -206,4 +210,3 @@ def _run(binary: Path, site: Path, out: Path, language: str) -> str:
             f": {said}" if said else ""
         )
     return ""
-

@@ -3,10 +3,11 @@
 // found relative to the hub's root (the form's data-root), so the hub works at a domain root,
 // under a GitHub Pages sub-path and anywhere else. Opened from disk (file://) browsers refuse
 // to load the index; the page then says so and the section list below the form still works.
+// A classic script (not a module), so that it runs from disk too and can say so there.
+(() => {
+const MAX_SHOWN = 30;
 const form = document.querySelector("form[data-hub-search]");
 if (form) start(form);
-
-const MAX_SHOWN = 30;
 
 async function start(form) {
   const input = form.querySelector('input[type="search"]');
@@ -16,12 +17,15 @@ async function start(form) {
   root.hash = "";
   root.search = "";
   root.pathname = root.pathname.replace(/[^/]*$/, "");
+  const asked = new URL(location.href).searchParams.get("q");
+  if (asked) input.value = asked; // a shared link: the words show at once, results follow
 
   let pagefind;
   try {
     if (!/^https?:$/.test(root.protocol)) throw new Error("not served over http(s)");
     pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-    await pagefind.options({ excerptLength: 24 });
+    // Result URLs of the hub's own pages start at the hub's root, wherever it is served.
+    await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
     await pagefind.init();
   } catch (error) {
     const served = /^https?:$/.test(root.protocol);
@@ -76,11 +80,7 @@ async function start(form) {
     history.replaceState(null, "", url);
   };
 
-  const asked = new URL(location.href).searchParams.get("q");
-  if (asked) {
-    input.value = asked;
-    run(asked);
-  }
+  if (input.value.trim()) run(input.value);
 }
 
 // One result: a link to the member's section (or the hub page), who and what, and the excerpt.
@@ -107,13 +107,12 @@ function item(data, root) {
   return li;
 }
 
-// A record names its target in its metadata (a member's page, or a hub path); a hub page's
-// own URL is resolved from the hub's root, so a sub-path works without configuration.
+// A record names its target in its metadata: a member's page, or a path inside the hub
+// (resolved from the hub's root). A hub page's own URL already starts with the hub's root path.
 function target(data, root) {
   const named = data.meta && data.meta.url;
-  const raw = named || String(data.url || "").replace(/^\/+/, "");
   try {
-    const url = new URL(raw, root);
+    const url = new URL(named || String(data.url || ""), root);
     if (url.protocol === "http:" || url.protocol === "https:" || url.protocol === "file:") {
       return url.href;
     }
@@ -139,3 +138,4 @@ function safeExcerpt(html) {
   }
   return parts;
 }
+})();
