@@ -147,6 +147,8 @@ def render_hub(
             output.pages[page.path] = html.encode("utf-8")
     index = _search_index(hub, output, {p.path: p.kind for p in every}, diags, search_at)
     output.pages.update(index.files)
+    if index.available:
+        output.pages[pages.SEARCH_SCRIPT] = _search_script(env)
     for page in every:
         if page.path == pages.SEARCH:
             values = {**pages.page_values(hub, page), "search": index}
@@ -199,6 +201,14 @@ def _search_index(
             **(where or {}),
         )
     return index
+
+
+def _search_script(env: jinja2.Environment) -> bytes:
+    """The search page's script, from the theme's templates (a hub-only file, so portfolio
+    sites, which copy the theme's static folder, do not carry it). Copied, not rendered."""
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, "cohort/search.js")
+    return source.encode("utf-8")
 
 
 def _render(

@@ -33,6 +33,7 @@ HOME, PROGRESS, SECTIONS, SHOWCASE = (
 )
 MENTORS, EVENTS, NOT_FOUND = "mentors/index.html", "events/index.html", "404.html"
 SEARCH = "search/index.html"  # rendered last, once the search index is built (cohort/search.py)
+SEARCH_SCRIPT = "assets/cohort-search.js"  # from templates/cohort/search.js
 CALENDAR, FEED = "events.ics", "feed.xml"
 FEED_ENTRIES = 50
 

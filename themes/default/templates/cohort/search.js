@@ -1,4 +1,5 @@
 // The cohort hub's search page: a small UI on Pagefind's JavaScript API.
+// Published as assets/cohort-search.js by `cmaltgen cohort build` (copied as it is, not rendered).
 // The index is built by `cmaltgen cohort build` into pagefind/ at the hub's root. Everything is
 // found relative to the hub's root (the form's data-root), so the hub works at a domain root,
 // under a GitHub Pages sub-path and anywhere else. Opened from disk (file://) browsers refuse
