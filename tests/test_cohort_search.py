@@ -39,6 +39,8 @@ ASSESSORS_WORD = "mandragorix"  # Alice's assessors-only 2a
 DRAFT_WORD = "gloamwhistle"  # Alice's draft 3a
 UNLISTED_WORD = "quorvantide"  # Bob's 1a; Bob is listed: false
 PLAIN_WORD = "tapestrylore"  # the plain entry's specialist area
+MARKUP_WORD = "xylofrond"  # the specialist area of a plain entry whose name holds markup
+MARKUP_NAME = "Eve <b>Bold</b> & <img src=x onerror=alert(1)>"
 
 COHORT_YML = """\
 name: Search test cohort
@@ -55,6 +57,11 @@ site:
     pathway: cmalt
     status: drafting
     specialist: [{plain}]
+  - name: '{markup_name}'
+    url: https://eve.example.org/
+    pathway: cmalt
+    status: started
+    specialist: [{markup}]
 """
 
 
@@ -92,7 +99,13 @@ def make_search_cohort(root: Path, theme: str = "default") -> Path:
     root.mkdir(parents=True, exist_ok=True)
     theme_line = f"  theme: {theme}\n" if theme != "default" else ""
     (root / "cohort.yml").write_text(
-        COHORT_YML.format(theme=theme_line, plain=PLAIN_WORD.capitalize()), "utf-8"
+        COHORT_YML.format(
+            theme=theme_line,
+            plain=PLAIN_WORD.capitalize(),
+            markup=MARKUP_WORD.capitalize(),
+            markup_name=MARKUP_NAME,
+        ),
+        "utf-8",
     )
     for folder, files in (("alice", alice), ("bob", bob), ("carol", carol)):
         write_files(root / "members" / folder, files)
@@ -423,6 +436,19 @@ def test_chromium_search_query_in_the_address_runs_on_load(browser: Browser, hub
     assert links.count() == 2
     assert found["Dev Plain"] == "https://dev-plain.example.org/"
     assert found["Search test hub"] == hub_url  # the roster, at the hub's root
+    page.context.close()
+
+
+def test_chromium_search_shows_markup_in_a_name_as_text(browser: Browser, hub_url: str) -> None:
+    page = _page(browser)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(hub_url + f"search/index.html?q={MARKUP_WORD}")
+    page.locator("#hub-search-status").filter(has_text=f"for “{MARKUP_WORD}”").wait_for()
+    link = page.locator("#hub-search-results a", has_text="Eve")
+    assert link.first.inner_text() == MARKUP_NAME
+    assert page.locator("#hub-search-results b, #hub-search-results img").count() == 0
+    assert dialogs == []
     page.context.close()
 
 

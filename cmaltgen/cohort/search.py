@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,7 +172,9 @@ def build_index(hub: Hub, pages: dict[str, bytes], kinds: dict[str, str]) -> Ind
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(_MAIN.sub(b"<main data-pagefind-body", body, count=1))
         site.mkdir(exist_ok=True)
+        staged = time.perf_counter()
         problem = _run(binary, site, out, language)
+        log.debug("pagefind ran in %.3f s", time.perf_counter() - staged)
         if problem:
             return Index({}, len(found), problem)
         files = {
