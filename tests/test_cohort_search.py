@@ -195,11 +195,11 @@ def test_search_page_is_linked_from_every_page_and_lists_sections_without_javasc
         assert re.search(r'<a href="(\.\./)*search/index\.html"[^>]*>Search</a>', html), rel
 
 
-def test_example_cohort_builds_its_search_index(tmp_path: Path) -> None:
+def test_example_cohort_builds_its_search_index_offline_too(tmp_path: Path) -> None:
     from tests.conftest import REPO
 
     out = tmp_path / "site"
-    result = build_cohort(REPO / "example_cohort", out, strict=True, today=TODAY)
+    result = build_cohort(REPO / "example_cohort", out, strict=True, offline=True, today=TODAY)
     assert result.ok, [d.format() for d in result.diagnostics]
     text = index_text(out).lower()
     assert "rowan ellery" in text and "priya natarajan" in text
@@ -491,3 +491,27 @@ def test_chromium_search_from_disk_says_it_needs_a_web_address(
     assert page.get_by_role("link", name=re.compile(r"^1a ")).count() >= 1  # the fallback list
     assert run_axe(page) == []
     page.context.close()
+
+
+def test_chromium_search_works_in_cmaltgen_serve_preview(browser: Browser, tmp_path: Path) -> None:
+    """`cmaltgen serve` on a cohort folder previews the hub with its search, at its base path."""
+    from tests.test_serve import serving
+
+    root = make_search_cohort(tmp_path / "cohort")
+    config = root / "cohort.yml"
+    config.write_text(
+        config.read_text("utf-8").replace(
+            "  language: en-GB\n", "  language: en-GB\n  base_url: https://hub.example.org/hub/\n"
+        ),
+        "utf-8",
+    )
+    with serving(root) as (_, port):
+        page = _page(browser)
+        page.goto(f"http://127.0.0.1:{port}/hub/search/")
+        _search(page, PUBLIC_WORD)
+        page.locator("#hub-search-status").filter(has_text="1 result").wait_for()
+        link = page.locator("#hub-search-results li a").first
+        assert link.get_attribute("href") == "https://alice.example.org/cmalt/1a/"
+        _search(page, UNLISTED_WORD)
+        page.locator("#hub-search-status").filter(has_text="No results").wait_for()
+        page.context.close()
