@@ -190,6 +190,7 @@ def test_search_page_is_linked_from_every_page_and_lists_sections_without_javasc
     assert 'href="../sections/1a/index.html"' in page  # the fallback list of section pages
     assert (built / "assets" / "cohort-search.js").is_file()
     assert (built / "pagefind" / "pagefind.js").is_file()
+    assert not list((built / "pagefind").glob("pagefind*ui*"))  # Pagefind's own UI: not used
     for rel in ("index.html", "sections/1a/index.html", "progress/index.html"):
         html = (built / rel).read_text("utf-8")
         assert re.search(r'<a href="(\.\./)*search/index\.html"[^>]*>Search</a>', html), rel

@@ -38,6 +38,9 @@ INDEXED_KINDS = frozenset({"roster", "sections", "section", "showcase", "mentors
 TIMEOUT = 300.0  # seconds Pagefind may take; a 2,000-member hub takes a few
 RECORDS = "_records"  # the temporary folder's record pages (never published)
 MAX_STDERR = 400
+# Pagefind's ready-made interfaces and its highlighter: the hub has its own small, accessible
+# search script (templates/cohort/search.js), so these would only double the bundle's size.
+UNUSED = re.compile(r"pagefind-(component-ui|modular-ui|ui)\.(js|css)|pagefind-highlight\.js")
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,7 @@ def build_index(hub: Hub, pages: dict[str, bytes], kinds: dict[str, str]) -> Ind
         files = {
             f"{BUNDLE}/{p.relative_to(out).as_posix()}": p.read_bytes()
             for p in sorted(out.rglob("*"))
-            if p.is_file()
+            if p.is_file() and not UNUSED.fullmatch(p.relative_to(out).as_posix())
         }
     if f"{BUNDLE}/pagefind.js" not in files:
         return Index({}, len(found), "Pagefind finished but wrote no pagefind.js")
