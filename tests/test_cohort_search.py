@@ -377,12 +377,16 @@ def test_chromium_search_finds_the_member_section_under_a_subpath(
     assert links.count() == 1
     assert links.first.get_attribute("href") == "https://alice.example.org/cmalt/1a/"
     assert links.first.inner_text().startswith("Alice Aster: 1a")
+    where = page.locator("#hub-search-results .result-where").first.inner_text()
+    assert where == "Alice Aster's portfolio (alice.example.org)"
     assert page.locator("#hub-search-results mark").first.inner_text().lower() == PUBLIC_WORD
     # A member without a web address: the result leads to the hub's section page, under /hub/.
     _search(page, SECOND_WORD)
     status.filter(has_text=f"for “{SECOND_WORD}”").wait_for()
     assert links.count() == 1
     assert links.first.get_attribute("href") == hub_url + "sections/1b/index.html"
+    where = page.locator("#hub-search-results .result-where").first.inner_text()
+    assert where == "Carol Cedar, as listed on this hub"
     links.first.click()
     page.wait_for_url(hub_url + "sections/1b/index.html")
     assert "1b" in page.locator("h1").inner_text()

@@ -94,13 +94,17 @@ function item(data, root) {
   link.textContent = (data.meta && data.meta.title) || link.href;
   heading.append(link);
   li.append(heading);
+  // Where the link leads, in words: this hub, or a member's own site (and its address).
   const meta = data.meta || {};
-  if (meta.member || meta.section) {
-    const where = document.createElement("p");
-    where.className = "result-where meta";
-    where.textContent = [meta.member, meta.section].filter(Boolean).join(" · ");
-    li.append(where);
+  const where = document.createElement("p");
+  where.className = "result-where meta";
+  if (link.href.startsWith(root.href)) {
+    where.textContent = meta.member ? `${meta.member}, as listed on this hub` : "A page of this hub";
+  } else {
+    const host = new URL(link.href).host;
+    where.textContent = meta.member ? `${meta.member}'s portfolio (${host})` : host;
   }
+  li.append(where);
   const excerpt = document.createElement("p");
   excerpt.className = "result-excerpt";
   excerpt.append(...safeExcerpt(data.excerpt || ""));
