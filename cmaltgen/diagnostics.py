@@ -211,6 +211,7 @@ CODES: dict[str, Code] = _codes(
     ("cohort-unknown-mentor", W, "A member's mentor is not one of the cohort's mentors."),
     ("cohort-member-problem", W, "A member's portfolio has errors; the hub shows what it read."),
     ("cohort-member-stale", W, "A url member could not be fetched; its last known data is shown."),
+    ("cohort-search-unavailable", W, "Pagefind could not build the hub's search; no search."),
 )
 
 ROOT_CAUSES = frozenset(

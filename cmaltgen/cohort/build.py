@@ -19,7 +19,7 @@ import jinja2
 
 from cmaltgen import __version__
 from cmaltgen.build import check_output_location
-from cmaltgen.cohort import pages
+from cmaltgen.cohort import pages, search
 from cmaltgen.cohort.config import CohortConfig, Loaded, load_cohort
 from cmaltgen.cohort.members import Member, read_members
 from cmaltgen.diagnostics import CmaltgenError, Diagnostics
@@ -105,7 +105,8 @@ def build_cohort(
     if loaded is not None and result.ok:
         hub = pages.make_hub(loaded.config, members, today)
         where = loaded.linemap.where(("site", "theme"))
-        result.rendered = render_hub(hub, root, result.diagnostics, where)
+        search_at = loaded.linemap.where(("site",))  # or the top of cohort.yml
+        result.rendered = render_hub(hub, root, result.diagnostics, where, search_at)
     if result.rendered is not None and result.ok:
         if write:
             site_folder.write_site(result.rendered, output)
@@ -118,11 +119,16 @@ def build_cohort(
 
 
 def render_hub(
-    hub: pages.Hub, root: Path, diags: Diagnostics, theme_at: dict[str, Any] | None = None
+    hub: pages.Hub,
+    root: Path,
+    diags: Diagnostics,
+    theme_at: dict[str, Any] | None = None,
+    search_at: dict[str, Any] | None = None,
 ) -> Output | None:
     """Every page and feed of the hub, in memory; template problems go to ``diags``.
 
-    ``theme_at`` locates ``site.theme`` in cohort.yml, for a theme that does not exist."""
+    ``theme_at`` locates ``site.theme`` in cohort.yml, for a theme that does not exist;
+    ``search_at`` is where a search index that could not be built is reported."""
     overrides = root / TEMPLATES_DIR
     try:
         chosen = theme.load_theme(hub.config.site.theme, overrides if overrides.is_dir() else None)
@@ -132,10 +138,23 @@ def render_hub(
         return None
     env = theme.environment(chosen)
     output = Output()
-    for page in pages.pages(hub):
+    every = pages.pages(hub)
+    for page in every:
+        if page.path == pages.SEARCH:
+            continue  # rendered below, once the index says whether search works
         html = _render(env, chosen, page, pages.page_values(hub, page), diags)
         if html is not None:
             output.pages[page.path] = html.encode("utf-8")
+    index = _search_index(hub, output, {p.path: p.kind for p in every}, diags, search_at)
+    output.pages.update(index.files)
+    if index.available:
+        output.pages[pages.SEARCH_SCRIPT] = _search_script(env)
+    for page in every:
+        if page.path == pages.SEARCH:
+            values = {**pages.page_values(hub, page), "search": index}
+            html = _render(env, chosen, page, values, diags)
+            if html is not None:
+                output.pages[page.path] = html.encode("utf-8")
     output.pages[pages.FEED] = pages.atom_feed(hub)
     output.pages[pages.CALENDAR] = pages.calendar(hub, _stamp())
     output.pages[".nojekyll"] = b""
@@ -152,6 +171,44 @@ def render_hub(
             "know where the hub will live."
         )
     return output
+
+
+def _search_index(
+    hub: pages.Hub,
+    output: Output,
+    kinds: dict[str, str],
+    diags: Diagnostics,
+    where: dict[str, Any] | None,
+) -> search.Index:
+    """The Pagefind bundle; a failure is a located warning and a hub without search."""
+    started = time.perf_counter()
+    try:
+        index = search.build_index(hub, output.pages, kinds)
+    except OSError as exc:  # the temporary folder: disk full, no permission
+        index = search.Index({}, problem=f"its temporary folder could not be written: {exc}")
+    log.info(
+        "search index: %d records, %d files in %.3f s",
+        index.records,
+        len(index.files),
+        time.perf_counter() - started,
+    )
+    if index.problem:
+        diags.add(
+            "cohort-search-unavailable",
+            f"the hub's search could not be built, so the hub is built without it: {index.problem}",
+            hint="the search page says search is unavailable and lists the section pages; "
+            "reinstall cmaltgen (pip install --force-reinstall cmaltgen) to bring Pagefind back",
+            **(where or {}),
+        )
+    return index
+
+
+def _search_script(env: jinja2.Environment) -> bytes:
+    """The search page's script, from the theme's templates (a hub-only file, so portfolio
+    sites, which copy the theme's static folder, do not carry it). Copied, not rendered."""
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, "cohort/search.js")
+    return source.encode("utf-8")
 
 
 def _render(

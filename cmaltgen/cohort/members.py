@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from cmaltgen import build
 from cmaltgen.cohort.config import LOCAL, PLAIN, REMOTE, Loaded, MemberEntry
 from cmaltgen.diagnostics import Diagnostics, display_path
-from cmaltgen.read import sources
+from cmaltgen.read import markdown, sources
 from cmaltgen.read.framework import SLOT_PREFIX, framework, latest
 from cmaltgen.site import manifest, structure
 from cmaltgen.wording import plural
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".cmaltgen-cohort-cache"
 MAX_TEXT = 300  # longest name, title or role shown from a manifest
 MAX_SECTIONS = 200
+MAX_SEARCH_TEXT = 200_000  # characters of one section's prose the hub's search indexes
 
 
 class ManifestError(ValueError):
@@ -66,6 +67,9 @@ class Member:
     sections: list[MemberSection] = field(default_factory=list)
     stale_since: dt.date | None = None
     problem: str = ""  # why what is shown may be incomplete (for cohort check)
+    # Local members only: each public section's prose as plain text, by section id, for the
+    # hub's search. Never anything an edition for the public leaves out.
+    texts: dict[str, str] = field(default_factory=dict, repr=False)
 
     def section(self, section_id: str) -> MemberSection | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -186,27 +190,44 @@ def local_manifest(root: Path, today: dt.date, diags: Diagnostics) -> dict[str, 
     No site is written and nothing is rendered; ``None`` when portfolio.yml or the pathway
     is unusable. Problems go to ``diags``.
     """
+    return local_public(root, today, diags)[0]
+
+
+def local_public(
+    root: Path, today: dt.date, diags: Diagnostics
+) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """:func:`local_manifest`, with each public section's prose as plain text (for search).
+
+    The text comes from the same public site the manifest describes, so a section that site
+    leaves out (draft, assessors only, private) has no text here either.
+    """
     _, portfolio = build.read_portfolio(root, root / sources.DEFAULT_OUTPUT, today, diags)
     if portfolio is None:
-        return None
+        return None, {}
     site = structure.build_site(portfolio, edition="public")
-    return manifest.manifest(site)
+    texts = {
+        s.id: markdown.plain_text(s.reflection.parsed.tokens)[:MAX_SEARCH_TEXT]
+        for s in site.sections
+    }
+    return manifest.manifest(site), texts
 
 
 def local(root: Path, entry: MemberEntry, today: dt.date) -> tuple[Member, Diagnostics]:
     """A path: member, with the problems found reading its portfolio."""
     diags = Diagnostics()
     try:
-        data = local_manifest(root / entry.path, today, diags)
+        data, texts = local_public(root / entry.path, today, diags)
     except Exception as exc:  # a broken member must not take the whole hub down
         log.debug("reading %s failed", entry.path, exc_info=True)
         diags.add("file-unreadable", f"cmaltgen could not read it: {exc}", path=root / entry.path)
-        data = None
+        data, texts = None, {}
     if data is None:
         member = Member(key=entry.path, kind=LOCAL, name=Path(entry.path).name)
     else:
         base = entry.url or data["url"]
         member = from_manifest(data, base, entry.path, LOCAL)
+        shown = {s.id for s in member.sections if s.status != "missing"}
+        member.texts = {k: v for k, v in texts.items() if k in shown}
     return _common(member, entry), diags
 
 

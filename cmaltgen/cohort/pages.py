@@ -32,6 +32,8 @@ HOME, PROGRESS, SECTIONS, SHOWCASE = (
     "showcase/index.html",
 )
 MENTORS, EVENTS, NOT_FOUND = "mentors/index.html", "events/index.html", "404.html"
+SEARCH = "search/index.html"  # rendered last, once the search index is built (cohort/search.py)
+SEARCH_SCRIPT = "assets/cohort-search.js"  # from templates/cohort/search.js
 CALENDAR, FEED = "events.ics", "feed.xml"
 FEED_ENTRIES = 50
 
@@ -216,6 +218,7 @@ def _fixed(hub: Hub) -> list[Page]:
         Page(SHOWCASE, "cohort/showcase.html", "Awarded portfolios", "showcase"),
         Page(MENTORS, "cohort/mentors.html", "Mentors", "mentors"),
         Page(EVENTS, "cohort/events.html", "Events", "events"),
+        Page(SEARCH, "cohort/search.html", "Search the cohort", "search"),
         Page(NOT_FOUND, "cohort/404.html", "Page not found", "404"),
     ]
 
