@@ -42,6 +42,26 @@ CHROMIUM_ARGS = [
 SCHEMES: tuple[Literal["light"], Literal["dark"]] = ("light", "dark")
 
 
+def require_browser() -> None:
+    """Skip the calling test module when Playwright, Chromium or axe-core is missing; in CI,
+    fail it instead, so a missing install step cannot pass unnoticed. Call at import time."""
+    import importlib.util
+
+    import pytest
+
+    missing = None
+    if importlib.util.find_spec("playwright") is None:
+        missing = "the playwright package is not installed (pip install playwright)"
+    elif not CHROMIUM.is_file():
+        missing = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    elif not AXE.is_file():
+        missing = f"axe-core is missing at {AXE} (npm install)"
+    if missing is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot run in CI: {missing}", pytrace=False)
+        pytest.skip(missing, allow_module_level=True)
+
+
 def example_copy(dest: Path, theme: str) -> Path:
     """A copy of the example portfolio in ``dest`` with ``site.theme`` set to ``theme``."""
     shutil.copytree(EXAMPLE, dest, ignore=shutil.ignore_patterns("_site"))

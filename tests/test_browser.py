@@ -14,7 +14,6 @@ in docs/screenshots/ (otherwise they go to a temporary folder, so a run leaves t
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import os
 import re
@@ -38,6 +37,7 @@ from tests.browser_support import (
     example_copy,
     fresh_portfolio,
     html_pages,
+    require_browser,
     run_axe,
     serve,
 )
@@ -56,21 +56,7 @@ EXPECTED_PAGES = 16
 FRESH_PAGES = 6
 
 
-def _missing() -> str | None:
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is not installed (pip install playwright)"
-    if not CHROMIUM.is_file():
-        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    if not AXE.is_file():
-        return f"axe-core is missing at {AXE} (npm install)"
-    return None
-
-
-_MISSING = _missing()
-if _MISSING is not None:
-    if os.environ.get("CI"):
-        pytest.fail(f"browser tests cannot run in CI: {_MISSING}", pytrace=False)
-    pytest.skip(_MISSING, allow_module_level=True)
+require_browser()
 
 
 # ------------------------------------------------------------------------------ fixtures

@@ -6,8 +6,6 @@ axe-core); skipped locally without them, failing in CI. Only loopback requests a
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,12 +15,12 @@ import pytest
 
 from cmaltgen.build import build
 from tests.browser_support import (
-    AXE,
     CHROMIUM,
     CHROMIUM_ARGS,
     describe,
     html_pages,
     loopback_only,
+    require_browser,
     run_axe,
     serve,
 )
@@ -32,21 +30,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 
-def _missing() -> str | None:
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is not installed (pip install playwright)"
-    if not CHROMIUM.is_file():
-        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    if not AXE.is_file():
-        return f"axe-core is missing at {AXE} (npm install)"
-    return None
-
-
-_MISSING = _missing()
-if _MISSING is not None:
-    if os.environ.get("CI"):
-        pytest.fail(f"browser tests cannot run in CI: {_MISSING}", pytrace=False)
-    pytest.skip(_MISSING, allow_module_level=True)
+require_browser()
 
 
 @pytest.fixture(scope="module", params=["default", "print"])

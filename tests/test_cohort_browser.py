@@ -4,7 +4,6 @@ tests/test_browser.py (Debian's Chromium, the playwright package, axe-core from 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 from collections.abc import Iterator
@@ -15,11 +14,11 @@ import pytest
 
 from cmaltgen.cohort.build import build_cohort
 from tests.browser_support import (
-    AXE,
     CHROMIUM,
     CHROMIUM_ARGS,
     describe,
     loopback_only,
+    require_browser,
     run_axe,
     serve,
 )
@@ -29,21 +28,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 
-def _missing() -> str | None:
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is not installed (pip install playwright)"
-    if not CHROMIUM.is_file():
-        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    if not AXE.is_file():
-        return f"axe-core is missing at {AXE} (npm install)"
-    return None
-
-
-_MISSING = _missing()
-if _MISSING is not None:
-    if os.environ.get("CI"):
-        pytest.fail(f"browser tests cannot run in CI: {_MISSING}", pytrace=False)
-    pytest.skip(_MISSING, allow_module_level=True)
+require_browser()
 
 PAGES = ("index.html", "progress/index.html", "sections/1a/index.html")
 
