@@ -14,6 +14,7 @@ edition (see ``render``).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -69,6 +70,32 @@ _RESAVE_HINT = (
     "open it in an image editor or viewer and save or export it again as JPEG or PNG, then "
     "build again; or make the item 'visibility: assessors' to leave it out of the public site"
 )
+
+
+# Pillow's own plugin module for each format cmaltgen cleans. Opening with ``formats=`` makes
+# Pillow import every plugin it has unless the one named is registered already (AVIF's alone
+# costs tens of milliseconds), so only the plugin a file needs is imported.
+_PLUGINS = {
+    "JPEG": "JpegImagePlugin",
+    "MPO": "MpoImagePlugin",
+    "PNG": "PngImagePlugin",
+    "GIF": "GifImagePlugin",
+    "WEBP": "WebPImagePlugin",
+    "TIFF": "TiffImagePlugin",
+    "AVIF": "AvifImagePlugin",
+}
+
+
+def load_plugins(*formats: str) -> None:
+    """Register Pillow's readers for ``formats`` before ``Image.open(..., formats=...)``."""
+    import importlib
+
+    from PIL import Image
+
+    for fmt in formats:
+        if fmt not in Image.OPEN and fmt in _PLUGINS:
+            with contextlib.suppress(ImportError):  # then Pillow's own full search runs
+                importlib.import_module(f"PIL.{_PLUGINS[fmt]}")
 
 
 @dataclass(frozen=True)
@@ -219,6 +246,7 @@ class _Opened:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             try:
                 self.stream = _open(self.path)
+                load_plugins(self.fmt)
                 image = Image.open(self.stream, formats=[self.fmt])  # JPEG covers MPO
             except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
                 self.__exit__()
@@ -431,6 +459,7 @@ def _left_in(data: bytes, fmt: str) -> list[str]:
     from PIL import Image
 
     try:
+        load_plugins(fmt)
         reopened = Image.open(io.BytesIO(data), formats=[fmt])
     except Exception as exc:
         raise _Refused(f"could not be saved again as {fmt} ({exc})") from exc

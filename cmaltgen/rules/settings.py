@@ -37,6 +37,7 @@ def image_size(path: Path) -> tuple[int, int] | None:
     """
     from PIL import Image, UnidentifiedImageError
 
+    images.load_plugins("JPEG", "PNG")
     try:
         with Image.open(path, formats=("JPEG", "PNG")) as image:
             width, height = image.size
