@@ -243,34 +243,6 @@ def _warning(result: CohortResult) -> Any:
     return found[0]
 
 
-def test_the_preview_build_skips_the_index_and_says_search_is_not_here(tmp_path: Path) -> None:
-    """serve builds with search=False: no Pagefind run on every save, and no warning."""
-    from tests.conftest import REPO
-
-    calls: list[object] = []
-    real = search.build_index
-
-    def counting(*args: Any, **kwargs: Any) -> search.Index:
-        calls.append(args)
-        return real(*args, **kwargs)
-
-    search.build_index = counting  # type: ignore[assignment]
-    try:
-        preview = build_cohort(
-            REPO / "example_cohort", today=TODAY, offline=True, write=False, search=False
-        )
-        full = build_cohort(REPO / "example_cohort", tmp_path / "site", today=TODAY, offline=True)
-    finally:
-        search.build_index = real  # type: ignore[assignment]
-    assert preview.ok and not list(preview.diagnostics), [d.format() for d in preview.diagnostics]
-    assert preview.rendered is not None
-    assert not any(p.startswith("pagefind/") for p in preview.rendered.pages)
-    page = preview.rendered.pages["search/index.html"].decode("utf-8")
-    assert "Search is not available on this copy of the hub" in page
-    assert full.ok and len(calls) == 1  # only the real build indexed
-    assert (tmp_path / "site" / "pagefind").is_dir()
-
-
 def test_missing_pagefind_is_a_located_warning_and_a_hub_without_search(tmp_path: Path) -> None:
     out = tmp_path / "site"
     result = _failing_build(tmp_path, out, None)

@@ -259,8 +259,7 @@ def _cohort_builder(folder: Path) -> Callable[[Path], Built] | None:
         return None
     from cmaltgen.cohort.build import build_cohort
 
-    # The preview skips the search index: Pagefind takes seconds for a large cohort.
-    return lambda root: build_cohort(root, write=False, search=False)
+    return lambda root: build_cohort(root, write=False)
 
 
 def _serve_status(rep: BuildReport) -> None:

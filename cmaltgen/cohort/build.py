@@ -92,12 +92,8 @@ def build_cohort(
     today: dt.date | None = None,
     write: bool = True,
     timeout: float = 10.0,
-    search: bool = True,
 ) -> CohortResult:
-    """Build the hub for the cohort in ``root`` into ``output`` (default ``root/_site``).
-
-    ``search=False`` (serve's preview) skips the Pagefind index, seconds for a large cohort;
-    the search page then says search is not available on this copy."""
+    """Build the hub for the cohort in ``root`` into ``output`` (default ``root/_site``)."""
     started = time.perf_counter()
     root = root.resolve()
     output = (output or default_output(root)).resolve()
@@ -110,7 +106,7 @@ def build_cohort(
         hub = pages.make_hub(loaded.config, members, today)
         where = loaded.linemap.where(("site", "theme"))
         search_at = loaded.linemap.where(("site",))  # or the top of cohort.yml
-        result.rendered = render_hub(hub, root, result.diagnostics, where, search_at, search)
+        result.rendered = render_hub(hub, root, result.diagnostics, where, search_at)
     if result.rendered is not None and result.ok:
         if write:
             site_folder.write_site(result.rendered, output)
@@ -128,7 +124,6 @@ def render_hub(
     diags: Diagnostics,
     theme_at: dict[str, Any] | None = None,
     search_at: dict[str, Any] | None = None,
-    with_search: bool = True,
 ) -> Output | None:
     """Every page and feed of the hub, in memory; template problems go to ``diags``.
 
@@ -150,11 +145,7 @@ def render_hub(
         html = _render(env, chosen, page, pages.page_values(hub, page), diags)
         if html is not None:
             output.pages[page.path] = html.encode("utf-8")
-    index = (
-        _search_index(hub, output, {p.path: p.kind for p in every}, diags, search_at)
-        if with_search
-        else search.Index({})
-    )
+    index = _search_index(hub, output, {p.path: p.kind for p in every}, diags, search_at)
     output.pages.update(index.files)
     if index.available:
         output.pages[pages.SEARCH_SCRIPT] = _search_script(env)
