@@ -9,10 +9,17 @@ with and without alt text, footnotes, hyperlinks.
 from __future__ import annotations
 
 import io
+import json
 import struct
 import zipfile
 import zlib
+from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
+
+from click.testing import CliRunner
+
+from cmaltgen.cli import main
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
@@ -225,3 +232,25 @@ def _numbering() -> str:
         '</w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
         "</w:numbering>"
     )
+
+
+# ---------------------------------------------------------------- running the CLI on them
+
+
+def invoke(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def builds_and_checks(root: Path) -> dict[str, Any]:
+    """The imported portfolio builds at once, and check lists every section as a draft."""
+    code, out = invoke("build", root)
+    assert code == 0, out
+    result = CliRunner().invoke(main, ["check", str(root), "--format", "json"])
+    report: dict[str, Any] = json.loads(result.stdout)
+    assert report["counts"]["errors"] == 0 and not report["ready"], report
+    assert {s["status"] for s in report["sections"]} == {"draft"}, report["sections"]
+    return report
+
+
+# ------------------------------------------------------------------------ shapes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import posixpath
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -94,3 +95,20 @@ def manifest_problems(site: Path) -> list[str]:
         if section["url"] is not None and not (site / section["url"] / "index.html").is_file():
             problems.append(f"sections: {section['id']}'s url {section['url']} is not a page")
     return problems
+
+
+VNU = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist"
+
+
+def nu_errors(*paths: Path | str) -> list[dict[str, Any]]:
+    """The W3C Nu checker's errors for every HTML file under ``paths`` (none: valid)."""
+    command = ["java", "-jar", str(VNU / "vnu.jar"), "--errors-only", "--format", "json"]
+    proc = subprocess.run(
+        [*command, "--skip-non-html", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    messages: list[dict[str, Any]] = json.loads(proc.stderr or '{"messages": []}')["messages"]
+    return messages

@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from cmaltgen.build import build
 from cmaltgen.diagnostics import CmaltgenError
 from tests.conftest import EXAMPLE, REPO, TODAY, PortfolioFactory, formatted, run_build
 from tests.image_files import camera_exif, image_file
-from tests.site_checks import broken_links, manifest_problems, parse_page
+from tests.site_checks import broken_links, manifest_problems, nu_errors, parse_page
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -100,23 +99,7 @@ def test_output_passes_the_nu_html_checker(example_site: Path) -> None:
         if os.environ.get("CI"):
             pytest.fail("vnu.jar is missing: run npm ci")
         pytest.skip("vnu.jar is missing: run npm ci")
-    proc = subprocess.run(
-        [
-            "java",
-            "-jar",
-            str(VNU),
-            "--errors-only",
-            "--format",
-            "json",
-            "--skip-non-html",
-            str(example_site),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    messages = json.loads(proc.stderr or '{"messages": []}')["messages"]
+    messages = nu_errors(str(example_site))
     assert messages == [], json.dumps(messages, indent=1)[:3000]
 
 

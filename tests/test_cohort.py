@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -27,7 +26,7 @@ from cmaltgen.cohort import ics
 from cmaltgen.cohort.build import CohortResult, build_cohort
 from cmaltgen.cohort.members import CACHE_DIR
 from tests.conftest import PORTFOLIO_YML, REPO, TODAY, valid_files, write_files
-from tests.site_checks import broken_links, parse_page
+from tests.site_checks import broken_links, nu_errors, parse_page
 from tests.test_build import VNU
 
 EXAMPLE_COHORT = REPO / "example_cohort"
@@ -150,24 +149,7 @@ def test_example_and_empty_hubs_pass_the_nu_html_checker(example_hub: Path, tmp_
 
     empty = hub(create(tmp_path / "new"), output=tmp_path / "empty")  # no members, no events
     assert empty.ok and empty.pages > 10
-    proc = subprocess.run(
-        [
-            "java",
-            "-jar",
-            str(VNU),
-            "--errors-only",
-            "--format",
-            "json",
-            "--skip-non-html",
-            str(example_hub),
-            str(tmp_path / "empty"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    messages = json.loads(proc.stderr or '{"messages": []}')["messages"]
+    messages = nu_errors(str(example_hub), str(tmp_path / "empty"))
     assert messages == [], json.dumps(messages, indent=1)[:3000]
 
 

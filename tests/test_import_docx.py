@@ -7,28 +7,20 @@ import json
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import mammoth
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from cmaltgen.cli import main
 from cmaltgen.importers.names import safe_name
 from cmaltgen.wording import word_count
-from tests.import_fixtures import Docx, png
+from tests.import_fixtures import Docx, builds_and_checks, invoke, png
 
 CORE = ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a"]
 PROSE = (
     "I planned the change with colleagues, tried it with a pilot group of forty students, "
     "collected their comments and changed the design before it went to every course. "
 )
-
-
-def invoke(*args: str | Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    return result.exit_code, result.output
 
 
 def imported(tmp_path: Path, doc: Docx, *extra: str, pathway: str = "cmalt") -> Path:
@@ -65,20 +57,6 @@ def body_words(path: Path) -> int:
 
 def source_words(data: bytes) -> int:
     return word_count(mammoth.extract_raw_text(io.BytesIO(data)).value)
-
-
-def builds_and_checks(root: Path) -> dict[str, Any]:
-    """The imported portfolio builds at once, and check lists every section as a draft."""
-    code, out = invoke("build", root)
-    assert code == 0, out
-    result = CliRunner().invoke(main, ["check", str(root), "--format", "json"])
-    report: dict[str, Any] = json.loads(result.stdout)
-    assert report["counts"]["errors"] == 0 and not report["ready"], report
-    assert {s["status"] for s in report["sections"]} == {"draft"}, report["sections"]
-    return report
-
-
-# ------------------------------------------------------------------------ shapes
 
 
 def one_heading_per_section() -> Docx:

@@ -10,7 +10,6 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
@@ -21,7 +20,7 @@ from cmaltgen.cli import main
 from cmaltgen.importers import import_portfolio
 from cmaltgen.importers.download import Downloader
 from cmaltgen.wording import word_count
-from tests.import_fixtures import png
+from tests.import_fixtures import builds_and_checks, invoke, png
 
 PROSE = (
     "I planned the change with colleagues, tried it with a pilot group of forty students, "
@@ -29,11 +28,6 @@ PROSE = (
 )
 SITE = "https://rowan.example.org"
 UPLOADS = f"{SITE}/wp-content/uploads/2025/03"
-
-
-def invoke(*args: str | Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    return result.exit_code, result.output
 
 
 def item(
@@ -103,17 +97,6 @@ def text_of(root: Path, section: str) -> str:
 
 def items_of(root: Path, section: str) -> list[dict[str, object]]:
     return yaml.safe_load((folder(root, section) / "evidence.yml").read_text("utf-8")) or []
-
-
-def builds_and_checks(root: Path) -> dict[str, Any]:
-    """The imported portfolio builds at once, and check lists every section as a draft."""
-    code, out = invoke("build", root)
-    assert code == 0, out
-    result = CliRunner().invoke(main, ["check", str(root), "--format", "json"])
-    report: dict[str, Any] = json.loads(result.stdout)
-    assert report["counts"]["errors"] == 0 and not report["ready"], report
-    assert {s["status"] for s in report["sections"]} == {"draft"}, report["sections"]
-    return report
 
 
 def block(html: str) -> str:

@@ -20,6 +20,7 @@ from cmaltgen.cli_report import report_json, report_lines
 from cmaltgen.new import create
 from tests.conftest import EXAMPLE, REPO, TODAY, PortfolioFactory, formatted, run_build
 from tests.review_support import REVIEW_YML, review_files
+from tests.site_checks import nu_errors
 
 EXAMPLE_REVIEW = REPO / "example_review"
 
@@ -319,21 +320,5 @@ def test_review_and_a_submitted_edition_pass_the_nu_html_checker(tmp_path: Path)
     result = build(root, today=TODAY, strict=True, submitted=True)
     assert result.ok, formatted(result)
     assert (result.output / "submitted" / "2026-10" / "cpd-record" / "index.html").is_file()
-    proc = subprocess.run(
-        [
-            "java",
-            "-jar",
-            str(VNU),
-            "--errors-only",
-            "--format",
-            "json",
-            "--skip-non-html",
-            str(result.output),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    messages = json.loads(proc.stderr or '{"messages": []}')["messages"]
+    messages = nu_errors(str(result.output))
     assert messages == [], json.dumps(messages, indent=1)[:3000]
