@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from cmaltgen.cli import main
 from cmaltgen.read import markdown
-from cmaltgen.read.markdown import paragraph_id
+from cmaltgen.read.markdown_scan import paragraph_id
 from cmaltgen.rules.feedback import find_paragraph
 from cmaltgen.serve.server import PreviewServer
 from tests.browser_support import (

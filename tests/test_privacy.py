@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cmaltgen.read.markdown import paragraph_id
+from cmaltgen.read.markdown_scan import paragraph_id
 from cmaltgen.rules import images, privacy
 from tests.conftest import PORTFOLIO_YML, PortfolioFactory, formatted, run_build
 from tests.image_files import TELLTALES, camera_exif, image_file

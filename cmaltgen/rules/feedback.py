@@ -15,7 +15,7 @@ from cmaltgen.diagnostics import Diagnostics, display_path, suggestion
 from cmaltgen.read.documents import Reflection
 from cmaltgen.read.feedback import FeedbackItem, Loaded
 from cmaltgen.read.located_yaml import LineMap
-from cmaltgen.read.markdown import Paragraph
+from cmaltgen.read.markdown_scan import Paragraph
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.sources import FEEDBACK_DIR, resolve_local
 

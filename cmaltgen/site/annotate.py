@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from cmaltgen.read.feedback import FeedbackItem, short_date
-from cmaltgen.read.markdown import Paragraph
+from cmaltgen.read.markdown_scan import Paragraph
 
 
 @dataclass

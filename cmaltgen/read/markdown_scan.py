@@ -1,0 +1,226 @@
+"""What :func:`cmaltgen.read.markdown.parse` records from the tokens, each with its line.
+
+Core rules run after markdown-it's own: they shift headings so the body's top level is
+``<h2>``, find the references cmaltgen resolves and where each paragraph opens. Paragraph
+ids, raw HTML and the words of inline tokens are worked out from the tokens afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+from urllib.parse import unquote
+
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+EVIDENCE_SCHEME = "evidence:"
+SECTION_SCHEME = "section:"
+_EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+
+
+class Reference(NamedTuple):
+    """A link in the body that cmaltgen must resolve."""
+
+    kind: str  # "evidence", "section" or "file"
+    target: str
+    line: int  # 1-based, relative to the body
+    col: int
+    image: bool = False
+    text: str = ""
+
+
+class Heading(NamedTuple):
+    level: int  # after shifting (2 = a part such as ## Description)
+    text: str
+    line: int
+    token_index: int  # position of the heading_open token
+
+
+class Paragraph(NamedTuple):
+    """A paragraph of the body (list items and quoted paragraphs included, notes not).
+
+    ``id`` depends on the paragraph's own words only, so editing another paragraph never
+    changes it; ``number`` is its place in the body (1-based), what "3a ¶4" shows.
+    """
+
+    id: str
+    number: int
+    line: int  # 1-based, relative to the body
+    text: str
+
+
+_BREAKS = {"softbreak": " ", "hardbreak": " "}
+# A dropped empty link leaves "features ." behind; the space before punctuation goes too.
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+\x00(?=[.,;:!?)\]…])|\x00")
+
+
+def inline_text(children: Sequence[Token]) -> str:
+    """The words of inline tokens as written (see ``markdown.plain_text``)."""
+    text: list[str] = []
+    for i, child in enumerate(children):
+        if child.type in ("text", "code_inline"):
+            text.append(child.content)
+        elif child.type in _BREAKS:
+            text.append(_BREAKS[child.type])
+        elif child.type == "image":
+            text.append(inline_text(child.children or []))
+        elif child.type in ("footnote_ref", "html_inline") or (
+            child.type == "link_close" and children[i - 1].type == "link_open"
+        ):
+            text.append("\x00")  # nothing to read: a marker, a tag or an empty link
+    return _SPACE_BEFORE_PUNCT.sub("", "".join(text))
+
+
+def shift_headings(state: StateCore) -> None:
+    levels = [int(t.tag[1]) for t in state.tokens if t.type == "heading_open"]
+    if not levels:
+        return
+    shift = 2 - min(levels)
+    headings: list[Heading] = state.env.setdefault("headings", [])
+    for i, token in enumerate(state.tokens):
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+        if token.type == "heading_open":
+            text = state.tokens[i + 1].content
+            line = token.map[0] + 1 if token.map else 0
+            headings.append(Heading(int(token.tag[1]), text, line, i))
+
+
+def collect_references(state: StateCore) -> None:
+    lines: list[str] = state.env.get("source_lines", [])
+    refs: list[Reference] = state.env.setdefault("references", [])
+    used: set[tuple[int, int]] = set()
+    for block in state.tokens:
+        if block.type != "inline" or not block.children or not block.map:
+            continue
+        for i, child in enumerate(block.children):
+            ref = _reference(child, block.children, i)
+            if ref is None:
+                continue
+            line, col = _locate(lines, block.map, ref[1], used)
+            child.meta["ref"] = Reference(ref[0], ref[2], line, col, child.type == "image", ref[3])
+            refs.append(child.meta["ref"])
+
+
+def _reference(token: Token, siblings: list[Token], index: int) -> tuple[str, str, str, str] | None:
+    """(kind, href as written, target, link text) for a link or image cmaltgen resolves."""
+    attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
+    if attr is None:
+        return None
+    href = str(token.attrGet(attr) or "")
+    text = token.content if token.type == "image" else _link_text(siblings, index)
+    for kind, scheme in (("evidence", EVIDENCE_SCHEME), ("section", SECTION_SCHEME)):
+        if href.startswith(scheme):
+            return kind, href, href[len(scheme) :].strip(), text
+    if href and not href.startswith("#") and not _EXTERNAL.match(href) and not href.startswith("/"):
+        # markdown-it percent-encodes the destination; the file's own name is the decoded one
+        # (``report%20%231.pdf`` or ``<report #1.pdf>`` for "report #1.pdf").
+        return "file", href, unquote(href.split("#")[0].split("?")[0]), text
+    return None
+
+
+def _link_text(siblings: list[Token], index: int) -> str:
+    text: list[str] = []
+    for token in siblings[index + 1 :]:
+        if token.type == "link_close":
+            break
+        text.append(token.content)
+    return "".join(text).strip()
+
+
+def _locate(
+    lines: list[str], block_map: list[int], href: str, used: set[tuple[int, int]]
+) -> tuple[int, int]:
+    """Line and column of ``href`` within a block, skipping occurrences already claimed."""
+    for n in range(block_map[0], min(block_map[1], len(lines))):
+        start = 0
+        while (pos := lines[n].find(href, start)) >= 0:
+            if (n, pos) not in used:
+                used.add((n, pos))
+                bracket = lines[n].rfind("[", 0, pos)
+                if bracket > 0 and lines[n][bracket - 1] == "!":
+                    bracket -= 1  # an image starts at its "!"
+                return n + 1, (bracket if bracket >= 0 else pos) + 1
+            start = pos + 1
+    return block_map[0] + 1, 1
+
+
+def paragraph_id(text: str) -> str:
+    """``p-`` and six hex digits of the SHA-1 of the paragraph's words, spacing ignored."""
+    normal = " ".join(text.split())
+    return "p-" + hashlib.sha1(normal.encode("utf-8"), usedforsecurity=False).hexdigest()[:6]
+
+
+def number_paragraphs(state: StateCore) -> None:
+    """Record where each paragraph outside the notes opens (see :class:`Paragraph`)."""
+    found: list[int] = state.env.setdefault("paragraph_tokens", [])
+    in_notes = 0
+    for i, token in enumerate(state.tokens):
+        if token.type in ("footnote_block_open", "footnote_block_close"):
+            in_notes += token.nesting
+        elif token.type == "paragraph_open" and not in_notes and i + 1 < len(state.tokens):
+            found.append(i)
+
+
+def identify_paragraphs(tokens: Sequence[Token], opening: list[int]) -> list[Paragraph]:
+    """Number the paragraphs and give each an id from its words (copies get -2, -3)."""
+    found: list[Paragraph] = []
+    seen: dict[str, int] = {}
+    for i in opening:
+        text = " ".join(inline_text(tokens[i + 1].children or []).split())
+        base = paragraph_id(text)
+        seen[base] = seen.get(base, 0) + 1
+        ident = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        where = tokens[i].map
+        line = where[0] + 1 if where else 0
+        tokens[i].meta["paragraph"] = Paragraph(ident, len(found) + 1, line, text)
+        found.append(tokens[i].meta["paragraph"])
+    return found
+
+
+def raw_html(tokens: Sequence[Token], lines: list[str]) -> list[tuple[int, int, str]]:
+    """Each piece of raw HTML with the line and column (in characters) where it starts."""
+    found: list[tuple[int, int, str]] = []
+    for token in tokens:
+        if token.type == "html_block" and token.map:
+            html = token.content.strip()
+            at = _find(lines, token.map, html.split("\n")[0], (token.map[0], 0))
+            found.append((at[0] + 1, at[1] + 1, html))
+        elif token.type == "inline" and token.children and token.map:
+            found.extend(_inline_html(token.children, token.map, lines))
+    return found
+
+
+def _inline_html(
+    children: list[Token], block_map: list[int], lines: list[str]
+) -> list[tuple[int, int, str]]:
+    """Inline HTML in source order: the text and code before each piece move the search on,
+    so that a ``<b>`` written inside `code` earlier on the line is not taken for it."""
+    found: list[tuple[int, int, str]] = []
+    cursor = (block_map[0], 0)
+    for child in children:
+        first = child.content.split("\n")[0]
+        if child.type not in ("text", "code_inline", "html_inline") or not first:
+            continue
+        at = _find(lines, block_map, first, cursor)
+        if child.type == "html_inline":
+            found.append((at[0] + 1, at[1] + 1, child.content))
+        if at != (block_map[0], 0) or lines[at[0]].startswith(first):
+            cursor = (at[0], at[1] + len(first))
+    return found
+
+
+def _find(
+    lines: list[str], block_map: list[int], text: str, cursor: tuple[int, int]
+) -> tuple[int, int]:
+    """0-based line and column of ``text`` at or after ``cursor`` within a block's lines
+    (the block's first line and column 0 if it is not there)."""
+    line, col = cursor
+    for n in range(line, min(block_map[1], len(lines))):
+        pos = lines[n].find(text, col if n == line else 0)
+        if pos >= 0:
+            return n, pos
+    return block_map[0], 0
