@@ -7,7 +7,7 @@ from typing import Any
 from cmaltgen.cohort.config import CohortConfig
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.cpd import CpdActivity
-from cmaltgen.read.documents import EvidenceItem, FrontMatter
+from cmaltgen.read.document_fields import EvidenceItem, FrontMatter
 from cmaltgen.read.feedback import FeedbackFile
 from cmaltgen.read.schema import json_schema
 

@@ -13,7 +13,7 @@ import re
 from cmaltgen.diagnostics import CODES
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.cpd import CpdActivity
-from cmaltgen.read.documents import EvidenceItem, FrontMatter
+from cmaltgen.read.document_fields import EvidenceItem, FrontMatter
 from cmaltgen.read.feedback import FeedbackFile
 from cmaltgen.read.schema import field_rows
 from cmaltgen.schemas import NAMES, generate

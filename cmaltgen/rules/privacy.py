@@ -20,7 +20,8 @@ from typing import NamedTuple
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.config import PortfolioConfig
-from cmaltgen.read.documents import EvidenceEntry, FrontMatter, SectionDoc
+from cmaltgen.read.document_fields import FrontMatter
+from cmaltgen.read.documents import EvidenceEntry, SectionDoc
 from cmaltgen.read.sources import read_regular, resolve_local
 from cmaltgen.rules import images
 

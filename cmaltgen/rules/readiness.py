@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Protocol
 
 from cmaltgen.diagnostics import Diagnostics, Severity
-from cmaltgen.read.documents import PART_NAMES, EvidenceItem, Reflection
+from cmaltgen.read.document_fields import EvidenceItem
+from cmaltgen.read.documents import PART_NAMES, Reflection
 from cmaltgen.read.feedback import FeedbackItem, short_date
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
 from cmaltgen.read.portfolio import Portfolio

@@ -17,7 +17,8 @@ from urllib.parse import quote
 from cmaltgen import wording
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read import markdown
-from cmaltgen.read.documents import Consent, EvidenceEntry, Reflection, SectionDoc
+from cmaltgen.read.document_fields import Consent
+from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.read.framework import SectionSpec
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.schema import PartialDate
