@@ -1,15 +1,19 @@
-"""JSON Schemas for editors, generated from the declarations the validator uses."""
+"""JSON Schemas for editors and docs/format.md's field tables, generated from the
+declarations the validator uses (:func:`cmaltgen.read.schema.spec`)."""
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+import types
+import typing
+from typing import Any, Union
 
 from cmaltgen.cohort.config import CohortConfig
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.cpd import CpdActivity
 from cmaltgen.read.document_fields import EvidenceItem, FrontMatter
 from cmaltgen.read.feedback import FeedbackFile
-from cmaltgen.read.schema import json_schema
+from cmaltgen.read.schema import PartialDate, is_required
 
 KINDS = {
     "portfolio": (PortfolioConfig, "cmaltgen portfolio.yml", False),
@@ -31,3 +35,103 @@ def generate(kind: str) -> dict[str, Any]:
         return manifest_schema()
     cls, title, as_list = KINDS[kind]
     return json_schema(cls, title=title, as_list=as_list)
+
+
+def json_schema(cls: type, *, title: str, as_list: bool = False) -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) for ``cls`` (or a list of them)."""
+    body = _object_schema(cls)
+    if as_list:
+        body = {"type": "array", "items": body}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **body}
+
+
+def _object_schema(cls: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    for fld in dataclasses.fields(cls):
+        props[fld.name] = _type_schema(hints[fld.name], fld.metadata)
+        props[fld.name]["description"] = fld.metadata.get("doc", "")
+        if is_required(fld):
+            required.append(fld.name)
+        elif fld.default not in (dataclasses.MISSING, None, "", ()):
+            props[fld.name]["default"] = fld.default
+    schema: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+    if cls.__doc__:
+        schema["description"] = cls.__doc__.strip().split("\n")[0]
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _type_schema(tp: Any, meta: Any) -> dict[str, Any]:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (Union, types.UnionType):
+        return _type_schema(next(a for a in args if a is not type(None)), meta)
+    if origin in (list, tuple):
+        return {"type": "array", "items": _type_schema(args[0], meta)}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _type_schema(args[1], meta)}
+    if tp is PartialDate:
+        return {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"}
+    if dataclasses.is_dataclass(tp):
+        return _object_schema(tp)  # type: ignore[arg-type]
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer"}
+    if tp is float:
+        return {"type": "number", "minimum": 0}
+    out: dict[str, Any] = {"type": "string"}
+    if meta.get("choices"):
+        out["enum"] = list(meta["choices"])
+    if meta.get("pattern"):
+        out["pattern"] = meta["pattern"]
+    if meta.get("kind") == "url":
+        out["format"] = "uri"
+    return out
+
+
+def field_rows(cls: type, prefix: str = "") -> list[tuple[str, str, bool, str]]:
+    """(dotted name, type description, required, doc) for every field, nested ones included."""
+    hints = typing.get_type_hints(cls)
+    rows: list[tuple[str, str, bool, str]] = []
+    for fld in dataclasses.fields(cls):
+        name = prefix + fld.name
+        tp = hints[fld.name]
+        rows.append(
+            (name, _type_words(tp, fld.metadata), is_required(fld), fld.metadata.get("doc", ""))
+        )
+        inner = _unwrap(tp)
+        if dataclasses.is_dataclass(inner) and inner is not PartialDate:
+            keyed = ".<section>." if typing.get_origin(tp) is dict else "."
+            rows.extend(field_rows(inner, name + keyed))  # type: ignore[arg-type]
+    return rows
+
+
+def _unwrap(tp: Any) -> Any:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (Union, types.UnionType):
+        return _unwrap(next(a for a in args if a is not type(None)))
+    if origin in (list, tuple):
+        return _unwrap(args[0])
+    if origin is dict:
+        return _unwrap(args[1])
+    return tp
+
+
+def _type_words(tp: Any, meta: Any) -> str:
+    if typing.get_origin(tp) in (Union, types.UnionType):
+        tp = next(a for a in typing.get_args(tp) if a is not type(None))
+    schema = _type_schema(tp, meta)
+    if "enum" in schema:
+        return "one of " + ", ".join(f"`{c}`" for c in schema["enum"])
+    if schema.get("type") == "array":
+        return "list"
+    if tp is PartialDate:
+        return "date"
+    if meta.get("kind") == "url":
+        return "URL"
+    return {"string": "text", "boolean": "true/false", "integer": "number", "number": "number"}.get(
+        str(schema.get("type")), "mapping"
+    )

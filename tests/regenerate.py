@@ -15,8 +15,7 @@ from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.cpd import CpdActivity
 from cmaltgen.read.document_fields import EvidenceItem, FrontMatter
 from cmaltgen.read.feedback import FeedbackFile
-from cmaltgen.read.schema import field_rows
-from cmaltgen.schemas import NAMES, generate
+from cmaltgen.schemas import NAMES, field_rows, generate
 from tests.conftest import REPO
 
 TABLES = {

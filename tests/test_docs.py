@@ -8,8 +8,7 @@ import re
 from cmaltgen.diagnostics import CODES
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.document_fields import EvidenceItem, FrontMatter
-from cmaltgen.read.schema import field_rows
-from cmaltgen.schemas import NAMES, generate
+from cmaltgen.schemas import NAMES, field_rows, generate
 from tests import regenerate
 from tests.conftest import REPO
 

@@ -4,8 +4,8 @@ The same declarations drive three things, so they cannot drift apart:
 
 * :func:`load` checks YAML data against a dataclass and reports located, plain-words problems
   (missing keys, wrong types, bad choices, unknown keys with a did-you-mean);
-* :func:`json_schema` publishes a JSON Schema for editors;
-* ``docs/format.md``'s field tables (:func:`field_rows`).
+* ``cmaltgen.schemas.json_schema`` publishes a JSON Schema for editors;
+* ``docs/format.md``'s field tables (``cmaltgen.schemas.field_rows``).
 
 Declare a field with :func:`spec`::
 
@@ -141,13 +141,13 @@ def load(cls: type[T], data: Any, key: KeyPath, ctx: Context) -> T | None:
     complete = True
     for name, fld in fields.items():
         if name not in data or data[name] is None:
-            if _required(fld):
+            if is_required(fld):
                 ctx.problem("missing-key", f"'{name}' is required: {fld.metadata['doc']}", key)
                 complete = False
             continue
         value = _value(hints[name], fld.metadata, data[name], (*key, name), ctx)
         if value is _INVALID:
-            complete = complete and not _required(fld)
+            complete = complete and not is_required(fld)
         else:
             values[name] = value
     return cls(**values) if complete else None
@@ -163,7 +163,7 @@ def _declared(cls: type) -> tuple[dict[str, dataclasses.Field[Any]], dict[str, A
     return {f.name: f for f in dataclasses.fields(cls)}, typing.get_type_hints(cls)
 
 
-def _required(fld: dataclasses.Field[Any]) -> bool:
+def is_required(fld: dataclasses.Field[Any]) -> bool:
     return fld.default is dataclasses.MISSING and fld.default_factory is dataclasses.MISSING
 
 
@@ -315,106 +315,3 @@ def _kind_of(data: Any) -> str:
 
 def _describe(cls: type) -> str:
     return f"{(cls.__doc__ or cls.__name__).split('.')[0].strip().lower()} ('key: value' lines)"
-
-
-# ---------------------------------------------------------------- JSON Schema and docs
-
-
-def json_schema(cls: type, *, title: str, as_list: bool = False) -> dict[str, Any]:
-    """A JSON Schema (draft 2020-12) for ``cls`` (or a list of them)."""
-    body = _object_schema(cls)
-    if as_list:
-        body = {"type": "array", "items": body}
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **body}
-
-
-def _object_schema(cls: type) -> dict[str, Any]:
-    hints = typing.get_type_hints(cls)
-    props: dict[str, Any] = {}
-    required: list[str] = []
-    for fld in dataclasses.fields(cls):
-        props[fld.name] = _type_schema(hints[fld.name], fld.metadata)
-        props[fld.name]["description"] = fld.metadata.get("doc", "")
-        if _required(fld):
-            required.append(fld.name)
-        elif fld.default not in (dataclasses.MISSING, None, "", ()):
-            props[fld.name]["default"] = fld.default
-    schema: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
-    if cls.__doc__:
-        schema["description"] = cls.__doc__.strip().split("\n")[0]
-    if required:
-        schema["required"] = required
-    return schema
-
-
-def _type_schema(tp: Any, meta: Any) -> dict[str, Any]:
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin in (Union, types.UnionType):
-        return _type_schema(next(a for a in args if a is not type(None)), meta)
-    if origin in (list, tuple):
-        return {"type": "array", "items": _type_schema(args[0], meta)}
-    if origin is dict:
-        return {"type": "object", "additionalProperties": _type_schema(args[1], meta)}
-    if tp is PartialDate:
-        return {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"}
-    if dataclasses.is_dataclass(tp):
-        return _object_schema(tp)  # type: ignore[arg-type]
-    if tp is bool:
-        return {"type": "boolean"}
-    if tp is int:
-        return {"type": "integer"}
-    if tp is float:
-        return {"type": "number", "minimum": 0}
-    out: dict[str, Any] = {"type": "string"}
-    if meta.get("choices"):
-        out["enum"] = list(meta["choices"])
-    if meta.get("pattern"):
-        out["pattern"] = meta["pattern"]
-    if meta.get("kind") == "url":
-        out["format"] = "uri"
-    return out
-
-
-def field_rows(cls: type, prefix: str = "") -> list[tuple[str, str, bool, str]]:
-    """(dotted name, type description, required, doc) for every field, nested ones included."""
-    hints = typing.get_type_hints(cls)
-    rows: list[tuple[str, str, bool, str]] = []
-    for fld in dataclasses.fields(cls):
-        name = prefix + fld.name
-        tp = hints[fld.name]
-        rows.append(
-            (name, _type_words(tp, fld.metadata), _required(fld), fld.metadata.get("doc", ""))
-        )
-        inner = _unwrap(tp)
-        if dataclasses.is_dataclass(inner) and inner is not PartialDate:
-            keyed = ".<section>." if typing.get_origin(tp) is dict else "."
-            rows.extend(field_rows(inner, name + keyed))  # type: ignore[arg-type]
-    return rows
-
-
-def _unwrap(tp: Any) -> Any:
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin in (Union, types.UnionType):
-        return _unwrap(next(a for a in args if a is not type(None)))
-    if origin in (list, tuple):
-        return _unwrap(args[0])
-    if origin is dict:
-        return _unwrap(args[1])
-    return tp
-
-
-def _type_words(tp: Any, meta: Any) -> str:
-    if typing.get_origin(tp) in (Union, types.UnionType):
-        tp = next(a for a in typing.get_args(tp) if a is not type(None))
-    schema = _type_schema(tp, meta)
-    if "enum" in schema:
-        return "one of " + ", ".join(f"`{c}`" for c in schema["enum"])
-    if schema.get("type") == "array":
-        return "list"
-    if tp is PartialDate:
-        return "date"
-    if meta.get("kind") == "url":
-        return "URL"
-    return {"string": "text", "boolean": "true/false", "integer": "number", "number": "number"}.get(
-        str(schema.get("type")), "mapping"
-    )
