@@ -10,7 +10,7 @@ from cmaltgen.read.cpd import CPD_NAME, CPD_SECTION, check_evidence
 from cmaltgen.read.framework import REVIEW
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.sources import describe, resolve_local
-from cmaltgen.rules import images
+from cmaltgen.rules import image_open, images
 
 
 def check_values(portfolio: Portfolio, diags: Diagnostics) -> None:
@@ -37,7 +37,7 @@ def image_size(path: Path) -> tuple[int, int] | None:
     """
     from PIL import Image, UnidentifiedImageError
 
-    images.load_plugins("JPEG", "PNG")
+    image_open.load_plugins("JPEG", "PNG")
     try:
         with Image.open(path, formats=("JPEG", "PNG")) as image:
             width, height = image.size
