@@ -17,7 +17,6 @@ from typing import NamedTuple
 from cmaltgen.read.framework import Pathway
 from cmaltgen.wording import plural
 
-PARTS = ("description", "evidence", "reflection")
 _PART_WORDS = {
     "description": r"descri(ption|be)s?|description of (my )?practice|what i did|my practice",
     "evidence": r"(supporting |list of |my )?evidences?( list| used| items)?|evidence and links",

@@ -2,7 +2,7 @@
 
 A feedback file names a reviewer and lists comments, each about a section and, optionally,
 one paragraph of it (by its stable id, ``p-4f2a9c``, or by its number as shown, ``¶4``).
-This module loads and checks the files (:func:`load_feedback`); ``cmaltgen.rules.feedback``
+This module loads and checks the files (:func:`load_all`); ``cmaltgen.rules.feedback``
 ties each comment to the paragraph it is about, and ``cmaltgen.site.annotate`` shows open
 comments beside their paragraphs, for ``serve`` only. Feedback is never published: the public site,
 its manifest, feed and sitemap never see it, and nothing in ``feedback/`` is copied anywhere.
@@ -128,12 +128,8 @@ def feedback_files(root: Path, diags: Diagnostics) -> list[Path]:
     )
 
 
-def load_feedback(root: Path, diags: Diagnostics, today: dt.date) -> list[FeedbackItem]:
-    """Every comment in ``root/feedback/*.yml``; problems become located diagnostics."""
-    return load_all(root, diags, today).items
-
-
 def load_all(root: Path, diags: Diagnostics, today: dt.date) -> Loaded:
+    """Every comment in ``root/feedback/*.yml``; problems become located diagnostics."""
     loaded = Loaded([], {})
     for path in feedback_files(root, diags):
         text = read_text(path, diags)
@@ -187,12 +183,3 @@ def short_date(date: PartialDate) -> str:
         return str(date.year)
     month = dt.date(2000, date.month, 1).strftime("%b")
     return f"{date.day} {month} {date.year}" if date.day else f"{month} {date.year}"
-
-
-def by_section(items: list[FeedbackItem]) -> dict[str, list[FeedbackItem]]:
-    """Open comments grouped by section, in paragraph order (whole-section ones first)."""
-    grouped: dict[str, list[FeedbackItem]] = {}
-    for item in sorted(items, key=lambda i: (i.number, i.date, i.reviewer)):
-        if item.is_open:
-            grouped.setdefault(item.section, []).append(item)
-    return grouped

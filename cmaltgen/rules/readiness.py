@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from cmaltgen.diagnostics import Diagnostics, Severity
 from cmaltgen.read.document_fields import EvidenceItem
@@ -22,14 +21,6 @@ from cmaltgen.read.schema import PartialDate
 from cmaltgen.rules.guidance import STUB_WORDS, Present, is_stub, present_sections
 from cmaltgen.rules.review import ReviewStatus
 from cmaltgen.wording import article, join_and, plural
-
-
-class EvidenceDate(Protocol):
-    """What a section's status needs of an evidence item (an EvidenceItem or a site's item)."""
-
-    @property
-    def date(self) -> PartialDate: ...
-
 
 MISSING, DRAFT, STUB, WRITTEN = "missing", "draft", "stub", "written"
 UNREADABLE = "unreadable"  # its reflection.md has errors that stop it being read
