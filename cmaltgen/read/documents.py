@@ -54,6 +54,18 @@ class Reflection:
     def file_line(self, body_line: int) -> int:
         return body_line + self.body_line - 1
 
+    def at(self, line: int, col: int = 1) -> dict[str, Any]:
+        """Keyword arguments for :meth:`Diagnostics.add` locating ``line`` of this file."""
+        return {"path": self.path, "line": line, "col": col}
+
+    def at_body(self, line: int, col: int = 1) -> dict[str, Any]:
+        """The same for ``line`` of the Markdown body."""
+        return self.at(self.file_line(line), col)
+
+    def where(self, key: str) -> dict[str, Any]:
+        """The same for front-matter setting ``key``."""
+        return self.front_marks.where((key,))
+
 
 class EvidenceEntry(NamedTuple):
     item: EvidenceItem

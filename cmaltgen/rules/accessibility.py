@@ -60,10 +60,6 @@ def check_content(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
     _evidence(portfolio, diags)
 
 
-def _where(reflection: Reflection, line: int, col: int = 1) -> dict[str, object]:
-    return {"path": reflection.path, "line": reflection.file_line(line), "col": col}
-
-
 def _links_and_images(reflection: Reflection, diags: Diagnostics) -> None:
     for ref in reflection.parsed.references:
         if ref.image and looks_like_a_file_name(ref.text, ref.target):
@@ -71,7 +67,7 @@ def _links_and_images(reflection: Reflection, diags: Diagnostics) -> None:
                 "alt-text",
                 f"the alt text '{ref.text}' is a file name, not a description",
                 hint="describe what the image shows, as you would to someone who cannot see it",
-                **_where(reflection, ref.line, ref.col),
+                **reflection.at_body(ref.line, ref.col),
             )
     for line, col, text in _link_texts(reflection):
         vague = text.strip().lower().rstrip(".!") in VAGUE_LINK_TEXT
@@ -81,7 +77,7 @@ def _links_and_images(reflection: Reflection, diags: Diagnostics) -> None:
                 "link-text",
                 f"the link text is {what}, which does not say where the link goes",
                 hint="use words that make sense out of context, e.g. [my evaluation report](...)",
-                **_where(reflection, line, col),
+                **reflection.at_body(line, col),
             )
 
 
@@ -127,7 +123,7 @@ def _headings(reflection: Reflection, diags: Diagnostics) -> None:
                 "heading-skip",
                 f"the heading '{heading.text}' skips from level {previous} to {heading.level}",
                 hint="use one more # than the heading above it (## then ###), never jump levels",
-                **_where(reflection, heading.line),
+                **reflection.at_body(heading.line),
             )
         previous = heading.level
 
@@ -149,7 +145,7 @@ def _tables(reflection: Reflection, diags: Diagnostics) -> None:
                 "table-header",
                 "this table's header row is empty, so its columns have no names",
                 hint="put a name for each column in the first row of the table",
-                **_where(reflection, line),
+                **reflection.at_body(line),
             )
 
 

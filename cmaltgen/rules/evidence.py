@@ -130,11 +130,7 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
     fallout = portfolio.fallout
     for _, reflection in portfolio.sections():
         for ref in reflection.parsed.references:
-            where = {
-                "path": reflection.path,
-                "line": reflection.file_line(ref.line),
-                "col": ref.col,
-            }
+            where = reflection.at_body(ref.line, ref.col)
             if ref.kind == "evidence" and ref.target not in ids:
                 if fallout.may_have_evidence(ref.target):
                     continue  # its item had errors, reported in its evidence.yml

@@ -107,10 +107,7 @@ def check_not_published(portfolio: Portfolio, diags: Diagnostics) -> None:
         for ref in reflection.parsed.references:
             base = reflection.path.parent
             if ref.kind == "file" and _inside(portfolio.root, base, ref.target, folder):
-                line = reflection.file_line(ref.line)
-                _published(
-                    ref.target, diags, {"path": reflection.path, "line": line, "col": ref.col}
-                )
+                _published(ref.target, diags, reflection.at_body(ref.line, ref.col))
 
 
 def _inside(root: Path, base: Path, target: str, folder: Path) -> bool:

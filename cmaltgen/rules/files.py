@@ -110,8 +110,8 @@ def _file_targets(portfolio: Portfolio) -> list[tuple[Path, str, dict[str, objec
     for _, reflection in portfolio.sections():
         for ref in reflection.parsed.references:
             if ref.kind == "file":
-                where = {"path": reflection.path, "line": reflection.file_line(ref.line)}
-                found.append((reflection.path.parent, ref.target, {**where, "col": ref.col}))
+                where = reflection.at_body(ref.line, ref.col)
+                found.append((reflection.path.parent, ref.target, where))
     return found
 
 

@@ -80,9 +80,7 @@ def check_we_not_i(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> No
                 "we-not-i",
                 f"the description says we/our/us {plural(we, 'time')} and I/my/me "
                 f"{plural(i, 'time')}",
-                path=present.reflection.path,
-                line=part.line,
-                col=1,
+                **present.reflection.at(part.line),
                 hint="assessors look for your own part: write 'I' for what you did and name "
                 "what others did",
             )
@@ -99,9 +97,7 @@ def check_thin_reflection(portfolio: Portfolio, specs: Specs, diags: Diagnostics
                 "thin-reflection",
                 f"the reflection has {plural(refl.words, 'word')}, under a third of the "
                 f"description's {desc.words}",
-                path=present.reflection.path,
-                line=refl.line,
-                col=1,
+                **present.reflection.at(refl.line),
                 hint="thin reflection is the commonest reason for a referral: say what you "
                 "learned, what changed in your practice, and its impact",
             )
@@ -170,9 +166,7 @@ def check_section_length(portfolio: Portfolio, specs: Specs, diags: Diagnostics)
             "section-length",
             f"this section has {plural(reflection.words, 'word')}; assessed core sections "
             f"usually run {low:,}-{high:,}",
-            path=reflection.path,
-            line=reflection.body_line,
-            col=1,
+            **reflection.at(reflection.body_line),
             hint="this is guidance, not a rule: set your own range under 'words:' in "
             "portfolio.yml, or accept it under 'accept:'",
         )

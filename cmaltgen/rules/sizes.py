@@ -50,11 +50,7 @@ def published_files(portfolio: Portfolio) -> list[PublishedFile]:
             continue
         for ref in reflection.parsed.references:
             if ref.kind == "file":
-                where = {
-                    "path": reflection.path,
-                    "line": reflection.file_line(ref.line),
-                    "col": ref.col,
-                }
+                where = reflection.at_body(ref.line, ref.col)
                 add(reflection.path.parent, ref.target, where)
     return sorted(found.values(), key=lambda f: (-f.size, str(f.source)))
 

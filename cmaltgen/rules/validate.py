@@ -78,10 +78,6 @@ def validate(portfolio: Portfolio, sources: Sources) -> Diagnostics:
 Check = Callable[[Portfolio, Specs, Diagnostics], None]
 
 
-def _where(reflection: Reflection, key: str) -> dict[str, object]:
-    return reflection.front_marks.where((key,))
-
-
 def _section_specs(portfolio: Portfolio, diags: Diagnostics) -> Specs:
     """Map each present section id to its spec; report unknown and duplicate sections."""
     specs: Specs = {}
@@ -97,7 +93,7 @@ def _section_specs(portfolio: Portfolio, diags: Diagnostics) -> Specs:
                 f"section '{sid}' is already written in "
                 + display_path(first[sid].path, portfolio.root),
                 hint="each section has one reflection.md; merge them or change this section id",
-                **_where(reflection, "section"),
+                **reflection.where("section"),
             )
         else:
             specs[sid] = spec
@@ -116,7 +112,7 @@ def _unknown_section(pathway: Pathway, reflection: Reflection, diags: Diagnostic
         f"'{sid}' is not a section of the {pathway.title} pathway{extra}" + suggestion(sid, valid),
         hint="valid section ids: " + ", ".join(valid),
         key="section",
-        **_where(reflection, "section"),
+        **reflection.where("section"),
     )
 
 
@@ -169,7 +165,7 @@ def check_titles(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None
                 "missing-title",
                 f"{spec.title.lower()}s need a title naming the area",
                 hint="add a line to the front matter such as: title: Accessibility",
-                **_where(reflection, "section"),
+                **reflection.where("section"),
             )
 
 
@@ -184,18 +180,14 @@ def check_parts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
                 diags.add(
                     "missing-part",
                     f"this assessed section has no '## {part.title()}' heading",
-                    path=reflection.path,
-                    line=reflection.body_line,
-                    col=1,
+                    **reflection.at(reflection.body_line),
                     hint=f"add a line '## {part.title()}' followed by your {part}",
                 )
             elif found.words == 0:
                 diags.add(
                     "empty-part",
                     f"the {part.title()} part has no text",
-                    path=reflection.path,
-                    line=found.line,
-                    col=1,
+                    **reflection.at(found.line),
                     hint=f"write your {part} below this heading",
                 )
 
@@ -216,9 +208,7 @@ def check_evidence_per_section(portfolio: Portfolio, specs: Specs, diags: Diagno
             diags.add(
                 "no-evidence",
                 f"section {reflection.front.section} has no evidence",
-                path=reflection.path,
-                line=1,
-                col=1,
+                **reflection.at(1),
                 hint="list at least one item in an evidence.yml beside this file, or add "
                 f"'{reflection.front.section}' to another item's supports",
             )
@@ -239,9 +229,7 @@ def check_word_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) ->
                 "word-count",
                 f"this section has {plural(words, 'word')}; the guidance asks for "
                 f"{low}-{high or 'any'}",
-                path=reflection.path,
-                line=reflection.body_line,
-                col=1,
+                **reflection.at(reflection.body_line),
                 hint="change the range for your portfolio under 'words:' in portfolio.yml",
             )
 
@@ -259,7 +247,7 @@ def check_focus(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
                 f"in the {portfolio.pathway.title} pathway section {spec.id} must cover {allowed}, "
                 f"not {focus}",
                 key="focus",
-                **_where(reflection, "focus"),
+                **reflection.where("focus"),
             )
         elif not focus and spec.focus_required:
             diags.add(
@@ -267,7 +255,7 @@ def check_focus(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
                 f"in the {portfolio.pathway.title} pathway section {spec.id} must cover {allowed}",
                 severity=Severity.WARNING,
                 hint=f"say so in the front matter: focus: {spec.focus_allowed[0]}",
-                **_where(reflection, "section"),
+                **reflection.where("section"),
             )
 
 
@@ -289,9 +277,7 @@ def check_examples(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> No
                 "too-few-examples",
                 f"{spec.id} needs {spec.min_examples} or more examples and the description has "
                 + plural(examples, "'###' example heading"),
-                path=reflection.path,
-                line=part.line,
-                col=1,
+                **reflection.at(part.line),
                 hint="give each example its own ### heading inside the Description",
             )
 
@@ -302,9 +288,7 @@ def check_raw_html(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> No
             diags.add(
                 "raw-html",
                 f"HTML such as {html.split(chr(10))[0][:40]!r} is shown as text, not used as HTML",
-                path=reflection.path,
-                line=reflection.file_line(line),
-                col=col,
+                **reflection.at_body(line, col),
                 hint="use Markdown instead (for example **bold**, ![alt](image.png), [text](url))",
             )
 
@@ -318,7 +302,7 @@ def check_drafts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None
                 f"({plural(reflection.words, 'word')} so far), so it is left out of the built site",
                 hint="when it is ready, remove 'draft: true' from its front matter",
                 key="draft",
-                **_where(reflection, "draft"),
+                **reflection.where("draft"),
             )
     for doc, entry in portfolio.evidence():
         home_is_draft = doc.reflection is not None and doc.reflection.front.draft
