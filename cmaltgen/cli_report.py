@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,6 @@ from cmaltgen.rules.readiness import (
     STUB,
     UNREADABLE,
     WRITTEN,
-    EvidenceCounts,
     LinkSummary,
     Report,
     SectionRow,
@@ -214,7 +214,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "accepted": len(report.diagnostics.accepted),
             "sections_left": report.left,
         },
-        "evidence": _evidence_json(report.evidence),
+        "evidence": asdict(report.evidence) if report.evidence else None,
         "sections": [_row_json(row, report.root) for row in report.sections],
         "diagnostics": [_diag_json(d, report.root) for d in report.diagnostics.sorted()],
         "links": _links_json(report.links),
@@ -273,18 +273,6 @@ def _diag_json(diag: Diagnostic, root: Path) -> dict[str, Any]:
         "message": diag.message,
         "hint": diag.hint,
         "accepted": diag.accepted,
-    }
-
-
-def _evidence_json(counts: EvidenceCounts | None) -> dict[str, Any] | None:
-    if counts is None:
-        return None
-    return {
-        "items": counts.items,
-        "on_site": counts.on_site,
-        "drafts": counts.drafts,
-        "assessors": counts.assessors,
-        "private": counts.private,
     }
 
 

@@ -219,7 +219,7 @@ def review_files(
     """A review's own files: portfolio.yml with the award, a cpd.yml to fill in and, from an
     existing portfolio, its details, a link to it and its future plans to start from."""
     start = ReviewStart.read(source, today) if source is not None else ReviewStart()
-    folders = {sid: f"{n:02d}-{sid}" for n, (sid, _) in enumerate(sections)}
+    folders = {sid: section_folder(n, sid) for n, (sid, _) in enumerate(sections)}
     specs = dict(sections)
     files = {
         "portfolio.yml": _review_yml(framework, start, today),
