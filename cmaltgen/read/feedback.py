@@ -174,12 +174,6 @@ def _items(
     return items
 
 
-# ------------------------------------------------------------------ tie to paragraphs
-
-
 def short_date(date: PartialDate) -> str:
     """``2 Oct 2026`` (or ``Oct 2026``, ``2026``): compact, for lists and e-mails."""
-    if not date.month:
-        return str(date.year)
-    month = dt.date(2000, date.month, 1).strftime("%b")
-    return f"{date.day} {month} {date.year}" if date.day else f"{month} {date.year}"
+    return date.human("%b")

@@ -87,11 +87,11 @@ class PartialDate:
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
-    def human(self) -> str:
-        """``14 March 2025``, ``March 2025`` or ``2025``."""
+    def human(self, month_format: str = "%B") -> str:
+        """``14 March 2025``, ``March 2025`` or ``2025`` (``%b``: ``14 Mar 2025``)."""
         if not self.month:
             return str(self.year)
-        month = dt.date(2000, self.month, 1).strftime("%B")
+        month = dt.date(2000, self.month, 1).strftime(month_format)
         return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
 
     def __str__(self) -> str:
