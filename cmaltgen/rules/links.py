@@ -25,9 +25,7 @@ from typing import IO, Any
 from urllib.parse import urldefrag, urlsplit
 
 from cmaltgen import __version__, atomic
-from cmaltgen.diagnostics import (
-    Diagnostics,
-)
+from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.documents import Reflection
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.sources import read_regular

@@ -18,15 +18,7 @@ from cmaltgen.read.framework import framework as load_framework
 from cmaltgen.read.located_yaml import LineMap
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.sources import Sources
-from cmaltgen.rules import (
-    accessibility,
-    evidence,
-    files,
-    guidance,
-    privacy,
-    settings,
-    sizes,
-)
+from cmaltgen.rules import accessibility, evidence, files, guidance, privacy, settings, sizes
 from cmaltgen.wording import plural
 
 log = logging.getLogger(__name__)
