@@ -45,7 +45,7 @@ from cmaltgen.serve.watcher import MAX_SETTLE_SECONDS, QUIET_SECONDS, Watcher
 from cmaltgen.site import structure
 from cmaltgen.site.output import Output
 from cmaltgen.site.pages import HOME, NOT_FOUND
-from cmaltgen.site.theme import themes_root
+from cmaltgen.site.theme import Environments, themes_root
 
 __all__ = ["BuildReport", "PortError", "PreviewServer", "Snapshot"]
 
@@ -135,6 +135,7 @@ class PreviewServer:
         self._threads: list[threading.Thread] = []
         # Kept from build to build; only the build thread uses them (and start, before it).
         self.parse_cache = ParseCache()
+        self.templates = Environments()
 
     # -- lifecycle
 
@@ -272,7 +273,14 @@ class PreviewServer:
 
     def _build_portfolio(self, root: Path) -> BuildResult:
         # Drafts show, with a banner; files unchanged since the last build are not parsed.
-        return build(root, write=False, drafts=True, cache=self.parse_cache, preview=True)
+        return build(
+            root,
+            write=False,
+            drafts=True,
+            cache=self.parse_cache,
+            templates=self.templates,
+            preview=True,
+        )
 
     def _run_build(self) -> tuple[Built | None, tuple[Diagnostic, ...]]:
         """Build into memory; every failure, even a crash, becomes diagnostics to show."""
