@@ -25,7 +25,9 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-QUIET_SECONDS = 0.1  # editors save in bursts (temp file, rename, chmod) within ~100 ms
+# An editor's save (temp file, rename, chmod) lands within a few ms; vim's, with its fsync,
+# within about 30 ms on a busy machine. Its content is in place before the last of them.
+QUIET_SECONDS = 0.05
 MAX_SETTLE_SECONDS = 2.0  # build anyway if something keeps writing
 
 # Watchdog also reports opens and reads (including the build's own); only changes matter.
