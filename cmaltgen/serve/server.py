@@ -34,7 +34,7 @@ from cmaltgen.serve.handler import (
     mount_path,
 )
 from cmaltgen.serve.responses import PROGRESS_PATH, Snapshot
-from cmaltgen.serve.watcher import MAX_SETTLE_SECONDS, QUIET_SECONDS, Watcher
+from cmaltgen.serve.watcher import MAX_SETTLE_SECONDS, QUIET_SECONDS, SAVED_SECONDS, Watcher
 from cmaltgen.site.output import Output
 from cmaltgen.site.theme import Environments, themes_root
 
@@ -105,6 +105,7 @@ class PreviewServer:
         self._state = Snapshot(version=f"{self._token}.0")
         self._changed = threading.Event()
         self._last_change: Path | None = None
+        self._last_saved = False  # whether that change ended a save (see the watcher)
         self._stopping = threading.Event()
         self._new_state = threading.Condition()
         self._httpd: PreviewHTTPServer | None = None
@@ -199,10 +200,10 @@ class PreviewServer:
 
     # -- watching and building
 
-    def _note_change(self, path: Path) -> None:
+    def _note_change(self, path: Path, saved: bool) -> None:
         # Runs on the observer thread: record and signal only; the build thread does the work.
-        log.debug("change: %s", path)
-        self._last_change = path
+        log.debug("change: %s%s", path, " (saved)" if saved else "")
+        self._last_change, self._last_saved = path, saved
         self._changed.set()
 
     def _build_loop(self) -> None:
@@ -219,12 +220,17 @@ class PreviewServer:
                 log.exception("rebuilding after a change failed")
 
     def _settle(self) -> Path | None:
-        """Wait until no change has arrived for ``quiet`` seconds (bounded), then report one."""
-        started = time.monotonic()
+        """Wait until no change has arrived for ``quiet`` seconds (bounded), then report one.
+
+        After a change that ended a save the wait is short, unless another change arrives in
+        it: then this is a burst (or the editor's clean-up) and the full wait applies."""
+        started, burst = time.monotonic(), False
         while True:
             self._changed.clear()
-            if not self._changed.wait(self.quiet):
+            short = self._last_saved and not burst
+            if not self._changed.wait(min(self.quiet, SAVED_SECONDS) if short else self.quiet):
                 break
+            burst = burst or short  # a change within the short wait: a burst, or clean-up
             if time.monotonic() - started > MAX_SETTLE_SECONDS:
                 self._changed.clear()
                 break
