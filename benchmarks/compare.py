@@ -299,9 +299,11 @@ EDIT_AT = "## Reflection\n"
 
 def warm_child(root: Path, runs: int) -> None:
     """In this process: build once as ``cmaltgen build`` does, then as serve does (drafts
-    shown, parses kept in memory), then edit one reflection and rebuild, ``runs`` times."""
+    shown, parses and Jinja environments kept in memory), then edit one reflection and
+    rebuild, ``runs`` times."""
     from cmaltgen.build import build
     from cmaltgen.read.documents import ParseCache
+    from cmaltgen.site.theme import Environments
 
     target = next(
         p for p in sorted(root.glob("*/reflection.md")) if EDIT_AT in p.read_text("utf-8")
@@ -310,9 +312,9 @@ def warm_child(root: Path, runs: int) -> None:
     started = time.perf_counter()
     build(root, write=False)
     plain_s = time.perf_counter() - started
-    cache = ParseCache()
+    cache, templates = ParseCache(), Environments()
     started = time.perf_counter()
-    first = build(root, write=False, drafts=True, cache=cache)
+    first = build(root, write=False, drafts=True, cache=cache, templates=templates)
     first_s = time.perf_counter() - started
     times: list[float] = []
     try:
@@ -322,7 +324,7 @@ def warm_child(root: Path, runs: int) -> None:
             )
             target.write_text(edited, encoding="utf-8")
             started = time.perf_counter()
-            result = build(root, write=False, drafts=True, cache=cache)
+            result = build(root, write=False, drafts=True, cache=cache, templates=templates)
             times.append(time.perf_counter() - started)
             if not result.ok:
                 raise SystemExit(f"warm rebuild of {root} failed")

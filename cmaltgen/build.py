@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ def build(
     drafts: bool = False,
     edition: str = "public",
     cache: documents.ParseCache | None = None,
+    templates: theme.Environments | None = None,
     preview: bool = False,
     submitted: bool = False,
     since: str | None = None,
@@ -88,9 +90,10 @@ def build(
     ``preview`` (serve only; ``cmaltgen build`` never sets it) shows each paragraph's
     reference ("3a ¶4") and the open feedback beside it: such a build is never published.
     ``cache`` keeps parsed files and cleaned images for the next build (serve); the result is
-    the same without it. ``submitted`` adds, to the public edition, each published
-    submission's frozen edition under ``submitted/YYYY-MM/``, rebuilt from its git ref (see
-    cmaltgen.output.submitted). The assessor edition of a resubmission also has the change
+    the same without it; ``templates`` keeps Jinja environments for the next build (serve).
+    ``submitted`` adds, to the public edition, each published submission's frozen edition
+    under ``submitted/YYYY-MM/``, rebuilt from its git ref (see cmaltgen.output.submitted);
+    they share Jinja environments. The assessor edition of a resubmission also has the change
     page, compared with the git history at ``since`` (a tag, commit or date; default: the
     submission before, from portfolio.yml's ``submissions``).
     """
@@ -118,10 +121,10 @@ def build(
     if site is not None:
         result.site = site
         images = cache.images if cache else None
-        result.rendered = _render(site, result.diagnostics, images, extra)
+        result.rendered = _render(site, result.diagnostics, images, extra, templates)
     with contextlib.ExitStack() as frozen_sources:  # kept until the site is written
         if submitted and edition == "public" and result.rendered is not None and result.ok:
-            _add_submitted(result, today or dt.date.today(), frozen_sources)
+            _add_submitted(result, today, frozen_sources, templates)
         if result.rendered is not None and result.ok and write:
             folder.write_site(result.rendered, output)
             result.written = write
@@ -188,7 +191,12 @@ def read_portfolio(
     return found, portfolio
 
 
-def _add_submitted(result: BuildResult, today: dt.date, stack: contextlib.ExitStack) -> None:
+def _add_submitted(
+    result: BuildResult,
+    today: dt.date,
+    stack: contextlib.ExitStack,
+    templates: theme.Environments | None,
+) -> None:
     if result.site is None or result.rendered is None:
         return
     portfolio = result.site.portfolio
@@ -204,13 +212,15 @@ def _add_submitted(result: BuildResult, today: dt.date, stack: contextlib.ExitSt
         today,
         result.diagnostics,
         stack,
-        _build_frozen,
+        functools.partial(_build_frozen, templates=templates or theme.Environments()),
     )
 
 
-def _build_frozen(source: Path, output: Path, today: dt.date) -> Output | Diagnostics:
+def _build_frozen(
+    source: Path, output: Path, today: dt.date, templates: theme.Environments
+) -> Output | Diagnostics:
     """A submitted edition: the public edition only, and never its own submitted editions."""
-    built = build(source, output, today=today, write=False, edition="public", submitted=False)
+    built = build(source, output, today=today, write=False, edition="public", templates=templates)
     if built.diagnostics.errors or built.rendered is None:
         return built.diagnostics
     return built.rendered
@@ -257,6 +267,7 @@ def _render(
     diags: Diagnostics,
     images: render.ImageCache | None,
     extra: list[tuple[str, str, dict[str, Any]]],
+    templates: theme.Environments | None,
 ) -> Output | None:
     config = site.portfolio.config
     overrides = site.portfolio.root / sources.TEMPLATES_DIR
@@ -273,7 +284,7 @@ def _render(
                 **marks.where(("site", "theme")),
             )
         return None
-    return render.render_site(site, chosen, diags, images, extra)
+    return render.render_site(site, chosen, diags, images, extra, templates)
 
 
 def check_output_location(root: Path, output: Path) -> None:

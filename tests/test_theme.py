@@ -249,14 +249,58 @@ def test_every_site_and_page_field_is_documented(tmp_portfolio: PortfolioFactory
     assert [name for name in names if f"| `{name}` |" not in docs] == []
 
 
-def test_edited_template_is_recompiled_by_the_in_memory_cache() -> None:
-    cache = theme._MemoryBytecodeCache()
-    source = {"t.html": "one"}
-    env = jinja2.Environment(loader=jinja2.DictLoader(source), bytecode_cache=cache)
-    assert env.get_template("t.html").render() == "one"
-    source["t.html"] = "two"
-    env2 = jinja2.Environment(loader=jinja2.DictLoader(source), bytecode_cache=cache)
-    assert env2.get_template("t.html").render() == "two"
+def _kept_page(kept: theme.Environments, chosen: theme.Theme) -> tuple[jinja2.Environment, str]:
+    env = kept.get(chosen)
+    return env, env.get_template("page.html").render()
+
+
+def _touch_later(path: Path, text: str) -> None:
+    """Write ``text`` with a later modification time, as a save seconds later would."""
+    mtime = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(mtime + 2_000_000_000, mtime + 2_000_000_000))
+
+
+def test_kept_environments_reuse_templates_and_see_edits_and_new_overrides(
+    tmp_path: Path,
+) -> None:
+    """serve keeps one environment per search path: a template is compiled once, and an edited
+    template, or an override added to templates/ (or removed), is used at the next build."""
+    base = tmp_path / "themes" / "default"
+    (base / "templates").mkdir(parents=True)
+    (base / "theme.yml").write_text("name: default\n", encoding="utf-8")
+    _touch_later(base / "templates" / "page.html", "theme one")
+    overrides = tmp_path / "templates"
+    overrides.mkdir()
+    chosen = load_theme("default", overrides, tmp_path / "themes")
+    kept = theme.Environments()
+    env, text = _kept_page(kept, chosen)
+    assert text == "theme one"
+    compiled = env.get_template("page.html")
+    assert kept.get(chosen) is env and env.get_template("page.html") is compiled
+    _touch_later(base / "templates" / "page.html", "theme two")
+    assert _kept_page(kept, chosen)[1] == "theme two"
+    _touch_later(overrides / "page.html", "override {% include '!default/page.html' %}")
+    assert _kept_page(kept, chosen)[1] == "override theme two"
+    _touch_later(overrides / "page.html", "override two")
+    assert _kept_page(kept, chosen)[1] == "override two"
+    (overrides / "page.html").unlink()
+    assert _kept_page(kept, chosen)[1] == "theme two"
+
+
+def test_kept_environments_report_template_errors_with_their_line(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """A broken override is reported on each build until it is fixed, then the page builds."""
+    root = tmp_portfolio({"templates/404.html": "{% extends 'base.html' %}\n{% block x %}\n"})
+    kept = theme.Environments()
+    for _ in range(2):
+        result = build(root, write=False, today=TODAY, templates=kept)
+        (diag,) = [d for d in result.diagnostics if d.code == "template-error"]
+        assert diag.path == root / "templates" / "404.html" and diag.line == 2, diag.format()
+    _touch_later(root / "templates" / "404.html", "{% extends '!default/404.html' %}\n")
+    result = build(root, write=False, today=TODAY, templates=kept)
+    assert result.ok, formatted(result)
 
 
 # ------------------------------------------------------------------------------ home, photo, award

@@ -258,8 +258,10 @@ def _cohort_builder(folder: Path) -> Callable[[Path], Built] | None:
     if not (folder / "cohort.yml").is_file():
         return None
     from cmaltgen.cohort.build import build_cohort
+    from cmaltgen.site.theme import Environments
 
-    return lambda root: build_cohort(root, write=False)
+    templates = Environments()  # kept from one rebuild to the next, like a portfolio's
+    return lambda root: build_cohort(root, write=False, templates=templates)
 
 
 def _serve_status(rep: BuildReport) -> None:

@@ -92,8 +92,11 @@ def build_cohort(
     today: dt.date | None = None,
     write: bool = True,
     timeout: float = 10.0,
+    templates: theme.Environments | None = None,
 ) -> CohortResult:
-    """Build the hub for the cohort in ``root`` into ``output`` (default ``root/_site``)."""
+    """Build the hub for the cohort in ``root`` into ``output`` (default ``root/_site``).
+
+    ``templates`` keeps Jinja environments for the next build (serve)."""
     started = time.perf_counter()
     root = root.resolve()
     output = (output or default_output(root)).resolve()
@@ -106,7 +109,9 @@ def build_cohort(
         hub = pages.make_hub(loaded.config, members, today)
         where = loaded.linemap.where(("site", "theme"))
         search_at = loaded.linemap.where(("site",))  # or the top of cohort.yml
-        result.rendered = render_hub(hub, root, result.diagnostics, where, search_at)
+        result.rendered = render_hub(
+            hub, root, result.diagnostics, where, search_at, templates=templates
+        )
     if result.rendered is not None and result.ok:
         if write:
             site_folder.write_site(result.rendered, output)
@@ -124,6 +129,8 @@ def render_hub(
     diags: Diagnostics,
     theme_at: dict[str, Any] | None = None,
     search_at: dict[str, Any] | None = None,
+    *,
+    templates: theme.Environments | None = None,
 ) -> Output | None:
     """Every page and feed of the hub, in memory; template problems go to ``diags``.
 
@@ -136,7 +143,7 @@ def render_hub(
         for diag in exc.diagnostics:
             diags.add(diag.code, diag.message, hint=diag.hint, key="site.theme", **(theme_at or {}))
         return None
-    env = theme.environment(chosen)
+    env = templates.get(chosen) if templates is not None else theme.environment(chosen)
     output = Output()
     every = pages.pages(hub)
     for page in every:

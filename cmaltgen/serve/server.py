@@ -2,10 +2,9 @@
 
 One watchdog observer watches the portfolio and the themes; its callbacks only set an event.
 One build thread waits for the saves to settle, runs ``build(write=False)`` and swaps a single
-:class:`Snapshot` reference, so every request sees one complete build. Pages are served from
-memory, evidence and theme files are streamed from their sources (nothing is copied), and the
-live-reload script and error overlay are added to served HTML only, never to built files.
-Requests naming a host other than this computer are refused (see :mod:`cmaltgen.serve.hosts`).
+:class:`Snapshot` reference, so every request sees one complete build; what a request gets is
+worked out in :mod:`cmaltgen.serve.responses`. Requests naming a host other than this computer
+are refused (see :mod:`cmaltgen.serve.hosts`).
 
 A failed build never stops the server: the last good site stays up with an overlay listing the
 problems (or an error page when there has been no good build yet) until the next save.
@@ -13,39 +12,31 @@ problems (or an error page when there has been no good build yet) until the next
 
 from __future__ import annotations
 
-import html
-import json
 import logging
 import secrets
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from http import HTTPStatus
 from pathlib import Path
-from typing import Protocol, cast
-from urllib.parse import quote
+from typing import Protocol
 
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.read.documents import ParseCache
-from cmaltgen.serve import hosts, progress
+from cmaltgen.serve import hosts, responses
 from cmaltgen.serve.handler import (
     PortError,
     PreviewHTTPServer,
     Response,
     bind,
     browser_host,
-    content_type,
     mount_path,
-    site_path,
 )
-from cmaltgen.serve.reload import RESERVED, error_page, inject, overlay, reload_script
-from cmaltgen.serve.watcher import MAX_SETTLE_SECONDS, QUIET_SECONDS, Watcher
-from cmaltgen.site import structure
+from cmaltgen.serve.responses import PROGRESS_PATH, Snapshot
+from cmaltgen.serve.watcher import MAX_SETTLE_SECONDS, QUIET_SECONDS, SAVED_SECONDS, Watcher
 from cmaltgen.site.output import Output
-from cmaltgen.site.pages import HOME, NOT_FOUND
-from cmaltgen.site.theme import themes_root
+from cmaltgen.site.theme import Environments, themes_root
 
 __all__ = ["BuildReport", "PortError", "PreviewServer", "Snapshot"]
 
@@ -53,8 +44,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-STATUS_PATH = RESERVED + "status"
-PROGRESS_PATH = RESERVED + "progress"  # cmaltgen check's report, in the preview only
 
 # ---------------------------------------------------------------------------- state
 
@@ -82,18 +71,6 @@ class BuildReport:
     seconds: float
     changed: Path | None = None  # the first change that triggered it
     result: Built | None = None  # None when the build raised
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything a request needs; replaced whole after each build, never mutated."""
-
-    version: str
-    site: Output | None = None  # the last good build
-    mount: str = "/"  # the path of site.base_url, where the site is served
-    base_url: str = ""
-    problems: tuple[Diagnostic, ...] = ()  # set while the latest build is failing
-    builds: int = 0
 
 
 # ---------------------------------------------------------------------------- the server
@@ -128,6 +105,7 @@ class PreviewServer:
         self._state = Snapshot(version=f"{self._token}.0")
         self._changed = threading.Event()
         self._last_change: Path | None = None
+        self._last_saved = False  # whether that change ended a save (see the watcher)
         self._stopping = threading.Event()
         self._new_state = threading.Condition()
         self._httpd: PreviewHTTPServer | None = None
@@ -135,6 +113,7 @@ class PreviewServer:
         self._threads: list[threading.Thread] = []
         # Kept from build to build; only the build thread uses them (and start, before it).
         self.parse_cache = ParseCache()
+        self.templates = Environments()
 
     # -- lifecycle
 
@@ -221,10 +200,10 @@ class PreviewServer:
 
     # -- watching and building
 
-    def _note_change(self, path: Path) -> None:
+    def _note_change(self, path: Path, saved: bool) -> None:
         # Runs on the observer thread: record and signal only; the build thread does the work.
-        log.debug("change: %s", path)
-        self._last_change = path
+        log.debug("change: %s%s", path, " (saved)" if saved else "")
+        self._last_change, self._last_saved = path, saved
         self._changed.set()
 
     def _build_loop(self) -> None:
@@ -241,12 +220,17 @@ class PreviewServer:
                 log.exception("rebuilding after a change failed")
 
     def _settle(self) -> Path | None:
-        """Wait until no change has arrived for ``quiet`` seconds (bounded), then report one."""
-        started = time.monotonic()
+        """Wait until no change has arrived for ``quiet`` seconds (bounded), then report one.
+
+        After a change that ended a save the wait is short, unless another change arrives in
+        it: then this is a burst (or the editor's clean-up) and the full wait applies."""
+        started, burst = time.monotonic(), False
         while True:
             self._changed.clear()
-            if not self._changed.wait(self.quiet):
+            short = self._last_saved and not burst
+            if not self._changed.wait(min(self.quiet, SAVED_SECONDS) if short else self.quiet):
                 break
+            burst = burst or short  # a change within the short wait: a burst, or clean-up
             if time.monotonic() - started > MAX_SETTLE_SECONDS:
                 self._changed.clear()
                 break
@@ -272,7 +256,14 @@ class PreviewServer:
 
     def _build_portfolio(self, root: Path) -> BuildResult:
         # Drafts show, with a banner; files unchanged since the last build are not parsed.
-        return build(root, write=False, drafts=True, cache=self.parse_cache, preview=True)
+        return build(
+            root,
+            write=False,
+            drafts=True,
+            cache=self.parse_cache,
+            templates=self.templates,
+            preview=True,
+        )
 
     def _run_build(self) -> tuple[Built | None, tuple[Diagnostic, ...]]:
         """Build into memory; every failure, even a crash, becomes diagnostics to show."""
@@ -327,77 +318,5 @@ class PreviewServer:
         return Response(403, "text/plain; charset=utf-8", self.host_check.message(reason))
 
     def respond(self, raw_path: str) -> Response:
-        """The response for a request path (no I/O apart from checking a file exists)."""
-        state = self._state
-        path = raw_path.split("?", 1)[0].split("#", 1)[0]
-        if path == STATUS_PATH:
-            return _status(state)
-        if path == PROGRESS_PATH:
-            return self._progress(state)
-        if state.site is None:
-            return Response(500, body=error_page(state.problems, state.version, self.root))
-        if path in ("/", state.mount.rstrip("/")) and state.mount != "/":
-            return _redirect(state.mount)  # "/repo" too: relative links need the slash
-        rel = site_path(path, state.mount)
-        if rel is None:
-            return self._not_found(state)
-        return self._lookup(state, rel)
-
-    def _progress(self, state: Snapshot) -> Response:
-        from cmaltgen.check import check  # only when asked for: the preview itself does not
-
-        try:
-            if (self.root / "cohort.yml").is_file():
-                body = progress.cohort_html(self.root)
-            else:
-                report = check(self.root)
-                body = progress.report_html(report) + progress.feedback_html(report)
-        except Exception as exc:  # a broken portfolio.yml: the overlay explains; say so briefly
-            body = progress.unavailable(exc)
-        return Response(200, body=progress.page(body, state.mount, state.version))
-
-    def _lookup(self, state: Snapshot, rel: str) -> Response:
-        site = cast(Output, state.site)
-        key = rel + HOME if rel == "" or rel.endswith("/") else rel
-        if key in site.pages:
-            return self._page(state, site.pages[key], key, HTTPStatus.OK)
-        source = site.files.get(key)
-        if source is not None and source.is_file():
-            return Response(200, content_type=content_type(key), file=source)
-        if f"{key}/{HOME}" in site.pages:  # a folder named without its slash
-            return _redirect(state.mount + quote(key) + "/")
-        return self._not_found(state)
-
-    def _not_found(self, state: Snapshot) -> Response:
-        site = state.site
-        if site is None or NOT_FOUND not in site.pages:
-            return Response(404, "text/plain; charset=utf-8", b"404 Not Found\n")
-        page = site.pages[NOT_FOUND]
-        if state.base_url:
-            # The 404 page is served at any depth, so its links and stylesheet name the live
-            # site in full; point them at the preview instead so they keep working here.
-            live = html.escape(structure.with_slash(state.base_url)).encode()
-            page = page.replace(b'="' + live, b'="' + state.mount.encode())
-        return self._page(state, page, NOT_FOUND, HTTPStatus.NOT_FOUND)
-
-    def _page(self, state: Snapshot, data: bytes, key: str, status: int) -> Response:
-        kind = content_type(key)
-        if kind.startswith("text/html"):
-            data = inject(data, overlay(state.problems, self.root) + reload_script(state.version))
-        return Response(status, kind, data)
-
-
-def _status(state: Snapshot) -> Response:
-    """Machine-readable state, for tests and tools."""
-    body = {
-        "version": state.version,
-        "builds": state.builds,
-        "ok": not state.problems,
-        "has_site": state.site is not None,
-        "mount": state.mount,
-    }
-    return Response(200, "application/json", json.dumps(body).encode())
-
-
-def _redirect(location: str) -> Response:
-    return Response(302, "text/plain; charset=utf-8", b"", headers={"Location": location})
+        """The response for a request path, from the latest snapshot."""
+        return responses.respond(self._state, raw_path, self.root)

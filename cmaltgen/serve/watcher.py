@@ -1,7 +1,8 @@
 """Watching: which file changes matter to a preview, and the observer that reports them.
 
 Editors save in bursts (a temp file, a rename, a chmod); the preview waits for ``QUIET_SECONDS``
-without a change (at most ``MAX_SETTLE_SECONDS``) before it rebuilds.
+without a change (at most ``MAX_SETTLE_SECONDS``) before it rebuilds, or only ``SAVED_SECONDS``
+when the latest change ends a save: a file closed after writing, or renamed into place.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-QUIET_SECONDS = 0.1  # editors save in bursts (temp file, rename, chmod) within ~100 ms
+# An editor's save (temp file, rename, chmod) lands within a few ms; vim's, with its fsync,
+# within about 30 ms on a busy machine. Its content is in place before the last of them.
+QUIET_SECONDS = 0.05
+SAVED_SECONDS = 0.01  # after a save's last step, for the editor's chmod or clean-up, if any
 MAX_SETTLE_SECONDS = 2.0  # build anyway if something keeps writing
 
 # Watchdog also reports opens and reads (including the build's own); only changes matter.
@@ -63,18 +67,24 @@ def is_ignored(path: Path, base: Path, is_directory: bool = False) -> bool:
     )
 
 
+OnChange = Callable[[Path, bool], None]  # the path, and whether the change ends a save
+
+
 class _ChangeHandler(FileSystemEventHandler):
-    def __init__(self, base: Path, on_change: Callable[[Path], None]) -> None:
+    def __init__(self, base: Path, on_change: OnChange) -> None:
         self.base, self.on_change = base, on_change
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if not isinstance(event, WATCHED_EVENTS):
             return  # opened / closed_no_write: someone (often the build) only read a file
-        for raw in (event.src_path, event.dest_path):
+        for raw, into in ((event.src_path, False), (event.dest_path, True)):
             path = Path(_text(raw)) if raw else None
             # Atomic saves arrive as "temp file moved to reflection.md": check both ends.
             if path is not None and not is_ignored(path, self.base, event.is_directory):
-                self.on_change(path)
+                saved = isinstance(event, FileClosedEvent) or (
+                    into and isinstance(event, FileMovedEvent)
+                )
+                self.on_change(path, saved)
                 return
 
 
@@ -83,15 +93,13 @@ def _text(raw: str | bytes) -> str:
 
 
 class Watcher:
-    """Watch folders recursively; call ``on_change(path)`` for changes that matter.
+    """Watch folders recursively; call ``on_change(path, saved)`` for changes that matter.
 
     Folders are watched (not files) so delete-and-rename saves are seen. ``on_change`` runs on
     the observer's thread and should only record the change.
     """
 
-    def __init__(
-        self, folders: Sequence[Path], on_change: Callable[[Path], None], *, poll: bool = False
-    ) -> None:
+    def __init__(self, folders: Sequence[Path], on_change: OnChange, *, poll: bool = False) -> None:
         # Polling is for network and container mounts where inotify sees nothing.
         self.observer: BaseObserver = PollingObserver(timeout=0.5) if poll else Observer()
         for folder in folders:

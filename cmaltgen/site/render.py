@@ -27,7 +27,7 @@ from cmaltgen.site.output import MARKER, Output
 from cmaltgen.site.pages import EACH_SECTION, EVIDENCE_INDEX, NOT_FOUND, SINGLE_PAGE, PageSpec
 from cmaltgen.site.pages import PAGES as BUILT_IN_PAGES
 from cmaltgen.site.structure import Section, Site, relative_url, with_slash
-from cmaltgen.site.theme import Theme, environment, searched
+from cmaltgen.site.theme import Environments, Theme, environment, searched
 
 log = logging.getLogger(__name__)
 
@@ -90,13 +90,15 @@ def render_site(
     diags: Diagnostics,
     images: ImageCache | None = None,
     extra: Sequence[Page] = (),
+    templates: Environments | None = None,
 ) -> Output:
     """Render every page into memory. Template problems are added to ``diags``.
 
     ``images`` (serve) keeps cleaned images from one build to the next. ``extra`` pages
     (the bundle's change page) follow the site's own; templates list them as ``extra_pages``.
+    ``templates`` (serve) keeps the Jinja environment from one build to the next.
     """
-    env = environment(theme)
+    env = templates.get(theme) if templates is not None else environment(theme)
     env.filters["filesize"] = filesize
     env.filters.update(plural=wording.plural, article=wording.article, join_and=wording.join_and)
     env.globals.update(

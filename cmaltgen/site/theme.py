@@ -8,12 +8,12 @@ its same-named parent with a prefix naming the theme: ``{% extends "!default/pag
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import jinja2
-import jinja2.bccache
 import yaml
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
@@ -128,7 +128,7 @@ def environment(
 ) -> jinja2.Environment:
     """A Jinja environment over the search path, strict about undefined names, autoescaped.
 
-    ``kind`` may be a subclass (serve's records what each page reads)."""
+    ``kind`` may be a subclass."""
     prefixed = {t.name: jinja2.FileSystemLoader(t / "templates") for t in theme.chain}
     loader = jinja2.ChoiceLoader(
         [
@@ -136,41 +136,62 @@ def environment(
             jinja2.PrefixLoader(prefixed, delimiter="/"),
         ]
     )
-    env = kind(
+    return kind(
         loader=_BangLoader(loader),
-        bytecode_cache=_BYTECODE,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        # Each build makes a new environment, so its templates cannot change within it;
-        # without this Jinja would stat the file on every include of a partial.
+        # An environment never outlives its template files unchanged (see Environments), so
+        # Jinja need not stat the file on every include of a partial (thousands a build).
         auto_reload=False,
     )
-    return env
 
 
-class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept for the life of the process (serve rebuilds often).
+class Environments:
+    """Jinja environments kept from one build to the next, one per template search path.
 
-    Jinja checks each entry against the template's source checksum, so an edited template
-    is recompiled; only unchanged ones are reused.
+    ``cmaltgen serve`` keeps one for its life, so each template is compiled once (Jinja's own
+    template cache). Once a template file in the search path is edited, added (an override in
+    ``templates/``) or removed, the next build gets a new environment. One thread at a time:
+    a build sets the environment's globals.
     """
 
     def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
+        self._kept: dict[tuple[Path, ...], tuple[frozenset[Stamp], jinja2.Environment]] = {}
 
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = self._store.get(bucket.key)
-        if data is not None:
-            bucket.bytecode_from_string(data)
+    def get(self, theme: Theme) -> jinja2.Environment:
+        key = tuple(theme.template_dirs)
+        files = template_files(key)
+        kept = self._kept.get(key)
+        if kept is None or kept[0] != files:
+            kept = self._kept[key] = (files, environment(theme))
+        return kept[1]
 
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
+
+Stamp = tuple[str, int, int]  # a file's path, modification time (ns) and size
 
 
-_BYTECODE = _MemoryBytecodeCache()  # one per process: serve compiles each template once
+def template_files(folders: tuple[Path, ...]) -> frozenset[Stamp]:
+    """Every file in the search path with its modification time and size (none is opened)."""
+    found: set[Stamp] = set()
+    pending = [str(folder) for folder in folders]
+    while pending:
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except OSError:  # not there (yet): the loader reports a missing template
+            continue
+        for entry in entries:
+            if entry.is_dir():
+                pending.append(entry.path)
+                continue
+            try:
+                stat = entry.stat()
+            except OSError:
+                continue  # removed since the folder was listed
+            found.add((entry.path, stat.st_mtime_ns, stat.st_size))
+    return frozenset(found)
 
 
 class _BangLoader(jinja2.BaseLoader):
