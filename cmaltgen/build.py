@@ -12,17 +12,21 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.output import folder
 from cmaltgen.read import config as config_stage
-from cmaltgen.read import cpd, documents, feedback, framework, sources
+from cmaltgen.read import documents, framework, sources
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.rules import accept, privacy, validate
 from cmaltgen.rules import feedback as feedback_rules
 from cmaltgen.site import render, structure, theme
 from cmaltgen.site.output import Output
+
+if TYPE_CHECKING:  # read only by the portfolios that have them (see _cpd_record, _feedback)
+    from cmaltgen.read.cpd import CpdRecord
+    from cmaltgen.read.feedback import FeedbackItem
 
 log = logging.getLogger(__name__)
 
@@ -182,8 +186,7 @@ def read_portfolio(
     portfolio.unset = unset
     portfolio.cpd = _cpd_record(portfolio, today, diags)
     diags.extend(validate.validate(portfolio, found))
-    comments = feedback.load_all(root, diags, today)
-    portfolio.feedback = feedback_rules.attach(comments, portfolio, diags)
+    portfolio.feedback = _feedback(portfolio, diags, today)
     accept.apply(diags, accepts, root, portfolio.failed_files())
     return found, portfolio
 
@@ -216,14 +219,28 @@ def _build_frozen(source: Path, output: Path, today: dt.date) -> Output | Diagno
     return built.rendered
 
 
-def _cpd_record(portfolio: Portfolio, today: dt.date, diags: Diagnostics) -> cpd.CpdRecord | None:
+def _feedback(portfolio: Portfolio, diags: Diagnostics, today: dt.date) -> list[FeedbackItem]:
+    """The comments in feedback/*.yml, each matched to its paragraph; links or evidence that
+    would publish the folder are errors whether or not it exists."""
+    if not (portfolio.root / sources.FEEDBACK_DIR).is_dir():  # no comments to read
+        feedback_rules.check_not_published(portfolio, diags)
+        return []
+    from cmaltgen.read import feedback
+
+    comments = feedback.load_all(portfolio.root, diags, today)
+    return feedback_rules.attach(comments, portfolio, diags)
+
+
+def _cpd_record(portfolio: Portfolio, today: dt.date, diags: Diagnostics) -> CpdRecord | None:
     """A review's cpd.yml, read from its cpd-record section folder (other portfolios have
     none: a cpd.yml elsewhere is reported as a file cmaltgen does not read)."""
     if portfolio.pathway.id != framework.REVIEW:
         return None
+    from cmaltgen.read import cpd
+
     for doc in portfolio.docs:
-        path = doc.source.folder / cpd.CPD_NAME
-        if doc.section_id == cpd.CPD_SECTION and (path.exists() or path.is_symlink()):
+        path = doc.source.folder / framework.CPD_NAME
+        if doc.section_id == framework.CPD_SECTION and (path.exists() or path.is_symlink()):
             # unusable (its problems are reported): still the record, not a stray file
             loaded = cpd.load_record(path, diags, today)
             return loaded or cpd.CpdRecord(path, (), None, ok=False)

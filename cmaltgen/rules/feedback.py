@@ -9,15 +9,17 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cmaltgen.diagnostics import Diagnostics, display_path, suggestion
 from cmaltgen.read.documents import Reflection
-from cmaltgen.read.feedback import FeedbackItem, Loaded
 from cmaltgen.read.located_yaml import LineMap
 from cmaltgen.read.markdown import Paragraph
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.sources import FEEDBACK_DIR, resolve_local
+
+if TYPE_CHECKING:  # read only for a portfolio with a feedback/ folder
+    from cmaltgen.read.feedback import FeedbackItem, Loaded
 
 
 def attach(loaded: Loaded, portfolio: Portfolio, diags: Diagnostics) -> list[FeedbackItem]:

@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics
-from cmaltgen.read.cpd import CPD_NAME, CPD_SECTION
+from cmaltgen.read.framework import CPD_NAME, CPD_SECTION
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.sources import Sources, describe, file_kind, resolve_local, stray_files
 

@@ -17,12 +17,12 @@ from markupsafe import Markup
 
 from cmaltgen import __version__, wording
 from cmaltgen.diagnostics import Diagnostics, Severity
-from cmaltgen.read import cpd, markdown
+from cmaltgen.read import markdown
 from cmaltgen.read.config import site_title
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.rules import images as pictures
 from cmaltgen.rules import privacy
-from cmaltgen.site import annotate, manifest, metadata
+from cmaltgen.site import manifest, metadata
 from cmaltgen.site.output import MARKER, Output
 from cmaltgen.site.pages import EACH_SECTION, EVIDENCE_INDEX, NOT_FOUND, SINGLE_PAGE, PageSpec
 from cmaltgen.site.pages import PAGES as BUILT_IN_PAGES
@@ -242,6 +242,8 @@ def _cpd(site: Site) -> dict[str, Any] | None:
     record = site.portfolio.cpd
     if record is None:
         return None
+    from cmaltgen.read import cpd
+
     activities = record.activities()
     rows = []
     for item in activities:
@@ -348,6 +350,8 @@ def _page_values(site: Site, path: str, context: dict[str, Any]) -> dict[str, An
 
     def render_in_single(of: Section) -> Markup:
         # The printable page shows "3a ¶4" so reviewers can quote a paragraph in an e-mail.
+        from cmaltgen.site import annotate  # the assessor edition only
+
         resolver = SinglePageResolver(site, path, of)
         refs = annotate.ParagraphRefs(of.id)
         return Markup(
@@ -376,6 +380,8 @@ def _page_values(site: Site, path: str, context: dict[str, Any]) -> dict[str, An
 def _preview_body(site: Site, of: Section, resolver: PageResolver) -> str:
     """serve's preview: paragraph references, with open feedback beside its paragraph and
     feedback on the whole section (or on a paragraph no longer there) above the body."""
+    from cmaltgen.site import annotate  # serve's preview only
+
     items = [i for i in site.portfolio.feedback if i.section == of.id]
     annotator = annotate.FeedbackAnnotator(of.id, items)
     body = markdown.render(of.reflection.parsed, resolver, annotator=annotator)
