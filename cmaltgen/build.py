@@ -108,21 +108,22 @@ def build(
     check_output_location(root, output)
     result = BuildResult(root, output, Diagnostics(), strict, edition)
     today = today or dt.date.today()
-    _, portfolio = read_portfolio(root, output, today, result.diagnostics, cache=cache)
-    ready = portfolio is not None and result.ok
-    site = None
-    extra: list[tuple[str, str, dict[str, Any]]] = []
-    notes: list[str] = []
-    if ready and portfolio is not None:
-        site = structure.build_site(portfolio, drafts=drafts, edition=edition)
-        site.preview = preview
-        notes = structure.check_withheld_citations(site, result.diagnostics)
-        if edition == "assessor":
-            extra = _change_page(site, since, today, result.diagnostics, notes)
-    if site is not None:
-        result.site = site
-        images = cache.images if cache else None
-        result.rendered = _render(site, result.diagnostics, images, extra)
+    with sources.resolved_once():  # each file is looked up once, not once per rule
+        _, portfolio = read_portfolio(root, output, today, result.diagnostics, cache=cache)
+        ready = portfolio is not None and result.ok
+        site = None
+        extra: list[tuple[str, str, dict[str, Any]]] = []
+        notes: list[str] = []
+        if ready and portfolio is not None:
+            site = structure.build_site(portfolio, drafts=drafts, edition=edition)
+            site.preview = preview
+            notes = structure.check_withheld_citations(site, result.diagnostics)
+            if edition == "assessor":
+                extra = _change_page(site, since, today, result.diagnostics, notes)
+        if site is not None:
+            result.site = site
+            images = cache.images if cache else None
+            result.rendered = _render(site, result.diagnostics, images, extra)
     with contextlib.ExitStack() as frozen_sources:  # kept until the site is written
         if submitted and edition == "public" and result.rendered is not None and result.ok:
             _add_submitted(result, today or dt.date.today(), frozen_sources)

@@ -10,12 +10,13 @@ YAML with the location of every value is :mod:`cmaltgen.read.located_yaml`.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import logging
 import os
 import shutil
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
@@ -302,7 +303,24 @@ def stray_files(sources: Sources) -> list[Path]:
     return strays
 
 
-def resolve_local(root: Path, base: Path, target: str) -> tuple[Path | None, str | None]:
+Resolved = tuple[Path | None, str | None]
+# resolve_local's answers within one build (see resolved_once); None outside one.
+_RESOLVED: contextvars.ContextVar[dict[tuple[Path, Path, str], Resolved] | None]
+_RESOLVED = contextvars.ContextVar("resolved", default=None)
+
+
+@contextlib.contextmanager
+def resolved_once() -> Iterator[None]:
+    """Within the block, :func:`resolve_local` looks each file up once: a build's rules and
+    pages ask about the same evidence file many times, and each answer walks its whole path."""
+    token = _RESOLVED.set({})
+    try:
+        yield
+    finally:
+        _RESOLVED.reset(token)
+
+
+def resolve_local(root: Path, base: Path, target: str) -> Resolved:
     """Resolve ``target`` (relative to folder ``base``) to a file inside the portfolio
     ``root``, which must itself be resolved already (``build`` and ``check`` resolve it).
 
@@ -311,6 +329,17 @@ def resolve_local(root: Path, base: Path, target: str) -> tuple[Path | None, str
     there but is not an ordinary file, its kind: ``folder``, ``fifo``, ``socket``, ``device``
     or ``other`` (see :func:`describe`). Only ``stat`` is used: nothing is opened.
     """
+    remembered = _RESOLVED.get()
+    if remembered is None:
+        return _resolve_local(root, base, target)
+    key = (root, base, target)
+    found = remembered.get(key)
+    if found is None:
+        found = remembered[key] = _resolve_local(root, base, target)
+    return found
+
+
+def _resolve_local(root: Path, base: Path, target: str) -> Resolved:
     if Path(target).is_absolute():
         return None, "outside"
     candidate = base / target
