@@ -285,7 +285,7 @@ def _ignored(folder: Path, root: Path, output: Path | None) -> bool:
     name = folder.name
     if name.startswith((".", "_")) or name in (TEMPLATES_DIR, FEEDBACK_DIR, "node_modules"):
         return True
-    return output is not None and folder.resolve() == output.resolve()
+    return output is not None and real_path(folder) == real_path(output)
 
 
 def stray_files(sources: Sources) -> list[Path]:
@@ -304,20 +304,39 @@ def stray_files(sources: Sources) -> list[Path]:
 
 
 Resolved = tuple[Path | None, str | None]
-# resolve_local's answers within one build (see resolved_once); None outside one.
-_RESOLVED: contextvars.ContextVar[dict[tuple[Path, Path, str], Resolved] | None]
-_RESOLVED = contextvars.ContextVar("resolved", default=None)
+
+
+class _Remembered(NamedTuple):
+    local: dict[tuple[Path, Path, str], Resolved]  # resolve_local's answers
+    real: dict[Path, Path]  # real_path's
+
+
+# What one build has looked up (see resolved_once); None outside a build.
+_REMEMBERED: contextvars.ContextVar[_Remembered | None]
+_REMEMBERED = contextvars.ContextVar("remembered", default=None)
 
 
 @contextlib.contextmanager
 def resolved_once() -> Iterator[None]:
-    """Within the block, :func:`resolve_local` looks each file up once: a build's rules and
-    pages ask about the same evidence file many times, and each answer walks its whole path."""
-    token = _RESOLVED.set({})
+    """Within the block, :func:`resolve_local` and :func:`real_path` look each file up once: a
+    build's rules and pages ask about the same evidence file many times, and each answer walks
+    its whole path. What is found at the start holds for the whole block."""
+    token = _REMEMBERED.set(_Remembered({}, {}))
     try:
         yield
     finally:
-        _RESOLVED.reset(token)
+        _REMEMBERED.reset(token)
+
+
+def real_path(path: Path) -> Path:
+    """``path.resolve()``: absolute, with every symbolic link followed."""
+    remembered = _REMEMBERED.get()
+    if remembered is None:
+        return path.resolve()
+    found = remembered.real.get(path)
+    if found is None:
+        found = remembered.real[path] = path.resolve()
+    return found
 
 
 def resolve_local(root: Path, base: Path, target: str) -> Resolved:
@@ -329,13 +348,13 @@ def resolve_local(root: Path, base: Path, target: str) -> Resolved:
     there but is not an ordinary file, its kind: ``folder``, ``fifo``, ``socket``, ``device``
     or ``other`` (see :func:`describe`). Only ``stat`` is used: nothing is opened.
     """
-    remembered = _RESOLVED.get()
+    remembered = _REMEMBERED.get()
     if remembered is None:
         return _resolve_local(root, base, target)
     key = (root, base, target)
-    found = remembered.get(key)
+    found = remembered.local.get(key)
     if found is None:
-        found = remembered[key] = _resolve_local(root, base, target)
+        found = remembered.local[key] = _resolve_local(root, base, target)
     return found
 
 
@@ -343,7 +362,7 @@ def _resolve_local(root: Path, base: Path, target: str) -> Resolved:
     if Path(target).is_absolute():
         return None, "outside"
     candidate = base / target
-    real = candidate.resolve()
+    real = real_path(candidate)
     if not real.is_relative_to(root):
         return None, "outside"
     try:

@@ -20,6 +20,7 @@ from cmaltgen.diagnostics import Diagnostics, Severity
 from cmaltgen.read import markdown
 from cmaltgen.read.config import site_title
 from cmaltgen.read.schema import PartialDate
+from cmaltgen.read.sources import real_path
 from cmaltgen.rules import images as pictures
 from cmaltgen.rules import privacy
 from cmaltgen.site import manifest, metadata
@@ -54,7 +55,7 @@ class PageResolver:
 
     def file(self, target: str) -> str | None:
         base = self.current.reflection.path.parent if self.current else self.site.portfolio.root
-        out = self.site.output_of((base / target).resolve())
+        out = self.site.output_of(real_path(base / target))
         return None if out is None else relative_url(self.page, out, anchors=False)
 
     def withheld_note(self, evidence_id: str) -> str:

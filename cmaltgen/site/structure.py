@@ -21,7 +21,7 @@ from cmaltgen.read.documents import Consent, EvidenceEntry, Reflection, SectionD
 from cmaltgen.read.framework import SectionSpec
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.schema import PartialDate
-from cmaltgen.read.sources import resolve_local
+from cmaltgen.read.sources import real_path, resolve_local
 from cmaltgen.rules import privacy
 from cmaltgen.rules.settings import image_size
 
@@ -148,7 +148,7 @@ class Site:
         if self._by_source is None:
             self._by_source = {}
             for out, path in self.files.items():  # the first, as a scan in order would find
-                self._by_source.setdefault(path.resolve(), out)
+                self._by_source.setdefault(real_path(path), out)
         return self._by_source.get(source)
 
     def _index(self) -> tuple[dict[str, Section], dict[str, Evidence]]:
@@ -302,13 +302,13 @@ def _withheld_sources(
     portfolio: Portfolio, withheld: dict[str, str], files: dict[str, Path]
 ) -> set[Path]:
     """Files of left-out items that no shown item also uses: never published, even if linked."""
-    shown = {p.resolve() for p in files.values()}
+    shown = {real_path(p) for p in files.values()}
     hidden: set[Path] = set()
     for _, entry in portfolio.evidence():
         if entry.item.id in withheld and entry.item.file:
             source, _ = resolve_local(portfolio.root, entry.path.parent, entry.item.file)
-            if source is not None and source.resolve() not in shown:
-                hidden.add(source.resolve())
+            if source is not None and real_path(source) not in shown:
+                hidden.add(real_path(source))
     return hidden
 
 
@@ -424,7 +424,7 @@ def _item(
 
 def output_path_for(root: Path, source: Path) -> str:
     """Where a portfolio file is published: ``files/<its path in the portfolio>``."""
-    rel = source.resolve().relative_to(root.resolve()).as_posix()
+    rel = real_path(source).relative_to(real_path(root)).as_posix()
     return f"{FILES_DIR}/{rel}"
 
 
@@ -437,7 +437,7 @@ def _local_files(
         for ref in reflection.parsed.references:
             if ref.kind == "file":
                 source, problem = resolve_local(portfolio.root, reflection.path.parent, ref.target)
-                if source is not None and problem is None and source.resolve() not in hidden:
+                if source is not None and problem is None and real_path(source) not in hidden:
                     files[output_path_for(portfolio.root, source)] = source
 
 
