@@ -21,7 +21,7 @@ from cmaltgen.read import documents, framework, sources
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.rules import accept, privacy, validate
 from cmaltgen.rules import feedback as feedback_rules
-from cmaltgen.site import render, structure, theme
+from cmaltgen.site import published_images, render, structure, theme, urls, withheld
 from cmaltgen.site.output import Output
 
 if TYPE_CHECKING:  # read only by the portfolios that have them (see _cpd_record, _feedback)
@@ -117,7 +117,7 @@ def build(
         if ready and portfolio is not None:
             site = structure.build_site(portfolio, drafts=drafts, edition=edition)
             site.preview = preview
-            notes = structure.check_withheld_citations(site, result.diagnostics)
+            notes = withheld.check_withheld_citations(site, result.diagnostics)
             if edition == "assessor":
                 extra = _change_page(site, since, today, result.diagnostics, notes)
         if site is not None:
@@ -133,7 +133,7 @@ def build(
     if result.rendered is not None and result.ok:
         result.notes = notes + result.rendered.notes
         result.pages = sum(1 for p in result.rendered.pages if p.endswith(".html"))
-        cleaned = [p for p in result.rendered.pages if p.startswith(structure.FILES_DIR + "/")]
+        cleaned = [p for p in result.rendered.pages if p.startswith(urls.FILES_DIR + "/")]
         result.files = len(result.rendered.files) + len(cleaned)  # images without metadata
     if site is not None:
         result.sections, result.evidence = len(site.sections), len(site.evidence)
@@ -273,7 +273,7 @@ def _change_page(
 def _render(
     site: structure.Site,
     diags: Diagnostics,
-    images: render.ImageCache | None,
+    images: published_images.ImageCache | None,
     extra: list[tuple[str, str, dict[str, Any]]],
 ) -> Output | None:
     config = site.portfolio.config
