@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from cmaltgen import wording
 from cmaltgen.read import markdown
-from cmaltgen.read.config import site_title
+from cmaltgen.read.config import Links, site_title
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.read.sources import real_path
 from cmaltgen.site import metadata
@@ -76,6 +76,7 @@ def site_context(site: Site) -> dict[str, Any]:
         "licence": config.site.licence,
         "base_url": base_url,
         "candidate": config.candidate,
+        "links": _links(config.candidate.links),
         "confirmation": config.confirmation,
         "statement": config.confirmation.statement
         or site.portfolio.pathway.confirmation_statement
@@ -92,6 +93,21 @@ def site_context(site: Site) -> dict[str, Any]:
         "award": _award(site),
         "cpd": _cpd(site),
     }
+
+
+def _links(links: Links) -> list[dict[str, str]]:
+    """The candidate's links that are set, in order, as the home page lists them."""
+    orcid = links.orcid
+    orcid_url = orcid if orcid.startswith("https://") else f"https://orcid.org/{orcid}"
+    shown = [
+        ("Blog", links.blog, ""),
+        ("Website", links.website, ""),
+        ("ORCID " + orcid.replace("https://orcid.org/", ""), orcid and orcid_url, ""),
+        ("LinkedIn", links.linkedin, ""),
+        ("Mastodon", links.mastodon, "me"),  # rel="me": the profile can link back to verify
+        ("GitHub", links.github, ""),
+    ]
+    return [{"label": label, "url": url, "rel": rel} for label, url, rel in shown if url]
 
 
 def _cpd(site: Site) -> dict[str, Any] | None:
