@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from cmaltgen import wording
 from cmaltgen.read import markdown
-from cmaltgen.read.config import Links, site_title
+from cmaltgen.read.config import Candidate, Links, site_title
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.read.sources import real_path
 from cmaltgen.site import metadata
@@ -76,6 +76,7 @@ def site_context(site: Site) -> dict[str, Any]:
         "licence": config.site.licence,
         "base_url": base_url,
         "candidate": config.candidate,
+        "tagline": _tagline(config.candidate, title),
         "links": _links(config.candidate.links),
         "confirmation": config.confirmation,
         "statement": config.confirmation.statement
@@ -93,6 +94,13 @@ def site_context(site: Site) -> dict[str, Any]:
         "award": _award(site),
         "cpd": _cpd(site),
     }
+
+
+def _tagline(candidate: Candidate, title: str) -> str:
+    """Who the candidate is, under the site title: their name (unless the title has it), role
+    and organisation."""
+    named = [] if candidate.name in title else [candidate.name]
+    return ", ".join([*named, *(part for part in (candidate.role, candidate.organisation) if part)])
 
 
 def _links(links: Links) -> list[dict[str, str]]:
@@ -198,12 +206,15 @@ def page_values(site: Site, path: str, context: dict[str, Any]) -> dict[str, Any
             )
         )
 
+    title, titled = context["title"], site_title(site.portfolio.config)
     page = {
         "path": path,
-        "title": context["title"],
+        "title": title,
         "kind": context["kind"],
         "description": _description(site, section),
         "canonical": metadata.canonical(base_url, path),
+        # what a link preview shows: the site's title for the home page
+        "share_title": titled if context["kind"] == "home" else f"{title} | {titled}",
     }
     return {
         **context,

@@ -61,6 +61,14 @@ class Evidence:
     def extension(self) -> str:
         return posixpath.splitext(self.file)[1].lstrip(".").upper() if self.file else ""
 
+    @property
+    def personal_data_note(self) -> str:
+        """What the assessors' single page says of its personal data: who consented and when."""
+        if self.consent is not None:
+            note = f"Shown with the consent of {self.consent.who} ({self.consent.date.human()})"
+            return note + ("; anonymised" if self.anonymised else "")
+        return "Anonymised" if self.anonymised else "Yes"
+
 
 @dataclass(eq=False)
 class Section:
