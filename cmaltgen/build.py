@@ -13,17 +13,21 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.output import folder
 from cmaltgen.read import config as config_stage
-from cmaltgen.read import cpd, documents, feedback, framework, sources
+from cmaltgen.read import documents, framework, sources
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.rules import accept, privacy, validate
 from cmaltgen.rules import feedback as feedback_rules
-from cmaltgen.site import render, structure, theme
+from cmaltgen.site import published_images, render, structure, theme, urls, withheld
 from cmaltgen.site.output import Output
+
+if TYPE_CHECKING:  # read only by the portfolios that have them (see _cpd_record, _feedback)
+    from cmaltgen.read.cpd import CpdRecord
+    from cmaltgen.read.feedback import FeedbackItem
 
 log = logging.getLogger(__name__)
 
@@ -107,21 +111,22 @@ def build(
     check_output_location(root, output)
     result = BuildResult(root, output, Diagnostics(), strict, edition)
     today = today or dt.date.today()
-    _, portfolio = read_portfolio(root, output, today, result.diagnostics, cache=cache)
-    ready = portfolio is not None and result.ok
-    site = None
-    extra: list[tuple[str, str, dict[str, Any]]] = []
-    notes: list[str] = []
-    if ready and portfolio is not None:
-        site = structure.build_site(portfolio, drafts=drafts, edition=edition)
-        site.preview = preview
-        notes = structure.check_withheld_citations(site, result.diagnostics)
-        if edition == "assessor":
-            extra = _change_page(site, since, today, result.diagnostics, notes)
-    if site is not None:
-        result.site = site
-        images = cache.images if cache else None
-        result.rendered = _render(site, result.diagnostics, images, extra, templates)
+    with sources.resolved_once():  # each file is looked up once, not once per rule
+        _, portfolio = read_portfolio(root, output, today, result.diagnostics, cache=cache)
+        ready = portfolio is not None and result.ok
+        site = None
+        extra: list[tuple[str, str, dict[str, Any]]] = []
+        notes: list[str] = []
+        if ready and portfolio is not None:
+            site = structure.build_site(portfolio, drafts=drafts, edition=edition)
+            site.preview = preview
+            notes = withheld.check_withheld_citations(site, result.diagnostics)
+            if edition == "assessor":
+                extra = _change_page(site, since, today, result.diagnostics, notes)
+        if site is not None:
+            result.site = site
+            images = cache.images if cache else None
+            result.rendered = _render(site, result.diagnostics, images, extra, templates)
     with contextlib.ExitStack() as frozen_sources:  # kept until the site is written
         if submitted and edition == "public" and result.rendered is not None and result.ok:
             _add_submitted(result, today, frozen_sources, templates)
@@ -131,7 +136,7 @@ def build(
     if result.rendered is not None and result.ok:
         result.notes = notes + result.rendered.notes
         result.pages = sum(1 for p in result.rendered.pages if p.endswith(".html"))
-        cleaned = [p for p in result.rendered.pages if p.startswith(structure.FILES_DIR + "/")]
+        cleaned = [p for p in result.rendered.pages if p.startswith(urls.FILES_DIR + "/")]
         result.files = len(result.rendered.files) + len(cleaned)  # images without metadata
     if site is not None:
         result.sections, result.evidence = len(site.sections), len(site.evidence)
@@ -185,8 +190,7 @@ def read_portfolio(
     portfolio.unset = unset
     portfolio.cpd = _cpd_record(portfolio, today, diags)
     diags.extend(validate.validate(portfolio, found))
-    comments = feedback.load_all(root, diags, today)
-    portfolio.feedback = feedback_rules.attach(comments, portfolio, diags)
+    portfolio.feedback = _feedback(portfolio, diags, today)
     accept.apply(diags, accepts, root, portfolio.failed_files())
     return found, portfolio
 
@@ -226,14 +230,28 @@ def _build_frozen(
     return built.rendered
 
 
-def _cpd_record(portfolio: Portfolio, today: dt.date, diags: Diagnostics) -> cpd.CpdRecord | None:
+def _feedback(portfolio: Portfolio, diags: Diagnostics, today: dt.date) -> list[FeedbackItem]:
+    """The comments in feedback/*.yml, each matched to its paragraph; links or evidence that
+    would publish the folder are errors whether or not it exists."""
+    if not (portfolio.root / sources.FEEDBACK_DIR).is_dir():  # no comments to read
+        feedback_rules.check_not_published(portfolio, diags)
+        return []
+    from cmaltgen.read import feedback
+
+    comments = feedback.load_all(portfolio.root, diags, today)
+    return feedback_rules.attach(comments, portfolio, diags)
+
+
+def _cpd_record(portfolio: Portfolio, today: dt.date, diags: Diagnostics) -> CpdRecord | None:
     """A review's cpd.yml, read from its cpd-record section folder (other portfolios have
     none: a cpd.yml elsewhere is reported as a file cmaltgen does not read)."""
     if portfolio.pathway.id != framework.REVIEW:
         return None
+    from cmaltgen.read import cpd
+
     for doc in portfolio.docs:
-        path = doc.source.folder / cpd.CPD_NAME
-        if doc.section_id == cpd.CPD_SECTION and (path.exists() or path.is_symlink()):
+        path = doc.source.folder / framework.CPD_NAME
+        if doc.section_id == framework.CPD_SECTION and (path.exists() or path.is_symlink()):
             # unusable (its problems are reported): still the record, not a stray file
             loaded = cpd.load_record(path, diags, today)
             return loaded or cpd.CpdRecord(path, (), None, ok=False)
@@ -265,7 +283,7 @@ def _change_page(
 def _render(
     site: structure.Site,
     diags: Diagnostics,
-    images: render.ImageCache | None,
+    images: published_images.ImageCache | None,
     extra: list[tuple[str, str, dict[str, Any]]],
     templates: theme.Environments | None,
 ) -> Output | None:

@@ -80,20 +80,21 @@ def check(
     """Read, validate and check ``root`` for readiness; never writes to the portfolio."""
     options = options or CheckOptions()
     today = today or dt.date.today()
-    reading = read_portfolio(root, today, options.max_age)
-    portfolio, diags = reading.portfolio, Diagnostics(reading.diagnostics)
-    links = None
-    published: list[sizes.PublishedFile] = []
-    if portfolio is not None:
-        published = sizes.published_files(portfolio)
-        check_review(portfolio, today, diags)  # readiness information, as --external
-        if options.external:
-            links = check_links(link_targets(portfolio), options, diags, portfolio.root)
-            accept.apply(
-                diags, portfolio.accepts, portfolio.root, portfolio.failed_files(), links=True
-            )
-    kept = Diagnostics(d for d in diags if d.is_error or d.code not in options.ignore)
-    site = structure.build_site(portfolio) if portfolio and not diags.errors else None
+    with sources.resolved_once():  # each file is looked up once, not once per rule
+        reading = read_portfolio(root, today, options.max_age)
+        portfolio, diags = reading.portfolio, Diagnostics(reading.diagnostics)
+        links = None
+        published: list[sizes.PublishedFile] = []
+        if portfolio is not None:
+            published = sizes.published_files(portfolio)
+            check_review(portfolio, today, diags)  # readiness information, as --external
+            if options.external:
+                links = check_links(link_targets(portfolio), options, diags, portfolio.root)
+                accept.apply(
+                    diags, portfolio.accepts, portfolio.root, portfolio.failed_files(), links=True
+                )
+        kept = Diagnostics(d for d in diags if d.is_error or d.code not in options.ignore)
+        site = structure.build_site(portfolio) if portfolio and not diags.errors else None
     return Report(
         root=reading.root,
         today=today,

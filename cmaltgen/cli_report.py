@@ -16,7 +16,6 @@ import click
 from cmaltgen import __version__
 from cmaltgen.cli.base import echo_diagnostic
 from cmaltgen.diagnostics import Diagnostic, display_path
-from cmaltgen.read.feedback import FeedbackItem
 from cmaltgen.rules import sizes
 from cmaltgen.rules.readiness import (
     COLUMNS,
@@ -35,6 +34,7 @@ from cmaltgen.wording import plural
 
 if TYPE_CHECKING:
     from cmaltgen.build import BuildResult
+    from cmaltgen.read.feedback import FeedbackItem
     from cmaltgen.read.framework import Pathway
 
 

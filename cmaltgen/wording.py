@@ -9,6 +9,7 @@ happen anywhere. ``plural``, ``article`` and ``join_and`` are also Jinja filters
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -82,12 +83,23 @@ _CJK = (
     "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 )
-_WORD = re.compile(rf"[{_CJK}]|[^\s{_CJK}]*[^\W_][^\s{_CJK}]*")
+_CJK_FIRST = "\u2e80"  # the lowest character in _CJK
+# The same words in a text with no character from _CJK, where [^\s{_CJK}] is any \S.
+_WORD_NO_CJK = re.compile(r"\S*[^\W_]\S*")
+
+
+@functools.cache
+def _word() -> re.Pattern[str]:
+    """Compiled when first needed: its large character classes take milliseconds to compile,
+    and most portfolios have no Chinese or Japanese text."""
+    return re.compile(rf"[{_CJK}]|[^\s{_CJK}]*[^\W_][^\s{_CJK}]*")
 
 
 def word_count(text: str) -> int:
     """Words as a reader counts them: "tools, e.g. Moodle." is 3."""
-    return len(_WORD.findall(text))
+    if text.isascii() or max(text) < _CJK_FIRST:
+        return len(_WORD_NO_CJK.findall(text))
+    return len(_word().findall(text))
 
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "cf.", "vs.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.")

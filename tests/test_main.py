@@ -59,3 +59,31 @@ def test_a_built_site_is_complete_on_disk(tmp_path: Path) -> None:
     assert len(pages) == 16
     for page in pages:
         assert page.read_text(encoding="utf-8").rstrip().endswith("</html>"), page
+
+
+def test_each_command_is_defined_where_the_group_looks_for_it() -> None:
+    from cmaltgen.cli import cohort, progress, publish, start
+    from cmaltgen.cli.base import COMMAND_MODULES
+
+    defined = {
+        name: command.callback.__module__
+        for module in (cohort, progress, publish, start)
+        for name, command in dict.items(main.commands)
+        if command.callback is not None and command.callback.__module__ == module.__name__
+    }
+    assert defined == {name: f"cmaltgen.cli.{m}" for name, m in COMMAND_MODULES.items()}
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    """`cmaltgen build` does not import the code of cohort, serve, import or new."""
+    script = (
+        "import sys\n"
+        "from cmaltgen.cli import main\n"
+        "main(['build', '--help'], standalone_mode=False)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('cmaltgen.cli.')))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert proc.stdout.splitlines()[-1] == "['cmaltgen.cli.base', 'cmaltgen.cli.publish']"
+    assert "Check a portfolio and build its website." in proc.stdout

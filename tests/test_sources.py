@@ -10,6 +10,7 @@ from cmaltgen.read.sources import (
     collect,
     read_text,
     resolve_local,
+    resolved_once,
     split_front_matter,
 )
 from tests.conftest import PortfolioFactory, formatted, run_build, symlink_or_skip
@@ -76,6 +77,22 @@ def test_resolve_local_refuses_escapes_and_symlinks_out(tmp_path: Path) -> None:
     assert resolve_local(root, root / "a", "link.txt") == (None, "outside")
     assert resolve_local(root, root / "a", "nope.txt") == (None, "missing")
     assert resolve_local(root, root, "a") == (None, "folder")
+
+
+def test_resolve_local_remembers_its_answers_within_one_build_only(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    assert resolve_local(root, root, "late.txt") == (None, "missing")
+    (root / "late.txt").write_text("x", encoding="utf-8")
+    assert resolve_local(root, root, "late.txt") == (root / "late.txt", None)  # seen again
+    with resolved_once():
+        assert resolve_local(root, root, "late.txt") == (root / "late.txt", None)
+        (root / "late.txt").unlink()
+        # a build looks each file up once: what it found at the start holds throughout
+        assert resolve_local(root, root, "late.txt") == (root / "late.txt", None)
+        with resolved_once():  # a build inside a build (a frozen edition) looks for itself
+            assert resolve_local(root, root, "late.txt") == (None, "missing")
+    assert resolve_local(root, root, "late.txt") == (None, "missing")
 
 
 def test_symlinked_evidence_leaving_the_portfolio_is_an_error(

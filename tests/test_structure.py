@@ -7,7 +7,9 @@ from urllib.parse import quote
 
 import pytest
 
-from cmaltgen.site.structure import relative_url
+from cmaltgen.read.documents import Consent
+from cmaltgen.read.schema import PartialDate
+from cmaltgen.site.structure import Evidence, relative_url
 
 PAGES = ["index.html", "404.html", "1a/index.html", "evidence/index.html", "a/b/c/index.html"]
 TARGETS = [
@@ -35,3 +37,30 @@ def test_relative_url_keeps_anchors_and_handles_same_page_links() -> None:
     )
     assert relative_url("1a/index.html", "#top") == "#top"
     assert relative_url("1a/index.html", "1a/index.html") == "index.html"
+
+
+@pytest.mark.parametrize(
+    ("consent", "anonymised", "note"),
+    [
+        (("Dr A. Khan", "2026-05"), False, "Shown with the consent of Dr A. Khan (May 2026)"),
+        (
+            ("the class", "2026-05-12"),
+            True,
+            "Shown with the consent of the class (12 May 2026); anonymised",
+        ),
+        (None, True, "Anonymised"),
+        (None, False, "Yes"),
+    ],
+)
+def test_the_single_page_says_how_personal_data_is_shown(
+    consent: tuple[str, str] | None, anonymised: bool, note: str
+) -> None:
+    given = None
+    if consent is not None:
+        year, month, *day = (int(part) for part in consent[1].split("-"))
+        given = Consent(who=consent[0], date=PartialDate(year, month, *day))
+    item = Evidence(
+        "x", 1, "E1", "T", "document", PartialDate(2026), "s", "", "1a", ["1a"],
+        personal_data=True, anonymised=anonymised, consent=given,
+    )  # fmt: skip
+    assert item.personal_data_note == note

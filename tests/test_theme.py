@@ -391,6 +391,43 @@ def test_without_a_photo_or_award_the_home_page_has_neither(
     assert '<h1 id="page-title" class="home-name">' in home
 
 
+def test_home_page_lists_the_candidates_links_in_order(tmp_portfolio: PortfolioFactory) -> None:
+    links = (
+        "  links:\n"
+        "    github: https://github.com/sam\n"
+        "    mastodon: https://mastodon.example/@sam\n"
+        "    linkedin: https://www.linkedin.com/in/sam\n"
+        "    orcid: https://orcid.org/0000-0002-1825-0097\n"
+        "    website: https://sam.example.org/?a=1&b=2\n"
+        "    blog: https://sam.example.org/blog/\n"
+    )
+    yml = PORTFOLIO_YML.replace(
+        "  organisation: Example College\n", "  organisation: Example College\n" + links
+    )
+    result = run_build(tmp_portfolio({"portfolio.yml": yml}))
+    assert result.ok, formatted(result)
+    home = _read(result.output, "index.html")
+    assert (
+        '    <ul class="candidate-links" aria-label="Elsewhere">\n'
+        '      <li><a href="https://sam.example.org/blog/">Blog</a></li>\n'
+        '      <li><a href="https://sam.example.org/?a=1&amp;b=2">Website</a></li>\n'
+        '      <li><a href="https://orcid.org/0000-0002-1825-0097">'
+        "ORCID 0000-0002-1825-0097</a></li>\n"
+        '      <li><a href="https://www.linkedin.com/in/sam">LinkedIn</a></li>\n'
+        '      <li><a href="https://mastodon.example/@sam" rel="me">Mastodon</a></li>\n'
+        '      <li><a href="https://github.com/sam">GitHub</a></li>\n'
+        "    </ul>\n"
+    ) in home
+    bare = yml.replace("orcid: https://orcid.org/0000", "orcid: 0000")
+    result = run_build(tmp_portfolio({"portfolio.yml": bare}))
+    assert (
+        '<li><a href="https://orcid.org/0000-0002-1825-0097">ORCID 0000-0002-1825-0097</a></li>'
+        in _read(result.output, "index.html")
+    )
+    result = run_build(tmp_portfolio({"portfolio.yml": PORTFOLIO_YML}))
+    assert "candidate-links" not in _read(result.output, "index.html")
+
+
 @pytest.mark.parametrize("theme", ["default", "print"])
 def test_award_is_shown_on_the_home_page_and_in_every_footer(
     awarded_builds: dict[str, Path], example_builds: dict[str, Path], theme: str

@@ -84,6 +84,29 @@ def test_join_and(items: list[str], expected: str) -> None:
     assert wording.join_and(iter(items)) == expected  # any iterable
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("tools, e.g. Moodle.", 3),
+        ("", 0),
+        ("— .. _ __ —", 0),
+        ("a_b well-being 2024/25", 3),
+        ("Café naïve’s “résumé”", 3),
+        ("no\u00a0break\u2003em space", 4),
+        ("🎉 party 🎉time", 2),
+        ("ﬁne ａｂｃ ２０２４", 3),
+    ],
+)
+def test_word_count_is_the_same_with_or_without_chinese_or_japanese_nearby(
+    text: str, words: int
+) -> None:
+    # A text with no Chinese or Japanese takes a quicker pattern; one separate ideograph after
+    # it takes the full one, and must add exactly one word.
+    assert wording.word_count(text) == words
+    assert wording.word_count(text + " 学") == words + 1
+    assert wording.word_count("学 " + text) == words + 1
+
+
 def test_agree() -> None:
     assert [wording.agree(n, "was", "were") for n in (0, 1, 2)] == ["were", "was", "were"]
 

@@ -5,6 +5,7 @@ Exit codes: 0 success; 1 the portfolio has errors (or warnings with --strict); 2
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from collections.abc import Callable
@@ -80,7 +81,49 @@ def guarded(debug: bool, action: Callable[[], T]) -> T:
         internal_error(exc, debug)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# The module that defines each command: a run imports only the one it needs.
+COMMAND_MODULES = {
+    "badge": "start",
+    "build": "publish",
+    "bundle": "publish",
+    "check": "progress",
+    "cohort": "cohort",
+    "deploy": "publish",
+    "import": "start",
+    "new": "start",
+    "pathways": "start",
+    "schema": "start",
+    "serve": "progress",
+}
+
+
+class _Commands(dict[str, click.Command]):
+    """Commands by name. Looking one up imports the module defining it, which adds its
+    commands here; an unknown name imports them all, so that click can suggest a near one."""
+
+    def __missing__(self, name: str) -> click.Command:
+        wanted = [COMMAND_MODULES[name]] if name in COMMAND_MODULES else COMMAND_MODULES.values()
+        for module in sorted(set(wanted)):
+            importlib.import_module(f"cmaltgen.cli.{module}")
+        if name in self:
+            return dict.__getitem__(self, name)
+        raise KeyError(name)
+
+
+class _Group(click.Group):
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        try:
+            return self.commands[cmd_name]
+        except KeyError:
+            return None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMAND_MODULES, *self.commands})
+
+
+@click.group(
+    cls=_Group, commands=_Commands(), context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, "--version", "-V", prog_name="cmaltgen")
 def main() -> None:
     """cmaltgen turns a folder of Markdown reflections and YAML evidence into a

@@ -18,8 +18,6 @@ from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.schema import PartialDate, spec
 from cmaltgen.read.sources import decode_text, read_parsed
 
-CPD_NAME = "cpd.yml"
-CPD_SECTION = "cpd-record"
 REVIEW_YEARS = 3
 SOON_DAYS = 183  # "due soon": within about six months
 TYPES = (

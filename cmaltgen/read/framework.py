@@ -19,6 +19,8 @@ from cmaltgen.diagnostics import CmaltgenError, Severity
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 REVIEW = "review"  # the three-yearly portfolio review: written by holders, not awarded
+CPD_SECTION = "cpd-record"  # the review's section holding its CPD record ...
+CPD_NAME = "cpd.yml"  # ... in this file (read by cmaltgen.read.cpd)
 SLOT_PREFIX = {"specialist": "specialist-", "advanced": "advanced-"}
 SLOT_ID = re.compile(r"^(specialist|advanced)-[a-z0-9][a-z0-9-]*$")
 

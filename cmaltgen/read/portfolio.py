@@ -10,14 +10,17 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cmaltgen.diagnostics import did_you_mean
 from cmaltgen.read.config import Accept, PortfolioConfig
-from cmaltgen.read.cpd import CpdRecord
 from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
-from cmaltgen.read.feedback import FeedbackItem
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
 from cmaltgen.read.located_yaml import LineMap
+
+if TYPE_CHECKING:  # a review's CPD record and the feedback are read only when there are some
+    from cmaltgen.read.cpd import CpdRecord
+    from cmaltgen.read.feedback import FeedbackItem
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,13 @@ YAML with the location of every value is :mod:`cmaltgen.read.located_yaml`.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import logging
 import os
 import shutil
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
@@ -284,7 +285,7 @@ def _ignored(folder: Path, root: Path, output: Path | None) -> bool:
     name = folder.name
     if name.startswith((".", "_")) or name in (TEMPLATES_DIR, FEEDBACK_DIR, "node_modules"):
         return True
-    return output is not None and folder.resolve() == output.resolve()
+    return output is not None and real_path(folder) == real_path(output)
 
 
 def stray_files(sources: Sources) -> list[Path]:
@@ -302,7 +303,43 @@ def stray_files(sources: Sources) -> list[Path]:
     return strays
 
 
-def resolve_local(root: Path, base: Path, target: str) -> tuple[Path | None, str | None]:
+Resolved = tuple[Path | None, str | None]
+
+
+class _Remembered(NamedTuple):
+    local: dict[tuple[Path, Path, str], Resolved]  # resolve_local's answers
+    real: dict[Path, Path]  # real_path's
+
+
+# What one build has looked up (see resolved_once); None outside a build.
+_REMEMBERED: contextvars.ContextVar[_Remembered | None]
+_REMEMBERED = contextvars.ContextVar("remembered", default=None)
+
+
+@contextlib.contextmanager
+def resolved_once() -> Iterator[None]:
+    """Within the block, :func:`resolve_local` and :func:`real_path` look each file up once: a
+    build's rules and pages ask about the same evidence file many times, and each answer walks
+    its whole path. What is found at the start holds for the whole block."""
+    token = _REMEMBERED.set(_Remembered({}, {}))
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
+def real_path(path: Path) -> Path:
+    """``path.resolve()``: absolute, with every symbolic link followed."""
+    remembered = _REMEMBERED.get()
+    if remembered is None:
+        return path.resolve()
+    found = remembered.real.get(path)
+    if found is None:
+        found = remembered.real[path] = path.resolve()
+    return found
+
+
+def resolve_local(root: Path, base: Path, target: str) -> Resolved:
     """Resolve ``target`` (relative to folder ``base``) to a file inside the portfolio
     ``root``, which must itself be resolved already (``build`` and ``check`` resolve it).
 
@@ -311,10 +348,21 @@ def resolve_local(root: Path, base: Path, target: str) -> tuple[Path | None, str
     there but is not an ordinary file, its kind: ``folder``, ``fifo``, ``socket``, ``device``
     or ``other`` (see :func:`describe`). Only ``stat`` is used: nothing is opened.
     """
+    remembered = _REMEMBERED.get()
+    if remembered is None:
+        return _resolve_local(root, base, target)
+    key = (root, base, target)
+    found = remembered.local.get(key)
+    if found is None:
+        found = remembered.local[key] = _resolve_local(root, base, target)
+    return found
+
+
+def _resolve_local(root: Path, base: Path, target: str) -> Resolved:
     if Path(target).is_absolute():
         return None, "outside"
     candidate = base / target
-    real = candidate.resolve()
+    real = real_path(candidate)
     if not real.is_relative_to(root):
         return None, "outside"
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 from cmaltgen.diagnostics import Diagnostics, display_path, suggestion
 from cmaltgen.read.documents import EvidenceEntry
 from cmaltgen.read.portfolio import Fallout, Portfolio, Specs
-from cmaltgen.read.sources import describe, resolve_local
+from cmaltgen.read.sources import describe, real_path, resolve_local
 from cmaltgen.rules import files, privacy
 from cmaltgen.wording import article
 
@@ -106,7 +106,7 @@ def _check_file(
             **where,
         )
     else:
-        files.check_name(root, (base / target).resolve(), diags, where)
+        files.check_name(root, real_path(base / target), diags, where)
 
 
 def _check_supports(

@@ -9,15 +9,17 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cmaltgen.diagnostics import Diagnostics, display_path, suggestion
 from cmaltgen.read.documents import Reflection
-from cmaltgen.read.feedback import FeedbackItem, Loaded
 from cmaltgen.read.located_yaml import LineMap
 from cmaltgen.read.markdown_scan import Paragraph
 from cmaltgen.read.portfolio import Portfolio
-from cmaltgen.read.sources import FEEDBACK_DIR, resolve_local
+from cmaltgen.read.sources import FEEDBACK_DIR, real_path, resolve_local
+
+if TYPE_CHECKING:  # read only for a portfolio with a feedback/ folder
+    from cmaltgen.read.feedback import FeedbackItem, Loaded
 
 
 def attach(loaded: Loaded, portfolio: Portfolio, diags: Diagnostics) -> list[FeedbackItem]:
@@ -99,7 +101,7 @@ def find_paragraph(written: str, paragraphs: list[Paragraph]) -> Paragraph | Non
 
 def check_not_published(portfolio: Portfolio, diags: Diagnostics) -> None:
     """Feedback must never be published: refuse evidence and links that name its files."""
-    folder = (portfolio.root / FEEDBACK_DIR).resolve()
+    folder = real_path(portfolio.root / FEEDBACK_DIR)
     for _, entry in portfolio.evidence():
         if entry.item.file and _inside(portfolio.root, entry.path.parent, entry.item.file, folder):
             _published(entry.item.file, diags, entry.where("file"))
@@ -112,7 +114,7 @@ def check_not_published(portfolio: Portfolio, diags: Diagnostics) -> None:
 
 def _inside(root: Path, base: Path, target: str, folder: Path) -> bool:
     source, _ = resolve_local(root, base, target)
-    return source is not None and source.resolve().is_relative_to(folder)
+    return source is not None and real_path(source).is_relative_to(folder)
 
 
 def _published(target: str, diags: Diagnostics, where: dict[str, Any]) -> None:

@@ -7,9 +7,16 @@ import unicodedata
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics
-from cmaltgen.read.cpd import CPD_NAME, CPD_SECTION
+from cmaltgen.read.framework import CPD_NAME, CPD_SECTION
 from cmaltgen.read.portfolio import Portfolio, Specs
-from cmaltgen.read.sources import Sources, describe, file_kind, resolve_local, stray_files
+from cmaltgen.read.sources import (
+    Sources,
+    describe,
+    file_kind,
+    real_path,
+    resolve_local,
+    stray_files,
+)
 
 # Names Windows keeps for devices, with or without an extension (con.txt is reserved too).
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
@@ -85,7 +92,7 @@ def check_name_clashes(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -
         if source is None or problem is not None:
             continue
         try:
-            rel = source.resolve().relative_to(portfolio.root).as_posix()
+            rel = real_path(source).relative_to(portfolio.root).as_posix()
             key = unicodedata.normalize("NFC", rel).casefold()
         except (ValueError, UnicodeError):
             continue  # reported by the name check
@@ -166,15 +173,15 @@ def check_folder_names(sources: Sources, diags: Diagnostics) -> None:
 
 def check_stray_files(portfolio: Portfolio, sources: Sources, diags: Diagnostics) -> None:
     used = {
-        (entry.path.parent / entry.item.file).resolve()
+        real_path(entry.path.parent / entry.item.file)
         for _, entry in portfolio.evidence()
         if entry.item.file
     }
     unread = {d.source.folder for d in portfolio.docs if not d.evidence_ok}
     if portfolio.cpd is not None:
-        used.add(portfolio.cpd.path.resolve())
+        used.add(real_path(portfolio.cpd.path))
     for path in stray_files(sources):
-        if path.resolve() in used:
+        if real_path(path) in used:
             continue
         if path.parent in unread and path.stem not in ("evidence", "reflection"):
             continue  # an item of its evidence.yml that had errors may use it

@@ -22,7 +22,7 @@ from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.document_fields import FrontMatter
 from cmaltgen.read.documents import EvidenceEntry, SectionDoc
-from cmaltgen.read.sources import read_regular, resolve_local
+from cmaltgen.read.sources import read_regular, real_path, resolve_local
 from cmaltgen.rules import images
 
 log = logging.getLogger(__name__)
@@ -278,7 +278,7 @@ def image_uses(root: Path, docs: list[SectionDoc], source: Path) -> list[Use]:
 
     An error about a published file then points first at the line the user would edit.
     """
-    target = source.resolve()
+    target = real_path(source)
     found: list[Use] = []
     links: list[Use] = []
     for doc in docs:
@@ -296,4 +296,4 @@ def image_uses(root: Path, docs: list[SectionDoc], source: Path) -> list[Use]:
 
 def _names(root: Path, base: Path, name: str, target: Path) -> bool:
     source, problem = resolve_local(root, base, name)
-    return source is not None and problem is None and source.resolve() == target
+    return source is not None and problem is None and real_path(source) == target

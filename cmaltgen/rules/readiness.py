@@ -10,17 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cmaltgen.diagnostics import Diagnostics, Severity
 from cmaltgen.read.document_fields import EvidenceItem
 from cmaltgen.read.documents import PART_NAMES, Reflection
-from cmaltgen.read.feedback import FeedbackItem, short_date
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.rules.guidance import STUB_WORDS, Present, is_stub, present_sections
-from cmaltgen.rules.review import ReviewStatus
 from cmaltgen.wording import article, join_and, plural
+
+if TYPE_CHECKING:  # a review's status and feedback: only some portfolios have them
+    from cmaltgen.read.feedback import FeedbackItem
+    from cmaltgen.rules.review import ReviewStatus
 
 MISSING, DRAFT, STUB, WRITTEN = "missing", "draft", "stub", "written"
 UNREADABLE = "unreadable"  # its reflection.md has errors that stop it being read
@@ -323,5 +326,7 @@ def cells(row: SectionRow) -> list[str]:
 
 def feedback_line(item: FeedbackItem) -> str:
     """One open comment: ``3a ¶4 (Sam Lee, mentor, 2 Oct 2026): text``."""
+    from cmaltgen.read.feedback import short_date
+
     when = short_date(item.date)
     return f"{item.reference} ({item.reviewer}, {item.role}, {when}): {' '.join(item.text.split())}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read import cpd
-from cmaltgen.read.framework import REVIEW
+from cmaltgen.read.framework import CPD_SECTION, REVIEW
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.wording import plural
@@ -134,7 +134,7 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
 
 
 def _has_cpd_section(portfolio: Portfolio) -> bool:
-    return any(r.front.section == cpd.CPD_SECTION for _, r in portfolio.sections())
+    return any(r.front.section == CPD_SECTION for _, r in portfolio.sections())
 
 
 def _years(

@@ -6,8 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from cmaltgen.diagnostics import Diagnostics, suggestion
-from cmaltgen.read.cpd import CPD_NAME, CPD_SECTION, check_evidence
-from cmaltgen.read.framework import REVIEW
+from cmaltgen.read.framework import CPD_NAME, CPD_SECTION, REVIEW
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.sources import describe, resolve_local
 from cmaltgen.rules import image_open, images
@@ -125,6 +124,8 @@ def check_award(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
 def check_cpd(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     """A review's CPD record: there, with activities, each naming evidence that exists."""
     if portfolio.cpd is not None:
+        from cmaltgen.read.cpd import check_evidence  # a review's record: reviews only
+
         ids = {entry.item.id for _, entry in portfolio.evidence()}
         check_evidence(portfolio.cpd, ids, diags)
     if portfolio.pathway.id != REVIEW or portfolio.cpd is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics, display_path
 from cmaltgen.read.portfolio import Portfolio, Specs
-from cmaltgen.read.sources import resolve_local
+from cmaltgen.read.sources import real_path, resolve_local
 from cmaltgen.rules import privacy
 
 # GitHub Pages refuses a file over 100 MB and a site over 1 GB. ``build`` and ``check`` warn
@@ -35,7 +35,7 @@ def published_files(portfolio: Portfolio) -> list[PublishedFile]:
         source, problem = resolve_local(portfolio.root, base, target)
         if source is None or problem is not None:
             return
-        real = source.resolve()
+        real = real_path(source)
         if real not in found:
             with contextlib.suppress(OSError):
                 found[real] = PublishedFile(source, real.stat().st_size, where)

@@ -21,7 +21,8 @@ from cmaltgen import __version__
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.rules import readiness as check
-from cmaltgen.site.structure import Evidence, Site, with_slash
+from cmaltgen.site.structure import Evidence, Site
+from cmaltgen.site.urls import with_slash
 
 MANIFEST = "portfolio.json"
 VERSION = 1

@@ -1,32 +1,31 @@
 """Structure stage: the site tree. Section order, evidence numbering, URLs, prev/next, matrix.
 
-Every URL here is a path inside the output folder (``1a/index.html``); pages link to each
-other with relative URLs computed by :func:`relative_url`, so one build works at a domain
-root, under a sub-path and opened from disk.
+What the templates see of the portfolio (:class:`Site`, its :class:`Section` pages and
+:class:`Evidence` items), and which items and files each edition leaves out. Addresses and
+links between pages are :mod:`cmaltgen.site.urls`.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 from cmaltgen import wording
-from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read import markdown
 from cmaltgen.read.document_fields import Consent
 from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.read.framework import SectionSpec
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.schema import PartialDate
-from cmaltgen.read.sources import resolve_local
+from cmaltgen.read.sources import real_path, resolve_local
 from cmaltgen.rules import privacy
 from cmaltgen.rules.settings import image_size
+from cmaltgen.site.urls import output_path_for
+from cmaltgen.site.urls import relative_url as relative_url  # also named here, for its users
+from cmaltgen.site.urls import with_slash as with_slash
 
-FILES_DIR = "files"
 WITHHELD_NOTE = "evidence available to assessors"
 SUMMARY_LENGTH = 240  # characters of a section's summary when it has none of its own
 
@@ -62,6 +61,14 @@ class Evidence:
     @property
     def extension(self) -> str:
         return posixpath.splitext(self.file)[1].lstrip(".").upper() if self.file else ""
+
+    @property
+    def personal_data_note(self) -> str:
+        """What the assessors' single page says of its personal data: who consented and when."""
+        if self.consent is not None:
+            note = f"Shown with the consent of {self.consent.who} ({self.consent.date.human()})"
+            return note + ("; anonymised" if self.anonymised else "")
+        return "Anonymised" if self.anonymised else "Yes"
 
 
 @dataclass(eq=False)
@@ -149,7 +156,7 @@ class Site:
         if self._by_source is None:
             self._by_source = {}
             for out, path in self.files.items():  # the first, as a scan in order would find
-                self._by_source.setdefault(path.resolve(), out)
+                self._by_source.setdefault(real_path(path), out)
         return self._by_source.get(source)
 
     def _index(self) -> tuple[dict[str, Section], dict[str, Evidence]]:
@@ -167,33 +174,6 @@ class Site:
             else:
                 out.append((section.group_title if section.group else "", [section]))
         return out
-
-
-def relative_url(from_page: str, to_path: str, *, anchors: bool = True) -> str:
-    """A URL that leads from output page ``from_page`` to output path ``to_path``.
-
-    ``evidence/index.html#ev-x`` keeps its anchor; with ``anchors=False`` (a published file,
-    whose name may hold a ``#``) the whole path is the file's. Each part is percent-encoded.
-    """
-    anchor = ""
-    if anchors and "#" in to_path:
-        to_path, anchor = to_path.split("#", 1)
-        anchor = "#" + anchor
-    if not to_path:
-        return anchor or "#"
-    return _relative(posixpath.dirname(from_page), to_path) + anchor
-
-
-@functools.lru_cache(maxsize=65536)
-def _relative(folder: str, to_path: str) -> str:
-    """Pure string work: posixpath.relpath asks the OS for the working folder on every call."""
-    here = folder.split("/") if folder else []
-    there = to_path.split("/")
-    common = 0
-    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
-        common += 1
-    rel = "/".join([".."] * (len(here) - common) + there[common:])
-    return quote(rel, safe="/.-_~")
 
 
 def build_site(portfolio: Portfolio, *, drafts: bool = False, edition: str = "public") -> Site:
@@ -247,54 +227,6 @@ def _withheld(portfolio: Portfolio, shown: list[Evidence], drafts: bool) -> dict
     }
 
 
-def check_withheld_citations(site: Site, diags: Diagnostics) -> list[str]:
-    """Tell the author about each citation of an item this edition leaves out for privacy.
-
-    Its words show without a link. When the page says why ("(evidence available to
-    assessors)") that is the intended way to mention such an item, and the author gets a
-    located note; when the link goes silently (a private item, or an empty citation whose
-    words are nothing) the author gets a ``withheld-citation`` warning to reread the sentence.
-    """
-    notes: list[str] = []
-    where = "the public site" if site.edition == "public" else "the assessor edition"
-    for section in site.sections:
-        reflection = section.reflection
-        for ref in reflection.parsed.references:
-            level = site.withheld.get(ref.target) if ref.kind == "evidence" else None
-            if level is None:
-                continue
-            kind = "assessors-only" if level == privacy.ASSESSORS else "private"
-            note = site.withheld_note(ref.target)
-            said = f"this cites '{ref.target}', which is {kind}; {where} shows "
-            line = reflection.file_line(ref.line)
-            if ref.text and note:
-                shown = _shown(reflection.path, site.portfolio.root)
-                notes.append(f"{shown}:{line}:{ref.col}: {said}its text, unlinked, then ({note})")
-                continue
-            if ref.text:
-                said += "the text without a link"
-            else:
-                said += f"only ({note}) for this empty citation" if note else "nothing for it"
-            diags.add(
-                "withheld-citation",
-                said,
-                path=reflection.path,
-                line=line,
-                col=ref.col,
-                hint=(
-                    "check the sentence still reads well without the link"
-                    if ref.text
-                    else f"give the citation words, e.g. [my appraisal](evidence:{ref.target})"
-                )
-                + ", or change the item's visibility in evidence.yml",
-            )
-    return notes
-
-
-def _shown(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-
-
 def _draft(doc: SectionDoc) -> bool:
     return doc.reflection is not None and doc.reflection.front.draft
 
@@ -303,13 +235,13 @@ def _withheld_sources(
     portfolio: Portfolio, withheld: dict[str, str], files: dict[str, Path]
 ) -> set[Path]:
     """Files of left-out items that no shown item also uses: never published, even if linked."""
-    shown = {p.resolve() for p in files.values()}
+    shown = {real_path(p) for p in files.values()}
     hidden: set[Path] = set()
     for _, entry in portfolio.evidence():
         if entry.item.id in withheld and entry.item.file:
             source, _ = resolve_local(portfolio.root, entry.path.parent, entry.item.file)
-            if source is not None and source.resolve() not in shown:
-                hidden.add(source.resolve())
+            if source is not None and real_path(source) not in shown:
+                hidden.add(real_path(source))
     return hidden
 
 
@@ -423,12 +355,6 @@ def _item(
     return evidence
 
 
-def output_path_for(root: Path, source: Path) -> str:
-    """Where a portfolio file is published: ``files/<its path in the portfolio>``."""
-    rel = source.resolve().relative_to(root.resolve()).as_posix()
-    return f"{FILES_DIR}/{rel}"
-
-
 def _local_files(
     portfolio: Portfolio, sections: list[Section], files: dict[str, Path], hidden: set[Path]
 ) -> None:
@@ -438,10 +364,5 @@ def _local_files(
         for ref in reflection.parsed.references:
             if ref.kind == "file":
                 source, problem = resolve_local(portfolio.root, reflection.path.parent, ref.target)
-                if source is not None and problem is None and source.resolve() not in hidden:
+                if source is not None and problem is None and real_path(source) not in hidden:
                     files[output_path_for(portfolio.root, source)] = source
-
-
-def with_slash(url: str) -> str:
-    """``https://x.org/repo`` -> ``https://x.org/repo/``; an empty address stays empty."""
-    return url if not url or url.endswith("/") else url + "/"

@@ -146,6 +146,10 @@ def environment(
         # An environment never outlives its template files unchanged (see Environments), so
         # Jinja need not stat the file on every include of a partial (thousands a build).
         auto_reload=False,
+        # Jinja's optimizer folds constant expressions when compiling; the built-in themes
+        # have none (their compiled code is identical either way), and looking for them
+        # costs about an eighth of compiling the templates, which every build does.
+        optimized=False,
     )
 
 
