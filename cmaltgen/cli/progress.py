@@ -258,8 +258,10 @@ def _cohort_builder(folder: Path) -> Callable[[Path], Built] | None:
     if not (folder / "cohort.yml").is_file():
         return None
     from cmaltgen.cohort.build import build_cohort
+    from cmaltgen.cohort.memo import Memo
 
-    return lambda root: build_cohort(root, write=False)
+    memo = Memo()  # unchanged members and search bundles are kept from build to build
+    return lambda root: build_cohort(root, write=False, memo=memo)
 
 
 def _serve_status(rep: BuildReport) -> None:
