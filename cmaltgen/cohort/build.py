@@ -122,6 +122,7 @@ def build_cohort(
             on_member=indexer.add if result.ok else None,  # no index for a hub not rendered
             memo=memo.members if memo else None,
         )
+        indexer.members_done()
         log.info("members read in %.3f s", time.perf_counter() - started)
         result.config, result.members = loaded.config, members
         if result.ok:

@@ -3,11 +3,11 @@
 Members are handed over as they are read. Every ``group`` listed members, their records
 (:mod:`cmaltgen.cohort.search`) are written to a temporary folder and a Pagefind process
 indexes them while the next members are read: reading is Python on one core, Pagefind uses
-another. The last group is indexed with the hub's own pages into the main bundle
-(``pagefind/``); each earlier group is a bundle of its own (``pagefind/part-1/``...) that the
-search page merges into the main one (Pagefind's ``mergeIndex``). A cohort of up to
-:data:`GROUP_MIN` members is one group, one bundle. Groups also bound Pagefind's memory,
-which grows with the text it holds (about 150 KB per record).
+another. Each group is a bundle of its own (``pagefind/part-1/``...), the last one indexed
+while the hub's pages render; the hub's pages are the main bundle (``pagefind/``), into which
+the search page merges the parts (Pagefind's ``mergeIndex``). A cohort of up to
+:data:`GROUP_MIN` members is one group, indexed with the hub's pages: one bundle. Groups also
+bound Pagefind's memory, which grows with the text it holds (about 150 KB per record).
 
 Each bundle is read back into memory, so the folder writer swaps it in with the rest of the
 hub, atomically. A :class:`SearchMemo` (``cmaltgen serve``) keeps bundles by a digest of what
@@ -105,6 +105,12 @@ class Indexer:
         if self._members >= self.group:
             self._start(self._take(), {})
 
+    def members_done(self) -> None:
+        """Every member is in: a cohort already in parts indexes its last group now, while
+        the hub's pages render, so that only those pages are left for :meth:`finish`."""
+        if self._pending and (self._bundles or self._running is not None):
+            self._start(self._take(), {})
+
     def finish(self, pages: Mapping[str, bytes], kinds: Mapping[str, str]) -> search.Index:
         """The last group with the hub's ``pages`` (kind by path); every bundle, or why not."""
         started = time.perf_counter()
@@ -154,7 +160,7 @@ class Indexer:
         number = len(self._bundles)
         site = {f"{RECORDS}/{number}/{n}.html": p.encode("utf-8") for n, p in enumerate(records)}
         site.update(pages)
-        digest = _digest(self.language, site)
+        digest = _digest(self.language, site) if self.memo is not None else ""
         kept = self.memo.get(digest) if self.memo is not None else None
         if kept is not None:
             self._bundles.append(kept)
