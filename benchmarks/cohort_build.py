@@ -13,7 +13,9 @@ Each build runs in a fresh process (``build_cohort``, as ``cmaltgen cohort build
 Reported: wall seconds of the build (start-up excluded), per member; peak resident memory of
 the build process (``ru_maxrss``) and, separately, of its largest child (Pagefind); the most
 requests the loopback server saw at once (fetch concurrency); where the time went (members
-read, then the wait for Pagefind at the end, from the build's log). With ``--before DIR`` the
+read, then the wait for Pagefind at the end, from the build's log); and, for the 200 local
+members, what ``cmaltgen serve`` does on a save (the hub built again in the same process after
+one member's reflection changed). With ``--before DIR`` the
 same builds also run with the code in DIR (PYTHONPATH, same interpreter), interleaved with
 this tree's, round by round; figures are medians over ``--repeats``.
 
@@ -75,6 +77,35 @@ print(json.dumps({
     "code": str(Path(build_cohort.__code__.co_filename).parents[2]),
     **times,
 }))
+"""
+
+# What `cmaltgen serve` does on a save: the hub built in memory again, in the same process.
+SERVE_CHILD = """
+import inspect, json, statistics, sys, time
+from pathlib import Path
+from cmaltgen.cohort.build import build_cohort
+root = Path(sys.argv[1])
+kwargs = {"write": False}
+if "memo" in inspect.signature(build_cohort).parameters:  # this tree: serve keeps a memo
+    from cmaltgen.cohort.memo import Memo
+    kwargs["memo"] = Memo()
+started = time.perf_counter()
+first = build_cohort(root, **kwargs)
+first_s = time.perf_counter() - started
+reflection = sorted((root / "members" / "m0").glob("*/reflection.md"))[1]
+original = reflection.read_text("utf-8")
+times = []
+try:
+    for n in range(int(sys.argv[2])):
+        reflection.write_text(original + f"\\nEdited {n}.\\n", "utf-8")
+        started = time.perf_counter()
+        again = build_cohort(root, **kwargs)
+        times.append(time.perf_counter() - started)
+        assert again.ok
+finally:
+    reflection.write_text(original, "utf-8")
+print(json.dumps({"first": first_s, "rebuild": statistics.median(times), "ok": first.ok,
+                  "code": str(Path(build_cohort.__code__.co_filename).parents[2])}))
 """
 
 
@@ -190,6 +221,28 @@ def run(root: Path, out: Path, code: Path) -> dict[str, Any]:
     return found
 
 
+def serve_rebuilds(root: Path, versions: dict[str, Path], edits: int) -> list[str]:
+    """First build and median rebuild after a one-member edit, as `cmaltgen serve` runs them."""
+    lines = []
+    for name, code in versions.items():
+        proc = subprocess.run(
+            [sys.executable, "-c", SERVE_CHILD, str(root), str(edits)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(code)},
+            cwd=root,
+            check=False,
+        )
+        if proc.returncode:
+            raise SystemExit(proc.stderr)
+        got = json.loads(proc.stdout.strip().splitlines()[-1])
+        if not got["ok"] or got["code"] != str(code):
+            raise SystemExit(f"the serve-style builds of {name} failed: {got}")
+        print(f"  serve {name}: {got}", file=sys.stderr, flush=True)
+        lines.append(f"| {name} | {got['first']:.2f} | {got['rebuild']:.2f} | {edits} |")
+    return lines
+
+
 def measure(
     root: Path, work: Path, versions: dict[str, Path], stats: _Stats, repeats: int
 ) -> dict[tuple[str, str], list[dict[str, Any]]]:
@@ -262,6 +315,7 @@ def main() -> None:
         "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     started = time.perf_counter()
+    serve_lines: list[str] = []
     with web(web_root, args.latency) as (base, stats):
         for members, mixed in cases:
             kind = "mixed" if mixed else "local"
@@ -269,7 +323,16 @@ def main() -> None:
             root = make_cohort(work, members, template, base, mixed)
             repeats = args.repeats if members <= 200 else 1
             lines += rows(members, kind, measure(root, work, versions, stats, repeats))
+            if members == 200 and not mixed:
+                print("serve rebuilds (200 local)...", file=sys.stderr, flush=True)
+                serve_lines += serve_rebuilds(root, versions, args.repeats)
     print("\n".join(lines))
+    print(
+        "\n`cmaltgen serve` on the 200 local members, in one process: the first build, then "
+        "the median rebuild after editing one member's reflection\n"
+    )
+    print("| code | first build s | rebuild s | edits |\n| --- | ---: | ---: | ---: |")
+    print("\n".join(serve_lines))
     print(
         f"\nurl members answered after {args.latency * 1000:g} ms; load average "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end; "

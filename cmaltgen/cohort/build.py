@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,7 +120,7 @@ def build_cohort(
             today,
             offline=offline,
             timeout=timeout,
-            on_member=indexer.add if result.ok else None,  # no index for a hub not rendered
+            on_member=_indexing(indexer) if result.ok else None,  # none for a hub not rendered
             memo=memo.members if memo else None,
         )
         indexer.members_done()
@@ -148,6 +149,17 @@ def _indexer(loaded: Loaded, memo: Memo | None) -> Indexer:
     group = group_size(listed)
     language = loaded.config.site.language
     return Indexer(language, columns, group, memo.search if memo else None)
+
+
+def _indexing(indexer: Indexer) -> Callable[[Member], None]:
+    """Hand each member to the indexer as it is read; its sections' text then goes (the rest
+    of the build does not need it, so a large cohort's prose is not all held at once)."""
+
+    def index(member: Member) -> None:
+        indexer.add(member)
+        member.texts = {}
+
+    return index
 
 
 def _finished(result: CohortResult, started: float) -> CohortResult:
