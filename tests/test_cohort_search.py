@@ -341,6 +341,19 @@ def test_pagefind_crashing_on_an_early_part_is_one_warning(tmp_path: Path) -> No
     assert "Search is not available" in (out / "search" / "index.html").read_text("utf-8")
 
 
+def test_pagefind_that_hangs_is_stopped_at_its_deadline(tmp_path: Path) -> None:
+    fake = tmp_path / "pagefind"
+    fake.write_text(f"#!/bin/sh\necho $$ > {tmp_path / 'pid'}\nexec sleep 600\n", "utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexer, "TIMEOUT", 0.5)
+        result = _failing_build(tmp_path, tmp_path / "site", fake)
+    assert result.written
+    assert "did not finish within 0.5 seconds" in _warning(result).message
+    with pytest.raises(ProcessLookupError):  # stopped, not left running
+        os.kill(int((tmp_path / "pid").read_text()), 0)
+
+
 def test_pagefind_that_cannot_start_is_a_warning_too(tmp_path: Path) -> None:
     not_a_program = tmp_path / "pagefind.txt"
     not_a_program.write_text("not a program", "utf-8")  # not executable

@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -61,6 +62,13 @@ class _Run:
     digest: str
     process: subprocess.Popen[bytes]
     started: float
+    deadline: threading.Timer  # kills the process after TIMEOUT seconds
+    timed_out: threading.Event
+
+    def stop(self) -> None:
+        self.deadline.cancel()
+        self.process.kill()
+        self.process.wait()
 
 
 class Indexer:
@@ -138,8 +146,7 @@ class Indexer:
     def close(self) -> None:
         """Stop a Pagefind still running and remove the temporary folder."""
         if self._running is not None:
-            self._running.process.kill()
-            self._running.process.wait()
+            self._running.stop()
             self._running = None
         if self._temp is not None:
             shutil.rmtree(self._temp, ignore_errors=True)
@@ -204,19 +211,26 @@ class Indexer:
                 f"the Pagefind program ({self.binary}) could not be started: {exc.strerror or exc}"
             )
             return
-        self._running = _Run(number, folder, digest, process, time.monotonic())
+        timed_out = threading.Event()
+
+        def kill() -> None:  # waiting is then a plain wait, with no polling
+            timed_out.set()
+            process.kill()
+
+        deadline = threading.Timer(TIMEOUT, kill)
+        deadline.daemon = True
+        deadline.start()
+        self._running = _Run(number, folder, digest, process, time.monotonic(), deadline, timed_out)
 
     def _collect(self) -> None:
         """Wait for the running Pagefind and keep its bundle (or why it failed)."""
         run, self._running = self._running, None
         if run is None:
             return
-        try:
-            code = run.process.wait(max(0.0, run.started + TIMEOUT - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            run.process.kill()
-            run.process.wait()
-            self.problem = f"Pagefind ({self.binary}) did not finish within {TIMEOUT:.0f} seconds"
+        code = run.process.wait()
+        run.deadline.cancel()
+        if run.timed_out.is_set():
+            self.problem = f"Pagefind ({self.binary}) did not finish within {TIMEOUT:g} seconds"
             return
         log.debug("pagefind run %d: %.3f s", run.number, time.monotonic() - run.started)
         if code != 0:
