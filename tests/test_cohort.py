@@ -203,7 +203,7 @@ def test_section_page_has_guidance_and_each_version(example_hub: Path) -> None:
     html = (example_hub / "sections" / "1a" / "index.html").read_text("utf-8")
     assert "What the guidance asks" in html and "options appraisal" in html
     assert '<a href="https://rowan-ellery.example.org/cmalt/1a/">Rowan Ellery</a>' in html
-    listed = html.split('<ul class="versions">')[1].split("</ul>")[0]
+    listed = html.split('<ul class="versions"')[1].split("</ul>")[0]
     versions = re.findall(r"<li>\s*<a href=\"[^\"]+\">([^<]+)</a>", listed)
     assert versions == ["Rowan Ellery", "Priya Natarajan", "Morgan Okafor"]
     assert re.search(r"CMALT; written; \d+ words; 1 evidence item;", html)

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from cmaltgen import __version__
-from cmaltgen.cohort import remote
+from cmaltgen.cohort import fetch_cache, remote, transport
 from cmaltgen.cohort.manifest_check import validate_manifest
 from cmaltgen.cohort.remote import Fetched, fetch_all
 
@@ -203,7 +203,7 @@ def test_a_good_manifest_is_fetched_validated_and_cached_as_plain_json(site: Sit
     assert headers["user-agent"] == f"cmaltgen/{__version__}"
     (cached,) = cache_files(site)
     record = json.loads(cached.read_text("utf-8"))
-    assert record["format"] == remote.CACHE_FORMAT and record["etag"] == '"v1"'
+    assert record["format"] == fetch_cache.CACHE_FORMAT and record["etag"] == '"v1"'
     assert record["data"] == good_manifest() and record["fetched"] == dt.date.today().isoformat()
     assert (site.cache / ".gitignore").read_text("utf-8").splitlines()[-1] == "*"
     assert sorted(p.name for p in site.cache.iterdir()) == [".gitignore", cached.name]  # no temp
@@ -622,7 +622,7 @@ def https_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 def test_an_untrusted_certificate_is_refused(
     https_site: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(remote, "_TLS", None)
+    monkeypatch.setattr(transport, "_TLS", None)
     got = fetch_all([("m", https_site[0])], tmp_path / "cache")["m"]
     assert got.data is None and got.warning is not None
     assert got.warning.startswith("the site's security certificate is not valid (self")
@@ -632,7 +632,7 @@ def test_a_trusted_certificate_is_fetched_over_https(
     https_site: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SSL_CERT_FILE", str(https_site[1]))  # as a company CA bundle would be
-    monkeypatch.setattr(remote, "_TLS", None)
+    monkeypatch.setattr(transport, "_TLS", None)
     got = fetch_all([("m", https_site[0])], tmp_path / "cache")["m"]
     assert got == Fetched(good_manifest(), None, None)
 
@@ -713,8 +713,8 @@ def test_the_manifest_address_comes_from_the_site_address(given: str, fetched: s
 
 def corrupt_caches(url: str) -> list[bytes]:
     good = {
-        "format": remote.CACHE_FORMAT,
-        "version": remote.CACHE_VERSION,
+        "format": fetch_cache.CACHE_FORMAT,
+        "version": fetch_cache.CACHE_VERSION,
         "url": remote.manifest_url(url),
         "etag": '"v1"',
         "last_modified": None,
@@ -753,7 +753,7 @@ def test_a_corrupt_or_foreign_cache_file_is_ignored(site: Site, index: int) -> N
     got = site.fetch(url)
     assert got == Fetched(good_manifest(), None, None, from_cache=False)
     assert "if-none-match" not in site.seen.headers("/cached/portfolio.json")[1]
-    assert json.loads(cached.read_text("utf-8"))["format"] == remote.CACHE_FORMAT  # repaired
+    assert json.loads(cached.read_text("utf-8"))["format"] == fetch_cache.CACHE_FORMAT  # repaired
     cached.write_bytes(corrupt_caches(url)[index])
     assert site.fetch(url, offline=True).data is None
 

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from cmaltgen.cohort import search
+from cmaltgen.cohort import indexer, search
 from cmaltgen.cohort.build import CohortResult, build_cohort
+from cmaltgen.cohort.memo import Memo
 from tests.browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, describe, run_axe, serve
 from tests.conftest import PORTFOLIO_YML, TODAY, reflection, valid_files, write_files
 from tests.test_build import VNU
@@ -196,6 +197,55 @@ def test_search_page_is_linked_from_every_page_and_lists_sections_without_javasc
         assert re.search(r'<a href="(\.\./)*search/index\.html"[^>]*>Search</a>', html), rel
 
 
+def test_section_pages_are_indexed_without_their_list_of_members(built: Path) -> None:
+    """A section page is found by its guidance; a member's name finds the member's sections."""
+    page = next(f for f in fragments(built) if f["url"] == "/sections/1a/")
+    assert "What the guidance asks" in page["content"]
+    assert "Alice Aster" not in page["content"] and "Carol Cedar" not in page["content"]
+    html = (built / "sections" / "1a" / "index.html").read_text("utf-8")
+    assert '<ul class="versions" data-pagefind-ignore>' in html and "Alice Aster" in html
+
+
+@pytest.fixture(scope="module", params=[1, 3])
+def built_in_parts(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, int]:
+    """The test cohort (four listed members) indexed as a large one is: in groups of 1 (a
+    part each) or 3 (a part of three, then the last member's part); the hub's pages apart."""
+    folder = tmp_path_factory.mktemp(f"parts-{request.param}")
+    root = make_search_cohort(folder / "cohort")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexer, "GROUP_MIN", request.param)
+        patch.setattr(indexer, "GROUPS", 100)
+        result = build(root, folder / "www" / "hub")
+    assert result.ok and result.written, [d.format() for d in result.diagnostics]
+    return folder / "www" / "hub", request.param
+
+
+def test_a_large_cohort_is_indexed_in_parts_the_search_page_merges(
+    built_in_parts: tuple[Path, int],
+) -> None:
+    hub, group = built_in_parts
+    bundle = hub / search.BUNDLE
+    parts = sorted(p.name for p in bundle.glob("part-*"))
+    assert parts == {1: ["part-1", "part-2", "part-3", "part-4"], 3: ["part-1", "part-2"]}[group]
+    for part in parts:
+        assert (bundle / part / "pagefind-entry.json").is_file()
+        assert not (bundle / part / "pagefind-ui.js").exists()
+    page = (hub / "search" / "index.html").read_text("utf-8")
+    names = " ".join(f"pagefind/{p}/" for p in parts)
+    assert f'data-parts="{names}"' in page
+    # The records are in the parts; the main bundle holds the hub's own pages.
+    urls = {f["url"] for f in fragments(hub)}
+    assert "/" in urls and "/sections/1a/" in urls
+    assert not [u for u in urls if u.startswith("/_records/")]
+    text = index_text(hub).lower()
+    for word in (PUBLIC_WORD, SECOND_WORD, PLAIN_WORD):
+        assert word in text, word
+    for word in (ASSESSORS_WORD, DRAFT_WORD, UNLISTED_WORD, "bob birch"):
+        assert word not in text, f"{word} reached the search index"
+
+
 def test_example_cohort_builds_its_search_index_offline_too(tmp_path: Path) -> None:
     from tests.conftest import REPO
 
@@ -276,6 +326,34 @@ def test_crashing_pagefind_names_its_exit_status_and_what_it_said(tmp_path: Path
     assert "Search is not available" in (out / "search" / "index.html").read_text("utf-8")
 
 
+def test_pagefind_crashing_on_an_early_part_is_one_warning(tmp_path: Path) -> None:
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\necho 'part exploded' >&2\nexit 4\n", "utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    out = tmp_path / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexer, "GROUP_MIN", 1)
+        result = _failing_build(tmp_path, out, fake)
+    assert result.written
+    warning = _warning(result)
+    assert "exit status 4" in warning.message and "part exploded" in warning.message
+    assert not (out / "pagefind").exists()
+    assert "Search is not available" in (out / "search" / "index.html").read_text("utf-8")
+
+
+def test_pagefind_that_hangs_is_stopped_at_its_deadline(tmp_path: Path) -> None:
+    fake = tmp_path / "pagefind"
+    fake.write_text(f"#!/bin/sh\necho $$ > {tmp_path / 'pid'}\nexec sleep 600\n", "utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexer, "TIMEOUT", 0.5)
+        result = _failing_build(tmp_path, tmp_path / "site", fake)
+    assert result.written
+    assert "did not finish within 0.5 seconds" in _warning(result).message
+    with pytest.raises(ProcessLookupError):  # stopped, not left running
+        os.kill(int((tmp_path / "pid").read_text()), 0)
+
+
 def test_pagefind_that_cannot_start_is_a_warning_too(tmp_path: Path) -> None:
     not_a_program = tmp_path / "pagefind.txt"
     not_a_program.write_text("not a program", "utf-8")  # not executable
@@ -293,6 +371,42 @@ def test_strict_build_fails_on_missing_search_and_keeps_the_last_good_hub(
     result = _failing_build(tmp_path, out, None, strict=True)
     assert not result.ok and not result.written
     assert (out / "pagefind" / "pagefind.js").read_bytes() == before
+
+
+# ---------------------------------------------------------------------------- serve
+
+
+def _bundle(result: CohortResult) -> dict[str, bytes]:
+    assert result.rendered is not None
+    return {k: v for k, v in result.rendered.pages.items() if k.startswith(search.BUNDLE + "/")}
+
+
+def test_serve_rebuild_reads_and_indexes_only_what_changed(tmp_path: Path) -> None:
+    """What `cmaltgen serve` does on a save: one memo, kept from build to build."""
+    root = make_search_cohort(tmp_path / "cohort")
+    memo = Memo()
+    first = build(root, None, write=False, memo=memo)
+    assert first.ok and memo.members.read == 3 and memo.search.runs == 1
+    # Nothing changed (cohort.yml saved as it was): no member read, no Pagefind run.
+    again = build(root, None, write=False, memo=memo)
+    assert memo.members.read == 3 and memo.search.runs == 1
+    assert _bundle(again) == _bundle(first) and _bundle(first)
+    # A member's section changed: that member is read again and the index rebuilt.
+    alice = root / "members" / "alice" / "1a" / "reflection.md"
+    alice.write_text(alice.read_text("utf-8").replace(PUBLIC_WORD, "brandnewword"), "utf-8")
+    changed = build(root, tmp_path / "site", memo=memo)
+    assert changed.ok and memo.members.read == 4 and memo.search.runs == 2
+    text = index_text(tmp_path / "site").lower()
+    assert "brandnewword" in text and PUBLIC_WORD not in text
+    # The coordinator's own files: a new event changes the events page, so the index again.
+    config = root / "cohort.yml"
+    config.write_text(
+        config.read_text("utf-8") + "events:\n  - title: Writing retreat\n    date: 2026-12-05\n",
+        "utf-8",
+    )
+    build(root, tmp_path / "site", memo=memo)
+    assert memo.members.read == 4 and memo.search.runs == 3
+    assert "writing retreat" in index_text(tmp_path / "site").lower()
 
 
 # ---------------------------------------------------------------------------- in Chromium
@@ -391,6 +505,31 @@ def test_chromium_search_finds_the_member_section_under_a_subpath(
     page.wait_for_url(hub_url + "sections/1b/index.html")
     assert "1b" in page.locator("h1").inner_text()
     page.context.close()
+
+
+def test_chromium_search_covers_every_part_of_a_large_cohorts_index(
+    browser: Browser, built_in_parts: tuple[Path, int]
+) -> None:
+    with serve(built_in_parts[0].parent) as url:
+        page = _page(browser)
+        page.goto(url + "hub/search/index.html")
+        status = page.locator("#hub-search-status")
+        links = page.locator("#hub-search-results li a")
+        _search(page, PUBLIC_WORD)  # Alice's section: in the first part
+        status.filter(has_text=f"1 result for “{PUBLIC_WORD}”").wait_for()
+        assert links.first.get_attribute("href") == "https://alice.example.org/cmalt/1a/"
+        _search(page, PLAIN_WORD)  # the plain entry (a part) and the roster (the main bundle)
+        status.filter(has_text=f"2 results for “{PLAIN_WORD}”").wait_for()
+        found = {links.nth(i).inner_text() for i in range(links.count())}
+        assert found == {"Dev Plain", "Search test hub"}
+        _search(page, "pilot")  # every member section: from all four parts at once
+        status.filter(has_text="results for “pilot”").wait_for()
+        members = set(page.locator("#hub-search-results .result-where").all_inner_texts())
+        assert "Alice Aster's portfolio (alice.example.org)" in members
+        assert "Carol Cedar, as listed on this hub" in members
+        _search(page, UNLISTED_WORD)
+        status.filter(has_text="No results").wait_for()
+        page.context.close()
 
 
 def test_chromium_search_finds_nothing_of_unlisted_assessors_or_draft_text(

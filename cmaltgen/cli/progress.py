@@ -258,10 +258,12 @@ def _cohort_builder(folder: Path) -> Callable[[Path], Built] | None:
     if not (folder / "cohort.yml").is_file():
         return None
     from cmaltgen.cohort.build import build_cohort
+    from cmaltgen.cohort.memo import Memo
     from cmaltgen.site.theme import Environments
 
+    memo = Memo()  # unchanged members and search bundles are kept from build to build
     templates = Environments()  # kept from one rebuild to the next, like a portfolio's
-    return lambda root: build_cohort(root, write=False, templates=templates)
+    return lambda root: build_cohort(root, write=False, memo=memo, templates=templates)
 
 
 def _serve_status(rep: BuildReport) -> None:

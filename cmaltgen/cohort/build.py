@@ -1,8 +1,9 @@
 """The hub build: the only module that knows its order.
 
-load cohort.yml -> members (local folders read, remote manifests fetched) -> pages rendered in
-memory -> one atomic write. Nothing is written unless everything rendered; a failed build
-leaves the last good hub in place.
+load cohort.yml -> members (local folders read, remote manifests fetched), each handed to the
+search indexer as it is read -> pages rendered in memory -> the search index finished -> one
+atomic write. Nothing is written unless everything rendered; a failed build leaves the last
+good hub in place.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,10 +23,13 @@ from cmaltgen import __version__
 from cmaltgen.build import check_output_location
 from cmaltgen.cohort import pages, search
 from cmaltgen.cohort.config import CohortConfig, Loaded, load_cohort
+from cmaltgen.cohort.indexer import Indexer, group_size
 from cmaltgen.cohort.members import Member, read_members
+from cmaltgen.cohort.memo import Memo
 from cmaltgen.diagnostics import CmaltgenError, Diagnostics
 from cmaltgen.output import folder as site_folder
 from cmaltgen.read import sources
+from cmaltgen.read.framework import framework, latest
 from cmaltgen.site import render, theme
 from cmaltgen.site.output import MARKER, Output
 
@@ -92,34 +97,78 @@ def build_cohort(
     today: dt.date | None = None,
     write: bool = True,
     timeout: float = 10.0,
+    memo: Memo | None = None,
     templates: theme.Environments | None = None,
 ) -> CohortResult:
     """Build the hub for the cohort in ``root`` into ``output`` (default ``root/_site``).
 
-    ``templates`` keeps Jinja environments for the next build (serve)."""
+    ``memo`` and ``templates`` (``cmaltgen serve``) keep unchanged members, search bundles and
+    Jinja environments between builds."""
     started = time.perf_counter()
     root = root.resolve()
     output = (output or default_output(root)).resolve()
     check_output_location(root, output)
     today = today or dt.date.today()
     result = CohortResult(root, output, Diagnostics(), strict)
-    loaded, members = read_cohort(root, result.diagnostics, today, offline=offline, timeout=timeout)
-    result.config, result.members = (loaded.config if loaded else None), members
-    if loaded is not None and result.ok:
-        hub = pages.make_hub(loaded.config, members, today)
-        where = loaded.linemap.where(("site", "theme"))
-        search_at = loaded.linemap.where(("site",))  # or the top of cohort.yml
-        result.rendered = render_hub(
-            hub, root, result.diagnostics, where, search_at, templates=templates
+    if not root.is_dir():
+        raise CmaltgenError(f"there is no folder {root}")
+    loaded = load_cohort(root, result.diagnostics, today)
+    if loaded is None:
+        return _finished(result, started)
+    with _indexer(loaded, memo) as indexer:
+        members = read_members(
+            loaded,
+            result.diagnostics,
+            today,
+            offline=offline,
+            timeout=timeout,
+            on_member=_indexing(indexer) if result.ok else None,  # none for a hub not rendered
+            memo=memo.members if memo else None,
         )
+        indexer.members_done()
+        log.info("members read in %.3f s", time.perf_counter() - started)
+        result.config, result.members = loaded.config, members
+        if result.ok:
+            hub = pages.make_hub(loaded.config, members, today)
+            where = loaded.linemap.where(("site", "theme"))
+            search_at = loaded.linemap.where(("site",))  # or the top of cohort.yml
+            result.rendered = render_hub(
+                hub, root, result.diagnostics, indexer, where, search_at, templates=templates
+            )
     if result.rendered is not None and result.ok:
         if write:
             site_folder.write_site(result.rendered, output)
             result.written = True
         result.pages = sum(1 for p in result.rendered.pages if p.endswith(".html"))
         result.notes = result.rendered.notes
+    return _finished(result, started)
+
+
+def _indexer(loaded: Loaded, memo: Memo | None) -> Indexer:
+    """The search indexer for this cohort, its groups sized by the listed members."""
+    found = framework(latest())
+    assert found is not None  # the packaged guidance always has its latest version
+    columns = {c.key: c for c in pages.columns(found)}
+    listed = sum(1 for _, entry in loaded.members if entry.listed)
+    group = group_size(listed)
+    language = loaded.config.site.language
+    return Indexer(language, columns, group, memo.search if memo else None)
+
+
+def _indexing(indexer: Indexer) -> Callable[[Member], None]:
+    """Hand each member to the indexer as it is read; its sections' text then goes (the rest
+    of the build does not need it, so a large cohort's prose is not all held at once)."""
+
+    def index(member: Member) -> None:
+        indexer.add(member)
+        member.texts = {}
+
+    return index
+
+
+def _finished(result: CohortResult, started: float) -> CohortResult:
     result.seconds = time.perf_counter() - started
-    log.info("hub build of %s finished in %.3f s", root, result.seconds)
+    log.info("hub build of %s finished in %.3f s", result.root, result.seconds)
     return result
 
 
@@ -127,6 +176,7 @@ def render_hub(
     hub: pages.Hub,
     root: Path,
     diags: Diagnostics,
+    indexer: Indexer,
     theme_at: dict[str, Any] | None = None,
     search_at: dict[str, Any] | None = None,
     *,
@@ -134,8 +184,9 @@ def render_hub(
 ) -> Output | None:
     """Every page and feed of the hub, in memory; template problems go to ``diags``.
 
-    ``theme_at`` locates ``site.theme`` in cohort.yml, for a theme that does not exist;
-    ``search_at`` is where a search index that could not be built is reported."""
+    ``indexer`` has seen every member and indexes the hub's pages last; ``theme_at`` locates
+    ``site.theme`` in cohort.yml, for a theme that does not exist; ``search_at`` is where a
+    search index that could not be built is reported."""
     overrides = root / TEMPLATES_DIR
     try:
         chosen = theme.load_theme(hub.config.site.theme, overrides if overrides.is_dir() else None)
@@ -152,7 +203,8 @@ def render_hub(
         html = _render(env, chosen, page, pages.page_values(hub, page), diags)
         if html is not None:
             output.pages[page.path] = html.encode("utf-8")
-    index = _search_index(hub, output, {p.path: p.kind for p in every}, diags, search_at)
+    index = indexer.finish(output.pages, {p.path: p.kind for p in every})
+    _report_search(index, diags, search_at)
     output.pages.update(index.files)
     if index.available:
         output.pages[pages.SEARCH_SCRIPT] = _search_script(env)
@@ -180,25 +232,8 @@ def render_hub(
     return output
 
 
-def _search_index(
-    hub: pages.Hub,
-    output: Output,
-    kinds: dict[str, str],
-    diags: Diagnostics,
-    where: dict[str, Any] | None,
-) -> search.Index:
-    """The Pagefind bundle; a failure is a located warning and a hub without search."""
-    started = time.perf_counter()
-    try:
-        index = search.build_index(hub, output.pages, kinds)
-    except OSError as exc:  # the temporary folder: disk full, no permission
-        index = search.Index({}, problem=f"its temporary folder could not be written: {exc}")
-    log.info(
-        "search index: %d records, %d files in %.3f s",
-        index.records,
-        len(index.files),
-        time.perf_counter() - started,
-    )
+def _report_search(index: search.Index, diags: Diagnostics, where: dict[str, Any] | None) -> None:
+    """A search index that could not be built: a located warning (the hub has no search)."""
     if index.problem:
         diags.add(
             "cohort-search-unavailable",
@@ -207,7 +242,6 @@ def _search_index(
             "reinstall cmaltgen (pip install --force-reinstall cmaltgen) to bring Pagefind back",
             **(where or {}),
         )
-    return index
 
 
 def _search_script(env: jinja2.Environment) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 from cmaltgen import build
 from cmaltgen.cohort.config import LOCAL, PLAIN, REMOTE, Loaded, MemberEntry
+from cmaltgen.cohort.memo import MemberMemo
 from cmaltgen.diagnostics import Diagnostics, display_path
 from cmaltgen.read import markdown, sources
 from cmaltgen.read.framework import SLOT_PREFIX, framework, latest
@@ -212,15 +214,24 @@ def local_public(
     return manifest.manifest(site), texts
 
 
-def local(root: Path, entry: MemberEntry, today: dt.date) -> tuple[Member, Diagnostics]:
+def local(
+    root: Path, entry: MemberEntry, today: dt.date, memo: MemberMemo | None = None
+) -> tuple[Member, Diagnostics]:
     """A path: member, with the problems found reading its portfolio."""
-    diags = Diagnostics()
-    try:
-        data, texts = local_public(root / entry.path, today, diags)
-    except Exception as exc:  # a broken member must not take the whole hub down
-        log.debug("reading %s failed", entry.path, exc_info=True)
-        diags.add("file-unreadable", f"cmaltgen could not read it: {exc}", path=root / entry.path)
-        data, texts = None, {}
+    folder = root / entry.path
+    state, kept = memo.get(folder, today) if memo is not None else ((), None)
+    if kept is not None:
+        data, texts, diags = kept
+    else:
+        diags = Diagnostics()
+        try:
+            data, texts = local_public(folder, today, diags)
+        except Exception as exc:  # a broken member must not take the whole hub down
+            log.debug("reading %s failed", entry.path, exc_info=True)
+            diags.add("file-unreadable", f"cmaltgen could not read it: {exc}", path=folder)
+            data, texts = None, {}
+        if memo is not None:
+            memo.put(folder, state, (data, texts, diags))
     if data is None:
         member = Member(key=entry.path, kind=LOCAL, name=Path(entry.path).name)
     else:
@@ -272,9 +283,19 @@ def _pathway_title(pathway_id: str) -> str:
 
 
 def read_members(
-    loaded: Loaded, diags: Diagnostics, today: dt.date, *, offline: bool, timeout: float
+    loaded: Loaded,
+    diags: Diagnostics,
+    today: dt.date,
+    *,
+    offline: bool,
+    timeout: float,
+    on_member: Callable[[Member], None] | None = None,
+    memo: MemberMemo | None = None,
 ) -> list[Member]:
-    """Every usable member in cohort.yml order; problems become located warnings."""
+    """Every usable member in cohort.yml order; problems become located warnings.
+
+    ``on_member`` sees each member as soon as it is read (the search indexer); ``memo`` keeps
+    local members from one build to the next."""
     from cmaltgen.cohort import remote as fetching  # only when there are remote members
 
     entries = loaded.members
@@ -288,13 +309,17 @@ def read_members(
     for index, entry in entries:
         where = {"key": f"members[{index}]", **loaded.linemap.where(("members", index))}
         if entry.kind == LOCAL:
-            member, found = local(loaded.root, entry, today)
+            member, found = local(loaded.root, entry, today, memo)
             _report_local(member, found, loaded.root, diags, where)
         elif entry.kind == PLAIN:
             member = plain(entry)
         else:
             member = _remote_member(entry, fetched.get(entry.url), diags, where)
         members.append(member)
+        if on_member is not None:
+            on_member(member)
+    if memo is not None:
+        memo.forget_unused()
     return members
 
 

@@ -1,17 +1,14 @@
-"""The hub's search: a Pagefind index built at ``cohort build`` time, offline.
+"""The hub's search: what is indexed. Pagefind runs over it in :mod:`cmaltgen.cohort.indexer`.
 
-What is indexed is decided here, from the :class:`~cmaltgen.cohort.pages.Hub`, which holds
-listed members only: each listed member's published sections (a local member's section prose as
-plain text, a remote or plain member's titles as its manifest or cohort.yml gives them) and the
-hub's own pages. Nothing an unlisted member wrote, and nothing a public site leaves out
-(assessors-only, private or draft sections), ever reaches the index.
+What is indexed is decided here, member by member, for listed members only: each listed
+member's published sections (a local member's section prose as plain text, a remote or plain
+member's titles as its manifest or cohort.yml gives them) and the hub's own pages. Nothing an
+unlisted member wrote, and nothing a public site leaves out (assessors-only, private or draft
+sections), ever reaches the index.
 
-Pagefind is the binary the ``pagefind[bin]`` package ships. It runs on a temporary folder of
-small record pages (one per member section, each naming its target URL in Pagefind metadata)
-and copies of the hub's pages; its bundle is then read back into the in-memory
-:class:`~cmaltgen.site.output.Output`, so the folder writer swaps it in with the rest of the
-hub, atomically. When Pagefind is missing or fails, :func:`build_index` says why and returns
-``None``; the hub is built without search and its search page says so.
+Each record is a small HTML page naming its target URL in Pagefind metadata; a hub page is
+indexed from its ``<main>`` (``data-pagefind-body``), and what a template marks
+``data-pagefind-ignore`` (a section page's list of members) is left out.
 """
 
 from __future__ import annotations
@@ -20,27 +17,18 @@ import html
 import logging
 import re
 import shutil
-import subprocess
-import tempfile
-import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from cmaltgen.cohort.members import MemberSection
-from cmaltgen.cohort.pages import Hub
+from cmaltgen.cohort.members import Member, MemberSection
+from cmaltgen.cohort.pages import Column
 from cmaltgen.read.framework import SLOT_PREFIX
 
 log = logging.getLogger(__name__)
 
 BUNDLE = "pagefind"  # the bundle's folder in the hub
-SEARCH_PAGE = "search/index.html"
 INDEXED_KINDS = frozenset({"roster", "sections", "section", "showcase", "mentors", "events"})
-TIMEOUT = 300.0  # seconds Pagefind may take; a 2,000-member hub takes a few
-RECORDS = "_records"  # the temporary folder's record pages (never published)
-MAX_STDERR = 400
-# Pagefind's ready-made interfaces and its highlighter: the hub has its own small, accessible
-# search script (templates/cohort/search.js), so these would only double the bundle's size.
-UNUSED = re.compile(r"pagefind-(component-ui|modular-ui|ui)\.(js|css)|pagefind-highlight\.js")
 
 
 @dataclass(frozen=True)
@@ -56,11 +44,15 @@ class Record:
 
 @dataclass
 class Index:
-    """The outcome: the bundle's files (output path -> bytes) or why there are none."""
+    """The outcome: the bundle's files (output path -> bytes) or why there are none.
+
+    ``parts`` are the bundles beside the main one (``pagefind/part-1/``...) that the search
+    page merges into it; a small cohort has none."""
 
     files: dict[str, bytes]
     records: int = 0
     problem: str = ""
+    parts: list[str] = field(default_factory=list)
 
     @property
     def available(self) -> bool:
@@ -84,48 +76,48 @@ def pagefind_binary() -> Path | None:
     return Path(on_path) if on_path else None
 
 
-def records(hub: Hub) -> list[Record]:
-    """What members contribute to the index: listed members only (``hub.members``)."""
+def member_records(member: Member, columns: Mapping[str, Column]) -> list[Record]:
+    """What one listed member contributes to the index (``columns``: the hub's, by key)."""
     found: list[Record] = []
-    for member in hub.members:
-        shown = [s for s in member.sections if s.status != "missing"]
-        for section in shown:
-            label = _label(hub, section)
-            found.append(
-                Record(
-                    url=section.url or _column_url(hub, section),
-                    title=f"{member.name}: {label}",
-                    member=member.name,
-                    section=label,
-                    text=member.texts.get(section.id, ""),
-                )
+    for section in member.sections:
+        if section.status == "missing":
+            continue
+        label = _label(columns, section)
+        found.append(
+            Record(
+                url=section.url or _column_url(columns, section),
+                title=f"{member.name}: {label}",
+                member=member.name,
+                section=label,
+                text=member.texts.get(section.id, ""),
             )
-        if not member.sections:  # a plain entry (or a member with nothing to read yet)
-            about = [member.role, member.organisation, member.pathway_title, *member.specialist]
-            found.append(
-                Record(
-                    url=member.url or "index.html",
-                    title=member.name,
-                    member=member.name,
-                    section="",
-                    text=". ".join(a for a in about if a),
-                )
+        )
+    if not member.sections:  # a plain entry (or a member with nothing to read yet)
+        about = [member.role, member.organisation, member.pathway_title, *member.specialist]
+        found.append(
+            Record(
+                url=member.url or "index.html",
+                title=member.name,
+                member=member.name,
+                section="",
+                text=". ".join(a for a in about if a),
             )
+        )
     return found
 
 
-def _label(hub: Hub, section: MemberSection) -> str:
-    if section.id in hub.column_by_key and section.id[:1].isdigit():
+def _label(columns: Mapping[str, Column], section: MemberSection) -> str:
+    if section.id in columns and section.id[:1].isdigit():
         return f"{section.id} {section.title}"
     return section.title or section.id
 
 
-def _column_url(hub: Hub, section: MemberSection) -> str:
+def _column_url(columns: Mapping[str, Column], section: MemberSection) -> str:
     """Where a section without its own address is listed in the hub."""
-    column = hub.column_by_key.get(section.id)
+    column = columns.get(section.id)
     if column is None:
         slot = next((k for k, p in SLOT_PREFIX.items() if section.id.startswith(p)), None)
-        column = hub.column_by_key.get(slot or "")
+        column = columns.get(slot or "")
     return column.url if column else "sections/index.html"
 
 
@@ -152,67 +144,10 @@ def record_page(record: Record, language: str) -> str:
 _MAIN = re.compile(rb"<main\b", re.IGNORECASE)
 
 
-def build_index(hub: Hub, pages: dict[str, bytes], kinds: dict[str, str]) -> Index:
-    """Run Pagefind over the records and the hub's own pages (``pages``, kind by path)."""
-    binary = pagefind_binary()
-    if binary is None:
-        return Index(
-            {},
-            problem="the Pagefind program was not found (install cmaltgen with its "
-            "dependencies: pip install --upgrade cmaltgen, which brings pagefind[bin])",
-        )
-    language = hub.config.site.language or "en"
-    found = records(hub)
-    with tempfile.TemporaryDirectory(prefix="cmaltgen-search-") as temp:
-        site, out = Path(temp) / "site", Path(temp) / "bundle"
-        for number, record in enumerate(found):
-            target = site / RECORDS / f"{number}.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(record_page(record, language), "utf-8")
-        for path, body in pages.items():
-            if kinds.get(path) in INDEXED_KINDS:
-                target = site / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(_MAIN.sub(b"<main data-pagefind-body", body, count=1))
-        site.mkdir(exist_ok=True)
-        staged = time.perf_counter()
-        problem = _run(binary, site, out, language)
-        log.debug("pagefind ran in %.3f s", time.perf_counter() - staged)
-        if problem:
-            return Index({}, len(found), problem)
-        files = {
-            f"{BUNDLE}/{p.relative_to(out).as_posix()}": p.read_bytes()
-            for p in sorted(out.rglob("*"))
-            if p.is_file() and not UNUSED.fullmatch(p.relative_to(out).as_posix())
-        }
-    if f"{BUNDLE}/pagefind.js" not in files:
-        return Index({}, len(found), "Pagefind finished but wrote no pagefind.js")
-    return Index(files, len(found))
-
-
-def _run(binary: Path, site: Path, out: Path, language: str) -> str:
-    """Run Pagefind; a plain-words reason when it failed, else ""."""
-    command = [str(binary), "--site", str(site), "--output-path", str(out), "--quiet"]
-    primary = language.split("-")[0].lower()
-    if re.fullmatch(r"[a-z]{2,3}", primary):
-        command += ["--force-language", primary]
-    try:
-        done = subprocess.run(
-            command,
-            cwd=site.parent,
-            capture_output=True,
-            timeout=TIMEOUT,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except subprocess.TimeoutExpired:
-        return f"Pagefind ({binary}) did not finish within {TIMEOUT:.0f} seconds"
-    except OSError as exc:
-        return f"the Pagefind program ({binary}) could not be started: {exc.strerror or exc}"
-    if done.returncode != 0:
-        said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
-        said = " ".join(said.split())[-MAX_STDERR:]
-        return f"Pagefind ({binary}) failed with exit status {done.returncode}" + (
-            f": {said}" if said else ""
-        )
-    return ""
+def hub_pages(pages: Mapping[str, bytes], kinds: Mapping[str, str]) -> dict[str, bytes]:
+    """The hub's own pages Pagefind indexes (by path), each from its ``<main>``."""
+    return {
+        path: _MAIN.sub(b"<main data-pagefind-body", body, count=1)
+        for path, body in pages.items()
+        if kinds.get(path) in INDEXED_KINDS
+    }

@@ -1,6 +1,7 @@
 // The cohort hub's search page: a small UI on Pagefind's JavaScript API.
 // Published as assets/cohort-search.js by `cmaltgen cohort build` (copied as it is, not rendered).
-// The index is built by `cmaltgen cohort build` into pagefind/ at the hub's root. Everything is
+// The index is built by `cmaltgen cohort build` into pagefind/ at the hub's root (a large
+// cohort's in parts, listed in the form's data-parts). Everything is
 // found relative to the hub's root (the form's data-root), so the hub works at a domain root,
 // under a GitHub Pages sub-path and anywhere else. Opened from disk (file://) browsers refuse
 // to load the index; the page then says so and the section list below the form still works.
@@ -26,8 +27,13 @@ async function start(form) {
     if (!/^https?:$/.test(root.protocol)) throw new Error("not served over http(s)");
     pagefind = await import(new URL("pagefind/pagefind.js", root).href);
     // Result URLs of the hub's own pages start at the hub's root, wherever it is served.
-    await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
+    const options = { baseUrl: root.pathname, excerptLength: 24 };
+    await pagefind.options(options);
     await pagefind.init();
+    // A large cohort's index comes in parts (pagefind/part-1/...): one search covers them all.
+    for (const part of (form.dataset.parts || "").split(" ").filter(Boolean)) {
+      await pagefind.mergeIndex(new URL(part, root).pathname, options);
+    }
   } catch (error) {
     const served = /^https?:$/.test(root.protocol);
     form.hidden = true;
