@@ -6,25 +6,74 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from cmaltgen.build import BuildResult, build
 
-# Tests that drive Chromium, run the Nu HTML checker (Java), build the package or generate
-# benchmark portfolios: seconds each. `python -m pytest -m "not slow"` leaves them out while
-# you work; CI runs everything.
-SLOW_FILES = frozenset(
-    {"test_browser.py", "test_browser_review.py", "test_package.py", "test_benchmarks_generate.py"}
-)
-SLOW_WORDS = ("nu_html", "nu_checker", "chromium", "axe", "browser", "accessible_and_valid")
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+# The loop to run while you work is `python -m pytest -m "not slow"` (under 30 s on a 2-core
+# machine); CI runs every test. A test is slow when it does one of the things below, each of
+# which takes seconds, not milliseconds. Its mark names the rule: @pytest.mark.slow("serve"),
+# or pytestmark = pytest.mark.slow("package") for a whole file; a slow mark without a known
+# rule is a usage error. The `browser` and `nu_checker` fixtures below mark their tests
+# themselves, so a new browser or Nu checker test cannot land in the fast loop by mistake
+# (and tests/test_markers.py checks that no test starts Chromium or Java another way).
+SLOW_RULES = {
+    "browser": "drives Chromium through Playwright (the `browser` fixture marks it)",
+    "nu": "runs the W3C Nu HTML checker, a Java program (the `nu_checker` fixture marks it)",
+    "package": "builds the sdist and wheel or installs them in a new virtual environment",
+    "benchmark": "generates benchmark portfolios",
+    "serve": "serve end to end: starts its own preview server (`cmaltgen serve` or a "
+    "PreviewServer) and waits for it to start, rebuild after a save or stop; the one shared, "
+    "read-only server per test module is not counted",
+    "timeout": "waits for a real timeout to pass: a loopback server or name lookup that hangs, "
+    "trickles or answers late on purpose",
+}
+SLOW_FIXTURES = {"browser": "browser", "nu_checker": "nu"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects by these marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        name = item.name.lower()
-        if item.path.name in SLOW_FILES or any(word in name for word in SLOW_WORDS):
-            item.add_marker(pytest.mark.slow)
+        for fixture, rule in SLOW_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.slow(rule))
+        for mark in item.iter_markers("slow"):
+            if len(mark.args) != 1 or mark.args[0] not in SLOW_RULES:
+                raise pytest.UsageError(
+                    f"{item.nodeid}: mark a slow test with the rule it follows, one of "
+                    f'{", ".join(SLOW_RULES)} (tests/conftest.py), e.g. @pytest.mark.slow("serve")'
+                )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Chromium, launched once for the test module; every test that uses it is slow."""
+    from tests.browser_support import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+NuChecker = Callable[..., list[dict[str, Any]]]
+
+
+@pytest.fixture(scope="session")
+def nu_checker() -> NuChecker:
+    """``site_checks.nu_errors``: the W3C Nu checker's errors for HTML files or folders.
+    Skips without Java or vnu.jar (npm ci), fails instead in CI; its tests are slow."""
+    from tests.site_checks import nu_errors, nu_missing
+
+    missing = nu_missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(missing, pytrace=False)
+        pytest.skip(missing)
+    return nu_errors
 
 
 TODAY = dt.date(2026, 11, 1)

@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -29,8 +30,11 @@ from click.testing import CliRunner
 from cmaltgen.build import build
 from cmaltgen.cli import main
 from cmaltgen.serve.server import PreviewServer
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, loopback_only
+from tests.browser_support import loopback_only
 from tests.conftest import EXAMPLE, REPO
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 MOUNT = "/cmalt-portfolio/"  # the path of the example's site.base_url
 SECTION = "1a-constraints-and-benefits/reflection.md"
@@ -453,27 +457,10 @@ def test_an_unchosen_busy_port_moves_to_the_next(portfolio: Path) -> None:
 # ---------------------------------------------------------------------------- the browser
 
 
-def _browser_or_skip() -> None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing = "playwright is not installed"
-    else:
-        missing = "" if CHROMIUM.exists() else f"{CHROMIUM} is missing"
-    if missing and os.environ.get("CI"):
-        pytest.fail(missing + " (required when CI is set)")
-    if missing:
-        pytest.skip(missing)
-
-
-def test_the_browser_reloads_after_a_save(portfolio: Path) -> None:
-    _browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with serving(portfolio) as (_, port), sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+def test_the_browser_reloads_after_a_save(portfolio: Path, browser: Browser) -> None:
+    with serving(portfolio) as (_, port):
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             page.route("**/*", loopback_only)
             page.goto(f"http://127.0.0.1:{port}{MOUNT}1a/")
             page.wait_for_function("() => document.readyState === 'complete'")
@@ -484,7 +471,7 @@ def test_the_browser_reloads_after_a_save(portfolio: Path) -> None:
             page.locator("#cmaltgen-errors").wait_for(timeout=10_000)
             assert "portfolio.yml, line" in page.locator("#cmaltgen-errors").inner_text()
         finally:
-            browser.close()
+            page.close()
 
 
 def test_drafts_show_in_the_preview_with_a_banner(tmp_path: Path) -> None:
