@@ -24,6 +24,7 @@ from cmaltgen.cli import main
 from cmaltgen.cohort import ics
 from cmaltgen.cohort.build import CohortResult, build_cohort
 from cmaltgen.cohort.members import CACHE_DIR
+from tests.browser_support import POLL
 from tests.conftest import PORTFOLIO_YML, REPO, TODAY, NuChecker, valid_files, write_files
 from tests.site_checks import broken_links, parse_page
 
@@ -514,7 +515,7 @@ def static_server(root: Path) -> Iterator[str]:
 
     handler = functools.partial(Quiet, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/cmalt/"
@@ -626,6 +627,7 @@ def test_cohort_schema_accepts_the_example(tmp_path: Path) -> None:
     jsonschema.Draft202012Validator(schema).validate(data)
 
 
+@pytest.mark.slow("serve")
 def test_serve_previews_a_cohort_folder_and_reloads_on_change(tmp_path: Path) -> None:
     from tests.test_serve import fetch, serving, wait_for
 

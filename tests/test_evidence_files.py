@@ -35,6 +35,7 @@ from cmaltgen.output.bundle import bundle
 from cmaltgen.rules.files import MAX_PUBLISHED_PATH, name_problem
 from cmaltgen.rules.sizes import PAGES_MAX_FILE_BYTES
 from cmaltgen.site.structure import relative_url
+from tests.browser_support import POLL
 from tests.conftest import (
     REPO,
     TODAY,
@@ -207,6 +208,7 @@ def _check_all_open(page_url: str, hrefs: list[str]) -> list[str]:
     return wrong
 
 
+@pytest.mark.slow("serve")
 def test_links_open_the_files_from_cmaltgen_serve(built: Path) -> None:
     with serving(built) as (_, port):
         page_url = f"http://127.0.0.1:{port}/repo/1a/"
@@ -228,7 +230,7 @@ def _pages_host(folder: Path) -> Iterator[int]:
     """``http.server`` over a folder holding the site as ``repo/``: GitHub Pages' layout."""
     handler = functools.partial(_Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     try:
         yield int(server.server_address[1])

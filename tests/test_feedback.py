@@ -512,6 +512,7 @@ NOTE = re.compile(
 )
 
 
+@pytest.mark.slow("serve")
 def test_serve_shows_open_feedback_beside_its_paragraph(tmp_path: Path) -> None:
     root = _copy_example(tmp_path)
     server = PreviewServer(root, port=free_port(), port_fixed=True)
@@ -541,6 +542,7 @@ def test_serve_shows_open_feedback_beside_its_paragraph(tmp_path: Path) -> None:
     assert not (root / "_site").exists()
 
 
+@pytest.mark.slow("serve")
 def test_serves_progress_page_lists_open_feedback(tmp_path: Path) -> None:
     root = _copy_example(tmp_path)
     server = PreviewServer(root, port=free_port(), port_fixed=True)
@@ -555,6 +557,7 @@ def test_serves_progress_page_lists_open_feedback(tmp_path: Path) -> None:
     assert "<li>3a ¶10 (Sam Lee, mentor, 2 Oct 2026): Say what the dashboard&#x27;s" in page
 
 
+@pytest.mark.slow("serve")
 def test_serve_shows_a_broken_feedback_file_as_an_error(tmp_path: Path) -> None:
     root = _copy_example(tmp_path)
     server = PreviewServer(root, port=free_port(), port_fixed=True)
