@@ -42,9 +42,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCHEMES: tuple[Literal["light"], Literal["dark"]] = ("light", "dark")
-# How often a test's loopback server checks whether to stop (http.server's default, 0.5 s,
-# is what each stop would cost).
-POLL = 0.05
+# How often a test's loopback server checks whether to stop: http.server's default, 0.5 s,
+# is what stopping one would cost each time.
+POLL = 0.01
 
 
 def browser_missing() -> str | None:

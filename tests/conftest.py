@@ -30,6 +30,8 @@ SLOW_RULES = {
     "serve": "serve end to end: starts its own preview server (`cmaltgen serve` or a "
     "PreviewServer) and waits for it to start, rebuild after a save or stop; the one shared, "
     "read-only server per test module is not counted",
+    "deploy": "runs `cmaltgen deploy` with real git: a repository, a bare remote, dozens of git "
+    "commands per test (tests/test_deploy.py; test_cli.py keeps one quick deploy)",
     "timeout": "waits for a real timeout to pass: a loopback server or name lookup that hangs, "
     "trickles or answers late on purpose",
 }
@@ -177,6 +179,20 @@ def tmp_portfolio(tmp_path: Path) -> PortfolioFactory:
         return write_files(root, changes or {})
 
     return make
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example portfolio's public site, built once (strict, no warnings) and shared by the
+    tests that only read it; a test that changes a site builds its own."""
+    from tests.site_checks import manifest_problems
+
+    out = tmp_path_factory.mktemp("example") / "site"
+    result = build(EXAMPLE, out, strict=True)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert len(result.diagnostics) == 0, [d.format() for d in result.diagnostics]
+    assert manifest_problems(out) == []
+    return out
 
 
 def run_build(root: Path, **kwargs: object) -> BuildResult:

@@ -14,17 +14,7 @@ from cmaltgen.build import build
 from cmaltgen.diagnostics import CmaltgenError
 from tests.conftest import EXAMPLE, TODAY, NuChecker, PortfolioFactory, formatted, run_build
 from tests.image_files import camera_exif, image_file
-from tests.site_checks import broken_links, manifest_problems, parse_page
-
-
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("example") / "site"
-    result = build(EXAMPLE, out, strict=True)
-    assert result.ok, [d.format() for d in result.diagnostics]
-    assert len(result.diagnostics) == 0, [d.format() for d in result.diagnostics]
-    assert manifest_problems(out) == []
-    return out
+from tests.site_checks import broken_links, parse_page
 
 
 def _digest(folder: Path) -> dict[str, str]:

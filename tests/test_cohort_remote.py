@@ -594,13 +594,14 @@ def test_a_port_that_does_not_speak_http_gives_a_plain_reason(
     assert got.warning.startswith(reason), got.warning
 
 
-@pytest.fixture
-def https_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """An https server with a self-signed certificate (which no client should trust)."""
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key, made once for the module."""
     openssl = shutil.which("openssl")
     if openssl is None:
         pytest.skip("openssl is not installed")
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
     options = ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"]
     options += ["-addext", "subjectAltName=IP:127.0.0.1"]
     subprocess.run(
@@ -608,6 +609,13 @@ def https_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         check=True,
         capture_output=True,
     )
+    return key, cert
+
+
+@pytest.fixture
+def https_site(certificate: tuple[Path, Path]) -> Iterator[tuple[str, Path]]:
+    """An https server with a self-signed certificate (which no client should trust)."""
+    key, cert = certificate
     server = Server()
     server.routes["/tls/portfolio.json"] = lambda h: h.send(200, encoded(good_manifest()))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
