@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -193,6 +196,31 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert len(result.diagnostics) == 0, [d.format() for d in result.diagnostics]
     assert manifest_problems(out) == []
     return out
+
+
+@dataclasses.dataclass(frozen=True)
+class CommandBuild:
+    """``python -m cmaltgen build EXAMPLE -o SITE --strict``, run once as a real process."""
+
+    proc: subprocess.CompletedProcess[str]
+    site: Path
+    cache_home: Path  # XDG_CACHE_HOME for that process: a fresh, empty folder
+
+
+@pytest.fixture(scope="session")
+def example_command_build(tmp_path_factory: pytest.TempPathFactory) -> CommandBuild:
+    """The example built by the command in its own process, once, for the tests that only look
+    at what it printed and wrote (the command line, the program, the cache folder)."""
+    folder = tmp_path_factory.mktemp("command-build")
+    site, cache_home = folder / "site", folder / "cache"
+    proc = subprocess.run(
+        [sys.executable, "-m", "cmaltgen", "build", str(EXAMPLE), "-o", str(site), "--strict"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "XDG_CACHE_HOME": str(cache_home)},
+    )
+    return CommandBuild(proc, site, cache_home)
 
 
 def run_build(root: Path, **kwargs: object) -> BuildResult:
