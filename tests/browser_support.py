@@ -1,8 +1,8 @@
 """Helpers for checking built pages in a real browser: a loopback server, Chromium and axe-core,
 and the portfolios they check (the example in each theme, and a fresh ``cmaltgen new`` one).
 
-Used by ``tests/test_browser.py`` and ``tests/test_theme.py``; also runnable on its own to audit
-a built site:
+Tests get Chromium from the ``browser`` fixture (tests/conftest.py), which uses ``chromium()``
+here and marks them slow. Also runnable on its own to audit a built site:
 
     python tests/browser_support.py example_portfolio/_site [screenshot-dir]
 """
@@ -20,14 +20,16 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "example_portfolio"
 # Debian's Chromium by default; CI on other systems names Playwright's in CMALTGEN_CHROMIUM.
 CHROMIUM = Path(os.environ.get("CMALTGEN_CHROMIUM") or "/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -40,26 +42,56 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCHEMES: tuple[Literal["light"], Literal["dark"]] = ("light", "dark")
+# How often a test's loopback server checks whether to stop: http.server's default, 0.5 s,
+# is what stopping one would cost each time.
+POLL = 0.01
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here (Playwright, Chromium or axe-core missing)."""
+    import importlib.util
+
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is not installed (pip install playwright)"
+    if not CHROMIUM.is_file():
+        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    if not AXE.is_file():
+        return f"axe-core is missing at {AXE} (npm install)"
+    return None
 
 
 def require_browser() -> None:
     """Skip the calling test module when Playwright, Chromium or axe-core is missing; in CI,
     fail it instead, so a missing install step cannot pass unnoticed. Call at import time."""
-    import importlib.util
-
     import pytest
 
-    missing = None
-    if importlib.util.find_spec("playwright") is None:
-        missing = "the playwright package is not installed (pip install playwright)"
-    elif not CHROMIUM.is_file():
-        missing = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    elif not AXE.is_file():
-        missing = f"axe-core is missing at {AXE} (npm install)"
+    missing = browser_missing()
     if missing is not None:
         if os.environ.get("CI"):
             pytest.fail(f"browser tests cannot run in CI: {missing}", pytrace=False)
         pytest.skip(missing, allow_module_level=True)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Browser]:
+    """Chromium through Playwright, the one place tests launch it. Tests take it from the
+    ``browser`` fixture (tests/conftest.py), which marks them slow. Skips the test when
+    something is missing; fails it instead in CI."""
+    import pytest
+
+    missing = browser_missing()
+    if missing is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot run in CI: {missing}", pytrace=False)
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 def example_copy(dest: Path, theme: str) -> Path:
@@ -144,7 +176,7 @@ def serve(root: Path) -> Iterator[str]:
     """Serve ``root`` on a free loopback port; yield its base URL (ending in a slash)."""
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -194,11 +226,8 @@ def describe(violations: list[dict[str, Any]]) -> str:
 
 def audit(site: Path, shots: Path | None = None) -> int:
     """Print axe violations for every page in both schemes; optionally save screenshots."""
-    from playwright.sync_api import sync_playwright
-
     failures = 0
-    with serve(site) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with serve(site) as base, chromium() as browser:
         for scheme in SCHEMES:
             page = browser.new_page(color_scheme=scheme, viewport={"width": 1280, "height": 900})
             page.route("**/*", loopback_only)
@@ -211,7 +240,6 @@ def audit(site: Path, shots: Path | None = None) -> int:
             page.close()
         if shots is not None:
             _screenshots(browser, base, shots)
-        browser.close()
     print(json.dumps({"violations": failures}))
     return 1 if failures else 0
 

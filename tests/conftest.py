@@ -2,29 +2,83 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from cmaltgen.build import BuildResult, build
 
-# Tests that drive Chromium, run the Nu HTML checker (Java), build the package or generate
-# benchmark portfolios: seconds each. `python -m pytest -m "not slow"` leaves them out while
-# you work; CI runs everything.
-SLOW_FILES = frozenset(
-    {"test_browser.py", "test_browser_review.py", "test_package.py", "test_benchmarks_generate.py"}
-)
-SLOW_WORDS = ("nu_html", "nu_checker", "chromium", "axe", "browser", "accessible_and_valid")
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+# The loop to run while you work is `python -m pytest -m "not slow"` (under 30 s on a 2-core
+# machine); CI runs every test. A test is slow when it does one of the things below, each of
+# which takes seconds, not milliseconds. Its mark names the rule: @pytest.mark.slow("serve"),
+# or pytestmark = pytest.mark.slow("package") for a whole file; a slow mark without a known
+# rule is a usage error. The `browser` and `nu_checker` fixtures below mark their tests
+# themselves, so a new browser or Nu checker test cannot land in the fast loop by mistake
+# (and tests/test_markers.py checks that no test starts Chromium or Java another way).
+SLOW_RULES = {
+    "browser": "drives Chromium through Playwright (the `browser` fixture marks it)",
+    "nu": "runs the W3C Nu HTML checker, a Java program (the `nu_checker` fixture marks it)",
+    "package": "builds the sdist and wheel or installs them in a new virtual environment",
+    "benchmark": "generates benchmark portfolios",
+    "serve": "serve end to end: starts its own preview server (`cmaltgen serve` or a "
+    "PreviewServer) and waits for it to start, rebuild after a save or stop; the one shared, "
+    "read-only server per test module is not counted",
+    "deploy": "runs `cmaltgen deploy` with real git: a repository, a bare remote, dozens of git "
+    "commands per test (tests/test_deploy.py; test_cli.py keeps one quick deploy)",
+    "timeout": "waits for a real timeout to pass: a loopback server or name lookup that hangs, "
+    "trickles or answers late on purpose",
+}
+SLOW_FIXTURES = {"browser": "browser", "nu_checker": "nu"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects by these marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        name = item.name.lower()
-        if item.path.name in SLOW_FILES or any(word in name for word in SLOW_WORDS):
-            item.add_marker(pytest.mark.slow)
+        for fixture, rule in SLOW_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.slow(rule))
+        for mark in item.iter_markers("slow"):
+            if len(mark.args) != 1 or mark.args[0] not in SLOW_RULES:
+                raise pytest.UsageError(
+                    f"{item.nodeid}: mark a slow test with the rule it follows, one of "
+                    f'{", ".join(SLOW_RULES)} (tests/conftest.py), e.g. @pytest.mark.slow("serve")'
+                )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Chromium, launched once for the test module; every test that uses it is slow."""
+    from tests.browser_support import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+NuChecker = Callable[..., list[dict[str, Any]]]
+
+
+@pytest.fixture(scope="session")
+def nu_checker() -> NuChecker:
+    """``site_checks.nu_errors``: the W3C Nu checker's errors for HTML files or folders.
+    Skips without Java or vnu.jar (npm ci), fails instead in CI; its tests are slow."""
+    from tests.site_checks import nu_errors, nu_missing
+
+    missing = nu_missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(missing, pytrace=False)
+        pytest.skip(missing)
+    return nu_errors
 
 
 TODAY = dt.date(2026, 11, 1)
@@ -128,6 +182,45 @@ def tmp_portfolio(tmp_path: Path) -> PortfolioFactory:
         return write_files(root, changes or {})
 
     return make
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example portfolio's public site, built once (strict, no warnings) and shared by the
+    tests that only read it; a test that changes a site builds its own."""
+    from tests.site_checks import manifest_problems
+
+    out = tmp_path_factory.mktemp("example") / "site"
+    result = build(EXAMPLE, out, strict=True)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert len(result.diagnostics) == 0, [d.format() for d in result.diagnostics]
+    assert manifest_problems(out) == []
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class CommandBuild:
+    """``python -m cmaltgen build EXAMPLE -o SITE --strict``, run once as a real process."""
+
+    proc: subprocess.CompletedProcess[str]
+    site: Path
+    cache_home: Path  # XDG_CACHE_HOME for that process: a fresh, empty folder
+
+
+@pytest.fixture(scope="session")
+def example_command_build(tmp_path_factory: pytest.TempPathFactory) -> CommandBuild:
+    """The example built by the command in its own process, once, for the tests that only look
+    at what it printed and wrote (the command line, the program, the cache folder)."""
+    folder = tmp_path_factory.mktemp("command-build")
+    site, cache_home = folder / "site", folder / "cache"
+    proc = subprocess.run(
+        [sys.executable, "-m", "cmaltgen", "build", str(EXAMPLE), "-o", str(site), "--strict"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "XDG_CACHE_HOME": str(cache_home)},
+    )
+    return CommandBuild(proc, site, cache_home)
 
 
 def run_build(root: Path, **kwargs: object) -> BuildResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import posixpath
+import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -97,12 +98,29 @@ def manifest_problems(site: Path) -> list[str]:
     return problems
 
 
-VNU = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist"
+VNU_JAR = (
+    Path(__file__).resolve().parent.parent
+    / "node_modules"
+    / "vnu-jar"
+    / "build"
+    / "dist"
+    / "vnu.jar"
+)
+
+
+def nu_missing() -> str | None:
+    """Why the Nu checker cannot run here, or None."""
+    missing = "Java" if shutil.which("java") is None else "" if VNU_JAR.is_file() else "vnu.jar"
+    if missing:
+        return f"the Nu HTML checker needs {missing} (apt-get install default-jre; npm ci)"
+    return None
 
 
 def nu_errors(*paths: Path | str) -> list[dict[str, Any]]:
-    """The W3C Nu checker's errors for every HTML file under ``paths`` (none: valid)."""
-    command = ["java", "-jar", str(VNU / "vnu.jar"), "--errors-only", "--format", "json"]
+    """The W3C Nu checker's errors for every HTML file under ``paths`` (none: valid).
+
+    Tests take it from the ``nu_checker`` fixture (tests/conftest.py), which marks them slow."""
+    command = ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json"]
     proc = subprocess.run(
         [*command, "--skip-non-html", *map(str, paths)],
         capture_output=True,
@@ -111,4 +129,5 @@ def nu_errors(*paths: Path | str) -> list[dict[str, Any]]:
         timeout=300,
     )
     messages: list[dict[str, Any]] = json.loads(proc.stderr or '{"messages": []}')["messages"]
+    assert messages or proc.returncode == 0, f"the Nu checker failed: {proc.stderr[:3000]}"
     return messages

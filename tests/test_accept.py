@@ -167,6 +167,7 @@ def test_link_warnings_are_judged_only_when_links_are_checked(
     assert formatted(run_build(root, write=False)) == []
 
 
+@pytest.mark.slow("serve")
 def test_serve_lists_accepted_warnings_and_unused_entries(tmp_portfolio: PortfolioFactory) -> None:
     extra = "  - {code: stray-file, path: 1a/notes.md, reason: old notes}\n"
     root = tmp_portfolio(with_video(ready_files(), ACCEPT_VIDEO + extra))

@@ -14,6 +14,8 @@ import pytest
 
 from cmaltgen.build import build
 
+pytestmark = pytest.mark.slow("benchmark")
+
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 
 

@@ -30,8 +30,6 @@ from tests.browser_support import (
     AWARDED_NAME,
     AWARDED_SECTION,
     AXE,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     awarded_portfolio,
     describe,
     example_copy,
@@ -57,6 +55,7 @@ FRESH_PAGES = 6
 
 
 require_browser()
+pytestmark = pytest.mark.slow("browser")
 
 
 # ------------------------------------------------------------------------------ fixtures
@@ -163,16 +162,6 @@ def served(request: pytest.FixtureRequest) -> Served:
 def example_served(request: pytest.FixtureRequest) -> Served:
     """The example portfolio in each theme."""
     return _served(request)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 class Blocked:

@@ -15,8 +15,6 @@ import pytest
 
 from cmaltgen.build import build
 from tests.browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     describe,
     html_pages,
     loopback_only,
@@ -31,6 +29,7 @@ if TYPE_CHECKING:
 
 
 require_browser()
+pytestmark = pytest.mark.slow("browser")
 
 
 @pytest.fixture(scope="module", params=["default", "print"])
@@ -46,16 +45,6 @@ def review(
     assert result.ok
     with serve(result.output) as url:
         yield result.output, url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _open(browser: Browser, width: int) -> Page:

@@ -12,21 +12,9 @@ import pytest
 
 from cmaltgen.build import build
 from cmaltgen.diagnostics import CmaltgenError
-from tests.conftest import EXAMPLE, REPO, TODAY, PortfolioFactory, formatted, run_build
+from tests.conftest import EXAMPLE, TODAY, NuChecker, PortfolioFactory, formatted, run_build
 from tests.image_files import camera_exif, image_file
-from tests.site_checks import broken_links, manifest_problems, nu_errors, parse_page
-
-VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("example") / "site"
-    result = build(EXAMPLE, out, strict=True)
-    assert result.ok, [d.format() for d in result.diagnostics]
-    assert len(result.diagnostics) == 0, [d.format() for d in result.diagnostics]
-    assert manifest_problems(out) == []
-    return out
+from tests.site_checks import broken_links, parse_page
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -93,13 +81,8 @@ def test_404_links_absolutely_for_subpath_hosting(example_site: Path) -> None:
     assert 'href="#main"' in html and "<base" not in html
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="Java is needed for the Nu checker")
-def test_output_passes_the_nu_html_checker(example_site: Path) -> None:
-    if not VNU.is_file():
-        if os.environ.get("CI"):
-            pytest.fail("vnu.jar is missing: run npm ci")
-        pytest.skip("vnu.jar is missing: run npm ci")
-    messages = nu_errors(str(example_site))
+def test_output_passes_the_nu_html_checker(example_site: Path, nu_checker: NuChecker) -> None:
+    messages = nu_checker(example_site)
     assert messages == [], json.dumps(messages, indent=1)[:3000]
 
 

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from cmaltgen.diagnostics import CmaltgenError
 from cmaltgen.output.bundle import BundleResult, bundle, default_path
-from tests.conftest import EXAMPLE, TODAY, PortfolioFactory
+from tests.conftest import EXAMPLE, TODAY, NuChecker, PortfolioFactory
 from tests.site_checks import broken_links, parse_page
 from tests.test_privacy import ASSESS, PRIVATE, secret_files
 
-VNU = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist"
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 
 def _shown(result: BundleResult) -> list[str]:
@@ -70,34 +72,21 @@ def test_single_page_has_every_section_in_order_and_numbered_evidence(
     assert len(ids) == len(set(ids)), "ids must be unique on the single page"
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="Java is needed for the Nu checker")
-def test_bundle_passes_the_nu_html_checker(example_bundle: Path) -> None:
-    jar = VNU / "vnu.jar"
-    if not jar.is_file():
-        pytest.skip("vnu.jar is missing: run npm ci")
-    proc = subprocess.run(
-        ["java", "-jar", str(jar), "--errors-only", "--skip-non-html", str(example_bundle)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[:3000]
+def test_bundle_passes_the_nu_html_checker(example_bundle: Path, nu_checker: NuChecker) -> None:
+    messages = nu_checker(example_bundle)
+    assert messages == [], json.dumps(messages, indent=1)[:3000]
 
 
-def test_public_example_does_not_show_the_assessors_item(tmp_path: Path) -> None:
-    from cmaltgen.build import build
-
-    result = build(EXAMPLE, tmp_path / "site", strict=True)
-    assert result.ok and len(result.diagnostics) == 0
-    for path in (tmp_path / "site").rglob("*"):
+def test_public_example_does_not_show_the_assessors_item(example_site: Path) -> None:
+    # example_site (tests/conftest.py) is built strictly with no diagnostics at all
+    for path in example_site.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
             assert b"redesign-email-exchange" not in data and b"Email exchange" not in data
             assert b"module.leader@" not in data
-    html = (tmp_path / "site/2a/index.html").read_text(encoding="utf-8")
+    html = (example_site / "2a/index.html").read_text(encoding="utf-8")
     assert "(evidence available to assessors)" in html
-    assert not (tmp_path / "site" / "portfolio.html").exists()
+    assert not (example_site / "portfolio.html").exists()
 
 
 def test_bundle_never_holds_private_content(
@@ -214,27 +203,18 @@ def test_cli_bundle_and_assessor_edition(tmp_path: Path) -> None:
     assert "assessor edition" in proc.stderr and (site / "portfolio.html").is_file()
 
 
-CHROMIUM = Path(os.environ.get("CMALTGEN_CHROMIUM") or "/usr/bin/chromium")
-
-
-@pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"), reason="no Chromium")
-def test_single_page_prints_cleanly_from_disk(example_bundle: Path) -> None:
+def test_single_page_prints_cleanly_from_disk(example_bundle: Path, browser: Browser) -> None:
     """Printed: no navigation, a page per section, link addresses shown."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--headless=new", "--no-sandbox"]
-        )
-        page = browser.new_page()
-        page.goto((example_bundle / "portfolio.html").as_uri())
-        page.emulate_media(media="print")
-        hidden = page.eval_on_selector(".site-nav", "e => getComputedStyle(e).display")
-        after = page.eval_on_selector(
-            ".single .evidence-open a[href^='http']", "e => getComputedStyle(e, '::after').content"
-        )
-        breaks = page.eval_on_selector(".single-section", "e => getComputedStyle(e).breakBefore")
-        pdf = page.pdf(format="A4")
-        browser.close()
+    page = browser.new_page()
+    page.goto((example_bundle / "portfolio.html").as_uri())
+    page.emulate_media(media="print")
+    hidden = page.eval_on_selector(".site-nav", "e => getComputedStyle(e).display")
+    after = page.eval_on_selector(
+        ".single .evidence-open a[href^='http']", "e => getComputedStyle(e, '::after').content"
+    )
+    breaks = page.eval_on_selector(".single-section", "e => getComputedStyle(e).breakBefore")
+    pdf = page.pdf(format="A4")
+    page.close()
     assert hidden == "none" and after.startswith('" <https://') and breaks == "page"
     assert pdf.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))

@@ -7,10 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from cmaltgen import cache
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, CommandBuild
 
 
 def test_default_cache_dir_follows_xdg() -> None:
@@ -21,18 +19,18 @@ def test_default_cache_dir_follows_xdg() -> None:
 
 
 def test_a_build_keeps_nothing_between_runs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, example_command_build: CommandBuild
 ) -> None:
     """No pickles, no compiled templates: a build leaves the cache folder as it found it."""
-    home = tmp_path / "cache"
-    env = {**os.environ, "XDG_CACHE_HOME": str(home)}
-    for _ in range(2):
-        proc = subprocess.run(
-            [sys.executable, "-m", "cmaltgen", "build", str(EXAMPLE), "-o", str(tmp_path / "s")],
-            capture_output=True,
-            text=True,
-            check=False,
-            env=env,
-        )
-        assert proc.returncode == 0, proc.stderr
+    first = example_command_build  # python -m cmaltgen build EXAMPLE, with a cache folder
+    assert first.proc.returncode == 0, first.proc.stderr
+    home = first.cache_home
+    proc = subprocess.run(  # a second build after it, with the same cache folder
+        [sys.executable, "-m", "cmaltgen", "build", str(EXAMPLE), "-o", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "XDG_CACHE_HOME": str(home)},
+    )
+    assert proc.returncode == 0, proc.stderr
     assert not home.exists() or not any(home.rglob("*"))

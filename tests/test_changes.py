@@ -4,13 +4,14 @@ repositories built in temporary folders (init, commit, tag, edit), bundled, unzi
 from __future__ import annotations
 
 import html as htmllib
-import importlib.util
+import json
 import os
 import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -22,6 +23,7 @@ from tests.conftest import (
     EXAMPLE,
     REPO,
     TODAY,
+    NuChecker,
     PortfolioFactory,
     formatted,
     reflection,
@@ -29,6 +31,9 @@ from tests.conftest import (
     valid_files,
     write_files,
 )
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 OLD_DATE = "2026-06-01T12:00:00+00:00"
 NEW_DATE = "2026-07-15T12:00:00+00:00"
@@ -651,85 +656,49 @@ def test_context_is_shortened_and_paragraph_breaks_are_named(rich_bundle: Path) 
     )
 
 
-@pytest.mark.skipif(
-    not (REPO / "node_modules/vnu-jar/build/dist/vnu.jar").is_file(), reason="npm ci"
-)
-def test_change_page_passes_the_nu_html_checker(rich_bundle: Path) -> None:
-    jar = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-    proc = subprocess.run(
-        ["java", "-jar", str(jar), "--errors-only", str(rich_bundle / changes.CHANGES_PAGE),
-         str(rich_bundle / "index.html")],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[:3000]
+def test_change_page_passes_the_nu_html_checker(rich_bundle: Path, nu_checker: NuChecker) -> None:
+    messages = nu_checker(rich_bundle / changes.CHANGES_PAGE, rich_bundle / "index.html")
+    assert messages == [], json.dumps(messages, indent=1)[:3000]
 
 
-def _browser_missing() -> str | None:
-    from tests.browser_support import AXE, CHROMIUM
+def test_change_page_in_a_browser_from_disk_axe_and_keyboard(
+    rich_bundle: Path, browser: Browser
+) -> None:
+    from tests.browser_support import describe, run_axe
 
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is not installed"
-    if not CHROMIUM.is_file() or not AXE.is_file():
-        return "Chromium or axe-core is missing"
-    return None
-
-
-def test_change_page_in_a_browser_from_disk_axe_and_keyboard(rich_bundle: Path) -> None:
-    missing = _browser_missing()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {missing}")
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, describe, run_axe
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for scheme in ("light", "dark"):
-                page = browser.new_page(
-                    viewport={"width": 1280, "height": 800}, color_scheme=scheme
-                )
-                page.goto((rich_bundle / "index.html").as_uri())
-                page.get_by_role("link", name="Changes since the last submission").click()
-                assert page.url.endswith("/changes/index.html")
-                violations = run_axe(page)
-                assert violations == [], describe(violations)
-                stops = []
-                for _ in range(60):
-                    page.keyboard.press("Tab")
-                    stops.append(page.evaluate(
-                        "() => [document.activeElement.getAttribute('href') || '',"
-                        " getComputedStyle(document.activeElement).outlineStyle]"
-                    ))  # fmt: skip
-                hrefs = [href for href, _ in stops]
-                assert hrefs[0] == "#main"
-                assert "#changes-1a" in hrefs and "../1a/index.html" in hrefs
-                assert all(style != "none" for href, style in stops if href)
-                page.goto(page.url.split("#")[0])  # from the top again: Tab to a row, Enter
-                for _ in range(80):
-                    page.keyboard.press("Tab")
-                    if (
-                        page.evaluate("document.activeElement.getAttribute('href')")
-                        == "#changes-1a"
-                    ):
-                        break
-                page.keyboard.press("Enter")
-                assert page.url.endswith("#changes-1a")
-                # removed words are struck through, added ones underlined, each with a sign
-                lines = page.evaluate(
-                    """() => [...document.querySelectorAll('#changes-1a ins, #changes-1a del')]
-                      .map(e => [e.tagName, getComputedStyle(e).textDecorationLine,
-                                 e.innerText.trim()[0]])"""
-                )
-                assert ["INS", "underline", "+"] in lines and ["DEL", "line-through", "−"] in lines
-                page.close()
-        finally:
-            browser.close()
+    for scheme in ("light", "dark"):
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, color_scheme=scheme)
+        page.goto((rich_bundle / "index.html").as_uri())
+        page.get_by_role("link", name="Changes since the last submission").click()
+        assert page.url.endswith("/changes/index.html")
+        violations = run_axe(page)
+        assert violations == [], describe(violations)
+        stops = []
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            stops.append(page.evaluate(
+                "() => [document.activeElement.getAttribute('href') || '',"
+                " getComputedStyle(document.activeElement).outlineStyle]"
+            ))  # fmt: skip
+        hrefs = [href for href, _ in stops]
+        assert hrefs[0] == "#main"
+        assert "#changes-1a" in hrefs and "../1a/index.html" in hrefs
+        assert all(style != "none" for href, style in stops if href)
+        page.goto(page.url.split("#")[0])  # from the top again: Tab to a row, Enter
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.getAttribute('href')") == "#changes-1a":
+                break
+        page.keyboard.press("Enter")
+        assert page.url.endswith("#changes-1a")
+        # removed words are struck through, added ones underlined, each with a sign
+        lines = page.evaluate(
+            """() => [...document.querySelectorAll('#changes-1a ins, #changes-1a del')]
+              .map(e => [e.tagName, getComputedStyle(e).textDecorationLine,
+                         e.innerText.trim()[0]])"""
+        )
+        assert ["INS", "underline", "+"] in lines and ["DEL", "line-through", "−"] in lines
+        page.close()
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs chown")

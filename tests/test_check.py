@@ -30,6 +30,7 @@ from cmaltgen.read.schema import PartialDate
 from cmaltgen.rules import guidance
 from cmaltgen.rules.readiness import Report
 from cmaltgen.serve.progress import report_html
+from tests.browser_support import POLL
 from tests.conftest import (
     ASSESSED,
     EXAMPLE,
@@ -481,7 +482,7 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Server]:
         monkeypatch.delenv(name, raising=False)
     httpd = _Server(("127.0.0.1", 0), _Handler)
     httpd.hits, httpd.agents = collections.Counter(), set()
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     yield httpd
     httpd.shutdown()
@@ -513,6 +514,7 @@ def linked_files(urls: dict[str, str], markdown_link: str = "") -> dict[str, str
     return files
 
 
+@pytest.mark.slow("timeout")
 def test_external_links_against_a_local_server(
     ready: PortfolioFactory, server: _Server, tmp_path: Path
 ) -> None:
@@ -582,6 +584,7 @@ def test_connection_refused_everywhere_means_offline(ready: PortfolioFactory) ->
     assert report.links is not None and report.links.offline
 
 
+@pytest.mark.slow("timeout")
 def test_no_name_lookups_means_offline_without_hanging(
     ready: PortfolioFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

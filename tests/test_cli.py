@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from click.testing import CliRunner
 
 from cmaltgen import __version__
 from cmaltgen.cli import main
-from tests.conftest import EXAMPLE, PortfolioFactory
+from tests.conftest import CommandBuild, PortfolioFactory
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -124,14 +123,8 @@ def test_schema_prints_json_schema(kind: str) -> None:
     assert code == 0 and schema["$schema"].endswith("2020-12/schema")
 
 
-def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
-    out = tmp_path / "site"
-    proc = subprocess.run(
-        [sys.executable, "-m", "cmaltgen", "build", str(EXAMPLE), "-o", str(out), "--strict"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def test_python_dash_m_runs_the_cli(example_command_build: CommandBuild) -> None:
+    proc = example_command_build.proc  # python -m cmaltgen build EXAMPLE -o SITE --strict
     assert proc.returncode == 0, proc.stderr
     assert "Built 11 sections, 25 evidence items, 16 pages" in proc.stdout
 

@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 import http.server
 import json
-import os
 import re
 import shutil
 import threading
@@ -25,9 +24,9 @@ from cmaltgen.cli import main
 from cmaltgen.cohort import ics
 from cmaltgen.cohort.build import CohortResult, build_cohort
 from cmaltgen.cohort.members import CACHE_DIR
-from tests.conftest import PORTFOLIO_YML, REPO, TODAY, valid_files, write_files
-from tests.site_checks import broken_links, nu_errors, parse_page
-from tests.test_build import VNU
+from tests.browser_support import POLL
+from tests.conftest import PORTFOLIO_YML, REPO, TODAY, NuChecker, valid_files, write_files
+from tests.site_checks import broken_links, parse_page
 
 EXAMPLE_COHORT = REPO / "example_cohort"
 UNLISTED = ("jo baxter", "jo-baxter", "careers adviser")  # only the unlisted member has these
@@ -139,17 +138,14 @@ def test_example_hub_pages_have_one_h1_and_landmarks(example_hub: Path) -> None:
         assert 'href="/' not in html and 'src="/' not in html, page  # relative links only
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="Java is needed for the Nu checker")
-def test_example_and_empty_hubs_pass_the_nu_html_checker(example_hub: Path, tmp_path: Path) -> None:
-    if not VNU.is_file():
-        if os.environ.get("CI"):
-            pytest.fail("vnu.jar is missing: run npm ci")
-        pytest.skip("vnu.jar is missing: run npm ci")
+def test_example_and_empty_hubs_pass_the_nu_html_checker(
+    example_hub: Path, tmp_path: Path, nu_checker: NuChecker
+) -> None:
     from cmaltgen.cohort.new import create
 
     empty = hub(create(tmp_path / "new"), output=tmp_path / "empty")  # no members, no events
     assert empty.ok and empty.pages > 10
-    messages = nu_errors(str(example_hub), str(tmp_path / "empty"))
+    messages = nu_checker(example_hub, tmp_path / "empty")
     assert messages == [], json.dumps(messages, indent=1)[:3000]
 
 
@@ -519,7 +515,7 @@ def static_server(root: Path) -> Iterator[str]:
 
     handler = functools.partial(Quiet, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/cmalt/"
@@ -631,6 +627,7 @@ def test_cohort_schema_accepts_the_example(tmp_path: Path) -> None:
     jsonschema.Draft202012Validator(schema).validate(data)
 
 
+@pytest.mark.slow("serve")
 def test_serve_previews_a_cohort_folder_and_reloads_on_change(tmp_path: Path) -> None:
     from tests.test_serve import fetch, serving, wait_for
 

@@ -14,8 +14,6 @@ import pytest
 
 from cmaltgen.cohort.build import build_cohort
 from tests.browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     describe,
     loopback_only,
     require_browser,
@@ -29,6 +27,7 @@ if TYPE_CHECKING:
 
 
 require_browser()
+pytestmark = pytest.mark.slow("browser")
 
 PAGES = ("index.html", "progress/index.html", "sections/1a/index.html")
 
@@ -55,16 +54,6 @@ def hub_url(
     site = _hub(tmp_path_factory.mktemp(f"hub-{request.param}"), request.param)
     with serve(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _page(browser: Browser, width: int, scheme: str = "light", js: bool = True) -> Page:

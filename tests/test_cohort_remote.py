@@ -29,6 +29,7 @@ from cmaltgen import __version__
 from cmaltgen.cohort import fetch_cache, remote, transport
 from cmaltgen.cohort.manifest_check import validate_manifest
 from cmaltgen.cohort.remote import Fetched, fetch_all
+from tests.browser_support import POLL
 
 
 def good_manifest(name: str = "Rowan Ash") -> dict[str, Any]:
@@ -179,7 +180,7 @@ class Site:
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
     server = Server()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     try:
         yield Site(server, tmp_path / ".cmaltgen-cohort-cache")
@@ -519,6 +520,7 @@ def trickle_headers(h: Responder) -> None:
         time.sleep(0.5)
 
 
+@pytest.mark.slow("timeout")
 @pytest.mark.parametrize("handler", [trickle, trickle_headers])
 def test_a_trickling_server_is_cut_off_near_the_timeout(site: Site, handler: Handler) -> None:
     url = site.route("trickle", handler)
@@ -551,6 +553,7 @@ def test_a_host_name_that_does_not_exist_gives_a_plain_reason(site: Site) -> Non
     assert "the host name 'no-such-candidate.invalid' could not be found" in got.warning
 
 
+@pytest.mark.slow("timeout")
 @pytest.mark.parametrize("scheme", ["http", "https"])
 def test_a_server_that_accepts_but_never_answers_times_out(site: Site, scheme: str) -> None:
     with socket.socket() as silent:  # the kernel accepts connections nobody reads
@@ -591,13 +594,14 @@ def test_a_port_that_does_not_speak_http_gives_a_plain_reason(
     assert got.warning.startswith(reason), got.warning
 
 
-@pytest.fixture
-def https_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """An https server with a self-signed certificate (which no client should trust)."""
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key, made once for the module."""
     openssl = shutil.which("openssl")
     if openssl is None:
         pytest.skip("openssl is not installed")
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
     options = ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"]
     options += ["-addext", "subjectAltName=IP:127.0.0.1"]
     subprocess.run(
@@ -605,12 +609,19 @@ def https_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         check=True,
         capture_output=True,
     )
+    return key, cert
+
+
+@pytest.fixture
+def https_site(certificate: tuple[Path, Path]) -> Iterator[tuple[str, Path]]:
+    """An https server with a self-signed certificate (which no client should trust)."""
+    key, cert = certificate
     server = Server()
     server.routes["/tls/portfolio.json"] = lambda h: h.send(200, encoded(good_manifest()))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     try:
         yield f"https://127.0.0.1:{server.server_address[1]}/tls/", cert
@@ -810,6 +821,7 @@ def test_damaged_manifests_never_raise(site: Site) -> None:
 # ---------------------------------------------------------------------- concurrency
 
 
+@pytest.mark.slow("timeout")
 def test_members_are_fetched_concurrently(site: Site) -> None:
     def slow(h: Responder) -> None:
         time.sleep(0.2)

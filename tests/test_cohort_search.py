@@ -10,13 +10,10 @@ served by a loopback HTTP server under a sub-path (/hub/), as GitHub Pages serve
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import os
 import re
-import shutil
 import stat
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,9 +23,8 @@ import pytest
 from cmaltgen.cohort import indexer, search
 from cmaltgen.cohort.build import CohortResult, build_cohort
 from cmaltgen.cohort.memo import Memo
-from tests.browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, describe, run_axe, serve
-from tests.conftest import PORTFOLIO_YML, TODAY, reflection, valid_files, write_files
-from tests.test_build import VNU
+from tests.browser_support import describe, run_axe, serve
+from tests.conftest import PORTFOLIO_YML, TODAY, NuChecker, reflection, valid_files, write_files
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -257,23 +253,13 @@ def test_example_cohort_builds_its_search_index_offline_too(tmp_path: Path) -> N
     assert "jo baxter" not in text and "careers adviser" not in text  # the unlisted member
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="Java is needed for the Nu checker")
-def test_search_pages_pass_the_nu_html_checker(built: Path, tmp_path: Path) -> None:
-    if not VNU.is_file():
-        if os.environ.get("CI"):
-            pytest.fail("vnu.jar is missing: run npm ci")
-        pytest.skip("vnu.jar is missing: run npm ci")
+def test_search_pages_pass_the_nu_html_checker(
+    built: Path, tmp_path: Path, nu_checker: NuChecker
+) -> None:
     without = tmp_path / "without"
     _failing_build(tmp_path, without, None)
     pages = [built / "search" / "index.html", without / "search" / "index.html"]
-    proc = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, pages)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    messages = json.loads(proc.stderr or '{"messages": []}')["messages"]
+    messages = nu_checker(*pages)
     assert messages == [], json.dumps(messages, indent=1)[:3000]
 
 
@@ -410,35 +396,6 @@ def test_serve_rebuild_reads_and_indexes_only_what_changed(tmp_path: Path) -> No
 
 
 # ---------------------------------------------------------------------------- in Chromium
-
-
-def _browser_missing() -> str | None:
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is not installed (pip install playwright)"
-    if not CHROMIUM.is_file():
-        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    if not AXE.is_file():
-        return f"axe-core is missing at {AXE} (npm install)"
-    return None
-
-
-def _need_browser() -> None:
-    missing = _browser_missing()
-    if missing is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {missing}", pytrace=False)
-        pytest.skip(missing)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

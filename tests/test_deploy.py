@@ -21,6 +21,8 @@ from cmaltgen.output import gitbranch as deploy_module
 from cmaltgen.output.gitbranch import PAGES_FILE_LIMIT, deploy
 from tests.conftest import TODAY, PortfolioFactory, evidence, write_files
 
+pytestmark = pytest.mark.slow("deploy")
+
 Repo = tuple[Path, Path]
 
 

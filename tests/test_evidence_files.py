@@ -25,7 +25,7 @@ import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner
@@ -35,7 +35,7 @@ from cmaltgen.output.bundle import bundle
 from cmaltgen.rules.files import MAX_PUBLISHED_PATH, name_problem
 from cmaltgen.rules.sizes import PAGES_MAX_FILE_BYTES
 from cmaltgen.site.structure import relative_url
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+from tests.browser_support import POLL
 from tests.conftest import (
     REPO,
     TODAY,
@@ -46,6 +46,9 @@ from tests.conftest import (
     write_files,
 )
 from tests.test_serve import fetch, serving
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 # Names that Linux, macOS and Windows all allow, and that a URL must encode with care.
 GOOD_NAMES = [
@@ -205,6 +208,7 @@ def _check_all_open(page_url: str, hrefs: list[str]) -> list[str]:
     return wrong
 
 
+@pytest.mark.slow("serve")
 def test_links_open_the_files_from_cmaltgen_serve(built: Path) -> None:
     with serving(built) as (_, port):
         page_url = f"http://127.0.0.1:{port}/repo/1a/"
@@ -226,7 +230,7 @@ def _pages_host(folder: Path) -> Iterator[int]:
     """``http.server`` over a folder holding the site as ``repo/``: GitHub Pages' layout."""
     handler = functools.partial(_Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     try:
         yield int(server.server_address[1])
@@ -255,31 +259,21 @@ def _disk_only(route: Any) -> None:
         route.abort()
 
 
-def _opened_in_chromium(site: Path, pages: list[str]) -> dict[str, str]:
+def _opened_in_chromium(browser: Browser, site: Path, pages: list[str]) -> dict[str, str]:
     """Open each page from disk, follow every link to a published file, and return
     {file path the browser reached: the text it showed}."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if sync_playwright is None or not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("playwright and Chromium are required when CI is set")
-        pytest.skip("playwright or Chromium is missing")
     opened: dict[str, str] = {}
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.route("**/*", _disk_only)
-        for rel in pages:
-            page.goto((site / rel).as_uri())
-            links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-            for url in links:
-                if url.startswith("file:") and "/files/" in url:
-                    page.goto(url)
-                    text = page.evaluate("document.body.innerText")
-                    opened[urllib.request.url2pathname(urllib.parse.urlsplit(url).path)] = text
-        browser.close()
+    page = browser.new_page()
+    page.route("**/*", _disk_only)
+    for rel in pages:
+        page.goto((site / rel).as_uri())
+        links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        for url in links:
+            if url.startswith("file:") and "/files/" in url:
+                page.goto(url)
+                text = page.evaluate("document.body.innerText")
+                opened[urllib.request.url2pathname(urllib.parse.urlsplit(url).path)] = text
+    page.close()
     return opened
 
 
@@ -292,14 +286,14 @@ def _unopened(site: Path, opened: dict[str, str]) -> dict[str, str | None]:
     }
 
 
-def test_links_open_the_files_from_disk_in_chromium(built: Path) -> None:
+def test_links_open_the_files_from_disk_in_chromium(built: Path, browser: Browser) -> None:
     site = built / "_site"
-    opened = _opened_in_chromium(site, ["1a/index.html", "evidence/index.html"])
+    opened = _opened_in_chromium(browser, site, ["1a/index.html", "evidence/index.html"])
     assert _unopened(site, opened) == {}
 
 
 def test_links_open_the_files_in_the_unzipped_bundle_in_chromium(
-    built: Path, tmp_path: Path
+    built: Path, tmp_path: Path, browser: Browser
 ) -> None:
     made = bundle(built, tmp_path / "bundle.zip", today=TODAY)
     assert made.written, [d.format(base=built) for d in made.diagnostics]
@@ -307,7 +301,7 @@ def test_links_open_the_files_in_the_unzipped_bundle_in_chromium(
         archive.extractall(tmp_path / "unzipped")
     site = tmp_path / "unzipped" / "bundle"
     pages = ["1a/index.html", "evidence/index.html", "portfolio.html"]
-    opened = _opened_in_chromium(site, pages)
+    opened = _opened_in_chromium(browser, site, pages)
     assert _unopened(site, opened) == {}
 
 

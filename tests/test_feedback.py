@@ -25,22 +25,21 @@ from cmaltgen.read import markdown
 from cmaltgen.read.markdown_scan import paragraph_id
 from cmaltgen.rules.feedback import find_paragraph
 from cmaltgen.serve.server import PreviewServer
-from tests.browser_support import (
-    AXE,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    describe,
-    example_copy,
-    loopback_only,
-    run_axe,
+from tests.browser_support import describe, example_copy, loopback_only, run_axe
+from tests.conftest import (
+    EXAMPLE,
+    TODAY,
+    NuChecker,
+    PortfolioFactory,
+    formatted,
+    reflection,
+    run_build,
 )
-from tests.conftest import EXAMPLE, TODAY, PortfolioFactory, formatted, reflection, run_build
 from tests.test_serve import fetch, free_port, settle
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
-VNU = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist"
 
 # ------------------------------------------------------------------- paragraph anchors
 
@@ -513,6 +512,7 @@ NOTE = re.compile(
 )
 
 
+@pytest.mark.slow("serve")
 def test_serve_shows_open_feedback_beside_its_paragraph(tmp_path: Path) -> None:
     root = _copy_example(tmp_path)
     server = PreviewServer(root, port=free_port(), port_fixed=True)
@@ -542,6 +542,7 @@ def test_serve_shows_open_feedback_beside_its_paragraph(tmp_path: Path) -> None:
     assert not (root / "_site").exists()
 
 
+@pytest.mark.slow("serve")
 def test_serves_progress_page_lists_open_feedback(tmp_path: Path) -> None:
     root = _copy_example(tmp_path)
     server = PreviewServer(root, port=free_port(), port_fixed=True)
@@ -556,6 +557,7 @@ def test_serves_progress_page_lists_open_feedback(tmp_path: Path) -> None:
     assert "<li>3a ¶10 (Sam Lee, mentor, 2 Oct 2026): Say what the dashboard&#x27;s" in page
 
 
+@pytest.mark.slow("serve")
 def test_serve_shows_a_broken_feedback_file_as_an_error(tmp_path: Path) -> None:
     root = _copy_example(tmp_path)
     server = PreviewServer(root, port=free_port(), port_fixed=True)
@@ -571,11 +573,9 @@ def test_serve_shows_a_broken_feedback_file_as_an_error(tmp_path: Path) -> None:
         server.stop()
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="Java is needed for the Nu checker")
-def test_served_feedback_page_passes_the_nu_html_checker(tmp_path: Path) -> None:
-    jar = VNU / "vnu.jar"
-    if not jar.is_file():
-        pytest.skip("vnu.jar is missing: run npm ci")
+def test_served_feedback_page_passes_the_nu_html_checker(
+    tmp_path: Path, nu_checker: NuChecker
+) -> None:
     root = _copy_example(tmp_path)
     with (root / "feedback" / "mentor.yml").open("a", encoding="utf-8") as extra:
         extra.write(  # on a list item (no <p> of its own) and on the whole section
@@ -596,14 +596,8 @@ def test_served_feedback_page_passes_the_nu_html_checker(tmp_path: Path) -> None
             (pages / f"{section}.html").write_text(body, "utf-8")
     finally:
         server.stop()
-    proc = subprocess.run(
-        ["java", "-jar", str(jar), "--errors-only", "--skip-non-html", str(pages)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[:3000]
+    messages = nu_checker(pages)
+    assert messages == [], json.dumps(messages, indent=1)[:3000]
 
 
 def test_build_never_shows_feedback_even_from_serves_cache(tmp_path: Path) -> None:
@@ -638,13 +632,8 @@ def _keyboard_to_feedback(page: Page, limit: int = 300) -> dict[str, Any]:
 
 @pytest.mark.parametrize("theme", ["default", "print"])
 def test_feedback_in_serve_is_accessible_by_keyboard_and_screen_reader(
-    tmp_path: Path, theme: str
+    tmp_path: Path, theme: str, browser: Browser
 ) -> None:
-    _browser_or_skip()
-    if not AXE.is_file():
-        pytest.skip("axe-core is missing: run npm ci")
-    from playwright.sync_api import sync_playwright
-
     root = example_copy(tmp_path / "portfolio", theme)
     with (root / "feedback" / "mentor.yml").open("a", encoding="utf-8") as extra:
         extra.write(  # on a list item and on the whole section: axe checks those notes too
@@ -655,64 +644,40 @@ def test_feedback_in_serve_is_accessible_by_keyboard_and_screen_reader(
     server.start()
     url = f"http://127.0.0.1:{server.port}/cmalt-portfolio/3a/"
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                for width, scheme in itertools.product((390, 1280), ("light", "dark")):
-                    page = browser.new_page(
-                        viewport={"width": width, "height": 800}, color_scheme=scheme
-                    )
-                    page.route("**/*", loopback_only)
-                    page.goto(url)
-                    where = f"{theme} {width}px {scheme}"
-                    assert run_axe(page) == [], where + "\n" + describe(run_axe(page))
-                    assert page.evaluate("document.documentElement.scrollWidth") <= width, where
-                    # What a screen reader is given: a note named after the paragraph,
-                    # which the paragraph points at (aria-details).
-                    note = page.get_by_role("note", name="Feedback on 3a ¶10")
-                    assert note.count() == 1, where
-                    assert "Sam Lee (mentor, 2 Oct 2026):" in note.inner_text(), where
-                    assert "first term showed" in note.inner_text(), where
-                    paragraph = page.locator("#p-23510d")
-                    assert paragraph.get_attribute("aria-details") == "feedback-p-23510d"
-                    assert page.locator("#feedback-p-23510d").get_attribute("role") == "note"
-                    ref = page.get_by_role("link", name="3a ¶10", exact=True)
-                    assert ref.get_attribute("href") == "#p-23510d", where
-                    # The note sits right after its paragraph, and the keyboard reaches it.
-                    below = page.evaluate(
-                        "document.querySelector('#p-23510d').nextElementSibling.id"
-                    )
-                    assert below == "feedback-p-23510d", where
-                    assert page.get_by_role("note", name="Feedback on section 3a").count() == 1
-                    assert page.get_by_role("note", name="Feedback on 3a ¶3").count() == 1
-                    # Tab reaches each paragraph's note in reading order (the section's
-                    # note has no link: it is read in place, above the text).
-                    focused = _keyboard_to_feedback(page)
-                    assert focused["text"] == "Feedback on 3a ¶3", where
-                    focused = _keyboard_to_feedback(page)
-                    assert focused["text"] == "Feedback on 3a ¶10", where
-                    assert focused["outline"] != "none", where
-                    assert focused["top"] >= 0 and focused["bottom"] <= 800, where
-                    assert focused["left"] >= 0 and focused["right"] <= width, where
-                    page.keyboard.press("Enter")  # back to the paragraph it is about
-                    assert page.evaluate("location.hash") == "#p-23510d", where
-                    page.close()
-            finally:
-                browser.close()
+        for width, scheme in itertools.product((390, 1280), ("light", "dark")):
+            page = browser.new_page(viewport={"width": width, "height": 800}, color_scheme=scheme)
+            page.route("**/*", loopback_only)
+            page.goto(url)
+            where = f"{theme} {width}px {scheme}"
+            assert run_axe(page) == [], where + "\n" + describe(run_axe(page))
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, where
+            # What a screen reader is given: a note named after the paragraph,
+            # which the paragraph points at (aria-details).
+            note = page.get_by_role("note", name="Feedback on 3a ¶10")
+            assert note.count() == 1, where
+            assert "Sam Lee (mentor, 2 Oct 2026):" in note.inner_text(), where
+            assert "first term showed" in note.inner_text(), where
+            paragraph = page.locator("#p-23510d")
+            assert paragraph.get_attribute("aria-details") == "feedback-p-23510d"
+            assert page.locator("#feedback-p-23510d").get_attribute("role") == "note"
+            ref = page.get_by_role("link", name="3a ¶10", exact=True)
+            assert ref.get_attribute("href") == "#p-23510d", where
+            # The note sits right after its paragraph, and the keyboard reaches it.
+            below = page.evaluate("document.querySelector('#p-23510d').nextElementSibling.id")
+            assert below == "feedback-p-23510d", where
+            assert page.get_by_role("note", name="Feedback on section 3a").count() == 1
+            assert page.get_by_role("note", name="Feedback on 3a ¶3").count() == 1
+            # Tab reaches each paragraph's note in reading order (the section's
+            # note has no link: it is read in place, above the text).
+            focused = _keyboard_to_feedback(page)
+            assert focused["text"] == "Feedback on 3a ¶3", where
+            focused = _keyboard_to_feedback(page)
+            assert focused["text"] == "Feedback on 3a ¶10", where
+            assert focused["outline"] != "none", where
+            assert focused["top"] >= 0 and focused["bottom"] <= 800, where
+            assert focused["left"] >= 0 and focused["right"] <= width, where
+            page.keyboard.press("Enter")  # back to the paragraph it is about
+            assert page.evaluate("location.hash") == "#p-23510d", where
+            page.close()
     finally:
         server.stop()
-
-
-def _browser_or_skip() -> None:
-    import importlib.util
-    import os
-
-    missing = ""
-    if importlib.util.find_spec("playwright") is None:
-        missing = "playwright is not installed"
-    elif not CHROMIUM.exists():
-        missing = f"{CHROMIUM} is missing"
-    if missing and os.environ.get("CI"):
-        pytest.fail(missing + " (required when CI is set)")
-    if missing:
-        pytest.skip(missing)

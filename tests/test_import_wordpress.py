@@ -7,7 +7,6 @@ import http.server
 import json
 import re
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -20,6 +19,7 @@ from cmaltgen.cli import main
 from cmaltgen.importers import import_portfolio
 from cmaltgen.importers.download import Downloader
 from cmaltgen.wording import word_count
+from tests.browser_support import POLL
 from tests.import_fixtures import builds_and_checks, invoke, png
 
 PROSE = (
@@ -367,6 +367,9 @@ def test_pathway_without_specialist_areas_keeps_them_unsorted(tmp_path: Path) ->
 
 # ------------------------------------------------------------------------ --download
 
+# slow.pdf sends its headers, then nothing until this is set (or 3 s pass): past any timeout.
+LATE = threading.Event()
+
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
@@ -391,7 +394,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Type", "application/pdf")
             self.end_headers()
-            time.sleep(3)
+            LATE.wait(3)
             self.wfile.write(b"late")
         elif path == "/files/moved.pdf":
             self.send_response(302)
@@ -414,9 +417,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def server() -> Iterator[str]:
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(POLL,), daemon=True)
     thread.start()
+    LATE.clear()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    LATE.set()
     httpd.shutdown()
     httpd.server_close()
 
@@ -459,6 +464,7 @@ def test_download_saves_attachments_beside_their_section(tmp_path: Path, server:
     builds_and_checks(root)
 
 
+@pytest.mark.slow("timeout")
 def test_download_failures_keep_the_address_and_warn(tmp_path: Path, server: str) -> None:
     names = ["login.pdf", "huge.pdf", "slow.pdf", "missing.pdf", "moved.pdf"]
     source = tmp_path / "export.xml"
@@ -491,6 +497,7 @@ def test_download_failures_keep_the_address_and_warn(tmp_path: Path, server: str
         "evidence.yml",
         "reflection.md",
     ]
+    LATE.set()  # the command line's own 20 s timeout would outwait slow.pdf anyway
     code, out = invoke("import", source, tmp_path / "again", "--pathway", "cmalt", "--download")
     assert code == 0 and "warning import-download" in out
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cmaltgen.cli import main
-from tests.conftest import EXAMPLE, PortfolioFactory
+from tests.conftest import CommandBuild, PortfolioFactory
 
 
 def cmaltgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -51,9 +51,8 @@ def test_exit_statuses_and_messages_are_kept(tmp_portfolio: PortfolioFactory) ->
     assert "Traceback" not in broken.stderr
 
 
-def test_a_built_site_is_complete_on_disk(tmp_path: Path) -> None:
-    out = tmp_path / "site"
-    proc = cmaltgen("build", str(EXAMPLE), "-o", str(out), "--strict")
+def test_a_built_site_is_complete_on_disk(example_command_build: CommandBuild) -> None:
+    proc, out = example_command_build.proc, example_command_build.site  # build EXAMPLE --strict
     assert proc.returncode == 0, proc.stderr
     pages = sorted(out.rglob("*.html"))
     assert len(pages) == 16

@@ -9,18 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from cmaltgen.build import build
-from tests.conftest import EXAMPLE, PortfolioFactory, run_build
+from tests.conftest import PortfolioFactory, run_build
 
 BASE = "https://example.github.io/cmalt-portfolio/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("meta") / "site"
-    assert build(EXAMPLE, out, strict=True).ok
-    return out
+@pytest.fixture
+def site(example_site: Path) -> Path:
+    """The example's public site, built once for the whole run (tests/conftest.py)."""
+    return example_site
 
 
 def meta(html: str, key: str) -> str:

@@ -29,6 +29,8 @@ import cmaltgen
 from cmaltgen.new import SOURCE, create
 from tests.conftest import TODAY
 
+pytestmark = pytest.mark.slow("package")  # python -m build, pip and venv: seconds each
+
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 PYPROJECT = (REPO / "pyproject.toml").read_text(encoding="utf-8")
@@ -285,7 +287,6 @@ def _venv_program(venv: Path, name: str) -> Path:
     return venv / "bin" / name
 
 
-@pytest.mark.slow
 def test_generated_workflow_steps_install_from_a_local_index_and_build(
     tmp_path: Path, index: Path, generated: Path
 ) -> None:

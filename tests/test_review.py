@@ -18,9 +18,8 @@ from cmaltgen.check import check
 from cmaltgen.cli import main
 from cmaltgen.cli_report import report_json, report_lines
 from cmaltgen.new import create
-from tests.conftest import EXAMPLE, REPO, TODAY, PortfolioFactory, formatted, run_build
+from tests.conftest import EXAMPLE, REPO, TODAY, NuChecker, PortfolioFactory, formatted, run_build
 from tests.review_support import REVIEW_YML, review_files
-from tests.site_checks import nu_errors
 
 EXAMPLE_REVIEW = REPO / "example_review"
 
@@ -286,15 +285,9 @@ def test_new_review_without_from_builds_with_placeholders(tmp_path: Path) -> Non
     assert data["pathway"] == "review"
 
 
-VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-
-@pytest.mark.skipif(shutil.which("java") is None, reason="Java is needed for the Nu checker")
-def test_review_and_a_submitted_edition_pass_the_nu_html_checker(tmp_path: Path) -> None:
-    if not VNU.is_file():
-        if os.environ.get("CI"):
-            pytest.fail("vnu.jar is missing: run npm ci")
-        pytest.skip("vnu.jar is missing: run npm ci")
+def test_review_and_a_submitted_edition_pass_the_nu_html_checker(
+    tmp_path: Path, nu_checker: NuChecker
+) -> None:
     if shutil.which("git") is None:
         pytest.skip("needs git")
     root = tmp_path / "review"
@@ -320,5 +313,5 @@ def test_review_and_a_submitted_edition_pass_the_nu_html_checker(tmp_path: Path)
     result = build(root, today=TODAY, strict=True, submitted=True)
     assert result.ok, formatted(result)
     assert (result.output / "submitted" / "2026-10" / "cpd-record" / "index.html").is_file()
-    messages = nu_errors(str(result.output))
+    messages = nu_checker(result.output)
     assert messages == [], json.dumps(messages, indent=1)[:3000]

@@ -2,6 +2,8 @@
 
 Most tests run `python -m cmaltgen serve` in a subprocess on a free loopback port, as a user
 would; the rebuild-counting tests drive :class:`PreviewServer` in-process to read its counter.
+A test that starts a server of its own is slow (the "serve" rule in tests/conftest.py); the
+tests that only read from the module's one shared server run in the fast loop.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -29,8 +32,11 @@ from click.testing import CliRunner
 from cmaltgen.build import build
 from cmaltgen.cli import main
 from cmaltgen.serve.server import PreviewServer
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, loopback_only
+from tests.browser_support import loopback_only
 from tests.conftest import EXAMPLE, REPO
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 MOUNT = "/cmalt-portfolio/"  # the path of the example's site.base_url
 SECTION = "1a-constraints-and-benefits/reflection.md"
@@ -220,6 +226,7 @@ def test_serves_the_site_under_its_base_path_with_live_reload(
     assert not (portfolio / "_site").exists(), "serve must not write the site"
 
 
+@pytest.mark.slow("serve")
 def test_built_files_never_contain_the_reload_script(portfolio: Path) -> None:
     with serving(portfolio) as (_, port):
         assert "/__cmaltgen/events" in fetch(port, MOUNT)[2]
@@ -242,6 +249,7 @@ def test_unknown_paths_get_the_sites_404_page_pointing_at_the_preview(
     assert fetch(port, "/elsewhere.html")[0] == 404
 
 
+@pytest.mark.slow("serve")
 @pytest.mark.parametrize("watching", ["--no-poll", "--poll"])
 def test_an_edited_reflection_is_served_within_seconds(portfolio: Path, watching: str) -> None:
     with serving(portfolio, watching) as (served, port):
@@ -253,6 +261,7 @@ def test_an_edited_reflection_is_served_within_seconds(portfolio: Path, watching
         wait_for(lambda: "Built in" in "".join(served.out[1:]), what=f"a status\n{served.text}")
 
 
+@pytest.mark.slow("serve")
 def test_a_rebuild_parses_only_what_the_save_changed(portfolio: Path) -> None:
     with in_process(portfolio) as server:
         files = len(
@@ -269,6 +278,7 @@ def test_a_rebuild_parses_only_what_the_save_changed(portfolio: Path) -> None:
         assert server.parse_cache.parsed == files + 1
 
 
+@pytest.mark.slow("serve")
 def test_a_broken_portfolio_yml_shows_errors_then_recovers(portfolio: Path) -> None:
     config = portfolio / "portfolio.yml"
     good = config.read_text(encoding="utf-8")
@@ -287,6 +297,7 @@ def test_a_broken_portfolio_yml_shows_errors_then_recovers(portfolio: Path) -> N
         assert "cmaltgen-errors" not in fetch(port, MOUNT + "1a/")[2]
 
 
+@pytest.mark.slow("serve")
 def test_a_failing_first_build_still_serves_the_errors(portfolio: Path) -> None:
     config = portfolio / "portfolio.yml"
     good = config.read_text(encoding="utf-8")
@@ -303,6 +314,7 @@ def test_a_failing_first_build_still_serves_the_errors(portfolio: Path) -> None:
         assert fetch(port, MOUNT)[0] == 200
 
 
+@pytest.mark.slow("serve")
 def test_template_errors_are_shown_with_their_file_and_line(portfolio: Path) -> None:
     overrides = portfolio / "templates"
     overrides.mkdir()
@@ -344,6 +356,7 @@ def test_paths_never_escape_the_build(shared: tuple[Path, Served, int], path: st
     assert "Index of" not in body
 
 
+@pytest.mark.slow("serve")
 def test_a_chosen_busy_port_fails_clearly(portfolio: Path) -> None:
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
@@ -357,6 +370,7 @@ def test_a_chosen_busy_port_fails_clearly(portfolio: Path) -> None:
     assert "Traceback" not in served.text
 
 
+@pytest.mark.slow("serve")
 def test_the_default_port_moves_on_when_busy(portfolio: Path) -> None:
     with socket.socket() as holder:
         with contextlib.suppress(OSError):  # already busy is just as good
@@ -383,6 +397,7 @@ def test_serve_help_shows_paired_flags_and_defaults() -> None:
 # ---------------------------------------------------------------------------- in-process
 
 
+@pytest.mark.slow("serve")
 def test_an_atomic_save_and_a_burst_of_saves_rebuild_only_a_few_times(portfolio: Path) -> None:
     target = portfolio / SECTION
     original = target.read_text(encoding="utf-8")
@@ -406,6 +421,7 @@ def test_an_atomic_save_and_a_burst_of_saves_rebuild_only_a_few_times(portfolio:
         assert "Save 49." in fetch(port, MOUNT + "1a/")[2]
 
 
+@pytest.mark.slow("serve")
 def test_editor_temp_files_and_the_output_folder_are_ignored(portfolio: Path) -> None:
     with in_process(portfolio) as server:
         before = settle(server, quiet=0.3)
@@ -430,6 +446,7 @@ def test_editor_temp_files_and_the_output_folder_are_ignored(portfolio: Path) ->
         assert server.build_count == before
 
 
+@pytest.mark.slow("serve")
 def test_a_new_server_reports_its_url_and_stops_cleanly(portfolio: Path) -> None:
     with in_process(portfolio) as server:
         assert server.url == f"http://127.0.0.1:{server.port}{MOUNT}"
@@ -437,6 +454,7 @@ def test_a_new_server_reports_its_url_and_stops_cleanly(portfolio: Path) -> None
     assert not any(t.name.startswith("cmaltgen-") and t.is_alive() for t in threading.enumerate())
 
 
+@pytest.mark.slow("serve")
 def test_an_unchosen_busy_port_moves_to_the_next(portfolio: Path) -> None:
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
@@ -453,27 +471,10 @@ def test_an_unchosen_busy_port_moves_to_the_next(portfolio: Path) -> None:
 # ---------------------------------------------------------------------------- the browser
 
 
-def _browser_or_skip() -> None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing = "playwright is not installed"
-    else:
-        missing = "" if CHROMIUM.exists() else f"{CHROMIUM} is missing"
-    if missing and os.environ.get("CI"):
-        pytest.fail(missing + " (required when CI is set)")
-    if missing:
-        pytest.skip(missing)
-
-
-def test_the_browser_reloads_after_a_save(portfolio: Path) -> None:
-    _browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with serving(portfolio) as (_, port), sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+def test_the_browser_reloads_after_a_save(portfolio: Path, browser: Browser) -> None:
+    with serving(portfolio) as (_, port):
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             page.route("**/*", loopback_only)
             page.goto(f"http://127.0.0.1:{port}{MOUNT}1a/")
             page.wait_for_function("() => document.readyState === 'complete'")
@@ -484,9 +485,10 @@ def test_the_browser_reloads_after_a_save(portfolio: Path) -> None:
             page.locator("#cmaltgen-errors").wait_for(timeout=10_000)
             assert "portfolio.yml, line" in page.locator("#cmaltgen-errors").inner_text()
         finally:
-            browser.close()
+            page.close()
 
 
+@pytest.mark.slow("serve")
 def test_drafts_show_in_the_preview_with_a_banner(tmp_path: Path) -> None:
     root = copy_example(tmp_path)
     reflection = next(root.glob("1b-*/reflection.md"))
@@ -503,6 +505,7 @@ def test_drafts_show_in_the_preview_with_a_banner(tmp_path: Path) -> None:
     assert built.written and not (tmp_path / "out" / "1b").exists()
 
 
+@pytest.mark.slow("serve")
 def test_progress_report_is_a_preview_page_never_built(tmp_path: Path) -> None:
     root = copy_example(tmp_path)
     next(root.glob("3b-*/reflection.md")).unlink()
@@ -648,6 +651,7 @@ def test_the_reload_stream_answers_an_allowed_host(shared: tuple[Path, Served, i
         conn.close()
 
 
+@pytest.mark.slow("serve")
 def test_allow_host_names_are_answered_and_others_still_refused(portfolio: Path) -> None:
     port = free_port()
     served = Served(
@@ -682,6 +686,7 @@ def test_allow_host_names_are_answered_and_others_still_refused(portfolio: Path)
         assert served.stop() == 0, served.text
 
 
+@pytest.mark.slow("serve")
 def test_the_error_page_of_a_failing_first_build_is_refused_too(portfolio: Path) -> None:
     (portfolio / "portfolio.yml").write_text(BROKEN_YAML, encoding="utf-8")
     with in_process(portfolio) as server:
@@ -704,6 +709,7 @@ def test_allow_host_defaults_to_none_and_rejects_what_is_not_a_host() -> None:
     assert "--allow-host NAME" in help_text
 
 
+@pytest.mark.slow("serve")
 def test_an_image_that_cannot_be_cleaned_is_shown_as_an_error_never_served(
     portfolio: Path,
 ) -> None:

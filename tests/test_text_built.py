@@ -4,14 +4,19 @@ citations of items an edition leaves out (public site and assessor bundle)."""
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from cmaltgen.output.bundle import bundle
-from tests.conftest import TODAY, PortfolioFactory, formatted, reflection, run_build
+from tests.conftest import TODAY, NuChecker, PortfolioFactory, formatted, reflection, run_build
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 CITING = (
     "## Description\n\n"
@@ -197,27 +202,14 @@ def test_a_long_summary_is_cut_at_a_word_in_the_meta_description(
 # ----------------------------------------------------- in a real browser and the Nu checker
 
 
-def test_citation_page_is_accessible_and_valid(citing: Path, tmp_path: Path) -> None:
-    import subprocess
-
-    from tests.browser_support import (
-        CHROMIUM,
-        CHROMIUM_ARGS,
-        VNU,
-        describe,
-        loopback_only,
-        run_axe,
-        serve,
-    )
-
-    if not CHROMIUM.is_file() or not VNU.is_file():
-        pytest.skip("needs /usr/bin/chromium and vnu.jar (npm ci)")
-    from playwright.sync_api import sync_playwright
+def test_citation_page_is_accessible_and_valid(
+    citing: Path, tmp_path: Path, browser: Browser, nu_checker: NuChecker
+) -> None:
+    from tests.browser_support import describe, loopback_only, run_axe, serve
 
     site = tmp_path / "public"
     assert run_build(citing, output=site).ok
-    with serve(site) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with serve(site) as base:
         page = browser.new_page()
         page.route("**/*", loopback_only)
         page.goto(base + "2a/")
@@ -226,13 +218,7 @@ def test_citation_page_is_accessible_and_valid(citing: Path, tmp_path: Path) -> 
         paragraph = page.locator("p", has_text="The review features").inner_text()
         assert paragraph.startswith("The review features my appraisal. It also features. ")
         violations = run_axe(page)
-        browser.close()
+        page.close()
     assert violations == [], describe(violations)
-    proc = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", str(site / "2a" / "index.html")],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[:3000]
+    messages = nu_checker(site / "2a" / "index.html")
+    assert messages == [], json.dumps(messages, indent=1)[:3000]

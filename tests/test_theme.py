@@ -6,10 +6,7 @@ No browser needed; tests/test_browser.py looks at the same sites in Chromium.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,12 +19,19 @@ from cmaltgen.site import theme
 from cmaltgen.site.theme import available, load_theme, themes_root
 from tests.browser_support import (
     AWARDED_NAME,
-    VNU,
     awarded_portfolio,
     example_copy,
     fresh_portfolio,
 )
-from tests.conftest import PORTFOLIO_YML, REPO, TODAY, PortfolioFactory, formatted, run_build
+from tests.conftest import (
+    PORTFOLIO_YML,
+    REPO,
+    TODAY,
+    NuChecker,
+    PortfolioFactory,
+    formatted,
+    run_build,
+)
 
 THEMES = themes_root()
 
@@ -119,22 +123,10 @@ def test_print_theme_site_links_resolve(example_builds: dict[str, Path]) -> None
 
 
 def test_print_theme_and_a_fresh_portfolio_pass_the_nu_html_checker(
-    example_builds: dict[str, Path], fresh_site: Path
+    example_builds: dict[str, Path], fresh_site: Path, nu_checker: NuChecker
 ) -> None:
-    missing = "Java" if shutil.which("java") is None else "" if VNU.is_file() else "vnu.jar"
-    if missing:
-        message = f"the Nu HTML checker needs {missing} (apt-get install default-jre; npm ci)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    folders = [example_builds["print"], fresh_site]
-    command = ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html"]
-    proc = subprocess.run(
-        [*command, *map(str, folders)], capture_output=True, text=True, check=False, timeout=300
-    )
-    messages = json.loads(proc.stderr or '{"messages": []}')["messages"]
+    messages = nu_checker(example_builds["print"], fresh_site)  # asserts Java exited 0 too
     assert messages == [], json.dumps(messages, indent=1)[:3000]
-    assert proc.returncode == 0
 
 
 # ------------------------------------------------------------------------------ overrides
@@ -505,25 +497,10 @@ def test_footnotes_have_a_notes_heading(awarded_builds: dict[str, Path], theme: 
 
 
 def test_home_photo_and_award_pages_pass_the_nu_html_checker(
-    awarded_builds: dict[str, Path],
+    awarded_builds: dict[str, Path], nu_checker: NuChecker
 ) -> None:
-    missing = "Java" if shutil.which("java") is None else "" if VNU.is_file() else "vnu.jar"
-    if missing:
-        message = f"the Nu HTML checker needs {missing} (apt-get install default-jre; npm ci)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    command = ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html"]
-    proc = subprocess.run(
-        [*command, *map(str, awarded_builds.values())],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    messages = json.loads(proc.stderr or '{"messages": []}')["messages"]
+    messages = nu_checker(*awarded_builds.values())  # asserts Java exited 0 too
     assert messages == [], json.dumps(messages, indent=1)[:3000]
-    assert proc.returncode == 0
 
 
 @pytest.mark.parametrize("theme", ["default", "print"])
