@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
 import click
@@ -190,7 +192,8 @@ def serve(
       cmaltgen serve --port 8080 --poll
       cmaltgen serve --host 0.0.0.0 --allow-host mylaptop.local
     """
-    import signal
+    stop = _StopRequests()  # first, so that Ctrl-C from here on is a clean stop
+    ctx.call_on_close(stop.restore)
     import webbrowser
 
     from cmaltgen.serve.handler import PortError, is_loopback
@@ -209,9 +212,11 @@ def serve(
         allow_hosts=allow_hosts,
         builder=_cohort_builder(portfolio_dir),
     )
+    stop.building = True
     try:
         server.start()
-    except KeyboardInterrupt:  # Ctrl-C during the first build
+    except KeyboardInterrupt:  # Ctrl-C pressed twice during the first build
+        server.stop()  # start() has already stopped it, unless it had just returned
         click.echo("\nStopped.")
         return
     except PortError as exc:
@@ -221,9 +226,12 @@ def serve(
         fail(exc, debug)
     except Exception as exc:
         internal_error(exc, debug)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop cleanly when killed too
-    if sys.platform == "win32":  # Ctrl+Break (how a console program is stopped from outside)
-        signal.signal(signal.SIGBREAK, signal.default_int_handler)
+    finally:
+        stop.building = False
+    if stop.requested:  # Ctrl-C during the first build, which has now finished
+        click.echo("\nStopping.")
+        server.stop()
+        return
     if server.port != port:
         click.secho(f"Port {port} is busy, so using {server.port}.", fg="yellow")
     if not is_loopback(host):
@@ -246,11 +254,41 @@ def serve(
     if open_browser:
         webbrowser.open(server.url)
     try:
-        server.wait()
-    except KeyboardInterrupt:
+        while not (stop.requested or server.wait(0.25)):
+            pass
         click.echo("\nStopping.")
     finally:
         server.stop()
+
+
+class _StopRequests:
+    """Ctrl-C, SIGTERM and Windows' Ctrl+Break ask serve to stop; the handler only notes it.
+
+    A KeyboardInterrupt raised wherever the signal lands (an import, a print, inside a lock)
+    escaped as click's "Aborted!" or hung; serve looks at ``requested`` at safe points instead.
+    A second request while the first build runs stops at once, as a build can block.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.building = False
+        names = ("SIGINT", "SIGTERM", "SIGBREAK")
+        wanted = [sig for name in names if (sig := getattr(signal, name, None))]
+        self._previous = {  # a signal ignored on purpose (nohup, `&` in a script) stays so
+            sig: signal.signal(sig, self._handle)
+            for sig in wanted
+            if signal.getsignal(sig) is not signal.SIG_IGN
+        }
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.requested and self.building:
+            self.building = False  # once only: serve must not be interrupted while stopping
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def restore(self) -> None:
+        for sig, previous in self._previous.items():
+            signal.signal(sig, signal.SIG_DFL if previous is None else previous)
 
 
 def _cohort_builder(folder: Path) -> Callable[[Path], Built] | None:

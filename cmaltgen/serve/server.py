@@ -156,7 +156,8 @@ class PreviewServer:
         if self._watcher is not None:
             self._watcher.stop()
         if self._httpd is not None:
-            self._httpd.shutdown()
+            if self._threads:  # shutdown() waits for serve_forever: it would hang if never run
+                self._httpd.shutdown()
             self._httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
