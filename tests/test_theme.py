@@ -6,6 +6,7 @@ No browser needed; tests/test_browser.py looks at the same sites in Chromium.
 from __future__ import annotations
 
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
