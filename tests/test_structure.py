@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from cmaltgen.read.documents import Consent
+from cmaltgen.read.document_fields import Consent
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.site.structure import Evidence, relative_url
 
