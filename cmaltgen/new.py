@@ -8,6 +8,7 @@ guidance sits where the candidate writes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import textwrap
@@ -110,6 +111,7 @@ def section_ids(pathway: Pathway) -> list[tuple[str, SectionSpec]]:
     return ids
 
 
+@functools.cache  # packaged data: read once per process, not once per section
 def _guidance() -> dict[str, dict[str, str]]:
     text = (resources.files("cmaltgen") / "scaffold" / "guidance.yml").read_text("utf-8")
     loaded: dict[str, dict[str, str]] = yaml.safe_load(text)
