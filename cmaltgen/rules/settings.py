@@ -74,9 +74,9 @@ def check_photo(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
             hint="save the photo as .jpg or .png (under 40 megapixels) and point file: at it",
             **where,
         )
+    elif not portfolio.config.privacy.keep_exif:
+        return  # the published copy is cleaned; the photo is yours to share as you choose
     elif found := images.metadata_in(source):
-        if not portfolio.config.privacy.keep_exif:
-            return  # the published copy is cleaned; the photo is yours to share as you choose
         diags.add(
             "image-metadata",
             f"your photo '{photo.file}' carries {', '.join(found)} in its metadata, and "
