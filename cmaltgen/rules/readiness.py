@@ -56,6 +56,8 @@ class SectionRow:
 
 @dataclass(frozen=True)
 class LinkSummary:
+    """What checking the web addresses found (``check --external``)."""
+
     urls: int  # distinct web addresses found
     requested: int  # checked over the network this time
     cached: int  # answered from the cache
@@ -93,6 +95,8 @@ class EvidenceCounts:
 
 @dataclass
 class Report:
+    """Everything ``cmaltgen check`` reports about a portfolio."""
+
     root: Path
     today: dt.date
     strict: bool

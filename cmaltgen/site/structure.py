@@ -128,6 +128,8 @@ class Photo:
 
 @dataclass(eq=False)
 class Site:
+    """The whole site of one edition: its pages' sections, evidence and published files."""
+
     portfolio: Portfolio
     sections: list[Section]
     evidence: list[Evidence]
