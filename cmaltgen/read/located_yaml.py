@@ -152,7 +152,9 @@ class _Builder:
         self.linemap = linemap
         self.offset = offset
         self.seen: set[int] = set()
-        self.scalars = yaml.SafeLoader("")
+        # The constructor alone: a whole loader holds itself in a cycle (its parser state is a
+        # bound method), which would keep every node of the file until a garbage collection.
+        self.scalars = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node | None) -> Any:
         if node is None:
