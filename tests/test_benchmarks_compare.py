@@ -12,7 +12,7 @@ from types import ModuleType
 
 COMPARE = Path(__file__).resolve().parent.parent / "benchmarks" / "compare.py"
 
-COHORT = "## Cohort hub (`python benchmarks/cohort_build.py`)\n\n| members | s |\n|---|---|\n| 200 | 9 |\n"
+COHORT = "## Cohort hub (`cohort_build.py`)\n\n| members | s |\n|---|---|\n| 200 | 9 |\n"
 
 
 def _compare() -> ModuleType:
