@@ -273,7 +273,12 @@ class Diagnostic(NamedTuple):
             text += f"\n    hint: {self.hint}"
         if self.accepted is not None:
             text += f"\n    accepted: {self.accepted}"
-        return text
+        return text.translate(_VISIBLE)
+
+
+# Control characters quoted from a file (a NUL, an escape sequence that would restyle or
+# clear the terminal) are shown as \x00, \x1b...; tabs and line breaks are kept.
+_VISIBLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n"}
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
