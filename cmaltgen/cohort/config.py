@@ -17,7 +17,7 @@ from cmaltgen.diagnostics import Diagnostics, suggestion
 from cmaltgen.read import schema
 from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.schema import PartialDate, spec
-from cmaltgen.read.sources import decode_text, read_parsed
+from cmaltgen.read.sources import decode_text, read_parsed, real_path
 
 COHORT_NAME = "cohort.yml"
 PATHWAYS = ("associate", "cmalt", "senior")
@@ -253,7 +253,7 @@ def _check_members(
 def member_identity(root: Path, entry: MemberEntry) -> str:
     """What makes two entries the same member: the folder, the address, or the name."""
     if entry.kind == LOCAL:
-        return "path:" + str((root / entry.path).resolve())
+        return "path:" + str(real_path(root / entry.path))
     if entry.kind == REMOTE:
         return "url:" + entry.url.rstrip("/").lower()
     return "name:" + " ".join(entry.name.casefold().split())
@@ -302,7 +302,7 @@ def _path_ok(
     entry: MemberEntry, key: tuple[str, int], root: Path, linemap: LineMap, diags: Diagnostics
 ) -> bool:
     where = {"key": f"members[{key[1]}].path", **linemap.where((*key, "path"))}
-    target = (root / entry.path).resolve()
+    target = real_path(root / entry.path)  # a link that loops, or a NUL: as written
     if Path(entry.path).is_absolute() or not target.is_relative_to(root):
         diags.add(
             "cohort-path-outside",
