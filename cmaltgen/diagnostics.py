@@ -38,7 +38,12 @@ CODES: dict[str, Code] = _codes(
     ("file-missing", E, "A file the portfolio needs does not exist."),
     ("file-unreadable", E, "A file exists but could not be read (permissions, or not a file)."),
     ("file-encoding", E, "A text file is not UTF-8 text (for example a binary or a Word file)."),
-    ("file-too-large", E, "A Markdown or YAML file is larger than cmaltgen will read."),
+    (
+        "file-too-large",
+        E,
+        "A Markdown or YAML file is larger than cmaltgen will read, or has over 10,000 "
+        "table cells.",
+    ),
     ("file-empty", E, "A file that must have content is empty."),
     # YAML
     ("yaml-syntax", E, "YAML that cannot be read: indentation, quotes, colons."),

@@ -139,3 +139,24 @@ def test_fifo_evidence_file_with_nul_free_name_still_special(
     for code, output in build_and_check(root, tmp_path):
         assert code == 1
         assert "1a/evidence.yml:5:9: error special-file: 'pipe.pdf' is a named pipe" in output
+
+
+def test_a_reflection_with_a_huge_table_is_refused_at_once_at_its_line(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """A 200 KB table of 100,000 cells took minutes to lay out; now it is a located error."""
+    table = "|" + "h|" * 500 + "\n|" + "-|" * 500 + "\n" + ("|" + "x|" * 500 + "\n") * 200
+    root = tmp_portfolio()
+    reflection = root / "2a" / "reflection.md"
+    text = reflection.read_text(encoding="utf-8")
+    reflection.write_text(text + "\n" + table, encoding="utf-8")
+    first_table_line = len(text.splitlines()) + 2
+    # 501 + 501 cells on the header lines, then 501 per row: the 10,001st is on row 18
+    expected_line = first_table_line + 2 + 17
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert (
+            f"2a/reflection.md:{expected_line}:1: error file-too-large: this reflection has more "
+            "than 10,000 table cells"
+        ) in output
+        assert "hint: move a large table into an evidence file" in output
