@@ -1,0 +1,38 @@
+"""Damaged import sources: a located error and exit 1, never a crash, nothing written."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from tests.import_fixtures import Docx, invoke
+
+
+def _damaged_member(data: bytes, name: str) -> bytes:
+    """The .docx with one stored member's bytes changed, so its checksum no longer matches."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, source.read(info.filename))
+    raw = bytearray(out.getvalue())
+    where = raw.index(b"<", raw.index(name.encode()))  # the member's first stored byte
+    raw[where + 1] ^= 0x20
+    return bytes(raw)
+
+
+def test_a_docx_with_a_damaged_part_is_a_located_error(tmp_path: Path) -> None:
+    good = Docx().heading("Contextual statement").para("I work at a college.").data()
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(_damaged_member(good, "[Content_Types].xml"))
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 1, output
+    assert "internal problem" not in output
+    assert (
+        "portfolio.docx: error import-source: this Word file is damaged: its part "
+        "[Content_Types].xml cannot be read"
+    ) in output
+    assert "hint: open it in Word or LibreOffice and use Save As" in output
+    assert not dest.exists()
