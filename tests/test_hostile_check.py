@@ -73,3 +73,26 @@ def test_check_reports_what_only_rendering_finds_as_build_does(
     assert errors(checked)[0].startswith(expected), checked
     assert "Not ready: 1 error" in checked
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("name", ["9" * 400, "../default", "default/../print", "x\\0y"])
+def test_a_theme_name_that_is_a_path_or_too_long_is_theme_missing(
+    tmp_portfolio: PortfolioFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+) -> None:
+    root = tmp_portfolio()
+    yml = root / "portfolio.yml"
+    text = yml.read_text(encoding="utf-8")
+    yml.write_text(text.replace("site:\n", f'site:\n  theme: "{name}"\n', 1), encoding="utf-8")
+    monkeypatch.chdir(root)
+    shown = name.replace("\\0", "\\x00")
+    for args in (["build", "-o", tmp_path / "site"], ["check"]):
+        code, output = run(*args)
+        assert code == 1, output
+        assert (
+            f"portfolio.yml:8:10: error theme-missing [site.theme]: there is no theme '{shown}'"
+        ) in output
+        assert "hint: available themes: default, print" in output
+    assert not (tmp_path / "site").exists()
