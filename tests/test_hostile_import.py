@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from tests.import_fixtures import Docx, invoke
 
@@ -35,4 +38,20 @@ def test_a_docx_with_a_damaged_part_is_a_located_error(tmp_path: Path) -> None:
         "[Content_Types].xml cannot be read"
     ) in output
     assert "hint: open it in Word or LibreOffice and use Save As" in output
+    assert not dest.exists()
+
+
+def test_importing_a_named_pipe_is_refused_without_waiting_for_it(tmp_path: Path) -> None:
+    """A FIFO named like a .docx was read forever; now it is refused at once."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    source = tmp_path / "portfolio.docx"
+    os.mkfifo(source)
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 1, output
+    assert (
+        "portfolio.docx: error import-source: this is a named pipe (FIFO), not an ordinary file"
+    ) in output
+    assert "hint: name the .docx or .xml file itself" in output
     assert not dest.exists()
