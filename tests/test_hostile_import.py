@@ -55,3 +55,37 @@ def test_importing_a_named_pipe_is_refused_without_waiting_for_it(tmp_path: Path
     ) in output
     assert "hint: name the .docx or .xml file itself" in output
     assert not dest.exists()
+
+
+def test_a_wordpress_page_longer_than_a_reflection_is_refused_quickly(tmp_path: Path) -> None:
+    """A 6 MB page was parsed for minutes (120 MB took over 2 minutes and 1 GB of memory)."""
+    from tests.test_import_wordpress import item, wxr
+
+    source = tmp_path / "export.xml"
+    long_page = "<p>" + "word " * (1_300_000) + "</p>"
+    source.write_text(wxr(item("Contextual statement", long_page)), encoding="utf-8")
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 1, output
+    assert (
+        "export.xml: error import-source: the page 'Contextual statement' holds 6 MB of text, "
+        "more than the 2 MB cmaltgen reads as one reflection"
+    ) in output
+    assert not dest.exists()
+
+
+def test_a_wordpress_export_over_20_mb_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from tests.test_import_wordpress import item, wxr
+
+    source = tmp_path / "export.xml"
+    pages = [item(f"Post {n}", "<p>" + "word " * 300_000 + "</p>", kind="post") for n in range(15)]
+    source.write_text(wxr(*pages), encoding="utf-8")
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 1, output
+    assert (
+        "export.xml: error import-source: this WordPress export is 21 MB, more than the 20 MB "
+        "of text cmaltgen imports"
+    ) in output
+    assert "hint: export only your portfolio's pages or posts" in output
+    assert not dest.exists()
