@@ -89,3 +89,26 @@ def test_a_wordpress_export_over_20_mb_is_refused_before_it_is_read(tmp_path: Pa
     ) in output
     assert "hint: export only your portfolio's pages or posts" in output
     assert not dest.exists()
+
+
+def test_a_wordpress_page_nested_50000_deep_keeps_its_text_as_plain_paragraphs(
+    tmp_path: Path,
+) -> None:
+    """Deep nesting made the sanitiser run for minutes; past 1,000 open tags the text is taken
+    directly, scripts' content still dropped, and the author is told."""
+    from tests.test_import_wordpress import item, wxr
+
+    deep = "<div>" * 50_000 + "My context <script>alert(1)</script>" + "</div>" * 50_000
+    source = tmp_path / "export.xml"
+    source.write_text(wxr(item("Contextual statement", deep + "<p>More &amp; more</p>")))
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    assert (
+        "export.xml: warning import-review: page 'Contextual statement' is nested too deeply "
+        "to keep its formatting: its text was kept as plain paragraphs"
+    ) in output
+    text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
+    body = text.split("---\n", 2)[2]
+    assert body.split() == ["My", "context", "More", "&", "more"]
+    assert "alert" not in text
