@@ -45,3 +45,21 @@ def test_a_member_path_that_cannot_be_looked_up_is_a_located_error(
             f"there is no folder '{shown}'"
         ) in output
     assert not (tmp_path / "hub").exists()
+
+
+def test_a_member_path_too_long_for_a_file_name_is_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 400-character name made looking for its portfolio.yml fail (ENAMETOOLONG)."""
+    name = "m" * 400
+    root = cohort_with(tmp_path, f"  - path: {name}\n")
+    line = len((root / "cohort.yml").read_text(encoding="utf-8").splitlines())
+    monkeypatch.chdir(root)
+    for args in (["cohort", "build", "-o", tmp_path / "hub"], ["cohort", "check"]):
+        code, output = run(*args)
+        assert code == 1, output
+        assert (
+            f"cohort.yml:{line}:11: error cohort-member-missing [members[5].path]: "
+            f"there is no folder '{name}'"
+        ) in output
+    assert not (tmp_path / "hub").exists()

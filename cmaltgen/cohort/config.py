@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -312,8 +313,10 @@ def _path_ok(
             **where,
         )
         return False
-    if not (target / "portfolio.yml").is_file():
-        missing = "there is no folder" if not target.is_dir() else "there is no portfolio.yml in"
+    if not _is(target / "portfolio.yml", Path.is_file):
+        missing = (
+            "there is no portfolio.yml in" if _is(target, Path.is_dir) else "there is no folder"
+        )
         diags.add(
             "cohort-member-missing",
             f"{missing} '{entry.path}'",
@@ -322,6 +325,14 @@ def _path_ok(
         )
         return False
     return True
+
+
+def _is(path: Path, test: Callable[[Path], bool]) -> bool:
+    """``test(path)``, false for a name too long for a file name (which raises)."""
+    try:
+        return test(path)
+    except OSError:
+        return False
 
 
 def _check_mentors(config: CohortConfig, linemap: LineMap, diags: Diagnostics) -> None:
