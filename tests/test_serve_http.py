@@ -110,6 +110,11 @@ def test_what_closes_a_connection(shared: PreviewServer) -> None:
         body = get(MOUNT + "1a/", port)
         status, _, page = exchange(sock, get(MOUNT, port, f"Content-Length: {len(body)}") + body)
         assert status == "HTTP/1.1 200 OK" and b"<html" in page and closed(sock)
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:  # refused, too
+        body = get(MOUNT, port)
+        request = get(MOUNT, port, f"Content-Length: {len(body)}").replace(f"127.0.0.1:{port}", "x")
+        status, _, _ = exchange(sock, request + body)
+        assert status == "HTTP/1.1 403 Forbidden" and closed(sock)
     # The event stream has no length: it says so and ends with its connection.
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:

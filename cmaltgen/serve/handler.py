@@ -9,7 +9,6 @@ import logging
 import mimetypes
 import os
 import posixpath
-import shutil
 import socket
 import threading
 from collections.abc import Sequence
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 from cmaltgen.diagnostics import CmaltgenError
@@ -27,6 +26,7 @@ from cmaltgen.serve import reload
 log = logging.getLogger(__name__)
 
 PORT_TRIES = 20  # how far to look for a free port when the user did not choose one
+COPY_BYTES = 1024 * 1024  # files are sent in pieces of this size
 IDLE_SECONDS = 30.0  # an idle kept-alive connection is closed after this
 PAGE_CACHING = "no-store"  # a page names its build: a preview must never show a stale one
 FILE_CACHING = "no-cache"  # kept by the browser, but asked about (ETag) before every use
@@ -121,16 +121,16 @@ class PreviewHTTPServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
         self.connections: set[socket.socket] = set()  # open ones, closed by close_connections
-        self._lock = threading.Lock()
+        self._connections_lock = threading.Lock()
         super().__init__(address, handler)
 
     def track(self, connection: socket.socket, is_open: bool) -> None:
-        with self._lock:
+        with self._connections_lock:
             (self.connections.add if is_open else self.connections.discard)(connection)
 
     def close_connections(self) -> None:
         """End kept-alive connections, so a stopped preview answers nothing more."""
-        with self._lock:
+        with self._connections_lock:
             for connection in self.connections:
                 with contextlib.suppress(OSError):
                     connection.shutdown(socket.SHUT_RDWR)
@@ -205,13 +205,13 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _answer(self, body: bool) -> None:
         preview = self.server.preview
+        if self.headers.get("Content-Length", "0") != "0" or "Transfer-Encoding" in self.headers:
+            self.close_connection = True  # a body is never read: do not parse it as a request
         refused = preview.refuse(self.headers.get_all("Host"))
         if refused is not None:  # before anything else: pages, events, status, errors
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._send(refused, body)
             return
-        if self.headers.get("Content-Length", "0") != "0" or "Transfer-Encoding" in self.headers:
-            self.close_connection = True  # a body is never read: do not parse it as a request
         path = self.path.split("?", 1)[0]
         if path == reload.EVENTS_PATH and body:
             reload.send_events(self, preview)
@@ -241,10 +241,20 @@ class RequestHandler(BaseHTTPRequestHandler):
                 return
             self._start(response.status, kind, info.st_size, FILE_CACHING, headers)
             if body:
-                shutil.copyfileobj(stream, self.wfile, 1024 * 1024)
+                self._copy(stream, info.st_size)
         finally:
             if stream is not None:
                 stream.close()
+
+    def _copy(self, stream: BinaryIO, size: int) -> None:
+        """Exactly ``size`` bytes: a file rewritten meanwhile must not spill into the next
+        response on this connection; one cut short closes it, so the browser sees that."""
+        left = size
+        while left and (chunk := stream.read(min(left, COPY_BYTES))):
+            self.wfile.write(chunk)
+            left -= len(chunk)
+        if left:
+            self.close_connection = True
 
     def _start(
         self, status: int, kind: str, size: int | None, caching: str, extra: dict[str, str]
