@@ -71,7 +71,8 @@ def inline_text(children: Sequence[Token]) -> str:
             child.type == "link_close" and children[i - 1].type == "link_open"
         ):
             text.append("\x00")  # nothing to read: a marker, a tag or an empty link
-    return _SPACE_BEFORE_PUNCT.sub("", "".join(text))
+    joined = "".join(text)
+    return _SPACE_BEFORE_PUNCT.sub("", joined) if "\x00" in joined else joined
 
 
 def shift_headings(state: StateCore) -> None:

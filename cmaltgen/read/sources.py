@@ -260,8 +260,15 @@ def collect(root: Path, output: Path | None = None) -> Sources:
     content.
     """
     sections: list[SectionSource] = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        if _ignored(folder, root, output):
+    real_root = real_path(root)
+    real_output = real_path(output) if output is not None else None
+    with os.scandir(root) as entries:
+        folders = sorted((root / e.name, e.is_symlink()) for e in entries if e.is_dir())
+    for folder, link in folders:
+        if _ignored(folder.name):
+            continue
+        # a folder that is not a link is where it is listed: only links need resolving
+        if (real_path(folder) if link else real_root / folder.name) == real_output:
             continue
         reflection = folder / REFLECTION_NAME
         if reflection.exists() or reflection.is_symlink():
@@ -281,11 +288,8 @@ def _present(path: Path) -> bool:
     return path.exists() or path.is_symlink()
 
 
-def _ignored(folder: Path, root: Path, output: Path | None) -> bool:
-    name = folder.name
-    if name.startswith((".", "_")) or name in (TEMPLATES_DIR, FEEDBACK_DIR, "node_modules"):
-        return True
-    return output is not None and real_path(folder) == real_path(output)
+def _ignored(name: str) -> bool:
+    return name.startswith((".", "_")) or name in (TEMPLATES_DIR, FEEDBACK_DIR, "node_modules")
 
 
 def stray_files(sources: Sources) -> list[Path]:
