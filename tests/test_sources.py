@@ -129,3 +129,23 @@ def test_a_portfolio_reached_through_a_symlink_builds_with_its_local_files(
     result = run_build(linked, output=tmp_path / "site")
     assert result.ok, formatted(result)
     assert (tmp_path / "site" / "files" / "1a" / "report.pdf").read_bytes() == b"%PDF-1.4 mine"
+
+
+def test_collect_skips_a_linked_folder_that_is_the_output_and_keeps_other_links(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """Only links need resolving to know a folder is not the output: a folder linked to the
+    output is left out, one linked to a section elsewhere is read."""
+    root = tmp_portfolio({})
+    output = tmp_path / "site-out"
+    (output / "x").mkdir(parents=True)
+    (output / "x" / "reflection.md").write_text("---\nsection: 1a\n---\n", "utf-8")
+    elsewhere = tmp_path / "shared-1b"
+    elsewhere.mkdir()
+    (elsewhere / "reflection.md").write_text("---\nsection: 1b\n---\n", "utf-8")
+    symlink_or_skip(root / "built", output, is_dir=True)
+    symlink_or_skip(root / "zz-linked", elsewhere, is_dir=True)
+    (root / "built" / "reflection.md").write_text("---\nsection: 1a\n---\n", "utf-8")
+    names = [s.folder.name for s in collect(root, output).sections]
+    assert "built" not in names and "zz-linked" in names and "1a" in names
+    assert "built" in [s.folder.name for s in collect(root).sections]  # no output given
