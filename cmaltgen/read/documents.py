@@ -18,13 +18,8 @@ from cmaltgen.diagnostics import Diagnostic, Diagnostics
 from cmaltgen.read import markdown, schema
 from cmaltgen.read.document_fields import EvidenceItem, FrontMatter
 from cmaltgen.read.located_yaml import LineMap, load_yaml
-from cmaltgen.read.sources import (
-    SectionSource,
-    decode_text,
-    read_bytes,
-    read_parsed,
-    split_front_matter,
-)
+from cmaltgen.read.safe_read import decode_text, read_bytes, read_parsed, split_front_matter
+from cmaltgen.read.sources import SectionSource
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from cmaltgen import __version__, atomic
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.documents import Reflection
 from cmaltgen.read.portfolio import Portfolio
-from cmaltgen.read.sources import read_regular
+from cmaltgen.read.safe_read import read_regular
 
 log = logging.getLogger(__name__)
 

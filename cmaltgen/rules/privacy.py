@@ -22,7 +22,8 @@ from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.document_fields import FrontMatter
 from cmaltgen.read.documents import EvidenceEntry, SectionDoc
-from cmaltgen.read.sources import read_regular, real_path, resolve_local
+from cmaltgen.read.safe_read import read_regular
+from cmaltgen.read.sources import real_path, resolve_local
 from cmaltgen.rules import images
 
 log = logging.getLogger(__name__)
