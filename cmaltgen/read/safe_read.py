@@ -38,18 +38,18 @@ def read_bytes(path: Path, diags: Diagnostics) -> bytes | None:
     place of a text file is reported, never read, so it cannot hang the build.
     """
     try:
-        with os.fdopen(open_regular(path), "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size > MAX_TEXT_BYTES:
-                diags.add(
-                    "file-too-large",
-                    f"this file is {size // 1024} KB; cmaltgen reads text files up to "
-                    f"{MAX_TEXT_BYTES // (1024 * 1024)} MB",
-                    path=path,
-                    hint="split it up, or move large content into an evidence file",
-                )
-                return None
-            return stream.read()
+        fd, size = _open_regular(path)
+        if size > MAX_TEXT_BYTES:
+            os.close(fd)
+            diags.add(
+                "file-too-large",
+                f"this file is {size // 1024} KB; cmaltgen reads text files up to "
+                f"{MAX_TEXT_BYTES // (1024 * 1024)} MB",
+                path=path,
+                hint="split it up, or move large content into an evidence file",
+            )
+            return None
+        return _read_all(fd, size)
     except NotRegularFile as exc:
         diags.add(
             "file-unreadable" if exc.kind == "folder" else "special-file",
@@ -117,6 +117,11 @@ def open_regular(path: Path) -> int:
     the open). Raises :class:`NotRegularFile` for folders, pipes, sockets, devices and broken
     links (following working links, as reading does), else ``OSError`` as ``open`` would.
     """
+    return _open_regular(path)[0]
+
+
+def _open_regular(path: Path) -> tuple[int, int]:
+    """:func:`open_regular`'s descriptor, and the file's size from the same ``fstat``."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
@@ -126,8 +131,10 @@ def open_regular(path: Path) -> int:
             raise NotRegularFile(why, path) from exc
         raise
     kind: str | None = "other"
+    size = 0
     try:
-        kind = file_kind(os.fstat(fd).st_mode)
+        found = os.fstat(fd)
+        kind, size = file_kind(found.st_mode), found.st_size
         if kind is None and hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
     finally:
@@ -135,7 +142,22 @@ def open_regular(path: Path) -> int:
             os.close(fd)
     if kind is not None:
         raise NotRegularFile(kind, path)
-    return fd
+    return fd, size
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """Everything left in the open file ``fd`` of ``size`` bytes, then ``fd`` is closed: read
+    straight from the descriptor (no buffered file object and its own checks around it), in
+    one read when the size holds, to the end if the file has grown since."""
+    try:
+        chunks: list[bytes] = []
+        want = size + 1 if size else 64 * 1024  # a size of 0 may not be the truth (/proc)
+        while chunk := os.read(fd, want):
+            chunks.append(chunk)
+            want = 1024 * 1024
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _kind_after_failed_open(path: Path) -> str | None:
@@ -150,8 +172,7 @@ def _kind_after_failed_open(path: Path) -> str | None:
 
 def read_regular(path: Path) -> bytes:
     """All of an ordinary file's bytes (:func:`open_regular` says what else may be raised)."""
-    with os.fdopen(open_regular(path), "rb") as stream:
-        return stream.read()
+    return _read_all(*_open_regular(path))
 
 
 def copy_regular(source: Path, target: Path) -> None:
