@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 from cmaltgen.diagnostics import CmaltgenError
-from cmaltgen.read.sources import open_regular
+from cmaltgen.read.safe_read import open_regular
 from cmaltgen.serve import reload
 
 log = logging.getLogger(__name__)
