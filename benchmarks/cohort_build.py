@@ -21,6 +21,7 @@ this tree's, round by round; figures are medians over ``--repeats``.
 
     python benchmarks/cohort_build.py                      # 20, 200, 200 local, 2,000
     python benchmarks/cohort_build.py --quick              # 20, 200 and 200 local
+    python benchmarks/cohort_build.py --local              # 200 local only
     python benchmarks/cohort_build.py --before ../before   # also the code in ../before
 
 Writes only under benchmarks/_work/cohort (or --work); uses no network beyond loopback.
@@ -295,12 +296,17 @@ def rows(size: int, kind: str, got: dict[tuple[str, str], list[dict[str, Any]]])
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="only 20, 200 and 200 local")
+    parser.add_argument(
+        "--local", action="store_true", help="only 200 local (issue 16's target) and serve"
+    )
     parser.add_argument("--work", type=Path, default=HERE / "_work" / "cohort")
     parser.add_argument("--before", type=Path, help="also build with the code in this folder")
     parser.add_argument("--repeats", type=int, default=3, help="rounds for up to 200 members")
     parser.add_argument("--latency", type=float, default=0.02, help="seconds per url request")
     args = parser.parse_args()
     cases = [(20, True), (200, True), (200, False)] + ([] if args.quick else [(2000, True)])
+    if args.local:
+        cases = [(200, False)]
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     template = generate.generate(work / "template", generate.SIZES[0])

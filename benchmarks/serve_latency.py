@@ -1,6 +1,7 @@
 """How quickly `cmaltgen serve` shows a save: server-side rebuild time and save-to-visible time.
 
-Run:  python benchmarks/serve_latency.py [--runs 7]
+Run:  python benchmarks/serve_latency.py [--runs 20] [--only example,thousand]
+      python benchmarks/serve_latency.py --before ../reload-base --rounds 3   # interleaved
 
 For the example portfolio, a large one (the example plus 200 evidence files, about 40 MB) and
 the 1,000-item portfolio of ``compare.py`` (``generate.py``: 50 sections, 1,000 items) it edits
@@ -10,7 +11,13 @@ one paragraph of a reflection several times and prints medians and 95th percenti
 - save-to-served: from the file write until the new page is being served (adds the debounce);
 - save-to-visible: from the file write until the reloaded page holding the new text has been
   parsed (its DOMContentLoaded, on the browser's clock), with no navigation by the script
-  (Chromium via Playwright; skipped if either is missing).
+  (Chromium via Playwright; skipped if either is missing);
+- where the browser's part goes (medians, ms after the write, from the reloaded page's
+  Navigation Timing entry): the build reported, the reload started (the event arrived), the
+  page received (responseEnd), parsed (DOMContentLoaded) and first painted.
+
+``--before DIR`` measures the code in DIR too (PYTHONPATH, same interpreter and this script),
+each portfolio alternately with that code and this checkout's, ``--rounds`` times.
 
 Targets (issue 15): save-to-visible p95 under 200 ms for the example and under 1 s for the
 1,000-item portfolio. Network use: loopback only.
@@ -19,19 +26,26 @@ Targets (issue 15): save-to-visible p95 under 200 ms for the example and under 1
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import shutil
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cmaltgen.serve.server import BuildReport, PreviewServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ProxySettings
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -48,6 +62,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Loopback only: everything but 127.0.0.1 goes to a proxy that is not there. (Playwright's
+# request routing would do it too, but it turns off the browser's cache, which a reload uses.)
+LOOPBACK_ONLY: ProxySettings = {"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"}
 ASSESSED = [
     "1a-constraints-and-benefits",
     "1b-technical-knowledge",
@@ -124,12 +141,14 @@ class Timed:
 
     def __init__(self, root: Path) -> None:
         self.reports: list[BuildReport] = []
+        self.reported: list[float] = []  # time.time() of each report, just after the swap
         self.done = threading.Condition()
         self.server = PreviewServer(root, port=free_port(), port_fixed=True, on_build=self._got)
 
     def _got(self, report: BuildReport) -> None:
         with self.done:
             self.reports.append(report)
+            self.reported.append(time.time() * 1000)
             self.done.notify_all()
 
     def wait_builds(self, count: int, timeout: float = 30) -> BuildReport:
@@ -166,95 +185,152 @@ def server_side(root: Path, runs: int) -> tuple[list[float], list[float], float]
         timed.server.stop()
 
 
-def in_browser(root: Path, runs: int) -> list[float] | None:
-    """Seconds from each file write to the new text being in the page's DOM."""
+Visible = dict[str, list[float]]  # per edit, ms after the write: see STAGES
+
+
+def in_browser(root: Path, runs: int) -> Visible | None:
+    """For each edit, when each stage of showing it happened (ms after the file write)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return None
     if not CHROMIUM.exists():
         return None
-    server = PreviewServer(root, port=free_port(), port_fixed=True)
-    server.start()
+    timed = Timed(root)
+    timed.server.start()
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.route("**/*", _loopback_only)
-            page.goto(server.url + "1a/")
-            times = [_one_visible(page, root, f"b{n}") for n in range(runs)]
+            page = browser.new_context(proxy=LOOPBACK_ONLY).new_page()
+            page.goto(timed.server.url + "1a/")
+            stages: Visible = {name: [] for name in STAGES}
+            for n in range(runs):
+                for name, value in _one_visible(page, root, f"b{n}", timed).items():
+                    stages[name].append(value)
             browser.close()
-        return times
+        return stages
     finally:
-        server.stop()
+        timed.server.stop()
 
 
-# When the reloaded document had been parsed, on the browser's wall clock (ms since the epoch).
-_PARSED_AT = """() => {
+# The reloaded document's timings on the browser's wall clock (ms since the epoch).
+_TIMINGS = """() => {
   const nav = performance.getEntriesByType("navigation")[0];
-  return performance.timeOrigin + nav.domContentLoadedEventEnd;
+  const paint = performance.getEntriesByName("first-contentful-paint")[0];
+  const at = (ms) => performance.timeOrigin + ms;
+  return {
+    reload: at(nav.startTime), received: at(nav.responseEnd),
+    parsed: at(nav.domContentLoadedEventEnd), painted: paint ? at(paint.startTime) : NaN,
+  };
 }"""
+STAGES = ("built", "reload", "received", "parsed", "painted")
 
 
-def _one_visible(page: object, root: Path, marker: str) -> float:
-    """Write, wait for the text, then take the reloaded page's own parse time.
+def _one_visible(page: object, root: Path, marker: str, timed: Timed) -> dict[str, float]:
+    """Write, wait for the text, then take the reloaded page's own timings.
 
     Playwright's polling after a navigation adds 50-200 ms of its own on a busy machine, so the
-    figure is read from the browser's clock (same machine, same wall clock) instead.
+    figures are read from the browser's clock (same machine, same wall clock) instead.
     """
     time.sleep(0.4)  # let the reloaded page reconnect its event stream
+    builds = len(timed.reports)
     written = time.time() * 1000
     edit(root, marker)
     text = f"Benchmark paragraph {marker}."
     page.wait_for_function(  # type: ignore[attr-defined]
         "t => document.body && document.body.innerText.includes(t)", arg=text, timeout=15_000
     )
-    parsed: float = page.evaluate(_PARSED_AT)  # type: ignore[attr-defined]
-    return (parsed - written) / 1000
+    timings: dict[str, float] = page.evaluate(_TIMINGS)  # type: ignore[attr-defined]
+    timed.wait_builds(builds + 1)
+    timings["built"] = timed.reported[builds]
+    return {name: timings[name] - written for name in STAGES}
 
 
-def _loopback_only(route: object) -> None:
-    url: str = route.request.url  # type: ignore[attr-defined]
-    if url.startswith("http://127.0.0.1:"):
-        route.continue_()  # type: ignore[attr-defined]
-    else:
-        route.abort()  # type: ignore[attr-defined]
+PORTFOLIOS: dict[str, tuple[str, Callable[[Path], Path]]] = {
+    "example": ("example", copy_example),
+    "large": ("large (40 MB)", make_large),
+    "thousand": ("1,000 items", make_thousand),
+}
 
 
-def measure(name: str, make: Callable[[Path], Path], runs: int) -> str:
+@dataclass
+class Figures:
+    """One portfolio's measurements: seconds on the server, ms after the write in the browser."""
+
+    size: int
+    first: float
+    builds: list[float]
+    served: list[float]
+    visible: Visible | None
+
+
+def measure(key: str, runs: int) -> Figures:
     with tempfile.TemporaryDirectory(prefix="cmaltgen-bench-") as tmp:
-        root = make(Path(tmp))
+        root = PORTFOLIOS[key][1](Path(tmp))
         size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
         builds, served, first = server_side(root, runs)
         visible = in_browser(root, runs)
+    return Figures(size, first, builds, served, visible)
 
-    def ms(values: list[float] | None) -> str:
+
+def row(name: str, code: str, got: Figures) -> str:
+    def ms(values: list[float] | None, scale: float = 1000) -> str:
         if values is None:
             return "skipped | skipped"
-        return f"{statistics.median(values) * 1000:.0f} | {p95(values) * 1000:.0f}"
+        return f"{statistics.median(values) * scale:.0f} | {p95(values) * scale:.0f}"
 
-    return (
-        f"| {name} | {size / 1e6:.1f} | {first * 1000:.0f} | {ms(builds)} | {ms(served)} "
-        f"| {ms(visible)} |"
+    seen = got.visible
+    stages = " | ".join(
+        f"{statistics.median(seen[s]):.0f}" if seen else "-" for s in STAGES if s != "parsed"
     )
+    return (
+        f"| {name} | {code} | {got.size / 1e6:.1f} | {got.first * 1000:.0f} | {ms(got.builds)} "
+        f"| {ms(got.served)} | {ms(seen['parsed'] if seen else None, 1)} | {stages} |"
+    )
+
+
+def child(key: str, runs: int, code: Path) -> Figures:
+    """``measure`` in a fresh process importing cmaltgen from ``code``."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", key, "--runs", str(runs)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return Figures(**json.loads(proc.stdout))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=20, help="edits per measurement")
+    parser.add_argument("--only", default="example,large,thousand", help="portfolios to measure")
+    parser.add_argument("--before", type=Path, help="also measure the code in this folder")
+    parser.add_argument("--rounds", type=int, default=1, help="with --before: rounds")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    if args.child:
+        print(json.dumps(asdict(measure(args.child, args.runs))))
+        return 0
     print(
-        "| portfolio | MB | first build ms | build ms median | p95 | save-to-served median "
-        "| p95 | save-to-visible median | p95 |"
+        "| portfolio | code | MB | first build ms | build ms median | p95 "
+        "| save-to-served median | p95 | save-to-visible median | p95 "
+        "| built | reload started | page received | painted |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
-    for name, make in (
-        ("example", copy_example),
-        ("large (40 MB)", make_large),
-        ("1,000 items", make_thousand),
-    ):
-        print(measure(name, make, args.runs), flush=True)
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    keys = args.only.split(",")
+    for key in keys:
+        name = PORTFOLIOS[key][0]
+        if args.before is None:
+            print(row(name, "this", measure(key, args.runs)), flush=True)
+            continue
+        for _ in range(args.rounds):
+            for code, folder in (("before", args.before.resolve()), ("after", REPO)):
+                load = os.getloadavg()[0]
+                line = row(name, code, child(key, args.runs, folder))
+                print(f"{line} load {load:.1f}", flush=True)
     print(
         "\ntargets (issue 15): save-to-visible p95 < 200 ms for the example, < 1 s for 1,000 items"
     )

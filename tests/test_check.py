@@ -731,3 +731,32 @@ def test_the_table_does_not_blame_a_section_for_another_files_errors(
     assert (rows["1b"].status, rows["1b"].todo) == ("unreadable", ("fix 1 error",))
     assert not rows["1b"].left and report.left == 0  # not "missing": nothing to write
     assert sorted(d.code for d in report.diagnostics) == ["invalid-date", "yaml-syntax"]
+
+
+def test_web_links_are_located_in_the_reflection_as_read(tmp_portfolio: PortfolioFactory) -> None:
+    """Lines and columns come from the file the parse stage read (BOM and CRLF normalised),
+    counted from the top of the file; the same address twice on a line is found twice."""
+    from cmaltgen.build import read_portfolio
+    from cmaltgen.diagnostics import Diagnostics
+    from cmaltgen.rules.links import link_targets
+
+    root = tmp_portfolio(
+        {
+            "1a/reflection.md": (
+                "\ufeff---\r\nsection: 1a\r\n---\r\n## Description\r\n\r\n"
+                "See [a](https://example.org/a) and [b](https://example.org/a).\r\n\r\n"
+                "![pic](https://example.org/p.png) [r](evidence:ev-1a)\r\n\r\n"
+                "## Reflection\r\n\r\nI learned.\r\n"
+            )
+        }
+    )
+    _, portfolio = read_portfolio(root.resolve(), root / "_site", TODAY, Diagnostics())
+    assert portfolio is not None
+    found = [
+        (t.url, t.line, t.col) for t in link_targets(portfolio) if t.path.name == "reflection.md"
+    ]
+    assert found == [
+        ("https://example.org/a", 6, 9),
+        ("https://example.org/a", 6, 40),
+        ("https://example.org/p.png", 8, 8),
+    ]

@@ -51,3 +51,40 @@ def test_nesting_too_deep_in_a_portfolio_is_located(tmp_portfolio: PortfolioFact
     root = tmp_portfolio({"3b/evidence.yml": "[" * 40 + "1" + "]" * 40 + "\n"})
     shown = formatted(run_build(root, write=False))
     assert any(line.startswith("3b/evidence.yml:1:34: error yaml-too-deep") for line in shown)
+
+
+def test_text_values_are_as_yaml_unquoted_them_and_errors_keep_their_lines(
+    tmp_path: Path,
+) -> None:
+    """Text is taken as the scalar YAML read (quotes, escapes, folding and ``!!str`` done by
+    YAML itself); other types are still constructed, and a bad one is reported where it is."""
+    text = (
+        "plain: some words\n"
+        'quoted: "tab\\there \\u00e9"\n'
+        "single: 'it''s'\n"
+        "folded: >-\n  one\n  two\n"
+        "forced: !!str 123\n"
+        "number: 12\n"
+        "flag: yes\n"
+        "when: 2025-02-30\n"
+    )
+    diags = Diagnostics()
+    assert load_yaml(text, tmp_path / "f.yml", diags, line_offset=2) is None
+    (diag,) = list(diags)
+    assert (diag.code, diag.line, diag.col) == ("invalid-date", 12, 7)
+    loaded = load_yaml(text.replace("2025-02-30", "2025-02-28"), tmp_path / "f.yml", diags)
+    assert loaded is not None
+    data, marks = loaded
+    assert data == {
+        "plain": "some words",
+        "quoted": "tab\there é",
+        "single": "it's",
+        "folded": "one two",
+        "forced": "123",
+        "number": 12,
+        "flag": True,
+        "when": data["when"],
+    }
+    assert data["when"].isoformat() == "2025-02-28"
+    assert marks.at(("folded",)) == (4, 9) and marks.at(("forced",)) == (7, 9)
+    assert marks.raw(("quoted",)) == "tab\there é"

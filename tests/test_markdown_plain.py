@@ -3,10 +3,14 @@ first-sentence and shortening rules, and how citations read when rendered."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
 
 from cmaltgen import wording
-from cmaltgen.read import markdown
+from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.read import documents, markdown
 
 
 def plain(text: str) -> str:
@@ -190,3 +194,26 @@ def test_unlinked_words_keep_their_wrapper_and_the_marker_never_leaks() -> None:
 def test_author_text_cannot_forge_the_dropped_citation_marker() -> None:
     html = render("Keep `<!--cmalt:dropped-->` . and <!--cmalt:dropped--> .")
     assert html.count("&lt;!--cmalt:dropped--&gt;") == 2 and " ." in html
+
+
+BODIES = [
+    "Before.\n\n## Description\n\nI *planned* it.\n\n### Detail\n\nMore [x](evidence:a).\n\n"
+    "## Reflection\n\nI learned.[^1]\n\n[^1]: A note.\n",
+    "# Top\n\nOne.\n\n# Second\n\n> ## Quoted heading\n>\n> Quoted text.\n\n| A | B |\n|---|---|\n"
+    "| c | d |\n",
+    "No headings at all, `code` and <b>html</b>.\n\n```\nfenced\n```\n",
+    "## Empty\n\n## \n\nText after an empty heading.\n",
+    "",
+]
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_a_reflections_plain_text_is_its_whole_bodys(tmp_path: Path, body: str) -> None:
+    """Worked out once, range by range with the word counts: the same as the whole body's."""
+    path = tmp_path / "reflection.md"
+    data = ("---\nsection: 1a\n---\n" + body).encode()
+    found = documents._reflection_from(path, data, Diagnostics(), dt.date(2026, 1, 1))
+    assert isinstance(found, documents.Reflection)
+    whole = markdown.plain_text(found.parsed.tokens)
+    assert found.plain == whole
+    assert found.words == wording.word_count(whole)

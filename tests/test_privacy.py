@@ -430,3 +430,29 @@ def test_keep_exif_and_privacy_checked(tmp_portfolio: PortfolioFactory) -> None:
     assert [d.path.name for d in result.diagnostics if d.path] == ["reflection.md"]
     published = (root / "_site" / "files" / "1a" / "photo.jpg").read_bytes()
     assert published == (root / "1a" / "photo.jpg").read_bytes()
+
+
+def test_contacts_are_located_in_the_lines_the_parse_stage_read(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """The lint scans the text read once (CRLF and BOM normalised), not a second read of the
+    file: front matter lines count, and an evidence.yml field keeps its own line."""
+    root = tmp_portfolio(
+        {
+            "1a/reflection.md": (
+                "\ufeff---\r\nsection: 1a\r\ntitle: Planning\r\n---\r\n## Description\r\n\r\n"
+                "Text [r](evidence:ev-1a).\r\n\r\nCall 01632 960123 please.\r\n\r\n"
+                "## Reflection\r\n\r\nI learned a lot.\r\n"
+            ),
+            "1a/evidence.yml": "- id: ev-1a\n  title: A note\n  type: testimonial\n"
+            "  date: 2025-06-01\n  url: https://example.org/x\n"
+            "  shows: >-\n    It shows\n    jo@example.org\n",
+        }
+    )
+    shown = formatted(run_build(root, write=False))
+    assert [s.split(" in public")[0] for s in shown] == [
+        "1a/evidence.yml:8:5: warning contact-details: this looks like an email address "
+        "(j…@example.org)",
+        "1a/reflection.md:9:6: warning contact-details: this looks like a phone number "
+        "(ending 123)",
+    ]

@@ -1,56 +1,11 @@
-"""Collecting the portfolio's files and reading them safely."""
+"""Collecting the portfolio's files and locating the files it names."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from cmaltgen.diagnostics import Diagnostics
-from cmaltgen.read.sources import (
-    MAX_TEXT_BYTES,
-    collect,
-    read_text,
-    resolve_local,
-    resolved_once,
-    split_front_matter,
-)
+from cmaltgen.read.sources import collect, resolve_local, resolved_once
 from tests.conftest import PortfolioFactory, formatted, run_build, symlink_or_skip
-
-
-def test_huge_file_is_refused_without_reading_it(tmp_portfolio: PortfolioFactory) -> None:
-    root = tmp_portfolio({"1a/reflection.md": "x" * (MAX_TEXT_BYTES + 1)})
-    shown = formatted(run_build(root, write=False))
-    assert any(
-        line.startswith("1a/reflection.md: error file-too-large: this file is") for line in shown
-    )
-
-
-def test_unreadable_file_is_reported(tmp_portfolio: PortfolioFactory) -> None:
-    root = tmp_portfolio({"1a/reflection.md": None})
-    (root / "1a" / "reflection.md").mkdir()  # a folder where a file should be
-    shown = formatted(run_build(root, write=False))
-    assert any(line.startswith("1a/reflection.md: error file-unreadable") for line in shown)
-
-
-def test_empty_evidence_file_means_no_evidence(tmp_path: Path) -> None:
-    path = tmp_path / "evidence.yml"
-    path.write_text("# nothing yet\n", encoding="utf-8")
-    diags = Diagnostics()
-    assert read_text(path, diags, allow_empty=True) == "# nothing yet\n"
-    assert len(diags) == 0
-
-
-def test_crlf_and_bom_are_normalised(tmp_path: Path) -> None:
-    path = tmp_path / "r.md"
-    path.write_bytes(b"\xef\xbb\xbf---\r\nsection: 1a\r\n---\r\nBody\r\n")
-    text = read_text(path, Diagnostics())
-    assert text == "---\nsection: 1a\n---\nBody\n"
-
-
-def test_front_matter_split_reports_body_line() -> None:
-    front, body, line = split_front_matter("---\nsection: 1a\ntitle: x\n---\n# Hi\n")
-    assert front == "section: 1a\ntitle: x" and body == "# Hi\n" and line == 5
-    assert split_front_matter("# no front matter")[0] is None
-    assert split_front_matter("---\nsection: 1a\n") == ("", "", 3)
 
 
 def test_collect_skips_output_hidden_and_template_folders(tmp_portfolio: PortfolioFactory) -> None:
@@ -129,3 +84,23 @@ def test_a_portfolio_reached_through_a_symlink_builds_with_its_local_files(
     result = run_build(linked, output=tmp_path / "site")
     assert result.ok, formatted(result)
     assert (tmp_path / "site" / "files" / "1a" / "report.pdf").read_bytes() == b"%PDF-1.4 mine"
+
+
+def test_collect_skips_a_linked_folder_that_is_the_output_and_keeps_other_links(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """Only links need resolving to know a folder is not the output: a folder linked to the
+    output is left out, one linked to a section elsewhere is read."""
+    root = tmp_portfolio({})
+    output = tmp_path / "site-out"
+    (output / "x").mkdir(parents=True)
+    (output / "x" / "reflection.md").write_text("---\nsection: 1a\n---\n", "utf-8")
+    elsewhere = tmp_path / "shared-1b"
+    elsewhere.mkdir()
+    (elsewhere / "reflection.md").write_text("---\nsection: 1b\n---\n", "utf-8")
+    symlink_or_skip(root / "built", output, is_dir=True)
+    symlink_or_skip(root / "zz-linked", elsewhere, is_dir=True)
+    (root / "built" / "reflection.md").write_text("---\nsection: 1a\n---\n", "utf-8")
+    names = [s.folder.name for s in collect(root, output).sections]
+    assert "built" not in names and "zz-linked" in names and "1a" in names
+    assert "built" in [s.folder.name for s in collect(root).sections]  # no output given

@@ -17,8 +17,9 @@ from pathlib import Path
 from cmaltgen.diagnostics import Diagnostics, suggestion
 from cmaltgen.read import schema
 from cmaltgen.read.located_yaml import LineMap, load_yaml
+from cmaltgen.read.safe_read import decode_text, read_parsed
 from cmaltgen.read.schema import PartialDate, spec
-from cmaltgen.read.sources import decode_text, read_parsed, real_path
+from cmaltgen.read.sources import real_path
 
 COHORT_NAME = "cohort.yml"
 PATHWAYS = ("associate", "cmalt", "senior")

@@ -20,7 +20,7 @@ from cmaltgen import build
 from cmaltgen.cohort.config import LOCAL, PLAIN, REMOTE, Loaded, MemberEntry
 from cmaltgen.cohort.memo import MemberMemo
 from cmaltgen.diagnostics import Diagnostics, display_path
-from cmaltgen.read import markdown, sources
+from cmaltgen.read import sources
 from cmaltgen.read.framework import SLOT_PREFIX, framework, latest
 from cmaltgen.site import manifest, structure
 from cmaltgen.wording import plural
@@ -203,15 +203,13 @@ def local_public(
     The text comes from the same public site the manifest describes, so a section that site
     leaves out (draft, assessors only, private) has no text here either.
     """
-    _, portfolio = build.read_portfolio(root, root / sources.DEFAULT_OUTPUT, today, diags)
-    if portfolio is None:
-        return None, {}
-    site = structure.build_site(portfolio, edition="public")
-    texts = {
-        s.id: markdown.plain_text(s.reflection.parsed.tokens)[:MAX_SEARCH_TEXT]
-        for s in site.sections
-    }
-    return manifest.manifest(site), texts
+    with sources.resolved_once():  # each file is looked up once, as in a build
+        _, portfolio = build.read_portfolio(root, root / sources.DEFAULT_OUTPUT, today, diags)
+        if portfolio is None:
+            return None, {}
+        site = structure.build_site(portfolio, edition="public")
+        texts = {s.id: s.reflection.plain[:MAX_SEARCH_TEXT] for s in site.sections}
+        return manifest.manifest(site), texts
 
 
 def local(

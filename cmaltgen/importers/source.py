@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 from cmaltgen.importers.evidence import Asset, Attachment
-from cmaltgen.read.sources import NotRegularFile, describe, open_regular
+from cmaltgen.read.safe_read import NotRegularFile, describe, open_regular
 
 MAX_SOURCE = 200 * 1024 * 1024  # bytes: far more than any portfolio with its images
 

@@ -21,7 +21,7 @@ from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Severity
 from cmaltgen.importers.evidence import Attachment
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, read_capped, source_error
-from cmaltgen.read.sources import MAX_TEXT_BYTES
+from cmaltgen.read.safe_read import MAX_TEXT_BYTES
 from cmaltgen.wording import plural
 
 _REMOVED_ONE = "WordPress shortcode or block comment"

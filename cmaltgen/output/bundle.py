@@ -18,7 +18,7 @@ from pathlib import Path
 from cmaltgen.atomic import write_bytes
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
-from cmaltgen.read.sources import read_regular
+from cmaltgen.read.safe_read import read_regular
 from cmaltgen.site import render
 from cmaltgen.site.output import MARKER, Output
 from cmaltgen.wording import agree, join_and

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cmaltgen.atomic import staging_folder, swap_folder
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, display_path
-from cmaltgen.read.sources import copy_regular
+from cmaltgen.read.safe_read import copy_regular
 from cmaltgen.site.output import MARKER, Output
 
 

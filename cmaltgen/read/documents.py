@@ -18,13 +18,8 @@ from cmaltgen.diagnostics import Diagnostic, Diagnostics
 from cmaltgen.read import markdown, schema
 from cmaltgen.read.document_fields import EvidenceItem, FrontMatter
 from cmaltgen.read.located_yaml import LineMap, load_yaml
-from cmaltgen.read.sources import (
-    SectionSource,
-    decode_text,
-    read_bytes,
-    read_parsed,
-    split_front_matter,
-)
+from cmaltgen.read.safe_read import decode_text, read_bytes, read_parsed, split_front_matter
+from cmaltgen.read.sources import SectionSource
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +45,8 @@ class Reflection:
     words: int
     front_marks: LineMap
     body: str = ""  # the Markdown as written, for checks that locate text in it
+    text: str = ""  # the whole file as read (newlines as \n), for checks that scan its lines
+    plain: str = ""  # the body's prose as one line (markdown.plain_text of all its tokens)
 
     def file_line(self, body_line: int) -> int:
         return body_line + self.body_line - 1
@@ -100,6 +97,7 @@ class EvidenceFile(NamedTuple):
     entries: list[EvidenceEntry]
     ok: bool  # the whole file was usable
     lost: frozenset[str] | None  # ids of items with errors; None: they could not be read
+    text: str = ""  # the file as read (newlines as \n), when it has usable items
 
 
 @dataclass(eq=False)
@@ -110,6 +108,7 @@ class SectionDoc:
     evidence_ok: bool = True
     broken: Broken | None = None  # set when the reflection failed to parse
     lost_evidence: frozenset[str] | None = frozenset()  # see EvidenceFile.lost
+    evidence_text: str = ""  # see EvidenceFile.text
 
     @property
     def section_id(self) -> str | None:
@@ -178,6 +177,7 @@ def parse_section(
         if found is None:
             found = EvidenceFile([], False, None)
         doc.evidence, doc.evidence_ok, doc.lost_evidence = list(found[0]), found[1], found[2]
+        doc.evidence_text = found.text
     return doc
 
 
@@ -274,7 +274,7 @@ def _reflection_text(
         return None
     if _too_many_cells(body, path, body_line, diags):
         return None
-    return _reflection(path, loaded[0], loaded[1], body, body_line)
+    return _reflection(path, loaded[0], loaded[1], body, body_line, text)
 
 
 def _front_matter(
@@ -302,26 +302,31 @@ def _front_matter(
 
 
 def _reflection(
-    path: Path, front: FrontMatter, marks: LineMap, body: str, body_line: int
+    path: Path, front: FrontMatter, marks: LineMap, body: str, body_line: int, whole: str
 ) -> Reflection:
     parsed = markdown.parse(body)
     parts: dict[str, Part] = {}
     tokens = parsed.tokens
     tops = [h for h in parsed.headings if h.level == 2]
-    # The body is counted once, in ranges: what comes before the first top-level heading,
-    # then each heading's range. No word spans two ranges (plain_text joins with spaces and
-    # leaves headings out), so the ranges add up to the whole body's count.
+    # The body is read once, in ranges: what comes before the first top-level heading, then
+    # each heading's range (its open, inline and close tokens left out, as plain_text leaves
+    # headings out). No word spans two ranges, so the ranges' words add up to the body's
+    # count and their texts, joined with spaces, are the body's plain text.
     first = tops[0].token_index if tops else len(tokens)
-    words = wording.word_count(markdown.plain_text(tokens[:first]))
+    text = markdown.plain_text(tokens[:first])
+    words = wording.word_count(text)
+    texts = [text]
     for n, heading in enumerate(tops):
         end = tops[n + 1].token_index if n + 1 < len(tops) else len(tokens)
         text = markdown.plain_text(tokens[heading.token_index + 3 : end])
+        texts.append(text)
         count = wording.word_count(text)
         words += count
         name = heading.text.strip().lower().split(" ")[0].strip(":")
         if name in PART_NAMES and name not in parts:
             parts[name] = Part(name, heading.line + body_line - 1, count, text)
-    return Reflection(path, front, body_line, parsed, parts, words, marks, body)
+    plain = " ".join(t for t in texts if t)
+    return Reflection(path, front, body_line, parsed, parts, words, marks, body, whole, plain)
 
 
 def _evidence_from(path: Path, data: bytes, diags: Diagnostics, today: dt.date) -> EvidenceFile:
@@ -365,4 +370,4 @@ def _evidence_from(path: Path, data: bytes, diags: Diagnostics, today: dt.date) 
         line, col = linemap.at((i,))
         where = {name: linemap.at((i, name)) for name in (raw if isinstance(raw, dict) else {})}
         entries.append(EvidenceEntry(item, path, line, col, where))
-    return EvidenceFile(entries, ok, None if lost is None else frozenset(lost))
+    return EvidenceFile(entries, ok, None if lost is None else frozenset(lost), text)

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.located_yaml import LineMap, load_yaml
+from cmaltgen.read.safe_read import read_text
 from cmaltgen.read.schema import Context, PartialDate, load, spec
-from cmaltgen.read.sources import EVIDENCE_NAME, FEEDBACK_DIR, REFLECTION_NAME, read_text
+from cmaltgen.read.sources import EVIDENCE_NAME, FEEDBACK_DIR, REFLECTION_NAME
 
 if TYPE_CHECKING:
     pass

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from cmaltgen.diagnostics import suggestion
+from cmaltgen.read.safe_read import MAX_TEXT_BYTES
 from cmaltgen.read.schema import PartialDate
-from cmaltgen.read.sources import CONFIG_NAME, MAX_TEXT_BYTES, REFLECTION_NAME, TEMPLATES_DIR
+from cmaltgen.read.sources import CONFIG_NAME, REFLECTION_NAME, TEMPLATES_DIR
 from cmaltgen.wording import git_reason
 
 log = logging.getLogger(__name__)

@@ -22,6 +22,7 @@ KeyPath = tuple[str | int, ...]
 # libyaml's parser when PyYAML was built with it: the same events and marks, several times faster.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+_STR = "tag:yaml.org,2002:str"
 _SAFE_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
@@ -216,6 +217,8 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.ScalarNode, line: int, col: int) -> Any:
+        if node.tag == _STR:  # text is the scalar as YAML unquoted it: nothing to construct
+            return node.value
         try:
             return self.scalars.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:  # e.g. a timestamp that is not a real date

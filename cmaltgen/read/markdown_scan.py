@@ -71,7 +71,8 @@ def inline_text(children: Sequence[Token]) -> str:
             child.type == "link_close" and children[i - 1].type == "link_open"
         ):
             text.append("\x00")  # nothing to read: a marker, a tag or an empty link
-    return _SPACE_BEFORE_PUNCT.sub("", "".join(text))
+    joined = "".join(text)
+    return _SPACE_BEFORE_PUNCT.sub("", joined) if "\x00" in joined else joined
 
 
 def shift_headings(state: StateCore) -> None:
@@ -189,9 +190,14 @@ def raw_html(tokens: Sequence[Token], lines: list[str]) -> list[tuple[int, int, 
             html = token.content.strip()
             at = _find(lines, token.map, html.split("\n")[0], (token.map[0], 0))
             found.append((at[0] + 1, at[1] + 1, html))
-        elif token.type == "inline" and token.children and token.map:
+        elif token.type == "inline" and token.children and token.map and _has_html(token):
             found.extend(_inline_html(token.children, token.map, lines))
     return found
+
+
+def _has_html(token: Token) -> bool:
+    """Whether an inline token holds inline HTML (seldom: the others need no search)."""
+    return any(child.type == "html_inline" for child in token.children or ())
 
 
 def _inline_html(

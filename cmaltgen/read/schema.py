@@ -171,27 +171,45 @@ def is_required(fld: dataclasses.Field[Any]) -> bool:
 _INVALID = object()
 
 
-def _value(tp: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
+@functools.cache
+def _shape(tp: Any) -> tuple[str, Any]:
+    """What kind of value type hint ``tp`` asks for, and its item type: worked out once per
+    hint, not once per value."""
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (Union, types.UnionType):
-        inner = [a for a in args if a is not type(None)]
-        return _value(inner[0], meta, data, key, ctx)
+        return _shape(next(a for a in args if a is not type(None)))
     if origin in (list, tuple):
-        return _list(args[0], meta, data, key, ctx)
+        return "list", args[0]
     if origin is dict:
-        return _dict(args[1], meta, data, key, ctx)
+        return "dict", args[1]
     if tp is PartialDate:
-        return _date(data, key, ctx)
+        return "date", tp
     if dataclasses.is_dataclass(tp):
-        loaded = load(tp, data, key, ctx)  # type: ignore[arg-type]
+        return "dataclass", tp
+    for kind in (bool, int, float):
+        if tp is kind:
+            return kind.__name__, tp
+    return "text", tp
+
+
+def _value(tp: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
+    kind, inner = _shape(tp)
+    if kind == "text":
+        return _text(meta, data, key, ctx)
+    if kind == "list":
+        return _list(inner, meta, data, key, ctx)
+    if kind == "dict":
+        return _dict(inner, meta, data, key, ctx)
+    if kind == "date":
+        return _date(data, key, ctx)
+    if kind == "dataclass":
+        loaded = load(inner, data, key, ctx)
         return _INVALID if loaded is None else loaded
-    if tp is bool:
+    if kind == "bool":
         return _bool(data, key, ctx)
-    if tp is int:
+    if kind == "int":
         return _int(data, key, ctx)
-    if tp is float:
-        return _number(data, key, ctx)
-    return _text(meta, data, key, ctx)
+    return _number(data, key, ctx)
 
 
 def _list(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:

@@ -1,27 +1,22 @@
-"""Collect stage: find the portfolio's files and read them safely.
+"""Collect stage: find the portfolio's files, and where the files it names are.
 
-Reading is defensive because the input is hand-written by people who are not programmers: a
-file may be binary, huge, empty, not UTF-8, or YAML with tags, aliases and duplicate keys.
-Every problem becomes a located :class:`~cmaltgen.diagnostics.Diagnostic`; nothing raises.
-
-YAML with the location of every value is :mod:`cmaltgen.read.located_yaml`.
+:func:`collect` finds portfolio.yml and the section folders; :func:`resolve_local` and
+:func:`real_path` locate a file a portfolio names, once per build (:func:`resolved_once`).
+Reading files safely is :mod:`cmaltgen.read.safe_read`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import datetime as dt
 import errno
 import logging
 import os
-import shutil
-import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
-from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.read.safe_read import file_kind
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +28,6 @@ TEMPLATES_DIR = "templates"
 FEEDBACK_DIR = (
     "feedback"  # reviewers' comments (cmaltgen.read.feedback): never a section, never published
 )
-MAX_TEXT_BYTES = 2 * 1024 * 1024
 
 
 class SectionSource(NamedTuple):
@@ -53,208 +47,6 @@ class Sources(NamedTuple):
     templates: Path | None
 
 
-def read_text(path: Path, diags: Diagnostics, *, allow_empty: bool = False) -> str | None:
-    """Read a UTF-8 text file, or record why it cannot be used and return ``None``."""
-    data = read_bytes(path, diags)
-    return None if data is None else decode_text(data, path, diags, allow_empty=allow_empty)
-
-
-def read_bytes(path: Path, diags: Diagnostics) -> bytes | None:
-    """A text file's bytes, or ``None`` after recording why it cannot be read.
-
-    Opened without waiting (see :func:`open_regular`): a named pipe, device or socket in the
-    place of a text file is reported, never read, so it cannot hang the build.
-    """
-    try:
-        with os.fdopen(open_regular(path), "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size > MAX_TEXT_BYTES:
-                diags.add(
-                    "file-too-large",
-                    f"this file is {size // 1024} KB; cmaltgen reads text files up to "
-                    f"{MAX_TEXT_BYTES // (1024 * 1024)} MB",
-                    path=path,
-                    hint="split it up, or move large content into an evidence file",
-                )
-                return None
-            return stream.read()
-    except NotRegularFile as exc:
-        diags.add(
-            "file-unreadable" if exc.kind == "folder" else "special-file",
-            f"this is {describe(exc.kind, path)}, not an ordinary file, so it cannot be read",
-            path=path,
-            hint="replace it with an ordinary text file of that name",
-        )
-    except FileNotFoundError:
-        diags.add("file-missing", "this file does not exist", path=path)
-    except OSError as exc:
-        diags.add("file-unreadable", f"this file cannot be read ({exc.strerror})", path=path)
-    return None
-
-
-# What a path that is not an ordinary file is, in words a user knows (see :func:`describe`).
-_KINDS = {
-    "folder": "a folder",
-    "fifo": "a named pipe (FIFO)",
-    "socket": "a socket",
-    "device": "a device file",
-    "broken-link": "a symbolic link to something that does not exist",
-    "link-loop": "a symbolic link that leads round in a circle (to itself, or to a link back)",
-    "nul-name": "a name no file can have (it holds a NUL character)",
-    "other": "a special file",
-}
-
-
-class NotRegularFile(OSError):
-    """``path`` exists (or is a link) but is not an ordinary file; ``kind`` says what it is."""
-
-    def __init__(self, kind: str, path: Path) -> None:
-        super().__init__(f"{path} is {_KINDS[kind]}")
-        self.kind = kind
-
-
-def file_kind(mode: int) -> str | None:
-    """``None`` for an ordinary file, else a key of the kinds :func:`describe` knows."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "folder"
-    if stat.S_ISFIFO(mode):
-        return "fifo"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    return "other"
-
-
-def describe(kind: str, path: Path) -> str:
-    """``a named pipe (FIFO)``; for a link, what it points at too."""
-    words = _KINDS.get(kind, _KINDS["other"])
-    if kind == "broken-link":
-        with contextlib.suppress(OSError):
-            return f"a symbolic link to '{path.readlink()}', which does not exist"
-    elif kind not in ("link-loop", "nul-name") and path.is_symlink():
-        words = f"a symbolic link to {words}"
-    return words
-
-
-def open_regular(path: Path) -> int:
-    """A file descriptor for reading ``path``, which must be an ordinary file.
-
-    Never blocks: a named pipe opened for reading waits for a writer, so the file is opened
-    non-blocking and checked with ``fstat`` on the open descriptor (no race between a check and
-    the open). Raises :class:`NotRegularFile` for folders, pipes, sockets, devices and broken
-    links (following working links, as reading does), else ``OSError`` as ``open`` would.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        why = _kind_after_failed_open(path)
-        if why is not None:
-            raise NotRegularFile(why, path) from exc
-        raise
-    kind: str | None = "other"
-    try:
-        kind = file_kind(os.fstat(fd).st_mode)
-        if kind is None and hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-    finally:
-        if kind is not None:  # not a file, or fstat failed: nothing to hand back
-            os.close(fd)
-    if kind is not None:
-        raise NotRegularFile(kind, path)
-    return fd
-
-
-def _kind_after_failed_open(path: Path) -> str | None:
-    """Why an open failed, when the answer is "it is not a file": a socket or a broken link."""
-    try:
-        return file_kind(path.stat().st_mode)
-    except FileNotFoundError:
-        return "broken-link" if path.is_symlink() else None
-    except OSError:
-        return None
-
-
-def read_regular(path: Path) -> bytes:
-    """All of an ordinary file's bytes (:func:`open_regular` says what else may be raised)."""
-    with os.fdopen(open_regular(path), "rb") as stream:
-        return stream.read()
-
-
-def copy_regular(source: Path, target: Path) -> None:
-    """Copy an ordinary file: a pipe or device put in its place is refused, not read forever."""
-    with os.fdopen(open_regular(source), "rb") as src, target.open("wb") as dst:
-        shutil.copyfileobj(src, dst, 1024 * 1024)
-
-
-T = TypeVar("T")
-
-
-def read_parsed(
-    path: Path,
-    today: dt.date,
-    diags: Diagnostics,
-    parse: Callable[[Path, bytes, Diagnostics, dt.date], T],
-) -> T | None:
-    """Read ``path`` and ``parse`` its bytes; ``None`` (with a diagnostic) if it cannot be read."""
-    data = read_bytes(path, diags)
-    return None if data is None else parse(path, data, diags, today)
-
-
-def decode_text(
-    data: bytes, path: Path, diags: Diagnostics, *, allow_empty: bool = False
-) -> str | None:
-    """``data`` (read from ``path``) as text, or ``None`` after recording why it is not."""
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        diags.add(
-            "file-encoding",
-            "this looks like a binary file, not text",
-            path=path,
-            line=line,
-            col=1,
-            hint="save it as plain text (UTF-8) from your editor",
-        )
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        diags.add(
-            "file-encoding",
-            "this file is not UTF-8 text",
-            path=path,
-            line=line,
-            col=col,
-            hint="in your editor choose 'Save with encoding' and pick UTF-8",
-        )
-        return None
-    if not allow_empty and not text.strip():
-        diags.add("file-empty", "this file is empty", path=path, line=1, col=1)
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """Split ``---`` front matter from a Markdown body.
-
-    Returns (front matter text or None if absent, body, line number where the body starts,
-    1-based). An unclosed block returns front matter ``""`` with the body empty, and the
-    caller reports it.
-    """
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return None, text, 1
-    for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
-    return "", "", len(lines)
-
-
 def collect(root: Path, output: Path | None = None) -> Sources:
     """Find ``portfolio.yml`` and every section folder (a top-level folder with reflection.md).
 
@@ -263,8 +55,15 @@ def collect(root: Path, output: Path | None = None) -> Sources:
     content.
     """
     sections: list[SectionSource] = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        if _ignored(folder, root, output):
+    real_root = real_path(root)
+    real_output = real_path(output) if output is not None else None
+    with os.scandir(root) as entries:
+        folders = sorted((root / e.name, e.is_symlink()) for e in entries if e.is_dir())
+    for folder, link in folders:
+        if _ignored(folder.name):
+            continue
+        # a folder that is not a link is where it is listed: only links need resolving
+        if (real_path(folder) if link else real_root / folder.name) == real_output:
             continue
         reflection = folder / REFLECTION_NAME
         if reflection.exists() or reflection.is_symlink():
@@ -284,11 +83,8 @@ def _present(path: Path) -> bool:
     return path.exists() or path.is_symlink()
 
 
-def _ignored(folder: Path, root: Path, output: Path | None) -> bool:
-    name = folder.name
-    if name.startswith((".", "_")) or name in (TEMPLATES_DIR, FEEDBACK_DIR, "node_modules"):
-        return True
-    return output is not None and real_path(folder) == real_path(output)
+def _ignored(name: str) -> bool:
+    return name.startswith((".", "_")) or name in (TEMPLATES_DIR, FEEDBACK_DIR, "node_modules")
 
 
 def stray_files(sources: Sources) -> list[Path]:

@@ -7,7 +7,8 @@ from pathlib import Path
 from cmaltgen.diagnostics import Diagnostics, display_path, suggestion
 from cmaltgen.read.documents import EvidenceEntry
 from cmaltgen.read.portfolio import Fallout, Portfolio, Specs
-from cmaltgen.read.sources import describe, real_path, resolve_local
+from cmaltgen.read.safe_read import describe
+from cmaltgen.read.sources import real_path, resolve_local
 from cmaltgen.rules import files, privacy
 from cmaltgen.wording import article
 

@@ -9,14 +9,8 @@ from pathlib import Path
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.framework import CPD_NAME, CPD_SECTION
 from cmaltgen.read.portfolio import Portfolio, Specs
-from cmaltgen.read.sources import (
-    Sources,
-    describe,
-    file_kind,
-    real_path,
-    resolve_local,
-    stray_files,
-)
+from cmaltgen.read.safe_read import describe, file_kind
+from cmaltgen.read.sources import Sources, real_path, resolve_local, stray_files
 
 # Names Windows keeps for devices, with or without an extension (con.txt is reserved too).
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {

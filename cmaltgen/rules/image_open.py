@@ -110,7 +110,7 @@ def first_bytes(path: Path, count: int = 32) -> bytes:
 
 def open_file(path: Path) -> BinaryIO:
     """``path`` opened for reading; a pipe or device in a file's place raises, never waits."""
-    from cmaltgen.read.sources import open_regular
+    from cmaltgen.read.safe_read import open_regular
 
     return os.fdopen(open_regular(path), "rb")
 

@@ -28,7 +28,6 @@ from cmaltgen import __version__, atomic
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.documents import Reflection
 from cmaltgen.read.portfolio import Portfolio
-from cmaltgen.read.sources import read_regular
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +75,7 @@ def link_targets(portfolio: Portfolio) -> list[LinkTarget]:
 
 
 def _markdown_links(reflection: Reflection) -> list[LinkTarget]:
-    lines = _file_lines(reflection.path)
+    lines = reflection.text.split("\n")  # the file as the parse stage read it
     used: set[tuple[int, int]] = set()
     found: list[LinkTarget] = []
     for block in reflection.parsed.tokens:
@@ -88,14 +87,6 @@ def _markdown_links(reflection: Reflection) -> list[LinkTarget]:
                 line, col = _locate(lines, reflection, block.map, url, used)
                 found.append(LinkTarget(url, reflection.path, line, col))
     return found
-
-
-def _file_lines(path: Path) -> list[str]:
-    try:
-        text = read_regular(path).decode("utf-8-sig")  # never waits on a pipe
-    except (OSError, UnicodeDecodeError):
-        return []
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _locate(

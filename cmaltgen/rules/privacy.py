@@ -22,7 +22,8 @@ from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.document_fields import FrontMatter
 from cmaltgen.read.documents import EvidenceEntry, SectionDoc
-from cmaltgen.read.sources import read_regular, real_path, resolve_local
+from cmaltgen.read.safe_read import read_regular
+from cmaltgen.read.sources import real_path, resolve_local
 from cmaltgen.rules import images
 
 log = logging.getLogger(__name__)
@@ -127,7 +128,6 @@ def _is_phone(run: str) -> bool:
 
 def lint(root: Path, config: PortfolioConfig, docs: list[SectionDoc], diags: Diagnostics) -> None:
     """Warn about likely personal data in what the public site would show."""
-    read: dict[Path, list[str]] = {}  # each evidence.yml is read once, not once per item
     for doc in docs:
         if doc.broken is not None:
             continue  # its section's visibility is unknown until its front matter is fixed
@@ -135,17 +135,19 @@ def lint(root: Path, config: PortfolioConfig, docs: list[SectionDoc], diags: Dia
         public_section = front is not None and not front.draft
         if public_section and section_visibility(front, config) == PUBLIC:
             assert doc.reflection is not None and front is not None
-            if not front.privacy_checked:
-                _lint_text_file(doc.reflection.path, 1, diags)
+            if not front.privacy_checked:  # the file's lines as the parse stage read them
+                lines = doc.reflection.text.splitlines()
+                _lint_lines(doc.reflection.path, lines, 1, len(lines), diags)
                 _lint_reflection_images(root, doc, diags)
+        evidence_lines: list[str] | None = None  # its evidence.yml's, split once if needed
         for entry in doc.evidence:
             if entry.item.draft or item_visibility(entry, doc, config) != PUBLIC:
                 continue
             _check_personal_data(entry, diags)
             if not entry.item.privacy_checked:
-                if entry.path not in read:
-                    read[entry.path] = _read_lines(entry.path)
-                _lint_item(root, entry, read[entry.path], diags)
+                if evidence_lines is None:
+                    evidence_lines = doc.evidence_text.splitlines()
+                _lint_item(root, entry, evidence_lines, diags)
 
 
 def _check_personal_data(entry: EvidenceEntry, diags: Diagnostics) -> None:
@@ -205,13 +207,6 @@ def _lint_item(root: Path, entry: EvidenceEntry, lines: list[str], diags: Diagno
     if found:
         line, col = entry.at("file")
         _report_metadata(entry.item.file, found, entry.path, line, col, diags)
-
-
-def _read_lines(path: Path) -> list[str]:
-    try:
-        return read_regular(path).decode("utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return []
 
 
 def _field_spans(

@@ -8,7 +8,8 @@ from typing import Any
 from cmaltgen.diagnostics import Diagnostics, suggestion
 from cmaltgen.read.framework import CPD_NAME, CPD_SECTION, REVIEW
 from cmaltgen.read.portfolio import Portfolio, Specs
-from cmaltgen.read.sources import describe, resolve_local
+from cmaltgen.read.safe_read import describe
+from cmaltgen.read.sources import resolve_local
 from cmaltgen.rules import image_open, images
 
 

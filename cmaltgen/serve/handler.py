@@ -9,22 +9,27 @@ import logging
 import mimetypes
 import os
 import posixpath
-import shutil
 import socket
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 from cmaltgen.diagnostics import CmaltgenError
-from cmaltgen.read.sources import open_regular
+from cmaltgen.read.safe_read import open_regular
 from cmaltgen.serve import reload
 
 log = logging.getLogger(__name__)
 
 PORT_TRIES = 20  # how far to look for a free port when the user did not choose one
+COPY_BYTES = 1024 * 1024  # files are sent in pieces of this size
+IDLE_SECONDS = 30.0  # an idle kept-alive connection is closed after this
+PAGE_CACHING = "no-store"  # a page names its build: a preview must never show a stale one
+FILE_CACHING = "no-cache"  # kept by the browser, but asked about (ETag) before every use
 
 
 @dataclass
@@ -79,6 +84,19 @@ def content_type(path: str) -> str:
     return guessed
 
 
+def etag(info: os.stat_result) -> str:
+    """A validator for a served file: it changes when the file is written or replaced."""
+    return f'"{info.st_ino:x}-{info.st_mtime_ns:x}-{info.st_size:x}"'
+
+
+def fresh(if_none_match: str | None, tag: str) -> bool:
+    """Whether the browser's copy (``If-None-Match``) is still ``tag``: answer 304."""
+    if not if_none_match:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return tag in tags or "*" in tags
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -100,6 +118,22 @@ def browser_host(host: str) -> str:
 class PreviewHTTPServer(ThreadingHTTPServer):
     daemon_threads = True  # open event streams must not keep the process alive
     preview: Site
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        self.connections: set[socket.socket] = set()  # open ones, closed by close_connections
+        self._connections_lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def track(self, connection: socket.socket, is_open: bool) -> None:
+        with self._connections_lock:
+            (self.connections.add if is_open else self.connections.discard)(connection)
+
+    def close_connections(self) -> None:
+        """End kept-alive connections, so a stopped preview answers nothing more."""
+        with self._connections_lock:
+            for connection in self.connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # socketserver prints tracebacks to stderr; library code logs instead.
@@ -142,8 +176,26 @@ class PortError(CmaltgenError):
 
 
 class RequestHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 with keep-alive: a reload reuses its connections instead of opening new ones.
+
+    Each response leaves in one piece (headers and a small body buffered together, then
+    flushed without Nagle's wait), so the browser never waits for a delayed acknowledgement.
+    """
+
     server: PreviewHTTPServer
     server_version = "cmaltgen-serve"
+    protocol_version = "HTTP/1.1"
+    wbufsize = 64 * 1024
+    disable_nagle_algorithm = True
+    timeout = IDLE_SECONDS
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.track(self.connection, True)
+
+    def finish(self) -> None:
+        self.server.track(self.connection, False)
+        super().finish()
 
     def do_GET(self) -> None:
         self._answer(body=True)
@@ -153,6 +205,8 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _answer(self, body: bool) -> None:
         preview = self.server.preview
+        if self.headers.get("Content-Length", "0") != "0" or "Transfer-Encoding" in self.headers:
+            self.close_connection = True  # a body is never read: do not parse it as a request
         refused = preview.refuse(self.headers.get_all("Host"))
         if refused is not None:  # before anything else: pages, events, status, errors
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
@@ -173,24 +227,45 @@ class RequestHandler(BaseHTTPRequestHandler):
             except OSError:
                 response = Response(404, "text/plain; charset=utf-8", b"404 Not Found\n")
         try:
+            kind, headers = response.content_type, response.headers
+            if stream is None:
+                self._start(response.status, kind, len(response.body), PAGE_CACHING, headers)
+                if body:
+                    self.wfile.write(response.body)
+                return
             # Size the file we opened, so a save in between cannot mismatch Content-Length.
-            size = os.fstat(stream.fileno()).st_size if stream else len(response.body)
-            self.send_response(response.status)
-            self._headers(response, size)
-            if body and stream is not None:
-                shutil.copyfileobj(stream, self.wfile, 1024 * 1024)
-            elif body:
-                self.wfile.write(response.body)
+            info = os.fstat(stream.fileno())
+            headers = {**headers, "ETag": etag(info)}
+            if fresh(self.headers.get("If-None-Match"), headers["ETag"]):
+                self._start(HTTPStatus.NOT_MODIFIED, kind, None, FILE_CACHING, headers)
+                return
+            self._start(response.status, kind, info.st_size, FILE_CACHING, headers)
+            if body:
+                self._copy(stream, info.st_size)
         finally:
             if stream is not None:
                 stream.close()
 
-    def _headers(self, response: Response, size: int) -> None:
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(size))
-        self.send_header("Cache-Control", "no-store")  # a preview must never show a stale page
+    def _copy(self, stream: BinaryIO, size: int) -> None:
+        """Exactly ``size`` bytes: a file rewritten meanwhile must not spill into the next
+        response on this connection; one cut short closes it, so the browser sees that."""
+        left = size
+        while left and (chunk := stream.read(min(left, COPY_BYTES))):
+            self.wfile.write(chunk)
+            left -= len(chunk)
+        if left:
+            self.close_connection = True
+
+    def _start(
+        self, status: int, kind: str, size: int | None, caching: str, extra: dict[str, str]
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        if size is not None:  # None for a 304, which has no body
+            self.send_header("Content-Length", str(size))
+        self.send_header("Cache-Control", caching)
         self.send_header("X-Content-Type-Options", "nosniff")
-        for name, value in response.headers.items():
+        for name, value in extra.items():
             self.send_header(name, value)
         self.end_headers()
 

@@ -37,6 +37,7 @@ def send_events(handler: BaseHTTPRequestHandler, versions: Versions) -> None:
     handler.send_response(200)
     handler.send_header("Content-Type", "text/event-stream")
     handler.send_header("Cache-Control", "no-store")
+    handler.send_header("Connection", "close")  # no length: the stream ends with its connection
     handler.end_headers()
     try:
         handler.wfile.write(b"retry: 1000\n\n")

@@ -159,6 +159,7 @@ class PreviewServer:
             if self._threads:  # shutdown() waits for serve_forever: it would hang if never run
                 self._httpd.shutdown()
             self._httpd.server_close()
+            self._httpd.close_connections()
         for thread in self._threads:
             thread.join(timeout=5)
 

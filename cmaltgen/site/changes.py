@@ -25,7 +25,8 @@ from cmaltgen.diagnostics import Diagnostics, Severity, display_path
 from cmaltgen.read import history, markdown
 from cmaltgen.read.config import REFERRALS, PortfolioConfig
 from cmaltgen.read.located_yaml import LineMap, load_yaml
-from cmaltgen.read.sources import CONFIG_NAME, split_front_matter
+from cmaltgen.read.safe_read import split_front_matter
+from cmaltgen.read.sources import CONFIG_NAME
 from cmaltgen.rules import privacy
 from cmaltgen.site.structure import Site
 

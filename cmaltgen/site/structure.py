@@ -284,7 +284,7 @@ def _section(portfolio: Portfolio, spec: SectionSpec, reflection: Reflection) ->
 
 def _first_sentence(reflection: Reflection) -> str:
     part = reflection.parts.get("description")
-    text = part.first_text if part else markdown.plain_text(reflection.parsed.tokens)
+    text = part.first_text if part else reflection.plain
     return wording.first_sentence(text, SUMMARY_LENGTH)
 
 
