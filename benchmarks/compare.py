@@ -472,14 +472,33 @@ def main() -> None:
         return
     lines = report(args.quick, args.work.resolve(), args.keep_env)
     if args.save:
-        body = "\n".join(lines)
-        (REPO / "benchmarks" / "results.md").write_text(
-            "# Latest benchmark results\n\nPrinted by `python benchmarks/compare.py"
-            + (" --quick" if args.quick else "")
-            + "`; see README.md for what each figure "
-            "means.\n\n" + body + "\n",
-            encoding="utf-8",
-        )
+        save_results(REPO / "benchmarks" / "results.md", lines, args.quick)
+
+
+# What --save writes sits between these lines of results.md; the rest of the file (sections
+# other scripts or people wrote, such as the cohort hub's) is kept as it is.
+SAVED_START = "<!-- compare.py --save: from here -->"
+SAVED_END = "<!-- compare.py --save: to here -->"
+
+
+def save_results(path: Path, lines: list[str], quick: bool) -> None:
+    """Replace only compare.py's own part of ``path``, keeping every other section."""
+    ours = (
+        f"{SAVED_START}\nPrinted by `python benchmarks/compare.py{' --quick' if quick else ''}`; "
+        "see README.md for what each figure means.\n\n" + "\n".join(lines) + f"\n{SAVED_END}\n"
+    )
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if SAVED_START in old and SAVED_END in old:
+        before, _, rest = old.partition(SAVED_START)
+        after = rest.partition(SAVED_END)[2].lstrip("\n")
+    else:  # a file from before the markers: ours ran up to the first "Total benchmark time"
+        before, after = "# Latest benchmark results\n\n", old
+        if re.search(r"^Total benchmark time .*$", old, re.M):
+            after = re.split(r"^Total benchmark time .*\n?", old, maxsplit=1, flags=re.M)[1]
+        elif old.startswith("# Latest benchmark results"):
+            after = old.partition("\n")[2]
+        after = after.lstrip("\n")
+    path.write_text(before + ours + ("\n" + after if after else ""), encoding="utf-8")
 
 
 def say(lines: list[str], *new: str) -> None:

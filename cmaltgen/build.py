@@ -280,17 +280,23 @@ def _change_page(
     return changes.pages(site, wanted, responses, diags, notes, today)
 
 
-def _render(
-    site: structure.Site,
-    diags: Diagnostics,
-    images: published_images.ImageCache | None,
-    extra: list[tuple[str, str, dict[str, Any]]],
-    templates: theme.Environments | None,
-) -> Output | None:
-    config = site.portfolio.config
+def render_problems(site: structure.Site, diags: Diagnostics) -> None:
+    """What a build finds only while rendering, added to ``diags`` as it adds them, for
+    ``check``: an unknown theme, an image that cannot be cleaned, and, when the portfolio has
+    its own templates/, their mistakes (the built-in themes' templates are tested)."""
+    if (site.portfolio.root / sources.TEMPLATES_DIR).is_dir():
+        _render(site, diags, None, [], None)
+    elif _theme(site, diags) is not None and not site.portfolio.config.privacy.keep_exif:
+        published = Output(files=dict(site.files))
+        published_images.clean_images(site, published, diags, None, decode_only=True)
+
+
+def _theme(site: structure.Site, diags: Diagnostics) -> theme.Theme | None:
     overrides = site.portfolio.root / sources.TEMPLATES_DIR
     try:
-        chosen = theme.load_theme(config.site.theme, overrides if overrides.is_dir() else None)
+        return theme.load_theme(
+            site.portfolio.config.site.theme, overrides if overrides.is_dir() else None
+        )
     except CmaltgenError as exc:
         marks = site.portfolio.config_marks
         for diag in exc.diagnostics:
@@ -301,6 +307,18 @@ def _render(
                 key="site.theme",
                 **marks.where(("site", "theme")),
             )
+        return None
+
+
+def _render(
+    site: structure.Site,
+    diags: Diagnostics,
+    images: published_images.ImageCache | None,
+    extra: list[tuple[str, str, dict[str, Any]]],
+    templates: theme.Environments | None,
+) -> Output | None:
+    chosen = _theme(site, diags)
+    if chosen is None:
         return None
     return render.render_site(site, chosen, diags, images, extra, templates)
 

@@ -93,8 +93,10 @@ def check(
                 accept.apply(
                     diags, portfolio.accepts, portfolio.root, portfolio.failed_files(), links=True
                 )
-        kept = Diagnostics(d for d in diags if d.is_error or d.code not in options.ignore)
         site = structure.build_site(portfolio) if portfolio and not diags.errors else None
+        if site is not None:  # what only rendering finds: theme, templates, images
+            build.render_problems(site, diags)
+        kept = Diagnostics(d for d in diags if d.is_error or d.code not in options.ignore)
     return Report(
         root=reading.root,
         today=today,

@@ -38,7 +38,12 @@ CODES: dict[str, Code] = _codes(
     ("file-missing", E, "A file the portfolio needs does not exist."),
     ("file-unreadable", E, "A file exists but could not be read (permissions, or not a file)."),
     ("file-encoding", E, "A text file is not UTF-8 text (for example a binary or a Word file)."),
-    ("file-too-large", E, "A Markdown or YAML file is larger than cmaltgen will read."),
+    (
+        "file-too-large",
+        E,
+        "A Markdown or YAML file is larger than cmaltgen will read, or has over 10,000 "
+        "table cells.",
+    ),
     ("file-empty", E, "A file that must have content is empty."),
     # YAML
     ("yaml-syntax", E, "YAML that cannot be read: indentation, quotes, colons."),
@@ -273,7 +278,12 @@ class Diagnostic(NamedTuple):
             text += f"\n    hint: {self.hint}"
         if self.accepted is not None:
             text += f"\n    accepted: {self.accepted}"
-        return text
+        return text.translate(_VISIBLE)
+
+
+# Control characters quoted from a file (a NUL, an escape sequence that would restyle or
+# clear the terminal) are shown as \x00, \x1b...; tabs and line breaks are kept.
+_VISIBLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n"}
 
 
 def display_path(path: Path, base: Path | None = None) -> str:

@@ -35,6 +35,10 @@ Every problem cmaltgen reports reads
 
 Errors stop the build (exit code 1) and nothing is written; the previous site stays as it was.
 Warnings are reported but the site is built (exit code 0), unless you pass `--strict`.
+A mistake in the command itself (an unknown option, a folder that does not exist) exits
+with code 2. Ctrl-C stops cmaltgen: while it is still starting up, with code 130 and the
+message `cmaltgen: stopped (Ctrl-C).`; once a command runs, with `Aborted!` and code 1
+(`serve` stops as [serve.md](serve.md) describes).
 `build`, `check` and `serve` report the same problems for the same portfolio (`check --external`
 adds web link problems).
 

@@ -646,3 +646,20 @@ def test_a_refusal_as_a_real_process(repo: Repo) -> None:
     assert "error: The branch 'gh-pages' is checked out here" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     assert snapshot(root) == before and "gh-pages" not in remote_refs(bare)
+
+
+@pytest.mark.parametrize(
+    "cname", ["https://cmalt.example.org/", "cmalt.example.org/portfolio", "a b", "localhost"]
+)
+def test_a_cname_that_is_not_a_domain_name_is_refused_before_anything(
+    repo: Repo, cname: str
+) -> None:
+    root, bare = repo
+    assert_refused(
+        root,
+        bare,
+        ["--cname", cname],
+        f"--cname '{cname}' is not a domain name",
+        "for example --cname cmalt.example.org",
+    )
+    assert run(root, "rev-parse", "--verify", "--quiet", "refs/heads/gh-pages").returncode != 0

@@ -592,5 +592,5 @@ def test_huge_export_is_refused_without_reading_it(tmp_path: Path) -> None:
     with source.open("wb") as handle:
         handle.truncate(250 * 1024 * 1024)  # sparse: no disk used
     code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
-    assert code == 1 and "error import-source: this file is 250 MB" in out
+    assert code == 1 and "error import-source: this WordPress export is 250 MB" in out
     assert not (tmp_path / "out").exists()

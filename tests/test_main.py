@@ -24,9 +24,9 @@ def cmaltgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess
     )
 
 
-def test_the_installed_command_is_cli_main() -> None:
+def test_the_installed_command_is_main_run() -> None:
     (script,) = [e for e in entry_points(group="console_scripts") if e.name == "cmaltgen"]
-    assert script.value == "cmaltgen.cli:main"
+    assert script.value == "cmaltgen.__main__:run"
 
 
 def test_long_output_arrives_whole_before_the_quick_exit() -> None:

@@ -1,6 +1,7 @@
 """The ``cmaltgen`` command group and what every command shares: --debug, failures, exit codes.
 
-Exit codes: 0 success; 1 the portfolio has errors (or warnings with --strict); 2 usage problems.
+Exit codes: 0 success; 1 the portfolio has errors (or warnings with --strict); 2 usage problems;
+130 Ctrl-C while starting up (cmaltgen/__main__.py).
 """
 
 from __future__ import annotations

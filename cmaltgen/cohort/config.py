@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from cmaltgen.read import schema
 from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.safe_read import decode_text, read_parsed
 from cmaltgen.read.schema import PartialDate, spec
+from cmaltgen.read.sources import real_path
 
 COHORT_NAME = "cohort.yml"
 PATHWAYS = ("associate", "cmalt", "senior")
@@ -253,7 +255,7 @@ def _check_members(
 def member_identity(root: Path, entry: MemberEntry) -> str:
     """What makes two entries the same member: the folder, the address, or the name."""
     if entry.kind == LOCAL:
-        return "path:" + str((root / entry.path).resolve())
+        return "path:" + str(real_path(root / entry.path))
     if entry.kind == REMOTE:
         return "url:" + entry.url.rstrip("/").lower()
     return "name:" + " ".join(entry.name.casefold().split())
@@ -302,7 +304,7 @@ def _path_ok(
     entry: MemberEntry, key: tuple[str, int], root: Path, linemap: LineMap, diags: Diagnostics
 ) -> bool:
     where = {"key": f"members[{key[1]}].path", **linemap.where((*key, "path"))}
-    target = (root / entry.path).resolve()
+    target = real_path(root / entry.path)  # a link that loops, or a NUL: as written
     if Path(entry.path).is_absolute() or not target.is_relative_to(root):
         diags.add(
             "cohort-path-outside",
@@ -312,8 +314,10 @@ def _path_ok(
             **where,
         )
         return False
-    if not (target / "portfolio.yml").is_file():
-        missing = "there is no folder" if not target.is_dir() else "there is no portfolio.yml in"
+    if not _is(target / "portfolio.yml", Path.is_file):
+        missing = (
+            "there is no portfolio.yml in" if _is(target, Path.is_dir) else "there is no folder"
+        )
         diags.add(
             "cohort-member-missing",
             f"{missing} '{entry.path}'",
@@ -322,6 +326,14 @@ def _path_ok(
         )
         return False
     return True
+
+
+def _is(path: Path, test: Callable[[Path], bool]) -> bool:
+    """``test(path)``, false for a name too long for a file name (which raises)."""
+    try:
+        return test(path)
+    except OSError:
+        return False
 
 
 def _check_mentors(config: CohortConfig, linemap: LineMap, diags: Diagnostics) -> None:

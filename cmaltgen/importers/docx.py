@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import logging
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +137,7 @@ def _open_zip(path: Path, data: bytes) -> zipfile.ZipFile:
             path, "this zip file is not a Word document (it has no word/document.xml)", _SAVE_AS
         )
     for member in members:
-        if member.filename.endswith((".xml", ".rels")) and _has_doctype(archive, member):
+        if member.filename.endswith((".xml", ".rels")) and _has_doctype(path, archive, member):
             raise source_error(
                 path,
                 f"this Word file's {member.filename} declares a DOCTYPE, which Word never "
@@ -146,9 +147,19 @@ def _open_zip(path: Path, data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def _has_doctype(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
-    with archive.open(member) as handle:
-        head = handle.read(4096)
+# What reading a damaged zip member raises: a bad checksum, damaged compressed data, a
+# member cut short, a compression method Python does not have.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
+
+
+def _has_doctype(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    try:
+        with archive.open(member) as handle:
+            head = handle.read(4096)
+    except _DAMAGED:
+        raise source_error(
+            path, f"this Word file is damaged: its part {member.filename} cannot be read", _SAVE_AS
+        ) from None
     return b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()
 
 
@@ -170,7 +181,7 @@ def _date(archive: zipfile.ZipFile, today: dt.date) -> dt.date:
     """When the document was last changed (its own record), else today."""
     try:
         root = SafeET.fromstring(archive.read("docProps/core.xml"), forbid_dtd=True)
-    except (KeyError, SafeET.ParseError, DefusedXmlException):
+    except (KeyError, SafeET.ParseError, DefusedXmlException, *_DAMAGED):
         return today
     for element in root:
         if element.tag.endswith("}modified") and element.text:

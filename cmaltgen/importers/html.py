@@ -9,6 +9,7 @@ with markdownify; text that looks like HTML is escaped so that it stays text.
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from typing import Any, NamedTuple
 
 import markdownify
@@ -56,6 +57,8 @@ def sanitise(html: str) -> str:
 
 def to_markdown(html: str) -> Converted:
     """Markdown for ``html`` (untrusted), with Word's footnotes and endnotes as ``[^N]``."""
+    if _nesting(html) > MAX_RAW_DEPTH:  # the parsers slow down badly: plain text at once
+        return Converted(_plain_paragraphs(_Text.of(html)), {}, True)
     soup = BeautifulSoup(html, "html.parser")
     notes = _take_notes(soup)
     clean = BeautifulSoup(sanitise(str(soup)), "html.parser")
@@ -73,11 +76,65 @@ def _too_deep(soup: BeautifulSoup) -> bool:
     return False
 
 
+# Past this many open tags, parsing and sanitising take seconds to minutes (the sanitiser
+# grows faster than the depth: 20,000 nested divs take 2.5 s), so the text is taken directly.
+MAX_RAW_DEPTH = 1000
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
+_VOID |= {"source", "track", "wbr"}
+
+
+def _nesting(html: str) -> int:
+    """How deep tags are open at most, counted in one pass without building a tree."""
+    depth = deepest = 0
+    for close, name, self_closing in _TAG.findall(html):
+        if close:
+            depth = max(depth - 1, 0)
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+class _Text(HTMLParser):
+    """The words of HTML, blocks as paragraphs, without the content of scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    @classmethod
+    def of(cls, html: str) -> str:
+        reader = cls()
+        reader.feed(html)
+        reader.close()
+        return "".join(reader.parts)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in _DROP_WITH_CONTENT
+        if tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROP_WITH_CONTENT:
+            self.hidden = max(self.hidden - 1, 0)
+        if tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
 def _plain(soup: BeautifulSoup) -> str:
     """Every word, as paragraphs of text, for HTML too deeply nested to convert."""
     for block in soup.find_all(_BLOCKS):
         block.insert_after("\n\n")
-    text = soup.get_text()
+    return _plain_paragraphs(soup.get_text())
+
+
+def _plain_paragraphs(text: str) -> str:
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
     escaped = (re.sub(r"([\\`*_\[\]#<>|])", r"\\\1", p) for p in paragraphs if p)
     return "\n\n".join(escaped)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 from cmaltgen.importers.evidence import Asset, Attachment
+from cmaltgen.read.safe_read import NotRegularFile, describe, open_regular
 
 MAX_SOURCE = 200 * 1024 * 1024  # bytes: far more than any portfolio with its images
 
@@ -39,18 +41,30 @@ def source_error(path: Path, message: str, hint: str) -> CmaltgenError:
 
 
 def read_capped(path: Path, limit: int = MAX_SOURCE) -> bytes:
-    """The file's bytes, refusing one larger than ``limit`` before reading it."""
+    """The file's bytes, refusing one larger than ``limit`` before reading it, and anything
+    but an ordinary file (a named pipe would be read forever)."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise source_error(
-                path,
-                f"this file is {size // (1024 * 1024)} MB, more than the "
-                f"{limit // (1024 * 1024)} MB cmaltgen imports",
-                "import a copy without large videos or images, and add those as evidence later",
-            )
-        with path.open("rb") as handle:
+        with os.fdopen(open_regular(path), "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise source_error(
+                    path,
+                    f"this file is {size // (1024 * 1024)} MB, more than the "
+                    f"{limit // (1024 * 1024)} MB cmaltgen imports",
+                    "import a copy without large videos or images, and add those as evidence later",
+                )
             return handle.read(limit + 1)
+    except NotRegularFile as exc:
+        if exc.kind == "folder":
+            raise source_error(
+                path, "this is a folder, not a file", "name the file to import"
+            ) from None
+        raise source_error(
+            path,
+            f"this is {describe(exc.kind, path)}"
+            + ("" if exc.kind == "broken-link" else ", not an ordinary file"),
+            "name the .docx or .xml file itself",
+        ) from None
     except IsADirectoryError:
         raise source_error(
             path, "this is a folder, not a file", "name the file to import"

@@ -21,6 +21,7 @@ from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Severity
 from cmaltgen.importers.evidence import Attachment
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, read_capped, source_error
+from cmaltgen.read.safe_read import MAX_TEXT_BYTES
 from cmaltgen.wording import plural
 
 _REMOVED_ONE = "WordPress shortcode or block comment"
@@ -40,8 +41,12 @@ _BLOCK_TAG = re.compile(
 _AGAIN = "export again from WordPress (Tools > Export > All content) and import that file"
 
 
+# A WordPress export is text (its images stay on the blog): far less than a .docx may be.
+MAX_EXPORT = 20 * 1024 * 1024
+
+
 def read(path: Path, today: dt.date) -> Reading:
-    channel = _channel(path, read_capped(path))
+    channel = _channel(path, _capped(path))
     items = [i for i in channel if _local(i.tag) == "item"]
     attachments = _attachments(items)
     pieces: list[Piece] = []
@@ -51,6 +56,7 @@ def read(path: Path, today: dt.date) -> Reading:
         title = (item.findtext("title") or "").strip()
         kind = _wp(item, "post_type")
         origin = f"{kind} '{title or _wp(item, 'post_name') or 'untitled'}'"
+        _check_size(path, origin, item.findtext(CONTENT) or "")
         html, removed = _clean(item.findtext(CONTENT) or "", attachments)
         html = _footnotes(html, _meta(item, "footnotes"), len(pieces))
         diagnostics += _warnings(path, origin, removed, hazards(html))
@@ -69,6 +75,34 @@ def read(path: Path, today: dt.date) -> Reading:
     if base.startswith(("http://", "https://")):
         reading.base_url = base.rstrip("/") + "/"
     return reading
+
+
+def _capped(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_capped says what is wrong
+    if size > MAX_EXPORT:
+        raise source_error(
+            path,
+            f"this WordPress export is {size // (1024 * 1024)} MB, more than the "
+            f"{MAX_EXPORT // (1024 * 1024)} MB of text cmaltgen imports",
+            "export only your portfolio's pages or posts (Tools > Export lets you choose a "
+            "category or dates) and import that file",
+        )
+    return read_capped(path)
+
+
+def _check_size(path: Path, origin: str, content: str) -> None:
+    """A page longer than cmaltgen reads as one reflection would take minutes to sort."""
+    if len(content) > MAX_TEXT_BYTES:
+        raise source_error(
+            path,
+            f"the {origin} holds {len(content) // (1024 * 1024)} MB of text, more than the "
+            f"{MAX_TEXT_BYTES // (1024 * 1024)} MB cmaltgen reads as one reflection",
+            "split it into several pages in WordPress, or remove pasted-in images (they make "
+            "a page very long), then export again",
+        )
 
 
 def _channel(path: Path, data: bytes) -> Element:

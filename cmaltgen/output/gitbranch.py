@@ -68,6 +68,8 @@ def deploy(
 
     Raises :class:`CmaltgenError`, having changed nothing in the repository, whenever it
     cannot publish safely (see the module docstring)."""
+    if cname is not None:
+        _check_cname(cname)
     plan = repository.plan(repo_root(root), branch, remote, push)
     with tempfile.TemporaryDirectory(prefix="cmaltgen-deploy-") as tmp:
         site = Path(tmp) / "site"
@@ -224,6 +226,20 @@ def _uncommitted(repo: Path, root: Path) -> bool:
 
 def _has_remote(repo: Path, remote: str) -> bool:
     return remote in git(repo, "remote").split()
+
+
+_DOMAIN = re.compile(r"(?=.{4,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+
+
+def _check_cname(cname: str) -> None:
+    """--cname is a domain name alone, as GitHub Pages reads the CNAME file."""
+    if _DOMAIN.fullmatch(cname.strip()):
+        return
+    shown = cname.encode("unicode_escape").decode("ascii")
+    raise CmaltgenError(
+        f"--cname '{shown}' is not a domain name. Nothing was changed. Give the domain alone, "
+        "without https:// or a path, for example --cname cmalt.example.org."
+    )
 
 
 def _pages_url(result: BuildResult, repo: Path, remote: str, cname: str | None) -> str:

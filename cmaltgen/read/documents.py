@@ -210,7 +210,36 @@ def _reflection_from(
     if isinstance(read, Reflection):
         return read
     text = decode_text(data, path, Diagnostics())
-    return _salvage(text) if text is not None else Broken(None, None)
+    if text is None or text.count("|") > MAX_TABLE_CELLS:
+        return Broken(None, None)
+    return _salvage(text)
+
+
+# Laying a table out costs far more per cell than any other Markdown: a 2 MB file of cells
+# (a million) takes minutes. No reflection needs this many; a data table belongs in a file.
+MAX_TABLE_CELLS = 10_000
+
+
+def _too_many_cells(body: str, path: Path, body_line: int, diags: Diagnostics) -> bool:
+    """More ``|`` (table cells) than :data:`MAX_TABLE_CELLS`: an error at the line passing it."""
+    if body.count("|") <= MAX_TABLE_CELLS:
+        return False
+    seen, number = 0, body_line
+    for line in body.split("\n"):
+        seen += line.count("|")
+        if seen > MAX_TABLE_CELLS:
+            break
+        number += 1
+    diags.add(
+        "file-too-large",
+        f"this reflection has more than {MAX_TABLE_CELLS:,} table cells ('|' characters) by "
+        "this line; cmaltgen lays out at most that many",
+        path=path,
+        line=number,
+        col=1,
+        hint="move a large table into an evidence file (a spreadsheet or PDF) and cite it",
+    )
+    return True
 
 
 def _reflection_text(
@@ -242,6 +271,8 @@ def _reflection_text(
         return None
     loaded = _front_matter(front_text, path, diags, today)
     if loaded is None:
+        return None
+    if _too_many_cells(body, path, body_line, diags):
         return None
     return _reflection(path, loaded[0], loaded[1], body, body_line, text)
 

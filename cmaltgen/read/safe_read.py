@@ -71,6 +71,8 @@ _KINDS = {
     "socket": "a socket",
     "device": "a device file",
     "broken-link": "a symbolic link to something that does not exist",
+    "link-loop": "a symbolic link that leads round in a circle (to itself, or to a link back)",
+    "nul-name": "a name no file can have (it holds a NUL character)",
     "other": "a special file",
 }
 
@@ -104,7 +106,7 @@ def describe(kind: str, path: Path) -> str:
     if kind == "broken-link":
         with contextlib.suppress(OSError):
             return f"a symbolic link to '{path.readlink()}', which does not exist"
-    elif path.is_symlink():
+    elif kind not in ("link-loop", "nul-name") and path.is_symlink():
         words = f"a symbolic link to {words}"
     return words
 

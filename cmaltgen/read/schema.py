@@ -22,6 +22,7 @@ import types
 import typing
 from dataclasses import dataclass
 from typing import Any, TypeVar, Union
+from urllib.parse import urlsplit
 
 from cmaltgen.diagnostics import Diagnostics, suggestion
 from cmaltgen.read.located_yaml import KeyPath, LineMap
@@ -229,6 +230,21 @@ def _dict(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     return {k: v for k, v in values.items() if v is not _INVALID}
 
 
+def _url_hint(text: str) -> str | None:
+    """None for a web address (http(s)://, a host name, a port if any); else how to fix it."""
+    if not re.match(r"^https?://[^\s/$.?#][^\s\x00-\x1f\x7f]*$", text):
+        return "web addresses start with https:// (or http://)"
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # an unclosed [ of an IPv6 address
+        return "an IPv6 address in a web address is written in [ ], with both brackets"
+    try:
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a port)
+    except ValueError:
+        return "a ':' after the host name starts a port number (1 to 65535): check for a slip"
+    return None if parts.hostname else "a web address needs a host name after https://"
+
+
 def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     if isinstance(data, (dict, list)):
         ctx.problem("wrong-type", f"expected text here, found {_kind_of(data)}", key)
@@ -237,13 +253,9 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     text = (raw if raw is not None and not isinstance(data, str) else str(data)).strip()
     if meta.get("kind") == "path" and isinstance(data, str) and text:
         text = data  # " notes.txt" (quoted) is that file: only YAML's own unquoting applies
-    if meta.get("kind") == "url" and not re.match(r"^https?://[^\s/$.?#][^\s]*$", text):
-        ctx.problem(
-            "invalid-url",
-            f"'{text}' is not a web address",
-            key,
-            hint="web addresses start with https:// (or http://)",
-        )
+    url_hint = _url_hint(text) if meta.get("kind") == "url" else None
+    if url_hint:
+        ctx.problem("invalid-url", f"'{text}' is not a web address", key, hint=url_hint)
         return _INVALID
     choices = meta.get("choices") or ()
     if choices and text not in choices:

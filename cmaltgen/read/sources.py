@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import errno
 import logging
 import os
 from collections.abc import Iterator
@@ -130,11 +131,20 @@ def real_path(path: Path) -> Path:
     """``path.resolve()``: absolute, with every symbolic link followed."""
     remembered = _REMEMBERED.get()
     if remembered is None:
-        return path.resolve()
+        return _resolved(path)
     found = remembered.real.get(path)
     if found is None:
-        found = remembered.real[path] = path.resolve()
+        found = remembered.real[path] = _resolved(path)
     return found
+
+
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``; a link that loops, or a NUL in the name, gives the path made absolute
+    as written (opening it then fails, and :func:`resolve_local` says why)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return Path(os.path.abspath(path))  # noqa: PTH100 (resolve is what failed)
 
 
 def resolve_local(root: Path, base: Path, target: str) -> Resolved:
@@ -144,7 +154,8 @@ def resolve_local(root: Path, base: Path, target: str) -> Resolved:
     Returns (path, None) or (None, reason) where reason is ``outside`` (``../`` or a symlink
     leads out of the portfolio), ``missing``, ``broken-link`` or, for something that is
     there but is not an ordinary file, its kind: ``folder``, ``fifo``, ``socket``, ``device``
-    or ``other`` (see :func:`describe`). Only ``stat`` is used: nothing is opened.
+    or ``other``; ``link-loop`` or ``nul-name`` for what cannot be looked up (see
+    :func:`describe`). Only ``stat`` is used: nothing is opened.
     """
     remembered = _REMEMBERED.get()
     if remembered is None:
@@ -159,6 +170,8 @@ def resolve_local(root: Path, base: Path, target: str) -> Resolved:
 def _resolve_local(root: Path, base: Path, target: str) -> Resolved:
     if Path(target).is_absolute():
         return None, "outside"
+    if "\x00" in target:
+        return None, "nul-name"
     candidate = base / target
     real = real_path(candidate)
     if not real.is_relative_to(root):
@@ -167,7 +180,7 @@ def _resolve_local(root: Path, base: Path, target: str) -> Resolved:
         mode = real.stat().st_mode  # one call for "exists" and "is a file"
     except FileNotFoundError:
         return None, "broken-link" if candidate.is_symlink() else "missing"
-    except OSError:
-        return None, "missing"
+    except OSError as exc:
+        return None, "link-loop" if exc.errno == errno.ELOOP else "missing"
     kind = file_kind(mode)
     return (candidate, None) if kind is None else (None, kind)

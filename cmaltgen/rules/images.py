@@ -98,6 +98,17 @@ def clean(path: Path) -> Cleaned:
     return Cleaned(data)
 
 
+def decodes(path: Path) -> Cleaned:
+    """What :func:`clean` would say, without saving the copy (``check``): the data is empty
+    when the image decodes, else the problem is given."""
+    try:
+        with Opened(path, expected_format(path)) as image:
+            _frames(image)
+    except Refused as refused:
+        return Cleaned(problem=refused.problem, hint=refused.hint)
+    return Cleaned(b"")
+
+
 def _frames(image: Image.Image) -> list[Image.Image]:
     """Every frame as a new image holding pixels only, turned the way the camera was held.
 

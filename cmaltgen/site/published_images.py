@@ -17,15 +17,23 @@ from cmaltgen.site.structure import Site
 ImageCache = dict[Path, tuple[tuple[int, int, int, int], pictures.Cleaned]]
 
 
-def clean_images(site: Site, output: Output, diags: Diagnostics, cache: ImageCache | None) -> None:
+def clean_images(
+    site: Site,
+    output: Output,
+    diags: Diagnostics,
+    cache: ImageCache | None,
+    *,
+    decode_only: bool = False,
+) -> None:
     """Published images become copies holding their pixels only (see :mod:`cmaltgen.rules.images`).
 
     One that cannot be cleaned is never on the public site: an error at the line naming it.
     The assessor edition, which is never published, keeps it as it is, with a warning.
+    ``decode_only`` (``check``) reports the same problems without making the copies.
     """
     found = [(path, src) for path, src in output.files.items() if pictures.image_format(src)]
     for path, source in found:
-        cleaned = _cleaned(source, cache)
+        cleaned = pictures.decodes(source) if decode_only else _cleaned(source, cache)
         if cleaned.data is not None:
             del output.files[path]
             output.pages[path] = cleaned.data

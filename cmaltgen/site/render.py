@@ -135,7 +135,8 @@ def render_template(
         return env.get_template(template).render(values)
     except jinja2.TemplateNotFound as exc:
         file, line = _template_frame(exc)
-        diags.add(
+        _add_once(
+            diags,
             "template-missing",
             f"the template '{exc.name}' was not found",
             hint="searched: " + searched(theme),
@@ -144,7 +145,8 @@ def render_template(
             col=1 if line else None,
         )
     except jinja2.TemplateSyntaxError as exc:
-        diags.add(
+        _add_once(
+            diags,
             "template-error",
             f"template syntax: {exc.message}",
             path=Path(exc.filename) if exc.filename else None,
@@ -161,6 +163,13 @@ def render_template(
             col=1 if line else None,
         )
     return None
+
+
+def _add_once(diags: Diagnostics, code: str, message: str, **where: Any) -> None:
+    """A template's own mistake is reported once, not once for every page that uses it."""
+    path, line = where.get("path"), where.get("line")
+    if not any((d.code, d.message, d.path, d.line) == (code, message, path, line) for d in diags):
+        diags.add(code, message, **where)
 
 
 def _template_frame(exc: Exception) -> tuple[Path | None, int | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -63,7 +64,7 @@ def load_theme(name: str, overrides: Path | None, themes: Path | None = None) ->
     current: str | None = name
     while current:
         folder = (themes or themes_root()) / current
-        if not (folder / "theme.yml").is_file() or folder in chain:
+        if not _is_theme(current, folder) or folder in chain:
             raise CmaltgenError(
                 f"there is no theme '{current}'",
                 [
@@ -79,6 +80,16 @@ def load_theme(name: str, overrides: Path | None, themes: Path | None = None) ->
         pages[:0] = theme_pages(folder / "theme.yml", meta)  # a parent's pages come first
         current = meta.get("extends") or (DEFAULT_THEME if current != DEFAULT_THEME else None)
     return Theme(name, tuple(chain), overrides, tuple(pages))
+
+
+def _is_theme(name: str, folder: Path) -> bool:
+    """A theme is named by its folder's name alone: not a path, nor a name too long for one."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", name):
+        return False
+    try:
+        return (folder / "theme.yml").is_file()
+    except OSError:
+        return False
 
 
 def theme_pages(source: Path, meta: dict[str, Any]) -> list[PageSpec]:

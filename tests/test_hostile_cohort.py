@@ -1,0 +1,65 @@
+"""Hostile cohort.yml members: a located error and exit 1, never a crash."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cmaltgen.cli import main
+from tests.conftest import REPO, symlink_or_skip
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert "internal problem" not in result.output, result.output
+    return result.exit_code, result.output
+
+
+def cohort_with(tmp_path: Path, member: str) -> Path:
+    root = tmp_path / "cohort"
+    shutil.copytree(REPO / "example_cohort", root)
+    yml = root / "cohort.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + member, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("how", ["a NUL byte", "a symbolic link that loops"])
+def test_a_member_path_that_cannot_be_looked_up_is_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    name = "members/a\\0b" if how == "a NUL byte" else "members/loop"
+    root = cohort_with(tmp_path, f'  - path: "{name}"\n')
+    if how != "a NUL byte":
+        symlink_or_skip(root / "members" / "loop", Path("loop"))
+    line = len((root / "cohort.yml").read_text(encoding="utf-8").splitlines())
+    shown = name.replace("\\0", "\\x00")
+    monkeypatch.chdir(root)
+    for args in (["cohort", "build", "-o", tmp_path / "hub"], ["cohort", "check"]):
+        code, output = run(*args)
+        assert code == 1, output
+        assert (
+            f"cohort.yml:{line}:11: error cohort-member-missing [members[5].path]: "
+            f"there is no folder '{shown}'"
+        ) in output
+    assert not (tmp_path / "hub").exists()
+
+
+def test_a_member_path_too_long_for_a_file_name_is_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 400-character name made looking for its portfolio.yml fail (ENAMETOOLONG)."""
+    name = "m" * 400
+    root = cohort_with(tmp_path, f"  - path: {name}\n")
+    line = len((root / "cohort.yml").read_text(encoding="utf-8").splitlines())
+    monkeypatch.chdir(root)
+    for args in (["cohort", "build", "-o", tmp_path / "hub"], ["cohort", "check"]):
+        code, output = run(*args)
+        assert code == 1, output
+        assert (
+            f"cohort.yml:{line}:11: error cohort-member-missing [members[5].path]: "
+            f"there is no folder '{name}'"
+        ) in output
+    assert not (tmp_path / "hub").exists()

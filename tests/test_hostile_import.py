@@ -1,0 +1,114 @@
+"""Damaged import sources: a located error and exit 1, never a crash, nothing written."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.import_fixtures import Docx, invoke
+
+
+def _damaged_member(data: bytes, name: str) -> bytes:
+    """The .docx with one stored member's bytes changed, so its checksum no longer matches."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, source.read(info.filename))
+    raw = bytearray(out.getvalue())
+    where = raw.index(b"<", raw.index(name.encode()))  # the member's first stored byte
+    raw[where + 1] ^= 0x20
+    return bytes(raw)
+
+
+def test_a_docx_with_a_damaged_part_is_a_located_error(tmp_path: Path) -> None:
+    good = Docx().heading("Contextual statement").para("I work at a college.").data()
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(_damaged_member(good, "[Content_Types].xml"))
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 1, output
+    assert "internal problem" not in output
+    assert (
+        "portfolio.docx: error import-source: this Word file is damaged: its part "
+        "[Content_Types].xml cannot be read"
+    ) in output
+    assert "hint: open it in Word or LibreOffice and use Save As" in output
+    assert not dest.exists()
+
+
+def test_importing_a_named_pipe_is_refused_without_waiting_for_it(tmp_path: Path) -> None:
+    """A FIFO named like a .docx was read forever; now it is refused at once."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    source = tmp_path / "portfolio.docx"
+    os.mkfifo(source)
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 1, output
+    assert (
+        "portfolio.docx: error import-source: this is a named pipe (FIFO), not an ordinary file"
+    ) in output
+    assert "hint: name the .docx or .xml file itself" in output
+    assert not dest.exists()
+
+
+def test_a_wordpress_page_longer_than_a_reflection_is_refused_quickly(tmp_path: Path) -> None:
+    """A 6 MB page was parsed for minutes (120 MB took over 2 minutes and 1 GB of memory)."""
+    from tests.test_import_wordpress import item, wxr
+
+    source = tmp_path / "export.xml"
+    long_page = "<p>" + "word " * (1_300_000) + "</p>"
+    source.write_text(wxr(item("Contextual statement", long_page)), encoding="utf-8")
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 1, output
+    assert (
+        "export.xml: error import-source: the page 'Contextual statement' holds 6 MB of text, "
+        "more than the 2 MB cmaltgen reads as one reflection"
+    ) in output
+    assert not dest.exists()
+
+
+def test_a_wordpress_export_over_20_mb_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from tests.test_import_wordpress import item, wxr
+
+    source = tmp_path / "export.xml"
+    pages = [item(f"Post {n}", "<p>" + "word " * 300_000 + "</p>", kind="post") for n in range(15)]
+    source.write_text(wxr(*pages), encoding="utf-8")
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 1, output
+    assert (
+        "export.xml: error import-source: this WordPress export is 21 MB, more than the 20 MB "
+        "of text cmaltgen imports"
+    ) in output
+    assert "hint: export only your portfolio's pages or posts" in output
+    assert not dest.exists()
+
+
+def test_a_wordpress_page_nested_50000_deep_keeps_its_text_as_plain_paragraphs(
+    tmp_path: Path,
+) -> None:
+    """Deep nesting made the sanitiser run for minutes; past 1,000 open tags the text is taken
+    directly, scripts' content still dropped, and the author is told."""
+    from tests.test_import_wordpress import item, wxr
+
+    deep = "<div>" * 50_000 + "My context <script>alert(1)</script>" + "</div>" * 50_000
+    source = tmp_path / "export.xml"
+    source.write_text(wxr(item("Contextual statement", deep + "<p>More &amp; more</p>")))
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    assert (
+        "export.xml: warning import-review: page 'Contextual statement' is nested too deeply "
+        "to keep its formatting: its text was kept as plain paragraphs"
+    ) in output
+    text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
+    body = text.split("---\n", 2)[2]
+    assert body.split() == ["My", "context", "More", "&", "more"]
+    assert "alert" not in text

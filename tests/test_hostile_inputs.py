@@ -1,0 +1,162 @@
+"""Hostile and broken portfolio input: a located error and exit 1, never a crash.
+
+Each test writes the broken input, runs the real command line and asserts the message, its
+file and line, and the exit code; the portfolio's own files are never changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cmaltgen.cli import main
+from tests.conftest import PortfolioFactory, evidence, symlink_or_skip
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "internal problem" not in result.output, result.output
+    return result.exit_code, result.output
+
+
+def tree_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        digest.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape"))
+        if path.is_file() and not path.is_symlink():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_and_check(root: Path, tmp_path: Path) -> list[tuple[int, str]]:
+    """build, check and bundle; the portfolio is unchanged afterwards."""
+    before = tree_hash(root)
+    runs = [
+        run("build", root, "-o", tmp_path / "site"),
+        run("check", root),
+        run("bundle", root, "-o", tmp_path / "bundle.zip"),
+    ]
+    assert tree_hash(root) == before
+    assert not (tmp_path / "site").exists() and not (tmp_path / "bundle.zip").exists()
+    return runs
+
+
+def file_evidence(name: str) -> str:
+    return evidence("1a").replace("url: https://example.org/1a", f'file: "{name}"')
+
+
+def test_a_nul_byte_in_an_evidence_file_name_is_a_located_error(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    root = tmp_portfolio({"1a/evidence.yml": file_evidence("report\\0.pdf")})
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert (
+            "1a/evidence.yml:5:9: error special-file: 'report\\x00.pdf' is a name no file can "
+            "have (it holds a NUL character)"
+        ) in output
+        assert "\x00" not in output  # shown, not printed raw
+
+
+def test_an_evidence_file_that_is_a_symlink_loop_is_a_located_error(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    root = tmp_portfolio({"1a/evidence.yml": file_evidence("loop.pdf")})
+    symlink_or_skip(root / "1a" / "loop.pdf", Path("loop.pdf"))
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert (
+            "1a/evidence.yml:5:9: error special-file: 'loop.pdf' is a symbolic link that leads "
+            "round in a circle"
+        ) in output
+
+
+def test_a_link_in_a_reflection_to_a_looping_symlink_is_a_located_error(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    root = tmp_portfolio()
+    reflection = root / "1b" / "reflection.md"
+    reflection.write_text(
+        reflection.read_text(encoding="utf-8") + "\nSee [the notes](a.pdf) and [b](b.pdf).\n",
+        encoding="utf-8",
+    )
+    symlink_or_skip(root / "1b" / "a.pdf", Path("b.pdf"))
+    symlink_or_skip(root / "1b" / "b.pdf", Path("a.pdf"))
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert "1b/reflection.md:" in output and "leads round in a circle" in output, output
+
+
+@pytest.mark.parametrize(
+    ("url", "hint"),
+    [
+        ("http://[::1/report", "an IPv6 address in a web address is written in [ ]"),
+        ("https://example.org:99999999/", "starts a port number (1 to 65535)"),
+        ("https://example.org:80a/", "starts a port number (1 to 65535)"),
+    ],
+)
+def test_a_web_address_that_cannot_be_opened_is_invalid_url(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path, url: str, hint: str
+) -> None:
+    root = tmp_portfolio({"1a/evidence.yml": evidence("1a").replace("https://example.org/1a", url)})
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert (
+            f"1a/evidence.yml:5:8: error invalid-url [[0].url]: '{url}' is not a web address"
+            in (output)
+        )
+        assert hint in output.partition("hint: ")[2].partition("\n")[0]
+
+
+def test_control_characters_quoted_in_a_message_are_shown_not_sent_to_the_terminal(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    root = tmp_portfolio()
+    yml = root / "portfolio.yml"
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace("pathway: cmalt", 'pathway: "cm\\e[2Jalt\\a"'),
+        encoding="utf-8",
+    )
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert "portfolio.yml:1:10: error" in output
+        assert "cm\\x1b[2Jalt\\x07" in output
+        assert "\x1b[2J" not in output and "\x07" not in output
+
+
+def test_fifo_evidence_file_with_nul_free_name_still_special(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    root = tmp_portfolio({"1a/evidence.yml": file_evidence("pipe.pdf")})
+    os.mkfifo(root / "1a" / "pipe.pdf")
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert "1a/evidence.yml:5:9: error special-file: 'pipe.pdf' is a named pipe" in output
+
+
+def test_a_reflection_with_a_huge_table_is_refused_at_once_at_its_line(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """A 200 KB table of 100,000 cells took minutes to lay out; now it is a located error."""
+    table = "|" + "h|" * 500 + "\n|" + "-|" * 500 + "\n" + ("|" + "x|" * 500 + "\n") * 200
+    root = tmp_portfolio()
+    reflection = root / "2a" / "reflection.md"
+    text = reflection.read_text(encoding="utf-8")
+    reflection.write_text(text + "\n" + table, encoding="utf-8")
+    first_table_line = len(text.splitlines()) + 2
+    # 501 + 501 cells on the header lines, then 501 per row: the 10,001st is on row 18
+    expected_line = first_table_line + 2 + 17
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert (
+            f"2a/reflection.md:{expected_line}:1: error file-too-large: this reflection has more "
+            "than 10,000 table cells"
+        ) in output
+        assert "hint: move a large table into an evidence file" in output
