@@ -74,6 +74,34 @@ def test_a_wordpress_page_longer_than_a_reflection_is_refused_quickly(tmp_path: 
     assert not dest.exists()
 
 
+def test_a_wordpress_page_longer_than_a_reflection_is_left_out_and_the_rest_imported(
+    tmp_path: Path,
+) -> None:
+    """One over-long page must not cost the candidate the rest of their blog."""
+    from tests.test_import_wordpress import item, wxr
+
+    source = tmp_path / "export.xml"
+    long_page = "<p>" + "word " * (1_300_000) + "</p>"
+    source.write_text(
+        wxr(
+            item("Contextual statement", "<p>I support staff in a college library.</p>"),
+            item("Pasted images", long_page, kind="post"),
+        ),
+        encoding="utf-8",
+    )
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    assert (
+        "export.xml: warning import-removed: the post 'Pasted images' holds 6 MB of text, more "
+        "than the 2 MB cmaltgen reads as one reflection: it was left out"
+    ) in output
+    assert "hint: split it into several pages in WordPress" in output
+    written = "".join(p.read_text(encoding="utf-8") for p in dest.rglob("*.md"))
+    assert "I support staff in a college library." in written
+    assert "word word word" not in written
+
+
 def test_a_wordpress_export_over_20_mb_is_refused_before_it_is_read(tmp_path: Path) -> None:
     from tests.test_import_wordpress import item, wxr
 

@@ -52,17 +52,25 @@ def read(path: Path, today: dt.date) -> Reading:
     pieces: list[Piece] = []
     diagnostics: list[Diagnostic] = []
     dates: list[dt.date] = []
+    oversized: list[Diagnostic] = []
     for item in _ordered(items):
         title = (item.findtext("title") or "").strip()
         kind = _wp(item, "post_type")
         origin = f"{kind} '{title or _wp(item, 'post_name') or 'untitled'}'"
-        _check_size(path, origin, item.findtext(CONTENT) or "")
-        html, removed = _clean(item.findtext(CONTENT) or "", attachments)
+        content = item.findtext(CONTENT) or ""
+        if len(content) > MAX_TEXT_BYTES:  # sorting it would take minutes: leave it out
+            oversized.append(_too_long(path, origin, content))
+            continue
+        html, removed = _clean(content, attachments)
         html = _footnotes(html, _meta(item, "footnotes"), len(pieces))
         diagnostics += _warnings(path, origin, removed, hazards(html))
         labels = [(c.text or "").strip() for c in item.findall("category")]
         pieces.append(Piece(origin, html, title, [label for label in labels if label]))
         dates += [d for d in [_date(_wp(item, "post_date"))] if d is not None]
+    if oversized and not pieces:
+        first = oversized[0]
+        raise source_error(path, first.message.removesuffix(": it was left out"), first.hint or "")
+    diagnostics = oversized + diagnostics
     if not pieces:
         raise source_error(
             path,
@@ -93,16 +101,17 @@ def _capped(path: Path) -> bytes:
     return read_capped(path)
 
 
-def _check_size(path: Path, origin: str, content: str) -> None:
-    """A page longer than cmaltgen reads as one reflection would take minutes to sort."""
-    if len(content) > MAX_TEXT_BYTES:
-        raise source_error(
-            path,
-            f"the {origin} holds {len(content) // (1024 * 1024)} MB of text, more than the "
-            f"{MAX_TEXT_BYTES // (1024 * 1024)} MB cmaltgen reads as one reflection",
-            "split it into several pages in WordPress, or remove pasted-in images (they make "
-            "a page very long), then export again",
-        )
+def _too_long(path: Path, origin: str, content: str) -> Diagnostic:
+    """A page longer than cmaltgen reads as one reflection: left out, the others imported."""
+    return Diagnostic(
+        "import-removed",
+        f"the {origin} holds {len(content) // (1024 * 1024)} MB of text, more than the "
+        f"{MAX_TEXT_BYTES // (1024 * 1024)} MB cmaltgen reads as one reflection: it was left out",
+        path=path,
+        hint="split it into several pages in WordPress, or remove pasted-in images (they make "
+        "a page very long), then export again",
+        severity=Severity.WARNING,
+    )
 
 
 def _channel(path: Path, data: bytes) -> Element:
