@@ -230,6 +230,9 @@ def example_command_build(tmp_path_factory: pytest.TempPathFactory) -> CommandBu
 # so each build renders what a new process would. The command line (CliRunner or a process), the
 # example_site fixture and the tests that call build() themselves still compile every template.
 RUN_BUILD_TEMPLATES = Environments()
+# The same for the cohort hubs the tests build (tests/test_cohort*.py): apart from the
+# portfolios', whose globals (site, section_by_id...) a hub's templates must never see.
+HUB_TEMPLATES = Environments()
 
 
 def run_build(root: Path, **kwargs: object) -> BuildResult:
