@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from cmaltgen.build import BuildResult, build
+from cmaltgen.site.theme import Environments
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -223,10 +224,22 @@ def example_command_build(tmp_path_factory: pytest.TempPathFactory) -> CommandBu
     return CommandBuild(proc, site, cache_home)
 
 
+# The Jinja environments of every run_build in a test run, kept as `cmaltgen serve` keeps them
+# from one build to the next: each template is compiled once per run, not once per build (about
+# 40 ms a build). An environment is made afresh for a template search path whose files changed,
+# so each build renders what a new process would. The command line (CliRunner or a process), the
+# example_site fixture and the tests that call build() themselves still compile every template.
+RUN_BUILD_TEMPLATES = Environments()
+# The same for the cohort hubs the tests build (tests/test_cohort*.py): apart from the
+# portfolios', whose globals (site, section_by_id...) a hub's templates must never see.
+HUB_TEMPLATES = Environments()
+
+
 def run_build(root: Path, **kwargs: object) -> BuildResult:
     """Build as the tests do; every public site written has a valid portfolio.json."""
     from tests.site_checks import manifest_problems
 
+    kwargs.setdefault("templates", RUN_BUILD_TEMPLATES)
     result = build(root, today=TODAY, **kwargs)  # type: ignore[arg-type]
     if result.written and result.edition == "public":
         assert manifest_problems(result.output) == []

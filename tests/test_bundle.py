@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from click.testing import CliRunner
 
+from cmaltgen.cli import main
 from cmaltgen.diagnostics import CmaltgenError
 from cmaltgen.output.bundle import BundleResult, bundle, default_path
 from tests.conftest import EXAMPLE, TODAY, NuChecker, PortfolioFactory
@@ -183,24 +183,14 @@ def test_existing_non_zip_file_is_not_replaced(
 
 def test_cli_bundle_and_assessor_edition(tmp_path: Path) -> None:
     zipped = tmp_path / "example.zip"
-    proc = subprocess.run(
-        [sys.executable, "-m", "cmaltgen", "bundle", str(EXAMPLE), "-o", str(zipped), "--strict"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "Bundled 11 sections, 26 evidence items" in proc.stdout and zipped.is_file()
+    done = CliRunner().invoke(main, ["bundle", str(EXAMPLE), "-o", str(zipped), "--strict"])
+    assert done.exit_code == 0, done.stderr
+    assert "Bundled 11 sections, 26 evidence items" in done.stdout and zipped.is_file()
     site = tmp_path / "assessor"
     command = ["build", str(EXAMPLE), "--edition", "assessor", "-o", str(site)]
-    proc = subprocess.run(
-        [sys.executable, "-m", "cmaltgen", *command],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "assessor edition" in proc.stderr and (site / "portfolio.html").is_file()
+    done = CliRunner().invoke(main, command)
+    assert done.exit_code == 0, done.stderr
+    assert "assessor edition" in done.stderr and (site / "portfolio.html").is_file()
 
 
 def test_single_page_prints_cleanly_from_disk(example_bundle: Path, browser: Browser) -> None:

@@ -8,20 +8,22 @@ import json
 import os
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from click.testing import CliRunner, Result
 
 from cmaltgen.build import build
+from cmaltgen.cli import main
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.output.bundle import BundleResult, bundle
 from cmaltgen.site import changes, render, theme
 from tests.conftest import (
     EXAMPLE,
     REPO,
+    RUN_BUILD_TEMPLATES,
     TODAY,
     NuChecker,
     PortfolioFactory,
@@ -105,7 +107,7 @@ def revise(root: Path, commit: bool = True) -> None:
 
 
 def make_bundle(root: Path, out: Path, since: str | None = None) -> BundleResult:
-    return bundle(root, out / "b.zip", today=TODAY, since=since)
+    return bundle(root, out / "b.zip", today=TODAY, since=since, templates=RUN_BUILD_TEMPLATES)
 
 
 def change_page(result: BundleResult) -> str | None:
@@ -415,17 +417,16 @@ def test_cli_since_and_its_errors(tmp_path: Path) -> None:
     root = submitted_repo(tmp_path / "repo")
     revise(root)
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "cmaltgen", "bundle", str(root), *args]
-        env = {**os.environ, "NO_COLOR": "1"}
-        return subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(main, ["bundle", str(root), *args], env={"NO_COLOR": "1"})
 
     good = run("-o", str(tmp_path / "ok.zip"), "--since", "submitted")
-    assert good.returncode == 0, good.stderr
+    assert good.exit_code == 0, good.stderr
     with zipfile.ZipFile(tmp_path / "ok.zip") as archive:
         assert "ok/changes/index.html" in archive.namelist()
     bad = run("-o", str(tmp_path / "bad.zip"), "--since", "v9")
-    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert bad.exit_code == 1 and "Traceback" not in bad.stderr
+    assert isinstance(bad.exception, SystemExit)  # no exception escaped the command
     assert "error unknown-revision [--since]: git does not know 'v9'" in bad.stderr
     assert not (tmp_path / "bad.zip").exists()
 

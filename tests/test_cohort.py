@@ -25,7 +25,15 @@ from cmaltgen.cohort import ics
 from cmaltgen.cohort.build import CohortResult, build_cohort
 from cmaltgen.cohort.members import CACHE_DIR
 from tests.browser_support import POLL
-from tests.conftest import PORTFOLIO_YML, REPO, TODAY, NuChecker, valid_files, write_files
+from tests.conftest import (
+    HUB_TEMPLATES,
+    PORTFOLIO_YML,
+    REPO,
+    TODAY,
+    NuChecker,
+    valid_files,
+    write_files,
+)
 from tests.site_checks import broken_links, parse_page
 
 EXAMPLE_COHORT = REPO / "example_cohort"
@@ -54,6 +62,7 @@ def make_cohort(
 
 
 def hub(root: Path, **kwargs: Any) -> CohortResult:
+    kwargs.setdefault("templates", HUB_TEMPLATES)
     return build_cohort(root, today=TODAY, **kwargs)
 
 

@@ -24,7 +24,15 @@ from cmaltgen.cohort import indexer, search
 from cmaltgen.cohort.build import CohortResult, build_cohort
 from cmaltgen.cohort.memo import Memo
 from tests.browser_support import describe, run_axe, serve
-from tests.conftest import PORTFOLIO_YML, TODAY, NuChecker, reflection, valid_files, write_files
+from tests.conftest import (
+    HUB_TEMPLATES,
+    PORTFOLIO_YML,
+    TODAY,
+    NuChecker,
+    reflection,
+    valid_files,
+    write_files,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -110,6 +118,7 @@ def make_search_cohort(root: Path, theme: str = "default") -> Path:
 
 
 def build(root: Path, out: Path, **kwargs: Any) -> CohortResult:
+    kwargs.setdefault("templates", HUB_TEMPLATES)
     return build_cohort(root, out, today=TODAY, **kwargs)
 
 

@@ -8,6 +8,7 @@ the built folder under ``/repo/`` as GitHub Pages does, and in Chromium from the
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import html
 import html.parser
@@ -499,10 +500,24 @@ SPECIAL = {
 }
 
 
-def _cli_build(root: Path) -> subprocess.CompletedProcess[str]:
+# A build that opened one of these for reading would wait for ever: on a pipe for a writer, on
+# /dev/zero for the end of the file. A real `cmaltgen build` process, whose timeout fails the
+# test rather than hanging it, builds the device cases and the evidence-file pipe; the others
+# run the command in this process, where a pipe read is ended from outside (_pipes_unblocked).
+UNBLOCK_AFTER = 20.0  # seconds: a build here takes well under one
+
+
+@dataclasses.dataclass
+class Built:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _process_build(root: Path) -> Built:
     """A real ``cmaltgen build`` in its own process: if anything waited on a pipe, the
     timeout would end it and the test would fail rather than hang."""
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "cmaltgen", "build", "."],
         cwd=root,  # messages name files relative to where the user is
         env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(REPO)},
@@ -511,6 +526,55 @@ def _cli_build(root: Path) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+    return Built(done.returncode, done.stdout, done.stderr)
+
+
+@contextlib.contextmanager
+def _pipes_unblocked(root: Path) -> Iterator[list[str]]:
+    """Fail, not hang, if a build in this process opens a named pipe below ``root`` for reading:
+    after UNBLOCK_AFTER seconds, open each pipe for writing and close it again, so that the
+    waiting read ends with nothing; the pipes opened are listed."""
+    pipes = [p for p in root.rglob("*") if p.is_fifo() and not p.is_symlink()]
+    opened: list[str] = []
+    finished = threading.Event()
+
+    def unblock() -> None:
+        finished.wait(UNBLOCK_AFTER)
+        while not finished.is_set():
+            for pipe in pipes:
+                try:
+                    fd = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)  # fails without a reader
+                except OSError:
+                    continue
+                os.close(fd)
+                opened.append(pipe.name)
+            finished.wait(0.05)
+
+    thread = threading.Thread(target=unblock, daemon=True)
+    thread.start()
+    try:
+        yield opened
+    finally:
+        finished.set()
+        thread.join()
+
+
+def _cli_build(root: Path, kind: str, *, process: bool = False) -> Built:
+    """``cmaltgen build .`` in the portfolio folder, as the user runs it: in its own process
+    when asked or for a device, else in this process (click's CliRunner)."""
+    if process or kind == "device":  # a read of /dev/zero cannot be ended from outside
+        return _process_build(root)
+    before = Path.cwd()
+    os.chdir(root)  # messages name files relative to where the user is
+    try:
+        with _pipes_unblocked(root) as opened:
+            shown = CliRunner().invoke(main, ["build", "."], env={"NO_COLOR": "1"})
+    finally:
+        os.chdir(before)
+    assert opened == [], f"the build waited to read {opened}"
+    # Only an exit escapes: cmaltgen reports any other exception itself (``guarded``).
+    assert isinstance(shown.exception, SystemExit), shown.exc_info
+    return Built(shown.exit_code, shown.stdout, shown.stderr)
 
 
 @pytest.mark.parametrize("kind", list(SPECIAL))
@@ -520,7 +584,7 @@ def test_an_evidence_file_that_is_not_a_file_says_what_it_is(tmp_path: Path, kin
         valid_files()["1b/evidence.yml"] + _evidence_yml(["thing.pdf"]), encoding="utf-8"
     )
     _make_special(root / "1b" / "thing.pdf", kind)
-    done = _cli_build(root)
+    done = _cli_build(root, kind, process=kind == "fifo")
     code, words = SPECIAL[kind]
     assert done.returncode == 1, done.stderr
     assert f"1b/evidence.yml:11:9: error {code}: 'thing.pdf' {words}" in done.stderr
@@ -556,7 +620,7 @@ def test_no_source_file_is_read_when_it_is_not_a_file(
     else:
         (root / where).unlink(missing_ok=True)
     _make_special(root / where, kind)
-    done = _cli_build(root)
+    done = _cli_build(root, kind)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     shown = "2a/reflection.md" if where == "2a/chart.png" else where  # the line linking it

@@ -4,6 +4,9 @@ Ctrl-C (or SIGTERM) during the first build, during a rebuild or just as serving 
 with "Stopping." and exit code 0: never click's "Aborted!", a traceback or a hang. To signal
 during a build for certain, a cohort's remote member is a loopback server that holds its
 answer until the signal has been sent.
+
+Each test starts `cmaltgen serve` and waits for it to stop: slow by the conftest rule "serve",
+except the Ctrl-C during a portfolio's first build, which keeps stopping in the fast loop.
 """
 
 from __future__ import annotations
@@ -132,6 +135,7 @@ def assert_clean(served: Served, code: int, message: str = "Stopping.") -> None:
     assert "Traceback" not in served.text
 
 
+@pytest.mark.slow("serve")
 @pytest.mark.parametrize("how", SIGNALS)
 def test_a_stop_during_the_first_build_ends_it_cleanly(
     member: HeldMember, tmp_path: Path, how: str
@@ -146,6 +150,7 @@ def test_a_stop_during_the_first_build_ends_it_cleanly(
     assert "Serving" not in served.text  # without starting to serve
 
 
+@pytest.mark.slow("serve")
 def test_ctrl_c_twice_during_the_first_build_stops_at_once(
     member: HeldMember, tmp_path: Path
 ) -> None:
@@ -161,6 +166,7 @@ def test_ctrl_c_twice_during_the_first_build_stops_at_once(
     assert "Built in" not in served.text and "Serving" not in served.text
 
 
+@pytest.mark.slow("serve")
 @pytest.mark.parametrize("how", SIGNALS)
 def test_a_stop_during_a_rebuild_ends_it_cleanly(
     member: HeldMember, tmp_path: Path, how: str
@@ -190,6 +196,7 @@ def test_ctrl_c_as_the_first_build_of_a_portfolio_runs_ends_it_cleanly(tmp_path:
     assert_clean(served, code)
 
 
+@pytest.mark.slow("serve")
 def test_ctrl_c_just_as_serving_starts_ends_it_cleanly(tmp_path: Path) -> None:
     """The flake this file was written for: the signal landed while "Serving" was printed."""
     root = copy_example(tmp_path)

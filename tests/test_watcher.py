@@ -45,24 +45,43 @@ def test_output_and_hidden_folders_are_ignored_but_new_sections_are_not() -> Non
     assert not is_ignored(base / "1a" / "_notes.md", base)  # read (as a stray file warning)
 
 
+MARK = "mark-"  # files the test writes to learn where the watcher has got to
+
+
 def _changes(folder: Path, step: Callable[[], None], poll: bool = False) -> list[tuple[str, bool]]:
-    """(file name, ends a save) for each change a real watcher reports while ``step`` runs."""
+    """(file name, ends a save) for each change a real watcher reports while ``step`` runs.
+
+    No fixed waits: a mark file written after ``step`` is reported after every change that
+    ``step`` made (the watcher reports changes in the order they happened), so once it is seen
+    the list is complete; one written first shows that a native watcher has started."""
     seen: list[tuple[str, bool]] = []
-    quiet = threading.Event()
+    marks: dict[str, threading.Event] = {"start": threading.Event(), "end": threading.Event()}
 
     def note(path: Path, saved: bool) -> None:
-        seen.append((path.name, saved))
-        quiet.set()
+        if path.name.startswith(MARK):
+            marks[path.name.removeprefix(MARK)].set()
+        else:
+            seen.append((path.name, saved))
+
+    def mark(name: str) -> None:
+        (folder / f"{MARK}{name}").write_text(name, encoding="utf-8")
+        assert marks[name].wait(5), f"the watcher never reported the {name} mark"
 
     watcher = Watcher([folder], note, poll=poll)
     watcher.start()
     try:
-        time.sleep(0.2)  # let inotify (or the first poll) take its snapshot
+        if not poll:  # polling takes its first snapshot in start(); a native watcher may lag
+            mark("start")
         step()
-        assert quiet.wait(5), "no change reported"
-        time.sleep(1.2 if poll else 0.3)  # the rest of the save's events
+        deadline = time.monotonic() + 5
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert seen, "no change reported"
+        mark("end")  # after the first change, so a poll reports it after all of step's
     finally:
         watcher.stop()
+        for name in marks:
+            (folder / f"{MARK}{name}").unlink(missing_ok=True)
     return seen
 
 

@@ -19,7 +19,7 @@ from cmaltgen.atomic import write_bytes
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.read.safe_read import read_regular
-from cmaltgen.site import render
+from cmaltgen.site import render, theme
 from cmaltgen.site.output import MARKER, Output
 from cmaltgen.wording import agree, join_and
 
@@ -66,16 +66,26 @@ def bundle(
     warn_bytes: int = WARN_BYTES,
     max_bytes: int = MAX_BYTES,
     since: str | None = None,
+    templates: theme.Environments | None = None,
 ) -> BundleResult:
     """Build the assessor edition in memory and write it as a zip (only if all is well).
 
     A resubmission's bundle has a change page compared with git history at ``since`` (a tag,
-    commit or date), by default the submission before, from portfolio.yml.
+    commit or date), by default the submission before, from portfolio.yml. ``templates``
+    keeps Jinja environments for the next build, as in :func:`cmaltgen.build.build`.
     """
     root = root.resolve()
     target = (output or default_path(root)).resolve()
     check_location(root, target)
-    built = build(root, strict=strict, today=today, write=False, edition="assessor", since=since)
+    built = build(
+        root,
+        strict=strict,
+        today=today,
+        write=False,
+        edition="assessor",
+        since=since,
+        templates=templates,
+    )
     result = BundleResult(built, target)
     if built.rendered is None or not built.ok:
         return result
