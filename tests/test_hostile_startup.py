@@ -63,10 +63,13 @@ def test_ctrl_c_during_start_up_exits_130_without_a_traceback(tmp_path: Path, ho
     )
     writer = _when_reading(pipe, proc)
     try:
-        proc.send_signal(signal.SIGINT)  # the child is blocked inside `import cmaltgen.cli`
-        out, err = proc.communicate(timeout=60)
+        proc.send_signal(signal.SIGINT)  # the child is inside `import cmaltgen.cli`
     finally:
+        # If the signal came between the child's open() and read(), the read would wait for
+        # data forever: closing our end ends it, and Python then raises KeyboardInterrupt at
+        # its next instruction, still inside the import.
         os.close(writer)
+    out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert err == "\ncmaltgen: stopped (Ctrl-C).\n"
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
