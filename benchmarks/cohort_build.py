@@ -5,12 +5,15 @@ typical portfolio; 10% url members served by a loopback web server with ``--late
 request, as a distant host would; 10% plain entries) and *local* (every member a folder: the
 "200 local members in under 10 s" target of issue 16).
 
-Each build runs in a fresh process (``build_cohort``, as ``cmaltgen cohort build`` calls it):
+Each build runs in a fresh process (``build_cohort``, as ``cmaltgen cohort build`` calls it,
+after importing ``cmaltgen.cli``, which sets the garbage collector's threshold as it does for
+every command):
 
 - cold: no fetch cache and no output folder;
 - warm: the fetch cache and the output folder of the cold build before it.
 
-Reported: wall seconds of the build (start-up excluded), per member; peak resident memory of
+Reported: wall seconds of the build (start-up excluded), per member; CPU seconds of the build
+and Pagefind together, and of the build process alone; peak resident memory of
 the build process (``ru_maxrss``) and, separately, of its largest child (Pagefind); the most
 requests the loopback server saw at once (fetch concurrency); where the time went (members
 read, then the wait for Pagefind at the end, from the build's log); and, for the 200 local
@@ -51,7 +54,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (benchmarks/generate.py, beside this script)
 
 CHILD = """
-import json, logging, re, resource, sys, time
+import gc, json, logging, re, resource, sys, time
 from pathlib import Path
 times = {}
 class Phases(logging.Handler):
@@ -64,6 +67,7 @@ class Phases(logging.Handler):
 for name in ("cmaltgen.cohort.build", "cmaltgen.cohort.indexer"):
     logging.getLogger(name).addHandler(Phases())
     logging.getLogger(name).setLevel(logging.INFO)
+import cmaltgen.cli  # sets the garbage collector's threshold, as `cmaltgen cohort build` runs
 from cmaltgen.cohort.build import build_cohort
 started = time.perf_counter()
 result = build_cohort(Path(sys.argv[1]), Path(sys.argv[2]))
@@ -76,6 +80,7 @@ print(json.dumps({
     "cpu": own.ru_utime + own.ru_stime, "child_cpu": children.ru_utime + children.ru_stime,
     "problems": [d.format() for d in result.diagnostics if d.code.startswith("cohort-search")],
     "code": str(Path(build_cohort.__code__.co_filename).parents[2]),
+    "gc_threshold": gc.get_threshold()[0],
     **times,
 }))
 """
@@ -84,6 +89,7 @@ print(json.dumps({
 SERVE_CHILD = """
 import inspect, json, statistics, sys, time
 from pathlib import Path
+import cmaltgen.cli  # sets the garbage collector's threshold, as `cmaltgen serve` runs
 from cmaltgen.cohort.build import build_cohort
 root = Path(sys.argv[1])
 kwargs = {"write": False}
@@ -265,7 +271,8 @@ def measure(
                     raise SystemExit(f"{name} ran the code in {row['code']}, not {versions[name]}")
                 got.setdefault((name, label), []).append(row)
                 print(
-                    f"  {name} {label}: {row['seconds']:.2f} s, {row['peak_kb'] / 1024:.0f} MB "
+                    f"  {name} {label}: {row['seconds']:.2f} s, CPU {row['cpu']:.2f} s "
+                    f"(+ Pagefind {row['child_cpu']:.2f} s), {row['peak_kb'] / 1024:.0f} MB "
                     f"(+ Pagefind {row['child_peak_kb'] / 1024:.0f} MB), load "
                     f"{os.getloadavg()[0]:.1f}",
                     file=sys.stderr,
@@ -279,10 +286,11 @@ def rows(size: int, kind: str, got: dict[tuple[str, str], list[dict[str, Any]]])
     for (name, label), runs in got.items():
         seconds = statistics.median(r["seconds"] for r in runs)
         cpu = statistics.median(r["cpu"] + r["child_cpu"] for r in runs)
+        own = statistics.median(r["cpu"] for r in runs)
         read = [r["read"] for r in runs if "read" in r]
         wait = [r["pagefind_wait"] for r in runs if "pagefind_wait" in r]
         lines.append(
-            f"| {size:,} {kind} | {name} | {label} | {seconds:.2f} | {cpu:.1f} "
+            f"| {size:,} {kind} | {name} | {label} | {seconds:.2f} | {cpu:.1f} | {own:.2f} "
             f"| {max(r['peak_kb'] for r in runs) / 1024:.0f} "
             f"| {max(r['child_peak_kb'] for r in runs) / 1024:.0f} "
             f"| {1000 * seconds / size:.1f} "
@@ -316,9 +324,9 @@ def main() -> None:
     if args.before is not None:
         versions = {"before": args.before.resolve(), "after": HERE.parent}
     lines = [
-        "| members | code | build | s | CPU s | peak MB | Pagefind MB | ms/member "
-        "| read s | Pagefind wait s | concurrency | runs |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| members | code | build | s | CPU s | process CPU s | peak MB | Pagefind MB "
+        "| ms/member | read s | Pagefind wait s | concurrency | runs |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     started = time.perf_counter()
     serve_lines: list[str] = []

@@ -153,12 +153,14 @@ def read_portfolio(
     *,
     cache: documents.ParseCache | None = None,
     max_age: int | None = None,
+    errors_only: bool = False,
 ) -> tuple[sources.Sources, Portfolio | None]:
     """Load, collect, parse and validate: everything up to the site structure.
 
     The portfolio is ``None`` when portfolio.yml or its pathway is unusable; every problem
     found on the way is in ``diags``. ``cmaltgen check`` stops here. ``max_age`` overrides
-    portfolio.yml's ``evidence_max_age`` (``check --max-age``).
+    portfolio.yml's ``evidence_max_age`` (``check --max-age``). ``errors_only`` skips the
+    checks that can only give warnings (a cohort hub's members).
     """
     if not root.is_dir():
         raise CmaltgenError(f"there is no folder {root}")
@@ -189,7 +191,7 @@ def read_portfolio(
     )
     portfolio.unset = unset
     portfolio.cpd = _cpd_record(portfolio, today, diags)
-    diags.extend(validate.validate(portfolio, found))
+    diags.extend(validate.validate(portfolio, found, errors_only=errors_only))
     portfolio.feedback = _feedback(portfolio, diags, today)
     accept.apply(diags, accepts, root, portfolio.failed_files())
     return found, portfolio

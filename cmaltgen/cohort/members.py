@@ -196,15 +196,17 @@ def local_manifest(root: Path, today: dt.date, diags: Diagnostics) -> dict[str, 
 
 
 def local_public(
-    root: Path, today: dt.date, diags: Diagnostics
+    root: Path, today: dt.date, diags: Diagnostics, *, errors_only: bool = False
 ) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """:func:`local_manifest`, with each public section's prose as plain text (for search).
 
     The text comes from the same public site the manifest describes, so a section that site
-    leaves out (draft, assessors only, private) has no text here either.
+    leaves out (draft, assessors only, private) has no text here either. ``errors_only``: the
+    checks that can only give warnings are skipped (the hub reports only members' errors).
     """
     with sources.resolved_once():  # each file is looked up once, as in a build
-        _, portfolio = build.read_portfolio(root, root / sources.DEFAULT_OUTPUT, today, diags)
+        output = root / sources.DEFAULT_OUTPUT
+        _, portfolio = build.read_portfolio(root, output, today, diags, errors_only=errors_only)
         if portfolio is None:
             return None, {}
         site = structure.build_site(portfolio, edition="public")
@@ -215,7 +217,8 @@ def local_public(
 def local(
     root: Path, entry: MemberEntry, today: dt.date, memo: MemberMemo | None = None
 ) -> tuple[Member, Diagnostics]:
-    """A path: member, with the problems found reading its portfolio."""
+    """A path: member, with the errors found reading its portfolio (the hub reports only those:
+    checks that can only give warnings are not run)."""
     folder = root / entry.path
     state, kept = memo.get(folder, today) if memo is not None else ((), None)
     if kept is not None:
@@ -223,7 +226,7 @@ def local(
     else:
         diags = Diagnostics()
         try:
-            data, texts = local_public(folder, today, diags)
+            data, texts = local_public(folder, today, diags, errors_only=True)
         except Exception as exc:  # a broken member must not take the whole hub down
             log.debug("reading %s failed", entry.path, exc_info=True)
             diags.add("file-unreadable", f"cmaltgen could not read it: {exc}", path=folder)

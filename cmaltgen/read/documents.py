@@ -338,9 +338,8 @@ def _evidence_from(path: Path, data: bytes, diags: Diagnostics, today: dt.date) 
     if not text.strip():
         return EvidenceFile([], True, frozenset())
     loaded = load_yaml(text, path, diags)
-    unusable = EvidenceFile([], False, _salvage_ids(text))
     if loaded is None:
-        return unusable
+        return EvidenceFile([], False, _salvage_ids(text))
     data, linemap = loaded
     if data is None:
         return EvidenceFile([], True, frozenset())
@@ -353,7 +352,7 @@ def _evidence_from(path: Path, data: bytes, diags: Diagnostics, today: dt.date) 
             col=1,
             hint="start each item with '- id: ...' (a hyphen, a space, then id)",
         )
-        return unusable
+        return EvidenceFile([], False, _salvage_ids(text))
     entries: list[EvidenceEntry] = []
     lost: set[str] | None = set()
     ok = True

@@ -37,9 +37,18 @@ class ParsedMarkdown:
     tokens: list[Token]
     references: list[Reference] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
-    raw_html: list[tuple[int, int, str]] = field(default_factory=list)  # line, col, HTML
     paragraph_tokens: list[int] = field(default_factory=list)  # where each paragraph opens
+    source_lines: list[str] = field(default_factory=list, repr=False)  # the body's lines
     _paragraphs: list[Paragraph] | None = field(default=None, repr=False)
+    _raw_html: list[tuple[int, int, str]] | None = field(default=None, repr=False)
+
+    @property
+    def raw_html(self) -> list[tuple[int, int, str]]:
+        """Each piece of raw HTML: line, column, the HTML. Found on first use: only the check
+        that warns about it needs them (not a cohort hub's members)."""
+        if self._raw_html is None:
+            self._raw_html = markdown_scan.raw_html(self.tokens, self.source_lines)
+        return self._raw_html
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -85,8 +94,8 @@ def parse(body: str) -> ParsedMarkdown:
     env: dict[str, Any] = {"source_lines": body.split("\n")}
     tokens = _parser().parse(body, env)
     parsed = ParsedMarkdown(tokens, env.get("references", []), env.get("headings", []))
-    parsed.raw_html = markdown_scan.raw_html(tokens, env["source_lines"])
     parsed.paragraph_tokens = env.get("paragraph_tokens", [])
+    parsed.source_lines = env["source_lines"]
     return parsed
 
 

@@ -36,6 +36,7 @@ class SectionSource(NamedTuple):
     folder: Path
     reflection: Path
     evidence: Path | None
+    listed: tuple[Path, ...] = ()  # everything in the folder, sorted (for stray_files)
 
 
 class Sources(NamedTuple):
@@ -45,6 +46,7 @@ class Sources(NamedTuple):
     config: Path
     sections: tuple[SectionSource, ...]
     templates: Path | None
+    root_files: tuple[Path, ...] = ()  # the files (not folders) in ``root``, sorted
 
 
 def collect(root: Path, output: Path | None = None) -> Sources:
@@ -57,30 +59,49 @@ def collect(root: Path, output: Path | None = None) -> Sources:
     sections: list[SectionSource] = []
     real_root = real_path(root)
     real_output = real_path(output) if output is not None else None
+    folders: list[tuple[Path, bool]] = []
+    files: list[Path] = []
     with os.scandir(root) as entries:
-        folders = sorted((root / e.name, e.is_symlink()) for e in entries if e.is_dir())
-    for folder, link in folders:
+        for e in entries:
+            if e.is_dir():
+                folders.append((root / e.name, e.is_symlink()))
+            elif e.is_file():
+                files.append(root / e.name)
+    for folder, link in sorted(folders):
         if _ignored(folder.name):
             continue
         # a folder that is not a link is where it is listed: only links need resolving
         if (real_path(folder) if link else real_root / folder.name) == real_output:
             continue
+        listed = _listing(folder)
         reflection = folder / REFLECTION_NAME
-        if reflection.exists() or reflection.is_symlink():
+        if _present(reflection, listed):
             evidence = folder / EVIDENCE_NAME
+            present = _present(evidence, listed)
             sections.append(
-                SectionSource(folder, reflection, evidence if _present(evidence) else None)
+                SectionSource(folder, reflection, evidence if present else None, listed)
             )
     templates = root / TEMPLATES_DIR
     log.debug("collected %d section folders under %s", len(sections), root)
+    config, found = root / CONFIG_NAME, tuple(sections)
     return Sources(
-        root, root / CONFIG_NAME, tuple(sections), templates if templates.is_dir() else None
+        root, config, found, templates if templates.is_dir() else None, tuple(sorted(files))
     )
 
 
-def _present(path: Path) -> bool:
-    """There, even as a broken link: reading it then says what is wrong, not "no evidence"."""
-    return path.exists() or path.is_symlink()
+def _listing(folder: Path) -> tuple[Path, ...]:
+    """What ``folder`` holds, sorted; nothing if it cannot be listed."""
+    try:
+        return tuple(sorted(folder.iterdir()))
+    except OSError:
+        return ()
+
+
+def _present(path: Path, listed: tuple[Path, ...]) -> bool:
+    """There, even as a broken link: reading it then says what is wrong, not "no evidence".
+    Listed by that name, or found by ``stat`` (a name can differ in case where the file
+    system ignores case)."""
+    return path in listed or path.exists() or path.is_symlink()
 
 
 def _ignored(name: str) -> bool:
@@ -91,12 +112,12 @@ def stray_files(sources: Sources) -> list[Path]:
     """Markdown/YAML files that look like content but are not read (likely a misplaced file)."""
     used = {s.reflection for s in sources.sections} | {s.evidence for s in sources.sections}
     strays: list[Path] = []
-    for folder in [s.folder for s in sources.sections]:
-        for path in sorted(folder.iterdir()):
+    for section in sources.sections:  # collect's listings: no folder is listed twice
+        for path in section.listed:
             if path.suffix in (".md", ".yml", ".yaml") and path not in used:
                 strays.append(path)
-    for path in sorted(sources.root.iterdir()):
-        is_yaml = path.is_file() and path.suffix in (".yml", ".yaml")
+    for path in sources.root_files:
+        is_yaml = path.suffix in (".yml", ".yaml")
         if is_yaml and path.name != CONFIG_NAME and not path.name.startswith("."):
             strays.append(path)
     return strays

@@ -161,12 +161,14 @@ def can_read_avif() -> bool:
 
 
 class Opened:
-    """``with Opened(path, fmt) as image``: Pillow's image, size-checked, in plain words."""
+    """``with Opened(path, fmt) as image``: Pillow's image, size-checked, in plain words.
 
-    def __init__(self, path: Path, fmt: str) -> None:
+    ``stream``: ``path`` already opened (at its start); it is closed with the image."""
+
+    def __init__(self, path: Path, fmt: str, stream: BinaryIO | None = None) -> None:
         self.path, self.fmt = path, fmt
         self.image: Image.Image | None = None
-        self.stream: BinaryIO | None = None
+        self.stream: BinaryIO | None = stream
 
     def __enter__(self) -> Image.Image:
         from PIL import Image
@@ -175,7 +177,8 @@ class Opened:
             # Pillow warns, then refuses, past its own limit; either way it is too large here.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             try:
-                self.stream = open_file(self.path)
+                if self.stream is None:
+                    self.stream = open_file(self.path)
                 load_plugins(self.fmt)
                 image = Image.open(self.stream, formats=[self.fmt])  # JPEG covers MPO
             except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:

@@ -30,6 +30,7 @@ from cmaltgen.rules.image_open import (
     expected_format,
     first_bytes,
     load_plugins,
+    open_file,
     reason,
     sniff,
 )
@@ -73,12 +74,14 @@ def image_format(path: Path) -> str | None:
     Looking inside files with other names catches a photo renamed ``.txt`` or ``.pdf``, which
     would otherwise be published with its metadata.
     """
+    return _named_format(path) or sniff(first_bytes(path))
+
+
+def _named_format(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix in FORMAT_OF_SUFFIX:
         return FORMAT_OF_SUFFIX[suffix]
-    if suffix in HEIF_NAMES:
-        return "HEIF"
-    return sniff(first_bytes(path))
+    return "HEIF" if suffix in HEIF_NAMES else None
 
 
 # ----------------------------------------------------------------------------- cleaning
@@ -222,14 +225,23 @@ def metadata_in(path: Path) -> list[str]:
 
     Files that are not images, or that cannot be read, give []: publishing reports those.
     """
-    fmt = sniff(first_bytes(path)) or image_format(path)
-    if fmt is None or fmt == "HEIF" or (fmt == "AVIF" and not can_read_avif()):
-        return []
     try:
-        with Opened(path, fmt) as image:
-            found = _identifying(image)
-    except Refused:
+        stream = open_file(path)  # opened once: its first bytes, then Pillow reads it
+    except OSError:
         return []
+    with stream:
+        try:
+            fmt = sniff(stream.read(32)) or _named_format(path)
+            stream.seek(0)
+        except OSError:
+            return []
+        if fmt is None or fmt == "HEIF" or (fmt == "AVIF" and not can_read_avif()):
+            return []
+        try:
+            with Opened(path, fmt, stream) as image:
+                found = _identifying(image)
+        except Refused:
+            return []
     order = (CAMERA_MAKE, CAMERA_MODEL, SERIAL, GPS, UNREADABLE)
     return [name for name in order if name in found]
 

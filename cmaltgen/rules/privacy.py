@@ -127,7 +127,7 @@ def _is_phone(run: str) -> bool:
 
 
 def lint(root: Path, config: PortfolioConfig, docs: list[SectionDoc], diags: Diagnostics) -> None:
-    """Warn about likely personal data in what the public site would show."""
+    """Warn about likely contact details and image metadata in what the public site shows."""
     for doc in docs:
         if doc.broken is not None:
             continue  # its section's visibility is unknown until its front matter is fixed
@@ -140,14 +140,27 @@ def lint(root: Path, config: PortfolioConfig, docs: list[SectionDoc], diags: Dia
                 _lint_lines(doc.reflection.path, lines, 1, len(lines), diags)
                 _lint_reflection_images(root, doc, diags)
         evidence_lines: list[str] | None = None  # its evidence.yml's, split once if needed
-        for entry in doc.evidence:
-            if entry.item.draft or item_visibility(entry, doc, config) != PUBLIC:
-                continue
-            _check_personal_data(entry, diags)
+        for entry in _public_items(doc, config):
             if not entry.item.privacy_checked:
                 if evidence_lines is None:
                     evidence_lines = doc.evidence_text.splitlines()
                 _lint_item(root, entry, evidence_lines, diags)
+
+
+def check_personal_data(
+    config: PortfolioConfig, docs: list[SectionDoc], diags: Diagnostics
+) -> None:
+    """Public evidence with personal data that is neither anonymised nor consented: an error."""
+    for doc in docs:
+        if doc.broken is None:  # else its section's visibility is unknown
+            for entry in _public_items(doc, config):
+                _check_personal_data(entry, diags)
+
+
+def _public_items(doc: SectionDoc, config: PortfolioConfig) -> Iterator[EvidenceEntry]:
+    for entry in doc.evidence:
+        if not entry.item.draft and item_visibility(entry, doc, config) == PUBLIC:
+            yield entry
 
 
 def _check_personal_data(entry: EvidenceEntry, diags: Diagnostics) -> None:

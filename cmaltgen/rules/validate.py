@@ -53,14 +53,17 @@ def resolve_pathway(
     return framework, framework.pathways[config.pathway]
 
 
-def validate(portfolio: Portfolio, sources: Sources) -> Diagnostics:
-    """Run every check; return all findings."""
+def validate(portfolio: Portfolio, sources: Sources, *, errors_only: bool = False) -> Diagnostics:
+    """Run every check; return all findings. ``errors_only`` skips the checks that can only
+    give warnings (:data:`WARNINGS_ONLY`): a cohort hub reports only its members' errors."""
     diags = Diagnostics()
     settings.check_values(portfolio, diags)
     specs = _section_specs(portfolio, diags)
     for check in CHECKS:
-        check(portfolio, specs, diags)
-    files.check_stray_files(portfolio, sources, diags)
+        if not (errors_only and check in WARNINGS_ONLY):
+            check(portfolio, specs, diags)
+    if not errors_only:
+        files.check_stray_files(portfolio, sources, diags)
     files.check_folder_names(sources, diags)
     files.check_template_files(sources, diags)
     log.debug("validation found %d problems", len(diags))
@@ -308,9 +311,16 @@ def check_drafts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None
 
 
 def check_privacy(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
-    """Personal data in public content (see cmaltgen.rules.privacy)."""
+    """Public evidence with personal data, neither anonymised nor consented."""
     if portfolio.setting_failed("privacy"):
         return  # who sees what depends on the setting that has an error
+    privacy.check_personal_data(portfolio.config, portfolio.docs, diags)
+
+
+def check_contacts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """Contact details and image metadata in public content (see cmaltgen.rules.privacy)."""
+    if portfolio.setting_failed("privacy"):
+        return
     privacy.lint(portfolio.root, portfolio.config, portfolio.docs, diags)
 
 
@@ -334,8 +344,26 @@ CHECKS: tuple[Check, ...] = (
     settings.check_award,
     settings.check_cpd,
     check_privacy,
+    check_contacts,
     accessibility.check_content,
     sizes.check_sizes,
     files.check_name_clashes,
     *guidance.GUIDANCE_CHECKS,
+)
+
+# The checks whose every finding is a warning (their codes' declared severity, never raised).
+# ``validate(..., errors_only=True)`` skips them; a check that can give an error is not here.
+WARNINGS_ONLY: frozenset[Check] = frozenset(
+    {
+        check_drafts,
+        check_word_counts,
+        check_examples,
+        evidence.check_uncited,
+        check_raw_html,
+        evidence.check_formats,
+        check_contacts,
+        accessibility.check_content,
+        sizes.check_sizes,
+        *guidance.GUIDANCE_CHECKS,
+    }
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import posixpath
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,9 +87,20 @@ class Section:
     url: str
     reflection: Reflection
     evidence: list[Evidence] = field(default_factory=list)
-    prev: Section | None = None
-    next: Section | None = None
     visibility: str = privacy.PUBLIC
+    # The neighbours in the site's order, held weakly: a chain of sections linked both ways
+    # is a reference cycle, which would keep every parsed reflection until Python's cycle
+    # collector runs. The site's list of sections keeps them.
+    _prev: weakref.ref[Section] | None = field(default=None, repr=False)
+    _next: weakref.ref[Section] | None = field(default=None, repr=False)
+
+    @property
+    def prev(self) -> Section | None:
+        return self._prev() if self._prev is not None else None
+
+    @property
+    def next(self) -> Section | None:
+        return self._next() if self._next is not None else None
 
     @property
     def draft(self) -> bool:
@@ -196,7 +208,7 @@ def build_site(portfolio: Portfolio, *, drafts: bool = False, edition: str = "pu
     for section in sections:
         section.evidence = [e for e in evidence if section.id in e.sections]
     for before, after in itertools.pairwise(sections):
-        before.next, after.prev = after, before
+        before._next, after._prev = weakref.ref(after), weakref.ref(before)
     withheld = _withheld(portfolio, evidence, drafts)
     hidden = _withheld_sources(portfolio, withheld, files)
     _local_files(portfolio, sections, files, hidden)
