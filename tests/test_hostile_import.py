@@ -140,3 +140,17 @@ def test_a_wordpress_page_nested_50000_deep_keeps_its_text_as_plain_paragraphs(
     body = text.split("---\n", 2)[2]
     assert body.split() == ["My", "context", "More", "&", "more"]
     assert "alert" not in text
+
+
+def test_a_page_of_tags_never_closed_is_kept_as_text() -> None:
+    """'<b<b<b...': each '<' with no '>' before the next made html.parser (and the nesting
+    count) read the rest of the page again: 100,000 of them took minutes. Past 1,000 they are
+    text, every one kept; a page with a few is converted as before."""
+    from cmaltgen.importers.html import _nesting, to_markdown
+
+    many = to_markdown("<p>My context</p>" + "<b" * 100_000)
+    assert many.markdown.split("\n\n") == ["My context", "&lt;b" * 100_000]
+    assert not many.flattened
+    assert _nesting("<b" * 100_000 + "<div>" * 1_001) == 1_001
+    few = to_markdown("<p>My context <b<i>shown</i> and a&lt;b</p><p>x<y z</p>")
+    assert few.markdown == "My context shown and a&lt;b\n\nx"  # as html.parser reads them
