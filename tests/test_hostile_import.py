@@ -68,7 +68,7 @@ def test_a_wordpress_page_longer_than_a_reflection_is_refused_quickly(tmp_path: 
     code, output = invoke("import", source, dest, "--pathway", "cmalt")
     assert code == 1, output
     assert (
-        "export.xml: error import-source: the page 'Contextual statement' holds 6 MB of text, "
+        "export.xml: error import-source: the page 'Contextual statement' holds 6.2 MB of text, "
         "more than the 2 MB cmaltgen reads as one reflection"
     ) in output
     assert not dest.exists()
@@ -93,7 +93,7 @@ def test_a_wordpress_page_longer_than_a_reflection_is_left_out_and_the_rest_impo
     code, output = invoke("import", source, dest, "--pathway", "cmalt")
     assert code == 0, output
     assert (
-        "export.xml: warning import-removed: the post 'Pasted images' holds 6 MB of text, more "
+        "export.xml: warning import-removed: the post 'Pasted images' holds 6.2 MB of text, more "
         "than the 2 MB cmaltgen reads as one reflection: it was left out"
     ) in output
     assert "hint: split it into several pages in WordPress" in output
@@ -112,7 +112,7 @@ def test_a_wordpress_export_over_20_mb_is_refused_before_it_is_read(tmp_path: Pa
     code, output = invoke("import", source, dest, "--pathway", "cmalt")
     assert code == 1, output
     assert (
-        "export.xml: error import-source: this WordPress export is 21 MB, more than the 20 MB "
+        "export.xml: error import-source: this WordPress export is 21.5 MB, more than the 20 MB "
         "of text cmaltgen imports"
     ) in output
     assert "hint: export only your portfolio's pages or posts" in output
@@ -140,3 +140,31 @@ def test_a_wordpress_page_nested_50000_deep_keeps_its_text_as_plain_paragraphs(
     body = text.split("---\n", 2)[2]
     assert body.split() == ["My", "context", "More", "&", "more"]
     assert "alert" not in text
+
+
+def test_a_page_of_tags_never_closed_is_kept_as_text() -> None:
+    """'<b<b<b...': each '<' with no '>' before the next made html.parser (and the nesting
+    count) read the rest of the page again: 100,000 of them took minutes. Past 1,000 they are
+    text, every one kept; a page with a few is converted as before."""
+    from cmaltgen.importers.html import _nesting, to_markdown
+
+    many = to_markdown("<p>My context</p>" + "<b" * 100_000)
+    assert many.markdown.split("\n\n") == ["My context", "&lt;b" * 100_000]
+    assert not many.flattened
+    assert _nesting("<b" * 100_000 + "<div>" * 1_001) == 1_001
+    few = to_markdown("<p>My context <b<i>shown</i> and a&lt;b</p><p>x<y z</p>")
+    assert few.markdown == "My context shown and a&lt;b\n\nx"  # as html.parser reads them
+
+
+def test_a_size_just_over_a_limit_is_never_shown_as_the_limit() -> None:
+    """Rounded up to a tenth of a MB, so the message never says "2 MB, more than the 2 MB"."""
+    from cmaltgen.importers.source import megabytes
+    from cmaltgen.importers.wordpress import _too_long
+
+    assert [megabytes(n) for n in (20 * 2**20 + 1, 201 * 2**20, 6_500_007)] == [
+        "20.1",
+        "201",
+        "6.2",
+    ]
+    warned = _too_long(Path("export.xml"), "page 'Long'", "x" * 2_500_000)
+    assert warned.message.startswith("the page 'Long' holds 2.4 MB of text, more than the 2 MB")

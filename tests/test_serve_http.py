@@ -98,6 +98,23 @@ def test_files_are_revalidated_by_etag_and_pages_never_stored(shared: PreviewSer
         assert not closed(sock, 0.2), "the connection should stay open for the next request"
 
 
+def test_an_image_cleaned_in_memory_is_revalidated_too(shared: PreviewServer) -> None:
+    """A published photo is a copy without its metadata, made in memory: like a file, it has an
+    ETag of its bytes and a reload gets 304, not the whole image again."""
+    port, photo = shared.port, MOUNT + "files/portrait.png"
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        status, headers, image = exchange(sock, get(photo, port))
+        assert status == "HTTP/1.1 200 OK" and image.startswith(b"\x89PNG")
+        assert headers["cache-control"] == "no-cache" and headers["etag"].startswith('"')
+        tag = headers["etag"]
+        status, headers, body = exchange(sock, get(photo, port, f"If-None-Match: {tag}"))
+        assert status == "HTTP/1.1 304 Not Modified" and body == b"" and headers["etag"] == tag
+        status, headers, body = exchange(sock, get(photo, port, 'If-None-Match: "other"'))
+        assert status == "HTTP/1.1 200 OK" and body == image and headers["etag"] == tag
+        status, headers, _ = exchange(sock, get("/__cmaltgen/status", port))
+        assert headers["cache-control"] == "no-store" and "etag" not in headers
+
+
 def test_what_closes_a_connection(shared: PreviewServer) -> None:
     port = shared.port
     # Asked to close: answered, then closed.

@@ -57,6 +57,8 @@ def sanitise(html: str) -> str:
 
 def to_markdown(html: str) -> Converted:
     """Markdown for ``html`` (untrusted), with Word's footnotes and endnotes as ``[^N]``."""
+    if len(_UNCLOSED.findall(html)) > MAX_RAW_DEPTH:  # html.parser slows with their square
+        html = _UNCLOSED.sub("&lt;", html)  # text, as they are in no real page
     if _nesting(html) > MAX_RAW_DEPTH:  # the parsers slow down badly: plain text at once
         return Converted(_plain_paragraphs(_Text.of(html)), {}, True)
     soup = BeautifulSoup(html, "html.parser")
@@ -79,7 +81,10 @@ def _too_deep(soup: BeautifulSoup) -> bool:
 # Past this many open tags, parsing and sanitising take seconds to minutes (the sanitiser
 # grows faster than the depth: 20,000 nested divs take 2.5 s), so the text is taken directly.
 MAX_RAW_DEPTH = 1000
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>")  # [^<>]: no rescans
+# A '<' with no '>' before the next '<': 200,000 of them ("<b<b<b...") took minutes in
+# html.parser (each one re-read the rest of the page); more than MAX_RAW_DEPTH become text.
+_UNCLOSED = re.compile(r"<(?=[^<>]*(?:<|\Z))")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
 _VOID |= {"source", "track", "wbr"}
 

@@ -40,6 +40,13 @@ def source_error(path: Path, message: str, hint: str) -> CmaltgenError:
     return CmaltgenError(message, [Diagnostic("import-source", message, path=path, hint=hint)])
 
 
+def megabytes(size: int) -> str:
+    """``size`` in MB, rounded up to a tenth: a file just over a limit never reads as the limit
+    ("20.1 MB, more than the 20 MB", not "20 MB, more than the 20 MB")."""
+    tenths = -(-size * 10 // (1024 * 1024))
+    return str(tenths // 10) if tenths % 10 == 0 else f"{tenths / 10:.1f}"
+
+
 def read_capped(path: Path, limit: int = MAX_SOURCE) -> bytes:
     """The file's bytes, refusing one larger than ``limit`` before reading it, and anything
     but an ordinary file (a named pipe would be read forever)."""
@@ -49,7 +56,7 @@ def read_capped(path: Path, limit: int = MAX_SOURCE) -> bytes:
             if size > limit:
                 raise source_error(
                     path,
-                    f"this file is {size // (1024 * 1024)} MB, more than the "
+                    f"this file is {megabytes(size)} MB, more than the "
                     f"{limit // (1024 * 1024)} MB cmaltgen imports",
                     "import a copy without large videos or images, and add those as evidence later",
                 )

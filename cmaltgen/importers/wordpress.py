@@ -20,7 +20,7 @@ from defusedxml import DefusedXmlException
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Severity
 from cmaltgen.importers.evidence import Attachment
 from cmaltgen.importers.html import hazards
-from cmaltgen.importers.source import Piece, Reading, read_capped, source_error
+from cmaltgen.importers.source import Piece, Reading, megabytes, read_capped, source_error
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES
 from cmaltgen.wording import plural
 
@@ -93,7 +93,7 @@ def _capped(path: Path) -> bytes:
     if size > MAX_EXPORT:
         raise source_error(
             path,
-            f"this WordPress export is {size // (1024 * 1024)} MB, more than the "
+            f"this WordPress export is {megabytes(size)} MB, more than the "
             f"{MAX_EXPORT // (1024 * 1024)} MB of text cmaltgen imports",
             "export only your portfolio's pages or posts (Tools > Export lets you choose a "
             "category or dates) and import that file",
@@ -105,7 +105,7 @@ def _too_long(path: Path, origin: str, content: str) -> Diagnostic:
     """A page longer than cmaltgen reads as one reflection: left out, the others imported."""
     return Diagnostic(
         "import-removed",
-        f"the {origin} holds {len(content) // (1024 * 1024)} MB of text, more than the "
+        f"the {origin} holds {megabytes(len(content))} MB of text, more than the "
         f"{MAX_TEXT_BYTES // (1024 * 1024)} MB cmaltgen reads as one reflection: it was left out",
         path=path,
         hint="split it into several pages in WordPress, or remove pasted-in images (they make "

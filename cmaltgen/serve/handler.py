@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import ipaddress
 import logging
 import mimetypes
@@ -39,6 +40,7 @@ class Response:
     body: bytes = b""
     file: Path | None = None  # streamed from the source instead of ``body``
     headers: dict[str, str] = field(default_factory=dict)
+    revalidate: bool = False  # a 200 ``body`` sent with an ETag of its bytes (images in memory)
 
 
 class Site(reload.Versions, Protocol):
@@ -87,6 +89,11 @@ def content_type(path: str) -> str:
 def etag(info: os.stat_result) -> str:
     """A validator for a served file: it changes when the file is written or replaced."""
     return f'"{info.st_ino:x}-{info.st_mtime_ns:x}-{info.st_size:x}"'
+
+
+def body_etag(body: bytes) -> str:
+    """A validator for a response made in memory: a digest of its bytes."""
+    return f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
 
 
 def fresh(if_none_match: str | None, tag: str) -> bool:
@@ -229,7 +236,13 @@ class RequestHandler(BaseHTTPRequestHandler):
         try:
             kind, headers = response.content_type, response.headers
             if stream is None:
-                self._start(response.status, kind, len(response.body), PAGE_CACHING, headers)
+                caching = PAGE_CACHING
+                if response.revalidate and response.status == HTTPStatus.OK:
+                    caching, headers = FILE_CACHING, {**headers, "ETag": body_etag(response.body)}
+                    if fresh(self.headers.get("If-None-Match"), headers["ETag"]):
+                        self._start(HTTPStatus.NOT_MODIFIED, kind, None, caching, headers)
+                        return
+                self._start(response.status, kind, len(response.body), caching, headers)
                 if body:
                     self.wfile.write(response.body)
                 return

@@ -97,7 +97,8 @@ def _page(state: Snapshot, data: bytes, key: str, status: int, root: Path) -> Re
     kind = content_type(key)
     if kind.startswith("text/html"):
         data = inject(data, overlay(state.problems, root) + reload_script(state.version))
-    return Response(status, kind, data)
+        return Response(status, kind, data)
+    return Response(status, kind, data, revalidate=True)  # e.g. an image cleaned of metadata
 
 
 def _status(state: Snapshot) -> Response:
