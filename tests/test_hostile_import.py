@@ -102,18 +102,19 @@ def test_a_wordpress_page_longer_than_a_reflection_is_left_out_and_the_rest_impo
     assert "word word word" not in written
 
 
-def test_a_wordpress_export_over_20_mb_is_refused_before_it_is_read(tmp_path: Path) -> None:
+def test_a_wordpress_export_over_100_mb_is_refused_before_it_is_read(tmp_path: Path) -> None:
     from tests.test_import_wordpress import item, wxr
 
     source = tmp_path / "export.xml"
-    pages = [item(f"Post {n}", "<p>" + "word " * 300_000 + "</p>", kind="post") for n in range(15)]
-    source.write_text(wxr(*pages), encoding="utf-8")
+    source.write_text(wxr(item("Post", "<p>word</p>", kind="post")), encoding="utf-8")
+    with source.open("r+b") as grown:  # sparse: its size is on disk, its bytes are not
+        grown.truncate(101 * 1024 * 1024 + 512 * 1024)
     dest = tmp_path / "imported"
     code, output = invoke("import", source, dest, "--pathway", "cmalt")
     assert code == 1, output
     assert (
-        "export.xml: error import-source: this WordPress export is 21.5 MB, more than the 20 MB "
-        "of text cmaltgen imports"
+        "export.xml: error import-source: this WordPress export is 101.5 MB, more than the "
+        "100 MB of text cmaltgen imports"
     ) in output
     assert "hint: export only your portfolio's pages or posts" in output
     assert not dest.exists()

@@ -41,8 +41,9 @@ _BLOCK_TAG = re.compile(
 _AGAIN = "export again from WordPress (Tools > Export > All content) and import that file"
 
 
-# A WordPress export is text (its images stay on the blog): far less than a .docx may be.
-MAX_EXPORT = 20 * 1024 * 1024
+# A WordPress export is text (its images stay on the blog), but years of posts, comments and
+# attachment entries add up; the XML is parsed in linear time, pages one by one.
+MAX_EXPORT = 100 * 1024 * 1024
 
 
 def read(path: Path, today: dt.date) -> Reading:
@@ -58,7 +59,7 @@ def read(path: Path, today: dt.date) -> Reading:
         kind = _wp(item, "post_type")
         origin = f"{kind} '{title or _wp(item, 'post_name') or 'untitled'}'"
         content = item.findtext(CONTENT) or ""
-        if len(content) > MAX_TEXT_BYTES:  # sorting it would take minutes: leave it out
+        if len(content.encode()) > MAX_TEXT_BYTES:  # sorting it would take minutes: leave it out
             oversized.append(_too_long(path, origin, content))
             continue
         html, removed = _clean(content, attachments)
@@ -105,7 +106,7 @@ def _too_long(path: Path, origin: str, content: str) -> Diagnostic:
     """A page longer than cmaltgen reads as one reflection: left out, the others imported."""
     return Diagnostic(
         "import-removed",
-        f"the {origin} holds {megabytes(len(content))} MB of text, more than the "
+        f"the {origin} holds {megabytes(len(content.encode()))} MB of text, more than the "
         f"{MAX_TEXT_BYTES // (1024 * 1024)} MB cmaltgen reads as one reflection: it was left out",
         path=path,
         hint="split it into several pages in WordPress, or remove pasted-in images (they make "

@@ -131,6 +131,16 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         self._connections_lock = threading.Lock()
         super().__init__(address, handler)
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # Tracked here, in the serving loop, not in the handler's thread: a connection accepted
+        # just before stop() is then always closed by it.
+        self.track(request, True)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        self.track(request, False)
+        super().shutdown_request(request)
+
     def track(self, connection: socket.socket, is_open: bool) -> None:
         with self._connections_lock:
             (self.connections.add if is_open else self.connections.discard)(connection)
@@ -195,14 +205,6 @@ class RequestHandler(BaseHTTPRequestHandler):
     wbufsize = 64 * 1024
     disable_nagle_algorithm = True
     timeout = IDLE_SECONDS
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.track(self.connection, True)
-
-    def finish(self) -> None:
-        self.server.track(self.connection, False)
-        super().finish()
 
     def do_GET(self) -> None:
         self._answer(body=True)
