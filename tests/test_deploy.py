@@ -663,3 +663,23 @@ def test_a_cname_that_is_not_a_domain_name_is_refused_before_anything(
         "for example --cname cmalt.example.org",
     )
     assert run(root, "rev-parse", "--verify", "--quiet", "refs/heads/gh-pages").returncode != 0
+
+
+def test_an_internationalised_cname_is_refused_with_its_ascii_form(repo: Repo) -> None:
+    root, bare = repo
+    assert_refused(
+        root,
+        bare,
+        ["--cname", "portfolio.bücher.example"],
+        "--cname 'portfolio.bücher.example' has letters outside ASCII",
+        "Give its ASCII form: --cname portfolio.xn--bcher-kva.example",
+    )
+
+
+def test_a_cname_in_its_ascii_form_is_published_even_with_an_idna_top_level_domain(
+    repo: Repo,
+) -> None:
+    root, bare = repo
+    done = deploy(root, cname="cmalt.xn--p1ai", today=TODAY)
+    assert done.build.ok and done.pushed and done.url == "https://cmalt.xn--p1ai/"
+    assert git(bare, "show", "gh-pages:CNAME") == "cmalt.xn--p1ai"

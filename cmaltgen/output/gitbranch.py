@@ -228,7 +228,10 @@ def _has_remote(repo: Path, remote: str) -> bool:
     return remote in git(repo, "remote").split()
 
 
-_DOMAIN = re.compile(r"(?=.{4,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+_DOMAIN = re.compile(
+    r"(?=.{4,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"([A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})"  # a top-level domain, or its ASCII (IDNA) form
+)
 
 
 def _check_cname(cname: str) -> None:
@@ -236,10 +239,24 @@ def _check_cname(cname: str) -> None:
     if _DOMAIN.fullmatch(cname.strip()):
         return
     shown = cname.encode("unicode_escape").decode("ascii")
+    ascii_form = _idna(cname.strip())
+    if ascii_form and _DOMAIN.fullmatch(ascii_form):
+        raise CmaltgenError(
+            f"--cname '{cname.strip()}' has letters outside ASCII, which a CNAME file cannot "
+            f"hold. Nothing was changed. Give its ASCII form: --cname {ascii_form}"
+        )
     raise CmaltgenError(
         f"--cname '{shown}' is not a domain name. Nothing was changed. Give the domain alone, "
         "without https:// or a path, for example --cname cmalt.example.org."
     )
+
+
+def _idna(name: str) -> str | None:
+    """The ASCII (IDNA) form of an internationalised domain name, or None if it has none."""
+    try:
+        return name.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
 
 
 def _pages_url(result: BuildResult, repo: Path, remote: str, cname: str | None) -> str:
