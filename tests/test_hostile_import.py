@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.import_fixtures import Docx, invoke
+from tests.test_import_wordpress import item, wxr
+
+LONG_PAGE = "<p>" + "word " * 1_300_000 + "</p>"  # 6.2 MB: more than one reflection may be
 
 
 def _damaged_member(data: bytes, name: str) -> bytes:
@@ -59,11 +62,8 @@ def test_importing_a_named_pipe_is_refused_without_waiting_for_it(tmp_path: Path
 
 def test_a_wordpress_page_longer_than_a_reflection_is_refused_quickly(tmp_path: Path) -> None:
     """A 6 MB page was parsed for minutes (120 MB took over 2 minutes and 1 GB of memory)."""
-    from tests.test_import_wordpress import item, wxr
-
     source = tmp_path / "export.xml"
-    long_page = "<p>" + "word " * (1_300_000) + "</p>"
-    source.write_text(wxr(item("Contextual statement", long_page)), encoding="utf-8")
+    source.write_text(wxr(item("Contextual statement", LONG_PAGE)), encoding="utf-8")
     dest = tmp_path / "imported"
     code, output = invoke("import", source, dest, "--pathway", "cmalt")
     assert code == 1, output
@@ -78,14 +78,11 @@ def test_a_wordpress_page_longer_than_a_reflection_is_left_out_and_the_rest_impo
     tmp_path: Path,
 ) -> None:
     """One over-long page must not cost the candidate the rest of their blog."""
-    from tests.test_import_wordpress import item, wxr
-
     source = tmp_path / "export.xml"
-    long_page = "<p>" + "word " * (1_300_000) + "</p>"
     source.write_text(
         wxr(
             item("Contextual statement", "<p>I support staff in a college library.</p>"),
-            item("Pasted images", long_page, kind="post"),
+            item("Pasted images", LONG_PAGE, kind="post"),
         ),
         encoding="utf-8",
     )
@@ -103,8 +100,6 @@ def test_a_wordpress_page_longer_than_a_reflection_is_left_out_and_the_rest_impo
 
 
 def test_a_wordpress_export_over_100_mb_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    from tests.test_import_wordpress import item, wxr
-
     source = tmp_path / "export.xml"
     source.write_text(wxr(item("Post", "<p>word</p>", kind="post")), encoding="utf-8")
     with source.open("r+b") as grown:  # sparse: its size is on disk, its bytes are not
@@ -125,8 +120,6 @@ def test_a_wordpress_page_nested_50000_deep_keeps_its_text_as_plain_paragraphs(
 ) -> None:
     """Deep nesting made the sanitiser run for minutes; past 1,000 open tags the text is taken
     directly, scripts' content still dropped, and the author is told."""
-    from tests.test_import_wordpress import item, wxr
-
     deep = "<div>" * 50_000 + "My context <script>alert(1)</script>" + "</div>" * 50_000
     source = tmp_path / "export.xml"
     source.write_text(wxr(item("Contextual statement", deep + "<p>More &amp; more</p>")))
