@@ -38,7 +38,6 @@ class Created:
     root: Path
     pathway: Pathway
     sections: list[str]
-    files: list[Path]
 
 
 def create(
@@ -48,25 +47,25 @@ def create(
     today: dt.date | None = None,
     source: Path | None = None,
 ) -> Created:
-    """Write a new portfolio into ``dest``, which must not exist or be empty.
-
-    A review (``pathway_id`` ``review``) may start from ``source``, the portfolio it reviews:
-    see :func:`review_files`. Nothing in ``source`` is changed."""
+    """Write a new portfolio into ``dest``, which must not exist or be empty; a review may
+    start from ``source``, the portfolio it reviews (which is never changed)."""
     framework, pathway = pathway_for(pathway_id, version)
     if source is not None and pathway_id != REVIEW:
         raise CmaltgenError("--from starts a portfolio review: use it with --pathway review")
     _refuse_non_empty(dest)
-    files = scaffold(framework, pathway, today or dt.date.today())
+    today = today or dt.date.today()
+    files = scaffold(framework, pathway, today)
     sections = section_ids(pathway)
     if pathway.id == REVIEW:
-        files.update(review_files(framework, sections, today or dt.date.today(), source))
-    written = [_write(dest / rel, text) for rel, text in files.items()]
-    return Created(dest, pathway, [sid for sid, _ in sections], written)
+        files.update(review_files(framework, sections, today, source))
+    for rel, text in files.items():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dest / rel).write_text(text, encoding="utf-8")
+    return Created(dest, pathway, [sid for sid, _ in sections])
 
 
 def scaffold(framework: Framework, pathway: Pathway, today: dt.date) -> dict[str, str]:
-    """A new portfolio's files by relative path (used by ``new``, and by ``import`` to fill
-    in the sections a source lacks)."""
+    """A new portfolio's files by relative path (``import`` fills in missing sections from it)."""
     files: dict[str, str] = {
         "portfolio.yml": _portfolio_yml(framework, pathway, today),
         ".gitignore": "_site/\n.DS_Store\n",
@@ -131,12 +130,8 @@ def _reflection(section_id: str, spec: SectionSpec, pathway: str = "", body: str
         title = "title: Name this area  # e.g. Accessibility, Open educational resources\n"
     heading = f"{section_id} {spec.title}" if section_id[0].isdigit() else spec.title
     comments = f"# {heading}\n" + "".join(
-        _comment(label, guide[key])
-        for key, label in (
-            ("describe", "Describe"),
-            ("evidence", "Evidence"),
-            ("reflect", "Reflect"),
-        )
+        _comment(key.capitalize(), guide[key])
+        for key in ("describe", "evidence", "reflect")
         if key in guide
     )
     focus = "focus: policy  # or: legislation (CMALT only)\n" if spec.focus_allowed else ""
@@ -203,12 +198,6 @@ def workflow(what: str = "portfolio", command: str = "cmaltgen build . -o _site"
     return text
 
 
-def _write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 # ------------------------------------------------------------------------------ reviews
 
 
@@ -218,8 +207,7 @@ def review_files(
     today: dt.date,
     source: Path | None,
 ) -> dict[str, str]:
-    """A review's own files: portfolio.yml with the award, a cpd.yml to fill in and, from an
-    existing portfolio, its details, a link to it and its future plans to start from."""
+    """A review's own files; from ``source``, the reviewed portfolio, its details and plans."""
     start = ReviewStart.read(source, today) if source is not None else ReviewStart()
     folders = {sid: section_folder(n, sid) for n, (sid, _) in enumerate(sections)}
     specs = dict(sections)
@@ -285,14 +273,8 @@ class ReviewStart:
 def _carried(config: PortfolioConfig) -> dict[str, object]:
     candidate = config.candidate
     links = {k: v for k, v in vars(candidate.links).items() if v}
-    out: dict[str, object] = {"name": candidate.name}
-    if candidate.role:
-        out["role"] = candidate.role
-    if candidate.organisation:
-        out["organisation"] = candidate.organisation
-    if links:
-        out["links"] = links
-    return out
+    optional = {"role": candidate.role, "organisation": candidate.organisation, "links": links}
+    return {"name": candidate.name, **{k: v for k, v in optional.items() if v}}
 
 
 def _award_yaml(config: PortfolioConfig) -> str:

@@ -213,10 +213,10 @@ def import_(
       cmaltgen import wordpress-export.xml my-portfolio --pathway senior --download
     """
     from cmaltgen.importers import import_portfolio, report_lines
-    from cmaltgen.importers.download import fetcher
+    from cmaltgen.importers.download import Downloader
 
     _known_framework(version)
-    fetch = fetcher() if download else None
+    fetch = Downloader() if download else None
     report = guarded(
         debug,
         lambda: import_portfolio(

@@ -120,7 +120,7 @@ def _section(
     parts: dict[str, str] = {}
     for part, texts in found.parts.items():
         joined = "\n\n".join(texts)
-        parts[part], _ = collect(joined, found.id, collector, spec.assessed, into=evidence)
+        parts[part] = collect(joined, found.id, collector, spec.assessed, evidence)
     for text in parts.values():
         table_details(text, evidence.items)
     body = _body(parts, spec)
@@ -258,7 +258,7 @@ def _unsorted(
     evidence = SectionEvidence()
     for chunk in sorting.unsorted:
         before = set(evidence.files)
-        text, _ = collect(chunk.text, "unsorted", c, assessed=False, into=evidence)
+        text = collect(chunk.text, "unsorted", c, assessed=False, found=evidence)
         plan.unsorted_words += word_count(_words_of(text))
         for name in set(evidence.files) - before:
             plan.files[f"_unsorted/{name}"] = evidence.files[name]

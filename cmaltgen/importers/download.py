@@ -123,7 +123,3 @@ def _name(url: str, ctype: str) -> str:
     if "." not in name:
         name += mimetypes.guess_extension(ctype) or ""
     return name
-
-
-def fetcher() -> Downloader:
-    return Downloader()

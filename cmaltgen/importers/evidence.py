@@ -67,7 +67,7 @@ class Collector:
     base_url: str = ""  # the WordPress site's address, for relative links in its content
 
     def new_id(self, title: str) -> str:
-        base = slug(title, 40) or "evidence"
+        base = slug(title) or "evidence"
         found, n = base, 2
         while found in self.ids:
             found, n = f"{base}-{n}", n + 1
@@ -82,6 +82,12 @@ class SectionEvidence:
     items: list[dict[str, Any]] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
 
+    def add_file(self, asset: Asset) -> str:
+        """Keep ``asset`` under a safe name no other file here has; return that name."""
+        name = safe_name(asset.name, set(self.files))
+        self.files[name] = asset.data
+        return name
+
 
 def kind_of(address: str) -> str:
     lowered = address.lower()
@@ -92,15 +98,9 @@ def kind_of(address: str) -> str:
 
 
 def collect(
-    markdown: str,
-    section_id: str,
-    collector: Collector,
-    assessed: bool,
-    into: SectionEvidence | None = None,
-) -> tuple[str, SectionEvidence]:
-    """Rewrite the section's links and images; return the text and its evidence (added to
-    ``into`` when given, so that files from a section's parts never share a name)."""
-    found = into if into is not None else SectionEvidence()
+    markdown: str, section_id: str, collector: Collector, assessed: bool, found: SectionEvidence
+) -> str:
+    """The text with its links and images rewritten, their items and files added to ``found``."""
 
     def replace(match: re.Match[str]) -> str:
         bang, text, target = match.group(1), match.group(2), match.group(3).strip("<>")
@@ -118,7 +118,7 @@ def collect(
         item_id = _link_item(text, target, section_id, collector, found)
         return f"[{text or item_id}](evidence:{item_id})"
 
-    return LINK.sub(replace, markdown), found
+    return LINK.sub(replace, markdown)
 
 
 def _image(
@@ -129,10 +129,7 @@ def _image(
     alt = alt or (asset.alt if asset else "") or (attachment.alt if attachment else "")
     if asset is None and c.fetch is not None and attachment is not None:
         asset = c.fetch(src)
-    target = src
-    if asset is not None:
-        target = safe_name(asset.name, set(found.files))
-        found.files[target] = asset.data
+    target = src if asset is None else found.add_file(asset)
     if not alt:
         # An image needs a text alternative even in a draft, and only its author can write
         # one: the file is kept and linked, and the report asks for a description.
@@ -155,10 +152,7 @@ def _link_item(text: str, url: str, section_id: str, c: Collector, found: Sectio
     attachment = c.attachments.get(url)
     title = (attachment.title if attachment else "") or _plain(text) or url
     asset = c.fetch(url) if c.fetch is not None and attachment is not None else None
-    file = None
-    if asset is not None:
-        file = safe_name(asset.name, set(found.files))
-        found.files[file] = asset.data
+    file = None if asset is None else found.add_file(asset)
     item = _item(c, title, kind_of(url), file, None if file else url)
     c.by_url[url] = (section_id, item)
     found.items.append(item)
@@ -166,15 +160,9 @@ def _link_item(text: str, url: str, section_id: str, c: Collector, found: Sectio
 
 
 def _item(c: Collector, title: str, kind: str, file: str | None, url: str | None) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": c.new_id(title), "title": title[:200], "type": kind}
-    item["date"] = c.date
-    if file is not None:
-        item["file"] = file
-    else:
-        item["url"] = url
-    item["shows"] = SHOWS
-    item["draft"] = True
-    return item
+    where = {"file": file} if file is not None else {"url": url}
+    item = {"id": c.new_id(title), "title": title[:200], "type": kind, "date": c.date, **where}
+    return {**item, "shows": SHOWS, "draft": True}
 
 
 def _plain(text: str) -> str:

@@ -9,6 +9,7 @@ with markdownify; text that looks like HTML is escaped so that it stays text.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html.parser import HTMLParser
 from typing import Any, NamedTuple
 
@@ -43,7 +44,7 @@ class Converted(NamedTuple):
 
 def sanitise(html: str) -> str:
     """Only harmless markup: no scripts, styles, frames, event handlers or unsafe addresses."""
-    cleaned: str = nh3.clean(
+    return nh3.clean(
         html,
         tags=_TAGS,
         clean_content_tags=_DROP_WITH_CONTENT,
@@ -52,7 +53,6 @@ def sanitise(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
-    return cleaned
 
 
 def to_markdown(html: str) -> Converted:
@@ -64,10 +64,10 @@ def to_markdown(html: str) -> Converted:
     soup = BeautifulSoup(html, "html.parser")
     notes = _take_notes(soup)
     clean = BeautifulSoup(sanitise(str(soup)), "html.parser")
+    converted = {label: _convert(sanitise(text)) for label, text in notes.items()}
     if _too_deep(clean):
-        return Converted(_plain(clean), {k: _convert(sanitise(v)) for k, v in notes.items()}, True)
-    body = _convert(str(clean))
-    return Converted(body, {label: _convert(sanitise(text)) for label, text in notes.items()})
+        return Converted(_plain(clean), converted, True)
+    return Converted(_convert(str(clean)), converted)
 
 
 def _too_deep(soup: BeautifulSoup) -> bool:
@@ -158,11 +158,9 @@ def _take_notes(soup: BeautifulSoup) -> dict[str, str]:
         if isinstance(parent, Tag) and not parent.find("li"):
             parent.decompose()
     for link in soup.find_all("a", href=_NOTE_LINK):
-        match = _NOTE_LINK.match(str(link["href"]))
-        if match is None:  # pragma: no cover - find_all matched the same pattern
-            continue
+        kind, number = str(link["href"]).lstrip("#").split("note-")
         anchor = link.parent if link.parent is not None and link.parent.name == "sup" else link
-        anchor.replace_with(f"[^{_label(match.group(1), match.group(2))}]")
+        anchor.replace_with(f"[^{_label(kind, number)}]")
     return notes
 
 
@@ -212,15 +210,13 @@ _UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.I)
 
 def hazards(html: str) -> list[str]:
     """What ``sanitise`` will remove for safety, named for the user ('2 script', ...)."""
-    soup = BeautifulSoup(html, "html.parser")
-    counts: dict[str, int] = {}
-    for element in soup.find_all(True):
-        names = [element.name] if element.name in _UNSAFE_TAGS else []
-        names += [f"{a} attribute" for a in element.attrs if a.lower().startswith("on")]
+    counts: Counter[str] = Counter()
+    for element in BeautifulSoup(html, "html.parser").find_all(True):
+        if element.name in _UNSAFE_TAGS:
+            counts[element.name] += 1
+        counts.update(f"{a} attribute" for a in element.attrs if a.lower().startswith("on"))
         for attr in ("href", "src", "action"):
             value = element.get(attr)
-            if isinstance(value, str) and _UNSAFE_URL.match(value):
-                names.append(f"{_UNSAFE_URL.match(value).group(1).lower()}: address")  # type: ignore[union-attr]
-        for name in names:
-            counts[name] = counts.get(name, 0) + 1
+            if isinstance(value, str) and (unsafe := _UNSAFE_URL.match(value)):
+                counts[f"{unsafe.group(1).lower()}: address"] += 1
     return [f"{n} {name}" for name, n in sorted(counts.items())]

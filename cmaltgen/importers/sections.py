@@ -84,13 +84,11 @@ def _match(heading: str, pathway: Pathway) -> Match | None:
 def _core(core: re.Match[str], pathway: Pathway) -> Match | None:
     number, letter, rest = core.group(1), (core.group(2) or "").lower(), normalise(core.group(3))
     ids = pathway.fixed()
-    if f"{number}{letter}" in ids:
-        section_id = f"{number}{letter}"
-        official = ids[section_id].title
-        own = "" if _similar(rest, official) else rest
-        return Match("section", section_id, own)
-    if number in ids:  # the 2016 structure: one core area 3 for "3a" and "3b"
-        return Match("section", number, "" if _similar(rest, ids[number].title) else rest)
+    for section_id in (f"{number}{letter}", number):  # 2016 had one core area 3 for "3a", "3b"
+        if section_id in ids:
+            return Match(
+                "section", section_id, "" if _similar(rest, ids[section_id].title) else rest
+            )
     prefixed = not core.string[:1].isdigit()  # "Core area 2", not "2.5 million students"
     if not letter and prefixed and any(i.startswith(number) and len(i) == 2 for i in ids):
         return Match("group", number, rest)
@@ -128,8 +126,7 @@ def match_part(text: str) -> str | None:
 
 class Heading(NamedTuple):
     text: str
-    level: int  # 1-6, 0 for a page title; 7 for a bold line standing in for a heading
-    line: int
+    level: int  # 1-6; 7 for a bold line standing in for a heading
 
 
 def blocks(markdown: str) -> Iterator[tuple[Heading | None, list[str]]]:
@@ -137,10 +134,10 @@ def blocks(markdown: str) -> Iterator[tuple[Heading | None, list[str]]]:
     heading: Heading | None = None
     lines: list[str] = []
     fence = False
-    for number, line in enumerate(_bold_leads(markdown).splitlines(), 1):
+    for line in _bold_leads(markdown).splitlines():
         if line.lstrip().startswith("```"):
             fence = not fence
-        found = None if fence else _heading(line, number)
+        found = None if fence else _heading(line)
         if found is None:
             lines.append(line)
             continue
@@ -165,12 +162,12 @@ def _bold_leads(markdown: str) -> str:
     return _BOLD_LEAD.sub(split, markdown)
 
 
-def _heading(line: str, number: int) -> Heading | None:
+def _heading(line: str) -> Heading | None:
     atx = _HEADING.match(line)
     if atx:
-        return Heading(atx.group(2), len(atx.group(1)), number)
+        return Heading(atx.group(2), len(atx.group(1)))
     bold = _BOLD_LINE.match(line.strip())
-    return Heading(bold.group(1), 7, number) if bold else None
+    return Heading(bold.group(1), 7) if bold else None
 
 
 @dataclass
@@ -212,9 +209,8 @@ SLOT_FALLBACK = {
 }
 
 
-def slug(text: str, limit: int = 40) -> str:
-    words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return words[:limit].rstrip("-")
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].rstrip("-")
 
 
 class Sorter:

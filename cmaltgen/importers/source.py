@@ -41,26 +41,24 @@ def source_error(path: Path, message: str, hint: str) -> CmaltgenError:
 
 
 def megabytes(size: int) -> str:
-    """``size`` in MB, rounded up to a tenth: a file just over a limit never reads as the limit
-    ("20.1 MB, more than the 20 MB", not "20 MB, more than the 20 MB")."""
+    """``size`` in MB, rounded up to a tenth: a file just over a limit never reads as it."""
     tenths = -(-size * 10 // (1024 * 1024))
     return str(tenths // 10) if tenths % 10 == 0 else f"{tenths / 10:.1f}"
 
 
-def read_capped(path: Path, limit: int = MAX_SOURCE) -> bytes:
-    """The file's bytes, refusing one larger than ``limit`` before reading it, and anything
-    but an ordinary file (a named pipe would be read forever)."""
+def read_capped(path: Path) -> bytes:
+    """The file's bytes; refused unread if too large or not an ordinary file (a pipe)."""
     try:
         with os.fdopen(open_regular(path), "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            if size > limit:
+            if size > MAX_SOURCE:
                 raise source_error(
                     path,
                     f"this file is {megabytes(size)} MB, more than the "
-                    f"{limit // (1024 * 1024)} MB cmaltgen imports",
+                    f"{MAX_SOURCE // (1024 * 1024)} MB cmaltgen imports",
                     "import a copy without large videos or images, and add those as evidence later",
                 )
-            return handle.read(limit + 1)
+            return handle.read(MAX_SOURCE + 1)
     except NotRegularFile as exc:
         if exc.kind == "folder":
             raise source_error(
@@ -71,10 +69,6 @@ def read_capped(path: Path, limit: int = MAX_SOURCE) -> bytes:
             f"this is {describe(exc.kind, path)}"
             + ("" if exc.kind == "broken-link" else ", not an ordinary file"),
             "name the .docx or .xml file itself",
-        ) from None
-    except IsADirectoryError:
-        raise source_error(
-            path, "this is a folder, not a file", "name the file to import"
         ) from None
     except FileNotFoundError:
         raise source_error(path, "there is no such file", "check the name and folder") from None
