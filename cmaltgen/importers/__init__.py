@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cmaltgen.diagnostics import Diagnostic, Severity, display_path
+from cmaltgen.diagnostics import Diagnostic, Diagnostics, display_path
 from cmaltgen.importers.assemble import UNSORTED, SectionReport, assemble
 from cmaltgen.importers.evidence import Asset, Collector
 from cmaltgen.importers.html import to_markdown
@@ -97,10 +97,17 @@ def import_portfolio(
         converted = to_markdown(piece.html)
         notes.update(converted.notes)
         if converted.flattened:
-            reading.diagnostics.append(_flattened(source, piece.origin))
+            reading.diagnostics.add(
+                "import-review",
+                f"{piece.origin} is nested too deeply to keep its formatting: its text was kept "
+                "as plain paragraphs",
+                path=source,
+                hint="check its headings and lists in the new portfolio",
+            )
         sorter.piece(piece.origin, piece.title, piece.labels, converted.markdown)
-    collector = Collector(reading.date, reading.assets, reading.attachments, fetch)
-    collector.base_url = reading.base_url
+    collector = Collector(
+        reading.date, reading.assets, reading.attachments, fetch, base_url=reading.base_url
+    )
     plan = assemble(sorter.result, notes, collector, framework, today, source.name)
     written = write(dest, plan.files, force)
     return ImportReport(
@@ -116,26 +123,15 @@ def import_portfolio(
     )
 
 
-def _flattened(source: Path, origin: str) -> Diagnostic:
-    return Diagnostic(
-        "import-review",
-        f"{origin} is nested too deeply to keep its formatting: its text was kept as plain "
-        "paragraphs",
-        path=source,
-        hint="check its headings and lists in the new portfolio",
-        severity=Severity.WARNING,
-    )
-
-
-def _inside(dest: Path, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def _inside(dest: Path, diagnostics: Diagnostics) -> list[Diagnostic]:
     """Findings about written files, located in the new portfolio."""
     return [d._replace(path=dest / d.path) if d.path is not None else d for d in diagnostics]
 
 
-def _download_problems(fetch: Callable[[str], Asset | None] | None) -> list[Diagnostic]:
+def _download_problems(fetch: Callable[[str], Asset | None] | None) -> Diagnostics:
     from cmaltgen.importers.download import Downloader
 
-    return fetch.problems if isinstance(fetch, Downloader) else []
+    return fetch.problems if isinstance(fetch, Downloader) else Diagnostics()
 
 
 def read_source(source: Path, today: dt.date) -> Reading:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from cmaltgen.diagnostics import Diagnostic, Severity
+from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.importers.evidence import Collector, SectionEvidence, collect, table_details
 from cmaltgen.importers.sections import Found, Sorting, normalise
 from cmaltgen.new import scaffold, section_folder, section_ids
@@ -22,7 +22,6 @@ from cmaltgen.read.framework import Framework, Pathway, SectionSpec
 from cmaltgen.wording import plural, word_count
 
 UNSORTED = "_unsorted.md"
-W = Severity.WARNING
 
 
 class _NoAliases(yaml.SafeDumper):
@@ -48,7 +47,7 @@ class Plan:
     sections: list[SectionReport] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     unsorted_words: int = 0
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
     evidence: list[tuple[str, str, list[dict[str, Any]]]] = field(default_factory=list)
 
     def text(self, rel: str, content: str) -> None:
@@ -101,9 +100,9 @@ def _order(sorting: Sorting, pathway: Pathway) -> list[tuple[int, str, SectionSp
 
 def _stub(plan: Plan, stubs: dict[str, str], folder: str, section_id: str) -> None:
     for rel, text in stubs.items():
-        name = rel.split("/")[0]
-        if re.fullmatch(rf"\d\d-{re.escape(section_id)}", name):
-            plan.text(f"{folder}/{rel.split('/', 1)[1]}", text)
+        top, _, inside = rel.partition("/")
+        if re.fullmatch(rf"\d\d-{re.escape(section_id)}", top):
+            plan.text(f"{folder}/{inside}", text)
     plan.missing.append(section_id)
 
 
@@ -142,27 +141,19 @@ def _section(
     )
     unlinked = _unlinked(parts["evidence"])
     if spec.assessed and unlinked:
-        plan.diagnostics.append(
-            Diagnostic(
-                "import-review",
-                f"section {found.id} lists {plural(len(unlinked), 'piece')} of evidence with no "
-                "link or "
-                f"file, e.g. '{_comment(unlinked[0].strip(' -*|'))[:60]}'",
-                path=Path(folder, "evidence.yml"),
-                hint="add each to evidence.yml with its file or web address, and cite it",
-                severity=W,
-            )
+        plan.diagnostics.add(
+            "import-review",
+            f"section {found.id} lists {plural(len(unlinked), 'piece')} of evidence with no link "
+            f"or file, e.g. '{_comment(unlinked[0].strip(' -*|'))[:60]}'",
+            path=Path(folder, "evidence.yml"),
+            hint="add each to evidence.yml with its file or web address, and cite it",
         )
     if spec.assessed and "reflection" not in found.part_headings:
-        plan.diagnostics.append(
-            Diagnostic(
-                "import-review",
-                f"section {found.id} has no Reflection heading, so all its text is under "
-                "Description",
-                path=Path(folder, "reflection.md"),
-                hint="move your reflection under ## Reflection",
-                severity=W,
-            )
+        plan.diagnostics.add(
+            "import-review",
+            f"section {found.id} has no Reflection heading, so all its text is under Description",
+            path=Path(folder, "reflection.md"),
+            hint="move your reflection under ## Reflection",
         )
 
 
@@ -273,14 +264,11 @@ def _unsorted(
         "cmaltgen does not publish it (files and folders starting with _ are never read).\n\n"
         f"{body}\n{_notes(body, notes)}",
     )
-    plan.diagnostics.append(
-        Diagnostic(
-            "import-unsorted",
-            f"{plan.unsorted_words} words matched no CMALT section and were kept in {UNSORTED}",
-            path=Path(UNSORTED),
-            hint="move what you need into a section's reflection.md, then delete _unsorted.md",
-            severity=W,
-        )
+    plan.diagnostics.add(
+        "import-unsorted",
+        f"{plan.unsorted_words} words matched no CMALT section and were kept in {UNSORTED}",
+        path=Path(UNSORTED),
+        hint="move what you need into a section's reflection.md, then delete _unsorted.md",
     )
 
 
@@ -288,32 +276,23 @@ def _review(plan: Plan, sorting: Sorting, c: Collector) -> None:
     folders = {s.id: s.folder for s in plan.sections}
     for section_id, name in c.no_alt:
         home = folders.get(section_id)
-        plan.diagnostics.append(
-            Diagnostic(
-                "import-review",
-                f"image without a text alternative ({section_id}: {name})",
-                path=Path(home, "reflection.md") if home else Path(UNSORTED),
-                hint="describe the image in its alt text: ![what it shows](file)",
-                severity=W,
-            )
+        plan.diagnostics.add(
+            "import-review",
+            f"image without a text alternative ({section_id}: {name})",
+            path=Path(home, "reflection.md") if home else Path(UNSORTED),
+            hint="describe the image in its alt text: ![what it shows](file)",
         )
     for why in sorting.skipped_slots:
-        plan.diagnostics.append(
-            Diagnostic(
-                "import-unsorted",
-                f"{why}, so this area was kept in {UNSORTED}",
-                path=Path(UNSORTED),
-                hint="move it into an area's reflection.md if it belongs there, or choose "
-                "another pathway",
-                severity=W,
-            )
+        plan.diagnostics.add(
+            "import-unsorted",
+            f"{why}, so this area was kept in {UNSORTED}",
+            path=Path(UNSORTED),
+            hint="move it into an area's reflection.md if it belongs there, or choose "
+            "another pathway",
         )
     if plan.missing:
-        plan.diagnostics.append(
-            Diagnostic(
-                "import-review",
-                f"not found in the source, so started empty: {', '.join(plan.missing)}",
-                hint="write these sections, or check the source's headings (docs/import.md)",
-                severity=W,
-            )
+        plan.diagnostics.add(
+            "import-review",
+            f"not found in the source, so started empty: {', '.join(plan.missing)}",
+            hint="write these sections, or check the source's headings (docs/import.md)",
         )

@@ -20,7 +20,6 @@ import defusedxml.ElementTree as SafeET
 import mammoth
 from defusedxml import DefusedXmlException
 
-from cmaltgen.diagnostics import Diagnostic, Severity
 from cmaltgen.importers.evidence import Asset
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, read_capped, source_error
@@ -76,15 +75,11 @@ def read(path: Path, today: dt.date) -> Reading:
     reading = Reading("Word document", [Piece(path.name, html)], _date(archive, today), assets)
     unsafe = hazards(html)
     if unsafe:
-        message = f"removed unsafe links or code from the document: {', '.join(unsafe)}"
-        reading.diagnostics.append(
-            Diagnostic(
-                "import-removed",
-                message,
-                path=path,
-                hint="links that run code are never copied; link to a web page instead",
-                severity=Severity.WARNING,
-            )
+        reading.diagnostics.add(
+            "import-removed",
+            f"removed unsafe links or code from the document: {', '.join(unsafe)}",
+            path=path,
+            hint="links that run code are never copied; link to a web page instead",
         )
     return reading
 

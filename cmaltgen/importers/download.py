@@ -17,7 +17,7 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from cmaltgen import __version__
-from cmaltgen.diagnostics import Diagnostic, Severity
+from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.importers.evidence import Asset
 from cmaltgen.importers.names import safe_name
 
@@ -46,7 +46,7 @@ class Downloader:
     def __init__(self, max_bytes: int = MAX_BYTES, timeout: float = 20.0) -> None:
         self.max_bytes = max_bytes
         self.timeout = timeout
-        self.problems: list[Diagnostic] = []
+        self.problems = Diagnostics()
         self._done: dict[str, Asset | None] = {}
         self._opener = urllib.request.build_opener(_Redirects())
 
@@ -56,14 +56,11 @@ class Downloader:
                 self._done[url] = self._get(url)
             except DownloadError as exc:
                 self._done[url] = None
-                self.problems.append(
-                    Diagnostic(
-                        "import-download",
-                        f"{url} was not downloaded: {exc}",
-                        hint="its evidence item points at the address instead; download it "
-                        "yourself if the site will close",
-                        severity=Severity.WARNING,
-                    )
+                self.problems.add(
+                    "import-download",
+                    f"{url} was not downloaded: {exc}",
+                    hint="its evidence item points at the address instead; download it "
+                    "yourself if the site will close",
                 )
         return self._done[url]
 

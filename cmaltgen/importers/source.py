@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.importers.evidence import Asset, Attachment
 from cmaltgen.read.safe_read import NotRegularFile, describe, open_regular
 
@@ -31,7 +31,7 @@ class Reading:
     date: dt.date  # when the source was last changed: the default date of its evidence
     assets: dict[str, Asset] = field(default_factory=dict)
     attachments: dict[str, Attachment] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
     base_url: str = ""  # where relative addresses in the content point
 
 

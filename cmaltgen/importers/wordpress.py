@@ -17,7 +17,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Severity
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, Severity
 from cmaltgen.importers.evidence import Attachment
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, megabytes, read_capped, source_error
@@ -51,7 +51,7 @@ def read(path: Path, today: dt.date) -> Reading:
     items = [i for i in channel if _local(i.tag) == "item"]
     attachments = _attachments(items)
     pieces: list[Piece] = []
-    diagnostics: list[Diagnostic] = []
+    warnings = Diagnostics()
     dates: list[dt.date] = []
     oversized: list[Diagnostic] = []
     for item in _ordered(items):
@@ -64,14 +64,13 @@ def read(path: Path, today: dt.date) -> Reading:
             continue
         html, removed = _clean(content, attachments)
         html = _footnotes(html, _meta(item, "footnotes"), len(pieces))
-        diagnostics += _warnings(path, origin, removed, hazards(html))
+        _warn(warnings, path, origin, removed, hazards(html))
         labels = [(c.text or "").strip() for c in item.findall("category")]
         pieces.append(Piece(origin, html, title, [label for label in labels if label]))
         dates += [d for d in [_date(_wp(item, "post_date"))] if d is not None]
     if oversized and not pieces:
         first = oversized[0]
         raise source_error(path, first.message.removesuffix(": it was left out"), first.hint or "")
-    diagnostics = oversized + diagnostics
     if not pieces:
         raise source_error(
             path,
@@ -79,11 +78,10 @@ def read(path: Path, today: dt.date) -> Reading:
             "when exporting, choose All content (or Pages and Posts)",
         )
     date = min(max(dates, default=today), today)
-    reading = Reading("WordPress export", pieces, date, {}, attachments, diagnostics)
     base = _wp(channel, "base_blog_url") or (channel.findtext("link") or "").strip()
-    if base.startswith(("http://", "https://")):
-        reading.base_url = base.rstrip("/") + "/"
-    return reading
+    base_url = base.rstrip("/") + "/" if base.startswith(("http://", "https://")) else ""
+    found = Diagnostics([*oversized, *warnings])
+    return Reading("WordPress export", pieces, date, {}, attachments, found, base_url)
 
 
 def _capped(path: Path) -> bytes:
@@ -241,33 +239,26 @@ def _autop(html: str) -> str:
     )
 
 
-def _warnings(path: Path, origin: str, removed: list[str], unsafe: list[str]) -> list[Diagnostic]:
-    found = []
+def _warn(
+    diags: Diagnostics, path: Path, origin: str, removed: list[str], unsafe: list[str]
+) -> None:
     if removed:
-        names = sorted(set(removed))
-        found.append(
-            Diagnostic(
-                "import-removed",
-                f"{origin}: removed {plural(len(removed), _REMOVED_ONE, _REMOVED_MANY)}: "
-                f"{', '.join(names[:8])}",
-                path=path,
-                hint="check the text around them: a gallery, form or embed there needs adding "
-                "again as evidence",
-                severity=Severity.WARNING,
-            )
+        diags.add(
+            "import-removed",
+            f"{origin}: removed {plural(len(removed), _REMOVED_ONE, _REMOVED_MANY)}: "
+            f"{', '.join(sorted(set(removed))[:8])}",
+            path=path,
+            hint="check the text around them: a gallery, form or embed there needs adding "
+            "again as evidence",
         )
     if unsafe:
-        found.append(
-            Diagnostic(
-                "import-removed",
-                f"{origin}: removed unsafe HTML: {', '.join(unsafe)}",
-                path=path,
-                hint="scripts, frames and embedded code are never copied into a portfolio; add "
-                "an embedded video or tool as a link to it instead",
-                severity=Severity.WARNING,
-            )
+        diags.add(
+            "import-removed",
+            f"{origin}: removed unsafe HTML: {', '.join(unsafe)}",
+            path=path,
+            hint="scripts, frames and embedded code are never copied into a portfolio; add "
+            "an embedded video or tool as a link to it instead",
         )
-    return found
 
 
 def _date(text: str) -> dt.date | None:

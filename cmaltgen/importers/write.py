@@ -32,12 +32,15 @@ def write(dest: Path, files: dict[str, bytes], force: bool) -> list[Path]:
 
 
 def _write(dest: Path, files: dict[str, bytes], force: bool) -> list[Path]:
-    for rel in files:
-        _check_relative(rel)
-    previous = _previous(dest) if force else {}
-    _refuse(dest, files, previous, force)
+    outside = [rel for rel in files if not _relative(rel)]
+    if outside:
+        raise ValueError(f"import would write outside its folder: {outside[0]!r}")
+    if dest.exists() and not dest.is_dir():
+        raise _error(dest, "this is a file, not a folder", "choose a new folder name")
     if not dest.exists() or not any(dest.iterdir()):
         return _write_new(dest, files)
+    previous = _previous(dest) if force else {}
+    _refuse(dest, files, previous, force)
     root = dest.resolve()
     for rel in files:
         _refuse_links(root, rel)
@@ -57,7 +60,7 @@ def _write_new(dest: Path, files: dict[str, bytes]) -> list[Path]:
         for rel, data in files.items():
             _write_one(staging, rel, data)
         _write_manifest(staging, files)
-        atomic.swap_folder(staging, dest)  # dest, if there, is empty, as _refuse checked
+        atomic.swap_folder(staging, dest)  # dest, if there, is empty, as _write checked
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -69,17 +72,13 @@ def _write_manifest(root: Path, files: dict[str, bytes]) -> None:
     (root / MANIFEST).write_text(json.dumps({"files": manifest}, indent=1) + "\n", "utf-8")
 
 
-def _check_relative(rel: str) -> None:
+def _relative(rel: str) -> bool:
     path = PurePosixPath(rel)
-    if path.is_absolute() or ".." in path.parts or "\\" in rel or not path.parts:
-        raise ValueError(f"import would write outside its folder: {rel!r}")
+    return not (path.is_absolute() or ".." in path.parts or "\\" in rel or not path.parts)
 
 
 def _refuse(dest: Path, files: dict[str, bytes], previous: dict[str, str], force: bool) -> None:
-    if dest.exists() and not dest.is_dir():
-        raise _error(dest, "this is a file, not a folder", "choose a new folder name")
-    if not dest.exists() or not any(dest.iterdir()):
-        return
+    """Writing into a folder that is not empty: only with --force, never over the user's files."""
     if not force:
         raise _error(
             dest,
@@ -127,14 +126,7 @@ def _previous(dest: Path) -> dict[str, str]:
         return {}
     if not isinstance(files, dict):
         return {}
-    safe = {}
-    for rel, digest in files.items():
-        try:
-            _check_relative(str(rel))
-        except ValueError:
-            continue
-        safe[str(rel)] = str(digest)
-    return safe
+    return {str(rel): str(digest) for rel, digest in files.items() if _relative(str(rel))}
 
 
 def _digest_of(path: Path) -> str | None:
