@@ -38,7 +38,6 @@ class ImportReport:
     missing: list[str]
     unsorted_words: int
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
 
     @property
     def evidence(self) -> int:
@@ -109,7 +108,7 @@ def import_portfolio(
         reading.date, reading.assets, reading.attachments, fetch, base_url=reading.base_url
     )
     plan = assemble(sorter.result, notes, collector, framework, today, source.name)
-    written = write(dest, plan.files, force)
+    write(dest, plan.files, force)
     return ImportReport(
         source,
         dest,
@@ -119,7 +118,6 @@ def import_portfolio(
         plan.missing,
         plan.unsorted_words,
         [*reading.diagnostics, *_inside(dest, plan.diagnostics), *_download_problems(fetch)],
-        written,
     )
 
 

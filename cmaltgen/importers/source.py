@@ -35,9 +35,12 @@ class Reading:
     base_url: str = ""  # where relative addresses in the content point
 
 
-def source_error(path: Path, message: str, hint: str) -> CmaltgenError:
+def source_error(
+    path: Path, message: str, hint: str, line: int | None = None, col: int | None = None
+) -> CmaltgenError:
     """A source that cannot be imported: one located, plain-words error."""
-    return CmaltgenError(message, [Diagnostic("import-source", message, path=path, hint=hint)])
+    where = Diagnostic("import-source", message, path=path, line=line, col=col, hint=hint)
+    return CmaltgenError(message, [where])
 
 
 def megabytes(size: int) -> str:

@@ -17,7 +17,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, Severity
+from cmaltgen.diagnostics import Diagnostic, Diagnostics, Severity
 from cmaltgen.importers.evidence import Attachment
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, megabytes, read_capped, source_error
@@ -126,10 +126,7 @@ def _channel(path: Path, data: bytes) -> Element:
     except SafeET.ParseError as exc:
         line, col = exc.position
         message = f"this XML file is damaged or incomplete, so it cannot be read ({exc.msg})"
-        raise CmaltgenError(
-            message,
-            [Diagnostic("import-source", message, path=path, line=line, col=col + 1, hint=_AGAIN)],
-        ) from None
+        raise source_error(path, message, _AGAIN, line, col + 1) from None
     channel = root.find("channel")
     wordpress = any("wordpress.org/export" in e.tag for e in root.iter())
     if _local(root.tag) != "rss" or channel is None or not wordpress:

@@ -20,8 +20,8 @@ from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 MANIFEST = ".cmaltgen-import.json"
 
 
-def write(dest: Path, files: dict[str, bytes], force: bool) -> list[Path]:
-    """Write ``files`` (relative POSIX paths) below ``dest``; return the paths written."""
+def write(dest: Path, files: dict[str, bytes], force: bool) -> None:
+    """Write ``files`` (relative POSIX paths) below ``dest``."""
     try:
         return _write(dest, files, force)
     except OSError as exc:
@@ -31,29 +31,30 @@ def write(dest: Path, files: dict[str, bytes], force: bool) -> list[Path]:
         ) from None
 
 
-def _write(dest: Path, files: dict[str, bytes], force: bool) -> list[Path]:
+def _write(dest: Path, files: dict[str, bytes], force: bool) -> None:
     outside = [rel for rel in files if not _relative(rel)]
     if outside:
         raise ValueError(f"import would write outside its folder: {outside[0]!r}")
     if dest.exists() and not dest.is_dir():
         raise _error(dest, "this is a file, not a folder", "choose a new folder name")
     if not dest.exists() or not any(dest.iterdir()):
-        return _write_new(dest, files)
+        _write_new(dest, files)
+        return
     previous = _previous(dest) if force else {}
     _refuse(dest, files, previous, force)
     root = dest.resolve()
     for rel in files:
         _refuse_links(root, rel)
-    written = [_write_one(root, rel, data) for rel, data in files.items()]
+    for rel, data in files.items():
+        _write_one(root, rel, data)
     for rel, digest in previous.items():
         path = root / rel
         if rel not in files and _digest_of(path) == digest:
             path.unlink()
     _write_manifest(root, files)
-    return written
 
 
-def _write_new(dest: Path, files: dict[str, bytes]) -> list[Path]:
+def _write_new(dest: Path, files: dict[str, bytes]) -> None:
     """A new folder appears whole or not at all: written beside it, then renamed."""
     staging = atomic.staging_folder(dest, "import-")
     try:
@@ -64,7 +65,6 @@ def _write_new(dest: Path, files: dict[str, bytes]) -> list[Path]:
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return [dest / rel for rel in files]
 
 
 def _write_manifest(root: Path, files: dict[str, bytes]) -> None:
@@ -135,11 +135,10 @@ def _digest_of(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _write_one(root: Path, rel: str, data: bytes) -> Path:
+def _write_one(root: Path, rel: str, data: bytes) -> None:
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(path, flags, 0o644)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
-    return path
