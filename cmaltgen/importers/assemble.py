@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from cmaltgen.read.framework import Framework, Pathway, SectionSpec
 from cmaltgen.wording import plural, word_count
 
 UNSORTED = "_unsorted.md"
+_TABLE_RULE = re.compile(r"[\s|:-]+")  # the |---|:--| line under a table's header
 
 
 class _NoAliases(yaml.SafeDumper):
@@ -159,18 +161,11 @@ def _section(
 
 def _unlinked(markdown: str) -> list[str]:
     """List items and table rows (not header rows) that name evidence without linking it."""
-    lines = markdown.splitlines()
     found = []
-    for i, line in enumerate(lines):
-        following = lines[i + 1] if i + 1 < len(lines) else ""
-        header = line.startswith("|") and re.fullmatch(r"[\s|:-]+", following) is not None
+    for line, following in pairwise([*markdown.splitlines(), ""]):
+        header = line.startswith("|") and _TABLE_RULE.fullmatch(following) is not None
         entry = re.match(r"\s*(?:[-*+]|\d+[.)]|\|)\s*\S", line) is not None
-        if (
-            entry
-            and not header
-            and "(evidence:" not in line
-            and not re.fullmatch(r"[\s|:-]+", line)
-        ):
+        if entry and not header and "(evidence:" not in line and not _TABLE_RULE.fullmatch(line):
             found.append(line)
     return found
 

@@ -137,9 +137,7 @@ def _image(
         return f"[{PurePosixPath(target).name}, an image that needs a description]({target})"
     if assessed and (asset is not None or src.startswith(("http://", "https://"))):
         title = (attachment.title if attachment else "") or alt or PurePosixPath(target).stem
-        item = _item(c, title, "image", target if asset else None, src if not asset else None)
-        item["alt"] = alt
-        found.items.append(item)
+        found.items.append(_item(c, title, "image", target if asset else None, src, alt=alt))
     return f"![{alt}]({target})"
 
 
@@ -153,16 +151,19 @@ def _link_item(text: str, url: str, section_id: str, c: Collector, found: Sectio
     title = (attachment.title if attachment else "") or _plain(text) or url
     asset = c.fetch(url) if c.fetch is not None and attachment is not None else None
     file = None if asset is None else found.add_file(asset)
-    item = _item(c, title, kind_of(url), file, None if file else url)
+    item = _item(c, title, kind_of(url), file, url)
     c.by_url[url] = (section_id, item)
     found.items.append(item)
     return str(item["id"])
 
 
-def _item(c: Collector, title: str, kind: str, file: str | None, url: str | None) -> dict[str, Any]:
+def _item(
+    c: Collector, title: str, kind: str, file: str | None, url: str, **extra: str
+) -> dict[str, Any]:
+    """A draft item for ``file`` if the portfolio has it, else for ``url``."""
     where = {"file": file} if file is not None else {"url": url}
     item = {"id": c.new_id(title), "title": title[:200], "type": kind, "date": c.date, **where}
-    return {**item, "shows": SHOWS, "draft": True}
+    return {**item, "shows": SHOWS, "draft": True, **extra}
 
 
 def _plain(text: str) -> str:

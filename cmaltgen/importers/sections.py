@@ -282,18 +282,15 @@ class Sorter:
         return match.id == current.id and heading.level > self.level
 
     def _text(self, origin: str, text: str) -> None:
+        unsorted = self.result.unsorted
         if not text.strip():
             return
-        if self.current is None:
-            self._unsorted(origin, text)
-        else:
+        if self.current is not None:
             self.current.add(self.part, text)
-
-    def _unsorted(self, origin: str, text: str) -> None:
-        if self.result.unsorted and self.result.unsorted[-1].origin == origin:
-            self.result.unsorted[-1].text += "\n\n" + text.strip()
+        elif unsorted and unsorted[-1].origin == origin:
+            unsorted[-1].text += "\n\n" + text.strip()
         else:
-            self.result.unsorted.append(Unsorted(origin, text.strip()))
+            unsorted.append(Unsorted(origin, text.strip()))
 
     def _start(self, match: Match, origin: str, level: int) -> Found | None:
         section_id, title = match.id, match.title

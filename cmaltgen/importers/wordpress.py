@@ -133,7 +133,7 @@ def _channel(path: Path, data: bytes) -> Element:
         raise source_error(
             path,
             "this XML file is not a WordPress export (WXR): it has no WordPress items",
-            f"in WordPress, {_AGAIN[0].lower()}{_AGAIN[1:]}",
+            f"in WordPress, {_AGAIN}",
         )
     return channel
 
@@ -201,8 +201,7 @@ def _attachments(items: list[Element]) -> dict[str, Attachment]:
 
 
 def _clean(html: str, attachments: dict[str, Attachment]) -> tuple[str, list[str]]:
-    """Remove shortcodes and block comments (naming them), restore paragraphs, full-size
-    attachment addresses."""
+    """Shortcodes and block comments out (named), paragraphs back, attachments at full size."""
     removed = [
         f"a block comment ({m.group(0)[4:30].strip()}...)" for m in _BLOCK_COMMENT.finditer(html)
     ]
