@@ -6,7 +6,6 @@ The fields of front matter and evidence items are declared in :mod:`document_fie
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,8 +19,6 @@ from cmaltgen.read.document_fields import EvidenceItem, FrontMatter
 from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.safe_read import decode_text, read_bytes, read_parsed, split_front_matter
 from cmaltgen.read.sources import SectionSource
-
-log = logging.getLogger(__name__)
 
 PART_NAMES = ("description", "reflection")
 

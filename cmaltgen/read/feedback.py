@@ -14,16 +14,13 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.safe_read import read_text
 from cmaltgen.read.schema import Context, PartialDate, load, spec
 from cmaltgen.read.sources import EVIDENCE_NAME, FEEDBACK_DIR, REFLECTION_NAME
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 

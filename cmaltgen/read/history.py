@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import logging
 import re
 import shutil
 import subprocess
@@ -21,8 +20,6 @@ from cmaltgen.read.safe_read import MAX_TEXT_BYTES
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.read.sources import CONFIG_NAME, REFLECTION_NAME, TEMPLATES_DIR
 from cmaltgen.wording import git_reason
-
-log = logging.getLogger(__name__)
 
 GIT_TIMEOUT = 60  # seconds for one git command; reading a few blobs takes milliseconds
 _DATE = re.compile(r"^\d{4}-\d{1,2}(-\d{1,2})?$")

@@ -17,6 +17,7 @@ that record are in :mod:`markdown_scan`, those that render in :mod:`markdown_htm
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -66,8 +67,9 @@ def slugify(text: str) -> str:
     return re.sub(r"[\s_-]+", "-", slug).strip("-") or "section"
 
 
-def create() -> MarkdownIt:
-    """The Markdown setup: CommonMark, tables, strikethrough, footnotes and heading ids."""
+@functools.cache
+def _parser() -> MarkdownIt:
+    """The Markdown setup, made once: CommonMark, tables, strikethrough, footnotes, heading ids."""
     md = MarkdownIt("commonmark", {"html": True, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
@@ -77,16 +79,6 @@ def create() -> MarkdownIt:
     md.core.ruler.push("cmalt_paragraphs", markdown_scan.number_paragraphs)
     markdown_html.add_render_rules(md)
     return md
-
-
-_MD: MarkdownIt | None = None
-
-
-def _parser() -> MarkdownIt:
-    global _MD
-    if _MD is None:
-        _MD = create()
-    return _MD
 
 
 def parse(body: str) -> ParsedMarkdown:

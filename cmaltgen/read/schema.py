@@ -172,12 +172,12 @@ _INVALID = object()
 
 
 @functools.cache
-def _shape(tp: Any) -> tuple[str, Any]:
+def shape(tp: Any) -> tuple[str, Any]:
     """What kind of value type hint ``tp`` asks for, and its item type: worked out once per
-    hint, not once per value."""
+    hint, not once per value (the JSON Schemas use it too)."""
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (Union, types.UnionType):
-        return _shape(next(a for a in args if a is not type(None)))
+        return shape(next(a for a in args if a is not type(None)))
     if origin in (list, tuple):
         return "list", args[0]
     if origin is dict:
@@ -193,7 +193,7 @@ def _shape(tp: Any) -> tuple[str, Any]:
 
 
 def _value(tp: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
-    kind, inner = _shape(tp)
+    kind, inner = shape(tp)
     if kind == "text":
         return _text(meta, data, key, ctx)
     if kind == "list":
