@@ -1,10 +1,9 @@
 """English text: sentences built from pieces (counts, articles, lists), and measuring and
 cutting plain text (word counts, first sentences, shortened descriptions).
 
-Every message and page sentence that puts a number, a pathway or a list into words goes
-through one of these, so "1 items", "a Associate CMALT portfolio" or "a, b, c" cannot
-happen anywhere. ``plural``, ``article`` and ``join_and`` are also Jinja filters for themes
-(see docs/themes.md). The plain text measured here comes from ``markdown.plain_text``.
+Every sentence that puts a number or a list into words goes through these, so "1 items",
+"a Associate CMALT portfolio" or "a, b, c" cannot happen. ``plural``, ``article`` and
+``join_and`` are also Jinja filters for themes (see docs/themes.md).
 """
 
 from __future__ import annotations
@@ -22,10 +21,8 @@ _VOWEL_SOUND = re.compile(r"^(hour|honest|honou?r|heir)", re.I)
 
 
 def plural(count: int, singular: str, many: str = "") -> str:
-    """``count`` and the noun agreeing with it: "1 section", "0 sections", "1,200 words".
-
-    ``many`` gives an irregular plural; otherwise the last word is made plural by rule,
-    so "evidence item" becomes "evidence items"."""
+    """``count`` and the noun agreeing with it: "1 section", "0 sections", "1,200 words";
+    ``many`` gives an irregular plural, else the last word is made plural by rule."""
     return f"{count:,} {singular if count == 1 else many or plural_form(singular)}"
 
 

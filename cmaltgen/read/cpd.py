@@ -1,9 +1,6 @@
-"""The CPD record of a portfolio review: ``cpd.yml`` in the cpd-record section folder.
-
-Each activity is declared (date, activity, type, hours, evidence, reflection) so that errors
-are located and ``cmaltgen schema cpd`` prints its JSON Schema. The record is summarised by
-type and by year, and checked against the review period (three years from the award).
-"""
+"""The CPD record of a portfolio review: ``cpd.yml`` in the cpd-record section folder,
+declared so errors are located and ``cmaltgen schema cpd`` prints its JSON Schema; summarised
+by type and year, and checked against the review period (three years from the award)."""
 
 from __future__ import annotations
 

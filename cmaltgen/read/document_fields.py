@@ -1,8 +1,5 @@
-"""The fields people write: a reflection's front matter and an evidence.yml item.
-
-They are declared dataclasses (see :mod:`cmaltgen.read.schema`), so the validator, the JSON
-Schemas and docs/format.md all come from these declarations.
-"""
+"""The fields people write: a reflection's front matter and an evidence.yml item, declared
+for the validator, the JSON Schemas and docs/format.md (see :mod:`cmaltgen.read.schema`)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Parse stage: each section folder becomes a :class:`SectionDoc` (reflection + evidence).
-
-The fields of front matter and evidence items are declared in :mod:`document_fields`.
-"""
+"""Parse stage: each section folder becomes a :class:`SectionDoc` (reflection + evidence)."""
 
 from __future__ import annotations
 
@@ -116,14 +113,11 @@ T = TypeVar("T")
 
 
 class ParseCache:
-    """Parsed files kept from one build to the next, in memory (``cmaltgen serve`` rebuilds
-    on every save).
+    """Parsed files kept in memory from one build to the next (``serve`` rebuilds on every save).
 
-    A parse depends on nothing but the file's bytes and today's date (dates may not be in the
-    future), so a file whose bytes and date are unchanged is not parsed again: the kept result
-    is used and what its parse reported is reported again. Later stages do not change parsed
-    results, so one can serve several builds.
-    """
+    A parse depends only on the file's bytes and today's date, so an unchanged file is not
+    parsed again: the kept result is used (later stages never change it) and what its parse
+    reported is reported again."""
 
     def __init__(self) -> None:
         self._kept: dict[Path, tuple[bytes, dt.date, Any, tuple[Diagnostic, ...]]] = {}

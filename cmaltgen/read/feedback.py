@@ -1,11 +1,9 @@
-"""Feedback on a portfolio: reviewers' comments kept as data in ``feedback/NAME.yml``.
+"""Reviewers' comments, kept as data in ``feedback/NAME.yml``: each about a section and,
+optionally, one paragraph of it (its id ``p-4f2a9c`` or its number ``¶4``).
 
-A feedback file names a reviewer and lists comments, each about a section and, optionally,
-one paragraph of it (by its stable id, ``p-4f2a9c``, or by its number as shown, ``¶4``).
-This module loads and checks the files (:func:`load_all`); ``cmaltgen.rules.feedback``
-ties each comment to the paragraph it is about, and ``cmaltgen.site.annotate`` shows open
-comments beside their paragraphs, for ``serve`` only. Feedback is never published: the public site,
-its manifest, feed and sitemap never see it, and nothing in ``feedback/`` is copied anywhere.
+This module loads and checks them; ``cmaltgen.rules.feedback`` ties each to its paragraph
+and ``serve`` shows open ones beside it. Feedback is never published: nothing in
+``feedback/`` reaches the public site, its manifest, feed or sitemap.
 """
 
 from __future__ import annotations

@@ -146,13 +146,8 @@ def _resolve(top: Path, since: str, today: dt.date) -> Base:
     if proc.returncode != 0:
         raise _unknown(top, since)
     commit = _text(proc)
-    kind = (
-        "tag"
-        if _git(top, "show-ref", "--verify", "--quiet", f"refs/tags/{since}").returncode == 0
-        else ""
-    )
-    found_by = f"the tag {since}" if kind else f"the commit {since}"
-    return _base(top, commit, found_by)
+    is_tag = _git(top, "show-ref", "--verify", "--quiet", f"refs/tags/{since}").returncode == 0
+    return _base(top, commit, f"the tag {since}" if is_tag else f"the commit {since}")
 
 
 def _is_ref(top: Path, name: str) -> bool:

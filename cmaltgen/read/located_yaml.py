@@ -80,11 +80,8 @@ class _YamlProblem(Exception):
 def load_yaml(
     text: str, path: Path, diags: Diagnostics, *, line_offset: int = 0
 ) -> tuple[Any, LineMap] | None:
-    """Parse one YAML document into plain Python data plus the location of every value.
-
-    ``line_offset`` is added to reported lines (front matter starts below a ``---`` line).
-    Returns ``None`` after recording a located diagnostic if the YAML cannot be used.
-    """
+    """One YAML document as plain data plus the location of every value, or ``None`` after a
+    located diagnostic. ``line_offset`` is added to lines (front matter starts below ``---``)."""
     linemap = LineMap(path, line_offset=line_offset)
     try:
         if "*" in text:
@@ -119,13 +116,17 @@ def _reject_aliases(text: str, offset: int) -> None:
         if isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            raise _YamlProblem(
-                "yaml-alias",
-                "YAML anchors and aliases (& and *) are not supported in a portfolio",
-                line + offset,
-                col,
-                "write the value out in full where it is needed",
-            )
+            raise _alias(line + offset, col)
+
+
+def _alias(line: int, col: int) -> _YamlProblem:
+    return _YamlProblem(
+        "yaml-alias",
+        "YAML anchors and aliases (& and *) are not supported in a portfolio",
+        line,
+        col,
+        "write the value out in full where it is needed",
+    )
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -168,13 +169,7 @@ class _Builder:
     def _node(self, node: yaml.Node, key: KeyPath, key_node: yaml.Node | None, depth: int) -> Any:
         line, col = self._pos(node)
         if id(node) in self.seen:
-            raise _YamlProblem(
-                "yaml-alias",
-                "YAML anchors and aliases (& and *) are not supported in a portfolio",
-                line,
-                col,
-                "write the value out in full where it is needed",
-            )
+            raise _alias(line, col)
         self.seen.add(id(node))
         if depth > MAX_YAML_DEPTH:
             raise _YamlProblem("yaml-too-deep", "this YAML is nested too deeply", line, col)

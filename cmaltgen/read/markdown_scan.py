@@ -1,9 +1,6 @@
-"""What :func:`cmaltgen.read.markdown.parse` records from the tokens, each with its line.
-
-Core rules run after markdown-it's own: they shift headings so the body's top level is
-``<h2>``, find the references cmaltgen resolves and where each paragraph opens. Paragraph
-ids, raw HTML and the words of inline tokens are worked out from the tokens afterwards.
-"""
+"""What :func:`cmaltgen.read.markdown.parse` records from the tokens, each with its line:
+core rules shift headings, find references and where paragraphs open; paragraph ids, raw
+HTML and the words of inline tokens are worked out from the tokens afterwards."""
 
 from __future__ import annotations
 

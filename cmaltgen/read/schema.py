@@ -1,15 +1,8 @@
-"""Declared schemas: typed dataclasses whose fields carry a one-line doc and a kind.
+"""Declared schemas: dataclasses whose fields carry a one-line doc and a kind (:func:`spec`).
 
-The same declarations drive three things, so they cannot drift apart:
-
-* :func:`load` checks YAML data against a dataclass and reports located, plain-words problems
-  (missing keys, wrong types, bad choices, unknown keys with a did-you-mean);
-* ``cmaltgen.schemas.json_schema`` publishes a JSON Schema for editors;
-* ``docs/format.md``'s field tables (``cmaltgen.schemas.field_rows``).
-
-Declare a field with :func:`spec`::
-
-    name: str = field(metadata=spec("Your name as it appears on the site."))
+The same declarations drive the validator (:func:`load`: located, plain-words problems), the
+JSON Schemas for editors and docs/format.md's field tables (:mod:`cmaltgen.schemas`), so the
+three cannot drift apart.
 """
 
 from __future__ import annotations
@@ -156,11 +149,8 @@ def load(cls: type[T], data: Any, key: KeyPath, ctx: Context) -> T | None:
 
 @functools.cache
 def _declared(cls: type) -> tuple[dict[str, dataclasses.Field[Any]], dict[str, Any]]:
-    """A dataclass's fields and resolved type hints, worked out once per class.
-
-    ``typing.get_type_hints`` re-evaluates every annotation on each call; with thousands of
-    evidence items that was a fifth of a large build.
-    """
+    """A dataclass's fields and type hints, once per class: ``typing.get_type_hints``
+    re-evaluates every annotation, a fifth of a large build with thousands of evidence items."""
     return {f.name: f for f in dataclasses.fields(cls)}, typing.get_type_hints(cls)
 
 
