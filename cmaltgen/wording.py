@@ -18,6 +18,8 @@ _VOWEL_LETTERS = set("AEFHILMNORSX")
 # Words that start with a vowel letter but a consonant sound, and the reverse.
 _CONSONANT_SOUND = re.compile(r"^(uni|use|usu|ura|uro|eu|ewe|one\b|once\b|ubiq)", re.I)
 _VOWEL_SOUND = re.compile(r"^(hour|honest|honou?r|heir)", re.I)
+# Capitals said as a word, not spelled out: "a NASA grant", "a UNESCO report".
+_SAID_AS_WORDS = {"NASA", "UNESCO", "UCAS", "SEDA"}
 
 
 def plural(count: int, singular: str, many: str = "") -> str:
@@ -52,15 +54,10 @@ def _vowel_sound(word: str) -> bool:
     if not letters:
         return False
     if len(letters) > 1 and letters[:2].isupper():  # an initialism: read letter by letter
-        return letters[0] in _VOWEL_LETTERS and not _reads_as_word(letters)
+        return letters[0] in _VOWEL_LETTERS and letters.upper() not in _SAID_AS_WORDS
     if _VOWEL_SOUND.match(letters):
         return True
     return letters[0].lower() in "aeiou" and not _CONSONANT_SOUND.match(letters)
-
-
-def _reads_as_word(letters: str) -> bool:
-    """Capitals said as a word, not spelled out ("a NASA grant", "a UNESCO report")."""
-    return letters.upper() in {"NASA", "UNESCO", "UCAS", "SEDA"}
 
 
 def join_and(items: Iterable[str], conjunction: str = "and") -> str:

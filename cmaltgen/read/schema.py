@@ -190,16 +190,10 @@ def _value(tp: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
         return _list(inner, meta, data, key, ctx)
     if kind == "dict":
         return _dict(inner, meta, data, key, ctx)
-    if kind == "date":
-        return _date(data, key, ctx)
     if kind == "dataclass":
         loaded = load(inner, data, key, ctx)
         return _INVALID if loaded is None else loaded
-    if kind == "bool":
-        return _bool(data, key, ctx)
-    if kind == "int":
-        return _int(data, key, ctx)
-    return _number(data, key, ctx)
+    return _SCALARS[kind](data, key, ctx)
 
 
 def _list(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
@@ -319,6 +313,10 @@ def _number(data: Any, key: KeyPath, ctx: Context) -> Any:
         return _INVALID
     ctx.problem("wrong-type", f"expected a number here (e.g. 1.5), found {_kind_of(data)}", key)
     return _INVALID
+
+
+# Values with no type parameters: each checks its data alone.
+_SCALARS = {"date": _date, "bool": _bool, "int": _int, "float": _number}
 
 
 def _kind_of(data: Any) -> str:
