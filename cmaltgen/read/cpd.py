@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics, suggestion
@@ -38,17 +38,14 @@ URL = re.compile(r"^https?://")
 class CpdActivity:
     """One continuing professional development (CPD) activity."""
 
-    date: PartialDate = field(metadata=spec("When it took place or ended (YYYY-MM-DD or YYYY-MM)."))
-    activity: str = field(metadata=spec("What you did, e.g. 'ALT annual conference'."))
-    type: str = field(metadata=spec("The kind of activity.", choices=TYPES))
-    hours: float = field(metadata=spec("Hours spent, e.g. 1.5."))
-    evidence: str = field(
-        default="",
-        metadata=spec("An evidence id from this portfolio, or a web address (optional)."),
+    date: PartialDate = spec("When it took place or ended (YYYY-MM-DD or YYYY-MM).")
+    activity: str = spec("What you did, e.g. 'ALT annual conference'.")
+    type: str = spec("The kind of activity.", choices=TYPES)
+    hours: float = spec("Hours spent, e.g. 1.5.")
+    evidence: str = spec(
+        "An evidence id from this portfolio, or a web address (optional).", default=""
     )
-    reflection: str = field(
-        default="", metadata=spec("A sentence or two on what it changed in your practice.")
-    )
+    reflection: str = spec("A sentence or two on what it changed in your practice.", default="")
 
 
 @dataclass(frozen=True)

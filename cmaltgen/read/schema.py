@@ -28,16 +28,19 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 def spec(
     doc: str,
     *,
+    default: Any = dataclasses.MISSING,
+    default_factory: Any = dataclasses.MISSING,
     kind: str | None = None,
     choices: tuple[str, ...] = (),
     pattern: str | None = None,
     example: Any = None,
     hint: str | None = None,
-) -> dict[str, Any]:
-    """Field metadata. ``kind`` refines a str: ``url``, ``date``, ``path`` (a file name, kept
-    exactly as quoted: names may start or end with spaces), ``text`` (default). ``hint`` says
-    how to write a value that does not match ``pattern``."""
-    return {
+) -> Any:
+    """A declared field, required unless given a default. ``kind`` refines a str: ``url``,
+    ``date``, ``path`` (a file name, kept exactly as quoted: names may start or end with
+    spaces), ``text`` (default). ``hint`` says how to write a value that does not match
+    ``pattern``."""
+    meta = {
         "doc": doc,
         "kind": kind,
         "choices": choices,
@@ -45,6 +48,7 @@ def spec(
         "example": example,
         "hint": hint,
     }
+    return dataclasses.field(default=default, default_factory=default_factory, metadata=meta)
 
 
 @dataclass(frozen=True, order=True)
