@@ -163,8 +163,3 @@ def _items(
             )
         )  # fmt: skip
     return items
-
-
-def short_date(date: PartialDate) -> str:
-    """``2 Oct 2026`` (or ``Oct 2026``, ``2026``): compact, for lists and e-mails."""
-    return date.human("%b")

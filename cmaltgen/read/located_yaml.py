@@ -1,8 +1,8 @@
 """YAML with locations: every value's line and column, for located messages.
 
-YAML is composed into nodes and constructed here (not by PyYAML's constructor) so that each
-value's line and column are recorded in a :class:`LineMap`. Tags, aliases, duplicate keys and
-deep nesting are refused with a located diagnostic; nothing raises.
+Nodes are constructed here, not by PyYAML, so each value's place is recorded in a
+:class:`LineMap`. Tags, aliases, duplicate keys and deep nesting are refused with a located
+diagnostic; nothing raises.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ MAX_YAML_DEPTH = 32
 KeyPath = tuple[str | int, ...]
 
 # libyaml's parser when PyYAML was built with it: the same events and marks, several times faster.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _STR = "tag:yaml.org,2002:str"
 _SAFE_TAGS = {
@@ -86,7 +86,7 @@ def load_yaml(
     try:
         if "*" in text:
             _reject_aliases(text, line_offset)
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=LOADER)
         data = _Builder(linemap, line_offset).build(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -112,7 +112,7 @@ def load_yaml(
 
 def _reject_aliases(text: str, offset: int) -> None:
     """Find the first alias (``*name``) before composing: aliases can expand exponentially."""
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -1,7 +1,5 @@
-"""The parsed portfolio as every rule sees it: settings, pathway, documents.
-
-Built by :mod:`cmaltgen.build` from the read stage's results; rules take it as an argument.
-"""
+"""The parsed portfolio as every rule sees it: settings, pathway, documents (built by
+:mod:`cmaltgen.build` from the read stage's results)."""
 
 from __future__ import annotations
 
