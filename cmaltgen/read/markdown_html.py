@@ -239,7 +239,6 @@ def _render_table(
 
 
 def add_render_rules(md: MarkdownIt) -> None:
-    """Install the render rules above on ``md``."""
     for kinds, rule in (
         (("link_open",), _render_link_open),
         (("link_close",), _render_link_close),

@@ -105,13 +105,10 @@ def describe(kind: str, path: Path) -> str:
 
 
 def open_regular(path: Path) -> int:
-    """A file descriptor for reading ``path``, which must be an ordinary file.
-
-    Never blocks: a named pipe opened for reading waits for a writer, so the file is opened
-    non-blocking and checked with ``fstat`` on the open descriptor (no race between a check and
-    the open). Raises :class:`NotRegularFile` for folders, pipes, sockets, devices and broken
-    links (following working links, as reading does), else ``OSError`` as ``open`` would.
-    """
+    """A descriptor for reading ``path``, which must be an ordinary file (else
+    :class:`NotRegularFile`, or ``OSError`` as ``open`` raises). Never blocks: a named pipe
+    waits for a writer, so the file is opened non-blocking and checked with ``fstat`` on the
+    open descriptor (no race between a check and the open; working links are followed)."""
     return _open_regular(path)[0]
 
 
