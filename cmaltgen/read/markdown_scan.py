@@ -49,7 +49,6 @@ class Paragraph(NamedTuple):
     text: str
 
 
-_BREAKS = {"softbreak": " ", "hardbreak": " "}
 # A dropped empty link leaves "features ." behind; the space before punctuation goes too.
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+\x00(?=[.,;:!?)\]…])|\x00")
 
@@ -60,8 +59,8 @@ def inline_text(children: Sequence[Token]) -> str:
     for i, child in enumerate(children):
         if child.type in ("text", "code_inline"):
             text.append(child.content)
-        elif child.type in _BREAKS:
-            text.append(_BREAKS[child.type])
+        elif child.type in ("softbreak", "hardbreak"):
+            text.append(" ")
         elif child.type == "image":
             text.append(inline_text(child.children or []))
         elif child.type in ("footnote_ref", "html_inline") or (
