@@ -1,9 +1,6 @@
-"""Atomic writes: a file or a folder appears whole or not at all.
-
-Every stage that saves something (the site, the bundle, caches, imports) writes beside the
-target and renames into place, so a failure never leaves half a file. It lives at the top of
-the package, not in output/, because read/, rules/, cohort/ and importers/ use it too and a
-stage never imports a later one.
+"""Atomic writes: a file or a folder is written beside its target and renamed into place, so
+it appears whole or not at all. At the top of the package because read/, rules/, cohort/
+and importers/ use it too, and a stage never imports a later one.
 """
 
 from __future__ import annotations

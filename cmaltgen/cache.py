@@ -1,8 +1,5 @@
-"""cmaltgen's cache folder: ``$XDG_CACHE_HOME/cmaltgen`` or ``~/.cache/cmaltgen``.
-
-It holds plain data that can always be remade (``check --external``'s link results, as
-JSON), never anything that runs: no pickles, no compiled templates.
-"""
+"""cmaltgen's cache folder: plain data that can always be remade (``check --external``'s link
+results, as JSON), never anything that runs: no pickles, no compiled templates."""
 
 from __future__ import annotations
 

@@ -75,11 +75,7 @@ CODES: dict[str, Code] = _codes(
     ("section-focus", E, "Section 3b's focus does not suit the pathway (Senior needs policy)."),
     ("too-few-examples", W, "Senior 4a needs two or more examples, each under a ### heading."),
     ("cpd-record", W, "A portfolio review's CPD record section has no cpd.yml."),
-    (
-        "review-due",
-        W,
-        "check: the three-yearly review is overdue or due within six months.",
-    ),
+    ("review-due", W, "check: the three-yearly review is overdue or due within six months."),
     ("cpd-gap", W, "check: a year of a review's period without any CPD activity recorded."),
     (
         "submission-ref",

@@ -4,16 +4,15 @@ declarations the validator uses (:func:`cmaltgen.read.schema.spec`)."""
 from __future__ import annotations
 
 import dataclasses
-import types
 import typing
-from typing import Any, Union
+from typing import Any
 
 from cmaltgen.cohort.config import CohortConfig
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.cpd import CpdActivity
 from cmaltgen.read.document_fields import EvidenceItem, FrontMatter
 from cmaltgen.read.feedback import FeedbackFile
-from cmaltgen.read.schema import PartialDate, is_required
+from cmaltgen.read.schema import is_required, shape
 
 KINDS = {
     "portfolio": (PortfolioConfig, "cmaltgen portfolio.yml", False),
@@ -65,22 +64,20 @@ def _object_schema(cls: type) -> dict[str, Any]:
 
 
 def _type_schema(tp: Any, meta: Any) -> dict[str, Any]:
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin in (Union, types.UnionType):
-        return _type_schema(next(a for a in args if a is not type(None)), meta)
-    if origin in (list, tuple):
-        return {"type": "array", "items": _type_schema(args[0], meta)}
-    if origin is dict:
-        return {"type": "object", "additionalProperties": _type_schema(args[1], meta)}
-    if tp is PartialDate:
+    kind, inner = shape(tp)
+    if kind == "list":
+        return {"type": "array", "items": _type_schema(inner, meta)}
+    if kind == "dict":
+        return {"type": "object", "additionalProperties": _type_schema(inner, meta)}
+    if kind == "date":
         return {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"}
-    if dataclasses.is_dataclass(tp):
-        return _object_schema(tp)  # type: ignore[arg-type]
-    if tp is bool:
+    if kind == "dataclass":
+        return _object_schema(inner)
+    if kind == "bool":
         return {"type": "boolean"}
-    if tp is int:
+    if kind == "int":
         return {"type": "integer"}
-    if tp is float:
+    if kind == "float":
         return {"type": "number", "minimum": 0}
     out: dict[str, Any] = {"type": "string"}
     if meta.get("choices"):
@@ -102,36 +99,27 @@ def field_rows(cls: type, prefix: str = "") -> list[tuple[str, str, bool, str]]:
         rows.append(
             (name, _type_words(tp, fld.metadata), is_required(fld), fld.metadata.get("doc", ""))
         )
-        inner = _unwrap(tp)
-        if dataclasses.is_dataclass(inner) and inner is not PartialDate:
+        kind, inner = _unwrap(tp)
+        if kind == "dataclass":
             keyed = ".<section>." if typing.get_origin(tp) is dict else "."
-            rows.extend(field_rows(inner, name + keyed))  # type: ignore[arg-type]
+            rows.extend(field_rows(inner, name + keyed))
     return rows
 
 
-def _unwrap(tp: Any) -> Any:
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin in (Union, types.UnionType):
-        return _unwrap(next(a for a in args if a is not type(None)))
-    if origin in (list, tuple):
-        return _unwrap(args[0])
-    if origin is dict:
-        return _unwrap(args[1])
-    return tp
+def _unwrap(tp: Any) -> tuple[str, Any]:
+    """The shape of ``tp``'s items, through lists and mappings."""
+    kind, inner = shape(tp)
+    return _unwrap(inner) if kind in ("list", "dict") else (kind, inner)
 
 
 def _type_words(tp: Any, meta: Any) -> str:
-    if typing.get_origin(tp) in (Union, types.UnionType):
-        tp = next(a for a in typing.get_args(tp) if a is not type(None))
-    schema = _type_schema(tp, meta)
-    if "enum" in schema:
-        return "one of " + ", ".join(f"`{c}`" for c in schema["enum"])
-    if schema.get("type") == "array":
-        return "list"
-    if tp is PartialDate:
-        return "date"
+    kind, _ = shape(tp)
+    if kind == "text" and meta.get("choices"):
+        return "one of " + ", ".join(f"`{c}`" for c in meta["choices"])
+    if kind in ("list", "date"):
+        return kind
     if meta.get("kind") == "url":
         return "URL"
-    return {"string": "text", "boolean": "true/false", "integer": "number", "number": "number"}.get(
-        str(schema.get("type")), "mapping"
+    return {"text": "text", "bool": "true/false", "int": "number", "float": "number"}.get(
+        kind, "mapping"
     )

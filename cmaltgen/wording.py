@@ -1,10 +1,9 @@
 """English text: sentences built from pieces (counts, articles, lists), and measuring and
 cutting plain text (word counts, first sentences, shortened descriptions).
 
-Every message and page sentence that puts a number, a pathway or a list into words goes
-through one of these, so "1 items", "a Associate CMALT portfolio" or "a, b, c" cannot
-happen anywhere. ``plural``, ``article`` and ``join_and`` are also Jinja filters for themes
-(see docs/themes.md). The plain text measured here comes from ``markdown.plain_text``.
+Every sentence that puts a number or a list into words goes through these, so "1 items",
+"a Associate CMALT portfolio" or "a, b, c" cannot happen. ``plural``, ``article`` and
+``join_and`` are also Jinja filters for themes (see docs/themes.md).
 """
 
 from __future__ import annotations
@@ -19,13 +18,13 @@ _VOWEL_LETTERS = set("AEFHILMNORSX")
 # Words that start with a vowel letter but a consonant sound, and the reverse.
 _CONSONANT_SOUND = re.compile(r"^(uni|use|usu|ura|uro|eu|ewe|one\b|once\b|ubiq)", re.I)
 _VOWEL_SOUND = re.compile(r"^(hour|honest|honou?r|heir)", re.I)
+# Capitals said as a word, not spelled out: "a NASA grant", "a UNESCO report".
+_SAID_AS_WORDS = {"NASA", "UNESCO", "UCAS", "SEDA"}
 
 
 def plural(count: int, singular: str, many: str = "") -> str:
-    """``count`` and the noun agreeing with it: "1 section", "0 sections", "1,200 words".
-
-    ``many`` gives an irregular plural; otherwise the last word is made plural by rule,
-    so "evidence item" becomes "evidence items"."""
+    """``count`` and the noun agreeing with it: "1 section", "0 sections", "1,200 words";
+    ``many`` gives an irregular plural, else the last word is made plural by rule."""
     return f"{count:,} {singular if count == 1 else many or plural_form(singular)}"
 
 
@@ -55,15 +54,10 @@ def _vowel_sound(word: str) -> bool:
     if not letters:
         return False
     if len(letters) > 1 and letters[:2].isupper():  # an initialism: read letter by letter
-        return letters[0] in _VOWEL_LETTERS and not _reads_as_word(letters)
+        return letters[0] in _VOWEL_LETTERS and letters.upper() not in _SAID_AS_WORDS
     if _VOWEL_SOUND.match(letters):
         return True
     return letters[0].lower() in "aeiou" and not _CONSONANT_SOUND.match(letters)
-
-
-def _reads_as_word(letters: str) -> bool:
-    """Capitals said as a word, not spelled out ("a NASA grant", "a UNESCO report")."""
-    return letters.upper() in {"NASA", "UNESCO", "UCAS", "SEDA"}
 
 
 def join_and(items: Iterable[str], conjunction: str = "and") -> str:

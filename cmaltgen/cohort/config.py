@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics, suggestion
@@ -31,30 +31,26 @@ LOCAL, REMOTE, PLAIN = "local", "remote", "plain"
 class Coordinator:
     """Someone who runs the cohort."""
 
-    name: str = field(metadata=spec("Their name."))
-    email: str = field(
-        default="",
-        metadata=spec("An email address to contact them.", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    name: str = spec("Their name.")
+    email: str = spec(
+        "An email address to contact them.", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", default=""
     )
-    url: str = field(default="", metadata=spec("A web page about them.", kind="url"))
+    url: str = spec("A web page about them.", kind="url", default="")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Mentor:
     """A mentor candidates can ask for help."""
 
-    name: str = field(metadata=spec("Their name, as members' mentor: fields write it."))
-    role: str = field(default="", metadata=spec("Their job title."))
-    areas: tuple[str, ...] = field(
-        default=(),
-        metadata=spec("What they can help with: section ids (1a, 3b) or words (Accessibility)."),
+    name: str = spec("Their name, as members' mentor: fields write it.")
+    role: str = spec("Their job title.", default="")
+    areas: tuple[str, ...] = spec(
+        "What they can help with: section ids (1a, 3b) or words (Accessibility).", default=()
     )
-    contact: str = field(
+    contact: str = spec(
+        "How to reach them: a web address or mailto:address.",
+        pattern=r"^(https?://\S+|mailto:[^@\s]+@[^@\s]+)$",
         default="",
-        metadata=spec(
-            "How to reach them: a web address or mailto:address.",
-            pattern=r"^(https?://\S+|mailto:[^@\s]+@[^@\s]+)$",
-        ),
     )
 
 
@@ -62,39 +58,32 @@ class Mentor:
 class Event:
     """A meeting, writing retreat or deadline."""
 
-    date: str = field(
-        metadata=spec("The day, as YYYY-MM-DD (future dates are fine here).", example="2027-03-01")
-    )
-    time: str = field(
+    date: str = spec("The day, as YYYY-MM-DD (future dates are fine here).", example="2027-03-01")
+    time: str = spec(
+        "Start time as HH:MM, 24-hour (leave out for an all-day event).",
+        pattern=r"^([01]?\d|2[0-3]):[0-5]\d$",
         default="",
-        metadata=spec(
-            "Start time as HH:MM, 24-hour (leave out for an all-day event).",
-            pattern=r"^([01]?\d|2[0-3]):[0-5]\d$",
-        ),
     )
-    title: str = field(metadata=spec("What it is, e.g. Writing retreat."))
-    place: str = field(default="", metadata=spec("Where: a room, a town, or Online."))
-    url: str = field(default="", metadata=spec("A page with details or the call link.", kind="url"))
+    title: str = spec("What it is, e.g. Writing retreat.")
+    place: str = spec("Where: a room, a town, or Online.", default="")
+    url: str = spec("A page with details or the call link.", kind="url", default="")
 
 
 @dataclass(frozen=True, kw_only=True)
 class HubSite:
     """How the hub website is published."""
 
-    title: str = field(default="", metadata=spec("Site title (default: the cohort's name)."))
-    description: str = field(default="", metadata=spec("One sentence describing the hub."))
-    base_url: str = field(
-        default="",
-        metadata=spec("Where the hub will live, e.g. https://ble.github.io/cmalt/.", kind="url"),
+    title: str = spec("Site title (default: the cohort's name).", default="")
+    description: str = spec("One sentence describing the hub.", default="")
+    base_url: str = spec(
+        "Where the hub will live, e.g. https://ble.github.io/cmalt/.", kind="url", default=""
     )
-    language: str = field(
+    language: str = spec(
+        "The language of the hub's pages, as a tag such as en-GB or cy.",
+        pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
         default="en-GB",
-        metadata=spec(
-            "The language of the hub's pages, as a tag such as en-GB or cy.",
-            pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-        ),
     )
-    theme: str = field(default="default", metadata=spec("The theme: default or print."))
+    theme: str = spec("The theme: default or print.", default="default")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,42 +91,32 @@ class MemberEntry:
     """One member: a portfolio folder (path), a published cmaltgen portfolio (url alone), or
     a plain entry typed by hand (name, url, pathway, status)."""
 
-    path: str = field(
+    path: str = spec(
+        "A cmaltgen portfolio folder inside the cohort folder (or a submodule).", default=""
+    )
+    url: str = spec(
+        "The portfolio's address. Alone: a cmaltgen site whose portfolio.json is read. "
+        "With name: a plain entry. With path: where that portfolio is published.",
+        kind="url",
         default="",
-        metadata=spec("A cmaltgen portfolio folder inside the cohort folder (or a submodule)."),
     )
-    url: str = field(
+    name: str = spec("Plain entry: the candidate's name.", default="")
+    role: str = spec("Plain entry: their job title.", default="")
+    organisation: str = spec("Plain entry: where they work.", default="")
+    pathway: str = spec("Plain entry: associate, cmalt or senior.", choices=PATHWAYS, default="")
+    specialist: tuple[str, ...] = spec("Plain entry: their specialist area(s).", default=())
+    mentor: str = spec("Their mentor: a name from mentors.", default="")
+    status: str = spec(
+        "started, drafting, submitted, awarded or resubmitting (overrides what the "
+        "portfolio shows).",
+        choices=STATUSES,
         default="",
-        metadata=spec(
-            "The portfolio's address. Alone: a cmaltgen site whose portfolio.json is read. "
-            "With name: a plain entry. With path: where that portfolio is published.",
-            kind="url",
-        ),
     )
-    name: str = field(default="", metadata=spec("Plain entry: the candidate's name."))
-    role: str = field(default="", metadata=spec("Plain entry: their job title."))
-    organisation: str = field(default="", metadata=spec("Plain entry: where they work."))
-    pathway: str = field(
-        default="", metadata=spec("Plain entry: associate, cmalt or senior.", choices=PATHWAYS)
+    awarded: PartialDate | None = spec(
+        "When they were awarded (YYYY-MM-DD or YYYY-MM).", default=None
     )
-    specialist: tuple[str, ...] = field(
-        default=(), metadata=spec("Plain entry: their specialist area(s).")
-    )
-    mentor: str = field(default="", metadata=spec("Their mentor: a name from mentors."))
-    status: str = field(
-        default="",
-        metadata=spec(
-            "started, drafting, submitted, awarded or resubmitting (overrides what the "
-            "portfolio shows).",
-            choices=STATUSES,
-        ),
-    )
-    awarded: PartialDate | None = field(
-        default=None, metadata=spec("When they were awarded (YYYY-MM-DD or YYYY-MM).")
-    )
-    listed: bool = field(
-        default=True,
-        metadata=spec("false keeps them off every public page; cohort check still shows them."),
+    listed: bool = spec(
+        "false keeps them off every public page; cohort check still shows them.", default=True
     )
 
     @property
@@ -153,18 +132,14 @@ class MemberEntry:
 class CohortConfig:
     """The settings in cohort.yml."""
 
-    name: str = field(metadata=spec("The cohort's name, e.g. BLE CMALT cohort 2027."))
-    institutions: tuple[str, ...] = field(
-        default=(), metadata=spec("The institutions taking part.")
-    )
-    coordinators: tuple[Coordinator, ...] = field(default=(), metadata=spec("Who runs the cohort."))
-    mentors: tuple[Mentor, ...] = field(default=(), metadata=spec("The cohort's mentors."))
-    events: tuple[Event, ...] = field(
-        default=(), metadata=spec("Meetings, writing retreats and deadlines.")
-    )
-    site: HubSite = field(default_factory=HubSite, metadata=spec("Hub website settings."))
-    members: tuple[MemberEntry, ...] = field(
-        default=(), metadata=spec("The candidates: a path, a url, or a plain entry each.")
+    name: str = spec("The cohort's name, e.g. BLE CMALT cohort 2027.")
+    institutions: tuple[str, ...] = spec("The institutions taking part.", default=())
+    coordinators: tuple[Coordinator, ...] = spec("Who runs the cohort.", default=())
+    mentors: tuple[Mentor, ...] = spec("The cohort's mentors.", default=())
+    events: tuple[Event, ...] = spec("Meetings, writing retreats and deadlines.", default=())
+    site: HubSite = spec("Hub website settings.", default_factory=HubSite)
+    members: tuple[MemberEntry, ...] = spec(
+        "The candidates: a path, a url, or a plain entry each.", default=()
     )
 
     @property

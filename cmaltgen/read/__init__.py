@@ -1,3 +1,1 @@
-"""Reading: what is on disk becomes typed data
-(files, located YAML, config, framework, documents, Markdown).
-"""
+"""Reading: what is on disk becomes typed data (files, YAML, config, framework, documents)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics
@@ -18,61 +18,48 @@ from cmaltgen.read.schema import PartialDate, spec
 class Links:
     """Where readers can find you elsewhere."""
 
-    blog: str = field(default="", metadata=spec("Your blog's address.", kind="url"))
-    website: str = field(default="", metadata=spec("A personal or staff web page.", kind="url"))
-    orcid: str = field(
+    blog: str = spec("Your blog's address.", kind="url", default="")
+    website: str = spec("A personal or staff web page.", kind="url", default="")
+    orcid: str = spec(
+        "Your ORCID iD, e.g. 0000-0002-1825-0097.",
+        pattern=r"^(https://orcid\.org/)?\d{4}-\d{4}-\d{4}-\d{3}[\dX]$",
         default="",
-        metadata=spec(
-            "Your ORCID iD, e.g. 0000-0002-1825-0097.",
-            pattern=r"^(https://orcid\.org/)?\d{4}-\d{4}-\d{4}-\d{3}[\dX]$",
-        ),
     )
-    linkedin: str = field(default="", metadata=spec("Your LinkedIn profile.", kind="url"))
-    mastodon: str = field(default="", metadata=spec("Your Mastodon profile.", kind="url"))
-    github: str = field(default="", metadata=spec("Your GitHub profile.", kind="url"))
+    linkedin: str = spec("Your LinkedIn profile.", kind="url", default="")
+    mastodon: str = spec("Your Mastodon profile.", kind="url", default="")
+    github: str = spec("Your GitHub profile.", kind="url", default="")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Photo:
     """A photo of you for the home page."""
 
-    file: str = field(
-        metadata=spec("The image file (JPEG or PNG), relative to the portfolio folder.")
-    )
-    alt: str = field(
-        default="",
-        metadata=spec("What the photo shows, for readers who cannot see it (required)."),
-    )
+    file: str = spec("The image file (JPEG or PNG), relative to the portfolio folder.")
+    alt: str = spec("What the photo shows, for readers who cannot see it (required).", default="")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Candidate:
     """Who the portfolio belongs to."""
 
-    name: str = field(metadata=spec("Your name as it should appear on the site."))
-    role: str = field(default="", metadata=spec("Your job title."))
-    organisation: str = field(default="", metadata=spec("Where you work."))
-    links: Links = field(default_factory=Links, metadata=spec("Links to you elsewhere."))
-    photo: Photo | None = field(
-        default=None, metadata=spec("A photo of you on the home page (optional).")
-    )
+    name: str = spec("Your name as it should appear on the site.")
+    role: str = spec("Your job title.", default="")
+    organisation: str = spec("Where you work.", default="")
+    links: Links = spec("Links to you elsewhere.", default_factory=Links)
+    photo: Photo | None = spec("A photo of you on the home page (optional).", default=None)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Award:
     """Your CMALT award, once ALT has made it."""
 
-    date: PartialDate = field(metadata=spec("When it was awarded (YYYY-MM or YYYY-MM-DD)."))
-    pathway: str = field(
+    date: PartialDate = spec("When it was awarded (YYYY-MM or YYYY-MM-DD).")
+    pathway: str = spec(
+        "The pathway awarded: associate, cmalt or senior (default: the portfolio's).",
+        choices=("associate", "cmalt", "senior"),
         default="",
-        metadata=spec(
-            "The pathway awarded: associate, cmalt or senior (default: the portfolio's).",
-            choices=("associate", "cmalt", "senior"),
-        ),
     )
-    url: str = field(
-        default="", metadata=spec("Your certificate or digital badge (optional).", kind="url")
-    )
+    url: str = spec("Your certificate or digital badge (optional).", kind="url", default="")
 
 
 SUBMISSION_TYPES = ("first", "resubmission", "review")
@@ -84,34 +71,26 @@ REFERRALS = ("referral-minor", "referral-major")
 class Submission:
     """One time you sent the portfolio to ALT: a first submission, a resubmission or a review."""
 
-    date: PartialDate = field(metadata=spec("When you submitted it (YYYY-MM-DD)."))
-    type: str = field(
-        metadata=spec(
-            "first, resubmission (after a referral) or review (the three-year review).",
-            choices=SUBMISSION_TYPES,
-        )
+    date: PartialDate = spec("When you submitted it (YYYY-MM-DD).")
+    type: str = spec(
+        "first, resubmission (after a referral) or review (the three-year review).",
+        choices=SUBMISSION_TYPES,
     )
-    outcome: str = field(
+    outcome: str = spec(
+        "The assessors' outcome, once known: pass, pass-with-distinction, "
+        "referral-minor, referral-major or fail.",
+        choices=OUTCOMES,
         default="",
-        metadata=spec(
-            "The assessors' outcome, once known: pass, pass-with-distinction, "
-            "referral-minor, referral-major or fail.",
-            choices=OUTCOMES,
-        ),
     )
-    ref: str = field(
+    ref: str = spec(
+        "The git tag or commit of what you submitted (optional; default: the last "
+        "commit on the submission's date). The bundle's change page compares against it.",
         default="",
-        metadata=spec(
-            "The git tag or commit of what you submitted (optional; default: the last "
-            "commit on the submission's date). The bundle's change page compares against it."
-        ),
     )
-    publish: bool = field(
+    publish: bool = spec(
+        "Keep this edition online, frozen, under submitted/YYYY-MM/ beside the living "
+        "portfolio (needs ref): build rebuilds it from git.",
         default=False,
-        metadata=spec(
-            "Keep this edition online, frozen, under submitted/YYYY-MM/ beside the living "
-            "portfolio (needs ref): build rebuilds it from git."
-        ),
     )
 
 
@@ -119,65 +98,52 @@ class Submission:
 class Site:
     """How the website is published."""
 
-    title: str = field(default="", metadata=spec("Site title (default: 'NAME: CMALT portfolio')."))
-    description: str = field(default="", metadata=spec("One sentence describing the portfolio."))
-    base_url: str = field(
+    title: str = spec("Site title (default: 'NAME: CMALT portfolio').", default="")
+    description: str = spec("One sentence describing the portfolio.", default="")
+    base_url: str = spec(
+        "The address the site will live at, e.g. https://you.github.io/cmalt/.",
+        kind="url",
         default="",
-        metadata=spec(
-            "The address the site will live at, e.g. https://you.github.io/cmalt/.", kind="url"
-        ),
     )
-    language: str = field(
+    language: str = spec(
+        "The language of your writing, as a tag such as en-GB or cy.",
+        pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
         default="en-GB",
-        metadata=spec(
-            "The language of your writing, as a tag such as en-GB or cy.",
-            pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-        ),
     )
-    theme: str = field(
-        default="default", metadata=spec("The theme: default, or print (minimal, print-first).")
-    )
-    licence: str = field(default="", metadata=spec("The licence for your writing, e.g. CC BY 4.0."))
+    theme: str = spec("The theme: default, or print (minimal, print-first).", default="default")
+    licence: str = spec("The licence for your writing, e.g. CC BY 4.0.", default="")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Confirmation:
     """Your signed, dated statement that the portfolio is your own work."""
 
-    name: str = field(metadata=spec("Your name, as a signature."))
-    date: PartialDate = field(metadata=spec("The date you signed (YYYY-MM-DD)."))
-    statement: str = field(
-        default="",
-        metadata=spec("Your own-work statement (default: the standard wording)."),
-    )
-    nominated_assessor: str = field(
-        default="", metadata=spec("An assessor you would like to nominate (optional).")
-    )
+    name: str = spec("Your name, as a signature.")
+    date: PartialDate = spec("The date you signed (YYYY-MM-DD).")
+    statement: str = spec("Your own-work statement (default: the standard wording).", default="")
+    nominated_assessor: str = spec("An assessor you would like to nominate (optional).", default="")
 
 
 @dataclass(frozen=True, kw_only=True)
 class WordRange:
     """A word range for one section."""
 
-    min: int = field(default=0, metadata=spec("Fewest words."))
-    max: int = field(default=0, metadata=spec("Most words (0: no upper limit)."))
+    min: int = spec("Fewest words.", default=0)
+    max: int = spec("Most words (0: no upper limit).", default=0)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Privacy:
     """Who sees what, and how published files are cleaned."""
 
-    default_visibility: str = field(
+    default_visibility: str = spec(
+        "Visibility of sections and evidence that do not set their own: public, assessors "
+        "or private.",
+        choices=("public", "assessors", "private"),
         default="public",
-        metadata=spec(
-            "Visibility of sections and evidence that do not set their own: public, assessors "
-            "or private.",
-            choices=("public", "assessors", "private"),
-        ),
     )
-    keep_exif: bool = field(
-        default=False,
-        metadata=spec("Publish images with their camera and location metadata (EXIF) intact."),
+    keep_exif: bool = spec(
+        "Publish images with their camera and location metadata (EXIF) intact.", default=False
     )
 
 
@@ -185,69 +151,52 @@ class Privacy:
 class Accept:
     """A warning you have reviewed and accept: still listed, but it no longer fails --strict."""
 
-    code: str = field(
-        metadata=spec(
-            "The warning's code, e.g. raw-html (see docs/diagnostics.md). Errors cannot be "
-            "accepted.",
-            pattern=r"^[a-z][a-z0-9-]*$",
-        )
+    code: str = spec(
+        "The warning's code, e.g. raw-html (see docs/diagnostics.md). Errors cannot be accepted.",
+        pattern=r"^[a-z][a-z0-9-]*$",
     )
-    path: str = field(
-        metadata=spec(
-            "The file it is reported in, relative to the portfolio folder, e.g. "
-            "2a-teaching/reflection.md; * matches any name, ** any folders; . is the portfolio "
-            "itself."
-        )
+    path: str = spec(
+        "The file it is reported in, relative to the portfolio folder, e.g. "
+        "2a-teaching/reflection.md; * matches any name, ** any folders; . is the portfolio "
+        "itself."
     )
-    line: int = field(
-        default=0, metadata=spec("Only the warning on this line of the file (default: any line).")
-    )
-    reason: str = field(metadata=spec("Why it is acceptable; check shows it beside the warning."))
+    line: int = spec("Only the warning on this line of the file (default: any line).", default=0)
+    reason: str = spec("Why it is acceptable; check shows it beside the warning.")
 
 
 @dataclass(frozen=True, kw_only=True)
 class PortfolioConfig:
     """The settings in portfolio.yml."""
 
-    pathway: str = field(
-        metadata=spec(
-            "Which CMALT pathway: associate, cmalt or senior; review for the three-yearly "
-            "portfolio review.",
-            example="cmalt",
-        )
+    pathway: str = spec(
+        "Which CMALT pathway: associate, cmalt or senior; review for the three-yearly "
+        "portfolio review.",
+        example="cmalt",
     )
-    framework: str = field(
-        default="",
-        metadata=spec("Which version of ALT's guidance (default: the latest, 2019)."),
+    framework: str = spec(
+        "Which version of ALT's guidance (default: the latest, 2019).", default=""
     )
-    candidate: Candidate = field(metadata=spec("About you."))
-    site: Site = field(default_factory=Site, metadata=spec("Website settings."))
-    confirmation: Confirmation = field(metadata=spec("Your own-work confirmation."))
-    award: Award | None = field(
-        default=None, metadata=spec("Your CMALT award, once made (leave out until then).")
+    candidate: Candidate = spec("About you.")
+    site: Site = spec("Website settings.", default_factory=Site)
+    confirmation: Confirmation = spec("Your own-work confirmation.")
+    award: Award | None = spec("Your CMALT award, once made (leave out until then).", default=None)
+    submissions: tuple[Submission, ...] = spec(
+        "Each time you submitted, oldest first (see docs/cycle.md).", default=()
     )
-    submissions: tuple[Submission, ...] = field(
-        default=(),
-        metadata=spec("Each time you submitted, oldest first (see docs/cycle.md)."),
-    )
-    privacy: Privacy = field(
+    privacy: Privacy = spec(
+        "Privacy: default visibility and image metadata (see docs/privacy.md).",
         default_factory=Privacy,
-        metadata=spec("Privacy: default visibility and image metadata (see docs/privacy.md)."),
     )
-    words: dict[str, WordRange] = field(
-        default_factory=dict,
-        metadata=spec("Word ranges per section id, overriding the guidance's (e.g. 1a)."),
+    words: dict[str, WordRange] = spec(
+        "Word ranges per section id, overriding the guidance's (e.g. 1a).", default_factory=dict
     )
-    evidence_max_age: int = field(
-        default=3,
-        metadata=spec("Years after which evidence counts as old (the old-evidence warning)."),
+    evidence_max_age: int = spec(
+        "Years after which evidence counts as old (the old-evidence warning).", default=3
     )
-    accept: tuple[Accept, ...] = field(
+    accept: tuple[Accept, ...] = spec(
+        "Warnings you have reviewed and accept (code, path, reason, optional line): build, "
+        "check and serve still list them, but they do not fail --strict.",
         default=(),
-        metadata=spec(
-            "Warnings you have reviewed and accept (code, path, reason, optional line): build, "
-            "check and serve still list them, but they do not fail --strict."
-        ),
     )
 
 

@@ -1,15 +1,12 @@
-"""The CPD record of a portfolio review: ``cpd.yml`` in the cpd-record section folder.
-
-Each activity is declared (date, activity, type, hours, evidence, reflection) so that errors
-are located and ``cmaltgen schema cpd`` prints its JSON Schema. The record is summarised by
-type and by year, and checked against the review period (three years from the award).
-"""
+"""The CPD record of a portfolio review: ``cpd.yml`` in the cpd-record section folder,
+declared so errors are located and ``cmaltgen schema cpd`` prints its JSON Schema; summarised
+by type and year, and checked against the review period (three years from the award)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics, suggestion
@@ -41,17 +38,14 @@ URL = re.compile(r"^https?://")
 class CpdActivity:
     """One continuing professional development (CPD) activity."""
 
-    date: PartialDate = field(metadata=spec("When it took place or ended (YYYY-MM-DD or YYYY-MM)."))
-    activity: str = field(metadata=spec("What you did, e.g. 'ALT annual conference'."))
-    type: str = field(metadata=spec("The kind of activity.", choices=TYPES))
-    hours: float = field(metadata=spec("Hours spent, e.g. 1.5."))
-    evidence: str = field(
-        default="",
-        metadata=spec("An evidence id from this portfolio, or a web address (optional)."),
+    date: PartialDate = spec("When it took place or ended (YYYY-MM-DD or YYYY-MM).")
+    activity: str = spec("What you did, e.g. 'ALT annual conference'.")
+    type: str = spec("The kind of activity.", choices=TYPES)
+    hours: float = spec("Hours spent, e.g. 1.5.")
+    evidence: str = spec(
+        "An evidence id from this portfolio, or a web address (optional).", default=""
     )
-    reflection: str = field(
-        default="", metadata=spec("A sentence or two on what it changed in your practice.")
-    )
+    reflection: str = spec("A sentence or two on what it changed in your practice.", default="")
 
 
 @dataclass(frozen=True)

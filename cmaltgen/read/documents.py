@@ -1,12 +1,8 @@
-"""Parse stage: each section folder becomes a :class:`SectionDoc` (reflection + evidence).
-
-The fields of front matter and evidence items are declared in :mod:`document_fields`.
-"""
+"""Parse stage: each section folder becomes a :class:`SectionDoc` (reflection + evidence)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,8 +16,6 @@ from cmaltgen.read.document_fields import EvidenceItem, FrontMatter
 from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.safe_read import decode_text, read_bytes, read_parsed, split_front_matter
 from cmaltgen.read.sources import SectionSource
-
-log = logging.getLogger(__name__)
 
 PART_NAMES = ("description", "reflection")
 
@@ -119,14 +113,11 @@ T = TypeVar("T")
 
 
 class ParseCache:
-    """Parsed files kept from one build to the next, in memory (``cmaltgen serve`` rebuilds
-    on every save).
+    """Parsed files kept in memory from one build to the next (``serve`` rebuilds on every save).
 
-    A parse depends on nothing but the file's bytes and today's date (dates may not be in the
-    future), so a file whose bytes and date are unchanged is not parsed again: the kept result
-    is used and what its parse reported is reported again. Later stages do not change parsed
-    results, so one can serve several builds.
-    """
+    A parse depends only on the file's bytes and today's date, so an unchanged file is not
+    parsed again: the kept result is used (later stages never change it) and what its parse
+    reported is reported again."""
 
     def __init__(self) -> None:
         self._kept: dict[Path, tuple[bytes, dt.date, Any, tuple[Diagnostic, ...]]] = {}

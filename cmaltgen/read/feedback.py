@@ -1,29 +1,24 @@
-"""Feedback on a portfolio: reviewers' comments kept as data in ``feedback/NAME.yml``.
+"""Reviewers' comments, kept as data in ``feedback/NAME.yml``: each about a section and,
+optionally, one paragraph of it (its id ``p-4f2a9c`` or its number ``¶4``).
 
-A feedback file names a reviewer and lists comments, each about a section and, optionally,
-one paragraph of it (by its stable id, ``p-4f2a9c``, or by its number as shown, ``¶4``).
-This module loads and checks the files (:func:`load_all`); ``cmaltgen.rules.feedback``
-ties each comment to the paragraph it is about, and ``cmaltgen.site.annotate`` shows open
-comments beside their paragraphs, for ``serve`` only. Feedback is never published: the public site,
-its manifest, feed and sitemap never see it, and nothing in ``feedback/`` is copied anywhere.
+This module loads and checks them; ``cmaltgen.rules.feedback`` ties each to its paragraph
+and ``serve`` shows open ones beside it. Feedback is never published: nothing in
+``feedback/`` reaches the public site, its manifest, feed or sitemap.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.safe_read import read_text
 from cmaltgen.read.schema import Context, PartialDate, load, spec
 from cmaltgen.read.sources import EVIDENCE_NAME, FEEDBACK_DIR, REFLECTION_NAME
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
@@ -37,35 +32,30 @@ PARAGRAPH_PATTERN = r"^(p-[0-9a-f]{6}(-[0-9]+)?|¶? ?[0-9]+)$"
 class FeedbackEntry:
     """One comment on a section, or on one paragraph of it."""
 
-    section: str = field(metadata=spec("The section it is about, e.g. 3a.", example="3a"))
-    paragraph: str = field(
+    section: str = spec("The section it is about, e.g. 3a.", example="3a")
+    paragraph: str = spec(
+        "The paragraph it is about: its id as serve shows it (p-4f2a9c) or its number "
+        "(¶4). Leave out for the whole section.",
+        pattern=PARAGRAPH_PATTERN,
+        hint="write the paragraph's id as 'cmaltgen serve' shows it (p-4f2a9c) or its "
+        "number (¶4); leave 'paragraph' out for the whole section",
         default="",
-        metadata=spec(
-            "The paragraph it is about: its id as serve shows it (p-4f2a9c) or its number "
-            "(¶4). Leave out for the whole section.",
-            pattern=PARAGRAPH_PATTERN,
-            hint="write the paragraph's id as 'cmaltgen serve' shows it (p-4f2a9c) or its "
-            "number (¶4); leave 'paragraph' out for the whole section",
-        ),
     )
-    text: str = field(metadata=spec("What the reviewer says."))
-    status: str = field(
-        default="open",
-        metadata=spec("open, or addressed once you have dealt with it.", choices=STATUSES),
+    text: str = spec("What the reviewer says.")
+    status: str = spec(
+        "open, or addressed once you have dealt with it.", choices=STATUSES, default="open"
     )
-    response: str = field(
-        default="", metadata=spec("Your reply: what you changed, or why you did not.")
-    )
+    response: str = spec("Your reply: what you changed, or why you did not.", default="")
 
 
 @dataclass(frozen=True, kw_only=True)
 class FeedbackFile:
     """A reviewer's feedback file, kept in the feedback folder and never published."""
 
-    reviewer: str = field(metadata=spec("Who gave the feedback.", example="Sam Lee"))
-    role: str = field(metadata=spec("Their role in your CMALT journey.", choices=ROLES))
-    date: PartialDate = field(metadata=spec("When they gave it (YYYY-MM-DD)."))
-    items: tuple[FeedbackEntry, ...] = field(metadata=spec("Their comments, one per item."))
+    reviewer: str = spec("Who gave the feedback.", example="Sam Lee")
+    role: str = spec("Their role in your CMALT journey.", choices=ROLES)
+    date: PartialDate = spec("When they gave it (YYYY-MM-DD).")
+    items: tuple[FeedbackEntry, ...] = spec("Their comments, one per item.")
 
 
 @dataclass(frozen=True)
@@ -173,8 +163,3 @@ def _items(
             )
         )  # fmt: skip
     return items
-
-
-def short_date(date: PartialDate) -> str:
-    """``2 Oct 2026`` (or ``Oct 2026``, ``2026``): compact, for lists and e-mails."""
-    return date.human("%b")

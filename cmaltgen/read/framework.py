@@ -15,8 +15,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from cmaltgen.diagnostics import CmaltgenError, Severity
-
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from cmaltgen.read.located_yaml import LOADER
 
 REVIEW = "review"  # the three-yearly portfolio review: written by holders, not awarded
 CPD_SECTION = "cpd-record"  # the review's section holding its CPD record ...
@@ -164,7 +163,7 @@ def framework(version: str) -> Framework | None:
     """One guidance version (parsed on first use, then kept), or None if there is none."""
     if version not in versions():
         return None
-    raw = yaml.load((_FOLDER / f"{version}.yml").read_bytes(), Loader=_LOADER)
+    raw = yaml.load((_FOLDER / f"{version}.yml").read_bytes(), Loader=LOADER)
     return Framework(
         version=str(raw["version"]),
         title=raw["title"],

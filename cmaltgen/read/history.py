@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import logging
 import re
 import shutil
 import subprocess
@@ -21,8 +20,6 @@ from cmaltgen.read.safe_read import MAX_TEXT_BYTES
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.read.sources import CONFIG_NAME, REFLECTION_NAME, TEMPLATES_DIR
 from cmaltgen.wording import git_reason
-
-log = logging.getLogger(__name__)
 
 GIT_TIMEOUT = 60  # seconds for one git command; reading a few blobs takes milliseconds
 _DATE = re.compile(r"^\d{4}-\d{1,2}(-\d{1,2})?$")
@@ -149,13 +146,8 @@ def _resolve(top: Path, since: str, today: dt.date) -> Base:
     if proc.returncode != 0:
         raise _unknown(top, since)
     commit = _text(proc)
-    kind = (
-        "tag"
-        if _git(top, "show-ref", "--verify", "--quiet", f"refs/tags/{since}").returncode == 0
-        else ""
-    )
-    found_by = f"the tag {since}" if kind else f"the commit {since}"
-    return _base(top, commit, found_by)
+    is_tag = _git(top, "show-ref", "--verify", "--quiet", f"refs/tags/{since}").returncode == 0
+    return _base(top, commit, f"the tag {since}" if is_tag else f"the commit {since}")
 
 
 def _is_ref(top: Path, name: str) -> bool:

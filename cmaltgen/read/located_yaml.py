@@ -1,8 +1,8 @@
 """YAML with locations: every value's line and column, for located messages.
 
-YAML is composed into nodes and constructed here (not by PyYAML's constructor) so that each
-value's line and column are recorded in a :class:`LineMap`. Tags, aliases, duplicate keys and
-deep nesting are refused with a located diagnostic; nothing raises.
+Nodes are constructed here, not by PyYAML, so each value's place is recorded in a
+:class:`LineMap`. Tags, aliases, duplicate keys and deep nesting are refused with a located
+diagnostic; nothing raises.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ MAX_YAML_DEPTH = 32
 KeyPath = tuple[str | int, ...]
 
 # libyaml's parser when PyYAML was built with it: the same events and marks, several times faster.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _STR = "tag:yaml.org,2002:str"
 _SAFE_TAGS = {
@@ -80,16 +80,13 @@ class _YamlProblem(Exception):
 def load_yaml(
     text: str, path: Path, diags: Diagnostics, *, line_offset: int = 0
 ) -> tuple[Any, LineMap] | None:
-    """Parse one YAML document into plain Python data plus the location of every value.
-
-    ``line_offset`` is added to reported lines (front matter starts below a ``---`` line).
-    Returns ``None`` after recording a located diagnostic if the YAML cannot be used.
-    """
+    """One YAML document as plain data plus the location of every value, or ``None`` after a
+    located diagnostic. ``line_offset`` is added to lines (front matter starts below ``---``)."""
     linemap = LineMap(path, line_offset=line_offset)
     try:
         if "*" in text:
             _reject_aliases(text, line_offset)
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=LOADER)
         data = _Builder(linemap, line_offset).build(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -115,17 +112,21 @@ def load_yaml(
 
 def _reject_aliases(text: str, offset: int) -> None:
     """Find the first alias (``*name``) before composing: aliases can expand exponentially."""
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            raise _YamlProblem(
-                "yaml-alias",
-                "YAML anchors and aliases (& and *) are not supported in a portfolio",
-                line + offset,
-                col,
-                "write the value out in full where it is needed",
-            )
+            raise _alias(line + offset, col)
+
+
+def _alias(line: int, col: int) -> _YamlProblem:
+    return _YamlProblem(
+        "yaml-alias",
+        "YAML anchors and aliases (& and *) are not supported in a portfolio",
+        line,
+        col,
+        "write the value out in full where it is needed",
+    )
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -168,13 +169,7 @@ class _Builder:
     def _node(self, node: yaml.Node, key: KeyPath, key_node: yaml.Node | None, depth: int) -> Any:
         line, col = self._pos(node)
         if id(node) in self.seen:
-            raise _YamlProblem(
-                "yaml-alias",
-                "YAML anchors and aliases (& and *) are not supported in a portfolio",
-                line,
-                col,
-                "write the value out in full where it is needed",
-            )
+            raise _alias(line, col)
         self.seen.add(id(node))
         if depth > MAX_YAML_DEPTH:
             raise _YamlProblem("yaml-too-deep", "this YAML is nested too deeply", line, col)

@@ -1,22 +1,16 @@
 """The one configured Markdown parser and its rules. No I/O: tested on strings.
 
-Parsing and rendering are separate steps because the evidence numbering and page URLs are
-only known once every document is read. :func:`parse` records, in a :class:`ParsedMarkdown`:
-
-* references: ``[text](evidence:ID)`` citations, ``[text](section:1a)`` cross-links and
-  relative links/images to local files, each with its body line and column;
-* headings (level, text, line), with levels shifted so the body's top level is ``<h2>``
-  (the page's ``<h1>`` is the section title);
-* raw HTML, which is rendered escaped (shown as text) and reported;
-* paragraphs, each with a stable id (``p-`` + six hex digits of its text's SHA-1) and its
-  number in the body, so that feedback can point at "3a ¶4".
-
-:func:`render` then asks a :class:`Resolver` for each reference's URL and label. The rules
-that record are in :mod:`markdown_scan`, those that render in :mod:`markdown_html`.
+Parsing and rendering are separate steps because evidence numbers and page URLs are known
+only once every document is read. :func:`parse` records references (citations, cross-links,
+local files and images), headings (shifted so the body's top level is ``<h2>``), raw HTML
+(rendered escaped) and paragraphs (for "3a ¶4"), each with its line; :func:`render` asks a
+:class:`Resolver` for each reference's URL and label. The rules are in :mod:`markdown_scan`
+(recording) and :mod:`markdown_html` (rendering).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -66,8 +60,9 @@ def slugify(text: str) -> str:
     return re.sub(r"[\s_-]+", "-", slug).strip("-") or "section"
 
 
-def create() -> MarkdownIt:
-    """The Markdown setup: CommonMark, tables, strikethrough, footnotes and heading ids."""
+@functools.cache
+def _parser() -> MarkdownIt:
+    """The Markdown setup, made once: CommonMark, tables, strikethrough, footnotes, heading ids."""
     md = MarkdownIt("commonmark", {"html": True, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
@@ -77,16 +72,6 @@ def create() -> MarkdownIt:
     md.core.ruler.push("cmalt_paragraphs", markdown_scan.number_paragraphs)
     markdown_html.add_render_rules(md)
     return md
-
-
-_MD: MarkdownIt | None = None
-
-
-def _parser() -> MarkdownIt:
-    global _MD
-    if _MD is None:
-        _MD = create()
-    return _MD
 
 
 def parse(body: str) -> ParsedMarkdown:
@@ -109,12 +94,9 @@ def render(
 ) -> str:
     """Render parsed Markdown to HTML, resolving every reference through ``resolver``.
 
-    ``heading_offset`` moves headings down (a section inside a longer page) and ``id_prefix``
-    keeps heading and footnote ids unique when several bodies share one page. With an
-    ``annotator`` (serve's preview and the printable page) every paragraph carries its id
-    and a visible reference ("3a ¶4") and may be followed by the annotator's HTML; without
-    one (the public site) paragraphs render plainly.
-    """
+    ``heading_offset`` moves headings down and ``id_prefix`` keeps ids unique when several
+    bodies share one page. An ``annotator`` (serve's preview, the printable page) gives each
+    paragraph its id and a visible reference ("3a ¶4"), and may add HTML after it."""
     md = _parser()
     env: dict[str, Any] = {"resolver": resolver, "offset": heading_offset, "prefix": id_prefix}
     if annotator is not None:

@@ -229,28 +229,22 @@ def _render_footnotes_open(
     )
 
 
-def _render_table_open(
+def _render_table(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     # A focusable, labelled region so keyboard users can scroll a wide table on a phone.
-    return '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">\n<table>\n'
-
-
-def _render_table_close(
-    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
+    if tokens[idx].nesting == 1:
+        return '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">\n<table>\n'
     return "</table>\n</div>\n"
 
 
 def add_render_rules(md: MarkdownIt) -> None:
-    """Install the render rules above on ``md``."""
     for kinds, rule in (
         (("link_open",), _render_link_open),
         (("link_close",), _render_link_close),
         (("image",), _render_image),
         (("html_inline", "html_block"), _render_html_escaped),
-        (("table_open",), _render_table_open),
-        (("table_close",), _render_table_close),
+        (("table_open", "table_close"), _render_table),
         (("heading_open", "heading_close"), _render_heading),
         (("footnote_block_open",), _render_footnotes_open),
         (("paragraph_open",), _render_paragraph_open),

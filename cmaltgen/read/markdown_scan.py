@@ -1,9 +1,6 @@
-"""What :func:`cmaltgen.read.markdown.parse` records from the tokens, each with its line.
-
-Core rules run after markdown-it's own: they shift headings so the body's top level is
-``<h2>``, find the references cmaltgen resolves and where each paragraph opens. Paragraph
-ids, raw HTML and the words of inline tokens are worked out from the tokens afterwards.
-"""
+"""What :func:`cmaltgen.read.markdown.parse` records from the tokens, each with its line:
+core rules shift headings, find references and where paragraphs open; paragraph ids, raw
+HTML and the words of inline tokens are worked out from the tokens afterwards."""
 
 from __future__ import annotations
 
@@ -52,7 +49,6 @@ class Paragraph(NamedTuple):
     text: str
 
 
-_BREAKS = {"softbreak": " ", "hardbreak": " "}
 # A dropped empty link leaves "features ." behind; the space before punctuation goes too.
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+\x00(?=[.,;:!?)\]…])|\x00")
 
@@ -63,8 +59,8 @@ def inline_text(children: Sequence[Token]) -> str:
     for i, child in enumerate(children):
         if child.type in ("text", "code_inline"):
             text.append(child.content)
-        elif child.type in _BREAKS:
-            text.append(_BREAKS[child.type])
+        elif child.type in ("softbreak", "hardbreak"):
+            text.append(" ")
         elif child.type == "image":
             text.append(inline_text(child.children or []))
         elif child.type in ("footnote_ref", "html_inline") or (

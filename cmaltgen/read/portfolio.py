@@ -1,7 +1,5 @@
-"""The parsed portfolio as every rule sees it: settings, pathway, documents.
-
-Built by :mod:`cmaltgen.build` from the read stage's results; rules take it as an argument.
-"""
+"""The parsed portfolio as every rule sees it: settings, pathway, documents (built by
+:mod:`cmaltgen.build` from the read stage's results)."""
 
 from __future__ import annotations
 
@@ -89,12 +87,10 @@ class Portfolio:
                 # section its folder is named after, or for the closest id
                 sid = doc.section_id or ""
                 options = list(self.pathway.fixed())
-                guesses = (
-                    _guess_section(doc.source.folder.name, self.pathway),
-                    did_you_mean(sid, options),
-                )
-                found.sections |= {s for s in guesses if s}
-                found.folders.update(dict.fromkeys((s for s in guesses if s), doc.source.folder))
+                guess = _guess_section(doc.source.folder.name, self.pathway)
+                guesses = {s for s in (guess, did_you_mean(sid, options)) if s}
+                found.sections |= guesses
+                found.folders.update(dict.fromkeys(guesses, doc.source.folder))
             if not doc.evidence_ok:
                 found.evidence_failed = True
                 found.evidence |= doc.lost_evidence or set()

@@ -1,12 +1,8 @@
 """Reading the portfolio's files safely: every problem becomes a located diagnostic.
 
-Reading is defensive because the input is hand-written by people who are not programmers: a
-file may be binary, huge, empty, not UTF-8, or a named pipe, device or socket in the place of a
-text file. Every problem becomes a located :class:`~cmaltgen.diagnostics.Diagnostic`; nothing
+The input is hand-written by people who are not programmers: a file may be binary, huge,
+empty, not UTF-8, or a named pipe, device or socket in the place of a text file. Nothing
 raises (the ``*_regular`` helpers raise ``OSError`` for their callers to report).
-
-Which files make up a portfolio is :mod:`cmaltgen.read.sources`; YAML with the location of every
-value is :mod:`cmaltgen.read.located_yaml`.
 """
 
 from __future__ import annotations
@@ -32,11 +28,8 @@ def read_text(path: Path, diags: Diagnostics, *, allow_empty: bool = False) -> s
 
 
 def read_bytes(path: Path, diags: Diagnostics) -> bytes | None:
-    """A text file's bytes, or ``None`` after recording why it cannot be read.
-
-    Opened without waiting (see :func:`open_regular`): a named pipe, device or socket in the
-    place of a text file is reported, never read, so it cannot hang the build.
-    """
+    """A text file's bytes, or ``None`` after recording why it cannot be read. A pipe, device
+    or socket is reported, never read (see :func:`open_regular`), so it cannot hang the build."""
     try:
         fd, size = _open_regular(path)
         if size > MAX_TEXT_BYTES:
@@ -112,13 +105,10 @@ def describe(kind: str, path: Path) -> str:
 
 
 def open_regular(path: Path) -> int:
-    """A file descriptor for reading ``path``, which must be an ordinary file.
-
-    Never blocks: a named pipe opened for reading waits for a writer, so the file is opened
-    non-blocking and checked with ``fstat`` on the open descriptor (no race between a check and
-    the open). Raises :class:`NotRegularFile` for folders, pipes, sockets, devices and broken
-    links (following working links, as reading does), else ``OSError`` as ``open`` would.
-    """
+    """A descriptor for reading ``path``, which must be an ordinary file (else
+    :class:`NotRegularFile`, or ``OSError`` as ``open`` raises). Never blocks: a named pipe
+    waits for a writer, so the file is opened non-blocking and checked with ``fstat`` on the
+    open descriptor (no race between a check and the open; working links are followed)."""
     return _open_regular(path)[0]
 
 
@@ -233,12 +223,8 @@ def decode_text(
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """Split ``---`` front matter from a Markdown body.
-
-    Returns (front matter text or None if absent, body, line number where the body starts,
-    1-based). An unclosed block returns front matter ``""`` with the body empty, and the
-    caller reports it.
-    """
+    """(``---`` front matter, or None if absent; the body; the body's first line, 1-based). An
+    unclosed block gives front matter ``""`` and an empty body, for the caller to report."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         return None, text, 1

@@ -1,15 +1,8 @@
-"""Declared schemas: typed dataclasses whose fields carry a one-line doc and a kind.
+"""Declared schemas: dataclasses whose fields carry a one-line doc and a kind (:func:`spec`).
 
-The same declarations drive three things, so they cannot drift apart:
-
-* :func:`load` checks YAML data against a dataclass and reports located, plain-words problems
-  (missing keys, wrong types, bad choices, unknown keys with a did-you-mean);
-* ``cmaltgen.schemas.json_schema`` publishes a JSON Schema for editors;
-* ``docs/format.md``'s field tables (``cmaltgen.schemas.field_rows``).
-
-Declare a field with :func:`spec`::
-
-    name: str = field(metadata=spec("Your name as it appears on the site."))
+The same declarations drive the validator (:func:`load`: located, plain-words problems), the
+JSON Schemas for editors and docs/format.md's field tables (:mod:`cmaltgen.schemas`), so the
+three cannot drift apart.
 """
 
 from __future__ import annotations
@@ -35,16 +28,19 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 def spec(
     doc: str,
     *,
+    default: Any = dataclasses.MISSING,
+    default_factory: Any = dataclasses.MISSING,
     kind: str | None = None,
     choices: tuple[str, ...] = (),
     pattern: str | None = None,
     example: Any = None,
     hint: str | None = None,
-) -> dict[str, Any]:
-    """Field metadata. ``kind`` refines a str: ``url``, ``date``, ``path`` (a file name, kept
-    exactly as quoted: names may start or end with spaces), ``text`` (default). ``hint`` says
-    how to write a value that does not match ``pattern``."""
-    return {
+) -> Any:
+    """A declared field, required unless given a default. ``kind`` refines a str: ``url``,
+    ``date``, ``path`` (a file name, kept exactly as quoted: names may start or end with
+    spaces), ``text`` (default). ``hint`` says how to write a value that does not match
+    ``pattern``."""
+    meta = {
         "doc": doc,
         "kind": kind,
         "choices": choices,
@@ -52,6 +48,7 @@ def spec(
         "example": example,
         "hint": hint,
     }
+    return dataclasses.field(default=default, default_factory=default_factory, metadata=meta)
 
 
 @dataclass(frozen=True, order=True)
@@ -156,11 +153,8 @@ def load(cls: type[T], data: Any, key: KeyPath, ctx: Context) -> T | None:
 
 @functools.cache
 def _declared(cls: type) -> tuple[dict[str, dataclasses.Field[Any]], dict[str, Any]]:
-    """A dataclass's fields and resolved type hints, worked out once per class.
-
-    ``typing.get_type_hints`` re-evaluates every annotation on each call; with thousands of
-    evidence items that was a fifth of a large build.
-    """
+    """A dataclass's fields and type hints, once per class: ``typing.get_type_hints``
+    re-evaluates every annotation, a fifth of a large build with thousands of evidence items."""
     return {f.name: f for f in dataclasses.fields(cls)}, typing.get_type_hints(cls)
 
 
@@ -172,12 +166,12 @@ _INVALID = object()
 
 
 @functools.cache
-def _shape(tp: Any) -> tuple[str, Any]:
+def shape(tp: Any) -> tuple[str, Any]:
     """What kind of value type hint ``tp`` asks for, and its item type: worked out once per
-    hint, not once per value."""
+    hint, not once per value (the JSON Schemas use it too)."""
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (Union, types.UnionType):
-        return _shape(next(a for a in args if a is not type(None)))
+        return shape(next(a for a in args if a is not type(None)))
     if origin in (list, tuple):
         return "list", args[0]
     if origin is dict:
@@ -193,23 +187,17 @@ def _shape(tp: Any) -> tuple[str, Any]:
 
 
 def _value(tp: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
-    kind, inner = _shape(tp)
+    kind, inner = shape(tp)
     if kind == "text":
         return _text(meta, data, key, ctx)
     if kind == "list":
         return _list(inner, meta, data, key, ctx)
     if kind == "dict":
         return _dict(inner, meta, data, key, ctx)
-    if kind == "date":
-        return _date(data, key, ctx)
     if kind == "dataclass":
         loaded = load(inner, data, key, ctx)
         return _INVALID if loaded is None else loaded
-    if kind == "bool":
-        return _bool(data, key, ctx)
-    if kind == "int":
-        return _int(data, key, ctx)
-    return _number(data, key, ctx)
+    return _SCALARS[kind](data, key, ctx)
 
 
 def _list(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
@@ -329,6 +317,10 @@ def _number(data: Any, key: KeyPath, ctx: Context) -> Any:
         return _INVALID
     ctx.problem("wrong-type", f"expected a number here (e.g. 1.5), found {_kind_of(data)}", key)
     return _INVALID
+
+
+# Values with no type parameters: each checks its data alone.
+_SCALARS = {"date": _date, "bool": _bool, "int": _int, "float": _number}
 
 
 def _kind_of(data: Any) -> str:

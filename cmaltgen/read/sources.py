@@ -1,9 +1,5 @@
-"""Collect stage: find the portfolio's files, and where the files it names are.
-
-:func:`collect` finds portfolio.yml and the section folders; :func:`resolve_local` and
-:func:`real_path` locate a file a portfolio names, once per build (:func:`resolved_once`).
-Reading files safely is :mod:`cmaltgen.read.safe_read`.
-"""
+"""Collect stage: find the portfolio's files (:func:`collect`), and where the files it names
+are (:func:`resolve_local`, :func:`real_path`), looked up once per build."""
 
 from __future__ import annotations
 
@@ -12,9 +8,9 @@ import contextvars
 import errno
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from cmaltgen.read.safe_read import file_kind
 
@@ -25,9 +21,8 @@ REFLECTION_NAME = "reflection.md"
 EVIDENCE_NAME = "evidence.yml"
 DEFAULT_OUTPUT = "_site"
 TEMPLATES_DIR = "templates"
-FEEDBACK_DIR = (
-    "feedback"  # reviewers' comments (cmaltgen.read.feedback): never a section, never published
-)
+# reviewers' comments (cmaltgen.read.feedback): never a section, never published
+FEEDBACK_DIR = "feedback"
 
 
 class SectionSource(NamedTuple):
@@ -51,11 +46,8 @@ class Sources(NamedTuple):
 
 def collect(root: Path, output: Path | None = None) -> Sources:
     """Find ``portfolio.yml`` and every section folder (a top-level folder with reflection.md).
-
-    Folders whose names start with ``.`` or ``_`` (such as the default ``_site`` output), the
-    output folder, the ``templates`` override folder and the ``feedback`` folder are not
-    content.
-    """
+    Folders starting with ``.`` or ``_``, the output folder, ``templates`` and ``feedback`` are
+    not content."""
     sections: list[SectionSource] = []
     real_root = real_path(root)
     real_output = real_path(output) if output is not None else None
@@ -124,15 +116,10 @@ def stray_files(sources: Sources) -> list[Path]:
 
 
 Resolved = tuple[Path | None, str | None]
-
-
-class _Remembered(NamedTuple):
-    local: dict[tuple[Path, Path, str], Resolved]  # resolve_local's answers
-    real: dict[Path, Path]  # real_path's
-
+T = TypeVar("T")
 
 # What one build has looked up (see resolved_once); None outside a build.
-_REMEMBERED: contextvars.ContextVar[_Remembered | None]
+_REMEMBERED: contextvars.ContextVar[dict[Hashable, Any] | None]
 _REMEMBERED = contextvars.ContextVar("remembered", default=None)
 
 
@@ -141,22 +128,27 @@ def resolved_once() -> Iterator[None]:
     """Within the block, :func:`resolve_local` and :func:`real_path` look each file up once: a
     build's rules and pages ask about the same evidence file many times, and each answer walks
     its whole path. What is found at the start holds for the whole block."""
-    token = _REMEMBERED.set(_Remembered({}, {}))
+    token = _REMEMBERED.set({})
     try:
         yield
     finally:
         _REMEMBERED.reset(token)
 
 
-def real_path(path: Path) -> Path:
-    """``path.resolve()``: absolute, with every symbolic link followed."""
+def _once(key: Hashable, look_up: Callable[[], T]) -> T:
+    """``look_up()``, or its answer for ``key`` when this build has already asked."""
     remembered = _REMEMBERED.get()
     if remembered is None:
-        return _resolved(path)
-    found = remembered.real.get(path)
-    if found is None:
-        found = remembered.real[path] = _resolved(path)
+        return look_up()
+    if key not in remembered:
+        remembered[key] = look_up()
+    found: T = remembered[key]
     return found
+
+
+def real_path(path: Path) -> Path:
+    """``path.resolve()``: absolute, with every symbolic link followed."""
+    return _once(path, lambda: _resolved(path))
 
 
 def _resolved(path: Path) -> Path:
@@ -169,23 +161,10 @@ def _resolved(path: Path) -> Path:
 
 
 def resolve_local(root: Path, base: Path, target: str) -> Resolved:
-    """Resolve ``target`` (relative to folder ``base``) to a file inside the portfolio
-    ``root``, which must itself be resolved already (``build`` and ``check`` resolve it).
-
-    Returns (path, None) or (None, reason) where reason is ``outside`` (``../`` or a symlink
-    leads out of the portfolio), ``missing``, ``broken-link`` or, for something that is
-    there but is not an ordinary file, its kind: ``folder``, ``fifo``, ``socket``, ``device``
-    or ``other``; ``link-loop`` or ``nul-name`` for what cannot be looked up (see
-    :func:`describe`). Only ``stat`` is used: nothing is opened.
-    """
-    remembered = _REMEMBERED.get()
-    if remembered is None:
-        return _resolve_local(root, base, target)
-    key = (root, base, target)
-    found = remembered.local.get(key)
-    if found is None:
-        found = remembered.local[key] = _resolve_local(root, base, target)
-    return found
+    """``target`` (relative to folder ``base``) as a file inside the portfolio ``root`` (already
+    resolved): (path, None), or (None, why): ``outside`` (``../`` or a link leads out),
+    ``missing``, or a kind :func:`describe` knows. Only ``stat`` is used: nothing is opened."""
+    return _once((root, base, target), lambda: _resolve_local(root, base, target))
 
 
 def _resolve_local(root: Path, base: Path, target: str) -> Resolved:

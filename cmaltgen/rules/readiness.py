@@ -330,7 +330,5 @@ def cells(row: SectionRow) -> list[str]:
 
 def feedback_line(item: FeedbackItem) -> str:
     """One open comment: ``3a ¶4 (Sam Lee, mentor, 2 Oct 2026): text``."""
-    from cmaltgen.read.feedback import short_date
-
-    when = short_date(item.date)
+    when = item.date.human("%b")
     return f"{item.reference} ({item.reviewer}, {item.role}, {when}): {' '.join(item.text.split())}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from cmaltgen.read.feedback import FeedbackItem, short_date
+from cmaltgen.read.feedback import FeedbackItem
 from cmaltgen.read.markdown_scan import Paragraph
 
 
@@ -59,7 +59,7 @@ def note_html(ident: str, title: str, target: str, items: list[FeedbackItem], le
     heading = f'<a href="{escape(target)}">{escape(title)}</a>' if target else escape(title)
     comments = "".join(
         f"<li><p><strong>{escape(i.reviewer)}</strong> ({escape(i.role)}, "
-        f'<time datetime="{i.date.iso()}">{escape(short_date(i.date))}</time>)'
+        f'<time datetime="{i.date.iso()}">{escape(i.date.human("%b"))}</time>)'
         + (f" on {escape(i.paragraph)}, which is no longer there" if not i.found and i.paragraph
            else "")
         + f":</p><p>{escape(i.text)}</p></li>"
