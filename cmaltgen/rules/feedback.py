@@ -6,8 +6,8 @@ evidence file that would publish something from ``feedback/`` is an error.
 
 from __future__ import annotations
 
-import dataclasses
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,20 +29,16 @@ def attach(loaded: Loaded, portfolio: Portfolio, diags: Diagnostics) -> list[Fee
     attached: list[FeedbackItem] = []
     for item in loaded.items:
         if item.section not in sections and item.section.lower() in sections:
-            item = _replace(item, section=item.section.lower())  # "3A" as a heading shows it
+            item = replace(item, section=item.section.lower())  # "3A" as a heading shows it
         reflection = sections.get(item.section)
         if reflection is None:
             if not unreadable:  # a section whose file failed to read may be the one named
                 _unknown_section(item, sorted(sections), loaded.linemaps, diags)
-            attached.append(_replace(item, found=False))
+            attached.append(replace(item, found=False))
             continue
         attached.append(_resolve(item, reflection, portfolio.root, loaded.linemaps, diags))
     check_not_published(portfolio, diags)
     return attached
-
-
-def _replace(item: FeedbackItem, **changes: Any) -> FeedbackItem:
-    return dataclasses.replace(item, **changes)
 
 
 def _unknown_section(
@@ -72,7 +68,7 @@ def _resolve(
     paragraphs = reflection.parsed.paragraphs
     found = find_paragraph(item.paragraph, paragraphs)
     if found is not None:
-        return _replace(item, paragraph=found.id, number=found.number)
+        return replace(item, paragraph=found.id, number=found.number)
     where = display_path(reflection.path, root)
     count = len(paragraphs)
     line = reflection.file_line(paragraphs[-1].line if paragraphs else 1)
@@ -87,7 +83,7 @@ def _resolve(
         "'cmaltgen serve' and write its id here, or leave 'paragraph' out for the whole section",
         **item.where("paragraph", linemaps),
     )
-    return _replace(item, found=False)
+    return replace(item, found=False)
 
 
 def find_paragraph(written: str, paragraphs: list[Paragraph]) -> Paragraph | None:
@@ -124,6 +120,3 @@ def _published(target: str, diags: Diagnostics, where: dict[str, Any]) -> None:
         hint="feedback stays private to you and your reviewers; cite something else",
         **where,
     )
-
-
-# ------------------------------------------------------------------ showing it (serve)
