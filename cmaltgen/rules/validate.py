@@ -310,20 +310,6 @@ def check_drafts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None
             )
 
 
-def check_privacy(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
-    """Public evidence with personal data, neither anonymised nor consented."""
-    if portfolio.setting_failed("privacy"):
-        return  # who sees what depends on the setting that has an error
-    privacy.check_personal_data(portfolio.config, portfolio.docs, diags)
-
-
-def check_contacts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
-    """Contact details and image metadata in public content (see cmaltgen.rules.privacy)."""
-    if portfolio.setting_failed("privacy"):
-        return
-    privacy.lint(portfolio.root, portfolio.config, portfolio.docs, diags)
-
-
 CHECKS: tuple[Check, ...] = (
     check_drafts,
     check_required_sections,
@@ -343,8 +329,8 @@ CHECKS: tuple[Check, ...] = (
     settings.check_photo,
     settings.check_award,
     settings.check_cpd,
-    check_privacy,
-    check_contacts,
+    privacy.check_personal_data,
+    privacy.check_contacts,
     accessibility.check_content,
     sizes.check_sizes,
     files.check_name_clashes,
@@ -361,7 +347,7 @@ WARNINGS_ONLY: frozenset[Check] = frozenset(
         evidence.check_uncited,
         check_raw_html,
         evidence.check_formats,
-        check_contacts,
+        privacy.check_contacts,
         accessibility.check_content,
         sizes.check_sizes,
         *guidance.GUIDANCE_CHECKS,
