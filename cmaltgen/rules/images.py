@@ -22,15 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from cmaltgen.rules.image_open import (
     FORMAT_OF_SUFFIX,
-    HEIF_NAMES,
     MANY_FRAMES,
-    Opened,
     Refused,
     can_read_avif,
     expected_format,
     first_bytes,
     load_plugins,
     open_file,
+    open_image,
     reason,
     sniff,
 )
@@ -74,14 +73,7 @@ def image_format(path: Path) -> str | None:
     Looking inside files with other names catches a photo renamed ``.txt`` or ``.pdf``, which
     would otherwise be published with its metadata.
     """
-    return _named_format(path) or sniff(first_bytes(path))
-
-
-def _named_format(path: Path) -> str | None:
-    suffix = path.suffix.lower()
-    if suffix in FORMAT_OF_SUFFIX:
-        return FORMAT_OF_SUFFIX[suffix]
-    return "HEIF" if suffix in HEIF_NAMES else None
+    return FORMAT_OF_SUFFIX.get(path.suffix.lower()) or sniff(first_bytes(path))
 
 
 # ----------------------------------------------------------------------------- cleaning
@@ -91,7 +83,7 @@ def clean(path: Path) -> Cleaned:
     """A copy of the image at ``path`` with its pixels only, or the problem that prevents it."""
     try:
         fmt = expected_format(path)
-        with Opened(path, fmt) as image:
+        with open_image(path, fmt) as image:
             data = _save(image, _frames(image), fmt, path)
         left = _left_in(data, fmt)
     except Refused as refused:
@@ -105,7 +97,7 @@ def decodes(path: Path) -> Cleaned:
     """What :func:`clean` would say, without saving the copy (``check``): the data is empty
     when the image decodes, else the problem is given."""
     try:
-        with Opened(path, expected_format(path)) as image:
+        with open_image(path, expected_format(path)) as image:
             _frames(image)
     except Refused as refused:
         return Cleaned(problem=refused.problem, hint=refused.hint)
@@ -231,14 +223,14 @@ def metadata_in(path: Path) -> list[str]:
         return []
     with stream:
         try:
-            fmt = sniff(stream.read(32)) or _named_format(path)
+            fmt = sniff(stream.read(32)) or FORMAT_OF_SUFFIX.get(path.suffix.lower())
             stream.seek(0)
         except OSError:
             return []
         if fmt is None or fmt == "HEIF" or (fmt == "AVIF" and not can_read_avif()):
             return []
         try:
-            with Opened(path, fmt, stream) as image:
+            with open_image(path, fmt, stream) as image:
                 found = _identifying(image)
         except Refused:
             return []
