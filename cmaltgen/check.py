@@ -1,8 +1,5 @@
-"""``cmaltgen check``: read and validate like ``build``, then report readiness; write nothing.
-
-It runs the same stage functions as a build up to the site structure (for the "On site"
-counts), optionally checks web links over HTTP, and returns a
-:class:`cmaltgen.rules.readiness.Report`; the CLI prints it (:mod:`cmaltgen.cli_report`).
+"""``cmaltgen check``: read and validate like ``build``, optionally check web links, and return
+a :class:`cmaltgen.rules.readiness.Report`; write nothing.
 """
 
 from __future__ import annotations

@@ -1,11 +1,6 @@
-"""Accepted warnings: the ``accept:`` list of portfolio.yml.
-
-An author who has reviewed a warning (a deliberate ``<video>``, evidence that is old on
-purpose) lists it with a reason. Every command still reports it, marked ``accepted``, but it
-no longer counts as a warning, so ``--strict`` passes. Errors cannot be accepted, an entry
-naming an unknown code is an error with a suggestion, and an entry that matches nothing is
-reported (``accept-unused``) so that the list does not silently outlive its reasons.
-"""
+"""Accepted warnings (``accept:`` in portfolio.yml): still reported, marked ``accepted``, but not
+counted, so ``--strict`` passes. Errors cannot be accepted; an entry that matches nothing is
+reported (``accept-unused``) so that the list does not outlive its reasons."""
 
 from __future__ import annotations
 

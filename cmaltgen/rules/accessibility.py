@@ -1,10 +1,5 @@
-"""Validate stage, continued: accessibility of what the candidate wrote.
-
-The theme makes the pages accessible; these checks look at the content: images whose alt
-text is a file name, links that say "click here" or show a bare address, headings that skip a
-level, tables with an empty header row, and video or audio evidence without captions or a
-transcript. All are warnings, located at the line (and column) of the problem.
-"""
+"""Accessibility of what the candidate wrote (the theme does the pages): alt text that is a
+file name, vague link text, skipped heading levels, empty table headers, media without captions."""
 
 from __future__ import annotations
 

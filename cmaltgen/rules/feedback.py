@@ -1,15 +1,11 @@
-"""Feedback tied to the portfolio: each comment matched to the paragraph it is about.
-
-Comments whose section or paragraph is gone are warnings pointing at both places; a link or
-evidence file that would publish something from ``feedback/`` is an error.
-"""
+"""Feedback comments matched to their paragraphs; ``feedback/`` files are never published."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cmaltgen.diagnostics import Diagnostics, display_path, suggestion
 from cmaltgen.read.documents import Reflection
@@ -17,6 +13,7 @@ from cmaltgen.read.located_yaml import LineMap
 from cmaltgen.read.markdown_scan import Paragraph
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.sources import FEEDBACK_DIR, real_path, resolve_local
+from cmaltgen.rules.files import file_targets
 
 if TYPE_CHECKING:  # read only for a portfolio with a feedback/ folder
     from cmaltgen.read.feedback import FeedbackItem, Loaded
@@ -98,25 +95,12 @@ def find_paragraph(written: str, paragraphs: list[Paragraph]) -> Paragraph | Non
 def check_not_published(portfolio: Portfolio, diags: Diagnostics) -> None:
     """Feedback must never be published: refuse evidence and links that name its files."""
     folder = real_path(portfolio.root / FEEDBACK_DIR)
-    for _, entry in portfolio.evidence():
-        if entry.item.file and _inside(portfolio.root, entry.path.parent, entry.item.file, folder):
-            _published(entry.item.file, diags, entry.where("file"))
-    for _, reflection in portfolio.sections():
-        for ref in reflection.parsed.references:
-            base = reflection.path.parent
-            if ref.kind == "file" and _inside(portfolio.root, base, ref.target, folder):
-                _published(ref.target, diags, reflection.at_body(ref.line, ref.col))
-
-
-def _inside(root: Path, base: Path, target: str, folder: Path) -> bool:
-    source, _ = resolve_local(root, base, target)
-    return source is not None and real_path(source).is_relative_to(folder)
-
-
-def _published(target: str, diags: Diagnostics, where: dict[str, Any]) -> None:
-    diags.add(
-        "feedback-published",
-        f"'{target}' is in the feedback folder, which is never published",
-        hint="feedback stays private to you and your reviewers; cite something else",
-        **where,
-    )
+    for base, target, where in file_targets(portfolio):
+        source, _ = resolve_local(portfolio.root, base, target)
+        if source is not None and real_path(source).is_relative_to(folder):
+            diags.add(
+                "feedback-published",
+                f"'{target}' is in the feedback folder, which is never published",
+                hint="feedback stays private to you and your reviewers; cite something else",
+                **where,
+            )

@@ -81,7 +81,7 @@ def check_name_clashes(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -
     """``Report.pdf`` and ``report.pdf`` (or ``café`` written two ways) are one file on Windows
     and macOS: unzipped or checked out there, one would silently replace the other."""
     seen: dict[str, str] = {}
-    for base, target, where in _file_targets(portfolio):
+    for base, target, where in file_targets(portfolio):
         source, problem = resolve_local(portfolio.root, base, target)
         if source is None or problem is not None:
             continue
@@ -101,7 +101,7 @@ def check_name_clashes(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -
             )
 
 
-def _file_targets(portfolio: Portfolio) -> list[tuple[Path, str, dict[str, object]]]:
+def file_targets(portfolio: Portfolio) -> list[tuple[Path, str, dict[str, object]]]:
     """Every local file named in the portfolio: (folder it is relative to, target, where)."""
     found: list[tuple[Path, str, dict[str, object]]] = [
         (entry.path.parent, entry.item.file, entry.where("file"))

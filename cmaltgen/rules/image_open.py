@@ -1,7 +1,5 @@
-"""Which images cmaltgen will open, and opening them with Pillow: the format a file is (by its
-name and its first bytes), the size limits, and Pillow's reader registered as needed. Every
-refusal is a :class:`Refused` with the problem and the fix in plain words.
-"""
+"""Which images cmaltgen will open (format by name and first bytes, size limits), and opening
+them with Pillow; every refusal is a :class:`Refused` in plain words."""
 
 from __future__ import annotations
 

@@ -1,15 +1,8 @@
 """Images: published copies carry pixels only, never camera, location or other metadata.
 
-Every image cmaltgen publishes is decoded with Pillow and saved again from its pixels, in the
-same format, so nothing the original carried (EXIF with GPS position, camera make, model and
-serial number; XMP; IPTC; comments; PNG text chunks; thumbnails; data after the image) can come
-along. The orientation the camera recorded is applied to the pixels, so photos do not turn on
-their side, and the colour profile (ICC) is kept, so colours do not shift.
-
-It fails closed: an image that cannot be cleaned (damaged, cut short, too large, a format
-browsers cannot show, or a name that does not match what it is) yields a :class:`Cleaned` with
-a problem and no data, never the original bytes. The caller decides what that means for its
-edition (see ``render``).
+Each image is decoded with Pillow and saved again from its pixels in the same format, turned
+as the camera recorded and with its colour profile kept. It fails closed: an image that cannot
+be cleaned yields a :class:`Cleaned` with a problem and no data, never the original bytes.
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
-"""Checking web links: evidence URLs and Markdown http(s) links, concurrently, with a cache.
-
-Used by ``cmaltgen check --external``. Only HEAD/GET requests; a bounded total time; an
-offline machine is detected up front (no name resolves) and reported once, never a hang.
-"""
+"""Checking web links for ``check --external``: HEAD/GET only, concurrently, in a bounded
+time, with a cache; an offline machine is detected up front and reported once."""
 
 from __future__ import annotations
 

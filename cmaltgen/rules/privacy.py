@@ -1,13 +1,8 @@
-"""Privacy: who may see what, the personal-data lint, and image metadata removal.
+"""Privacy: who may see what, and the lint of what the public site would show.
 
-Three visibility levels, strictest last: ``public`` (the website), ``assessors`` (the assessor
-edition and bundle only) and ``private`` (never published; the candidate's own record). An
-evidence item is never more visible than the section whose evidence.yml lists it.
-
-The lint looks only at what the public site would show: email addresses and phone numbers in
-public reflections and evidence, and camera or location metadata (EXIF, XMP) in public images.
-The metadata itself is removed from every published image by :mod:`cmaltgen.rules.images` (unless
-``privacy.keep_exif`` is set); :func:`image_uses` says where an image is used, for its errors.
+Visibility levels, strictest last: ``public``, ``assessors`` (assessor edition and bundle) and
+``private`` (never published); an item is never more visible than its section. The lint finds
+contact details and camera or location metadata; :mod:`cmaltgen.rules.images` removes that.
 """
 
 from __future__ import annotations

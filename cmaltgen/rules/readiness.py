@@ -1,9 +1,5 @@
-"""Readiness: how far along a portfolio is, and whether it would pass ALT's initial check.
-
-Pure rules over a validated portfolio: one :class:`SectionRow` per section of the pathway (its
-status and what is left to do), the evidence counts and the verdict of a :class:`Report`.
-:mod:`cmaltgen.check` builds the report; :mod:`cmaltgen.cli_report` and the preview print it.
-"""
+"""Readiness: one :class:`SectionRow` per section of the pathway, the evidence counts and the
+verdict of the :class:`Report` that ``cmaltgen check`` gives."""
 
 from __future__ import annotations
 
@@ -278,12 +274,6 @@ def _todo(
     return tuple(todo)
 
 
-def _stub_words(spec: SectionSpec) -> int:
-    """Brief sections (a review's link to the original portfolio, its CPD record's
-    introduction) are short by nature: any words at all make them written."""
-    return 1 if spec.brief else STUB_WORDS
-
-
 def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
     """E.g. "write the description and the reflection", "expand it (9 words)", or nothing."""
     if spec.assessed:
@@ -293,8 +283,9 @@ def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
             for n, p in parts.items()
             if not p or p.words < STUB_WORDS
         }
-    else:
-        short = {"it": reflection.words} if reflection.words < _stub_words(spec) else {}
+    else:  # brief sections (a review's link to the original, its CPD introduction) may be short
+        least = 1 if spec.brief else STUB_WORDS
+        short = {"it": reflection.words} if reflection.words < least else {}
     if not short:
         return []
     if not any(short.values()):

@@ -1,9 +1,4 @@
-"""The three-yearly review for holders: when it is due, and what the CPD record covers.
-
-``cmaltgen check`` uses :func:`review_status` for any portfolio with an award (the review is
-due three years after it) and, for a portfolio review (``pathway: review``), what its CPD
-record covers and what is missing: a year of the period without any activity, no record.
-"""
+"""The three-yearly review for holders: when it is due, and what a review's CPD record covers."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
-"""Validate stage: the ordered list of named checks, and the pathway's section structure.
+"""Validate stage: :data:`CHECKS`, the ordered list of rules, and the pathway's section structure.
 
-:data:`CHECKS` is the rule list; evidence, file, size and settings rules live in their own
-modules. Each check adds located diagnostics and never raises. A document whose file failed
-to parse is absent (``reflection is None``), so its dependent checks are skipped.
+Each check adds located diagnostics and never raises; a document whose file failed to parse is
+absent (``reflection is None``), so its dependent checks are skipped.
 """
 
 from __future__ import annotations
