@@ -242,10 +242,6 @@ def _split(url: str) -> tuple[str, str, str]:
         return "", "", ""
 
 
-def _host(url: str) -> str:
-    return _split(url)[2]
-
-
 def _proxied(url: str) -> bool:
     """A proxy looks names up for us, so a local lookup proves nothing."""
     scheme, _, host = _split(url)
@@ -285,12 +281,12 @@ def offline(urls: list[str], results: dict[str, LinkResult]) -> str:
 
 def look_up_first(urls: list[str], timeout: float) -> dict[str, LinkResult]:
     """Results for addresses whose host name cannot be looked up (no request is sent)."""
-    direct = [u for u in urls if not _proxied(u) and _host(u)]
-    status = _lookups((_host(u) for u in direct), timeout)
+    hosts = {u: host for u in urls if not _proxied(u) and (host := _split(u)[2])}
+    status = _lookups(hosts.values(), timeout)
     return {
-        u: LinkResult(u, problem="dns" if status[_host(u)] == "dns" else "timeout", detail="lookup")
-        for u in direct
-        if status[_host(u)] != "ok"
+        u: LinkResult(u, problem="dns" if status[host] == "dns" else "timeout", detail="lookup")
+        for u, host in hosts.items()
+        if status[host] != "ok"
     }
 
 

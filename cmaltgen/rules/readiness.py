@@ -73,9 +73,9 @@ class EvidenceCounts:
     private: int  # never built
 
     def line(self) -> str:
-        shown = "" if self.on_site is None else f"; {self.on_site} on the public site"
-        if self.on_site is None:
-            shown = "; the site is not built until the errors are fixed"
+        shown = "; the site is not built until the errors are fixed"
+        if self.on_site is not None:
+            shown = f"; {self.on_site} on the public site"
         why = [
             f"{n} {what}"
             for n, what in (

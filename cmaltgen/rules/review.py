@@ -101,11 +101,9 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
     if portfolio.pathway.id != REVIEW:
         return ReviewStatus(award.date, due, is_review=False)
     if portfolio.cpd is None:
-        where = (
-            "section cpd-record has no cpd.yml"
-            if _has_cpd_section(portfolio)
-            else ("there is no cpd-record section")
-        )
+        where = "there is no cpd-record section"
+        if any(r.front.section == CPD_SECTION for _, r in portfolio.sections()):
+            where = "section cpd-record has no cpd.yml"
         return ReviewStatus(award.date, due, True, missing=[f"a CPD record ({where})"])
     activities = portfolio.cpd.activities()
     summary = cpd.summarise(activities)
@@ -126,10 +124,6 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
         years=years,
         missing=missing,
     )
-
-
-def _has_cpd_section(portfolio: Portfolio) -> bool:
-    return any(r.front.section == CPD_SECTION for _, r in portfolio.sections())
 
 
 def _years(
