@@ -24,12 +24,8 @@ MAX_NAME_BYTES = 255  # Linux and macOS: one file or folder name
 
 
 def name_problem(published: str) -> tuple[str, str] | None:
-    """Why a path inside the site (``files/1a/report.pdf``) would not work everywhere it goes.
-
-    The site is served by cmaltgen, by GitHub Pages and opened from a zip on Windows or macOS,
-    and the folder is kept in git: a name must be a legal file name on all of them. Returns
-    (what is wrong, how to rename) or ``None``. Any other name is fine: links percent-encode it.
-    """
+    """(What is wrong, how to rename) if a path inside the site (``files/1a/report.pdf``) is not
+    a legal name on every system it goes to (a zip on Windows or macOS, git, GitHub Pages)."""
     for name in published.split("/"):
         found = _segment_problem(name)
         if found is not None:

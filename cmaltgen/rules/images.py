@@ -61,11 +61,8 @@ class Cleaned:
 
 
 def image_format(path: Path) -> str | None:
-    """The image format of ``path`` by its name, else by its first bytes; None otherwise.
-
-    Looking inside files with other names catches a photo renamed ``.txt`` or ``.pdf``, which
-    would otherwise be published with its metadata.
-    """
+    """The image format of ``path`` by its name, else by its first bytes (which catches a photo
+    renamed ``.txt`` or ``.pdf``); None otherwise."""
     return FORMAT_OF_SUFFIX.get(path.suffix.lower()) or sniff(first_bytes(path))
 
 
@@ -98,10 +95,8 @@ def decodes(path: Path) -> Cleaned:
 
 
 def _frames(image: Image.Image) -> list[Image.Image]:
-    """Every frame as a new image holding pixels only, turned the way the camera was held.
-
-    JPEG keeps its first picture only: the others in a multi-picture (MPO) file are previews.
-    """
+    """Every frame as a new image holding pixels only, turned the way the camera was held
+    (JPEG keeps its first picture only: the others in a multi-picture file are previews)."""
     from PIL import ImageSequence
 
     frames: list[Image.Image] = []
@@ -206,10 +201,8 @@ def _webp_lossless(path: Path) -> bool:
 
 
 def metadata_in(path: Path) -> list[str]:
-    """The identifying metadata an image file carries (for the privacy lint; [] if none).
-
-    Files that are not images, or that cannot be read, give []: publishing reports those.
-    """
+    """The identifying metadata an image file carries for the privacy lint ([] if none, or if
+    it is not an image or cannot be read: publishing reports those)."""
     try:
         stream = open_file(path)  # opened once: its first bytes, then Pillow reads it
     except OSError:
@@ -251,11 +244,8 @@ def _identifying(image: Image.Image) -> set[str]:
 
 
 def _exif(image: Image.Image) -> Image.Exif:
-    """The image's EXIF, without decoding the pixels where the header already holds it.
-
-    Pillow decodes a whole PNG to look for EXIF stored after the pixels; an ``eXIf`` chunk is
-    meant to come before them, and what comes after is removed by cleaning all the same.
-    """
+    """The image's EXIF; a PNG's from its header only (Pillow would decode the whole image to
+    look after the pixels, and what comes after them is removed by cleaning all the same)."""
     from PIL import Image
 
     raw = image.info.get("exif")

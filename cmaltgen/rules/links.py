@@ -102,10 +102,8 @@ def _locate(
 
 
 class LinkCache:
-    """Working links (status below 400) remembered for a day in a JSON file.
-
-    Broken links are not cached: they are what the user is fixing, so each run asks again.
-    """
+    """Working links (status below 400) remembered for a day in a JSON file (broken ones are
+    what the user is fixing, so each run asks again)."""
 
     def __init__(self, path: Path, now: float, entries: dict[str, dict[str, Any]]) -> None:
         self.path, self.now, self.entries = path, now, entries
@@ -209,11 +207,8 @@ def _failure(url: str, reason: object) -> LinkResult:
 
 
 def _lookups(hosts: Iterable[str], timeout: float) -> dict[str, str]:
-    """Look every host name up at once; "ok", "dns" (not found) or "timeout".
-
-    Name lookups ignore socket timeouts, so they run in daemon threads that are abandoned
-    after ``timeout``: without a network, the check cannot hang on the resolver.
-    """
+    """Look every host name up at once; "ok", "dns" (not found) or "timeout". Lookups ignore
+    socket timeouts, so daemon threads are abandoned after ``timeout`` rather than hang."""
     found: dict[str, str] = {}
     names = set(hosts)
 

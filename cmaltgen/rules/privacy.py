@@ -266,10 +266,8 @@ Use = tuple[str, Path, int, int]  # the name as written, the file naming it, lin
 
 
 def image_uses(root: Path, docs: list[SectionDoc], source: Path) -> list[Use]:
-    """Where ``source`` is named, evidence ``file:`` lines first, then reflections' links.
-
-    An error about a published file then points first at the line the user would edit.
-    """
+    """Where ``source`` is named: evidence ``file:`` lines (the line to edit) first, then
+    reflections' links."""
     target = real_path(source)
     found: list[Use] = []
     links: list[Use] = []

@@ -151,10 +151,8 @@ class Report:
 def section_rows(
     portfolio: Portfolio, diags: Diagnostics, shown: dict[str, int] | None = None
 ) -> list[SectionRow]:
-    """One row per section of the pathway: present, unreadable, missing, each slot area.
-
-    ``shown`` is how many items each section shows on the public site (None: not built).
-    """
+    """One row per section of the pathway and slot area; ``shown``: items each section shows
+    on the public site (None: not built)."""
     present = present_sections(portfolio)
     items = _evidence_by_section(portfolio)
     unreadable = portfolio.fallout.folders
@@ -190,11 +188,8 @@ def _unreadable_row(sid: str, spec: SectionSpec, folder: Path, diags: Diagnostic
 
 
 def _evidence_by_section(portfolio: Portfolio) -> dict[str, list[EvidenceItem]]:
-    """Each section's evidence: items listed beside it and items that support it.
-
-    Draft items are left out, as in the build; a draft section's items count, because this
-    is a view of progress and they will be published with it.
-    """
+    """Each section's evidence: items beside it or supporting it. Draft items are left out,
+    as in the build, but a draft section's count: they will be published with it."""
     found: dict[str, dict[str, EvidenceItem]] = {}
     for doc, entry in portfolio.evidence():
         if entry.item.draft:

@@ -31,10 +31,8 @@ PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
 
 
 def image_size(path: Path) -> tuple[int, int] | None:
-    """Width and height of a JPEG or PNG image, or None if it is not one Pillow can read.
-
-    Only the header is read: the pixels are never decoded.
-    """
+    """Width and height of a JPEG or PNG image from its header, or None if Pillow cannot read
+    it (the pixels are never decoded)."""
     from PIL import Image, UnidentifiedImageError
 
     image_open.load_plugins("JPEG", "PNG")
