@@ -11,6 +11,7 @@ from cmaltgen.read.framework import CPD_NAME, CPD_SECTION
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.safe_read import describe, file_kind
 from cmaltgen.read.sources import Sources, real_path, resolve_local, stray_files
+from cmaltgen.rules import privacy
 
 # Names Windows keeps for devices, with or without an extension (con.txt is reserved too).
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
@@ -97,14 +98,21 @@ def check_name_clashes(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -
             )
 
 
-def file_targets(portfolio: Portfolio) -> list[tuple[Path, str, dict[str, object]]]:
-    """Every local file named in the portfolio: (folder it is relative to, target, where)."""
+def file_targets(
+    portfolio: Portfolio, public_only: bool = False
+) -> list[tuple[Path, str, dict[str, object]]]:
+    """Every local file named in the portfolio (or only where the public site shows it):
+    (folder it is relative to, target, where)."""
+    config = portfolio.config
     found: list[tuple[Path, str, dict[str, object]]] = [
         (entry.path.parent, entry.item.file, entry.where("file"))
-        for _, entry in portfolio.evidence()
+        for doc, entry in portfolio.evidence()
         if entry.item.file
+        and (not public_only or privacy.item_visibility(entry, doc, config) == privacy.PUBLIC)
     ]
     for _, reflection in portfolio.sections():
+        if public_only and privacy.section_visibility(reflection.front, config) != privacy.PUBLIC:
+            continue
         for ref in reflection.parsed.references:
             if ref.kind == "file":
                 where = reflection.at_body(ref.line, ref.col)

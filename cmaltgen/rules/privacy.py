@@ -16,7 +16,7 @@ from typing import NamedTuple
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.document_fields import FrontMatter
-from cmaltgen.read.documents import EvidenceEntry, SectionDoc
+from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.safe_read import read_regular
 from cmaltgen.read.sources import real_path, resolve_local
@@ -126,14 +126,15 @@ def check_contacts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> No
     for doc in portfolio.docs:
         if doc.broken is not None:
             continue  # its section's visibility is unknown until its front matter is fixed
-        front = doc.reflection.front if doc.reflection else None
-        public_section = front is not None and not front.draft
-        if public_section and section_visibility(front, config) == PUBLIC:
-            assert doc.reflection is not None and front is not None
-            if not front.privacy_checked:  # the file's lines as the parse stage read them
-                lines = doc.reflection.text.splitlines()
-                _lint_lines(doc.reflection.path, lines, 1, len(lines), diags)
-                _lint_reflection_images(root, doc, diags)
+        reflection = doc.reflection
+        if (
+            reflection is not None
+            and not (reflection.front.draft or reflection.front.privacy_checked)
+            and section_visibility(reflection.front, config) == PUBLIC
+        ):
+            lines = reflection.text.splitlines()  # the file's lines as the parse stage read them
+            _lint_lines(reflection.path, lines, 1, len(lines), diags)
+            _lint_reflection_images(root, reflection, diags)
         evidence_lines: list[str] | None = None  # its evidence.yml's, split once if needed
         for entry in _public_items(doc, config):
             if not entry.item.privacy_checked:
@@ -232,9 +233,7 @@ def _continuation_end(lines: list[str], line: int) -> int:
     return end
 
 
-def _lint_reflection_images(root: Path, doc: SectionDoc, diags: Diagnostics) -> None:
-    reflection = doc.reflection
-    assert reflection is not None
+def _lint_reflection_images(root: Path, reflection: Reflection, diags: Diagnostics) -> None:
     for ref in reflection.parsed.references:
         if not ref.image or ref.kind != "file":
             continue
