@@ -128,8 +128,6 @@ def check_links(
     requested = [u for u in todo if u not in failed] if not offline else []
     fetched = links.fetch_all(requested, options.timeout, options.workers)
     offline = offline or links.offline(todo, {**failed, **fetched})
-    if not offline:
-        results.update({**failed, **fetched})
     if offline:
         diags.add(
             "links-unchecked",
@@ -138,6 +136,8 @@ def check_links(
             path=root,
             hint="run cmaltgen check --external again when you are online",
         )
+    else:
+        results.update({**failed, **fetched})
     links.link_diagnostics(targets, results, options.timeout, diags)
     if cache is not None:
         for result in results.values():

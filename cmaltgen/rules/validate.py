@@ -131,7 +131,6 @@ def check_slot_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) ->
         if count.min and len(have) + len(lost) < count.min:
             if portfolio.fallout.sections_unknown:
                 continue  # the reflection that failed may be one
-
             problem = (
                 f"needs at least {plural(count.min, slot + ' area')} and this portfolio "
                 f"has {len(have)}"
