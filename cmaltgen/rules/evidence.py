@@ -181,12 +181,9 @@ def check_uncited(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
 
 
 PROPRIETARY = {
-    ".docx": "Word document",
-    ".doc": "Word document",
-    ".pptx": "PowerPoint presentation",
-    ".ppt": "PowerPoint presentation",
-    ".xlsx": "Excel spreadsheet",
-    ".xls": "Excel spreadsheet",
+    **dict.fromkeys((".docx", ".doc"), "Word document"),
+    **dict.fromkeys((".pptx", ".ppt"), "PowerPoint presentation"),
+    **dict.fromkeys((".xlsx", ".xls"), "Excel spreadsheet"),
     ".key": "Keynote presentation",
     ".pages": "Pages document",
     ".numbers": "Numbers spreadsheet",
