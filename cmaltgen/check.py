@@ -1,8 +1,5 @@
-"""``cmaltgen check``: read and validate like ``build``, then report readiness; write nothing.
-
-It runs the same stage functions as a build up to the site structure (for the "On site"
-counts), optionally checks web links over HTTP, and returns a
-:class:`cmaltgen.rules.readiness.Report`; the CLI prints it (:mod:`cmaltgen.cli_report`).
+"""``cmaltgen check``: read and validate like ``build``, optionally check web links, and return
+a :class:`cmaltgen.rules.readiness.Report`; write nothing.
 """
 
 from __future__ import annotations
@@ -28,28 +25,6 @@ from cmaltgen.wording import agree, plural
 log = logging.getLogger(__name__)
 
 LARGEST_SHOWN = 5  # published files listed, biggest first
-
-
-@dataclass
-class Reading:
-    """What the read and validate stages produced (``portfolio`` is None if unusable)."""
-
-    root: Path
-    found: sources.Sources
-    portfolio: Portfolio | None
-    diagnostics: Diagnostics
-
-
-def read_portfolio(root: Path, today: dt.date, max_age: int | None = None) -> Reading:
-    """Load, collect, parse and validate ``root`` exactly as a build does; render nothing."""
-    root = root.resolve()
-    diags = Diagnostics()
-    output = root / sources.DEFAULT_OUTPUT
-    found, portfolio = build.read_portfolio(root, output, today, diags, max_age=max_age)
-    return Reading(root, found, portfolio, diags)
-
-
-# ------------------------------------------------------------------------------ options
 
 
 @dataclass(frozen=True)
@@ -80,9 +55,11 @@ def check(
     """Read, validate and check ``root`` for readiness; never writes to the portfolio."""
     options = options or CheckOptions()
     today = today or dt.date.today()
+    root = root.resolve()
+    diags = Diagnostics()
     with sources.resolved_once():  # each file is looked up once, not once per rule
-        reading = read_portfolio(root, today, options.max_age)
-        portfolio, diags = reading.portfolio, Diagnostics(reading.diagnostics)
+        output = root / sources.DEFAULT_OUTPUT
+        _, portfolio = build.read_portfolio(root, output, today, diags, max_age=options.max_age)
         links = None
         published: list[sizes.PublishedFile] = []
         if portfolio is not None:
@@ -97,14 +74,16 @@ def check(
         if site is not None:  # what only rendering finds: theme, templates, images
             build.render_problems(site, diags)
         kept = Diagnostics(d for d in diags if d.is_error or d.code not in options.ignore)
+    # how many evidence items each section shows on the public site (None: not built)
+    shown = {s.id: len(s.evidence) for s in site.sections} if site is not None else None
     return Report(
-        root=reading.root,
+        root=root,
         today=today,
         strict=options.strict,
         framework=portfolio.framework if portfolio else None,
         pathway=portfolio.pathway if portfolio else None,
         candidate=portfolio.config.candidate.name if portfolio else "",
-        sections=section_rows(portfolio, kept, _shown(site)) if portfolio else [],
+        sections=section_rows(portfolio, kept, shown) if portfolio else [],
         diagnostics=kept,
         ignored=len(diags) - len(kept),
         links=links,
@@ -114,11 +93,6 @@ def check(
         feedback=portfolio.feedback if portfolio else [],
         review=review_status(portfolio, today) if portfolio else None,
     )
-
-
-def _shown(site: structure.Site | None) -> dict[str, int] | None:
-    """How many evidence items each section shows on the public site (None: not built)."""
-    return {s.id: len(s.evidence) for s in site.sections} if site is not None else None
 
 
 def evidence_counts(portfolio: Portfolio, site: structure.Site | None) -> EvidenceCounts:
@@ -154,8 +128,6 @@ def check_links(
     requested = [u for u in todo if u not in failed] if not offline else []
     fetched = links.fetch_all(requested, options.timeout, options.workers)
     offline = offline or links.offline(todo, {**failed, **fetched})
-    if not offline:
-        results.update({**failed, **fetched})
     if offline:
         diags.add(
             "links-unchecked",
@@ -164,6 +136,8 @@ def check_links(
             path=root,
             hint="run cmaltgen check --external again when you are online",
         )
+    else:
+        results.update({**failed, **fetched})
     links.link_diagnostics(targets, results, options.timeout, diags)
     if cache is not None:
         for result in results.values():

@@ -1,11 +1,6 @@
-"""Accepted warnings: the ``accept:`` list of portfolio.yml.
-
-An author who has reviewed a warning (a deliberate ``<video>``, evidence that is old on
-purpose) lists it with a reason. Every command still reports it, marked ``accepted``, but it
-no longer counts as a warning, so ``--strict`` passes. Errors cannot be accepted, an entry
-naming an unknown code is an error with a suggestion, and an entry that matches nothing is
-reported (``accept-unused``) so that the list does not silently outlive its reasons.
-"""
+"""Accepted warnings (``accept:`` in portfolio.yml): still reported, marked ``accepted``, but not
+counted, so ``--strict`` passes. Errors cannot be accepted; an entry that matches nothing is
+reported (``accept-unused``) so that the list does not outlive its reasons."""
 
 from __future__ import annotations
 
@@ -22,10 +17,8 @@ LINK_CODES = frozenset({"link-restricted", "link-redirect", "link-timeout", "lin
 
 
 def entries(config: PortfolioConfig, marks: LineMap, diags: Diagnostics) -> list[AcceptEntry]:
-    """The usable entries; located errors for the others.
-
-    Entries whose YAML was already reported (wrong type, missing reason) are absent from
-    ``config.accept``; the errors in ``diags`` tell which list positions they held."""
+    """The usable entries; located errors for the others. Entries whose YAML was reported
+    already are absent from ``config.accept``; ``diags`` tells which positions they held."""
     held = sorted(
         {k[1] for k in marks.marks if len(k) >= 2 and k[0] == "accept" and isinstance(k[1], int)}
     )
@@ -71,21 +64,14 @@ def _usable(accept: Accept, index: int, marks: LineMap, diags: Diagnostics) -> b
     return False
 
 
+# ``*`` matches within one name, ``**`` across folders, ``?`` one character.
+_WILDCARDS = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+
+
 def glob_pattern(path: str) -> re.Pattern[str]:
-    """``*`` matches within one name, ``**`` across folders, ``?`` one character."""
     text = path.strip().removeprefix("./") or "."
     parts = re.split(r"(\*\*/?|\*|\?)", text)
-    regex = ""
-    for part in parts:
-        if part in ("**/", "**"):
-            regex += "(?:.*/)?" if part == "**/" else ".*"
-        elif part == "*":
-            regex += "[^/]*"
-        elif part == "?":
-            regex += "[^/]"
-        else:
-            regex += re.escape(part)
-    return re.compile(regex)
+    return re.compile("".join(_WILDCARDS.get(part) or re.escape(part) for part in parts))
 
 
 def apply(
@@ -96,12 +82,9 @@ def apply(
     *,
     links: bool = False,
 ) -> None:
-    """Mark accepted warnings in ``diags`` and report the entries that match none of them.
-
-    ``failed`` are files that could not be parsed: their warnings are unknown, so entries
-    that could match them are not reported as unused. Entries for the web link warnings of
-    ``check --external`` are judged only after the links were checked (``links``), and then
-    only they are."""
+    """Mark accepted warnings in ``diags``; report entries that match none of them, except those
+    that may match a ``failed`` file (its warnings are unknown). Entries for the link warnings
+    of ``check --external`` are judged only after the links were checked (``links``)."""
     used: set[int] = set()
 
     def reason(diag: Diagnostic) -> str | None:

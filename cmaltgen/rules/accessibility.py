@@ -1,10 +1,5 @@
-"""Validate stage, continued: accessibility of what the candidate wrote.
-
-The theme makes the pages accessible; these checks look at the content: images whose alt
-text is a file name, links that say "click here" or show a bare address, headings that skip a
-level, tables with an empty header row, and video or audio evidence without captions or a
-transcript. All are warnings, located at the line (and column) of the problem.
-"""
+"""Accessibility of what the candidate wrote (the theme does the pages): alt text that is a
+file name, vague link text, skipped heading levels, empty table headers, media without captions."""
 
 from __future__ import annotations
 
@@ -40,15 +35,17 @@ _FILE_LIKE = re.compile(
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 
 
-def looks_like_a_file_name(alt: str, source: str = "") -> bool:
+def _check_alt(alt: str, source: str, diags: Diagnostics, where: dict[str, object]) -> None:
     """``IMG_1234``, ``chart.png`` or the image's own file name are not descriptions."""
-    text = alt.strip()
-    if not text:
-        return False
-    return bool(_FILE_LIKE.match(text)) or (
-        bool(source)
-        and text.lower() in {PurePosixPath(source).name.lower(), PurePosixPath(source).stem.lower()}
-    )
+    text, name = alt.strip(), PurePosixPath(source)
+    own = {name.name.lower(), name.stem.lower()} if source else set()
+    if text and (_FILE_LIKE.match(text) or text.lower() in own):
+        diags.add(
+            "alt-text",
+            f"the alt text '{alt}' is a file name, not a description",
+            hint="describe what the image shows, as you would to someone who cannot see it",
+            **where,
+        )
 
 
 def check_content(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
@@ -62,13 +59,8 @@ def check_content(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
 
 def _links_and_images(reflection: Reflection, diags: Diagnostics) -> None:
     for ref in reflection.parsed.references:
-        if ref.image and looks_like_a_file_name(ref.text, ref.target):
-            diags.add(
-                "alt-text",
-                f"the alt text '{ref.text}' is a file name, not a description",
-                hint="describe what the image shows, as you would to someone who cannot see it",
-                **reflection.at_body(ref.line, ref.col),
-            )
+        if ref.image:
+            _check_alt(ref.text, ref.target, diags, reflection.at_body(ref.line, ref.col))
     for line, col, text in _link_texts(reflection):
         vague = text.strip().lower().rstrip(".!") in VAGUE_LINK_TEXT
         if vague or _URL.match(text.strip()):
@@ -152,13 +144,8 @@ def _tables(reflection: Reflection, diags: Diagnostics) -> None:
 def _evidence(portfolio: Portfolio, diags: Diagnostics) -> None:
     for _, entry in portfolio.evidence():
         item = entry.item
-        if item.type == "image" and looks_like_a_file_name(item.alt, item.file):
-            diags.add(
-                "alt-text",
-                f"the alt text '{item.alt}' is a file name, not a description",
-                hint="describe what the image shows, as you would to someone who cannot see it",
-                **entry.where("alt"),
-            )
+        if item.type == "image":
+            _check_alt(item.alt, item.file, diags, entry.where("alt"))
         if item.type in ("video", "audio") and not (item.captions or item.transcript):
             diags.add(
                 "no-captions",

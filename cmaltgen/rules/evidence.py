@@ -70,17 +70,11 @@ def _check_file(
             **where,
         )
     elif problem == "missing":
-        siblings = (
-            [p.name for p in (base / target).parent.glob("*")]
-            if (base / target).parent.is_dir()
-            else []
-        )
         diags.add(
             "evidence-file-missing",
-            f"there is no file '{target}'" + suggestion(Path(target).name, siblings),
+            no_such_file(base, target),
             hint=f"paths are relative to the folder {display_path(base, root)}/; "
-            "check the spelling "
-            "and the capital letters",
+            "check the spelling and the capital letters",
             **where,
         )
     elif problem == "broken-link":
@@ -108,6 +102,13 @@ def _check_file(
         )
     else:
         files.check_name(root, real_path(base / target), diags, where)
+
+
+def no_such_file(base: Path, target: str) -> str:
+    """ "There is no file ...", with the likeliest name meant from its folder."""
+    parent = (base / target).parent
+    names = [p.name for p in parent.glob("*")] if parent.is_dir() else []
+    return f"there is no file '{target}'" + suggestion(Path(target).name, names)
 
 
 def _check_supports(
@@ -180,12 +181,9 @@ def check_uncited(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
 
 
 PROPRIETARY = {
-    ".docx": "Word document",
-    ".doc": "Word document",
-    ".pptx": "PowerPoint presentation",
-    ".ppt": "PowerPoint presentation",
-    ".xlsx": "Excel spreadsheet",
-    ".xls": "Excel spreadsheet",
+    **dict.fromkeys((".docx", ".doc"), "Word document"),
+    **dict.fromkeys((".pptx", ".ppt"), "PowerPoint presentation"),
+    **dict.fromkeys((".xlsx", ".xls"), "Excel spreadsheet"),
     ".key": "Keynote presentation",
     ".pages": "Pages document",
     ".numbers": "Numbers spreadsheet",

@@ -1,15 +1,11 @@
-"""Feedback tied to the portfolio: each comment matched to the paragraph it is about.
-
-Comments whose section or paragraph is gone are warnings pointing at both places; a link or
-evidence file that would publish something from ``feedback/`` is an error.
-"""
+"""Feedback comments matched to their paragraphs; ``feedback/`` files are never published."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cmaltgen.diagnostics import Diagnostics, display_path, suggestion
 from cmaltgen.read.documents import Reflection
@@ -17,6 +13,7 @@ from cmaltgen.read.located_yaml import LineMap
 from cmaltgen.read.markdown_scan import Paragraph
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.sources import FEEDBACK_DIR, real_path, resolve_local
+from cmaltgen.rules.files import file_targets
 
 if TYPE_CHECKING:  # read only for a portfolio with a feedback/ folder
     from cmaltgen.read.feedback import FeedbackItem, Loaded
@@ -29,20 +26,16 @@ def attach(loaded: Loaded, portfolio: Portfolio, diags: Diagnostics) -> list[Fee
     attached: list[FeedbackItem] = []
     for item in loaded.items:
         if item.section not in sections and item.section.lower() in sections:
-            item = _replace(item, section=item.section.lower())  # "3A" as a heading shows it
+            item = replace(item, section=item.section.lower())  # "3A" as a heading shows it
         reflection = sections.get(item.section)
         if reflection is None:
             if not unreadable:  # a section whose file failed to read may be the one named
                 _unknown_section(item, sorted(sections), loaded.linemaps, diags)
-            attached.append(_replace(item, found=False))
+            attached.append(replace(item, found=False))
             continue
         attached.append(_resolve(item, reflection, portfolio.root, loaded.linemaps, diags))
     check_not_published(portfolio, diags)
     return attached
-
-
-def _replace(item: FeedbackItem, **changes: Any) -> FeedbackItem:
-    return dataclasses.replace(item, **changes)
 
 
 def _unknown_section(
@@ -72,7 +65,7 @@ def _resolve(
     paragraphs = reflection.parsed.paragraphs
     found = find_paragraph(item.paragraph, paragraphs)
     if found is not None:
-        return _replace(item, paragraph=found.id, number=found.number)
+        return replace(item, paragraph=found.id, number=found.number)
     where = display_path(reflection.path, root)
     count = len(paragraphs)
     line = reflection.file_line(paragraphs[-1].line if paragraphs else 1)
@@ -87,7 +80,7 @@ def _resolve(
         "'cmaltgen serve' and write its id here, or leave 'paragraph' out for the whole section",
         **item.where("paragraph", linemaps),
     )
-    return _replace(item, found=False)
+    return replace(item, found=False)
 
 
 def find_paragraph(written: str, paragraphs: list[Paragraph]) -> Paragraph | None:
@@ -102,28 +95,12 @@ def find_paragraph(written: str, paragraphs: list[Paragraph]) -> Paragraph | Non
 def check_not_published(portfolio: Portfolio, diags: Diagnostics) -> None:
     """Feedback must never be published: refuse evidence and links that name its files."""
     folder = real_path(portfolio.root / FEEDBACK_DIR)
-    for _, entry in portfolio.evidence():
-        if entry.item.file and _inside(portfolio.root, entry.path.parent, entry.item.file, folder):
-            _published(entry.item.file, diags, entry.where("file"))
-    for _, reflection in portfolio.sections():
-        for ref in reflection.parsed.references:
-            base = reflection.path.parent
-            if ref.kind == "file" and _inside(portfolio.root, base, ref.target, folder):
-                _published(ref.target, diags, reflection.at_body(ref.line, ref.col))
-
-
-def _inside(root: Path, base: Path, target: str, folder: Path) -> bool:
-    source, _ = resolve_local(root, base, target)
-    return source is not None and real_path(source).is_relative_to(folder)
-
-
-def _published(target: str, diags: Diagnostics, where: dict[str, Any]) -> None:
-    diags.add(
-        "feedback-published",
-        f"'{target}' is in the feedback folder, which is never published",
-        hint="feedback stays private to you and your reviewers; cite something else",
-        **where,
-    )
-
-
-# ------------------------------------------------------------------ showing it (serve)
+    for base, target, where in file_targets(portfolio):
+        source, _ = resolve_local(portfolio.root, base, target)
+        if source is not None and real_path(source).is_relative_to(folder):
+            diags.add(
+                "feedback-published",
+                f"'{target}' is in the feedback folder, which is never published",
+                hint="feedback stays private to you and your reviewers; cite something else",
+                **where,
+            )

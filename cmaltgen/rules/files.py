@@ -11,6 +11,7 @@ from cmaltgen.read.framework import CPD_NAME, CPD_SECTION
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.safe_read import describe, file_kind
 from cmaltgen.read.sources import Sources, real_path, resolve_local, stray_files
+from cmaltgen.rules import privacy
 
 # Names Windows keeps for devices, with or without an extension (con.txt is reserved too).
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
@@ -24,12 +25,8 @@ MAX_NAME_BYTES = 255  # Linux and macOS: one file or folder name
 
 
 def name_problem(published: str) -> tuple[str, str] | None:
-    """Why a path inside the site (``files/1a/report.pdf``) would not work everywhere it goes.
-
-    The site is served by cmaltgen, by GitHub Pages and opened from a zip on Windows or macOS,
-    and the folder is kept in git: a name must be a legal file name on all of them. Returns
-    (what is wrong, how to rename) or ``None``. Any other name is fine: links percent-encode it.
-    """
+    """(What is wrong, how to rename) if a path inside the site (``files/1a/report.pdf``) is not
+    a legal name on every system it goes to (a zip on Windows or macOS, git, GitHub Pages)."""
     for name in published.split("/"):
         found = _segment_problem(name)
         if found is not None:
@@ -81,7 +78,7 @@ def check_name_clashes(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -
     """``Report.pdf`` and ``report.pdf`` (or ``café`` written two ways) are one file on Windows
     and macOS: unzipped or checked out there, one would silently replace the other."""
     seen: dict[str, str] = {}
-    for base, target, where in _file_targets(portfolio):
+    for base, target, where in file_targets(portfolio):
         source, problem = resolve_local(portfolio.root, base, target)
         if source is None or problem is not None:
             continue
@@ -101,14 +98,21 @@ def check_name_clashes(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -
             )
 
 
-def _file_targets(portfolio: Portfolio) -> list[tuple[Path, str, dict[str, object]]]:
-    """Every local file named in the portfolio: (folder it is relative to, target, where)."""
+def file_targets(
+    portfolio: Portfolio, public_only: bool = False
+) -> list[tuple[Path, str, dict[str, object]]]:
+    """Every local file named in the portfolio (or only where the public site shows it):
+    (folder it is relative to, target, where)."""
+    config = portfolio.config
     found: list[tuple[Path, str, dict[str, object]]] = [
         (entry.path.parent, entry.item.file, entry.where("file"))
-        for _, entry in portfolio.evidence()
+        for doc, entry in portfolio.evidence()
         if entry.item.file
+        and (not public_only or privacy.item_visibility(entry, doc, config) == privacy.PUBLIC)
     ]
     for _, reflection in portfolio.sections():
+        if public_only and privacy.section_visibility(reflection.front, config) != privacy.PUBLIC:
+            continue
         for ref in reflection.parsed.references:
             if ref.kind == "file":
                 where = reflection.at_body(ref.line, ref.col)

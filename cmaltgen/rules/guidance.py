@@ -1,9 +1,5 @@
 """Assessor guidance: warnings about what assessors criticise (we not I, thin reflection,
-old or overused evidence, unusual length).
-
-These are rules like any other: ``build``, ``check`` and ``serve`` all run them through
-:func:`cmaltgen.rules.validate.validate`, so that every command reports the same problems.
-"""
+old or overused evidence, unusual length), run by every command like any other rule."""
 
 from __future__ import annotations
 
@@ -13,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from cmaltgen.diagnostics import Diagnostics
-from cmaltgen.read.documents import PART_NAMES, Reflection, SectionDoc
+from cmaltgen.read.documents import PART_NAMES, Reflection
 from cmaltgen.read.framework import SectionSpec
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.schema import PartialDate
@@ -31,7 +27,6 @@ class Present:
     """A section that is present: the first reflection naming a section of the pathway."""
 
     spec: SectionSpec
-    doc: SectionDoc
     reflection: Reflection
 
 
@@ -39,10 +34,10 @@ def present_sections(portfolio: Portfolio) -> dict[str, Present]:
     """Present sections by id, in pathway order (areas of one slot by folder name)."""
     order = list(portfolio.pathway.sections)
     found: dict[str, Present] = {}
-    for doc, reflection in portfolio.sections():
+    for _, reflection in portfolio.sections():
         spec = portfolio.pathway.spec_for(reflection.front.section)
         if spec is not None and reflection.front.section not in found:
-            found[reflection.front.section] = Present(spec, doc, reflection)
+            found[reflection.front.section] = Present(spec, reflection)
     ranked = sorted(
         found.items(), key=lambda p: (order.index(p[1].spec), p[1].reflection.path.parent.name)
     )

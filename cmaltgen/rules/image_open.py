@@ -1,7 +1,5 @@
-"""Which images cmaltgen will open, and opening them with Pillow: the format a file is (by its
-name and its first bytes), the size limits, and Pillow's reader registered as needed. Every
-refusal is a :class:`Refused` with the problem and the fix in plain words.
-"""
+"""Which images cmaltgen will open (format by name and first bytes, size limits), and opening
+them with Pillow; every refusal is a :class:`Refused` in plain words."""
 
 from __future__ import annotations
 
@@ -9,6 +7,7 @@ import contextlib
 import logging
 import os
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -20,10 +19,9 @@ log = logging.getLogger(__name__)
 MAX_BYTES = 100 * 1024 * 1024  # GitHub refuses files over 100 MB
 MAX_PIXELS = 80_000_000  # all frames together: 80 megapixels is about 320 MB decoded
 MANY_FRAMES = ("GIF", "PNG", "WEBP", "TIFF", "AVIF")  # animations and multi-page TIFF
-JPEG_NAMES = (".jpg", ".jpeg", ".jpe", ".jfif")
-# File name endings cmaltgen cleans, and the format each must really be.
+# Image file name endings, and the format each must really be (HEIF is never published).
 FORMAT_OF_SUFFIX = {
-    **dict.fromkeys(JPEG_NAMES, "JPEG"),
+    **dict.fromkeys((".jpg", ".jpeg", ".jpe", ".jfif"), "JPEG"),
     ".png": "PNG",
     ".apng": "PNG",
     ".gif": "GIF",
@@ -31,10 +29,10 @@ FORMAT_OF_SUFFIX = {
     ".tif": "TIFF",
     ".tiff": "TIFF",
     ".avif": "AVIF",
+    **dict.fromkeys((".heic", ".heif", ".hif"), "HEIF"),
 }
 SUFFIX_OF_FORMAT = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 SUFFIX_OF_FORMAT.update({"TIFF": ".tif", "AVIF": ".avif", "HEIF": ".heic"})
-HEIF_NAMES = (".heic", ".heif", ".hif")
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
 _AVIF_BRANDS = (b"avif", b"avis")
 
@@ -121,9 +119,8 @@ def expected_format(path: Path) -> str:
         size = path.stat().st_size
     except OSError as exc:
         raise Refused(f"could not be read ({exc.strerror or exc})") from exc
-    suffix = path.suffix.lower()
     found = sniff(first_bytes(path))
-    named = FORMAT_OF_SUFFIX.get(suffix, "HEIF" if suffix in HEIF_NAMES else None)
+    named = FORMAT_OF_SUFFIX.get(path.suffix.lower())
     if found == "HEIF" or (found is None and named == "HEIF"):
         raise Refused(
             "is a HEIC/HEIF photo, which most web browsers cannot show and cmaltgen cannot "
@@ -160,47 +157,32 @@ def can_read_avif() -> bool:
     return bool(features.check("avif"))
 
 
-class Opened:
-    """``with Opened(path, fmt) as image``: Pillow's image, size-checked, in plain words.
+@contextlib.contextmanager
+def open_image(path: Path, fmt: str, stream: BinaryIO | None = None) -> Iterator[Image.Image]:
+    """Pillow's image of ``path``, size-checked; ``stream`` (if given) is closed with it."""
+    from PIL import Image
 
-    ``stream``: ``path`` already opened (at its start); it is closed with the image."""
-
-    def __init__(self, path: Path, fmt: str, stream: BinaryIO | None = None) -> None:
-        self.path, self.fmt = path, fmt
-        self.image: Image.Image | None = None
-        self.stream: BinaryIO | None = stream
-
-    def __enter__(self) -> Image.Image:
-        from PIL import Image
-
+    with contextlib.ExitStack() as close:
         with warnings.catch_warnings():
             # Pillow warns, then refuses, past its own limit; either way it is too large here.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             try:
-                if self.stream is None:
-                    self.stream = open_file(self.path)
-                load_plugins(self.fmt)
-                image = Image.open(self.stream, formats=[self.fmt])  # JPEG covers MPO
+                if stream is None:
+                    stream = open_file(path)
+                close.enter_context(stream)
+                load_plugins(fmt)
+                image = Image.open(stream, formats=[fmt])  # JPEG covers MPO
+                close.enter_context(contextlib.closing(image))
             except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-                self.__exit__()
                 raise _too_large(None) from exc
             except Exception as exc:  # Pillow raises many kinds on hostile input; all mean this
-                log.debug("Pillow could not open %s", self.path, exc_info=True)
-                self.__exit__()
-                raise Refused(f"cannot be read as a {self.fmt} image ({reason(exc)})") from exc
-        self.image = image
-        frames = getattr(image, "n_frames", 1) if self.fmt in MANY_FRAMES else 1
+                log.debug("Pillow could not open %s", path, exc_info=True)
+                raise Refused(f"cannot be read as a {fmt} image ({reason(exc)})") from exc
+        frames = getattr(image, "n_frames", 1) if fmt in MANY_FRAMES else 1
         width, height = image.size
         if width * height * frames > MAX_PIXELS:
-            self.__exit__()  # it does not run by itself when __enter__ raises
             raise _too_large((width, height, frames))
-        return image
-
-    def __exit__(self, *exc: object) -> None:
-        if self.image is not None:
-            self.image.close()
-        if self.stream is not None:
-            self.stream.close()  # Pillow leaves a file it was given open
+        yield image  # then closed, and the stream with it (Pillow leaves a file it was given)
 
 
 def _too_large(size: tuple[int, int, int] | None) -> Refused:

@@ -1,15 +1,8 @@
 """Images: published copies carry pixels only, never camera, location or other metadata.
 
-Every image cmaltgen publishes is decoded with Pillow and saved again from its pixels, in the
-same format, so nothing the original carried (EXIF with GPS position, camera make, model and
-serial number; XMP; IPTC; comments; PNG text chunks; thumbnails; data after the image) can come
-along. The orientation the camera recorded is applied to the pixels, so photos do not turn on
-their side, and the colour profile (ICC) is kept, so colours do not shift.
-
-It fails closed: an image that cannot be cleaned (damaged, cut short, too large, a format
-browsers cannot show, or a name that does not match what it is) yields a :class:`Cleaned` with
-a problem and no data, never the original bytes. The caller decides what that means for its
-edition (see ``render``).
+Each image is decoded with Pillow and saved again from its pixels in the same format, turned
+as the camera recorded and with its colour profile kept. It fails closed: an image that cannot
+be cleaned yields a :class:`Cleaned` with a problem and no data, never the original bytes.
 """
 
 from __future__ import annotations
@@ -22,15 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from cmaltgen.rules.image_open import (
     FORMAT_OF_SUFFIX,
-    HEIF_NAMES,
     MANY_FRAMES,
-    Opened,
     Refused,
     can_read_avif,
     expected_format,
     first_bytes,
     load_plugins,
     open_file,
+    open_image,
     reason,
     sniff,
 )
@@ -69,19 +61,9 @@ class Cleaned:
 
 
 def image_format(path: Path) -> str | None:
-    """The image format of ``path`` by its name, else by its first bytes; None otherwise.
-
-    Looking inside files with other names catches a photo renamed ``.txt`` or ``.pdf``, which
-    would otherwise be published with its metadata.
-    """
-    return _named_format(path) or sniff(first_bytes(path))
-
-
-def _named_format(path: Path) -> str | None:
-    suffix = path.suffix.lower()
-    if suffix in FORMAT_OF_SUFFIX:
-        return FORMAT_OF_SUFFIX[suffix]
-    return "HEIF" if suffix in HEIF_NAMES else None
+    """The image format of ``path`` by its name, else by its first bytes (which catches a photo
+    renamed ``.txt`` or ``.pdf``); None otherwise."""
+    return FORMAT_OF_SUFFIX.get(path.suffix.lower()) or sniff(first_bytes(path))
 
 
 # ----------------------------------------------------------------------------- cleaning
@@ -91,7 +73,7 @@ def clean(path: Path) -> Cleaned:
     """A copy of the image at ``path`` with its pixels only, or the problem that prevents it."""
     try:
         fmt = expected_format(path)
-        with Opened(path, fmt) as image:
+        with open_image(path, fmt) as image:
             data = _save(image, _frames(image), fmt, path)
         left = _left_in(data, fmt)
     except Refused as refused:
@@ -105,7 +87,7 @@ def decodes(path: Path) -> Cleaned:
     """What :func:`clean` would say, without saving the copy (``check``): the data is empty
     when the image decodes, else the problem is given."""
     try:
-        with Opened(path, expected_format(path)) as image:
+        with open_image(path, expected_format(path)) as image:
             _frames(image)
     except Refused as refused:
         return Cleaned(problem=refused.problem, hint=refused.hint)
@@ -113,10 +95,8 @@ def decodes(path: Path) -> Cleaned:
 
 
 def _frames(image: Image.Image) -> list[Image.Image]:
-    """Every frame as a new image holding pixels only, turned the way the camera was held.
-
-    JPEG keeps its first picture only: the others in a multi-picture (MPO) file are previews.
-    """
+    """Every frame as a new image holding pixels only, turned the way the camera was held
+    (JPEG keeps its first picture only: the others in a multi-picture file are previews)."""
     from PIL import ImageSequence
 
     frames: list[Image.Image] = []
@@ -221,24 +201,22 @@ def _webp_lossless(path: Path) -> bool:
 
 
 def metadata_in(path: Path) -> list[str]:
-    """The identifying metadata an image file carries (for the privacy lint; [] if none).
-
-    Files that are not images, or that cannot be read, give []: publishing reports those.
-    """
+    """The identifying metadata an image file carries for the privacy lint ([] if none, or if
+    it is not an image or cannot be read: publishing reports those)."""
     try:
         stream = open_file(path)  # opened once: its first bytes, then Pillow reads it
     except OSError:
         return []
     with stream:
         try:
-            fmt = sniff(stream.read(32)) or _named_format(path)
+            fmt = sniff(stream.read(32)) or FORMAT_OF_SUFFIX.get(path.suffix.lower())
             stream.seek(0)
         except OSError:
             return []
         if fmt is None or fmt == "HEIF" or (fmt == "AVIF" and not can_read_avif()):
             return []
         try:
-            with Opened(path, fmt, stream) as image:
+            with open_image(path, fmt, stream) as image:
                 found = _identifying(image)
         except Refused:
             return []
@@ -266,11 +244,8 @@ def _identifying(image: Image.Image) -> set[str]:
 
 
 def _exif(image: Image.Image) -> Image.Exif:
-    """The image's EXIF, without decoding the pixels where the header already holds it.
-
-    Pillow decodes a whole PNG to look for EXIF stored after the pixels; an ``eXIf`` chunk is
-    meant to come before them, and what comes after is removed by cleaning all the same.
-    """
+    """The image's EXIF; a PNG's from its header only (Pillow would decode the whole image to
+    look after the pixels, and what comes after them is removed by cleaning all the same)."""
     from PIL import Image
 
     raw = image.info.get("exif")

@@ -1,8 +1,5 @@
-"""Checking web links: evidence URLs and Markdown http(s) links, concurrently, with a cache.
-
-Used by ``cmaltgen check --external``. Only HEAD/GET requests; a bounded total time; an
-offline machine is detected up front (no name resolves) and reported once, never a hang.
-"""
+"""Checking web links for ``check --external``: HEAD/GET only, concurrently, in a bounded
+time, with a cache; an offline machine is detected up front and reported once."""
 
 from __future__ import annotations
 
@@ -105,10 +102,8 @@ def _locate(
 
 
 class LinkCache:
-    """Working links (status below 400) remembered for a day in a JSON file.
-
-    Broken links are not cached: they are what the user is fixing, so each run asks again.
-    """
+    """Working links (status below 400) remembered for a day in a JSON file (broken ones are
+    what the user is fixing, so each run asks again)."""
 
     def __init__(self, path: Path, now: float, entries: dict[str, dict[str, Any]]) -> None:
         self.path, self.now, self.entries = path, now, entries
@@ -212,11 +207,8 @@ def _failure(url: str, reason: object) -> LinkResult:
 
 
 def _lookups(hosts: Iterable[str], timeout: float) -> dict[str, str]:
-    """Look every host name up at once; "ok", "dns" (not found) or "timeout".
-
-    Name lookups ignore socket timeouts, so they run in daemon threads that are abandoned
-    after ``timeout``: without a network, the check cannot hang on the resolver.
-    """
+    """Look every host name up at once; "ok", "dns" (not found) or "timeout". Lookups ignore
+    socket timeouts, so daemon threads are abandoned after ``timeout`` rather than hang."""
     found: dict[str, str] = {}
     names = set(hosts)
 
@@ -243,10 +235,6 @@ def _split(url: str) -> tuple[str, str, str]:
         return parts.scheme.lower(), parts.netloc, parts.hostname or ""
     except ValueError:  # e.g. http://[not-an-ip]/
         return "", "", ""
-
-
-def _host(url: str) -> str:
-    return _split(url)[2]
 
 
 def _proxied(url: str) -> bool:
@@ -288,12 +276,12 @@ def offline(urls: list[str], results: dict[str, LinkResult]) -> str:
 
 def look_up_first(urls: list[str], timeout: float) -> dict[str, LinkResult]:
     """Results for addresses whose host name cannot be looked up (no request is sent)."""
-    direct = [u for u in urls if not _proxied(u) and _host(u)]
-    status = _lookups((_host(u) for u in direct), timeout)
+    hosts = {u: host for u in urls if not _proxied(u) and (host := _split(u)[2])}
+    status = _lookups(hosts.values(), timeout)
     return {
-        u: LinkResult(u, problem="dns" if status[_host(u)] == "dns" else "timeout", detail="lookup")
-        for u in direct
-        if status[_host(u)] != "ok"
+        u: LinkResult(u, problem="dns" if status[host] == "dns" else "timeout", detail="lookup")
+        for u, host in hosts.items()
+        if status[host] != "ok"
     }
 
 

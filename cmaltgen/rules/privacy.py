@@ -1,13 +1,8 @@
-"""Privacy: who may see what, the personal-data lint, and image metadata removal.
+"""Privacy: who may see what, and the lint of what the public site would show.
 
-Three visibility levels, strictest last: ``public`` (the website), ``assessors`` (the assessor
-edition and bundle only) and ``private`` (never published; the candidate's own record). An
-evidence item is never more visible than the section whose evidence.yml lists it.
-
-The lint looks only at what the public site would show: email addresses and phone numbers in
-public reflections and evidence, and camera or location metadata (EXIF, XMP) in public images.
-The metadata itself is removed from every published image by :mod:`cmaltgen.rules.images` (unless
-``privacy.keep_exif`` is set); :func:`image_uses` says where an image is used, for its errors.
+Visibility levels, strictest last: ``public``, ``assessors`` (assessor edition and bundle) and
+``private`` (never published); an item is never more visible than its section. The lint finds
+contact details and camera or location metadata; :mod:`cmaltgen.rules.images` removes that.
 """
 
 from __future__ import annotations
@@ -21,7 +16,8 @@ from typing import NamedTuple
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.document_fields import FrontMatter
-from cmaltgen.read.documents import EvidenceEntry, SectionDoc
+from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
+from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.safe_read import read_regular
 from cmaltgen.read.sources import real_path, resolve_local
 from cmaltgen.rules import images
@@ -36,10 +32,6 @@ TEXT_EVIDENCE = (".md", ".txt")
 # ----------------------------------------------------------------------------- visibility
 
 
-def strictest(*levels: str) -> str:
-    return max(levels, key=LEVELS.index)
-
-
 def section_visibility(front: FrontMatter | None, config: PortfolioConfig) -> str:
     default = config.privacy.default_visibility
     return (front.visibility if front else "") or default
@@ -49,7 +41,7 @@ def item_visibility(entry: EvidenceEntry, doc: SectionDoc, config: PortfolioConf
     """The item's own visibility (or the default), never looser than its section's."""
     front = doc.reflection.front if doc.reflection else None
     own = entry.item.visibility or config.privacy.default_visibility
-    return strictest(own, section_visibility(front, config))
+    return max(own, section_visibility(front, config), key=LEVELS.index)
 
 
 def visible(visibility: str, edition: str) -> bool:
@@ -126,19 +118,23 @@ def _is_phone(run: str) -> bool:
     return starts_uk and len(digits) in (10, 11) and len(groups[0]) >= 3 and len(groups) <= 4
 
 
-def lint(root: Path, config: PortfolioConfig, docs: list[SectionDoc], diags: Diagnostics) -> None:
+def check_contacts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     """Warn about likely contact details and image metadata in what the public site shows."""
-    for doc in docs:
+    if portfolio.setting_failed("privacy"):
+        return  # who sees what depends on the setting that has an error
+    root, config = portfolio.root, portfolio.config
+    for doc in portfolio.docs:
         if doc.broken is not None:
             continue  # its section's visibility is unknown until its front matter is fixed
-        front = doc.reflection.front if doc.reflection else None
-        public_section = front is not None and not front.draft
-        if public_section and section_visibility(front, config) == PUBLIC:
-            assert doc.reflection is not None and front is not None
-            if not front.privacy_checked:  # the file's lines as the parse stage read them
-                lines = doc.reflection.text.splitlines()
-                _lint_lines(doc.reflection.path, lines, 1, len(lines), diags)
-                _lint_reflection_images(root, doc, diags)
+        reflection = doc.reflection
+        if (
+            reflection is not None
+            and not (reflection.front.draft or reflection.front.privacy_checked)
+            and section_visibility(reflection.front, config) == PUBLIC
+        ):
+            lines = reflection.text.splitlines()  # the file's lines as the parse stage read them
+            _lint_lines(reflection.path, lines, 1, len(lines), diags)
+            _lint_reflection_images(root, reflection, diags)
         evidence_lines: list[str] | None = None  # its evidence.yml's, split once if needed
         for entry in _public_items(doc, config):
             if not entry.item.privacy_checked:
@@ -147,14 +143,23 @@ def lint(root: Path, config: PortfolioConfig, docs: list[SectionDoc], diags: Dia
                 _lint_item(root, entry, evidence_lines, diags)
 
 
-def check_personal_data(
-    config: PortfolioConfig, docs: list[SectionDoc], diags: Diagnostics
-) -> None:
+def check_personal_data(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     """Public evidence with personal data that is neither anonymised nor consented: an error."""
-    for doc in docs:
+    if portfolio.setting_failed("privacy"):
+        return
+    for doc in portfolio.docs:
         if doc.broken is None:  # else its section's visibility is unknown
-            for entry in _public_items(doc, config):
-                _check_personal_data(entry, diags)
+            for entry in _public_items(doc, portfolio.config):
+                item = entry.item
+                if item.personal_data and not item.anonymised and item.consent is None:
+                    diags.add(
+                        "personal-data",
+                        f"evidence '{item.id}' is public and has personal data, but is neither "
+                        "anonymised nor shown with consent",
+                        **entry.where("personal_data"),
+                        hint="anonymise it and add 'anonymised: true', record permission with "
+                        "'consent: {who: ..., date: ...}', or make it 'visibility: assessors'",
+                    )
 
 
 def _public_items(doc: SectionDoc, config: PortfolioConfig) -> Iterator[EvidenceEntry]:
@@ -163,44 +168,20 @@ def _public_items(doc: SectionDoc, config: PortfolioConfig) -> Iterator[Evidence
             yield entry
 
 
-def _check_personal_data(entry: EvidenceEntry, diags: Diagnostics) -> None:
-    item = entry.item
-    if item.personal_data and not item.anonymised and item.consent is None:
-        diags.add(
-            "personal-data",
-            f"evidence '{item.id}' is public and has personal data, but is neither "
-            "anonymised nor shown with consent",
-            **entry.where("personal_data"),
-            hint="anonymise it and add 'anonymised: true', record permission with "
-            "'consent: {who: ..., date: ...}', or make it 'visibility: assessors'",
-        )
-
-
-def _lint_text_file(path: Path, first_line: int, diags: Diagnostics) -> None:
-    try:
-        lines = read_regular(path).decode("utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return  # unreadable files are reported by the stage that reads them
-    _lint_lines(path, lines, first_line, len(lines), diags)
-
-
 def _lint_lines(path: Path, lines: list[str], first: int, last: int, diags: Diagnostics) -> None:
     for number in range(first, min(last, len(lines)) + 1):
         for contact in find_contacts(lines[number - 1]):
-            _report_contact(contact, path, number, contact.start + 1, diags)
-
-
-def _report_contact(contact: Contact, path: Path, line: int, col: int, diags: Diagnostics) -> None:
-    diags.add(
-        "contact-details",
-        f"this looks like {'an' if contact.kind[0] in 'aeiou' else 'a'} {contact.kind} "
-        f"({contact.masked}) in public content",
-        path=path,
-        line=line,
-        col=col,
-        hint="remove it or make the item 'visibility: assessors'; if it is meant to be "
-        "public, add 'privacy_checked: true' to the evidence item or the section's front matter",
-    )
+            diags.add(
+                "contact-details",
+                f"this looks like {'an' if contact.kind[0] in 'aeiou' else 'a'} {contact.kind} "
+                f"({contact.masked}) in public content",
+                path=path,
+                line=number,
+                col=contact.start + 1,
+                hint="remove it or make the item 'visibility: assessors'; if it is meant to be "
+                "public, add 'privacy_checked: true' to the evidence item or the section's "
+                "front matter",
+            )
 
 
 def _lint_item(root: Path, entry: EvidenceEntry, lines: list[str], diags: Diagnostics) -> None:
@@ -215,7 +196,11 @@ def _lint_item(root: Path, entry: EvidenceEntry, lines: list[str], diags: Diagno
     if source is None or problem is not None:
         return
     if source.suffix.lower() in TEXT_EVIDENCE:
-        _lint_text_file(source, 1, diags)
+        try:
+            text = read_regular(source).decode("utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            text = []  # unreadable files are reported by the stage that reads them
+        _lint_lines(source, text, 1, len(text), diags)
     found = images.metadata_in(source)
     if found:
         line, col = entry.at("file")
@@ -248,9 +233,7 @@ def _continuation_end(lines: list[str], line: int) -> int:
     return end
 
 
-def _lint_reflection_images(root: Path, doc: SectionDoc, diags: Diagnostics) -> None:
-    reflection = doc.reflection
-    assert reflection is not None
+def _lint_reflection_images(root: Path, reflection: Reflection, diags: Diagnostics) -> None:
     for ref in reflection.parsed.references:
         if not ref.image or ref.kind != "file":
             continue
@@ -282,10 +265,8 @@ Use = tuple[str, Path, int, int]  # the name as written, the file naming it, lin
 
 
 def image_uses(root: Path, docs: list[SectionDoc], source: Path) -> list[Use]:
-    """Where ``source`` is named, evidence ``file:`` lines first, then reflections' links.
-
-    An error about a published file then points first at the line the user would edit.
-    """
+    """Where ``source`` is named: evidence ``file:`` lines (the line to edit) first, then
+    reflections' links."""
     target = real_path(source)
     found: list[Use] = []
     links: list[Use] = []

@@ -1,9 +1,5 @@
-"""Readiness: how far along a portfolio is, and whether it would pass ALT's initial check.
-
-Pure rules over a validated portfolio: one :class:`SectionRow` per section of the pathway (its
-status and what is left to do), the evidence counts and the verdict of a :class:`Report`.
-:mod:`cmaltgen.check` builds the report; :mod:`cmaltgen.cli_report` and the preview print it.
-"""
+"""Readiness: one :class:`SectionRow` per section of the pathway, the evidence counts and the
+verdict of the :class:`Report` that ``cmaltgen check`` gives."""
 
 from __future__ import annotations
 
@@ -77,9 +73,9 @@ class EvidenceCounts:
     private: int  # never built
 
     def line(self) -> str:
-        shown = "" if self.on_site is None else f"; {self.on_site} on the public site"
-        if self.on_site is None:
-            shown = "; the site is not built until the errors are fixed"
+        shown = "; the site is not built until the errors are fixed"
+        if self.on_site is not None:
+            shown = f"; {self.on_site} on the public site"
         why = [
             f"{n} {what}"
             for n, what in (
@@ -155,10 +151,8 @@ class Report:
 def section_rows(
     portfolio: Portfolio, diags: Diagnostics, shown: dict[str, int] | None = None
 ) -> list[SectionRow]:
-    """One row per section of the pathway: present, unreadable, missing, each slot area.
-
-    ``shown`` is how many items each section shows on the public site (None: not built).
-    """
+    """One row per section of the pathway and slot area; ``shown``: items each section shows
+    on the public site (None: not built)."""
     present = present_sections(portfolio)
     items = _evidence_by_section(portfolio)
     unreadable = portfolio.fallout.folders
@@ -194,11 +188,8 @@ def _unreadable_row(sid: str, spec: SectionSpec, folder: Path, diags: Diagnostic
 
 
 def _evidence_by_section(portfolio: Portfolio) -> dict[str, list[EvidenceItem]]:
-    """Each section's evidence: items listed beside it and items that support it.
-
-    Draft items are left out, as in the build; a draft section's items count, because this
-    is a view of progress and they will be published with it.
-    """
+    """Each section's evidence: items beside it or supporting it. Draft items are left out,
+    as in the build, but a draft section's count: they will be published with it."""
     found: dict[str, dict[str, EvidenceItem]] = {}
     for doc, entry in portfolio.evidence():
         if entry.item.draft:
@@ -278,12 +269,6 @@ def _todo(
     return tuple(todo)
 
 
-def _stub_words(spec: SectionSpec) -> int:
-    """Brief sections (a review's link to the original portfolio, its CPD record's
-    introduction) are short by nature: any words at all make them written."""
-    return 1 if spec.brief else STUB_WORDS
-
-
 def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
     """E.g. "write the description and the reflection", "expand it (9 words)", or nothing."""
     if spec.assessed:
@@ -293,8 +278,9 @@ def _writing(spec: SectionSpec, reflection: Reflection) -> list[str]:
             for n, p in parts.items()
             if not p or p.words < STUB_WORDS
         }
-    else:
-        short = {"it": reflection.words} if reflection.words < _stub_words(spec) else {}
+    else:  # brief sections (a review's link to the original, its CPD introduction) may be short
+        least = 1 if spec.brief else STUB_WORDS
+        short = {"it": reflection.words} if reflection.words < least else {}
     if not short:
         return []
     if not any(short.values()):

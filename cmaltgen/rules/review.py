@@ -1,9 +1,4 @@
-"""The three-yearly review for holders: when it is due, and what the CPD record covers.
-
-``cmaltgen check`` uses :func:`review_status` for any portfolio with an award (the review is
-due three years after it) and, for a portfolio review (``pathway: review``), what its CPD
-record covers and what is missing: a year of the period without any activity, no record.
-"""
+"""The three-yearly review for holders: when it is due, and what a review's CPD record covers."""
 
 from __future__ import annotations
 
@@ -106,11 +101,9 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
     if portfolio.pathway.id != REVIEW:
         return ReviewStatus(award.date, due, is_review=False)
     if portfolio.cpd is None:
-        where = (
-            "section cpd-record has no cpd.yml"
-            if _has_cpd_section(portfolio)
-            else ("there is no cpd-record section")
-        )
+        where = "there is no cpd-record section"
+        if any(r.front.section == CPD_SECTION for _, r in portfolio.sections()):
+            where = "section cpd-record has no cpd.yml"
         return ReviewStatus(award.date, due, True, missing=[f"a CPD record ({where})"])
     activities = portfolio.cpd.activities()
     summary = cpd.summarise(activities)
@@ -131,10 +124,6 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
         years=years,
         missing=missing,
     )
-
-
-def _has_cpd_section(portfolio: Portfolio) -> bool:
-    return any(r.front.section == CPD_SECTION for _, r in portfolio.sections())
 
 
 def _years(

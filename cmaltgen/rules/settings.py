@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cmaltgen.diagnostics import Diagnostics, suggestion
+from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.framework import CPD_NAME, CPD_SECTION, REVIEW
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.safe_read import describe
 from cmaltgen.read.sources import resolve_local
-from cmaltgen.rules import image_open, images
+from cmaltgen.rules import evidence, image_open, images
 
 
 def check_values(portfolio: Portfolio, diags: Diagnostics) -> None:
@@ -31,10 +31,8 @@ PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
 
 
 def image_size(path: Path) -> tuple[int, int] | None:
-    """Width and height of a JPEG or PNG image, or None if it is not one Pillow can read.
-
-    Only the header is read: the pixels are never decoded.
-    """
+    """Width and height of a JPEG or PNG image from its header, or None if Pillow cannot read
+    it (the pixels are never decoded)."""
     from PIL import Image, UnidentifiedImageError
 
     image_open.load_plugins("JPEG", "PNG")
@@ -155,9 +153,7 @@ def _photo_missing(
         what = describe(problem, root / target)
         message, hint = f"'{target}' is {what}, not a file", "name the image file itself"
     else:
-        parent = (root / target).parent
-        names = [p.name for p in parent.glob("*")] if parent.is_dir() else []
-        message = f"there is no file '{target}'" + suggestion(Path(target).name, names)
+        message = evidence.no_such_file(root, target)
         hint = "the path is relative to the folder holding portfolio.yml; check the spelling "
         hint += "and the capital letters"
     diags.add("photo-file", message, hint=hint, **where)

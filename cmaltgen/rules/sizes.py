@@ -9,7 +9,7 @@ from pathlib import Path
 from cmaltgen.diagnostics import Diagnostics, display_path
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.sources import real_path, resolve_local
-from cmaltgen.rules import privacy
+from cmaltgen.rules.files import file_targets
 
 # GitHub Pages refuses a file over 100 MB and a site over 1 GB. ``build`` and ``check`` warn
 # (:func:`check_sizes`); ``deploy`` may import these to refuse what Pages would reject.
@@ -30,28 +30,14 @@ def published_files(portfolio: Portfolio) -> list[PublishedFile]:
     """Files the public site publishes (evidence files and files reflections link to), largest
     first. Only ``stat`` is used: sizes of sparse or huge files cost nothing."""
     found: dict[Path, PublishedFile] = {}
-
-    def add(base: Path, target: str, where: dict[str, object]) -> None:
+    for base, target, where in file_targets(portfolio, public_only=True):
         source, problem = resolve_local(portfolio.root, base, target)
         if source is None or problem is not None:
-            return
+            continue
         real = real_path(source)
         if real not in found:
             with contextlib.suppress(OSError):
                 found[real] = PublishedFile(source, real.stat().st_size, where)
-
-    config = portfolio.config
-    for doc, entry in portfolio.evidence():
-        public = privacy.item_visibility(entry, doc, config) == privacy.PUBLIC
-        if entry.item.file and public:
-            add(entry.path.parent, entry.item.file, entry.where("file"))
-    for _, reflection in portfolio.sections():
-        if privacy.section_visibility(reflection.front, config) != privacy.PUBLIC:
-            continue
-        for ref in reflection.parsed.references:
-            if ref.kind == "file":
-                where = reflection.at_body(ref.line, ref.col)
-                add(reflection.path.parent, ref.target, where)
     return sorted(found.values(), key=lambda f: (-f.size, str(f.source)))
 
 

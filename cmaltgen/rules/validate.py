@@ -1,8 +1,7 @@
-"""Validate stage: the ordered list of named checks, and the pathway's section structure.
+"""Validate stage: :data:`CHECKS`, the ordered list of rules, and the pathway's section structure.
 
-:data:`CHECKS` is the rule list; evidence, file, size and settings rules live in their own
-modules. Each check adds located diagnostics and never raises. A document whose file failed
-to parse is absent (``reflection is None``), so its dependent checks are skipped.
+Each check adds located diagnostics and never raises; a document whose file failed to parse is
+absent (``reflection is None``), so its dependent checks are skipped.
 """
 
 from __future__ import annotations
@@ -132,7 +131,6 @@ def check_slot_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) ->
         if count.min and len(have) + len(lost) < count.min:
             if portfolio.fallout.sections_unknown:
                 continue  # the reflection that failed may be one
-
             problem = (
                 f"needs at least {plural(count.min, slot + ' area')} and this portfolio "
                 f"has {len(have)}"
@@ -310,20 +308,6 @@ def check_drafts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None
             )
 
 
-def check_privacy(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
-    """Public evidence with personal data, neither anonymised nor consented."""
-    if portfolio.setting_failed("privacy"):
-        return  # who sees what depends on the setting that has an error
-    privacy.check_personal_data(portfolio.config, portfolio.docs, diags)
-
-
-def check_contacts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
-    """Contact details and image metadata in public content (see cmaltgen.rules.privacy)."""
-    if portfolio.setting_failed("privacy"):
-        return
-    privacy.lint(portfolio.root, portfolio.config, portfolio.docs, diags)
-
-
 CHECKS: tuple[Check, ...] = (
     check_drafts,
     check_required_sections,
@@ -343,8 +327,8 @@ CHECKS: tuple[Check, ...] = (
     settings.check_photo,
     settings.check_award,
     settings.check_cpd,
-    check_privacy,
-    check_contacts,
+    privacy.check_personal_data,
+    privacy.check_contacts,
     accessibility.check_content,
     sizes.check_sizes,
     files.check_name_clashes,
@@ -361,7 +345,7 @@ WARNINGS_ONLY: frozenset[Check] = frozenset(
         evidence.check_uncited,
         check_raw_html,
         evidence.check_formats,
-        check_contacts,
+        privacy.check_contacts,
         accessibility.check_content,
         sizes.check_sizes,
         *guidance.GUIDANCE_CHECKS,
