@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from cmaltgen import build
@@ -25,16 +25,15 @@ from cmaltgen.read.framework import SLOT_PREFIX, framework, latest
 from cmaltgen.site import manifest, structure
 from cmaltgen.wording import plural
 
+if TYPE_CHECKING:
+    from cmaltgen.cohort.remote import Fetched
+
 log = logging.getLogger(__name__)
 
 CACHE_DIR = ".cmaltgen-cohort-cache"
 MAX_TEXT = 300  # longest name, title or role shown from a manifest
 MAX_SECTIONS = 200
 MAX_SEARCH_TEXT = 200_000  # characters of one section's prose the hub's search indexes
-
-
-class ManifestError(ValueError):
-    """A portfolio.json that is not a usable version-1 manifest."""
 
 
 @dataclass(frozen=True)
@@ -87,92 +86,50 @@ class Member:
 # ---------------------------------------------------------------------------- manifests
 
 
-def from_manifest(data: Any, base_url: str, key: str = "", kind: str = REMOTE) -> Member:
-    """A Member from a version-1 manifest; section and evidence URLs resolved on ``base_url``.
+def from_manifest(data: dict[str, Any], base_url: str, key: str = "", kind: str = REMOTE) -> Member:
+    """A Member from a checked manifest (a local site's, or one that passed
+    :mod:`~cmaltgen.cohort.manifest_check`); links resolved on ``base_url``.
 
-    Every value is type-checked and cut to length; nothing is escaped here (the templates
-    escape everything). Links that are not http(s) are dropped.
+    Text is cut to length; nothing is escaped here (the templates escape everything). Links
+    that are not http(s) are dropped.
     """
-    if not isinstance(data, dict):
-        raise ManifestError("portfolio.json is not a JSON object")
-    if data.get("manifest") != manifest.VERSION:
-        raise ManifestError(
-            f"portfolio.json is format version {data.get('manifest')!r}; "
-            f"this cmaltgen reads version {manifest.VERSION}"
-        )
-    candidate = _dict(data, "candidate")
-    pathway = _dict(data, "pathway")
-    base = base_url or _text(data, "url")
-    sections = [_section(s, base) for s in _list(data, "sections")[:MAX_SECTIONS]]
-    award = data.get("award")
-    status = _text(data, "status")
+    candidate, award = data["candidate"], data["award"]
+    sections = [_section(s, base_url) for s in data["sections"][:MAX_SECTIONS]]
     return Member(
-        key=key or base,
+        key=key or base_url,
         kind=kind,
         name=_text(candidate, "name") or "(no name)",
         role=_text(candidate, "role"),
         organisation=_text(candidate, "organisation"),
-        pathway=_text(pathway, "id"),
-        pathway_title=_text(pathway, "title"),
+        pathway=_text(data["pathway"], "id"),
+        pathway_title=_text(data["pathway"], "title"),
         specialist=[
             s.title
             for s in sections
             if s.id.startswith(SLOT_PREFIX["specialist"]) and s.status != "missing"
         ],
-        status=status if status in manifest.STATUSES else "started",
-        awarded=_text(award, "date") or None if isinstance(award, dict) else None,
+        status=data["status"],
+        awarded=(_text(award, "date") or None) if award else None,
         updated=_text(data, "updated") or None,
-        url=_link(base, ""),
+        url=_link(base_url, ""),
         sections=sections,
     )
 
 
-def _section(raw: Any, base: str) -> MemberSection:
-    if not isinstance(raw, dict):
-        raise ManifestError("a section in portfolio.json is not a JSON object")
-    status = _text(raw, "status")
-    if status not in manifest.SECTION_STATUSES:
-        raise ManifestError(f"a section's status {status!r} is not one cmaltgen knows")
-    url = raw.get("url")
+def _section(raw: dict[str, Any], base: str) -> MemberSection:
     return MemberSection(
         id=_text(raw, "id"),
         title=_text(raw, "title"),
-        status=status,
-        words=_count(raw, "words"),
-        evidence=_count(raw, "evidence"),
-        url=_link(base, url) if isinstance(url, str) and base else "",
+        status=raw["status"],
+        words=raw["words"],
+        evidence=raw["evidence"],
+        url=_link(base, raw["url"]) if raw["url"] is not None else "",
         updated=_text(raw, "updated") or None,
     )
 
 
-def _dict(data: dict[str, Any], name: str) -> dict[str, Any]:
-    value = data.get(name)
-    if not isinstance(value, dict):
-        raise ManifestError(f"portfolio.json's {name} is missing or not an object")
-    return value
-
-
-def _list(data: dict[str, Any], name: str) -> list[Any]:
-    value = data.get(name)
-    if not isinstance(value, list):
-        raise ManifestError(f"portfolio.json's {name} is missing or not a list")
-    return value
-
-
-def _text(data: Any, name: str) -> str:
-    value = data.get(name) if isinstance(data, dict) else None
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ManifestError(f"portfolio.json's {name} is not text")
-    return " ".join(value.split())[:MAX_TEXT]
-
-
-def _count(data: dict[str, Any], name: str) -> int:
-    value = data.get(name)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ManifestError(f"portfolio.json's {name} is not a whole number")
-    return min(value, 10**7)
+def _text(data: dict[str, Any], name: str) -> str:
+    return " ".join((data.get(name) or "").split())[:MAX_TEXT]
 
 
 def _link(base: str, target: str) -> str:
@@ -186,23 +143,14 @@ def _link(base: str, target: str) -> str:
 # ---------------------------------------------------------------------------- each kind
 
 
-def local_manifest(root: Path, today: dt.date, diags: Diagnostics) -> dict[str, Any] | None:
-    """Read the portfolio in ``root`` like a build does and summarise its public site.
-
-    No site is written and nothing is rendered; ``None`` when portfolio.yml or the pathway
-    is unusable. Problems go to ``diags``.
-    """
-    return local_public(root, today, diags)[0]
-
-
 def local_public(
     root: Path, today: dt.date, diags: Diagnostics, *, errors_only: bool = False
 ) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    """:func:`local_manifest`, with each public section's prose as plain text (for search).
+    """The portfolio in ``root`` read as a build reads it, as its public site's manifest
+    (``None`` if unusable) and each public section's prose as plain text (for search).
 
-    The text comes from the same public site the manifest describes, so a section that site
-    leaves out (draft, assessors only, private) has no text here either. ``errors_only``: the
-    checks that can only give warnings are skipped (the hub reports only members' errors).
+    A section that site leaves out (draft, assessors only, private) has no text here either.
+    ``errors_only``: checks that can only give warnings are skipped.
     """
     with sources.resolved_once():  # each file is looked up once, as in a build
         output = root / sources.DEFAULT_OUTPUT
@@ -260,13 +208,6 @@ def plain(entry: MemberEntry) -> Member:
     return _common(member, entry)
 
 
-def remote(entry: MemberEntry, data: dict[str, Any] | None) -> Member:
-    """A url: member from its fetched manifest (or a bare entry when there is none)."""
-    if data is None:
-        return _common(Member(key=entry.url, kind=REMOTE, name=entry.url, url=entry.url), entry)
-    return _common(from_manifest(data, entry.url, entry.url, REMOTE), entry)
-
-
 def _common(member: Member, entry: MemberEntry) -> Member:
     """What cohort.yml says about any member: mentor, status, award, listing."""
     awarded = entry.awarded.iso() if entry.awarded else member.awarded
@@ -315,7 +256,7 @@ def read_members(
         elif entry.kind == PLAIN:
             member = plain(entry)
         else:
-            member = _remote_member(entry, fetched.get(entry.url), diags, where)
+            member = _remote_member(entry, fetched[entry.url], diags, where)
         members.append(member)
         if on_member is not None:
             on_member(member)
@@ -327,8 +268,7 @@ def read_members(
 def _report_local(
     member: Member, found: Diagnostics, root: Path, diags: Diagnostics, where: dict[str, Any]
 ) -> None:
-    errors = found.sorted()
-    errors = [d for d in errors if d.is_error]
+    errors = [d for d in found.sorted() if d.is_error]
     if not errors:
         return
     first = errors[0]
@@ -343,24 +283,23 @@ def _report_local(
 
 
 def _remote_member(
-    entry: MemberEntry, got: Any, diags: Diagnostics, where: dict[str, Any]
+    entry: MemberEntry, got: Fetched, diags: Diagnostics, where: dict[str, Any]
 ) -> Member:
-    data = got.data if got is not None else None
-    reason = got.warning if got is not None else "it was not fetched"
-    try:
-        member = remote(entry, data)
-    except ManifestError as exc:
-        member, reason, data = remote(entry, None), str(exc), None
-    member.stale_since = got.stale_since if got is not None and data is not None else None
-    if not reason:
-        return member
-    member.problem = reason
-    if data is not None and member.stale_since is None:  # read, with something to say
-        message = f"the portfolio at {entry.url}: {reason}"
+    if got.data is None:
+        member = Member(key=entry.url, kind=REMOTE, name=entry.url, url=entry.url)
     else:
-        shown = f"last known data from {member.stale_since}" if member.stale_since else "no data"
+        member = from_manifest(got.data, entry.url, entry.url, REMOTE)
+    member = _common(member, entry)
+    member.stale_since = got.stale_since
+    if not got.warning:
+        return member
+    member.problem = got.warning
+    if got.data is not None and got.stale_since is None:  # read, with something to say
+        message = f"the portfolio at {entry.url}: {got.warning}"
+    else:
+        shown = f"last known data from {got.stale_since}" if got.stale_since else "no data"
         message = (
-            f"the portfolio at {entry.url} could not be read ({reason}); the hub shows {shown}"
+            f"the portfolio at {entry.url} could not be read ({got.warning}); the hub shows {shown}"
         )
     diags.add(
         "cohort-member-stale",
