@@ -21,7 +21,7 @@ import jinja2
 
 from cmaltgen import __version__
 from cmaltgen.build import check_output_location
-from cmaltgen.cohort import pages, search
+from cmaltgen.cohort import ics, pages, search
 from cmaltgen.cohort.config import CohortConfig, Loaded, load_cohort
 from cmaltgen.cohort.indexer import Indexer, group_size
 from cmaltgen.cohort.members import Member, read_members
@@ -34,8 +34,6 @@ from cmaltgen.site import render, theme
 from cmaltgen.site.output import MARKER, Output
 
 log = logging.getLogger(__name__)
-
-TEMPLATES_DIR = "templates"  # the cohort's own template overrides, as in a portfolio
 
 
 @dataclass(eq=False)
@@ -65,10 +63,6 @@ class CohortResult:
     @property
     def listed(self) -> int:
         return sum(1 for m in self.members if m.listed)
-
-
-def default_output(root: Path) -> Path:
-    return root / sources.DEFAULT_OUTPUT
 
 
 def read_cohort(
@@ -106,7 +100,7 @@ def build_cohort(
     Jinja environments between builds."""
     started = time.perf_counter()
     root = root.resolve()
-    output = (output or default_output(root)).resolve()
+    output = (output or root / sources.DEFAULT_OUTPUT).resolve()
     check_output_location(root, output)
     today = today or dt.date.today()
     result = CohortResult(root, output, Diagnostics(), strict)
@@ -187,7 +181,7 @@ def render_hub(
     ``indexer`` has seen every member and indexes the hub's pages last; ``theme_at`` locates
     ``site.theme`` in cohort.yml, for a theme that does not exist; ``search_at`` is where a
     search index that could not be built is reported."""
-    overrides = root / TEMPLATES_DIR
+    overrides = root / sources.TEMPLATES_DIR  # the cohort's own, as in a portfolio
     try:
         chosen = theme.load_theme(hub.config.site.theme, overrides if overrides.is_dir() else None)
     except CmaltgenError as exc:
@@ -200,7 +194,8 @@ def render_hub(
     for page in every:
         if page.path == pages.SEARCH:
             continue  # rendered below, once the index says whether search works
-        html = _render(env, chosen, page, pages.page_values(hub, page), diags)
+        values = pages.page_values(hub, page)
+        html = render.render_template(env, chosen, page.path, page.template, values, diags)
         if html is not None:
             output.pages[page.path] = html.encode("utf-8")
     index = indexer.finish(output.pages, {p.path: p.kind for p in every})
@@ -208,14 +203,13 @@ def render_hub(
     output.pages.update(index.files)
     if index.available:
         output.pages[pages.SEARCH_SCRIPT] = _search_script(env)
-    for page in every:
-        if page.path == pages.SEARCH:
-            values = {**pages.page_values(hub, page), "search": index}
-            html = _render(env, chosen, page, values, diags)
-            if html is not None:
-                output.pages[page.path] = html.encode("utf-8")
+    page = next(p for p in every if p.path == pages.SEARCH)
+    values = {**pages.page_values(hub, page), "search": index}
+    html = render.render_template(env, chosen, page.path, page.template, values, diags)
+    if html is not None:
+        output.pages[page.path] = html.encode("utf-8")
     output.pages[pages.FEED] = pages.atom_feed(hub)
-    output.pages[pages.CALENDAR] = pages.calendar(hub, _stamp())
+    output.pages[pages.CALENDAR] = ics.calendar(hub.config, _stamp())
     output.pages[".nojekyll"] = b""
     output.pages[MARKER] = f"Built by cmaltgen {__version__}. Safe to delete.\n".encode()
     for folder in chosen.static_dirs:
@@ -250,17 +244,6 @@ def _search_script(env: jinja2.Environment) -> bytes:
     assert env.loader is not None
     source, _, _ = env.loader.get_source(env, "cohort/search.js")
     return source.encode("utf-8")
-
-
-def _render(
-    env: jinja2.Environment,
-    chosen: theme.Theme,
-    page: pages.Page,
-    values: dict[str, Any],
-    diags: Diagnostics,
-) -> str | None:
-    # The portfolio renderer's error handling, so a theme bug is a located message here too.
-    return render.render_template(env, chosen, page.path, page.template, values, diags)
 
 
 def _stamp() -> dt.datetime:

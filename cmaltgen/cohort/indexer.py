@@ -29,7 +29,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 from cmaltgen.cohort import search
 from cmaltgen.cohort.members import Member
@@ -98,9 +97,7 @@ class Indexer:
     def __enter__(self) -> Indexer:
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def add(self, member: Member) -> None:

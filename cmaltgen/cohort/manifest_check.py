@@ -12,14 +12,13 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-VERSION = 1  # the manifest format this reader understands
+from cmaltgen.site.manifest import SECTION_STATUSES, STATUSES, VERSION
+
 MAX_DEPTH = 64  # of nested lists and objects; checked before parsing
 MAX_SECTIONS = 200
 MAX_EVIDENCE = 5000
 MAX_TEXT = 10_000  # characters in any one string
 MAX_COUNT = 10_000_000  # words or evidence items in one section
-STATUSES = ("started", "drafting", "submitted", "awarded", "resubmitting")
-SECTION_STATUSES = ("missing", "draft", "stub", "written")
 
 
 class Problem(Exception):
@@ -82,7 +81,7 @@ def too_deep(text: str) -> bool:
 
 
 def validate_manifest(data: object) -> str | None:
-    """None if ``data`` is a usable version-1 manifest, else the reason in plain words."""
+    """None if ``data`` is a usable manifest, else the reason."""
     try:
         checked(data)
     except Problem as problem:
@@ -283,7 +282,7 @@ def _kind(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return f"{'true' if value else 'false'}"
+        return "true" if value else "false"
     if isinstance(value, (int, float)):
         return f"the number {value!r}" if abs(value) < 10**15 else "a number"
     if isinstance(value, str):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -19,7 +18,6 @@ from xml.etree import ElementTree as ET
 import yaml
 
 from cmaltgen import __version__
-from cmaltgen.cohort import ics
 from cmaltgen.cohort.config import STATUSES, CohortConfig, Event, Mentor, event_date
 from cmaltgen.cohort.members import Member, MemberSection
 from cmaltgen.read.framework import Framework, framework, latest
@@ -255,11 +253,8 @@ def _section_pages(hub: Hub) -> list[Page]:
     ]
 
 
-PAGE_SETS: list[Callable[[Hub], list[Page]]] = [_fixed, _filtered_progress, _section_pages]
-
-
 def pages(hub: Hub) -> list[Page]:
-    return [page for page_set in PAGE_SETS for page in page_set(hub)]
+    return _fixed(hub) + _filtered_progress(hub) + _section_pages(hub)
 
 
 def slug(text: str) -> str:
@@ -356,7 +351,3 @@ def _day(iso: str) -> dt.date:
 
 def _stamp(iso: str) -> str:
     return _day(iso).isoformat() + "T00:00:00Z"
-
-
-def calendar(hub: Hub, stamp: dt.datetime) -> bytes:
-    return ics.calendar(hub.config, stamp)

@@ -132,9 +132,7 @@ def _not_modified(entry: Entry | None, answer: Answer, cache_file: Path, today: 
 
 
 def _conditional(entry: Entry | None) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    if entry is not None and entry.etag:
-        headers["If-None-Match"] = entry.etag
-    if entry is not None and entry.last_modified:
-        headers["If-Modified-Since"] = entry.last_modified
-    return headers
+    if entry is None:
+        return {}
+    headers = {"If-None-Match": entry.etag, "If-Modified-Since": entry.last_modified}
+    return {name: value for name, value in headers.items() if value}

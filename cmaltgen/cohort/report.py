@@ -6,6 +6,7 @@ Unlisted members are included: this report is for the coordinator, never publish
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +28,6 @@ def check(root: Path, *, offline: bool = False, today: dt.date | None = None) ->
     return result
 
 
-def _written(member: Member) -> str:
-    if not member.sections:
-        return "-"
-    return f"{member.written}/{len(member.sections)}"
-
-
 def _cells(member: Member) -> list[str]:
     status = member.status + (f" (stale since {member.stale_since})" if member.stale_since else "")
     return [
@@ -40,7 +35,7 @@ def _cells(member: Member) -> list[str]:
         member.kind,
         "yes" if member.listed else "no",
         status,
-        _written(member),
+        f"{member.written}/{len(member.sections)}" if member.sections else "-",
         member.mentor or "-",
         member.updated or "-",
     ]
@@ -55,9 +50,7 @@ def lines(result: CohortResult) -> list[str]:
     for row in rows:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         out.append("  ".join(cells).rstrip())
-    counts: dict[str, int] = {}
-    for member in result.members:
-        counts[member.status] = counts.get(member.status, 0) + 1
+    counts = Counter(member.status for member in result.members)
     if counts:
         out += ["", "By status: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))]
     return out

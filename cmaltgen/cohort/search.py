@@ -63,15 +63,12 @@ def pagefind_binary() -> Path | None:
     """The Pagefind binary: the one ``pagefind[bin]`` installed, else one on PATH."""
     try:
         from pagefind_bin import get_executable  # the binary package's public locator
-    except ImportError:
-        log.debug("pagefind_bin is not installed")
+
+        found: Path = get_executable()
+    except (ImportError, FileNotFoundError) as exc:
+        log.debug("pagefind_bin is not installed or has no binary here: %s", exc)
     else:
-        try:
-            found: Path = get_executable()
-        except FileNotFoundError:
-            log.debug("pagefind_bin has no binary for this platform")
-        else:
-            return found
+        return found
     on_path = shutil.which("pagefind")
     return Path(on_path) if on_path else None
 
