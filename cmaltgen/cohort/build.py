@@ -1,9 +1,8 @@
-"""The hub build: the only module that knows its order.
+"""The hub build, the only module that knows its order.
 
-load cohort.yml -> members (local folders read, remote manifests fetched), each handed to the
-search indexer as it is read -> pages rendered in memory -> the search index finished -> one
-atomic write. Nothing is written unless everything rendered; a failed build leaves the last
-good hub in place.
+cohort.yml -> members (each handed to the search indexer as it is read) -> pages rendered in
+memory -> the search index finished -> one atomic write, so a failed build leaves the last good
+hub in place.
 """
 
 from __future__ import annotations
@@ -94,10 +93,8 @@ def build_cohort(
     memo: Memo | None = None,
     templates: theme.Environments | None = None,
 ) -> CohortResult:
-    """Build the hub for the cohort in ``root`` into ``output`` (default ``root/_site``).
-
-    ``memo`` and ``templates`` (``cmaltgen serve``) keep unchanged members, search bundles and
-    Jinja environments between builds."""
+    """Build the hub in ``root`` into ``output`` (default ``root/_site``); ``memo`` and
+    ``templates`` (``cmaltgen serve``) keep what did not change between builds."""
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / sources.DEFAULT_OUTPUT).resolve()
@@ -150,8 +147,8 @@ def _indexer(loaded: Loaded, memo: Memo | None) -> Indexer:
 
 
 def _indexing(indexer: Indexer) -> Callable[[Member], None]:
-    """Hand each member to the indexer as it is read; its sections' text then goes (the rest
-    of the build does not need it, so a large cohort's prose is not all held at once)."""
+    """Index each member as it is read, then drop its text (a large cohort's prose is never
+    all held at once)."""
 
     def index(member: Member) -> None:
         indexer.add(member)
@@ -176,11 +173,8 @@ def render_hub(
     *,
     templates: theme.Environments | None = None,
 ) -> Output | None:
-    """Every page and feed of the hub, in memory; template problems go to ``diags``.
-
-    ``indexer`` has seen every member and indexes the hub's pages last; ``theme_at`` locates
-    ``site.theme`` in cohort.yml, for a theme that does not exist; ``search_at`` is where a
-    search index that could not be built is reported."""
+    """Every page and feed of the hub, in memory; ``theme_at`` and ``search_at`` locate a
+    missing theme and a search index that could not be built in cohort.yml."""
     overrides = root / sources.TEMPLATES_DIR  # the cohort's own, as in a portfolio
     try:
         chosen = theme.load_theme(hub.config.site.theme, overrides if overrides.is_dir() else None)

@@ -1,9 +1,8 @@
 """cohort.yml: the hub's declarations (typed dataclasses, a doc for every field) and loading.
 
-Loaded through the same line-recording YAML loader and schema checker as portfolio.yml, so
-every problem is located. On top of the schema: which kind each member is (a local folder, a
-published portfolio's address, or a plain entry typed by hand), paths that leave the cohort
-folder, duplicate members, unknown mentors and event dates.
+Every problem is located, as in portfolio.yml. On top of the schema: each member's kind (a local
+folder, a published portfolio's address, or a plain entry), paths that leave the cohort folder,
+duplicate members, unknown mentors and event dates.
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
 """Members: every cohort member as one :class:`Member`, whatever kind of entry it came from.
 
-A local member's portfolio is read with cmaltgen's own reader and summarised by the same
-function that writes a site's ``portfolio.json`` (:func:`cmaltgen.site.manifest.manifest`), then
-turned into a Member by :func:`from_manifest`, exactly as a remote member's fetched manifest
-is: one code path. Plain entries are typed by hand in cohort.yml.
+A local member's portfolio is summarised by the function that writes a site's portfolio.json,
+then read by :func:`from_manifest` exactly as a remote member's manifest is: one code path.
 """
 
 from __future__ import annotations
@@ -23,6 +21,7 @@ from cmaltgen.diagnostics import Diagnostics, display_path
 from cmaltgen.read import sources
 from cmaltgen.read.framework import SLOT_PREFIX, framework, latest
 from cmaltgen.site import manifest, structure
+from cmaltgen.site.urls import with_slash
 from cmaltgen.wording import plural
 
 if TYPE_CHECKING:
@@ -87,12 +86,10 @@ class Member:
 
 
 def from_manifest(data: dict[str, Any], base_url: str, key: str = "", kind: str = REMOTE) -> Member:
-    """A Member from a checked manifest (a local site's, or one that passed
-    :mod:`~cmaltgen.cohort.manifest_check`); links resolved on ``base_url``.
+    """A Member from a checked manifest (a local site's, or one that passed manifest_check).
 
-    Text is cut to length; nothing is escaped here (the templates escape everything). Links
-    that are not http(s) are dropped.
-    """
+    Links are resolved on ``base_url`` and dropped unless http(s); text is cut to length, not
+    escaped (the templates escape everything)."""
     candidate, award = data["candidate"], data["award"]
     sections = [_section(s, base_url) for s in data["sections"][:MAX_SECTIONS]]
     return Member(
@@ -136,7 +133,7 @@ def _link(base: str, target: str) -> str:
     """``target`` resolved on ``base``, if the result is an http(s) address."""
     if not base:
         return ""
-    url = urljoin(base if base.endswith("/") else base + "/", target)
+    url = urljoin(with_slash(base), target)
     return url if urlsplit(url).scheme in ("http", "https") else ""
 
 
@@ -235,9 +232,7 @@ def read_members(
     memo: MemberMemo | None = None,
 ) -> list[Member]:
     """Every usable member in cohort.yml order; problems become located warnings.
-
-    ``on_member`` sees each member as soon as it is read (the search indexer); ``memo`` keeps
-    local members from one build to the next."""
+    ``on_member`` sees each one as soon as it is read (the search indexer)."""
     from cmaltgen.cohort import remote as fetching  # only when there are remote members
 
     entries = loaded.members

@@ -21,7 +21,7 @@ from cmaltgen import __version__
 from cmaltgen.cohort.config import STATUSES, CohortConfig, Event, Mentor, event_date
 from cmaltgen.cohort.members import Member, MemberSection
 from cmaltgen.read.framework import Framework, framework, latest
-from cmaltgen.site.structure import relative_url
+from cmaltgen.site.urls import relative_url, with_slash
 
 HOME, PROGRESS, SECTIONS, SHOWCASE = (
     "index.html",
@@ -168,9 +168,7 @@ def make_hub(config: CohortConfig, members: list[Member], today: dt.date) -> Hub
     found = framework(latest())
     assert found is not None  # the packaged guidance always has its latest version
     listed = [m for m in members if m.listed]
-    base_url = config.site.base_url
-    base_url = base_url if not base_url or base_url.endswith("/") else base_url + "/"
-    return Hub(config, listed, columns(found), found, today, base_url)
+    return Hub(config, listed, columns(found), found, today, with_slash(config.site.base_url))
 
 
 def columns(found: Framework) -> list[Column]:
