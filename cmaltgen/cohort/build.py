@@ -64,23 +64,6 @@ class CohortResult:
         return sum(1 for m in self.members if m.listed)
 
 
-def read_cohort(
-    root: Path,
-    diags: Diagnostics,
-    today: dt.date,
-    *,
-    offline: bool = False,
-    timeout: float = 10.0,
-) -> tuple[Loaded | None, list[Member]]:
-    """cohort.yml and every member, without rendering (``cohort check`` stops here)."""
-    if not root.is_dir():
-        raise CmaltgenError(f"there is no folder {root}")
-    loaded = load_cohort(root, diags, today)
-    if loaded is None:
-        return None, []
-    return loaded, read_members(loaded, diags, today, offline=offline, timeout=timeout)
-
-
 def build_cohort(
     root: Path,
     output: Path | None = None,
@@ -101,8 +84,6 @@ def build_cohort(
     check_output_location(root, output)
     today = today or dt.date.today()
     result = CohortResult(root, output, Diagnostics(), strict)
-    if not root.is_dir():
-        raise CmaltgenError(f"there is no folder {root}")
     loaded = load_cohort(root, result.diagnostics, today)
     if loaded is None:
         return _finished(result, started)

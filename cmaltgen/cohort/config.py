@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cmaltgen.diagnostics import Diagnostics, suggestion
+from cmaltgen.diagnostics import CmaltgenError, Diagnostics, suggestion
 from cmaltgen.read import schema
 from cmaltgen.read.located_yaml import KeyPath, LineMap, load_yaml
 from cmaltgen.read.safe_read import decode_text, read_parsed
@@ -183,6 +183,8 @@ class Loaded:
 
 def load_cohort(root: Path, diags: Diagnostics, today: dt.date) -> Loaded | None:
     """Read and check ``root/cohort.yml``; ``None`` (with diagnostics) if it is unusable."""
+    if not root.is_dir():
+        raise CmaltgenError(f"there is no folder {root}")
     path = root / COHORT_NAME
     if not path.is_file():
         diags.add(

@@ -226,8 +226,8 @@ def read_members(
     diags: Diagnostics,
     today: dt.date,
     *,
-    offline: bool,
-    timeout: float,
+    offline: bool = False,
+    timeout: float = 10.0,
     on_member: Callable[[Member], None] | None = None,
     memo: MemberMemo | None = None,
 ) -> list[Member]:

@@ -10,8 +10,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from cmaltgen.cohort.build import CohortResult, read_cohort
-from cmaltgen.cohort.members import Member
+from cmaltgen.cohort.build import CohortResult
+from cmaltgen.cohort.config import load_cohort
+from cmaltgen.cohort.members import Member, read_members
 from cmaltgen.diagnostics import Diagnostics, display_path
 
 HEADINGS = ("Member", "Kind", "Listed", "Status", "Written", "Mentor", "Updated")
@@ -20,11 +21,12 @@ HEADINGS = ("Member", "Kind", "Listed", "Status", "Written", "Mentor", "Updated"
 def check(root: Path, *, offline: bool = False, today: dt.date | None = None) -> CohortResult:
     """Read cohort.yml and every member; render and write nothing."""
     root = root.resolve()
+    today = today or dt.date.today()
     result = CohortResult(root, root, Diagnostics())
-    loaded, result.members = read_cohort(
-        root, result.diagnostics, today or dt.date.today(), offline=offline
-    )
-    result.config = loaded.config if loaded else None
+    loaded = load_cohort(root, result.diagnostics, today)
+    if loaded is not None:
+        result.config = loaded.config
+        result.members = read_members(loaded, result.diagnostics, today, offline=offline)
     return result
 
 
