@@ -72,7 +72,6 @@ def build_cohort(
     offline: bool = False,
     today: dt.date | None = None,
     write: bool = True,
-    timeout: float = 10.0,
     memo: Memo | None = None,
     templates: theme.Environments | None = None,
 ) -> CohortResult:
@@ -93,7 +92,6 @@ def build_cohort(
             result.diagnostics,
             today,
             offline=offline,
-            timeout=timeout,
             on_member=_indexing(indexer) if result.ok else None,  # none for a hub not rendered
             memo=memo.members if memo else None,
         )

@@ -227,7 +227,6 @@ def read_members(
     today: dt.date,
     *,
     offline: bool = False,
-    timeout: float = 10.0,
     on_member: Callable[[Member], None] | None = None,
     memo: MemberMemo | None = None,
 ) -> list[Member]:
@@ -237,11 +236,7 @@ def read_members(
 
     entries = loaded.members
     wanted = [(e.url, e.url) for _, e in entries if e.kind == REMOTE]
-    fetched = (
-        fetching.fetch_all(wanted, loaded.root / CACHE_DIR, offline=offline, timeout=timeout)
-        if wanted
-        else {}
-    )
+    fetched = fetching.fetch_all(wanted, loaded.root / CACHE_DIR, offline=offline) if wanted else {}
     members: list[Member] = []
     for index, entry in entries:
         where = {"key": f"members[{index}]", **loaded.linemap.where(("members", index))}
