@@ -185,24 +185,24 @@ def local(
         member = from_manifest(data, base, entry.path, LOCAL)
         shown = {s.id for s in member.sections if s.status != "missing"}
         member.texts = {k: v for k, v in texts.items() if k in shown}
-    return _common(member, entry), diags
+    return member, diags
 
 
 def plain(entry: MemberEntry) -> Member:
     """A plain entry, typed by hand in cohort.yml."""
-    pathway = _pathway_title(entry.pathway)
-    member = Member(
+    found = framework(latest())
+    pathway = found.pathways.get(entry.pathway) if found else None
+    return Member(
         key="plain:" + entry.name,
         kind=PLAIN,
         name=entry.name,
         role=entry.role,
         organisation=entry.organisation,
         pathway=entry.pathway,
-        pathway_title=pathway,
+        pathway_title=pathway.title if pathway else entry.pathway,
         specialist=list(entry.specialist),
         url=entry.url,
     )
-    return _common(member, entry)
 
 
 def _common(member: Member, entry: MemberEntry) -> Member:
@@ -210,12 +210,6 @@ def _common(member: Member, entry: MemberEntry) -> Member:
     awarded = entry.awarded.iso() if entry.awarded else member.awarded
     status = entry.status or ("awarded" if entry.awarded else member.status)
     return replace(member, mentor=entry.mentor, status=status, awarded=awarded, listed=entry.listed)
-
-
-def _pathway_title(pathway_id: str) -> str:
-    found = framework(latest())
-    pathway = found.pathways.get(pathway_id) if found else None
-    return pathway.title if pathway else pathway_id
 
 
 # ---------------------------------------------------------------------------- all of them
@@ -247,6 +241,7 @@ def read_members(
             member = plain(entry)
         else:
             member = _remote_member(entry, fetched[entry.url], diags, where)
+        member = _common(member, entry)
         members.append(member)
         if on_member is not None:
             on_member(member)
@@ -279,7 +274,6 @@ def _remote_member(
         member = Member(key=entry.url, kind=REMOTE, name=entry.url, url=entry.url)
     else:
         member = from_manifest(got.data, entry.url, entry.url, REMOTE)
-    member = _common(member, entry)
     member.stale_since = got.stale_since
     if not got.warning:
         return member
