@@ -197,10 +197,7 @@ class _Fields:
         return _clean(value)
 
     def texts(self, name: str, limit: int) -> list[str]:
-        values = self._get(name, [], "a list of text")
-        if not isinstance(values, list):
-            self._wrong(name, "a list of text")
-        self._limit(name, values, limit)
+        values = self._list(name, limit, "a list of text")
         where = f"{self.prefix}{name}"
         return [
             _Fields({f"{where}[{i}]": v}, "").text(f"{where}[{i}]") for i, v in enumerate(values)
@@ -254,24 +251,24 @@ class _Fields:
         return value
 
     def items(self, name: str, limit: int) -> list[_Fields]:
-        values = self._get(name, [], "a list")
-        if not isinstance(values, list):
-            self._wrong(name, "a list")
-        self._limit(name, values, limit)
         found = []
-        for index, value in enumerate(values):
+        for index, value in enumerate(self._list(name, limit, "a list")):
             where = f"{self.prefix}{name}[{index}]"
             if not isinstance(value, dict):
                 raise Problem(f"portfolio.json's {where} should be an object, not {_kind(value)}")
             found.append(_Fields(value, where + "."))
         return found
 
-    def _limit(self, name: str, values: list[Any], limit: int) -> None:
+    def _list(self, name: str, limit: int, expected: str) -> list[Any]:
+        values: list[Any] = self._get(name, [], expected)
+        if not isinstance(values, list):
+            self._wrong(name, expected)
         if len(values) > limit:
             raise Problem(
                 f"portfolio.json's {self.prefix}{name} has {len(values):,} entries; "
                 f"a hub reads at most {limit:,}"
             )
+        return values
 
 
 def _is_int(value: object) -> bool:
