@@ -206,17 +206,16 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-def _fixed(hub: Hub) -> list[Page]:
-    return [
-        Page(HOME, "cohort/roster.html", "Members", "roster"),
-        Page(PROGRESS, "cohort/progress.html", "Progress", "progress", {"filter": None}),
-        Page(SECTIONS, "cohort/sections.html", "Sections across the cohort", "sections"),
-        Page(SHOWCASE, "cohort/showcase.html", "Awarded portfolios", "showcase"),
-        Page(MENTORS, "cohort/mentors.html", "Mentors", "mentors"),
-        Page(EVENTS, "cohort/events.html", "Events", "events"),
-        Page(SEARCH, "cohort/search.html", "Search the cohort", "search"),
-        Page(NOT_FOUND, "cohort/404.html", "Page not found", "404"),
-    ]
+FIXED = [
+    Page(HOME, "cohort/roster.html", "Members", "roster"),
+    Page(PROGRESS, "cohort/progress.html", "Progress", "progress", {"filter": None}),
+    Page(SECTIONS, "cohort/sections.html", "Sections across the cohort", "sections"),
+    Page(SHOWCASE, "cohort/showcase.html", "Awarded portfolios", "showcase"),
+    Page(MENTORS, "cohort/mentors.html", "Mentors", "mentors"),
+    Page(EVENTS, "cohort/events.html", "Events", "events"),
+    Page(SEARCH, "cohort/search.html", "Search the cohort", "search"),
+    Page(NOT_FOUND, "cohort/404.html", "Page not found", "404"),
+]
 
 
 def _filtered_progress(hub: Hub) -> list[Page]:
@@ -252,7 +251,7 @@ def _section_pages(hub: Hub) -> list[Page]:
 
 
 def pages(hub: Hub) -> list[Page]:
-    return _fixed(hub) + _filtered_progress(hub) + _section_pages(hub)
+    return FIXED + _filtered_progress(hub) + _section_pages(hub)
 
 
 def slug(text: str) -> str:
