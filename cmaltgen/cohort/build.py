@@ -29,6 +29,7 @@ from cmaltgen.diagnostics import CmaltgenError, Diagnostics
 from cmaltgen.output import folder as site_folder
 from cmaltgen.read import sources
 from cmaltgen.read.framework import framework, latest
+from cmaltgen.read.located_yaml import LineMap
 from cmaltgen.site import render, theme
 from cmaltgen.site.output import MARKER, Output
 
@@ -100,10 +101,8 @@ def build_cohort(
         result.config, result.members = loaded.config, members
         if result.ok:
             hub = pages.make_hub(loaded.config, members, today)
-            where = loaded.linemap.where(("site", "theme"))
-            search_at = loaded.linemap.where(("site",))  # or the top of cohort.yml
             result.rendered = render_hub(
-                hub, root, result.diagnostics, indexer, where, search_at, templates=templates
+                hub, root, result.diagnostics, indexer, loaded.linemap, templates=templates
             )
     if result.rendered is not None and result.ok:
         if write:
@@ -147,19 +146,18 @@ def render_hub(
     root: Path,
     diags: Diagnostics,
     indexer: Indexer,
-    theme_at: dict[str, Any] | None = None,
-    search_at: dict[str, Any] | None = None,
+    linemap: LineMap,
     *,
     templates: theme.Environments | None = None,
 ) -> Output | None:
-    """Every page and feed of the hub, in memory; ``theme_at`` and ``search_at`` locate a
-    missing theme and a search index that could not be built in cohort.yml."""
+    """Every page and feed of the hub, in memory; problems are located in cohort.yml."""
     overrides = root / sources.TEMPLATES_DIR  # the cohort's own, as in a portfolio
     try:
         chosen = theme.load_theme(hub.config.site.theme, overrides if overrides.is_dir() else None)
     except CmaltgenError as exc:
+        where = linemap.where(("site", "theme"))
         for diag in exc.diagnostics:
-            diags.add(diag.code, diag.message, hint=diag.hint, key="site.theme", **(theme_at or {}))
+            diags.add(diag.code, diag.message, hint=diag.hint, key="site.theme", **where)
         return None
     env = templates.get(chosen) if templates is not None else theme.environment(chosen)
     output = Output()
@@ -172,7 +170,7 @@ def render_hub(
         if html is not None:
             output.pages[page.path] = html.encode("utf-8")
     index = indexer.finish(output.pages, {p.path: p.kind for p in every})
-    _report_search(index, diags, search_at)
+    _report_search(index, diags, linemap.where(("site",)))  # or the top of cohort.yml
     output.pages.update(index.files)
     if index.available:
         output.pages[pages.SEARCH_SCRIPT] = _search_script(env)
@@ -199,7 +197,7 @@ def render_hub(
     return output
 
 
-def _report_search(index: search.Index, diags: Diagnostics, where: dict[str, Any] | None) -> None:
+def _report_search(index: search.Index, diags: Diagnostics, where: dict[str, Any]) -> None:
     """A search index that could not be built: a located warning (the hub has no search)."""
     if index.problem:
         diags.add(
@@ -207,7 +205,7 @@ def _report_search(index: search.Index, diags: Diagnostics, where: dict[str, Any
             f"the hub's search could not be built, so the hub is built without it: {index.problem}",
             hint="the search page says search is unavailable and lists the section pages; "
             "reinstall cmaltgen (pip install --force-reinstall cmaltgen) to bring Pagefind back",
-            **(where or {}),
+            **where,
         )
 
 
