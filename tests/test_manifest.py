@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import pytest
 
 from cmaltgen import check
 from cmaltgen.build import build
@@ -187,7 +186,7 @@ def test_manifest_never_holds_assessors_private_or_draft_content(
     assert by_id["1a"]["evidence"] == 1
     assert [e["id"] for e in data["evidence"] if "1a" in e["sections"]] == ["ev-1a"]
     # ... and the hub, reading the same folder, sees exactly the same.
-    assert members.local_manifest(root, TODAY, members.Diagnostics()) == data
+    assert members.local_public(root, TODAY, members.Diagnostics())[0] == data
 
 
 def test_assessor_edition_has_no_manifest(tmp_portfolio: PortfolioFactory, tmp_path: Path) -> None:
@@ -195,29 +194,10 @@ def test_assessor_edition_has_no_manifest(tmp_portfolio: PortfolioFactory, tmp_p
     assert result.ok and not (tmp_path / "a" / MANIFEST).exists()
 
 
-@pytest.mark.parametrize(
-    ("change", "reason"),
-    [
-        ({"manifest": 2}, "format version 2"),
-        ({"candidate": "x"}, "candidate is missing or not an object"),
-        ({"sections": [{"id": "1a", "status": "finished"}]}, "status 'finished'"),
-        ({"sections": {}}, "sections is missing or not a list"),
-    ],
-)
-def test_from_manifest_refuses_what_is_not_a_version_1_manifest(
-    change: dict[str, Any], reason: str, tmp_portfolio: PortfolioFactory
-) -> None:
-    data = members.local_manifest(tmp_portfolio(), TODAY, members.Diagnostics())
-    assert data is not None
-    members.from_manifest(data, "https://sam.example.org/cmalt/")  # fine as it is
-    with pytest.raises(members.ManifestError, match=reason):
-        members.from_manifest({**data, **change}, "https://sam.example.org/cmalt/")
-
-
 def test_from_manifest_resolves_links_and_drops_unsafe_ones(
     tmp_portfolio: PortfolioFactory,
 ) -> None:
-    data = members.local_manifest(tmp_portfolio(), TODAY, members.Diagnostics())
+    data = members.local_public(tmp_portfolio(), TODAY, members.Diagnostics())[0]
     assert data is not None
     data["sections"][1]["url"] = "javascript:alert(1)"
     member = members.from_manifest(data, "https://sam.example.org/cmalt/")

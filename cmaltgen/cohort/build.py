@@ -1,9 +1,8 @@
-"""The hub build: the only module that knows its order.
+"""The hub build, the only module that knows its order.
 
-load cohort.yml -> members (local folders read, remote manifests fetched), each handed to the
-search indexer as it is read -> pages rendered in memory -> the search index finished -> one
-atomic write. Nothing is written unless everything rendered; a failed build leaves the last
-good hub in place.
+cohort.yml -> members (each handed to the search indexer as it is read) -> pages rendered in
+memory -> the search index finished -> one atomic write, so a failed build leaves the last good
+hub in place.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import jinja2
 
 from cmaltgen import __version__
 from cmaltgen.build import check_output_location
-from cmaltgen.cohort import pages, search
+from cmaltgen.cohort import ics, pages, search
 from cmaltgen.cohort.config import CohortConfig, Loaded, load_cohort
 from cmaltgen.cohort.indexer import Indexer, group_size
 from cmaltgen.cohort.members import Member, read_members
@@ -30,12 +29,11 @@ from cmaltgen.diagnostics import CmaltgenError, Diagnostics
 from cmaltgen.output import folder as site_folder
 from cmaltgen.read import sources
 from cmaltgen.read.framework import framework, latest
+from cmaltgen.read.located_yaml import LineMap
 from cmaltgen.site import render, theme
 from cmaltgen.site.output import MARKER, Output
 
 log = logging.getLogger(__name__)
-
-TEMPLATES_DIR = "templates"  # the cohort's own template overrides, as in a portfolio
 
 
 @dataclass(eq=False)
@@ -67,27 +65,6 @@ class CohortResult:
         return sum(1 for m in self.members if m.listed)
 
 
-def default_output(root: Path) -> Path:
-    return root / sources.DEFAULT_OUTPUT
-
-
-def read_cohort(
-    root: Path,
-    diags: Diagnostics,
-    today: dt.date,
-    *,
-    offline: bool = False,
-    timeout: float = 10.0,
-) -> tuple[Loaded | None, list[Member]]:
-    """cohort.yml and every member, without rendering (``cohort check`` stops here)."""
-    if not root.is_dir():
-        raise CmaltgenError(f"there is no folder {root}")
-    loaded = load_cohort(root, diags, today)
-    if loaded is None:
-        return None, []
-    return loaded, read_members(loaded, diags, today, offline=offline, timeout=timeout)
-
-
 def build_cohort(
     root: Path,
     output: Path | None = None,
@@ -96,22 +73,17 @@ def build_cohort(
     offline: bool = False,
     today: dt.date | None = None,
     write: bool = True,
-    timeout: float = 10.0,
     memo: Memo | None = None,
     templates: theme.Environments | None = None,
 ) -> CohortResult:
-    """Build the hub for the cohort in ``root`` into ``output`` (default ``root/_site``).
-
-    ``memo`` and ``templates`` (``cmaltgen serve``) keep unchanged members, search bundles and
-    Jinja environments between builds."""
+    """Build the hub in ``root`` into ``output`` (default ``root/_site``); ``memo`` and
+    ``templates`` (``cmaltgen serve``) keep what did not change between builds."""
     started = time.perf_counter()
     root = root.resolve()
-    output = (output or default_output(root)).resolve()
+    output = (output or root / sources.DEFAULT_OUTPUT).resolve()
     check_output_location(root, output)
     today = today or dt.date.today()
     result = CohortResult(root, output, Diagnostics(), strict)
-    if not root.is_dir():
-        raise CmaltgenError(f"there is no folder {root}")
     loaded = load_cohort(root, result.diagnostics, today)
     if loaded is None:
         return _finished(result, started)
@@ -121,7 +93,6 @@ def build_cohort(
             result.diagnostics,
             today,
             offline=offline,
-            timeout=timeout,
             on_member=_indexing(indexer) if result.ok else None,  # none for a hub not rendered
             memo=memo.members if memo else None,
         )
@@ -130,10 +101,8 @@ def build_cohort(
         result.config, result.members = loaded.config, members
         if result.ok:
             hub = pages.make_hub(loaded.config, members, today)
-            where = loaded.linemap.where(("site", "theme"))
-            search_at = loaded.linemap.where(("site",))  # or the top of cohort.yml
             result.rendered = render_hub(
-                hub, root, result.diagnostics, indexer, where, search_at, templates=templates
+                hub, root, result.diagnostics, indexer, loaded.linemap, templates=templates
             )
     if result.rendered is not None and result.ok:
         if write:
@@ -156,8 +125,8 @@ def _indexer(loaded: Loaded, memo: Memo | None) -> Indexer:
 
 
 def _indexing(indexer: Indexer) -> Callable[[Member], None]:
-    """Hand each member to the indexer as it is read; its sections' text then goes (the rest
-    of the build does not need it, so a large cohort's prose is not all held at once)."""
+    """Index each member as it is read, then drop its text (a large cohort's prose is never
+    all held at once)."""
 
     def index(member: Member) -> None:
         indexer.add(member)
@@ -177,22 +146,18 @@ def render_hub(
     root: Path,
     diags: Diagnostics,
     indexer: Indexer,
-    theme_at: dict[str, Any] | None = None,
-    search_at: dict[str, Any] | None = None,
+    linemap: LineMap,
     *,
     templates: theme.Environments | None = None,
 ) -> Output | None:
-    """Every page and feed of the hub, in memory; template problems go to ``diags``.
-
-    ``indexer`` has seen every member and indexes the hub's pages last; ``theme_at`` locates
-    ``site.theme`` in cohort.yml, for a theme that does not exist; ``search_at`` is where a
-    search index that could not be built is reported."""
-    overrides = root / TEMPLATES_DIR
+    """Every page and feed of the hub, in memory; problems are located in cohort.yml."""
+    overrides = root / sources.TEMPLATES_DIR  # the cohort's own, as in a portfolio
     try:
         chosen = theme.load_theme(hub.config.site.theme, overrides if overrides.is_dir() else None)
     except CmaltgenError as exc:
+        where = linemap.where(("site", "theme"))
         for diag in exc.diagnostics:
-            diags.add(diag.code, diag.message, hint=diag.hint, key="site.theme", **(theme_at or {}))
+            diags.add(diag.code, diag.message, hint=diag.hint, key="site.theme", **where)
         return None
     env = templates.get(chosen) if templates is not None else theme.environment(chosen)
     output = Output()
@@ -200,22 +165,22 @@ def render_hub(
     for page in every:
         if page.path == pages.SEARCH:
             continue  # rendered below, once the index says whether search works
-        html = _render(env, chosen, page, pages.page_values(hub, page), diags)
+        values = pages.page_values(hub, page)
+        html = render.render_template(env, chosen, page.path, page.template, values, diags)
         if html is not None:
             output.pages[page.path] = html.encode("utf-8")
     index = indexer.finish(output.pages, {p.path: p.kind for p in every})
-    _report_search(index, diags, search_at)
+    _report_search(index, diags, linemap.where(("site",)))  # or the top of cohort.yml
     output.pages.update(index.files)
     if index.available:
         output.pages[pages.SEARCH_SCRIPT] = _search_script(env)
-    for page in every:
-        if page.path == pages.SEARCH:
-            values = {**pages.page_values(hub, page), "search": index}
-            html = _render(env, chosen, page, values, diags)
-            if html is not None:
-                output.pages[page.path] = html.encode("utf-8")
+    page = next(p for p in every if p.path == pages.SEARCH)
+    values = {**pages.page_values(hub, page), "search": index}
+    html = render.render_template(env, chosen, page.path, page.template, values, diags)
+    if html is not None:
+        output.pages[page.path] = html.encode("utf-8")
     output.pages[pages.FEED] = pages.atom_feed(hub)
-    output.pages[pages.CALENDAR] = pages.calendar(hub, _stamp())
+    output.pages[pages.CALENDAR] = ics.calendar(hub.config, _stamp())
     output.pages[".nojekyll"] = b""
     output.pages[MARKER] = f"Built by cmaltgen {__version__}. Safe to delete.\n".encode()
     for folder in chosen.static_dirs:
@@ -232,7 +197,7 @@ def render_hub(
     return output
 
 
-def _report_search(index: search.Index, diags: Diagnostics, where: dict[str, Any] | None) -> None:
+def _report_search(index: search.Index, diags: Diagnostics, where: dict[str, Any]) -> None:
     """A search index that could not be built: a located warning (the hub has no search)."""
     if index.problem:
         diags.add(
@@ -240,7 +205,7 @@ def _report_search(index: search.Index, diags: Diagnostics, where: dict[str, Any
             f"the hub's search could not be built, so the hub is built without it: {index.problem}",
             hint="the search page says search is unavailable and lists the section pages; "
             "reinstall cmaltgen (pip install --force-reinstall cmaltgen) to bring Pagefind back",
-            **(where or {}),
+            **where,
         )
 
 
@@ -250,17 +215,6 @@ def _search_script(env: jinja2.Environment) -> bytes:
     assert env.loader is not None
     source, _, _ = env.loader.get_source(env, "cohort/search.js")
     return source.encode("utf-8")
-
-
-def _render(
-    env: jinja2.Environment,
-    chosen: theme.Theme,
-    page: pages.Page,
-    values: dict[str, Any],
-    diags: Diagnostics,
-) -> str | None:
-    # The portfolio renderer's error handling, so a theme bug is a located message here too.
-    return render.render_template(env, chosen, page.path, page.template, values, diags)
 
 
 def _stamp() -> dt.datetime:

@@ -1,9 +1,8 @@
 """cohort.yml: the hub's declarations (typed dataclasses, a doc for every field) and loading.
 
-Loaded through the same line-recording YAML loader and schema checker as portfolio.yml, so
-every problem is located. On top of the schema: which kind each member is (a local folder, a
-published portfolio's address, or a plain entry typed by hand), paths that leave the cohort
-folder, duplicate members, unknown mentors and event dates.
+Every problem is located, as in portfolio.yml. On top of the schema: each member's kind (a local
+folder, a published portfolio's address, or a plain entry), paths that leave the cohort folder,
+duplicate members, unknown mentors and event dates.
 """
 
 from __future__ import annotations
@@ -14,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cmaltgen.diagnostics import Diagnostics, suggestion
+from cmaltgen.diagnostics import CmaltgenError, Diagnostics, suggestion
 from cmaltgen.read import schema
-from cmaltgen.read.located_yaml import LineMap, load_yaml
+from cmaltgen.read.located_yaml import KeyPath, LineMap, load_yaml
 from cmaltgen.read.safe_read import decode_text, read_parsed
 from cmaltgen.read.schema import PartialDate, spec
 from cmaltgen.read.sources import real_path
@@ -159,6 +158,8 @@ class Loaded:
 
 def load_cohort(root: Path, diags: Diagnostics, today: dt.date) -> Loaded | None:
     """Read and check ``root/cohort.yml``; ``None`` (with diagnostics) if it is unusable."""
+    if not root.is_dir():
+        raise CmaltgenError(f"there is no folder {root}")
     path = root / COHORT_NAME
     if not path.is_file():
         diags.add(
@@ -172,9 +173,10 @@ def load_cohort(root: Path, diags: Diagnostics, today: dt.date) -> Loaded | None
     if loaded is None:
         return None
     config, linemap = loaded
-    _check_mentors(config, linemap, diags)
-    members = _check_members(root.resolve(), config, linemap, diags)
-    _check_events(config, linemap, diags)
+    ctx = schema.Context(linemap, diags, today)  # reports each problem at its key
+    _check_mentors(config, ctx)
+    members = _check_members(root.resolve(), config, ctx)
+    _check_events(config, ctx)
     return Loaded(root.resolve(), config, linemap, tuple(members))
 
 
@@ -194,34 +196,32 @@ def _parse(
 
 
 def _check_members(
-    root: Path, config: CohortConfig, linemap: LineMap, diags: Diagnostics
+    root: Path, config: CohortConfig, ctx: schema.Context
 ) -> list[tuple[int, MemberEntry]]:
     mentors = [m.name for m in config.mentors]
     seen: dict[str, int] = {}
     usable: list[tuple[int, MemberEntry]] = []
     for index, entry in enumerate(config.members):
         key = ("members", index)
-        if not _kind_ok(entry, key, root, linemap, diags):
+        if not _kind_ok(entry, key, root, ctx):
             continue
         identity = member_identity(root, entry)
         if identity in seen:
-            diags.add(
+            ctx.problem(
                 "cohort-duplicate-member",
                 f"this member is already listed as member {seen[identity] + 1}",
-                key=f"members[{index}]",
+                key,
                 hint="list each candidate once; remove one of the two entries",
-                **linemap.where(key),
             )
             continue
         seen[identity] = index
         if entry.mentor and entry.mentor not in mentors:
-            diags.add(
+            ctx.problem(
                 "cohort-unknown-mentor",
                 f"'{entry.mentor}' is not one of the mentors" + suggestion(entry.mentor, mentors),
-                key=f"members[{index}].mentor",
+                (*key, "mentor"),
                 hint="add them under mentors:, or check the spelling"
                 + (f" (mentors: {', '.join(mentors)})" if mentors else ""),
-                **linemap.where((*key, "mentor")),
             )
         usable.append((index, entry))
     return usable
@@ -239,65 +239,59 @@ def member_identity(root: Path, entry: MemberEntry) -> str:
 _PLAIN_ONLY = ("name", "role", "organisation", "pathway", "specialist")
 
 
-def _kind_ok(
-    entry: MemberEntry, key: tuple[str, int], root: Path, linemap: LineMap, diags: Diagnostics
-) -> bool:
-    where = {"key": f"members[{key[1]}]", **linemap.where(key)}
+def _kind_ok(entry: MemberEntry, key: KeyPath, root: Path, ctx: schema.Context) -> bool:
     if not entry.kind:
-        diags.add(
+        ctx.problem(
             "cohort-member-kind",
             "this member has no path, url or name, so cmaltgen cannot tell what it is",
+            key,
             hint="give path: (a portfolio folder), url: (a published cmaltgen portfolio) or "
             "name:, url: and pathway: (a portfolio made with something else)",
-            **where,
         )
         return False
     if entry.kind == LOCAL:
         extra = [name for name in _PLAIN_ONLY if getattr(entry, name)]
         if extra:
-            diags.add(
+            ctx.problem(
                 "cohort-member-kind",
                 f"a path: member's details come from its portfolio, so {', '.join(extra)} "
                 "cannot be set here",
+                key,
                 hint="remove " + ", ".join(extra) + ", or remove path: for a plain entry",
-                **where,
             )
             return False
-        return _path_ok(entry, key, root, linemap, diags)
+        return _path_ok(entry, (*key, "path"), root, ctx)
     if entry.kind == PLAIN and not entry.pathway:
-        diags.add(
+        ctx.problem(
             "cohort-member-kind",
             f"the plain entry for {entry.name} needs pathway: (associate, cmalt or senior)",
+            key,
             hint="a plain entry is typed by hand: name, url, pathway and status",
-            **where,
         )
         return False
     return True
 
 
-def _path_ok(
-    entry: MemberEntry, key: tuple[str, int], root: Path, linemap: LineMap, diags: Diagnostics
-) -> bool:
-    where = {"key": f"members[{key[1]}].path", **linemap.where((*key, "path"))}
+def _path_ok(entry: MemberEntry, key: KeyPath, root: Path, ctx: schema.Context) -> bool:
     target = real_path(root / entry.path)  # a link that loops, or a NUL: as written
     if Path(entry.path).is_absolute() or not target.is_relative_to(root):
-        diags.add(
+        ctx.problem(
             "cohort-path-outside",
             f"'{entry.path}' leads outside the cohort folder",
+            key,
             hint="put the portfolio folder (or a git submodule) inside the cohort folder and "
             "give its path from there, e.g. members/rowan",
-            **where,
         )
         return False
     if not _is(target / "portfolio.yml", Path.is_file):
         missing = (
             "there is no portfolio.yml in" if _is(target, Path.is_dir) else "there is no folder"
         )
-        diags.add(
+        ctx.problem(
             "cohort-member-missing",
             f"{missing} '{entry.path}'",
+            key,
             hint="check the path; for a git submodule run: git submodule update --init",
-            **where,
         )
         return False
     return True
@@ -311,18 +305,17 @@ def _is(path: Path, test: Callable[[Path], bool]) -> bool:
         return False
 
 
-def _check_mentors(config: CohortConfig, linemap: LineMap, diags: Diagnostics) -> None:
+def _check_mentors(config: CohortConfig, ctx: schema.Context) -> None:
     seen: dict[str, int] = {}
     for index, mentor in enumerate(config.mentors):
         same = mentor_key(mentor.name)
         if same in seen:
-            diags.add(
+            ctx.problem(
                 "cohort-duplicate-mentor",
                 f"'{mentor.name}' is already listed as mentor {seen[same] + 1}",
-                key=f"mentors[{index}].name",
+                ("mentors", index, "name"),
                 hint="list each mentor once; names that differ only in case or punctuation "
                 "count as the same",
-                **linemap.where(("mentors", index, "name")),
             )
         seen.setdefault(same, index)
 
@@ -332,15 +325,14 @@ def mentor_key(name: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in name.casefold()).split())
 
 
-def _check_events(config: CohortConfig, linemap: LineMap, diags: Diagnostics) -> None:
+def _check_events(config: CohortConfig, ctx: schema.Context) -> None:
     for index, event in enumerate(config.events):
         if event_date(event) is None:
-            diags.add(
+            ctx.problem(
                 "invalid-date",
                 f"'{event.date}' is not a date cmaltgen understands",
-                key=f"events[{index}].date",
+                ("events", index, "date"),
                 hint="write the day as YYYY-MM-DD, e.g. 2027-03-01",
-                **linemap.where(("events", index, "date")),
             )
 
 

@@ -1,8 +1,7 @@
-"""The fetch cache: the last good manifest of each url member, as one plain JSON file per address.
+"""The fetch cache: the last good manifest of each url member, one JSON file per address.
 
-Each file holds the manifest with its ETag, Last-Modified and the date it was fetched, so a
-rebuild can ask "has it changed?" and a failed fetch can fall back on the last known data.
-Files are written atomically; a missing, corrupt, foreign or outdated file reads as no entry.
+Each file keeps the ETag, Last-Modified and fetch date, so a rebuild can ask "has it changed?"
+and a failed fetch can fall back on it. A missing, corrupt, foreign or outdated file is no entry.
 """
 
 from __future__ import annotations

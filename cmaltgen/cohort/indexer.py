@@ -1,18 +1,11 @@
 """Running Pagefind over the hub's search records: in groups of members, in the background.
 
-Members are handed over as they are read. Every ``group`` listed members, their records
-(:mod:`cmaltgen.cohort.search`) are written to a temporary folder and a Pagefind process
-indexes them while the next members are read: reading is Python on one core, Pagefind uses
-another. Each group is a bundle of its own (``pagefind/part-1/``...), the last one indexed
-while the hub's pages render; the hub's pages are the main bundle (``pagefind/``), into which
-the search page merges the parts (Pagefind's ``mergeIndex``). A cohort of up to
-:data:`GROUP_MIN` members is one group, indexed with the hub's pages: one bundle. Groups also
-bound Pagefind's memory, which grows with the text it holds (about 150 KB per record).
-
-Each bundle is read back into memory, so the folder writer swaps it in with the rest of the
-hub, atomically. A :class:`SearchMemo` (``cmaltgen serve``) keeps bundles by a digest of what
-they index, so a rebuild runs Pagefind only for the groups whose content changed. When
-Pagefind is missing or fails, :meth:`Indexer.finish` says why and the hub has no search.
+Every ``group`` listed members, their records go to a temporary folder and a Pagefind process
+indexes them while the next members are read (Python on one core, Pagefind on another). Each
+group is a bundle of its own (``pagefind/part-1/``...) that the search page merges into the main
+one, the hub's pages (Pagefind's ``mergeIndex``); groups also bound Pagefind's memory (about
+150 KB per record). A cohort of up to :data:`GROUP_MIN` members is one bundle. Bundles are read
+back into memory, so the folder writer swaps them in atomically with the rest of the hub.
 """
 
 from __future__ import annotations
@@ -29,7 +22,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 from cmaltgen.cohort import search
 from cmaltgen.cohort.members import Member
@@ -72,10 +64,8 @@ class _Run:
 
 
 class Indexer:
-    """Pagefind over members as they come (:meth:`add`), then the hub's pages (:meth:`finish`).
-
-    Use it as a context manager: leaving the block stops a Pagefind still running and
-    removes the temporary folder."""
+    """Pagefind over members as they come (:meth:`add`), then the hub's pages (:meth:`finish`);
+    leaving its ``with`` block stops Pagefind and removes the temporary folder."""
 
     def __init__(
         self,
@@ -98,9 +88,7 @@ class Indexer:
     def __enter__(self) -> Indexer:
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def add(self, member: Member) -> None:

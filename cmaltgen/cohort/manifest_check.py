@@ -12,14 +12,13 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-VERSION = 1  # the manifest format this reader understands
+from cmaltgen.site.manifest import SECTION_STATUSES, STATUSES, VERSION
+
 MAX_DEPTH = 64  # of nested lists and objects; checked before parsing
 MAX_SECTIONS = 200
 MAX_EVIDENCE = 5000
 MAX_TEXT = 10_000  # characters in any one string
 MAX_COUNT = 10_000_000  # words or evidence items in one section
-STATUSES = ("started", "drafting", "submitted", "awarded", "resubmitting")
-SECTION_STATUSES = ("missing", "draft", "stub", "written")
 
 
 class Problem(Exception):
@@ -82,7 +81,7 @@ def too_deep(text: str) -> bool:
 
 
 def validate_manifest(data: object) -> str | None:
-    """None if ``data`` is a usable version-1 manifest, else the reason in plain words."""
+    """None if ``data`` is a usable manifest, else the reason."""
     try:
         checked(data)
     except Problem as problem:
@@ -198,10 +197,7 @@ class _Fields:
         return _clean(value)
 
     def texts(self, name: str, limit: int) -> list[str]:
-        values = self._get(name, [], "a list of text")
-        if not isinstance(values, list):
-            self._wrong(name, "a list of text")
-        self._limit(name, values, limit)
+        values = self._list(name, limit, "a list of text")
         where = f"{self.prefix}{name}"
         return [
             _Fields({f"{where}[{i}]": v}, "").text(f"{where}[{i}]") for i, v in enumerate(values)
@@ -255,24 +251,24 @@ class _Fields:
         return value
 
     def items(self, name: str, limit: int) -> list[_Fields]:
-        values = self._get(name, [], "a list")
-        if not isinstance(values, list):
-            self._wrong(name, "a list")
-        self._limit(name, values, limit)
         found = []
-        for index, value in enumerate(values):
+        for index, value in enumerate(self._list(name, limit, "a list")):
             where = f"{self.prefix}{name}[{index}]"
             if not isinstance(value, dict):
                 raise Problem(f"portfolio.json's {where} should be an object, not {_kind(value)}")
             found.append(_Fields(value, where + "."))
         return found
 
-    def _limit(self, name: str, values: list[Any], limit: int) -> None:
+    def _list(self, name: str, limit: int, expected: str) -> list[Any]:
+        values: list[Any] = self._get(name, [], expected)
+        if not isinstance(values, list):
+            self._wrong(name, expected)
         if len(values) > limit:
             raise Problem(
                 f"portfolio.json's {self.prefix}{name} has {len(values):,} entries; "
                 f"a hub reads at most {limit:,}"
             )
+        return values
 
 
 def _is_int(value: object) -> bool:
@@ -283,7 +279,7 @@ def _kind(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return f"{'true' if value else 'false'}"
+        return "true" if value else "false"
     if isinstance(value, (int, float)):
         return f"the number {value!r}" if abs(value) < 10**15 else "a number"
     if isinstance(value, str):

@@ -1,9 +1,7 @@
 """Members: every cohort member as one :class:`Member`, whatever kind of entry it came from.
 
-A local member's portfolio is read with cmaltgen's own reader and summarised by the same
-function that writes a site's ``portfolio.json`` (:func:`cmaltgen.site.manifest.manifest`), then
-turned into a Member by :func:`from_manifest`, exactly as a remote member's fetched manifest
-is: one code path. Plain entries are typed by hand in cohort.yml.
+A local member's portfolio is summarised by the function that writes a site's portfolio.json,
+then read by :func:`from_manifest` exactly as a remote member's manifest is: one code path.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from cmaltgen import build
@@ -23,7 +21,11 @@ from cmaltgen.diagnostics import Diagnostics, display_path
 from cmaltgen.read import sources
 from cmaltgen.read.framework import SLOT_PREFIX, framework, latest
 from cmaltgen.site import manifest, structure
+from cmaltgen.site.urls import with_slash
 from cmaltgen.wording import plural
+
+if TYPE_CHECKING:
+    from cmaltgen.cohort.remote import Fetched
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +33,6 @@ CACHE_DIR = ".cmaltgen-cohort-cache"
 MAX_TEXT = 300  # longest name, title or role shown from a manifest
 MAX_SECTIONS = 200
 MAX_SEARCH_TEXT = 200_000  # characters of one section's prose the hub's search indexes
-
-
-class ManifestError(ValueError):
-    """A portfolio.json that is not a usable version-1 manifest."""
 
 
 @dataclass(frozen=True)
@@ -87,122 +85,69 @@ class Member:
 # ---------------------------------------------------------------------------- manifests
 
 
-def from_manifest(data: Any, base_url: str, key: str = "", kind: str = REMOTE) -> Member:
-    """A Member from a version-1 manifest; section and evidence URLs resolved on ``base_url``.
+def from_manifest(data: dict[str, Any], base_url: str, key: str = "", kind: str = REMOTE) -> Member:
+    """A Member from a checked manifest (a local site's, or one that passed manifest_check).
 
-    Every value is type-checked and cut to length; nothing is escaped here (the templates
-    escape everything). Links that are not http(s) are dropped.
-    """
-    if not isinstance(data, dict):
-        raise ManifestError("portfolio.json is not a JSON object")
-    if data.get("manifest") != manifest.VERSION:
-        raise ManifestError(
-            f"portfolio.json is format version {data.get('manifest')!r}; "
-            f"this cmaltgen reads version {manifest.VERSION}"
-        )
-    candidate = _dict(data, "candidate")
-    pathway = _dict(data, "pathway")
-    base = base_url or _text(data, "url")
-    sections = [_section(s, base) for s in _list(data, "sections")[:MAX_SECTIONS]]
-    award = data.get("award")
-    status = _text(data, "status")
+    Links are resolved on ``base_url`` and dropped unless http(s); text is cut to length, not
+    escaped (the templates escape everything)."""
+    candidate, award = data["candidate"], data["award"]
+    sections = [_section(s, base_url) for s in data["sections"][:MAX_SECTIONS]]
     return Member(
-        key=key or base,
+        key=key or base_url,
         kind=kind,
         name=_text(candidate, "name") or "(no name)",
         role=_text(candidate, "role"),
         organisation=_text(candidate, "organisation"),
-        pathway=_text(pathway, "id"),
-        pathway_title=_text(pathway, "title"),
+        pathway=_text(data["pathway"], "id"),
+        pathway_title=_text(data["pathway"], "title"),
         specialist=[
             s.title
             for s in sections
             if s.id.startswith(SLOT_PREFIX["specialist"]) and s.status != "missing"
         ],
-        status=status if status in manifest.STATUSES else "started",
-        awarded=_text(award, "date") or None if isinstance(award, dict) else None,
+        status=data["status"],
+        awarded=(_text(award, "date") or None) if award else None,
         updated=_text(data, "updated") or None,
-        url=_link(base, ""),
+        url=_link(base_url, ""),
         sections=sections,
     )
 
 
-def _section(raw: Any, base: str) -> MemberSection:
-    if not isinstance(raw, dict):
-        raise ManifestError("a section in portfolio.json is not a JSON object")
-    status = _text(raw, "status")
-    if status not in manifest.SECTION_STATUSES:
-        raise ManifestError(f"a section's status {status!r} is not one cmaltgen knows")
-    url = raw.get("url")
+def _section(raw: dict[str, Any], base: str) -> MemberSection:
     return MemberSection(
         id=_text(raw, "id"),
         title=_text(raw, "title"),
-        status=status,
-        words=_count(raw, "words"),
-        evidence=_count(raw, "evidence"),
-        url=_link(base, url) if isinstance(url, str) and base else "",
+        status=raw["status"],
+        words=raw["words"],
+        evidence=raw["evidence"],
+        url=_link(base, raw["url"]) if raw["url"] is not None else "",
         updated=_text(raw, "updated") or None,
     )
 
 
-def _dict(data: dict[str, Any], name: str) -> dict[str, Any]:
-    value = data.get(name)
-    if not isinstance(value, dict):
-        raise ManifestError(f"portfolio.json's {name} is missing or not an object")
-    return value
-
-
-def _list(data: dict[str, Any], name: str) -> list[Any]:
-    value = data.get(name)
-    if not isinstance(value, list):
-        raise ManifestError(f"portfolio.json's {name} is missing or not a list")
-    return value
-
-
-def _text(data: Any, name: str) -> str:
-    value = data.get(name) if isinstance(data, dict) else None
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ManifestError(f"portfolio.json's {name} is not text")
-    return " ".join(value.split())[:MAX_TEXT]
-
-
-def _count(data: dict[str, Any], name: str) -> int:
-    value = data.get(name)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ManifestError(f"portfolio.json's {name} is not a whole number")
-    return min(value, 10**7)
+def _text(data: dict[str, Any], name: str) -> str:
+    return " ".join((data.get(name) or "").split())[:MAX_TEXT]
 
 
 def _link(base: str, target: str) -> str:
     """``target`` resolved on ``base``, if the result is an http(s) address."""
     if not base:
         return ""
-    url = urljoin(base if base.endswith("/") else base + "/", target)
+    url = urljoin(with_slash(base), target)
     return url if urlsplit(url).scheme in ("http", "https") else ""
 
 
 # ---------------------------------------------------------------------------- each kind
 
 
-def local_manifest(root: Path, today: dt.date, diags: Diagnostics) -> dict[str, Any] | None:
-    """Read the portfolio in ``root`` like a build does and summarise its public site.
-
-    No site is written and nothing is rendered; ``None`` when portfolio.yml or the pathway
-    is unusable. Problems go to ``diags``.
-    """
-    return local_public(root, today, diags)[0]
-
-
 def local_public(
     root: Path, today: dt.date, diags: Diagnostics, *, errors_only: bool = False
 ) -> tuple[dict[str, Any] | None, dict[str, str]]:
-    """:func:`local_manifest`, with each public section's prose as plain text (for search).
+    """The portfolio in ``root`` read as a build reads it, as its public site's manifest
+    (``None`` if unusable) and each public section's prose as plain text (for search).
 
-    The text comes from the same public site the manifest describes, so a section that site
-    leaves out (draft, assessors only, private) has no text here either. ``errors_only``: the
-    checks that can only give warnings are skipped (the hub reports only members' errors).
+    A section that site leaves out (draft, assessors only, private) has no text here either.
+    ``errors_only``: checks that can only give warnings are skipped.
     """
     with sources.resolved_once():  # each file is looked up once, as in a build
         output = root / sources.DEFAULT_OUTPUT
@@ -240,31 +185,24 @@ def local(
         member = from_manifest(data, base, entry.path, LOCAL)
         shown = {s.id for s in member.sections if s.status != "missing"}
         member.texts = {k: v for k, v in texts.items() if k in shown}
-    return _common(member, entry), diags
+    return member, diags
 
 
 def plain(entry: MemberEntry) -> Member:
     """A plain entry, typed by hand in cohort.yml."""
-    pathway = _pathway_title(entry.pathway)
-    member = Member(
+    found = framework(latest())
+    pathway = found.pathways.get(entry.pathway) if found else None
+    return Member(
         key="plain:" + entry.name,
         kind=PLAIN,
         name=entry.name,
         role=entry.role,
         organisation=entry.organisation,
         pathway=entry.pathway,
-        pathway_title=pathway,
+        pathway_title=pathway.title if pathway else entry.pathway,
         specialist=list(entry.specialist),
         url=entry.url,
     )
-    return _common(member, entry)
-
-
-def remote(entry: MemberEntry, data: dict[str, Any] | None) -> Member:
-    """A url: member from its fetched manifest (or a bare entry when there is none)."""
-    if data is None:
-        return _common(Member(key=entry.url, kind=REMOTE, name=entry.url, url=entry.url), entry)
-    return _common(from_manifest(data, entry.url, entry.url, REMOTE), entry)
 
 
 def _common(member: Member, entry: MemberEntry) -> Member:
@@ -272,12 +210,6 @@ def _common(member: Member, entry: MemberEntry) -> Member:
     awarded = entry.awarded.iso() if entry.awarded else member.awarded
     status = entry.status or ("awarded" if entry.awarded else member.status)
     return replace(member, mentor=entry.mentor, status=status, awarded=awarded, listed=entry.listed)
-
-
-def _pathway_title(pathway_id: str) -> str:
-    found = framework(latest())
-    pathway = found.pathways.get(pathway_id) if found else None
-    return pathway.title if pathway else pathway_id
 
 
 # ---------------------------------------------------------------------------- all of them
@@ -288,24 +220,17 @@ def read_members(
     diags: Diagnostics,
     today: dt.date,
     *,
-    offline: bool,
-    timeout: float,
+    offline: bool = False,
     on_member: Callable[[Member], None] | None = None,
     memo: MemberMemo | None = None,
 ) -> list[Member]:
     """Every usable member in cohort.yml order; problems become located warnings.
-
-    ``on_member`` sees each member as soon as it is read (the search indexer); ``memo`` keeps
-    local members from one build to the next."""
+    ``on_member`` sees each one as soon as it is read (the search indexer)."""
     from cmaltgen.cohort import remote as fetching  # only when there are remote members
 
     entries = loaded.members
     wanted = [(e.url, e.url) for _, e in entries if e.kind == REMOTE]
-    fetched = (
-        fetching.fetch_all(wanted, loaded.root / CACHE_DIR, offline=offline, timeout=timeout)
-        if wanted
-        else {}
-    )
+    fetched = fetching.fetch_all(wanted, loaded.root / CACHE_DIR, offline=offline) if wanted else {}
     members: list[Member] = []
     for index, entry in entries:
         where = {"key": f"members[{index}]", **loaded.linemap.where(("members", index))}
@@ -315,7 +240,8 @@ def read_members(
         elif entry.kind == PLAIN:
             member = plain(entry)
         else:
-            member = _remote_member(entry, fetched.get(entry.url), diags, where)
+            member = _remote_member(entry, fetched[entry.url], diags, where)
+        member = _common(member, entry)
         members.append(member)
         if on_member is not None:
             on_member(member)
@@ -327,8 +253,7 @@ def read_members(
 def _report_local(
     member: Member, found: Diagnostics, root: Path, diags: Diagnostics, where: dict[str, Any]
 ) -> None:
-    errors = found.sorted()
-    errors = [d for d in errors if d.is_error]
+    errors = [d for d in found.sorted() if d.is_error]
     if not errors:
         return
     first = errors[0]
@@ -343,24 +268,22 @@ def _report_local(
 
 
 def _remote_member(
-    entry: MemberEntry, got: Any, diags: Diagnostics, where: dict[str, Any]
+    entry: MemberEntry, got: Fetched, diags: Diagnostics, where: dict[str, Any]
 ) -> Member:
-    data = got.data if got is not None else None
-    reason = got.warning if got is not None else "it was not fetched"
-    try:
-        member = remote(entry, data)
-    except ManifestError as exc:
-        member, reason, data = remote(entry, None), str(exc), None
-    member.stale_since = got.stale_since if got is not None and data is not None else None
-    if not reason:
-        return member
-    member.problem = reason
-    if data is not None and member.stale_since is None:  # read, with something to say
-        message = f"the portfolio at {entry.url}: {reason}"
+    if got.data is None:
+        member = Member(key=entry.url, kind=REMOTE, name=entry.url, url=entry.url)
     else:
-        shown = f"last known data from {member.stale_since}" if member.stale_since else "no data"
+        member = from_manifest(got.data, entry.url, entry.url, REMOTE)
+    member.stale_since = got.stale_since
+    if not got.warning:
+        return member
+    member.problem = got.warning
+    if got.data is not None and got.stale_since is None:  # read, with something to say
+        message = f"the portfolio at {entry.url}: {got.warning}"
+    else:
+        shown = f"last known data from {got.stale_since}" if got.stale_since else "no data"
         message = (
-            f"the portfolio at {entry.url} could not be read ({reason}); the hub shows {shown}"
+            f"the portfolio at {entry.url} could not be read ({got.warning}); the hub shows {shown}"
         )
     diags.add(
         "cohort-member-stale",

@@ -20,12 +20,8 @@ _Read = tuple[dict[str, Any] | None, dict[str, str], Diagnostics]
 
 
 class MemberMemo:
-    """Local members kept from one build to the next (``cmaltgen serve`` rebuilds on every
-    save): a member whose folder has not changed since is not read again.
-
-    "Not changed" is what the preview's watcher sees too: every file's size, modification
-    time and inode, and the list of files (the folder's ``_site`` output and ``.git`` aside).
-    """
+    """Local members kept between builds: one whose folder has not changed is not read again.
+    "Not changed": the same files, each with the same size, modification time and inode."""
 
     def __init__(self) -> None:
         self._kept: dict[Path, tuple[tuple[Any, ...], _Read]] = {}

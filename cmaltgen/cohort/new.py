@@ -82,8 +82,7 @@ def _workflow() -> str:
         '    - cron: "17 5 * * *"   # nightly: members\' updates\n',
     )
     checkout = re.search(r"      - uses: actions/checkout@v\d+\n(        with:\n)?", text)
-    if checkout is None:  # pragma: no cover - the packaged workflow always checks out
-        return text
+    assert checkout is not None  # the packaged workflow always checks out
     step = checkout.group(0)
     with_submodules = step if checkout.group(1) else step + "        with:\n"
     return text.replace(step, with_submodules + "          submodules: recursive\n", 1)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -19,11 +18,10 @@ from xml.etree import ElementTree as ET
 import yaml
 
 from cmaltgen import __version__
-from cmaltgen.cohort import ics
 from cmaltgen.cohort.config import STATUSES, CohortConfig, Event, Mentor, event_date
 from cmaltgen.cohort.members import Member, MemberSection
 from cmaltgen.read.framework import Framework, framework, latest
-from cmaltgen.site.structure import relative_url
+from cmaltgen.site.urls import relative_url, with_slash
 
 HOME, PROGRESS, SECTIONS, SHOWCASE = (
     "index.html",
@@ -170,9 +168,7 @@ def make_hub(config: CohortConfig, members: list[Member], today: dt.date) -> Hub
     found = framework(latest())
     assert found is not None  # the packaged guidance always has its latest version
     listed = [m for m in members if m.listed]
-    base_url = config.site.base_url
-    base_url = base_url if not base_url or base_url.endswith("/") else base_url + "/"
-    return Hub(config, listed, columns(found), found, today, base_url)
+    return Hub(config, listed, columns(found), found, today, with_slash(config.site.base_url))
 
 
 def columns(found: Framework) -> list[Column]:
@@ -210,17 +206,16 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-def _fixed(hub: Hub) -> list[Page]:
-    return [
-        Page(HOME, "cohort/roster.html", "Members", "roster"),
-        Page(PROGRESS, "cohort/progress.html", "Progress", "progress", {"filter": None}),
-        Page(SECTIONS, "cohort/sections.html", "Sections across the cohort", "sections"),
-        Page(SHOWCASE, "cohort/showcase.html", "Awarded portfolios", "showcase"),
-        Page(MENTORS, "cohort/mentors.html", "Mentors", "mentors"),
-        Page(EVENTS, "cohort/events.html", "Events", "events"),
-        Page(SEARCH, "cohort/search.html", "Search the cohort", "search"),
-        Page(NOT_FOUND, "cohort/404.html", "Page not found", "404"),
-    ]
+FIXED = [
+    Page(HOME, "cohort/roster.html", "Members", "roster"),
+    Page(PROGRESS, "cohort/progress.html", "Progress", "progress", {"filter": None}),
+    Page(SECTIONS, "cohort/sections.html", "Sections across the cohort", "sections"),
+    Page(SHOWCASE, "cohort/showcase.html", "Awarded portfolios", "showcase"),
+    Page(MENTORS, "cohort/mentors.html", "Mentors", "mentors"),
+    Page(EVENTS, "cohort/events.html", "Events", "events"),
+    Page(SEARCH, "cohort/search.html", "Search the cohort", "search"),
+    Page(NOT_FOUND, "cohort/404.html", "Page not found", "404"),
+]
 
 
 def _filtered_progress(hub: Hub) -> list[Page]:
@@ -255,11 +250,8 @@ def _section_pages(hub: Hub) -> list[Page]:
     ]
 
 
-PAGE_SETS: list[Callable[[Hub], list[Page]]] = [_fixed, _filtered_progress, _section_pages]
-
-
 def pages(hub: Hub) -> list[Page]:
-    return [page for page_set in PAGE_SETS for page in page_set(hub)]
+    return FIXED + _filtered_progress(hub) + _section_pages(hub)
 
 
 def slug(text: str) -> str:
@@ -356,7 +348,3 @@ def _day(iso: str) -> dt.date:
 
 def _stamp(iso: str) -> str:
     return _day(iso).isoformat() + "T00:00:00Z"
-
-
-def calendar(hub: Hub, stamp: dt.datetime) -> bytes:
-    return ics.calendar(hub.config, stamp)

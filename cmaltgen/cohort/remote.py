@@ -1,15 +1,8 @@
 """Fetching url members' portfolio.json: untrusted input, fetched with limits and cached.
 
-A cohort hub reads each ``url:`` member's published manifest. Everything about it is treated
-as hostile: the address, the server's answers and the document itself. This module decides
-what to ask and what to believe: each address once, concurrently; a conditional request when
-the cache has a copy; the answer checked (depth before parsing, then manifest format version 1)
-by :mod:`~cmaltgen.cohort.manifest_check`. The request itself, with its deadline, size cap and
-redirect limit, is :mod:`~cmaltgen.cohort.transport`'s; the cache is
-:mod:`~cmaltgen.cohort.fetch_cache`'s, so a rebuild downloads nothing that did not change and
-``offline`` reads the cache alone. Any failure gives a warning in plain words and the last
-known data, marked stale with the date of the last good fetch. Nothing here raises for a
-network or content problem.
+Each address once, concurrently; conditionally when the cache has a copy, so a rebuild
+downloads nothing that did not change. Any failure gives a warning in plain words and the last
+known data, marked stale; nothing here raises for a network or content problem.
 """
 
 from __future__ import annotations
@@ -27,6 +20,7 @@ from cmaltgen.cohort import fetch_cache
 from cmaltgen.cohort.fetch_cache import Entry
 from cmaltgen.cohort.manifest_check import Problem, parse_manifest
 from cmaltgen.cohort.transport import Answer, Limits, check_address, get
+from cmaltgen.site.urls import with_slash
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +48,8 @@ def fetch_all(
     max_bytes: int = 2 * 1024 * 1024,
     max_redirects: int = 5,
 ) -> dict[str, Fetched]:
-    """Fetch each (member key, site url)'s portfolio.json concurrently; one result per key.
-
-    The same address given for several members is fetched once. ``offline`` uses no network.
-    """
+    """Fetch each (member key, site url)'s portfolio.json concurrently, each address once;
+    one result per key. ``offline`` uses no network."""
     limits = Limits(timeout, max_bytes, max_redirects)
     urls = list(dict.fromkeys(url for _, url in requests))
     today = dt.date.today()
@@ -75,17 +67,14 @@ def fetch_all(
 
 
 def manifest_url(site_url: str) -> str:
-    """Where a cmaltgen site publishes its manifest (ValueError for an address urlsplit refuses).
-
-    The address of the site's home page, with or without its final slash or ``index.html``,
-    or of portfolio.json itself, all lead to the same place.
-    """
+    """Where a cmaltgen site publishes its manifest, from its home page's address (with or
+    without ``/`` or ``index.html``) or the manifest's own. ValueError if urlsplit refuses."""
     last = urlsplit(site_url).path.rsplit("/", 1)[-1]
     if last == MANIFEST_FILE:
         return site_url
     if last.lower().endswith((".html", ".htm")):
         return urljoin(site_url, MANIFEST_FILE)
-    return urljoin(site_url if site_url.endswith("/") else site_url + "/", MANIFEST_FILE)
+    return urljoin(with_slash(site_url), MANIFEST_FILE)
 
 
 def _fetch_one(
@@ -132,9 +121,7 @@ def _not_modified(entry: Entry | None, answer: Answer, cache_file: Path, today: 
 
 
 def _conditional(entry: Entry | None) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    if entry is not None and entry.etag:
-        headers["If-None-Match"] = entry.etag
-    if entry is not None and entry.last_modified:
-        headers["If-Modified-Since"] = entry.last_modified
-    return headers
+    if entry is None:
+        return {}
+    headers = {"If-None-Match": entry.etag, "If-Modified-Since": entry.last_modified}
+    return {name: value for name, value in headers.items() if value}

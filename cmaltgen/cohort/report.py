@@ -6,11 +6,13 @@ Unlisted members are included: this report is for the coordinator, never publish
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from cmaltgen.cohort.build import CohortResult, read_cohort
-from cmaltgen.cohort.members import Member
+from cmaltgen.cohort.build import CohortResult
+from cmaltgen.cohort.config import load_cohort
+from cmaltgen.cohort.members import Member, read_members
 from cmaltgen.diagnostics import Diagnostics, display_path
 
 HEADINGS = ("Member", "Kind", "Listed", "Status", "Written", "Mentor", "Updated")
@@ -19,18 +21,13 @@ HEADINGS = ("Member", "Kind", "Listed", "Status", "Written", "Mentor", "Updated"
 def check(root: Path, *, offline: bool = False, today: dt.date | None = None) -> CohortResult:
     """Read cohort.yml and every member; render and write nothing."""
     root = root.resolve()
+    today = today or dt.date.today()
     result = CohortResult(root, root, Diagnostics())
-    loaded, result.members = read_cohort(
-        root, result.diagnostics, today or dt.date.today(), offline=offline
-    )
-    result.config = loaded.config if loaded else None
+    loaded = load_cohort(root, result.diagnostics, today)
+    if loaded is not None:
+        result.config = loaded.config
+        result.members = read_members(loaded, result.diagnostics, today, offline=offline)
     return result
-
-
-def _written(member: Member) -> str:
-    if not member.sections:
-        return "-"
-    return f"{member.written}/{len(member.sections)}"
 
 
 def _cells(member: Member) -> list[str]:
@@ -40,7 +37,7 @@ def _cells(member: Member) -> list[str]:
         member.kind,
         "yes" if member.listed else "no",
         status,
-        _written(member),
+        f"{member.written}/{len(member.sections)}" if member.sections else "-",
         member.mentor or "-",
         member.updated or "-",
     ]
@@ -55,9 +52,7 @@ def lines(result: CohortResult) -> list[str]:
     for row in rows:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         out.append("  ".join(cells).rstrip())
-    counts: dict[str, int] = {}
-    for member in result.members:
-        counts[member.status] = counts.get(member.status, 0) + 1
+    counts = Counter(member.status for member in result.members)
     if counts:
         out += ["", "By status: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))]
     return out

@@ -1,14 +1,8 @@
 """The hub's search: what is indexed. Pagefind runs over it in :mod:`cmaltgen.cohort.indexer`.
 
-What is indexed is decided here, member by member, for listed members only: each listed
-member's published sections (a local member's section prose as plain text, a remote or plain
-member's titles as its manifest or cohort.yml gives them) and the hub's own pages. Nothing an
-unlisted member wrote, and nothing a public site leaves out (assessors-only, private or draft
-sections), ever reaches the index.
-
-Each record is a small HTML page naming its target URL in Pagefind metadata; a hub page is
-indexed from its ``<main>`` (``data-pagefind-body``), and what a template marks
-``data-pagefind-ignore`` (a section page's list of members) is left out.
+Listed members only: each one's published sections (a local member's prose as plain text, the
+others' titles) and the hub's own pages, from their ``<main>``. Nothing an unlisted member wrote,
+and nothing a public site leaves out (assessors-only, private or draft), reaches the index.
 """
 
 from __future__ import annotations
@@ -44,10 +38,8 @@ class Record:
 
 @dataclass
 class Index:
-    """The outcome: the bundle's files (output path -> bytes) or why there are none.
-
-    ``parts`` are the bundles beside the main one (``pagefind/part-1/``...) that the search
-    page merges into it; a small cohort has none."""
+    """The bundle's files (output path -> bytes) or why there are none; ``parts``: the bundles
+    the search page merges into the main one (``pagefind/part-1/``...)."""
 
     files: dict[str, bytes]
     records: int = 0
@@ -63,15 +55,12 @@ def pagefind_binary() -> Path | None:
     """The Pagefind binary: the one ``pagefind[bin]`` installed, else one on PATH."""
     try:
         from pagefind_bin import get_executable  # the binary package's public locator
-    except ImportError:
-        log.debug("pagefind_bin is not installed")
+
+        found: Path = get_executable()
+    except (ImportError, FileNotFoundError) as exc:
+        log.debug("pagefind_bin is not installed or has no binary here: %s", exc)
     else:
-        try:
-            found: Path = get_executable()
-        except FileNotFoundError:
-            log.debug("pagefind_bin has no binary for this platform")
-        else:
-            return found
+        return found
     on_path = shutil.which("pagefind")
     return Path(on_path) if on_path else None
 
