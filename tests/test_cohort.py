@@ -701,3 +701,21 @@ def test_a_path_member_may_say_where_it_is_published(two: Path, tmp_path: Path) 
     assert result.ok, shown(result)
     section = (tmp_path / "out" / "sections" / "1a" / "index.html").read_text()
     assert '<a href="https://ann.example.org/1a/">Ann Zqlisted</a>' in section
+
+
+@pytest.mark.parametrize(
+    ("epoch", "stamp"),
+    [("1700000000", b"DTSTAMP:20231114T221320Z"), ("²", None), ("-5", None), ("soon", None)],
+)
+def test_source_date_epoch_fixes_the_calendar_stamp_and_odd_values_are_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str, stamp: bytes | None
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    cohort = make_cohort(
+        tmp_path / "c", "name: C\nevents:\n  - date: 2027-01-05\n    title: Meet\n"
+    )
+    result = hub(cohort, output=tmp_path / "out")
+    assert result.ok, shown(result)
+    data = (tmp_path / "out" / "events.ics").read_bytes()
+    expected = stamp or f"DTSTAMP:{dt.datetime.now(dt.timezone.utc):%Y%m%d}T".encode()
+    assert expected in data

@@ -834,3 +834,19 @@ def test_members_are_fetched_concurrently(site: Site) -> None:
     assert all(f.data == good_manifest() for f in got.values()) and len(got) == 50
     assert elapsed < 50 * 0.2 / 2  # loose: one at a time would take 10 s
     assert site.seen.most_active > 1
+
+
+def unicode_length(h: Responder) -> None:
+    """A Content-Length of '²' (Latin-1 0xB2): '²'.isdigit() is True, but it is no number."""
+    body = encoded(good_manifest())
+    h.send_response(200)
+    h.send_header("Content-Type", "application/json")
+    h.send_header("Content-Length", "²")
+    h.end_headers()
+    h.wfile.write(body)
+
+
+def test_a_content_length_of_unicode_digits_is_ignored_not_a_crash(site: Site) -> None:
+    got = site.fetch(site.route("unicode-length", unicode_length))
+    assert got.warning is None, got.warning
+    assert got.data == good_manifest()

@@ -162,3 +162,24 @@ def test_a_size_just_over_a_limit_is_never_shown_as_the_limit() -> None:
     ]
     warned = _too_long(Path("export.xml"), "page 'Long'", "x" * 2_500_000)
     assert warned.message.startswith("the page 'Long' holds 2.4 MB of text, more than the 2 MB")
+
+
+@pytest.mark.parametrize("order", ["²", "٣", "-1", " 2 ", "99999999999999999999", "x"])
+def test_an_odd_wordpress_menu_order_never_stops_the_import(tmp_path: Path, order: str) -> None:
+    """'²'.isdigit() is True but int('²') fails: the import crashed on such a menu_order."""
+    source = tmp_path / "export.xml"
+    source.write_text(
+        wxr(
+            item(
+                "Contextual statement", "<p>I support staff in a college library.</p>", order=order
+            ),
+            item("Future plans", "<p>Next year I mentor two colleagues.</p>", order="1"),
+        ),
+        encoding="utf-8",
+    )
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    written = "".join(p.read_text(encoding="utf-8") for p in dest.rglob("*.md"))
+    assert "I support staff in a college library." in written
+    assert "Next year I mentor two colleagues." in written

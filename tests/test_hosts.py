@@ -23,6 +23,8 @@ from cmaltgen.serve.hosts import HostCheck, check_rule, split
         ("localhost:http", None),
         ("localhost:0", None),
         ("localhost:65536", None),
+        ("localhost:²", None),  # "²".isdigit() is True; int("²") fails
+        ("localhost:٨٠٠٠", None),
         ("a b", None),
         ("evil.example@127.0.0.1", None),
         ("[::1", None),

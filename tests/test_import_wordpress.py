@@ -36,7 +36,7 @@ def item(
     kind: str = "page",
     status: str = "publish",
     categories: tuple[str, ...] = (),
-    order: int = 0,
+    order: int | str = 0,
     date: str = "2025-03-01 10:00:00",
     attachment: str = "",
     alt: str = "",
@@ -396,6 +396,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             LATE.wait(3)
             self.wfile.write(b"late")
+        elif path == "/files/odd-length.pdf":  # "²".isdigit() is True; int("²") fails
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", "²")
+            self.end_headers()
+            self.wfile.write(b"%PDF-1.4 odd")
         elif path == "/files/moved.pdf":
             self.send_response(302)
             self.send_header("Location", "file:///etc/passwd")
@@ -462,6 +468,12 @@ def test_download_saves_attachments_beside_their_section(tmp_path: Path, server:
     }
     assert "![A pie chart of survey answers](chart.png)" in text_of(root, "1a")
     builds_and_checks(root)
+
+
+def test_download_ignores_a_content_length_that_is_no_number(tmp_path: Path, server: str) -> None:
+    root, out = run_import(tmp_path, attachments_export(server, ["odd-length.pdf"]), "--download")
+    assert "import-download" not in out, out
+    assert (folder(root, "1a") / "odd-length.pdf").read_bytes() == b"%PDF-1.4 odd"
 
 
 @pytest.mark.slow("timeout")

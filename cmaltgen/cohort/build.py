@@ -220,6 +220,6 @@ def _search_script(env: jinja2.Environment) -> bytes:
 def _stamp() -> dt.datetime:
     """The calendar's DTSTAMP: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
+    if epoch.isascii() and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)

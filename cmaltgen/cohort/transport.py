@@ -154,7 +154,7 @@ def _read_body(response: http.client.HTTPResponse, deadline: float, max_bytes: i
     """The body, in chunks, never more than ``max_bytes`` whatever Content-Length says."""
     declared = (response.getheader("Content-Length") or "").strip()
     too_big = f"portfolio.json is larger than {_size(max_bytes)}, the most a hub accepts"
-    if declared.isdigit() and int(declared) > max_bytes:
+    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise Problem(too_big)
     chunks: list[bytes] = []
     total = 0
@@ -165,7 +165,7 @@ def _read_body(response: http.client.HTTPResponse, deadline: float, max_bytes: i
         if time.monotonic() > deadline:
             raise TimeoutError
         chunks.append(chunk)
-    if declared.isdigit() and total < int(declared):
+    if declared.isascii() and declared.isdigit() and total < int(declared):
         raise Problem("the connection closed before the whole of portfolio.json arrived")
     return b"".join(chunks)
 

@@ -88,7 +88,12 @@ class Downloader:
 
     def _read(self, response: Any) -> bytes:
         declared = response.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+        if (
+            declared
+            and declared.isascii()
+            and declared.isdigit()
+            and int(declared) > self.max_bytes
+        ):
             raise DownloadError(f"it is larger than {self.max_bytes // (1024 * 1024)} MB")
         deadline = time.monotonic() + self.timeout * 3
         chunks: list[bytes] = []

@@ -154,11 +154,15 @@ def _ordered(items: list[Element]) -> list[Element]:
     kept = [i for i in items if _wp(i, "status") in _KEPT_STATUS]
     pages = [i for i in kept if _wp(i, "post_type") == "page"]
     posts = [i for i in kept if _wp(i, "post_type") == "post"]
-    pages.sort(
-        key=lambda i: int(_wp(i, "menu_order") or 0) if _wp(i, "menu_order").isdigit() else 0
-    )
+    pages.sort(key=_menu_order)
     posts.sort(key=lambda i: _wp(i, "post_date"))
     return pages + posts
+
+
+def _menu_order(item: Element) -> int:
+    """A page's menu_order (WordPress allows negative ones); 0 when it is not a number."""
+    text = _wp(item, "menu_order").strip()
+    return int(text) if re.fullmatch(r"-?[0-9]{1,9}", text) else 0
 
 
 def _meta(item: Element, key: str) -> str:

@@ -45,7 +45,7 @@ def split(value: str) -> tuple[str, int | None] | None:
         host, _, port = value.partition(":")
     else:
         host = value  # a name, an IPv4 address, or a bare IPv6 address
-    if port is not None and not (port.isdigit() and 0 < int(port) < 65536):
+    if port is not None and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
         return None
     if host.endswith("."):  # the fully qualified spelling of the same name
         host = host[:-1]
