@@ -134,12 +134,8 @@ def _page_problem(entry: object, taken: set[str]) -> str:
     return ""
 
 
-def environment(
-    theme: Theme, kind: type[jinja2.Environment] = jinja2.Environment
-) -> jinja2.Environment:
-    """A Jinja environment over the search path, strict about undefined names, autoescaped.
-
-    ``kind`` may be a subclass."""
+def environment(theme: Theme) -> jinja2.Environment:
+    """A Jinja environment over the search path, strict about undefined names, autoescaped."""
     prefixed = {t.name: jinja2.FileSystemLoader(t / "templates") for t in theme.chain}
     loader = jinja2.ChoiceLoader(
         [
@@ -147,7 +143,7 @@ def environment(
             jinja2.PrefixLoader(prefixed, delimiter="/"),
         ]
     )
-    return kind(
+    return jinja2.Environment(
         loader=_BangLoader(loader),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
