@@ -22,7 +22,7 @@ from cmaltgen.site.pages import EACH_SECTION, PageSpec
 from cmaltgen.site.pages import PAGES as BUILT_IN_PAGES
 from cmaltgen.site.published_images import ImageCache, clean_images
 from cmaltgen.site.structure import Site
-from cmaltgen.site.theme import Environments, Theme, environment, searched
+from cmaltgen.site.theme import Environments, Theme, environment
 from cmaltgen.site.urls import with_slash
 
 ASSETS_DIR = "assets"
@@ -55,9 +55,10 @@ def render_site(
     )
     output = Output(files=dict(site.files))
     for path, template, context in [*pages_of(site, theme.pages), *extra]:
-        page = _render_page(env, theme, site, path, template, context, diags)
-        if page is not None:
-            output.pages[path] = page
+        values = page_values(site, path, context)
+        html = render_template(env, theme, path, template, values, diags)
+        if html is not None:
+            output.pages[path] = html.encode("utf-8")
     if site.edition == "public":
         _add_feeds(site, output)
         output.pages[".nojekyll"] = b""
@@ -109,20 +110,6 @@ def pages_of(site: Site, extra: Iterable[PageSpec] = ()) -> list[Page]:
     return pages
 
 
-def _render_page(
-    env: jinja2.Environment,
-    theme: Theme,
-    site: Site,
-    path: str,
-    template: str,
-    context: dict[str, Any],
-    diags: Diagnostics,
-) -> bytes | None:
-    values = page_values(site, path, context)
-    html = render_template(env, theme, path, template, values, diags)
-    return None if html is None else html.encode("utf-8")
-
-
 def render_template(
     env: jinja2.Environment,
     theme: Theme,
@@ -139,7 +126,7 @@ def render_template(
             diags,
             "template-missing",
             f"the template '{exc.name}' was not found",
-            hint="searched: " + searched(theme),
+            hint="searched: " + ", ".join(str(d) for d in theme.template_dirs),
             path=file,
             line=line,
             col=1 if line else None,

@@ -187,21 +187,14 @@ Stamp = tuple[str, int, int]  # a file's path, modification time (ns) and size
 def template_files(folders: tuple[Path, ...]) -> frozenset[Stamp]:
     """Every file in the search path with its modification time and size (none is opened)."""
     found: set[Stamp] = set()
-    pending = [str(folder) for folder in folders]
-    while pending:
-        try:
-            entries = list(os.scandir(pending.pop()))
-        except OSError:  # not there (yet): the loader reports a missing template
-            continue
-        for entry in entries:
-            if entry.is_dir():
-                pending.append(entry.path)
-                continue
-            try:
-                stat = entry.stat()
-            except OSError:
-                continue  # removed since the folder was listed
-            found.add((entry.path, stat.st_mtime_ns, stat.st_size))
+    for folder in folders:  # one not there (yet) is skipped: the loader reports it
+        for parent, _, names in os.walk(folder, followlinks=True):
+            for path in (Path(parent, name) for name in names):
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue  # removed since the folder was listed
+                found.add((str(path), stat.st_mtime_ns, stat.st_size))
     return frozenset(found)
 
 
@@ -217,7 +210,3 @@ class _BangLoader(jinja2.BaseLoader):
         if template.startswith("!"):
             return self.inner.loaders[1].get_source(environment, template[1:])
         return self.inner.get_source(environment, template)
-
-
-def searched(theme: Theme) -> str:
-    return ", ".join(str(d) for d in theme.template_dirs)
