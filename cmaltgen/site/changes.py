@@ -165,7 +165,8 @@ def compare(
         if before is None:
             change.added = _words(now)
         else:
-            _fill(change, before, now)
+            change.passages, (change.added, change.removed, change.unchanged) = diff(before, now)
+            change.status = "changed" if change.passages else "unchanged"
         result.append(change)
     for section_id, before in old.items():
         label = _label(site, section_id, titles.get(section_id, ""))
@@ -183,12 +184,6 @@ def _label(site: Site, section_id: str, own_title: str) -> str:
     if section_id.startswith(("specialist-", "advanced-")):
         return own_title or section_id
     return spec.title if spec is not None else section_id
-
-
-def _fill(change: SectionChanges, before: list[Block], now: list[Block]) -> None:
-    change.passages, counts = diff(before, now)
-    change.added, change.removed, change.unchanged = counts
-    change.status = "changed" if change.passages else "unchanged"
 
 
 def _attach(page: ChangePage, responses: Sequence[tuple[str, str, str]]) -> None:
@@ -299,17 +294,14 @@ def _tokens(found: list[Block]) -> list[str]:
 def _word_diff(old: list[str], new: list[str]) -> list[Segment]:
     """Runs of same, removed and added words; paragraph breaks are runs of their own."""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=len(old) + len(new) > 4000)
-    runs: list[tuple[str, list[str]]] = []
+    segments: list[Segment] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            runs.append(("same", new[j1:j2]))
+            segments += _split_breaks("same", new[j1:j2])
         if tag in ("delete", "replace"):
-            runs.append(("removed", old[i1:i2]))
+            segments += _split_breaks("removed", old[i1:i2])
         if tag in ("insert", "replace"):
-            runs.append(("added", new[j1:j2]))
-    segments: list[Segment] = []
-    for kind, words in runs:
-        segments.extend(_split_breaks(kind, words))
+            segments += _split_breaks("added", new[j1:j2])
     return segments
 
 

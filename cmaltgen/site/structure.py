@@ -259,10 +259,6 @@ def _withheld_sources(
     return hidden
 
 
-def _order(spec: SectionSpec, reflection: Reflection, specs: list[SectionSpec]) -> tuple[int, str]:
-    return specs.index(spec), reflection.path.parent.name
-
-
 def _sections(portfolio: Portfolio) -> list[Section]:
     specs = list(portfolio.pathway.sections)
     found: list[tuple[tuple[int, str], Section]] = []
@@ -272,7 +268,8 @@ def _sections(portfolio: Portfolio) -> list[Section]:
         if spec is None or reflection.front.section in seen:
             continue
         seen.add(reflection.front.section)
-        found.append((_order(spec, reflection, specs), _section(portfolio, spec, reflection)))
+        order = (specs.index(spec), reflection.path.parent.name)
+        found.append((order, _section(portfolio, spec, reflection)))
     return [s for _, s in sorted(found, key=lambda pair: pair[0])]
 
 
