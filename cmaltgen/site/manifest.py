@@ -30,10 +30,10 @@ STATUSES = ("started", "drafting", "submitted", "awarded", "resubmitting")
 SECTION_STATUSES = (check.MISSING, check.DRAFT, check.STUB, check.WRITTEN)
 
 
-def manifest(site: Site, rows: list[check.SectionRow] | None = None) -> dict[str, Any]:
-    """The manifest of ``site`` as JSON-ready data (``rows``: the site's progress rows)."""
+def manifest(site: Site) -> dict[str, Any]:
+    """The manifest of ``site`` as JSON-ready data."""
     config = site.portfolio.config
-    rows = site_rows(site) if rows is None else rows
+    rows = site_rows(site)
     shown = {s.id: s for s in site.sections}
     sections = [_section(row, shown) for row in rows]
     dates = [s["updated"] for s in sections if s["updated"]]
@@ -63,11 +63,8 @@ def manifest_bytes(site: Site) -> bytes:
 
 
 def status(award: dict[str, Any] | None, rows: list[check.SectionRow]) -> str:
-    """The overall status a portfolio shows by itself.
-
-    ``submitted`` and ``resubmitting`` need to know about submissions, which portfolio.yml does
-    not record yet; a cohort hub may set them per member in cohort.yml.
-    """
+    """The overall status a portfolio shows by itself (a cohort hub's cohort.yml may set
+    ``submitted`` or ``resubmitting`` per member)."""
     if award is not None:
         return "awarded"
     if any(row.status in (check.WRITTEN, check.STUB) for row in rows):
