@@ -172,7 +172,12 @@ def compare(
         label = _label(site, section_id, titles.get(section_id, ""))
         result.append(SectionChanges(section_id, label, "", "removed", removed=_words(before)))
     page = ChangePage(snapshot.base, since, result)
-    _attach(page, responses)
+    by_id = {s.id: s for s in result}
+    for section_id, text, response in responses:
+        if section_id in by_id:
+            by_id[section_id].responses.append((text, response))
+        else:
+            page.other_responses.append((section_id, text, response))
     return page
 
 
@@ -184,15 +189,6 @@ def _label(site: Site, section_id: str, own_title: str) -> str:
     if section_id.startswith(("specialist-", "advanced-")):
         return own_title or section_id
     return spec.title if spec is not None else section_id
-
-
-def _attach(page: ChangePage, responses: Sequence[tuple[str, str, str]]) -> None:
-    by_id = {s.id: s for s in page.sections}
-    for section_id, text, response in responses:
-        if section_id in by_id:
-            by_id[section_id].responses.append((text, response))
-        else:
-            page.other_responses.append((section_id, text, response))
 
 
 def _old_sections(files: dict[str, bytes]) -> tuple[dict[str, list[Block]], dict[str, str]]:

@@ -39,10 +39,6 @@ def pretty(path: str) -> str:
     return path[: -len("index.html")] if path.endswith("/index.html") else path
 
 
-def canonical(base_url: str, path: str) -> str:
-    return base_url + pretty(path) if base_url and path != NOT_FOUND else ""
-
-
 def _date(value: PartialDate | None, fallback: PartialDate) -> str:
     chosen = value or fallback
     return dt.date(chosen.year, chosen.month or 1, chosen.day or 1).isoformat()

@@ -38,12 +38,9 @@ def render_site(
     extra: Sequence[Page] = (),
     templates: Environments | None = None,
 ) -> Output:
-    """Render every page into memory. Template problems are added to ``diags``.
-
-    ``images`` (serve) keeps cleaned images from one build to the next. ``extra`` pages
-    (the bundle's change page) follow the site's own; templates list them as ``extra_pages``.
-    ``templates`` (serve) keeps the Jinja environment from one build to the next.
-    """
+    """Render every page into memory; template problems go to ``diags``. serve keeps
+    ``images`` and ``templates`` from one build to the next. ``extra`` pages (the change page)
+    follow the site's own; templates list them as ``extra_pages``."""
     env = templates.get(theme) if templates is not None else environment(theme)
     env.filters["filesize"] = filesize
     env.filters.update(plural=wording.plural, article=wording.article, join_and=wording.join_and)

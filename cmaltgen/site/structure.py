@@ -193,10 +193,9 @@ class Site:
 def build_site(portfolio: Portfolio, *, drafts: bool = False, edition: str = "public") -> Site:
     """Order the sections, number the evidence, and decide every URL.
 
-    Drafts (sections or evidence with ``draft: true``) are left out unless ``drafts`` is set,
-    as it is in serve, where they show with a banner. A draft section's evidence goes with it.
-    Likewise whatever ``edition`` may not show (see :mod:`cmaltgen.rules.privacy`) is left out
-    entirely, and the files of left-out evidence are never published.
+    Drafts are left out (with a draft section, its evidence) unless ``drafts`` (serve) is set;
+    whatever ``edition`` may not show (:mod:`cmaltgen.rules.privacy`) is left out entirely,
+    and the files of left-out evidence are never published.
     """
     sections = [
         s
