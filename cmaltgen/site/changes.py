@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -302,18 +303,13 @@ def _word_diff(old: list[str], new: list[str]) -> list[Segment]:
 
 
 def _split_breaks(kind: str, words: list[str]) -> list[Segment]:
+    mark = {"same": "break", "added": "split", "removed": "joined"}[kind]
     out: list[Segment] = []
-    run: list[str] = []
-    marks = {"same": "break", "added": "split", "removed": "joined"}
-    for word in [*words, None]:
-        if word is None or word == _BREAK:
-            if run:
-                out.append(Segment(kind, " ".join(run)))
-            run = []
-            if word is not None:
-                out.append(Segment(marks[kind], ""))
+    for is_break, run in itertools.groupby(words, key=lambda word: word == _BREAK):
+        if is_break:
+            out += [Segment(mark, "") for _ in run]
         else:
-            run.append(word)
+            out.append(Segment(kind, " ".join(run)))
     return out
 
 

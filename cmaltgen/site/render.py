@@ -78,8 +78,7 @@ def _add_feeds(site: Site, output: Output) -> None:
             "URLs were skipped; add it once you know where the site will live."
         )
         return
-    title = site_context(site)["title"]
-    output.pages[metadata.FEED] = metadata.atom_feed(site, base_url, title)
+    output.pages[metadata.FEED] = metadata.atom_feed(site, base_url)
     output.pages[metadata.SITEMAP] = metadata.sitemap(site, base_url, sorted(output.pages))
 
 
