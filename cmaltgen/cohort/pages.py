@@ -23,7 +23,7 @@ from cmaltgen.cohort import ics
 from cmaltgen.cohort.config import STATUSES, CohortConfig, Event, Mentor, event_date
 from cmaltgen.cohort.members import Member, MemberSection
 from cmaltgen.read.framework import Framework, framework, latest
-from cmaltgen.site.structure import relative_url
+from cmaltgen.site.urls import relative_url
 
 HOME, PROGRESS, SECTIONS, SHOWCASE = (
     "index.html",

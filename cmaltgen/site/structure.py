@@ -24,8 +24,6 @@ from cmaltgen.read.sources import real_path, resolve_local
 from cmaltgen.rules import privacy
 from cmaltgen.rules.settings import image_size
 from cmaltgen.site.urls import output_path_for
-from cmaltgen.site.urls import relative_url as relative_url  # also named here, for its users
-from cmaltgen.site.urls import with_slash as with_slash
 
 WITHHELD_NOTE = "evidence available to assessors"
 SUMMARY_LENGTH = 240  # characters of a section's summary when it has none of its own
