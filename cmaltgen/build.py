@@ -84,22 +84,15 @@ def build(
     submitted: bool = False,
     since: str | None = None,
 ) -> BuildResult:
-    """Build the portfolio in ``root`` into ``output`` (default ``root/_site``).
+    """Build the portfolio in ``root`` into ``output`` (default: :func:`default_output`).
 
-    Content problems are returned as diagnostics (``result.ok`` is false); problems with the
-    output location raise :class:`CmaltgenError` before anything is read. ``drafts`` includes
-    sections and evidence marked ``draft: true`` (serve uses it; build leaves them out).
-    ``edition`` is ``public`` (the website: public items only) or ``assessor`` (public and
-    assessors items, plus the printable single page); private items are never built.
-    ``preview`` (serve only; ``cmaltgen build`` never sets it) shows each paragraph's
-    reference ("3a ¶4") and the open feedback beside it: such a build is never published.
-    ``cache`` keeps parsed files and cleaned images for the next build (serve); the result is
-    the same without it; ``templates`` keeps Jinja environments for the next build (serve).
-    ``submitted`` adds, to the public edition, each published submission's frozen edition
-    under ``submitted/YYYY-MM/``, rebuilt from its git ref (see cmaltgen.output.submitted);
-    they share Jinja environments. The assessor edition of a resubmission also has the change
-    page, compared with the git history at ``since`` (a tag, commit or date; default: the
-    submission before, from portfolio.yml's ``submissions``).
+    Content problems are diagnostics (``result.ok`` is false); a bad output location raises
+    :class:`CmaltgenError` before anything is read. ``edition`` is ``public`` or ``assessor``
+    (see :mod:`cmaltgen.rules.privacy`). serve sets ``drafts`` (drafts included), ``preview``
+    (paragraph references and open feedback: never published), and ``cache`` and
+    ``templates``, kept for the next build. ``submitted`` adds each published submission's
+    frozen edition (:mod:`cmaltgen.output.submitted`); ``since`` is what the assessor
+    edition's change page compares with (default: the submission before).
     """
     if edition not in privacy.EDITIONS:
         raise ValueError(f"unknown edition {edition!r}")
@@ -110,36 +103,32 @@ def build(
     output = (output or default_output(root, edition)).resolve()
     check_output_location(root, output)
     result = BuildResult(root, output, Diagnostics(), strict, edition)
+    diags = result.diagnostics
     today = today or dt.date.today()
+    notes: list[str] = []
     with sources.resolved_once():  # each file is looked up once, not once per rule
-        _, portfolio = read_portfolio(root, output, today, result.diagnostics, cache=cache)
-        ready = portfolio is not None and result.ok
-        site = None
-        extra: list[tuple[str, str, dict[str, Any]]] = []
-        notes: list[str] = []
-        if ready and portfolio is not None:
-            site = structure.build_site(portfolio, drafts=drafts, edition=edition)
+        _, portfolio = read_portfolio(root, output, today, diags, cache=cache)
+        if portfolio is not None and result.ok:
+            site = result.site = structure.build_site(portfolio, drafts=drafts, edition=edition)
             site.preview = preview
-            notes = withheld.check_withheld_citations(site, result.diagnostics)
-            if edition == "assessor":
-                extra = _change_page(site, since, today, result.diagnostics, notes)
-        if site is not None:
-            result.site = site
+            result.sections, result.evidence = len(site.sections), len(site.evidence)
+            notes = withheld.check_withheld_citations(site, diags)
+            extra = _change_page(site, since, today, diags, notes) if edition == "assessor" else []
             images = cache.images if cache else None
-            result.rendered = _render(site, result.diagnostics, images, extra, templates)
-    with contextlib.ExitStack() as frozen_sources:  # kept until the site is written
-        if submitted and edition == "public" and result.rendered is not None and result.ok:
-            _add_submitted(result, today, frozen_sources, templates)
-        if result.rendered is not None and result.ok and write:
-            folder.write_site(result.rendered, output)
-            result.written = write
-    if result.rendered is not None and result.ok:
-        result.notes = notes + result.rendered.notes
-        result.pages = sum(1 for p in result.rendered.pages if p.endswith(".html"))
-        cleaned = [p for p in result.rendered.pages if p.startswith(urls.FILES_DIR + "/")]
-        result.files = len(result.rendered.files) + len(cleaned)  # images without metadata
-    if site is not None:
-        result.sections, result.evidence = len(site.sections), len(site.evidence)
+            result.rendered = _render(site, diags, images, extra, templates)
+    rendered = result.rendered
+    if result.site is not None and rendered is not None and result.ok:
+        with contextlib.ExitStack() as frozen_sources:  # kept until the site is written
+            if submitted and edition == "public":
+                _add_submitted(result.site, rendered, diags, today, frozen_sources, templates)
+            if write and result.ok:
+                folder.write_site(rendered, output)
+                result.written = True
+        if result.ok:
+            result.notes = notes + rendered.notes
+            result.pages = sum(1 for p in rendered.pages if p.endswith(".html"))
+            cleaned = [p for p in rendered.pages if p.startswith(urls.FILES_DIR + "/")]
+            result.files = len(rendered.files) + len(cleaned)  # images without metadata
     result.seconds = time.perf_counter() - started
     log.info("build of %s finished in %.3f s", root, result.seconds)
     return result
@@ -198,14 +187,14 @@ def read_portfolio(
 
 
 def _add_submitted(
-    result: BuildResult,
+    site: structure.Site,
+    rendered: Output,
+    diags: Diagnostics,
     today: dt.date,
     stack: contextlib.ExitStack,
     templates: theme.Environments | None,
 ) -> None:
-    if result.site is None or result.rendered is None:
-        return
-    portfolio = result.site.portfolio
+    portfolio = site.portfolio
     if not any(s.publish for s in portfolio.config.submissions):
         return
     from cmaltgen.output import submitted as frozen  # git and tar: only when asked for
@@ -214,9 +203,9 @@ def _add_submitted(
         portfolio.root,
         portfolio.config,
         portfolio.config_marks,
-        result.rendered,
+        rendered,
         today,
-        result.diagnostics,
+        diags,
         stack,
         functools.partial(_build_frozen, templates=templates or theme.Environments()),
     )

@@ -35,7 +35,7 @@ from cmaltgen.cli import main
 from cmaltgen.output.bundle import bundle
 from cmaltgen.rules.files import MAX_PUBLISHED_PATH, name_problem
 from cmaltgen.rules.sizes import PAGES_MAX_FILE_BYTES
-from cmaltgen.site.structure import relative_url
+from cmaltgen.site.urls import relative_url
 from tests.browser_support import POLL
 from tests.conftest import (
     REPO,

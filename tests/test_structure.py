@@ -9,7 +9,8 @@ import pytest
 
 from cmaltgen.read.document_fields import Consent
 from cmaltgen.read.schema import PartialDate
-from cmaltgen.site.structure import Evidence, relative_url
+from cmaltgen.site.structure import Evidence
+from cmaltgen.site.urls import relative_url
 
 PAGES = ["index.html", "404.html", "1a/index.html", "evidence/index.html", "a/b/c/index.html"]
 TARGETS = [

@@ -68,12 +68,8 @@ def bundle(
     since: str | None = None,
     templates: theme.Environments | None = None,
 ) -> BundleResult:
-    """Build the assessor edition in memory and write it as a zip (only if all is well).
-
-    A resubmission's bundle has a change page compared with git history at ``since`` (a tag,
-    commit or date), by default the submission before, from portfolio.yml. ``templates``
-    keeps Jinja environments for the next build, as in :func:`cmaltgen.build.build`.
-    """
+    """Build the assessor edition in memory and write it as a zip (only if all is well);
+    ``since`` and ``templates`` are as in :func:`cmaltgen.build.build`."""
     root = root.resolve()
     target = (output or default_path(root)).resolve()
     check_location(root, target)

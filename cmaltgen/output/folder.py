@@ -45,19 +45,12 @@ def _not_written(dest: Path, exc: OSError) -> CmaltgenError:
 
 
 def _write_into(output: Output, folder: Path) -> None:
-    made = {folder}  # each folder is made once, not asked for again for every file in it
+    for parent in {(folder / rel).parent for rel in (*output.pages, *output.files)}:
+        parent.mkdir(parents=True, exist_ok=True)  # each folder once, not once per file in it
     for rel, data in output.pages.items():
-        target = folder / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(data)
+        (folder / rel).write_bytes(data)
     for rel, source in output.files.items():
-        target = folder / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        copy_regular(source, target)  # a pipe or device put in a file's place is refused
+        copy_regular(source, folder / rel)  # a pipe or device put in a file's place is refused
 
 
 def check_replaceable(dest: Path) -> None:

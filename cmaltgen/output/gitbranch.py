@@ -4,15 +4,9 @@ Like ``mkdocs gh-deploy``, but it never checks anything out: the site is built i
 temporary folder and committed with git plumbing (a temporary index, ``commit-tree``), so the
 user's working tree, index, stash and current branch are never touched. The branch itself is
 moved only at the very end, after the push succeeded, and only if nobody moved it meanwhile.
-
-Before building, deploy refuses, changing nothing, whenever it cannot publish safely (the
-checks are in :mod:`cmaltgen.output.repository`): the branch is checked out in a worktree (moving it
-would desync that worktree), a merge, rebase, cherry-pick, revert or bisect is under way, the
-repository has no commits, the branch name is not valid or names the sources' own history,
-the remote is missing or unreachable, or the remote's branch has commits this copy lacks.
-After building, it refuses a site GitHub Pages would reject (:data:`PAGES_FILE_LIMIT`,
-:data:`PAGES_SITE_LIMIT`). A detached HEAD and uncommitted changes are fine: deploy publishes
-the files as they are and touches neither.
+Deploy refuses, changing nothing, whenever it cannot publish safely: before building (the
+checks in :mod:`cmaltgen.output.repository`) and after (a site GitHub Pages would reject). A
+detached HEAD and uncommitted changes are fine: deploy publishes the files as they are.
 """
 
 from __future__ import annotations
@@ -64,10 +58,7 @@ def deploy(
     strict: bool = False,
     today: dt.date | None = None,
 ) -> Deployed:
-    """Build ``root`` and publish it on ``branch``; a failing build publishes nothing.
-
-    Raises :class:`CmaltgenError`, having changed nothing in the repository, whenever it
-    cannot publish safely (see the module docstring)."""
+    """Build ``root`` and publish it on ``branch``; a failing build publishes nothing."""
     if cname is not None:
         _check_cname(cname)
     plan = repository.plan(repo_root(root), branch, remote, push)
@@ -80,7 +71,8 @@ def deploy(
         if cname:
             (site / "CNAME").write_text(cname.strip() + "\n", encoding="utf-8")
         check_pages_limits(site, result)
-        deployed.commit = _commit_tree(plan, site, message or _message(), Path(tmp))
+        message = message or f"Deploy CMALT portfolio with cmaltgen {__version__}"
+        deployed.commit = _commit_tree(plan, site, message, Path(tmp))
     if push:
         _push(plan.repo, remote, branch, deployed.commit)
         deployed.pushed = True
@@ -89,10 +81,6 @@ def deploy(
         deployed.notes.append(UNCOMMITTED_NOTE)
     deployed.url = _pages_url(result, plan.repo, remote, cname)
     return deployed
-
-
-def _message() -> str:
-    return f"Deploy CMALT portfolio with cmaltgen {__version__}"
 
 
 # --- GitHub Pages limits ---------------------------------------------------------------------
@@ -161,9 +149,11 @@ def _limit(size: int) -> str:
 def _identity(repo: Path) -> dict[str, str]:
     """Use the user's git identity; fall back to cmaltgen's so a fresh machine still works."""
     env: dict[str, str] = {}
-    for key, var in (("user.name", "NAME"), ("user.email", "EMAIL")):
+    for key, var, fallback in (
+        ("user.name", "NAME", "cmaltgen"),
+        ("user.email", "EMAIL", "cmaltgen@localhost"),
+    ):
         if not git_ok(repo, "config", key):
-            fallback = "cmaltgen" if var == "NAME" else "cmaltgen@localhost"
             env[f"GIT_AUTHOR_{var}"] = env[f"GIT_COMMITTER_{var}"] = fallback
     return env
 
@@ -224,10 +214,6 @@ def _uncommitted(repo: Path, root: Path) -> bool:
     return status.returncode == 0 and bool(status.stdout.strip())
 
 
-def _has_remote(repo: Path, remote: str) -> bool:
-    return remote in git(repo, "remote").split()
-
-
 _DOMAIN = re.compile(
     r"(?=.{4,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
     r"([A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})"  # a top-level domain, or its ASCII (IDNA) form
@@ -266,7 +252,7 @@ def _pages_url(result: BuildResult, repo: Path, remote: str, cname: str | None) 
     site = result.site
     if site is not None and site.portfolio.config.site.base_url:
         return site.portfolio.config.site.base_url
-    if not _has_remote(repo, remote):
+    if remote not in git(repo, "remote").split():
         return ""
     url = git(repo, "remote", "get-url", remote)
     found = re.search(r"github\.com[:/]([^/]+)/([^/]+?)(?:\.git)?$", url)

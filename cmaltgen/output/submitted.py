@@ -81,11 +81,8 @@ def add_editions(
 
     The temporary folders stay (in ``stack``) until the site is written: built files are
     copied from them."""
-    found = editions(config)
-    if not found:
-        return
-    seen: dict[str, int] = {}
-    for frozen in found:
+    seen: set[str] = set()
+    for frozen in editions(config):
         where = marks.where(("submissions", frozen.index, "ref"))
         key = f"submissions[{frozen.index}].ref"
         if frozen.slug in seen:
@@ -98,7 +95,7 @@ def add_editions(
                 **where,
             )
             continue
-        seen[frozen.slug] = frozen.index
+        seen.add(frozen.slug)
         log.debug(
             "building the edition submitted as %s into %s/%s", frozen.ref, FOLDER, frozen.slug
         )

@@ -17,7 +17,7 @@ from cmaltgen.diagnostics import Diagnostic
 from cmaltgen.serve import progress
 from cmaltgen.serve.handler import Response, content_type, site_path
 from cmaltgen.serve.reload import RESERVED, error_page, inject, overlay, reload_script
-from cmaltgen.site import structure
+from cmaltgen.site import urls
 from cmaltgen.site.output import Output
 from cmaltgen.site.pages import HOME, NOT_FOUND
 
@@ -88,7 +88,7 @@ def _not_found(state: Snapshot, root: Path) -> Response:
     if state.base_url:
         # The 404 page is served at any depth, so its links and stylesheet name the live
         # site in full; point them at the preview instead so they keep working here.
-        live = html.escape(structure.with_slash(state.base_url)).encode()
+        live = html.escape(urls.with_slash(state.base_url)).encode()
         page = page.replace(b'="' + live, b'="' + state.mount.encode())
     return _page(state, page, NOT_FOUND, HTTPStatus.NOT_FOUND, root)
 

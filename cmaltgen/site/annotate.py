@@ -14,21 +14,10 @@ from cmaltgen.read.markdown_scan import Paragraph
 
 @dataclass
 class ParagraphRefs:
-    """Shows "3a ¶4" before each paragraph (the printable page): no feedback."""
+    """Shows "3a ¶4" before each paragraph and open feedback in a note after the paragraph
+    it is about (serve's preview; the printable page has no ``items``)."""
 
     label: str
-
-    def after(self, paragraph: Paragraph, ident: str, heading_level: int) -> str:
-        return ""
-
-    def details(self, paragraph: Paragraph, ident: str) -> str | None:
-        return None
-
-
-@dataclass
-class FeedbackAnnotator(ParagraphRefs):
-    """Shows open feedback in a note after the paragraph it is about (serve's preview)."""
-
     items: list[FeedbackItem] = field(default_factory=list)
 
     def _for(self, paragraph: Paragraph) -> list[FeedbackItem]:

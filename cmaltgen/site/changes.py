@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -165,13 +166,19 @@ def compare(
         if before is None:
             change.added = _words(now)
         else:
-            _fill(change, before, now)
+            change.passages, (change.added, change.removed, change.unchanged) = diff(before, now)
+            change.status = "changed" if change.passages else "unchanged"
         result.append(change)
     for section_id, before in old.items():
         label = _label(site, section_id, titles.get(section_id, ""))
         result.append(SectionChanges(section_id, label, "", "removed", removed=_words(before)))
     page = ChangePage(snapshot.base, since, result)
-    _attach(page, responses)
+    by_id = {s.id: s for s in result}
+    for section_id, text, response in responses:
+        if section_id in by_id:
+            by_id[section_id].responses.append((text, response))
+        else:
+            page.other_responses.append((section_id, text, response))
     return page
 
 
@@ -183,21 +190,6 @@ def _label(site: Site, section_id: str, own_title: str) -> str:
     if section_id.startswith(("specialist-", "advanced-")):
         return own_title or section_id
     return spec.title if spec is not None else section_id
-
-
-def _fill(change: SectionChanges, before: list[Block], now: list[Block]) -> None:
-    change.passages, counts = diff(before, now)
-    change.added, change.removed, change.unchanged = counts
-    change.status = "changed" if change.passages else "unchanged"
-
-
-def _attach(page: ChangePage, responses: Sequence[tuple[str, str, str]]) -> None:
-    by_id = {s.id: s for s in page.sections}
-    for section_id, text, response in responses:
-        if section_id in by_id:
-            by_id[section_id].responses.append((text, response))
-        else:
-            page.other_responses.append((section_id, text, response))
 
 
 def _old_sections(files: dict[str, bytes]) -> tuple[dict[str, list[Block]], dict[str, str]]:
@@ -299,33 +291,25 @@ def _tokens(found: list[Block]) -> list[str]:
 def _word_diff(old: list[str], new: list[str]) -> list[Segment]:
     """Runs of same, removed and added words; paragraph breaks are runs of their own."""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=len(old) + len(new) > 4000)
-    runs: list[tuple[str, list[str]]] = []
+    segments: list[Segment] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            runs.append(("same", new[j1:j2]))
+            segments += _split_breaks("same", new[j1:j2])
         if tag in ("delete", "replace"):
-            runs.append(("removed", old[i1:i2]))
+            segments += _split_breaks("removed", old[i1:i2])
         if tag in ("insert", "replace"):
-            runs.append(("added", new[j1:j2]))
-    segments: list[Segment] = []
-    for kind, words in runs:
-        segments.extend(_split_breaks(kind, words))
+            segments += _split_breaks("added", new[j1:j2])
     return segments
 
 
 def _split_breaks(kind: str, words: list[str]) -> list[Segment]:
+    mark = {"same": "break", "added": "split", "removed": "joined"}[kind]
     out: list[Segment] = []
-    run: list[str] = []
-    marks = {"same": "break", "added": "split", "removed": "joined"}
-    for word in [*words, None]:
-        if word is None or word == _BREAK:
-            if run:
-                out.append(Segment(kind, " ".join(run)))
-            run = []
-            if word is not None:
-                out.append(Segment(marks[kind], ""))
+    for is_break, run in itertools.groupby(words, key=lambda word: word == _BREAK):
+        if is_break:
+            out += [Segment(mark, "") for _ in run]
         else:
-            run.append(word)
+            out.append(Segment(kind, " ".join(run)))
     return out
 
 

@@ -212,7 +212,7 @@ def page_values(site: Site, path: str, context: dict[str, Any]) -> dict[str, Any
         "title": title,
         "kind": context["kind"],
         "description": _description(site, section),
-        "canonical": metadata.canonical(base_url, path),
+        "canonical": base_url + metadata.pretty(path) if base_url and path != NOT_FOUND else "",
         # what a link preview shows: the site's title for the home page
         "share_title": titled if context["kind"] == "home" else f"{title} | {titled}",
     }
@@ -232,7 +232,7 @@ def _preview_body(site: Site, of: Section, resolver: PageResolver) -> str:
     from cmaltgen.site import annotate  # serve's preview only
 
     items = [i for i in site.portfolio.feedback if i.section == of.id]
-    annotator = annotate.FeedbackAnnotator(of.id, items)
+    annotator = annotate.ParagraphRefs(of.id, items)
     body = markdown.render(of.reflection.parsed, resolver, annotator=annotator)
     return annotator.section_note("feedback-section", 2) + body
 

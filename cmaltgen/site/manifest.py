@@ -30,10 +30,10 @@ STATUSES = ("started", "drafting", "submitted", "awarded", "resubmitting")
 SECTION_STATUSES = (check.MISSING, check.DRAFT, check.STUB, check.WRITTEN)
 
 
-def manifest(site: Site, rows: list[check.SectionRow] | None = None) -> dict[str, Any]:
-    """The manifest of ``site`` as JSON-ready data (``rows``: the site's progress rows)."""
+def manifest(site: Site) -> dict[str, Any]:
+    """The manifest of ``site`` as JSON-ready data."""
     config = site.portfolio.config
-    rows = site_rows(site) if rows is None else rows
+    rows = site_rows(site)
     shown = {s.id: s for s in site.sections}
     sections = [_section(row, shown) for row in rows]
     dates = [s["updated"] for s in sections if s["updated"]]
@@ -63,11 +63,8 @@ def manifest_bytes(site: Site) -> bytes:
 
 
 def status(award: dict[str, Any] | None, rows: list[check.SectionRow]) -> str:
-    """The overall status a portfolio shows by itself.
-
-    ``submitted`` and ``resubmitting`` need to know about submissions, which portfolio.yml does
-    not record yet; a cohort hub may set them per member in cohort.yml.
-    """
+    """The overall status a portfolio shows by itself (a cohort hub's cohort.yml may set
+    ``submitted`` or ``resubmitting`` per member)."""
     if award is not None:
         return "awarded"
     if any(row.status in (check.WRITTEN, check.STUB) for row in rows):
@@ -134,13 +131,20 @@ _DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
 _TEXT = {"type": "string", "maxLength": 2000}
 
 
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    """An object with exactly these properties, all required."""
+    return {
+        "type": "object",
+        "required": list(properties),
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
+
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of portfolio.json, version 1."""
-    section = {
-        "type": "object",
-        "required": ["id", "title", "status", "words", "evidence", "url", "updated"],
-        "additionalProperties": False,
-        "properties": {
+    section = _object(
+        {
             "id": {"type": "string", "pattern": r"^[a-z0-9][A-Za-z0-9-]*$"},
             "title": _TEXT,
             "status": {"enum": list(SECTION_STATUSES)},
@@ -148,75 +152,37 @@ def json_schema() -> dict[str, Any]:
             "evidence": {"type": "integer", "minimum": 0},
             "url": {"type": ["string", "null"], "description": "Relative to the site's root."},
             "updated": {"oneOf": [_DATE, {"type": "null"}]},
-        },
-    }
-    evidence = {
-        "type": "object",
-        "required": ["id", "title", "type", "date", "sections", "url"],
-        "additionalProperties": False,
-        "properties": {
+        }
+    )
+    evidence = _object(
+        {
             "id": {"type": "string"},
             "title": _TEXT,
             "type": {"type": "string"},
             "date": _DATE,
             "sections": {"type": "array", "items": {"type": "string"}},
             "url": {"type": "string", "description": "Absolute, or relative to the site's root."},
-        },
-    }
+        }
+    )
+    award = _object({"date": _DATE, "pathway": {"type": "string"}, "url": {"type": "string"}})
+    top = _object(
+        {
+            "manifest": {"const": VERSION, "description": "The format's version."},
+            "generator": {"type": "string"},
+            "url": {"type": "string", "description": "The site's base_url, or empty."},
+            "candidate": _object({"name": _TEXT, "role": _TEXT, "organisation": _TEXT}),
+            "pathway": _object({"id": {"type": "string"}, "title": _TEXT}),
+            "framework": {"type": "string"},
+            "status": {"enum": list(STATUSES)},
+            "award": {"oneOf": [{"type": "null"}, award]},
+            "updated": {"oneOf": [_DATE, {"type": "null"}]},
+            "sections": {"type": "array", "items": section},
+            "evidence": {"type": "array", "items": evidence},
+        }
+    )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "cmaltgen portfolio.json (manifest version 1)",
         "description": "A public CMALT portfolio site's summary, read by cohort hubs.",
-        "type": "object",
-        "required": [
-            "manifest",
-            "generator",
-            "url",
-            "candidate",
-            "pathway",
-            "framework",
-            "status",
-            "award",
-            "updated",
-            "sections",
-            "evidence",
-        ],
-        "additionalProperties": False,
-        "properties": {
-            "manifest": {"const": VERSION, "description": "The format's version."},
-            "generator": {"type": "string"},
-            "url": {"type": "string", "description": "The site's base_url, or empty."},
-            "candidate": {
-                "type": "object",
-                "required": ["name", "role", "organisation"],
-                "additionalProperties": False,
-                "properties": {"name": _TEXT, "role": _TEXT, "organisation": _TEXT},
-            },
-            "pathway": {
-                "type": "object",
-                "required": ["id", "title"],
-                "additionalProperties": False,
-                "properties": {"id": {"type": "string"}, "title": _TEXT},
-            },
-            "framework": {"type": "string"},
-            "status": {"enum": list(STATUSES)},
-            "award": {
-                "oneOf": [
-                    {"type": "null"},
-                    {
-                        "type": "object",
-                        "required": ["date", "pathway", "url"],
-                        "additionalProperties": False,
-                        "properties": {
-                            "date": _DATE,
-                            "pathway": {"type": "string"},
-                            "url": {"type": "string"},
-                        },
-                    },
-                ]
-            },
-            "updated": {"oneOf": [_DATE, {"type": "null"}]},
-            "sections": {"type": "array", "items": section},
-            "evidence": {"type": "array", "items": evidence},
-        },
+        **top,
     }

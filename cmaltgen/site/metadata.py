@@ -39,10 +39,6 @@ def pretty(path: str) -> str:
     return path[: -len("index.html")] if path.endswith("/index.html") else path
 
 
-def canonical(base_url: str, path: str) -> str:
-    return base_url + pretty(path) if base_url and path != NOT_FOUND else ""
-
-
 def _date(value: PartialDate | None, fallback: PartialDate) -> str:
     chosen = value or fallback
     return dt.date(chosen.year, chosen.month or 1, chosen.day or 1).isoformat()
@@ -120,13 +116,13 @@ def json_ld(site: Site, base_url: str) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False).replace("</", "<\\/")
 
 
-def atom_feed(site: Site, base_url: str, title: str) -> bytes:
+def atom_feed(site: Site, base_url: str) -> bytes:
     """An Atom feed with one entry per section, dated by its ``updated`` front matter."""
     signed = site.portfolio.config.confirmation.date
     entries = sorted(site.sections, key=lambda s: _date(s.updated, signed), reverse=True)
     newest = _date(entries[0].updated, signed) if entries else _date(None, signed)
     feed = ET.Element("feed", xmlns="http://www.w3.org/2005/Atom")
-    ET.SubElement(feed, "title").text = title
+    ET.SubElement(feed, "title").text = site_title(site.portfolio.config)
     ET.SubElement(feed, "id").text = base_url
     ET.SubElement(feed, "link", href=base_url)
     ET.SubElement(feed, "link", rel="self", href=base_url + FEED)

@@ -15,6 +15,3 @@ class Output:
     pages: dict[str, bytes] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # things worth saying that are not problems
-
-    def __len__(self) -> int:
-        return len(self.pages) + len(self.files)

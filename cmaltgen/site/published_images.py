@@ -25,12 +25,8 @@ def clean_images(
     *,
     decode_only: bool = False,
 ) -> None:
-    """Published images become copies holding their pixels only (see :mod:`cmaltgen.rules.images`).
-
-    One that cannot be cleaned is never on the public site: an error at the line naming it.
-    The assessor edition, which is never published, keeps it as it is, with a warning.
-    ``decode_only`` (``check``) reports the same problems without making the copies.
-    """
+    """Replace each published image by its cleaned copy (see the module docstring);
+    ``decode_only`` (``check``) reports the same problems without making the copies."""
     found = [(path, src) for path, src in output.files.items() if pictures.image_format(src)]
     for path, source in found:
         cleaned = pictures.decodes(source) if decode_only else _cleaned(source, cache)

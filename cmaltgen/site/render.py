@@ -22,7 +22,7 @@ from cmaltgen.site.pages import EACH_SECTION, PageSpec
 from cmaltgen.site.pages import PAGES as BUILT_IN_PAGES
 from cmaltgen.site.published_images import ImageCache, clean_images
 from cmaltgen.site.structure import Site
-from cmaltgen.site.theme import Environments, Theme, environment, searched
+from cmaltgen.site.theme import Environments, Theme, environment
 from cmaltgen.site.urls import with_slash
 
 ASSETS_DIR = "assets"
@@ -38,12 +38,9 @@ def render_site(
     extra: Sequence[Page] = (),
     templates: Environments | None = None,
 ) -> Output:
-    """Render every page into memory. Template problems are added to ``diags``.
-
-    ``images`` (serve) keeps cleaned images from one build to the next. ``extra`` pages
-    (the bundle's change page) follow the site's own; templates list them as ``extra_pages``.
-    ``templates`` (serve) keeps the Jinja environment from one build to the next.
-    """
+    """Render every page into memory; template problems go to ``diags``. serve keeps
+    ``images`` and ``templates`` from one build to the next. ``extra`` pages (the change page)
+    follow the site's own; templates list them as ``extra_pages``."""
     env = templates.get(theme) if templates is not None else environment(theme)
     env.filters["filesize"] = filesize
     env.filters.update(plural=wording.plural, article=wording.article, join_and=wording.join_and)
@@ -55,9 +52,10 @@ def render_site(
     )
     output = Output(files=dict(site.files))
     for path, template, context in [*pages_of(site, theme.pages), *extra]:
-        page = _render_page(env, theme, site, path, template, context, diags)
-        if page is not None:
-            output.pages[path] = page
+        values = page_values(site, path, context)
+        html = render_template(env, theme, path, template, values, diags)
+        if html is not None:
+            output.pages[path] = html.encode("utf-8")
     if site.edition == "public":
         _add_feeds(site, output)
         output.pages[".nojekyll"] = b""
@@ -80,8 +78,7 @@ def _add_feeds(site: Site, output: Output) -> None:
             "URLs were skipped; add it once you know where the site will live."
         )
         return
-    title = site_context(site)["title"]
-    output.pages[metadata.FEED] = metadata.atom_feed(site, base_url, title)
+    output.pages[metadata.FEED] = metadata.atom_feed(site, base_url)
     output.pages[metadata.SITEMAP] = metadata.sitemap(site, base_url, sorted(output.pages))
 
 
@@ -109,20 +106,6 @@ def pages_of(site: Site, extra: Iterable[PageSpec] = ()) -> list[Page]:
     return pages
 
 
-def _render_page(
-    env: jinja2.Environment,
-    theme: Theme,
-    site: Site,
-    path: str,
-    template: str,
-    context: dict[str, Any],
-    diags: Diagnostics,
-) -> bytes | None:
-    values = page_values(site, path, context)
-    html = render_template(env, theme, path, template, values, diags)
-    return None if html is None else html.encode("utf-8")
-
-
 def render_template(
     env: jinja2.Environment,
     theme: Theme,
@@ -139,7 +122,7 @@ def render_template(
             diags,
             "template-missing",
             f"the template '{exc.name}' was not found",
-            hint="searched: " + searched(theme),
+            hint="searched: " + ", ".join(str(d) for d in theme.template_dirs),
             path=file,
             line=line,
             col=1 if line else None,

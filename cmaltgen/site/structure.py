@@ -24,8 +24,6 @@ from cmaltgen.read.sources import real_path, resolve_local
 from cmaltgen.rules import privacy
 from cmaltgen.rules.settings import image_size
 from cmaltgen.site.urls import output_path_for
-from cmaltgen.site.urls import relative_url as relative_url  # also named here, for its users
-from cmaltgen.site.urls import with_slash as with_slash
 
 WITHHELD_NOTE = "evidence available to assessors"
 SUMMARY_LENGTH = 240  # characters of a section's summary when it has none of its own
@@ -193,10 +191,9 @@ class Site:
 def build_site(portfolio: Portfolio, *, drafts: bool = False, edition: str = "public") -> Site:
     """Order the sections, number the evidence, and decide every URL.
 
-    Drafts (sections or evidence with ``draft: true``) are left out unless ``drafts`` is set,
-    as it is in serve, where they show with a banner. A draft section's evidence goes with it.
-    Likewise whatever ``edition`` may not show (see :mod:`cmaltgen.rules.privacy`) is left out
-    entirely, and the files of left-out evidence are never published.
+    Drafts are left out (with a draft section, its evidence) unless ``drafts`` (serve) is set;
+    whatever ``edition`` may not show (:mod:`cmaltgen.rules.privacy`) is left out entirely,
+    and the files of left-out evidence are never published.
     """
     sections = [
         s
@@ -259,10 +256,6 @@ def _withheld_sources(
     return hidden
 
 
-def _order(spec: SectionSpec, reflection: Reflection, specs: list[SectionSpec]) -> tuple[int, str]:
-    return specs.index(spec), reflection.path.parent.name
-
-
 def _sections(portfolio: Portfolio) -> list[Section]:
     specs = list(portfolio.pathway.sections)
     found: list[tuple[tuple[int, str], Section]] = []
@@ -272,7 +265,8 @@ def _sections(portfolio: Portfolio) -> list[Section]:
         if spec is None or reflection.front.section in seen:
             continue
         seen.add(reflection.front.section)
-        found.append((_order(spec, reflection, specs), _section(portfolio, spec, reflection)))
+        order = (specs.index(spec), reflection.path.parent.name)
+        found.append((order, _section(portfolio, spec, reflection)))
     return [s for _, s in sorted(found, key=lambda pair: pair[0])]
 
 

@@ -134,12 +134,8 @@ def _page_problem(entry: object, taken: set[str]) -> str:
     return ""
 
 
-def environment(
-    theme: Theme, kind: type[jinja2.Environment] = jinja2.Environment
-) -> jinja2.Environment:
-    """A Jinja environment over the search path, strict about undefined names, autoescaped.
-
-    ``kind`` may be a subclass."""
+def environment(theme: Theme) -> jinja2.Environment:
+    """A Jinja environment over the search path, strict about undefined names, autoescaped."""
     prefixed = {t.name: jinja2.FileSystemLoader(t / "templates") for t in theme.chain}
     loader = jinja2.ChoiceLoader(
         [
@@ -147,7 +143,7 @@ def environment(
             jinja2.PrefixLoader(prefixed, delimiter="/"),
         ]
     )
-    return kind(
+    return jinja2.Environment(
         loader=_BangLoader(loader),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
@@ -191,21 +187,14 @@ Stamp = tuple[str, int, int]  # a file's path, modification time (ns) and size
 def template_files(folders: tuple[Path, ...]) -> frozenset[Stamp]:
     """Every file in the search path with its modification time and size (none is opened)."""
     found: set[Stamp] = set()
-    pending = [str(folder) for folder in folders]
-    while pending:
-        try:
-            entries = list(os.scandir(pending.pop()))
-        except OSError:  # not there (yet): the loader reports a missing template
-            continue
-        for entry in entries:
-            if entry.is_dir():
-                pending.append(entry.path)
-                continue
-            try:
-                stat = entry.stat()
-            except OSError:
-                continue  # removed since the folder was listed
-            found.add((entry.path, stat.st_mtime_ns, stat.st_size))
+    for folder in folders:  # one not there (yet) is skipped: the loader reports it
+        for parent, _, names in os.walk(folder, followlinks=True):
+            for path in (Path(parent, name) for name in names):
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue  # removed since the folder was listed
+                found.add((str(path), stat.st_mtime_ns, stat.st_size))
     return frozenset(found)
 
 
@@ -221,7 +210,3 @@ class _BangLoader(jinja2.BaseLoader):
         if template.startswith("!"):
             return self.inner.loaders[1].get_source(environment, template[1:])
         return self.inner.get_source(environment, template)
-
-
-def searched(theme: Theme) -> str:
-    return ", ".join(str(d) for d in theme.template_dirs)

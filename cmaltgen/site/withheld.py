@@ -1,8 +1,5 @@
-"""Citations of evidence an edition leaves out for privacy: a note or a warning for each.
-
-The site structure (:mod:`cmaltgen.site.structure`) leaves such items out and records them
-in ``Site.withheld``; their citations show their words without a link. This tells the author.
-"""
+"""Citations of evidence an edition leaves out for privacy (``Site.withheld``): a note or a
+warning for each."""
 
 from __future__ import annotations
 
