@@ -60,6 +60,25 @@ def test_with_an_award_the_person_holds_it_with_its_date(tmp_portfolio: Portfoli
     held = person["hasCredential"]
     assert held["dateCreated"] == "2026-10-20" and held["educationalLevel"] == "Senior CMALT"
     assert "about" not in data and "description" not in data
+    # portfolio.json (what a cohort hub reads) names the pathway awarded, not the one applied for
+    manifest = json.loads((result.output / "portfolio.json").read_text(encoding="utf-8"))
+    assert manifest["award"] == {"date": "2026-10-20", "pathway": "senior", "url": ""}
+
+
+@pytest.mark.parametrize("orcid", ["0000-0002-1825-0097", "https://orcid.org/0000-0002-1825-0097"])
+def test_an_orcid_is_one_same_as_link_however_it_is_written(
+    tmp_portfolio: PortfolioFactory, orcid: str
+) -> None:
+    config = PORTFOLIO_YML.replace(
+        "  organisation: Example College\n",
+        f"  organisation: Example College\n  links:\n    orcid: {orcid}\n"
+        "    website: https://sam.example.org/\n",
+    )
+    result = run_build(tmp_portfolio({"portfolio.yml": config}))
+    assert result.ok, formatted(result)
+    person = json_ld(result.output)["mainEntity"]
+    assert isinstance(person, dict)
+    assert person["sameAs"] == ["https://sam.example.org/", "https://orcid.org/0000-0002-1825-0097"]
 
 
 def test_badge_says_when_it_was_awarded_and_links_the_certificate(

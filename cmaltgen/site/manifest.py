@@ -21,6 +21,7 @@ from cmaltgen import __version__
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.schema import PartialDate
 from cmaltgen.rules import readiness as check
+from cmaltgen.site import metadata
 from cmaltgen.site.structure import Evidence, Site
 from cmaltgen.site.urls import with_slash
 
@@ -76,7 +77,8 @@ def _award(site: Site) -> dict[str, Any] | None:
     award = site.portfolio.config.award
     if award is None:
         return None
-    return {"date": award.date.iso(), "pathway": site.portfolio.pathway.id, "url": award.url}
+    pathway = metadata.awarded_pathway(site).id  # a review's award is of its pathway held
+    return {"date": award.date.iso(), "pathway": pathway, "url": award.url}
 
 
 def site_rows(site: Site) -> list[check.SectionRow]:

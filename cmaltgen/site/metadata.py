@@ -71,9 +71,11 @@ def json_ld(site: Site, base_url: str) -> str:
     """The home page's JSON-LD, safe to embed in a <script> element."""
     config = site.portfolio.config
     candidate = config.candidate
-    links = [v for v in vars(candidate.links).values() if v and str(v).startswith("http")]
-    if candidate.links.orcid:
-        orcid = candidate.links.orcid
+    orcid = candidate.links.orcid
+    links = [
+        v for k, v in vars(candidate.links).items() if k != "orcid" and str(v).startswith("http")
+    ]
+    if orcid:  # the bare identifier or the full address: the same link, given once
         links.append(orcid if orcid.startswith("https://") else f"https://orcid.org/{orcid}")
     person: dict[str, Any] = {"@type": "Person", "name": candidate.name}
     if candidate.role:
