@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cmaltgen import __version__
-from cmaltgen.cli.base import echo_diagnostic
+from cmaltgen.cli.base import echo_diagnostic, echo_diagnostics, echo_failure, echo_notes
 from cmaltgen.diagnostics import Diagnostic, display_path
 from cmaltgen.rules import sizes
 from cmaltgen.rules.readiness import (
@@ -40,22 +40,11 @@ if TYPE_CHECKING:
 
 def report_build(result: BuildResult) -> None:
     """Diagnostics, notes, what is left to write, and the one-line summary (or the failure)."""
-    for diag in result.diagnostics.sorted():
-        echo_diagnostic(diag)
-    errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
+    echo_diagnostics(result.diagnostics)
     if not result.ok:
-        why = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}" + (
-            " (--strict)" if result.strict else ""
-        )
-        click.secho(
-            f"Build failed: {why}. Nothing was written; "
-            f"{display_path(result.output)} was left as it was.",
-            fg="red",
-            err=True,
-        )
+        echo_failure("Build", result.diagnostics, result.strict, result.output)
         return
-    for note in result.notes:
-        click.secho(f"note: {note}", dim=True, err=True)
+    echo_notes(result.notes)
     drafts = [d for d in result.diagnostics if d.code == "draft" and "section" in d.message]
     if drafts:
         click.secho(
@@ -70,7 +59,7 @@ def report_build(result: BuildResult) -> None:
         f"Built {plural(result.sections, 'section')}, "
         f"{plural(result.evidence, 'evidence item')}, "
         f"{plural(result.pages, 'page')} ({plural(result.files, 'file')} copied), "
-        f"{plural(warnings, 'warning')}{also} "
+        f"{plural(len(result.diagnostics.warnings), 'warning')}{also} "
         f"in {result.seconds:.2f} s -> {where}"
     )
 
