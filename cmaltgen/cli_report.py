@@ -101,12 +101,9 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
     widths = [max(len(r[i]) for r in [list(COLUMNS), *table]) for i in range(len(COLUMNS) - 1)]
     right = {2, 3, 4, 5, 6}
 
-    def fit(cells: list[str]) -> list[str]:
-        padded = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(pairs(cells))]
-        return [*padded, cells[-1]]
-
-    def pairs(cells: list[str]) -> list[tuple[str, int]]:
-        return list(zip(cells[:-1], widths, strict=True))
+    def fit(values: list[str]) -> list[str]:
+        pairs = enumerate(zip(values[:-1], widths, strict=True))
+        return [*(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs), values[-1]]
 
     lines.append(style("  ".join(fit(list(COLUMNS))).rstrip(), "heading"))
     for row, values in zip(report.sections, table, strict=True):
@@ -173,10 +170,6 @@ def _link_line(links: LinkSummary) -> str:
     return (
         f"Web links: {links.urls} checked ({links.cached} from the cache) in {links.seconds:.1f} s."
     )
-
-
-def verdict_role(report: Report) -> str:
-    return "ready" if report.ready else "not-ready"
 
 
 def _relative(path: Path | None, root: Path) -> str | None:
@@ -294,4 +287,4 @@ def print_check(report: Report, colour: bool | None) -> None:
             click.echo(diag.format(), err=True)
         else:
             echo_diagnostic(diag)
-    click.echo("\n" + style(report.verdict, verdict_role(report)), color=colour)
+    click.echo("\n" + style(report.verdict, "ready" if report.ready else "not-ready"), color=colour)

@@ -25,25 +25,13 @@ from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.read.documents import ParseCache
 from cmaltgen.serve import hosts, responses
-from cmaltgen.serve.handler import (
-    PortError,
-    PreviewHTTPServer,
-    Response,
-    bind,
-    browser_host,
-    mount_path,
-)
+from cmaltgen.serve.handler import PreviewHTTPServer, Response, bind, browser_host, mount_path
 from cmaltgen.serve.responses import PROGRESS_PATH, Snapshot
 from cmaltgen.serve.watcher import MAX_SETTLE_SECONDS, QUIET_SECONDS, SAVED_SECONDS, Watcher
 from cmaltgen.site.output import Output
 from cmaltgen.site.theme import Environments, themes_root
 
-__all__ = ["BuildReport", "PortError", "PreviewServer", "Snapshot"]
-
 log = logging.getLogger(__name__)
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
 
 # ---------------------------------------------------------------------------- state
 
@@ -83,12 +71,11 @@ class PreviewServer:
         self,
         root: Path,
         *,
-        host: str = DEFAULT_HOST,
-        port: int = DEFAULT_PORT,
+        host: str = "127.0.0.1",
+        port: int = 8000,
         port_fixed: bool = False,
         poll: bool = False,
         on_build: Callable[[BuildReport], None] | None = None,
-        quiet: float = QUIET_SECONDS,
         allow_hosts: Sequence[str] = (),
         builder: Callable[[Path], Built] | None = None,
     ) -> None:
@@ -100,7 +87,7 @@ class PreviewServer:
         self.allow_hosts = hosts.rules(allow_hosts)  # ValueError for a value that is no host
         self.host_check = hosts.HostCheck(host, port, self.allow_hosts)
         self._refused: set[str] = set()  # Host names already reported, to log each once
-        self.poll, self.on_build, self.quiet = poll, on_build, quiet
+        self.poll, self.on_build = poll, on_build
         self._token = secrets.token_hex(4)  # a new server makes open pages reload
         self._state = Snapshot(version=f"{self._token}.0")
         self._changed = threading.Event()
@@ -226,7 +213,7 @@ class PreviewServer:
                 log.exception("rebuilding after a change failed")
 
     def _settle(self) -> Path | None:
-        """Wait until no change has arrived for ``quiet`` seconds (bounded), then report one.
+        """Wait until no change has arrived for ``QUIET_SECONDS`` (bounded), then report one.
 
         After a change that ended a save the wait is short, unless another change arrives in
         it: then this is a burst (or the editor's clean-up) and the full wait applies."""
@@ -234,7 +221,7 @@ class PreviewServer:
         while True:
             self._changed.clear()
             short = self._last_saved and not burst
-            if not self._changed.wait(min(self.quiet, SAVED_SECONDS) if short else self.quiet):
+            if not self._changed.wait(SAVED_SECONDS if short else QUIET_SECONDS):
                 break
             burst = burst or short  # a change within the short wait: a burst, or clean-up
             if time.monotonic() - started > MAX_SETTLE_SECONDS:

@@ -107,7 +107,6 @@ class Watcher:
             self.observer.schedule(
                 handler, str(folder), recursive=True, event_filter=list(WATCHED_EVENTS)
             )
-        self.folders = list(folders)
 
     def start(self) -> None:
         self.observer.start()
