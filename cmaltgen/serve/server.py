@@ -150,13 +150,9 @@ class PreviewServer:
         for thread in self._threads:
             thread.join(timeout=5)
 
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until stopped; short waits so Ctrl-C reaches the main thread promptly."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while not self._stopping.wait(0.25):
-            if deadline is not None and time.monotonic() >= deadline:
-                return False
-        return True
+    def wait(self, timeout: float) -> bool:
+        """Whether the server has stopped, waiting up to ``timeout`` seconds."""
+        return self._stopping.wait(timeout)
 
     def _serve_forever(self) -> None:
         assert self._httpd is not None
