@@ -261,13 +261,7 @@ def _diag_json(diag: Diagnostic, root: Path) -> dict[str, Any]:
 def _links_json(links: LinkSummary | None) -> dict[str, Any] | None:
     if links is None:
         return None
-    return {
-        "urls": links.urls,
-        "requested": links.requested,
-        "cached": links.cached,
-        "offline": links.offline or None,
-        "seconds": round(links.seconds, 3),
-    }
+    return {**asdict(links), "offline": links.offline or None, "seconds": round(links.seconds, 3)}
 
 
 def print_check(report: Report, colour: bool | None) -> None:
