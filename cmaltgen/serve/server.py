@@ -89,7 +89,7 @@ class PreviewServer:
         self._refused: set[str] = set()  # Host names already reported, to log each once
         self.poll, self.on_build = poll, on_build
         self._token = secrets.token_hex(4)  # a new server makes open pages reload
-        self._state = Snapshot(version=f"{self._token}.0")
+        self.snapshot = Snapshot(version=f"{self._token}.0")  # the latest build, swapped whole
         self._changed = threading.Event()
         self._last_change: Path | None = None
         self._last_saved = False  # whether that change ended a save (see the watcher)
@@ -108,8 +108,8 @@ class PreviewServer:
         """Bind the port, watch, build once (even a failing build), then serve in the background."""
         if not self.root.is_dir():
             raise CmaltgenError(f"there is no folder {self.root}")
-        self._httpd = bind(self.host, self.requested_port, self.port_fixed)
-        self._httpd.preview = self
+        httpd = self._httpd = bind(self.host, self.requested_port, self.port_fixed)
+        httpd.preview = self
         self.host_check = hosts.HostCheck(self.host, self.port, self.allow_hosts)
         started = False
         try:
@@ -120,7 +120,8 @@ class PreviewServer:
         finally:
             if not started:
                 self.stop()
-        self._spawn(self._serve_forever, "cmaltgen-http")
+        # A short poll interval: stop() then waits 0.1 s at most, not 0.5.
+        self._spawn(lambda: httpd.serve_forever(poll_interval=0.1), "cmaltgen-http")
         self._spawn(self._build_loop, "cmaltgen-build")
 
     def _watch(self) -> Watcher:
@@ -154,10 +155,6 @@ class PreviewServer:
         """Whether the server has stopped, waiting up to ``timeout`` seconds."""
         return self._stopping.wait(timeout)
 
-    def _serve_forever(self) -> None:
-        assert self._httpd is not None
-        self._httpd.serve_forever(poll_interval=0.1)  # stop() then waits 0.1 s at most, not 0.5
-
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
@@ -172,7 +169,7 @@ class PreviewServer:
     @property
     def url(self) -> str:
         """The address to open: the site's own path under the local host and port."""
-        return f"http://{browser_host(self.host)}:{self.port}{self._state.mount}"
+        return f"http://{browser_host(self.host)}:{self.port}{self.snapshot.mount}"
 
     @property
     def progress_url(self) -> str:
@@ -181,11 +178,7 @@ class PreviewServer:
 
     @property
     def build_count(self) -> int:
-        return self._state.builds
-
-    @property
-    def snapshot(self) -> Snapshot:
-        return self._state
+        return self.snapshot.builds
 
     # -- watching and building
 
@@ -228,7 +221,7 @@ class PreviewServer:
     def _rebuild(self, changed: Path | None) -> None:
         started = time.perf_counter()
         result, problems = self._run_build()
-        old = self._state
+        old = self.snapshot
         number = old.builds + 1
         version = f"{self._token}.{number}"
         if result is not None and result.ok and result.rendered is not None:
@@ -275,7 +268,7 @@ class PreviewServer:
 
     def _publish(self, state: Snapshot) -> None:
         # One reference assignment: a request holds either the old build or the new one.
-        self._state = state
+        self.snapshot = state
         with self._new_state:
             self._new_state.notify_all()
 
@@ -283,11 +276,11 @@ class PreviewServer:
         """The current version once it differs from ``seen``; None on timeout or stop."""
         with self._new_state:
             self._new_state.wait_for(
-                lambda: self._stopping.is_set() or self._state.version != seen, timeout
+                lambda: self._stopping.is_set() or self.snapshot.version != seen, timeout
             )
-        if self._stopping.is_set() or self._state.version == seen:
+        if self._stopping.is_set() or self.snapshot.version == seen:
             return None
-        return self._state.version
+        return self.snapshot.version
 
     @property
     def stopping(self) -> bool:
@@ -308,4 +301,4 @@ class PreviewServer:
 
     def respond(self, raw_path: str) -> Response:
         """The response for a request path, from the latest snapshot."""
-        return responses.respond(self._state, raw_path, self.root)
+        return responses.respond(self.snapshot, raw_path, self.root)
