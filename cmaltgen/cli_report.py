@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cmaltgen import __version__
-from cmaltgen.cli.base import echo_diagnostic
+from cmaltgen.cli.base import echo_diagnostic, echo_diagnostics, echo_failure, echo_notes
 from cmaltgen.diagnostics import Diagnostic, display_path
 from cmaltgen.rules import sizes
 from cmaltgen.rules.readiness import (
@@ -40,22 +40,11 @@ if TYPE_CHECKING:
 
 def report_build(result: BuildResult) -> None:
     """Diagnostics, notes, what is left to write, and the one-line summary (or the failure)."""
-    for diag in result.diagnostics.sorted():
-        echo_diagnostic(diag)
-    errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
+    echo_diagnostics(result.diagnostics)
     if not result.ok:
-        why = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}" + (
-            " (--strict)" if result.strict else ""
-        )
-        click.secho(
-            f"Build failed: {why}. Nothing was written; "
-            f"{display_path(result.output)} was left as it was.",
-            fg="red",
-            err=True,
-        )
+        echo_failure("Build", result.diagnostics, result.strict, result.output)
         return
-    for note in result.notes:
-        click.secho(f"note: {note}", dim=True, err=True)
+    echo_notes(result.notes)
     drafts = [d for d in result.diagnostics if d.code == "draft" and "section" in d.message]
     if drafts:
         click.secho(
@@ -70,7 +59,7 @@ def report_build(result: BuildResult) -> None:
         f"Built {plural(result.sections, 'section')}, "
         f"{plural(result.evidence, 'evidence item')}, "
         f"{plural(result.pages, 'page')} ({plural(result.files, 'file')} copied), "
-        f"{plural(warnings, 'warning')}{also} "
+        f"{plural(len(result.diagnostics.warnings), 'warning')}{also} "
         f"in {result.seconds:.2f} s -> {where}"
     )
 
@@ -112,12 +101,9 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
     widths = [max(len(r[i]) for r in [list(COLUMNS), *table]) for i in range(len(COLUMNS) - 1)]
     right = {2, 3, 4, 5, 6}
 
-    def fit(cells: list[str]) -> list[str]:
-        padded = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(pairs(cells))]
-        return [*padded, cells[-1]]
-
-    def pairs(cells: list[str]) -> list[tuple[str, int]]:
-        return list(zip(cells[:-1], widths, strict=True))
+    def fit(values: list[str]) -> list[str]:
+        pairs = enumerate(zip(values[:-1], widths, strict=True))
+        return [*(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs), values[-1]]
 
     lines.append(style("  ".join(fit(list(COLUMNS))).rstrip(), "heading"))
     for row, values in zip(report.sections, table, strict=True):
@@ -184,10 +170,6 @@ def _link_line(links: LinkSummary) -> str:
     return (
         f"Web links: {links.urls} checked ({links.cached} from the cache) in {links.seconds:.1f} s."
     )
-
-
-def verdict_role(report: Report) -> str:
-    return "ready" if report.ready else "not-ready"
 
 
 def _relative(path: Path | None, root: Path) -> str | None:
@@ -279,13 +261,7 @@ def _diag_json(diag: Diagnostic, root: Path) -> dict[str, Any]:
 def _links_json(links: LinkSummary | None) -> dict[str, Any] | None:
     if links is None:
         return None
-    return {
-        "urls": links.urls,
-        "requested": links.requested,
-        "cached": links.cached,
-        "offline": links.offline or None,
-        "seconds": round(links.seconds, 3),
-    }
+    return {**asdict(links), "offline": links.offline or None, "seconds": round(links.seconds, 3)}
 
 
 def print_check(report: Report, colour: bool | None) -> None:
@@ -305,4 +281,4 @@ def print_check(report: Report, colour: bool | None) -> None:
             click.echo(diag.format(), err=True)
         else:
             echo_diagnostic(diag)
-    click.echo("\n" + style(report.verdict, verdict_role(report)), color=colour)
+    click.echo("\n" + style(report.verdict, "ready" if report.ready else "not-ready"), color=colour)

@@ -9,25 +9,22 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TypeVar
 
 import click
 
 from cmaltgen import __version__
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, display_path
 
-F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
 PORTFOLIO_DIR = click.Path(file_okay=False, path_type=Path)
 
-
-def debug_option(func: F) -> F:
-    return click.option(
-        "--debug", is_flag=True, default=False, help="Show tracebacks and debug logging."
-    )(func)
+debug_option = click.option(
+    "--debug", is_flag=True, default=False, help="Show tracebacks and debug logging."
+)
 
 
 def setup_logging(debug: bool) -> None:
@@ -46,28 +43,27 @@ def echo_diagnostic(diag: Diagnostic) -> None:
     click.echo(f"{click.style(head, bold=True)}: {rest}", err=True)
 
 
-def fail(exc: CmaltgenError, debug: bool) -> NoReturn:
-    """Report a user-facing failure without a traceback (unless --debug) and exit 1."""
-    for diag in exc.diagnostics:
+def echo_diagnostics(diags: Diagnostics) -> None:
+    for diag in diags.sorted():
         echo_diagnostic(diag)
-    if not exc.diagnostics:
-        click.secho(f"error: {exc}", fg="red", err=True)
-    if debug:
-        raise exc
-    sys.exit(1)
 
 
-def internal_error(exc: Exception, debug: bool) -> NoReturn:
-    """A bug in cmaltgen, not the user's mistake: say so plainly and how to report it."""
-    if debug:
-        raise exc
+def echo_failure(what: str, diags: Diagnostics, strict: bool, kept: Path | None = None) -> None:
+    """``Build failed: 2 errors, 1 warning. Nothing was written; KEPT was left as it was.``"""
+    from cmaltgen.wording import plural
+
+    counts = f"{plural(len(diags.errors), 'error')}, {plural(len(diags.warnings), 'warning')}"
+    left = f"; {display_path(kept)} was left as it was" if kept else ""
     click.secho(
-        f"cmaltgen hit an internal problem ({type(exc).__name__}: {exc}). Your files were not "
-        "changed. Run the command again with --debug and report what it shows.",
+        f"{what} failed: {counts}{' (--strict)' if strict else ''}. Nothing was written{left}.",
         fg="red",
         err=True,
     )
-    sys.exit(1)
+
+
+def echo_notes(notes: Iterable[str]) -> None:
+    for note in notes:
+        click.secho(f"note: {note}", dim=True, err=True)
 
 
 def guarded(debug: bool, action: Callable[[], T]) -> T:
@@ -77,9 +73,22 @@ def guarded(debug: bool, action: Callable[[], T]) -> T:
     try:
         return action()
     except CmaltgenError as exc:
-        fail(exc, debug)
+        for diag in exc.diagnostics:
+            echo_diagnostic(diag)
+        if not exc.diagnostics:
+            click.secho(f"error: {exc}", fg="red", err=True)
+        if debug:
+            raise
     except Exception as exc:
-        internal_error(exc, debug)
+        if debug:
+            raise
+        click.secho(
+            f"cmaltgen hit an internal problem ({type(exc).__name__}: {exc}). Your files were "
+            "not changed. Run the command again with --debug and report what it shows.",
+            fg="red",
+            err=True,
+        )
+    sys.exit(1)
 
 
 # The module that defines each command: a run imports only the one it needs.

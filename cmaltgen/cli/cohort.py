@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from cmaltgen.cli.base import PORTFOLIO_DIR, debug_option, echo_diagnostic, guarded, main
+from cmaltgen.cli.base import (
+    PORTFOLIO_DIR,
+    debug_option,
+    echo_diagnostics,
+    echo_failure,
+    echo_notes,
+    guarded,
+    main,
+)
 from cmaltgen.diagnostics import display_path
 from cmaltgen.wording import plural
 
@@ -84,25 +92,15 @@ def cohort_build(
     result = guarded(
         debug, lambda: build_cohort(cohort_dir, output, strict=strict, offline=offline)
     )
-    for diag in result.diagnostics.sorted():
-        echo_diagnostic(diag)
-    warnings = len(result.diagnostics.warnings)
+    echo_diagnostics(result.diagnostics)
     if not result.ok:
-        errors = len(result.diagnostics.errors)
-        click.secho(
-            f"Build failed: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
-            + (" (--strict)" if strict else "")
-            + f". Nothing was written; {display_path(result.output)} was left as it was.",
-            fg="red",
-            err=True,
-        )
+        echo_failure("Build", result.diagnostics, strict, result.output)
         sys.exit(1)
-    for note in result.notes:
-        click.secho(f"note: {note}", dim=True, err=True)
+    echo_notes(result.notes)
     click.echo(
         f"Built the hub for {plural(result.listed, 'listed member')} "
         f"({len(result.members)} in all), {plural(result.pages, 'page')}, "
-        f"{plural(warnings, 'warning')} "
+        f"{plural(len(result.diagnostics.warnings), 'warning')} "
         f"in {result.seconds:.2f} s -> {display_path(result.output)}"
     )
 
@@ -139,6 +137,5 @@ def cohort_check(cohort_dir: Path, output_format: str, offline: bool, debug: boo
     else:
         for line in report.lines(result):
             click.echo(line)
-        for diag in result.diagnostics.sorted():
-            echo_diagnostic(diag)
+        echo_diagnostics(result.diagnostics)
     sys.exit(1 if result.diagnostics.errors else 0)

@@ -16,13 +16,11 @@ from cmaltgen.cli.base import (
     PORTFOLIO_DIR,
     debug_option,
     echo_diagnostic,
-    fail,
     guarded,
-    internal_error,
     main,
     setup_logging,
 )
-from cmaltgen.diagnostics import CmaltgenError, display_path
+from cmaltgen.diagnostics import display_path
 
 if TYPE_CHECKING:
     from cmaltgen.serve.server import BuildReport, Built
@@ -212,20 +210,21 @@ def serve(
         allow_hosts=allow_hosts,
         builder=_cohort_builder(portfolio_dir),
     )
+
+    def start() -> None:
+        try:
+            server.start()
+        except PortError as exc:  # a usage problem, like a bad option
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(2)
+
     stop.building = True
     try:
-        server.start()
+        guarded(debug, start)
     except KeyboardInterrupt:  # Ctrl-C pressed twice during the first build
         server.stop()  # start() has already stopped it, unless it had just returned
         click.echo("\nStopped.")
         return
-    except PortError as exc:
-        click.secho(f"error: {exc}", fg="red", err=True)
-        sys.exit(2)
-    except CmaltgenError as exc:
-        fail(exc, debug)
-    except Exception as exc:
-        internal_error(exc, debug)
     finally:
         stop.building = False
     if stop.requested:  # Ctrl-C during the first build, which has now finished

@@ -10,7 +10,9 @@ import click
 from cmaltgen.cli.base import (
     PORTFOLIO_DIR,
     debug_option,
-    echo_diagnostic,
+    echo_diagnostics,
+    echo_failure,
+    echo_notes,
     guarded,
     main,
 )
@@ -120,21 +122,12 @@ def bundle(
     from cmaltgen.site.render import filesize
 
     result = guarded(debug, lambda: run_bundle(portfolio_dir, output, strict=strict, since=since))
-    for diag in result.diagnostics.sorted():
-        echo_diagnostic(diag)
+    echo_diagnostics(result.diagnostics)
     if not result.written:
-        errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
-        click.secho(
-            f"Bundle failed: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
-            + (" (--strict)" if strict else "")
-            + ". Nothing was written.",
-            fg="red",
-            err=True,
-        )
+        echo_failure("Bundle", result.diagnostics, strict)
         sys.exit(1)
     built = result.build
-    for note in built.notes:
-        click.secho(f"note: {note}", dim=True, err=True)
+    echo_notes(built.notes)
     click.echo(
         f"Bundled {plural(built.sections, 'section')}, "
         f"{plural(built.evidence, 'evidence item')} and "

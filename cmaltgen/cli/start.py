@@ -12,6 +12,7 @@ from cmaltgen.cli.base import (
     PORTFOLIO_DIR,
     debug_option,
     echo_diagnostic,
+    echo_diagnostics,
     guarded,
     main,
 )
@@ -32,10 +33,9 @@ def pathways(version: str | None) -> None:
     from cmaltgen.cli_report import slot_count
     from cmaltgen.read.framework import frameworks, latest
 
+    _known_framework(version)
     found = frameworks()
     chosen = version or latest()
-    if chosen not in found:
-        raise click.BadParameter(f"choose one of {', '.join(found)}", param_hint="--framework")
     framework = found[chosen]
     click.echo(
         f'{framework.title} (framework: "{framework.version}"); '
@@ -254,21 +254,20 @@ def badge(portfolio_dir: Path) -> None:
 
     diags = Diagnostics()
     loaded = load_config(portfolio_dir / "portfolio.yml", diags, dt.date.today())
-    for diag in diags.sorted():
-        echo_diagnostic(diag)
+    echo_diagnostics(diags)
     if loaded is None or diags.errors:
         click.secho(
             "Fix portfolio.yml first: badge prints nothing from a broken one.", fg="red", err=True
         )
         sys.exit(1)
-    if not loaded[0].site.base_url:
+    config = loaded[0]
+    if not config.site.base_url:
         click.secho(
             "badge needs site.base_url in portfolio.yml: the address of your site.",
             fg="red",
             err=True,
         )
         sys.exit(1)
-    config = loaded[0]
     framework = chosen(config.framework)
     held = award_pathway_id(config)
     pathway = framework.pathways.get(held) if framework else None

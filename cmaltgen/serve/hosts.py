@@ -1,18 +1,9 @@
 """Which Host names the preview answers: the defence against DNS rebinding.
 
-A web page the user visits can point a name it controls at 127.0.0.1 (DNS rebinding) and then
-read the preview as if it were its own site: drafts and assessors-only evidence included. The
-browser still sends that page's own name in the ``Host`` header, so ``serve`` answers only the
-names that mean this computer: ``localhost``, ``127.0.0.1``, ``[::1]`` and the address it
-listens on, each with or without its port, plus the names the user allows (``--allow-host``).
-Every other request, the live-reload stream and the error pages included, gets a 403.
-
-A request without a ``Host`` header is refused too. Every browser sends one (HTTP/1.1 requires
-it), so only scripts speaking HTTP/1.0 omit it, and they can add it.
-
-When the server listens on every address (``0.0.0.0`` or ``::``) any IP address is accepted as
-well: it is an address of this computer the request came to, and a page cannot rebind a bare
-address, only a name.
+A page the user visits can point a name it controls at 127.0.0.1 and read the preview, but
+the browser still sends that name in ``Host``; so only names meaning this computer, and those
+given with ``--allow-host``, are answered (docs/serve.md has the table). Any IP address is
+accepted when listening on every address: a bare address cannot be rebound, only a name.
 """
 
 from __future__ import annotations

@@ -66,8 +66,3 @@ def page(body: str, mount: str, version: str) -> bytes:
         f"{body}</main>{reload_script(version)}</body></html>\n"
     )
     return page.encode("utf-8")
-
-
-def unavailable(exc: Exception) -> str:
-    """What the page says when there is no report (a broken portfolio.yml: the overlay explains)."""
-    return f"<p>The progress report is not available: {html.escape(str(exc))}</p>"

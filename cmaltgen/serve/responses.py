@@ -64,7 +64,7 @@ def _progress(state: Snapshot, root: Path) -> Response:
             report = check(root)
             body = progress.report_html(report) + progress.feedback_html(report)
     except Exception as exc:  # a broken portfolio.yml: the overlay explains; say so briefly
-        body = progress.unavailable(exc)
+        body = f"<p>The progress report is not available: {html.escape(str(exc))}</p>"
     return Response(200, body=progress.page(body, state.mount, state.version))
 
 

@@ -25,25 +25,13 @@ from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.read.documents import ParseCache
 from cmaltgen.serve import hosts, responses
-from cmaltgen.serve.handler import (
-    PortError,
-    PreviewHTTPServer,
-    Response,
-    bind,
-    browser_host,
-    mount_path,
-)
+from cmaltgen.serve.handler import PreviewHTTPServer, Response, bind, browser_host, mount_path
 from cmaltgen.serve.responses import PROGRESS_PATH, Snapshot
 from cmaltgen.serve.watcher import MAX_SETTLE_SECONDS, QUIET_SECONDS, SAVED_SECONDS, Watcher
 from cmaltgen.site.output import Output
 from cmaltgen.site.theme import Environments, themes_root
 
-__all__ = ["BuildReport", "PortError", "PreviewServer", "Snapshot"]
-
 log = logging.getLogger(__name__)
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
 
 # ---------------------------------------------------------------------------- state
 
@@ -83,12 +71,11 @@ class PreviewServer:
         self,
         root: Path,
         *,
-        host: str = DEFAULT_HOST,
-        port: int = DEFAULT_PORT,
+        host: str = "127.0.0.1",
+        port: int = 8000,
         port_fixed: bool = False,
         poll: bool = False,
         on_build: Callable[[BuildReport], None] | None = None,
-        quiet: float = QUIET_SECONDS,
         allow_hosts: Sequence[str] = (),
         builder: Callable[[Path], Built] | None = None,
     ) -> None:
@@ -100,9 +87,9 @@ class PreviewServer:
         self.allow_hosts = hosts.rules(allow_hosts)  # ValueError for a value that is no host
         self.host_check = hosts.HostCheck(host, port, self.allow_hosts)
         self._refused: set[str] = set()  # Host names already reported, to log each once
-        self.poll, self.on_build, self.quiet = poll, on_build, quiet
+        self.poll, self.on_build = poll, on_build
         self._token = secrets.token_hex(4)  # a new server makes open pages reload
-        self._state = Snapshot(version=f"{self._token}.0")
+        self.snapshot = Snapshot(version=f"{self._token}.0")  # the latest build, swapped whole
         self._changed = threading.Event()
         self._last_change: Path | None = None
         self._last_saved = False  # whether that change ended a save (see the watcher)
@@ -121,8 +108,8 @@ class PreviewServer:
         """Bind the port, watch, build once (even a failing build), then serve in the background."""
         if not self.root.is_dir():
             raise CmaltgenError(f"there is no folder {self.root}")
-        self._httpd = bind(self.host, self.requested_port, self.port_fixed)
-        self._httpd.preview = self
+        httpd = self._httpd = bind(self.host, self.requested_port, self.port_fixed)
+        httpd.preview = self
         self.host_check = hosts.HostCheck(self.host, self.port, self.allow_hosts)
         started = False
         try:
@@ -133,7 +120,8 @@ class PreviewServer:
         finally:
             if not started:
                 self.stop()
-        self._spawn(self._serve_forever, "cmaltgen-http")
+        # A short poll interval: stop() then waits 0.1 s at most, not 0.5.
+        self._spawn(lambda: httpd.serve_forever(poll_interval=0.1), "cmaltgen-http")
         self._spawn(self._build_loop, "cmaltgen-build")
 
     def _watch(self) -> Watcher:
@@ -163,17 +151,9 @@ class PreviewServer:
         for thread in self._threads:
             thread.join(timeout=5)
 
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until stopped; short waits so Ctrl-C reaches the main thread promptly."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while not self._stopping.wait(0.25):
-            if deadline is not None and time.monotonic() >= deadline:
-                return False
-        return True
-
-    def _serve_forever(self) -> None:
-        assert self._httpd is not None
-        self._httpd.serve_forever(poll_interval=0.1)  # stop() then waits 0.1 s at most, not 0.5
+    def wait(self, timeout: float) -> bool:
+        """Whether the server has stopped, waiting up to ``timeout`` seconds."""
+        return self._stopping.wait(timeout)
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -189,7 +169,7 @@ class PreviewServer:
     @property
     def url(self) -> str:
         """The address to open: the site's own path under the local host and port."""
-        return f"http://{browser_host(self.host)}:{self.port}{self._state.mount}"
+        return f"http://{browser_host(self.host)}:{self.port}{self.snapshot.mount}"
 
     @property
     def progress_url(self) -> str:
@@ -198,11 +178,7 @@ class PreviewServer:
 
     @property
     def build_count(self) -> int:
-        return self._state.builds
-
-    @property
-    def snapshot(self) -> Snapshot:
-        return self._state
+        return self.snapshot.builds
 
     # -- watching and building
 
@@ -226,7 +202,7 @@ class PreviewServer:
                 log.exception("rebuilding after a change failed")
 
     def _settle(self) -> Path | None:
-        """Wait until no change has arrived for ``quiet`` seconds (bounded), then report one.
+        """Wait until no change has arrived for ``QUIET_SECONDS`` (bounded), then report one.
 
         After a change that ended a save the wait is short, unless another change arrives in
         it: then this is a burst (or the editor's clean-up) and the full wait applies."""
@@ -234,7 +210,7 @@ class PreviewServer:
         while True:
             self._changed.clear()
             short = self._last_saved and not burst
-            if not self._changed.wait(min(self.quiet, SAVED_SECONDS) if short else self.quiet):
+            if not self._changed.wait(SAVED_SECONDS if short else QUIET_SECONDS):
                 break
             burst = burst or short  # a change within the short wait: a burst, or clean-up
             if time.monotonic() - started > MAX_SETTLE_SECONDS:
@@ -245,7 +221,7 @@ class PreviewServer:
     def _rebuild(self, changed: Path | None) -> None:
         started = time.perf_counter()
         result, problems = self._run_build()
-        old = self._state
+        old = self.snapshot
         number = old.builds + 1
         version = f"{self._token}.{number}"
         if result is not None and result.ok and result.rendered is not None:
@@ -292,7 +268,7 @@ class PreviewServer:
 
     def _publish(self, state: Snapshot) -> None:
         # One reference assignment: a request holds either the old build or the new one.
-        self._state = state
+        self.snapshot = state
         with self._new_state:
             self._new_state.notify_all()
 
@@ -300,11 +276,11 @@ class PreviewServer:
         """The current version once it differs from ``seen``; None on timeout or stop."""
         with self._new_state:
             self._new_state.wait_for(
-                lambda: self._stopping.is_set() or self._state.version != seen, timeout
+                lambda: self._stopping.is_set() or self.snapshot.version != seen, timeout
             )
-        if self._stopping.is_set() or self._state.version == seen:
+        if self._stopping.is_set() or self.snapshot.version == seen:
             return None
-        return self._state.version
+        return self.snapshot.version
 
     @property
     def stopping(self) -> bool:
@@ -325,4 +301,4 @@ class PreviewServer:
 
     def respond(self, raw_path: str) -> Response:
         """The response for a request path, from the latest snapshot."""
-        return responses.respond(self._state, raw_path, self.root)
+        return responses.respond(self.snapshot, raw_path, self.root)

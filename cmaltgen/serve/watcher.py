@@ -7,6 +7,7 @@ when the latest change ends a save: a file closed after writing, or renamed into
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -78,7 +79,7 @@ class _ChangeHandler(FileSystemEventHandler):
         if not isinstance(event, WATCHED_EVENTS):
             return  # opened / closed_no_write: someone (often the build) only read a file
         for raw, into in ((event.src_path, False), (event.dest_path, True)):
-            path = Path(_text(raw)) if raw else None
+            path = Path(os.fsdecode(raw)) if raw else None
             # Atomic saves arrive as "temp file moved to reflection.md": check both ends.
             if path is not None and not is_ignored(path, self.base, event.is_directory):
                 saved = isinstance(event, FileClosedEvent) or (
@@ -86,10 +87,6 @@ class _ChangeHandler(FileSystemEventHandler):
                 )
                 self.on_change(path, saved)
                 return
-
-
-def _text(raw: str | bytes) -> str:
-    return raw.decode() if isinstance(raw, bytes) else raw
 
 
 class Watcher:
@@ -107,7 +104,6 @@ class Watcher:
             self.observer.schedule(
                 handler, str(folder), recursive=True, event_filter=list(WATCHED_EVENTS)
             )
-        self.folders = list(folders)
 
     def start(self) -> None:
         self.observer.start()
