@@ -32,6 +32,7 @@ from click.testing import CliRunner
 from cmaltgen.build import build
 from cmaltgen.cli import main
 from cmaltgen.serve.server import PreviewServer
+from cmaltgen.serve.watcher import SAVED_SECONDS
 from tests.browser_support import loopback_only
 from tests.conftest import EXAMPLE, REPO
 
@@ -412,12 +413,18 @@ def test_an_atomic_save_and_a_burst_of_saves_rebuild_only_a_few_times(portfolio:
         wait_for(lambda: "Atomic words." in fetch(port, MOUNT + "1a/")[2], what="atomic save")
         after_atomic = settle(server)
         assert 1 <= after_atomic - before <= 2
+        # A pause between two writes longer than serve's shortest wait is a save of its own
+        # (on a loaded machine this loop is descheduled now and then): one rebuild each, at most.
+        stalls, last = 0, time.monotonic()
         for n in range(50):
             target.write_text(
                 original.replace("## Reflection", f"Save {n}.\n\n## Reflection"), encoding="utf-8"
             )
+            now = time.monotonic()
+            stalls += now - last > SAVED_SECONDS
+            last = now
         final = settle(server)
-        assert 1 <= final - after_atomic <= 3
+        assert 1 <= final - after_atomic <= 3 + stalls
         assert "Save 49." in fetch(port, MOUNT + "1a/")[2]
 
 
