@@ -227,12 +227,31 @@ def example_command_build(tmp_path_factory: pytest.TempPathFactory) -> CommandBu
 # The Jinja environments of every run_build in a test run, kept as `cmaltgen serve` keeps them
 # from one build to the next: each template is compiled once per run, not once per build (about
 # 40 ms a build). An environment is made afresh for a template search path whose files changed,
-# so each build renders what a new process would. The command line (CliRunner or a process), the
-# example_site fixture and the tests that call build() themselves still compile every template.
+# so each build renders what a new process would. Builds by the command line (CliRunner), the
+# example_site fixture and build() without templates= use them too (_kept_templates below); a
+# build in a process of its own (example_command_build, tests/test_main.py) compiles afresh.
 RUN_BUILD_TEMPLATES = Environments()
-# The same for the cohort hubs the tests build (tests/test_cohort*.py): apart from the
-# portfolios', whose globals (site, section_by_id...) a hub's templates must never see.
+# The same for the cohort hubs the tests build (tests/test_cohort*.py), by the command line too:
+# apart from the portfolios', whose globals (site, section_by_id...) a hub's templates must never
+# see.
 HUB_TEMPLATES = Environments()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _kept_templates() -> Iterator[None]:
+    """A build in this test process without ``templates`` (the command line through CliRunner,
+    example_site, tests calling build()) takes its environment from RUN_BUILD_TEMPLATES instead
+    of compiling every template again; a cohort hub's (`cohort build`, build_cohort()) from
+    HUB_TEMPLATES."""
+    from cmaltgen.cohort.build import build_cohort
+    from cmaltgen.site import render
+
+    hub_defaults = build_cohort.__kwdefaults__
+    assert hub_defaults is not None and hub_defaults["templates"] is None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "environment", RUN_BUILD_TEMPLATES.get)
+        patch.setitem(hub_defaults, "templates", HUB_TEMPLATES)
+        yield
 
 
 def run_build(root: Path, **kwargs: object) -> BuildResult:

@@ -180,18 +180,28 @@ def git(cwd: Path, *args: str) -> str:
     return proc.stdout.strip()
 
 
-@pytest.fixture
-def tagged(tmp_path: Path) -> Path:
-    """A repository whose portfolio sits in a subfolder, tagged at submission, then edited
-    on: a line added to 1a, an assessors-only item and a private section added."""
+@pytest.fixture(scope="module")
+def tagged_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository whose portfolio sits in a subfolder, tagged at submission: made once,
+    never changed; ``tagged`` gives each test a copy of its own."""
     if shutil.which("git") is None:
         pytest.skip("needs git")
-    repo = tmp_path / "repo"
-    root = write_files(repo / "portfolio", valid_files())
+    repo = tmp_path_factory.mktemp("tagged") / "repo"
+    write_files(repo / "portfolio", valid_files())
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "submitted")
     git(repo, "tag", "submitted-2026-06")
+    return repo
+
+
+@pytest.fixture
+def tagged(tmp_path: Path, tagged_seed: Path) -> Path:
+    """A repository whose portfolio sits in a subfolder, tagged at submission, then edited
+    on: a line added to 1a, an assessors-only item and a private section added."""
+    repo = tmp_path / "repo"
+    shutil.copytree(tagged_seed, repo, symlinks=True)
+    root = repo / "portfolio"
     reflection = root / "1a" / "reflection.md"
     reflection.write_text(
         reflection.read_text(encoding="utf-8") + "\nWritten after the submission.\n",

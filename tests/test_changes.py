@@ -7,8 +7,10 @@ import html as htmllib
 import json
 import os
 import re
+import shutil
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,17 +75,42 @@ def git(cwd: Path, *args: str, when: str = NEW_DATE) -> str:
 
 def submitted_repo(top: Path, folder: str = "", extra: str = "") -> Path:
     """A repository whose first commit (1 June 2026, tagged ``submitted``) is a valid
-    portfolio in ``top/folder``; returns the portfolio folder."""
-    root = top / folder if folder else top
-    root.mkdir(parents=True, exist_ok=True)
-    files = valid_files()
-    files["portfolio.yml"] += extra
-    write_files(root, files)
-    git(top, "init", "-q", "-b", "main")
-    git(top, "add", "-A")
-    git(top, "commit", "-q", "-m", "As submitted", when=OLD_DATE)
-    git(top, "tag", "submitted")
-    return root
+    portfolio in ``top/folder``; returns the portfolio folder. Each one is a copy of its own
+    of a repository made once per test run (with the same git commands) for that folder and
+    extra text."""
+    seed = _SEEDS.get((folder, extra))
+    if seed is None:
+        seed = _SEEDS[folder, extra] = _seed_home() / f"seed-{len(_SEEDS)}"
+        root = seed / folder if folder else seed
+        root.mkdir(parents=True)
+        files = valid_files()
+        files["portfolio.yml"] += extra
+        write_files(root, files)
+        git(seed, "init", "-q", "-b", "main")
+        git(seed, "add", "-A")
+        git(seed, "commit", "-q", "-m", "As submitted", when=OLD_DATE)
+        git(seed, "tag", "submitted")
+    shutil.copytree(seed, top, symlinks=True, dirs_exist_ok=True)
+    return top / folder if folder else top
+
+
+_SEEDS: dict[tuple[str, str], Path] = {}  # (folder, extra) -> the repository to copy
+_SEED_HOME: list[Path] = []
+
+
+def _seed_home() -> Path:
+    if not _SEED_HOME:
+        raise RuntimeError("submitted_repo needs the _submitted_seeds fixture")
+    return _SEED_HOME[0]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _submitted_seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A folder for submitted_repo's repositories, made at most once each per test run."""
+    _SEED_HOME[:] = [tmp_path_factory.mktemp("submitted-seeds")]
+    yield
+    _SEEDS.clear()
+    _SEED_HOME.clear()
 
 
 def body(description: str, reflection_text: str, section: str = "1a") -> str:
