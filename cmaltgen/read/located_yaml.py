@@ -7,6 +7,7 @@ diagnostic; nothing raises.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -92,14 +93,11 @@ def load_yaml(
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         col = mark.column + 1 if mark else 1
-        diags.add(
-            "yaml-syntax",
-            _yaml_message(exc),
-            path=path,
-            line=line,
-            col=col,
-            hint=_yaml_hint(exc),
-        )
+        hint = _yaml_hint(exc)
+        slip = _no_space_above(text, mark.line) if mark and _ONE_TEXT.search(str(exc)) else None
+        if slip:  # 'name:Alex' above is one text with this line: the slip is there
+            line, col, hint = slip[0] + line_offset, slip[1], slip[2]
+        diags.add("yaml-syntax", _yaml_message(exc), path=path, line=line, col=col, hint=hint)
         return None
     except yaml.YAMLError as exc:
         diags.add("yaml-syntax", f"this YAML cannot be read: {exc}", path=path, line=1, col=1)
@@ -134,6 +132,29 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     if exc.context:
         return f"this YAML cannot be read: {exc.context}, {problem}"
     return f"this YAML cannot be read: {problem}"
+
+
+# what PyYAML says when a 'key:value' line and the next one were read as one text
+_ONE_TEXT = re.compile(r"mapping values are not allowed|could not find expected ':'")
+_KEY_NO_SPACE = re.compile(r"(\s*(?:- )?[A-Za-z_][\w-]*):(\S.*)")
+
+
+def _no_space_above(text: str, index: int) -> tuple[int, int, str] | None:
+    """Line, column and hint for a ``key:value`` with no space on the line above line
+    ``index`` (0-based), indented alike: YAML reads the two lines as one text."""
+    lines = text.splitlines()
+    above = next((i for i in range(min(index, len(lines)) - 1, -1, -1) if lines[i].strip()), None)
+    if above is None or index >= len(lines):
+        return None
+    found = _KEY_NO_SPACE.fullmatch(lines[above])
+    if not found or _indent(lines[above]) != _indent(lines[index]):
+        return None
+    key, value = found.group(1).strip(), found.group(2)
+    return above + 1, len(found.group(1)) + 1, f"put a space after the ':': write '{key}: {value}'"
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
