@@ -38,8 +38,9 @@ if TYPE_CHECKING:
     from cmaltgen.read.framework import Pathway
 
 
-def report_build(result: BuildResult) -> None:
-    """Diagnostics, notes, what is left to write, and the one-line summary (or the failure)."""
+def report_build(result: BuildResult, target: str | None = None) -> None:
+    """Diagnostics, notes, what is left to write, and the one-line summary (or the failure).
+    ``target`` names where the site goes when its folder is a temporary one (deploy)."""
     for diag in result.diagnostics.sorted():
         echo_diagnostic(diag)
     errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
@@ -47,9 +48,9 @@ def report_build(result: BuildResult) -> None:
         why = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}" + (
             " (--strict)" if result.strict else ""
         )
+        left = f" Nothing was written; {display_path(result.output)} was left as it was."
         click.secho(
-            f"Build failed: {why}. Nothing was written; "
-            f"{display_path(result.output)} was left as it was.",
+            f"Build failed: {why}." + ("" if target else left),
             fg="red",
             err=True,
         )
@@ -64,6 +65,7 @@ def report_build(result: BuildResult) -> None:
             err=True,
         )
     where = display_path(result.output) if result.written else "(nothing written)"
+    where = target or where
     accepted = len(result.diagnostics.accepted)
     also = f" ({accepted} accepted)" if accepted else ""
     click.echo(
