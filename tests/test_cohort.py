@@ -485,6 +485,10 @@ ANN = portfolio_files("Ann")
             "cohort.yml:3:10: error theme-missing [site.theme]: there is no theme 'fancy'",
         ),
         ("name: C\nmembers: [unclosed\n", "cohort.yml:3:1: error yaml-syntax"),
+        (  # the template's 'mentors: []' kept while its example lines are uncommented
+            "name: C\nmentors: []\n# - name: Sam Lee\n  - name: Sam Lee\n",
+            "cohort.yml:2:10: error yaml-syntax",  # at the [] to delete (the hint says so)
+        ),
         (
             "name: C\nmembers:\n  - path: members/ann\n    listed: no\n",
             "",  # a YAML yes/no is a proper false: no problem at all

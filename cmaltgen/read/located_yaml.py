@@ -94,7 +94,11 @@ def load_yaml(
         line = (mark.line + 1 if mark else 1) + line_offset
         col = mark.column + 1 if mark else 1
         hint = _yaml_hint(exc)
-        slip = _no_space_above(text, mark.line) if mark and _ONE_TEXT.search(str(exc)) else None
+        slip = None
+        if mark and _ONE_TEXT.search(str(exc)):
+            slip = _no_space_above(text, mark.line)
+        elif mark and _BLOCK_END.search(str(exc)):
+            slip = _empty_above(text, mark.line)
         if slip:  # 'name:Alex' above is one text with this line: the slip is there
             line, col, hint = slip[0] + line_offset, slip[1], slip[2]
         diags.add("yaml-syntax", _yaml_message(exc), path=path, line=line, col=col, hint=hint)
@@ -151,6 +155,38 @@ def _no_space_above(text: str, index: int) -> tuple[int, int, str] | None:
         return None
     key, value = found.group(1).strip(), found.group(2)
     return above + 1, len(found.group(1)) + 1, f"put a space after the ':': write '{key}: {value}'"
+
+
+# what PyYAML says when lines follow 'key: []' (or {}) as if it were 'key:'
+_BLOCK_END = re.compile(r"expected <block end>|did not find expected key")
+_KEY_EMPTY = re.compile(r"(\s*(?:- )?[A-Za-z_][\w-]*):\s*(\[\s*\]|\{\s*\})\s*(?:#.*)?")
+
+
+def _empty_above(text: str, index: int) -> tuple[int, int, str] | None:
+    """Line, column and hint for ``key: []`` (or ``{}``) above line ``index`` (0-based),
+    comments and blank lines between, when line ``index`` is meant to fill it in."""
+    lines = text.splitlines()
+    if index >= len(lines):
+        return None
+    above = next(
+        (i for i in range(index - 1, -1, -1) if lines[i].strip()[:1] not in ("", "#")), None
+    )
+    found = _KEY_EMPTY.fullmatch(lines[above]) if above is not None else None
+    here = lines[index]
+    if above is None or not found:
+        return None
+    if not here.lstrip().startswith("-") and _indent(here) <= _indent(lines[above]):
+        return None
+    key, empty = found.group(1).strip(), found.group(2)
+    what = "the list is empty" if empty.startswith("[") else "there is nothing in it"
+    return (
+        above + 1,
+        found.start(2) + 1,
+        (
+            f"'{key}: {empty}' says {what}: delete the '{empty}' to give its entries on the lines "
+            "below"
+        ),
+    )
 
 
 def _indent(line: str) -> int:
