@@ -96,7 +96,7 @@ def load_yaml(
         hint = _yaml_hint(exc)
         slip = None
         if mark and _ONE_TEXT.search(str(exc)):
-            slip = _no_space_above(text, mark.line)
+            slip = _no_space_above(text, mark.line) or _curly_quotes(text, mark.line)
         elif mark and _BLOCK_END.search(str(exc)):
             slip = _empty_above(text, mark.line)
         if slip:  # 'name:Alex' above is one text with this line: the slip is there
@@ -155,6 +155,22 @@ def _no_space_above(text: str, index: int) -> tuple[int, int, str] | None:
         return None
     key, value = found.group(1).strip(), found.group(2)
     return above + 1, len(found.group(1)) + 1, f"put a space after the ':': write '{key}: {value}'"
+
+
+def _curly_quotes(text: str, index: int) -> tuple[int, int, str] | None:
+    """The hint for a value in Word's curly quotes that holds ': ' (they are not quotes)."""
+    lines = text.splitlines()
+    found = re.search("[\u201c\u2018]", lines[index]) if index < len(lines) else None
+    if not found:
+        return None
+    return (
+        index + 1,
+        found.start() + 1,
+        (
+            "curly quotes (\u201c \u201d \u2018 \u2019, as Word types them) are not quotes to "
+            'YAML: put the value in straight quotes, "like this"'
+        ),
+    )
 
 
 # what PyYAML says when lines follow 'key: []' (or {}) as if it were 'key:'
