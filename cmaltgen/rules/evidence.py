@@ -70,10 +70,13 @@ def _check_file(
             **where,
         )
     elif problem == "missing":
+        slashed = target.replace("\\", "/")
         diags.add(
             "evidence-file-missing",
             no_such_file(base, target),
-            hint=f"paths are relative to the folder {display_path(base, root)}/; "
+            hint=f"write folders with / as on the web, not \\: {slashed}"
+            if "\\" in target
+            else f"paths are relative to the folder {display_path(base, root)}/; "
             "check the spelling and the capital letters",
             **where,
         )
