@@ -123,7 +123,7 @@ def _check_supports(
                 "unknown-section",
                 f"evidence '{entry.item.id}' supports '{sid}', which is not a section of this "
                 "portfolio" + suggestion(sid, present),
-                **entry.where("supports"),
+                **entry.where(f"supports[{i}]" if f"supports[{i}]" in entry.fields else "supports"),
                 key=f"supports[{i}]",
                 hint="sections here: " + ", ".join(sorted(present)),
             )
