@@ -159,7 +159,7 @@ def read_portfolio(
     docs = [documents.parse_section(s, diags, today, cache) for s in found.sections]
     if cache is not None:
         cache.retain(p for s in found.sections for p in (s.reflection, s.evidence) if p)
-    if not found.sections:
+    if not found.sections and loaded is not None:  # no portfolio.yml says enough alone
         diags.add(
             "missing-section",
             "this portfolio has no section folders yet",

@@ -38,11 +38,12 @@ if TYPE_CHECKING:
     from cmaltgen.read.framework import Pathway
 
 
-def report_build(result: BuildResult) -> None:
-    """Diagnostics, notes, what is left to write, and the one-line summary (or the failure)."""
+def report_build(result: BuildResult, target: str | None = None) -> None:
+    """Diagnostics, notes, what is left to write, and the one-line summary (or the failure).
+    ``target`` names where the site goes when its folder is a temporary one (deploy)."""
     echo_diagnostics(result.diagnostics)
     if not result.ok:
-        echo_failure("Build", result.diagnostics, result.strict, result.output)
+        echo_failure("Build", result.diagnostics, result.strict, None if target else result.output)
         return
     echo_notes(result.notes)
     drafts = [d for d in result.diagnostics if d.code == "draft" and "section" in d.message]
@@ -53,6 +54,7 @@ def report_build(result: BuildResult) -> None:
             err=True,
         )
     where = display_path(result.output) if result.written else "(nothing written)"
+    where = target or where
     accepted = len(result.diagnostics.accepted)
     also = f" ({accepted} accepted)" if accepted else ""
     click.echo(

@@ -85,6 +85,7 @@ CODES: dict[str, Code] = _codes(
     ("submission-build", E, "A submitted edition, rebuilt from its git ref, has errors."),
     ("review-award", E, "A portfolio review (pathway: review) without the award it reviews."),
     ("missing-title", E, "A specialist or advanced area has no title."),
+    ("placeholder", W, "Words cmaltgen new wrote for you to replace (Your Name, Name this area)."),
     ("draft", W, "A section or evidence item marked draft: left out of the built site."),
     ("stray-file", W, "A Markdown or YAML file in a place where cmaltgen does not read it."),
     (

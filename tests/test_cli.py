@@ -233,3 +233,9 @@ def test_deploy_from_the_command_line(tmp_portfolio: PortfolioFactory, tmp_path:
     assert code == 0, err
     assert "Committed the site to gh-pages as " in out and "(not pushed)" in out
     assert "It will appear at https://sam.example.org/cmalt/" in out
+    # the site is built in a temporary folder: the summary names the branch, not that folder
+    assert "s -> the gh-pages branch\n" in out and "cmaltgen-deploy-" not in out + err
+    (root / "1a" / "evidence.yml").write_text("- id: [broken\n", encoding="utf-8")
+    code, out, err = invoke("deploy", str(root), "--no-push")
+    assert code == 1 and "Nothing was published to gh-pages." in err
+    assert "Build failed: 1 error" in err and "cmaltgen-deploy-" not in out + err, err

@@ -31,6 +31,7 @@ from tests.conftest import (
     REPO,
     TODAY,
     NuChecker,
+    PortfolioFactory,
     valid_files,
     write_files,
 )
@@ -485,6 +486,10 @@ ANN = portfolio_files("Ann")
             "cohort.yml:3:10: error theme-missing [site.theme]: there is no theme 'fancy'",
         ),
         ("name: C\nmembers: [unclosed\n", "cohort.yml:3:1: error yaml-syntax"),
+        (  # the template's 'mentors: []' kept while its example lines are uncommented
+            "name: C\nmentors: []\n# - name: Sam Lee\n  - name: Sam Lee\n",
+            "cohort.yml:2:10: error yaml-syntax",  # at the [] to delete (the hint says so)
+        ),
         (
             "name: C\nmembers:\n  - path: members/ann\n    listed: no\n",
             "",  # a YAML yes/no is a proper false: no problem at all
@@ -511,6 +516,18 @@ def test_missing_cohort_yml_is_a_located_error(tmp_path: Path) -> None:
     tmp_path.joinpath("empty").mkdir()
     code, out = _run("cohort", "build", str(tmp_path / "empty"))
     assert code == 1 and "error file-missing: there is no cohort.yml in this folder" in out
+
+
+def test_the_other_kind_of_folder_is_named_with_the_command_for_it(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    portfolio = tmp_portfolio()
+    code, out = _run("cohort", "build", str(portfolio))
+    assert code == 1 and "hint: this folder is a portfolio (it has portfolio.yml): use " in out
+    hub_dir = make_cohort(tmp_path / "hub", "name: C\n")
+    code, out = _run("check", str(hub_dir))
+    assert code == 1 and "hint: this folder is a cohort hub (it has cohort.yml): use " in out
+    assert "missing-section" not in out, out  # no portfolio.yml is the whole story
 
 
 # ---------------------------------------------------------------------------- remote

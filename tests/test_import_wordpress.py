@@ -169,9 +169,31 @@ def test_one_page_per_core_area(tmp_path: Path) -> None:
     assert chart["title"] == "Open textbook adoption chart"
     unsorted = (root / "_unsorted.md").read_text("utf-8")
     assert "Theme credits and cookie notice." in unsorted and "About this site" in unsorted
-    assert "warning import-removed" in out and "block comment" in out
+    # paragraph and heading blocks lose nothing with their comments: no warning for them
+    assert "block comment" not in out and "import-removed" not in out, out
     assert "Home" not in unsorted
     builds_and_checks(root)
+
+
+def test_only_block_comments_that_may_lose_content_are_reported(tmp_path: Path) -> None:
+    embed = (
+        '<!-- wp:embed {"url":"https://video.example.org/v/1"} -->\n<figure><div>'
+        "https://video.example.org/v/1</div></figure>\n<!-- /wp:embed -->"
+    )
+    content = (
+        "<!-- wp:heading --><h2>Description</h2><!-- /wp:heading -->"
+        + block(f"<p>{PROSE}</p>")
+        + embed
+        + '<!-- wp:separator --><hr class="wp-block-separator"/><!-- /wp:separator -->'
+        + "<h2>Reflection</h2>"
+        + block(f"<p>{PROSE}</p>")
+    )
+    root, out = run_import(tmp_path, wxr(item("Core Area 1a: My work", content)))
+    removed = [line for line in out.splitlines() if "import-removed" in line]
+    assert len(removed) == 1 and "removed 1 WordPress shortcode" in removed[0], out
+    assert "a block comment (wp:embed" in removed[0] and "paragraph" not in removed[0], out
+    assert "wp:" not in text_of(root, "1a")
+    assert "1 section, 59 words, 0 evidence items (drafts), 2 things to decide" in out, out
 
 
 def test_one_long_page_with_classic_editor_text_and_shortcodes(tmp_path: Path) -> None:

@@ -79,6 +79,26 @@ def test_test_portfolio_manifest(tmp_portfolio: PortfolioFactory, tmp_path: Path
     }
 
 
+def test_a_file_name_with_spaces_is_a_web_address_a_hub_accepts(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    from cmaltgen.cohort.manifest_check import checked
+
+    root = tmp_portfolio()
+    (root / "1a" / "Options appraisal #2.pdf").write_bytes(b"%PDF-1.4\n")
+    (root / "1a" / "evidence.yml").write_text(
+        "- id: ev-1a\n  title: R\n  type: document\n  date: 2025-06-01\n"
+        "  file: 'Options appraisal #2.pdf'\n  shows: It.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    data = built_manifest(root, out)
+    (item,) = [e for e in data["evidence"] if e["id"] == "ev-1a"]
+    assert item["url"] == "files/1a/Options%20appraisal%20%232.pdf"
+    assert (out / "files" / "1a" / "Options appraisal #2.pdf").is_file()
+    assert checked(data)["evidence"]  # a cohort hub reads it (it refused the unencoded name)
+
+
 def test_award_block_makes_it_awarded(tmp_portfolio: PortfolioFactory, tmp_path: Path) -> None:
     config = PORTFOLIO_YML + "award:\n  date: 2026-09\n  url: https://alt.example.org/r/1\n"
     data = built_manifest(tmp_portfolio({"portfolio.yml": config}), tmp_path / "out")

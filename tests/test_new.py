@@ -65,7 +65,12 @@ def test_finishing_a_section_removes_its_warning(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = run_build(root)
-    assert result.ok and result.sections == 1 and len(formatted(result)) == 10
+    shown = formatted(result)
+    drafts = [s for s in shown if " warning draft [draft]: " in s]
+    assert result.ok and result.sections == 1 and len(drafts) == 10, shown
+    # a section is published now: the details new wrote for you to replace are pointed out
+    placeholders = [s.split(":", 1)[0] for s in shown if " warning placeholder " in s]
+    assert placeholders == ["portfolio.yml"] * 4 and len(shown) == 14, shown
 
 
 def test_workflow_is_valid_yaml_using_the_official_pages_actions(tmp_path: Path) -> None:

@@ -292,6 +292,7 @@ def test_a_broken_portfolio_yml_shows_errors_then_recovers(portfolio: Path) -> N
         assert "yaml-syntax" in body
         assert "<script>" not in body.split("cmaltgen-errors", 1)[1].split("</section>")[0]
         wait_for(lambda: "portfolio.yml:" in "".join(served.err), what="terminal errors")
+        wait_for(lambda: "still serving the last good site" in "".join(served.err), what="why")
         assert status(port)["ok"] is False
         config.write_text(good, encoding="utf-8")
         wait_for(lambda: status(port)["ok"] is True, what="recovery")
@@ -310,6 +311,11 @@ def test_a_failing_first_build_still_serves_the_errors(portfolio: Path) -> None:
             assert "portfolio.yml, line 4" in body and "/__cmaltgen/events" in body
         # stderr is read by a thread: wait for the line rather than racing it
         wait_for(lambda: "first build failed" in "".join(served.err), what="the terminal")
+        config.write_text(BROKEN_YAML + "\n", encoding="utf-8")  # still broken: no site yet
+        wait_for(lambda: "Build failed (" in "".join(served.err), what="the rebuild")
+        err = "".join(served.err)
+        assert "no good build yet" in err.split("Build failed (", 1)[1], err
+        assert "still serving the last good site" not in err, err
         config.write_text(good, encoding="utf-8")
         wait_for(lambda: fetch(port, "/")[0] == 302, what="the first good build")
         assert fetch(port, MOUNT)[0] == 200

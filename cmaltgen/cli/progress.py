@@ -206,7 +206,7 @@ def serve(
         port=port,
         port_fixed=chosen,
         poll=poll,
-        on_build=_serve_status,
+        on_build=_ServeStatus(),
         allow_hosts=allow_hosts,
         builder=_cohort_builder(portfolio_dir),
     )
@@ -303,17 +303,28 @@ def _cohort_builder(folder: Path) -> Callable[[Path], Built] | None:
     return lambda root: build_cohort(root, write=False, memo=memo, templates=templates)
 
 
-def _serve_status(rep: BuildReport) -> None:
+class _ServeStatus:
     """The lines ``cmaltgen serve`` prints after each build."""
-    for diag in rep.diagnostics or (rep.result.diagnostics.sorted() if rep.result else []):
-        echo_diagnostic(diag)
+
+    def __init__(self) -> None:
+        self.built = False  # a good build has been served since serve started
+
+    def __call__(self, rep: BuildReport) -> None:
+        for diag in rep.diagnostics or (rep.result.diagnostics.sorted() if rep.result else []):
+            echo_diagnostic(diag)
+        _serve_line(rep, self.built)
+        self.built = self.built or rep.ok
+
+
+def _serve_line(rep: BuildReport, built: bool) -> None:
     what = f" ({display_path(rep.changed)} changed)" if rep.changed else ""
     if rep.ok:
         click.echo(f"Built in {rep.seconds:.2f} s{what}.")
-    elif rep.number == 1:
+    elif not built:
+        first = "The first build failed" if rep.number == 1 else f"Build failed{what}"
         click.secho(
-            "The first build failed; the browser shows the errors. Save a fix and "
-            "the site will build.",
+            f"{first}; the browser shows the errors (there is no good build yet). "
+            "Save a fix and the site will build.",
             fg="red",
             err=True,
         )

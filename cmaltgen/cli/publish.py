@@ -184,7 +184,7 @@ def deploy(
             strict=strict,
         ),
     )
-    report_build(done.build)
+    report_build(done.build, target=f"the {branch} branch")
     if not done.commit:
         click.secho(f"Nothing was published to {branch}.", fg="red", err=True)
         sys.exit(1)

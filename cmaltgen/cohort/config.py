@@ -166,7 +166,10 @@ def load_cohort(root: Path, diags: Diagnostics, today: dt.date) -> Loaded | None
             "file-missing",
             "there is no cohort.yml in this folder, so it is not a cohort hub",
             path=path,
-            hint="start one with: cmaltgen cohort new FOLDER",
+            hint="this folder is a portfolio (it has portfolio.yml): use cmaltgen check or "
+            "cmaltgen build, or give the hub's folder"
+            if (root / "portfolio.yml").is_file()
+            else "start one with: cmaltgen cohort new FOLDER",
         )
         return None
     loaded = read_parsed(path, today, diags, _parse)

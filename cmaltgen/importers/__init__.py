@@ -166,8 +166,9 @@ def report_lines(report: ImportReport) -> list[str]:
     lines.append("")
     decisions = len(report.diagnostics)
     lines.append(
-        f"{len(report.sections)} sections, {report.words} words, {report.evidence} evidence "
-        f"items (drafts), {plural(decisions, 'thing')} to decide (the warnings). "
+        f"{plural(len(report.sections), 'section')}, {plural(report.words, 'word')}, "
+        f"{plural(report.evidence, 'evidence item')} (drafts), "
+        f"{plural(decisions, 'thing')} to decide (the warnings). "
         "Every section is a draft."
     )
     lines.append(f"Next: cmaltgen serve {where}    (a live preview)")

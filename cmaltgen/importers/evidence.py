@@ -204,10 +204,19 @@ def _row(row: dict[str, str], by_id: dict[str, dict[str, Any]]) -> None:
             item["date"] = _date(text) or item["date"]
 
 
-def _date(text: str) -> dt.date | None:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%B %Y", "%Y"):
+def _date(text: str) -> dt.date | str | None:
+    """A date from a table cell, as precise as written: 'May 2024' is 2024-05, not the 1st."""
+    for pattern, shown in (
+        ("%Y-%m-%d", ""),
+        ("%d/%m/%Y", ""),
+        ("%d %B %Y", ""),
+        ("%B %Y", "%Y-%m"),
+        ("%b %Y", "%Y-%m"),
+        ("%Y", "%Y"),
+    ):
         try:
-            return dt.datetime.strptime(text, pattern).date()
+            day = dt.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        return day.strftime(shown) if shown else day
     return None

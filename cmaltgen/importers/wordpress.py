@@ -35,6 +35,12 @@ _KNOWN_SHORTCODES = (
 )
 _SHORTCODE = re.compile(r"\[(/?)([A-Za-z][\w-]*)((?:\s[^\[\]]*)?)/?\]")
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->")
+# Blocks whose HTML is all there is to them: their comments go without a word. Any other
+# (an embed, a form, a plugin's block) may be drawn by WordPress, so its removal is reported.
+_PLAIN_BLOCK = re.compile(
+    r"<!--\s*(?:/wp:|wp:(?:paragraph|heading|list|list-item|quote|pullquote|table|image|"
+    r"separator|spacer|preformatted|code|verse|group|columns|column|freeform|footnotes)(?=\s|/?-->))"
+)
 _BLOCK_TAG = re.compile(
     r"^\s*<(p|div|h[1-6]|ul|ol|table|blockquote|figure|pre|hr|dl|section)\b", re.I
 )
@@ -207,7 +213,9 @@ def _attachments(items: list[Element]) -> dict[str, Attachment]:
 def _clean(html: str, attachments: dict[str, Attachment]) -> tuple[str, list[str]]:
     """Shortcodes and block comments out (named), paragraphs back, attachments at full size."""
     removed = [
-        f"a block comment ({m.group(0)[4:30].strip()}...)" for m in _BLOCK_COMMENT.finditer(html)
+        f"a block comment ({m.group(0)[4:30].strip()}...)"
+        for m in _BLOCK_COMMENT.finditer(html)
+        if not _PLAIN_BLOCK.match(m.group(0))
     ]
     html = _BLOCK_COMMENT.sub("", html)
     closing = {m.group(2).lower() for m in _SHORTCODE.finditer(html) if m.group(1)}

@@ -205,11 +205,15 @@ def load_config(
 ) -> tuple[PortfolioConfig, LineMap] | None:
     """Read and check ``portfolio.yml``; ``None`` (with diagnostics) if it is unusable."""
     if not path.exists() and not path.is_symlink():  # a broken link is reported when read
+        hub = (path.parent / "cohort.yml").is_file()
         diags.add(
             "file-missing",
             "there is no portfolio.yml in this folder, so it is not a portfolio",
             path=path,
-            hint="run cmaltgen in your portfolio folder, or give its path: cmaltgen build FOLDER",
+            hint="this folder is a cohort hub (it has cohort.yml): use cmaltgen cohort check "
+            "or cmaltgen cohort build"
+            if hub
+            else "run cmaltgen in your portfolio folder, or give its path: cmaltgen build FOLDER",
         )
         return None
     return read_parsed(path, today, diags, _config_from)

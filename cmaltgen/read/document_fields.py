@@ -32,6 +32,9 @@ class FrontMatter:
         "Which section this is: contextual-statement, 1a ... 4a, specialist-NAME, "
         "advanced-NAME or future-plans.",
         pattern=r"^[a-z0-9][a-z0-9-]*$",
+        hint="section ids are lowercase, with hyphens for spaces: 1a ... 4a, "
+        "contextual-statement, future-plans, specialist-NAME (e.g. specialist-accessibility); "
+        "cmaltgen pathways lists them",
     )
     title: str = spec("Your own title: required for specialist and advanced areas.", default="")
     summary: str = spec("One or two sentences shown in the overview and link previews.", default="")

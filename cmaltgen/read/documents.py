@@ -359,5 +359,7 @@ def _evidence_from(path: Path, data: bytes, diags: Diagnostics, today: dt.date) 
             continue
         line, col = linemap.at((i,))
         where = {name: linemap.at((i, name)) for name in (raw if isinstance(raw, dict) else {})}
+        for j in range(len(item.supports)):  # each section it supports, for a located mistake
+            where[f"supports[{j}]"] = linemap.at((i, "supports", j))
         entries.append(EvidenceEntry(item, path, line, col, where))
     return EvidenceFile(entries, ok, None if lost is None else frozenset(lost), text)

@@ -7,6 +7,7 @@ diagnostic; nothing raises.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -92,14 +93,15 @@ def load_yaml(
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         col = mark.column + 1 if mark else 1
-        diags.add(
-            "yaml-syntax",
-            _yaml_message(exc),
-            path=path,
-            line=line,
-            col=col,
-            hint=_yaml_hint(exc),
-        )
+        hint = _yaml_hint(exc)
+        slip = None
+        if mark and _ONE_TEXT.search(str(exc)):
+            slip = _no_space_above(text, mark.line) or _curly_quotes(text, mark.line)
+        elif mark and _BLOCK_END.search(str(exc)):
+            slip = _empty_above(text, mark.line)
+        if slip:  # 'name:Alex' above is one text with this line: the slip is there
+            line, col, hint = slip[0] + line_offset, slip[1], slip[2]
+        diags.add("yaml-syntax", _yaml_message(exc), path=path, line=line, col=col, hint=hint)
         return None
     except yaml.YAMLError as exc:
         diags.add("yaml-syntax", f"this YAML cannot be read: {exc}", path=path, line=1, col=1)
@@ -134,6 +136,77 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     if exc.context:
         return f"this YAML cannot be read: {exc.context}, {problem}"
     return f"this YAML cannot be read: {problem}"
+
+
+# what PyYAML says when a 'key:value' line and the next one were read as one text
+_ONE_TEXT = re.compile(r"mapping values are not allowed|could not find expected ':'")
+_KEY_NO_SPACE = re.compile(r"(\s*(?:- )?[A-Za-z_][\w-]*):(\S.*)")
+
+
+def _no_space_above(text: str, index: int) -> tuple[int, int, str] | None:
+    """Line, column and hint for a ``key:value`` with no space on the line above line
+    ``index`` (0-based), indented alike: YAML reads the two lines as one text."""
+    lines = text.splitlines()
+    above = next((i for i in range(min(index, len(lines)) - 1, -1, -1) if lines[i].strip()), None)
+    if above is None or index >= len(lines):
+        return None
+    found = _KEY_NO_SPACE.fullmatch(lines[above])
+    if not found or _indent(lines[above]) != _indent(lines[index]):
+        return None
+    key, value = found.group(1).strip(), found.group(2)
+    return above + 1, len(found.group(1)) + 1, f"put a space after the ':': write '{key}: {value}'"
+
+
+def _curly_quotes(text: str, index: int) -> tuple[int, int, str] | None:
+    """The hint for a value in Word's curly quotes that holds ': ' (they are not quotes)."""
+    lines = text.splitlines()
+    found = re.search("[\u201c\u2018]", lines[index]) if index < len(lines) else None
+    if not found:
+        return None
+    return (
+        index + 1,
+        found.start() + 1,
+        (
+            "curly quotes (\u201c \u201d \u2018 \u2019, as Word types them) are not quotes to "
+            'YAML: put the value in straight quotes, "like this"'
+        ),
+    )
+
+
+# what PyYAML says when lines follow 'key: []' (or {}) as if it were 'key:'
+_BLOCK_END = re.compile(r"expected <block end>|did not find expected key")
+_KEY_EMPTY = re.compile(r"(\s*(?:- )?[A-Za-z_][\w-]*):\s*(\[\s*\]|\{\s*\})\s*(?:#.*)?")
+
+
+def _empty_above(text: str, index: int) -> tuple[int, int, str] | None:
+    """Line, column and hint for ``key: []`` (or ``{}``) above line ``index`` (0-based),
+    comments and blank lines between, when line ``index`` is meant to fill it in."""
+    lines = text.splitlines()
+    if index >= len(lines):
+        return None
+    above = next(
+        (i for i in range(index - 1, -1, -1) if lines[i].strip()[:1] not in ("", "#")), None
+    )
+    found = _KEY_EMPTY.fullmatch(lines[above]) if above is not None else None
+    here = lines[index]
+    if above is None or not found:
+        return None
+    if not here.lstrip().startswith("-") and _indent(here) <= _indent(lines[above]):
+        return None
+    key, empty = found.group(1).strip(), found.group(2)
+    what = "the list is empty" if empty.startswith("[") else "there is nothing in it"
+    return (
+        above + 1,
+        found.start(2) + 1,
+        (
+            f"'{key}: {empty}' says {what}: delete the '{empty}' to give its entries on the lines "
+            "below"
+        ),
+    )
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:

@@ -297,7 +297,13 @@ def _date(data: Any, key: KeyPath, ctx: Context) -> Any:
 def _bool(data: Any, key: KeyPath, ctx: Context) -> Any:
     if isinstance(data, bool):
         return data
-    ctx.problem("wrong-type", f"expected true or false here, found {_kind_of(data)}", key)
+    name = str(key[-1]) if key else "the setting"
+    ctx.problem(
+        "wrong-type",
+        f"expected true or false here, found {_kind_of(data)}",
+        key,
+        hint=f"write {name}: true or {name}: false (yes and no work too)",
+    )
     return _INVALID
 
 

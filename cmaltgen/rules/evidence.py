@@ -70,10 +70,13 @@ def _check_file(
             **where,
         )
     elif problem == "missing":
+        slashed = target.replace("\\", "/")
         diags.add(
             "evidence-file-missing",
             no_such_file(base, target),
-            hint=f"paths are relative to the folder {display_path(base, root)}/; "
+            hint=f"write folders with / as on the web, not \\: {slashed}"
+            if "\\" in target
+            else f"paths are relative to the folder {display_path(base, root)}/; "
             "check the spelling and the capital letters",
             **where,
         )
@@ -120,7 +123,7 @@ def _check_supports(
                 "unknown-section",
                 f"evidence '{entry.item.id}' supports '{sid}', which is not a section of this "
                 "portfolio" + suggestion(sid, present),
-                **entry.where("supports"),
+                **entry.where(f"supports[{i}]" if f"supports[{i}]" in entry.fields else "supports"),
                 key=f"supports[{i}]",
                 hint="sections here: " + ", ".join(sorted(present)),
             )

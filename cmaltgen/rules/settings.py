@@ -26,6 +26,43 @@ def check_values(portfolio: Portfolio, diags: Diagnostics) -> None:
         )
 
 
+# What ``cmaltgen new`` (and ``import``) write for you to replace, by where it is written.
+PLACEHOLDERS: dict[tuple[str, ...], tuple[str, str]] = {
+    ("candidate", "name"): ("Your Name", "your name as it should appear on the site"),
+    ("candidate", "role"): ("Your job title", "your job title, or delete the line"),
+    ("candidate", "organisation"): ("Where you work", "where you work, or delete the line"),
+    ("confirmation", "name"): ("Your Name", "your name, as a signature"),
+}
+AREA_PLACEHOLDER = "Name this area"
+
+
+def check_placeholders(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """Words ``cmaltgen new`` wrote for you to replace, still there once a section is
+    published (a new portfolio, all drafts, has a warning per section already)."""
+    config, marks = portfolio.config, portfolio.config_marks
+    if all(reflection.front.draft for _, reflection in portfolio.sections()):
+        return
+    for key, (text, wanted) in PLACEHOLDERS.items():
+        value = getattr(getattr(config, key[0]), key[1])
+        if value.strip() == text:
+            diags.add(
+                "placeholder",
+                f"{'.'.join(key)} is still '{text}', as cmaltgen new wrote it",
+                key=".".join(key),
+                hint=f"write {wanted}",
+                **marks.where(key),
+            )
+    for _, reflection in portfolio.sections():
+        if not reflection.front.draft and reflection.front.title.strip() == AREA_PLACEHOLDER:
+            diags.add(
+                "placeholder",
+                f"this area's title is still '{AREA_PLACEHOLDER}', as cmaltgen new wrote it",
+                key="title",
+                hint="name the area, e.g. title: Accessibility",
+                **reflection.where("title"),
+            )
+
+
 PHOTO_PIXELS = 40_000_000  # far more than any portrait; bigger is a mistake or a trap
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
 

@@ -16,6 +16,7 @@ import dataclasses
 import json
 import posixpath
 from typing import Any
+from urllib.parse import quote
 
 from cmaltgen import __version__
 from cmaltgen.diagnostics import Diagnostics
@@ -119,7 +120,9 @@ def _evidence(item: Evidence) -> dict[str, Any]:
         "type": item.type,
         "date": item.date.iso(),
         "sections": list(item.sections),
-        "url": item.url or item.file or f"evidence/#ev-{item.id}",
+        # a file's path is a web address too: 'files/1a/Options appraisal.pdf' would be
+        # refused by a hub reading it (spaces, '#'), so it is percent-encoded as pages link it
+        "url": item.url or (quote(item.file, safe="/") if item.file else f"evidence/#ev-{item.id}"),
     }
 
 
