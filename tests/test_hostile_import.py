@@ -162,3 +162,38 @@ def test_a_size_just_over_a_limit_is_never_shown_as_the_limit() -> None:
     ]
     warned = _too_long(Path("export.xml"), "page 'Long'", "x" * 2_500_000)
     assert warned.message.startswith("the page 'Long' holds 2.4 MB of text, more than the 2 MB")
+
+
+# ---------------------------------------------------------------- JSON nested thousands deep
+
+
+def test_block_editor_footnotes_nested_thousands_deep_are_ignored(tmp_path: Path) -> None:
+    """json.loads raises RecursionError (not ValueError) past ~1,000 levels: it crashed."""
+    source = tmp_path / "export.xml"
+    page = item("Contextual statement", "<p>I work at a college.</p>", meta={"footnotes": ""})
+    source.write_text(wxr(page.replace("<![CDATA[]]>", "<![CDATA[" + "[" * 100_000 + "]]>")))
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
+    assert "I work at a college." in text
+
+
+def test_an_import_list_nested_thousands_deep_is_no_list(tmp_path: Path) -> None:
+    """--force reads the last import's .cmaltgen-import.json; nested deep, it crashed."""
+    from cmaltgen.rules.links import CACHE_FILE, LinkCache
+
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(Docx().heading("Contextual statement").para("I teach.").data())
+    dest = tmp_path / "imported"
+    assert invoke("import", source, dest, "--pathway", "cmalt")[0] == 0
+    (dest / ".cmaltgen-import.json").write_text('{"files": ' + "[" * 100_000, "utf-8")
+    code, output = invoke("import", source, dest, "--pathway", "cmalt", "--force")
+    assert code == 1, output
+    assert (
+        "imported: error output-not-site: --force would overwrite files that cmaltgen import "
+        "did not write, or that you have changed since"
+    ) in output
+    # check's link cache is read the same way: a deep one is no cache, not a crash
+    (tmp_path / CACHE_FILE).write_text("[" * 100_000, "utf-8")
+    assert LinkCache.load(tmp_path, 0.0).entries == {}

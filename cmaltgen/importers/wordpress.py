@@ -173,7 +173,7 @@ def _footnotes(html: str, stored: str, piece: int) -> str:
     converter in the shape Word's footnotes take, numbered apart for each page or post."""
     try:
         notes = json.loads(stored) if stored else []
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep
         return html
     if not isinstance(notes, list):
         return html
