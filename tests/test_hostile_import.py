@@ -197,3 +197,49 @@ def test_an_import_list_nested_thousands_deep_is_no_list(tmp_path: Path) -> None
     # check's link cache is read the same way: a deep one is no cache, not a crash
     (tmp_path / CACHE_FILE).write_text("[" * 100_000, "utf-8")
     assert LinkCache.load(tmp_path, 0.0).entries == {}
+
+
+# ---------------------------------------------------------------- encodings and addresses
+
+
+@pytest.mark.parametrize("encoding", ["bogus-9", "UTF-7"])
+def test_a_wordpress_export_in_an_encoding_python_cannot_parse_is_located(
+    tmp_path: Path, encoding: str
+) -> None:
+    """An unknown encoding (LookupError) or a multi-byte one expat refuses (ValueError)."""
+    source = tmp_path / "export.xml"
+    source.write_text(wxr(item("Contextual statement", "<p>x</p>")).replace("UTF-8", encoding))
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 1, output
+    assert (
+        "export.xml:1:1: error import-source: this XML file says it is written in a text "
+        "encoding cmaltgen cannot read (its first line names the encoding)"
+    ) in output
+    assert "hint: WordPress writes UTF-8: export again from WordPress" in output
+    assert not dest.exists()
+
+
+def _rezipped(data: bytes, name: str, old: bytes, new: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            archive.writestr(
+                info.filename, body.replace(old, new) if info.filename == name else body
+            )
+    return out.getvalue()
+
+
+def test_a_docx_whose_properties_name_an_unknown_encoding_is_imported(tmp_path: Path) -> None:
+    """docProps/core.xml only gives the evidence date; an unknown encoding there crashed."""
+    doc = Docx().heading("Contextual statement")
+    good = doc.para(doc.text("I work at a college.")).data()
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(_rezipped(good, "docProps/core.xml", b'encoding="UTF-8"', b'encoding="x"'))
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
+    assert "I work at a college." in text

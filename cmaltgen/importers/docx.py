@@ -176,8 +176,8 @@ def _date(archive: zipfile.ZipFile, today: dt.date) -> dt.date:
     """When the document was last changed (its own record), else today."""
     try:
         root = SafeET.fromstring(archive.read("docProps/core.xml"), forbid_dtd=True)
-    except (KeyError, SafeET.ParseError, DefusedXmlException, *_DAMAGED):
-        return today
+    except (KeyError, LookupError, SafeET.ParseError, DefusedXmlException, *_DAMAGED):
+        return today  # LookupError: an encoding Python does not know
     for element in root:
         if element.tag.endswith("}modified") and element.text:
             try:

@@ -127,6 +127,15 @@ def _channel(path: Path, data: bytes) -> Element:
         line, col = exc.position
         message = f"this XML file is damaged or incomplete, so it cannot be read ({exc.msg})"
         raise source_error(path, message, _AGAIN, line, col + 1) from None
+    except (LookupError, ValueError):  # <?xml encoding="..."?> names no encoding expat reads
+        raise source_error(
+            path,
+            "this XML file says it is written in a text encoding cmaltgen cannot read (its "
+            "first line names the encoding)",
+            f"WordPress writes UTF-8: {_AGAIN}",
+            1,
+            1,
+        ) from None
     channel = root.find("channel")
     wordpress = any("wordpress.org/export" in e.tag for e in root.iter())
     if _local(root.tag) != "rss" or channel is None or not wordpress:
