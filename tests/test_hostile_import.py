@@ -243,3 +243,23 @@ def test_a_docx_whose_properties_name_an_unknown_encoding_is_imported(tmp_path: 
     assert code == 0, output
     text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
     assert "I work at a college." in text
+
+
+def test_a_docx_whose_parts_are_marked_encrypted_is_a_located_error(tmp_path: Path) -> None:
+    """zipfile raises RuntimeError ('password required') for a member flagged as encrypted."""
+    raw = bytearray(Docx().heading("Contextual statement").para("I teach.").data())
+    for signature, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = raw.find(signature)
+        while at != -1:
+            raw[at + flags] |= 1
+            at = raw.find(signature, at + 4)
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(bytes(raw))
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 1, output
+    assert (
+        "portfolio.docx: error import-source: this Word file is damaged: its part "
+        "[Content_Types].xml cannot be read"
+    ) in output
+    assert not dest.exists()
