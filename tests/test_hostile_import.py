@@ -263,3 +263,22 @@ def test_a_docx_whose_parts_are_marked_encrypted_is_a_located_error(tmp_path: Pa
         "[Content_Types].xml cannot be read"
     ) in output
     assert not dest.exists()
+
+
+def test_addresses_urllib_cannot_split_are_kept_as_text(tmp_path: Path) -> None:
+    """A site address 'http://[::1' or a link '//[zz/x' made urljoin raise ValueError."""
+    content = "<p>See <a href='/plan'>my plan</a> and <a href='//[zz/x'>this</a>.</p>"
+    for base, link, kept in (
+        ("http://[::1", "/plan", "my plan (/plan)"),
+        ("https://rowan.example.org/", "//[zz/x", "this (//[zz/x)"),
+    ):
+        source = tmp_path / "export.xml"
+        head = f"<wp:base_blog_url>{base}</wp:base_blog_url><wp:wxr_version>"
+        source.write_text(
+            wxr(item("Contextual statement", content)).replace("<wp:wxr_version>", head, 1)
+        )
+        dest = tmp_path / f"imported-{link.count('/')}"
+        code, output = invoke("import", source, dest, "--pathway", "cmalt")
+        assert code == 0, output
+        text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
+        assert kept in text, text

@@ -108,9 +108,13 @@ def collect(
         if _SCHEME.match(target) and not known:
             return text  # javascript:, data:, file: ... written as text in the source
         if not known:
-            if not collector.base_url:  # an address only the source could resolve: keep it
+            try:  # an address only the source could resolve, or none at all: keep it as text
+                target = urljoin(collector.base_url, target) if collector.base_url else ""
+            except ValueError:  # "//[bad" is no address, whatever the base
+                target = ""
+            if not target:
+                target = match.group(3).strip("<>")
                 return f"{text} ({target})" if text else target
-            target = urljoin(collector.base_url, target)
         if bang:
             return _image(text, target, section_id, collector, found, assessed)
         if not assessed or not target.startswith(("http://", "https://")):

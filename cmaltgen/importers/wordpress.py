@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
@@ -79,9 +80,17 @@ def read(path: Path, today: dt.date) -> Reading:
         )
     date = min(max(dates, default=today), today)
     base = _wp(channel, "base_blog_url") or (channel.findtext("link") or "").strip()
-    base_url = base.rstrip("/") + "/" if base.startswith(("http://", "https://")) else ""
+    base_url = base.rstrip("/") + "/" if _web_address(base) else ""
     found = Diagnostics([*oversized, *warnings])
     return Reading("WordPress export", pieces, date, {}, attachments, found, base_url)
+
+
+def _web_address(text: str) -> bool:
+    """An http(s) address that relative links can be resolved on ("http://[x" is not one)."""
+    try:
+        return text.startswith(("http://", "https://")) and bool(urlsplit(text).hostname)
+    except ValueError:
+        return False
 
 
 def _capped(path: Path) -> bytes:
