@@ -282,3 +282,53 @@ def test_addresses_urllib_cannot_split_are_kept_as_text(tmp_path: Path) -> None:
         assert code == 0, output
         text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
         assert kept in text, text
+
+
+# ---------------------------------------------------------------- pages that were read for hours
+
+
+def test_pages_of_marks_never_closed_are_read_once(tmp_path: Path) -> None:
+    """Each of these made a pattern (or html.parser) read the rest of the page again for every
+    mark, for hours: block comments never closed (<!-- wp:x), footnote marks never closed
+    (<sup data-fn=...>), link brackets never closed ([a), and a blog of 3,000 attachments whose
+    thumbnail names were searched with a new pattern for each attachment on each page."""
+    uploads = "https://rowan.example.org/wp-content/uploads"
+    notes = '[{"id":"n1","content":"A note"}]'
+    files = [
+        item(f"Photo {n}", kind="attachment", status="inherit", attachment=f"{uploads}/{n}.png")
+        for n in range(3_000)
+    ]
+    posts = [
+        item(
+            f"Post {n}",
+            f"<p>Week {n} <img alt='Photo' src='{uploads}/{n}-300x200.png'></p>",
+            kind="post",
+            categories=("Core area 1a",),
+        )
+        for n in range(100)
+    ]
+    source = tmp_path / "export.xml"
+    source.write_text(
+        wxr(
+            item("Contextual statement", "<p>I teach.</p>" + "<!-- wp:x " * 100_000),
+            item(
+                "Core area 1b",
+                "<p>Marked" + '<sup data-fn="n1">' * 50_000,
+                meta={"footnotes": notes},
+            ),
+            item("Core area 1c", "<p>Lists" + " [a" * 100_000 + "</p>"),
+            *files,
+            *posts,
+        )
+    )
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+
+    def text(folder: str) -> str:
+        return (dest / folder / "reflection.md").read_text(encoding="utf-8")
+
+    assert "I teach." in text("00-contextual-statement")
+    assert "Marked" in text("02-1b") and "A note" in text("02-1b")
+    assert "Lists [a [a" in text("03-1c")
+    assert f"![Photo]({uploads}/7.png)" in text("01-1a")  # the full-size file, not -300x200

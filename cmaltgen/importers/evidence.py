@@ -19,8 +19,11 @@ from urllib.parse import urljoin
 from cmaltgen.importers.names import safe_name
 from cmaltgen.importers.sections import slug
 
+# Each part stops at the next bracket (or a title at 300 characters), so text full of
+# unmatched "[" or "](" is read in linear time: unbounded, each one rescanned the rest.
 LINK = re.compile(
-    r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\((<[^>]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"]*\")?\)"
+    r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\((<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))+)"
+    r"(?:\s+\"[^\"]{0,300}\")?\)"
 )
 _TYPES = {
     "image": {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".tif", ".tiff"},
