@@ -548,8 +548,7 @@ def test_a_garbled_cut_short_or_trickling_answer_is_a_warning_not_a_crash(
         for m in messages
     )
     assert any(
-        "invalid.pdf" in m and "it redirects to an address that is not valid" in m
-        for m in messages
+        "invalid.pdf" in m and "it redirects to an address that is not valid" in m for m in messages
     )
     assert any("trickle.pdf" in m and "it took too long to download" in m for m in messages)
     assert sorted(p.name for p in folder(tmp_path / "out", "1a").iterdir()) == [
