@@ -332,3 +332,22 @@ def test_pages_of_marks_never_closed_are_read_once(tmp_path: Path) -> None:
     assert "Marked" in text("02-1b") and "A note" in text("02-1b")
     assert "Lists [a [a" in text("03-1c")
     assert f"![Photo]({uploads}/7.png)" in text("01-1a")  # the full-size file, not -300x200
+
+
+def test_a_bold_phrase_with_thousands_of_non_breaking_spaces_is_read_once(tmp_path: Path) -> None:
+    """'**Title**' tests read spaces around an optional colon with two \\s*, which shared a run
+    of 20,000 non-breaking spaces between them in every way: 50 s, minutes for longer runs."""
+    spaces = "&nbsp;" * 50_000
+    source = tmp_path / "export.xml"
+    source.write_text(
+        wxr(
+            item(
+                "Contextual statement", f"<p><strong>My role{spaces}here</strong> at a college</p>"
+            )
+        )
+    )
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
+    assert "**My role" in text and "here** at a college" in text
