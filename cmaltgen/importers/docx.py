@@ -145,8 +145,9 @@ def _open_zip(path: Path, data: bytes) -> zipfile.ZipFile:
 # What reading a damaged zip member raises: a bad checksum, damaged compressed data, a
 # member cut short, a compression method Python does not have, a member marked as
 # encrypted (RuntimeError: "password required").
-_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
-_DAMAGED += (RuntimeError,)
+_DAMAGED = (
+    zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError
+)  # fmt: skip
 
 
 def _has_doctype(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
