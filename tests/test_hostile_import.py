@@ -164,6 +164,195 @@ def test_a_size_just_over_a_limit_is_never_shown_as_the_limit() -> None:
     assert warned.message.startswith("the page 'Long' holds 2.4 MB of text, more than the 2 MB")
 
 
+# ---------------------------------------------------------------- JSON nested thousands deep
+
+
+def test_block_editor_footnotes_nested_thousands_deep_are_ignored(tmp_path: Path) -> None:
+    """json.loads raises RecursionError (not ValueError) past ~1,000 levels: it crashed."""
+    source = tmp_path / "export.xml"
+    page = item("Contextual statement", "<p>I work at a college.</p>", meta={"footnotes": ""})
+    source.write_text(wxr(page.replace("<![CDATA[]]>", "<![CDATA[" + "[" * 100_000 + "]]>")))
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
+    assert "I work at a college." in text
+
+
+def test_an_import_list_nested_thousands_deep_is_no_list(tmp_path: Path) -> None:
+    """--force reads the last import's .cmaltgen-import.json; nested deep, it crashed."""
+    from cmaltgen.rules.links import CACHE_FILE, LinkCache
+
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(Docx().heading("Contextual statement").para("I teach.").data())
+    dest = tmp_path / "imported"
+    assert invoke("import", source, dest, "--pathway", "cmalt")[0] == 0
+    (dest / ".cmaltgen-import.json").write_text('{"files": ' + "[" * 100_000, "utf-8")
+    code, output = invoke("import", source, dest, "--pathway", "cmalt", "--force")
+    assert code == 1, output
+    assert (
+        "imported: error output-not-site: --force would overwrite files that cmaltgen import "
+        "did not write, or that you have changed since"
+    ) in output
+    # check's link cache is read the same way: a deep one is no cache, not a crash
+    (tmp_path / CACHE_FILE).write_text("[" * 100_000, "utf-8")
+    assert LinkCache.load(tmp_path, 0.0).entries == {}
+
+
+# ---------------------------------------------------------------- encodings and addresses
+
+
+@pytest.mark.parametrize("encoding", ["bogus-9", "UTF-7"])
+def test_a_wordpress_export_in_an_encoding_python_cannot_parse_is_located(
+    tmp_path: Path, encoding: str
+) -> None:
+    """An unknown encoding (LookupError) or a multi-byte one expat refuses (ValueError)."""
+    source = tmp_path / "export.xml"
+    source.write_text(wxr(item("Contextual statement", "<p>x</p>")).replace("UTF-8", encoding))
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 1, output
+    assert (
+        "export.xml:1:1: error import-source: this XML file says it is written in a text "
+        "encoding cmaltgen cannot read (its first line names the encoding)"
+    ) in output
+    assert "hint: WordPress writes UTF-8: export again from WordPress" in output
+    assert not dest.exists()
+
+
+def _rezipped(data: bytes, name: str, old: bytes, new: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            archive.writestr(
+                info.filename, body.replace(old, new) if info.filename == name else body
+            )
+    return out.getvalue()
+
+
+def test_a_docx_whose_properties_name_an_unknown_encoding_is_imported(tmp_path: Path) -> None:
+    """docProps/core.xml only gives the evidence date; an unknown encoding there crashed."""
+    doc = Docx().heading("Contextual statement")
+    good = doc.para(doc.text("I work at a college.")).data()
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(_rezipped(good, "docProps/core.xml", b'encoding="UTF-8"', b'encoding="x"'))
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
+    assert "I work at a college." in text
+
+
+def test_a_docx_whose_parts_are_marked_encrypted_is_a_located_error(tmp_path: Path) -> None:
+    """zipfile raises RuntimeError ('password required') for a member flagged as encrypted."""
+    raw = bytearray(Docx().heading("Contextual statement").para("I teach.").data())
+    for signature, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = raw.find(signature)
+        while at != -1:
+            raw[at + flags] |= 1
+            at = raw.find(signature, at + 4)
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(bytes(raw))
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 1, output
+    assert (
+        "portfolio.docx: error import-source: this Word file is damaged: its part "
+        "[Content_Types].xml cannot be read"
+    ) in output
+    assert not dest.exists()
+
+
+def test_addresses_urllib_cannot_split_are_kept_as_text(tmp_path: Path) -> None:
+    """A site address 'http://[::1' or a link '//[zz/x' made urljoin raise ValueError."""
+    content = "<p>See <a href='/plan'>my plan</a> and <a href='//[zz/x'>this</a>.</p>"
+    for base, link, kept in (
+        ("http://[::1", "/plan", "my plan (/plan)"),
+        ("https://rowan.example.org/", "//[zz/x", "this (//[zz/x)"),
+    ):
+        source = tmp_path / "export.xml"
+        head = f"<wp:base_blog_url>{base}</wp:base_blog_url><wp:wxr_version>"
+        source.write_text(
+            wxr(item("Contextual statement", content)).replace("<wp:wxr_version>", head, 1)
+        )
+        dest = tmp_path / f"imported-{link.count('/')}"
+        code, output = invoke("import", source, dest, "--pathway", "cmalt")
+        assert code == 0, output
+        text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
+        assert kept in text, text
+
+
+# ---------------------------------------------------------------- pages that were read for hours
+
+
+def test_pages_of_marks_never_closed_are_read_once(tmp_path: Path) -> None:
+    """Each of these made a pattern (or html.parser) read the rest of the page again for every
+    mark, for hours: block comments never closed (<!-- wp:x), footnote marks never closed
+    (<sup data-fn=...>), link brackets never closed ([a), and a blog of 3,000 attachments whose
+    thumbnail names were searched with a new pattern for each attachment on each page."""
+    uploads = "https://rowan.example.org/wp-content/uploads"
+    notes = '[{"id":"n1","content":"A note"}]'
+    files = [
+        item(f"Photo {n}", kind="attachment", status="inherit", attachment=f"{uploads}/{n}.png")
+        for n in range(3_000)
+    ]
+    posts = [
+        item(
+            f"Post {n}",
+            f"<p>Week {n} <img alt='Photo' src='{uploads}/{n}-300x200.png'></p>",
+            kind="post",
+            categories=("Core area 1a",),
+        )
+        for n in range(100)
+    ]
+    source = tmp_path / "export.xml"
+    source.write_text(
+        wxr(
+            item("Contextual statement", "<p>I teach.</p>" + "<!-- wp:x " * 100_000),
+            item(
+                "Core area 1b",
+                "<p>Marked" + '<sup data-fn="n1">' * 50_000,
+                meta={"footnotes": notes},
+            ),
+            item("Core area 1c", "<p>Lists" + " [a" * 100_000 + "</p>"),
+            *files,
+            *posts,
+        )
+    )
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+
+    def text(folder: str) -> str:
+        return (dest / folder / "reflection.md").read_text(encoding="utf-8")
+
+    assert "I teach." in text("00-contextual-statement")
+    assert "Marked" in text("02-1b") and "A note" in text("02-1b")
+    assert "Lists [a [a" in text("03-1c")
+    assert f"![Photo]({uploads}/7.png)" in text("01-1a")  # the full-size file, not -300x200
+
+
+def test_a_bold_phrase_with_thousands_of_non_breaking_spaces_is_read_once(tmp_path: Path) -> None:
+    """'**Title**' tests read spaces around an optional colon with two \\s*, which shared a run
+    of 20,000 non-breaking spaces between them in every way: 50 s, minutes for longer runs."""
+    spaces = "&nbsp;" * 50_000
+    source = tmp_path / "export.xml"
+    source.write_text(
+        wxr(
+            item(
+                "Contextual statement", f"<p><strong>My role{spaces}here</strong> at a college</p>"
+            )
+        )
+    )
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
+    assert "**My role" in text and "here** at a college" in text
+
+
 @pytest.mark.parametrize("order", ["²", "٣", "-1", " 2 ", "99999999999999999999", "x"])
 def test_an_odd_wordpress_menu_order_never_stops_the_import(tmp_path: Path, order: str) -> None:
     """'²'.isdigit() is True but int('²') fails: the import crashed on such a menu_order."""

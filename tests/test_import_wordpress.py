@@ -428,6 +428,29 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_response(302)
             self.send_header("Location", "file:///etc/passwd")
             self.end_headers()
+        elif path == "/files/garbled.pdf":  # no HTTP at all
+            self.wfile.write(b"\x00\xff garbage\r\n\r\n")
+        elif path == "/files/cut.pdf":  # promises 100,000 bytes, sends 9 and closes
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"%PDF-1.4 ")
+            self.close_connection = True
+        elif path == "/files/invalid.pdf":  # to an address urllib cannot even split
+            self.send_response(302)
+            self.send_header("Location", "http://[::1/x.pdf")
+            self.end_headers()
+        elif path == "/files/trickle.pdf":  # a byte every 0.1 s: each read is quick
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            for _ in range(100):
+                if LATE.wait(0.1):
+                    break
+                self.wfile.write(b"x")
+                self.wfile.flush()
         else:
             self._send(404, "text/plain", b"no")
 
@@ -534,6 +557,39 @@ def test_download_failures_keep_the_address_and_warn(tmp_path: Path, server: str
     LATE.set()  # the command line's own 20 s timeout would outwait slow.pdf anyway
     code, out = invoke("import", source, tmp_path / "again", "--pathway", "cmalt", "--download")
     assert code == 0 and "warning import-download" in out
+
+
+def test_a_garbled_cut_short_or_trickling_answer_is_a_warning_not_a_crash(
+    tmp_path: Path, server: str
+) -> None:
+    """A status line that is not HTTP (BadStatusLine) and a redirect to "http://[::1"
+    (ValueError) crashed the import; a file cut short of its Content-Length was saved cut
+    short; a server sending a byte at a time was waited on past the file's deadline."""
+    names = ["garbled.pdf", "cut.pdf", "invalid.pdf", "trickle.pdf"]
+    source = tmp_path / "export.xml"
+    source.write_text(attachments_export(server, names), "utf-8")
+    fetch = Downloader(max_bytes=1024 * 1024, timeout=1.0)  # 3 s for a whole file
+    report = import_portfolio(source, tmp_path / "out", "cmalt", fetch=fetch)
+    found = {str(i["title"]): i for i in items_of(tmp_path / "out", "1a")}
+    for name in names:
+        assert found[f"Attachment {name}"]["url"] == f"{server}/files/{name}"
+    messages = {d.message for d in report.diagnostics if d.code == "import-download"}
+    assert any(
+        "garbled.pdf" in m and "the server's answer is not usable HTTP" in m for m in messages
+    )
+    assert any(
+        "cut.pdf" in m and "the connection closed before the whole file arrived" in m
+        for m in messages
+    )
+    assert any(
+        "invalid.pdf" in m and "it redirects to an address that is not valid" in m for m in messages
+    )
+    assert any("trickle.pdf" in m and "it took too long to download" in m for m in messages)
+    assert sorted(p.name for p in folder(tmp_path / "out", "1a").iterdir()) == [
+        "chart.png",
+        "evidence.yml",
+        "reflection.md",
+    ]
 
 
 def test_downloads_with_the_same_name_never_overwrite_each_other(

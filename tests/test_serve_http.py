@@ -235,3 +235,22 @@ def test_a_reload_keeps_the_scroll_position_and_revalidates_assets(
             assert styled == "absolute", "the stylesheet from the browser's copy applies"
         finally:
             context.close()
+
+
+def test_a_host_with_control_characters_is_refused_and_never_echoed(
+    shared: PreviewServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An IPv6 zone ("[fe80::1%...]") may hold any character: an escape sequence in one was
+    quoted raw in the 403 and in the terminal's warning. Now it is no host name at all."""
+    port = shared.port
+    host = "[fe80::1%\x1b[2J\x07]"
+    with caplog.at_level(logging.WARNING), socket.create_connection(("127.0.0.1", port)) as sock:
+        request = get(MOUNT, port).replace(f"127.0.0.1:{port}", host)
+        status, _, body = exchange(sock, request.encode("latin-1").decode())
+    assert status == "HTTP/1.1 403 Forbidden"
+    assert body.startswith(b"403 Forbidden: the request's Host header is not a host name.")
+    assert b"\x1b" not in body and b"\x07" not in body
+    warned = [r.getMessage() for r in caplog.records if "refused a request" in r.getMessage()]
+    assert warned and all("\x1b" not in m and "\x07" not in m for m in warned), warned
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:  # others still served
+        assert exchange(sock, get(MOUNT, port, "Connection: close"))[0] == "HTTP/1.1 200 OK"

@@ -194,8 +194,9 @@ def _notes(body: str, notes: dict[str, str]) -> str:
 
 def _words_of(markdown: str) -> str:
     """The words a reader reads: images and link addresses are not words."""
-    text = re.sub(r"!\[[^\]]*\]\((?:[^()]|\([^)]*\))*\)", " ", markdown)
-    text = re.sub(r"\]\((?:[^()]|\([^)]*\))*\)", "]", text)
+    # [^[\]] and [^()]: each match stops at the next bracket, so unmatched ones cost no rescans
+    text = re.sub(r"!\[[^\[\]]*\]\((?:[^()]|\([^()]*\))*\)", " ", markdown)
+    text = re.sub(r"\]\((?:[^()]|\([^()]*\))*\)", "]", text)
     return re.sub(r"^#+ ", "", text, flags=re.M)
 
 

@@ -143,8 +143,11 @@ def _open_zip(path: Path, data: bytes) -> zipfile.ZipFile:
 
 
 # What reading a damaged zip member raises: a bad checksum, damaged compressed data, a
-# member cut short, a compression method Python does not have.
-_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
+# member cut short, a compression method Python does not have, a member marked as
+# encrypted (RuntimeError: "password required").
+_DAMAGED = (
+    zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError
+)  # fmt: skip
 
 
 def _has_doctype(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
@@ -176,8 +179,8 @@ def _date(archive: zipfile.ZipFile, today: dt.date) -> dt.date:
     """When the document was last changed (its own record), else today."""
     try:
         root = SafeET.fromstring(archive.read("docProps/core.xml"), forbid_dtd=True)
-    except (KeyError, SafeET.ParseError, DefusedXmlException, *_DAMAGED):
-        return today
+    except (KeyError, LookupError, SafeET.ParseError, DefusedXmlException, *_DAMAGED):
+        return today  # LookupError: an encoding Python does not know
     for element in root:
         if element.tag.endswith("}modified") and element.text:
             try:

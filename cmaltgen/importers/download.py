@@ -8,6 +8,7 @@ warning and the evidence item keeps the attachment's address.
 
 from __future__ import annotations
 
+import http.client
 import mimetypes
 import time
 import urllib.error
@@ -84,6 +85,10 @@ class Downloader:
             raise DownloadError(f"the server could not be reached ({exc.reason})") from None
         except (TimeoutError, OSError) as exc:
             raise DownloadError(f"the server stopped answering ({exc})") from None
+        except http.client.HTTPException as exc:  # a garbled or cut-short answer
+            raise DownloadError(f"the server's answer is not usable HTTP ({_shown(exc)})") from None
+        except ValueError:  # a redirect to "http://[bad", which urllib cannot even split
+            raise DownloadError("it redirects to an address that is not valid") from None
         return Asset(_name(url, ctype), data)
 
     def _read(self, response: Any) -> bytes:
@@ -98,14 +103,23 @@ class Downloader:
         deadline = time.monotonic() + self.timeout * 3
         chunks: list[bytes] = []
         size = 0
-        while chunk := response.read(_CHUNK):
+        # read1: what has arrived, so a server sending a byte at a time meets the deadline
+        while chunk := response.read1(_CHUNK):
             size += len(chunk)
             if size > self.max_bytes:
                 raise DownloadError(f"it is larger than {self.max_bytes // (1024 * 1024)} MB")
             if time.monotonic() > deadline:
                 raise DownloadError("it took too long to download")
             chunks.append(chunk)
+        if declared and declared.isdigit() and size < int(declared):
+            raise DownloadError("the connection closed before the whole file arrived")
         return b"".join(chunks)
+
+
+def _shown(exc: Exception) -> str:
+    """An HTTP error from the server, quoted as one short printable line."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in str(exc)).split())
+    return text[:80] or type(exc).__name__
 
 
 def _check_type(url: str, ctype: str) -> None:

@@ -19,8 +19,11 @@ from urllib.parse import urljoin
 from cmaltgen.importers.names import safe_name
 from cmaltgen.importers.sections import slug
 
+# Each part stops at the next bracket (or a title at 300 characters), so text full of
+# unmatched "[" or "](" is read in linear time: unbounded, each one rescanned the rest.
 LINK = re.compile(
-    r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\((<[^>]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"]*\")?\)"
+    r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\((<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))+)"
+    r"(?:\s+\"[^\"]{0,300}\")?\)"
 )
 _TYPES = {
     "image": {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".tif", ".tiff"},
@@ -108,9 +111,13 @@ def collect(
         if _SCHEME.match(target) and not known:
             return text  # javascript:, data:, file: ... written as text in the source
         if not known:
-            if not collector.base_url:  # an address only the source could resolve: keep it
+            try:  # an address only the source could resolve, or none at all: keep it as text
+                target = urljoin(collector.base_url, target) if collector.base_url else ""
+            except ValueError:  # "//[bad" is no address, whatever the base
+                target = ""
+            if not target:
+                target = match.group(3).strip("<>")
                 return f"{text} ({target})" if text else target
-            target = urljoin(collector.base_url, target)
         if bang:
             return _image(text, target, section_id, collector, found, assessed)
         if not assessed or not target.startswith(("http://", "https://")):

@@ -57,8 +57,7 @@ def sanitise(html: str) -> str:
 
 def to_markdown(html: str) -> Converted:
     """Markdown for ``html`` (untrusted), with Word's footnotes and endnotes as ``[^N]``."""
-    if len(_UNCLOSED.findall(html)) > MAX_RAW_DEPTH:  # html.parser slows with their square
-        html = _UNCLOSED.sub("&lt;", html)  # text, as they are in no real page
+    html = _closed(html)
     if _nesting(html) > MAX_RAW_DEPTH:  # the parsers slow down badly: plain text at once
         return Converted(_plain_paragraphs(_Text.of(html)), {}, True)
     soup = BeautifulSoup(html, "html.parser")
@@ -87,6 +86,14 @@ _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>")  # [^<>]: no res
 _UNCLOSED = re.compile(r"<(?=[^<>]*(?:<|\Z))")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
 _VOID |= {"source", "track", "wbr"}
+
+
+def _closed(html: str) -> str:
+    """``html`` as html.parser may read it: past MAX_RAW_DEPTH of them, each '<' that nothing
+    closes is text (as html.parser would keep it), since it slows with their square."""
+    if len(_UNCLOSED.findall(html)) > MAX_RAW_DEPTH:
+        return _UNCLOSED.sub("&lt;", html)  # text, as they are in no real page
+    return html
 
 
 def _nesting(html: str) -> int:
@@ -211,7 +218,7 @@ _UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.I)
 def hazards(html: str) -> list[str]:
     """What ``sanitise`` will remove for safety, named for the user ('2 script', ...)."""
     counts: Counter[str] = Counter()
-    for element in BeautifulSoup(html, "html.parser").find_all(True):
+    for element in BeautifulSoup(_closed(html), "html.parser").find_all(True):
         if element.name in _UNSAFE_TAGS:
             counts[element.name] += 1
         counts.update(f"{a} attribute" for a in element.attrs if a.lower().startswith("on"))

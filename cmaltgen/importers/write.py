@@ -122,7 +122,7 @@ def _previous(dest: Path) -> dict[str, str]:
     try:
         data = json.loads((dest / MANIFEST).read_text("utf-8"))
         files = data["files"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return {}
     if not isinstance(files, dict):
         return {}

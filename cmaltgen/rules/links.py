@@ -113,7 +113,7 @@ class LinkCache:
         path = folder / CACHE_FILE
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: nested thousands deep
             data = {}
         entries = {
             url: entry

@@ -77,7 +77,9 @@ class HostCheck:
             return "the request has no Host header; every web browser sends one"
         if len(headers) > 1:
             return "the request has more than one Host header"
-        found = split(headers[0])
+        # isprintable: an IPv6 zone ("[::1%...]") may hold any character, and the refusal is
+        # shown in the terminal, where an escape sequence would restyle or clear it
+        found = split(headers[0]) if headers[0].isprintable() else None
         if found is None:
             return "the request's Host header is not a host name"
         if self.allows(*found):
