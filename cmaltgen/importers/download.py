@@ -92,13 +92,9 @@ class Downloader:
         return Asset(_name(url, ctype), data)
 
     def _read(self, response: Any) -> bytes:
-        declared = response.headers.get("Content-Length")
-        if (
-            declared
-            and declared.isascii()
-            and declared.isdigit()
-            and int(declared) > self.max_bytes
-        ):
+        given = response.headers.get("Content-Length") or ""
+        declared = int(given) if given.isascii() and given.isdigit() else None  # not "²"
+        if declared is not None and declared > self.max_bytes:
             raise DownloadError(f"it is larger than {self.max_bytes // (1024 * 1024)} MB")
         deadline = time.monotonic() + self.timeout * 3
         chunks: list[bytes] = []
@@ -111,7 +107,7 @@ class Downloader:
             if time.monotonic() > deadline:
                 raise DownloadError("it took too long to download")
             chunks.append(chunk)
-        if declared and declared.isdigit() and size < int(declared):
+        if declared is not None and size < declared:
             raise DownloadError("the connection closed before the whole file arrived")
         return b"".join(chunks)
 
