@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cmaltgen.cli import main
-from tests.conftest import PortfolioFactory, evidence, symlink_or_skip
+from tests.conftest import PortfolioFactory, evidence, reflection, symlink_or_skip
 
 
 def run(*args: str | Path) -> tuple[int, str]:
@@ -160,3 +160,25 @@ def test_a_reflection_with_a_huge_table_is_refused_at_once_at_its_line(
             "than 10,000 table cells"
         ) in output
         assert "hint: move a large table into an evidence file" in output
+
+
+def test_reference_style_links_are_resolved_not_a_crash(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """`[text][label]` with `[label]: url` below crashed every command (markdown-it keeps its
+    definitions under the env key cmaltgen used for its own list); now they resolve."""
+    body = (
+        "## Description\n\nI led the work in [the report][r] and [a web page][w].\n\n"
+        "[r]: evidence:ev-2a\n[w]: https://example.org/\n\n## Reflection\n\nI learned a lot.\n"
+    )
+    root = tmp_portfolio({"2a/reflection.md": reflection("2a", body=body)})
+    code, output = run("build", root, "-o", tmp_path / "good")
+    assert code == 0, output
+    page = (tmp_path / "good" / "2a" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://example.org/"' in page
+    assert "uncited-evidence" not in output  # the reference link cites ev-2a
+    broken = body.replace("[r]: evidence:ev-2a", "[r]: evidence:nosuch")
+    root = tmp_portfolio({"2a/reflection.md": reflection("2a", body=broken)})
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert "2a/reflection.md:6:1: error unknown-evidence" in output, output

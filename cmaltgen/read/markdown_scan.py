@@ -88,7 +88,8 @@ def shift_headings(state: StateCore) -> None:
 
 def collect_references(state: StateCore) -> None:
     lines: list[str] = state.env.get("source_lines", [])
-    refs: list[Reference] = state.env.setdefault("references", [])
+    # not "references": markdown-it keeps [label]: url definitions under that key
+    refs: list[Reference] = state.env.setdefault("cmalt_references", [])
     used: set[tuple[int, int]] = set()
     for block in state.tokens:
         if block.type != "inline" or not block.children or not block.map:
