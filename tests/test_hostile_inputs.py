@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cmaltgen.cli import main
-from tests.conftest import PortfolioFactory, evidence, reflection, symlink_or_skip
+from tests.conftest import EXAMPLE, PortfolioFactory, evidence, reflection, symlink_or_skip
 
 
 def run(*args: str | Path) -> tuple[int, str]:
@@ -182,3 +182,25 @@ def test_reference_style_links_are_resolved_not_a_crash(
     for code, output in build_and_check(root, tmp_path):
         assert code == 1
         assert "2a/reflection.md:6:1: error unknown-evidence" in output, output
+
+
+def test_long_runs_in_a_reflection_are_checked_in_one_pass(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """Patterns that tried a run from each of its characters took minutes on these lines
+    (alt text of dashes; "%" before an email address; spaces before raw HTML); the warnings
+    they give are unchanged."""
+    body = (
+        "## Description\n\nI led the work and cited [the report](evidence:ev-2a).\n\n"
+        f"![{'-' * 100_000}.png](chart.png)\n\n"
+        f"{'%' * 200_000} or write to sam.tester@example.org\n\n"
+        f"Words{' ' * 200_000}<b>bold</b> end, and [](evidence:ev-2a) .\n\n"
+        "## Reflection\n\nI learned a great deal from it.\n"
+    )
+    root = tmp_portfolio({"2a/reflection.md": reflection("2a", body=body)})
+    (root / "2a" / "chart.png").write_bytes((EXAMPLE / "portrait.png").read_bytes())
+    code, output = run("build", root, "-o", tmp_path / "site")
+    assert code == 0, output
+    assert "2a/reflection.md:8:1: warning alt-text: the alt text '---" in output
+    assert "2a/reflection.md:10:200014: warning contact-details: this looks like an email" in output
+    assert "2a/reflection.md:12:200006: warning raw-html" in output
