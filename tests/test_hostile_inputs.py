@@ -204,3 +204,29 @@ def test_long_runs_in_a_reflection_are_checked_in_one_pass(
     assert "2a/reflection.md:8:1: warning alt-text: the alt text '---" in output
     assert "2a/reflection.md:10:200014: warning contact-details: this looks like an email" in output
     assert "2a/reflection.md:12:200006: warning raw-html" in output
+
+
+def test_control_characters_made_by_yaml_escapes_in_text_are_a_located_error(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """ "\\0" or "\\e" in a quoted name or title reached the pages and the terminal as they
+    were (check's heading printed the NUL); now they are an error at the value."""
+    root = tmp_portfolio(
+        {"2a/reflection.md": reflection("2a", extra_front='title: "Assess\\e[2Jment\\0"\n')}
+    )
+    yml = root / "portfolio.yml"
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace("name: Sam Tester", 'name: "Sam\\x07 Tester"', 1),
+        encoding="utf-8",
+    )
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert (
+            "portfolio.yml:4:9: error invalid-value [candidate.name]: 'Sam\\x07 Tester' holds a "
+            "control character, which no web page can show"
+        ) in output
+        assert "2a/reflection.md:3:8: error invalid-value [title]: 'Assess\\x1b[2Jment\\x00'" in (
+            output
+        )
+        assert "hint: remove the escape that makes it (such as \\0, \\e or \\x07)" in output
+        assert "\x00" not in output and "\x07" not in output and "\x1b[2J" not in output

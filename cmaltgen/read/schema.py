@@ -263,7 +263,19 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
             hint=meta.get("hint") or _pattern_hint(pattern),
         )
         return _INVALID
+    if _CONTROL.search(text) and meta.get("kind") != "path":  # a path's own check says more
+        ctx.problem(
+            "invalid-value",
+            f"'{text}' holds a control character, which no web page can show",
+            key,
+            hint="remove the escape that makes it (such as \\0, \\e or \\x07) from the quoted text",
+        )
+        return _INVALID
     return text
+
+
+# YAML refuses these typed into a file, but its escapes ("\0", "\e", "\x07") make them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _pattern_hint(pattern: str) -> str:
