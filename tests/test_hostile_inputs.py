@@ -230,3 +230,20 @@ def test_control_characters_made_by_yaml_escapes_in_text_are_a_located_error(
         )
         assert "hint: remove the escape that makes it (such as \\0, \\e or \\x07)" in output
         assert "\x00" not in output and "\x07" not in output and "\x1b[2J" not in output
+
+
+def test_a_control_character_in_a_reflection_is_a_located_error(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """A vertical tab (Word's manual line break, pasted) or an escape reached the page as it
+    was: invalid HTML, and malformed XML in the feed; now an error at its line and column."""
+    body = "## Description\n\nI led the work\x0bwith [the report](evidence:ev-2a).\n"
+    root = tmp_portfolio({"2a/reflection.md": reflection("2a", body=body + "\x1b[2J")})
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert (
+            "2a/reflection.md:6:15: error file-encoding: this file holds a control character "
+            "('\\x0b'), which no web page can show"
+        ) in output
+        assert "hint: delete it (text copied from another program can bring one" in output
+        assert "\x0b" not in output and "\x1b[2J" not in output
