@@ -218,7 +218,7 @@ def _dict(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     return {k: v for k, v in values.items() if v is not _INVALID}
 
 
-def _url_hint(text: str) -> str | None:
+def url_hint(text: str) -> str | None:
     """None for a web address (http(s)://, a host name, a port if any); else how to fix it."""
     if not re.match(r"^https?://[^\s/$.?#][^\s\x00-\x1f\x7f]*$", text):
         return "web addresses start with https:// (or http://)"
@@ -241,9 +241,9 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     text = (raw if raw is not None and not isinstance(data, str) else str(data)).strip()
     if meta.get("kind") == "path" and isinstance(data, str) and text:
         text = data  # " notes.txt" (quoted) is that file: only YAML's own unquoting applies
-    url_hint = _url_hint(text) if meta.get("kind") == "url" else None
-    if url_hint:
-        ctx.problem("invalid-url", f"'{text}' is not a web address", key, hint=url_hint)
+    hint = url_hint(text) if meta.get("kind") == "url" else None
+    if hint:
+        ctx.problem("invalid-url", f"'{text}' is not a web address", key, hint=hint)
         return _INVALID
     choices = meta.get("choices") or ()
     if choices and text not in choices:
