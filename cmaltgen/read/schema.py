@@ -38,8 +38,8 @@ def spec(
 ) -> Any:
     """A declared field, required unless given a default. ``kind`` refines a str: ``url``,
     ``date``, ``path`` (a file name, kept exactly as quoted: names may start or end with
-    spaces), ``text`` (default). ``hint`` says how to write a value that does not match
-    ``pattern``."""
+    spaces), ``name`` (looked up by a later check, such as a theme's), ``text`` (default).
+    ``hint`` says how to write a value that does not match ``pattern``."""
     meta = {
         "doc": doc,
         "kind": kind,
@@ -263,7 +263,7 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
             hint=meta.get("hint") or _pattern_hint(pattern),
         )
         return _INVALID
-    if _CONTROL.search(text) and meta.get("kind") != "path":  # a path's own check says more
+    if _CONTROL.search(text) and meta.get("kind") not in ("path", "name"):  # theirs say more
         ctx.problem(
             "invalid-value",
             f"'{text}' holds a control character, which no web page can show",
