@@ -124,6 +124,15 @@ BROKEN = [
         "cpd/cpd.yml:5:3: warning unknown-key [[0].hourz]",
     ),
     ("date: 2024-01-01\n", "cpd/cpd.yml:1:1: error wrong-type: cpd.yml must be a list"),
+    (  # an unclosed [ crashed the CPD page (urlsplit's ValueError)
+        "- date: 2024-01-01\n  activity: A\n  type: course\n  hours: 1\n  evidence: http://[::1\n",
+        "cpd/cpd.yml:5:13: error invalid-url [[0].evidence]: 'http://[::1' is not a web address",
+    ),
+    (
+        "- date: 2024-01-01\n  activity: A\n  type: course\n  hours: 1\n"
+        "  evidence: https://example.org:99999/\n",
+        "cpd/cpd.yml:5:13: error invalid-url [[0].evidence]",
+    ),
     ("- date: [2024\n", "cpd/cpd.yml:2:1: error yaml-syntax"),
     (b"\xff\xfe- date", "cpd/cpd.yml:1:1: error file-encoding"),
 ]

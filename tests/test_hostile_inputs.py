@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cmaltgen.cli import main
-from tests.conftest import PortfolioFactory, evidence, symlink_or_skip
+from tests.conftest import EXAMPLE, PortfolioFactory, evidence, reflection, symlink_or_skip
 
 
 def run(*args: str | Path) -> tuple[int, str]:
@@ -160,3 +160,90 @@ def test_a_reflection_with_a_huge_table_is_refused_at_once_at_its_line(
             "than 10,000 table cells"
         ) in output
         assert "hint: move a large table into an evidence file" in output
+
+
+def test_reference_style_links_are_resolved_not_a_crash(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """`[text][label]` with `[label]: url` below crashed every command (markdown-it keeps its
+    definitions under the env key cmaltgen used for its own list); now they resolve."""
+    body = (
+        "## Description\n\nI led the work in [the report][r] and [a web page][w].\n\n"
+        "[r]: evidence:ev-2a\n[w]: https://example.org/\n\n## Reflection\n\nI learned a lot.\n"
+    )
+    root = tmp_portfolio({"2a/reflection.md": reflection("2a", body=body)})
+    code, output = run("build", root, "-o", tmp_path / "good")
+    assert code == 0, output
+    page = (tmp_path / "good" / "2a" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://example.org/"' in page
+    assert "uncited-evidence" not in output  # the reference link cites ev-2a
+    broken = body.replace("[r]: evidence:ev-2a", "[r]: evidence:nosuch")
+    root = tmp_portfolio({"2a/reflection.md": reflection("2a", body=broken)})
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert "2a/reflection.md:6:1: error unknown-evidence" in output, output
+
+
+def test_long_runs_in_a_reflection_are_checked_in_one_pass(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """Patterns that tried a run from each of its characters took minutes on these lines
+    (alt text of dashes; "%" before an email address; spaces before raw HTML); the warnings
+    they give are unchanged."""
+    body = (
+        "## Description\n\nI led the work and cited [the report](evidence:ev-2a).\n\n"
+        f"![{'-' * 100_000}.png](chart.png)\n\n"
+        f"{'%' * 200_000} or write to sam.tester@example.org\n\n"
+        f"Words{' ' * 200_000}<b>bold</b> end, and [](evidence:ev-2a) .\n\n"
+        "## Reflection\n\nI learned a great deal from it.\n"
+    )
+    root = tmp_portfolio({"2a/reflection.md": reflection("2a", body=body)})
+    (root / "2a" / "chart.png").write_bytes((EXAMPLE / "portrait.png").read_bytes())
+    code, output = run("build", root, "-o", tmp_path / "site")
+    assert code == 0, output
+    assert "2a/reflection.md:8:1: warning alt-text: the alt text '---" in output
+    assert "2a/reflection.md:10:200014: warning contact-details: this looks like an email" in output
+    assert "2a/reflection.md:12:200006: warning raw-html" in output
+
+
+def test_control_characters_made_by_yaml_escapes_in_text_are_a_located_error(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """ "\\0" or "\\e" in a quoted name or title reached the pages and the terminal as they
+    were (check's heading printed the NUL); now they are an error at the value."""
+    root = tmp_portfolio(
+        {"2a/reflection.md": reflection("2a", extra_front='title: "Assess\\e[2Jment\\0"\n')}
+    )
+    yml = root / "portfolio.yml"
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace("name: Sam Tester", 'name: "Sam\\x07 Tester"', 1),
+        encoding="utf-8",
+    )
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert (
+            "portfolio.yml:4:9: error invalid-value [candidate.name]: 'Sam\\x07 Tester' holds a "
+            "control character, which no web page can show"
+        ) in output
+        assert "2a/reflection.md:3:8: error invalid-value [title]: 'Assess\\x1b[2Jment\\x00'" in (
+            output
+        )
+        assert "hint: remove the escape that makes it (such as \\0, \\e or \\x07)" in output
+        assert "\x00" not in output and "\x07" not in output and "\x1b[2J" not in output
+
+
+def test_a_control_character_in_a_reflection_is_a_located_error(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """A vertical tab (Word's manual line break, pasted) or an escape reached the page as it
+    was: invalid HTML, and malformed XML in the feed; now an error at its line and column."""
+    body = "## Description\n\nI led the work\x0bwith [the report](evidence:ev-2a).\n"
+    root = tmp_portfolio({"2a/reflection.md": reflection("2a", body=body + "\x1b[2J")})
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert (
+            "2a/reflection.md:6:15: error file-encoding: this file holds a control character "
+            "('\\x0b'), which no web page can show"
+        ) in output
+        assert "hint: delete it (text copied from another program can bring one" in output
+        assert "\x0b" not in output and "\x1b[2J" not in output

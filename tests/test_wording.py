@@ -95,6 +95,10 @@ def test_join_and(items: list[str], expected: str) -> None:
         ("no\u00a0break\u2003em space", 4),
         ("🎉 party 🎉time", 2),
         ("ﬁne ａｂｃ ２０２４", 3),
+        # long runs of marks: the old pattern tried each from every mark (minutes for these)
+        ("[" * 50_000 + " word " + "-_" * 50_000, 1),
+        ("x" + "[" * 50_000 + " " + "[" * 50_000 + "y", 2),
+        ("\u0301" * 50_000 + " ¶ a", 1),
     ],
 )
 def test_word_count_is_the_same_with_or_without_chinese_or_japanese_nearby(

@@ -91,7 +91,9 @@ class MemberEntry:
     a plain entry typed by hand (name, url, pathway, status)."""
 
     path: str = spec(
-        "A cmaltgen portfolio folder inside the cohort folder (or a submodule).", default=""
+        "A cmaltgen portfolio folder inside the cohort folder (or a submodule).",
+        default="",
+        kind="name",  # its own check names a folder that cannot be (a NUL byte)
     )
     url: str = spec(
         "The portfolio's address. Alone: a cmaltgen site whose portfolio.json is read. "

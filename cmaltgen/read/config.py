@@ -110,7 +110,9 @@ class Site:
         pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
         default="en-GB",
     )
-    theme: str = spec("The theme: default, or print (minimal, print-first).", default="default")
+    theme: str = spec(
+        "The theme: default, or print (minimal, print-first).", default="default", kind="name"
+    )
     licence: str = spec("The licence for your writing, e.g. CC BY 4.0.", default="")
 
 

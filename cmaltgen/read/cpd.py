@@ -117,6 +117,16 @@ def check_evidence(record: CpdRecord, evidence_ids: set[str], diags: Diagnostics
     """An activity's ``evidence`` is a web address or the id of an evidence item here."""
     for index, item in record.entries:
         ref = item.evidence.strip()
+        where = record.where(index, "evidence")
+        hint = schema.url_hint(ref) if URL.match(ref) else None
+        if hint:  # an unclosed [ or a port that is no port: the pages could not link it
+            diags.add(
+                "invalid-url",
+                f"'{ref}' is not a web address",
+                key=f"[{index}].evidence",
+                hint=hint,
+                **where,
+            )
         if not ref or URL.match(ref) or ref in evidence_ids:
             continue
         diags.add(
@@ -126,7 +136,7 @@ def check_evidence(record: CpdRecord, evidence_ids: set[str], diags: Diagnostics
             key=f"[{index}].evidence",
             hint="give the id of an evidence item in this portfolio, or a web address "
             "starting https://",
-            **record.where(index, "evidence"),
+            **where,
         )
 
 

@@ -78,7 +78,7 @@ def parse(body: str) -> ParsedMarkdown:
     """Parse a Markdown body, recording references, headings and raw HTML with their lines."""
     env: dict[str, Any] = {"source_lines": body.split("\n")}
     tokens = _parser().parse(body, env)
-    parsed = ParsedMarkdown(tokens, env.get("references", []), env.get("headings", []))
+    parsed = ParsedMarkdown(tokens, env.get("cmalt_references", []), env.get("headings", []))
     parsed.paragraph_tokens = env.get("paragraph_tokens", [])
     parsed.source_lines = env["source_lines"]
     return parsed

@@ -49,8 +49,9 @@ class Paragraph(NamedTuple):
     text: str
 
 
-# A dropped empty link leaves "features ." behind; the space before punctuation goes too.
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+\x00(?=[.,;:!?)\]…])|\x00")
+# A dropped empty link leaves "features ." behind; the space before punctuation goes too
+# (taken from where it starts, (?<!\s), not tried from each space: a long run took minutes).
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<!\s)\s+\x00(?=[.,;:!?)\]…])|\x00")
 
 
 def inline_text(children: Sequence[Token]) -> str:
@@ -88,7 +89,8 @@ def shift_headings(state: StateCore) -> None:
 
 def collect_references(state: StateCore) -> None:
     lines: list[str] = state.env.get("source_lines", [])
-    refs: list[Reference] = state.env.setdefault("references", [])
+    # not "references": markdown-it keeps [label]: url definitions under that key
+    refs: list[Reference] = state.env.setdefault("cmalt_references", [])
     used: set[tuple[int, int]] = set()
     for block in state.tokens:
         if block.type != "inline" or not block.children or not block.map:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import shutil
 import stat
 from collections.abc import Callable
@@ -219,7 +220,26 @@ def decode_text(
     if not allow_empty and not text.strip():
         diags.add("file-empty", "this file is empty", path=path, line=1, col=1)
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control:
+        start = control.start()
+        diags.add(
+            "file-encoding",
+            f"this file holds a control character ({control.group()!r}), which no web page "
+            "can show",
+            path=path,
+            line=text.count("\n", 0, start) + 1,
+            col=start - (text.rfind("\n", 0, start) + 1) + 1,
+            hint="delete it (text copied from another program can bring one: in Word, a "
+            "manual line break)",
+        )
+        return None
+    return text
+
+
+# Characters no web page or feed can hold (tab and line breaks are fine; NUL is "binary").
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

@@ -38,8 +38,8 @@ def spec(
 ) -> Any:
     """A declared field, required unless given a default. ``kind`` refines a str: ``url``,
     ``date``, ``path`` (a file name, kept exactly as quoted: names may start or end with
-    spaces), ``text`` (default). ``hint`` says how to write a value that does not match
-    ``pattern``."""
+    spaces), ``name`` (looked up by a later check, such as a theme's), ``text`` (default).
+    ``hint`` says how to write a value that does not match ``pattern``."""
     meta = {
         "doc": doc,
         "kind": kind,
@@ -218,7 +218,7 @@ def _dict(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     return {k: v for k, v in values.items() if v is not _INVALID}
 
 
-def _url_hint(text: str) -> str | None:
+def url_hint(text: str) -> str | None:
     """None for a web address (http(s)://, a host name, a port if any); else how to fix it."""
     if not re.match(r"^https?://[^\s/$.?#][^\s\x00-\x1f\x7f]*$", text):
         return "web addresses start with https:// (or http://)"
@@ -241,9 +241,9 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     text = (raw if raw is not None and not isinstance(data, str) else str(data)).strip()
     if meta.get("kind") == "path" and isinstance(data, str) and text:
         text = data  # " notes.txt" (quoted) is that file: only YAML's own unquoting applies
-    url_hint = _url_hint(text) if meta.get("kind") == "url" else None
-    if url_hint:
-        ctx.problem("invalid-url", f"'{text}' is not a web address", key, hint=url_hint)
+    hint = url_hint(text) if meta.get("kind") == "url" else None
+    if hint:
+        ctx.problem("invalid-url", f"'{text}' is not a web address", key, hint=hint)
         return _INVALID
     choices = meta.get("choices") or ()
     if choices and text not in choices:
@@ -263,7 +263,19 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
             hint=meta.get("hint") or _pattern_hint(pattern),
         )
         return _INVALID
+    if _CONTROL.search(text) and meta.get("kind") not in ("path", "name"):  # theirs say more
+        ctx.problem(
+            "invalid-value",
+            f"'{text}' holds a control character, which no web page can show",
+            key,
+            hint="remove the escape that makes it (such as \\0, \\e or \\x07) from the quoted text",
+        )
+        return _INVALID
     return text
+
+
+# YAML refuses these typed into a file, but its escapes ("\0", "\e", "\x07") make them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _pattern_hint(pattern: str) -> str:

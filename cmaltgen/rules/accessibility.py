@@ -27,9 +27,10 @@ VAGUE_LINK_TEXT = {
     "click this link",
     "find out more",
 }
+# Words, spaces and dashes, then an image ending. (A camera prefix such as IMG_ is already
+# [\w\s-]; spelling it out as well, before [\s_-]*, took minutes on an alt text of dashes.)
 _FILE_LIKE = re.compile(
-    r"^(img|image|dsc|dscn|pxl|screenshot|screen shot|photo|scan)?[\s_-]*[\w\s-]*"
-    r"\.(png|jpe?g|gif|webp|svg|bmp|tiff?|heic)$|^(img|dsc|dscn|pxl)[_-]?\d+$",
+    r"^[\w\s-]*\.(png|jpe?g|gif|webp|svg|bmp|tiff?|heic)$|^(img|dsc|dscn|pxl)[_-]?\d+$",
     re.IGNORECASE,
 )
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)

@@ -71,7 +71,7 @@ class Contact(NamedTuple):
 
 
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"
+    r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"
 )
 _NUMBER = re.compile(r"(?<![\w+/.:-])(?:\+|\()?\d[\d ().-]{6,}\d(?![\w]|-\d|\.\d)")
 _ISBN_BEFORE = re.compile(r"ISBN(?:-?1[03])?[:\s]*$", re.IGNORECASE)
