@@ -15,6 +15,13 @@ from tests.test_import_wordpress import item, wxr
 LONG_PAGE = "<p>" + "word " * 1_300_000 + "</p>"  # 6.2 MB: more than one reflection may be
 
 
+def _imported_statement(source: Path, dest: Path) -> str:
+    """Import ``source`` (which must succeed) and return the contextual statement written."""
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    return (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
+
+
 def _damaged_member(data: bytes, name: str) -> bytes:
     """The .docx with one stored member's bytes changed, so its checksum no longer matches."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -172,10 +179,7 @@ def test_block_editor_footnotes_nested_thousands_deep_are_ignored(tmp_path: Path
     source = tmp_path / "export.xml"
     page = item("Contextual statement", "<p>I work at a college.</p>", meta={"footnotes": ""})
     source.write_text(wxr(page.replace("<![CDATA[]]>", "<![CDATA[" + "[" * 100_000 + "]]>")))
-    dest = tmp_path / "imported"
-    code, output = invoke("import", source, dest, "--pathway", "cmalt")
-    assert code == 0, output
-    text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
+    text = _imported_statement(source, tmp_path / "imported")
     assert "I work at a college." in text
 
 
@@ -238,10 +242,7 @@ def test_a_docx_whose_properties_name_an_unknown_encoding_is_imported(tmp_path: 
     good = doc.para(doc.text("I work at a college.")).data()
     source = tmp_path / "portfolio.docx"
     source.write_bytes(_rezipped(good, "docProps/core.xml", b'encoding="UTF-8"', b'encoding="x"'))
-    dest = tmp_path / "imported"
-    code, output = invoke("import", source, dest, "--pathway", "cmalt")
-    assert code == 0, output
-    text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
+    text = _imported_statement(source, tmp_path / "imported")
     assert "I work at a college." in text
 
 
@@ -346,10 +347,7 @@ def test_a_bold_phrase_with_thousands_of_non_breaking_spaces_is_read_once(tmp_pa
             )
         )
     )
-    dest = tmp_path / "imported"
-    code, output = invoke("import", source, dest, "--pathway", "cmalt")
-    assert code == 0, output
-    text = (dest / "00-contextual-statement" / "reflection.md").read_text(encoding="utf-8")
+    text = _imported_statement(source, tmp_path / "imported")
     assert "**My role" in text and "here** at a college" in text
 
 
