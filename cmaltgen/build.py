@@ -108,11 +108,13 @@ def build(
     notes: list[str] = []
     with sources.resolved_once():  # each file is looked up once, not once per rule
         _, portfolio = read_portfolio(root, output, today, diags, cache=cache)
+        if portfolio is not None:
+            notes = _left_out_files(portfolio.withheld_missing, edition, diags, root)
         if portfolio is not None and result.ok:
             site = result.site = structure.build_site(portfolio, drafts=drafts, edition=edition)
             site.preview = preview
             result.sections, result.evidence = len(site.sections), len(site.evidence)
-            notes = withheld.check_withheld_citations(site, diags)
+            notes += withheld.check_withheld_citations(site, diags)
             extra = _change_page(site, since, today, diags, notes) if edition == "assessor" else []
             images = cache.images if cache else None
             result.rendered = _render(site, diags, images, extra, templates)
@@ -184,6 +186,26 @@ def read_portfolio(
     portfolio.feedback = _feedback(portfolio, diags, today)
     accept.apply(diags, accepts, root, portfolio.failed_files())
     return found, portfolio
+
+
+def _left_out_files(
+    missing: list[tuple[Diagnostic, str]], edition: str, diags: Diagnostics, root: Path
+) -> list[str]:
+    """An edition needs no file of what it leaves out: each missing one becomes a note, so a
+    public repository can go without assessors-only and private files."""
+    gone = [d for d, level in missing if not privacy.visible(level, edition)]
+    diags.drop(gone)
+    site = "the public site" if edition == "public" else "the assessor edition"
+    return [
+        f"{d.where(root)}: {d.message}; {site} leaves it out, so this build goes on without "
+        + (
+            "it (the assessor edition and cmaltgen bundle need it)"
+            if level == privacy.ASSESSORS
+            else "it (it is private: no edition shows it)"
+        )
+        for d, level in missing
+        if not privacy.visible(level, edition)
+    ]
 
 
 def _add_submitted(

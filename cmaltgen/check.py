@@ -63,6 +63,9 @@ def check(
         links = None
         published: list[sizes.PublishedFile] = []
         if portfolio is not None:
+            # a private file is in no edition, so its absence is no obstacle; the assessor
+            # edition and the bundle still need every assessors-only file
+            diags.drop(d for d, level in portfolio.withheld_missing if level == privacy.PRIVATE)
             published = sizes.published_files(portfolio)
             check_review(portfolio, today, diags)  # readiness information, as --external
             if options.external:

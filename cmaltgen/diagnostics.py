@@ -312,6 +312,11 @@ class Diagnostics:
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self._items.extend(other)
 
+    def drop(self, gone: Iterable[Diagnostic]) -> None:
+        """Remove these very findings (by identity, not by equal text)."""
+        ids = {id(d) for d in gone}
+        self._items = [d for d in self._items if id(d) not in ids]
+
     def accept(self, reason: Callable[[Diagnostic], str | None]) -> None:
         """Mark each diagnostic for which ``reason`` gives one as accepted with it."""
         self._items = [

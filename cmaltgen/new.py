@@ -64,11 +64,21 @@ def create(
     return Created(dest, pathway, [sid for sid, _ in sections])
 
 
+GITIGNORE = """\
+_site/
+.DS_Store
+# Files only assessors may see, and private ones, stay on your computer: put them in a
+# folder of either name inside their section (docs/privacy.md). The public build needs none.
+assessors-only/
+private/
+"""
+
+
 def scaffold(framework: Framework, pathway: Pathway, today: dt.date) -> dict[str, str]:
     """A new portfolio's files by relative path (``import`` fills in missing sections from it)."""
     files: dict[str, str] = {
         "portfolio.yml": _portfolio_yml(framework, pathway, today),
-        ".gitignore": "_site/\n.DS_Store\n",
+        ".gitignore": GITIGNORE,
         ".github/workflows/pages.yml": workflow(),
     }
     for number, (section_id, spec) in enumerate(section_ids(pathway)):

@@ -125,3 +125,19 @@ def test_new_help_walks_through_the_first_publish_and_a_failed_run(tmp_path: Pat
         assert step in text, step
     made = CliRunner().invoke(main, ["new", str(tmp_path / "p"), "--pathway", "cmalt"])
     assert made.exit_code == 0 and "cmaltgen new --help" in made.output
+
+
+def test_git_leaves_out_assessors_only_and_private_folders(tmp_path: Path) -> None:
+    """A public repository need not hold them (docs/privacy.md); real git decides."""
+    import subprocess
+
+    root = create(tmp_path / "p", "cmalt", today=TODAY).root
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    names = ["02-1b/assessors-only/email.pdf", "03-1c/private/notes.txt", "02-1b/report.pdf"]
+    for name in names:
+        (root / name).parent.mkdir(exist_ok=True)
+        (root / name).write_bytes(b"x")
+    ignored = subprocess.run(
+        ["git", "-C", str(root), "check-ignore", *names], capture_output=True, text=True
+    ).stdout.split()
+    assert ignored == names[:2]

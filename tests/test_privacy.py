@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from cmaltgen.check import check
 from cmaltgen.read.markdown_scan import paragraph_id
 from cmaltgen.rules import images, privacy
-from tests.conftest import PORTFOLIO_YML, PortfolioFactory, formatted, run_build
+from tests.conftest import PORTFOLIO_YML, TODAY, PortfolioFactory, formatted, run_build
 from tests.image_files import TELLTALES, camera_exif, image_file
 from tests.site_checks import broken_links
 
@@ -456,3 +457,84 @@ def test_contacts_are_located_in_the_lines_the_parse_stage_read(
         "1a/reflection.md:9:6: warning contact-details: this looks like a phone number "
         "(ending 123)",
     ]
+
+
+NOT_PUBLIC_FILES = [
+    "1a/zqassess-photo.jpg",
+    "1a/zqprivate-report.pdf",
+    "2a/zqassess-2a.pdf",
+    "2a/zqassess-inline.png",
+    "2a/zqassess-notes.txt",
+    "2b/zqprivate-2b.pdf",
+]
+
+
+def test_a_public_build_needs_no_file_of_what_it_leaves_out(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """A public repository (the GitHub Actions path) need not hold assessors-only or private
+    files: the public build notes each missing one; the assessor edition needs its own."""
+    files = {k: v for k, v in secret_files().items() if k not in NOT_PUBLIC_FILES}
+    root = tmp_portfolio(files)
+    public = run_build(root, output=tmp_path / "public")
+    assert public.ok, formatted(public)
+    assert (
+        "1a/evidence.yml:13:9: there is no file 'zqassess-photo.jpg'; the public site leaves it "
+        "out, so this build goes on without it (the assessor edition and cmaltgen bundle need it)"
+    ) in public.notes
+    assert (
+        "1a/evidence.yml:21:9: there is no file 'zqprivate-report.pdf'; the public site leaves "
+        "it out, so this build goes on without it (it is private: no edition shows it)"
+    ) in public.notes
+    noted = "\n".join(public.notes)
+    for name in NOT_PUBLIC_FILES:
+        assert f"'{name.split('/')[1]}'" in noted, name
+    # the raw report is named twice: by its private item and by a link on the public 1a page
+    left_out = "; the public site leaves it out, so this build goes on without it ("
+    assert noted.count(left_out) == len(NOT_PUBLIC_FILES) + 1
+    assert containing(every_file(tmp_path / "public"), b"zqassess") == []
+
+    assessor = run_build(root, output=tmp_path / "assessor", edition="assessor")
+    assert not assessor.ok
+    missing = sorted(
+        d.message.split("'")[1]
+        for d in assessor.diagnostics.errors
+        if d.code == "evidence-file-missing"
+    )
+    # a private file is in no edition: the assessor edition does not need it either
+    assert missing == NEEDED_BY_ASSESSORS
+
+    report = check(root, today=TODAY)  # ready to submit: the assessors' files must be there
+    found = [d for d in report.diagnostics if d.code == "evidence-file-missing"]
+    assert sorted(d.message.split("'")[1] for d in found) == NEEDED_BY_ASSESSORS
+
+
+NEEDED_BY_ASSESSORS = [
+    "zqassess-2a.pdf",
+    "zqassess-inline.png",
+    "zqassess-notes.txt",
+    "zqassess-photo.jpg",
+]
+
+
+def test_a_missing_public_file_still_stops_the_public_build(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    files = {k: v for k, v in secret_files().items() if k != "1c/public-report.pdf"}
+    result = run_build(tmp_portfolio(files), output=tmp_path / "public")
+    assert not result.ok
+    assert [d.where(result.root) for d in result.diagnostics.errors] == ["1c/evidence.yml:1:77"]
+
+
+def test_the_assessor_edition_needs_no_private_file(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    private = ["1a/zqprivate-report.pdf", "2b/zqprivate-2b.pdf"]
+    root = tmp_portfolio({k: v for k, v in secret_files().items() if k not in private})
+    result = run_build(root, output=tmp_path / "assessor", edition="assessor")
+    assert result.ok, formatted(result)
+    assert (
+        "2b/evidence.yml:5:9: there is no file 'zqprivate-2b.pdf'; the assessor edition leaves "
+        "it out, so this build goes on without it (it is private: no edition shows it)"
+    ) in result.notes
+    assert check(root, today=TODAY).diagnostics.errors == []

@@ -154,6 +154,7 @@ def local_public(
         _, portfolio = build.read_portfolio(root, output, today, diags, errors_only=errors_only)
         if portfolio is None:
             return None, {}
+        diags.drop(d for d, _ in portfolio.withheld_missing)  # the public site needs none
         site = structure.build_site(portfolio, edition="public")
         texts = {s.id: s.reflection.plain[:MAX_SEARCH_TEXT] for s in site.sections}
         return manifest.manifest(site), texts

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cmaltgen.diagnostics import did_you_mean
+from cmaltgen.diagnostics import Diagnostic, did_you_mean
 from cmaltgen.read.config import Accept, PortfolioConfig
 from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
@@ -47,6 +47,9 @@ class Portfolio:
     unset: frozenset[str] = frozenset()  # portfolio.yml settings with errors (e.g. words.1a)
     feedback: list[FeedbackItem] = field(default_factory=list)  # never published
     cpd: CpdRecord | None = None  # a review's CPD record (cpd.yml), when it has one
+    # Missing files of what is not public, each with its visibility: an edition that leaves
+    # it out goes on without the file (so a public repository need not hold it).
+    withheld_missing: list[tuple[Diagnostic, str]] = field(default_factory=list)
 
     def setting_failed(self, *names: str) -> bool:
         """Whether portfolio.yml had an error in one of these settings (or inside them): the

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from cmaltgen.diagnostics import Diagnostics, display_path, suggestion
+from cmaltgen.diagnostics import Diagnostic, Diagnostics, display_path, suggestion
 from cmaltgen.read.documents import EvidenceEntry
 from cmaltgen.read.portfolio import Fallout, Portfolio, Specs
 from cmaltgen.read.safe_read import describe
@@ -29,8 +30,11 @@ def check_evidence_ids(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -
 
 def check_evidence_items(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     present = portfolio.section_ids()
-    for _, entry in portfolio.evidence():
-        _check_source(portfolio.root, entry, diags)
+    for doc, entry in portfolio.evidence():
+        missing = _check_source(portfolio.root, entry, diags)
+        level = privacy.item_visibility(entry, doc, portfolio.config)
+        if missing and level != privacy.PUBLIC:
+            portfolio.withheld_missing.append((missing, level))
         _check_supports(entry, present, portfolio.fallout, diags)
         item = entry.item
         if item.type == "image" and not item.alt.strip():
@@ -42,7 +46,8 @@ def check_evidence_items(portfolio: Portfolio, specs: Specs, diags: Diagnostics)
             )
 
 
-def _check_source(root: Path, entry: EvidenceEntry, diags: Diagnostics) -> None:
+def _check_source(root: Path, entry: EvidenceEntry, diags: Diagnostics) -> Diagnostic | None:
+    """Exactly one of file and url; a file must be there (its error, if it is missing)."""
     item = entry.item
     if bool(item.file) == bool(item.url):
         both = "both a file and a url" if item.file else "neither a file nor a url"
@@ -52,14 +57,16 @@ def _check_source(root: Path, entry: EvidenceEntry, diags: Diagnostics) -> None:
             hint="give exactly one: file: (a file in the portfolio) or url: (a web address)",
             **entry.where("id"),
         )
-        return
+        return None
     if item.file:
-        _check_file(root, entry.path.parent, item.file, diags, entry.where("file"))
+        return _check_file(root, entry.path.parent, item.file, diags, entry.where("file"))
+    return None
 
 
 def _check_file(
     root: Path, base: Path, target: str, diags: Diagnostics, where: dict[str, object]
-) -> None:
+) -> Diagnostic | None:
+    """Report a local file that cannot be published; the error if it is not there at all."""
     _, problem = resolve_local(root, base, target)
     if problem == "outside":
         diags.add(
@@ -71,7 +78,7 @@ def _check_file(
         )
     elif problem == "missing":
         slashed = target.replace("\\", "/")
-        diags.add(
+        return diags.add(
             "evidence-file-missing",
             no_such_file(base, target),
             hint=f"write folders with / as on the web, not \\: {slashed}"
@@ -81,7 +88,7 @@ def _check_file(
             **where,
         )
     elif problem == "broken-link":
-        diags.add(
+        return diags.add(
             "evidence-file-missing",
             f"'{target}' is {describe(problem, base / target)}",
             hint="point the link at the file again, or replace the link with the file itself",
@@ -105,6 +112,7 @@ def _check_file(
         )
     else:
         files.check_name(root, real_path(base / target), diags, where)
+    return None
 
 
 def no_such_file(base: Path, target: str) -> str:
@@ -133,7 +141,15 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
     ids = {entry.item.id for _, entry in portfolio.evidence()}
     present = portfolio.section_ids()
     fallout = portfolio.fallout
+    config = portfolio.config
+    withheld = {  # a page's link to one of these files is shown only where the item is
+        os.path.normpath(entry.path.parent / entry.item.file): level
+        for doc, entry in portfolio.evidence()
+        if entry.item.file
+        and (level := privacy.item_visibility(entry, doc, config)) != privacy.PUBLIC
+    }
     for _, reflection in portfolio.sections():
+        section_level = privacy.section_visibility(reflection.front, config)
         for ref in reflection.parsed.references:
             where = reflection.at_body(ref.line, ref.col)
             if ref.kind == "evidence" and ref.target not in ids:
@@ -155,7 +171,12 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
                     **where,
                 )
             elif ref.kind == "file":
-                _check_file(portfolio.root, reflection.path.parent, ref.target, diags, where)
+                folder = reflection.path.parent
+                missing = _check_file(portfolio.root, folder, ref.target, diags, where)
+                if missing:
+                    level = withheld.get(os.path.normpath(folder / ref.target), section_level)
+                    if level != privacy.PUBLIC:
+                        portfolio.withheld_missing.append((missing, level))
             if ref.image and not ref.text.strip():
                 diags.add(
                     "missing-alt",
