@@ -538,3 +538,22 @@ def test_the_assessor_edition_needs_no_private_file(
         "it out, so this build goes on without it (it is private: no edition shows it)"
     ) in result.notes
     assert check(root, today=TODAY).diagnostics.errors == []
+
+
+def test_a_link_to_a_private_draft_items_file_still_needs_the_file(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """A draft is left out as a draft, not for privacy: a public page's link to its file is
+    published, so the file must be there."""
+    files = secret_files()
+    files["1c/reflection.md"] = str(files["1c/reflection.md"]).replace(
+        "\n\n## Reflection", "\n\n![a diagram](diagram.png)\n\n## Reflection"
+    )
+    files["1c/evidence.yml"] = str(files["1c/evidence.yml"]) + (
+        "- {id: ev-1c-draft, title: Diagram, type: image, date: 2025-06-01, file: diagram.png, "
+        "alt: A diagram, shows: It, visibility: private, draft: true}\n"
+    )
+    result = run_build(tmp_portfolio(files), output=tmp_path / "public")
+    assert not result.ok
+    found = [d for d in result.diagnostics.errors if d.code == "evidence-file-missing"]
+    assert [d.where(result.root) for d in found] == ["1c/reflection.md:8:1"], formatted(result)

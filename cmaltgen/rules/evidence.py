@@ -146,8 +146,9 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
         os.path.normpath(entry.path.parent / entry.item.file): level
         for doc, entry in portfolio.evidence()
         if entry.item.file
+        and not (entry.item.draft or (doc.reflection and doc.reflection.front.draft))
         and (level := privacy.item_visibility(entry, doc, config)) != privacy.PUBLIC
-    }
+    }  # (a draft is left out as a draft, not for privacy: a link to its file is published)
     for _, reflection in portfolio.sections():
         section_level = privacy.section_visibility(reflection.front, config)
         for ref in reflection.parsed.references:
