@@ -193,18 +193,17 @@ def _left_out_files(
 ) -> list[str]:
     """An edition needs no file of what it leaves out: each missing one becomes a note, so a
     public repository can go without assessors-only and private files."""
-    gone = [d for d, level in missing if not privacy.visible(level, edition)]
-    diags.drop(gone)
+    gone = [(d, level) for d, level in missing if not privacy.visible(level, edition)]
+    diags.drop(d for d, _ in gone)
     site = "the public site" if edition == "public" else "the assessor edition"
+    needed_by = {
+        privacy.ASSESSORS: "the assessor edition and cmaltgen bundle need it",
+        privacy.PRIVATE: "it is private: no edition shows it",
+    }
     return [
         f"{d.where(root)}: {d.message}; {site} leaves it out, so this build goes on without "
-        + (
-            "it (the assessor edition and cmaltgen bundle need it)"
-            if level == privacy.ASSESSORS
-            else "it (it is private: no edition shows it)"
-        )
-        for d, level in missing
-        if not privacy.visible(level, edition)
+        f"it ({needed_by[level]})"
+        for d, level in gone
     ]
 
 
