@@ -20,10 +20,11 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 # The loop to run while you work is `python -m pytest -m "not slow"` (under 30 s on a 2-core
-# machine); CI runs every test. A test is slow when it does one of the things below, each of
-# which takes seconds, not milliseconds. Its mark names the rule: @pytest.mark.slow("serve"),
-# or pytestmark = pytest.mark.slow("package") for a whole file; a slow mark without a known
-# rule is a usage error. The `browser` and `nu_checker` fixtures below mark their tests
+# machine, with one worker per CPU: -n auto in pyproject.toml); CI runs every test. A test is
+# slow when it does one of the things below, each of which takes seconds, not milliseconds.
+# Its mark names the rule: @pytest.mark.slow("serve"), or pytestmark =
+# pytest.mark.slow("package") for a whole file; a slow mark without a known rule is a usage
+# error. The `browser` and `nu_checker` fixtures below mark their tests
 # themselves, so a new browser or Nu checker test cannot land in the fast loop by mistake
 # (and tests/test_markers.py checks that no test starts Chromium or Java another way).
 SLOW_RULES = {
@@ -38,6 +39,8 @@ SLOW_RULES = {
     "commands per test (tests/test_deploy.py; test_cli.py keeps one quick deploy)",
     "timeout": "waits for a real timeout to pass: a loopback server or name lookup that hangs, "
     "trickles or answers late on purpose",
+    "large": "feeds a large input on purpose (100,000 unclosed marks, 300 damaged manifests, a "
+    "10 MB bundle) to show it is read once, capped or warned about, not read for minutes",
 }
 SLOW_FIXTURES = {"browser": "browser", "nu_checker": "nu"}
 

@@ -120,6 +120,7 @@ def _big(tmp_portfolio: PortfolioFactory, megabytes: float) -> Path:
     )
 
 
+@pytest.mark.slow("large")
 def test_a_bundle_over_10_mb_warns_with_the_largest_files(
     tmp_portfolio: PortfolioFactory, tmp_path: Path
 ) -> None:

@@ -801,6 +801,7 @@ def test_an_unwritable_cache_folder_only_loses_the_cache(site: Site, tmp_path: P
     assert blocker.read_text("utf-8") == "not a folder"
 
 
+@pytest.mark.slow("large")
 def test_damaged_manifests_never_raise(site: Site) -> None:
     """300 copies of a good manifest, each with a few bytes changed: a warning or good data."""
     rng = random.Random(16)

@@ -336,6 +336,7 @@ def test_pagefind_crashing_on_an_early_part_is_one_warning(tmp_path: Path) -> No
     assert "Search is not available" in (out / "search" / "index.html").read_text("utf-8")
 
 
+@pytest.mark.slow("timeout")
 def test_pagefind_that_hangs_is_stopped_at_its_deadline(tmp_path: Path) -> None:
     fake = tmp_path / "pagefind"
     fake.write_text(f"#!/bin/sh\necho $$ > {tmp_path / 'pid'}\nexec sleep 600\n", "utf-8")

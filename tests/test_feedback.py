@@ -35,7 +35,7 @@ from tests.conftest import (
     reflection,
     run_build,
 )
-from tests.test_serve import fetch, free_port, settle
+from tests.test_serve import fetch, settle
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -515,7 +515,7 @@ NOTE = re.compile(
 @pytest.mark.slow("serve")
 def test_serve_shows_open_feedback_beside_its_paragraph(tmp_path: Path) -> None:
     root = _copy_example(tmp_path)
-    server = PreviewServer(root, port=free_port(), port_fixed=True)
+    server = PreviewServer(root, port=0, port_fixed=True)
     server.start()
     try:
         code, _, page = fetch(server.port, "/cmalt-portfolio/3a/")
@@ -545,7 +545,7 @@ def test_serve_shows_open_feedback_beside_its_paragraph(tmp_path: Path) -> None:
 @pytest.mark.slow("serve")
 def test_serves_progress_page_lists_open_feedback(tmp_path: Path) -> None:
     root = _copy_example(tmp_path)
-    server = PreviewServer(root, port=free_port(), port_fixed=True)
+    server = PreviewServer(root, port=0, port_fixed=True)
     server.start()
     try:
         code, _, page = fetch(server.port, "/__cmaltgen/progress")
@@ -560,7 +560,7 @@ def test_serves_progress_page_lists_open_feedback(tmp_path: Path) -> None:
 @pytest.mark.slow("serve")
 def test_serve_shows_a_broken_feedback_file_as_an_error(tmp_path: Path) -> None:
     root = _copy_example(tmp_path)
-    server = PreviewServer(root, port=free_port(), port_fixed=True)
+    server = PreviewServer(root, port=0, port_fixed=True)
     server.start()
     try:
         feedback = root / "feedback" / "mentor.yml"
@@ -582,7 +582,7 @@ def test_served_feedback_page_passes_the_nu_html_checker(
             "  - {section: 3a, paragraph: ¶3, text: On a list item.}\n"
             "  - {section: 3a, text: On the whole section.}\n"
         )
-    server = PreviewServer(root, port=free_port(), port_fixed=True)
+    server = PreviewServer(root, port=0, port_fixed=True)
     server.start()
     try:
         pages = tmp_path / "pages"
@@ -640,7 +640,7 @@ def test_feedback_in_serve_is_accessible_by_keyboard_and_screen_reader(
             "  - {section: 3a, paragraph: ¶3, text: On a list item.}\n"
             "  - {section: 3a, text: On the whole section.}\n"
         )
-    server = PreviewServer(root, port=free_port(), port_fixed=True)
+    server = PreviewServer(root, port=0, port_fixed=True)
     server.start()
     url = f"http://127.0.0.1:{server.port}/cmalt-portfolio/3a/"
     try:

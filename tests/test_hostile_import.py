@@ -122,6 +122,7 @@ def test_a_wordpress_export_over_100_mb_is_refused_before_it_is_read(tmp_path: P
     assert not dest.exists()
 
 
+@pytest.mark.slow("large")
 def test_a_wordpress_page_nested_50000_deep_keeps_its_text_as_plain_paragraphs(
     tmp_path: Path,
 ) -> None:
@@ -143,6 +144,7 @@ def test_a_wordpress_page_nested_50000_deep_keeps_its_text_as_plain_paragraphs(
     assert "alert" not in text
 
 
+@pytest.mark.slow("large")
 def test_a_page_of_tags_never_closed_is_kept_as_text() -> None:
     """'<b<b<b...': each '<' with no '>' before the next made html.parser (and the nesting
     count) read the rest of the page again: 100,000 of them took minutes. Past 1,000 they are
@@ -288,6 +290,7 @@ def test_addresses_urllib_cannot_split_are_kept_as_text(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- pages that were read for hours
 
 
+@pytest.mark.slow("large")
 def test_pages_of_marks_never_closed_are_read_once(tmp_path: Path) -> None:
     """Each of these made a pattern (or html.parser) read the rest of the page again for every
     mark, for hours: block comments never closed (<!-- wp:x), footnote marks never closed
@@ -335,6 +338,7 @@ def test_pages_of_marks_never_closed_are_read_once(tmp_path: Path) -> None:
     assert f"![Photo]({uploads}/7.png)" in text("01-1a")  # the full-size file, not -300x200
 
 
+@pytest.mark.slow("large")
 def test_a_bold_phrase_with_thousands_of_non_breaking_spaces_is_read_once(tmp_path: Path) -> None:
     """'**Title**' tests read spaces around an optional colon with two \\s*, which shared a run
     of 20,000 non-breaking spaces between them in every way: 50 s, minutes for longer runs."""

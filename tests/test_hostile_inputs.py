@@ -184,6 +184,7 @@ def test_reference_style_links_are_resolved_not_a_crash(
         assert "2a/reflection.md:6:1: error unknown-evidence" in output, output
 
 
+@pytest.mark.slow("large")
 def test_long_runs_in_a_reflection_are_checked_in_one_pass(
     tmp_portfolio: PortfolioFactory, tmp_path: Path
 ) -> None:

@@ -559,6 +559,7 @@ def test_download_failures_keep_the_address_and_warn(tmp_path: Path, server: str
     assert code == 0 and "warning import-download" in out
 
 
+@pytest.mark.slow("timeout")
 def test_a_garbled_cut_short_or_trickling_answer_is_a_warning_not_a_crash(
     tmp_path: Path, server: str
 ) -> None:

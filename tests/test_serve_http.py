@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from cmaltgen.serve.server import PreviewServer
-from tests.test_serve import MOUNT, copy_example, edit_reflection, free_port, in_process
+from tests.test_serve import MOUNT, copy_example, edit_reflection, in_process
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ProxySettings
@@ -173,7 +173,7 @@ def test_a_changed_file_gets_a_new_tag_and_open_pages_hear_of_the_build(tmp_path
 
 @pytest.mark.slow("serve")
 def test_stopping_closes_kept_alive_connections(tmp_path: Path) -> None:
-    server = PreviewServer(copy_example(tmp_path), port=free_port(), port_fixed=True)
+    server = PreviewServer(copy_example(tmp_path), port=0, port_fixed=True)
     server.start()
     try:
         sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)

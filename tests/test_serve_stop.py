@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_serve import Served, copy_example, free_port, wait_for
+from tests.test_serve import Served, copy_example, wait_for
 
 EXAMPLE_COHORT = Path(__file__).resolve().parent.parent / "example_cohort"
 STOPPED_IN = 15.0  # serve stops within a few seconds; a hang fails instead of blocking CI
@@ -101,7 +101,7 @@ def cohort_with(member: HeldMember, folder: Path) -> Path:
 
 @contextlib.contextmanager
 def started(root: Path, *extra: str) -> Iterator[Served]:
-    served = Served([str(root), "--port", str(free_port()), *extra])
+    served = Served([str(root), "--port", "0", *extra])
     try:
         yield served
     finally:

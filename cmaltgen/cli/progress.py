@@ -143,10 +143,11 @@ def _allowed_hosts(
 )
 @click.option(
     "--port",
-    type=click.IntRange(1, 65535),
+    type=click.IntRange(0, 65535),
     default=8000,
     show_default=True,
-    help="Port to listen on. If you do not choose one and it is busy, the next free port is used.",
+    help="Port to listen on; 0 lets the system pick a free one. If you do not choose one and "
+    "it is busy, the next free port is used.",
 )
 @click.option(
     "--allow-host",
