@@ -173,7 +173,7 @@ def test_check_says_what_the_cpd_record_covers_and_what_is_missing(
     assert "CPD record: 4 activities, 28 hours, 1 December 2023 to 10 February 2026." in lines
     assert "  year 1 (20 November 2023 to 19 November 2024): 26.5 hours" in lines
     assert "  year 2 (20 November 2024 to 19 November 2025): 0 hours" in lines
-    assert "  year 3 (20 November 2025 to 19 November 2026): 1.5 hours" in lines
+    assert "  year 3 (20 November 2025 to 19 November 2026), in progress: 1.5 hours so far" in lines
     assert "Missing: any CPD activity in year 2 (20 November 2024 to 19 November 2025)" in lines
     assert "Missing: a reflection for 1 activity" in lines
     gaps = [d.format(base=report.root) for d in report.diagnostics if d.code == "cpd-gap"]
@@ -185,6 +185,31 @@ def test_check_says_what_the_cpd_record_covers_and_what_is_missing(
     ]
     data = report_json(report)["review"]
     assert data["cpd"]["activities"] == 4 and data["cpd"]["hours"] == 28
+
+
+@pytest.mark.parametrize("ended", [False, True])
+def test_a_year_in_progress_is_not_missing_until_it_has_ended(
+    tmp_portfolio: PortfolioFactory, ended: bool
+) -> None:
+    """Year 3 (20 November 2025 to 19 November 2026) with nothing in it yet."""
+    files = review_files()
+    files["cpd/cpd.yml"] = files["cpd/cpd.yml"].split("- date: 2026-02-10")[0]
+    root = tmp_portfolio(files, base=False)
+    today = dt.date(2026, 11, 20) if ended else dt.date(2026, 11, 19)
+    report = check(root, today=today)
+    lines = report_lines(report)
+    year3 = "year 3 (20 November 2025 to 19 November 2026)"
+    gaps = [d.message for d in report.diagnostics if d.code == "cpd-gap"]
+    years = report_json(report)["review"]["cpd"]["years"]
+    if ended:
+        assert f"  {year3}: 0 hours" in lines
+        assert f"Missing: any CPD activity in {year3}" in lines
+        assert gaps == [f"the CPD record has no activity in {year3} of the review period"]
+    else:
+        assert f"  {year3}, in progress: 0 hours so far" in lines
+        assert not any(line.startswith("Missing:") for line in lines), lines
+        assert gaps == []
+    assert [y["in_progress"] for y in years] == [False, False, not ended]
 
 
 def test_check_without_a_cpd_record_says_it_is_missing(tmp_portfolio: PortfolioFactory) -> None:

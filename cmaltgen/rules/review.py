@@ -22,10 +22,16 @@ class ReviewYear:
     end: dt.date  # the day before the next year starts
     activities: int
     hours: float
+    in_progress: bool = False  # not ended by today: nothing in it yet is not a gap
 
     @property
     def label(self) -> str:
         return f"year {self.number} ({_day(self.start)} to {_day(self.end)})"
+
+    def line(self) -> str:
+        if self.in_progress:
+            return f"  {self.label}, in progress: {cpd.hours(self.hours)} hours so far"
+        return f"  {self.label}: {cpd.hours(self.hours)} hours"
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ class ReviewStatus:
                 f"CPD record: {plural(self.activities, 'activity', 'activities')}, "
                 f"{cpd.hours(self.hours)} hours{span}."
             )
-            lines += [f"  {y.label}: {cpd.hours(y.hours)} hours" for y in self.years]
+            lines += [y.line() for y in self.years]
         lines += [f"Missing: {item}" for item in self.missing]
         return lines
 
@@ -78,7 +84,12 @@ class ReviewStatus:
                 "first": self.first.iso() if self.first else None,
                 "last": self.last.iso() if self.last else None,
                 "years": [
-                    {"start": y.start.isoformat(), "end": y.end.isoformat(), "hours": y.hours}
+                    {
+                        "start": y.start.isoformat(),
+                        "end": y.end.isoformat(),
+                        "hours": y.hours,
+                        "in_progress": y.in_progress,
+                    }
                     for y in self.years
                 ],
             }
@@ -108,7 +119,9 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
     activities = portfolio.cpd.activities()
     summary = cpd.summarise(activities)
     years = _years(award.date.earliest(), due.date, activities, today)
-    missing = [f"any CPD activity in {y.label}" for y in years if not y.activities]
+    missing = [
+        f"any CPD activity in {y.label}" for y in years if not y.activities and not y.in_progress
+    ]
     bare = sum(1 for a in activities if not a.reflection.strip())
     if bare:
         missing.append(f"a reflection for {plural(bare, 'activity', 'activities')}")
@@ -129,7 +142,7 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
 def _years(
     start: dt.date, due: dt.date, activities: list[cpd.CpdActivity], today: dt.date
 ) -> list[ReviewYear]:
-    """The years of the period that have begun by ``today``, with their activity."""
+    """The years of the period that have begun by ``today``, with their activity so far."""
     years = []
     for number in range(1, cpd.REVIEW_YEARS + 1):
         begins = _add_years(start, number - 1)
@@ -137,7 +150,8 @@ def _years(
         if begins > today:
             break
         inside = [a for a in activities if begins <= a.date.earliest() <= ends]
-        years.append(ReviewYear(number, begins, ends, len(inside), sum(a.hours for a in inside)))
+        hours = sum(a.hours for a in inside)
+        years.append(ReviewYear(number, begins, ends, len(inside), hours, ends >= today))
     return years
 
 
@@ -167,7 +181,7 @@ def check_review(portfolio: Portfolio, today: dt.date, diags: Diagnostics) -> No
     if portfolio.cpd is None:
         return
     for year in status.years:
-        if not year.activities and year.end < today:
+        if not year.activities and not year.in_progress:
             diags.add(
                 "cpd-gap",
                 f"the CPD record has no activity in {year.label} of the review period",
