@@ -96,5 +96,5 @@ def test_a_bad_theme_page_is_a_located_plain_error(
         load_theme("extra", None, themes)
     (diag,) = caught.value.diagnostics
     assert diag.code == "template-error"
-    assert diag.path == themes / "extra" / "theme.yml"
+    assert (diag.path, diag.line, diag.col) == (themes / "extra" / "theme.yml", 3, 5)
     assert problem in diag.message

@@ -32,6 +32,7 @@ from cmaltgen.read.framework import framework, latest
 from cmaltgen.read.located_yaml import LineMap
 from cmaltgen.site import render, theme
 from cmaltgen.site.output import MARKER, Output
+from cmaltgen.site.template_problems import TemplateProblems
 
 log = logging.getLogger(__name__)
 
@@ -161,12 +162,13 @@ def render_hub(
         return None
     env = templates.get(chosen) if templates is not None else theme.environment(chosen)
     output = Output()
+    problems = TemplateProblems(env, chosen)
     every = pages.pages(hub)
     for page in every:
         if page.path == pages.SEARCH:
             continue  # rendered below, once the index says whether search works
         values = pages.page_values(hub, page)
-        html = render.render_template(env, chosen, page.path, page.template, values, diags)
+        html = render.render_template(env, page.path, page.template, values, problems)
         if html is not None:
             output.pages[page.path] = html.encode("utf-8")
     index = indexer.finish(output.pages, {p.path: p.kind for p in every})
@@ -176,9 +178,10 @@ def render_hub(
         output.pages[pages.SEARCH_SCRIPT] = _search_script(env)
     page = next(p for p in every if p.path == pages.SEARCH)
     values = {**pages.page_values(hub, page), "search": index}
-    html = render.render_template(env, chosen, page.path, page.template, values, diags)
+    html = render.render_template(env, page.path, page.template, values, problems)
     if html is not None:
         output.pages[page.path] = html.encode("utf-8")
+    problems.report(diags)  # each once, with the pages it stopped
     output.pages[pages.FEED] = pages.atom_feed(hub)
     output.pages[pages.CALENDAR] = ics.calendar(hub.config, _stamp())
     output.pages[".nojekyll"] = b""

@@ -7,7 +7,8 @@ site's structure, themes and serve all name these paths.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 HOME = "index.html"
 EVIDENCE_INDEX = "evidence/index.html"
@@ -29,6 +30,7 @@ class PageSpec:
     title: str
     kind: str
     editions: tuple[str, ...] = EDITIONS
+    where: tuple[Path, int, int] | None = field(default=None, compare=False)  # theme.yml
 
 
 PAGES: tuple[PageSpec, ...] = (

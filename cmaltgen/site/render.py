@@ -6,9 +6,7 @@ Which pages exist is data (:mod:`cmaltgen.site.pages`); what templates see is
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -22,6 +20,7 @@ from cmaltgen.site.pages import EACH_SECTION, PageSpec
 from cmaltgen.site.pages import PAGES as BUILT_IN_PAGES
 from cmaltgen.site.published_images import ImageCache, clean_images
 from cmaltgen.site.structure import Site
+from cmaltgen.site.template_problems import TemplateProblems
 from cmaltgen.site.theme import Environments, Theme, environment
 from cmaltgen.site.urls import with_slash
 
@@ -51,11 +50,13 @@ def render_site(
         extra_pages=[(path, context["title"]) for path, _, context in extra],
     )
     output = Output(files=dict(site.files))
+    problems = TemplateProblems(env, theme)
     for path, template, context in [*pages_of(site, theme.pages), *extra]:
         values = page_values(site, path, context)
-        html = render_template(env, theme, path, template, values, diags)
+        html = render_template(env, path, template, values, problems)
         if html is not None:
             output.pages[path] = html.encode("utf-8")
+    problems.report(diags)  # each once, with the pages it stopped
     if site.edition == "public":
         _add_feeds(site, output)
         output.pages[".nojekyll"] = b""
@@ -108,55 +109,15 @@ def pages_of(site: Site, extra: Iterable[PageSpec] = ()) -> list[Page]:
 
 def render_template(
     env: jinja2.Environment,
-    theme: Theme,
     path: str,
     template: str,
     values: dict[str, Any],
-    diags: Diagnostics,
+    problems: TemplateProblems,
 ) -> str | None:
+    """The page's HTML, or ``None`` with its template's problem kept in ``problems``, which
+    the caller reports (each problem once, with the pages it stopped)."""
     try:
         return env.get_template(template).render(values)
-    except jinja2.TemplateNotFound as exc:
-        file, line = _template_frame(exc)
-        _add_once(
-            diags,
-            "template-missing",
-            f"the template '{exc.name}' was not found",
-            hint="searched: " + ", ".join(str(d) for d in theme.template_dirs),
-            path=file,
-            line=line,
-            col=1 if line else None,
-        )
-    except jinja2.TemplateSyntaxError as exc:
-        _add_once(
-            diags,
-            "template-error",
-            f"template syntax: {exc.message}",
-            path=Path(exc.filename) if exc.filename else None,
-            line=exc.lineno,
-            col=1,
-        )
     except Exception as exc:  # a theme bug must become a located message, not a crash
-        file, line = _template_frame(exc)
-        diags.add(
-            "template-error",
-            f"rendering {path} failed: {exc}",
-            path=file,
-            line=line,
-            col=1 if line else None,
-        )
+        problems.add(exc, path, template, values)
     return None
-
-
-def _add_once(diags: Diagnostics, code: str, message: str, **where: Any) -> None:
-    """A template's own mistake is reported once, not once for every page that uses it."""
-    path, line = where.get("path"), where.get("line")
-    if not any((d.code, d.message, d.path, d.line) == (code, message, path, line) for d in diags):
-        diags.add(code, message, **where)
-
-
-def _template_frame(exc: Exception) -> tuple[Path | None, int | None]:
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".xml", ".txt")):
-            return Path(frame.filename), frame.lineno
-    return None, None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -21,6 +21,7 @@ from cmaltgen.diagnostics import CmaltgenError, Diagnostic
 from cmaltgen.site.pages import EDITIONS, PAGES, PageSpec
 
 DEFAULT_THEME = "default"
+Mark = tuple[int, int]  # a line and column in a theme.yml (from 1)
 
 
 @functools.cache
@@ -76,8 +77,10 @@ def load_theme(name: str, overrides: Path | None, themes: Path | None = None) ->
                 ],
             )
         chain.append(folder)
-        meta = yaml.safe_load((folder / "theme.yml").read_text(encoding="utf-8")) or {}
-        pages[:0] = theme_pages(folder / "theme.yml", meta)  # a parent's pages come first
+        text = (folder / "theme.yml").read_text(encoding="utf-8")
+        meta = yaml.safe_load(text) or {}
+        marks = _page_marks(text) if meta.get("pages") else []
+        pages[:0] = theme_pages(folder / "theme.yml", meta, marks)  # a parent's pages come first
         current = meta.get("extends") or (DEFAULT_THEME if current != DEFAULT_THEME else None)
     return Theme(name, tuple(chain), overrides, tuple(pages))
 
@@ -92,12 +95,16 @@ def _is_theme(name: str, folder: Path) -> bool:
         return False
 
 
-def theme_pages(source: Path, meta: dict[str, Any]) -> list[PageSpec]:
+def theme_pages(
+    source: Path, meta: dict[str, Any], marks: Sequence[tuple[Mark, Mark]] = ()
+) -> list[PageSpec]:
     """The ``pages:`` a theme.yml adds: each with ``path``, ``template``, ``title`` and
-    optionally ``kind`` (default: the path without ``.html``) and ``editions``."""
+    optionally ``kind`` (default: the path without ``.html``) and ``editions``. ``marks``:
+    where each entry, and its template, are in ``source``."""
     taken = {spec.path for spec in PAGES}
     found: list[PageSpec] = []
-    for entry in meta.get("pages") or []:
+    for number, entry in enumerate(meta.get("pages") or []):
+        entry_at, template_at = marks[number] if number < len(marks) else (None, None)
         problem = _page_problem(entry, taken)
         if problem:
             raise CmaltgenError(
@@ -107,6 +114,8 @@ def theme_pages(source: Path, meta: dict[str, Any]) -> list[PageSpec]:
                         "template-error",
                         f"a page in the theme's pages: list {problem}",
                         path=source,
+                        line=entry_at[0] if entry_at else None,
+                        col=entry_at[1] if entry_at else None,
                         hint="give each page a path ending in .html inside the site, a "
                         "template and a title; editions may be public and/or assessor",
                     )
@@ -115,9 +124,30 @@ def theme_pages(source: Path, meta: dict[str, Any]) -> list[PageSpec]:
         path = str(entry["path"])
         editions = tuple(entry.get("editions") or EDITIONS)
         kind = str(entry.get("kind") or path.removesuffix(".html"))
-        found.append(PageSpec(path, str(entry["template"]), str(entry["title"]), kind, editions))
+        where = (source, *template_at) if template_at else None
+        found.append(
+            PageSpec(path, str(entry["template"]), str(entry["title"]), kind, editions, where)
+        )
         taken.add(path)
     return found
+
+
+def _page_marks(text: str) -> list[tuple[Mark, Mark]]:
+    """Where each ``pages:`` entry is, and its ``template:`` (or the entry, without one)."""
+    root = yaml.compose(text)
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    listed = next((v for k, v in root.value if k.value == "pages"), None)
+    if not isinstance(listed, yaml.SequenceNode):
+        return []
+    marks = []
+    for item in listed.value:
+        at = item
+        if isinstance(item, yaml.MappingNode):
+            at = next((v for k, v in item.value if k.value == "template"), item)
+        entry = (item.start_mark.line + 1, item.start_mark.column + 1)
+        marks.append((entry, (at.start_mark.line + 1, at.start_mark.column + 1)))
+    return marks
 
 
 def _page_problem(entry: object, taken: set[str]) -> str:
@@ -208,5 +238,8 @@ class _BangLoader(jinja2.BaseLoader):
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool] | None]:
         if template.startswith("!"):
-            return self.inner.loaders[1].get_source(environment, template[1:])
+            try:
+                return self.inner.loaders[1].get_source(environment, template[1:])
+            except jinja2.TemplateNotFound:
+                raise jinja2.TemplateNotFound(template) from None  # as the template named it
         return self.inner.get_source(environment, template)
