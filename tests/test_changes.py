@@ -21,6 +21,7 @@ from cmaltgen.build import build
 from cmaltgen.cli import main
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.output.bundle import BundleResult, bundle
+from cmaltgen.read import history
 from cmaltgen.site import changes, render, theme
 from tests.conftest import (
     EXAMPLE,
@@ -324,6 +325,22 @@ def test_drafts_and_private_sections_at_the_base_count_as_not_submitted(tmp_path
     git(root, "tag", "draft-plans")
     write_files(root, {"future-plans/reflection.md": public})
     page = change_page(make_bundle(root, tmp_path / "draft", since="draft-plans"))
+    assert page is not None and summary(page, "future-plans") == ["new", "300", "0", "0"]
+
+
+def test_a_reflection_in_feedback_at_the_base_is_not_a_section(tmp_path: Path) -> None:
+    """feedback/ is never a section: its files at the base are not read into the snapshot."""
+    plans = valid_files()["future-plans/reflection.md"]
+    root = submitted_repo(tmp_path / "repo")
+    write_files(root, {"future-plans/reflection.md": None, "feedback/reflection.md": plans})
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "plans kept with the feedback")
+    git(root, "tag", "plans-in-feedback")
+    write_files(root, {"future-plans/reflection.md": plans, "feedback/reflection.md": None})
+    snapshot = history.read_at(root, "plans-in-feedback", TODAY)
+    assert "feedback/reflection.md" not in snapshot.files
+    assert "1a/reflection.md" in snapshot.files
+    page = change_page(make_bundle(root, tmp_path, since="plans-in-feedback"))
     assert page is not None and summary(page, "future-plans") == ["new", "300", "0", "0"]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from cmaltgen.diagnostics import suggestion
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES
 from cmaltgen.read.schema import PartialDate
-from cmaltgen.read.sources import CONFIG_NAME, REFLECTION_NAME, TEMPLATES_DIR
+from cmaltgen.read.sources import CONFIG_NAME, REFLECTION_NAME, never_a_section
 from cmaltgen.wording import git_reason
 
 GIT_TIMEOUT = 60  # seconds for one git command; reading a few blobs takes milliseconds
@@ -267,7 +267,7 @@ def _wanted(rel: str) -> bool:
         return True
     if len(parts) != 2 or parts[1] != REFLECTION_NAME:
         return False
-    return not parts[0].startswith((".", "_")) and parts[0] not in (TEMPLATES_DIR, "node_modules")
+    return not never_a_section(parts[0])  # as the portfolio is read today: not feedback/
 
 
 def _blobs(top: Path, wanted: dict[str, str]) -> dict[str, bytes]:

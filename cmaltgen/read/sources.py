@@ -60,7 +60,7 @@ def collect(root: Path, output: Path | None = None) -> Sources:
             elif e.is_file():
                 files.append(root / e.name)
     for folder, link in sorted(folders):
-        if _ignored(folder.name):
+        if never_a_section(folder.name):
             continue
         # a folder that is not a link is where it is listed: only links need resolving
         if (real_path(folder) if link else real_root / folder.name) == real_output:
@@ -96,7 +96,9 @@ def _present(path: Path, listed: tuple[Path, ...]) -> bool:
     return path in listed or path.exists() or path.is_symlink()
 
 
-def _ignored(name: str) -> bool:
+def never_a_section(name: str) -> bool:
+    """A top-level folder that is never read as a section: hidden, ``_site``, templates/,
+    feedback/ and node_modules (the history of a section is read by the same rule)."""
     return name.startswith((".", "_")) or name in (TEMPLATES_DIR, FEEDBACK_DIR, "node_modules")
 
 
