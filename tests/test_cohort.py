@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import html
 import http.server
 import json
 import re
@@ -13,6 +14,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 import icalendar
@@ -23,6 +25,7 @@ from click.testing import CliRunner
 from cmaltgen.cli import main
 from cmaltgen.cohort import ics
 from cmaltgen.cohort.build import CohortResult, build_cohort
+from cmaltgen.cohort.config import mentor_key
 from cmaltgen.cohort.members import CACHE_DIR
 from tests.browser_support import POLL
 from tests.conftest import (
@@ -366,6 +369,49 @@ def test_local_members_are_read_not_built(two: Path, tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------- cohort.yml
+
+
+MENTORS = ("李 明", "—", "–", "bda05058", "Straße")  # bda05058: what "—" once became
+
+
+def test_mentors_named_without_latin_letters_have_their_own_pages_and_links(
+    tmp_path: Path,
+) -> None:
+    """Each mentor's page is where the progress grid and the mentors page link: one rule
+    makes both the address and the check that two mentors are the same."""
+    listed = "".join(f"  - name: {json.dumps(name)}\n" for name in MENTORS)
+    members = "".join(
+        f"  - path: members/m{i}\n    mentor: {json.dumps(name)}\n"
+        for i, name in enumerate(MENTORS)
+    )
+    root = make_cohort(
+        tmp_path / "c",
+        f"name: C\nmentors:\n{listed}members:\n{members}",
+        {f"members/m{i}": portfolio_files(f"Member Zq{i}") for i in range(len(MENTORS))},
+    )
+    result = hub(root)
+    assert result.ok and result.written, shown(result)
+    site = result.output
+    assert broken_links(site) == []
+    grid = (site / "progress" / "index.html").read_text("utf-8")
+    mentors = (site / "mentors" / "index.html").read_text("utf-8")
+    pages = sorted(p.parent.name for p in (site / "progress" / "mentor").glob("*/index.html"))
+    assert len(pages) == len(MENTORS)
+    for i, name in enumerate(MENTORS):
+        key = mentor_key(name)
+        page = (site / "progress" / "mentor" / key / "index.html").read_text("utf-8")
+        assert f"mentored by {html.escape(name)}" in page and f"Member Zq{i}" in page
+        assert f'href="mentor/{quote(key)}/index.html"' in grid
+        assert f'id="mentor-{key}"' in mentors
+    assert mentor_key("李 明") == "李-明" and mentor_key("Straße") == "strasse"
+    assert mentor_key("—") != mentor_key("–") and mentor_key("—").startswith("mentor-")
+    # names one address would serve are one mentor, listed twice
+    twice = located(tmp_path / "twice", "name: C\nmentors:\n  - name: Straße\n  - name: STRASSE\n")
+    assert twice == [
+        "cohort.yml:4:11: error cohort-duplicate-mentor [mentors[1].name]: 'STRASSE' is already "
+        "listed as mentor 1\n    hint: list each mentor once; names that differ only in case "
+        "or punctuation count as the same"
+    ]
 
 
 def located(

@@ -8,6 +8,7 @@ duplicate members, unknown mentors and event dates.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -326,8 +327,13 @@ def _check_mentors(config: CohortConfig, ctx: schema.Context) -> None:
 
 
 def mentor_key(name: str) -> str:
-    """Names that would give the same web address (the hub's page per mentor) are the same."""
-    return "-".join("".join(c if c.isalnum() else " " for c in name.casefold()).split())
+    """A mentor's part of the hub's web addresses (their progress page, their heading's id),
+    and so what makes two names the same: letters and digits in lower case, hyphens between
+    words; a name with neither (say "—") gets a short hash of its words instead."""
+    words = "-".join("".join(c if c.isalnum() else " " for c in name.casefold()).split())
+    if words:
+        return words
+    return "mentor-" + hashlib.sha256(" ".join(name.split()).encode()).hexdigest()[:8]
 
 
 def _check_events(config: CohortConfig, ctx: schema.Context) -> None:

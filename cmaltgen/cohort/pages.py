@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 import yaml
 
 from cmaltgen import __version__
-from cmaltgen.cohort.config import STATUSES, CohortConfig, Event, Mentor, event_date
+from cmaltgen.cohort.config import STATUSES, CohortConfig, Event, Mentor, event_date, mentor_key
 from cmaltgen.cohort.members import Member, MemberSection
 from cmaltgen.read.framework import Framework, framework, latest
 from cmaltgen.site.urls import relative_url, with_slash
@@ -232,7 +232,7 @@ def _filtered_progress(hub: Hub) -> list[Page]:
     ]
     pages += [
         Page(
-            f"progress/mentor/{slug(m.name)}/index.html",
+            f"progress/mentor/{mentor_key(m.name)}/index.html",  # as cohort.yml's check
             "cohort/progress.html",
             f"Progress: mentored by {m.name}",
             "progress",
@@ -252,12 +252,6 @@ def _section_pages(hub: Hub) -> list[Page]:
 
 def pages(hub: Hub) -> list[Page]:
     return FIXED + _filtered_progress(hub) + _section_pages(hub)
-
-
-def slug(text: str) -> str:
-    cleaned = "".join(c if c.isalnum() else "-" for c in text.lower())
-    words = "-".join(part for part in cleaned.split("-") if part)
-    return words or hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 def page_values(hub: Hub, page: Page) -> dict[str, Any]:
@@ -281,7 +275,7 @@ def page_values(hub: Hub, page: Page) -> dict[str, Any]:
         "members": members,
         "states": SECTION_STATES,
         "statuses": STATUSES,
-        "slug": slug,
+        "slug": mentor_key,  # a mentor's part of an address, as their progress page has it
         "generator": f"cmaltgen {__version__}",
     }
 
