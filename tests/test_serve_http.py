@@ -6,8 +6,11 @@ for the reload itself. The tests that only read share one server for the module.
 
 from __future__ import annotations
 
+import errno
 import http.client
 import logging
+import select
+import signal
 import socket
 import tempfile
 import time
@@ -18,7 +21,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from cmaltgen.serve.server import PreviewServer
-from tests.test_serve import MOUNT, copy_example, edit_reflection, in_process
+from tests.test_serve import MOUNT, copy_example, edit_reflection, fetch, in_process, serving
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ProxySettings
@@ -254,3 +257,44 @@ def test_a_host_with_control_characters_is_refused_and_never_echoed(
     assert warned and all("\x1b" not in m and "\x07" not in m for m in warned), warned
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:  # others still served
         assert exchange(sock, get(MOUNT, port, "Connection: close"))[0] == "HTTP/1.1 200 OK"
+
+
+BURST = 50  # more connections at once than a browser opening a page and its files makes
+
+
+@pytest.mark.slow("serve")
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="pausing a process needs POSIX")
+def test_a_burst_of_connections_is_queued_while_the_server_is_busy_and_all_answered(
+    tmp_path: Path,
+) -> None:
+    """A real serve, paused as if busy: the system queues every connection for it (with
+    socketserver's backlog of 5, only six got through and the rest waited to be retried),
+    and once it runs again every one of them is answered."""
+    with serving(copy_example(tmp_path)) as (served, port):
+        assert fetch(port, "/__cmaltgen/status")[0] == 200  # the first build is done
+        socks = []
+        served.proc.send_signal(signal.SIGSTOP)
+        try:
+            for _ in range(BURST):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sock.setblocking(False)
+                assert sock.connect_ex(("127.0.0.1", port)) in (0, errno.EINPROGRESS)
+                socks.append(sock)
+            queued: set[socket.socket] = set()
+            deadline = time.monotonic() + 5
+            while len(queued) < BURST and time.monotonic() < deadline:
+                _, ready, _ = select.select([], [s for s in socks if s not in queued], [], 0.1)
+                queued.update(
+                    s for s in ready if s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+                )
+            assert len(queued) == BURST, f"only {len(queued)} of {BURST} connections were queued"
+        finally:
+            served.proc.send_signal(signal.SIGCONT)
+        answered = 0
+        for sock in socks:
+            with sock:
+                sock.setblocking(True)
+                sock.settimeout(10)
+                status, _, _ = exchange(sock, get(CSS, port, "Connection: close"))
+                answered += status.startswith("HTTP/1.1 200")
+        assert answered == BURST

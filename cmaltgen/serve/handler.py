@@ -124,6 +124,9 @@ def browser_host(host: str) -> str:
 
 class PreviewHTTPServer(ThreadingHTTPServer):
     daemon_threads = True  # open event streams must not keep the process alive
+    # Connections the system queues until the server accepts them (socketserver's own is 5):
+    # a browser opening a page's files, several tabs or a busy rebuild can need many more.
+    request_queue_size = 128
     preview: Site
 
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
