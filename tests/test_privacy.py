@@ -11,7 +11,15 @@ import pytest
 from cmaltgen.check import check
 from cmaltgen.read.markdown_scan import paragraph_id
 from cmaltgen.rules import images, privacy
-from tests.conftest import PORTFOLIO_YML, TODAY, PortfolioFactory, formatted, run_build
+from tests.conftest import (
+    PORTFOLIO_YML,
+    TODAY,
+    PortfolioFactory,
+    formatted,
+    run_build,
+    symlink_or_skip,
+    write_files,
+)
 from tests.image_files import TELLTALES, camera_exif, image_file
 from tests.site_checks import broken_links
 
@@ -557,3 +565,41 @@ def test_a_link_to_a_private_draft_items_file_still_needs_the_file(
     assert not result.ok
     found = [d for d in result.diagnostics.errors if d.code == "evidence-file-missing"]
     assert [d.where(result.root) for d in found] == ["1c/reflection.md:8:1"], formatted(result)
+
+
+@pytest.mark.parametrize("through", ["a symlink", "a relative path"])
+def test_a_link_to_a_private_items_missing_file_is_a_note_however_it_gets_there(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path, through: str
+) -> None:
+    """A public page's link to a private item's file (left out of the repository, with its
+    folder) is a note whether it goes there through a symlinked folder or not; through the
+    same symlink, a link to a missing public file still stops the build."""
+    files = secret_files()
+    link = "from-2b/private/zqprivate-kept.pdf"
+    if through != "a symlink":
+        link = "../2b/private/zqprivate-kept.pdf"
+    files["1a/reflection.md"] = CITING_1A + f"And [notes kept apart]({link}).\n"
+    files["2b/evidence.yml"] = _evidence("2b", "ZQPRIVATE") + (
+        "- {id: ev-2b-kept, title: Kept, type: document, date: 2025-06-01, "
+        "file: private/zqprivate-kept.pdf, shows: It}\n"
+    )
+    root = tmp_portfolio(files)
+    symlink_or_skip(root / "1a" / "from-2b", Path("..") / "2b", is_dir=True)
+    result = run_build(root, output=tmp_path / "public")
+    assert result.ok, formatted(result)
+    assert (
+        f"1a/reflection.md:13:5: there is no file '{link}'; the public site leaves it out, so "
+        "this build goes on without it (it is private: no edition shows it)"
+    ) in result.notes
+    assert "zqprivate-kept" not in (tmp_path / "public" / "1a" / "index.html").read_text("utf-8")
+
+    (root / "1c" / "public-report.pdf").unlink()
+    public = link.replace("private/zqprivate-kept.pdf", "../1c/public-report.pdf")
+    if through != "a symlink":
+        public = "../1c/public-report.pdf"
+    write_files(root, {"1a/reflection.md": CITING_1A + f"And [the report]({public}).\n"})
+    result = run_build(root, output=tmp_path / "again")
+    assert not result.ok
+    errors = result.diagnostics.errors
+    found = sorted(d.where(root) for d in errors if d.code == "evidence-file-missing")
+    assert found == ["1a/reflection.md:13:5", "1c/evidence.yml:1:77"], formatted(result)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostic, Diagnostics, display_path, suggestion
@@ -142,8 +141,10 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
     present = portfolio.section_ids()
     fallout = portfolio.fallout
     config = portfolio.config
-    withheld = {  # a page's link to one of these files is shown only where the item is
-        os.path.normpath(entry.path.parent / entry.item.file): level
+    # A page's link to one of these files is shown only where the item is. By the file's
+    # real path (as the pages link files), so a link through a symlinked folder is the same.
+    withheld = {
+        real_path(entry.path.parent / entry.item.file): level
         for doc, entry in portfolio.evidence()
         if entry.item.file
         and not (entry.item.draft or (doc.reflection and doc.reflection.front.draft))
@@ -175,7 +176,7 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
                 folder = reflection.path.parent
                 missing = _check_file(portfolio.root, folder, ref.target, diags, where)
                 if missing:
-                    level = withheld.get(os.path.normpath(folder / ref.target), section_level)
+                    level = withheld.get(real_path(folder / ref.target), section_level)
                     if level != privacy.PUBLIC:
                         portfolio.withheld_missing.append((missing, level))
             if ref.image and not ref.text.strip():
