@@ -228,3 +228,26 @@ def _find(
         if pos >= 0:
             return n, pos
     return block_map[0], 0
+
+
+# ``[words](my file.pdf)`` or ``![alt](my photo.jpg)``: Markdown ends an address at a space,
+# so this stays text. Only an address that looks like a file or a web address is reported.
+_UNPARSED_LINK = re.compile(r"!?\[[^\]\n]*\]\(([^()\n]*?\s[^()\n]*?)\)")
+_ADDRESS_LIKE = re.compile(r"\.\w{1,5}$|/")
+
+
+def unparsed_links(tokens: Sequence[Token], lines: list[str]) -> list[tuple[int, int, str, str]]:
+    """Links and images left as text because their address has a space: line, column (from
+    1, in the body), what was written and the address."""
+    found: list[tuple[int, int, str, str]] = []
+    for token in tokens:
+        if token.type != "inline" or not token.map or "](" not in token.content:
+            continue
+        text = "".join(c.content for c in token.children or () if c.type == "text")
+        for match in _UNPARSED_LINK.finditer(token.content):
+            address = match.group(1).strip()
+            if f"]({match.group(1)}" not in text or not _ADDRESS_LIKE.search(address):
+                continue  # written in `code`, or not an address
+            at = _find(lines, token.map, match.group(0), (token.map[0], 0))
+            found.append((at[0] + 1, at[1] + 1, match.group(0), address))
+    return found

@@ -1,5 +1,6 @@
 """Accessibility of what the candidate wrote (the theme does the pages): alt text that is a
-file name, vague link text, skipped heading levels, empty table headers, media without captions."""
+file name, vague link text, links left as text, skipped heading levels, empty table headers,
+media without captions."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from markdown_it.token import Token
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.documents import Reflection
+from cmaltgen.read.markdown_scan import unparsed_links
 from cmaltgen.read.portfolio import Portfolio, Specs
 
 VAGUE_LINK_TEXT = {
@@ -53,6 +55,7 @@ def check_content(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
     """Every content accessibility check, over every reflection and evidence item."""
     for _, reflection in portfolio.sections():
         _links_and_images(reflection, diags)
+        _unparsed(reflection, diags)
         _headings(reflection, diags)
         _tables(reflection, diags)
     _evidence(portfolio, diags)
@@ -72,6 +75,19 @@ def _links_and_images(reflection: Reflection, diags: Diagnostics) -> None:
                 hint="use words that make sense out of context, e.g. [my evaluation report](...)",
                 **reflection.at_body(line, col),
             )
+
+
+def _unparsed(reflection: Reflection, diags: Diagnostics) -> None:
+    parsed = reflection.parsed
+    for line, col, written, address in unparsed_links(parsed.tokens, parsed.source_lines):
+        image = written.startswith("!")
+        diags.add(
+            "link-syntax",
+            f"this {'image' if image else 'link'} is shown as text, because its address "
+            f"'{address}' has a space in it",
+            hint=f"put the address between < and >: {written.replace(address, f'<{address}>')}",
+            **reflection.at_body(line, col),
+        )
 
 
 def _link_texts(reflection: Reflection) -> list[tuple[int, int, str]]:
