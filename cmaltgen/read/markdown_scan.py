@@ -133,7 +133,11 @@ def _link_text(siblings: list[Token], index: int) -> str:
 def _locate(
     lines: list[str], block_map: list[int], href: str, used: set[tuple[int, int]]
 ) -> tuple[int, int]:
-    """Line and column of ``href`` within a block, skipping occurrences already claimed."""
+    """Line and column of ``href`` within a block, skipping occurrences already claimed;
+    ``<my plan.pdf>`` is found by its name as written, not as markdown-it encoded it."""
+    written = unquote(href)
+    if written != href and not any(href in line for line in lines[block_map[0] : block_map[1]]):
+        href = written
     for n in range(block_map[0], min(block_map[1], len(lines))):
         start = 0
         while (pos := lines[n].find(href, start)) >= 0:
