@@ -166,3 +166,9 @@ def test_links_left_as_text_because_of_a_space_are_found_once_each() -> None:
         (1, 5, "[the plan](lesson plan.pdf)", "lesson plan.pdf"),
         (8, 3, "![Sticky notes](photos/Focus group.JPG)", "photos/Focus group.JPG"),
     ]
+
+
+def test_word_bullets_keep_every_column_and_leave_code_and_running_text() -> None:
+    kept = "A \u2022 in a sentence.\n~~~\n\u2022\tkept\n~~~\n\u2022x"
+    body = "\u2022\tOne\n  \u2022\u00a0Two\n" + kept
+    assert markdown.word_bullets(body) == "-\tOne\n  - Two\n" + kept

@@ -222,3 +222,24 @@ def test_citation_page_is_accessible_and_valid(
     assert violations == [], describe(violations)
     messages = nu_checker(site / "2a" / "index.html")
     assert messages == [], json.dumps(messages, indent=1)[:3000]
+
+
+def test_a_list_pasted_from_word_is_a_list(tmp_portfolio: PortfolioFactory, tmp_path: Path) -> None:
+    """Word's "•<tab>" bullets (a BOM, CRLF line ends and a no-break space too, as Notepad
+    saves it) become a list, not one paragraph of bullets; a bullet in code stays as it is."""
+    body = (
+        "\ufeff---\r\nsection: 1a\r\n---\r\n## Description\r\n\r\nI [r](evidence:ev-1a). "
+        "My role includes:\r\n\r\n\u2022\tTeaching on the BSc\r\n\u2022\u00a0Leading the "
+        "simulation strand\r\n\u2022\tSupporting colleagues\r\n\r\n```\r\n\u2022\tin code\r\n"
+        "```\r\n\r\n## Reflection\r\n\r\nI learned a great deal.\r\n"
+    )
+    root = tmp_portfolio({"1a/reflection.md": body.encode("utf-8")})
+    result = run_build(root, output=tmp_path / "site")
+    assert result.ok, formatted(result)
+    page = (tmp_path / "site" / "1a" / "index.html").read_text(encoding="utf-8")
+    assert (
+        "<ul>\n<li>Teaching on the BSc</li>\n<li>Leading the simulation strand</li>\n"
+        "<li>Supporting colleagues</li>\n</ul>" in page
+    )
+    assert "<pre><code>\u2022\tin code\n</code></pre>" in page
+    assert page.count("\u2022") == 1
