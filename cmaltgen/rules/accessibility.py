@@ -13,6 +13,7 @@ from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.documents import Reflection
 from cmaltgen.read.markdown_scan import unparsed_links
 from cmaltgen.read.portfolio import Portfolio, Specs
+from cmaltgen.rules import privacy
 
 VAGUE_LINK_TEXT = {
     "click here",
@@ -159,8 +160,10 @@ def _tables(reflection: Reflection, diags: Diagnostics) -> None:
 
 
 def _evidence(portfolio: Portfolio, diags: Diagnostics) -> None:
-    for _, entry in portfolio.evidence():
+    for doc, entry in portfolio.evidence():
         item = entry.item
+        if privacy.in_no_edition(portfolio, doc, entry):
+            continue  # private: nobody will see or hear it
         if item.type == "image":
             _check_alt(item.alt, item.file, diags, entry.where("alt"))
         if item.type in ("video", "audio") and not (item.captions or item.transcript):

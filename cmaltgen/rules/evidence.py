@@ -194,8 +194,10 @@ def check_uncited(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
         for ref in reflection.parsed.references
         if ref.kind == "evidence"
     }
-    for _, entry in portfolio.evidence():
-        if entry.item.id not in cited and not portfolio.fallout.may_cite(entry.item.id):
+    for doc, entry in portfolio.evidence():
+        if entry.item.id in cited or privacy.in_no_edition(portfolio, doc, entry):
+            continue  # a private item is the author's own record: no reader looks for it
+        if not portfolio.fallout.may_cite(entry.item.id):
             diags.add(
                 "uncited-evidence",
                 f"no reflection cites evidence '{entry.item.id}'",
