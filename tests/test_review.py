@@ -315,3 +315,15 @@ def test_review_and_a_submitted_edition_pass_the_nu_html_checker(
     assert (result.output / "submitted" / "2026-10" / "cpd-record" / "index.html").is_file()
     messages = nu_checker(result.output)
     assert messages == [], json.dumps(messages, indent=1)[:3000]
+
+
+def test_a_short_link_to_the_original_and_cpd_introduction_are_written_not_stubs(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """The link to the original portfolio and the CPD record's introduction are short by
+    nature (the record is cpd.yml): a sentence is written, not a section left to write."""
+    report = check(tmp_portfolio(review_files(), base=False), today=TODAY)
+    status = {row.id: row.status for row in report.sections}
+    assert status["original-portfolio"] == status["cpd-record"] == "written"
+    assert status["recent-practice"] == "stub"  # eight words: not brief by nature
+    assert report_json(report)["counts"]["sections_left"] == 3  # practice, significant, plans
