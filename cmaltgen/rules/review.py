@@ -22,10 +22,12 @@ class ReviewYear:
     end: dt.date  # the day before the next year starts
     activities: int
     hours: float
+    late: bool = False  # after the three years: activity recorded after the review was due
 
     @property
     def label(self) -> str:
-        return f"year {self.number} ({_day(self.start)} to {_day(self.end)})"
+        which = "after it was due" if self.late else f"year {self.number}"
+        return f"{which} ({_day(self.start)} to {_day(self.end)})"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class ReviewStatus:
     awarded: PartialDate
     due: cpd.Due
     is_review: bool
+    submitted: PartialDate | None = None  # the review, once submitted (submissions: review)
     record: bool = False  # a review with a cpd.yml
     activities: int = 0
     hours: float = 0.0
@@ -52,6 +55,11 @@ class ReviewStatus:
             due = f"is due on {when} (in {plural(self.due.days, 'day')})"
         awarded = self.awarded.human()
         lines = [f"Portfolio review: {due}, three years after the award ({awarded})."]
+        if self.submitted:
+            lines = [
+                f"Portfolio review: submitted on {self.submitted.human()}; it was due on "
+                f"{when}, three years after the award ({awarded})."
+            ]
         if not self.is_review:
             return lines
         if self.record:
@@ -72,13 +80,19 @@ class ReviewStatus:
             "due": self.due.date.isoformat(),
             "status": self.due.status,
             "days": self.due.days,
+            "submitted": self.submitted.iso() if self.submitted else None,
             "cpd": {
                 "activities": self.activities,
                 "hours": self.hours,
                 "first": self.first.iso() if self.first else None,
                 "last": self.last.iso() if self.last else None,
                 "years": [
-                    {"start": y.start.isoformat(), "end": y.end.isoformat(), "hours": y.hours}
+                    {
+                        "start": y.start.isoformat(),
+                        "end": y.end.isoformat(),
+                        "hours": y.hours,
+                        "late": y.late,
+                    }
                     for y in self.years
                 ],
             }
@@ -98,13 +112,19 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
     if award is None:
         return None
     due = cpd.review_due(award.date, today)
+    reviews = [
+        s.date
+        for s in portfolio.config.submissions
+        if s.type == "review" and s.date.earliest() >= award.date.earliest()
+    ]
+    submitted = max(reviews, key=PartialDate.earliest, default=None)
     if portfolio.pathway.id != REVIEW:
-        return ReviewStatus(award.date, due, is_review=False)
+        return ReviewStatus(award.date, due, is_review=False, submitted=submitted)
     if portfolio.cpd is None:
         where = "there is no cpd-record section"
         if any(r.front.section == CPD_SECTION for _, r in portfolio.sections()):
             where = "section cpd-record has no cpd.yml"
-        return ReviewStatus(award.date, due, True, missing=[f"a CPD record ({where})"])
+        return ReviewStatus(award.date, due, True, submitted, missing=[f"a CPD record ({where})"])
     activities = portfolio.cpd.activities()
     summary = cpd.summarise(activities)
     years = _years(award.date.earliest(), due.date, activities, today)
@@ -116,6 +136,7 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
         award.date,
         due,
         True,
+        submitted,
         record=True,
         activities=summary.count,
         hours=summary.hours,
@@ -129,7 +150,8 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
 def _years(
     start: dt.date, due: dt.date, activities: list[cpd.CpdActivity], today: dt.date
 ) -> list[ReviewYear]:
-    """The years of the period that have begun by ``today``, with their activity."""
+    """The years of the period that have begun by ``today``, with their activity, and the
+    activity recorded after the review was due, if any."""
     years = []
     for number in range(1, cpd.REVIEW_YEARS + 1):
         begins = _add_years(start, number - 1)
@@ -138,6 +160,11 @@ def _years(
             break
         inside = [a for a in activities if begins <= a.date.earliest() <= ends]
         years.append(ReviewYear(number, begins, ends, len(inside), sum(a.hours for a in inside)))
+    late = [a for a in activities if a.date.earliest() >= due]
+    if late:
+        last = max(a.date.earliest() for a in late)
+        hours = sum(a.hours for a in late)
+        years.append(ReviewYear(len(years) + 1, due, last, len(late), hours, late=True))
     return years
 
 
@@ -154,7 +181,7 @@ def check_review(portfolio: Portfolio, today: dt.date, diags: Diagnostics) -> No
     if status is None:
         return
     marks = portfolio.config_marks
-    if status.due.status != "ok":
+    if status.due.status != "ok" and status.submitted is None:
         diags.add(
             "review-due",
             status.lines()[0].removeprefix("Portfolio review: ").rstrip("."),
