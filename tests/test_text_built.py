@@ -243,3 +243,28 @@ def test_a_list_pasted_from_word_is_a_list(tmp_portfolio: PortfolioFactory, tmp_
     )
     assert "<pre><code>\u2022\tin code\n</code></pre>" in page
     assert page.count("\u2022") == 1
+
+
+def test_html_comments_are_notes_to_oneself_left_out_of_every_page(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """``<!-- ... -->`` hides a note in Markdown everywhere else: it is not published as
+    text, nor warned about; other HTML beside it is still shown as text and warned about."""
+    body = (
+        "---\nsection: 1a\n---\n## Description\n\nI [r](evidence:ev-1a).\n\n"
+        "<!-- TODO zqnote: ask Sam for the survey figures\nbefore submitting -->\n\n"
+        "The pilot ran <!-- zqinline --> for a term.\n\n"
+        "<!-- zqbefore --> <b>bold</b>\n\n## Reflection\n\nI learned a great deal.\n"
+    )
+    root = tmp_portfolio({"1a/reflection.md": body})
+    result = run_build(root, output=tmp_path / "site")
+    assert [d.format(base=root) for d in result.diagnostics] == [
+        "1a/reflection.md:13:19: warning raw-html: HTML such as '<b>bold</b>' is shown as text, "
+        "not "
+        "used as HTML\n    hint: use Markdown instead (for example **bold**, ![alt](image.png), "
+        "[text](url))"
+    ]
+    site = tmp_path / "site"
+    assert not [p for p in site.rglob("*") if p.is_file() and b"zq" in p.read_bytes()]
+    page = (site / "1a" / "index.html").read_text(encoding="utf-8")
+    assert "<p>The pilot ran  for a term.</p>" in page and "&lt;b&gt;bold&lt;/b&gt;" in page

@@ -15,7 +15,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from cmaltgen.read.markdown_scan import Paragraph, Reference
+from cmaltgen.read.markdown_scan import Paragraph, Reference, without_comments
 
 
 class Annotator(Protocol):
@@ -137,8 +137,11 @@ def _render_image(
 def _render_html_escaped(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    content = escapeHtml(tokens[idx].content)
-    return f"<p>{content}</p>\n" if tokens[idx].type == "html_block" else content
+    """Raw HTML as text, except comments: ``<!-- a note to myself -->`` is left out."""
+    kept = without_comments(tokens[idx].content)
+    if tokens[idx].type == "html_block":
+        return f"<p>{escapeHtml(kept)}</p>\n" if kept.strip() else ""
+    return escapeHtml(kept)
 
 
 def _render_heading(

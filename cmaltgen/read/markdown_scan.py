@@ -184,12 +184,22 @@ def identify_paragraphs(tokens: Sequence[Token], opening: list[int]) -> list[Par
     return found
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def without_comments(html: str) -> str:
+    """``html`` without its complete HTML comments (notes to oneself, never published)."""
+    return _COMMENT.sub("", html) if "<!--" in html else html
+
+
 def raw_html(tokens: Sequence[Token], lines: list[str]) -> list[tuple[int, int, str]]:
     """Each piece of raw HTML with the line and column (in characters) where it starts."""
     found: list[tuple[int, int, str]] = []
     for token in tokens:
         if token.type == "html_block" and token.map:
-            html = token.content.strip()
+            html = without_comments(token.content).strip()  # a comment is left out, not shown
+            if not html:
+                continue
             at = _find(lines, token.map, html.split("\n")[0], (token.map[0], 0))
             found.append((at[0] + 1, at[1] + 1, html))
         elif token.type == "inline" and token.children and token.map and _has_html(token):
@@ -214,7 +224,7 @@ def _inline_html(
         if child.type not in ("text", "code_inline", "html_inline") or not first:
             continue
         at = _find(lines, block_map, first, cursor)
-        if child.type == "html_inline":
+        if child.type == "html_inline" and without_comments(child.content):
             found.append((at[0] + 1, at[1] + 1, child.content))
         if at != (block_map[0], 0) or lines[at[0]].startswith(first):
             cursor = (at[0], at[1] + len(first))
