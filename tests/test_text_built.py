@@ -260,11 +260,24 @@ def test_html_comments_are_notes_to_oneself_left_out_of_every_page(
     result = run_build(root, output=tmp_path / "site")
     assert [d.format(base=root) for d in result.diagnostics] == [
         "1a/reflection.md:13:19: warning raw-html: HTML such as '<b>bold</b>' is shown as text, "
-        "not "
-        "used as HTML\n    hint: use Markdown instead (for example **bold**, ![alt](image.png), "
-        "[text](url))"
+        "not used as HTML\n    hint: use Markdown: **bold** or *italic*"
     ]
     site = tmp_path / "site"
     assert not [p for p in site.rglob("*") if p.is_file() and b"zq" in p.read_bytes()]
     page = (site / "1a" / "index.html").read_text(encoding="utf-8")
     assert "<p>The pilot ran  for a term.</p>" in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+
+
+def test_an_html_element_is_one_raw_html_warning_not_one_per_tag(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """``<a href=...>words</a>`` on one line is one warning (at its opening tag); a closing
+    tag on a line of its own, as in a pasted block, still gets its own."""
+    body = (
+        "---\nsection: 1a\n---\n## Description\n\nI [r](evidence:ev-1a). See "
+        '<a href="https://example.org/guide">the guide</a> and <video src="v.mp4"></video>.\n\n'
+        "<details>\n\nHidden.\n\n</details>\n\n## Reflection\n\nI learned a great deal.\n"
+    )
+    result = run_build(tmp_portfolio({"1a/reflection.md": body}), write=False)
+    found = [(d.line, d.col) for d in result.diagnostics if d.code == "raw-html"]
+    assert found == [(6, 28), (6, 82), (8, 1), (12, 1)]

@@ -39,6 +39,55 @@ _FILE_LIKE = re.compile(
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 
 
+_TAG = re.compile(r"^</?([A-Za-z][A-Za-z0-9-]*)")
+_HTML_HINTS = {
+    **dict.fromkeys(
+        ("iframe", "video", "audio", "embed", "object", "source"),
+        "a page cannot show an embedded player: list the video in evidence.yml (type: video, "
+        "url: its web address, captions: true if it has them) and cite it, or link to it: "
+        "[what the video shows](https://...)",
+    ),
+    "br": "for a line break end the line with a backslash (\\); for a new paragraph leave "
+    "a blank line",
+    **dict.fromkeys(
+        ("details", "summary"),
+        "write it as ordinary text, under a ### heading if it needs one: assessors read it all",
+    ),
+    "a": "write the link in Markdown: [your words](https://...) or [email me](mailto:...)",
+    "img": "show the image in Markdown: ![what the image shows](file.png)",
+    **dict.fromkeys(("b", "strong", "i", "em", "u"), "use Markdown: **bold** or *italic*"),
+    **dict.fromkeys(
+        ("table", "tr", "td", "th"), "use a Markdown table: | Heading | Heading | then |---|---|"
+    ),
+}
+
+
+def check_raw_html(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """Raw HTML, shown as text: once per element (``<a ...>`` and its ``</a>`` on the same
+    line are one warning), with a hint for what to write instead."""
+    for _, reflection in portfolio.sections():
+        opened: tuple[int, str] | None = None
+        for line, col, html in reflection.parsed.raw_html:
+            tag = _TAG.match(html)
+            name = tag.group(1).lower() if tag else ""
+            if html.startswith("</") and opened == (line, name):
+                continue
+            opened = (line, name)
+            diags.add(
+                "raw-html",
+                f"HTML such as {html.split(chr(10))[0][:40]!r} is shown as text, not used as HTML",
+                **reflection.at_body(line, col),
+                hint=raw_html_hint(html),
+            )
+
+
+def raw_html_hint(html: str) -> str:
+    """What to write instead of ``html``, for the tags people paste most."""
+    tag = _TAG.match(html)
+    found = _HTML_HINTS.get(tag.group(1).lower()) if tag else None
+    return found or "use Markdown instead (for example **bold**, ![alt](image.png), [text](url))"
+
+
 def _check_alt(alt: str, source: str, diags: Diagnostics, where: dict[str, object]) -> None:
     """``IMG_1234``, ``chart.png`` or the image's own file name are not descriptions."""
     text, name = alt.strip(), PurePosixPath(source)
