@@ -93,7 +93,7 @@ def test_javascript_links_are_not_rendered() -> None:
 
 def test_tables_are_wrapped_in_a_focusable_labelled_region() -> None:
     html = render("| a | b |\n|---|---|\n| 1 | 2 |\n")
-    assert '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">' in html
+    assert '<div class="table-wrap" role="region" aria-label="Table: a, b" tabindex="0">' in html
     assert "<th>a</th>" in html and html.rstrip().endswith("</div>")
 
 

@@ -281,3 +281,25 @@ def test_an_html_element_is_one_raw_html_warning_not_one_per_tag(
     result = run_build(tmp_portfolio({"1a/reflection.md": body}), write=False)
     found = [(d.line, d.col) for d in result.diagnostics if d.code == "raw-html"]
     assert found == [(6, 28), (6, 82), (8, 1), (12, 1)]
+
+
+def test_tables_on_the_printable_page_are_regions_with_names_of_their_own(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """The assessor edition's portfolio.html holds every section's tables: each scrolling
+    region is named by its columns, so no two share a name (axe: landmark-unique)."""
+    table = "| Criterion | Zotero | EndNote |\n|---|---|---|\n| Cost | Free | Paid |\n\n"
+    twice = "| Problem | Pages |\n|---|--:|\n| Alt text | 37 |\n\n"
+    files = {
+        f"{s}/reflection.md": reflection(s).replace("## Reflection", f"{body}## Reflection")
+        for s, body in (("1a", table), ("3b", twice + twice))
+    }
+    result = run_build(tmp_portfolio(files), output=tmp_path / "site", edition="assessor")
+    assert result.ok, formatted(result)
+    page = (tmp_path / "site" / "portfolio.html").read_text(encoding="utf-8")
+    labels = re.findall(r'role="region" aria-label="([^"]*)"', page)
+    assert labels == [
+        "Table: Criterion, Zotero, EndNote",
+        "Table: Problem, Pages",
+        "Table: Problem, Pages (2)",
+    ]
