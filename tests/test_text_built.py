@@ -303,3 +303,20 @@ def test_tables_on_the_printable_page_are_regions_with_names_of_their_own(
         "Table: Problem, Pages",
         "Table: Problem, Pages (2)",
     ]
+
+
+def test_supports_written_without_brackets_is_a_list(tmp_portfolio: PortfolioFactory) -> None:
+    """``supports: 2a, 4a`` (ids with commas, no [ ]) is the list people mean, not one
+    section called '2a, 4a'; each id is still checked."""
+    item = (
+        "- id: ev-1a\n  title: R\n  type: web-page\n  date: 2025-06-01\n"
+        "  url: https://example.org/a\n  shows: It\n  supports: {}\n"
+    )
+    result = run_build(tmp_portfolio({"1a/evidence.yml": item.format("2a, 4a")}), write=False)
+    assert result.ok and formatted(result) == []
+    assert result.site is not None
+    (evidence,) = [e for e in result.site.evidence if e.id == "ev-1a"]
+    assert evidence.sections == ["1a", "2a", "4a"]
+    result = run_build(tmp_portfolio({"1a/evidence.yml": item.format("2a,9z")}), write=False)
+    assert [d.code for d in result.diagnostics] == ["unknown-section"]
+    assert "supports '9z'" in formatted(result)[0]

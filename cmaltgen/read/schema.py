@@ -201,6 +201,8 @@ def _value(tp: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
 
 
 def _list(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
+    if isinstance(data, str) and _ID_LIST.fullmatch(data) and not dataclasses.is_dataclass(item):
+        data = [part.strip() for part in data.split(",")]  # "supports: 2a, 4a" means two
     if isinstance(data, (str, int, float)) and not dataclasses.is_dataclass(item):
         data = [data]  # "supports: 1a" means a list of one; be forgiving
     if not isinstance(data, list):
@@ -208,6 +210,10 @@ def _list(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
         return _INVALID
     items = [_value(item, meta, v, (*key, i), ctx) for i, v in enumerate(data)]
     return tuple(v for v in items if v is not _INVALID)
+
+
+# Ids written as text with commas between them, as people write a list without brackets.
+_ID_LIST = re.compile(r"[\w-]+(?:\s*,\s*[\w-]+)+")
 
 
 def _dict(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
