@@ -320,3 +320,24 @@ def test_supports_written_without_brackets_is_a_list(tmp_portfolio: PortfolioFac
     result = run_build(tmp_portfolio({"1a/evidence.yml": item.format("2a,9z")}), write=False)
     assert [d.code for d in result.diagnostics] == ["unknown-section"]
     assert "supports '9z'" in formatted(result)[0]
+
+
+def test_a_value_in_curly_quotes_is_quoted_not_shown_with_them(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """An editor that types Word's curly quotes (“2019”, “Choosing tools”) meant them as YAML
+    quotes: the value is read without them; quotes inside a value stay."""
+    from tests.conftest import PORTFOLIO_YML
+
+    files = {
+        "portfolio.yml": PORTFOLIO_YML.replace('framework: "2019"', "framework: \u201c2019\u201d"),
+        "1a/reflection.md": reflection("1a").replace(
+            "section: 1a\n",
+            "section: 1a\ntitle: \u201cChoosing tools\u201d\nsummary: I said \u201cyes\u201d.\n",
+        ),
+    }
+    result = run_build(tmp_portfolio(files), output=tmp_path / "site")
+    assert result.ok and formatted(result) == []
+    page = (tmp_path / "site" / "1a" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="subtitle">Choosing tools</p>' in page
+    assert 'name="description" content="I said \u201cyes\u201d.' in page

@@ -212,6 +212,11 @@ def _list(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     return tuple(v for v in items if v is not _INVALID)
 
 
+# A whole value in Word's curly quotes (“Choosing tools”): YAML keeps them as characters,
+# but they were meant as quotes, as straight ones would be. Quotes inside are left alone.
+_CURLY_QUOTED = re.compile("^\u201c([^\u201c\u201d]*)\u201d$|^\u2018([^\u2018\u2019]*)\u2019$")
+
+
 # Ids written as text with commas between them, as people write a list without brackets.
 _ID_LIST = re.compile(r"[\w-]+(?:\s*,\s*[\w-]+)+")
 
@@ -249,6 +254,8 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     text = (raw if raw is not None and not isinstance(data, str) else str(data)).strip()
     if meta.get("kind") == "path" and isinstance(data, str) and text:
         text = data  # " notes.txt" (quoted) is that file: only YAML's own unquoting applies
+    elif isinstance(data, str):
+        text = _CURLY_QUOTED.sub(lambda m: m.group(1) or m.group(2) or "", text)
     hint = url_hint(text) if meta.get("kind") == "url" else None
     if hint:
         ctx.problem("invalid-url", f"'{text}' is not a web address", key, hint=hint)
