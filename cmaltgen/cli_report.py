@@ -45,7 +45,7 @@ def report_build(result: BuildResult, target: str | None = None) -> None:
     if not result.ok:
         echo_failure("Build", result.diagnostics, result.strict, None if target else result.output)
         return
-    echo_notes(result.notes)
+    echo_notes(result.notes, result.root)
     drafts = [d for d in result.diagnostics if d.code == "draft" and "section" in d.message]
     if drafts:
         click.secho(

@@ -121,6 +121,11 @@ CODES: dict[str, Code] = _codes(
         "Alt text that is a file name (IMG_1234, chart.png) rather than a description.",
     ),
     ("link-text", W, "Link text such as 'click here' or a bare web address."),
+    (
+        "link-syntax",
+        W,
+        "A link or image shown as text: its address has a space (write it between < and >).",
+    ),
     ("heading-skip", W, "A heading that skips a level (## then ####)."),
     ("table-header", W, "A table whose header row is empty."),
     ("no-captions", W, "Video or audio evidence with neither captions nor a transcript."),

@@ -131,8 +131,8 @@ AWARDED_SECTION = "1a/index.html"
 def awarded_portfolio(dest: Path, theme: str = "default") -> Path:
     """A small valid portfolio with everything the home page can show: a long name with a
     hyphen and an accent, a photo (a JPEG carrying camera and GPS metadata, which the build
-    must remove) and a Senior CMALT award with a badge link; section 1a has ### headings and
-    a footnote."""
+    must remove) and a Senior CMALT award with a badge link; section 1a has ### headings, a
+    footnote and a code block with a line far wider than the page."""
     import io
 
     from PIL import Image
@@ -157,6 +157,7 @@ def awarded_portfolio(dest: Path, theme: str = "default") -> Path:
         "## Description\n\nI led the work[^who] and cited [the report](evidence:ev-1a).\n\n"
         "### The *first* term\n\n" + "I planned it carefully with colleagues. " * 60 + "\n\n"
         "### The second term\n\n" + "I changed course after feedback. " * 60 + "\n\n"
+        "```text\nmoodle_setting=" + "long-value-" * 20 + "end\n```\n\n"
         "## Reflection\n\n" + "I learned a great deal from it. " * 80 + "\n\n"
         "[^who]: With two colleagues in the library.\n"
     )

@@ -21,6 +21,7 @@ from tests.conftest import (
     valid_files,
     write_files,
 )
+from tests.site_checks import broken_links
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -243,6 +244,8 @@ def test_the_submitted_edition_stays_frozen_beside_the_living_one(tagged: Path) 
     for gone in ("feed.xml", "sitemap.xml", "404.html", ".nojekyll"):
         assert not (site / "submitted" / "2026-06" / gone).exists()
     assert "submitted/" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert 'type="application/atom+xml"' in living and "atom+xml" not in frozen
+    assert broken_links(site) == []  # no frozen page points at a feed it does not have
     # nothing in the repository changed: no worktree, index, stash or ref left behind
     assert snapshot(tagged.parent) == before
     code, _, err = invoke("build", str(tagged), "--no-submitted")

@@ -239,3 +239,29 @@ def test_deploy_from_the_command_line(tmp_portfolio: PortfolioFactory, tmp_path:
     code, out, err = invoke("deploy", str(root), "--no-push")
     assert code == 1 and "Nothing was published to gh-pages." in err
     assert "Build failed: 1 error" in err and "cmaltgen-deploy-" not in out + err, err
+
+
+def test_notes_name_their_file_from_the_working_folder_as_warnings_do(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """Run from outside the portfolio, a note's file is a path from here (as a warning's is),
+    so an editor or terminal can open it; not one from inside the portfolio."""
+    from cmaltgen.diagnostics import display_path
+
+    root = tmp_portfolio(
+        {
+            "1a/reflection.md": "---\nsection: 1a\n---\n## Description\n\nI cited "
+            "[the notes](evidence:notes) and [r](evidence:ev-1a).\n\n## Reflection\n\nI.\n",
+            "1b/evidence.yml": "- id: ev-1b\n  title: R\n  type: web-page\n  date: 2025-06-01\n"
+            "  url: https://example.org/b\n  shows: It\n"
+            "- id: notes\n  title: Notes\n  type: document\n  date: 2025-06-01\n"
+            "  file: assessors-only/notes.pdf\n  shows: It\n  visibility: assessors\n",
+        }
+    )
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if line.startswith("note: ")]
+    reflection, evidence = (display_path(root / f) for f in ("1a/reflection.md", "1b/evidence.yml"))
+    assert [n.split(": ")[1].rsplit(":", 2)[0] for n in notes] == [evidence, reflection], notes
+    warnings = [line for line in result.output.splitlines() if ": warning " in line]
+    assert all(line.startswith(display_path(root)) for line in warnings), warnings

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from cmaltgen import wording
-from cmaltgen.read import markdown
+from cmaltgen.read import markdown, markdown_scan
 
 
 class Resolver:
@@ -93,7 +93,7 @@ def test_javascript_links_are_not_rendered() -> None:
 
 def test_tables_are_wrapped_in_a_focusable_labelled_region() -> None:
     html = render("| a | b |\n|---|---|\n| 1 | 2 |\n")
-    assert '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">' in html
+    assert '<div class="table-wrap" role="region" aria-label="Table: a, b" tabindex="0">' in html
     assert "<th>a</th>" in html and html.rstrip().endswith("</div>")
 
 
@@ -149,3 +149,26 @@ def test_notes_heading_id_does_not_clash_with_a_footnotes_heading_of_ones_own() 
     html = render("## Footnotes\n\nA claim.[^1]\n\n[^1]: The source.\n")
     ids = re.findall(r'id="([^"]+)"', html)
     assert "footnotes" in ids and len(ids) == len(set(ids))
+
+
+def test_links_left_as_text_because_of_a_space_are_found_once_each() -> None:
+    """Only a real link or image whose address has a space; not `code`, not a correct
+    ``<...>`` address, not words in brackets that are no address, not a fenced block."""
+    body = (
+        "See [the plan](lesson plan.pdf), `[x](a b.pdf)`, [sic](as it were) and\n"
+        "[ok](<fine name.pdf>).\n\n"
+        "```\n![shot](my shot.png)\n```\n\n"
+        "- ![Sticky notes](photos/Focus group.JPG)\n"
+    )
+    parsed = markdown.parse(body)
+    found = markdown_scan.unparsed_links(parsed.tokens, parsed.source_lines)
+    assert found == [
+        (1, 5, "[the plan](lesson plan.pdf)", "lesson plan.pdf"),
+        (8, 3, "![Sticky notes](photos/Focus group.JPG)", "photos/Focus group.JPG"),
+    ]
+
+
+def test_word_bullets_keep_every_column_and_leave_code_and_running_text() -> None:
+    kept = "A \u2022 in a sentence.\n~~~\n\u2022\tkept\n~~~\n\u2022x"
+    body = "\u2022\tOne\n  \u2022\u00a0Two\n" + kept
+    assert markdown.word_bullets(body) == "-\tOne\n  - Two\n" + kept

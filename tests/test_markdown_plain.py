@@ -192,8 +192,10 @@ def test_unlinked_words_keep_their_wrapper_and_the_marker_never_leaks() -> None:
 
 
 def test_author_text_cannot_forge_the_dropped_citation_marker() -> None:
+    """In code it is shown as text; as the author's own comment it is left out (comments are
+    notes to oneself) before the marker is tidied, so neither closes up the space before '.'."""
     html = render("Keep `<!--cmalt:dropped-->` . and <!--cmalt:dropped--> .")
-    assert html.count("&lt;!--cmalt:dropped--&gt;") == 2 and " ." in html
+    assert html == "<p>Keep <code>&lt;!--cmalt:dropped--&gt;</code> . and  .</p>"
 
 
 BODIES = [

@@ -141,3 +141,20 @@ def test_git_leaves_out_assessors_only_and_private_folders(tmp_path: Path) -> No
         ["git", "-C", str(root), "check-ignore", *names], capture_output=True, text=True
     ).stdout.split()
     assert ignored == names[:2]
+
+
+@pytest.mark.parametrize(
+    ("pathway", "folder", "ending"),
+    [
+        ("senior", "08-4a", "# Describe: How you work with others"),
+        ("review", "03-significant-cpd", "# Describe: About three CPD activities"),
+    ],
+)
+def test_guidance_that_names_a_heading_is_not_cut_short(
+    tmp_path: Path, pathway: str, folder: str, ending: str
+) -> None:
+    """'### heading' in the guidance is words, not a YAML comment that ends the sentence."""
+    create(tmp_path / "p", pathway, today=TODAY)
+    text = (tmp_path / "p" / folder / "reflection.md").read_text(encoding="utf-8")
+    describe = text[text.index(ending) :].split("\n# Evidence:")[0]
+    assert describe.replace("\n#   ", " ").endswith("each under a ### heading."), describe

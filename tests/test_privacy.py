@@ -15,6 +15,7 @@ from tests.conftest import (
     PORTFOLIO_YML,
     TODAY,
     PortfolioFactory,
+    evidence,
     formatted,
     run_build,
     symlink_or_skip,
@@ -603,3 +604,25 @@ def test_a_link_to_a_private_items_missing_file_is_a_note_however_it_gets_there(
     errors = result.diagnostics.errors
     found = sorted(d.where(root) for d in errors if d.code == "evidence-file-missing")
     assert found == ["1a/reflection.md:13:5", "1c/evidence.yml:1:77"], formatted(result)
+
+
+def test_a_private_item_gets_no_warnings_about_how_readers_would_see_it(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """A private item is the author's own record, in no edition: that no reflection cites
+    it, that a video has no captions or that alt text is a file name does not matter. The
+    same item for assessors still gets all three."""
+    item = (
+        "- id: ev-{v}\n  title: Raw interview footage\n  type: video\n  date: 2025-06-01\n"
+        "  url: https://example.org/{v}\n  shows: Unedited footage.\n  visibility: {v}\n"
+        "- id: ev-{v}-photo\n  title: A photo\n  type: image\n  date: 2025-06-01\n"
+        "  url: https://example.org/{v}.jpg\n  alt: IMG_1234\n  shows: A photo.\n"
+        "  visibility: {v}\n"
+    )
+    shown = {}
+    for visibility in ("private", "assessors"):
+        root = tmp_portfolio({"1b/evidence.yml": evidence("1b") + item.format(v=visibility)})
+        result = run_build(root, write=False)
+        shown[visibility] = sorted(d.code for d in result.diagnostics if "1b/" in str(d.path))
+    assert shown["private"] == []
+    assert shown["assessors"] == ["alt-text", "no-captions", "uncited-evidence", "uncited-evidence"]

@@ -340,3 +340,45 @@ def test_review_and_a_submitted_edition_pass_the_nu_html_checker(
     assert (result.output / "submitted" / "2026-10" / "cpd-record" / "index.html").is_file()
     messages = nu_checker(result.output)
     assert messages == [], json.dumps(messages, indent=1)[:3000]
+
+
+def test_a_short_link_to_the_original_and_cpd_introduction_are_written_not_stubs(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """The link to the original portfolio and the CPD record's introduction are short by
+    nature (the record is cpd.yml): a sentence is written, not a section left to write."""
+    report = check(tmp_portfolio(review_files(), base=False), today=TODAY)
+    status = {row.id: row.status for row in report.sections}
+    assert status["original-portfolio"] == status["cpd-record"] == "written"
+    assert status["recent-practice"] == "stub"  # eight words: not brief by nature
+    assert report_json(report)["counts"]["sections_left"] == 3  # practice, significant, plans
+
+
+def test_a_submitted_review_is_not_overdue_and_later_cpd_is_counted(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """Due 20 November 2026, submitted (late) on 1 December 2026: on 15 January 2027 check
+    says when it was submitted, gives no review-due warning, and the activity recorded after
+    the due date is summed apart, not dropped from the years."""
+    files = review_files()
+    files["portfolio.yml"] += "submissions:\n  - date: 2026-12-01\n    type: review\n"
+    files["cpd/cpd.yml"] += (
+        "- date: 2026-11-25\n  activity: ALT-C\n  type: conference\n  hours: 12\n"
+        "  reflection: Presented the template.\n"
+    )
+    report = check(tmp_portfolio(files, base=False), today=dt.date(2027, 1, 15))
+    lines = report_lines(report)
+    assert (
+        "Portfolio review: submitted on 1 December 2026; it was due on 20 November 2026, "
+        "three years after the award (20 November 2023)." in lines
+    )
+    assert "  year 3 (20 November 2025 to 19 November 2026): 1.5 hours" in lines
+    assert "  after it was due (20 November 2026 to 25 November 2026): 12 hours" in lines
+    assert not [d for d in report.diagnostics if d.code in ("review-due", "cpd-gap")]
+    data = report_json(report)["review"]
+    assert data["submitted"] == "2026-12-01" and data["status"] == "overdue"
+    assert [y["late"] for y in data["cpd"]["years"]] == [False, False, False, True]
+    # not submitted yet: the same portfolio is overdue, and says so
+    files["portfolio.yml"] = files["portfolio.yml"].split("submissions:")[0]
+    report = check(tmp_portfolio(files, base=False), today=dt.date(2027, 1, 15))
+    assert [d.code for d in report.diagnostics] == ["review-due"]

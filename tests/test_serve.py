@@ -372,6 +372,14 @@ def test_a_chosen_busy_port_fails_clearly(portfolio: Path) -> None:
 
 
 @pytest.mark.slow("serve")
+def test_port_0_picks_a_free_port_without_calling_port_0_busy(portfolio: Path) -> None:
+    with serving(portfolio) as (served, port):
+        assert port != 0 and fetch(port, MOUNT)[0] == 200
+        assert f" at http://127.0.0.1:{port}{MOUNT}  (Ctrl-C to stop)" in served.text
+        assert "busy" not in served.text
+
+
+@pytest.mark.slow("serve")
 def test_the_default_port_moves_on_when_busy(portfolio: Path) -> None:
     with socket.socket() as holder:
         with contextlib.suppress(OSError):  # already busy is just as good

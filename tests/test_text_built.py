@@ -222,3 +222,122 @@ def test_citation_page_is_accessible_and_valid(
     assert violations == [], describe(violations)
     messages = nu_checker(site / "2a" / "index.html")
     assert messages == [], json.dumps(messages, indent=1)[:3000]
+
+
+def test_a_list_pasted_from_word_is_a_list(tmp_portfolio: PortfolioFactory, tmp_path: Path) -> None:
+    """Word's "•<tab>" bullets (a BOM, CRLF line ends and a no-break space too, as Notepad
+    saves it) become a list, not one paragraph of bullets; a bullet in code stays as it is."""
+    body = (
+        "\ufeff---\r\nsection: 1a\r\n---\r\n## Description\r\n\r\nI [r](evidence:ev-1a). "
+        "My role includes:\r\n\r\n\u2022\tTeaching on the BSc\r\n\u2022\u00a0Leading the "
+        "simulation strand\r\n\u2022\tSupporting colleagues\r\n\r\n```\r\n\u2022\tin code\r\n"
+        "```\r\n\r\n## Reflection\r\n\r\nI learned a great deal.\r\n"
+    )
+    root = tmp_portfolio({"1a/reflection.md": body.encode("utf-8")})
+    result = run_build(root, output=tmp_path / "site")
+    assert result.ok, formatted(result)
+    page = (tmp_path / "site" / "1a" / "index.html").read_text(encoding="utf-8")
+    assert (
+        "<ul>\n<li>Teaching on the BSc</li>\n<li>Leading the simulation strand</li>\n"
+        "<li>Supporting colleagues</li>\n</ul>" in page
+    )
+    assert "<pre><code>\u2022\tin code\n</code></pre>" in page
+    assert page.count("\u2022") == 1
+
+
+def test_html_comments_are_notes_to_oneself_left_out_of_every_page(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """``<!-- ... -->`` hides a note in Markdown everywhere else: it is not published as
+    text, nor warned about; other HTML beside it is still shown as text and warned about."""
+    body = (
+        "---\nsection: 1a\n---\n## Description\n\nI [r](evidence:ev-1a).\n\n"
+        "<!-- TODO zqnote: ask Sam for the survey figures\nbefore submitting -->\n\n"
+        "The pilot ran <!-- zqinline --> for a term.\n\n"
+        "<!-- zqbefore --> <b>bold</b>\n\n## Reflection\n\nI learned a great deal.\n"
+    )
+    root = tmp_portfolio({"1a/reflection.md": body})
+    result = run_build(root, output=tmp_path / "site")
+    assert [d.format(base=root) for d in result.diagnostics] == [
+        "1a/reflection.md:13:19: warning raw-html: HTML such as '<b>bold</b>' is shown as text, "
+        "not used as HTML\n    hint: use Markdown: **bold** or *italic*"
+    ]
+    site = tmp_path / "site"
+    assert not [p for p in site.rglob("*") if p.is_file() and b"zq" in p.read_bytes()]
+    page = (site / "1a" / "index.html").read_text(encoding="utf-8")
+    assert "<p>The pilot ran  for a term.</p>" in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+
+
+def test_an_html_element_is_one_raw_html_warning_not_one_per_tag(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """``<a href=...>words</a>`` on one line is one warning (at its opening tag); a closing
+    tag on a line of its own, as in a pasted block, still gets its own."""
+    body = (
+        "---\nsection: 1a\n---\n## Description\n\nI [r](evidence:ev-1a). See "
+        '<a href="https://example.org/guide">the guide</a> and <video src="v.mp4"></video>.\n\n'
+        "<details>\n\nHidden.\n\n</details>\n\n## Reflection\n\nI learned a great deal.\n"
+    )
+    result = run_build(tmp_portfolio({"1a/reflection.md": body}), write=False)
+    found = [(d.line, d.col) for d in result.diagnostics if d.code == "raw-html"]
+    assert found == [(6, 28), (6, 82), (8, 1), (12, 1)]
+
+
+def test_tables_on_the_printable_page_are_regions_with_names_of_their_own(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """The assessor edition's portfolio.html holds every section's tables: each scrolling
+    region is named by its columns, so no two share a name (axe: landmark-unique)."""
+    table = "| Criterion | Zotero | EndNote |\n|---|---|---|\n| Cost | Free | Paid |\n\n"
+    twice = "| Problem | Pages |\n|---|--:|\n| Alt text | 37 |\n\n"
+    files = {
+        f"{s}/reflection.md": reflection(s).replace("## Reflection", f"{body}## Reflection")
+        for s, body in (("1a", table), ("3b", twice + twice))
+    }
+    result = run_build(tmp_portfolio(files), output=tmp_path / "site", edition="assessor")
+    assert result.ok, formatted(result)
+    page = (tmp_path / "site" / "portfolio.html").read_text(encoding="utf-8")
+    labels = re.findall(r'role="region" aria-label="([^"]*)"', page)
+    assert labels == [
+        "Table: Criterion, Zotero, EndNote",
+        "Table: Problem, Pages",
+        "Table: Problem, Pages (2)",
+    ]
+
+
+def test_supports_written_without_brackets_is_a_list(tmp_portfolio: PortfolioFactory) -> None:
+    """``supports: 2a, 4a`` (ids with commas, no [ ]) is the list people mean, not one
+    section called '2a, 4a'; each id is still checked."""
+    item = (
+        "- id: ev-1a\n  title: R\n  type: web-page\n  date: 2025-06-01\n"
+        "  url: https://example.org/a\n  shows: It\n  supports: {}\n"
+    )
+    result = run_build(tmp_portfolio({"1a/evidence.yml": item.format("2a, 4a")}), write=False)
+    assert result.ok and formatted(result) == []
+    assert result.site is not None
+    (evidence,) = [e for e in result.site.evidence if e.id == "ev-1a"]
+    assert evidence.sections == ["1a", "2a", "4a"]
+    result = run_build(tmp_portfolio({"1a/evidence.yml": item.format("2a,9z")}), write=False)
+    assert [d.code for d in result.diagnostics] == ["unknown-section"]
+    assert "supports '9z'" in formatted(result)[0]
+
+
+def test_a_value_in_curly_quotes_is_quoted_not_shown_with_them(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """An editor that types Word's curly quotes (“2019”, “Choosing tools”) meant them as YAML
+    quotes: the value is read without them; quotes inside a value stay."""
+    from tests.conftest import PORTFOLIO_YML
+
+    files = {
+        "portfolio.yml": PORTFOLIO_YML.replace('framework: "2019"', "framework: \u201c2019\u201d"),
+        "1a/reflection.md": reflection("1a").replace(
+            "section: 1a\n",
+            "section: 1a\ntitle: \u201cChoosing tools\u201d\nsummary: I said \u201cyes\u201d.\n",
+        ),
+    }
+    result = run_build(tmp_portfolio(files), output=tmp_path / "site")
+    assert result.ok and formatted(result) == []
+    page = (tmp_path / "site" / "1a" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="subtitle">Choosing tools</p>' in page
+    assert 'name="description" content="I said \u201cyes\u201d.' in page

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -61,9 +62,17 @@ def echo_failure(what: str, diags: Diagnostics, strict: bool, kept: Path | None 
     )
 
 
-def echo_notes(notes: Iterable[str]) -> None:
+def echo_notes(notes: Iterable[str], root: Path | None = None) -> None:
+    """Each note; one that starts at a file of the portfolio in ``root`` (``2a/evidence.yml:
+    5:9: ...``) names it as diagnostics do, from the working folder."""
     for note in notes:
+        where = _NOTE_AT.match(note) if root is not None else None
+        if where and root is not None and (root / where.group(1)).is_file():
+            note = display_path(root / where.group(1)) + note[where.end(1) :]
         click.secho(f"note: {note}", dim=True, err=True)
+
+
+_NOTE_AT = re.compile(r"([^:\n]+):\d+:\d+: ")
 
 
 def guarded(debug: bool, action: Callable[[], T]) -> T:

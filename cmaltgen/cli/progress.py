@@ -232,7 +232,7 @@ def serve(
         click.echo("\nStopping.")
         server.stop()
         return
-    if server.port != port:
+    if port and server.port != port:  # port 0 asked the system for any free port
         click.secho(f"Port {port} is busy, so using {server.port}.", fg="yellow")
     if not is_loopback(host):
         click.secho(

@@ -127,7 +127,7 @@ def bundle(
         echo_failure("Bundle", result.diagnostics, strict)
         sys.exit(1)
     built = result.build
-    echo_notes(built.notes)
+    echo_notes(built.notes, built.root)
     click.echo(
         f"Bundled {plural(built.sections, 'section')}, "
         f"{plural(built.evidence, 'evidence item')} and "

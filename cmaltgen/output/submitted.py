@@ -37,6 +37,8 @@ ARCHIVE_MAX_BYTES = 2 * 1024 * 1024 * 1024  # GitHub Pages refuses sites over 1 
 # Left out of a frozen edition: the living site has its own feed, sitemap and 404 page.
 LEFT_OUT = {"feed.xml", "sitemap.xml", ".nojekyll", "404.html"}
 MAIN_TAG = re.compile(rb"<main\b[^>]*>")
+# The head's link to the Atom feed, which a frozen edition leaves out (LEFT_OUT).
+FEED_LINK = re.compile(rb'<link rel="alternate" type="application/atom\+xml"[^>]*>\n?')
 
 Builder = Callable[[Path, Path, dt.date], "Output | Diagnostics"]
 
@@ -214,4 +216,5 @@ def _with_note(page: bytes, path: str, frozen: Frozen) -> bytes:
         f"{escape(frozen.date.human())}</time>, kept unchanged. "
         f'<a href="{up}index.html">See the current portfolio</a>.</p>'
     ).encode()
+    page = FEED_LINK.sub(b"", page, count=1)
     return MAIN_TAG.sub(lambda m: m.group(0) + b"\n" + note, page, count=1)

@@ -354,8 +354,9 @@ def _evidence_from(path: Path, data: bytes, diags: Diagnostics, today: dt.date) 
             ok = False
             if not (isinstance(raw, dict) and isinstance(raw.get("id"), str | int | float)):
                 lost = None  # its id cannot be read, so any citation may have meant it
-            elif lost is not None:
-                lost.add(str(raw["id"]))
+            elif lost is not None:  # "Ev_1A" was probably cited as the id it should be, ev-1a
+                written = str(raw["id"])
+                lost |= {written, re.sub(r"[\s_]+", "-", written.strip().lower())}
             continue
         line, col = linemap.at((i,))
         where = {name: linemap.at((i, name)) for name in (raw if isinstance(raw, dict) else {})}

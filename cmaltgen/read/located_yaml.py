@@ -99,6 +99,8 @@ def load_yaml(
             slip = _no_space_above(text, mark.line) or _curly_quotes(text, mark.line)
         elif mark and _BLOCK_END.search(str(exc)):
             slip = _empty_above(text, mark.line)
+        if mark and not slip and _FLOW.search(str(exc)):
+            slip = _bracket_text(text, [m.line for m in (exc.context_mark, mark) if m])
         if slip:  # 'name:Alex' above is one text with this line: the slip is there
             line, col, hint = slip[0] + line_offset, slip[1], slip[2]
         diags.add("yaml-syntax", _yaml_message(exc), path=path, line=line, col=col, hint=hint)
@@ -203,6 +205,33 @@ def _empty_above(text: str, index: int) -> tuple[int, int, str] | None:
             "below"
         ),
     )
+
+
+# what PyYAML says when text starting with [ or { was read as a list or mapping
+_FLOW = re.compile(r"flow (sequence|mapping)|did not find expected key|expected <block end>")
+_KEY_FLOW = re.compile(r"(\s*(?:- )?[A-Za-z_][\w-]*):[ \t]+([\[{].*?)\s*")
+
+
+def _bracket_text(text: str, indexes: list[int]) -> tuple[int, int, str] | None:
+    """``title: [Draft] Report``: text that starts with a bracket and goes on after the
+    closing one, so it is no list, on one of the lines named. (An unclosed bracket may be
+    a list that is not finished: no hint for it.)"""
+    lines = text.splitlines()
+    for index in indexes:
+        found = _KEY_FLOW.fullmatch(lines[index]) if index < len(lines) else None
+        if found is None:
+            continue
+        value, close = found.group(2), "]" if found.group(2)[0] == "[" else "}"
+        end = value.rfind(close)
+        if end >= 0 and value[end + 1 :].strip()[:1] not in ("", "#"):
+            quoted = value.replace('"', '\\"')
+            return (
+                index + 1,
+                found.start(2) + 1,
+                f"text that starts with '{value[0]}' is not read as text; put it in quotes: "
+                f'{found.group(1).strip().removeprefix("- ")}: "{quoted}"',
+            )
+    return None
 
 
 def _indent(line: str) -> int:

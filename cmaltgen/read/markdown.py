@@ -74,8 +74,31 @@ def _parser() -> MarkdownIt:
     return md
 
 
+# Word's bullets, as pasted: "•<tab>item". Each becomes "-" (one character for one, so every
+# column stays where it was), and no-break spaces after it plain spaces, outside code fences.
+_WORD_BULLET = re.compile(r"^([ \t]{0,3})[\u2022\u25e6\u25aa\u2023\u2043]([ \t\u00a0]+)(?=\S)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def word_bullets(body: str) -> str:
+    """A list pasted from Word as a Markdown list (see ``_WORD_BULLET``)."""
+    if not any(b in body for b in "\u2022\u25e6\u25aa\u2023\u2043"):
+        return body
+    lines, fence = body.split("\n"), ""
+    for i, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if opened and (not fence or opened.group(1).startswith(fence)):
+            fence = "" if fence else opened.group(1)[:3]
+        elif not fence:
+            lines[i] = _WORD_BULLET.sub(
+                lambda m: m.group(1) + "-" + m.group(2).replace("\u00a0", " "), line
+            )
+    return "\n".join(lines)
+
+
 def parse(body: str) -> ParsedMarkdown:
     """Parse a Markdown body, recording references, headings and raw HTML with their lines."""
+    body = word_bullets(body)
     env: dict[str, Any] = {"source_lines": body.split("\n")}
     tokens = _parser().parse(body, env)
     parsed = ParsedMarkdown(tokens, env.get("cmalt_references", []), env.get("headings", []))

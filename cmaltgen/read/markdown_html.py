@@ -15,7 +15,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from cmaltgen.read.markdown_scan import Paragraph, Reference
+from cmaltgen.read.markdown_scan import Paragraph, Reference, inline_text, without_comments
 
 
 class Annotator(Protocol):
@@ -137,8 +137,11 @@ def _render_image(
 def _render_html_escaped(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    content = escapeHtml(tokens[idx].content)
-    return f"<p>{content}</p>\n" if tokens[idx].type == "html_block" else content
+    """Raw HTML as text, except comments: ``<!-- a note to myself -->`` is left out."""
+    kept = without_comments(tokens[idx].content)
+    if tokens[idx].type == "html_block":
+        return f"<p>{escapeHtml(kept)}</p>\n" if kept.strip() else ""
+    return escapeHtml(kept)
 
 
 def _render_heading(
@@ -232,10 +235,32 @@ def _render_footnotes_open(
 def _render_table(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    # A focusable, labelled region so keyboard users can scroll a wide table on a phone.
+    # A focusable, labelled region so keyboard users can scroll a wide table on a phone. The
+    # label names its columns: two regions on one page (the printable page has every
+    # section's tables) must not share a name.
     if tokens[idx].nesting == 1:
-        return '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">\n<table>\n'
+        label = _table_label(tokens, idx)
+        seen: dict[str, int] = env.setdefault("table_labels", {})
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            label += f" ({seen[label]})"
+        return (
+            f'<div class="table-wrap" role="region" aria-label="{escapeHtml(label)}" '
+            'tabindex="0">\n<table>\n'
+        )
     return "</table>\n</div>\n"
+
+
+def _table_label(tokens: Sequence[Token], idx: int) -> str:
+    """``Table: Criterion, Zotero, EndNote``: its column headings, in plain words."""
+    headings = []
+    for token in tokens[idx + 1 :]:
+        if token.type == "thead_close":
+            break
+        if token.type == "inline":
+            headings.append(" ".join(inline_text(token.children or []).split()))
+    named = ", ".join(h for h in headings if h)
+    return f"Table: {named[:100]}" if named else "Table"
 
 
 def add_render_rules(md: MarkdownIt) -> None:

@@ -133,7 +133,11 @@ def _link_text(siblings: list[Token], index: int) -> str:
 def _locate(
     lines: list[str], block_map: list[int], href: str, used: set[tuple[int, int]]
 ) -> tuple[int, int]:
-    """Line and column of ``href`` within a block, skipping occurrences already claimed."""
+    """Line and column of ``href`` within a block, skipping occurrences already claimed;
+    ``<my plan.pdf>`` is found by its name as written, not as markdown-it encoded it."""
+    written = unquote(href)
+    if written != href and not any(href in line for line in lines[block_map[0] : block_map[1]]):
+        href = written
     for n in range(block_map[0], min(block_map[1], len(lines))):
         start = 0
         while (pos := lines[n].find(href, start)) >= 0:
@@ -180,12 +184,22 @@ def identify_paragraphs(tokens: Sequence[Token], opening: list[int]) -> list[Par
     return found
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def without_comments(html: str) -> str:
+    """``html`` without its complete HTML comments (notes to oneself, never published)."""
+    return _COMMENT.sub("", html) if "<!--" in html else html
+
+
 def raw_html(tokens: Sequence[Token], lines: list[str]) -> list[tuple[int, int, str]]:
     """Each piece of raw HTML with the line and column (in characters) where it starts."""
     found: list[tuple[int, int, str]] = []
     for token in tokens:
         if token.type == "html_block" and token.map:
-            html = token.content.strip()
+            html = without_comments(token.content).strip()  # a comment is left out, not shown
+            if not html:
+                continue
             at = _find(lines, token.map, html.split("\n")[0], (token.map[0], 0))
             found.append((at[0] + 1, at[1] + 1, html))
         elif token.type == "inline" and token.children and token.map and _has_html(token):
@@ -210,7 +224,7 @@ def _inline_html(
         if child.type not in ("text", "code_inline", "html_inline") or not first:
             continue
         at = _find(lines, block_map, first, cursor)
-        if child.type == "html_inline":
+        if child.type == "html_inline" and without_comments(child.content):
             found.append((at[0] + 1, at[1] + 1, child.content))
         if at != (block_map[0], 0) or lines[at[0]].startswith(first):
             cursor = (at[0], at[1] + len(first))
@@ -228,3 +242,26 @@ def _find(
         if pos >= 0:
             return n, pos
     return block_map[0], 0
+
+
+# ``[words](my file.pdf)`` or ``![alt](my photo.jpg)``: Markdown ends an address at a space,
+# so this stays text. Only an address that looks like a file or a web address is reported.
+_UNPARSED_LINK = re.compile(r"!?\[[^\]\n]*\]\(([^()\n]*?\s[^()\n]*?)\)")
+_ADDRESS_LIKE = re.compile(r"\.\w{1,5}$|/")
+
+
+def unparsed_links(tokens: Sequence[Token], lines: list[str]) -> list[tuple[int, int, str, str]]:
+    """Links and images left as text because their address has a space: line, column (from
+    1, in the body), what was written and the address."""
+    found: list[tuple[int, int, str, str]] = []
+    for token in tokens:
+        if token.type != "inline" or not token.map or "](" not in token.content:
+            continue
+        text = "".join(c.content for c in token.children or () if c.type == "text")
+        for match in _UNPARSED_LINK.finditer(token.content):
+            address = match.group(1).strip()
+            if f"]({match.group(1)}" not in text or not _ADDRESS_LIKE.search(address):
+                continue  # written in `code`, or not an address
+            at = _find(lines, token.map, match.group(0), (token.map[0], 0))
+            found.append((at[0] + 1, at[1] + 1, match.group(0), address))
+    return found

@@ -192,6 +192,16 @@ def decode_text(
     data: bytes, path: Path, diags: Diagnostics, *, allow_empty: bool = False
 ) -> str | None:
     """``data`` (read from ``path``) as text, or ``None`` after recording why it is not."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16, Notepad's "Unicode": not binary
+        diags.add(
+            "file-encoding",
+            "this file is saved as UTF-16 text (what Notepad calls 'Unicode'), not UTF-8",
+            path=path,
+            line=1,
+            col=1,
+            hint="in your editor choose 'Save as' (or 'Save with encoding') and pick UTF-8",
+        )
+        return None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         diags.add(

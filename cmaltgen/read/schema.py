@@ -201,6 +201,8 @@ def _value(tp: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
 
 
 def _list(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
+    if isinstance(data, str) and _ID_LIST.fullmatch(data) and not dataclasses.is_dataclass(item):
+        data = [part.strip() for part in data.split(",")]  # "supports: 2a, 4a" means two
     if isinstance(data, (str, int, float)) and not dataclasses.is_dataclass(item):
         data = [data]  # "supports: 1a" means a list of one; be forgiving
     if not isinstance(data, list):
@@ -208,6 +210,15 @@ def _list(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
         return _INVALID
     items = [_value(item, meta, v, (*key, i), ctx) for i, v in enumerate(data)]
     return tuple(v for v in items if v is not _INVALID)
+
+
+# A whole value in Word's curly quotes (“Choosing tools”): YAML keeps them as characters,
+# but they were meant as quotes, as straight ones would be. Quotes inside are left alone.
+_CURLY_QUOTED = re.compile("^\u201c([^\u201c\u201d]*)\u201d$|^\u2018([^\u2018\u2019]*)\u2019$")
+
+
+# Ids written as text with commas between them, as people write a list without brackets.
+_ID_LIST = re.compile(r"[\w-]+(?:\s*,\s*[\w-]+)+")
 
 
 def _dict(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
@@ -221,6 +232,8 @@ def _dict(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
 def url_hint(text: str) -> str | None:
     """None for a web address (http(s)://, a host name, a port if any); else how to fix it."""
     if not re.match(r"^https?://[^\s/$.?#][^\s\x00-\x1f\x7f]*$", text):
+        if re.match(r"^(www\.|[\w-]+(\.[\w-]+)+/)\S*$", text):  # a host without https://
+            return f"web addresses start with https:// (or http://): https://{text}"
         return "web addresses start with https:// (or http://)"
     try:
         parts = urlsplit(text)
@@ -241,6 +254,8 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     text = (raw if raw is not None and not isinstance(data, str) else str(data)).strip()
     if meta.get("kind") == "path" and isinstance(data, str) and text:
         text = data  # " notes.txt" (quoted) is that file: only YAML's own unquoting applies
+    elif isinstance(data, str):
+        text = _CURLY_QUOTED.sub(lambda m: m.group(1) or m.group(2) or "", text)
     hint = url_hint(text) if meta.get("kind") == "url" else None
     if hint:
         ctx.problem("invalid-url", f"'{text}' is not a web address", key, hint=hint)

@@ -1,5 +1,6 @@
 """Accessibility of what the candidate wrote (the theme does the pages): alt text that is a
-file name, vague link text, skipped heading levels, empty table headers, media without captions."""
+file name, vague link text, links left as text, skipped heading levels, empty table headers,
+media without captions."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from markdown_it.token import Token
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.documents import Reflection
+from cmaltgen.read.markdown_scan import unparsed_links
 from cmaltgen.read.portfolio import Portfolio, Specs
+from cmaltgen.rules import privacy
 
 VAGUE_LINK_TEXT = {
     "click here",
@@ -36,6 +39,55 @@ _FILE_LIKE = re.compile(
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 
 
+_TAG = re.compile(r"^</?([A-Za-z][A-Za-z0-9-]*)")
+_HTML_HINTS = {
+    **dict.fromkeys(
+        ("iframe", "video", "audio", "embed", "object", "source"),
+        "a page cannot show an embedded player: list the video in evidence.yml (type: video, "
+        "url: its web address, captions: true if it has them) and cite it, or link to it: "
+        "[what the video shows](https://...)",
+    ),
+    "br": "for a line break end the line with a backslash (\\); for a new paragraph leave "
+    "a blank line",
+    **dict.fromkeys(
+        ("details", "summary"),
+        "write it as ordinary text, under a ### heading if it needs one: assessors read it all",
+    ),
+    "a": "write the link in Markdown: [your words](https://...) or [email me](mailto:...)",
+    "img": "show the image in Markdown: ![what the image shows](file.png)",
+    **dict.fromkeys(("b", "strong", "i", "em", "u"), "use Markdown: **bold** or *italic*"),
+    **dict.fromkeys(
+        ("table", "tr", "td", "th"), "use a Markdown table: | Heading | Heading | then |---|---|"
+    ),
+}
+
+
+def check_raw_html(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
+    """Raw HTML, shown as text: once per element (``<a ...>`` and its ``</a>`` on the same
+    line are one warning), with a hint for what to write instead."""
+    for _, reflection in portfolio.sections():
+        opened: tuple[int, str] | None = None
+        for line, col, html in reflection.parsed.raw_html:
+            tag = _TAG.match(html)
+            name = tag.group(1).lower() if tag else ""
+            if html.startswith("</") and opened == (line, name):
+                continue
+            opened = (line, name)
+            diags.add(
+                "raw-html",
+                f"HTML such as {html.split(chr(10))[0][:40]!r} is shown as text, not used as HTML",
+                **reflection.at_body(line, col),
+                hint=raw_html_hint(html),
+            )
+
+
+def raw_html_hint(html: str) -> str:
+    """What to write instead of ``html``, for the tags people paste most."""
+    tag = _TAG.match(html)
+    found = _HTML_HINTS.get(tag.group(1).lower()) if tag else None
+    return found or "use Markdown instead (for example **bold**, ![alt](image.png), [text](url))"
+
+
 def _check_alt(alt: str, source: str, diags: Diagnostics, where: dict[str, object]) -> None:
     """``IMG_1234``, ``chart.png`` or the image's own file name are not descriptions."""
     text, name = alt.strip(), PurePosixPath(source)
@@ -53,6 +105,7 @@ def check_content(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
     """Every content accessibility check, over every reflection and evidence item."""
     for _, reflection in portfolio.sections():
         _links_and_images(reflection, diags)
+        _unparsed(reflection, diags)
         _headings(reflection, diags)
         _tables(reflection, diags)
     _evidence(portfolio, diags)
@@ -72,6 +125,19 @@ def _links_and_images(reflection: Reflection, diags: Diagnostics) -> None:
                 hint="use words that make sense out of context, e.g. [my evaluation report](...)",
                 **reflection.at_body(line, col),
             )
+
+
+def _unparsed(reflection: Reflection, diags: Diagnostics) -> None:
+    parsed = reflection.parsed
+    for line, col, written, address in unparsed_links(parsed.tokens, parsed.source_lines):
+        image = written.startswith("!")
+        diags.add(
+            "link-syntax",
+            f"this {'image' if image else 'link'} is shown as text, because its address "
+            f"'{address}' has a space in it",
+            hint=f"put the address between < and >: {written.replace(address, f'<{address}>')}",
+            **reflection.at_body(line, col),
+        )
 
 
 def _link_texts(reflection: Reflection) -> list[tuple[int, int, str]]:
@@ -143,8 +209,10 @@ def _tables(reflection: Reflection, diags: Diagnostics) -> None:
 
 
 def _evidence(portfolio: Portfolio, diags: Diagnostics) -> None:
-    for _, entry in portfolio.evidence():
+    for doc, entry in portfolio.evidence():
         item = entry.item
+        if privacy.in_no_edition(portfolio, doc, entry):
+            continue  # private: nobody will see or hear it
         if item.type == "image":
             _check_alt(item.alt, item.file, diags, entry.where("alt"))
         if item.type in ("video", "audio") and not (item.captions or item.transcript):

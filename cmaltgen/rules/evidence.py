@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostic, Diagnostics, display_path, suggestion
-from cmaltgen.read.documents import EvidenceEntry
+from cmaltgen.read.documents import EvidenceEntry, Reflection
+from cmaltgen.read.markdown_scan import Reference
 from cmaltgen.read.portfolio import Fallout, Portfolio, Specs
 from cmaltgen.read.safe_read import describe
 from cmaltgen.read.sources import real_path, resolve_local
@@ -189,21 +191,40 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
 
 
 def check_uncited(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
-    cited = {
-        ref.target
-        for _, reflection in portfolio.sections()
-        for ref in reflection.parsed.references
-        if ref.kind == "evidence"
-    }
-    for _, entry in portfolio.evidence():
-        if entry.item.id not in cited and not portfolio.fallout.may_cite(entry.item.id):
-            diags.add(
-                "uncited-evidence",
-                f"no reflection cites evidence '{entry.item.id}'",
-                hint="cite it where you discuss it: "
-                f"[{entry.item.title}](evidence:{entry.item.id})",
-                **entry.where("id"),
+    cited: set[str] = set()
+    shown: dict[str, tuple[Reflection, Reference]] = {}  # a file linked or shown as an image
+    for _, reflection in portfolio.sections():
+        for ref in reflection.parsed.references:
+            if ref.kind == "evidence":
+                cited.add(ref.target)
+            elif ref.kind == "file":
+                shown.setdefault(
+                    os.path.normpath(reflection.path.parent / ref.target), (reflection, ref)
+                )
+    for doc, entry in portfolio.evidence():
+        if entry.item.id in cited or privacy.in_no_edition(portfolio, doc, entry):
+            continue  # a private item is the author's own record: no reader looks for it
+        if portfolio.fallout.may_cite(entry.item.id):
+            continue
+        cite = f"[{entry.item.title}](evidence:{entry.item.id})"
+        hint = f"cite it where you discuss it: {cite}"
+        found = shown.get(os.path.normpath(entry.path.parent / entry.item.file))
+        if entry.item.file and found:
+            reflection, ref = found
+            where = (
+                f"{display_path(reflection.path, portfolio.root)}:{reflection.file_line(ref.line)}"
             )
+            what = "shows it as an image" if ref.image else "links to its file"
+            hint = (
+                f"{where} {what}, which does not lead to the item or its number: cite it there "
+                f"too, e.g. [](evidence:{entry.item.id}) just after it"
+            )
+        diags.add(
+            "uncited-evidence",
+            f"no reflection cites evidence '{entry.item.id}'",
+            hint=hint,
+            **entry.where("id"),
+        )
 
 
 PROPRIETARY = {

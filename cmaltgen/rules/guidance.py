@@ -45,9 +45,10 @@ def present_sections(portfolio: Portfolio) -> dict[str, Present]:
 
 
 def is_stub(spec: SectionSpec, reflection: Reflection) -> bool:
-    """Shorter than a first draft: a part (or the whole free-text section) under STUB_WORDS."""
+    """Shorter than a first draft: a part (or the whole free-text section) under STUB_WORDS;
+    a brief section (a review's link to the original, its CPD introduction) only when empty."""
     if not spec.assessed:
-        return reflection.words < STUB_WORDS
+        return reflection.words < (1 if spec.brief else STUB_WORDS)
     parts = [reflection.parts.get(name) for name in PART_NAMES]
     return any(part is None or part.words < STUB_WORDS for part in parts)
 

@@ -44,6 +44,14 @@ def item_visibility(entry: EvidenceEntry, doc: SectionDoc, config: PortfolioConf
     return max(own, section_visibility(front, config), key=LEVELS.index)
 
 
+def in_no_edition(portfolio: Portfolio, doc: SectionDoc, entry: EvidenceEntry) -> bool:
+    """Whether an item is private (so no edition shows it), as far as can be told: an error
+    in the privacy setting or its section's front matter leaves it counted as shown."""
+    if portfolio.setting_failed("privacy") or doc.broken is not None:
+        return False
+    return item_visibility(entry, doc, portfolio.config) == PRIVATE
+
+
 def visible(visibility: str, edition: str) -> bool:
     """Whether something at ``visibility`` appears in ``edition`` (private never does)."""
     if edition == "assessor":

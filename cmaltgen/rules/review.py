@@ -23,10 +23,12 @@ class ReviewYear:
     activities: int
     hours: float
     in_progress: bool = False  # not ended by today: nothing in it yet is not a gap
+    late: bool = False  # after the three years: activity recorded after the review was due
 
     @property
     def label(self) -> str:
-        return f"year {self.number} ({_day(self.start)} to {_day(self.end)})"
+        which = "after it was due" if self.late else f"year {self.number}"
+        return f"{which} ({_day(self.start)} to {_day(self.end)})"
 
     def line(self) -> str:
         if self.in_progress:
@@ -41,6 +43,7 @@ class ReviewStatus:
     awarded: PartialDate
     due: cpd.Due
     is_review: bool
+    submitted: PartialDate | None = None  # the review, once submitted (submissions: review)
     record: bool = False  # a review with a cpd.yml
     activities: int = 0
     hours: float = 0.0
@@ -58,6 +61,11 @@ class ReviewStatus:
             due = f"is due on {when} (in {plural(self.due.days, 'day')})"
         awarded = self.awarded.human()
         lines = [f"Portfolio review: {due}, three years after the award ({awarded})."]
+        if self.submitted:
+            lines = [
+                f"Portfolio review: submitted on {self.submitted.human()}; it was due on "
+                f"{when}, three years after the award ({awarded})."
+            ]
         if not self.is_review:
             return lines
         if self.record:
@@ -78,6 +86,7 @@ class ReviewStatus:
             "due": self.due.date.isoformat(),
             "status": self.due.status,
             "days": self.due.days,
+            "submitted": self.submitted.iso() if self.submitted else None,
             "cpd": {
                 "activities": self.activities,
                 "hours": self.hours,
@@ -89,6 +98,7 @@ class ReviewStatus:
                         "end": y.end.isoformat(),
                         "hours": y.hours,
                         "in_progress": y.in_progress,
+                        "late": y.late,
                     }
                     for y in self.years
                 ],
@@ -109,13 +119,19 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
     if award is None:
         return None
     due = cpd.review_due(award.date, today)
+    reviews = [
+        s.date
+        for s in portfolio.config.submissions
+        if s.type == "review" and s.date.earliest() >= award.date.earliest()
+    ]
+    submitted = max(reviews, key=PartialDate.earliest, default=None)
     if portfolio.pathway.id != REVIEW:
-        return ReviewStatus(award.date, due, is_review=False)
+        return ReviewStatus(award.date, due, is_review=False, submitted=submitted)
     if portfolio.cpd is None:
         where = "there is no cpd-record section"
         if any(r.front.section == CPD_SECTION for _, r in portfolio.sections()):
             where = "section cpd-record has no cpd.yml"
-        return ReviewStatus(award.date, due, True, missing=[f"a CPD record ({where})"])
+        return ReviewStatus(award.date, due, True, submitted, missing=[f"a CPD record ({where})"])
     activities = portfolio.cpd.activities()
     summary = cpd.summarise(activities)
     years = _years(award.date.earliest(), due.date, activities, today)
@@ -129,6 +145,7 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
         award.date,
         due,
         True,
+        submitted,
         record=True,
         activities=summary.count,
         hours=summary.hours,
@@ -142,7 +159,8 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
 def _years(
     start: dt.date, due: dt.date, activities: list[cpd.CpdActivity], today: dt.date
 ) -> list[ReviewYear]:
-    """The years of the period that have begun by ``today``, with their activity so far."""
+    """The years of the period that have begun by ``today``, with their activity so far, and
+    the activity recorded after the review was due, if any."""
     years = []
     for number in range(1, cpd.REVIEW_YEARS + 1):
         begins = _add_years(start, number - 1)
@@ -152,6 +170,11 @@ def _years(
         inside = [a for a in activities if begins <= a.date.earliest() <= ends]
         hours = sum(a.hours for a in inside)
         years.append(ReviewYear(number, begins, ends, len(inside), hours, ends >= today))
+    late = [a for a in activities if a.date.earliest() >= due]
+    if late:
+        last = max(a.date.earliest() for a in late)
+        hours = sum(a.hours for a in late)
+        years.append(ReviewYear(len(years) + 1, due, last, len(late), hours, late=True))
     return years
 
 
@@ -168,7 +191,7 @@ def check_review(portfolio: Portfolio, today: dt.date, diags: Diagnostics) -> No
     if status is None:
         return
     marks = portfolio.config_marks
-    if status.due.status != "ok":
+    if status.due.status != "ok" and status.submitted is None:
         diags.add(
             "review-due",
             status.lines()[0].removeprefix("Portfolio review: ").rstrip("."),

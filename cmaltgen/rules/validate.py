@@ -314,17 +314,6 @@ def check_examples(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> No
             )
 
 
-def check_raw_html(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
-    for _, reflection in portfolio.sections():
-        for line, col, html in reflection.parsed.raw_html:
-            diags.add(
-                "raw-html",
-                f"HTML such as {html.split(chr(10))[0][:40]!r} is shown as text, not used as HTML",
-                **reflection.at_body(line, col),
-                hint="use Markdown instead (for example **bold**, ![alt](image.png), [text](url))",
-            )
-
-
 def check_drafts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
     for _, reflection in portfolio.sections():
         if reflection.front.draft:
@@ -361,7 +350,7 @@ CHECKS: tuple[Check, ...] = (
     evidence.check_evidence_items,
     evidence.check_references,
     evidence.check_uncited,
-    check_raw_html,
+    accessibility.check_raw_html,
     evidence.check_formats,
     settings.check_photo,
     settings.check_placeholders,
@@ -383,7 +372,7 @@ WARNINGS_ONLY: frozenset[Check] = frozenset(
         check_word_counts,
         check_examples,
         evidence.check_uncited,
-        check_raw_html,
+        accessibility.check_raw_html,
         evidence.check_formats,
         settings.check_placeholders,
         privacy.check_contacts,
