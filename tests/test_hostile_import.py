@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.import_fixtures import Docx, invoke
+from tests.import_fixtures import Docx, invoke, png
 from tests.test_import_wordpress import item, wxr
 
 LONG_PAGE = "<p>" + "word " * 1_300_000 + "</p>"  # 6.2 MB: more than one reflection may be
@@ -374,3 +374,71 @@ def test_an_odd_wordpress_menu_order_never_stops_the_import(tmp_path: Path, orde
     written = "".join(p.read_text(encoding="utf-8") for p in dest.rglob("*.md"))
     assert "I support staff in a college library." in written
     assert "Next year I mentor two colleagues." in written
+
+
+def _dropped(data: bytes, prefix: str) -> bytes:
+    """The .docx without the members whose names start with ``prefix``."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            if not info.filename.startswith(prefix):
+                archive.writestr(info.filename, source.read(info.filename))
+    return out.getvalue()
+
+
+def test_links_and_pictures_the_docx_does_not_hold_are_dropped_and_located(
+    tmp_path: Path,
+) -> None:
+    """One link naming a relationship the file lacks made mammoth refuse the whole document
+    ('damaged (KeyError)'); a picture linked to a file outside it vanished without a word."""
+    d = Docx().heading("Contextual statement").para("I work at a college.")
+    d.heading("Core Area 1a").heading("Description", 2)
+    d.para(d.text("See my "), d.link("pilot report", "https://example.org/r"), d.text(" here."))
+    d.para(d.text("Our results chart:")).image(png(), "Results chart")  # rId11
+    d.image(png(), "Linked chart")  # rId12, made a link to a file outside the document
+    d.para(d.text("The rest of my description."))
+    d.heading("Reflection", 2).para(d.text("I learned a lot"), d.note("Cited in 2024."))
+    d.notes[0] = d.notes[0].replace("</w:p>", "<w:hyperlink r:id='rId99'><w:r><w:t>notes"
+                                    "</w:t></w:r></w:hyperlink></w:p>")  # fmt: skip
+    rels = "word/_rels/document.xml.rels"
+    data = _rezipped(d.data(), rels, b'Id="rId10" Type', b'Id="gone" Type')  # the link's
+    data = _rezipped(data, rels, b'Id="rId11" Type', b'Id="gone2" Type')  # first picture's
+    data = _rezipped(data, "word/document.xml", b"r:embed='rId12'", b"r:link='rId12'")
+    outside = b'Target="file:///C:/chart.png" TargetMode="External"'
+    data = _rezipped(data, rels, b'Target="media/2-image.png"', outside)
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(data)
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    text = (dest / "01-1a" / "reflection.md").read_text("utf-8")
+    assert "See my pilot report here." in text and "The rest of my description." in text
+    assert "I learned a lot[^1]" in text and "[^1]: Cited in 2024.notes" in text
+    assert "![" not in text and not list((dest / "01-1a").glob("image-*"))
+    flat = " ".join(output.split())
+    for message in (
+        "portfolio.docx: warning import-removed: the link 'pilot report' under the heading "
+        "'Description', in the paragraph 'See my pilot report here.' points nowhere: this Word "
+        "file does not hold its address, so it was kept as plain text",
+        "warning import-removed: the picture 'Results chart' under the heading 'Description', "
+        "after the paragraph 'Our results chart:' was left out: this Word file does not hold "
+        "the picture itself",
+        "warning import-removed: the picture 'Linked chart' under the heading 'Description', "
+        "after the paragraph 'Our results chart:' was left out: it is linked to a file outside "
+        "the Word document",
+        "warning import-removed: the link 'notes' in footnote 1 points nowhere",
+        "hint: insert the picture into the Word document",
+    ):
+        assert message in flat, output
+
+
+def test_a_picture_missing_from_the_docx_is_left_out_and_the_rest_imported(
+    tmp_path: Path,
+) -> None:
+    d = Docx().heading("Contextual statement").para("I work at a college.")
+    d.image(png(), "Campus map").para(d.text("After the map."))
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(_dropped(d.data(), "word/media/"))
+    text = _imported_statement(source, tmp_path / "imported")
+    assert "After the map." in text and "![" not in text

@@ -20,6 +20,8 @@ import defusedxml.ElementTree as SafeET
 import mammoth
 from defusedxml import DefusedXmlException
 
+from cmaltgen.importers.docx_places import MISSING_IMAGE, dropped
+from cmaltgen.importers.docx_repair import repaired
 from cmaltgen.importers.evidence import Asset
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, read_capped, source_error
@@ -54,25 +56,27 @@ def read(path: Path, today: dt.date) -> Reading:
     _refuse_not_docx(path, data)
     archive = _open_zip(path, data)
     assets: dict[str, Asset] = {}
+    missing: dict[str, str] = {}  # a picture that could not be read: why
     try:
-        result = mammoth.convert_to_html(
-            io.BytesIO(data),
-            style_map=_STYLE_MAP,
-            convert_image=mammoth.images.img_element(_image_saver(assets)),
-        )
+        result = _convert(data, assets, missing)
     # mammoth raises many kinds of error on a damaged file (KeyError, ValueError, XML
-    # errors...): each means the same to the user, so they are reported as one.
+    # errors...): each means the same to the user, so they are reported as one. A link or
+    # picture naming a relationship the file lacks is one of them: such a file is
+    # repaired (docx_repair) and read again, so that the rest of it is imported.
     except Exception as exc:
         log.debug("mammoth failed on %s", path, exc_info=True)
-        raise source_error(
-            path,
-            f"this Word file is damaged and cannot be read ({type(exc).__name__})",
-            f"{_SAVE_AS}, then import the new file",
-        ) from None
+        result = _repaired(archive, assets, missing)
+        if result is None:
+            raise source_error(
+                path,
+                f"this Word file is damaged and cannot be read ({type(exc).__name__})",
+                f"{_SAVE_AS}, then import the new file",
+            ) from None
     for message in result.messages:
         log.debug("mammoth: %s", message.message)
-    html: str = result.value
-    reading = Reading("Word document", [Piece(path.name, html)], _date(archive, today), assets)
+    reading = Reading("Word document", [], _date(archive, today), assets)
+    html = dropped(str(result.value), path, reading.diagnostics, missing)
+    reading.pieces.append(Piece(path.name, html))
     unsafe = hazards(html)
     if unsafe:
         reading.diagnostics.add(
@@ -161,11 +165,42 @@ def _has_doctype(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) 
     return b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()
 
 
-def _image_saver(assets: dict[str, Asset]) -> Any:
+def _convert(data: bytes, assets: dict[str, Asset], missing: dict[str, str]) -> Any:
+    return mammoth.convert_to_html(
+        io.BytesIO(data),
+        style_map=_STYLE_MAP,
+        convert_image=mammoth.images.img_element(_image_saver(assets, missing)),
+    )
+
+
+def _repaired(archive: zipfile.ZipFile, assets: dict[str, Asset], missing: dict[str, str]) -> Any:
+    """mammoth's reading of the file with its missing relationships added; None if that fails."""
+    assets.clear()
+    missing.clear()
+    try:
+        fixed = repaired(archive)
+        return None if fixed is None else _convert(fixed, assets, missing)
+    except Exception:  # still damaged, in some other way: reported as damaged
+        log.debug("mammoth failed on the repaired file", exc_info=True)
+        return None
+
+
+def _image_saver(assets: dict[str, Asset], missing: dict[str, str]) -> Any:
     def save(image: Any) -> dict[str, str]:
         number = len(assets) + 1
-        with image.open() as handle:
-            data = handle.read()
+        try:
+            with image.open() as handle:
+                data = handle.read()
+        except KeyError:
+            return _missing(missing, "this Word file does not hold the picture itself")
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+            return _missing(missing, "the picture is damaged in this Word file")
+        except ValueError:  # mammoth's own error for a picture outside the file
+            return _missing(
+                missing,
+                "it is linked to a file outside the Word document (Insert > Pictures with "
+                "'Link to File'), which cmaltgen does not open",
+            )
         src = f"cmaltgen-image:{number}"
         suffix = _EXTENSIONS.get(str(image.content_type), ".bin")
         alt = " ".join(str(image.alt_text or "").split())
@@ -173,6 +208,12 @@ def _image_saver(assets: dict[str, Asset]) -> Any:
         return {"src": src, "alt": alt}
 
     return save
+
+
+def _missing(missing: dict[str, str], why: str) -> dict[str, str]:
+    src = f"{MISSING_IMAGE}{len(missing) + 1}"
+    missing[src] = why
+    return {"src": src}
 
 
 def _date(archive: zipfile.ZipFile, today: dt.date) -> dt.date:

@@ -1,0 +1,94 @@
+"""Links and pictures a .docx names but does not hold: kept as text or left out, each located.
+
+A .docx has no line numbers, so a place is told as a person finds it in Word: the heading
+above it and the start of its paragraph, or the footnote it is in.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Tag
+
+from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.importers.docx_repair import BROKEN
+
+MISSING_IMAGE = "cmaltgen-missing-image:"
+_HEADING = re.compile(r"^h[1-6]$")
+_NOTE = re.compile(r"^(foot|end)note-(\d+)$")
+_BLOCK = ["p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"]
+
+
+def dropped(html: str, path: Path, diagnostics: Diagnostics, images: dict[str, str]) -> str:
+    """``html`` with broken links made text and missing pictures removed, each reported.
+
+    ``images`` says, for each missing picture's address, why it could not be read.
+    """
+    if BROKEN not in html and MISSING_IMAGE not in html:
+        return html
+    soup = BeautifulSoup(html, "html.parser")
+    for link in soup.find_all("a", href=lambda h: bool(h) and h.startswith(BROKEN)):
+        text = " ".join(link.get_text().split())
+        picture = link.find("img")
+        if text or picture is None:
+            what = f"the link '{_short(text)}'" if text else "a link"
+            kept = "so it was kept as plain text"
+        else:
+            alt = " ".join(str(picture.get("alt") or "").split())
+            what = f"the link on the picture '{_short(alt)}'" if alt else "the link on a picture"
+            kept = "so the picture was kept without it"
+        diagnostics.add(
+            "import-removed",
+            f"{what} {place(link)} points nowhere: this Word file does not hold its address, "
+            + kept,
+            path=path,
+            hint="add the link again in the new portfolio (or in Word, and import again)",
+        )
+        link.unwrap()
+    for image in soup.find_all("img", src=lambda s: bool(s) and s.startswith(MISSING_IMAGE)):
+        alt = " ".join(str(image.get("alt") or "").split())
+        what = f"the picture '{_short(alt)}'" if alt else "a picture"
+        diagnostics.add(
+            "import-removed",
+            f"{what} {place(image)} was left out: {images.get(str(image['src']), 'it is missing')}",
+            path=path,
+            hint="insert the picture into the Word document (Insert > Pictures > This Device) "
+            "and import again, or add it to the new portfolio as evidence",
+        )
+        image.decompose()
+    return str(soup)
+
+
+def place(tag: Tag) -> str:
+    """Where ``tag`` is, in words: 'in footnote 2', 'under the heading 'X', in 'Y...''."""
+    note = tag.find_parent("li", id=_NOTE)
+    if note is not None:
+        kind, number = _NOTE.match(str(note["id"])).groups()  # type: ignore[union-attr]
+        return f"in {kind}note {number}"
+    block = tag.find_parent(_BLOCK)
+    heading = block if block is not None and _HEADING.match(block.name) else None
+    heading = heading or tag.find_previous(_HEADING)
+    said = []
+    if heading is not None and (title := " ".join(heading.get_text().split())):
+        said.append(f"under the heading '{_short(title)}'")
+    if block is not heading:
+        if block is not None and (text := " ".join(block.get_text().split())):
+            said.append(f"in the paragraph '{_short(text)}'")
+        elif text := _text_before(block or tag, heading):
+            said.append(f"after the paragraph '{_short(text)}'")
+    return ", ".join(said) or "at the start of the document"
+
+
+def _text_before(block: Tag, heading: Tag | None) -> str:
+    """The text of the nearest paragraph before ``block`` that has any, below ``heading``."""
+    for before in block.find_all_previous(_BLOCK, limit=20):
+        if before is heading:
+            break
+        if text := " ".join(before.get_text().split()):
+            return text
+    return ""
+
+
+def _short(text: str, size: int = 60) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
