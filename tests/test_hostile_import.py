@@ -442,3 +442,30 @@ def test_a_picture_missing_from_the_docx_is_left_out_and_the_rest_imported(
     source.write_bytes(_dropped(d.data(), "word/media/"))
     text = _imported_statement(source, tmp_path / "imported")
     assert "After the map." in text and "![" not in text
+
+
+def test_a_footnote_mark_whose_footnote_is_missing_is_left_out_and_located(
+    tmp_path: Path,
+) -> None:
+    """A mark naming a footnote or endnote the file lacks refused the whole document."""
+    d = Docx().heading("Contextual statement").para("I work at a college.")
+    d.para(d.text("As agreed"), d.note("Minutes of May 2024."), d.text(" in the team."))
+    d.para(d.text("Later"), "<w:r><w:footnoteReference w:id='9'/></w:r>")
+    d.para(d.text("And at the end"), "<w:r><w:endnoteReference w:id='3'/></w:r>")
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(d.data())
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    text = (dest / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert "As agreed[^1] in the team." in text and "[^1]: Minutes of May 2024." in text
+    assert "\nLater\n" in text and "\nAnd at the end\n" in text and "cmaltgen-missing" not in text
+    flat = " ".join(output.split())
+    assert (
+        "portfolio.docx: warning import-removed: the footnote mark [2] under the heading "
+        "'Contextual statement', in the paragraph 'Later[2]' has no footnote text in this Word "
+        "file, so the mark was left out"
+    ) in flat
+    assert (
+        "the endnote mark [3] under the heading 'Contextual statement', in the paragraph " in flat
+    )

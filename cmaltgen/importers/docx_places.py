@@ -12,7 +12,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 
 from cmaltgen.diagnostics import Diagnostics
-from cmaltgen.importers.docx_repair import BROKEN
+from cmaltgen.importers.docx_repair import BROKEN, MISSING_NOTE
 
 MISSING_IMAGE = "cmaltgen-missing-image:"
 _HEADING = re.compile(r"^h[1-6]$")
@@ -25,9 +25,10 @@ def dropped(html: str, path: Path, diagnostics: Diagnostics, images: dict[str, s
 
     ``images`` says, for each missing picture's address, why it could not be read.
     """
-    if BROKEN not in html and MISSING_IMAGE not in html:
+    if BROKEN not in html and MISSING_IMAGE not in html and MISSING_NOTE not in html:
         return html
     soup = BeautifulSoup(html, "html.parser")
+    _drop_missing_notes(soup, path, diagnostics)
     for link in soup.find_all("a", href=lambda h: bool(h) and h.startswith(BROKEN)):
         text = " ".join(link.get_text().split())
         picture = link.find("img")
@@ -58,6 +59,28 @@ def dropped(html: str, path: Path, diagnostics: Diagnostics, images: dict[str, s
         )
         image.decompose()
     return str(soup)
+
+
+def _drop_missing_notes(soup: BeautifulSoup, path: Path, diagnostics: Diagnostics) -> None:
+    for note in soup.find_all("li", id=_NOTE):
+        if note.get_text().split()[:1] != [MISSING_NOTE]:
+            continue
+        kind = str(note["id"]).split("note-")[0]
+        for mark in soup.find_all("a", href=f"#{note['id']}"):
+            diagnostics.add(
+                "import-removed",
+                f"the {kind}note mark {mark.get_text()} {place(mark)} has no {kind}note text "
+                "in this Word file, so the mark was left out",
+                path=path,
+                hint=f"add the {kind}note again in the new portfolio (a Markdown footnote)",
+            )
+            (
+                mark.parent if mark.parent is not None and mark.parent.name == "sup" else mark
+            ).decompose()
+        parent = note.parent
+        note.decompose()
+        if parent is not None and not parent.find("li"):
+            parent.decompose()
 
 
 def place(tag: Tag) -> str:

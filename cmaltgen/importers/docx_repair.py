@@ -2,8 +2,10 @@
 
 mammoth refuses a whole document when one link or picture names a relationship that the
 file does not have (Word repairs such files silently; other programs and hand edits make
-them). Each missing relationship is added, pointing at ``BROKEN`` + its id: such a link
-becomes text and such a picture is left out, each with a located warning (``docx_places``).
+them); so does one footnote mark whose footnote is missing. Each missing relationship is
+added, pointing at ``BROKEN`` + its id, and each missing note, saying ``MISSING_NOTE``: such a
+link becomes text, such a picture and such a mark are left out, each with a located warning
+(``docx_places``).
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from xml.etree.ElementTree import Element, SubElement, tostring
 from xml.sax.saxutils import quoteattr
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 BROKEN = "cmaltgen-broken:"
+MISSING_NOTE = "cmaltgen-missing-note"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = (
     "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}",
     "{http://purl.oclc.org/ooxml/officeDocument/relationships}",
@@ -37,26 +42,39 @@ def main_part(archive: zipfile.ZipFile) -> str:
 
 
 def repaired(archive: zipfile.ZipFile) -> bytes | None:
-    """The .docx with a relationship added for each one its text names but lacks, or None."""
+    """The .docx with a relationship added for each one its text names but lacks, and a
+    footnote or endnote for each mark whose note it lacks; None if it lacks neither."""
     main = main_part(archive)
-    parts = [main]
+    folder = posixpath.dirname(main)
+    parts = {"officeDocument": main}
     for kind in _KINDS[1:]:
-        found = _targets(archive, _rels_of(main), posixpath.dirname(main), kind)
-        parts += found or [posixpath.join(posixpath.dirname(main), f"{kind}.xml")]
+        found = [t for t in _targets(archive, _rels_of(main), folder, kind) if _has(archive, t)]
+        parts[kind] = found[0] if found else f"word/{kind}.xml"  # where mammoth looks
     replaced: dict[str, bytes] = {}
-    for part in dict.fromkeys(parts):
-        if part not in archive.NameToInfo:
+    marks: dict[str, list[str]] = {}
+    for kind, part in parts.items():
+        if not _has(archive, part):
             continue
-        rels = _rels_of(part)
-        known = _relationships(archive, rels)
         try:
-            named = _named_ids(archive.read(part))
+            root = SafeET.fromstring(archive.read(part), forbid_dtd=True)
         except _UNREADABLE:
             continue  # mammoth reports the part as damaged
+        known = _relationships(archive, _rels_of(part))
+        named = _named_ids(root)
         missing = [rid for rid in named if rid not in {r.get("Id") for r in known}]
         if missing:
-            replaced[rels] = _rels_xml(known, missing)
+            replaced[_rels_of(part)] = _rels_xml(known, missing)
+        if kind == "officeDocument":
+            marks = _note_marks(root)
+    for kind in ("footnotes", "endnotes"):
+        notes = _with_notes(archive, parts[kind], kind, marks.get(kind[:-1] + "Reference", []))
+        if notes is not None:
+            replaced[parts[kind]] = notes
     return _rewritten(archive, replaced) if replaced else None
+
+
+def _has(archive: zipfile.ZipFile, name: str) -> bool:
+    return name in archive.NameToInfo
 
 
 def _rels_of(part: str) -> str:
@@ -83,14 +101,48 @@ def _targets(archive: zipfile.ZipFile, rels: str, folder: str, kind: str) -> lis
     return found
 
 
-def _named_ids(xml: bytes) -> list[str]:
+def _named_ids(root: Element) -> list[str]:
     """Every relationship id the part's elements name (r:id, r:embed, r:link...), in order."""
     ids: dict[str, None] = {}
-    for element in SafeET.fromstring(xml, forbid_dtd=True).iter():
+    for element in root.iter():
         for key, value in element.attrib.items():
             if key.startswith(_R):
                 ids[value] = None
     return list(ids)
+
+
+def _note_marks(root: Element) -> dict[str, list[str]]:
+    """The note numbers the document's footnote and endnote marks name, by kind of mark."""
+    marks: dict[str, list[str]] = {}
+    for element in root.iter():
+        namespace, _, name = element.tag.rpartition("}")
+        if name in ("footnoteReference", "endnoteReference"):
+            number = element.get(f"{namespace}}}id")
+            if number is not None:
+                marks.setdefault(name, []).append(number)
+    return marks
+
+
+def _with_notes(archive: zipfile.ZipFile, part: str, kind: str, marks: list[str]) -> bytes | None:
+    """The notes part with an empty note (saying MISSING_NOTE) for each mark it lacks."""
+    if not marks:
+        return None
+    try:
+        root = (
+            SafeET.fromstring(archive.read(part), forbid_dtd=True) if _has(archive, part) else None
+        )
+    except _UNREADABLE:
+        return None  # mammoth reports the part as damaged
+    namespace = _W if root is None else root.tag.rpartition("}")[0] + "}"
+    if root is None:
+        root = Element(f"{namespace}{kind}")
+    have = {note.get(f"{namespace}id") for note in root}
+    lacking = [mark for mark in dict.fromkeys(marks) if mark not in have]
+    for mark in lacking:
+        note = SubElement(root, f"{namespace}{kind[:-1]}", {f"{namespace}id": mark})
+        run = SubElement(SubElement(note, f"{namespace}p"), f"{namespace}r")
+        SubElement(run, f"{namespace}t").text = MISSING_NOTE
+    return tostring(root, encoding="utf-8", xml_declaration=True) if lacking else None
 
 
 def _rels_xml(known: list[dict[str, str]], missing: list[str]) -> bytes:
