@@ -500,3 +500,32 @@ def test_a_link_cited_in_two_sections_is_one_item_supporting_both(tmp_path: Path
         folder(root, "4a") / "reflection.md"
     ).read_text("utf-8")
     builds_and_checks(root)
+
+
+def test_a_main_part_named_by_the_package_relationships_is_read(tmp_path: Path) -> None:
+    """Word sometimes saves its text as word/document2.xml, named in _rels/.rels: such a file
+    was refused as 'not a Word document (it has no word/document.xml)'."""
+    d = Docx().heading("Contextual statement")
+    d.para(d.text("I work at a college."))
+    d.para(d.text("See "), d.link("my blog", "https://blog.example.org/"), d.note("In 2024."))
+    renamed = {
+        "word/document.xml": "word/document2.xml",
+        "word/_rels/document.xml.rels": "word/_rels/document2.xml.rels",
+    }
+    source = zipfile.ZipFile(io.BytesIO(d.data()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name in ("_rels/.rels", "[Content_Types].xml"):
+                body = body.replace(b"word/document.xml", b"word/document2.xml")
+            archive.writestr(renamed.get(name, name), body)
+    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    assert "import-removed" not in output
+    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert "I work at a college." in text and "[^1]: In 2024." in text
+    assert "[my blog](https://blog.example.org/)" in text

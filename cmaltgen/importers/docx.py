@@ -21,7 +21,7 @@ import mammoth
 from defusedxml import DefusedXmlException
 
 from cmaltgen.importers.docx_places import MISSING_IMAGE, dropped
-from cmaltgen.importers.docx_repair import repaired
+from cmaltgen.importers.docx_repair import main_part, repaired
 from cmaltgen.importers.evidence import Asset
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, read_capped, source_error
@@ -131,7 +131,7 @@ def _open_zip(path: Path, data: bytes) -> zipfile.ZipFile:
             "will not open it (it may be a 'zip bomb')",
             f"if it is your portfolio, {_SAVE_AS}",
         )
-    if "word/document.xml" not in archive.namelist():
+    if main_part(archive) not in archive.NameToInfo:  # word/document.xml, or as .rels says
         raise source_error(
             path, "this zip file is not a Word document (it has no word/document.xml)", _SAVE_AS
         )
