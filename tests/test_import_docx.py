@@ -529,3 +529,45 @@ def test_a_main_part_named_by_the_package_relationships_is_read(tmp_path: Path) 
     text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
     assert "I work at a college." in text and "[^1]: In 2024." in text
     assert "[my blog](https://blog.example.org/)" in text
+
+
+MATH = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+
+
+def test_simple_fields_and_equations_keep_their_text(tmp_path: Path) -> None:
+    """mammoth leaves out w:fldSimple (a caption's number, a hyperlink field) and m:oMath
+    without a word: "Figure 7: a chart" became "Figure : a chart" and equations vanished."""
+    d = Docx().heading("Contextual statement")
+
+    def run(text: str) -> str:
+        return f"<m:r><m:t>{text}</m:t></m:r>"
+
+    d.para(d.text("Figure "), f"<w:fldSimple w:instr=' SEQ Figure '>{d.text('7')}</w:fldSimple>",
+           d.text(": the pass rate."))  # fmt: skip
+    d.para("<w:fldSimple w:instr=' HYPERLINK &quot;https://example.org/pilot&quot; '>"
+           f"{d.text('the pilot report')}</w:fldSimple>")  # fmt: skip
+    d.para(d.text("The mean was "), "<m:oMath><m:f><m:num>" + run("a+b") + "</m:num><m:den>"
+           + run("2") + "</m:den></m:f></m:oMath>", d.text(" each term."))  # fmt: skip
+    data = d.data()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "word/document.xml":
+                body = body.replace(b"<w:document ", f"<w:document {MATH} ".encode())
+            archive.writestr(name, body)
+    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert "Figure 7: the pass rate." in text
+    assert "[the pilot report](https://example.org/pilot)" in text
+    assert "The mean was (a+b)/2 each term." in text
+    assert (
+        "portfolio.docx: warning import-review: the equation '(a+b)/2' under the heading "
+        "'Contextual statement', in the paragraph 'The mean was (a+b)/2 each term.' was kept as "
+        "plain text: cmaltgen does not convert Word equations"
+    ) in " ".join(output.split())

@@ -21,7 +21,8 @@ import mammoth
 from defusedxml import DefusedXmlException
 
 from cmaltgen.importers.docx_places import MISSING_IMAGE, dropped
-from cmaltgen.importers.docx_repair import main_part, repaired
+from cmaltgen.importers.docx_repair import UNREADABLE, main_part, repaired
+from cmaltgen.importers.docx_text import rewrite
 from cmaltgen.importers.evidence import Asset
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, read_capped, source_error
@@ -55,6 +56,13 @@ def read(path: Path, today: dt.date) -> Reading:
     data = read_capped(path)
     _refuse_not_docx(path, data)
     archive = _open_zip(path, data)
+    equations: list[str] = []
+    try:
+        if (kept := rewrite(archive)) is not None:  # simple fields and equations: text kept
+            data, equations = kept
+            archive = zipfile.ZipFile(io.BytesIO(data))
+    except UNREADABLE:
+        log.debug("could not rewrite %s", path, exc_info=True)  # mammoth reports it
     assets: dict[str, Asset] = {}
     missing: dict[str, str] = {}  # a picture that could not be read: why
     try:
@@ -75,7 +83,7 @@ def read(path: Path, today: dt.date) -> Reading:
     for message in result.messages:
         log.debug("mammoth: %s", message.message)
     reading = Reading("Word document", [], _date(archive, today), assets)
-    html = dropped(str(result.value), path, reading.diagnostics, missing)
+    html = dropped(str(result.value), path, reading.diagnostics, missing, equations)
     reading.pieces.append(Piece(path.name, html))
     unsafe = hazards(html)
     if unsafe:

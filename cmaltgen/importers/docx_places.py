@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup, Tag
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.importers.docx_repair import BROKEN, MISSING_NOTE
+from cmaltgen.importers.docx_text import EQUATION
 
 MISSING_IMAGE = "cmaltgen-missing-image:"
 _HEADING = re.compile(r"^h[1-6]$")
@@ -20,15 +21,20 @@ _NOTE = re.compile(r"^(foot|end)note-(\d+)$")
 _BLOCK = ["p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"]
 
 
-def dropped(html: str, path: Path, diagnostics: Diagnostics, images: dict[str, str]) -> str:
-    """``html`` with broken links made text and missing pictures removed, each reported.
+def dropped(
+    html: str, path: Path, diagnostics: Diagnostics, images: dict[str, str], equations: list[str]
+) -> str:
+    """``html`` with broken links made text and missing pictures removed, each reported, and
+    equations (marked by ``docx_text``) as their text, each reported.
 
     ``images`` says, for each missing picture's address, why it could not be read.
     """
-    if BROKEN not in html and MISSING_IMAGE not in html and MISSING_NOTE not in html:
+    if not equations and not any(m in html for m in (BROKEN, MISSING_IMAGE, MISSING_NOTE)):
         return html
     soup = BeautifulSoup(html, "html.parser")
     _drop_missing_notes(soup, path, diagnostics)
+    if equations:
+        _equations_as_text(soup, path, diagnostics, equations)
     for link in soup.find_all("a", href=lambda h: bool(h) and h.startswith(BROKEN)):
         text = " ".join(link.get_text().split())
         picture = link.find("img")
@@ -61,6 +67,25 @@ def dropped(html: str, path: Path, diagnostics: Diagnostics, images: dict[str, s
     return str(soup)
 
 
+def _equations_as_text(
+    soup: BeautifulSoup, path: Path, diagnostics: Diagnostics, equations: list[str]
+) -> None:
+    for text in soup.find_all(string=EQUATION):
+        parent = text.parent
+        said = EQUATION.sub(lambda m: equations[int(m.group(1))], str(text))
+        text.replace_with(said)
+        for number in EQUATION.findall(str(text)):
+            where = place(parent) if parent is not None else "in the document"
+            diagnostics.add(
+                "import-review",
+                f"the equation '{_short(equations[int(number)])}' {where} was kept as plain "
+                "text: cmaltgen does not convert Word equations",
+                path=path,
+                hint="check it in the new portfolio; write it out in words, or add a picture "
+                "of it with a text description",
+            )
+
+
 def _drop_missing_notes(soup: BeautifulSoup, path: Path, diagnostics: Diagnostics) -> None:
     for note in soup.find_all("li", id=_NOTE):
         if note.get_text().split()[:1] != [MISSING_NOTE]:
@@ -89,7 +114,7 @@ def place(tag: Tag) -> str:
     if note is not None:
         kind, number = _NOTE.match(str(note["id"])).groups()  # type: ignore[union-attr]
         return f"in {kind}note {number}"
-    block = tag.find_parent(_BLOCK)
+    block = tag if tag.name in _BLOCK else tag.find_parent(_BLOCK)
     heading = block if block is not None and _HEADING.match(block.name) else None
     heading = heading or tag.find_previous(_HEADING)
     said = []

@@ -29,7 +29,7 @@ _R = (
 _PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
 _KINDS = ("officeDocument", "footnotes", "endnotes", "comments")
 # What reading a part may raise besides a missing member: damaged data, bad XML, DOCTYPE.
-_UNREADABLE = (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, SafeET.ParseError,
+UNREADABLE = (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, SafeET.ParseError,
                DefusedXmlException, NotImplementedError, RuntimeError)  # fmt: skip
 
 
@@ -57,7 +57,7 @@ def repaired(archive: zipfile.ZipFile) -> bytes | None:
             continue
         try:
             root = SafeET.fromstring(archive.read(part), forbid_dtd=True)
-        except _UNREADABLE:
+        except UNREADABLE:
             continue  # mammoth reports the part as damaged
         known = _relationships(archive, _rels_of(part))
         named = _named_ids(root)
@@ -70,7 +70,7 @@ def repaired(archive: zipfile.ZipFile) -> bytes | None:
         notes = _with_notes(archive, parts[kind], kind, marks.get(kind[:-1] + "Reference", []))
         if notes is not None:
             replaced[parts[kind]] = notes
-    return _rewritten(archive, replaced) if replaced else None
+    return rewritten(archive, replaced) if replaced else None
 
 
 def _has(archive: zipfile.ZipFile, name: str) -> bool:
@@ -86,7 +86,7 @@ def _relationships(archive: zipfile.ZipFile, rels: str) -> list[dict[str, str]]:
     """The relationships a part has; none when its list is missing or unreadable."""
     try:
         root = SafeET.fromstring(archive.read(rels), forbid_dtd=True)
-    except _UNREADABLE:
+    except UNREADABLE:
         return []
     return [dict(child.attrib) for child in root if child.tag == f"{{{_PACKAGE}}}Relationship"]
 
@@ -131,7 +131,7 @@ def _with_notes(archive: zipfile.ZipFile, part: str, kind: str, marks: list[str]
         root = (
             SafeET.fromstring(archive.read(part), forbid_dtd=True) if _has(archive, part) else None
         )
-    except _UNREADABLE:
+    except UNREADABLE:
         return None  # mammoth reports the part as damaged
     namespace = _W if root is None else root.tag.rpartition("}")[0] + "}"
     if root is None:
@@ -159,7 +159,7 @@ def _rels_xml(known: list[dict[str, str]], missing: list[str]) -> bytes:
     return (xml + "".join(rows) + "</Relationships>").encode("utf-8")
 
 
-def _rewritten(archive: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
+def rewritten(archive: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for info in archive.infolist():
