@@ -571,3 +571,50 @@ def test_simple_fields_and_equations_keep_their_text(tmp_path: Path) -> None:
         "'Contextual statement', in the paragraph 'The mean was (a+b)/2 each term.' was kept as "
         "plain text: cmaltgen does not convert Word equations"
     ) in " ".join(output.split())
+
+
+def test_tracked_changes_and_comments_are_reported(tmp_path: Path) -> None:
+    """Tracked changes were imported as if accepted, and comments left out, without a word."""
+    d = Docx().heading("Contextual statement")
+    d.para(
+        d.text("I work "),
+        f"<w:ins w:id='1' w:author='Sam'>{d.text('full-time ')}</w:ins>",
+        "<w:del w:id='2' w:author='Sam'><w:r><w:delText>part-time </w:delText></w:r></w:del>",
+        d.text("at a college."),
+        "<w:r><w:commentReference w:id='0'/></w:r>",
+    )
+    d.body.append(  # a table border named "insideH" is no tracked change
+        "<w:tbl><w:tblPr><w:tblBorders><w:insideH w:val='single'/></w:tblBorders></w:tblPr>"
+        "<w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>"
+    )
+    d.rels.append(
+        '<Relationship Id="rIdC" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/comments" Target="comments.xml"/>'
+    )
+    source = zipfile.ZipFile(io.BytesIO(d.data()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            archive.writestr(name, source.read(name))
+        w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+        archive.writestr(
+            "word/comments.xml",
+            f"<w:comments {w}><w:comment w:id='0' w:author='Tutor'><w:p><w:r><w:t>Say more"
+            "</w:t></w:r></w:p></w:comment></w:comments>",
+        )
+    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert "I work full-time at a college." in text and "Say more" not in text
+    flat = " ".join(output.split())
+    assert (
+        "portfolio.docx: warning import-review: this Word file has 2 tracked changes not yet "
+        "accepted or rejected: they were imported as if accepted (inserted text kept, deleted "
+        "text left out)"
+    ) in flat
+    assert (
+        "portfolio.docx: warning import-review: this Word file has 1 comment: comments are " in flat
+    )

@@ -22,10 +22,11 @@ from defusedxml import DefusedXmlException
 
 from cmaltgen.importers.docx_places import MISSING_IMAGE, dropped
 from cmaltgen.importers.docx_repair import UNREADABLE, main_part, repaired
-from cmaltgen.importers.docx_text import rewrite
+from cmaltgen.importers.docx_text import main_xml, rewrite, unresolved
 from cmaltgen.importers.evidence import Asset
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, read_capped, source_error
+from cmaltgen.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,10 @@ def read(path: Path, today: dt.date) -> Reading:
     _refuse_not_docx(path, data)
     archive = _open_zip(path, data)
     equations: list[str] = []
+    main, xml = main_xml(archive)
+    changes, comments = unresolved(archive, xml)
     try:
-        if (kept := rewrite(archive)) is not None:  # simple fields and equations: text kept
+        if (kept := rewrite(archive, main, xml)) is not None:  # fields, equations: text kept
             data, equations = kept
             archive = zipfile.ZipFile(io.BytesIO(data))
     except UNREADABLE:
@@ -85,6 +88,7 @@ def read(path: Path, today: dt.date) -> Reading:
     reading = Reading("Word document", [], _date(archive, today), assets)
     html = dropped(str(result.value), path, reading.diagnostics, missing, equations)
     reading.pieces.append(Piece(path.name, html))
+    _review_marks(path, reading, changes, comments)
     unsafe = hazards(html)
     if unsafe:
         reading.diagnostics.add(
@@ -94,6 +98,27 @@ def read(path: Path, today: dt.date) -> Reading:
             hint="links that run code are never copied; link to a web page instead",
         )
     return reading
+
+
+def _review_marks(path: Path, reading: Reading, changes: int, comments: int) -> None:
+    if changes:
+        reading.diagnostics.add(
+            "import-review",
+            f"this Word file has {plural(changes, 'tracked change')} not yet accepted or "
+            "rejected: they were imported as if accepted (inserted text kept, deleted text "
+            "left out)",
+            path=path,
+            hint="if that is not what you want, accept or reject them in Word (Review > "
+            "Accept, Reject) and import again",
+        )
+    if comments:
+        reading.diagnostics.add(
+            "import-review",
+            f"this Word file has {plural(comments, 'comment')}: comments are not imported",
+            path=path,
+            hint="read them in Word (Review > Show Comments) and copy what you need into the "
+            "new portfolio",
+        )
 
 
 def _refuse_not_docx(path: Path, data: bytes) -> None:

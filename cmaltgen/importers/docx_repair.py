@@ -41,6 +41,14 @@ def main_part(archive: zipfile.ZipFile) -> str:
     return "word/document.xml"
 
 
+def comments_part(archive: zipfile.ZipFile) -> str:
+    """Where mammoth reads the comments: as the main part's relationships say, else the
+    usual place."""
+    main = main_part(archive)
+    found = _targets(archive, _rels_of(main), posixpath.dirname(main), "comments")
+    return next((t for t in found if _has(archive, t)), "word/comments.xml")
+
+
 def repaired(archive: zipfile.ZipFile) -> bytes | None:
     """The .docx with a relationship added for each one its text names but lacks, and a
     footnote or endnote for each mark whose note it lacks; None if it lacks neither."""

@@ -17,7 +17,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 import defusedxml.ElementTree as SafeET
 
-from cmaltgen.importers.docx_repair import UNREADABLE, main_part, rewritten
+from cmaltgen.importers.docx_repair import UNREADABLE, comments_part, main_part, rewritten
 
 EQUATION = re.compile("\ue000cmaltgen-equation-(\\d+)\ue001")
 _MATH = (
@@ -25,16 +25,36 @@ _MATH = (
     "{http://purl.oclc.org/ooxml/officeDocument/math}",
 )
 _HAS = re.compile(rb"fldSimple|oMath")
+# A tracked insertion, deletion or move (not w:insideH, w:delText...), and a comment.
+_CHANGE = re.compile(rb"<[\w.-]+:(?:ins|del|moveFrom|moveTo)[\s/>]")
+_COMMENT = re.compile(rb"<[\w.-]+:comment[\s/>]")
 
 
-def rewrite(archive: zipfile.ZipFile) -> tuple[bytes, list[str]] | None:
-    """The .docx with simple fields and equations rewritten, and each equation's text;
-    None when the main part has neither (or cannot be read: mammoth reports that)."""
+def main_xml(archive: zipfile.ZipFile) -> tuple[str, bytes]:
+    """The main part's name and bytes; b"" if it cannot be read (mammoth reports that)."""
     main = main_part(archive)
     try:
-        xml = archive.read(main)
-        if not _HAS.search(xml):
-            return None
+        return main, archive.read(main)
+    except UNREADABLE:
+        return main, b""
+
+
+def unresolved(archive: zipfile.ZipFile, xml: bytes) -> tuple[int, int]:
+    """How many tracked changes the main part has, and how many comments the file has."""
+    changes = len(_CHANGE.findall(xml))
+    try:
+        comments = len(_COMMENT.findall(archive.read(comments_part(archive))))
+    except UNREADABLE:
+        comments = 0  # none, or mammoth reports the part
+    return changes, comments
+
+
+def rewrite(archive: zipfile.ZipFile, main: str, xml: bytes) -> tuple[bytes, list[str]] | None:
+    """The .docx with simple fields and equations rewritten, and each equation's text;
+    None when the main part has neither (or cannot be read: mammoth reports that)."""
+    if not _HAS.search(xml):
+        return None
+    try:
         root = SafeET.fromstring(xml, forbid_dtd=True)
     except UNREADABLE:
         return None
