@@ -618,3 +618,48 @@ def test_tracked_changes_and_comments_are_reported(tmp_path: Path) -> None:
     assert (
         "portfolio.docx: warning import-review: this Word file has 1 comment: comments are " in flat
     )
+
+
+def test_headings_by_the_documents_own_styles_and_outline_levels(tmp_path: Path) -> None:
+    """A heading in a style of the author's own ("CMALT heading", based on Heading 1), or a
+    paragraph given an outline level, was read as a plain paragraph: its section was lost in
+    _unsorted.md."""
+    d = Docx()
+
+    def styled(style: str, text: str, extra: str = "") -> str:
+        return f"<w:p><w:pPr><w:pStyle w:val='{style}'/>{extra}</w:pPr>{d.text(text)}</w:p>"
+
+    d.body.append(styled("TOCHeading", "Contents"))
+    d.body.append(styled("CMALTHeading", "Core Area 1a: Choosing a VLE"))
+    d.body.append(styled("PartHeading", "Reflection"))
+    d.para(d.text("I learned to ask students first."))
+    d.body.append(styled("Normal", "Core Area 1b", "<w:outlineLvl w:val='0'/>"))
+    d.para(d.text("I ran the pilot."))
+    styles = (
+        '<w:style w:type="paragraph" w:styleId="CMALTHeading"><w:name w:val="CMALT '
+        'heading"/><w:basedOn w:val="Heading1"/></w:style>'
+        '<w:style w:type="paragraph" w:styleId="PartHeading"><w:name w:val="Sam\'s part"/>'
+        '<w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>'
+        '<w:style w:type="paragraph" w:styleId="TOCHeading"><w:name w:val="TOC Heading"/>'
+        '<w:basedOn w:val="Heading1"/><w:pPr><w:outlineLvl w:val="9"/></w:pPr></w:style>'
+        '<w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
+    )
+    source = zipfile.ZipFile(io.BytesIO(d.data()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "word/styles.xml":
+                body = body.replace(b"</w:styles>", styles.encode() + b"</w:styles>")
+            archive.writestr(name, body)
+    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    one_a = (folder(tmp_path / "p", "1a") / "reflection.md").read_text("utf-8")
+    assert front(folder(tmp_path / "p", "1a") / "reflection.md")["title"] == "Choosing a VLE"
+    assert "## Reflection\n\nI learned to ask students first." in one_a
+    one_b = (folder(tmp_path / "p", "1b") / "reflection.md").read_text("utf-8")
+    assert "I ran the pilot." in one_b and "Core Area 1b" not in one_b.split("---")[2]
+    assert "Contents" in (tmp_path / "p" / "_unsorted.md").read_text("utf-8")

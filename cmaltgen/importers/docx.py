@@ -22,7 +22,7 @@ from defusedxml import DefusedXmlException
 
 from cmaltgen.importers.docx_places import MISSING_IMAGE, dropped
 from cmaltgen.importers.docx_repair import UNREADABLE, main_part, repaired
-from cmaltgen.importers.docx_text import main_xml, rewrite, unresolved
+from cmaltgen.importers.docx_text import heading_styles, main_xml, rewrite, unresolved
 from cmaltgen.importers.evidence import Asset
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, read_capped, source_error
@@ -66,17 +66,18 @@ def read(path: Path, today: dt.date) -> Reading:
             archive = zipfile.ZipFile(io.BytesIO(data))
     except UNREADABLE:
         log.debug("could not rewrite %s", path, exc_info=True)  # mammoth reports it
+    styles = heading_styles(archive)  # the document's own heading styles
     assets: dict[str, Asset] = {}
     missing: dict[str, str] = {}  # a picture that could not be read: why
     try:
-        result = _convert(data, assets, missing)
+        result = _convert(data, styles, assets, missing)
     # mammoth raises many kinds of error on a damaged file (KeyError, ValueError, XML
     # errors...): each means the same to the user, so they are reported as one. A link or
     # picture naming a relationship the file lacks is one of them: such a file is
     # repaired (docx_repair) and read again, so that the rest of it is imported.
     except Exception as exc:
         log.debug("mammoth failed on %s", path, exc_info=True)
-        result = _repaired(archive, assets, missing)
+        result = _repaired(archive, styles, assets, missing)
         if result is None:
             raise source_error(
                 path,
@@ -198,21 +199,23 @@ def _has_doctype(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) 
     return b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()
 
 
-def _convert(data: bytes, assets: dict[str, Asset], missing: dict[str, str]) -> Any:
+def _convert(data: bytes, styles: str, assets: dict[str, Asset], missing: dict[str, str]) -> Any:
     return mammoth.convert_to_html(
         io.BytesIO(data),
-        style_map=_STYLE_MAP,
+        style_map=_STYLE_MAP + styles,
         convert_image=mammoth.images.img_element(_image_saver(assets, missing)),
     )
 
 
-def _repaired(archive: zipfile.ZipFile, assets: dict[str, Asset], missing: dict[str, str]) -> Any:
+def _repaired(
+    archive: zipfile.ZipFile, styles: str, assets: dict[str, Asset], missing: dict[str, str]
+) -> Any:
     """mammoth's reading of the file with its missing relationships added; None if that fails."""
     assets.clear()
     missing.clear()
     try:
         fixed = repaired(archive)
-        return None if fixed is None else _convert(fixed, assets, missing)
+        return None if fixed is None else _convert(fixed, styles, assets, missing)
     except Exception:  # still damaged, in some other way: reported as damaged
         log.debug("mammoth failed on the repaired file", exc_info=True)
         return None

@@ -41,12 +41,12 @@ def main_part(archive: zipfile.ZipFile) -> str:
     return "word/document.xml"
 
 
-def comments_part(archive: zipfile.ZipFile) -> str:
-    """Where mammoth reads the comments: as the main part's relationships say, else the
-    usual place."""
+def part_of(archive: zipfile.ZipFile, kind: str) -> str:
+    """Where mammoth reads the ``kind`` part (comments, styles...): as the main part's
+    relationships say, else the usual place."""
     main = main_part(archive)
-    found = _targets(archive, _rels_of(main), posixpath.dirname(main), "comments")
-    return next((t for t in found if _has(archive, t)), "word/comments.xml")
+    found = _targets(archive, _rels_of(main), posixpath.dirname(main), kind)
+    return next((t for t in found if _has(archive, t)), f"word/{kind}.xml")
 
 
 def repaired(archive: zipfile.ZipFile) -> bytes | None:

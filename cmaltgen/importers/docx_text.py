@@ -3,10 +3,13 @@
 - A *simple field* (``w:fldSimple``: a caption's number "Figure 1", a cross-reference, a
   hyperlink field some programs write) becomes the same field in the long form
   (``w:fldChar``), which mammoth reads: its text stays, and a hyperlink field stays a link.
+- A paragraph given an *outline level* of its own (Format > Paragraph > Outline level,
+  which Word's table of contents follows) is styled as the heading of that level.
 - An *equation* (``m:oMath``) becomes its text in a run between ``EQUATION`` marks, which
   ``docx_places`` turns back into the text with a located warning.
 
-Only the main part is rewritten, and only when it holds one of them.
+Only the main part is rewritten, and only when it holds one of them. ``heading_styles``
+gives the same for styles: a style with an outline level, or based on a heading style.
 """
 
 from __future__ import annotations
@@ -17,14 +20,16 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 import defusedxml.ElementTree as SafeET
 
-from cmaltgen.importers.docx_repair import UNREADABLE, comments_part, main_part, rewritten
+from cmaltgen.importers.docx_repair import UNREADABLE, main_part, part_of, rewritten
 
 EQUATION = re.compile("\ue000cmaltgen-equation-(\\d+)\ue001")
 _MATH = (
     "{http://schemas.openxmlformats.org/officeDocument/2006/math}",
     "{http://purl.oclc.org/ooxml/officeDocument/math}",
 )
-_HAS = re.compile(rb"fldSimple|oMath")
+_HAS = re.compile(rb"fldSimple|oMath|outlineLvl")
+_BUILT_IN = re.compile(r"heading ?([1-9])|title", re.I)
+_LEVELS = {str(n) for n in range(6)}
 # A tracked insertion, deletion or move (not w:insideH, w:delText...), and a comment.
 _CHANGE = re.compile(rb"<[\w.-]+:(?:ins|del|moveFrom|moveTo)[\s/>]")
 _COMMENT = re.compile(rb"<[\w.-]+:comment[\s/>]")
@@ -43,10 +48,50 @@ def unresolved(archive: zipfile.ZipFile, xml: bytes) -> tuple[int, int]:
     """How many tracked changes the main part has, and how many comments the file has."""
     changes = len(_CHANGE.findall(xml))
     try:
-        comments = len(_COMMENT.findall(archive.read(comments_part(archive))))
+        comments = len(_COMMENT.findall(archive.read(part_of(archive, "comments"))))
     except UNREADABLE:
         comments = 0  # none, or mammoth reports the part
     return changes, comments
+
+
+def heading_styles(archive: zipfile.ZipFile) -> str:
+    """mammoth style-map lines making headings of the document's own heading styles: those
+    with an outline level, or based on a heading style ("My Heading", based on Heading 1)."""
+    try:
+        root = SafeET.fromstring(archive.read(part_of(archive, "styles")), forbid_dtd=True)
+    except UNREADABLE:
+        return ""  # none, or mammoth reports the part
+    w = root.tag.rpartition("}")[0] + "}"
+    styles = {s.get(f"{w}styleId"): s for s in root if s.get(f"{w}type") == "paragraph"}
+    lines = []
+    for style_id, style in styles.items():
+        named = style.find(f"{w}name")
+        name = "" if named is None else named.get(f"{w}val", "")
+        if not name or _BUILT_IN.fullmatch(name) or _BUILT_IN.fullmatch(style_id or ""):
+            continue  # mammoth's own map, and cmaltgen's, have these
+        level = _level(style, styles, w)
+        if level is not None:
+            quoted = re.sub(r"([\\'])", r"\\\1", name).replace("\n", "\\n").replace("\r", "\\r")
+            lines.append(f"p[style-name='{quoted}'] => h{min(level + 1, 6)}:fresh")
+    return "\n".join(lines)
+
+
+def _level(style: Element, styles: dict[str | None, Element], w: str) -> int | None:
+    """The outline level of a paragraph style (0 for Heading 1), following what it is based
+    on; None for body text."""
+    for _ in range(20):  # a chain of bases that never ends (a loop) is body text
+        own = style.find(f"{w}pPr/{w}outlineLvl")
+        if own is not None:
+            value = own.get(f"{w}val", "")
+            return int(value) if value in _LEVELS else None
+        if (built_in := _BUILT_IN.fullmatch(style.get(f"{w}styleId") or "")) is not None:
+            return int(built_in.group(1) or 1) - 1  # Title: 1
+        based = style.find(f"{w}basedOn")
+        base = styles.get(based.get(f"{w}val")) if based is not None else None
+        if base is None:
+            return None
+        style = base
+    return None
 
 
 def rewrite(archive: zipfile.ZipFile, main: str, xml: bytes) -> tuple[bytes, list[str]] | None:
@@ -68,6 +113,8 @@ def rewrite(archive: zipfile.ZipFile, main: str, xml: bytes) -> tuple[bytes, lis
             continue
         if name == "fldSimple":
             _replace(parent, element, _long_field(namespace + "}", element))
+        elif name == "pPr" and _outline_heading(namespace + "}", element):
+            pass
         elif name in ("oMathPara", "oMath") and namespace + "}" in _MATH:
             if _in_equation(parent, parents):
                 continue
@@ -116,6 +163,21 @@ def _linear(element: Element) -> str:
 
 def _group(text: str) -> str:
     return text if len(text) <= 1 or text.isalnum() else f"({text})"
+
+
+def _outline_heading(w: str, properties: Element) -> bool:
+    """Style a paragraph given an outline level of its own (Level 1: "Heading1"); whether
+    it had one."""
+    outline = properties.find(f"{w}outlineLvl")
+    value = None if outline is None else outline.get(f"{w}val")
+    if value not in _LEVELS:
+        return False
+    style = properties.find(f"{w}pStyle")
+    if style is None:
+        style = Element(f"{w}pStyle")
+        properties.insert(0, style)
+    style.set(f"{w}val", f"Heading{int(value) + 1}")  # mammoth maps this style id to <hN>
+    return True
 
 
 def _long_field(w: str, field: Element) -> list[Element]:
