@@ -663,3 +663,43 @@ def test_headings_by_the_documents_own_styles_and_outline_levels(tmp_path: Path)
     one_b = (folder(tmp_path / "p", "1b") / "reflection.md").read_text("utf-8")
     assert "I ran the pilot." in one_b and "Core Area 1b" not in one_b.split("---")[2]
     assert "Contents" in (tmp_path / "p" / "_unsorted.md").read_text("utf-8")
+
+
+def test_sections_laid_out_in_a_template_table_are_split_into_parts(tmp_path: Path) -> None:
+    """A section held in a template's table (Description / Evidence / Reflection) became one
+    Markdown table under Description, with a warning that it had no Reflection."""
+    d = Docx().heading("Core Area 1a")  # one column: a label row above each part
+    d.table([[d.bold("Description")], [d.text("I chose a lecture capture tool.")],
+             [d.bold("Evidence")], [d.link("Options appraisal", "https://example.org/a.pdf")],
+             [d.bold("Reflection:")], [d.text("I would ask students sooner.")]])  # fmt: skip
+    d.heading("Core Area 1b")  # two columns: label | text
+    d.table([[d.text("Description"), d.text("I ran the pilot.")],
+             [d.text("Reflection"), d.text("Pilots matter.")]])  # fmt: skip
+    d.heading("Core Area 2a")  # a row of labels above a row of texts, and an evidence table
+    d.table([[d.text("Description"), d.text("Reflection")],
+             [d.text("I trained tutors."), d.text("Tutors learn from tutors.")]])  # fmt: skip
+    survey = d.link("Survey", "https://example.org/s")
+    d.table([[d.text("Evidence"), d.text("What it shows"), d.text("Date")],
+             [survey, d.text("Uptake"), d.text("May 2024")]])  # fmt: skip
+    d.heading("Core Area 2b")  # a reflective log: evidence and reflection per row, kept
+    d.table([[d.text("Evidence"), d.text("Reflection")],
+             [d.text("Log 1"), d.text("Went well.")],
+             [d.text("Log 2"), d.text("Did not.")]])  # fmt: skip
+    root = imported(tmp_path, d)
+    log = (tmp_path / "import.log").read_text("utf-8")
+    assert log.count("no Reflection heading") == 1, log  # the log table's section only
+    assert "section 2b has no Reflection heading" in log
+    one_a = (folder(root, "1a") / "reflection.md").read_text("utf-8").split("---\n", 2)[2]
+    assert one_a == (
+        "## Description\n\nI chose a lecture capture tool.\n\n### Evidence\n\n"
+        "[Options appraisal](evidence:options-appraisal)\n\n"
+        "## Reflection\n\nI would ask students sooner.\n"
+    )
+    one_b = (folder(root, "1b") / "reflection.md").read_text("utf-8")
+    assert "## Description\n\nI ran the pilot.\n\n## Reflection\n\nPilots matter." in one_b
+    two_a = (folder(root, "2a") / "reflection.md").read_text("utf-8")
+    assert "## Description\n\nI trained tutors." in two_a
+    assert "## Reflection\n\nTutors learn from tutors." in two_a
+    assert items(root, "2a")[0]["shows"] == "Uptake"  # the evidence table is still read as one
+    two_b = (folder(root, "2b") / "reflection.md").read_text("utf-8")
+    assert "| Log 1 | Went well. |" in two_b

@@ -22,6 +22,7 @@ from defusedxml import DefusedXmlException
 
 from cmaltgen.importers.docx_places import MISSING_IMAGE, dropped
 from cmaltgen.importers.docx_repair import UNREADABLE, main_part, repaired
+from cmaltgen.importers.docx_tables import unrolled
 from cmaltgen.importers.docx_text import heading_styles, main_xml, rewrite, unresolved
 from cmaltgen.importers.evidence import Asset
 from cmaltgen.importers.html import hazards
@@ -88,6 +89,7 @@ def read(path: Path, today: dt.date) -> Reading:
         log.debug("mammoth: %s", message.message)
     reading = Reading("Word document", [], _date(archive, today), assets)
     html = dropped(str(result.value), path, reading.diagnostics, missing, equations)
+    html = unrolled(html)  # a section laid out in a template's table: its parts
     reading.pieces.append(Piece(path.name, html))
     _review_marks(path, reading, changes, comments)
     unsafe = hazards(html)
