@@ -703,3 +703,46 @@ def test_sections_laid_out_in_a_template_table_are_split_into_parts(tmp_path: Pa
     assert items(root, "2a")[0]["shows"] == "Uptake"  # the evidence table is still read as one
     two_b = (folder(root, "2b") / "reflection.md").read_text("utf-8")
     assert "| Log 1 | Went well. |" in two_b
+
+
+SHAPES = (
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+)
+
+
+def _text_box(text: str) -> str:
+    return (
+        "<w:drawing><wp:anchor><wp:docPr id='9' name='Text Box 1'/><a:graphic><a:graphicData "
+        "uri='http://schemas.microsoft.com/office/word/2010/wordprocessingShape'><wps:wsp>"
+        f"<wps:txbx><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+        "</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"
+    )
+
+
+def test_text_boxes_without_a_fallback_keep_their_text(tmp_path: Path) -> None:
+    """LibreOffice writes a text box with an empty mc:Fallback, which is all mammoth reads: the
+    box's text was lost without a word; so was a shape's with no fallback at all."""
+    d = Docx().heading("Contextual statement")
+    choice = "<mc:Choice Requires='wps'>" + _text_box("I lead the team.") + "</mc:Choice>"
+    empty = "<mc:Fallback><w:pict></w:pict></mc:Fallback>"
+    boxed = f"<w:r><mc:AlternateContent>{choice}{empty}</mc:AlternateContent></w:r>"
+    d.para(d.text("My role is in the box."), boxed)
+    d.para(d.text("And a shape:"), "<w:r>" + _text_box("We serve 9,000 students.") + "</w:r>")
+    source = zipfile.ZipFile(io.BytesIO(d.data()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "word/document.xml":
+                body = body.replace(b"<w:document ", f"<w:document {SHAPES} ".encode())
+            archive.writestr(name, body)
+    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert text.split("---\n", 2)[2] == (
+        "My role is in the box.\n\nI lead the team.\n\nAnd a shape:\n\nWe serve 9,000 students.\n"
+    )

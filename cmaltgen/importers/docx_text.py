@@ -5,6 +5,9 @@
   (``w:fldChar``), which mammoth reads: its text stays, and a hyperlink field stays a link.
 - A paragraph given an *outline level* of its own (Format > Paragraph > Outline level,
   which Word's table of contents follows) is styled as the heading of that level.
+- A *text box* whose text is only in a drawing mammoth does not read (an ``mc:Choice``
+  with an empty ``mc:Fallback``, as LibreOffice writes; a shape with no fallback) gets
+  that text in a fallback, which mammoth reads after the paragraph.
 - An *equation* (``m:oMath``) becomes its text in a run between ``EQUATION`` marks, which
   ``docx_places`` turns back into the text with a located warning.
 
@@ -27,7 +30,9 @@ _MATH = (
     "{http://schemas.openxmlformats.org/officeDocument/2006/math}",
     "{http://purl.oclc.org/ooxml/officeDocument/math}",
 )
-_HAS = re.compile(rb"fldSimple|oMath|outlineLvl")
+_HAS = re.compile(rb"fldSimple|oMath|outlineLvl|txbxContent")
+_ALTERNATE = {"{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
+_EQUATION = {f"{ns}{name}" for ns in _MATH for name in ("oMath", "oMathPara")}
 _BUILT_IN = re.compile(r"heading ?([1-9])|title", re.I)
 _LEVELS = {str(n) for n in range(6)}
 # A tracked insertion, deletion or move (not w:insideH, w:delText...), and a comment.
@@ -104,41 +109,77 @@ def rewrite(archive: zipfile.ZipFile, main: str, xml: bytes) -> tuple[bytes, lis
     except UNREADABLE:
         return None
     equations: list[str] = []
+    w = root.tag.rpartition("}")[0] + "}"
     parents = {child: parent for parent in root.iter() for child in parent}
     changed = False
     for element in reversed(list(root.iter())):  # a field inside a field: the inner first
-        namespace, _, name = element.tag.rpartition("}")
         parent = parents.get(element)
-        if parent is None:
-            continue
-        if name == "fldSimple":
-            _replace(parent, element, _long_field(namespace + "}", element))
-        elif name == "pPr" and _outline_heading(namespace + "}", element):
-            pass
-        elif name in ("oMathPara", "oMath") and namespace + "}" in _MATH:
-            if _in_equation(parent, parents):
-                continue
-            w = parent.tag.rpartition("}")[0] + "}"
-            run = Element(f"{w}r")
-            SubElement(run, f"{w}t").text = f"\ue000cmaltgen-equation-{len(equations)}\ue001"
-            equations.append(" ".join(_linear(element).split()))
-            _replace(parent, element, [run])
-        else:
-            continue
-        changed = True
+        if parent is not None and _rewrite_one(w, element, parent, parents, equations):
+            changed = True
     if not changed:
         return None
     part = tostring(root, encoding="utf-8", xml_declaration=True)
     return rewritten(archive, {main: part}), equations
 
 
-def _in_equation(element: Element | None, parents: dict[Element, Element]) -> bool:
+def _rewrite_one(
+    w: str, element: Element, parent: Element, parents: dict[Element, Element], equations: list[str]
+) -> bool:
+    """Rewrite ``element`` in ``parent`` if mammoth would lose it; whether it was."""
+    namespace, _, name = element.tag.rpartition("}")
+    if name == "fldSimple":
+        _replace(parent, element, _long_field(namespace + "}", element))
+        return True
+    if name == "pPr":
+        return _outline_heading(namespace + "}", element)
+    if name == "AlternateContent":
+        return _boxes_in_fallback(w, element)
+    if name == "drawing" and not _within(parent, parents, _ALTERNATE):
+        if not (boxes := _boxes(w, element)):
+            return False
+        pict = Element(f"{w}pict")
+        pict.extend(boxes)
+        _replace(parent, element, [element, pict])
+        return True
+    if element.tag in _EQUATION and not _within(parent, parents, _EQUATION):
+        run = Element(f"{w}r")
+        SubElement(run, f"{w}t").text = f"\ue000cmaltgen-equation-{len(equations)}\ue001"
+        equations.append(" ".join(_linear(element).split()))
+        _replace(parent, element, [run])
+        return True
+    return False
+
+
+def _within(element: Element | None, parents: dict[Element, Element], names: set[str]) -> bool:
+    """Whether ``element`` is, or is inside, an element of one of ``names`` ("{ns}local")."""
     while element is not None:
-        namespace, _, name = element.tag.rpartition("}")
-        if name in ("oMathPara", "oMath") and namespace + "}" in _MATH:
+        if element.tag in names:
             return True
         element = parents.get(element)
     return False
+
+
+def _boxes(w: str, container: Element) -> list[Element]:
+    """The text boxes' contents in ``container``, without those inside another box."""
+    boxes = list(container.iter(f"{w}txbxContent"))
+    inner = {nested for box in boxes for nested in box.iter(f"{w}txbxContent") if nested is not box}
+    return [box for box in boxes if box not in inner]
+
+
+def _boxes_in_fallback(w: str, alternate: Element) -> bool:
+    """Give an mc:Fallback the text boxes of its mc:Choice when it has none (LibreOffice
+    writes an empty one, and mammoth reads only the fallback); whether it did."""
+    mc = alternate.tag.rpartition("}")[0] + "}"
+    fallback = alternate.find(f"{mc}Fallback")
+    if fallback is not None and fallback.find(f".//{w}txbxContent") is not None:
+        return False
+    choice = next((c for c in alternate.findall(f"{mc}Choice") if _boxes(w, c)), None)
+    if choice is None:
+        return False
+    if fallback is None:
+        fallback = SubElement(alternate, f"{mc}Fallback")
+    SubElement(fallback, f"{w}pict").extend(_boxes(w, choice))
+    return True
 
 
 def _linear(element: Element) -> str:
