@@ -746,3 +746,16 @@ def test_text_boxes_without_a_fallback_keep_their_text(tmp_path: Path) -> None:
     assert text.split("---\n", 2)[2] == (
         "My role is in the box.\n\nI lead the team.\n\nAnd a shape:\n\nWe serve 9,000 students.\n"
     )
+
+
+def test_a_page_break_inside_a_paragraph_keeps_the_words_apart(tmp_path: Path) -> None:
+    """mammoth drops page and column breaks: "the end.<page break>Next" became "end.Next"."""
+    d = Docx().heading("Contextual statement")
+    d.para(d.text("I teach."), "<w:r><w:br w:type='page'/></w:r>", d.text("I also research."),
+           "<w:r><w:br w:type='column'/></w:r>", d.text("And I write."))  # fmt: skip
+    d.para("<w:r><w:br w:type='page'/></w:r>")
+    d.heading("Core Area 1a").para(d.text("I chose a tool."))
+    root = imported(tmp_path, d)
+    text = (root / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert text.split("---\n", 2)[2] == "I teach.  \nI also research.  \nAnd I write.\n"
+    assert "I chose a tool." in (folder(root, "1a") / "reflection.md").read_text("utf-8")

@@ -41,7 +41,9 @@ p[style-name='Subtitle'] => p:fresh
 p[style-name='Heading 7'] => h6:fresh
 p[style-name='Quote'] => blockquote > p:fresh
 p[style-name='Intense Quote'] => blockquote > p:fresh
-"""
+br[type='page'] => br
+br[type='column'] => br
+"""  # page and column breaks: a line break, or the words either side run together
 _EXTENSIONS = {
     "image/png": ".png",
     "image/jpeg": ".jpg",
