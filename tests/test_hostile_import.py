@@ -469,3 +469,13 @@ def test_a_footnote_mark_whose_footnote_is_missing_is_left_out_and_located(
     assert (
         "the endnote mark [3] under the heading 'Contextual statement', in the paragraph " in flat
     )
+
+
+@pytest.mark.parametrize("span", ["²", "0", "-1", "99999999999", "3", ""])
+def test_odd_row_spans_never_stop_a_table(span: str) -> None:
+    from cmaltgen.importers.html import to_markdown
+
+    html = f"<table><tr><td rowspan='{span}'>a</td><td>b</td></tr><tr><td>c</td></tr></table>"
+    markdown = to_markdown(html).markdown
+    assert "| a | b |" in markdown
+    assert ("|  | c |" if span == "3" else "| c |") in markdown

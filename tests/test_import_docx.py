@@ -759,3 +759,30 @@ def test_a_page_break_inside_a_paragraph_keeps_the_words_apart(tmp_path: Path) -
     text = (root / "00-contextual-statement" / "reflection.md").read_text("utf-8")
     assert text.split("---\n", 2)[2] == "I teach.  \nI also research.  \nAnd I write.\n"
     assert "I chose a tool." in (folder(root, "1a") / "reflection.md").read_text("utf-8")
+
+
+def test_merged_cells_and_tables_in_cells_keep_their_columns(tmp_path: Path) -> None:
+    """A cell merged down two rows left the row below one cell short, so its text moved into
+    the wrong column; a table inside a cell became a run of pipes inside the outer table."""
+    d = Docx().heading("Contextual statement")
+
+    def cell(text: str, props: str = "") -> str:
+        return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p>{d.text(text)}</w:p></w:tc>"
+
+    times = (("Mon", "9am"), ("Tue", "2pm"))
+    inner = "".join(f"<w:tr>{cell(day)}{cell(time)}</w:tr>" for day, time in times)
+    start = cell("Autumn", "<w:vMerge w:val='restart'/>")
+    merged = "<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>"
+    d.body.append(
+        "<w:tbl>"
+        f"<w:tr>{cell('Term')}{cell('Course')}{cell('Sessions')}</w:tr>"
+        f"<w:tr>{start}{cell('Biology')}<w:tc><w:p/><w:tbl>{inner}</w:tbl><w:p/></w:tc></w:tr>"
+        f"<w:tr>{merged}{cell('Chemistry')}{cell('3')}</w:tr>"
+        "</w:tbl>"
+    )
+    root = imported(tmp_path, d)
+    text = (root / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert text.split("---\n", 2)[2] == (
+        "| Term | Course | Sessions |\n| --- | --- | --- |\n"
+        "| Autumn | Biology | Mon / 9am; Tue / 2pm |\n|  | Chemistry | 3 |\n"
+    )
