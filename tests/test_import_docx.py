@@ -786,3 +786,20 @@ def test_merged_cells_and_tables_in_cells_keep_their_columns(tmp_path: Path) -> 
         "| Term | Course | Sessions |\n| --- | --- | --- |\n"
         "| Autumn | Biology | Mon / 9am; Tue / 2pm |\n|  | Chemistry | 3 |\n"
     )
+
+
+def test_link_addresses_with_spaces_or_open_brackets_stay_links(tmp_path: Path) -> None:
+    """Word keeps a space typed in a link's address: '[pilot](https://x/a b)' is no Markdown
+    link, so it was left as text and no evidence item was made; so with a lone ')'."""
+    d = Docx().heading("Core Area 1a").heading("Evidence", 2)
+    d.bullet(d.link("Pilot report", "https://example.org/pilot report.pdf"))
+    d.bullet(d.link("Survey", "https://example.org/survey)2024"))
+    d.bullet(d.link("Wiki", "https://en.wikipedia.org/wiki/Lecture_(teaching)"))
+    root = imported(tmp_path, d)
+    assert {str(i["url"]) for i in items(root, "1a")} == {
+        "https://example.org/pilot%20report.pdf",
+        "https://example.org/survey%292024",
+        "https://en.wikipedia.org/wiki/Lecture_(teaching)",
+    }
+    text = (folder(root, "1a") / "reflection.md").read_text("utf-8")
+    assert "](https://" not in text and text.count("(evidence:") == 3

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from html.parser import HTMLParser
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
 import markdownify
 import nh3
@@ -253,13 +254,27 @@ class _Converter(markdownify.MarkdownConverter):
     def convert_img(self, el: Any, text: str, parent_tags: Any) -> str:
         if not el.get("src"):  # its address was unsafe and removed: keep the description
             return str(el.get("alt") or "")
+        el["src"] = _markdown_address(str(el["src"]))
         return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
 
     def convert_a(self, el: Any, text: str, parent_tags: Any) -> str:
         href = str(el.get("href") or "")
         if not href or href.startswith("#"):  # bookmarks and tables of contents: text only
             return text
+        el["href"] = _markdown_address(href)
         return str(super().convert_a(el, text, parent_tags))  # type: ignore[misc]
+
+
+_BALANCED = re.compile(r"(?:[^()]|\([^()]*\))*")
+
+
+def _markdown_address(address: str) -> str:
+    """``address`` as a Markdown link holds it: a space (Word keeps one typed in a link) or a
+    bracket left open would end the link early, leaving '[text](...)' as text."""
+    address = re.sub(r"\s", lambda m: quote(m.group()), address.strip())
+    if not _BALANCED.fullmatch(address):
+        address = address.replace("(", "%28").replace(")", "%29")
+    return address
 
 
 _UNSAFE_TAGS = {"script", "style", "iframe", "object", "embed", "form", "frame", "frameset"}
