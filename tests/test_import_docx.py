@@ -803,3 +803,25 @@ def test_link_addresses_with_spaces_or_open_brackets_stay_links(tmp_path: Path) 
     }
     text = (folder(root, "1a") / "reflection.md").read_text("utf-8")
     assert "](https://" not in text and text.count("(evidence:") == 3
+
+
+def test_links_to_files_on_the_authors_computer_keep_their_path(tmp_path: Path) -> None:
+    """A link to file:///C:/... lost its address without a word (only its text was kept)."""
+    d = Docx().heading("Core Area 1a").heading("Evidence", 2)
+    d.para(d.text("The "), d.link("appraisal", "file:///C:/Users/Sam%20T/Documents/appraisal.pdf"))
+    d.para(d.link("Minutes", "Evidence/minutes.docx"), d.text(" and "),
+           d.link("the plan", "\\\\server\\share\\plan.pdf"))  # fmt: skip
+    d.para(d.link("Our site", "https://example.org/"), d.link("Contents", "#_Toc1"))
+    root = imported(tmp_path, d)
+    text = (folder(root, "1a") / "reflection.md").read_text("utf-8")
+    assert "The appraisal (C:/Users/Sam T/Documents/appraisal.pdf)" in text
+    assert "Minutes (Evidence/minutes.docx) and the plan (\\\\server\\share\\plan.pdf)" in text
+    assert [i["url"] for i in items(root, "1a")] == ["https://example.org/"]
+    log = " ".join((tmp_path / "import.log").read_text("utf-8").split())
+    assert (
+        "portfolio.docx: warning import-review: the link 'appraisal' under the heading "
+        "'Evidence', in the paragraph 'The appraisal' points to a file on a computer or network "
+        "drive (C:/Users/Sam T/Documents/appraisal.pdf), which the Word file does not hold: it "
+        "was kept as text"
+    ) in log
+    assert log.count("points to a file on a computer") == 3

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag
 
@@ -16,6 +17,9 @@ from cmaltgen.importers.docx_repair import BROKEN, MISSING_NOTE
 from cmaltgen.importers.docx_text import EQUATION
 
 MISSING_IMAGE = "cmaltgen-missing-image:"
+# A link to a file: file:///C:/..., a path beside the document, a Windows or network path.
+_FILE_ADDRESS = re.compile(r"^\s*(?:file:|(?![a-z][a-z0-9+.-]+:)(?!#)(?=\S))", re.I)
+_FILE_LINK = re.compile(r'href="(?:file:|(?![a-z][a-z0-9+.-]+:)(?!#)(?=[^"\s]))', re.I)
 _HEADING = re.compile(r"^h[1-6]$")
 _NOTE = re.compile(r"^(foot|end)note-(\d+)$")
 _BLOCK = ["p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"]
@@ -29,10 +33,12 @@ def dropped(
 
     ``images`` says, for each missing picture's address, why it could not be read.
     """
-    if not equations and not any(m in html for m in (BROKEN, MISSING_IMAGE, MISSING_NOTE)):
+    marks = (BROKEN, MISSING_IMAGE, MISSING_NOTE)
+    if not equations and not any(m in html for m in marks) and not _FILE_LINK.search(html):
         return html
     soup = BeautifulSoup(html, "html.parser")
     _drop_missing_notes(soup, path, diagnostics)
+    _file_links(soup, path, diagnostics)
     if equations:
         _equations_as_text(soup, path, diagnostics, equations)
     for link in soup.find_all("a", href=lambda h: bool(h) and h.startswith(BROKEN)):
@@ -65,6 +71,31 @@ def dropped(
         )
         image.decompose()
     return str(soup)
+
+
+def _file_links(soup: BeautifulSoup, path: Path, diagnostics: Diagnostics) -> None:
+    """Links to files on the author's computer: 'text (the file's path)', each reported."""
+    for link in soup.find_all("a", href=_FILE_ADDRESS):
+        where = _file_path(str(link["href"]))
+        text = " ".join(link.get_text().split())
+        diagnostics.add(
+            "import-review",
+            f"the link '{_short(text or where)}' {place(link)} points to a file on a computer "
+            f"or network drive ({_short(where, 100)}), which the Word file does not hold: it "
+            "was kept as text",
+            path=path,
+            hint="copy that file into the section's folder and cite it as evidence, or link to "
+            "a copy on the web",
+        )
+        link.replace_with(f"{text} ({where})" if text else where)
+
+
+def _file_path(address: str) -> str:
+    """A file link's path as its author knows it: C:/Users/sam/report.pdf, Evidence/a.pdf."""
+    if address.lower().startswith("file:"):
+        address = re.sub(r"^file:/*", "", address, flags=re.I)
+        address = address if re.match(r"[A-Za-z]:", address) else "/" + address
+    return unquote(address)
 
 
 def _equations_as_text(
