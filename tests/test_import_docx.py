@@ -825,3 +825,40 @@ def test_links_to_files_on_the_authors_computer_keep_their_path(tmp_path: Path) 
         "was kept as text"
     ) in log
     assert log.count("points to a file on a computer") == 3
+
+
+def test_pictures_are_named_by_their_format_and_metafiles_reported(tmp_path: Path) -> None:
+    """An EMF or WMF picture (Word's pasted charts and diagrams) was saved as image-N.bin and
+    shown as a broken image, without a word; so was any picture of a type Word did not name."""
+    emf = b"\x01\x00\x00\x00" + b"\x00" * 36 + b" EMF" + b"\x00" * 40
+    d = Docx().heading("Contextual statement")
+    d.para(d.text("Our pass rates:"))
+    d.image(emf, "Pass rates chart", name="chart.emf")  # Word names the type: image/x-emf
+    d.image(png(), "Campus map", name="map.img")  # no type named: known by its bytes
+    d.image(emf, "Org chart", name="org.img")
+    source = zipfile.ZipFile(io.BytesIO(d.data()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "[Content_Types].xml":
+                emf_type = b'<Default Extension="emf" ContentType="image/x-emf"/>'
+                body = body.replace(b"<Default Extension=", emf_type + b"<Default Extension=", 1)
+            archive.writestr(name, body)
+    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    section = tmp_path / "p" / "00-contextual-statement"
+    assert sorted(p.name for p in section.glob("image-*")) == [
+        "image-1.emf", "image-2.png", "image-3.emf"
+    ]  # fmt: skip
+    flat = " ".join(output.split())
+    assert (
+        "portfolio.docx: warning import-review: the picture 'Pass rates chart' under the heading "
+        "'Contextual statement', after the paragraph 'Our pass rates:' is in EMF format (a "
+        "Windows metafile), which web browsers do not show: it was kept as image-1.emf"
+    ) in flat
+    assert "hint: in Word, right-click the picture, choose Save as Picture and PNG" in flat
+    assert "'Org chart'" in flat and "'Campus map'" not in flat

@@ -20,11 +20,11 @@ import defusedxml.ElementTree as SafeET
 import mammoth
 from defusedxml import DefusedXmlException
 
-from cmaltgen.importers.docx_places import MISSING_IMAGE, dropped
+from cmaltgen.importers.docx_images import Pictures, saver
+from cmaltgen.importers.docx_places import dropped
 from cmaltgen.importers.docx_repair import UNREADABLE, main_part, repaired
 from cmaltgen.importers.docx_tables import unrolled
 from cmaltgen.importers.docx_text import heading_styles, main_xml, rewrite, unresolved
-from cmaltgen.importers.evidence import Asset
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, read_capped, source_error
 from cmaltgen.wording import plural
@@ -44,15 +44,6 @@ p[style-name='Intense Quote'] => blockquote > p:fresh
 br[type='page'] => br
 br[type='column'] => br
 """  # page and column breaks: a line break, or the words either side run together
-_EXTENSIONS = {
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "image/gif": ".gif",
-    "image/bmp": ".bmp",
-    "image/tiff": ".tif",
-    "image/svg+xml": ".svg",
-    "image/webp": ".webp",
-}
 _SAVE_AS = "open it in Word or LibreOffice and use Save As, choosing Word Document (.docx)"
 
 
@@ -70,17 +61,16 @@ def read(path: Path, today: dt.date) -> Reading:
     except UNREADABLE:
         log.debug("could not rewrite %s", path, exc_info=True)  # mammoth reports it
     styles = heading_styles(archive)  # the document's own heading styles
-    assets: dict[str, Asset] = {}
-    missing: dict[str, str] = {}  # a picture that could not be read: why
+    pictures = Pictures()
     try:
-        result = _convert(data, styles, assets, missing)
+        result = _convert(data, styles, pictures)
     # mammoth raises many kinds of error on a damaged file (KeyError, ValueError, XML
     # errors...): each means the same to the user, so they are reported as one. A link or
     # picture naming a relationship the file lacks is one of them: such a file is
     # repaired (docx_repair) and read again, so that the rest of it is imported.
     except Exception as exc:
         log.debug("mammoth failed on %s", path, exc_info=True)
-        result = _repaired(archive, styles, assets, missing)
+        result = _repaired(archive, styles, pictures)
         if result is None:
             raise source_error(
                 path,
@@ -89,8 +79,8 @@ def read(path: Path, today: dt.date) -> Reading:
             ) from None
     for message in result.messages:
         log.debug("mammoth: %s", message.message)
-    reading = Reading("Word document", [], _date(archive, today), assets)
-    html = dropped(str(result.value), path, reading.diagnostics, missing, equations)
+    reading = Reading("Word document", [], _date(archive, today), pictures.assets)
+    html = dropped(str(result.value), path, reading.diagnostics, pictures, equations)
     html = unrolled(html)  # a section laid out in a template's table: its parts
     reading.pieces.append(Piece(path.name, html))
     _review_marks(path, reading, changes, comments)
@@ -203,57 +193,23 @@ def _has_doctype(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) 
     return b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()
 
 
-def _convert(data: bytes, styles: str, assets: dict[str, Asset], missing: dict[str, str]) -> Any:
+def _convert(data: bytes, styles: str, pictures: Pictures) -> Any:
     return mammoth.convert_to_html(
         io.BytesIO(data),
         style_map=_STYLE_MAP + styles,
-        convert_image=mammoth.images.img_element(_image_saver(assets, missing)),
+        convert_image=mammoth.images.img_element(saver(pictures)),
     )
 
 
-def _repaired(
-    archive: zipfile.ZipFile, styles: str, assets: dict[str, Asset], missing: dict[str, str]
-) -> Any:
+def _repaired(archive: zipfile.ZipFile, styles: str, pictures: Pictures) -> Any:
     """mammoth's reading of the file with its missing relationships added; None if that fails."""
-    assets.clear()
-    missing.clear()
+    pictures.clear()
     try:
         fixed = repaired(archive)
-        return None if fixed is None else _convert(fixed, styles, assets, missing)
+        return None if fixed is None else _convert(fixed, styles, pictures)
     except Exception:  # still damaged, in some other way: reported as damaged
         log.debug("mammoth failed on the repaired file", exc_info=True)
         return None
-
-
-def _image_saver(assets: dict[str, Asset], missing: dict[str, str]) -> Any:
-    def save(image: Any) -> dict[str, str]:
-        number = len(assets) + 1
-        try:
-            with image.open() as handle:
-                data = handle.read()
-        except KeyError:
-            return _missing(missing, "this Word file does not hold the picture itself")
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
-            return _missing(missing, "the picture is damaged in this Word file")
-        except ValueError:  # mammoth's own error for a picture outside the file
-            return _missing(
-                missing,
-                "it is linked to a file outside the Word document (Insert > Pictures with "
-                "'Link to File'), which cmaltgen does not open",
-            )
-        src = f"cmaltgen-image:{number}"
-        suffix = _EXTENSIONS.get(str(image.content_type), ".bin")
-        alt = " ".join(str(image.alt_text or "").split())
-        assets[src] = Asset(f"image-{number}{suffix}", data, alt)
-        return {"src": src, "alt": alt}
-
-    return save
-
-
-def _missing(missing: dict[str, str], why: str) -> dict[str, str]:
-    src = f"{MISSING_IMAGE}{len(missing) + 1}"
-    missing[src] = why
-    return {"src": src}
 
 
 def _date(archive: zipfile.ZipFile, today: dt.date) -> dt.date:

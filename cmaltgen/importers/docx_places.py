@@ -13,10 +13,10 @@ from urllib.parse import unquote
 from bs4 import BeautifulSoup, Tag
 
 from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.importers.docx_images import MISSING_IMAGE, Pictures
 from cmaltgen.importers.docx_repair import BROKEN, MISSING_NOTE
 from cmaltgen.importers.docx_text import EQUATION
 
-MISSING_IMAGE = "cmaltgen-missing-image:"
 # A link to a file: file:///C:/..., a path beside the document, a Windows or network path.
 _FILE_ADDRESS = re.compile(r"^\s*(?:file:|(?![a-z][a-z0-9+.-]+:)(?!#)(?=\S))", re.I)
 _FILE_LINK = re.compile(r'href="(?:file:|(?![a-z][a-z0-9+.-]+:)(?!#)(?=[^"\s]))', re.I)
@@ -26,19 +26,22 @@ _BLOCK = ["p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"]
 
 
 def dropped(
-    html: str, path: Path, diagnostics: Diagnostics, images: dict[str, str], equations: list[str]
+    html: str, path: Path, diagnostics: Diagnostics, pictures: Pictures, equations: list[str]
 ) -> str:
     """``html`` with broken links made text and missing pictures removed, each reported, and
     equations (marked by ``docx_text``) as their text, each reported.
 
-    ``images`` says, for each missing picture's address, why it could not be read.
+    ``pictures`` says why each missing picture could not be read, and which pictures are in a
+    format web browsers do not show.
     """
     marks = (BROKEN, MISSING_IMAGE, MISSING_NOTE)
-    if not equations and not any(m in html for m in marks) and not _FILE_LINK.search(html):
+    odd = equations or pictures.unshown or _FILE_LINK.search(html)
+    if not odd and not any(m in html for m in marks):
         return html
     soup = BeautifulSoup(html, "html.parser")
     _drop_missing_notes(soup, path, diagnostics)
     _file_links(soup, path, diagnostics)
+    _unshown(soup, path, diagnostics, pictures)
     if equations:
         _equations_as_text(soup, path, diagnostics, equations)
     for link in soup.find_all("a", href=lambda h: bool(h) and h.startswith(BROKEN)):
@@ -64,13 +67,28 @@ def dropped(
         what = f"the picture '{_short(alt)}'" if alt else "a picture"
         diagnostics.add(
             "import-removed",
-            f"{what} {place(image)} was left out: {images.get(str(image['src']), 'it is missing')}",
+            f"{what} {place(image)} was left out: {pictures.missing.get(str(image['src']))}",
             path=path,
             hint="insert the picture into the Word document (Insert > Pictures > This Device) "
             "and import again, or add it to the new portfolio as evidence",
         )
         image.decompose()
     return str(soup)
+
+
+def _unshown(soup: BeautifulSoup, path: Path, diagnostics: Diagnostics, pictures: Pictures) -> None:
+    for image in soup.find_all("img", src=lambda s: s in pictures.unshown):
+        src = str(image["src"])
+        alt = " ".join(str(image.get("alt") or "").split())
+        what = f"the picture '{_short(alt)}'" if alt else "a picture"
+        diagnostics.add(
+            "import-review",
+            f"{what} {place(image)} is in {pictures.unshown[src]}, which web browsers "
+            f"do not show: it was kept as {pictures.assets[src].name}",
+            path=path,
+            hint="in Word, right-click the picture, choose Save as Picture and PNG, and put "
+            "that file in the section's folder in its place",
+        )
 
 
 def _file_links(soup: BeautifulSoup, path: Path, diagnostics: Diagnostics) -> None:
