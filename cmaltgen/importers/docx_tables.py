@@ -22,7 +22,8 @@ _BLOCKS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"]
 # A cell (or its first paragraph) starting with the word of the Reflection part: only then
 # is the page parsed.
 _MAYBE = re.compile(
-    r"<t[dh]\b[^>]*>\s*(?:<p>\s*)?(?:<(?:strong|em|u)>\s*)*(?:\d+\.?\s*)?(?:reflect|what i)",
+    r"<t[dh]\b[^>]*>\s*(?:<p>\s*)?(?:<(?:strong|em|u)>\s*)*(?:\d+\.?\s*)?"
+    r"(?:reflect|what i (?:have )?learn)",
     re.I,
 )
 
