@@ -862,3 +862,28 @@ def test_pictures_are_named_by_their_format_and_metafiles_reported(tmp_path: Pat
     ) in flat
     assert "hint: in Word, right-click the picture, choose Save as Picture and PNG" in flat
     assert "'Org chart'" in flat and "'Campus map'" not in flat
+
+
+def test_a_heading_with_a_link_or_footnote_mark_still_names_its_section(tmp_path: Path) -> None:
+    """'## [Core Area 1b](https://...)' and '## Core Area 1c[^1]' matched no section, so both
+    sections went to _unsorted.md; the link and the note are kept in the section."""
+    d = Docx()
+    d.heading("Contextual statement").para(d.text("I teach."))
+    d.body.append(
+        "<w:p><w:pPr><w:pStyle w:val='Heading1'/></w:pPr>"
+        f"{d.link('Core Area 1b', 'https://blog.example.org/1b')}</w:p>"
+    )
+    d.para(d.text("I ran the pilot."))
+    d.body.append(
+        "<w:p><w:pPr><w:pStyle w:val='Heading1'/></w:pPr>"
+        f"{d.text('Core Area 1c')}{d.note('Renamed in 2024.')}</w:p>"
+    )
+    d.heading("Reflection", 2).para(d.text("I learned."))
+    root = imported(tmp_path, d)
+    assert not (root / "_unsorted.md").exists()
+    one_b = (folder(root, "1b") / "reflection.md").read_text("utf-8")
+    assert "## Description\n\n[Core Area 1b](evidence:core-area-1b)\n\nI ran the pilot." in one_b
+    assert items(root, "1b")[0]["url"] == "https://blog.example.org/1b"
+    one_c = (folder(root, "1c") / "reflection.md").read_text("utf-8")
+    assert "## Description\n\n[^1]\n\n## Reflection\n\nI learned." in one_c
+    assert "[^1]: Renamed in 2024." in one_c
