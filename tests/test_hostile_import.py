@@ -479,3 +479,30 @@ def test_odd_row_spans_never_stop_a_table(span: str) -> None:
     markdown = to_markdown(html).markdown
     assert "| a | b |" in markdown
     assert ("|  | c |" if span == "3" else "| c |") in markdown
+
+
+def test_equations_nested_deep_or_by_the_thousand_are_read_once(tmp_path: Path) -> None:
+    """Each level of an equation was read twice (50 levels: 2**50 steps); 3,000 levels ran
+    out of recursion. Past 60 levels only the text is kept; past 10 equations, a count."""
+    math = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+
+    def run(text: str) -> str:
+        return f"<m:r><m:t>{text}</m:t></m:r>"
+
+    deep = "<m:f><m:num>" * 3000 + run("x") + f"</m:num><m:den>{run('2')}</m:den></m:f>" * 3000
+    d = Docx().heading("Contextual statement")
+    d.para(d.text("Deep: "), f"<m:oMath>{deep}</m:oMath>")
+    d.para(*[f"<m:oMath>{run(f'y{n}')}</m:oMath>" for n in range(40)])
+    d.para(d.text("The end."))
+    data = _rezipped(
+        d.data(), "word/document.xml", b"<w:document ", f"<w:document {math} ".encode()
+    )
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(data)
+    text = _imported_statement(source, tmp_path / "imported")
+    assert "Deep: (((" in text and "y0y1y2" in text and "The end." in text
+    code, output = invoke("import", source, tmp_path / "again", "--pathway", "cmalt")
+    assert code == 0, output
+    flat = " ".join(output.split())
+    assert flat.count("warning import-review: the equation") == 10
+    assert "warning import-review: 31 more equations kept as plain text likewise" in flat

@@ -58,7 +58,7 @@ def read(path: Path, today: dt.date) -> Reading:
         if (kept := rewrite(archive, main, xml)) is not None:  # fields, equations: text kept
             data, equations = kept
             archive = zipfile.ZipFile(io.BytesIO(data))
-    except UNREADABLE:
+    except (*UNREADABLE, RecursionError):  # nested past any real document
         log.debug("could not rewrite %s", path, exc_info=True)  # mammoth reports it
     styles = heading_styles(archive)  # the document's own heading styles
     pictures = Pictures()

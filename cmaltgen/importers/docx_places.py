@@ -16,10 +16,12 @@ from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.importers.docx_images import MISSING_IMAGE, Pictures
 from cmaltgen.importers.docx_repair import BROKEN, MISSING_NOTE
 from cmaltgen.importers.docx_text import EQUATION
+from cmaltgen.wording import plural
 
 # A link to a file: file:///C:/..., a path beside the document, a Windows or network path.
 _FILE_ADDRESS = re.compile(r"^\s*(?:file:|(?![a-z][a-z0-9+.-]+:)(?!#)(?=\S))", re.I)
 _FILE_LINK = re.compile(r'href="(?:file:|(?![a-z][a-z0-9+.-]+:)(?!#)(?=[^"\s]))', re.I)
+_NAMED = 10  # equations reported one by one; past these, counted
 _HEADING = re.compile(r"^h[1-6]$")
 _NOTE = re.compile(r"^(foot|end)note-(\d+)$")
 _BLOCK = ["p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"]
@@ -119,20 +121,32 @@ def _file_path(address: str) -> str:
 def _equations_as_text(
     soup: BeautifulSoup, path: Path, diagnostics: Diagnostics, equations: list[str]
 ) -> None:
+    """Each equation's text in its place; the first _NAMED located, the rest counted."""
+    hint = "check it in the new portfolio; write it out in words, or add a picture of it with "
+    hint += "a text description"
+    told = 0
     for text in soup.find_all(string=EQUATION):
         parent = text.parent
-        said = EQUATION.sub(lambda m: equations[int(m.group(1))], str(text))
-        text.replace_with(said)
+        text.replace_with(EQUATION.sub(lambda m: equations[int(m.group(1))], str(text)))
         for number in EQUATION.findall(str(text)):
+            told += 1
+            if told > _NAMED:
+                continue
             where = place(parent) if parent is not None else "in the document"
             diagnostics.add(
                 "import-review",
                 f"the equation '{_short(equations[int(number)])}' {where} was kept as plain "
                 "text: cmaltgen does not convert Word equations",
                 path=path,
-                hint="check it in the new portfolio; write it out in words, or add a picture "
-                "of it with a text description",
+                hint=hint,
             )
+    if told > _NAMED:
+        diagnostics.add(
+            "import-review",
+            f"{plural(told - _NAMED, 'more equation')} kept as plain text likewise",
+            path=path,
+            hint=hint,
+        )
 
 
 def _drop_missing_notes(soup: BeautifulSoup, path: Path, diagnostics: Diagnostics) -> None:

@@ -35,6 +35,7 @@ _ALTERNATE = {"{http://schemas.openxmlformats.org/markup-compatibility/2006}Alte
 _EQUATION = {f"{ns}{name}" for ns in _MATH for name in ("oMath", "oMathPara")}
 _BUILT_IN = re.compile(r"heading ?([1-9])|title", re.I)
 _LEVELS = {str(n) for n in range(6)}
+_MAX_DEPTH = 60  # equations nest a few levels; a hostile one, thousands (and recursion ends)
 # A tracked insertion, deletion or move (not w:insideH, w:delText...), and a comment.
 _CHANGE = re.compile(rb"<[\w.-]+:(?:ins|del|moveFrom|moveTo)[\s/>]")
 _COMMENT = re.compile(rb"<[\w.-]+:comment[\s/>]")
@@ -128,7 +129,7 @@ def _rewrite_one(
     """Rewrite ``element`` in ``parent`` if mammoth would lose it; whether it was."""
     namespace, _, name = element.tag.rpartition("}")
     if name == "fldSimple":
-        _replace(parent, element, _long_field(namespace + "}", element))
+        _as_long_field(namespace + "}", element)
         return True
     if name == "pPr":
         return _outline_heading(namespace + "}", element)
@@ -137,15 +138,13 @@ def _rewrite_one(
     if name == "drawing" and not _within(parent, parents, _ALTERNATE):
         if not (boxes := _boxes(w, element)):
             return False
-        pict = Element(f"{w}pict")
-        pict.extend(boxes)
-        _replace(parent, element, [element, pict])
+        SubElement(parent, f"{w}pict").extend(boxes)  # after the drawing, in its run
         return True
     if element.tag in _EQUATION and not _within(parent, parents, _EQUATION):
-        run = Element(f"{w}r")
-        SubElement(run, f"{w}t").text = f"\ue000cmaltgen-equation-{len(equations)}\ue001"
         equations.append(" ".join(_linear(element).split()))
-        _replace(parent, element, [run])
+        element.clear()  # the equation becomes a run of its text, in its place
+        element.tag = f"{w}r"
+        SubElement(element, f"{w}t").text = f"\ue000cmaltgen-equation-{len(equations) - 1}\ue001"
         return True
     return False
 
@@ -182,12 +181,20 @@ def _boxes_in_fallback(w: str, alternate: Element) -> bool:
     return True
 
 
-def _linear(element: Element) -> str:
-    """An equation as a line of text: ``(a+b)/2``, ``x^2``, ``x_i``, ``√(x)``."""
+def _linear(element: Element, depth: int = 0) -> str:
+    """An equation as a line of text: ``(a+b)/2``, ``x^2``, ``x_i``, ``√(x)``. Each element
+    is read once; past _MAX_DEPTH levels (no real equation) only the text is kept."""
     name = element.tag.rpartition("}")[2]
     if name == "t":
         return element.text or ""
-    parts = {c.tag.rpartition("}")[2]: _linear(c) for c in element if not c.tag.endswith("Pr")}
+    if depth > _MAX_DEPTH:
+        return "".join(element.itertext())
+    children = [
+        (c.tag.rpartition("}")[2], _linear(c, depth + 1))
+        for c in element
+        if not c.tag.endswith("Pr")
+    ]
+    parts = dict(children)
     if name == "f":
         return f"{_group(parts.get('num', ''))}/{_group(parts.get('den', ''))}"
     if name in ("sSup", "sSub", "sSubSup"):
@@ -197,9 +204,8 @@ def _linear(element: Element) -> str:
     if name == "rad":
         return f"{parts.get('deg', '')}√{_group(parts.get('e', ''))}"
     if name == "d":
-        inside = ", ".join(_linear(c) for c in element if c.tag.endswith("}e"))
-        return f"({inside})"
-    return "".join(_linear(c) for c in element if not c.tag.endswith("Pr"))
+        return "(" + ", ".join(text for kind, text in children if kind == "e") + ")"
+    return "".join(text for _, text in children)
 
 
 def _group(text: str) -> str:
@@ -221,23 +227,17 @@ def _outline_heading(w: str, properties: Element) -> bool:
     return True
 
 
-def _long_field(w: str, field: Element) -> list[Element]:
-    """``field`` (a simple field) as runs: begin, its instruction, separate, its text, end."""
+def _as_long_field(w: str, field: Element) -> None:
+    """Make ``field`` (a simple field) the long form in place: a container mammoth reads
+    through (a smart tag) of runs: begin, its instruction, separate, its text, end."""
 
     def char(kind: str) -> Element:
         run = Element(f"{w}r")
-        run.append(Element(f"{w}fldChar", {f"{w}fldCharType": kind}))
+        SubElement(run, f"{w}fldChar", {f"{w}fldCharType": kind})
         return run
 
     instruction = Element(f"{w}r")
-    code = Element(f"{w}instrText")
-    code.text = field.get(f"{w}instr", "")
-    instruction.append(code)
-    return [char("begin"), instruction, char("separate"), *list(field), char("end")]
-
-
-def _replace(parent: Element, old: Element, new: list[Element]) -> None:
-    at = list(parent).index(old)
-    parent.remove(old)
-    for offset, element in enumerate(new):
-        parent.insert(at + offset, element)
+    SubElement(instruction, f"{w}instrText").text = field.get(f"{w}instr", "")
+    field.tag, field.attrib = f"{w}smartTag", {}
+    field[0:0] = [char("begin"), instruction, char("separate")]
+    field.append(char("end"))
