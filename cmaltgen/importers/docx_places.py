@@ -21,7 +21,42 @@ from cmaltgen.wording import plural
 # A link to a file: file:///C:/..., a path beside the document, a Windows or network path.
 _FILE_ADDRESS = re.compile(r"^\s*(?:file:|(?![a-z][a-z0-9+.-]+:)(?!#)(?=\S))", re.I)
 _FILE_LINK = re.compile(r'href="(?:file:|(?![a-z][a-z0-9+.-]+:)(?!#)(?=[^"\s]))', re.I)
-_NAMED = 10  # equations reported one by one; past these, counted
+_NAMED = 10  # of each kind of finding, reported one by one; past these, counted
+# Kinds of finding: (code, one, more, hint).
+_NOWHERE = (
+    "import-removed",
+    "link that points nowhere",
+    "links that point nowhere",
+    "add the link again in the new portfolio (or in Word, and import again)",
+)
+_LEFT_OUT = (
+    "import-removed",
+    "picture left out",
+    "pictures left out",
+    "insert the picture into the Word document (Insert > Pictures > This Device) and import "
+    "again, or add it to the new portfolio as evidence",
+)
+_UNSHOWN = (
+    "import-review",
+    "picture web browsers do not show",
+    "pictures web browsers do not show",
+    "in Word, right-click the picture, choose Save as Picture and PNG, and put that file in "
+    "the section's folder in its place",
+)
+_TO_FILE = (
+    "import-review",
+    "link to a file",
+    "links to files",
+    "copy that file into the section's folder and cite it as evidence, or link to a copy on "
+    "the web",
+)
+_EQUATION_TEXT = (
+    "import-review",
+    "equation kept as plain text",
+    "equations kept as plain text",
+    "check it in the new portfolio; write it out in words, or add a picture of it with a text "
+    "description",
+)
 _HEADING = re.compile(r"^h[1-6]$")
 _NOTE = re.compile(r"^(foot|end)note-(\d+)$")
 _BLOCK = ["p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"]
@@ -41,11 +76,12 @@ def dropped(
     if not odd and not any(m in html for m in marks):
         return html
     soup = BeautifulSoup(html, "html.parser")
-    _drop_missing_notes(soup, path, diagnostics)
-    _file_links(soup, path, diagnostics)
-    _unshown(soup, path, diagnostics, pictures)
+    report = _Report(soup, path, diagnostics)
+    _drop_missing_notes(soup, report)
+    _file_links(soup, report)
+    _unshown(soup, report, pictures)
     if equations:
-        _equations_as_text(soup, path, diagnostics, equations)
+        _equations_as_text(soup, report, equations)
     for link in soup.find_all("a", href=lambda h: bool(h) and h.startswith(BROKEN)):
         text = " ".join(link.get_text().split())
         picture = link.find("img")
@@ -56,56 +92,97 @@ def dropped(
             alt = " ".join(str(picture.get("alt") or "").split())
             what = f"the link on the picture '{_short(alt)}'" if alt else "the link on a picture"
             kept = "so the picture was kept without it"
-        diagnostics.add(
-            "import-removed",
-            f"{what} {place(link)} points nowhere: this Word file does not hold its address, "
-            + kept,
-            path=path,
-            hint="add the link again in the new portfolio (or in Word, and import again)",
+        report.add(
+            _NOWHERE,
+            f"{what} {report.place(link)} points nowhere: this Word file does not hold its "
+            "address, " + kept,
         )
         link.unwrap()
     for image in soup.find_all("img", src=lambda s: bool(s) and s.startswith(MISSING_IMAGE)):
         alt = " ".join(str(image.get("alt") or "").split())
         what = f"the picture '{_short(alt)}'" if alt else "a picture"
-        diagnostics.add(
-            "import-removed",
-            f"{what} {place(image)} was left out: {pictures.missing.get(str(image['src']))}",
-            path=path,
-            hint="insert the picture into the Word document (Insert > Pictures > This Device) "
-            "and import again, or add it to the new portfolio as evidence",
+        report.add(
+            _LEFT_OUT,
+            f"{what} {report.place(image)} was left out: {pictures.missing.get(str(image['src']))}",
         )
         image.decompose()
+    report.close()
     return str(soup)
 
 
-def _unshown(soup: BeautifulSoup, path: Path, diagnostics: Diagnostics, pictures: Pictures) -> None:
+class _Report:
+    """Located warnings: the first _NAMED of each kind one by one, the rest counted. Where
+    each thing is comes from one walk through the page, not a search back for each."""
+
+    def __init__(self, soup: BeautifulSoup, path: Path, diagnostics: Diagnostics) -> None:
+        self.soup, self.path, self.diagnostics = soup, path, diagnostics
+        self.counts: dict[tuple[str, str, str, str], int] = {}
+        self._headings: dict[int, Tag | None] | None = None
+
+    def add(self, kind: tuple[str, str, str, str], message: str) -> None:
+        """``kind`` is (code, what one is called, what more are called, hint)."""
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        if self.counts[kind] <= _NAMED:
+            self.diagnostics.add(kind[0], message, path=self.path, hint=kind[3])
+
+    def close(self) -> None:
+        for (code, one, many, hint), count in self.counts.items():
+            if count > _NAMED:
+                more = plural(count - _NAMED, f"more {one}", f"more {many}")
+                self.diagnostics.add(code, f"{more}, likewise", path=self.path, hint=hint)
+
+    def place(self, tag: Tag) -> str:
+        """Where ``tag`` is, in words: 'in footnote 2', 'under the heading 'X', in 'Y...''."""
+        note = tag.find_parent("li", id=_NOTE)
+        if note is not None:
+            kind, number = _NOTE.match(str(note["id"])).groups()  # type: ignore[union-attr]
+            return f"in {kind}note {number}"
+        block = tag if tag.name in _BLOCK else tag.find_parent(_BLOCK)
+        heading = self._heading(block or tag)
+        said = []
+        if heading is not None and (title := " ".join(heading.get_text().split())):
+            said.append(f"under the heading '{_short(title)}'")
+        if block is not heading:
+            if block is not None and (text := " ".join(block.get_text().split())):
+                said.append(f"in the paragraph '{_short(text)}'")
+            elif text := _text_before(block or tag, heading):
+                said.append(f"after the paragraph '{_short(text)}'")
+        return ", ".join(said) or "at the start of the document"
+
+    def _heading(self, tag: Tag) -> Tag | None:
+        """The heading ``tag`` is in, or else the last one before it."""
+        if self._headings is None:
+            self._headings, current = {}, None
+            for element in self.soup.descendants:
+                if isinstance(element, Tag):
+                    if _HEADING.match(element.name):
+                        current = element
+                    self._headings[id(element)] = current
+        return self._headings.get(id(tag))
+
+
+def _unshown(soup: BeautifulSoup, report: _Report, pictures: Pictures) -> None:
     for image in soup.find_all("img", src=lambda s: s in pictures.unshown):
         src = str(image["src"])
         alt = " ".join(str(image.get("alt") or "").split())
         what = f"the picture '{_short(alt)}'" if alt else "a picture"
-        diagnostics.add(
-            "import-review",
-            f"{what} {place(image)} is in {pictures.unshown[src]}, which web browsers "
+        report.add(
+            _UNSHOWN,
+            f"{what} {report.place(image)} is in {pictures.unshown[src]}, which web browsers "
             f"do not show: it was kept as {pictures.assets[src].name}",
-            path=path,
-            hint="in Word, right-click the picture, choose Save as Picture and PNG, and put "
-            "that file in the section's folder in its place",
         )
 
 
-def _file_links(soup: BeautifulSoup, path: Path, diagnostics: Diagnostics) -> None:
+def _file_links(soup: BeautifulSoup, report: _Report) -> None:
     """Links to files on the author's computer: 'text (the file's path)', each reported."""
     for link in soup.find_all("a", href=_FILE_ADDRESS):
         where = _file_path(str(link["href"]))
         text = " ".join(link.get_text().split())
-        diagnostics.add(
-            "import-review",
-            f"the link '{_short(text or where)}' {place(link)} points to a file on a computer "
-            f"or network drive ({_short(where, 100)}), which the Word file does not hold: it "
-            "was kept as text",
-            path=path,
-            hint="copy that file into the section's folder and cite it as evidence, or link to "
-            "a copy on the web",
+        report.add(
+            _TO_FILE,
+            f"the link '{_short(text or where)}' {report.place(link)} points to a file on a "
+            f"computer or network drive ({_short(where, 100)}), which the Word file does not "
+            "hold: it was kept as text",
         )
         link.replace_with(f"{text} ({where})" if text else where)
 
@@ -118,50 +195,32 @@ def _file_path(address: str) -> str:
     return unquote(address)
 
 
-def _equations_as_text(
-    soup: BeautifulSoup, path: Path, diagnostics: Diagnostics, equations: list[str]
-) -> None:
-    """Each equation's text in its place; the first _NAMED located, the rest counted."""
-    hint = "check it in the new portfolio; write it out in words, or add a picture of it with "
-    hint += "a text description"
-    told = 0
+def _equations_as_text(soup: BeautifulSoup, report: _Report, equations: list[str]) -> None:
+    """Each equation's text in its place, reported."""
+    kind = _EQUATION_TEXT
     for text in soup.find_all(string=EQUATION):
         parent = text.parent
         text.replace_with(EQUATION.sub(lambda m: equations[int(m.group(1))], str(text)))
         for number in EQUATION.findall(str(text)):
-            told += 1
-            if told > _NAMED:
-                continue
-            where = place(parent) if parent is not None else "in the document"
-            diagnostics.add(
-                "import-review",
-                f"the equation '{_short(equations[int(number)])}' {where} was kept as plain "
-                "text: cmaltgen does not convert Word equations",
-                path=path,
-                hint=hint,
-            )
-    if told > _NAMED:
-        diagnostics.add(
-            "import-review",
-            f"{plural(told - _NAMED, 'more equation')} kept as plain text likewise",
-            path=path,
-            hint=hint,
-        )
+            where = report.place(parent) if parent is not None else "in the document"
+            equation = _short(equations[int(number)])
+            message = f"the equation '{equation}' {where} was kept as plain text: cmaltgen "
+            report.add(kind, message + "does not convert Word equations")
 
 
-def _drop_missing_notes(soup: BeautifulSoup, path: Path, diagnostics: Diagnostics) -> None:
+def _drop_missing_notes(soup: BeautifulSoup, report: _Report) -> None:
     for note in soup.find_all("li", id=_NOTE):
         if note.get_text().split()[:1] != [MISSING_NOTE]:
             continue
         kind = str(note["id"]).split("note-")[0]
         for mark in soup.find_all("a", href=f"#{note['id']}"):
-            diagnostics.add(
-                "import-removed",
-                f"the {kind}note mark {mark.get_text()} {place(mark)} has no {kind}note text "
-                "in this Word file, so the mark was left out",
-                path=path,
-                hint=f"add the {kind}note again in the new portfolio (a Markdown footnote)",
-            )
+            report.add(
+                ("import-removed", f"{kind}note mark without its {kind}note",
+                 f"{kind}note marks without their {kind}notes",
+                 f"add the {kind}note again in the new portfolio (a Markdown footnote)"),
+                f"the {kind}note mark {mark.get_text()} {report.place(mark)} has no {kind}note "
+                "text in this Word file, so the mark was left out",
+            )  # fmt: skip
             (
                 mark.parent if mark.parent is not None and mark.parent.name == "sup" else mark
             ).decompose()
@@ -169,26 +228,6 @@ def _drop_missing_notes(soup: BeautifulSoup, path: Path, diagnostics: Diagnostic
         note.decompose()
         if parent is not None and not parent.find("li"):
             parent.decompose()
-
-
-def place(tag: Tag) -> str:
-    """Where ``tag`` is, in words: 'in footnote 2', 'under the heading 'X', in 'Y...''."""
-    note = tag.find_parent("li", id=_NOTE)
-    if note is not None:
-        kind, number = _NOTE.match(str(note["id"])).groups()  # type: ignore[union-attr]
-        return f"in {kind}note {number}"
-    block = tag if tag.name in _BLOCK else tag.find_parent(_BLOCK)
-    heading = block if block is not None and _HEADING.match(block.name) else None
-    heading = heading or tag.find_previous(_HEADING)
-    said = []
-    if heading is not None and (title := " ".join(heading.get_text().split())):
-        said.append(f"under the heading '{_short(title)}'")
-    if block is not heading:
-        if block is not None and (text := " ".join(block.get_text().split())):
-            said.append(f"in the paragraph '{_short(text)}'")
-        elif text := _text_before(block or tag, heading):
-            said.append(f"after the paragraph '{_short(text)}'")
-    return ", ".join(said) or "at the start of the document"
 
 
 def _text_before(block: Tag, heading: Tag | None) -> str:
