@@ -524,3 +524,35 @@ def test_thousands_of_broken_links_are_located_once_and_counted(tmp_path: Path) 
     assert "warning import-removed: 2,990 more links that point nowhere, likewise" in flat
     text = (tmp_path / "imported" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
     assert "Paragraph 2999 cites link 2999" in text
+
+
+def test_an_empty_styles_or_footnotes_part_is_left_out_and_the_rest_imported(
+    tmp_path: Path,
+) -> None:
+    """A styles, numbering or footnotes part cut to nothing (a bad save, a sync tool) made
+    mammoth refuse the whole document as 'damaged (ExpatError)'."""
+    d = Docx().heading("Contextual statement")
+    d.para(d.text("I work at a college."), d.note("Since 2019."))
+    d.heading("Core Area 1a").para(d.text("I chose a tool."))
+    data = d.data()
+    for part in ("word/styles.xml", "word/footnotes.xml"):
+        data = _rezipped(data, part, _member(data, part), b"")
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(data)
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    text = (dest / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert "I work at a college." in text and "cmaltgen-missing" not in text
+    assert "I chose a tool." in (dest / "01-1a" / "reflection.md").read_text("utf-8")
+    flat = " ".join(output.split())
+    assert (
+        "portfolio.docx: warning import-removed: this Word file's part word/footnotes.xml is "
+        "damaged (empty or cut short), so it was left out: its footnotes may be missing"
+    ) in flat
+    assert "part word/styles.xml is damaged" in flat
+    assert "the footnote mark [1] under the heading 'Contextual statement'" in flat
+
+
+def _member(data: bytes, name: str) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(data)).read(name)

@@ -13,7 +13,7 @@ import io
 import logging
 import zipfile
 import zlib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
@@ -44,6 +44,13 @@ p[style-name='Intense Quote'] => blockquote > p:fresh
 br[type='page'] => br
 br[type='column'] => br
 """  # page and column breaks: a line break, or the words either side run together
+_PART_HOLDS = {
+    "footnotes": "its footnotes",
+    "endnotes": "its endnotes",
+    "comments": "its comments",
+    "styles": "its headings (styles)",
+    "numbering": "the numbers of its lists",
+}
 _SAVE_AS = "open it in Word or LibreOffice and use Save As, choosing Word Document (.docx)"
 
 
@@ -62,6 +69,7 @@ def read(path: Path, today: dt.date) -> Reading:
         log.debug("could not rewrite %s", path, exc_info=True)  # mammoth reports it
     styles = heading_styles(archive)  # the document's own heading styles
     pictures = Pictures()
+    damaged: list[str] = []
     try:
         result = _convert(data, styles, pictures)
     # mammoth raises many kinds of error on a damaged file (KeyError, ValueError, XML
@@ -70,16 +78,25 @@ def read(path: Path, today: dt.date) -> Reading:
     # repaired (docx_repair) and read again, so that the rest of it is imported.
     except Exception as exc:
         log.debug("mammoth failed on %s", path, exc_info=True)
-        result = _repaired(archive, styles, pictures)
-        if result is None:
+        second = _repaired(archive, styles, pictures)
+        if second is None:
             raise source_error(
                 path,
                 f"this Word file is damaged and cannot be read ({type(exc).__name__})",
                 f"{_SAVE_AS}, then import the new file",
             ) from None
+        result, damaged = second
     for message in result.messages:
         log.debug("mammoth: %s", message.message)
     reading = Reading("Word document", [], _date(archive, today), pictures.assets)
+    for part in damaged:
+        reading.diagnostics.add(
+            "import-removed",
+            f"this Word file's part {part} is damaged (empty or cut short), so it was left out: "
+            f"{_PART_HOLDS.get(PurePosixPath(part).stem, 'what it holds')} may be missing",
+            path=path,
+            hint=f"{_SAVE_AS} and import the new file, or check the new portfolio",
+        )
     html = dropped(str(result.value), path, reading.diagnostics, pictures, equations)
     html = unrolled(html)  # a section laid out in a template's table: its parts
     reading.pieces.append(Piece(path.name, html))
@@ -201,12 +218,15 @@ def _convert(data: bytes, styles: str, pictures: Pictures) -> Any:
     )
 
 
-def _repaired(archive: zipfile.ZipFile, styles: str, pictures: Pictures) -> Any:
-    """mammoth's reading of the file with its missing relationships added; None if that fails."""
+def _repaired(
+    archive: zipfile.ZipFile, styles: str, pictures: Pictures
+) -> tuple[Any, list[str]] | None:
+    """mammoth's reading of the repaired file, and the parts left out as damaged; None if
+    there was nothing to repair or that fails too."""
     pictures.clear()
     try:
         fixed = repaired(archive)
-        return None if fixed is None else _convert(fixed, styles, pictures)
+        return None if fixed is None else (_convert(fixed.data, styles, pictures), fixed.damaged)
     except Exception:  # still damaged, in some other way: reported as damaged
         log.debug("mammoth failed on the repaired file", exc_info=True)
         return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from typing import NamedTuple
 from xml.etree.ElementTree import Element, SubElement, tostring
 from xml.sax.saxutils import quoteattr
 
@@ -27,7 +28,7 @@ _R = (
     "{http://purl.oclc.org/ooxml/officeDocument/relationships}",
 )
 _PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
-_KINDS = ("officeDocument", "footnotes", "endnotes", "comments")
+_KINDS = ("officeDocument", "footnotes", "endnotes", "comments", "styles", "numbering")
 # What reading a part may raise besides a missing member: damaged data, bad XML, DOCTYPE.
 UNREADABLE = (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, SafeET.ParseError,
                DefusedXmlException, NotImplementedError, RuntimeError)  # fmt: skip
@@ -49,9 +50,15 @@ def part_of(archive: zipfile.ZipFile, kind: str) -> str:
     return next((t for t in found if _has(archive, t)), f"word/{kind}.xml")
 
 
-def repaired(archive: zipfile.ZipFile) -> bytes | None:
-    """The .docx with a relationship added for each one its text names but lacks, and a
-    footnote or endnote for each mark whose note it lacks; None if it lacks neither."""
+class Repair(NamedTuple):
+    data: bytes  # the repaired .docx
+    damaged: list[str]  # the parts that could not be read, now empty
+
+
+def repaired(archive: zipfile.ZipFile) -> Repair | None:
+    """The .docx with a relationship added for each one its text names but lacks, a footnote
+    or endnote for each mark whose note it lacks, and each part besides the main one that
+    cannot be read (empty, cut short) made empty; None if it has none of these faults."""
     main = main_part(archive)
     folder = posixpath.dirname(main)
     parts = {"officeDocument": main}
@@ -59,6 +66,7 @@ def repaired(archive: zipfile.ZipFile) -> bytes | None:
         found = [t for t in _targets(archive, _rels_of(main), folder, kind) if _has(archive, t)]
         parts[kind] = found[0] if found else f"word/{kind}.xml"  # where mammoth looks
     replaced: dict[str, bytes] = {}
+    damaged: list[str] = []
     marks: dict[str, list[str]] = {}
     for kind, part in parts.items():
         if not _has(archive, part):
@@ -66,7 +74,10 @@ def repaired(archive: zipfile.ZipFile) -> bytes | None:
         try:
             root = SafeET.fromstring(archive.read(part), forbid_dtd=True)
         except UNREADABLE:
-            continue  # mammoth reports the part as damaged
+            if kind != "officeDocument":  # the text itself: reported as damaged
+                damaged.append(part)
+                replaced[part] = f'<w:{kind} xmlns:w="{_W[1:-1]}"/>'.encode()
+            continue
         known = _relationships(archive, _rels_of(part))
         named = _named_ids(root)
         missing = [rid for rid in named if rid not in {r.get("Id") for r in known}]
@@ -75,10 +86,11 @@ def repaired(archive: zipfile.ZipFile) -> bytes | None:
         if kind == "officeDocument":
             marks = _note_marks(root)
     for kind in ("footnotes", "endnotes"):
-        notes = _with_notes(archive, parts[kind], kind, marks.get(kind[:-1] + "Reference", []))
+        lacking = marks.get(kind[:-1] + "Reference", [])
+        notes = _with_notes(archive, parts[kind], kind, lacking, parts[kind] in damaged)
         if notes is not None:
             replaced[parts[kind]] = notes
-    return rewritten(archive, replaced) if replaced else None
+    return Repair(rewritten(archive, replaced), damaged) if replaced else None
 
 
 def _has(archive: zipfile.ZipFile, name: str) -> bool:
@@ -131,16 +143,17 @@ def _note_marks(root: Element) -> dict[str, list[str]]:
     return marks
 
 
-def _with_notes(archive: zipfile.ZipFile, part: str, kind: str, marks: list[str]) -> bytes | None:
+def _with_notes(
+    archive: zipfile.ZipFile, part: str, kind: str, marks: list[str], damaged: bool
+) -> bytes | None:
     """The notes part with an empty note (saying MISSING_NOTE) for each mark it lacks."""
     if not marks:
         return None
     try:
-        root = (
-            SafeET.fromstring(archive.read(part), forbid_dtd=True) if _has(archive, part) else None
-        )
+        fresh = damaged or not _has(archive, part)
+        root = None if fresh else SafeET.fromstring(archive.read(part), forbid_dtd=True)
     except UNREADABLE:
-        return None  # mammoth reports the part as damaged
+        return None
     namespace = _W if root is None else root.tag.rpartition("}")[0] + "}"
     if root is None:
         root = Element(f"{namespace}{kind}")
