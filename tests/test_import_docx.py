@@ -887,3 +887,36 @@ def test_a_heading_with_a_link_or_footnote_mark_still_names_its_section(tmp_path
     one_c = (folder(root, "1c") / "reflection.md").read_text("utf-8")
     assert "## Description\n\n[^1]\n\n## Reflection\n\nI learned." in one_c
     assert "[^1]: Renamed in 2024." in one_c
+
+
+def test_tick_boxes_keep_whether_they_are_ticked(tmp_path: Path) -> None:
+    """mammoth writes a tick box as <input type=checkbox>, which the sanitiser removes: "I
+    confirm this is my own work" lost its tick without a word."""
+    w14 = 'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml"'
+
+    def box(ticked: bool) -> str:
+        return (
+            f"<w:sdt><w:sdtPr><w14:checkbox><w14:checked w14:val='{int(ticked)}'/></w14:checkbox>"
+            f"</w:sdtPr><w:sdtContent>{Docx().text('x')}</w:sdtContent></w:sdt>"
+        )
+
+    d = Docx().heading("Contextual statement")
+    d.para(box(True), d.text(" I confirm this is my own work."))
+    d.para(box(False), d.text(" I would like feedback."))
+    source = zipfile.ZipFile(io.BytesIO(d.data()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "word/document.xml":
+                body = body.replace(b"<w:document ", f"<w:document {w14} ".encode())
+            archive.writestr(name, body)
+    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert text.split("---\n", 2)[2] == (
+        "☒ I confirm this is my own work.\n\n☐ I would like feedback.\n"
+    )

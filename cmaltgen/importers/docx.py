@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import re
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
@@ -51,6 +52,8 @@ _PART_HOLDS = {
     "styles": "its headings (styles)",
     "numbering": "the numbers of its lists",
 }
+# mammoth writes a tick box (a content control or a form field) as an <input>.
+_CHECKBOX = re.compile(r"<input\b([^<>]*\btype=\"checkbox\"[^<>]*)>")
 _SAVE_AS = "open it in Word or LibreOffice and use Save As, choosing Word Document (.docx)"
 
 
@@ -97,7 +100,8 @@ def read(path: Path, today: dt.date) -> Reading:
             path=path,
             hint=f"{_SAVE_AS} and import the new file, or check the new portfolio",
         )
-    html = dropped(str(result.value), path, reading.diagnostics, pictures, equations)
+    html = _CHECKBOX.sub(_box, str(result.value))  # a form's tick box: the sanitiser drops <input>
+    html = dropped(html, path, reading.diagnostics, pictures, equations)
     html = unrolled(html)  # a section laid out in a template's table: its parts
     reading.pieces.append(Piece(path.name, html))
     _review_marks(path, reading, changes, comments)
@@ -131,6 +135,10 @@ def _review_marks(path: Path, reading: Reading, changes: int, comments: int) -> 
             hint="read them in Word (Review > Show Comments) and copy what you need into the "
             "new portfolio",
         )
+
+
+def _box(match: re.Match[str]) -> str:
+    return "☒" if re.search(r"\bchecked\b", match.group(1)) else "☐"
 
 
 def _refuse_not_docx(path: Path, data: bytes) -> None:
