@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.import_fixtures import Docx, invoke
+from tests.import_fixtures import Docx, invoke, png
 from tests.test_import_wordpress import item, wxr
 
 LONG_PAGE = "<p>" + "word " * 1_300_000 + "</p>"  # 6.2 MB: more than one reflection may be
@@ -374,3 +374,185 @@ def test_an_odd_wordpress_menu_order_never_stops_the_import(tmp_path: Path, orde
     written = "".join(p.read_text(encoding="utf-8") for p in dest.rglob("*.md"))
     assert "I support staff in a college library." in written
     assert "Next year I mentor two colleagues." in written
+
+
+def _dropped(data: bytes, prefix: str) -> bytes:
+    """The .docx without the members whose names start with ``prefix``."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            if not info.filename.startswith(prefix):
+                archive.writestr(info.filename, source.read(info.filename))
+    return out.getvalue()
+
+
+def test_links_and_pictures_the_docx_does_not_hold_are_dropped_and_located(
+    tmp_path: Path,
+) -> None:
+    """One link naming a relationship the file lacks made mammoth refuse the whole document
+    ('damaged (KeyError)'); a picture linked to a file outside it vanished without a word."""
+    d = Docx().heading("Contextual statement").para("I work at a college.")
+    d.heading("Core Area 1a").heading("Description", 2)
+    d.para(d.text("See my "), d.link("pilot report", "https://example.org/r"), d.text(" here."))
+    d.para(d.text("Our results chart:")).image(png(), "Results chart")  # rId11
+    d.image(png(), "Linked chart")  # rId12, made a link to a file outside the document
+    d.para(d.text("The rest of my description."))
+    d.heading("Reflection", 2).para(d.text("I learned a lot"), d.note("Cited in 2024."))
+    d.notes[0] = d.notes[0].replace("</w:p>", "<w:hyperlink r:id='rId99'><w:r><w:t>notes"
+                                    "</w:t></w:r></w:hyperlink></w:p>")  # fmt: skip
+    rels = "word/_rels/document.xml.rels"
+    data = _rezipped(d.data(), rels, b'Id="rId10" Type', b'Id="gone" Type')  # the link's
+    data = _rezipped(data, rels, b'Id="rId11" Type', b'Id="gone2" Type')  # first picture's
+    data = _rezipped(data, "word/document.xml", b"r:embed='rId12'", b"r:link='rId12'")
+    outside = b'Target="file:///C:/chart.png" TargetMode="External"'
+    data = _rezipped(data, rels, b'Target="media/2-image.png"', outside)
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(data)
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    text = (dest / "01-1a" / "reflection.md").read_text("utf-8")
+    assert "See my pilot report here." in text and "The rest of my description." in text
+    assert "I learned a lot[^1]" in text and "[^1]: Cited in 2024.notes" in text
+    assert "![" not in text and not list((dest / "01-1a").glob("image-*"))
+    flat = " ".join(output.split())
+    for message in (
+        "portfolio.docx: warning import-removed: the link 'pilot report' under the heading "
+        "'Description', in the paragraph 'See my pilot report here.' points nowhere: this Word "
+        "file does not hold its address, so it was kept as plain text",
+        "warning import-removed: the picture 'Results chart' under the heading 'Description', "
+        "after the paragraph 'Our results chart:' was left out: this Word file does not hold "
+        "the picture itself",
+        "warning import-removed: the picture 'Linked chart' under the heading 'Description', "
+        "after the paragraph 'Our results chart:' was left out: it is linked to a file outside "
+        "the Word document",
+        "warning import-removed: the link 'notes' in footnote 1 points nowhere",
+        "hint: insert the picture into the Word document",
+    ):
+        assert message in flat, output
+
+
+def test_a_picture_missing_from_the_docx_is_left_out_and_the_rest_imported(
+    tmp_path: Path,
+) -> None:
+    d = Docx().heading("Contextual statement").para("I work at a college.")
+    d.image(png(), "Campus map").para(d.text("After the map."))
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(_dropped(d.data(), "word/media/"))
+    text = _imported_statement(source, tmp_path / "imported")
+    assert "After the map." in text and "![" not in text
+
+
+def test_a_footnote_mark_whose_footnote_is_missing_is_left_out_and_located(
+    tmp_path: Path,
+) -> None:
+    """A mark naming a footnote or endnote the file lacks refused the whole document."""
+    d = Docx().heading("Contextual statement").para("I work at a college.")
+    d.para(d.text("As agreed"), d.note("Minutes of May 2024."), d.text(" in the team."))
+    d.para(d.text("Later"), "<w:r><w:footnoteReference w:id='9'/></w:r>")
+    d.para(d.text("And at the end"), "<w:r><w:endnoteReference w:id='3'/></w:r>")
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(d.data())
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    text = (dest / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert "As agreed[^1] in the team." in text and "[^1]: Minutes of May 2024." in text
+    assert "\nLater\n" in text and "\nAnd at the end\n" in text and "cmaltgen-missing" not in text
+    flat = " ".join(output.split())
+    assert (
+        "portfolio.docx: warning import-removed: the footnote mark [2] under the heading "
+        "'Contextual statement', in the paragraph 'Later[2]' has no footnote text in this Word "
+        "file, so the mark was left out"
+    ) in flat
+    assert (
+        "the endnote mark [3] under the heading 'Contextual statement', in the paragraph " in flat
+    )
+
+
+@pytest.mark.parametrize("span", ["²", "0", "-1", "99999999999", "3", ""])
+def test_odd_row_spans_never_stop_a_table(span: str) -> None:
+    from cmaltgen.importers.html import to_markdown
+
+    html = f"<table><tr><td rowspan='{span}'>a</td><td>b</td></tr><tr><td>c</td></tr></table>"
+    markdown = to_markdown(html).markdown
+    assert "| a | b |" in markdown
+    assert ("|  | c |" if span == "3" else "| c |") in markdown
+
+
+def test_equations_nested_deep_or_by_the_thousand_are_read_once(tmp_path: Path) -> None:
+    """Each level of an equation was read twice (50 levels: 2**50 steps); 3,000 levels ran
+    out of recursion. Past 60 levels only the text is kept; past 10 equations, a count."""
+    math = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+
+    def run(text: str) -> str:
+        return f"<m:r><m:t>{text}</m:t></m:r>"
+
+    deep = "<m:f><m:num>" * 3000 + run("x") + f"</m:num><m:den>{run('2')}</m:den></m:f>" * 3000
+    d = Docx().heading("Contextual statement")
+    d.para(d.text("Deep: "), f"<m:oMath>{deep}</m:oMath>")
+    d.para(*[f"<m:oMath>{run(f'y{n}')}</m:oMath>" for n in range(40)])
+    d.para(d.text("The end."))
+    data = _rezipped(
+        d.data(), "word/document.xml", b"<w:document ", f"<w:document {math} ".encode()
+    )
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(data)
+    text = _imported_statement(source, tmp_path / "imported")
+    assert "Deep: (((" in text and "y0y1y2" in text and "The end." in text
+    code, output = invoke("import", source, tmp_path / "again", "--pathway", "cmalt")
+    assert code == 0, output
+    flat = " ".join(output.split())
+    assert flat.count("warning import-review: the equation") == 10
+    assert "warning import-review: 31 more equations kept as plain text, likewise" in flat
+
+
+@pytest.mark.slow("large")
+def test_thousands_of_broken_links_are_located_once_and_counted(tmp_path: Path) -> None:
+    """With the links' list missing, each of 3,000 links was located by a search back
+    through the page (quadratic: 20 s); now one walk, and ten warnings then a count."""
+    d = Docx().heading("Contextual statement")
+    for n in range(3000):
+        d.para(d.text(f"Paragraph {n} cites "), d.link(f"link {n}", f"https://example.org/{n}"))
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(_dropped(d.data(), "word/_rels/document.xml.rels"))
+    code, output = invoke("import", source, tmp_path / "imported", "--pathway", "cmalt")
+    assert code == 0, output
+    flat = " ".join(output.split())
+    assert flat.count("points nowhere: this Word file does not hold its address") == 10
+    assert "warning import-removed: 2,990 more links that point nowhere, likewise" in flat
+    text = (tmp_path / "imported" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert "Paragraph 2999 cites link 2999" in text
+
+
+def test_an_empty_styles_or_footnotes_part_is_left_out_and_the_rest_imported(
+    tmp_path: Path,
+) -> None:
+    """A styles, numbering or footnotes part cut to nothing (a bad save, a sync tool) made
+    mammoth refuse the whole document as 'damaged (ExpatError)'."""
+    d = Docx().heading("Contextual statement")
+    d.para(d.text("I work at a college."), d.note("Since 2019."))
+    d.heading("Core Area 1a").para(d.text("I chose a tool."))
+    data = d.data()
+    for part in ("word/styles.xml", "word/footnotes.xml"):
+        data = _rezipped(data, part, _member(data, part), b"")
+    source = tmp_path / "portfolio.docx"
+    source.write_bytes(data)
+    dest = tmp_path / "imported"
+    code, output = invoke("import", source, dest, "--pathway", "cmalt")
+    assert code == 0, output
+    text = (dest / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert "I work at a college." in text and "cmaltgen-missing" not in text
+    assert "I chose a tool." in (dest / "01-1a" / "reflection.md").read_text("utf-8")
+    flat = " ".join(output.split())
+    assert (
+        "portfolio.docx: warning import-removed: this Word file's part word/footnotes.xml is "
+        "damaged (empty or cut short), so it was left out: its footnotes may be missing"
+    ) in flat
+    assert "part word/styles.xml is damaged" in flat
+    assert "the footnote mark [1] under the heading 'Contextual statement'" in flat
+
+
+def _member(data: bytes, name: str) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(data)).read(name)

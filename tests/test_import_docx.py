@@ -500,3 +500,423 @@ def test_a_link_cited_in_two_sections_is_one_item_supporting_both(tmp_path: Path
         folder(root, "4a") / "reflection.md"
     ).read_text("utf-8")
     builds_and_checks(root)
+
+
+def test_a_main_part_named_by_the_package_relationships_is_read(tmp_path: Path) -> None:
+    """Word sometimes saves its text as word/document2.xml, named in _rels/.rels: such a file
+    was refused as 'not a Word document (it has no word/document.xml)'."""
+    d = Docx().heading("Contextual statement")
+    d.para(d.text("I work at a college."))
+    d.para(d.text("See "), d.link("my blog", "https://blog.example.org/"), d.note("In 2024."))
+    renamed = {
+        "word/document.xml": "word/document2.xml",
+        "word/_rels/document.xml.rels": "word/_rels/document2.xml.rels",
+    }
+    source = zipfile.ZipFile(io.BytesIO(d.data()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name in ("_rels/.rels", "[Content_Types].xml"):
+                body = body.replace(b"word/document.xml", b"word/document2.xml")
+            archive.writestr(renamed.get(name, name), body)
+    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    assert "import-removed" not in output
+    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert "I work at a college." in text and "[^1]: In 2024." in text
+    assert "[my blog](https://blog.example.org/)" in text
+
+
+MATH = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+
+
+def test_simple_fields_and_equations_keep_their_text(tmp_path: Path) -> None:
+    """mammoth leaves out w:fldSimple (a caption's number, a hyperlink field) and m:oMath
+    without a word: "Figure 7: a chart" became "Figure : a chart" and equations vanished."""
+    d = Docx().heading("Contextual statement")
+
+    def run(text: str) -> str:
+        return f"<m:r><m:t>{text}</m:t></m:r>"
+
+    d.para(d.text("Figure "), f"<w:fldSimple w:instr=' SEQ Figure '>{d.text('7')}</w:fldSimple>",
+           d.text(": the pass rate."))  # fmt: skip
+    d.para("<w:fldSimple w:instr=' HYPERLINK &quot;https://example.org/pilot&quot; '>"
+           f"{d.text('the pilot report')}</w:fldSimple>")  # fmt: skip
+    d.para(d.text("The mean was "), "<m:oMath><m:f><m:num>" + run("a+b") + "</m:num><m:den>"
+           + run("2") + "</m:den></m:f></m:oMath>", d.text(" each term."))  # fmt: skip
+    data = d.data()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "word/document.xml":
+                body = body.replace(b"<w:document ", f"<w:document {MATH} ".encode())
+            archive.writestr(name, body)
+    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert "Figure 7: the pass rate." in text
+    assert "[the pilot report](https://example.org/pilot)" in text
+    assert "The mean was (a+b)/2 each term." in text
+    assert (
+        "portfolio.docx: warning import-review: the equation '(a+b)/2' under the heading "
+        "'Contextual statement', in the paragraph 'The mean was (a+b)/2 each term.' was kept as "
+        "plain text: cmaltgen does not convert Word equations"
+    ) in " ".join(output.split())
+
+
+def test_tracked_changes_and_comments_are_reported(tmp_path: Path) -> None:
+    """Tracked changes were imported as if accepted, and comments left out, without a word."""
+    d = Docx().heading("Contextual statement")
+    d.para(
+        d.text("I work "),
+        f"<w:ins w:id='1' w:author='Sam'>{d.text('full-time ')}</w:ins>",
+        "<w:del w:id='2' w:author='Sam'><w:r><w:delText>part-time </w:delText></w:r></w:del>",
+        d.text("at a college."),
+        "<w:r><w:commentReference w:id='0'/></w:r>",
+    )
+    d.body.append(  # a table border named "insideH" is no tracked change
+        "<w:tbl><w:tblPr><w:tblBorders><w:insideH w:val='single'/></w:tblBorders></w:tblPr>"
+        "<w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>"
+    )
+    d.rels.append(
+        '<Relationship Id="rIdC" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/comments" Target="comments.xml"/>'
+    )
+    source = zipfile.ZipFile(io.BytesIO(d.data()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            archive.writestr(name, source.read(name))
+        w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+        archive.writestr(
+            "word/comments.xml",
+            f"<w:comments {w}><w:comment w:id='0' w:author='Tutor'><w:p><w:r><w:t>Say more"
+            "</w:t></w:r></w:p></w:comment></w:comments>",
+        )
+    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert "I work full-time at a college." in text and "Say more" not in text
+    flat = " ".join(output.split())
+    assert (
+        "portfolio.docx: warning import-review: this Word file has 2 tracked changes not yet "
+        "accepted or rejected: they were imported as if accepted (inserted text kept, deleted "
+        "text left out)"
+    ) in flat
+    assert (
+        "portfolio.docx: warning import-review: this Word file has 1 comment: comments are " in flat
+    )
+
+
+def test_headings_by_the_documents_own_styles_and_outline_levels(tmp_path: Path) -> None:
+    """A heading in a style of the author's own ("CMALT heading", based on Heading 1), or a
+    paragraph given an outline level, was read as a plain paragraph: its section was lost in
+    _unsorted.md."""
+    d = Docx()
+
+    def styled(style: str, text: str, extra: str = "") -> str:
+        return f"<w:p><w:pPr><w:pStyle w:val='{style}'/>{extra}</w:pPr>{d.text(text)}</w:p>"
+
+    d.body.append(styled("TOCHeading", "Contents"))
+    d.body.append(styled("CMALTHeading", "Core Area 1a: Choosing a VLE"))
+    d.body.append(styled("PartHeading", "Reflection"))
+    d.para(d.text("I learned to ask students first."))
+    d.body.append(styled("Normal", "Core Area 1b", "<w:outlineLvl w:val='0'/>"))
+    d.para(d.text("I ran the pilot."))
+    styles = (
+        '<w:style w:type="paragraph" w:styleId="CMALTHeading"><w:name w:val="CMALT '
+        'heading"/><w:basedOn w:val="Heading1"/></w:style>'
+        '<w:style w:type="paragraph" w:styleId="PartHeading"><w:name w:val="Sam\'s part"/>'
+        '<w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>'
+        '<w:style w:type="paragraph" w:styleId="TOCHeading"><w:name w:val="TOC Heading"/>'
+        '<w:basedOn w:val="Heading1"/><w:pPr><w:outlineLvl w:val="9"/></w:pPr></w:style>'
+        '<w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
+    )
+    source = zipfile.ZipFile(io.BytesIO(d.data()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "word/styles.xml":
+                body = body.replace(b"</w:styles>", styles.encode() + b"</w:styles>")
+            archive.writestr(name, body)
+    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    one_a = (folder(tmp_path / "p", "1a") / "reflection.md").read_text("utf-8")
+    assert front(folder(tmp_path / "p", "1a") / "reflection.md")["title"] == "Choosing a VLE"
+    assert "## Reflection\n\nI learned to ask students first." in one_a
+    one_b = (folder(tmp_path / "p", "1b") / "reflection.md").read_text("utf-8")
+    assert "I ran the pilot." in one_b and "Core Area 1b" not in one_b.split("---")[2]
+    assert "Contents" in (tmp_path / "p" / "_unsorted.md").read_text("utf-8")
+
+
+def test_sections_laid_out_in_a_template_table_are_split_into_parts(tmp_path: Path) -> None:
+    """A section held in a template's table (Description / Evidence / Reflection) became one
+    Markdown table under Description, with a warning that it had no Reflection."""
+    d = Docx().heading("Core Area 1a")  # one column: a label row above each part
+    d.table([[d.bold("Description")], [d.text("I chose a lecture capture tool.")],
+             [d.bold("Evidence")], [d.link("Options appraisal", "https://example.org/a.pdf")],
+             [d.bold("Reflection:")], [d.text("I would ask students sooner.")]])  # fmt: skip
+    d.heading("Core Area 1b")  # two columns: label | text
+    d.table([[d.text("Description"), d.text("I ran the pilot.")],
+             [d.text("Reflection"), d.text("Pilots matter.")]])  # fmt: skip
+    d.heading("Core Area 2a")  # a row of labels above a row of texts, and an evidence table
+    d.table([[d.text("Description"), d.text("Reflection")],
+             [d.text("I trained tutors."), d.text("Tutors learn from tutors.")]])  # fmt: skip
+    survey = d.link("Survey", "https://example.org/s")
+    d.table([[d.text("Evidence"), d.text("What it shows"), d.text("Date")],
+             [survey, d.text("Uptake"), d.text("May 2024")]])  # fmt: skip
+    d.heading("Core Area 2b")  # a reflective log: evidence and reflection per row, kept
+    d.table([[d.text("Evidence"), d.text("Reflection")],
+             [d.text("Log 1"), d.text("Went well.")],
+             [d.text("Log 2"), d.text("Did not.")]])  # fmt: skip
+    root = imported(tmp_path, d)
+    log = (tmp_path / "import.log").read_text("utf-8")
+    assert log.count("no Reflection heading") == 1, log  # the log table's section only
+    assert "section 2b has no Reflection heading" in log
+    one_a = (folder(root, "1a") / "reflection.md").read_text("utf-8").split("---\n", 2)[2]
+    assert one_a == (
+        "## Description\n\nI chose a lecture capture tool.\n\n### Evidence\n\n"
+        "[Options appraisal](evidence:options-appraisal)\n\n"
+        "## Reflection\n\nI would ask students sooner.\n"
+    )
+    one_b = (folder(root, "1b") / "reflection.md").read_text("utf-8")
+    assert "## Description\n\nI ran the pilot.\n\n## Reflection\n\nPilots matter." in one_b
+    two_a = (folder(root, "2a") / "reflection.md").read_text("utf-8")
+    assert "## Description\n\nI trained tutors." in two_a
+    assert "## Reflection\n\nTutors learn from tutors." in two_a
+    assert items(root, "2a")[0]["shows"] == "Uptake"  # the evidence table is still read as one
+    two_b = (folder(root, "2b") / "reflection.md").read_text("utf-8")
+    assert "| Log 1 | Went well. |" in two_b
+
+
+SHAPES = (
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+)
+
+
+def _text_box(text: str) -> str:
+    return (
+        "<w:drawing><wp:anchor><wp:docPr id='9' name='Text Box 1'/><a:graphic><a:graphicData "
+        "uri='http://schemas.microsoft.com/office/word/2010/wordprocessingShape'><wps:wsp>"
+        f"<wps:txbx><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+        "</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"
+    )
+
+
+def test_text_boxes_without_a_fallback_keep_their_text(tmp_path: Path) -> None:
+    """LibreOffice writes a text box with an empty mc:Fallback, which is all mammoth reads: the
+    box's text was lost without a word; so was a shape's with no fallback at all."""
+    d = Docx().heading("Contextual statement")
+    choice = "<mc:Choice Requires='wps'>" + _text_box("I lead the team.") + "</mc:Choice>"
+    empty = "<mc:Fallback><w:pict></w:pict></mc:Fallback>"
+    boxed = f"<w:r><mc:AlternateContent>{choice}{empty}</mc:AlternateContent></w:r>"
+    d.para(d.text("My role is in the box."), boxed)
+    d.para(d.text("And a shape:"), "<w:r>" + _text_box("We serve 9,000 students.") + "</w:r>")
+    source = zipfile.ZipFile(io.BytesIO(d.data()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "word/document.xml":
+                body = body.replace(b"<w:document ", f"<w:document {SHAPES} ".encode())
+            archive.writestr(name, body)
+    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert text.split("---\n", 2)[2] == (
+        "My role is in the box.\n\nI lead the team.\n\nAnd a shape:\n\nWe serve 9,000 students.\n"
+    )
+
+
+def test_a_page_break_inside_a_paragraph_keeps_the_words_apart(tmp_path: Path) -> None:
+    """mammoth drops page and column breaks: "the end.<page break>Next" became "end.Next"."""
+    d = Docx().heading("Contextual statement")
+    d.para(d.text("I teach."), "<w:r><w:br w:type='page'/></w:r>", d.text("I also research."),
+           "<w:r><w:br w:type='column'/></w:r>", d.text("And I write."))  # fmt: skip
+    d.para("<w:r><w:br w:type='page'/></w:r>")
+    d.heading("Core Area 1a").para(d.text("I chose a tool."))
+    root = imported(tmp_path, d)
+    text = (root / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert text.split("---\n", 2)[2] == "I teach.  \nI also research.  \nAnd I write.\n"
+    assert "I chose a tool." in (folder(root, "1a") / "reflection.md").read_text("utf-8")
+
+
+def test_merged_cells_and_tables_in_cells_keep_their_columns(tmp_path: Path) -> None:
+    """A cell merged down two rows left the row below one cell short, so its text moved into
+    the wrong column; a table inside a cell became a run of pipes inside the outer table."""
+    d = Docx().heading("Contextual statement")
+
+    def cell(text: str, props: str = "") -> str:
+        return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p>{d.text(text)}</w:p></w:tc>"
+
+    times = (("Mon", "9am"), ("Tue", "2pm"))
+    inner = "".join(f"<w:tr>{cell(day)}{cell(time)}</w:tr>" for day, time in times)
+    start = cell("Autumn", "<w:vMerge w:val='restart'/>")
+    merged = "<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>"
+    d.body.append(
+        "<w:tbl>"
+        f"<w:tr>{cell('Term')}{cell('Course')}{cell('Sessions')}</w:tr>"
+        f"<w:tr>{start}{cell('Biology')}<w:tc><w:p/><w:tbl>{inner}</w:tbl><w:p/></w:tc></w:tr>"
+        f"<w:tr>{merged}{cell('Chemistry')}{cell('3')}</w:tr>"
+        "</w:tbl>"
+    )
+    root = imported(tmp_path, d)
+    text = (root / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert text.split("---\n", 2)[2] == (
+        "| Term | Course | Sessions |\n| --- | --- | --- |\n"
+        "| Autumn | Biology | Mon / 9am; Tue / 2pm |\n|  | Chemistry | 3 |\n"
+    )
+
+
+def test_link_addresses_with_spaces_or_open_brackets_stay_links(tmp_path: Path) -> None:
+    """Word keeps a space typed in a link's address: '[pilot](https://x/a b)' is no Markdown
+    link, so it was left as text and no evidence item was made; so with a lone ')'."""
+    d = Docx().heading("Core Area 1a").heading("Evidence", 2)
+    d.bullet(d.link("Pilot report", "https://example.org/pilot report.pdf"))
+    d.bullet(d.link("Survey", "https://example.org/survey)2024"))
+    d.bullet(d.link("Wiki", "https://en.wikipedia.org/wiki/Lecture_(teaching)"))
+    root = imported(tmp_path, d)
+    assert {str(i["url"]) for i in items(root, "1a")} == {
+        "https://example.org/pilot%20report.pdf",
+        "https://example.org/survey%292024",
+        "https://en.wikipedia.org/wiki/Lecture_(teaching)",
+    }
+    text = (folder(root, "1a") / "reflection.md").read_text("utf-8")
+    assert "](https://" not in text and text.count("(evidence:") == 3
+
+
+def test_links_to_files_on_the_authors_computer_keep_their_path(tmp_path: Path) -> None:
+    """A link to file:///C:/... lost its address without a word (only its text was kept)."""
+    d = Docx().heading("Core Area 1a").heading("Evidence", 2)
+    d.para(d.text("The "), d.link("appraisal", "file:///C:/Users/Sam%20T/Documents/appraisal.pdf"))
+    d.para(d.link("Minutes", "Evidence/minutes.docx"), d.text(" and "),
+           d.link("the plan", "\\\\server\\share\\plan.pdf"))  # fmt: skip
+    d.para(d.link("Our site", "https://example.org/"), d.link("Contents", "#_Toc1"))
+    root = imported(tmp_path, d)
+    text = (folder(root, "1a") / "reflection.md").read_text("utf-8")
+    assert "The appraisal (C:/Users/Sam T/Documents/appraisal.pdf)" in text
+    assert "Minutes (Evidence/minutes.docx) and the plan (\\\\server\\share\\plan.pdf)" in text
+    assert [i["url"] for i in items(root, "1a")] == ["https://example.org/"]
+    log = " ".join((tmp_path / "import.log").read_text("utf-8").split())
+    assert (
+        "portfolio.docx: warning import-review: the link 'appraisal' under the heading "
+        "'Evidence', in the paragraph 'The appraisal' points to a file on a computer or network "
+        "drive (C:/Users/Sam T/Documents/appraisal.pdf), which the Word file does not hold: it "
+        "was kept as text"
+    ) in log
+    assert log.count("points to a file on a computer") == 3
+
+
+def test_pictures_are_named_by_their_format_and_metafiles_reported(tmp_path: Path) -> None:
+    """An EMF or WMF picture (Word's pasted charts and diagrams) was saved as image-N.bin and
+    shown as a broken image, without a word; so was any picture of a type Word did not name."""
+    emf = b"\x01\x00\x00\x00" + b"\x00" * 36 + b" EMF" + b"\x00" * 40
+    d = Docx().heading("Contextual statement")
+    d.para(d.text("Our pass rates:"))
+    d.image(emf, "Pass rates chart", name="chart.emf")  # Word names the type: image/x-emf
+    d.image(png(), "Campus map", name="map.img")  # no type named: known by its bytes
+    d.image(emf, "Org chart", name="org.img")
+    source = zipfile.ZipFile(io.BytesIO(d.data()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "[Content_Types].xml":
+                emf_type = b'<Default Extension="emf" ContentType="image/x-emf"/>'
+                body = body.replace(b"<Default Extension=", emf_type + b"<Default Extension=", 1)
+            archive.writestr(name, body)
+    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    section = tmp_path / "p" / "00-contextual-statement"
+    assert sorted(p.name for p in section.glob("image-*")) == [
+        "image-1.emf", "image-2.png", "image-3.emf"
+    ]  # fmt: skip
+    flat = " ".join(output.split())
+    assert (
+        "portfolio.docx: warning import-review: the picture 'Pass rates chart' under the heading "
+        "'Contextual statement', after the paragraph 'Our pass rates:' is in EMF format (a "
+        "Windows metafile), which web browsers do not show: it was kept as image-1.emf"
+    ) in flat
+    assert "hint: in Word, right-click the picture, choose Save as Picture and PNG" in flat
+    assert "'Org chart'" in flat and "'Campus map'" not in flat
+
+
+def test_a_heading_with_a_link_or_footnote_mark_still_names_its_section(tmp_path: Path) -> None:
+    """'## [Core Area 1b](https://...)' and '## Core Area 1c[^1]' matched no section, so both
+    sections went to _unsorted.md; the link and the note are kept in the section."""
+    d = Docx()
+    d.heading("Contextual statement").para(d.text("I teach."))
+    d.body.append(
+        "<w:p><w:pPr><w:pStyle w:val='Heading1'/></w:pPr>"
+        f"{d.link('Core Area 1b', 'https://blog.example.org/1b')}</w:p>"
+    )
+    d.para(d.text("I ran the pilot."))
+    d.body.append(
+        "<w:p><w:pPr><w:pStyle w:val='Heading1'/></w:pPr>"
+        f"{d.text('Core Area 1c')}{d.note('Renamed in 2024.')}</w:p>"
+    )
+    d.heading("Reflection", 2).para(d.text("I learned."))
+    root = imported(tmp_path, d)
+    assert not (root / "_unsorted.md").exists()
+    one_b = (folder(root, "1b") / "reflection.md").read_text("utf-8")
+    assert "## Description\n\n[Core Area 1b](evidence:core-area-1b)\n\nI ran the pilot." in one_b
+    assert items(root, "1b")[0]["url"] == "https://blog.example.org/1b"
+    one_c = (folder(root, "1c") / "reflection.md").read_text("utf-8")
+    assert "## Description\n\n[^1]\n\n## Reflection\n\nI learned." in one_c
+    assert "[^1]: Renamed in 2024." in one_c
+
+
+def test_tick_boxes_keep_whether_they_are_ticked(tmp_path: Path) -> None:
+    """mammoth writes a tick box as <input type=checkbox>, which the sanitiser removes: "I
+    confirm this is my own work" lost its tick without a word."""
+    w14 = 'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml"'
+
+    def box(ticked: bool) -> str:
+        return (
+            f"<w:sdt><w:sdtPr><w14:checkbox><w14:checked w14:val='{int(ticked)}'/></w14:checkbox>"
+            f"</w:sdtPr><w:sdtContent>{Docx().text('x')}</w:sdtContent></w:sdt>"
+        )
+
+    d = Docx().heading("Contextual statement")
+    d.para(box(True), d.text(" I confirm this is my own work."))
+    d.para(box(False), d.text(" I would like feedback."))
+    source = zipfile.ZipFile(io.BytesIO(d.data()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "word/document.xml":
+                body = body.replace(b"<w:document ", f"<w:document {w14} ".encode())
+            archive.writestr(name, body)
+    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    assert text.split("---\n", 2)[2] == (
+        "☒ I confirm this is my own work.\n\n☐ I would like feedback.\n"
+    )

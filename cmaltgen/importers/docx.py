@@ -11,18 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import re
 import zipfile
 import zlib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
 import mammoth
 from defusedxml import DefusedXmlException
 
-from cmaltgen.importers.evidence import Asset
+from cmaltgen.importers.docx_images import Pictures, saver
+from cmaltgen.importers.docx_places import dropped
+from cmaltgen.importers.docx_repair import UNREADABLE, main_part, repaired
+from cmaltgen.importers.docx_tables import unrolled
+from cmaltgen.importers.docx_text import heading_styles, main_xml, rewrite, unresolved
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, read_capped, source_error
+from cmaltgen.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +42,18 @@ p[style-name='Subtitle'] => p:fresh
 p[style-name='Heading 7'] => h6:fresh
 p[style-name='Quote'] => blockquote > p:fresh
 p[style-name='Intense Quote'] => blockquote > p:fresh
-"""
-_EXTENSIONS = {
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "image/gif": ".gif",
-    "image/bmp": ".bmp",
-    "image/tiff": ".tif",
-    "image/svg+xml": ".svg",
-    "image/webp": ".webp",
+br[type='page'] => br
+br[type='column'] => br
+"""  # page and column breaks: a line break, or the words either side run together
+_PART_HOLDS = {
+    "footnotes": "its footnotes",
+    "endnotes": "its endnotes",
+    "comments": "its comments",
+    "styles": "its headings (styles)",
+    "numbering": "the numbers of its lists",
 }
+# mammoth writes a tick box (a content control or a form field) as an <input>.
+_CHECKBOX = re.compile(r"<input\b([^<>]*\btype=\"checkbox\"[^<>]*)>")
 _SAVE_AS = "open it in Word or LibreOffice and use Save As, choosing Word Document (.docx)"
 
 
@@ -53,26 +61,50 @@ def read(path: Path, today: dt.date) -> Reading:
     data = read_capped(path)
     _refuse_not_docx(path, data)
     archive = _open_zip(path, data)
-    assets: dict[str, Asset] = {}
+    equations: list[str] = []
+    main, xml = main_xml(archive)
+    changes, comments = unresolved(archive, xml)
     try:
-        result = mammoth.convert_to_html(
-            io.BytesIO(data),
-            style_map=_STYLE_MAP,
-            convert_image=mammoth.images.img_element(_image_saver(assets)),
-        )
+        if (kept := rewrite(archive, main, xml)) is not None:  # fields, equations: text kept
+            data, equations = kept
+            archive = zipfile.ZipFile(io.BytesIO(data))
+    except (*UNREADABLE, RecursionError):  # nested past any real document
+        log.debug("could not rewrite %s", path, exc_info=True)  # mammoth reports it
+    styles = heading_styles(archive)  # the document's own heading styles
+    pictures = Pictures()
+    damaged: list[str] = []
+    try:
+        result = _convert(data, styles, pictures)
     # mammoth raises many kinds of error on a damaged file (KeyError, ValueError, XML
-    # errors...): each means the same to the user, so they are reported as one.
+    # errors...): each means the same to the user, so they are reported as one. A link or
+    # picture naming a relationship the file lacks is one of them: such a file is
+    # repaired (docx_repair) and read again, so that the rest of it is imported.
     except Exception as exc:
         log.debug("mammoth failed on %s", path, exc_info=True)
-        raise source_error(
-            path,
-            f"this Word file is damaged and cannot be read ({type(exc).__name__})",
-            f"{_SAVE_AS}, then import the new file",
-        ) from None
+        second = _repaired(archive, styles, pictures)
+        if second is None:
+            raise source_error(
+                path,
+                f"this Word file is damaged and cannot be read ({type(exc).__name__})",
+                f"{_SAVE_AS}, then import the new file",
+            ) from None
+        result, damaged = second
     for message in result.messages:
         log.debug("mammoth: %s", message.message)
-    html: str = result.value
-    reading = Reading("Word document", [Piece(path.name, html)], _date(archive, today), assets)
+    reading = Reading("Word document", [], _date(archive, today), pictures.assets)
+    for part in damaged:
+        reading.diagnostics.add(
+            "import-removed",
+            f"this Word file's part {part} is damaged (empty or cut short), so it was left out: "
+            f"{_PART_HOLDS.get(PurePosixPath(part).stem, 'what it holds')} may be missing",
+            path=path,
+            hint=f"{_SAVE_AS} and import the new file, or check the new portfolio",
+        )
+    html = _CHECKBOX.sub(_box, str(result.value))  # a form's tick box: the sanitiser drops <input>
+    html = dropped(html, path, reading.diagnostics, pictures, equations)
+    html = unrolled(html)  # a section laid out in a template's table: its parts
+    reading.pieces.append(Piece(path.name, html))
+    _review_marks(path, reading, changes, comments)
     unsafe = hazards(html)
     if unsafe:
         reading.diagnostics.add(
@@ -82,6 +114,31 @@ def read(path: Path, today: dt.date) -> Reading:
             hint="links that run code are never copied; link to a web page instead",
         )
     return reading
+
+
+def _review_marks(path: Path, reading: Reading, changes: int, comments: int) -> None:
+    if changes:
+        reading.diagnostics.add(
+            "import-review",
+            f"this Word file has {plural(changes, 'tracked change')} not yet accepted or "
+            "rejected: they were imported as if accepted (inserted text kept, deleted text "
+            "left out)",
+            path=path,
+            hint="if that is not what you want, accept or reject them in Word (Review > "
+            "Accept, Reject) and import again",
+        )
+    if comments:
+        reading.diagnostics.add(
+            "import-review",
+            f"this Word file has {plural(comments, 'comment')}: comments are not imported",
+            path=path,
+            hint="read them in Word (Review > Show Comments) and copy what you need into the "
+            "new portfolio",
+        )
+
+
+def _box(match: re.Match[str]) -> str:
+    return "☒" if re.search(r"\bchecked\b", match.group(1)) else "☐"
 
 
 def _refuse_not_docx(path: Path, data: bytes) -> None:
@@ -127,7 +184,7 @@ def _open_zip(path: Path, data: bytes) -> zipfile.ZipFile:
             "will not open it (it may be a 'zip bomb')",
             f"if it is your portfolio, {_SAVE_AS}",
         )
-    if "word/document.xml" not in archive.namelist():
+    if main_part(archive) not in archive.NameToInfo:  # word/document.xml, or as .rels says
         raise source_error(
             path, "this zip file is not a Word document (it has no word/document.xml)", _SAVE_AS
         )
@@ -161,18 +218,26 @@ def _has_doctype(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) 
     return b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()
 
 
-def _image_saver(assets: dict[str, Asset]) -> Any:
-    def save(image: Any) -> dict[str, str]:
-        number = len(assets) + 1
-        with image.open() as handle:
-            data = handle.read()
-        src = f"cmaltgen-image:{number}"
-        suffix = _EXTENSIONS.get(str(image.content_type), ".bin")
-        alt = " ".join(str(image.alt_text or "").split())
-        assets[src] = Asset(f"image-{number}{suffix}", data, alt)
-        return {"src": src, "alt": alt}
+def _convert(data: bytes, styles: str, pictures: Pictures) -> Any:
+    return mammoth.convert_to_html(
+        io.BytesIO(data),
+        style_map=_STYLE_MAP + styles,
+        convert_image=mammoth.images.img_element(saver(pictures)),
+    )
 
-    return save
+
+def _repaired(
+    archive: zipfile.ZipFile, styles: str, pictures: Pictures
+) -> tuple[Any, list[str]] | None:
+    """mammoth's reading of the repaired file, and the parts left out as damaged; None if
+    there was nothing to repair or that fails too."""
+    pictures.clear()
+    try:
+        fixed = repaired(archive)
+        return None if fixed is None else (_convert(fixed.data, styles, pictures), fixed.damaged)
+    except Exception:  # still damaged, in some other way: reported as damaged
+        log.debug("mammoth failed on the repaired file", exc_info=True)
+        return None
 
 
 def _date(archive: zipfile.ZipFile, today: dt.date) -> dt.date:

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from html.parser import HTMLParser
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
 import markdownify
 import nh3
@@ -62,6 +63,7 @@ def to_markdown(html: str) -> Converted:
         return Converted(_plain_paragraphs(_Text.of(html)), {}, True)
     soup = BeautifulSoup(html, "html.parser")
     notes = _take_notes(soup)
+    _even_tables(soup)
     clean = BeautifulSoup(sanitise(str(soup)), "html.parser")
     converted = {label: _convert(sanitise(text)) for label, text in notes.items()}
     if _too_deep(clean):
@@ -171,6 +173,56 @@ def _take_notes(soup: BeautifulSoup) -> dict[str, str]:
     return notes
 
 
+def _even_tables(soup: BeautifulSoup) -> None:
+    """Tables Markdown can hold: a table inside a cell becomes its text ("a / b; c / d"), and
+    a cell spanning rows (a merged cell) gets empty cells below it, so columns stay in line."""
+    for table in reversed(soup.find_all("table")):
+        if table.find_parent("table") is not None:
+            texts = [" / ".join(_words(c) for c in r.find_all(["td", "th"])) for r in table("tr")]
+            table.replace_with("; ".join(text for text in texts if text.strip(" /")))
+    for table in soup.find_all("table"):
+        rows = table.find_all("tr")
+        below: dict[int, tuple[int, int]] = {}  # column -> (rows still spanned, its width)
+        for index, row in enumerate(rows):
+            column = 0
+            for cell in row.find_all(["td", "th"], recursive=False):
+                column = _pad(soup, below, column, cell.insert_before)
+                width, height = _span(cell.get("colspan")), _span(cell.get("rowspan"))
+                if height > 1:
+                    below[column] = (min(height, len(rows) - index) - 1, width)
+                    del cell["rowspan"]
+                column += width
+            _pad(soup, below, column, row.append, end=True)
+
+
+def _pad(soup: BeautifulSoup, below: dict[int, tuple[int, int]], column: int, put: Any,
+         end: bool = False) -> int:  # fmt: skip
+    """Put empty cells for the columns from ``column`` still spanned from above; the next."""
+    while column in below or (end and any(c >= column for c in below)):
+        if column in below:
+            left, width = below.pop(column)
+            cell = soup.new_tag("td")
+            if width > 1:
+                cell["colspan"] = str(width)
+            put(cell)
+            if left > 1:
+                below[column] = (left - 1, width)
+            column += width
+        else:  # a short row: an empty cell, to reach the spanned column
+            put(soup.new_tag("td"))
+            column += 1
+    return column
+
+
+def _span(value: Any) -> int:
+    text = str(value or "1").strip()
+    return min(int(text), 1000) if re.fullmatch(r"[0-9]{1,6}", text) and int(text) > 0 else 1
+
+
+def _words(tag: Tag) -> str:
+    return " ".join(tag.get_text(" ").split())
+
+
 def _label(kind: str, number: str) -> str:
     return number if kind == "foot" else f"e{number}"
 
@@ -202,13 +254,27 @@ class _Converter(markdownify.MarkdownConverter):
     def convert_img(self, el: Any, text: str, parent_tags: Any) -> str:
         if not el.get("src"):  # its address was unsafe and removed: keep the description
             return str(el.get("alt") or "")
+        el["src"] = _markdown_address(str(el["src"]))
         return str(super().convert_img(el, text, parent_tags))  # type: ignore[misc]
 
     def convert_a(self, el: Any, text: str, parent_tags: Any) -> str:
         href = str(el.get("href") or "")
         if not href or href.startswith("#"):  # bookmarks and tables of contents: text only
             return text
+        el["href"] = _markdown_address(href)
         return str(super().convert_a(el, text, parent_tags))  # type: ignore[misc]
+
+
+_BALANCED = re.compile(r"(?:[^()]|\([^()]*\))*")
+
+
+def _markdown_address(address: str) -> str:
+    """``address`` as a Markdown link holds it: a space (Word keeps one typed in a link) or a
+    bracket left open would end the link early, leaving '[text](...)' as text."""
+    address = re.sub(r"\s", lambda m: quote(m.group()), address.strip())
+    if not _BALANCED.fullmatch(address):
+        address = address.replace("(", "%28").replace(")", "%29")
+    return address
 
 
 _UNSAFE_TAGS = {"script", "style", "iframe", "object", "embed", "form", "frame", "frameset"}

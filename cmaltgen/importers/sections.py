@@ -55,9 +55,21 @@ class Match(NamedTuple):
     title: str  # the candidate's own words after the section's name, if any
 
 
+_LINKED = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)")
+_NOTE_MARK = re.compile(r"\[\^\w+\]")
+
+
 def normalise(text: str) -> str:
+    text = _NOTE_MARK.sub("", _LINKED.sub(r"\1", text))  # a heading's link or footnote mark
     text = re.sub(r"[*_`#]+", "", text).replace("\u00a0", " ")
     return re.sub(r"\s+", " ", text).strip(" :.-–—")
+
+
+def _kept(heading: str, text: str) -> str:
+    """``text`` after the links and footnote marks of the heading that names its section or
+    part, which the heading itself does not keep."""
+    extras = [m.group() for m in re.finditer(f"{_LINKED.pattern}|{_NOTE_MARK.pattern}", heading)]
+    return "\n\n".join([" ".join(extras), text.lstrip("\n")]) if extras else text
 
 
 def match_section(text: str, pathway: Pathway) -> Match | None:
@@ -258,13 +270,13 @@ class Sorter:
         if started:
             if self.current is not None and len(self.current.origins) > 1:
                 self.current.add("description", f"### {heading.text.strip()}")  # a second part
-            self._text(origin, text)
+            self._text(origin, _kept(heading.text, text))
             return
         part = match_part(heading.text) if self.current is not None else None
         if self.current is not None and part is not None:
             self.part = part
             self.current.part_headings.add(part)
-            self._text(origin, text)
+            self._text(origin, _kept(heading.text, text))
             return
         if heading.level == 7:
             self._text(origin, f"**{heading.text}**\n{text}")

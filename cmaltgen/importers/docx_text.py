@@ -1,0 +1,243 @@
+"""Word text that mammoth would leave out without a word, rewritten as what it reads.
+
+- A *simple field* (``w:fldSimple``: a caption's number "Figure 1", a cross-reference, a
+  hyperlink field some programs write) becomes the same field in the long form
+  (``w:fldChar``), which mammoth reads: its text stays, and a hyperlink field stays a link.
+- A paragraph given an *outline level* of its own (Format > Paragraph > Outline level,
+  which Word's table of contents follows) is styled as the heading of that level.
+- A *text box* whose text is only in a drawing mammoth does not read (an ``mc:Choice``
+  with an empty ``mc:Fallback``, as LibreOffice writes; a shape with no fallback) gets
+  that text in a fallback, which mammoth reads after the paragraph.
+- An *equation* (``m:oMath``) becomes its text in a run between ``EQUATION`` marks, which
+  ``docx_places`` turns back into the text with a located warning.
+
+Only the main part is rewritten, and only when it holds one of them. ``heading_styles``
+gives the same for styles: a style with an outline level, or based on a heading style.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+import defusedxml.ElementTree as SafeET
+
+from cmaltgen.importers.docx_repair import UNREADABLE, main_part, part_of, rewritten
+
+EQUATION = re.compile("\ue000cmaltgen-equation-(\\d+)\ue001")
+_MATH = (
+    "{http://schemas.openxmlformats.org/officeDocument/2006/math}",
+    "{http://purl.oclc.org/ooxml/officeDocument/math}",
+)
+_HAS = re.compile(rb"fldSimple|oMath|outlineLvl|txbxContent")
+_ALTERNATE = {"{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
+_EQUATION = {f"{ns}{name}" for ns in _MATH for name in ("oMath", "oMathPara")}
+_BUILT_IN = re.compile(r"heading ?([1-9])|title", re.I)
+_LEVELS = {str(n) for n in range(6)}
+_MAX_DEPTH = 60  # equations nest a few levels; a hostile one, thousands (and recursion ends)
+# A tracked insertion, deletion or move (not w:insideH, w:delText...), and a comment.
+_CHANGE = re.compile(rb"<[\w.-]+:(?:ins|del|moveFrom|moveTo)[\s/>]")
+_COMMENT = re.compile(rb"<[\w.-]+:comment[\s/>]")
+
+
+def main_xml(archive: zipfile.ZipFile) -> tuple[str, bytes]:
+    """The main part's name and bytes; b"" if it cannot be read (mammoth reports that)."""
+    main = main_part(archive)
+    try:
+        return main, archive.read(main)
+    except UNREADABLE:
+        return main, b""
+
+
+def unresolved(archive: zipfile.ZipFile, xml: bytes) -> tuple[int, int]:
+    """How many tracked changes the main part has, and how many comments the file has."""
+    changes = len(_CHANGE.findall(xml))
+    try:
+        comments = len(_COMMENT.findall(archive.read(part_of(archive, "comments"))))
+    except UNREADABLE:
+        comments = 0  # none, or mammoth reports the part
+    return changes, comments
+
+
+def heading_styles(archive: zipfile.ZipFile) -> str:
+    """mammoth style-map lines making headings of the document's own heading styles: those
+    with an outline level, or based on a heading style ("My Heading", based on Heading 1)."""
+    try:
+        root = SafeET.fromstring(archive.read(part_of(archive, "styles")), forbid_dtd=True)
+    except UNREADABLE:
+        return ""  # none, or mammoth reports the part
+    w = root.tag.rpartition("}")[0] + "}"
+    styles = {s.get(f"{w}styleId"): s for s in root if s.get(f"{w}type") == "paragraph"}
+    lines = []
+    for style_id, style in styles.items():
+        named = style.find(f"{w}name")
+        name = "" if named is None else named.get(f"{w}val", "")
+        if not name or _BUILT_IN.fullmatch(name) or _BUILT_IN.fullmatch(style_id or ""):
+            continue  # mammoth's own map, and cmaltgen's, have these
+        level = _level(style, styles, w)
+        if level is not None:
+            quoted = re.sub(r"([\\'])", r"\\\1", name).replace("\n", "\\n").replace("\r", "\\r")
+            lines.append(f"p[style-name='{quoted}'] => h{min(level + 1, 6)}:fresh")
+    return "\n".join(lines)
+
+
+def _level(style: Element, styles: dict[str | None, Element], w: str) -> int | None:
+    """The outline level of a paragraph style (0 for Heading 1), following what it is based
+    on; None for body text."""
+    for _ in range(20):  # a chain of bases that never ends (a loop) is body text
+        own = style.find(f"{w}pPr/{w}outlineLvl")
+        if own is not None:
+            value = own.get(f"{w}val", "")
+            return int(value) if value in _LEVELS else None
+        if (built_in := _BUILT_IN.fullmatch(style.get(f"{w}styleId") or "")) is not None:
+            return int(built_in.group(1) or 1) - 1  # Title: 1
+        based = style.find(f"{w}basedOn")
+        base = styles.get(based.get(f"{w}val")) if based is not None else None
+        if base is None:
+            return None
+        style = base
+    return None
+
+
+def rewrite(archive: zipfile.ZipFile, main: str, xml: bytes) -> tuple[bytes, list[str]] | None:
+    """The .docx with simple fields and equations rewritten, and each equation's text;
+    None when the main part has neither (or cannot be read: mammoth reports that)."""
+    if not _HAS.search(xml):
+        return None
+    try:
+        root = SafeET.fromstring(xml, forbid_dtd=True)
+    except UNREADABLE:
+        return None
+    equations: list[str] = []
+    w = root.tag.rpartition("}")[0] + "}"
+    parents = {child: parent for parent in root.iter() for child in parent}
+    changed = False
+    for element in reversed(list(root.iter())):  # a field inside a field: the inner first
+        parent = parents.get(element)
+        if parent is not None and _rewrite_one(w, element, parent, parents, equations):
+            changed = True
+    if not changed:
+        return None
+    part = tostring(root, encoding="utf-8", xml_declaration=True)
+    return rewritten(archive, {main: part}), equations
+
+
+def _rewrite_one(
+    w: str, element: Element, parent: Element, parents: dict[Element, Element], equations: list[str]
+) -> bool:
+    """Rewrite ``element`` in ``parent`` if mammoth would lose it; whether it was."""
+    namespace, _, name = element.tag.rpartition("}")
+    if name == "fldSimple":
+        _as_long_field(namespace + "}", element)
+        return True
+    if name == "pPr":
+        return _outline_heading(namespace + "}", element)
+    if name == "AlternateContent":
+        return _boxes_in_fallback(w, element)
+    if name == "drawing" and not _within(parent, parents, _ALTERNATE):
+        if not (boxes := _boxes(w, element)):
+            return False
+        SubElement(parent, f"{w}pict").extend(boxes)  # after the drawing, in its run
+        return True
+    if element.tag in _EQUATION and not _within(parent, parents, _EQUATION):
+        equations.append(" ".join(_linear(element).split()))
+        element.clear()  # the equation becomes a run of its text, in its place
+        element.tag = f"{w}r"
+        SubElement(element, f"{w}t").text = f"\ue000cmaltgen-equation-{len(equations) - 1}\ue001"
+        return True
+    return False
+
+
+def _within(element: Element | None, parents: dict[Element, Element], names: set[str]) -> bool:
+    """Whether ``element`` is, or is inside, an element of one of ``names`` ("{ns}local")."""
+    while element is not None:
+        if element.tag in names:
+            return True
+        element = parents.get(element)
+    return False
+
+
+def _boxes(w: str, container: Element) -> list[Element]:
+    """The text boxes' contents in ``container``, without those inside another box."""
+    boxes = list(container.iter(f"{w}txbxContent"))
+    inner = {nested for box in boxes for nested in box.iter(f"{w}txbxContent") if nested is not box}
+    return [box for box in boxes if box not in inner]
+
+
+def _boxes_in_fallback(w: str, alternate: Element) -> bool:
+    """Give an mc:Fallback the text boxes of its mc:Choice when it has none (LibreOffice
+    writes an empty one, and mammoth reads only the fallback); whether it did."""
+    mc = alternate.tag.rpartition("}")[0] + "}"
+    fallback = alternate.find(f"{mc}Fallback")
+    if fallback is not None and fallback.find(f".//{w}txbxContent") is not None:
+        return False
+    choice = next((c for c in alternate.findall(f"{mc}Choice") if _boxes(w, c)), None)
+    if choice is None:
+        return False
+    if fallback is None:
+        fallback = SubElement(alternate, f"{mc}Fallback")
+    SubElement(fallback, f"{w}pict").extend(_boxes(w, choice))
+    return True
+
+
+def _linear(element: Element, depth: int = 0) -> str:
+    """An equation as a line of text: ``(a+b)/2``, ``x^2``, ``x_i``, ``√(x)``. Each element
+    is read once; past _MAX_DEPTH levels (no real equation) only the text is kept."""
+    name = element.tag.rpartition("}")[2]
+    if name == "t":
+        return element.text or ""
+    if depth > _MAX_DEPTH:
+        return "".join(element.itertext())
+    children = [
+        (c.tag.rpartition("}")[2], _linear(c, depth + 1))
+        for c in element
+        if not c.tag.endswith("Pr")
+    ]
+    parts = dict(children)
+    if name == "f":
+        return f"{_group(parts.get('num', ''))}/{_group(parts.get('den', ''))}"
+    if name in ("sSup", "sSub", "sSubSup"):
+        sub, sup = parts.get("sub"), parts.get("sup")
+        base = _group(parts.get("e", ""))
+        return base + (f"_{_group(sub)}" if sub else "") + (f"^{_group(sup)}" if sup else "")
+    if name == "rad":
+        return f"{parts.get('deg', '')}√{_group(parts.get('e', ''))}"
+    if name == "d":
+        return "(" + ", ".join(text for kind, text in children if kind == "e") + ")"
+    return "".join(text for _, text in children)
+
+
+def _group(text: str) -> str:
+    return text if len(text) <= 1 or text.isalnum() else f"({text})"
+
+
+def _outline_heading(w: str, properties: Element) -> bool:
+    """Style a paragraph given an outline level of its own (Level 1: "Heading1"); whether
+    it had one."""
+    outline = properties.find(f"{w}outlineLvl")
+    value = None if outline is None else outline.get(f"{w}val")
+    if value not in _LEVELS:
+        return False
+    style = properties.find(f"{w}pStyle")
+    if style is None:
+        style = Element(f"{w}pStyle")
+        properties.insert(0, style)
+    style.set(f"{w}val", f"Heading{int(value) + 1}")  # mammoth maps this style id to <hN>
+    return True
+
+
+def _as_long_field(w: str, field: Element) -> None:
+    """Make ``field`` (a simple field) the long form in place: a container mammoth reads
+    through (a smart tag) of runs: begin, its instruction, separate, its text, end."""
+
+    def char(kind: str) -> Element:
+        run = Element(f"{w}r")
+        SubElement(run, f"{w}fldChar", {f"{w}fldCharType": kind})
+        return run
+
+    instruction = Element(f"{w}r")
+    SubElement(instruction, f"{w}instrText").text = field.get(f"{w}instr", "")
+    field.tag, field.attrib = f"{w}smartTag", {}
+    field[0:0] = [char("begin"), instruction, char("separate")]
+    field.append(char("end"))
