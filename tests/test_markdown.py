@@ -7,7 +7,7 @@ import re
 import pytest
 
 from cmaltgen import wording
-from cmaltgen.read import markdown
+from cmaltgen.read import markdown, markdown_scan
 
 
 class Resolver:
@@ -149,3 +149,37 @@ def test_notes_heading_id_does_not_clash_with_a_footnotes_heading_of_ones_own() 
     html = render("## Footnotes\n\nA claim.[^1]\n\n[^1]: The source.\n")
     ids = re.findall(r'id="([^"]+)"', html)
     assert "footnotes" in ids and len(ids) == len(set(ids))
+
+
+class Notes:
+    """An annotator that shows the heading level a note after each paragraph would use."""
+
+    label = "3a"
+
+    def after(self, paragraph: markdown_scan.Paragraph, ident: str, heading_level: int) -> str:
+        return f"<aside>h{heading_level}</aside>"
+
+    def details(self, paragraph: markdown_scan.Paragraph, ident: str) -> str | None:
+        return None
+
+
+@pytest.mark.slow("large")
+def test_many_links_headings_and_paragraphs_are_each_read_once() -> None:
+    """Each link's text and place were searched for from its paragraph's start (8,000 links
+    in one paragraph took 23 s), each heading id counted up from "a-1" (100,000 headings, over
+    a minute), each paragraph's note looked back for its heading. Places, ids and levels are
+    unchanged."""
+    links = " ".join(f"[a](b) [c](d{i}.pdf)" for i in range(5_000))
+    parsed = markdown.parse(f"Intro\n\n{links}\n")
+    assert [(r.target, r.line, r.col) for r in parsed.references[-2:]] == [
+        ("b", 3, len(links) - 20),
+        ("d4999.pdf", 3, len(links) - 13),
+    ]
+    html = markdown.render(parsed, Resolver())
+    assert html.count('<a href="../files/b">a</a>') == 5_000
+    headings = "".join(f"# a\n\nText {i}.\n\n" for i in range(5_000))
+    html = markdown.render(markdown.parse(headings), Resolver(), annotator=Notes())
+    assert '<h2 id="a">a</h2>' in html and '<h2 id="a-4999">a</h2>' in html
+    assert html.count("<aside>h3</aside>") == 5_000
+    html = markdown.render(markdown.parse("Text.\n\n" * 10_000), Resolver(), annotator=Notes())
+    assert html.count("<aside>h2</aside>") == 10_000

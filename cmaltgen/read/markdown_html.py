@@ -99,7 +99,9 @@ def _resolve(ref: Reference, resolver: Resolver) -> tuple[str, str] | None:
 def _render_link_close(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    opening = next((t for t in reversed(tokens[:idx]) if t.type == "link_open"), None)
+    opening = next(
+        (tokens[j] for j in range(idx - 1, -1, -1) if tokens[j].type == "link_open"), None
+    )
     if opening is None or "ref" not in opening.meta or env.get("resolver") is None:
         return "</a>"
     meta, kind = opening.meta, opening.meta["ref"].kind
@@ -146,6 +148,7 @@ def _render_heading(
 ) -> str:
     """Headings, moved down by ``offset`` and with ``prefix``-ed ids when a page asks."""
     token = tokens[idx]
+    env["heading_level"] = int(token.tag[1])  # the last heading so far (see paragraph_close)
     offset, prefix = env.get("offset", 0), env.get("prefix", "")
     if not offset and not prefix:
         return self.renderToken(tokens, idx, options, env)
@@ -185,7 +188,8 @@ def _render_paragraph_close(
     para: Paragraph | None = opening.meta.get("paragraph") if opening else None
     if annotator is None or para is None:
         return html
-    level = min(6, _heading_level_before(tokens, idx) + env.get("offset", 0) + 1)
+    # the level of the last body heading above, or 1 (the page's title) if there is none
+    level = min(6, env.get("heading_level", 1) + env.get("offset", 0) + 1)
     return html + annotator.after(para, _prefixed(env, para.id), level)
 
 
@@ -200,14 +204,6 @@ def _opening_paragraph(tokens: Sequence[Token], idx: int) -> Token | None:
         if tokens[j].type == "paragraph_open" and tokens[j].level == level:
             return tokens[j]
     return None
-
-
-def _heading_level_before(tokens: Sequence[Token], idx: int) -> int:
-    """The level of the last body heading above ``idx`` (1, the page's title, if none)."""
-    for j in range(idx - 1, -1, -1):
-        if tokens[j].type == "heading_open":
-            return int(tokens[j].tag[1])
-    return 1
 
 
 FOOTNOTES_HEADING = "Notes"
