@@ -701,3 +701,18 @@ def test_a_page_of_thousands_of_links_gives_every_item_as_pyyaml_writes_it(
     text = (folder(dest, "1a") / "evidence.yml").read_text("utf-8")
     dumped = yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=1000)
     assert text.split("\n- ", 1)[1] == dumped.replace("\n- ", "\n\n- ")[2:]
+
+
+@pytest.mark.slow("large")
+def test_a_page_of_thousands_of_headings_is_sorted_with_the_same_sections(
+    tmp_path: Path,
+) -> None:
+    """Each heading was compared with every section title by difflib in full (2 ms a heading:
+    20,000 headings, half a minute); the cheap bounds first give the same sections."""
+    headings = "".join(f"<h2>Heading {i}</h2><p>Text {i}.</p>" for i in range(3_000))
+    near = "<h2>Technical knowledge and ability in the use of learning technologies</h2>"
+    page = item("1a Constraints", f"{headings}{near}<p>{PROSE}</p>")
+    dest, _ = run_import(tmp_path, wxr(page))
+    text = text_of(dest, "1a")
+    assert "### Heading 0\n\nText 0." in text and "### Heading 2999\n\nText 2999." in text
+    assert PROSE.strip() in text_of(dest, "1b")
