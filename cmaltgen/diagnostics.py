@@ -41,8 +41,8 @@ CODES: dict[str, Code] = _codes(
     (
         "file-too-large",
         E,
-        "A Markdown or YAML file is larger than cmaltgen will read, or has over 10,000 "
-        "table cells.",
+        "A Markdown or YAML file is larger than cmaltgen will read, or a reflection has over "
+        "10,000 table cells or links, or 20,000 emphasis marks.",
     ),
     ("file-empty", E, "A file that must have content is empty."),
     # YAML

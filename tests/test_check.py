@@ -760,3 +760,22 @@ def test_web_links_are_located_in_the_reflection_as_read(tmp_portfolio: Portfoli
         ("https://example.org/a", 6, 40),
         ("https://example.org/p.png", 8, 8),
     ]
+
+
+@pytest.mark.slow("large")
+def test_thousands_of_links_to_one_address_are_located_in_one_pass(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """Each link's search started at its paragraph's start and stepped over every place
+    already found: 5,000 links to one address on a line took seconds, the cap's 10,000 more."""
+    from cmaltgen.build import read_portfolio
+    from cmaltgen.diagnostics import Diagnostics
+    from cmaltgen.rules.links import link_targets
+
+    links = " ".join("[a](https://example.org/a)" for _ in range(5_000))
+    body = f"## Description\n\n{links}\n\n## Reflection\n\nI learned.\n"
+    root = tmp_portfolio({"1a/reflection.md": f"---\nsection: 1a\n---\n{body}"})
+    _, portfolio = read_portfolio(root.resolve(), root / "_site", TODAY, Diagnostics())
+    assert portfolio is not None
+    found = [(t.line, t.col) for t in link_targets(portfolio) if t.path.name == "reflection.md"]
+    assert found == [(6, 5 + 27 * n) for n in range(5_000)]

@@ -162,6 +162,45 @@ def test_a_reflection_with_a_huge_table_is_refused_at_once_at_its_line(
         assert "hint: move a large table into an evidence file" in output
 
 
+@pytest.mark.parametrize(
+    ("line", "most", "what", "hint"),
+    [
+        (
+            "[a](b" * 100,
+            10_000,
+            "links, images and notes ('[' characters)",
+            "move a long list of links",
+        ),
+        (
+            "![" * 100,
+            10_000,
+            "links, images and notes ('[' characters)",
+            "move a long list of links",
+        ),
+        ("*_" * 50, 20_000, "emphasis marks ('*' and '_' characters)", "keep * and _ for emphasis"),
+    ],
+)
+def test_a_reflection_with_a_flood_of_marks_is_refused_at_once_at_its_line(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path, line: str, most: int, what: str, hint: str
+) -> None:
+    """A 2 MB reflection of '[' (or '![', '[a](', '*_') took from half a minute to minutes to
+    lay out; now it is a located error at the line where the cap is passed."""
+    root = tmp_portfolio()
+    reflection = root / "2a" / "reflection.md"
+    text = reflection.read_text(encoding="utf-8")
+    reflection.write_text(text + "\n" + (line + "\n") * 2_000, encoding="utf-8")
+    # each line holds 100 marks, the reflection a few already (its citations)
+    before = sum(text.count(mark) for mark in ("[" if "[" in line else "*_"))
+    expected_line = len(text.splitlines()) + 2 + (most - before) // 100
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert (
+            f"2a/reflection.md:{expected_line}:1: error file-too-large: this reflection has "
+            f"more than {most:,} {what} by this line"
+        ) in output
+        assert f"hint: {hint}" in output
+
+
 def test_reference_style_links_are_resolved_not_a_crash(
     tmp_portfolio: PortfolioFactory, tmp_path: Path
 ) -> None:

@@ -685,3 +685,34 @@ def test_huge_export_is_refused_without_reading_it(tmp_path: Path) -> None:
     code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
     assert code == 1 and "error import-source: this WordPress export is 250 MB" in out
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow("large")
+def test_a_page_of_thousands_of_links_gives_every_item_as_pyyaml_writes_it(
+    tmp_path: Path,
+) -> None:
+    """PyYAML took about a millisecond an evidence item (30,000 links: half a minute); the
+    items are now written directly, to the same text."""
+    links = " ".join(f'<a href="https://example.org/{i}">link {i}</a>' for i in range(5_000))
+    dest, _ = run_import(tmp_path, wxr(item("1a Constraints", f"<p>{links}</p>")))
+    items = items_of(dest, "1a")
+    assert len(items) == 5_000
+    assert items[-1]["url"] == "https://example.org/4999" and items[-1]["title"] == "link 4999"
+    text = (folder(dest, "1a") / "evidence.yml").read_text("utf-8")
+    dumped = yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=1000)
+    assert text.split("\n- ", 1)[1] == dumped.replace("\n- ", "\n\n- ")[2:]
+
+
+@pytest.mark.slow("large")
+def test_a_page_of_thousands_of_headings_is_sorted_with_the_same_sections(
+    tmp_path: Path,
+) -> None:
+    """Each heading was compared with every section title by difflib in full (2 ms a heading:
+    20,000 headings, half a minute); the cheap bounds first give the same sections."""
+    headings = "".join(f"<h2>Heading {i}</h2><p>Text {i}.</p>" for i in range(3_000))
+    near = "<h2>Technical knowledge and ability in the use of learning technologies</h2>"
+    page = item("1a Constraints", f"{headings}{near}<p>{PROSE}</p>")
+    dest, _ = run_import(tmp_path, wxr(page))
+    text = text_of(dest, "1a")
+    assert "### Heading 0\n\nText 0." in text and "### Heading 2999\n\nText 2999." in text
+    assert PROSE.strip() in text_of(dest, "1b")

@@ -68,7 +68,7 @@ def to_markdown(html: str) -> Converted:
     converted = {label: _convert(sanitise(text)) for label, text in notes.items()}
     if _too_deep(clean):
         return Converted(_plain(clean), converted, True)
-    return Converted(_convert(str(clean)), converted)
+    return Converted(_convert(clean), converted)  # the tree itself: not written out, read again
 
 
 def _too_deep(soup: BeautifulSoup) -> bool:
@@ -227,8 +227,9 @@ def _label(kind: str, number: str) -> str:
     return number if kind == "foot" else f"e{number}"
 
 
-def _convert(html: str) -> str:
-    text: str = _Converter().convert(html)
+def _convert(html: str | BeautifulSoup) -> str:
+    converter = _Converter()
+    text: str = converter.convert(html) if isinstance(html, str) else converter.convert_soup(html)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 

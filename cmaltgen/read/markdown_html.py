@@ -5,7 +5,6 @@ under a heading and scrollable tables. :func:`add_render_rules` installs them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -53,12 +52,24 @@ class Resolver(Protocol):
 # the punctuation that follows ("features [](evidence:x)." reads "features."). A comment
 # cannot come from the author's text, which is always escaped.
 _DROPPED = "<!--cmalt:dropped-->"
-_TIDY_DROPPED = re.compile(rf"\s*{_DROPPED}(?=[.,;:!?)\]…])|{_DROPPED}[ \t]*")
+_PUNCTUATION = tuple(".,;:!?)]…")
 
 
 def tidy(html: str) -> str:
-    """``html`` without what unlinked, empty citations left behind."""
-    return _TIDY_DROPPED.sub("", html) if _DROPPED in html else html
+    """``html`` without what unlinked, empty citations left behind: with the spaces before
+    one if punctuation follows it, else the spaces and tabs after it. (Not a regex
+    ``\\s*<mark>``: tried from each space of a long run, that took minutes.)"""
+    if _DROPPED not in html:
+        return html
+    pieces = html.split(_DROPPED)
+    kept = [pieces[0]]
+    for after in pieces[1:]:
+        if after.startswith(_PUNCTUATION):
+            kept[-1] = kept[-1].rstrip()  # what the last one left: its spaces went already
+            kept.append(after)
+        else:  # (empty, another comes next or the html ends: nothing is punctuation)
+            kept.append(after.lstrip(" \t"))
+    return "".join(kept)
 
 
 def _render_link_open(
@@ -99,7 +110,9 @@ def _resolve(ref: Reference, resolver: Resolver) -> tuple[str, str] | None:
 def _render_link_close(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    opening = next((t for t in reversed(tokens[:idx]) if t.type == "link_open"), None)
+    opening = next(
+        (tokens[j] for j in range(idx - 1, -1, -1) if tokens[j].type == "link_open"), None
+    )
     if opening is None or "ref" not in opening.meta or env.get("resolver") is None:
         return "</a>"
     meta, kind = opening.meta, opening.meta["ref"].kind
@@ -149,6 +162,7 @@ def _render_heading(
 ) -> str:
     """Headings, moved down by ``offset`` and with ``prefix``-ed ids when a page asks."""
     token = tokens[idx]
+    env["heading_level"] = int(token.tag[1])  # the last heading so far (see paragraph_close)
     offset, prefix = env.get("offset", 0), env.get("prefix", "")
     if not offset and not prefix:
         return self.renderToken(tokens, idx, options, env)
@@ -188,7 +202,8 @@ def _render_paragraph_close(
     para: Paragraph | None = opening.meta.get("paragraph") if opening else None
     if annotator is None or para is None:
         return html
-    level = min(6, _heading_level_before(tokens, idx) + env.get("offset", 0) + 1)
+    # the level of the last body heading above, or 1 (the page's title) if there is none
+    level = min(6, env.get("heading_level", 1) + env.get("offset", 0) + 1)
     return html + annotator.after(para, _prefixed(env, para.id), level)
 
 
@@ -203,14 +218,6 @@ def _opening_paragraph(tokens: Sequence[Token], idx: int) -> Token | None:
         if tokens[j].type == "paragraph_open" and tokens[j].level == level:
             return tokens[j]
     return None
-
-
-def _heading_level_before(tokens: Sequence[Token], idx: int) -> int:
-    """The level of the last body heading above ``idx`` (1, the page's title, if none)."""
-    for j in range(idx - 1, -1, -1):
-        if tokens[j].type == "heading_open":
-            return int(tokens[j].tag[1])
-    return 1
 
 
 FOOTNOTES_HEADING = "Notes"

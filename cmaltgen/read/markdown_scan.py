@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import unquote
 
@@ -91,15 +92,17 @@ def collect_references(state: StateCore) -> None:
     lines: list[str] = state.env.get("source_lines", [])
     # not "references": markdown-it keeps [label]: url definitions under that key
     refs: list[Reference] = state.env.setdefault("cmalt_references", [])
-    used: set[tuple[int, int]] = set()
+    search = _Search(set(), {}, _SEARCH_BUDGET)
     for block in state.tokens:
         if block.type != "inline" or not block.children or not block.map:
             continue
+        search.resume.clear()
+        search.last = (block.map[0], 0)
         for i, child in enumerate(block.children):
             ref = _reference(child, block.children, i)
             if ref is None:
                 continue
-            line, col = _locate(lines, block.map, ref[1], used)
+            line, col = _locate(lines, block.map, ref[1], search)
             child.meta["ref"] = Reference(ref[0], ref[2], line, col, child.type == "image", ref[3])
             refs.append(child.meta["ref"])
 
@@ -123,32 +126,91 @@ def _reference(token: Token, siblings: list[Token], index: int) -> tuple[str, st
 
 def _link_text(siblings: list[Token], index: int) -> str:
     text: list[str] = []
-    for token in siblings[index + 1 :]:
+    for j in range(index + 1, len(siblings)):  # not a slice: a copy per link is quadratic
+        token = siblings[j]
         if token.type == "link_close":
             break
         text.append(token.content)
     return "".join(text).strip()
 
 
-def _locate(
-    lines: list[str], block_map: list[int], href: str, used: set[tuple[int, int]]
-) -> tuple[int, int]:
+# Characters the searches for references' places may read in one body (a search costs at
+# least 64): a 2 MB paragraph of 100,000 links read the paragraph once per link, for minutes.
+# Past it, a reference is looked for in the next WINDOW characters after the last one found.
+_SEARCH_BUDGET = 50_000_000
+_WINDOW = 10_000
+
+
+@dataclass
+class _Search:
+    used: set[tuple[int, int]]  # places already given to a reference
+    resume: dict[str, tuple[int, int]]  # in this block: where each href's next search starts
+    budget: int  # see _SEARCH_BUDGET
+    last: tuple[int, int] = (0, 0)  # in this block: just after the last place given
+
+
+def _locate(lines: list[str], block_map: list[int], href: str, search: _Search) -> tuple[int, int]:
     """Line and column of ``href`` within a block, skipping occurrences already claimed;
     ``<my plan.pdf>`` is found by its name as written, not as markdown-it encoded it."""
+    end = min(block_map[1], len(lines))
+    found = _place(lines, block_map[0], end, href, search)
     written = unquote(href)
-    if written != href and not any(href in line for line in lines[block_map[0] : block_map[1]]):
+    if found is None and written != href:
+        search.resume[href] = (end, 0)
         href = written
-    for n in range(block_map[0], min(block_map[1], len(lines))):
-        start = 0
-        while (pos := lines[n].find(href, start)) >= 0:
-            if (n, pos) not in used:
-                used.add((n, pos))
-                bracket = lines[n].rfind("[", 0, pos)
-                if bracket > 0 and lines[n][bracket - 1] == "!":
-                    bracket -= 1  # an image starts at its "!"
-                return n + 1, (bracket if bracket >= 0 else pos) + 1
+        found = _place(lines, block_map[0], end, href, search)
+    if found is None:
+        search.resume[href] = (end, 0)
+        return block_map[0] + 1, 1
+    n, pos = found
+    search.used.add(found)
+    search.resume[href] = search.last = (n, pos + 1)
+    bracket = lines[n].rfind("[", 0, pos)
+    if bracket > 0 and lines[n][bracket - 1] == "!":
+        bracket -= 1  # an image starts at its "!"
+    return n + 1, (bracket if bracket >= 0 else pos) + 1
+
+
+def _place(
+    lines: list[str], first: int, end: int, href: str, search: _Search
+) -> tuple[int, int] | None:
+    if search.budget > 0:
+        return _first_unused(lines, first, end, href, search)
+    return _next_after(lines, end, href, search)
+
+
+def _first_unused(
+    lines: list[str], first: int, end: int, href: str, search: _Search
+) -> tuple[int, int] | None:
+    """The first place of ``href`` in the block not given yet: the search resumes after the
+    place this href was last given (every place before it is given already)."""
+    n, start = search.resume.get(href, (first, 0))
+    while n < end and search.budget > 0:
+        pos = lines[n].find(href, start)
+        search.budget -= max(64, (pos if pos >= 0 else len(lines[n])) - start)
+        if pos < 0:
+            n, start = n + 1, 0
+        elif (n, pos) in search.used:
             start = pos + 1
-    return block_map[0] + 1, 1
+        else:
+            return n, pos
+    return None
+
+
+def _next_after(lines: list[str], end: int, href: str, search: _Search) -> tuple[int, int] | None:
+    """The first place of ``href`` in the _WINDOW characters after the last place given."""
+    (n, start), left = search.last, _WINDOW
+    while n < end and left > 0:
+        pos = lines[n].find(href, start, start + left)
+        if pos < 0:
+            left -= len(lines[n]) - start
+            n, start = n + 1, 0
+        elif (n, pos) in search.used:
+            left -= pos + 1 - start
+            start = pos + 1
+        else:
+            return n, pos
+    return None
 
 
 def paragraph_id(text: str) -> str:
