@@ -41,6 +41,8 @@ def item(
     attachment: str = "",
     alt: str = "",
     meta: dict[str, str] | None = None,
+    pid: int = 0,
+    parent: int = 0,
 ) -> str:
     cats = "".join(
         f'<category domain="category" nicename="c"><![CDATA[{c}]]></category>' for c in categories
@@ -51,6 +53,8 @@ def item(
             "<wp:postmeta><wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key>"
             f"<wp:meta_value><![CDATA[{alt}]]></wp:meta_value></wp:postmeta>"
         )
+    if pid:
+        extra += f"<wp:post_id>{pid}</wp:post_id><wp:post_parent>{parent}</wp:post_parent>"
     for key, value in (meta or {}).items():
         extra += (
             f"<wp:postmeta><wp:meta_key><![CDATA[{key}]]></wp:meta_key>"
@@ -685,3 +689,30 @@ def test_huge_export_is_refused_without_reading_it(tmp_path: Path) -> None:
     code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
     assert code == 1 and "error import-source: this WordPress export is 250 MB" in out
     assert not (tmp_path / "out").exists()
+
+
+def test_child_pages_join_the_section_of_their_parent(tmp_path: Path) -> None:
+    xml = wxr(
+        item("CMALT Portfolio", f"<p>Welcome. {PROSE}</p>", pid=10),
+        item("Core Area 1: Operational issues", "<p>About area 1.</p>", pid=11, parent=10),
+        # children listed before their parents, and menu orders that interleave them
+        item("Reflection", f"<p>Looking back, {PROSE}</p>", pid=13, parent=12, order=2),
+        item("Evidence", f"<p><a href='{UPLOADS}/e1.pdf'>Survey</a></p>", pid=14, parent=12),
+        item("1a – Understanding the constraints", f"<p>At first {PROSE}</p>", pid=12, parent=11),
+        item("1b Technical knowledge", f"<p>The upgrade {PROSE}</p>", pid=15, parent=11, order=2),
+        item("Lecture capture rollout", f"<p>The rollout {PROSE}</p>", pid=16, parent=15),
+        item("Loop A", "<p>Loop words.</p>", pid=20, parent=21),
+        item("Loop B", "<p>More loop words.</p>", pid=21, parent=20),
+    )
+    root, out = run_import(tmp_path, xml)
+    one_a = text_of(root, "1a")
+    assert one_a.index("At first") < one_a.index("### Evidence") < one_a.index("[Survey](evidence:")
+    assert one_a.index("## Reflection\n\nLooking back,") > one_a.index("[Survey]")
+    assert "page 'Reflection', parent page '1a – Understanding the constraints'" in one_a
+    one_b = text_of(root, "1b")
+    assert one_b.index("The upgrade") < one_b.index("### Lecture capture rollout\n\nThe rollout")
+    unsorted = (root / "_unsorted.md").read_text("utf-8")
+    assert "Welcome." in unsorted and "About area 1." in unsorted and "Loop words." in unsorted
+    assert "More loop words." in unsorted and "Looking back" not in unsorted
+    assert "section 1a has no Reflection" not in out, out
+    builds_and_checks(root)

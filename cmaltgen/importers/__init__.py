@@ -103,7 +103,7 @@ def import_portfolio(
                 path=source,
                 hint="check its headings and lists in the new portfolio",
             )
-        sorter.piece(piece.origin, piece.title, piece.labels, converted.markdown)
+        sorter.piece(piece.origin, piece.title, piece.labels, converted.markdown, piece.parents)
     collector = Collector(
         reading.date, reading.assets, reading.attachments, fetch, base_url=reading.base_url
     )

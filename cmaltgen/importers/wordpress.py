@@ -67,6 +67,9 @@ def read(path: Path, today: dt.date) -> Reading:
     warnings = Diagnostics()
     dates: list[dt.date] = []
     oversized: list[Diagnostic] = []
+    pages = {_wp(i, "post_id"): i for i in items if _wp(i, "post_type") == "page"}
+    pages.pop("", None)
+    pages.pop("0", None)
     for item in _ordered(items):
         title = (item.findtext("title") or "").strip()
         kind = _wp(item, "post_type")
@@ -79,7 +82,8 @@ def read(path: Path, today: dt.date) -> Reading:
         html = _footnotes(html, _meta(item, "footnotes"), len(pieces))
         _warn(warnings, path, origin, removed, hazards(html))
         labels = [(c.text or "").strip() for c in item.findall("category")]
-        pieces.append(Piece(origin, html, title, [label for label in labels if label]))
+        parents = _parents(item, pages) if kind == "page" else []
+        pieces.append(Piece(origin, html, title, [label for label in labels if label], parents))
         dates += [d for d in [_date(_wp(item, "post_date"))] if d is not None]
     if oversized and not pieces:
         first = oversized[0]
@@ -180,13 +184,47 @@ def _wp(item: Element, name: str) -> str:
 
 
 def _ordered(items: list[Element]) -> list[Element]:
-    """Pages in menu order, then posts oldest first: the order a portfolio is read in."""
+    """Pages in menu order, each followed by its child pages, then posts oldest first: the
+    order a portfolio is read in."""
     kept = [i for i in items if _wp(i, "status") in _KEPT_STATUS]
     pages = [i for i in kept if _wp(i, "post_type") == "page"]
     posts = [i for i in kept if _wp(i, "post_type") == "post"]
     pages.sort(key=_menu_order)
     posts.sort(key=lambda i: _wp(i, "post_date"))
-    return pages + posts
+    return _tree(pages) + posts
+
+
+def _tree(pages: list[Element]) -> list[Element]:
+    """``pages`` (in menu order) with each page's children after it, depth first."""
+    ids = {_wp(p, "post_id") for p in pages} - {"", "0"}
+    children: dict[str, list[Element]] = {}
+    for page in pages:
+        parent = _wp(page, "post_parent")
+        children.setdefault(parent if parent in ids else "", []).append(page)
+    out: list[Element] = []
+    stack = list(reversed(children.get("", [])))
+    seen: set[int] = set()
+    while stack:
+        page = stack.pop()
+        if id(page) in seen:
+            continue
+        seen.add(id(page))
+        out.append(page)
+        stack += reversed(children.get(_wp(page, "post_id") or "\0", []))
+    # pages whose parents form a loop (damaged export) are read after the others
+    return out + [p for p in pages if id(p) not in seen]
+
+
+def _parents(item: Element, by_id: dict[str, Element]) -> list[str]:
+    """The titles of a page's parent, grandparent...: the section a child page belongs to."""
+    titles: list[str] = []
+    parent, seen = _wp(item, "post_parent"), set()
+    while parent in by_id and parent not in seen and len(titles) < 20:
+        seen.add(parent)
+        page = by_id[parent]
+        titles.append((page.findtext("title") or "").strip())
+        parent = _wp(page, "post_parent")
+    return [t for t in titles if t]
 
 
 def _menu_order(item: Element) -> int:
