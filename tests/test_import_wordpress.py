@@ -716,3 +716,12 @@ def test_child_pages_join_the_section_of_their_parent(tmp_path: Path) -> None:
     assert "More loop words." in unsorted and "Looking back" not in unsorted
     assert "section 1a has no Reflection" not in out, out
     builds_and_checks(root)
+
+
+def test_a_link_that_shows_its_own_address_becomes_evidence(tmp_path: Path) -> None:
+    address = "https://padlet.example.org/rowan/induction"
+    content = f"<h2>Description</h2><p>{PROSE} The board: <a href='{address}'>{address}</a>.</p>"
+    root, _ = run_import(tmp_path, wxr(item("Core Area 2a", content)))
+    (evidence,) = items_of(root, "2a")
+    assert evidence["url"] == address
+    assert f"[{address}](evidence:{evidence['id']})" in text_of(root, "2a")
