@@ -725,3 +725,25 @@ def test_a_link_that_shows_its_own_address_becomes_evidence(tmp_path: Path) -> N
     (evidence,) = items_of(root, "2a")
     assert evidence["url"] == address
     assert f"[{address}](evidence:{evidence['id']})" in text_of(root, "2a")
+
+
+def test_reusable_blocks_and_theme_post_kinds_keep_their_text(tmp_path: Path) -> None:
+    reflection = f"<!-- wp:heading --><h2>Reflection</h2><!-- /wp:heading --><p>{PROSE}</p>"
+    xml = wxr(
+        item("Shared reflection", reflection, kind="wp_block", pid=27),
+        item("Core Area 1c", f'<p>Before. {PROSE}</p><!-- wp:block {{"ref":27}} /-->', pid=28),
+        item("Core Area 2a", '<p>Nothing here.</p><!-- wp:block {"ref":99} /-->', pid=29),
+        item("Core Area 1a: Lecture capture", f"<p>Case. {PROSE}</p>", kind="jetpack-portfolio"),
+        item("Quiz pilot", f"<p>Quizzes. {PROSE}</p>", kind="project", categories=("2b",)),
+        item("Thanks for the form", "<p>A visitor's message.</p>", kind="feedback"),
+        item("Header", "<!-- wp:site-title /-->", kind="wp_template_part"),
+    )
+    root, out = run_import(tmp_path, xml)
+    one_c = text_of(root, "1c")
+    assert one_c.index("Before.") < one_c.index("## Reflection\n\n" + PROSE.strip())
+    assert "Case. " in text_of(root, "1a") and "### Quiz pilot\n\nQuizzes." in text_of(root, "2b")
+    assert "a reusable block (99) not in the export" in out, out
+    assert "the items of kind 'jetpack-portfolio', 'project' (made by a theme or plugin)" in out
+    assert "A visitor's message." not in out and not (root / "_unsorted.md").exists()
+    assert "site-title" not in out
+    builds_and_checks(root)

@@ -22,6 +22,7 @@ from cmaltgen.diagnostics import Diagnostic, Diagnostics, Severity
 from cmaltgen.importers.evidence import Attachment
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, megabytes, read_capped, source_error
+from cmaltgen.importers.wordpress_blocks import INTERNAL_TYPES, reusable
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES
 from cmaltgen.wording import plural
 
@@ -70,7 +71,18 @@ def read(path: Path, today: dt.date) -> Reading:
     pages = {_wp(i, "post_id"): i for i in items if _wp(i, "post_type") == "page"}
     pages.pop("", None)
     pages.pop("0", None)
-    for item in _ordered(items):
+    blocks = {
+        _wp(i, "post_id"): i.findtext(CONTENT) or ""
+        for i in items
+        if _wp(i, "post_type") == "wp_block"
+    }
+    by_id = {
+        _wp(i, "post_id"): _wp(i, "attachment_url")
+        for i in items
+        if _wp(i, "post_type") == "attachment"
+    }
+    ordered = _ordered(items)
+    for item in ordered:
         title = (item.findtext("title") or "").strip()
         kind = _wp(item, "post_type")
         origin = f"{kind} '{title or _wp(item, 'post_name') or 'untitled'}'"
@@ -78,13 +90,26 @@ def read(path: Path, today: dt.date) -> Reading:
         if len(content.encode()) > MAX_TEXT_BYTES:  # sorting it would take minutes: leave it out
             oversized.append(_too_long(path, origin, content))
             continue
+        content, missing = reusable(content, blocks)
+        kept = 0
         html, removed = _clean(content, attachments)
+        removed += missing
         html = _footnotes(html, _meta(item, "footnotes"), len(pieces))
-        _warn(warnings, path, origin, removed, hazards(html))
+        _warn(warnings, path, origin, removed, hazards(html), kept)
         labels = [(c.text or "").strip() for c in item.findall("category")]
         parents = _parents(item, pages) if kind == "page" else []
         pieces.append(Piece(origin, html, title, [label for label in labels if label], parents))
         dates += [d for d in [_date(_wp(item, "post_date"))] if d is not None]
+    made = sorted({_wp(i, "post_type") for i in ordered} - {"page", "post"})
+    if made:
+        warnings.add(
+            "import-review",
+            f"read the items of kind {', '.join(repr(m) for m in made)} (made by a theme or "
+            "plugin) as posts",
+            path=path,
+            hint="check where their text went; delete from _unsorted.md what is not part of "
+            "your portfolio",
+        )
     if oversized and not pieces:
         first = oversized[0]
         raise source_error(path, first.message.removesuffix(": it was left out"), first.hint or "")
@@ -188,7 +213,7 @@ def _ordered(items: list[Element]) -> list[Element]:
     order a portfolio is read in."""
     kept = [i for i in items if _wp(i, "status") in _KEPT_STATUS]
     pages = [i for i in kept if _wp(i, "post_type") == "page"]
-    posts = [i for i in kept if _wp(i, "post_type") == "post"]
+    posts = [i for i in kept if _wp(i, "post_type") not in INTERNAL_TYPES | {"page"}]
     pages.sort(key=_menu_order)
     posts.sort(key=lambda i: _wp(i, "post_date"))
     return _tree(pages) + posts
@@ -331,21 +356,32 @@ def _autop(html: str) -> str:
 
 
 def _warn(
-    diags: Diagnostics, path: Path, origin: str, removed: list[str], unsafe: list[str]
+    diags: Diagnostics,
+    path: Path,
+    origin: str,
+    removed: list[str],
+    unsafe: list[str],
+    kept: int = 0,
 ) -> None:
+    links = (
+        f"; kept {plural(kept, 'embedded item')} (video, sound, frame, file) as links"
+        if kept
+        else ""
+    )
     if removed:
         diags.add(
             "import-removed",
             f"{origin}: removed {plural(len(removed), _REMOVED_ONE, _REMOVED_MANY)}: "
-            f"{', '.join(sorted(set(removed))[:8])}",
+            f"{', '.join(sorted(set(removed))[:8])}{links}",
             path=path,
-            hint="check the text around them: a gallery, form or embed there needs adding "
-            "again as evidence",
+            hint="check the text around them: a form, or a plugin's block or shortcode, there "
+            "may need adding again as evidence (videos, embeds and galleries whose address the "
+            "export holds are kept as links)",
         )
     if unsafe:
         diags.add(
             "import-removed",
-            f"{origin}: removed unsafe HTML: {', '.join(unsafe)}",
+            f"{origin}: removed unsafe HTML: {', '.join(unsafe)}{'' if removed else links}",
             path=path,
             hint="scripts, frames and embedded code are never copied into a portfolio; add "
             "an embedded video or tool as a link to it instead",

@@ -1,0 +1,112 @@
+"""WordPress content that is kept outside a page's own HTML: reusable blocks, the kinds of
+item a theme or plugin adds, and media that WordPress draws from an address alone."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+# Items WordPress or its plugins make for themselves, never a candidate's writing: not read.
+# Any other kind of item (a theme's "portfolio" or "project") is read like a post.
+INTERNAL_TYPES = {
+    "attachment", "revision", "nav_menu_item", "wp_block", "wp_template", "wp_template_part",
+    "wp_navigation", "wp_global_styles", "wp_font_family", "wp_font_face", "custom_css",
+    "customize_changeset", "oembed_cache", "user_request", "feedback", "jp_pay_order",
+    "jp_pay_product", "elementor_library", "et_pb_layout", "et_theme_builder", "et_template",
+    "acf-field", "acf-field-group", "wpcf7_contact_form", "wp-types-group", "shop_order",
+    "shop_coupon", "product_variation", "scheduled-action", "amp_validated_url", "wpforms",
+    "mc4wp-form", "tablepress_table", "h5p_content",
+}  # fmt: skip
+
+_REUSABLE = re.compile(r"<!--\s*wp:block\s+(\{[^<>]*?\})\s*/?-->(?:\s*<!--\s*/wp:block\s*-->)?")
+_REF = re.compile(r'"ref"\s*:\s*"?([0-9]{1,12})\b')
+_DEPTH = 5  # a reusable block may hold others; a loop of them stops here
+
+
+def reusable(html: str, blocks: dict[str, str], depth: int = 0) -> tuple[str, list[str]]:
+    """``html`` with each reusable block (``<!-- wp:block {"ref":12} /-->``) replaced by its
+    content from the export; one named in ``missing`` for each that the export lacks."""
+    missing: list[str] = []
+
+    def inline(match: re.Match[str]) -> str:
+        ref = _REF.search(match.group(1))
+        content = blocks.get(ref.group(1)) if ref else None
+        if content is None or depth >= _DEPTH:
+            missing.append(f"a reusable block ({ref.group(1) if ref else '?'}) not in the export")
+            return ""
+        inner, deeper = reusable(content, blocks, depth + 1)
+        missing.extend(deeper)
+        return inner
+
+    if "wp:block" not in html:
+        return html, []
+    return _REUSABLE.sub(inline, html), missing
+
+
+_ADDRESS = r"(?:https?:)?//[^\s\"'<>\[\]]+"
+# The address of a video, sound, frame or embedded file: kept as a link, as it is evidence.
+_MEDIA_TAG = re.compile(
+    rf"<(iframe|video|audio|source|embed|object)\b[^<>]*?\b(?:src|data)\s*=\s*[\"']?({_ADDRESS})",
+    re.I,
+)
+# A shortcode's address: [video mp4="..."], [audio mp3="..."], [pdf-embedder url="..."].
+_SHORTCODE_ADDRESS = re.compile(
+    rf"\[(video|audio|pdf-embedder|embeddoc|et_pb_image|et_pb_video|et_pb_audio|su_\w+|"
+    rf"vc_\w+|fusion_\w+|wpvideo|embed\w*)\b[^\[\]]*?\b(?:src|url|mp4|m4v|webm|ogv|mp3|"
+    rf"m4a|ogg|wav|file|href|link)\s*=\s*[\"']?({_ADDRESS})",
+    re.I,
+)
+# An address WordPress turns into an embed: alone on its line, or inside [embed]...[/embed].
+_ALONE = re.compile(r"(?m)^[ \t]*(https?://[^\s<>\[\]\"']+)[ \t]*\r?$")
+_EMBED = re.compile(rf"\[embed\b[^\[\]]*\]\s*({_ADDRESS})\s*\[/embed\]", re.I)
+
+
+def media_links(html: str) -> tuple[str, int]:
+    """``html`` with a link put before each embedded video, sound, frame or file, and each
+    embed address made a link, so its address becomes evidence; and how many were kept."""
+    count = 0
+
+    def link(address: str, _: str = "") -> str:
+        nonlocal count
+        count += 1
+        return f'<p><a href="{escape(address)}">{escape(_label(address))}</a></p>'
+
+    html = _EMBED.sub(lambda m: link(m.group(1), m.group(1)), html)
+    linked = set(re.findall(r"\bhref\s*=\s*[\"']?([^\"'\s<>]+)", html))
+
+    def tag(match: re.Match[str]) -> str:  # a file block's viewer beside its own link: as is
+        address = match.group(2)
+        return match.group(0) if address in linked else link(address, address) + match.group(0)
+
+    html = _MEDIA_TAG.sub(tag, html)
+    html = _SHORTCODE_ADDRESS.sub(lambda m: link(m.group(2), m.group(2)) + m.group(0), html)
+    return _ALONE.sub(lambda m: link(m.group(1), m.group(1)), html), count
+
+
+def _label(address: str) -> str:
+    """A link's words for an address: the file's name, or the address without "https://"."""
+    name = address.rsplit("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return name if re.fullmatch(r"[^.]+\.[A-Za-z0-9]{2,4}", name) else address.split("//", 1)[-1]
+
+
+_GALLERY = re.compile(r"\[gallery\b([^\[\]]*)\]", re.I)
+
+
+def gallery(html: str, by_id: dict[str, str]) -> str:
+    """A classic ``[gallery ids="4,5"]`` as the images it shows (the export has their
+    addresses); one with ids the export lacks, or none, stays for the removal warning."""
+
+    def images(match: re.Match[str]) -> str:
+        ids = re.search(r"\bids\s*=\s*[\"']?([0-9,\s]+)", match.group(1))
+        urls = [by_id[i] for i in re.findall(r"[0-9]+", ids.group(1)) if i in by_id] if ids else []
+        if not urls:
+            return match.group(0)
+        shown = "".join(
+            f'<figure><img src="{escape(url)}"></figure>'
+            if re.search(r"\.(png|jpe?g|gif|webp|svg|bmp|tiff?)$", url, re.I)
+            else f'<p><a href="{escape(url)}">{escape(_label(url))}</a></p>'
+            for url in urls
+        )
+        return shown + match.group(0)  # the shortcode itself is removed and reported later
+
+    return _GALLERY.sub(images, html) if "[gallery" in html.lower() else html
