@@ -302,8 +302,8 @@ def test_hostile_html_is_sanitised(tmp_path: Path) -> None:
         "<h2>Description</h2><p onclick='steal()'>Hello <script>alert(1)</script>"
         "<style>body{display:none}</style><a href='javascript:alert(1)'>link</a>"
         '<img src="x" onerror="alert(1)" alt="pic"></p>'
-        '<iframe src="https://evil.example/"></iframe><object data="x.swf"></object>'
-        "<form action='https://evil.example/'><input name='x'></form>"
+        '<iframe src="https://evil.example/frame"></iframe><object data="x.swf"></object>'
+        "<form action='https://evil.example/form'><input name='x'></form>"
         "<p>Text about &lt;script&gt; tags.</p><svg onload='alert(1)'><text>svg</text></svg>"
         "<p>[written](javascript:alert(2)) ![pixel](data:image/png;base64,AAAA) "
         "<a href='&#106;avascript:alert(3)'>encoded</a> <A HREF='JaVaScRiPt:alert(4)'>caps</A>"
@@ -322,7 +322,8 @@ def test_hostile_html_is_sanitised(tmp_path: Path) -> None:
         "onerror",
         "onclick",
         "<iframe",
-        "evil.example",
+        "evil.example/form",
+        "x.swf",
         "<form",
         "<svg",
         "onload",
@@ -330,6 +331,8 @@ def test_hostile_html_is_sanitised(tmp_path: Path) -> None:
     ):
         assert bad not in text.lower(), bad
     assert "Text about &lt;script> tags." in text
+    # a frame's web address is kept as an ordinary link (evidence), never as a frame
+    assert text.count("evil.example") == 1 and "[evil.example/frame](evidence:" in text
     assert "warning import-removed" in out and "script" in out and "iframe" in out
     builds_and_checks(root)
 
@@ -746,4 +749,42 @@ def test_reusable_blocks_and_theme_post_kinds_keep_their_text(tmp_path: Path) ->
     assert "the items of kind 'jetpack-portfolio', 'project' (made by a theme or plugin)" in out
     assert "A visitor's message." not in out and not (root / "_unsorted.md").exists()
     assert "site-title" not in out
+    builds_and_checks(root)
+
+
+def test_embedded_media_keep_their_addresses_as_evidence(tmp_path: Path) -> None:
+    youtube = "https://www.youtube.com/watch?v=abc123"
+    content = (
+        f"<h2>Description</h2>\n{PROSE}\n\n{youtube}\n\n"
+        "[embed]https://vimeo.com/12345[/embed]\n\n"
+        f'[video width="640" mp4="{UPLOADS}/clip.mp4"][/video]\n\n'
+        f'[audio mp3="{UPLOADS}/interview.mp3"][/audio]\n\n'
+        '[pdf-embedder url="https://rowan.example.org/cert.pdf"]\n\n'
+        '<iframe src="https://padlet.com/rowan/board" width="100%"></iframe>\n\n'
+        '[gallery ids="40,41,404"]\n\n'
+        f'<!-- wp:video {{"id":42}} --><figure class="wp-block-video"><video controls src="'
+        f'{UPLOADS}/talk.mp4"></video></figure><!-- /wp:video -->\n\n'
+        f'<div class="wp-block-file"><object data="{UPLOADS}/report.pdf"></object>'
+        f'<a href="{UPLOADS}/report.pdf">My report</a></div>\n\n'
+        f"<h2>Reflection</h2>\n{PROSE}"
+    )
+    atts = [
+        item("Photo", kind="attachment", pid=40, attachment=f"{UPLOADS}/p.jpg", alt="A photo"),
+        item("Minutes", kind="attachment", pid=41, attachment=f"{UPLOADS}/minutes.pdf"),
+        item("My talk", kind="attachment", pid=42, attachment=f"{UPLOADS}/talk.mp4"),
+    ]
+    root, out = run_import(tmp_path, wxr(item("Core Area 3a", content), *atts))
+    text = text_of(root, "3a")
+    urls = {str(i["url"]): i for i in items_of(root, "3a")}
+    assert set(urls) == {
+        youtube, "https://vimeo.com/12345", f"{UPLOADS}/clip.mp4", f"{UPLOADS}/interview.mp3",
+        "https://rowan.example.org/cert.pdf", "https://padlet.com/rowan/board",
+        f"{UPLOADS}/p.jpg", f"{UPLOADS}/minutes.pdf", f"{UPLOADS}/talk.mp4",
+        f"{UPLOADS}/report.pdf",
+    }  # fmt: skip
+    assert f"[www.youtube.com/watch?v=abc123](evidence:{urls[youtube]['id']})" in text
+    assert urls[f"{UPLOADS}/talk.mp4"]["title"] == "My talk"
+    assert "![A photo](" in text and text.count("(evidence:my-report)") == 1
+    assert text.index("clip.mp4") < text.index("## Reflection")
+    assert "kept 7 embedded items (video, sound, frame, file) as links" in out, out
     builds_and_checks(root)

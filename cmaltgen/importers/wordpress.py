@@ -22,7 +22,7 @@ from cmaltgen.diagnostics import Diagnostic, Diagnostics, Severity
 from cmaltgen.importers.evidence import Attachment
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, megabytes, read_capped, source_error
-from cmaltgen.importers.wordpress_blocks import INTERNAL_TYPES, reusable
+from cmaltgen.importers.wordpress_blocks import INTERNAL_TYPES, gallery, media_links, reusable
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES
 from cmaltgen.wording import plural
 
@@ -91,7 +91,7 @@ def read(path: Path, today: dt.date) -> Reading:
             oversized.append(_too_long(path, origin, content))
             continue
         content, missing = reusable(content, blocks)
-        kept = 0
+        content, kept = media_links(gallery(content, by_id))
         html, removed = _clean(content, attachments)
         removed += missing
         html = _footnotes(html, _meta(item, "footnotes"), len(pieces))
