@@ -788,3 +788,23 @@ def test_embedded_media_keep_their_addresses_as_evidence(tmp_path: Path) -> None
     assert text.index("clip.mp4") < text.index("## Reflection")
     assert "kept 7 embedded items (video, sound, frame, file) as links" in out, out
     builds_and_checks(root)
+
+
+def test_control_characters_and_bytes_that_are_not_utf8_are_read_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    # WordPress writes a Word line break (\x0b) as it was pasted, and old databases hold
+    # Latin-1 bytes: both make the XML invalid, and WordPress's own importer fails on them
+    xml = wxr(
+        item("Core Area 1a", f"<p>Line one\x0bline two. {PROSE}</p><p>Caf\udce9 au lait.</p>"),
+        item("Core Area 2a", "<p>Valid &#x1F; reference, then the rest.</p>"),
+    )
+    source = tmp_path / "export.xml"
+    source.write_bytes(xml.encode("utf-8", "surrogateescape"))
+    code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
+    assert code == 0, out
+    line = xml[: xml.index("\x0b")].count("\n") + 1
+    assert f"export.xml:{line}:" in out and "3 characters that XML does not allow" in out, out
+    one_a = text_of(tmp_path / "out", "1a")
+    assert "Line one line two." in one_a and "Caf\ufffd au lait." in one_a
+    assert "Valid reference, then the rest." in " ".join(text_of(tmp_path / "out", "2a").split())

@@ -18,7 +18,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from cmaltgen.diagnostics import Diagnostic, Diagnostics, Severity
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, Severity
 from cmaltgen.importers.evidence import Attachment
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, megabytes, read_capped, source_error
@@ -61,11 +61,11 @@ MAX_EXPORT = 100 * 1024 * 1024
 
 
 def read(path: Path, today: dt.date) -> Reading:
-    channel = _channel(path, _capped(path))
+    warnings = Diagnostics()
+    channel = _channel(path, _capped(path), warnings)
     items = [i for i in channel if _local(i.tag) == "item"]
     attachments = _attachments(items)
     pieces: list[Piece] = []
-    warnings = Diagnostics()
     dates: list[dt.date] = []
     oversized: list[Diagnostic] = []
     pages = {_wp(i, "post_id"): i for i in items if _wp(i, "post_type") == "page"}
@@ -163,9 +163,9 @@ def _too_long(path: Path, origin: str, content: str) -> Diagnostic:
     )
 
 
-def _channel(path: Path, data: bytes) -> Element:
+def _parse(path: Path, data: bytes) -> Element:
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True)
+        return SafeET.fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
         raise source_error(
             path,
@@ -186,6 +186,27 @@ def _channel(path: Path, data: bytes) -> Element:
             1,
             1,
         ) from None
+
+
+def _channel(path: Path, data: bytes, found: Diagnostics) -> Element:
+    try:
+        root = _parse(path, data)
+    except CmaltgenError:
+        repaired = _repaired(data)
+        if repaired is None:
+            raise
+        data, count, line, col = repaired
+        root = _parse(path, data)  # still damaged: the error names what else is wrong
+        found.add(
+            "import-removed",
+            f"this export holds {plural(count, 'character')} that XML does not allow (control "
+            "characters pasted from Word, or text that is not UTF-8), the first here: control "
+            "characters were read as spaces, other text was read as the sign \ufffd",
+            path=path,
+            line=line,
+            col=col,
+            hint="search the imported portfolio for \ufffd and correct those words",
+        )
     channel = root.find("channel")
     wordpress = any("wordpress.org/export" in e.tag for e in root.iter())
     if _local(root.tag) != "rss" or channel is None or not wordpress:
@@ -195,6 +216,31 @@ def _channel(path: Path, data: bytes) -> Element:
             f"in WordPress, {_AGAIN}",
         )
     return channel
+
+
+# Characters XML 1.0 forbids (C0 controls but tab and line ends), raw or as references;
+# WordPress writes them as they were pasted, and its own importer then fails too.
+_NOT_XML = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\udc80-\udcff]|&#(?:x0*[0-8bcefBCEF]|x0*1[0-9a-fA-F]"
+    r"|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
+)
+
+
+def _repaired(data: bytes) -> tuple[bytes, int, int, int] | None:
+    """A UTF-8 export with bytes that are not UTF-8 or characters XML forbids, made readable:
+    (the bytes, how many were changed, line and column of the first), or None."""
+    declared = re.match(rb"\s*<\?xml[^>]*encoding=[\"']([\w.-]+)", data)
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        return None
+    text = data.decode("utf-8", errors="surrogateescape")  # a byte that is not UTF-8: \udcXX
+    places = [m.start() for m in _NOT_XML.finditer(text)]
+    if not places:
+        return None
+    first = places[0]
+    line = text.count("\n", 0, first) + 1
+    col = first - text.rfind("\n", 0, first)
+    fixed = _NOT_XML.sub(lambda m: "\ufffd" if "\udc80" <= m.group() <= "\udcff" else " ", text)
+    return fixed.encode("utf-8"), len(places), line, col
 
 
 def _local(tag: str) -> str:
