@@ -1,0 +1,121 @@
+"""The XML of a WordPress export: read within a size cap with defusedxml, any DOCTYPE
+refused, and characters XML forbids (which WordPress writes) repaired with a warning."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from cmaltgen.diagnostics import CmaltgenError, Diagnostics
+from cmaltgen.importers.source import megabytes, read_capped, source_error
+from cmaltgen.wording import plural
+
+_AGAIN = "export again from WordPress (Tools > Export > All content) and import that file"
+
+# A WordPress export is text (its images stay on the blog), but years of posts, comments and
+# attachment entries add up; the XML is parsed in linear time, pages one by one.
+MAX_EXPORT = 100 * 1024 * 1024
+
+
+def capped(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_capped says what is wrong
+    if size > MAX_EXPORT:
+        raise source_error(
+            path,
+            f"this WordPress export is {megabytes(size)} MB, more than the "
+            f"{MAX_EXPORT // (1024 * 1024)} MB of text cmaltgen imports",
+            "export only your portfolio's pages or posts (Tools > Export lets you choose a "
+            "category or dates) and import that file",
+        )
+    return read_capped(path)
+
+
+def _parse(path: Path, data: bytes) -> Element:
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise source_error(
+            path,
+            "this XML file declares a DOCTYPE or entities, which WordPress exports never "
+            "contain and XML attacks use, so cmaltgen will not read it",
+            _AGAIN,
+        ) from None
+    except SafeET.ParseError as exc:
+        line, col = exc.position
+        message = f"this XML file is damaged or incomplete, so it cannot be read ({exc.msg})"
+        raise source_error(path, message, _AGAIN, line, col + 1) from None
+    except (LookupError, ValueError):  # <?xml encoding="..."?> names no encoding expat reads
+        raise source_error(
+            path,
+            "this XML file says it is written in a text encoding cmaltgen cannot read (its "
+            "first line names the encoding)",
+            f"WordPress writes UTF-8: {_AGAIN}",
+            1,
+            1,
+        ) from None
+
+
+def read_channel(path: Path, data: bytes, found: Diagnostics) -> Element:
+    try:
+        root = _parse(path, data)
+    except CmaltgenError:
+        repaired = _repaired(data)
+        if repaired is None:
+            raise
+        data, count, line, col = repaired
+        root = _parse(path, data)  # still damaged: the error names what else is wrong
+        found.add(
+            "import-removed",
+            f"this export holds {plural(count, 'character')} that XML does not allow (control "
+            "characters pasted from Word, or text that is not UTF-8), the first here: control "
+            "characters were read as spaces, other text was read as the sign \ufffd",
+            path=path,
+            line=line,
+            col=col,
+            hint="search the imported portfolio for \ufffd and correct those words",
+        )
+    channel = root.find("channel")
+    wordpress = any("wordpress.org/export" in e.tag for e in root.iter())
+    if local(root.tag) != "rss" or channel is None or not wordpress:
+        raise source_error(
+            path,
+            "this XML file is not a WordPress export (WXR): it has no WordPress items",
+            f"in WordPress, {_AGAIN}",
+        )
+    return channel
+
+
+# Characters XML 1.0 forbids (C0 controls but tab and line ends), raw or as references;
+# WordPress writes them as they were pasted, and its own importer then fails too.
+_NOT_XML = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\udc80-\udcff]|&#(?:x0*[0-8bcefBCEF]|x0*1[0-9a-fA-F]"
+    r"|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
+)
+
+
+def _repaired(data: bytes) -> tuple[bytes, int, int, int] | None:
+    """A UTF-8 export with bytes that are not UTF-8 or characters XML forbids, made readable:
+    (the bytes, how many were changed, line and column of the first), or None."""
+    declared = re.match(rb"\s*<\?xml[^>]*encoding=[\"']([\w.-]+)", data)
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        return None
+    text = data.decode("utf-8", errors="surrogateescape")  # a byte that is not UTF-8: \udcXX
+    places = [m.start() for m in _NOT_XML.finditer(text)]
+    if not places:
+        return None
+    first = places[0]
+    line = text.count("\n", 0, first) + 1
+    col = first - text.rfind("\n", 0, first)
+    fixed = _NOT_XML.sub(lambda m: "\ufffd" if "\udc80" <= m.group() <= "\udcff" else " ", text)
+    return fixed.encode("utf-8"), len(places), line, col
+
+
+def local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
