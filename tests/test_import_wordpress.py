@@ -808,3 +808,45 @@ def test_control_characters_and_bytes_that_are_not_utf8_are_read_with_a_warning(
     one_a = text_of(tmp_path / "out", "1a")
     assert "Line one line two." in one_a and "Caf\ufffd au lait." in one_a
     assert "Valid reference, then the rest." in " ".join(text_of(tmp_path / "out", "2a").split())
+
+
+def test_a_page_made_with_elementor_keeps_its_text(tmp_path: Path) -> None:
+    def widget(kind: str, **settings: object) -> dict[str, object]:
+        return {"elType": "widget", "widgetType": kind, "settings": settings, "elements": []}
+
+    layout = [
+        {
+            "elType": "section",
+            "settings": {"layout": "boxed"},
+            "elements": [
+                {
+                    "elType": "column",
+                    "elements": [
+                        widget("heading", title="Description", header_size="h3"),
+                        widget("text-editor", editor=f"<p>Built with blocks. {PROSE}</p>"),
+                        widget("image", image={"url": f"{UPLOADS}/plan.png", "alt": "The plan"}),
+                        widget("button", text="Report", link={"url": f"{UPLOADS}/report.pdf"}),
+                        widget("video", youtube_url="https://www.youtube.com/watch?v=el1"),
+                        widget("heading", title="Reflection"),
+                        widget("tabs", tabs=[{"tab_title": "Looking back", "tab_content": PROSE}]),
+                    ],
+                }
+            ],
+        }
+    ]
+    xml = wxr(
+        item("Core Area 4a", "", meta={"_elementor_data": json.dumps(layout)}),
+        item("Core Area 3a", f"<p>Its own {PROSE}</p>", meta={"_elementor_data": "[{]"}),
+        item("Core Area 3b", "", meta={"_elementor_data": '"not a layout"'}),
+    )
+    root, out = run_import(tmp_path, xml)
+    four_a = text_of(root, "4a")
+    assert four_a.index("Built with blocks.") < four_a.index("![The plan](")
+    reflection = four_a.index("## Reflection")
+    assert reflection < four_a.index("Looking back") < four_a.rindex(PROSE.strip())
+    assert {str(i["url"]) for i in items_of(root, "4a")} == {
+        f"{UPLOADS}/plan.png", f"{UPLOADS}/report.pdf", "https://www.youtube.com/watch?v=el1",
+    }  # fmt: skip
+    assert "the page 'Core Area 4a' was made with Elementor" in out, out
+    assert "Its own" in text_of(root, "3a") and "'Core Area 3a' was made" not in out
+    builds_and_checks(root)

@@ -19,7 +19,13 @@ from cmaltgen.diagnostics import Diagnostic, Diagnostics, Severity
 from cmaltgen.importers.evidence import Attachment
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, megabytes, source_error
-from cmaltgen.importers.wordpress_blocks import INTERNAL_TYPES, gallery, media_links, reusable
+from cmaltgen.importers.wordpress_blocks import (
+    INTERNAL_TYPES,
+    elementor,
+    gallery,
+    media_links,
+    reusable,
+)
 from cmaltgen.importers.wordpress_xml import capped, local, read_channel
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES
 from cmaltgen.wording import plural
@@ -82,6 +88,16 @@ def read(path: Path, today: dt.date) -> Reading:
         if len(content.encode()) > MAX_TEXT_BYTES:  # sorting it would take minutes: leave it out
             oversized.append(_too_long(path, origin, content))
             continue
+        built = _meta(item, "_elementor_data")
+        if built and not re.sub(r"<[^<>]*>|\s|&nbsp;", "", content):  # made with Elementor
+            content = elementor(built)
+            warnings.add(
+                "import-review",
+                f"the {origin} was made with Elementor: its text was read from Elementor's "
+                "own storage, without its layout",
+                path=path,
+                hint="check the order of its text, and its headings",
+            )
         content, missing = reusable(content, blocks)
         content, kept = media_links(gallery(content, by_id))
         html, removed = _clean(content, attachments)

@@ -3,6 +3,7 @@ item a theme or plugin adds, and media that WordPress draws from an address alon
 
 from __future__ import annotations
 
+import json
 import re
 from html import escape
 
@@ -110,3 +111,77 @@ def gallery(html: str, by_id: dict[str, str]) -> str:
         return shown + match.group(0)  # the shortcode itself is removed and reported later
 
     return _GALLERY.sub(images, html) if "[gallery" in html.lower() else html
+
+
+_TEXT_SETTINGS = (
+    "title",
+    "editor",
+    "text",
+    "description",
+    "html",
+    "content",
+    "caption",
+    "tab_title",
+)
+
+
+def elementor(stored: str) -> str:
+    """The HTML of a page made with Elementor, from the JSON it keeps in ``_elementor_data``
+    (its page content may be empty): headings, text, buttons, images, videos, tabs."""
+    try:
+        elements = json.loads(stored)
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep
+        return ""
+    out: list[str] = []
+    stack = [elements] if isinstance(elements, dict) else list(reversed(elements or []))
+    while stack and len(out) < 100_000:
+        element = stack.pop()
+        if not isinstance(element, dict):
+            continue
+        settings = element.get("settings")
+        if isinstance(settings, dict):
+            out.append(_widget(str(element.get("widgetType", "")), settings))
+        children = element.get("elements")
+        if isinstance(children, list):
+            stack.extend(reversed(children))
+    return "\n".join(part for part in out if part)
+
+
+def _widget(kind: str, settings: dict[str, object]) -> str:
+    parts: list[str] = []
+    for key, value in settings.items():
+        if isinstance(value, list):  # tabs, accordions, lists: their items' text
+            parts += [_widget("", v) for v in value if isinstance(v, dict)]
+        elif isinstance(value, dict) and isinstance(value.get("url"), str) and value["url"]:
+            url = str(value["url"])
+            alt = escape(str(value.get("alt") or ""))
+            image = key == "image" or re.search(r"\.(png|jpe?g|gif|webp|svg)$", url, re.I)
+            parts.append(
+                f'<figure><img src="{escape(url)}" alt="{alt}"></figure>'
+                if image
+                else f'<p><a href="{escape(url)}">{escape(_label(url))}</a></p>'
+            )
+        elif (
+            isinstance(value, str)
+            and value.startswith(("http://", "https://"))
+            and (key.endswith("_url") or key in ("url", "link"))
+        ):
+            parts.append(f'<p><a href="{escape(value)}">{escape(_label(value))}</a></p>')
+        elif isinstance(value, str) and value.strip() and _textual(key, value):
+            parts.append(_text(kind, key, value, str(settings.get("header_size") or "h2")))
+    return "\n".join(parts)
+
+
+def _textual(key: str, value: str) -> bool:
+    """A setting holding words ("tab_content", "button_text"), not a switch ("yes")."""
+    textual = key in _TEXT_SETTINGS or key.endswith(("_content", "_text", "_description"))
+    return textual and value.strip().lower() not in ("yes", "no", "")
+
+
+def _text(kind: str, key: str, value: str, size: str) -> str:
+    if kind == "heading" and key == "title":
+        level = size if re.fullmatch(r"h[1-6]", size) else "h2"
+        return f"<{level}>{value}</{level}>"
+    if key in ("title", "tab_title", "text", "caption"):
+        return f"<p>{value}</p>"  # already HTML, as Elementor keeps it
+    return value
