@@ -850,3 +850,28 @@ def test_a_page_made_with_elementor_keeps_its_text(tmp_path: Path) -> None:
     assert "the page 'Core Area 4a' was made with Elementor" in out, out
     assert "Its own" in text_of(root, "3a") and "'Core Area 3a' was made" not in out
     builds_and_checks(root)
+
+
+def test_links_between_pages_of_the_site_become_links_between_sections(tmp_path: Path) -> None:
+    def page(title: str, content: str, pid: int, slug: str) -> str:
+        return item(title, content, pid=pid).replace(f"{SITE}/x<", f"{SITE}/{slug}/<")
+
+    xml = wxr(
+        page("Core Area 1a", f"<h2>Reflection</h2><p>{PROSE}</p>", 12, "cmalt/core-1a"),
+        page(
+            "Core Area 1b",
+            f"<p>{PROSE} As in <a href='http://rowan.example.org/cmalt/core-1a#plan'>my 1a</a>,"
+            " <a href='/?page_id=12'>the same</a> and <a href='/cmalt/core-1a'>again</a>; see "
+            f"<a href='{SITE}/about/'>about me</a> and <a href='{SITE}/cmalt/other/'>x</a>.</p>",
+            15,
+            "cmalt/core-1b",
+        ),
+        page("About me", "<p>I work in a library.</p>", 20, "about"),
+        head="",
+    ).replace("<channel><title>Rowan</title>", f"<channel><title>Rowan</title><link>{SITE}</link>")
+    root, _ = run_import(tmp_path, xml)
+    one_b = text_of(root, "1b")
+    assert "[my 1a](section:1a), [the same](section:1a) and [again](section:1a)" in one_b
+    urls = {str(i["url"]) for i in items_of(root, "1b")}
+    assert urls == {f"{SITE}/about/", f"{SITE}/cmalt/other/"}  # not imported as a section
+    builds_and_checks(root)

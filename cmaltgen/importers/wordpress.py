@@ -80,6 +80,8 @@ def read(path: Path, today: dt.date) -> Reading:
         if _wp(i, "post_type") == "attachment"
     }
     ordered = _ordered(items)
+    base = _wp(channel, "base_blog_url") or (channel.findtext("link") or "").strip()
+    base_url = base.rstrip("/") + "/" if _web_address(base) else ""
     for item in ordered:
         title = (item.findtext("title") or "").strip()
         kind = _wp(item, "post_type")
@@ -106,7 +108,9 @@ def read(path: Path, today: dt.date) -> Reading:
         _warn(warnings, path, origin, removed, hazards(html), kept)
         labels = [(c.text or "").strip() for c in item.findall("category")]
         parents = _parents(item, pages) if kind == "page" else []
-        pieces.append(Piece(origin, html, title, [label for label in labels if label], parents))
+        piece = Piece(origin, html, title, [label for label in labels if label], parents)
+        piece.addresses = _addresses(item, base_url)
+        pieces.append(piece)
         dates += [d for d in [_date(_wp(item, "post_date"))] if d is not None]
     made = sorted({_wp(i, "post_type") for i in ordered} - {"page", "post"})
     if made:
@@ -128,8 +132,6 @@ def read(path: Path, today: dt.date) -> Reading:
             "when exporting, choose All content (or Pages and Posts)",
         )
     date = min(max(dates, default=today), today)
-    base = _wp(channel, "base_blog_url") or (channel.findtext("link") or "").strip()
-    base_url = base.rstrip("/") + "/" if _web_address(base) else ""
     found = Diagnostics([*oversized, *warnings])
     return Reading("WordPress export", pieces, date, {}, attachments, found, base_url)
 
@@ -204,6 +206,15 @@ def _parents(item: Element, by_id: dict[str, Element]) -> list[str]:
         titles.append((page.findtext("title") or "").strip())
         parent = _wp(page, "post_parent")
     return [t for t in titles if t]
+
+
+def _addresses(item: Element, base_url: str) -> list[str]:
+    """The addresses a page or post is linked by: its permalink, and ?page_id= or ?p=."""
+    found = [(item.findtext("link") or "").strip(), (item.findtext("guid") or "").strip()]
+    number = _wp(item, "post_id")
+    if base_url and re.fullmatch(r"[0-9]{1,12}", number):
+        found += [f"{base_url}?page_id={number}", f"{base_url}?p={number}"]
+    return [a for a in found if _web_address(a)]
 
 
 def _menu_order(item: Element) -> int:
