@@ -875,3 +875,21 @@ def test_links_between_pages_of_the_site_become_links_between_sections(tmp_path:
     urls = {str(i["url"]) for i in items_of(root, "1b")}
     assert urls == {f"{SITE}/about/", f"{SITE}/cmalt/other/"}  # not imported as a section
     builds_and_checks(root)
+
+
+def test_titles_and_categories_kept_with_html_entities_are_read_as_text(tmp_path: Path) -> None:
+    xml = wxr(
+        item("1a &#8211; Choosing a lecture capture tool", f"<p>{PROSE}</p>"),
+        item(
+            "Quiz pilot",
+            f"<p>{PROSE}</p>",
+            kind="post",
+            categories=("Core Area 2b &#8211; Q&amp;A",),
+        ),
+    )
+    root, _ = run_import(tmp_path, xml)
+    one_a = text_of(root, "1a")
+    assert "title: Choosing a lecture capture tool" in one_a and "&#" not in one_a
+    assert "page '1a – Choosing a lecture capture tool'" in one_a
+    two_b = text_of(root, "2b")
+    assert "category 'Core Area 2b – Q&A'" in two_b and "&amp;" not in two_b

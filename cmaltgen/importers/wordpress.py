@@ -9,6 +9,7 @@ that uses them becomes evidence with the attachment's title and alt text.
 from __future__ import annotations
 
 import datetime as dt
+import html as html_text
 import json
 import re
 from pathlib import Path, PurePosixPath
@@ -83,7 +84,7 @@ def read(path: Path, today: dt.date) -> Reading:
     base = _wp(channel, "base_blog_url") or (channel.findtext("link") or "").strip()
     base_url = base.rstrip("/") + "/" if _web_address(base) else ""
     for item in ordered:
-        title = (item.findtext("title") or "").strip()
+        title = _title(item)
         kind = _wp(item, "post_type")
         origin = f"{kind} '{title or _wp(item, 'post_name') or 'untitled'}'"
         content = item.findtext(CONTENT) or ""
@@ -106,7 +107,7 @@ def read(path: Path, today: dt.date) -> Reading:
         removed += missing
         html = _footnotes(html, _meta(item, "footnotes"), len(pieces))
         _warn(warnings, path, origin, removed, hazards(html), kept)
-        labels = [(c.text or "").strip() for c in item.findall("category")]
+        labels = [html_text.unescape(c.text or "").strip() for c in item.findall("category")]
         parents = _parents(item, pages) if kind == "page" else []
         piece = Piece(origin, html, title, [label for label in labels if label], parents)
         piece.addresses = _addresses(item, base_url)
@@ -157,6 +158,11 @@ def _too_long(path: Path, origin: str, content: str) -> Diagnostic:
     )
 
 
+def _title(item: Element) -> str:
+    """An item's title; WordPress may keep it with HTML entities ("1a &#8211; Choosing")."""
+    return " ".join(html_text.unescape(item.findtext("title") or "").split())
+
+
 def _wp(item: Element, name: str) -> str:
     for child in item:
         if "wordpress.org/export" in child.tag and local(child.tag) == name:
@@ -203,7 +209,7 @@ def _parents(item: Element, by_id: dict[str, Element]) -> list[str]:
     while parent in by_id and parent not in seen and len(titles) < 20:
         seen.add(parent)
         page = by_id[parent]
-        titles.append((page.findtext("title") or "").strip())
+        titles.append(_title(page))
         parent = _wp(page, "post_parent")
     return [t for t in titles if t]
 
@@ -259,7 +265,7 @@ def _attachments(items: list[Element]) -> dict[str, Attachment]:
         if _wp(item, "post_type") != "attachment" or not url.startswith(("http://", "https://")):
             continue
         alt = _meta(item, "_wp_attachment_image_alt")
-        title = (item.findtext("title") or "").strip() or PurePosixPath(url).stem
+        title = _title(item) or PurePosixPath(url).stem
         found[url] = Attachment(url, title, " ".join(alt.split()))
     return found
 
