@@ -893,3 +893,15 @@ def test_titles_and_categories_kept_with_html_entities_are_read_as_text(tmp_path
     assert "page '1a – Choosing a lecture capture tool'" in one_a
     two_b = text_of(root, "2b")
     assert "category 'Core Area 2b – Q&A'" in two_b and "&amp;" not in two_b
+
+
+def test_private_and_password_protected_pages_are_named(tmp_path: Path) -> None:
+    protected = item("Core Area 3a", f"<p>{PROSE}</p>").replace(
+        "</item>", "<wp:post_password>letmein</wp:post_password></item>"
+    )
+    xml = wxr(protected, item("Core Area 3b", f"<p>{PROSE}</p>", status="private"))
+    root, out = run_import(tmp_path, xml)
+    assert "the page 'Core Area 3a' was password-protected on WordPress" in out, out
+    assert "the page 'Core Area 3b' was private on WordPress" in out, out
+    assert "'visibility: assessors'" in out and "letmein" not in out
+    assert PROSE.strip() in text_of(root, "3a") and PROSE.strip() in text_of(root, "3b")

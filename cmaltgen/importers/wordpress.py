@@ -107,6 +107,17 @@ def read(path: Path, today: dt.date) -> Reading:
         removed += missing
         html = _footnotes(html, _meta(item, "footnotes"), len(pieces))
         _warn(warnings, path, origin, removed, hazards(html), kept)
+        hidden = "private" if _wp(item, "status") == "private" else ""
+        hidden = "password-protected" if _wp(item, "post_password") else hidden
+        if hidden:
+            warnings.add(
+                "import-review",
+                f"the {origin} was {hidden} on WordPress: once published (draft: true removed) "
+                "it is public like the rest of the portfolio",
+                path=path,
+                hint="to show it to your assessors only, add 'visibility: assessors' to its "
+                "section's front matter (docs/privacy.md)",
+            )
         labels = [html_text.unescape(c.text or "").strip() for c in item.findall("category")]
         parents = _parents(item, pages) if kind == "page" else []
         piece = Piece(origin, html, title, [label for label in labels if label], parents)
