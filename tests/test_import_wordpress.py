@@ -905,3 +905,33 @@ def test_private_and_password_protected_pages_are_named(tmp_path: Path) -> None:
     assert "the page 'Core Area 3b' was private on WordPress" in out, out
     assert "'visibility: assessors'" in out and "letmein" not in out
     assert PROSE.strip() in text_of(root, "3a") and PROSE.strip() in text_of(root, "3b")
+
+
+def test_a_wordpress_com_zip_of_split_exports_is_read(tmp_path: Path) -> None:
+    import zipfile
+
+    source = tmp_path / "rowan.wordpress.com-2025-03-01.zip"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("rowan.wordpress.2025-03-01.000.xml", wxr(item("Core Area 1a", PROSE)))
+        archive.writestr(
+            "rowan.wordpress.2025-03-01.001.xml",
+            wxr(item("Core Area 2a", f"<p><img src='{UPLOADS}/c.png'></p>{PROSE}")),
+        )
+        archive.writestr(
+            "rowan.wordpress.2025-03-01.002.xml",
+            wxr(item("Chart", kind="attachment", attachment=f"{UPLOADS}/c.png", alt="A chart")),
+        )
+        archive.writestr("__MACOSX/._rowan.wordpress.2025-03-01.000.xml", b"\x00\x05")
+    code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
+    assert code == 0, out
+    assert PROSE.strip() in text_of(tmp_path / "out", "1a")
+    assert "![A chart](" in text_of(tmp_path / "out", "2a")  # its attachment in another file
+    empty = tmp_path / "photos.zip"
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("photo.jpg", b"\xff\xd8")
+    code, out = invoke("import", empty, tmp_path / "out2", "--pathway", "cmalt")
+    assert code == 1 and "photos.zip: error import-source: this .zip file holds no WordPress" in out
+    damaged = tmp_path / "cut.zip"
+    damaged.write_bytes(source.read_bytes()[:300])
+    code, out = invoke("import", damaged, tmp_path / "out3", "--pathway", "cmalt")
+    assert code == 1 and "this .zip file is damaged" in out and "internal" not in out, out

@@ -162,14 +162,15 @@ def read_source(source: Path, today: dt.date) -> Reading:
         from cmaltgen.importers.docx import read as read_docx
 
         return read_docx(source, today)
-    if suffix in (".xml", ".wxr"):
+    if suffix in (".xml", ".wxr", ".zip"):
         from cmaltgen.importers.wordpress import read as read_wxr
 
         return read_wxr(source, today)
     raise source_error(
         source,
         f"cmaltgen cannot import '{suffix or source.name}' files",
-        "import a Word document (.docx) or a WordPress export (.xml, from Tools > Export); "
+        "import a Word document (.docx) or a WordPress export (.xml or WordPress.com's .zip, "
+        "from Tools > Export); "
         "for Google Docs, use File > Download > Microsoft Word (.docx)",
     )
 

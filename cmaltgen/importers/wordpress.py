@@ -27,7 +27,7 @@ from cmaltgen.importers.wordpress_blocks import (
     media_links,
     reusable,
 )
-from cmaltgen.importers.wordpress_xml import capped, local, read_channel
+from cmaltgen.importers.wordpress_xml import channels, local
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES
 from cmaltgen.wording import plural
 
@@ -61,8 +61,9 @@ _BLOCK_TAG = re.compile(
 
 def read(path: Path, today: dt.date) -> Reading:
     warnings = Diagnostics()
-    channel = read_channel(path, capped(path), warnings)
-    items = [i for i in channel if local(i.tag) == "item"]
+    exported = channels(path, warnings)
+    channel = exported[0]
+    items = [i for one in exported for i in one if local(i.tag) == "item"]
     attachments = _attachments(items)
     pieces: list[Piece] = []
     dates: list[dt.date] = []

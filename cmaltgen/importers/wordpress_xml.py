@@ -3,8 +3,11 @@ refused, and characters XML forbids (which WordPress writes) repaired with a war
 
 from __future__ import annotations
 
+import io
 import re
-from pathlib import Path
+import zipfile
+import zlib
+from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
@@ -35,6 +38,59 @@ def capped(path: Path) -> bytes:
             "category or dates) and import that file",
         )
     return read_capped(path)
+
+
+def channels(path: Path, found: Diagnostics) -> list[Element]:
+    """The export's channel; for a .zip (WordPress.com's Export gives one, with the export
+    split into several .xml files when large), the channel of each .xml in it."""
+    if path.suffix.lower() != ".zip":
+        return [read_channel(path, capped(path), found)]
+    return [read_channel(path, data, found) for data in _unzipped(path)]
+
+
+def _unzipped(path: Path) -> list[bytes]:
+    """The .xml files in a .zip, in name order, together at most MAX_EXPORT unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(read_capped(path))) as archive:
+            members = sorted(
+                (i for i in archive.infolist() if _export_name(i.filename)),
+                key=lambda i: i.filename,
+            )
+            if not members:
+                raise source_error(
+                    path,
+                    "this .zip file holds no WordPress export (.xml file)",
+                    "import the .xml file that WordPress's Export gives (WordPress.com gives a "
+                    ".zip holding it)",
+                )
+            total, out = 0, []
+            for info in members:
+                with archive.open(info) as handle:
+                    data = handle.read(MAX_EXPORT - total + 1)
+                total += len(data)
+                if total > MAX_EXPORT:
+                    raise source_error(
+                        path,
+                        f"the WordPress export in this .zip is more than the "
+                        f"{MAX_EXPORT // (1024 * 1024)} MB of text cmaltgen imports",
+                        "export only your portfolio's pages or posts and import that file",
+                    )
+                out.append(data)
+            return out
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError):
+        raise source_error(
+            path,
+            "this .zip file is damaged, protected by a password or packed in a way cmaltgen "
+            "cannot unpack",
+            "unzip it yourself and import the .xml file inside",
+        ) from None
+
+
+def _export_name(name: str) -> bool:
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return name.lower().endswith((".xml", ".wxr")) and not any(
+        p.startswith((".", "__MACOSX")) for p in parts
+    )
 
 
 def _parse(path: Path, data: bytes) -> Element:
