@@ -935,3 +935,20 @@ def test_a_wordpress_com_zip_of_split_exports_is_read(tmp_path: Path) -> None:
     damaged.write_bytes(source.read_bytes()[:300])
     code, out = invoke("import", damaged, tmp_path / "out3", "--pathway", "cmalt")
     assert code == 1 and "this .zip file is damaged" in out and "internal" not in out, out
+
+
+def test_attachments_found_when_pages_write_the_site_with_another_scheme(
+    tmp_path: Path, server: str
+) -> None:
+    # a site moved to https keeps http:// (or //host/) addresses in its older pages
+    xml = attachments_export(server, ["plan.pdf"])
+    plain = server.removeprefix("http:")
+    xml = xml.replace(f"href='{server}/files/plan.pdf'", f"href='{plain}/files/plan.pdf'")
+    xml = xml.replace(f"src='{server}/files/chart.png'", f"src='{plain}/files/chart-300x200.png'")
+    xml = xml.replace("<channel><title>Rowan</title>", f"<channel><link>{server}</link>")
+    root, out = run_import(tmp_path, xml, "--download")
+    home = folder(root, "1a")
+    assert (home / "plan.pdf").read_bytes() == b"%PDF-1.4 plan"
+    assert (home / "chart.png").read_bytes() == png()
+    assert "![A pie chart of survey answers](chart.png)" in text_of(root, "1a")
+    assert "needs a description" not in out and "import-download" not in out, out

@@ -300,9 +300,24 @@ def _clean(html: str, attachments: dict[str, Attachment]) -> tuple[str, list[str
         return match.group(0)
 
     html = _SHORTCODE.sub(shortcode, html)
+    html = _one_scheme(html, attachments)
     for url in attachments:
         html = _full_size(html, url)
     return _autop(html), removed
+
+
+def _one_scheme(html: str, attachments: dict[str, Attachment]) -> str:
+    """Addresses on the site written with http:// or as //host/ (a site moved to https keeps
+    the old ones in its pages) in the scheme its attachments have, so they are found."""
+    schemes: dict[str, set[str]] = {}
+    for url in attachments:
+        scheme, _, rest = url.partition("://")
+        schemes.setdefault(rest.split("/", 1)[0], set()).add(scheme)
+    for host, (scheme, *others) in schemes.items():
+        if not others and host and host in html:
+            pattern = rf"(?<![\w.+-])(?:https?:)?//{re.escape(host)}(?=[/\"'\s]|$)"
+            html = re.sub(pattern, f"{scheme}://{host}", html, flags=re.I)
+    return html
 
 
 def _full_size(html: str, url: str) -> str:
