@@ -952,3 +952,23 @@ def test_attachments_found_when_pages_write_the_site_with_another_scheme(
     assert (home / "chart.png").read_bytes() == png()
     assert "![A pie chart of survey answers](chart.png)" in text_of(root, "1a")
     assert "needs a description" not in out and "import-download" not in out, out
+
+
+def test_images_sized_by_address_or_scaled_are_their_attachments(tmp_path: Path) -> None:
+    files = "https://rowan.files.wordpress.com/2025/03"  # WordPress.com's uploads
+    content = (
+        f"<p>{PROSE}<img src='{files}/photo.jpg?w=1024&amp;h=768' alt=''>"
+        f"<img src='{UPLOADS}/big-1024x683.jpg'><img src='https://[broken/x.png?w=3'>"
+        f"<img src='https://elsewhere.example.org/x.png?w=300' alt='Elsewhere'></p>"
+    )
+    xml = wxr(
+        item("Core Area 1a", content),
+        item("Photo", kind="attachment", attachment=f"{files}/photo.jpg", alt="A photo"),
+        item("Big", kind="attachment", attachment=f"{UPLOADS}/big-scaled.jpg", alt="A big one"),
+        item("Odd", kind="attachment", attachment="https://[odd/y.png", alt="Odd"),
+    )
+    root, _ = run_import(tmp_path, xml)
+    text = text_of(root, "1a")
+    assert f"![A photo]({files}/photo.jpg)" in text
+    assert f"![A big one]({UPLOADS}/big-scaled.jpg)" in text
+    assert "![Elsewhere](https://elsewhere.example.org/x.png?w=300)" in text  # not the site's

@@ -47,6 +47,12 @@ _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^<>]*?-->")
 # A block-editor footnote mark; its text stops at the next <sup> or </sup>, so a page of
 # marks never closed is read once, not once for each mark.
 _FOOTNOTE_MARK = re.compile(r'<sup[^<>]*data-fn="([^"<>]*)"[^<>]*>(?:[^<]|<(?!/?sup\b))*</sup>')
+# A size asked of an image by its address ("photo.jpg?w=1024&h=768", as WordPress.com writes
+# them): the attachment is the address without it.
+_SIZE_QUERY = re.compile(
+    r"(https?://[^\s\"'<>?]+)\?(?:(?:w|h|resize|crop|ssl|zoom|fit|quality|strip)=[^&\"'\s<>]*"
+    r"(?:&amp;|&)?)+(?=[\"'\s<>])"
+)
 _SIZED = re.compile(r"-\d+x\d+\.")  # the size WordPress adds to a thumbnail's name
 # Blocks whose HTML is all there is to them: their comments go without a word. Any other
 # (an embed, a form, a plugin's block) may be drawn by WordPress, so its removal is reported.
@@ -301,9 +307,18 @@ def _clean(html: str, attachments: dict[str, Attachment]) -> tuple[str, list[str
 
     html = _SHORTCODE.sub(shortcode, html)
     html = _one_scheme(html, attachments)
+    hosts = {_host(url) for url in attachments} - {""}
+    html = _SIZE_QUERY.sub(lambda m: m[1] if _host(m[1]) in hosts else m[0], html)
     for url in attachments:
         html = _full_size(html, url)
     return _autop(html), removed
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).netloc
+    except ValueError:  # "https://[x" is no address
+        return ""
 
 
 def _one_scheme(html: str, attachments: dict[str, Attachment]) -> str:
@@ -326,6 +341,9 @@ def _full_size(html: str, url: str) -> str:
     Found with plain searches: compiling a pattern per attachment for every page took
     minutes for a blog of thousands of images."""
     stem, dot, suffix = url.rpartition(".")
+    # WordPress names a large upload's reduced original "photo-scaled.jpg" (or "-rotated"),
+    # and its thumbnails after the upload: "photo-1024x768.jpg"
+    stem = re.sub(r"-(scaled|rotated)$", "", stem)
     if not dot or not suffix or "/" in suffix or stem not in html:
         return html
     out, done = [], 0
