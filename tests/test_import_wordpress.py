@@ -760,6 +760,7 @@ def test_embedded_media_keep_their_addresses_as_evidence(tmp_path: Path) -> None
         f'[video width="640" mp4="{UPLOADS}/clip.mp4"][/video]\n\n'
         f'[audio mp3="{UPLOADS}/interview.mp3"][/audio]\n\n'
         '[pdf-embedder url="https://rowan.example.org/cert.pdf"]\n\n'
+        '[et_pb_button button_url="https://rowan.example.org/kit.zip" button_text="Kit"]\n\n'
         '<iframe src="https://padlet.com/rowan/board" width="100%"></iframe>\n\n'
         '[gallery ids="40,41,404"]\n\n'
         f'<!-- wp:video {{"id":42}} --><figure class="wp-block-video"><video controls src="'
@@ -779,6 +780,7 @@ def test_embedded_media_keep_their_addresses_as_evidence(tmp_path: Path) -> None
     assert set(urls) == {
         youtube, "https://vimeo.com/12345", f"{UPLOADS}/clip.mp4", f"{UPLOADS}/interview.mp3",
         "https://rowan.example.org/cert.pdf", "https://padlet.com/rowan/board",
+        "https://rowan.example.org/kit.zip",
         f"{UPLOADS}/p.jpg", f"{UPLOADS}/minutes.pdf", f"{UPLOADS}/talk.mp4",
         f"{UPLOADS}/report.pdf",
     }  # fmt: skip
@@ -786,7 +788,7 @@ def test_embedded_media_keep_their_addresses_as_evidence(tmp_path: Path) -> None
     assert urls[f"{UPLOADS}/talk.mp4"]["title"] == "My talk"
     assert "![A photo](" in text and text.count("(evidence:my-report)") == 1
     assert text.index("clip.mp4") < text.index("## Reflection")
-    assert "kept 7 embedded items (video, sound, frame, file) as links" in out, out
+    assert "kept 8 embedded items (video, sound, frame, file) as links" in out, out
     builds_and_checks(root)
 
 

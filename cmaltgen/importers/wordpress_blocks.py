@@ -50,11 +50,11 @@ _MEDIA_TAG = re.compile(
     rf"<(iframe|video|audio|source|embed|object)\b[^<>]*?\b(?:src|data)\s*=\s*[\"']?({_ADDRESS})",
     re.I,
 )
-# A shortcode's address: [video mp4="..."], [audio mp3="..."], [pdf-embedder url="..."].
+# A shortcode's address: [video mp4="..."], [pdf-embedder url="..."], [et_pb_button
+# button_url="..."] (a page builder's).
 _SHORTCODE_ADDRESS = re.compile(
-    rf"\[(video|audio|pdf-embedder|embeddoc|et_pb_image|et_pb_video|et_pb_audio|su_\w+|"
-    rf"vc_\w+|fusion_\w+|wpvideo|embed\w*)\b[^\[\]]*?\b(?:src|url|mp4|m4v|webm|ogv|mp3|"
-    rf"m4a|ogg|wav|file|href|link)\s*=\s*[\"']?({_ADDRESS})",
+    r"\[([A-Za-z][\w-]*)\b[^\[\]]*?\s[\w-]*(?:src|url|mp4|m4v|webm|ogv|mp3|m4a|ogg|wav|file|"
+    rf"href|link)\s*=\s*[\"']?({_ADDRESS})",
     re.I,
 )
 # An address WordPress turns into an embed: alone on its line, or inside [embed]...[/embed].
