@@ -71,6 +71,7 @@ def read(path: Path, today: dt.date) -> Reading:
     channel = exported[0]
     items = [i for one in exported for i in one if local(i.tag) == "item"]
     attachments = _attachments(items)
+    schemes, stems = _schemes(attachments), _stems(attachments)
     pieces: list[Piece] = []
     dates: list[dt.date] = []
     oversized: list[Diagnostic] = []
@@ -110,7 +111,7 @@ def read(path: Path, today: dt.date) -> Reading:
             )
         content, missing = reusable(content, blocks)
         content, kept = media_links(gallery(content, by_id))
-        html, removed = _clean(content, attachments)
+        html, removed = _clean(content, schemes, stems)
         removed += missing
         html = _footnotes(html, _meta(item, "footnotes"), len(pieces))
         _warn(warnings, path, origin, removed, hazards(html), kept)
@@ -288,7 +289,9 @@ def _attachments(items: list[Element]) -> dict[str, Attachment]:
     return found
 
 
-def _clean(html: str, attachments: dict[str, Attachment]) -> tuple[str, list[str]]:
+def _clean(
+    html: str, schemes: dict[str, set[str]], stems: list[tuple[str, str, str]]
+) -> tuple[str, list[str]]:
     """Shortcodes and block comments out (named), paragraphs back, attachments at full size."""
     removed = [
         f"a block comment ({m.group(0)[4:30].strip()}...)"
@@ -306,11 +309,10 @@ def _clean(html: str, attachments: dict[str, Attachment]) -> tuple[str, list[str
         return match.group(0)
 
     html = _SHORTCODE.sub(shortcode, html)
-    html = _one_scheme(html, attachments)
-    hosts = {_host(url) for url in attachments} - {""}
-    html = _SIZE_QUERY.sub(lambda m: m[1] if _host(m[1]) in hosts else m[0], html)
-    for url in attachments:
-        html = _full_size(html, url)
+    html = _one_scheme(html, schemes)
+    html = _SIZE_QUERY.sub(lambda m: m[1] if _host(m[1]) in schemes else m[0], html)
+    for stem, suffix, url in stems:
+        html = _full_size(html, stem, suffix, url)
     return _autop(html), removed
 
 
@@ -321,30 +323,46 @@ def _host(url: str) -> str:
         return ""
 
 
-def _one_scheme(html: str, attachments: dict[str, Attachment]) -> str:
-    """Addresses on the site written with http:// or as //host/ (a site moved to https keeps
-    the old ones in its pages) in the scheme its attachments have, so they are found."""
+def _schemes(attachments: dict[str, Attachment]) -> dict[str, set[str]]:
+    """The hosts of the attachments, each with the schemes its addresses use (once a read)."""
     schemes: dict[str, set[str]] = {}
     for url in attachments:
         scheme, _, rest = url.partition("://")
         schemes.setdefault(rest.split("/", 1)[0], set()).add(scheme)
+    schemes.pop("", None)
+    return schemes
+
+
+def _one_scheme(html: str, schemes: dict[str, set[str]]) -> str:
+    """Addresses on the site written with http:// or as //host/ (a site moved to https keeps
+    the old ones in its pages) in the scheme its attachments have, so they are found."""
     for host, (scheme, *others) in schemes.items():
-        if not others and host and host in html:
+        if not others and host in html:
             pattern = rf"(?<![\w.+-])(?:https?:)?//{re.escape(host)}(?=[/\"'\s]|$)"
             html = re.sub(pattern, f"{scheme}://{host}", html, flags=re.I)
     return html
 
 
-def _full_size(html: str, url: str) -> str:
+def _stems(attachments: dict[str, Attachment]) -> list[tuple[str, str, str]]:
+    """(name without extension, extension, address) of each attachment, worked out once.
+
+    WordPress names a large upload's reduced original "photo-scaled.jpg" (or "-rotated"),
+    and its thumbnails after the upload: "photo-1024x768.jpg"."""
+    found = []
+    for url in attachments:
+        stem, dot, suffix = url.rpartition(".")
+        if dot and suffix and "/" not in suffix:
+            stem = stem.removesuffix("-scaled").removesuffix("-rotated")
+            found.append((stem, suffix, url))
+    return found
+
+
+def _full_size(html: str, stem: str, suffix: str, url: str) -> str:
     """Thumbnails of the attachment at ``url`` ("photo-300x200.jpg") become ``url``.
 
     Found with plain searches: compiling a pattern per attachment for every page took
     minutes for a blog of thousands of images."""
-    stem, dot, suffix = url.rpartition(".")
-    # WordPress names a large upload's reduced original "photo-scaled.jpg" (or "-rotated"),
-    # and its thumbnails after the upload: "photo-1024x768.jpg"
-    stem = re.sub(r"-(scaled|rotated)$", "", stem)
-    if not dot or not suffix or "/" in suffix or stem not in html:
+    if stem not in html:
         return html
     out, done = [], 0
     at = html.find(stem)
