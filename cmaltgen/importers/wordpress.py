@@ -49,10 +49,9 @@ _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^<>]*?-->")
 _FOOTNOTE_MARK = re.compile(r'<sup[^<>]*data-fn="([^"<>]*)"[^<>]*>(?:[^<]|<(?!/?sup\b))*</sup>')
 # A size asked of an image by its address ("photo.jpg?w=1024&h=768", as WordPress.com writes
 # them): the attachment is the address without it.
-_SIZE_QUERY = re.compile(
-    r"(https?://[^\s\"'<>?]+)\?(?:(?:w|h|resize|crop|ssl|zoom|fit|quality|strip)=[^&\"'\s<>]*"
-    r"(?:&amp;|&)?)+(?=[\"'\s<>])"
-)
+_SIZE_PAIR = r"(?:w|h|resize|crop|ssl|zoom|fit|quality|strip)=[^&\"'\s<>]*"
+# each pair ends at an "&", so a run of them is read one way only (no backtracking blow-up)
+_SIZE_QUERY = re.compile(rf"\?{_SIZE_PAIR}(?:(?:&amp;|&){_SIZE_PAIR})*(?=[\"'\s<>])")
 _SIZED = re.compile(r"-\d+x\d+\.")  # the size WordPress adds to a thumbnail's name
 # Blocks whose HTML is all there is to them: their comments go without a word. Any other
 # (an embed, a form, a plugin's block) may be drawn by WordPress, so its removal is reported.
@@ -310,7 +309,7 @@ def _clean(
 
     html = _SHORTCODE.sub(shortcode, html)
     html = _one_scheme(html, schemes)
-    html = _SIZE_QUERY.sub(lambda m: m[1] if _host(m[1]) in schemes else m[0], html)
+    html = _without_sizes(html, schemes)
     for stem, suffix, url in stems:
         html = _full_size(html, stem, suffix, url)
     return _autop(html), removed
@@ -321,6 +320,21 @@ def _host(url: str) -> str:
         return urlsplit(url).netloc
     except ValueError:  # "https://[x" is no address
         return ""
+
+
+def _without_sizes(html: str, schemes: dict[str, set[str]]) -> str:
+    """The site's image addresses without a size asked in them ("photo.jpg?w=1024").
+
+    Found from each "?w=...": the address before it is looked for in the 2,000 characters
+    before (no address is longer), so a page of "https://" repeated is read in linear time."""
+    out, done = [], 0
+    for match in _SIZE_QUERY.finditer(html):
+        before = html[max(done, match.start() - 2000) : match.start()]
+        url = before[max(before.rfind(c) for c in " \t\n\r\"'<>=(") + 1 :]
+        if url.startswith(("http://", "https://")) and _host(url) in schemes:
+            out += [html[done : match.start()]]
+            done = match.end()
+    return "".join(out) + html[done:]
 
 
 def _schemes(attachments: dict[str, Attachment]) -> dict[str, set[str]]:
