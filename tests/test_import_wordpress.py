@@ -836,10 +836,13 @@ def test_a_page_made_with_elementor_keeps_its_text(tmp_path: Path) -> None:
             ],
         }
     ]
+    deep = '{"items":[' * 495 + '{"text":"deep"}' + "]}" * 495
     xml = wxr(
         item("Core Area 4a", "", meta={"_elementor_data": json.dumps(layout)}),
         item("Core Area 3a", f"<p>Its own {PROSE}</p>", meta={"_elementor_data": "[{]"}),
         item("Core Area 3b", "", meta={"_elementor_data": '"not a layout"'}),
+        # settings nested as deep as Python's JSON reader goes: never a crash
+        item("Core Area 2b", "", meta={"_elementor_data": '[{"settings":' + deep + "}]"}),
     )
     root, out = run_import(tmp_path, xml)
     four_a = text_of(root, "4a")

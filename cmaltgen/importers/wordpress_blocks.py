@@ -147,11 +147,11 @@ def elementor(stored: str) -> str:
     return "\n".join(part for part in out if part)
 
 
-def _widget(kind: str, settings: dict[str, object]) -> str:
+def _widget(kind: str, settings: dict[str, object], depth: int = 0) -> str:
     parts: list[str] = []
     for key, value in settings.items():
-        if isinstance(value, list):  # tabs, accordions, lists: their items' text
-            parts += [_widget("", v) for v in value if isinstance(v, dict)]
+        if isinstance(value, list) and depth < 20:  # tabs, accordions, lists: items' text
+            parts += [_widget("", v, depth + 1) for v in value if isinstance(v, dict)]
         elif isinstance(value, dict) and isinstance(value.get("url"), str) and value["url"]:
             url = str(value["url"])
             alt = escape(str(value.get("alt") or ""))
