@@ -792,6 +792,27 @@ def test_embedded_media_keep_their_addresses_as_evidence(tmp_path: Path) -> None
     builds_and_checks(root)
 
 
+def test_a_gallery_without_ids_shows_the_files_uploaded_to_its_page(tmp_path: Path) -> None:
+    def upload(name: str, parent: int, order: int = 0) -> str:
+        return item(
+            name, kind="attachment", pid=100 + order + parent, parent=parent, order=order,
+            attachment=f"{UPLOADS}/{name}", alt=f"Picture {name}",
+        )  # fmt: skip
+
+    xml = wxr(
+        item("Core Area 2a", f"<p>{PROSE}</p>\n\n[gallery columns='2']", pid=7),
+        item("Core Area 2b", f"<p>{PROSE}</p>[gallery include='1']", pid=8),
+        upload("b.png", 7, 2),
+        upload("a.png", 7, 1),
+        upload("other.png", 9),
+    )
+    root, out = run_import(tmp_path, xml)
+    two_a = text_of(root, "2a")
+    assert two_a.index("![Picture a.png](") < two_a.index("![Picture b.png](")
+    assert "other.png" not in two_a and "Picture" not in text_of(root, "2b")
+    assert "[gallery]" in out  # the shortcode itself is still named
+
+
 def test_control_characters_and_bytes_that_are_not_utf8_are_read_with_a_warning(
     tmp_path: Path,
 ) -> None:

@@ -87,6 +87,10 @@ def read(path: Path, today: dt.date) -> Reading:
         for i in items
         if _wp(i, "post_type") == "attachment"
     }
+    attached: dict[str, list[str]] = {}  # page id -> the files uploaded to it, in menu order
+    for i in sorted((i for i in items if _wp(i, "post_type") == "attachment"), key=_menu_order):
+        if _web_address(_wp(i, "attachment_url")):
+            attached.setdefault(_wp(i, "post_parent"), []).append(_wp(i, "attachment_url"))
     ordered = _ordered(items)
     base = _wp(channel, "base_blog_url") or (channel.findtext("link") or "").strip()
     base_url = base.rstrip("/") + "/" if _web_address(base) else ""
@@ -109,7 +113,8 @@ def read(path: Path, today: dt.date) -> Reading:
                 hint="check the order of its text, and its headings",
             )
         content, missing = reusable(content, blocks)
-        content, kept = media_links(gallery(content, by_id))
+        pictures = attached.get(_wp(item, "post_id"), []) if _wp(item, "post_id") else []
+        content, kept = media_links(gallery(content, by_id, pictures))
         html, removed = _clean(content, schemes, stems)
         removed += missing
         html = _footnotes(html, _meta(item, "footnotes"), len(pieces))

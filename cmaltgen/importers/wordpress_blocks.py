@@ -93,13 +93,16 @@ def _label(address: str) -> str:
 _GALLERY = re.compile(r"\[gallery\b([^\[\]]*)\]", re.I)
 
 
-def gallery(html: str, by_id: dict[str, str]) -> str:
+def gallery(html: str, by_id: dict[str, str], attached: list[str]) -> str:
     """A classic ``[gallery ids="4,5"]`` as the images it shows (the export has their
-    addresses); one with ids the export lacks, or none, stays for the removal warning."""
+    addresses), and ``[gallery]`` as the files ``attached`` to its page, as WordPress shows
+    it; one with ids the export lacks stays for the removal warning."""
 
     def images(match: re.Match[str]) -> str:
         ids = re.search(r"\bids\s*=\s*[\"']?([0-9,\s]+)", match.group(1))
         urls = [by_id[i] for i in re.findall(r"[0-9]+", ids.group(1)) if i in by_id] if ids else []
+        if not ids and not re.search(r"\b(include|exclude|id)\s*=", match.group(1)):
+            urls = attached
         if not urls:
             return match.group(0)
         shown = "".join(
