@@ -27,6 +27,7 @@ from cmaltgen.importers.wordpress_blocks import (
     media_links,
     reusable,
 )
+from cmaltgen.importers.wordpress_files import Uploads
 from cmaltgen.importers.wordpress_xml import channels, local
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES
 from cmaltgen.wording import plural
@@ -47,12 +48,6 @@ _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^<>]*?-->")
 # A block-editor footnote mark; its text stops at the next <sup> or </sup>, so a page of
 # marks never closed is read once, not once for each mark.
 _FOOTNOTE_MARK = re.compile(r'<sup[^<>]*data-fn="([^"<>]*)"[^<>]*>(?:[^<]|<(?!/?sup\b))*</sup>')
-# A size asked of an image by its address ("photo.jpg?w=1024&h=768", as WordPress.com writes
-# them): the attachment is the address without it.
-_SIZE_PAIR = r"(?:w|h|resize|crop|ssl|zoom|fit|quality|strip)=[^&\"'\s<>]*"
-# each pair ends at an "&", so a run of them is read one way only (no backtracking blow-up)
-_SIZE_QUERY = re.compile(rf"\?{_SIZE_PAIR}(?:(?:&amp;|&){_SIZE_PAIR})*(?=[\"'\s<>])")
-_SIZED = re.compile(r"-\d+x\d+\.")  # the size WordPress adds to a thumbnail's name
 # Blocks whose HTML is all there is to them: their comments go without a word. Any other
 # (an embed, a form, a plugin's block) may be drawn by WordPress, so its removal is reported.
 _PLAIN_BLOCK = re.compile(
@@ -70,7 +65,7 @@ def read(path: Path, today: dt.date) -> Reading:
     channel = exported[0]
     items = [i for one in exported for i in one if local(i.tag) == "item"]
     attachments = _attachments(items)
-    schemes, stems = _schemes(attachments), _stems(attachments)
+    uploads = Uploads.of(attachments)
     pieces: list[Piece] = []
     dates: list[dt.date] = []
     oversized: list[Diagnostic] = []
@@ -115,7 +110,7 @@ def read(path: Path, today: dt.date) -> Reading:
         content, missing = reusable(content, blocks)
         pictures = attached.get(_wp(item, "post_id"), []) if _wp(item, "post_id") else []
         content, kept = media_links(gallery(content, by_id, pictures))
-        html, removed = _clean(content, schemes, stems)
+        html, removed = _clean(content, uploads)
         removed += missing
         html = _footnotes(html, _meta(item, "footnotes"), len(pieces))
         _warn(warnings, path, origin, removed, hazards(html), kept)
@@ -259,6 +254,18 @@ def _meta(item: Element, key: str) -> str:
     return ""
 
 
+def _attachments(items: list[Element]) -> dict[str, Attachment]:
+    found: dict[str, Attachment] = {}
+    for item in items:
+        url = _wp(item, "attachment_url")
+        if _wp(item, "post_type") != "attachment" or not url.startswith(("http://", "https://")):
+            continue
+        alt = _meta(item, "_wp_attachment_image_alt")
+        title = _title(item) or PurePosixPath(url).stem
+        found[url] = Attachment(url, title, " ".join(alt.split()))
+    return found
+
+
 def _footnotes(html: str, stored: str, piece: int) -> str:
     """The block editor keeps footnotes as JSON beside the content; give them to the
     converter in the shape Word's footnotes take, numbered apart for each page or post."""
@@ -281,21 +288,7 @@ def _footnotes(html: str, stored: str, piece: int) -> str:
     return html + (f"<ol>{''.join(listed)}</ol>" if listed else "")
 
 
-def _attachments(items: list[Element]) -> dict[str, Attachment]:
-    found: dict[str, Attachment] = {}
-    for item in items:
-        url = _wp(item, "attachment_url")
-        if _wp(item, "post_type") != "attachment" or not url.startswith(("http://", "https://")):
-            continue
-        alt = _meta(item, "_wp_attachment_image_alt")
-        title = _title(item) or PurePosixPath(url).stem
-        found[url] = Attachment(url, title, " ".join(alt.split()))
-    return found
-
-
-def _clean(
-    html: str, schemes: dict[str, set[str]], stems: list[tuple[str, str, str]]
-) -> tuple[str, list[str]]:
+def _clean(html: str, uploads: Uploads) -> tuple[str, list[str]]:
     """Shortcodes and block comments out (named), paragraphs back, attachments at full size."""
     removed = [
         f"a block comment ({m.group(0)[4:30].strip()}...)"
@@ -313,87 +306,7 @@ def _clean(
         return match.group(0)
 
     html = _SHORTCODE.sub(shortcode, html)
-    html = _one_scheme(html, schemes)
-    html = _without_sizes(html, schemes)
-    for stem, suffix, url in stems:
-        html = _full_size(html, stem, suffix, url)
-    return _autop(html), removed
-
-
-def _host(url: str) -> str:
-    try:
-        return urlsplit(url).netloc
-    except ValueError:  # "https://[x" is no address
-        return ""
-
-
-def _without_sizes(html: str, schemes: dict[str, set[str]]) -> str:
-    """The site's image addresses without a size asked in them ("photo.jpg?w=1024").
-
-    Found from each "?w=...": the address before it is looked for in the 2,000 characters
-    before (no address is longer), so a page of "https://" repeated is read in linear time."""
-    out, done = [], 0
-    for match in _SIZE_QUERY.finditer(html):
-        before = html[max(done, match.start() - 2000) : match.start()]
-        url = before[max(before.rfind(c) for c in " \t\n\r\"'<>=(") + 1 :]
-        if url.startswith(("http://", "https://")) and _host(url) in schemes:
-            out += [html[done : match.start()]]
-            done = match.end()
-    return "".join(out) + html[done:]
-
-
-def _schemes(attachments: dict[str, Attachment]) -> dict[str, set[str]]:
-    """The hosts of the attachments, each with the schemes its addresses use (once a read)."""
-    schemes: dict[str, set[str]] = {}
-    for url in attachments:
-        scheme, _, rest = url.partition("://")
-        schemes.setdefault(rest.split("/", 1)[0], set()).add(scheme)
-    schemes.pop("", None)
-    return schemes
-
-
-def _one_scheme(html: str, schemes: dict[str, set[str]]) -> str:
-    """Addresses on the site written with http:// or as //host/ (a site moved to https keeps
-    the old ones in its pages) in the scheme its attachments have, so they are found."""
-    for host, (scheme, *others) in schemes.items():
-        if not others and host in html:
-            pattern = rf"(?<![\w.+-])(?:https?:)?//{re.escape(host)}(?=[/\"'\s]|$)"
-            html = re.sub(pattern, f"{scheme}://{host}", html, flags=re.I)
-    return html
-
-
-def _stems(attachments: dict[str, Attachment]) -> list[tuple[str, str, str]]:
-    """(name without extension, extension, address) of each attachment, worked out once.
-
-    WordPress names a large upload's reduced original "photo-scaled.jpg" (or "-rotated"),
-    and its thumbnails after the upload: "photo-1024x768.jpg"."""
-    found = []
-    for url in attachments:
-        stem, dot, suffix = url.rpartition(".")
-        if dot and suffix and "/" not in suffix:
-            stem = stem.removesuffix("-scaled").removesuffix("-rotated")
-            found.append((stem, suffix, url))
-    return found
-
-
-def _full_size(html: str, stem: str, suffix: str, url: str) -> str:
-    """Thumbnails of the attachment at ``url`` ("photo-300x200.jpg") become ``url``.
-
-    Found with plain searches: compiling a pattern per attachment for every page took
-    minutes for a blog of thousands of images."""
-    if stem not in html:
-        return html
-    out, done = [], 0
-    at = html.find(stem)
-    while at != -1:
-        sized = _SIZED.match(html, at + len(stem))
-        if sized and html.startswith(suffix, sized.end()):
-            out += [html[done:at], url]
-            done = sized.end() + len(suffix)
-            at = html.find(stem, done)
-        else:
-            at = html.find(stem, at + 1)
-    return "".join(out) + html[done:]
+    return _autop(uploads.full_size(html)), removed
 
 
 def _autop(html: str) -> str:
