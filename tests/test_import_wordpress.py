@@ -739,6 +739,8 @@ def test_reusable_blocks_and_theme_post_kinds_keep_their_text(tmp_path: Path) ->
         item("Core Area 1a: Lecture capture", f"<p>Case. {PROSE}</p>", kind="jetpack-portfolio"),
         item("Quiz pilot", f"<p>Quizzes. {PROSE}</p>", kind="project", categories=("2b",)),
         item("Thanks for the form", "<p>A visitor's message.</p>", kind="feedback"),
+        item("Re: your portfolio", "<p>A visitor's message.</p>", kind="flamingo_inbound"),
+        item("sitemap-1.xml", "<urlset>https://rowan.example.org/</urlset>", kind="jp_sitemap"),
         item("Header", "<!-- wp:site-title /-->", kind="wp_template_part"),
     )
     root, out = run_import(tmp_path, xml)

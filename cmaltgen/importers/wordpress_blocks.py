@@ -7,7 +7,8 @@ import json
 import re
 from html import escape
 
-# Items WordPress or its plugins make for themselves, never a candidate's writing: not read.
+# Items WordPress or its plugins make for themselves (settings, sitemaps, visitors' form
+# messages), never a candidate's writing: not read.
 # Any other kind of item (a theme's "portfolio" or "project") is read like a post.
 INTERNAL_TYPES = {
     "attachment", "revision", "nav_menu_item", "wp_block", "wp_template", "wp_template_part",
@@ -16,7 +17,11 @@ INTERNAL_TYPES = {
     "jp_pay_product", "elementor_library", "et_pb_layout", "et_theme_builder", "et_template",
     "acf-field", "acf-field-group", "wpcf7_contact_form", "wp-types-group", "shop_order",
     "shop_coupon", "product_variation", "scheduled-action", "amp_validated_url", "wpforms",
-    "mc4wp-form", "tablepress_table", "h5p_content",
+    "mc4wp-form", "tablepress_table", "h5p_content", "safecss", "jp_sitemap",
+    "jp_sitemap_master", "jp_sitemap_index", "jp_img_sitemap", "jp_img_sitemap_index",
+    "jp_vid_sitemap", "jp_vid_sitemap_index", "flamingo_inbound", "flamingo_contact",
+    "flamingo_outbound", "nf_sub", "postman_sent_mail", "shop_order_refund", "edd_payment",
+    "ml-slider", "wpcode", "wp_log", "patterns_ai_data",
 }  # fmt: skip
 
 _REUSABLE = re.compile(r"<!--\s*wp:block\s+(\{[^<>]*?\})\s*/?-->(?:\s*<!--\s*/wp:block\s*-->)?")
