@@ -1000,3 +1000,35 @@ def test_images_sized_by_address_or_scaled_are_their_attachments(tmp_path: Path)
     assert f"![A photo]({files}/photo.jpg)" in text
     assert f"![A big one]({UPLOADS}/big-scaled.jpg)" in text
     assert "![Elsewhere](https://elsewhere.example.org/x.png?w=300)" in text  # not the site's
+
+
+def test_a_picture_linked_to_its_own_file_or_page_is_one_image_item(tmp_path: Path) -> None:
+    def upload(name: str, pid: int) -> str:
+        page = f"<link>{SITE}/core-area-1a/{name.split('.')[0]}/</link>"
+        return item(
+            name, kind="attachment", pid=pid, attachment=f"{UPLOADS}/{name}", alt=f"The {name}"
+        ).replace(f"<link>{SITE}/x</link>", page)
+
+    content = (
+        f"<p>{PROSE}</p>"
+        f"<p><a href='{SITE}/core-area-1a/chart/' rel='attachment'>"
+        f"<img src='{UPLOADS}/chart-300x200.png' alt=''></a></p>"
+        f"<p><a href='{UPLOADS}/map.png'><img src='{UPLOADS}/map-300x200.png' alt='A map'></a></p>"
+        f"<p><a href='{SITE}/?attachment_id=42'><img src='{UPLOADS}/plan-150x150.png'></a></p>"
+        f"<p><a href='https://example.org/project'><img src='{UPLOADS}/logo.png' alt='Logo'>"
+        "</a></p>"
+    )
+    xml = wxr(
+        item("Core Area 1a", content),
+        upload("chart.png", 40), upload("map.png", 41), upload("plan.png", 42),
+    ).replace("<channel><title>Rowan</title>", f"<channel><link>{SITE}</link>")  # fmt: skip
+    root, _ = run_import(tmp_path, xml)
+    text = text_of(root, "1a")
+    assert f"\n![The chart.png]({UPLOADS}/chart.png)\n" in text
+    assert (
+        f"\n![A map]({UPLOADS}/map.png)\n" in text
+        and f"\n![The plan.png]({UPLOADS}/plan.png)" in text
+    )
+    assert "[![Logo](" in text  # a picture linking elsewhere keeps its link
+    titles = sorted(str(i["title"]) for i in items_of(root, "1a"))
+    assert titles == ["Logo", "chart.png", "map.png", "plan.png"], titles

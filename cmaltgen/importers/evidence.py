@@ -185,6 +185,8 @@ def _item(
 
 
 def _plain(text: str) -> str:
+    """A link's words as a title: a picture in the link counts as its alt text."""
+    text = re.sub(r"!\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)", r"\1", text)
     return re.sub(r"\s+", " ", re.sub(r"[*_`\\]", "", text)).strip()
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
 from cmaltgen.diagnostics import Diagnostic, Diagnostics, Severity
-from cmaltgen.importers.evidence import Attachment
+from cmaltgen.importers.evidence import Attachment, page_key
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, megabytes, source_error
 from cmaltgen.importers.wordpress_blocks import (
@@ -65,7 +65,13 @@ def read(path: Path, today: dt.date) -> Reading:
     channel = exported[0]
     items = [i for one in exported for i in one if local(i.tag) == "item"]
     attachments = _attachments(items)
-    uploads = Uploads.of(attachments)
+    base = _wp(channel, "base_blog_url") or (channel.findtext("link") or "").strip()
+    base_url = base.rstrip("/") + "/" if _web_address(base) else ""
+    kept_files = [i for i in items if _wp(i, "post_type") == "attachment"]
+    uploads = Uploads.of(
+        attachments,
+        {page_key(a) for i in kept_files for a in _addresses(i, base_url, "attachment_id")},
+    )
     pieces: list[Piece] = []
     dates: list[dt.date] = []
     oversized: list[Diagnostic] = []
@@ -87,8 +93,6 @@ def read(path: Path, today: dt.date) -> Reading:
         if _web_address(_wp(i, "attachment_url")):
             attached.setdefault(_wp(i, "post_parent"), []).append(_wp(i, "attachment_url"))
     ordered = _ordered(items)
-    base = _wp(channel, "base_blog_url") or (channel.findtext("link") or "").strip()
-    base_url = base.rstrip("/") + "/" if _web_address(base) else ""
     for item in ordered:
         title = _title(item)
         kind = _wp(item, "post_type")
@@ -232,12 +236,13 @@ def _parents(item: Element, by_id: dict[str, Element]) -> list[str]:
     return [t for t in titles if t]
 
 
-def _addresses(item: Element, base_url: str) -> list[str]:
-    """The addresses a page or post is linked by: its permalink, and ?page_id= or ?p=."""
+def _addresses(item: Element, base_url: str, *keys: str) -> list[str]:
+    """The addresses a page or post is linked by: its permalink, and ?page_id= or ?p=
+    (or the ``keys`` given: ?attachment_id=)."""
     found = [(item.findtext("link") or "").strip(), (item.findtext("guid") or "").strip()]
     number = _wp(item, "post_id")
     if base_url and re.fullmatch(r"[0-9]{1,12}", number):
-        found += [f"{base_url}?page_id={number}", f"{base_url}?p={number}"]
+        found += [f"{base_url}?{key}={number}" for key in keys or ("page_id", "p")]
     return [a for a in found if _web_address(a)]
 
 

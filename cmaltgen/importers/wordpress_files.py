@@ -4,11 +4,12 @@ matched to the attachment's full-size address, so it keeps its title and alt tex
 
 from __future__ import annotations
 
+import html as html_text
 import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from cmaltgen.importers.evidence import Attachment
+from cmaltgen.importers.evidence import Attachment, page_key
 
 # A size asked of an image by its address ("photo.jpg?w=1024&h=768", as WordPress.com writes
 # them): the attachment is the address without it.
@@ -23,17 +24,32 @@ class Uploads(NamedTuple):
 
     schemes: dict[str, set[str]]  # host -> the schemes its attachments' addresses use
     stems: list[tuple[str, str, str]]  # (name without extension, extension, address)
+    files: set[str]  # the attachments' addresses
+    pages: set[str]  # page_key() of each attachment's own page ("/core-area-1a/chart/")
 
     @classmethod
-    def of(cls, attachments: dict[str, Attachment]) -> Uploads:
-        return cls(_schemes(attachments), _stems(attachments))
+    def of(cls, attachments: dict[str, Attachment], pages: set[str]) -> Uploads:
+        return cls(_schemes(attachments), _stems(attachments), set(attachments), pages)
 
     def full_size(self, html: str) -> str:
-        """``html`` with the attachments' other addresses made their full-size address."""
+        """``html`` with the attachments' other addresses made their full-size address, and
+        a picture linked to its own file or attachment page no longer inside that link."""
         html = _without_sizes(_one_scheme(html, self.schemes), self.schemes)
         for stem, suffix, url in self.stems:
             html = _full_size(html, stem, suffix, url)
-        return html
+        return _LINKED_PICTURE.sub(self._unlinked, html) if "<img" in html else html
+
+    def _unlinked(self, match: re.Match[str]) -> str:
+        href, picture = html_text.unescape(match[1]), match[2]
+        src = re.search(r"\bsrc\s*=\s*[\"']([^\"'<>]*)", picture)
+        own = href in self.files or page_key(href) in self.pages
+        return picture if own or (src and html_text.unescape(src[1]) == href) else match[0]
+
+
+# A picture alone in a link, as WordPress writes "Link to: Media file / Attachment page".
+_LINKED_PICTURE = re.compile(
+    r"<a\b[^<>]*?\bhref\s*=\s*[\"']([^\"'<>]*)[\"'][^<>]*>\s*(<img\b[^<>]*>)\s*</a\s*>", re.I
+)
 
 
 def _host(url: str) -> str:
