@@ -1032,3 +1032,17 @@ def test_a_picture_linked_to_its_own_file_or_page_is_one_image_item(tmp_path: Pa
     assert "[![Logo](" in text  # a picture linking elsewhere keeps its link
     titles = sorted(str(i["title"]) for i in items_of(root, "1a"))
     assert titles == ["Logo", "chart.png", "map.png", "plan.png"], titles
+
+
+def test_a_link_to_a_heading_of_a_long_page_goes_to_that_section(tmp_path: Path) -> None:
+    long_page = (
+        f"<h2>Contextual statement</h2><p>{PROSE} See <a href='{SITE}/portfolio/#core-area-2a'>"
+        f"my assessment work</a> and <a href='{SITE}/portfolio/'>the top</a>.</p>"
+        f"<h2>Core Area 1a</h2><p>{PROSE}</p><h2>Core Area 2a</h2><p>{PROSE}</p>"
+    )
+    xml = wxr(item("Portfolio", long_page).replace(f"{SITE}/x<", f"{SITE}/portfolio/<"))
+    root, _ = run_import(tmp_path, xml)
+    context = text_of(root, "contextual-statement")
+    assert "[my assessment work](section:2a)" in context
+    assert "[the top](section:contextual-statement)" in context
+    builds_and_checks(root)

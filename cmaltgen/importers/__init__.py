@@ -20,7 +20,7 @@ from cmaltgen.diagnostics import Diagnostic, Diagnostics, display_path
 from cmaltgen.importers.assemble import UNSORTED, SectionReport, assemble
 from cmaltgen.importers.evidence import Asset, Collector, page_key
 from cmaltgen.importers.html import to_markdown
-from cmaltgen.importers.sections import Sorter, Sorting
+from cmaltgen.importers.sections import Sorter, Sorting, slug
 from cmaltgen.importers.source import Piece, Reading, source_error
 from cmaltgen.importers.write import write
 from cmaltgen.read.framework import pathway_for
@@ -129,19 +129,25 @@ def import_portfolio(
 
 def _page_sections(pieces: list[Piece], sorting: Sorting) -> dict[str, str]:
     """Each WordPress page's address -> the section its text went to (the first, for a page
-    holding several), so that links between the site's pages become links between sections."""
+    holding several; "address#heading" -> the section a heading there started), so that
+    links between the site's pages become links between sections."""
     origins = {piece.origin for piece in pieces if piece.addresses}
     section_of: dict[str, str] = {}  # piece origin -> section id
+    anchors: dict[str, dict[str, str]] = {}  # piece origin -> {heading's slug: section id}
     for found in sorting.sections.values():
         for origin in found.origins:  # "page 'X'", or "page 'X', heading 'Y'"...
             cuts = [len(origin)] + [m.start() for m in re.finditer(", ", origin)]
-            for cut in cuts:
-                if origin[:cut] in origins:
-                    section_of.setdefault(origin[:cut], found.id)
+            for cut in (c for c in cuts if origin[:c] in origins):
+                section_of.setdefault(origin[:cut], found.id)
+                heading = re.fullmatch(r", heading '(.*)'", origin[cut:])
+                if heading:
+                    anchors.setdefault(origin[:cut], {}).setdefault(slug(heading[1]), found.id)
     out: dict[str, str] = {}
     for piece in pieces:
         for address in piece.addresses if piece.origin in section_of else []:
             out.setdefault(page_key(address), section_of[piece.origin])
+            for anchor, section in anchors.get(piece.origin, {}).items():
+                out.setdefault(f"{page_key(address)}#{anchor}", section)
     return out
 
 

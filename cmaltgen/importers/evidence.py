@@ -121,7 +121,7 @@ def collect(
                 return f"{text} ({target})" if text else target
         if bang:
             return _image(text, target, section_id, collector, found, assessed)
-        linked = collector.sections.get(page_key(target)) if collector.sections else None
+        linked = _section_linked(target, collector.sections) if collector.sections else None
         if linked is not None:  # another page of the same site, imported as this section
             return f"[{text}](section:{linked})"
         if not assessed or not target.startswith(("http://", "https://")):
@@ -130,6 +130,13 @@ def collect(
         return f"[{text or item_id}](evidence:{item_id})"
 
     return LINK.sub(replace, markdown)
+
+
+def _section_linked(target: str, sections: dict[str, str]) -> str | None:
+    """The section a link to another page of the site goes to: the one its #heading
+    started, if the page held several, else the page's (first) section."""
+    anchor = slug(target.partition("#")[2])
+    return sections.get(f"{page_key(target)}#{anchor}") or sections.get(page_key(target))
 
 
 def page_key(address: str) -> str:
