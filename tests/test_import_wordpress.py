@@ -1046,3 +1046,16 @@ def test_a_link_to_a_heading_of_a_long_page_goes_to_that_section(tmp_path: Path)
     assert "[my assessment work](section:2a)" in context
     assert "[the top](section:contextual-statement)" in context
     builds_and_checks(root)
+
+
+def test_child_pages_of_an_unnamed_specialist_area_stay_in_that_area(tmp_path: Path) -> None:
+    xml = wxr(
+        item("Specialist Area", f"<p>Open textbooks. {PROSE}</p>", pid=1),
+        item("Description", f"<p>The project. {PROSE}</p>", pid=2, parent=1),
+        item("Reflection", f"<p>Looking back. {PROSE}</p>", pid=3, parent=1),
+    )
+    root, out = run_import(tmp_path, xml)
+    area = text_of(root, "specialist-first-area")
+    assert area.index("Open textbooks.") < area.index("The project.") < area.index("## Reflection")
+    assert area.index("## Reflection\n\nLooking back.") > 0
+    assert "specialist-second-area" not in out and "specialist-third-area" not in out

@@ -235,6 +235,7 @@ class Sorter:
         self.current: Found | None = None
         self.level = 0
         self.part = "description"
+        self.titled: dict[str, str] = {}  # a page's title -> the section it started
 
     def piece(
         self, origin: str, title: str | None, labels: list[str], markdown: str,
@@ -256,10 +257,15 @@ class Sorter:
     def _titled(self, origin: str, title: str, named: list[tuple[str, str]]) -> None:
         for index, (text, kind) in enumerate([(title, ""), *named]):
             match = match_section(text, self.result.pathway)
+            known = self.titled.get(text) if kind == "parent page" else None
+            if known is not None:  # the parent's section, even an area it had to name
+                match = Match("section", known, "")
             if match is None or match.kind == "group":
                 continue
             how = "" if index == 0 else f", {kind} '{normalise(text)}'"
             started = self._start(match, f"{origin}{how}", 0)
+            if started is not None and index == 0:
+                self.titled.setdefault(title, started.id)
             part = match_part(title) if index > 0 else None
             if started is not None and part is not None:  # a child page "Reflection"
                 self.part = part
