@@ -736,6 +736,8 @@ def test_reusable_blocks_and_theme_post_kinds_keep_their_text(tmp_path: Path) ->
         item("Shared reflection", reflection, kind="wp_block", pid=27),
         item("Core Area 1c", f'<p>Before. {PROSE}</p><!-- wp:block {{"ref":27}} /-->', pid=28),
         item("Core Area 2a", '<p>Nothing here.</p><!-- wp:block {"ref":99} /-->', pid=29),
+        item("Loop", '<p>Again</p><!-- wp:block {"ref":30} /-->', kind="wp_block", pid=30),
+        item("Core Area 2b", '<!-- wp:block {"ref":30} /-->', pid=31),
         item("Core Area 1a: Lecture capture", f"<p>Case. {PROSE}</p>", kind="jetpack-portfolio"),
         item("Quiz pilot", f"<p>Quizzes. {PROSE}</p>", kind="project", categories=("2b",)),
         item("Thanks for the form", "<p>A visitor's message.</p>", kind="feedback"),
@@ -748,6 +750,7 @@ def test_reusable_blocks_and_theme_post_kinds_keep_their_text(tmp_path: Path) ->
     assert one_c.index("Before.") < one_c.index("## Reflection\n\n" + PROSE.strip())
     assert "Case. " in text_of(root, "1a") and "### Quiz pilot\n\nQuizzes." in text_of(root, "2b")
     assert "a reusable block (99) not in the export" in out, out
+    assert "a reusable block (30) in itself" in out and "Again" in text_of(root, "2b")
     assert "the items of kind 'jetpack-portfolio', 'project' (made by a theme or plugin)" in out
     assert "A visitor's message." not in out and not (root / "_unsorted.md").exists()
     assert "site-title" not in out

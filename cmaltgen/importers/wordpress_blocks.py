@@ -37,8 +37,9 @@ def reusable(html: str, blocks: dict[str, str], depth: int = 0) -> tuple[str, li
     def inline(match: re.Match[str]) -> str:
         ref = _REF.search(match.group(1))
         content = blocks.get(ref.group(1)) if ref else None
+        name = f"a reusable block ({ref.group(1) if ref else '?'})"
         if content is None or depth >= _DEPTH:
-            missing.append(f"a reusable block ({ref.group(1) if ref else '?'}) not in the export")
+            missing.append(f"{name} {'not in the export' if content is None else 'in itself'}")
             return ""
         inner, deeper = reusable(content, blocks, depth + 1)
         missing.extend(deeper)
