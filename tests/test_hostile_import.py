@@ -295,7 +295,8 @@ def test_pages_of_marks_never_closed_are_read_once(tmp_path: Path) -> None:
     """Each of these made a pattern (or html.parser) read the rest of the page again for every
     mark, for hours: block comments never closed (<!-- wp:x), footnote marks never closed
     (<sup data-fn=...>), link brackets never closed ([a), and a blog of 3,000 attachments whose
-    thumbnail names were searched with a new pattern for each attachment on each page."""
+    thumbnail names were searched with a new pattern for each attachment on each page; and
+    sized image addresses (photo.png?w=w=w=..., then "https://" 20,000 times)."""
     uploads = "https://rowan.example.org/wp-content/uploads"
     notes = '[{"id":"n1","content":"A note"}]'
     files = [
@@ -321,6 +322,10 @@ def test_pages_of_marks_never_closed_are_read_once(tmp_path: Path) -> None:
                 meta={"footnotes": notes},
             ),
             item("Core area 1c", "<p>Lists" + " [a" * 100_000 + "</p>"),
+            item(
+                "Core area 2a",
+                f"<p>Sized {uploads}/1.png?" + "w=" * 40 + "&&" + "https://" * 20_000 + "</p>",
+            ),
             *files,
             *posts,
         )
@@ -335,6 +340,7 @@ def test_pages_of_marks_never_closed_are_read_once(tmp_path: Path) -> None:
     assert "I teach." in text("00-contextual-statement")
     assert "Marked" in text("02-1b") and "A note" in text("02-1b")
     assert "Lists [a [a" in text("03-1c")
+    assert "Sized" in text("04-2a") and "https://https://" in text("04-2a")
     assert f"![Photo]({uploads}/7.png)" in text("01-1a")  # the full-size file, not -300x200
 
 

@@ -41,6 +41,8 @@ def item(
     attachment: str = "",
     alt: str = "",
     meta: dict[str, str] | None = None,
+    pid: int = 0,
+    parent: int = 0,
 ) -> str:
     cats = "".join(
         f'<category domain="category" nicename="c"><![CDATA[{c}]]></category>' for c in categories
@@ -51,6 +53,8 @@ def item(
             "<wp:postmeta><wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key>"
             f"<wp:meta_value><![CDATA[{alt}]]></wp:meta_value></wp:postmeta>"
         )
+    if pid:
+        extra += f"<wp:post_id>{pid}</wp:post_id><wp:post_parent>{parent}</wp:post_parent>"
     for key, value in (meta or {}).items():
         extra += (
             f"<wp:postmeta><wp:meta_key><![CDATA[{key}]]></wp:meta_key>"
@@ -298,8 +302,8 @@ def test_hostile_html_is_sanitised(tmp_path: Path) -> None:
         "<h2>Description</h2><p onclick='steal()'>Hello <script>alert(1)</script>"
         "<style>body{display:none}</style><a href='javascript:alert(1)'>link</a>"
         '<img src="x" onerror="alert(1)" alt="pic"></p>'
-        '<iframe src="https://evil.example/"></iframe><object data="x.swf"></object>'
-        "<form action='https://evil.example/'><input name='x'></form>"
+        '<iframe src="https://evil.example/frame"></iframe><object data="x.swf"></object>'
+        "<form action='https://evil.example/form'><input name='x'></form>"
         "<p>Text about &lt;script&gt; tags.</p><svg onload='alert(1)'><text>svg</text></svg>"
         "<p>[written](javascript:alert(2)) ![pixel](data:image/png;base64,AAAA) "
         "<a href='&#106;avascript:alert(3)'>encoded</a> <A HREF='JaVaScRiPt:alert(4)'>caps</A>"
@@ -318,7 +322,8 @@ def test_hostile_html_is_sanitised(tmp_path: Path) -> None:
         "onerror",
         "onclick",
         "<iframe",
-        "evil.example",
+        "evil.example/form",
+        "x.swf",
         "<form",
         "<svg",
         "onload",
@@ -326,6 +331,8 @@ def test_hostile_html_is_sanitised(tmp_path: Path) -> None:
     ):
         assert bad not in text.lower(), bad
     assert "Text about &lt;script> tags." in text
+    # a frame's web address is kept as an ordinary link (evidence), never as a frame
+    assert text.count("evil.example") == 1 and "[evil.example/frame](evidence:" in text
     assert "warning import-removed" in out and "script" in out and "iframe" in out
     builds_and_checks(root)
 
@@ -716,3 +723,373 @@ def test_a_page_of_thousands_of_headings_is_sorted_with_the_same_sections(
     text = text_of(dest, "1a")
     assert "### Heading 0\n\nText 0." in text and "### Heading 2999\n\nText 2999." in text
     assert PROSE.strip() in text_of(dest, "1b")
+
+
+def test_child_pages_join_the_section_of_their_parent(tmp_path: Path) -> None:
+    xml = wxr(
+        item("CMALT Portfolio", f"<p>Welcome. {PROSE}</p>", pid=10),
+        item("Core Area 1: Operational issues", "<p>About area 1.</p>", pid=11, parent=10),
+        # children listed before their parents, and menu orders that interleave them
+        item("Reflection", f"<p>Looking back, {PROSE}</p>", pid=13, parent=12, order=2),
+        item("Evidence", f"<p><a href='{UPLOADS}/e1.pdf'>Survey</a></p>", pid=14, parent=12),
+        item("1a – Understanding the constraints", f"<p>At first {PROSE}</p>", pid=12, parent=11),
+        item("1b Technical knowledge", f"<p>The upgrade {PROSE}</p>", pid=15, parent=11, order=2),
+        item("Lecture capture rollout", f"<p>The rollout {PROSE}</p>", pid=16, parent=15),
+        item("Loop A", "<p>Loop words.</p>", pid=20, parent=21),
+        item("Loop B", "<p>More loop words.</p>", pid=21, parent=20),
+    )
+    root, out = run_import(tmp_path, xml)
+    one_a = text_of(root, "1a")
+    assert one_a.index("At first") < one_a.index("### Evidence") < one_a.index("[Survey](evidence:")
+    assert one_a.index("## Reflection\n\nLooking back,") > one_a.index("[Survey]")
+    assert "page 'Reflection', parent page '1a – Understanding the constraints'" in one_a
+    one_b = text_of(root, "1b")
+    assert one_b.index("The upgrade") < one_b.index("### Lecture capture rollout\n\nThe rollout")
+    unsorted = (root / "_unsorted.md").read_text("utf-8")
+    assert "Welcome." in unsorted and "About area 1." in unsorted and "Loop words." in unsorted
+    assert "More loop words." in unsorted and "Looking back" not in unsorted
+    assert "section 1a has no Reflection" not in out, out
+    builds_and_checks(root)
+
+
+def test_a_link_that_shows_its_own_address_becomes_evidence(tmp_path: Path) -> None:
+    address = "https://padlet.example.org/rowan/induction"
+    content = f"<h2>Description</h2><p>{PROSE} The board: <a href='{address}'>{address}</a>.</p>"
+    root, _ = run_import(tmp_path, wxr(item("Core Area 2a", content)))
+    (evidence,) = items_of(root, "2a")
+    assert evidence["url"] == address
+    assert f"[{address}](evidence:{evidence['id']})" in text_of(root, "2a")
+
+
+def test_reusable_blocks_and_theme_post_kinds_keep_their_text(tmp_path: Path) -> None:
+    reflection = f"<!-- wp:heading --><h2>Reflection</h2><!-- /wp:heading --><p>{PROSE}</p>"
+    xml = wxr(
+        item("Shared reflection", reflection, kind="wp_block", pid=27),
+        item("Core Area 1c", f'<p>Before. {PROSE}</p><!-- wp:block {{"ref":27}} /-->', pid=28),
+        item("Core Area 2a", '<p>Nothing here.</p><!-- wp:block {"ref":99} /-->', pid=29),
+        item("Loop", '<p>Again</p><!-- wp:block {"ref":30} /-->', kind="wp_block", pid=30),
+        item("Core Area 2b", '<!-- wp:block {"ref":30} /-->', pid=31),
+        item("Core Area 1a: Lecture capture", f"<p>Case. {PROSE}</p>", kind="jetpack-portfolio"),
+        item("Quiz pilot", f"<p>Quizzes. {PROSE}</p>", kind="project", categories=("2b",)),
+        item("Thanks for the form", "<p>A visitor's message.</p>", kind="feedback"),
+        item("Re: your portfolio", "<p>A visitor's message.</p>", kind="flamingo_inbound"),
+        item("sitemap-1.xml", "<urlset>https://rowan.example.org/</urlset>", kind="jp_sitemap"),
+        item("Header", "<!-- wp:site-title /-->", kind="wp_template_part"),
+    )
+    root, out = run_import(tmp_path, xml)
+    one_c = text_of(root, "1c")
+    assert one_c.index("Before.") < one_c.index("## Reflection\n\n" + PROSE.strip())
+    assert "Case. " in text_of(root, "1a") and "### Quiz pilot\n\nQuizzes." in text_of(root, "2b")
+    assert "a reusable block (99) not in the export" in out, out
+    assert "a reusable block (30) in itself" in out and "Again" in text_of(root, "2b")
+    assert "the items of kind 'jetpack-portfolio', 'project' (made by a theme or plugin)" in out
+    assert "A visitor's message." not in out and not (root / "_unsorted.md").exists()
+    assert "site-title" not in out
+    builds_and_checks(root)
+
+
+def test_embedded_media_keep_their_addresses_as_evidence(tmp_path: Path) -> None:
+    youtube = "https://www.youtube.com/watch?v=abc123"
+    content = (
+        f"<h2>Description</h2>\n{PROSE}\n\n{youtube}\n\n"
+        "[embed]https://vimeo.com/12345[/embed]\n\n"
+        f'[video width="640" mp4="{UPLOADS}/clip.mp4"][/video]\n\n'
+        f'[audio mp3="{UPLOADS}/interview.mp3"][/audio]\n\n'
+        '[pdf-embedder url="https://rowan.example.org/cert.pdf"]\n\n'
+        '[et_pb_button button_url="https://rowan.example.org/kit.zip" button_text="Kit"]\n\n'
+        '<iframe src="https://padlet.com/rowan/board" width="100%"></iframe>\n\n'
+        '[gallery ids="40,41,404"]\n\n'
+        f'<!-- wp:video {{"id":42}} --><figure class="wp-block-video"><video controls src="'
+        f'{UPLOADS}/talk.mp4"></video></figure><!-- /wp:video -->\n\n'
+        f'<div class="wp-block-file"><object data="{UPLOADS}/report.pdf"></object>'
+        f'<a href="{UPLOADS}/report.pdf">My report</a></div>\n\n'
+        f"<h2>Reflection</h2>\n{PROSE}"
+    )
+    atts = [
+        item("Photo", kind="attachment", pid=40, attachment=f"{UPLOADS}/p.jpg", alt="A photo"),
+        item("Minutes", kind="attachment", pid=41, attachment=f"{UPLOADS}/minutes.pdf"),
+        item("My talk", kind="attachment", pid=42, attachment=f"{UPLOADS}/talk.mp4"),
+    ]
+    root, out = run_import(tmp_path, wxr(item("Core Area 3a", content), *atts))
+    text = text_of(root, "3a")
+    urls = {str(i["url"]): i for i in items_of(root, "3a")}
+    assert set(urls) == {
+        youtube, "https://vimeo.com/12345", f"{UPLOADS}/clip.mp4", f"{UPLOADS}/interview.mp3",
+        "https://rowan.example.org/cert.pdf", "https://padlet.com/rowan/board",
+        "https://rowan.example.org/kit.zip",
+        f"{UPLOADS}/p.jpg", f"{UPLOADS}/minutes.pdf", f"{UPLOADS}/talk.mp4",
+        f"{UPLOADS}/report.pdf",
+    }  # fmt: skip
+    assert f"[www.youtube.com/watch?v=abc123](evidence:{urls[youtube]['id']})" in text
+    assert urls[f"{UPLOADS}/talk.mp4"]["title"] == "My talk"
+    assert "![A photo](" in text and text.count("(evidence:my-report)") == 1
+    assert text.index("clip.mp4") < text.index("## Reflection")
+    assert "kept 8 embedded items (video, sound, frame, file) as links" in out, out
+    builds_and_checks(root)
+
+
+def test_a_gallery_without_ids_shows_the_files_uploaded_to_its_page(tmp_path: Path) -> None:
+    def upload(name: str, parent: int, order: int = 0) -> str:
+        return item(
+            name, kind="attachment", pid=100 + order + parent, parent=parent, order=order,
+            attachment=f"{UPLOADS}/{name}", alt=f"Picture {name}",
+        )  # fmt: skip
+
+    xml = wxr(
+        item("Core Area 2a", f"<p>{PROSE}</p>\n\n[gallery columns='2']", pid=7),
+        item("Core Area 2b", f"<p>{PROSE}</p>[gallery include='1']", pid=8),
+        upload("b.png", 7, 2),
+        upload("a.png", 7, 1),
+        upload("other.png", 9),
+    )
+    root, out = run_import(tmp_path, xml)
+    two_a = text_of(root, "2a")
+    assert two_a.index("![Picture a.png](") < two_a.index("![Picture b.png](")
+    assert "other.png" not in two_a and "Picture" not in text_of(root, "2b")
+    assert "[gallery]" in out  # the shortcode itself is still named
+
+
+def test_control_characters_and_bytes_that_are_not_utf8_are_read_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    # WordPress writes a Word line break (\x0b) as it was pasted, and old databases hold
+    # Latin-1 bytes: both make the XML invalid, and WordPress's own importer fails on them
+    xml = wxr(
+        item("Core Area 1a", f"<p>Line one\x0bline two. {PROSE}</p><p>Caf\udce9 au lait.</p>"),
+        item("Core Area 2a", "<p>Valid &#x1F; reference, then the rest.</p>"),
+    )
+    source = tmp_path / "export.xml"
+    source.write_bytes(xml.encode("utf-8", "surrogateescape"))
+    code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
+    assert code == 0, out
+    line = xml[: xml.index("\x0b")].count("\n") + 1
+    assert f"export.xml:{line}:" in out and "3 characters that XML does not allow" in out, out
+    one_a = text_of(tmp_path / "out", "1a")
+    assert "Line one line two." in one_a and "Caf\ufffd au lait." in one_a
+    assert "Valid reference, then the rest." in " ".join(text_of(tmp_path / "out", "2a").split())
+
+
+def test_a_page_made_with_elementor_keeps_its_text(tmp_path: Path) -> None:
+    def widget(kind: str, **settings: object) -> dict[str, object]:
+        return {"elType": "widget", "widgetType": kind, "settings": settings, "elements": []}
+
+    layout = [
+        {
+            "elType": "section",
+            "settings": {"layout": "boxed"},
+            "elements": [
+                {
+                    "elType": "column",
+                    "elements": [
+                        widget("heading", title="Description", header_size="h3"),
+                        widget("text-editor", editor=f"<p>Built with blocks. {PROSE}</p>"),
+                        widget("image", image={"url": f"{UPLOADS}/plan.png", "alt": "The plan"}),
+                        widget("button", text="Report", link={"url": f"{UPLOADS}/report.pdf"}),
+                        widget("video", youtube_url="https://www.youtube.com/watch?v=el1"),
+                        widget("heading", title="Reflection"),
+                        widget("tabs", tabs=[{"tab_title": "Looking back", "tab_content": PROSE}]),
+                    ],
+                }
+            ],
+        }
+    ]
+    deep = '{"items":[' * 495 + '{"text":"deep"}' + "]}" * 495
+    xml = wxr(
+        item("Core Area 4a", "", meta={"_elementor_data": json.dumps(layout)}),
+        item("Core Area 3a", f"<p>Its own {PROSE}</p>", meta={"_elementor_data": "[{]"}),
+        item("Core Area 3b", "", meta={"_elementor_data": '"not a layout"'}),
+        # settings nested as deep as Python's JSON reader goes: never a crash
+        item("Core Area 2b", "", meta={"_elementor_data": '[{"settings":' + deep + "}]"}),
+    )
+    root, out = run_import(tmp_path, xml)
+    four_a = text_of(root, "4a")
+    assert four_a.index("Built with blocks.") < four_a.index("![The plan](")
+    reflection = four_a.index("## Reflection")
+    assert reflection < four_a.index("Looking back") < four_a.rindex(PROSE.strip())
+    assert {str(i["url"]) for i in items_of(root, "4a")} == {
+        f"{UPLOADS}/plan.png", f"{UPLOADS}/report.pdf", "https://www.youtube.com/watch?v=el1",
+    }  # fmt: skip
+    assert "the page 'Core Area 4a' was made with Elementor" in out, out
+    assert "Its own" in text_of(root, "3a") and "'Core Area 3a' was made" not in out
+    builds_and_checks(root)
+
+
+def test_links_between_pages_of_the_site_become_links_between_sections(tmp_path: Path) -> None:
+    def page(title: str, content: str, pid: int, slug: str) -> str:
+        return item(title, content, pid=pid).replace(f"{SITE}/x<", f"{SITE}/{slug}/<")
+
+    xml = wxr(
+        page("Core Area 1a", f"<h2>Reflection</h2><p>{PROSE}</p>", 12, "cmalt/core-1a"),
+        page(
+            "Core Area 1b",
+            f"<p>{PROSE} As in <a href='http://rowan.example.org/cmalt/core-1a#plan'>my 1a</a>,"
+            " <a href='/?page_id=12'>the same</a> and <a href='/cmalt/core-1a'>again</a>; see "
+            f"<a href='{SITE}/about/'>about me</a> and <a href='{SITE}/cmalt/other/'>x</a>.</p>",
+            15,
+            "cmalt/core-1b",
+        ),
+        page("About me", "<p>I work in a library.</p>", 20, "about"),
+        head="",
+    ).replace("<channel><title>Rowan</title>", f"<channel><title>Rowan</title><link>{SITE}</link>")
+    root, _ = run_import(tmp_path, xml)
+    one_b = text_of(root, "1b")
+    assert "[my 1a](section:1a), [the same](section:1a) and [again](section:1a)" in one_b
+    urls = {str(i["url"]) for i in items_of(root, "1b")}
+    assert urls == {f"{SITE}/about/", f"{SITE}/cmalt/other/"}  # not imported as a section
+    builds_and_checks(root)
+
+
+def test_titles_and_categories_kept_with_html_entities_are_read_as_text(tmp_path: Path) -> None:
+    xml = wxr(
+        item("1a &#8211; Choosing a lecture capture tool", f"<p>{PROSE}</p>"),
+        item(
+            "Quiz pilot",
+            f"<p>{PROSE}</p>",
+            kind="post",
+            categories=("Core Area 2b &#8211; Q&amp;A",),
+        ),
+    )
+    root, _ = run_import(tmp_path, xml)
+    one_a = text_of(root, "1a")
+    assert "title: Choosing a lecture capture tool" in one_a and "&#" not in one_a
+    assert "page '1a – Choosing a lecture capture tool'" in one_a
+    two_b = text_of(root, "2b")
+    assert "category 'Core Area 2b – Q&A'" in two_b and "&amp;" not in two_b
+
+
+def test_private_and_password_protected_pages_are_named(tmp_path: Path) -> None:
+    protected = item("Core Area 3a", f"<p>{PROSE}</p>").replace(
+        "</item>", "<wp:post_password>letmein</wp:post_password></item>"
+    )
+    xml = wxr(protected, item("Core Area 3b", f"<p>{PROSE}</p>", status="private"))
+    root, out = run_import(tmp_path, xml)
+    assert "the page 'Core Area 3a' was password-protected on WordPress" in out, out
+    assert "the page 'Core Area 3b' was private on WordPress" in out, out
+    assert "'visibility: assessors'" in out and "letmein" not in out
+    assert PROSE.strip() in text_of(root, "3a") and PROSE.strip() in text_of(root, "3b")
+
+
+def test_a_wordpress_com_zip_of_split_exports_is_read(tmp_path: Path) -> None:
+    import zipfile
+
+    source = tmp_path / "rowan.wordpress.com-2025-03-01.zip"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("rowan.wordpress.2025-03-01.000.xml", wxr(item("Core Area 1a", PROSE)))
+        archive.writestr(
+            "rowan.wordpress.2025-03-01.001.xml",
+            wxr(item("Core Area 2a", f"<p><img src='{UPLOADS}/c.png'></p>{PROSE}")),
+        )
+        archive.writestr(
+            "rowan.wordpress.2025-03-01.002.xml",
+            wxr(item("Chart", kind="attachment", attachment=f"{UPLOADS}/c.png", alt="A chart")),
+        )
+        archive.writestr("__MACOSX/._rowan.wordpress.2025-03-01.000.xml", b"\x00\x05")
+    code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
+    assert code == 0, out
+    assert PROSE.strip() in text_of(tmp_path / "out", "1a")
+    assert "![A chart](" in text_of(tmp_path / "out", "2a")  # its attachment in another file
+    empty = tmp_path / "photos.zip"
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("photo.jpg", b"\xff\xd8")
+    code, out = invoke("import", empty, tmp_path / "out2", "--pathway", "cmalt")
+    assert code == 1 and "photos.zip: error import-source: this .zip file holds no WordPress" in out
+    damaged = tmp_path / "cut.zip"
+    damaged.write_bytes(source.read_bytes()[:300])
+    code, out = invoke("import", damaged, tmp_path / "out3", "--pathway", "cmalt")
+    assert code == 1 and "this .zip file is damaged" in out and "internal" not in out, out
+
+
+def test_attachments_found_when_pages_write_the_site_with_another_scheme(
+    tmp_path: Path, server: str
+) -> None:
+    # a site moved to https keeps http:// (or //host/) addresses in its older pages
+    xml = attachments_export(server, ["plan.pdf"])
+    plain = server.removeprefix("http:")
+    xml = xml.replace(f"href='{server}/files/plan.pdf'", f"href='{plain}/files/plan.pdf'")
+    xml = xml.replace(f"src='{server}/files/chart.png'", f"src='{plain}/files/chart-300x200.png'")
+    xml = xml.replace("<channel><title>Rowan</title>", f"<channel><link>{server}</link>")
+    root, out = run_import(tmp_path, xml, "--download")
+    home = folder(root, "1a")
+    assert (home / "plan.pdf").read_bytes() == b"%PDF-1.4 plan"
+    assert (home / "chart.png").read_bytes() == png()
+    assert "![A pie chart of survey answers](chart.png)" in text_of(root, "1a")
+    assert "needs a description" not in out and "import-download" not in out, out
+
+
+def test_images_sized_by_address_or_scaled_are_their_attachments(tmp_path: Path) -> None:
+    files = "https://rowan.files.wordpress.com/2025/03"  # WordPress.com's uploads
+    content = (
+        f"<p>{PROSE}<img src='{files}/photo.jpg?w=1024&amp;h=768' alt=''>"
+        f"<img src='{UPLOADS}/big-1024x683.jpg'><img src='https://[broken/x.png?w=3'>"
+        f"<img src='https://elsewhere.example.org/x.png?w=300' alt='Elsewhere'></p>"
+    )
+    xml = wxr(
+        item("Core Area 1a", content),
+        item("Photo", kind="attachment", attachment=f"{files}/photo.jpg", alt="A photo"),
+        item("Big", kind="attachment", attachment=f"{UPLOADS}/big-scaled.jpg", alt="A big one"),
+        item("Odd", kind="attachment", attachment="https://[odd/y.png", alt="Odd"),
+    )
+    root, _ = run_import(tmp_path, xml)
+    text = text_of(root, "1a")
+    assert f"![A photo]({files}/photo.jpg)" in text
+    assert f"![A big one]({UPLOADS}/big-scaled.jpg)" in text
+    assert "![Elsewhere](https://elsewhere.example.org/x.png?w=300)" in text  # not the site's
+
+
+def test_a_picture_linked_to_its_own_file_or_page_is_one_image_item(tmp_path: Path) -> None:
+    def upload(name: str, pid: int) -> str:
+        page = f"<link>{SITE}/core-area-1a/{name.split('.')[0]}/</link>"
+        return item(
+            name, kind="attachment", pid=pid, attachment=f"{UPLOADS}/{name}", alt=f"The {name}"
+        ).replace(f"<link>{SITE}/x</link>", page)
+
+    content = (
+        f"<p>{PROSE}</p>"
+        f"<p><a href='{SITE}/core-area-1a/chart/' rel='attachment'>"
+        f"<img src='{UPLOADS}/chart-300x200.png' alt=''></a></p>"
+        f"<p><a href='{UPLOADS}/map.png'><img src='{UPLOADS}/map-300x200.png' alt='A map'></a></p>"
+        f"<p><a href='{SITE}/?attachment_id=42'><img src='{UPLOADS}/plan-150x150.png'></a></p>"
+        f"<p><a href='https://example.org/project'><img src='{UPLOADS}/logo.png' alt='Logo'>"
+        "</a></p>"
+    )
+    xml = wxr(
+        item("Core Area 1a", content),
+        upload("chart.png", 40), upload("map.png", 41), upload("plan.png", 42),
+    ).replace("<channel><title>Rowan</title>", f"<channel><link>{SITE}</link>")  # fmt: skip
+    root, _ = run_import(tmp_path, xml)
+    text = text_of(root, "1a")
+    assert f"\n![The chart.png]({UPLOADS}/chart.png)\n" in text
+    assert (
+        f"\n![A map]({UPLOADS}/map.png)\n" in text
+        and f"\n![The plan.png]({UPLOADS}/plan.png)" in text
+    )
+    assert "[![Logo](" in text  # a picture linking elsewhere keeps its link
+    titles = sorted(str(i["title"]) for i in items_of(root, "1a"))
+    assert titles == ["Logo", "chart.png", "map.png", "plan.png"], titles
+
+
+def test_a_link_to_a_heading_of_a_long_page_goes_to_that_section(tmp_path: Path) -> None:
+    long_page = (
+        f"<h2>Contextual statement</h2><p>{PROSE} See <a href='{SITE}/portfolio/#core-area-2a'>"
+        f"my assessment work</a> and <a href='{SITE}/portfolio/'>the top</a>.</p>"
+        f"<h2>Core Area 1a</h2><p>{PROSE}</p><h2>Core Area 2a</h2><p>{PROSE}</p>"
+    )
+    xml = wxr(item("Portfolio", long_page).replace(f"{SITE}/x<", f"{SITE}/portfolio/<"))
+    root, _ = run_import(tmp_path, xml)
+    context = text_of(root, "contextual-statement")
+    assert "[my assessment work](section:2a)" in context
+    assert "[the top](section:contextual-statement)" in context
+    builds_and_checks(root)
+
+
+def test_child_pages_of_an_unnamed_specialist_area_stay_in_that_area(tmp_path: Path) -> None:
+    xml = wxr(
+        item("Specialist Area", f"<p>Open textbooks. {PROSE}</p>", pid=1),
+        item("Description", f"<p>The project. {PROSE}</p>", pid=2, parent=1),
+        item("Reflection", f"<p>Looking back. {PROSE}</p>", pid=3, parent=1),
+    )
+    root, out = run_import(tmp_path, xml)
+    area = text_of(root, "specialist-first-area")
+    assert area.index("Open textbooks.") < area.index("The project.") < area.index("## Reflection")
+    assert area.index("## Reflection\n\nLooking back.") > 0
+    assert "specialist-second-area" not in out and "specialist-third-area" not in out

@@ -10,6 +10,7 @@ section is kept in ``_unsorted.md``, and the report says what needs a person's d
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +18,10 @@ from typing import Any
 
 from cmaltgen.diagnostics import Diagnostic, Diagnostics, display_path
 from cmaltgen.importers.assemble import UNSORTED, SectionReport, assemble
-from cmaltgen.importers.evidence import Asset, Collector
+from cmaltgen.importers.evidence import Asset, Collector, page_key
 from cmaltgen.importers.html import to_markdown
-from cmaltgen.importers.sections import Sorter
-from cmaltgen.importers.source import Reading, source_error
+from cmaltgen.importers.sections import Sorter, Sorting, slug
+from cmaltgen.importers.source import Piece, Reading, source_error
 from cmaltgen.importers.write import write
 from cmaltgen.read.framework import pathway_for
 from cmaltgen.wording import plural
@@ -103,9 +104,14 @@ def import_portfolio(
                 path=source,
                 hint="check its headings and lists in the new portfolio",
             )
-        sorter.piece(piece.origin, piece.title, piece.labels, converted.markdown)
+        sorter.piece(piece.origin, piece.title, piece.labels, converted.markdown, piece.parents)
     collector = Collector(
-        reading.date, reading.assets, reading.attachments, fetch, base_url=reading.base_url
+        reading.date,
+        reading.assets,
+        reading.attachments,
+        fetch,
+        base_url=reading.base_url,
+        sections=_page_sections(reading.pieces, sorter.result),
     )
     plan = assemble(sorter.result, notes, collector, framework, today, source.name)
     write(dest, plan.files, force)
@@ -119,6 +125,30 @@ def import_portfolio(
         plan.unsorted_words,
         [*reading.diagnostics, *_inside(dest, plan.diagnostics), *_download_problems(fetch)],
     )
+
+
+def _page_sections(pieces: list[Piece], sorting: Sorting) -> dict[str, str]:
+    """Each WordPress page's address -> the section its text went to (the first, for a page
+    holding several; "address#heading" -> the section a heading there started), so that
+    links between the site's pages become links between sections."""
+    origins = {piece.origin for piece in pieces if piece.addresses}
+    section_of: dict[str, str] = {}  # piece origin -> section id
+    anchors: dict[str, dict[str, str]] = {}  # piece origin -> {heading's slug: section id}
+    for found in sorting.sections.values():
+        for origin in found.origins:  # "page 'X'", or "page 'X', heading 'Y'"...
+            cuts = [len(origin)] + [m.start() for m in re.finditer(", ", origin)]
+            for cut in (c for c in cuts if origin[:c] in origins):
+                section_of.setdefault(origin[:cut], found.id)
+                heading = re.fullmatch(r", heading '(.*)'", origin[cut:])
+                if heading:
+                    anchors.setdefault(origin[:cut], {}).setdefault(slug(heading[1]), found.id)
+    out: dict[str, str] = {}
+    for piece in pieces:
+        for address in piece.addresses if piece.origin in section_of else []:
+            out.setdefault(page_key(address), section_of[piece.origin])
+            for anchor, section in anchors.get(piece.origin, {}).items():
+                out.setdefault(f"{page_key(address)}#{anchor}", section)
+    return out
 
 
 def _inside(dest: Path, diagnostics: Diagnostics) -> list[Diagnostic]:
@@ -138,14 +168,15 @@ def read_source(source: Path, today: dt.date) -> Reading:
         from cmaltgen.importers.docx import read as read_docx
 
         return read_docx(source, today)
-    if suffix in (".xml", ".wxr"):
+    if suffix in (".xml", ".wxr", ".zip"):
         from cmaltgen.importers.wordpress import read as read_wxr
 
         return read_wxr(source, today)
     raise source_error(
         source,
         f"cmaltgen cannot import '{suffix or source.name}' files",
-        "import a Word document (.docx) or a WordPress export (.xml, from Tools > Export); "
+        "import a Word document (.docx) or a WordPress export (.xml or WordPress.com's .zip, "
+        "from Tools > Export); "
         "for Google Docs, use File > Download > Microsoft Word (.docx)",
     )
 

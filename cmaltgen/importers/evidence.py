@@ -68,6 +68,7 @@ class Collector:
     by_url: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     no_alt: list[tuple[str, str]] = field(default_factory=list)  # (section id, file or URL)
     base_url: str = ""  # the WordPress site's address, for relative links in its content
+    sections: dict[str, str] = field(default_factory=dict)  # page_key(address) -> section id
 
     def new_id(self, title: str) -> str:
         base = slug(title) or "evidence"
@@ -120,12 +121,29 @@ def collect(
                 return f"{text} ({target})" if text else target
         if bang:
             return _image(text, target, section_id, collector, found, assessed)
+        linked = _section_linked(target, collector.sections) if collector.sections else None
+        if linked is not None:  # another page of the same site, imported as this section
+            return f"[{text}](section:{linked})"
         if not assessed or not target.startswith(("http://", "https://")):
             return match.group(0)
         item_id = _link_item(text, target, section_id, collector, found)
         return f"[{text or item_id}](evidence:{item_id})"
 
     return LINK.sub(replace, markdown)
+
+
+def _section_linked(target: str, sections: dict[str, str]) -> str | None:
+    """The section a link to another page of the site goes to: the one its #heading
+    started, if the page held several, else the page's (first) section."""
+    anchor = slug(target.partition("#")[2])
+    return sections.get(f"{page_key(target)}#{anchor}") or sections.get(page_key(target))
+
+
+def page_key(address: str) -> str:
+    """A web page's address as links to it differ least: no scheme, fragment or final '/'."""
+    address = address.split("#", 1)[0].split("//", 1)[-1].lower()
+    path, _, query = address.partition("?")
+    return path.rstrip("/") + (f"?{query}" if query else "")
 
 
 def _image(
@@ -174,6 +192,8 @@ def _item(
 
 
 def _plain(text: str) -> str:
+    """A link's words as a title: a picture in the link counts as its alt text."""
+    text = re.sub(r"!\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)", r"\1", text)
     return re.sub(r"\s+", " ", re.sub(r"[*_`\\]", "", text)).strip()
 
 

@@ -243,6 +243,7 @@ class _Converter(markdownify.MarkdownConverter):
             table_infer_header=True,
             escape_underscores=False,
             escape_asterisks=True,
+            autolinks=False,  # "<https://...>" is no [text](address): it would be no evidence
         )
 
     def escape(self, text: str, parent_tags: Any) -> str:

@@ -250,24 +250,42 @@ class Sorter:
         self.current: Found | None = None
         self.level = 0
         self.part = "description"
+        self.titled: dict[str, str] = {}  # a page's title -> the section it started
 
-    def piece(self, origin: str, title: str | None, labels: list[str], markdown: str) -> None:
-        """One page, post or document. Its title (or else a label) may name its section.
-        An unmatched title is not repeated in the unsorted note: ``origin`` names it."""
+    def piece(
+        self, origin: str, title: str | None, labels: list[str], markdown: str,
+        parents: list[str] | None = None,
+    ) -> None:  # fmt: skip
+        """One page, post or document. Its title (or else a label, or a parent page's title)
+        may name its section. An unmatched title is not repeated in the unsorted note:
+        ``origin`` names it."""
         self.current = None
         if title is not None:
-            self._titled(origin, title, labels)
+            named = [
+                *((t, "category") for t in labels),
+                *((t, "parent page") for t in parents or []),
+            ]
+            self._titled(origin, title, named)
         for heading, lines in blocks(markdown):
             self._block(origin, heading, "\n".join(lines))
 
-    def _titled(self, origin: str, title: str, labels: list[str]) -> None:
-        for index, text in enumerate([title, *labels]):
+    def _titled(self, origin: str, title: str, named: list[tuple[str, str]]) -> None:
+        for index, (text, kind) in enumerate([(title, ""), *named]):
             match = match_section(text, self.result.pathway)
+            known = self.titled.get(text) if kind == "parent page" else None
+            if known is not None:  # the parent's section, even an area it had to name
+                match = Match("section", known, "")
             if match is None or match.kind == "group":
                 continue
-            how = "" if index == 0 else f", category '{normalise(text)}'"
+            how = "" if index == 0 else f", {kind} '{normalise(text)}'"
             started = self._start(match, f"{origin}{how}", 0)
-            if started is not None and index > 0 and normalise(title):
+            if started is not None and index == 0:
+                self.titled.setdefault(title, started.id)
+            part = match_part(title) if index > 0 else None
+            if started is not None and part is not None:  # a child page "Reflection"
+                self.part = part
+                started.part_headings.add(part)
+            elif started is not None and index > 0 and normalise(title):
                 started.add(self.part, f"### {normalise(title)}")
             return
 

@@ -22,6 +22,8 @@ class Piece:
     html: str
     title: str | None = None  # a page or post title, which may name a section
     labels: list[str] = field(default_factory=list)  # WordPress categories and tags
+    parents: list[str] = field(default_factory=list)  # a WordPress page's parent pages' titles
+    addresses: list[str] = field(default_factory=list)  # a WordPress page's own web addresses
 
 
 @dataclass

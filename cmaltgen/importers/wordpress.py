@@ -9,19 +9,26 @@ that uses them becomes evidence with the attachment's title and alt text.
 from __future__ import annotations
 
 import datetime as dt
+import html as html_text
 import json
 import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
-
 from cmaltgen.diagnostics import Diagnostic, Diagnostics, Severity
-from cmaltgen.importers.evidence import Attachment
+from cmaltgen.importers.evidence import Attachment, page_key
 from cmaltgen.importers.html import hazards
-from cmaltgen.importers.source import Piece, Reading, megabytes, read_capped, source_error
+from cmaltgen.importers.source import Piece, Reading, megabytes, source_error
+from cmaltgen.importers.wordpress_blocks import (
+    INTERNAL_TYPES,
+    elementor,
+    gallery,
+    media_links,
+    reusable,
+)
+from cmaltgen.importers.wordpress_files import Uploads
+from cmaltgen.importers.wordpress_xml import channels, local
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES
 from cmaltgen.wording import plural
 
@@ -41,7 +48,6 @@ _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^<>]*?-->")
 # A block-editor footnote mark; its text stops at the next <sup> or </sup>, so a page of
 # marks never closed is read once, not once for each mark.
 _FOOTNOTE_MARK = re.compile(r'<sup[^<>]*data-fn="([^"<>]*)"[^<>]*>(?:[^<]|<(?!/?sup\b))*</sup>')
-_SIZED = re.compile(r"-\d+x\d+\.")  # the size WordPress adds to a thumbnail's name
 # Blocks whose HTML is all there is to them: their comments go without a word. Any other
 # (an embed, a form, a plugin's block) may be drawn by WordPress, so its removal is reported.
 _PLAIN_BLOCK = re.compile(
@@ -51,36 +57,94 @@ _PLAIN_BLOCK = re.compile(
 _BLOCK_TAG = re.compile(
     r"^\s*<(p|div|h[1-6]|ul|ol|table|blockquote|figure|pre|hr|dl|section)\b", re.I
 )
-_AGAIN = "export again from WordPress (Tools > Export > All content) and import that file"
-
-
-# A WordPress export is text (its images stay on the blog), but years of posts, comments and
-# attachment entries add up; the XML is parsed in linear time, pages one by one.
-MAX_EXPORT = 100 * 1024 * 1024
 
 
 def read(path: Path, today: dt.date) -> Reading:
-    channel = _channel(path, _capped(path))
-    items = [i for i in channel if _local(i.tag) == "item"]
-    attachments = _attachments(items)
-    pieces: list[Piece] = []
     warnings = Diagnostics()
+    exported = channels(path, warnings)
+    channel = exported[0]
+    items = [i for one in exported for i in one if local(i.tag) == "item"]
+    attachments = _attachments(items)
+    base = _wp(channel, "base_blog_url") or (channel.findtext("link") or "").strip()
+    base_url = base.rstrip("/") + "/" if _web_address(base) else ""
+    kept_files = [i for i in items if _wp(i, "post_type") == "attachment"]
+    uploads = Uploads.of(
+        attachments,
+        {page_key(a) for i in kept_files for a in _addresses(i, base_url, "attachment_id")},
+    )
+    pieces: list[Piece] = []
     dates: list[dt.date] = []
     oversized: list[Diagnostic] = []
-    for item in _ordered(items):
-        title = (item.findtext("title") or "").strip()
+    pages = {_wp(i, "post_id"): i for i in items if _wp(i, "post_type") == "page"}
+    pages.pop("", None)
+    pages.pop("0", None)
+    blocks = {
+        _wp(i, "post_id"): i.findtext(CONTENT) or ""
+        for i in items
+        if _wp(i, "post_type") == "wp_block"
+    }
+    by_id = {
+        _wp(i, "post_id"): _wp(i, "attachment_url")
+        for i in items
+        if _wp(i, "post_type") == "attachment"
+    }
+    attached: dict[str, list[str]] = {}  # page id -> the files uploaded to it, in menu order
+    for i in sorted((i for i in items if _wp(i, "post_type") == "attachment"), key=_menu_order):
+        if _web_address(_wp(i, "attachment_url")):
+            attached.setdefault(_wp(i, "post_parent"), []).append(_wp(i, "attachment_url"))
+    ordered = _ordered(items)
+    for item in ordered:
+        title = _title(item)
         kind = _wp(item, "post_type")
         origin = f"{kind} '{title or _wp(item, 'post_name') or 'untitled'}'"
         content = item.findtext(CONTENT) or ""
         if len(content.encode()) > MAX_TEXT_BYTES:  # sorting it would take minutes: leave it out
             oversized.append(_too_long(path, origin, content))
             continue
-        html, removed = _clean(content, attachments)
+        built = _meta(item, "_elementor_data")
+        if built and not re.sub(r"<[^<>]*>|\s|&nbsp;", "", content):  # made with Elementor
+            content = elementor(built)
+            warnings.add(
+                "import-review",
+                f"the {origin} was made with Elementor: its text was read from Elementor's "
+                "own storage, without its layout",
+                path=path,
+                hint="check the order of its text, and its headings",
+            )
+        content, missing = reusable(content, blocks)
+        pictures = attached.get(_wp(item, "post_id"), []) if _wp(item, "post_id") else []
+        content, kept = media_links(gallery(content, by_id, pictures))
+        html, removed = _clean(content, uploads)
+        removed += missing
         html = _footnotes(html, _meta(item, "footnotes"), len(pieces))
-        _warn(warnings, path, origin, removed, hazards(html))
-        labels = [(c.text or "").strip() for c in item.findall("category")]
-        pieces.append(Piece(origin, html, title, [label for label in labels if label]))
+        _warn(warnings, path, origin, removed, hazards(html), kept)
+        hidden = "private" if _wp(item, "status") == "private" else ""
+        hidden = "password-protected" if _wp(item, "post_password") else hidden
+        if hidden:
+            warnings.add(
+                "import-review",
+                f"the {origin} was {hidden} on WordPress: once published (draft: true removed) "
+                "it is public like the rest of the portfolio",
+                path=path,
+                hint="to show it to your assessors only, add 'visibility: assessors' to its "
+                "section's front matter (docs/privacy.md)",
+            )
+        labels = [html_text.unescape(c.text or "").strip() for c in item.findall("category")]
+        parents = _parents(item, pages) if kind == "page" else []
+        piece = Piece(origin, html, title, [label for label in labels if label], parents)
+        piece.addresses = _addresses(item, base_url)
+        pieces.append(piece)
         dates += [d for d in [_date(_wp(item, "post_date"))] if d is not None]
+    made = sorted({_wp(i, "post_type") for i in ordered} - {"page", "post"})
+    if made:
+        warnings.add(
+            "import-review",
+            f"read the items of kind {', '.join(repr(m) for m in made)} (made by a theme or "
+            "plugin) as posts",
+            path=path,
+            hint="check where their text went; delete from _unsorted.md what is not part of "
+            "your portfolio",
+        )
     if oversized and not pieces:
         first = oversized[0]
         raise source_error(path, first.message.removesuffix(": it was left out"), first.hint or "")
@@ -91,8 +155,6 @@ def read(path: Path, today: dt.date) -> Reading:
             "when exporting, choose All content (or Pages and Posts)",
         )
     date = min(max(dates, default=today), today)
-    base = _wp(channel, "base_blog_url") or (channel.findtext("link") or "").strip()
-    base_url = base.rstrip("/") + "/" if _web_address(base) else ""
     found = Diagnostics([*oversized, *warnings])
     return Reading("WordPress export", pieces, date, {}, attachments, found, base_url)
 
@@ -103,22 +165,6 @@ def _web_address(text: str) -> bool:
         return text.startswith(("http://", "https://")) and bool(urlsplit(text).hostname)
     except ValueError:
         return False
-
-
-def _capped(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0  # read_capped says what is wrong
-    if size > MAX_EXPORT:
-        raise source_error(
-            path,
-            f"this WordPress export is {megabytes(size)} MB, more than the "
-            f"{MAX_EXPORT // (1024 * 1024)} MB of text cmaltgen imports",
-            "export only your portfolio's pages or posts (Tools > Export lets you choose a "
-            "category or dates) and import that file",
-        )
-    return read_capped(path)
 
 
 def _too_long(path: Path, origin: str, content: str) -> Diagnostic:
@@ -134,59 +180,70 @@ def _too_long(path: Path, origin: str, content: str) -> Diagnostic:
     )
 
 
-def _channel(path: Path, data: bytes) -> Element:
-    try:
-        root = SafeET.fromstring(data, forbid_dtd=True)
-    except DefusedXmlException:
-        raise source_error(
-            path,
-            "this XML file declares a DOCTYPE or entities, which WordPress exports never "
-            "contain and XML attacks use, so cmaltgen will not read it",
-            _AGAIN,
-        ) from None
-    except SafeET.ParseError as exc:
-        line, col = exc.position
-        message = f"this XML file is damaged or incomplete, so it cannot be read ({exc.msg})"
-        raise source_error(path, message, _AGAIN, line, col + 1) from None
-    except (LookupError, ValueError):  # <?xml encoding="..."?> names no encoding expat reads
-        raise source_error(
-            path,
-            "this XML file says it is written in a text encoding cmaltgen cannot read (its "
-            "first line names the encoding)",
-            f"WordPress writes UTF-8: {_AGAIN}",
-            1,
-            1,
-        ) from None
-    channel = root.find("channel")
-    wordpress = any("wordpress.org/export" in e.tag for e in root.iter())
-    if _local(root.tag) != "rss" or channel is None or not wordpress:
-        raise source_error(
-            path,
-            "this XML file is not a WordPress export (WXR): it has no WordPress items",
-            f"in WordPress, {_AGAIN}",
-        )
-    return channel
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+def _title(item: Element) -> str:
+    """An item's title; WordPress may keep it with HTML entities ("1a &#8211; Choosing")."""
+    return " ".join(html_text.unescape(item.findtext("title") or "").split())
 
 
 def _wp(item: Element, name: str) -> str:
     for child in item:
-        if "wordpress.org/export" in child.tag and _local(child.tag) == name:
+        if "wordpress.org/export" in child.tag and local(child.tag) == name:
             return (child.text or "").strip()
     return ""
 
 
 def _ordered(items: list[Element]) -> list[Element]:
-    """Pages in menu order, then posts oldest first: the order a portfolio is read in."""
+    """Pages in menu order, each followed by its child pages, then posts oldest first: the
+    order a portfolio is read in."""
     kept = [i for i in items if _wp(i, "status") in _KEPT_STATUS]
     pages = [i for i in kept if _wp(i, "post_type") == "page"]
-    posts = [i for i in kept if _wp(i, "post_type") == "post"]
+    posts = [i for i in kept if _wp(i, "post_type") not in INTERNAL_TYPES | {"page"}]
     pages.sort(key=_menu_order)
     posts.sort(key=lambda i: _wp(i, "post_date"))
-    return pages + posts
+    return _tree(pages) + posts
+
+
+def _tree(pages: list[Element]) -> list[Element]:
+    """``pages`` (in menu order) with each page's children after it, depth first."""
+    ids = {_wp(p, "post_id") for p in pages} - {"", "0"}
+    children: dict[str, list[Element]] = {}
+    for page in pages:
+        parent = _wp(page, "post_parent")
+        children.setdefault(parent if parent in ids else "", []).append(page)
+    out: list[Element] = []
+    stack = list(reversed(children.get("", [])))
+    seen: set[int] = set()
+    while stack:
+        page = stack.pop()
+        if id(page) in seen:
+            continue
+        seen.add(id(page))
+        out.append(page)
+        stack += reversed(children.get(_wp(page, "post_id") or "\0", []))
+    # pages whose parents form a loop (damaged export) are read after the others
+    return out + [p for p in pages if id(p) not in seen]
+
+
+def _parents(item: Element, by_id: dict[str, Element]) -> list[str]:
+    """The titles of a page's parent, grandparent...: the section a child page belongs to."""
+    titles: list[str] = []
+    parent, seen = _wp(item, "post_parent"), set()
+    while parent in by_id and parent not in seen and len(titles) < 20:
+        seen.add(parent)
+        page = by_id[parent]
+        titles.append(_title(page))
+        parent = _wp(page, "post_parent")
+    return [t for t in titles if t]
+
+
+def _addresses(item: Element, base_url: str, *keys: str) -> list[str]:
+    """The addresses a page or post is linked by: its permalink, and ?page_id= or ?p=
+    (or the ``keys`` given: ?attachment_id=)."""
+    found = [(item.findtext("link") or "").strip(), (item.findtext("guid") or "").strip()]
+    number = _wp(item, "post_id")
+    if base_url and re.fullmatch(r"[0-9]{1,12}", number):
+        found += [f"{base_url}?{key}={number}" for key in keys or ("page_id", "p")]
+    return [a for a in found if _web_address(a)]
 
 
 def _menu_order(item: Element) -> int:
@@ -197,9 +254,21 @@ def _menu_order(item: Element) -> int:
 
 def _meta(item: Element, key: str) -> str:
     for meta in item:
-        if _local(meta.tag) == "postmeta" and _wp(meta, "meta_key") == key:
+        if local(meta.tag) == "postmeta" and _wp(meta, "meta_key") == key:
             return _wp(meta, "meta_value")
     return ""
+
+
+def _attachments(items: list[Element]) -> dict[str, Attachment]:
+    found: dict[str, Attachment] = {}
+    for item in items:
+        url = _wp(item, "attachment_url")
+        if _wp(item, "post_type") != "attachment" or not url.startswith(("http://", "https://")):
+            continue
+        alt = _meta(item, "_wp_attachment_image_alt")
+        title = _title(item) or PurePosixPath(url).stem
+        found[url] = Attachment(url, title, " ".join(alt.split()))
+    return found
 
 
 def _footnotes(html: str, stored: str, piece: int) -> str:
@@ -224,19 +293,7 @@ def _footnotes(html: str, stored: str, piece: int) -> str:
     return html + (f"<ol>{''.join(listed)}</ol>" if listed else "")
 
 
-def _attachments(items: list[Element]) -> dict[str, Attachment]:
-    found: dict[str, Attachment] = {}
-    for item in items:
-        url = _wp(item, "attachment_url")
-        if _wp(item, "post_type") != "attachment" or not url.startswith(("http://", "https://")):
-            continue
-        alt = _meta(item, "_wp_attachment_image_alt")
-        title = (item.findtext("title") or "").strip() or PurePosixPath(url).stem
-        found[url] = Attachment(url, title, " ".join(alt.split()))
-    return found
-
-
-def _clean(html: str, attachments: dict[str, Attachment]) -> tuple[str, list[str]]:
+def _clean(html: str, uploads: Uploads) -> tuple[str, list[str]]:
     """Shortcodes and block comments out (named), paragraphs back, attachments at full size."""
     removed = [
         f"a block comment ({m.group(0)[4:30].strip()}...)"
@@ -254,30 +311,7 @@ def _clean(html: str, attachments: dict[str, Attachment]) -> tuple[str, list[str
         return match.group(0)
 
     html = _SHORTCODE.sub(shortcode, html)
-    for url in attachments:
-        html = _full_size(html, url)
-    return _autop(html), removed
-
-
-def _full_size(html: str, url: str) -> str:
-    """Thumbnails of the attachment at ``url`` ("photo-300x200.jpg") become ``url``.
-
-    Found with plain searches: compiling a pattern per attachment for every page took
-    minutes for a blog of thousands of images."""
-    stem, dot, suffix = url.rpartition(".")
-    if not dot or not suffix or "/" in suffix or stem not in html:
-        return html
-    out, done = [], 0
-    at = html.find(stem)
-    while at != -1:
-        sized = _SIZED.match(html, at + len(stem))
-        if sized and html.startswith(suffix, sized.end()):
-            out += [html[done:at], url]
-            done = sized.end() + len(suffix)
-            at = html.find(stem, done)
-        else:
-            at = html.find(stem, at + 1)
-    return "".join(out) + html[done:]
+    return _autop(uploads.full_size(html)), removed
 
 
 def _autop(html: str) -> str:
@@ -293,21 +327,32 @@ def _autop(html: str) -> str:
 
 
 def _warn(
-    diags: Diagnostics, path: Path, origin: str, removed: list[str], unsafe: list[str]
+    diags: Diagnostics,
+    path: Path,
+    origin: str,
+    removed: list[str],
+    unsafe: list[str],
+    kept: int = 0,
 ) -> None:
+    links = (
+        f"; kept {plural(kept, 'embedded item')} (video, sound, frame, file) as links"
+        if kept
+        else ""
+    )
     if removed:
         diags.add(
             "import-removed",
             f"{origin}: removed {plural(len(removed), _REMOVED_ONE, _REMOVED_MANY)}: "
-            f"{', '.join(sorted(set(removed))[:8])}",
+            f"{', '.join(sorted(set(removed))[:8])}{links}",
             path=path,
-            hint="check the text around them: a gallery, form or embed there needs adding "
-            "again as evidence",
+            hint="check the text around them: a form, or a plugin's block or shortcode, there "
+            "may need adding again as evidence (videos, embeds and galleries whose address the "
+            "export holds are kept as links)",
         )
     if unsafe:
         diags.add(
             "import-removed",
-            f"{origin}: removed unsafe HTML: {', '.join(unsafe)}",
+            f"{origin}: removed unsafe HTML: {', '.join(unsafe)}{'' if removed else links}",
             path=path,
             hint="scripts, frames and embedded code are never copied into a portfolio; add "
             "an embedded video or tool as a link to it instead",
