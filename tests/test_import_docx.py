@@ -373,6 +373,43 @@ def test_doctype_in_a_docx_part_is_refused(tmp_path: Path) -> None:
     assert "DOCTYPE" in refused(tmp_path, "p.docx", zipped(members))
 
 
+_ENTITY = b'<!DOCTYPE x [<!ENTITY e "EXPANDED-ENTITY">]>'
+
+
+@pytest.mark.parametrize(
+    ("part", "head"),
+    [
+        ("word/document.xml", b'<?xml version="1.0"?><!--' + b"x" * 5000 + b"-->" + _ENTITY),
+        ("word/document.xml", "UTF-16"),
+        ("word/main.dat", b'<?xml version="1.0"?>' + _ENTITY),
+    ],
+    ids=["after-a-long-comment", "utf-16", "part-not-named-xml"],
+)
+def test_a_doctype_mammoth_would_read_is_refused(
+    tmp_path: Path, part: str, head: bytes | str
+) -> None:
+    """mammoth's parser reads a DOCTYPE after 4 KB, in UTF-16, and in a main part of any
+    name (as _rels/.rels names it): each was imported with its entity expanded."""
+    doc = Docx().heading("Core Area 1a")
+    members = {}
+    with zipfile.ZipFile(io.BytesIO(doc.para(doc.text("@@")).data())) as z:
+        for name in z.namelist():
+            members[name] = z.read(name)
+    body = members.pop("word/document.xml").split(b"?>", 1)[1].replace(b"@@", b"&e;")
+    if isinstance(head, str):  # the encoding: the whole part in it
+        xml = f'<?xml version="1.0" encoding="{head}"?>'.encode() + _ENTITY + body
+        members[part] = xml.decode().encode(head.lower())
+    else:
+        members[part] = head + body
+    if part != "word/document.xml":
+        rels = members.pop("word/_rels/document.xml.rels", None)
+        if rels is not None:
+            members["word/_rels/main.dat.rels"] = rels
+        members["_rels/.rels"] = members["_rels/.rels"].replace(b"word/document.xml", part.encode())
+    out = refused(tmp_path, "p.docx", zipped(members))
+    assert f"{part} declares a DOCTYPE" in out
+
+
 def test_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     source = tmp_path / "huge.docx"
     with source.open("wb") as handle:
