@@ -571,6 +571,30 @@ def test_a_main_part_named_by_the_package_relationships_is_read(tmp_path: Path) 
 MATH = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
 
 
+def _declaring(namespace: str, doc: Docx) -> bytes:
+    """``doc`` with ``namespace`` declared on its w:document (the builder declares w and r)."""
+    source = zipfile.ZipFile(io.BytesIO(doc.data()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "word/document.xml":
+                body = body.replace(b"<w:document ", f"<w:document {namespace} ".encode())
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+def _statement(tmp_path: Path, data: bytes) -> tuple[str, str]:
+    """Import ``data``: the contextual statement's reflection.md, and what import printed."""
+    (tmp_path / "portfolio.docx").write_bytes(data)
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    return text, output
+
+
 def test_simple_fields_and_equations_keep_their_text(tmp_path: Path) -> None:
     """mammoth leaves out w:fldSimple (a caption's number, a hyperlink field) and m:oMath
     without a word: "Figure 7: a chart" became "Figure : a chart" and equations vanished."""
@@ -585,21 +609,7 @@ def test_simple_fields_and_equations_keep_their_text(tmp_path: Path) -> None:
            f"{d.text('the pilot report')}</w:fldSimple>")  # fmt: skip
     d.para(d.text("The mean was "), "<m:oMath><m:f><m:num>" + run("a+b") + "</m:num><m:den>"
            + run("2") + "</m:den></m:f></m:oMath>", d.text(" each term."))  # fmt: skip
-    data = d.data()
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in source.namelist():
-            body = source.read(name)
-            if name == "word/document.xml":
-                body = body.replace(b"<w:document ", f"<w:document {MATH} ".encode())
-            archive.writestr(name, body)
-    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
-    code, output = invoke(
-        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
-    )
-    assert code == 0, output
-    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    text, output = _statement(tmp_path, _declaring(MATH, d))
     assert "Figure 7: the pass rate." in text
     assert "[the pilot report](https://example.org/pilot)" in text
     assert "The mean was (a+b)/2 each term." in text
@@ -766,20 +776,7 @@ def test_text_boxes_without_a_fallback_keep_their_text(tmp_path: Path) -> None:
     boxed = f"<w:r><mc:AlternateContent>{choice}{empty}</mc:AlternateContent></w:r>"
     d.para(d.text("My role is in the box."), boxed)
     d.para(d.text("And a shape:"), "<w:r>" + _text_box("We serve 9,000 students.") + "</w:r>")
-    source = zipfile.ZipFile(io.BytesIO(d.data()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in source.namelist():
-            body = source.read(name)
-            if name == "word/document.xml":
-                body = body.replace(b"<w:document ", f"<w:document {SHAPES} ".encode())
-            archive.writestr(name, body)
-    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
-    code, output = invoke(
-        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
-    )
-    assert code == 0, output
-    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    text, _ = _statement(tmp_path, _declaring(SHAPES, d))
     assert text.split("---\n", 2)[2] == (
         "My role is in the box.\n\nI lead the team.\n\nAnd a shape:\n\nWe serve 9,000 students.\n"
     )
@@ -940,20 +937,7 @@ def test_tick_boxes_keep_whether_they_are_ticked(tmp_path: Path) -> None:
     d = Docx().heading("Contextual statement")
     d.para(box(True), d.text(" I confirm this is my own work."))
     d.para(box(False), d.text(" I would like feedback."))
-    source = zipfile.ZipFile(io.BytesIO(d.data()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in source.namelist():
-            body = source.read(name)
-            if name == "word/document.xml":
-                body = body.replace(b"<w:document ", f"<w:document {w14} ".encode())
-            archive.writestr(name, body)
-    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
-    code, output = invoke(
-        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
-    )
-    assert code == 0, output
-    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    text, _ = _statement(tmp_path, _declaring(w14, d))
     assert text.split("---\n", 2)[2] == (
         "☒ I confirm this is my own work.\n\n☐ I would like feedback.\n"
     )
