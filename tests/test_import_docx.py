@@ -12,6 +12,7 @@ import mammoth
 import pytest
 import yaml
 
+from cmaltgen.importers.docx_text import main_xml, rewrite
 from cmaltgen.importers.names import safe_name
 from cmaltgen.wording import word_count
 from tests.import_fixtures import Docx, builds_and_checks, invoke, png
@@ -780,6 +781,27 @@ def test_text_boxes_without_a_fallback_keep_their_text(tmp_path: Path) -> None:
     assert text.split("---\n", 2)[2] == (
         "My role is in the box.\n\nI lead the team.\n\nAnd a shape:\n\nWe serve 9,000 students.\n"
     )
+
+
+def test_text_boxes_nested_in_text_boxes_are_moved_not_copied(tmp_path: Path) -> None:
+    """Each shape's text box was copied beside the shape, so a box in a box in a box was
+    written out 2**levels times (16 levels in 2 KB: 12 MB; 30 levels never finished)."""
+    levels = 16
+    d = Docx().heading("Contextual statement")
+    nested = "".join(
+        f"<w:r><w:t>level {n} </w:t></w:r><w:r><w:drawing><w:txbxContent><w:p>"
+        for n in range(levels)
+    )
+    d.para(d.text("Boxes: "), nested + "</w:p></w:txbxContent></w:drawing></w:r>" * levels)
+    data = d.data()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    main, xml = main_xml(archive)
+    kept = rewrite(archive, main, xml)
+    assert kept is not None
+    written = zipfile.ZipFile(io.BytesIO(kept[0])).getinfo(main).file_size
+    assert written < 2 * len(xml), (written, len(xml))
+    text, _ = _statement(tmp_path, data)
+    assert re.findall(r"level (\d+)", text) == [str(n) for n in range(levels)], text
 
 
 def test_a_page_break_inside_a_paragraph_keeps_the_words_apart(tmp_path: Path) -> None:
