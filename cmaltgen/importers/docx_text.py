@@ -112,10 +112,11 @@ def rewrite(archive: zipfile.ZipFile, main: str, xml: bytes) -> tuple[bytes, lis
     equations: list[str] = []
     w = root.tag.rpartition("}")[0] + "}"
     parents = {child: parent for parent in root.iter() for child in parent}
+    inside = {"alternate": _inside(root, _ALTERNATE), "equation": _inside(root, _EQUATION)}
     changed = False
     for element in reversed(list(root.iter())):  # a field inside a field: the inner first
         parent = parents.get(element)
-        if parent is not None and _rewrite_one(w, element, parents, equations):
+        if parent is not None and _rewrite_one(w, element, parents, inside, equations):
             changed = True
     if not changed:
         return None
@@ -127,9 +128,11 @@ def _rewrite_one(
     w: str,
     element: Element,
     parents: dict[Element, Element],
+    inside: dict[str, set[Element]],
     equations: list[str],
 ) -> bool:
-    """Rewrite ``element`` if mammoth would lose it; whether it was."""
+    """Rewrite ``element`` if mammoth would lose it; whether it was. ``inside``: the elements
+    in an mc:AlternateContent, and those in an equation (see _inside)."""
     parent = parents[element]
     namespace, _, name = element.tag.rpartition("}")
     if name == "fldSimple":
@@ -139,12 +142,12 @@ def _rewrite_one(
         return _outline_heading(namespace + "}", element)
     if name == "AlternateContent":
         return _boxes_in_fallback(w, element, parents)
-    if name == "drawing" and not _within(parent, parents, _ALTERNATE):
+    if name == "drawing" and parent not in inside["alternate"]:
         if not (boxes := _boxes(w, element)):
             return False
         _move(boxes, SubElement(parent, f"{w}pict"), parents)  # after the drawing, in its run
         return True
-    if element.tag in _EQUATION and not _within(parent, parents, _EQUATION):
+    if element.tag in _EQUATION and parent not in inside["equation"]:
         equations.append(" ".join(_linear(element).split()))
         element.clear()  # the equation becomes a run of its text, in its place
         element.tag = f"{w}r"
@@ -153,13 +156,18 @@ def _rewrite_one(
     return False
 
 
-def _within(element: Element | None, parents: dict[Element, Element], names: set[str]) -> bool:
-    """Whether ``element`` is, or is inside, an element of one of ``names`` ("{ns}local")."""
-    while element is not None:
-        if element.tag in names:
-            return True
-        element = parents.get(element)
-    return False
+def _inside(root: Element, names: set[str]) -> set[Element]:
+    """The elements that are, or are inside, an element of one of ``names`` ("{ns}local"),
+    found in one walk down (asking each element for its ancestors: depth x elements steps)."""
+    found: set[Element] = set()
+    stack = [(root, False)]
+    while stack:
+        element, within = stack.pop()
+        if within or element.tag in names:
+            found.add(element)
+            within = True
+        stack.extend((child, within) for child in element)
+    return found
 
 
 def _boxes(w: str, container: Element) -> list[Element]:
