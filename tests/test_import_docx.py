@@ -12,6 +12,7 @@ import mammoth
 import pytest
 import yaml
 
+from cmaltgen.importers.docx_text import main_xml, rewrite
 from cmaltgen.importers.names import safe_name
 from cmaltgen.wording import word_count
 from tests.import_fixtures import Docx, builds_and_checks, invoke, png
@@ -373,6 +374,43 @@ def test_doctype_in_a_docx_part_is_refused(tmp_path: Path) -> None:
     assert "DOCTYPE" in refused(tmp_path, "p.docx", zipped(members))
 
 
+_ENTITY = b'<!DOCTYPE x [<!ENTITY e "EXPANDED-ENTITY">]>'
+
+
+@pytest.mark.parametrize(
+    ("part", "head"),
+    [
+        ("word/document.xml", b'<?xml version="1.0"?><!--' + b"x" * 5000 + b"-->" + _ENTITY),
+        ("word/document.xml", "UTF-16"),
+        ("word/main.dat", b'<?xml version="1.0"?>' + _ENTITY),
+    ],
+    ids=["after-a-long-comment", "utf-16", "part-not-named-xml"],
+)
+def test_a_doctype_mammoth_would_read_is_refused(
+    tmp_path: Path, part: str, head: bytes | str
+) -> None:
+    """mammoth's parser reads a DOCTYPE after 4 KB, in UTF-16, and in a main part of any
+    name (as _rels/.rels names it): each was imported with its entity expanded."""
+    doc = Docx().heading("Core Area 1a")
+    members = {}
+    with zipfile.ZipFile(io.BytesIO(doc.para(doc.text("@@")).data())) as z:
+        for name in z.namelist():
+            members[name] = z.read(name)
+    body = members.pop("word/document.xml").split(b"?>", 1)[1].replace(b"@@", b"&e;")
+    if isinstance(head, str):  # the encoding: the whole part in it
+        xml = f'<?xml version="1.0" encoding="{head}"?>'.encode() + _ENTITY + body
+        members[part] = xml.decode().encode(head.lower())
+    else:
+        members[part] = head + body
+    if part != "word/document.xml":
+        rels = members.pop("word/_rels/document.xml.rels", None)
+        if rels is not None:
+            members["word/_rels/main.dat.rels"] = rels
+        members["_rels/.rels"] = members["_rels/.rels"].replace(b"word/document.xml", part.encode())
+    out = refused(tmp_path, "p.docx", zipped(members))
+    assert f"{part} declares a DOCTYPE" in out
+
+
 def test_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     source = tmp_path / "huge.docx"
     with source.open("wb") as handle:
@@ -534,6 +572,30 @@ def test_a_main_part_named_by_the_package_relationships_is_read(tmp_path: Path) 
 MATH = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
 
 
+def _declaring(namespace: str, doc: Docx) -> bytes:
+    """``doc`` with ``namespace`` declared on its w:document (the builder declares w and r)."""
+    source = zipfile.ZipFile(io.BytesIO(doc.data()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "word/document.xml":
+                body = body.replace(b"<w:document ", f"<w:document {namespace} ".encode())
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+def _statement(tmp_path: Path, data: bytes) -> tuple[str, str]:
+    """Import ``data``: the contextual statement's reflection.md, and what import printed."""
+    (tmp_path / "portfolio.docx").write_bytes(data)
+    code, output = invoke(
+        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
+    )
+    assert code == 0, output
+    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    return text, output
+
+
 def test_simple_fields_and_equations_keep_their_text(tmp_path: Path) -> None:
     """mammoth leaves out w:fldSimple (a caption's number, a hyperlink field) and m:oMath
     without a word: "Figure 7: a chart" became "Figure : a chart" and equations vanished."""
@@ -548,21 +610,7 @@ def test_simple_fields_and_equations_keep_their_text(tmp_path: Path) -> None:
            f"{d.text('the pilot report')}</w:fldSimple>")  # fmt: skip
     d.para(d.text("The mean was "), "<m:oMath><m:f><m:num>" + run("a+b") + "</m:num><m:den>"
            + run("2") + "</m:den></m:f></m:oMath>", d.text(" each term."))  # fmt: skip
-    data = d.data()
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in source.namelist():
-            body = source.read(name)
-            if name == "word/document.xml":
-                body = body.replace(b"<w:document ", f"<w:document {MATH} ".encode())
-            archive.writestr(name, body)
-    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
-    code, output = invoke(
-        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
-    )
-    assert code == 0, output
-    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    text, output = _statement(tmp_path, _declaring(MATH, d))
     assert "Figure 7: the pass rate." in text
     assert "[the pilot report](https://example.org/pilot)" in text
     assert "The mean was (a+b)/2 each term." in text
@@ -729,23 +777,31 @@ def test_text_boxes_without_a_fallback_keep_their_text(tmp_path: Path) -> None:
     boxed = f"<w:r><mc:AlternateContent>{choice}{empty}</mc:AlternateContent></w:r>"
     d.para(d.text("My role is in the box."), boxed)
     d.para(d.text("And a shape:"), "<w:r>" + _text_box("We serve 9,000 students.") + "</w:r>")
-    source = zipfile.ZipFile(io.BytesIO(d.data()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in source.namelist():
-            body = source.read(name)
-            if name == "word/document.xml":
-                body = body.replace(b"<w:document ", f"<w:document {SHAPES} ".encode())
-            archive.writestr(name, body)
-    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
-    code, output = invoke(
-        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
-    )
-    assert code == 0, output
-    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    text, _ = _statement(tmp_path, _declaring(SHAPES, d))
     assert text.split("---\n", 2)[2] == (
         "My role is in the box.\n\nI lead the team.\n\nAnd a shape:\n\nWe serve 9,000 students.\n"
     )
+
+
+def test_text_boxes_nested_in_text_boxes_are_moved_not_copied(tmp_path: Path) -> None:
+    """Each shape's text box was copied beside the shape, so a box in a box in a box was
+    written out 2**levels times (16 levels in 2 KB: 12 MB; 30 levels never finished)."""
+    levels = 16
+    d = Docx().heading("Contextual statement")
+    nested = "".join(
+        f"<w:r><w:t>level {n} </w:t></w:r><w:r><w:drawing><w:txbxContent><w:p>"
+        for n in range(levels)
+    )
+    d.para(d.text("Boxes: "), nested + "</w:p></w:txbxContent></w:drawing></w:r>" * levels)
+    data = d.data()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    main, xml = main_xml(archive)
+    kept = rewrite(archive, main, xml)
+    assert kept is not None
+    written = zipfile.ZipFile(io.BytesIO(kept[0])).getinfo(main).file_size
+    assert written < 2 * len(xml), (written, len(xml))
+    text, _ = _statement(tmp_path, data)
+    assert re.findall(r"level (\d+)", text) == [str(n) for n in range(levels)], text
 
 
 def test_a_page_break_inside_a_paragraph_keeps_the_words_apart(tmp_path: Path) -> None:
@@ -903,20 +959,7 @@ def test_tick_boxes_keep_whether_they_are_ticked(tmp_path: Path) -> None:
     d = Docx().heading("Contextual statement")
     d.para(box(True), d.text(" I confirm this is my own work."))
     d.para(box(False), d.text(" I would like feedback."))
-    source = zipfile.ZipFile(io.BytesIO(d.data()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in source.namelist():
-            body = source.read(name)
-            if name == "word/document.xml":
-                body = body.replace(b"<w:document ", f"<w:document {w14} ".encode())
-            archive.writestr(name, body)
-    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
-    code, output = invoke(
-        "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
-    )
-    assert code == 0, output
-    text = (tmp_path / "p" / "00-contextual-statement" / "reflection.md").read_text("utf-8")
+    text, _ = _statement(tmp_path, _declaring(w14, d))
     assert text.split("---\n", 2)[2] == (
         "☒ I confirm this is my own work.\n\n☐ I would like feedback.\n"
     )

@@ -142,6 +142,22 @@ def test_python_errors_in_a_template_are_reported_once_at_their_line(
     ]
 
 
+def test_a_template_that_includes_itself_is_located_in_the_users_own_file(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """Recursion ended in whichever template ran last: the default theme's base.html, which
+    the user did not touch, with Python's 'maximum recursion depth exceeded'."""
+    loop = '{% if section.id == "1a" %}{% include "section.html" %}{% endif %}'
+    broken = SECTION.replace("{{ render(section) }}", loop, 1)
+    root = tmp_portfolio({"templates/section.html": broken})
+    result = run_build(root)
+    (shown,) = formatted(result)
+    where, message = shown.split(": error template-error: ")
+    assert where.startswith("templates/section.html:"), shown
+    assert message.startswith("the template includes, extends or calls itself without end\n")
+    assert "leads back to itself" in message and "recursion" not in message
+
+
 def test_a_typo_in_a_cohort_hub_template_is_one_located_error(tmp_path: Path) -> None:
     from tests.test_cohort import TWO, hub, make_cohort, portfolio_files, shown
 

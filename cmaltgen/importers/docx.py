@@ -12,6 +12,8 @@ import datetime as dt
 import io
 import logging
 import re
+import xml.sax
+import xml.sax.handler
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
@@ -20,10 +22,11 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 import mammoth
 from defusedxml import DefusedXmlException
+from defusedxml.expatreader import DefusedExpatParser
 
 from cmaltgen.importers.docx_images import Pictures, saver
 from cmaltgen.importers.docx_places import dropped
-from cmaltgen.importers.docx_repair import UNREADABLE, main_part, repaired
+from cmaltgen.importers.docx_repair import UNREADABLE, main_part, parsed_parts, repaired
 from cmaltgen.importers.docx_tables import unrolled
 from cmaltgen.importers.docx_text import heading_styles, main_xml, rewrite, unresolved
 from cmaltgen.importers.html import hazards
@@ -188,8 +191,9 @@ def _open_zip(path: Path, data: bytes) -> zipfile.ZipFile:
         raise source_error(
             path, "this zip file is not a Word document (it has no word/document.xml)", _SAVE_AS
         )
+    parsed = parsed_parts(archive)  # any name: mammoth follows the relationships
     for member in members:
-        if member.filename.endswith((".xml", ".rels")) and _has_doctype(path, archive, member):
+        if member.filename in parsed and _has_doctype(path, archive, member):
             raise source_error(
                 path,
                 f"this Word file's {member.filename} declares a DOCTYPE, which Word never "
@@ -207,15 +211,33 @@ _DAMAGED = (
 )  # fmt: skip
 
 
+class _Root(Exception):
+    """The first element: past where a DOCTYPE may be."""
+
+
+class _UpToRoot(xml.sax.handler.ContentHandler):
+    def startElement(self, name: str, attrs: object) -> None:
+        raise _Root
+
+
 def _has_doctype(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether the part declares a DOCTYPE (or entities), read as mammoth's parser reads it
+    (any encoding, however much comes before it), up to its first element."""
+    parser = DefusedExpatParser(forbid_dtd=True)
+    parser.setContentHandler(_UpToRoot())
     try:
         with archive.open(member) as handle:
-            head = handle.read(4096)
+            while chunk := handle.read(65536):
+                parser.feed(chunk)
+    except DefusedXmlException:  # a ValueError: before _DAMAGED
+        return True
+    except (_Root, xml.sax.SAXException, LookupError):  # its first element, or not XML
+        return False  # (an encoding Python does not know: mammoth reports it)
     except _DAMAGED:
         raise source_error(
             path, f"this Word file is damaged: its part {member.filename} cannot be read", _SAVE_AS
         ) from None
-    return b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper()
+    return False
 
 
 def _convert(data: bytes, styles: str, pictures: Pictures) -> Any:

@@ -209,11 +209,15 @@ def _equations_as_text(soup: BeautifulSoup, report: _Report, equations: list[str
 
 
 def _drop_missing_notes(soup: BeautifulSoup, report: _Report) -> None:
-    for note in soup.find_all("li", id=_NOTE):
-        if note.get_text().split()[:1] != [MISSING_NOTE]:
-            continue
+    notes = [n for n in soup.find_all("li", id=_NOTE) if n.get_text().split()[:1] == [MISSING_NOTE]]
+    if not notes:
+        return
+    marks: dict[str, list[Tag]] = {}  # a note's marks, found in one walk (not one per note)
+    for link in soup.find_all("a", href=re.compile(r"^#(?:foot|end)note-\d+$")):
+        marks.setdefault(str(link["href"]), []).append(link)
+    for note in notes:
         kind = str(note["id"]).split("note-")[0]
-        for mark in soup.find_all("a", href=f"#{note['id']}"):
+        for mark in marks.get(f"#{note['id']}", []):
             report.add(
                 ("import-removed", f"{kind}note mark without its {kind}note",
                  f"{kind}note marks without their {kind}notes",

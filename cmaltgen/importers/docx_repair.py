@@ -50,6 +50,21 @@ def part_of(archive: zipfile.ZipFile, kind: str) -> str:
     return next((t for t in found if _has(archive, t)), f"word/{kind}.xml")
 
 
+def parsed_parts(archive: zipfile.ZipFile) -> set[str]:
+    """Every member mammoth may parse as XML: each .xml and .rels, and each part a
+    relationship of its kinds names, whatever its name, as this module and mammoth (which
+    does not normalise) find it."""
+    parsed = {name for name in archive.NameToInfo if name.endswith((".xml", ".rels"))}
+    for rels in [name for name in parsed if name.endswith(".rels")]:
+        folder = posixpath.dirname(posixpath.dirname(rels))
+        for rel in _relationships(archive, rels):
+            if rel.get("Type", "").endswith(tuple(f"/{kind}" for kind in _KINDS)):
+                target = rel.get("Target", "")
+                joined = target if target.startswith("/") or not folder else f"{folder}/{target}"
+                parsed |= {joined.lstrip("/"), posixpath.normpath(joined).lstrip("/")}
+    return parsed & set(archive.NameToInfo)
+
+
 class Repair(NamedTuple):
     data: bytes  # the repaired .docx
     damaged: list[str]  # the parts that could not be read, now empty

@@ -112,10 +112,11 @@ def rewrite(archive: zipfile.ZipFile, main: str, xml: bytes) -> tuple[bytes, lis
     equations: list[str] = []
     w = root.tag.rpartition("}")[0] + "}"
     parents = {child: parent for parent in root.iter() for child in parent}
+    inside = {"alternate": _inside(root, _ALTERNATE), "equation": _inside(root, _EQUATION)}
     changed = False
     for element in reversed(list(root.iter())):  # a field inside a field: the inner first
         parent = parents.get(element)
-        if parent is not None and _rewrite_one(w, element, parent, parents, equations):
+        if parent is not None and _rewrite_one(w, element, parents, inside, equations):
             changed = True
     if not changed:
         return None
@@ -124,9 +125,15 @@ def rewrite(archive: zipfile.ZipFile, main: str, xml: bytes) -> tuple[bytes, lis
 
 
 def _rewrite_one(
-    w: str, element: Element, parent: Element, parents: dict[Element, Element], equations: list[str]
+    w: str,
+    element: Element,
+    parents: dict[Element, Element],
+    inside: dict[str, set[Element]],
+    equations: list[str],
 ) -> bool:
-    """Rewrite ``element`` in ``parent`` if mammoth would lose it; whether it was."""
+    """Rewrite ``element`` if mammoth would lose it; whether it was. ``inside``: the elements
+    in an mc:AlternateContent, and those in an equation (see _inside)."""
+    parent = parents[element]
     namespace, _, name = element.tag.rpartition("}")
     if name == "fldSimple":
         _as_long_field(namespace + "}", element)
@@ -134,13 +141,13 @@ def _rewrite_one(
     if name == "pPr":
         return _outline_heading(namespace + "}", element)
     if name == "AlternateContent":
-        return _boxes_in_fallback(w, element)
-    if name == "drawing" and not _within(parent, parents, _ALTERNATE):
+        return _boxes_in_fallback(w, element, parents)
+    if name == "drawing" and parent not in inside["alternate"]:
         if not (boxes := _boxes(w, element)):
             return False
-        SubElement(parent, f"{w}pict").extend(boxes)  # after the drawing, in its run
+        _move(boxes, SubElement(parent, f"{w}pict"), parents)  # after the drawing, in its run
         return True
-    if element.tag in _EQUATION and not _within(parent, parents, _EQUATION):
+    if element.tag in _EQUATION and parent not in inside["equation"]:
         equations.append(" ".join(_linear(element).split()))
         element.clear()  # the equation becomes a run of its text, in its place
         element.tag = f"{w}r"
@@ -149,23 +156,34 @@ def _rewrite_one(
     return False
 
 
-def _within(element: Element | None, parents: dict[Element, Element], names: set[str]) -> bool:
-    """Whether ``element`` is, or is inside, an element of one of ``names`` ("{ns}local")."""
-    while element is not None:
-        if element.tag in names:
-            return True
-        element = parents.get(element)
-    return False
+def _inside(root: Element, names: set[str]) -> set[Element]:
+    """The elements that are, or are inside, an element of one of ``names`` ("{ns}local"),
+    found in one walk down (asking each element for its ancestors: depth x elements steps)."""
+    found: set[Element] = set()
+    stack = [(root, False)]
+    while stack:
+        element, within = stack.pop()
+        if within or element.tag in names:
+            found.add(element)
+            within = True
+        stack.extend((child, within) for child in element)
+    return found
 
 
 def _boxes(w: str, container: Element) -> list[Element]:
-    """The text boxes' contents in ``container``, without those inside another box."""
-    boxes = list(container.iter(f"{w}txbxContent"))
-    inner = {nested for box in boxes for nested in box.iter(f"{w}txbxContent") if nested is not box}
-    return [box for box in boxes if box not in inner]
+    """The text boxes' contents in ``container``, without those inside another box, in
+    order (one walk, which does not go into a box)."""
+    found, stack = [], list(reversed(container))
+    while stack:
+        element = stack.pop()
+        if element.tag == f"{w}txbxContent":
+            found.append(element)
+        else:
+            stack.extend(reversed(element))
+    return found
 
 
-def _boxes_in_fallback(w: str, alternate: Element) -> bool:
+def _boxes_in_fallback(w: str, alternate: Element, parents: dict[Element, Element]) -> bool:
     """Give an mc:Fallback the text boxes of its mc:Choice when it has none (LibreOffice
     writes an empty one, and mammoth reads only the fallback); whether it did."""
     mc = alternate.tag.rpartition("}")[0] + "}"
@@ -177,8 +195,18 @@ def _boxes_in_fallback(w: str, alternate: Element) -> bool:
         return False
     if fallback is None:
         fallback = SubElement(alternate, f"{mc}Fallback")
-    SubElement(fallback, f"{w}pict").extend(_boxes(w, choice))
+    _move(_boxes(w, choice), SubElement(fallback, f"{w}pict"), parents)
     return True
+
+
+def _move(boxes: list[Element], into: Element, parents: dict[Element, Element]) -> None:
+    """Move ``boxes`` into ``into``: moved, not copied, as a box in a box in a box... copied
+    at each level was written out 2**levels times (18 levels in 2 KB: 50 MB)."""
+    for box in boxes:
+        if (old := parents.get(box)) is not None:
+            old.remove(box)
+        parents[box] = into
+    into.extend(boxes)
 
 
 def _linear(element: Element, depth: int = 0) -> str:

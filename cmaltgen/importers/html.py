@@ -183,22 +183,30 @@ def _even_tables(soup: BeautifulSoup) -> None:
     for table in soup.find_all("table"):
         rows = table.find_all("tr")
         below: dict[int, tuple[int, int]] = {}  # column -> (rows still spanned, its width)
+        # Empty cells it may add: spans over empty rows (<tr></tr>) could make a few KB
+        # hundreds of thousands of cells (minutes); past these its columns are left as they are.
+        budget = [1000 + len(table.find_all(["td", "th"]))]
         for index, row in enumerate(rows):
             column = 0
             for cell in row.find_all(["td", "th"], recursive=False):
-                column = _pad(soup, below, column, cell.insert_before)
+                column = _pad(soup, below, column, cell.insert_before, budget)
                 width, height = _span(cell.get("colspan")), _span(cell.get("rowspan"))
                 if height > 1:
                     below[column] = (min(height, len(rows) - index) - 1, width)
                     del cell["rowspan"]
                 column += width
-            _pad(soup, below, column, row.append, end=True)
+            _pad(soup, below, column, row.append, budget, end=True)
 
 
 def _pad(soup: BeautifulSoup, below: dict[int, tuple[int, int]], column: int, put: Any,
-         end: bool = False) -> int:  # fmt: skip
-    """Put empty cells for the columns from ``column`` still spanned from above; the next."""
+         budget: list[int], end: bool = False) -> int:  # fmt: skip
+    """Put empty cells for the columns from ``column`` still spanned from above; the next.
+    ``budget``: how many more empty cells the table may get (none left: no more padding)."""
     while column in below or (end and any(c >= column for c in below)):
+        budget[0] -= 1
+        if budget[0] < 0:
+            below.clear()
+            break
         if column in below:
             left, width = below.pop(column)
             cell = soup.new_tag("td")

@@ -81,8 +81,9 @@ class TemplateProblems:
             return self._not_found(exc, template)
         if isinstance(exc, jinja2.TemplateSyntaxError):
             where = Where(Path(exc.filename) if exc.filename else None, exc.lineno)
-        else:
-            where = Where(*_template_frame(exc))
+        else:  # a template that includes itself: the user's own file, not the theme's base
+            own = self.theme.overrides if isinstance(exc, RecursionError) else None
+            where = Where(*_template_frame(exc, own))
         text = exc.message if isinstance(exc, jinja2.TemplateError) else str(exc)
         text = text or type(exc).__name__
         named = NO_FILTER_OR_TEST.match(text)
@@ -99,6 +100,10 @@ class TemplateProblems:
         if isinstance(exc, jinja2.TemplateSyntaxError):
             message = f"template syntax: {text}"
             return Problem("template-error", where, message, "", None, _FIX_SYNTAX)
+        if isinstance(exc, RecursionError):
+            message = "the template includes, extends or calls itself without end"
+            fix = "check the line's include, extends or macro call: it leads back to itself"
+            return Problem("template-error", where, message, "", None, fix)
         message = f"the template failed here: {text}"
         return Problem("template-error", where, message, "", None, _FIX_OTHER)
 
@@ -154,11 +159,19 @@ def _on_pages(pages: list[str]) -> str:
     return f"on {len(pages)} pages ({shown}{f' and {more} more' if more > 0 else ''})"
 
 
-def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".xml", ".txt")):
-            return Path(frame.filename), frame.lineno
-    return None, None
+def _template_frame(
+    exc: BaseException, prefer: Path | None = None
+) -> tuple[Path | None, int | None]:
+    """The innermost template line in the traceback; the innermost in folder ``prefer``
+    first, if any."""
+    frames = [
+        frame
+        for frame in reversed(traceback.extract_tb(exc.__traceback__))
+        if frame.filename.endswith((".html", ".xml", ".txt"))
+    ]
+    if prefer is not None:
+        frames.sort(key=lambda frame: not Path(frame.filename).is_relative_to(prefer))
+    return (Path(frames[0].filename), frames[0].lineno) if frames else (None, None)
 
 
 def _usage(where: Where, name: str) -> tuple[str, int | None]:
