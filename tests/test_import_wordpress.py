@@ -797,7 +797,7 @@ def test_embedded_media_keep_their_addresses_as_evidence(tmp_path: Path) -> None
         f'[audio mp3="{UPLOADS}/interview.mp3"][/audio]\n\n'
         '[pdf-embedder url="https://rowan.example.org/cert.pdf"]\n\n'
         '[et_pb_button button_url="https://rowan.example.org/kit.zip" button_text="Kit"]\n\n'
-        '<iframe src="https://padlet.com/rowan/board" width="100%"></iframe>\n\n'
+        '<iframe src="https://padlet.com/rowan/board?a=1&amp;b=2" width="100%"></iframe>\n\n'
         '[gallery ids="40,41,404"]\n\n'
         f'<!-- wp:video {{"id":42}} --><figure class="wp-block-video"><video controls src="'
         f'{UPLOADS}/talk.mp4"></video></figure><!-- /wp:video -->\n\n'
@@ -815,7 +815,7 @@ def test_embedded_media_keep_their_addresses_as_evidence(tmp_path: Path) -> None
     urls = {str(i["url"]): i for i in items_of(root, "3a")}
     assert set(urls) == {
         youtube, "https://vimeo.com/12345", f"{UPLOADS}/clip.mp4", f"{UPLOADS}/interview.mp3",
-        "https://rowan.example.org/cert.pdf", "https://padlet.com/rowan/board",
+        "https://rowan.example.org/cert.pdf", "https://padlet.com/rowan/board?a=1&b=2",
         "https://rowan.example.org/kit.zip",
         f"{UPLOADS}/p.jpg", f"{UPLOADS}/minutes.pdf", f"{UPLOADS}/talk.mp4",
         f"{UPLOADS}/report.pdf",

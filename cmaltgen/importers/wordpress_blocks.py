@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from html import escape
+from html import escape, unescape
 
 # Items WordPress or its plugins make for themselves (settings, sitemaps, visitors' form
 # messages), never a candidate's writing: not read.
@@ -76,6 +76,7 @@ def media_links(html: str) -> tuple[str, int]:
     def link(address: str, _: str = "") -> str:
         nonlocal count
         count += 1
+        address = unescape(address)  # written in HTML: "&amp;" in it is "&"
         return f'<p><a href="{escape(address)}">{escape(_label(address))}</a></p>'
 
     html = _EMBED.sub(lambda m: link(m.group(1), m.group(1)), html)
