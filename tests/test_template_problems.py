@@ -83,6 +83,13 @@ TYPOS = {
         "found (did you mean '!default/partials/on-this-page.html'?)",
         f'used as {{% include "!defualt/partials/on-this-page.html" %}}, {PAGES}; searched: ',
     ),
+    "a theme's template by a name that is no theme's": (  # not the unprefixed name: a loop
+        '{% include "partials/on-this-page.html" %}',
+        '{% include "!theme/partials/on-this-page.html" %}',
+        "error template-missing: the template '!theme/partials/on-this-page.html' was not "
+        "found (did you mean '!default/partials/on-this-page.html'?)",
+        f'used as {{% include "!theme/partials/on-this-page.html" %}}, {PAGES}; searched: ',
+    ),
 }
 
 

@@ -233,16 +233,18 @@ def _attribute_names(kind: str, roots: Iterable[object]) -> set[str]:
 
 
 def _template_names(theme: Theme, prefixed: bool) -> set[str]:
-    """Every template in the search path, by the name a template gives it."""
-    names: set[str] = set()
-    for folder in theme.template_dirs:
-        names.update(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    if prefixed:
-        for chosen in theme.chain:
-            folder = chosen / "templates"
-            names.update(
-                f"!{chosen.name}/{p.relative_to(folder).as_posix()}"
-                for p in folder.rglob("*")
-                if p.is_file()
-            )
-    return names
+    """Every template in the search path, by the name a template gives it: ``!theme/name``
+    when the unknown name had such a prefix (a theme's own template, as one extends it)."""
+    if not prefixed:
+        return {
+            p.relative_to(folder).as_posix()
+            for folder in theme.template_dirs
+            for p in folder.rglob("*")
+            if p.is_file()
+        }
+    return {
+        f"!{chosen.name}/{p.relative_to(chosen / 'templates').as_posix()}"
+        for chosen in theme.chain
+        for p in (chosen / "templates").rglob("*")
+        if p.is_file()
+    }
