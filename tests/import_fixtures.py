@@ -13,6 +13,7 @@ import json
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -29,6 +30,34 @@ DRAW = (
     'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
 )
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+Edit = Callable[[str, bytes], "tuple[str, bytes] | None"]
+
+
+def rezip(
+    data: bytes,
+    edit: Edit = lambda name, body: (name, body),
+    *,
+    add: Mapping[str, str] | None = None,
+    compression: int = zipfile.ZIP_STORED,
+) -> bytes:
+    """The .docx ``data`` written again, each member through ``edit(name, body)``, which
+    gives the name and bytes to write or None to leave it out; then the ``add`` members."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as archive:
+        for name in source.namelist():
+            kept = edit(name, source.read(name))
+            if kept is not None:
+                archive.writestr(*kept)
+        for name, text in (add or {}).items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def replacing(part: str, old: bytes, new: bytes, count: int = -1) -> Edit:
+    """An ``edit`` for rezip that replaces ``old`` with ``new`` in one member."""
+    return lambda name, body: (name, body.replace(old, new, count) if name == part else body)
 
 
 def png(width: int = 2, height: int = 2) -> bytes:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.import_fixtures import Docx, invoke, png
+from tests.import_fixtures import Docx, invoke, png, replacing, rezip
 from tests.test_import_wordpress import item, wxr
 
 LONG_PAGE = "<p>" + "word " * 1_300_000 + "</p>"  # 6.2 MB: more than one reflection may be
@@ -24,12 +24,7 @@ def _imported_statement(source: Path, dest: Path) -> str:
 
 def _damaged_member(data: bytes, name: str) -> bytes:
     """The .docx with one stored member's bytes changed, so its checksum no longer matches."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-        for info in source.infolist():
-            archive.writestr(info.filename, source.read(info.filename))
-    raw = bytearray(out.getvalue())
+    raw = bytearray(rezip(data))
     where = raw.index(b"<", raw.index(name.encode()))  # the member's first stored byte
     raw[where + 1] ^= 0x20
     return bytes(raw)
@@ -227,15 +222,7 @@ def test_a_wordpress_export_in_an_encoding_python_cannot_parse_is_located(
 
 
 def _rezipped(data: bytes, name: str, old: bytes, new: bytes) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            archive.writestr(
-                info.filename, body.replace(old, new) if info.filename == name else body
-            )
-    return out.getvalue()
+    return rezip(data, replacing(name, old, new), compression=zipfile.ZIP_DEFLATED)
 
 
 def test_a_docx_whose_properties_name_an_unknown_encoding_is_imported(tmp_path: Path) -> None:
@@ -384,13 +371,11 @@ def test_an_odd_wordpress_menu_order_never_stops_the_import(tmp_path: Path, orde
 
 def _dropped(data: bytes, prefix: str) -> bytes:
     """The .docx without the members whose names start with ``prefix``."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            if not info.filename.startswith(prefix):
-                archive.writestr(info.filename, source.read(info.filename))
-    return out.getvalue()
+    return rezip(
+        data,
+        lambda name, body: None if name.startswith(prefix) else (name, body),
+        compression=zipfile.ZIP_DEFLATED,
+    )
 
 
 def test_links_and_pictures_the_docx_does_not_hold_are_dropped_and_located(
@@ -537,15 +522,9 @@ def test_shapes_nested_deep_are_read_once(tmp_path: Path) -> None:
         + "<w:p><w:r>" + "<w:drawing><w:txbxContent/></w:drawing>" * shapes + "</w:r></w:p>"
         + "</w:sdtContent></w:sdt>" * depth
     )  # fmt: skip
-    source = zipfile.ZipFile(io.BytesIO(Docx().heading("Contextual statement").data()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # stored: no zip bomb
-        for name in source.namelist():
-            body = source.read(name)
-            if name == "word/document.xml":
-                body = body.replace(b"</w:body>", deep.encode() + b"</w:body>")
-            archive.writestr(name, body)
-    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    plain = Docx().heading("Contextual statement").data()
+    docx = rezip(plain, replacing("word/document.xml", b"</w:body>", deep.encode() + b"</w:body>"))
+    (tmp_path / "portfolio.docx").write_bytes(docx)  # stored: no zip bomb
     code, output = invoke(
         "import", tmp_path / "portfolio.docx", tmp_path / "imported", "--pathway", "cmalt"
     )

@@ -15,7 +15,7 @@ import yaml
 from cmaltgen.importers.docx_text import main_xml, rewrite
 from cmaltgen.importers.names import safe_name
 from cmaltgen.wording import word_count
-from tests.import_fixtures import Docx, builds_and_checks, invoke, png
+from tests.import_fixtures import Docx, W, builds_and_checks, invoke, png, replacing, rezip
 
 CORE = ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a"]
 PROSE = (
@@ -550,15 +550,13 @@ def test_a_main_part_named_by_the_package_relationships_is_read(tmp_path: Path) 
         "word/document.xml": "word/document2.xml",
         "word/_rels/document.xml.rels": "word/_rels/document2.xml.rels",
     }
-    source = zipfile.ZipFile(io.BytesIO(d.data()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in source.namelist():
-            body = source.read(name)
-            if name in ("_rels/.rels", "[Content_Types].xml"):
-                body = body.replace(b"word/document.xml", b"word/document2.xml")
-            archive.writestr(renamed.get(name, name), body)
-    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+
+    def moved(name: str, body: bytes) -> tuple[str, bytes]:
+        if name in ("_rels/.rels", "[Content_Types].xml"):
+            body = body.replace(b"word/document.xml", b"word/document2.xml")
+        return renamed.get(name, name), body
+
+    (tmp_path / "portfolio.docx").write_bytes(rezip(d.data(), moved))
     code, output = invoke(
         "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
     )
@@ -574,15 +572,8 @@ MATH = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
 
 def _declaring(namespace: str, doc: Docx) -> bytes:
     """``doc`` with ``namespace`` declared on its w:document (the builder declares w and r)."""
-    source = zipfile.ZipFile(io.BytesIO(doc.data()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in source.namelist():
-            body = source.read(name)
-            if name == "word/document.xml":
-                body = body.replace(b"<w:document ", f"<w:document {namespace} ".encode())
-            archive.writestr(name, body)
-    return out.getvalue()
+    declared = f"<w:document {namespace} ".encode()
+    return rezip(doc.data(), replacing("word/document.xml", b"<w:document ", declared))
 
 
 def _statement(tmp_path: Path, data: bytes) -> tuple[str, str]:
@@ -639,18 +630,12 @@ def test_tracked_changes_and_comments_are_reported(tmp_path: Path) -> None:
         '<Relationship Id="rIdC" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         'relationships/comments" Target="comments.xml"/>'
     )
-    source = zipfile.ZipFile(io.BytesIO(d.data()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in source.namelist():
-            archive.writestr(name, source.read(name))
-        w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-        archive.writestr(
-            "word/comments.xml",
-            f"<w:comments {w}><w:comment w:id='0' w:author='Tutor'><w:p><w:r><w:t>Say more"
-            "</w:t></w:r></w:p></w:comment></w:comments>",
-        )
-    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    comments = (
+        f"<w:comments {W}><w:comment w:id='0' w:author='Tutor'><w:p><w:r><w:t>Say more"
+        "</w:t></w:r></w:p></w:comment></w:comments>"
+    )
+    docx = rezip(d.data(), add={"word/comments.xml": comments})
+    (tmp_path / "portfolio.docx").write_bytes(docx)
     code, output = invoke(
         "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
     )
@@ -692,15 +677,8 @@ def test_headings_by_the_documents_own_styles_and_outline_levels(tmp_path: Path)
         '<w:basedOn w:val="Heading1"/><w:pPr><w:outlineLvl w:val="9"/></w:pPr></w:style>'
         '<w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
     )
-    source = zipfile.ZipFile(io.BytesIO(d.data()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in source.namelist():
-            body = source.read(name)
-            if name == "word/styles.xml":
-                body = body.replace(b"</w:styles>", styles.encode() + b"</w:styles>")
-            archive.writestr(name, body)
-    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    edit = replacing("word/styles.xml", b"</w:styles>", styles.encode() + b"</w:styles>")
+    (tmp_path / "portfolio.docx").write_bytes(rezip(d.data(), edit))
     code, output = invoke(
         "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
     )
@@ -892,16 +870,10 @@ def test_pictures_are_named_by_their_format_and_metafiles_reported(tmp_path: Pat
     d.image(emf, "Pass rates chart", name="chart.emf")  # Word names the type: image/x-emf
     d.image(png(), "Campus map", name="map.img")  # no type named: known by its bytes
     d.image(emf, "Org chart", name="org.img")
-    source = zipfile.ZipFile(io.BytesIO(d.data()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in source.namelist():
-            body = source.read(name)
-            if name == "[Content_Types].xml":
-                emf_type = b'<Default Extension="emf" ContentType="image/x-emf"/>'
-                body = body.replace(b"<Default Extension=", emf_type + b"<Default Extension=", 1)
-            archive.writestr(name, body)
-    (tmp_path / "portfolio.docx").write_bytes(out.getvalue())
+    emf_type = b'<Default Extension="emf" ContentType="image/x-emf"/>'
+    default = b"<Default Extension="
+    edit = replacing("[Content_Types].xml", default, emf_type + default, 1)
+    (tmp_path / "portfolio.docx").write_bytes(rezip(d.data(), edit))
     code, output = invoke(
         "import", tmp_path / "portfolio.docx", tmp_path / "p", "--pathway", "cmalt"
     )
