@@ -499,6 +499,15 @@ def test_the_browser_reloads_after_a_save(portfolio: Path, browser: Browser) -> 
             (portfolio / "portfolio.yml").write_text(BROKEN_YAML, encoding="utf-8")
             page.locator("#cmaltgen-errors").wait_for(timeout=10_000)
             assert "portfolio.yml, line" in page.locator("#cmaltgen-errors").inner_text()
+            # A keyboard reaches the panel (so it can scroll a long list), with a visible focus.
+            page.evaluate("() => document.activeElement && document.activeElement.blur()")
+            page.keyboard.press("Shift+Tab")
+            focused = page.evaluate(
+                """() => { const e = document.activeElement, s = getComputedStyle(e);
+                return [e.id, s.outlineStyle, parseFloat(s.outlineWidth)]; }"""
+            )
+            assert focused[0] == "cmaltgen-errors", focused
+            assert focused[1] != "none" and focused[2] > 0, focused
         finally:
             page.close()
 

@@ -74,7 +74,9 @@ def reload_script(version: str) -> str:
 _OVERLAY_STYLE = (
     "position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;z-index:2147483647;"
     "margin:0;padding:1rem 1.5rem;background:#fff5f5;color:#1a1a1a;border-top:4px solid #b00020;"
-    "font:16px/1.5 system-ui,sans-serif;box-shadow:0 -4px 16px rgba(0,0,0,.25)"
+    "font:16px/1.5 system-ui,sans-serif;box-shadow:0 -4px 16px rgba(0,0,0,.25);"
+    # The theme's focus ring, drawn inside the panel in a colour that shows on its pink.
+    "outline-color:#b00020;outline-offset:-6px"
 )
 
 
@@ -83,8 +85,10 @@ def overlay(problems: Sequence[Diagnostic], root: Path) -> str:
     if not problems:
         return ""
     return (
-        f'<section id="cmaltgen-errors" role="alert" style="{_OVERLAY_STYLE}">'
-        f'<h2 style="margin-top:0">{_summary(problems)}</h2>'
+        # Focusable, so a keyboard reaches it (Shift+Tab from the top) and can scroll it.
+        '<section id="cmaltgen-errors" role="alert" tabindex="0" '
+        f'aria-labelledby="cmaltgen-errors-heading" style="{_OVERLAY_STYLE}">'
+        f'<h2 id="cmaltgen-errors-heading" style="margin-top:0">{_summary(problems)}</h2>'
         "<p>This is the last good build. Fix the files below and save; the page will reload."
         f"</p>{problem_list(problems, root)}</section>\n"
     )
