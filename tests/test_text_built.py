@@ -287,21 +287,28 @@ def test_tables_on_the_printable_page_are_regions_with_names_of_their_own(
     tmp_portfolio: PortfolioFactory, tmp_path: Path
 ) -> None:
     """The assessor edition's portfolio.html holds every section's tables: each scrolling
-    region is named by its columns, so no two share a name (axe: landmark-unique)."""
+    region is named by its columns and section, so no two share a name (axe: landmark-unique),
+    even when two sections have a table with the same columns."""
     table = "| Criterion | Zotero | EndNote |\n|---|---|---|\n| Cost | Free | Paid |\n\n"
     twice = "| Problem | Pages |\n|---|--:|\n| Alt text | 37 |\n\n"
     files = {
         f"{s}/reflection.md": reflection(s).replace("## Reflection", f"{body}## Reflection")
-        for s, body in (("1a", table), ("3b", twice + twice))
+        for s, body in (("1a", table + twice), ("3b", twice + twice))
     }
     result = run_build(tmp_portfolio(files), output=tmp_path / "site", edition="assessor")
     assert result.ok, formatted(result)
     page = (tmp_path / "site" / "portfolio.html").read_text(encoding="utf-8")
     labels = re.findall(r'role="region" aria-label="([^"]*)"', page)
     assert labels == [
+        "Table: Criterion, Zotero, EndNote, in 1a",
+        "Table: Problem, Pages, in 1a",
+        "Table: Problem, Pages, in 3b",
+        "Table: Problem, Pages, in 3b (2)",
+    ]
+    own = (tmp_path / "site" / "1a" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'role="region" aria-label="([^"]*)"', own) == [
         "Table: Criterion, Zotero, EndNote",
         "Table: Problem, Pages",
-        "Table: Problem, Pages (2)",
     ]
 
 

@@ -243,10 +243,12 @@ def _render_table(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     # A focusable, labelled region so keyboard users can scroll a wide table on a phone. The
-    # label names its columns: two regions on one page (the printable page has every
-    # section's tables) must not share a name.
+    # label names its columns: two regions on one page must not share a name, so on the
+    # printable page (every section's tables; ids prefixed by the section) it names the section.
     if tokens[idx].nesting == 1:
         label = _table_label(tokens, idx)
+        if env.get("prefix"):
+            label += f", in {env['prefix']}"
         seen: dict[str, int] = env.setdefault("table_labels", {})
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:
