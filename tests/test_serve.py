@@ -462,6 +462,36 @@ def test_editor_temp_files_and_the_output_folder_are_ignored(portfolio: Path) ->
 
 
 @pytest.mark.slow("serve")
+@pytest.mark.parametrize("how", ["deleted", "moved away"])
+def test_a_portfolio_folder_deleted_or_moved_then_put_back_is_watched_again(
+    tmp_path: Path, how: str
+) -> None:
+    """A restored backup or a fresh clone in the same place: its saves still rebuild."""
+    portfolio = copy_example(tmp_path)
+    spare = copy_example(tmp_path / "spare")
+    with in_process(portfolio) as server:
+        port = server.port
+        if how == "deleted":
+            shutil.rmtree(portfolio)
+        else:  # a move is no change inside the folder: the watcher reports nothing
+            portfolio.rename(tmp_path / "old")
+        gone = "is not there any more (deleted, moved or renamed)"
+        # (a build during the deletion may first report the files that have gone)
+        wait_for(lambda: gone in str(server.snapshot.problems), what="the folder reported gone")
+        problems = server.snapshot.problems
+        assert [d.code for d in problems] == ["build-failed"]
+        assert "put it back" in (problems[0].hint or "")
+        assert "cmaltgen-errors" in fetch(port, MOUNT + "1a/")[2]  # the last good site, still
+        shutil.copytree(spare, portfolio)
+        wait_for(lambda: status(port)["ok"] is True, what="the folder back")
+        edit_reflection(portfolio, "Written after the restore.")
+        wait_for(
+            lambda: "Written after the restore." in fetch(port, MOUNT + "1a/")[2],
+            what="a save in the restored folder",
+        )
+
+
+@pytest.mark.slow("serve")
 def test_a_new_server_reports_its_url_and_stops_cleanly(portfolio: Path) -> None:
     with in_process(portfolio) as server:
         assert server.url == f"http://127.0.0.1:{server.port}{MOUNT}"

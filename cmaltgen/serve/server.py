@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import stat
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -32,6 +33,8 @@ from cmaltgen.site.output import Output
 from cmaltgen.site.theme import Environments, themes_root
 
 log = logging.getLogger(__name__)
+
+REWATCH_SECONDS = 0.5  # how often to check that the portfolio folder is still the one watched
 
 # ---------------------------------------------------------------------------- state
 
@@ -97,6 +100,7 @@ class PreviewServer:
         self._new_state = threading.Condition()
         self._httpd: PreviewHTTPServer | None = None
         self._watcher: Watcher | None = None
+        self._watched: tuple[int, int] | None = None  # the watched folder's device and inode
         self._threads: list[threading.Thread] = []
         # Kept from build to build; only the build thread uses them (and start, before it).
         self.parse_cache = ParseCache()
@@ -125,6 +129,7 @@ class PreviewServer:
         self._spawn(self._build_loop, "cmaltgen-build")
 
     def _watch(self) -> Watcher:
+        self._watched = _identity(self.root)
         folders = [self.root, themes_root()]
         watcher = Watcher(folders, self._note_change, poll=self.poll)
         try:
@@ -190,16 +195,38 @@ class PreviewServer:
 
     def _build_loop(self) -> None:
         while not self._stopping.is_set():
-            self._changed.wait()
-            if self._stopping.is_set():
-                return
-            changed = self._settle()
-            if self._stopping.is_set():
-                return
             try:
+                if not self._changed.wait(REWATCH_SECONDS):
+                    self._check_folder()
+                    continue
+                if self._stopping.is_set():
+                    return
+                changed = self._settle()
+                if self._stopping.is_set():
+                    return
                 self._rebuild(changed)
             except Exception:  # e.g. the status callback could not print; keep serving
                 log.exception("rebuilding after a change failed")
+
+    def _check_folder(self) -> None:
+        """Rebuild when the portfolio folder is deleted, moved or replaced (a restored backup, a
+        fresh clone), and watch it afresh once it is back: a watch ends with its folder."""
+        now = _identity(self.root)
+        alive = self._watcher is not None and self._watcher.alive()
+        if now == self._watched and (alive or now is None):
+            return
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+        if now is not None:
+            self._watcher = self._watch()
+            if self._stopping.is_set():  # stop() ran meanwhile and saw the old watcher
+                self._watcher.stop()
+                return
+        self._watched = now
+        if now is not None or alive:  # a deletion the watcher saw has been built already
+            self._last_change, self._last_saved = self.root, True
+            self._changed.set()
 
     def _settle(self) -> Path | None:
         """Wait until no change has arrived for ``QUIET_SECONDS`` (bounded), then report one.
@@ -249,6 +276,16 @@ class PreviewServer:
 
     def _run_build(self) -> tuple[Built | None, tuple[Diagnostic, ...]]:
         """Build into memory; every failure, even a crash, becomes diagnostics to show."""
+        if not self.root.is_dir():
+            return None, (
+                Diagnostic(
+                    "build-failed",
+                    f"the portfolio folder {self.root} is not there any more (deleted, moved or "
+                    "renamed)",
+                    hint="put it back and the preview rebuilds; if you moved it on purpose, "
+                    "stop serve (Ctrl-C) and start it again in the folder's new place",
+                ),
+            )
         try:
             result = self.builder(self.root)
         except CmaltgenError as exc:
@@ -302,3 +339,12 @@ class PreviewServer:
     def respond(self, raw_path: str) -> Response:
         """The response for a request path, from the latest snapshot."""
         return responses.respond(self.snapshot, raw_path, self.root)
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """A folder's device and inode, which change when it is replaced; None when it is gone."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None

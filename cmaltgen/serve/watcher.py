@@ -99,14 +99,26 @@ class Watcher:
     def __init__(self, folders: Sequence[Path], on_change: OnChange, *, poll: bool = False) -> None:
         # Polling is for network and container mounts where inotify sees nothing.
         self.observer: BaseObserver = PollingObserver(timeout=0.5) if poll else Observer()
-        for folder in folders:
-            handler = _ChangeHandler(folder.resolve(), on_change)
+        self.watches = [
             self.observer.schedule(
-                handler, str(folder), recursive=True, event_filter=list(WATCHED_EVENTS)
+                _ChangeHandler(folder.resolve(), on_change),
+                str(folder),
+                recursive=True,
+                event_filter=list(WATCHED_EVENTS),
             )
+            for folder in folders
+        ]
 
     def start(self) -> None:
         self.observer.start()
+
+    def alive(self) -> bool:
+        """False once the first folder has gone: its watch ends with it, even if it comes back."""
+        return all(
+            emitter.should_keep_running()
+            for emitter in self.observer.emitters
+            if emitter.watch == self.watches[0]
+        )
 
     def stop(self) -> None:
         self.observer.stop()
