@@ -118,6 +118,41 @@ def test_an_image_cleaned_in_memory_is_revalidated_too(shared: PreviewServer) ->
         assert headers["cache-control"] == "no-store" and "etag" not in headers
 
 
+def test_a_file_is_served_in_parts_as_video_players_ask(shared: PreviewServer) -> None:
+    """Browsers fetch video and audio evidence in byte ranges to play it from any point (Safari
+    plays none without them); the preview answers them as GitHub Pages does."""
+    port, whole = shared.port, (shared.root / TEXT_FILE).read_bytes()
+    size = len(whole)
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        status, headers, body = exchange(sock, get(TEXT_URL, port))
+        assert status == "HTTP/1.1 200 OK" and body == whole
+        assert headers["accept-ranges"] == "bytes"
+        tag = headers["etag"]
+        for asked, part in (
+            ("bytes=0-9", range(0, 10)),
+            ("bytes=10-", range(10, size)),
+            ("bytes=-7", range(size - 7, size)),
+            (f"bytes=5-{size * 10}", range(5, size)),
+        ):
+            status, headers, body = exchange(sock, get(TEXT_URL, port, f"Range: {asked}"))
+            assert status == "HTTP/1.1 206 Partial Content", asked
+            assert body == whole[part.start : part.stop], asked
+            assert headers["content-range"] == f"bytes {part.start}-{part.stop - 1}/{size}"
+            assert headers["etag"] == tag
+        status, headers, body = exchange(sock, get(TEXT_URL, port, f"Range: bytes={size}-"))
+        assert status == "HTTP/1.1 416 Requested Range Not Satisfiable" and body == b""
+        assert headers["content-range"] == f"bytes */{size}"
+        # Several ranges, one that is not bytes, or an older copy (If-Range): the whole file.
+        for extra in ("Range: bytes=0-1,4-5", "Range: bytes=9-2", "Range: lines=1-2"):
+            status, _, body = exchange(sock, get(TEXT_URL, port, extra))
+            assert status == "HTTP/1.1 200 OK" and body == whole, extra
+        old = get(TEXT_URL, port, "Range: bytes=0-3", 'If-Range: "older"')
+        assert exchange(sock, old)[2] == whole
+        same = get(TEXT_URL, port, "Range: bytes=0-3", f"If-Range: {tag}")
+        assert exchange(sock, same)[0] == "HTTP/1.1 206 Partial Content"
+        assert not closed(sock, 0.2), "each part is sent exactly: the connection stays usable"
+
+
 def test_what_closes_a_connection(shared: PreviewServer) -> None:
     port = shared.port
     # Asked to close: answered, then closed.

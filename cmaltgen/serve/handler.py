@@ -10,6 +10,7 @@ import logging
 import mimetypes
 import os
 import posixpath
+import re
 import socket
 import threading
 from collections.abc import Sequence
@@ -102,6 +103,24 @@ def fresh(if_none_match: str | None, tag: str) -> bool:
         return False
     tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
     return tag in tags or "*" in tags
+
+
+_RANGE = re.compile(r"\s*bytes\s*=\s*([0-9]{0,18})\s*-\s*([0-9]{0,18})\s*", re.IGNORECASE)
+
+
+def byte_range(header: str | None, size: int) -> range | None:
+    """The bytes a ``Range`` header asks for (empty when none of them exist), or None to send
+    the whole file: no header, several ranges, or one that cannot be read (RFC 9110 14.2)."""
+    found = _RANGE.fullmatch(header or "")
+    if found is None or found.groups() == ("", ""):
+        return None
+    first, last = found.groups()
+    if first == "":  # the last N bytes
+        return range(max(size - int(last), 0), size) if int(last) else range(0)
+    start = int(first)
+    if last and int(last) < start:
+        return None
+    return range(start, min(int(last) + 1, size) if last else size)
 
 
 def is_loopback(host: str) -> bool:
@@ -257,12 +276,33 @@ class RequestHandler(BaseHTTPRequestHandler):
             if fresh(self.headers.get("If-None-Match"), headers["ETag"]):
                 self._start(HTTPStatus.NOT_MODIFIED, kind, None, FILE_CACHING, headers)
                 return
-            self._start(response.status, kind, info.st_size, FILE_CACHING, headers)
+            headers["Accept-Ranges"] = "bytes"  # a video can be played from any point
+            wanted = self._range(info.st_size, headers["ETag"])
+            if wanted is None:
+                self._start(response.status, kind, info.st_size, FILE_CACHING, headers)
+            elif not wanted:
+                headers["Content-Range"] = f"bytes */{info.st_size}"
+                self._start(
+                    HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, kind, 0, "no-store", headers
+                )
+                return
+            else:
+                headers["Content-Range"] = f"bytes {wanted.start}-{wanted.stop - 1}/{info.st_size}"
+                self._start(HTTPStatus.PARTIAL_CONTENT, kind, len(wanted), FILE_CACHING, headers)
+                stream.seek(wanted.start)
             if body:
-                self._copy(stream, info.st_size)
+                self._copy(stream, info.st_size if wanted is None else len(wanted))
         finally:
             if stream is not None:
                 stream.close()
+
+    def _range(self, size: int, tag: str) -> range | None:
+        """The part of a file the request asks for; None for all of it, as when ``If-Range``
+        names an older copy of the file."""
+        if_range = self.headers.get("If-Range")
+        if if_range is not None and if_range.strip() != tag:
+            return None
+        return byte_range(self.headers.get("Range"), size)
 
     def _copy(self, stream: BinaryIO, size: int) -> None:
         """Exactly ``size`` bytes: a file rewritten meanwhile must not spill into the next
