@@ -160,6 +160,38 @@ def test_second_deploy_adds_a_commit_on_top(repo: Repo) -> None:
     assert deploy(root, today=TODAY).url == "https://sam.example.org/cmalt/"  # the base_url
 
 
+def test_a_custom_domain_set_on_github_is_kept_by_the_next_deploy(
+    repo: Repo, tmp_path: Path
+) -> None:
+    """GitHub's Settings > Pages commits a CNAME file to gh-pages; a deploy without --cname
+    used to drop it, which switched the custom domain off."""
+    root, bare = repo
+    deploy(root, today=TODAY)
+    web = tmp_path / "as-github-does"
+    git(tmp_path, "clone", "-q", "-b", "gh-pages", str(bare), str(web))
+    (web / "CNAME").write_text("cmalt.example.org", encoding="utf-8")
+    _identity(web)
+    git(web, "add", "CNAME")
+    git(web, "commit", "-q", "-m", "Create CNAME")
+    git(web, "push", "-q", "origin", "gh-pages")
+    git(root, "fetch", "-q", "origin")
+    done = deploy(root, today=TODAY)
+    assert git(bare, "show", "gh-pages:CNAME") == "cmalt.example.org"
+    assert done.url == "https://cmalt.example.org/"
+    assert any("Kept the custom domain cmalt.example.org" in note for note in done.notes)
+    assert deploy(root, cname="new.example.org", today=TODAY).url == "https://new.example.org/"
+    assert git(bare, "show", "gh-pages:CNAME") == "new.example.org"
+    # A CNAME that is no domain name is left out, and the note says so.
+    git(web, "pull", "-q", "--ff-only")
+    (web / "CNAME").write_text("https://oops/", encoding="utf-8")
+    git(web, "commit", "-q", "-am", "Broken CNAME")
+    git(web, "push", "-q", "origin", "gh-pages")
+    git(root, "fetch", "-q", "origin")
+    done = deploy(root, today=TODAY)
+    assert run(bare, "cat-file", "-e", "gh-pages:CNAME").returncode != 0
+    assert any("'https://oops/', which is not a domain name" in note for note in done.notes)
+
+
 def test_failing_build_publishes_nothing(repo: Repo) -> None:
     root, bare = repo
     (root / "1a" / "evidence.yml").write_text("- id: [broken\n", encoding="utf-8")

@@ -68,6 +68,8 @@ def deploy(
         deployed = Deployed(result, branch)
         if not result.ok:
             return deployed
+        if cname is None:
+            cname = _kept_cname(plan, deployed.notes)
         if cname:
             (site / "CNAME").write_text(cname.strip() + "\n", encoding="utf-8")
         check_pages_limits(site, result)
@@ -218,6 +220,29 @@ _DOMAIN = re.compile(
     r"(?=.{4,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
     r"([A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})"  # a top-level domain, or its ASCII (IDNA) form
 )
+
+
+def _kept_cname(plan: Plan, notes: list[str]) -> str | None:
+    """The custom domain already on the branch (GitHub's Settings > Pages writes a CNAME
+    file there): kept, so that a deploy without --cname does not switch the domain off."""
+    if plan.parent is None:
+        return None
+    found = run_git(plan.repo, "cat-file", "blob", f"{plan.parent}:CNAME")
+    kept = found.stdout.strip() if found.returncode == 0 else ""
+    if not kept:
+        return None
+    if not _DOMAIN.fullmatch(kept):
+        shown = kept[:100].encode("unicode_escape").decode("ascii")
+        notes.append(
+            f"The CNAME file already published holds '{shown}', which is not a domain name, so "
+            "it was left out. To use a custom domain, give it with --cname."
+        )
+        return None
+    notes.append(
+        f"Kept the custom domain {kept} already published (its CNAME file). To change it, "
+        "give --cname; to stop using it, remove it in the repository's Settings > Pages."
+    )
+    return kept
 
 
 def _check_cname(cname: str) -> None:
