@@ -480,6 +480,35 @@ def test_remote_that_rejects_the_push_leaves_the_local_branch_as_it_was(
     assert "site publishing is closed" in output
 
 
+@pytest.mark.parametrize("hooks_path", ["", "my-hooks"])
+def test_the_users_own_pre_push_hook_refusing_is_named_with_its_words(
+    repo: Repo, hooks_path: str
+) -> None:
+    """A pre-push hook (husky, pre-commit) that fails: git says only 'failed to push some
+    refs'; the message names the hook and what it printed, not the network."""
+    root, bare = repo
+    if hooks_path:
+        git(root, "config", "core.hooksPath", hooks_path)
+    hooks = Path(git(root, "rev-parse", "--path-format=absolute", "--git-path", "hooks"))
+    hooks.mkdir(exist_ok=True)
+    (hooks / "pre-push").write_text("#!/bin/sh\necho '3 tests failed, push aborted' >&2\nexit 1\n")
+    (hooks / "pre-push").chmod(0o755)
+    if hooks_path:  # the hook folder is part of the work: commit it, so the snapshot is clean
+        git(root, "add", hooks_path)
+        git(root, "commit", "-q", "-m", "hooks")
+    output = assert_refused(root, bare, [], "pre-push hook", "3 tests failed, push aborted")
+    assert f"{hooks_path or '.git/hooks'}/pre-push" in output
+    assert "Check that you can push" not in output
+
+
+def test_a_user_name_set_to_nothing_falls_back_like_an_unset_one(repo: Repo) -> None:
+    root, bare = repo
+    git(root, "config", "user.name", "")
+    done = deploy(root, today=TODAY)
+    assert done.pushed
+    assert git(bare, "log", "-1", "--format=%an <%ae>", "gh-pages") == "cmaltgen <sam@example.org>"
+
+
 def test_someone_publishing_during_the_deploy_is_a_plain_refusal(repo: Repo) -> None:
     """The race: the remote's gh-pages moves after deploy looked at it. A pre-push hook
     (run by the real push) moves it; the push is then not a fast-forward and is refused."""

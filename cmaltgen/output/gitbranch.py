@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from cmaltgen import __version__
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError
 from cmaltgen.output import repository
-from cmaltgen.output.repository import Plan, git, git_ok, repo_root, run_git
+from cmaltgen.output.repository import Plan, git, repo_root, run_git
 from cmaltgen.site.render import filesize
 from cmaltgen.wording import git_reason
 
@@ -155,7 +156,7 @@ def _identity(repo: Path) -> dict[str, str]:
         ("user.name", "NAME", "cmaltgen"),
         ("user.email", "EMAIL", "cmaltgen@localhost"),
     ):
-        if not git_ok(repo, "config", key):
+        if not run_git(repo, "config", key).stdout.strip():  # unset, or set to nothing
             env[f"GIT_AUTHOR_{var}"] = env[f"GIT_COMMITTER_{var}"] = fallback
     return env
 
@@ -180,6 +181,14 @@ def _push(repo: Path, remote: str, branch: str, commit: str) -> None:
             f"It has commits yours lacks: fetch them (git fetch {remote} {branch}) "
             "and run deploy again."
         )
+    elif hook := _pre_push_hook(repo, err):
+        said = [line for line in err.splitlines() if not line.startswith("error: failed to push")]
+        raise CmaltgenError(
+            f"Your repository's pre-push hook ({hook}), a script git runs before every push, "
+            f"stopped the push ({git_reason(chr(10).join(said))}). Nothing was changed: your "
+            f"local branch '{branch}' was left as it was. Fix what it reports, or ask whoever "
+            "set the hook up to let pushes of the published site through, then run deploy again."
+        )
     elif "[remote rejected]" in err or "declined" in err:
         fix = (
             "The remote refused it (a hook or a branch protection rule): check the "
@@ -191,6 +200,14 @@ def _push(repo: Path, remote: str, branch: str, commit: str) -> None:
         f"The remote '{remote}' did not accept the site ({git_reason(err)}). Nothing was "
         f"changed: your local branch '{branch}' was left as it was. {fix}"
     )
+
+
+def _pre_push_hook(repo: Path, err: str) -> str:
+    """The user's pre-push hook, when it is what refused a push (the remote was not reached)."""
+    if re.search(r"^\s*!|^fatal:|^remote:", err, re.MULTILINE):
+        return ""
+    hook = run_git(repo, "rev-parse", "--git-path", "hooks/pre-push").stdout.strip()
+    return hook if hook and os.access(repo / hook, os.X_OK) else ""
 
 
 def _move_branch(plan: Plan, branch: str, commit: str, *, pushed: bool, remote: str) -> None:
