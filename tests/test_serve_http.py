@@ -153,6 +153,21 @@ def test_a_file_is_served_in_parts_as_video_players_ask(shared: PreviewServer) -
         assert not closed(sock, 0.2), "each part is sent exactly: the connection stays usable"
 
 
+@pytest.mark.parametrize(
+    "request_line",
+    ["POST / HTTP/1.1", "BREW / HTTP/1.1", f"GET /{'x' * 70000} HTTP/1.1"],
+)
+def test_http_servers_own_errors_are_not_sniffed_either(
+    shared: PreviewServer, request_line: str
+) -> None:
+    """Unknown methods, overlong addresses, bad versions: answered by http.server itself."""
+    with socket.create_connection(("127.0.0.1", shared.port), timeout=5) as sock:
+        sock.sendall(f"{request_line}\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        status, headers, _ = exchange(sock, "")
+    assert status.split()[1] in ("414", "501"), status
+    assert headers["x-content-type-options"] == "nosniff"
+
+
 def test_what_closes_a_connection(shared: PreviewServer) -> None:
     port = shared.port
     # Asked to close: answered, then closed.

@@ -322,10 +322,14 @@ class RequestHandler(BaseHTTPRequestHandler):
         if size is not None:  # None for a 304, which has no body
             self.send_header("Content-Length", str(size))
         self.send_header("Cache-Control", caching)
-        self.send_header("X-Content-Type-Options", "nosniff")
         for name, value in extra.items():
             self.send_header(name, value)
         self.end_headers()
+
+    def end_headers(self) -> None:
+        # Every response, http.server's own errors (400, 414, 431, 501) and the events too.
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("%s " + format, self.address_string(), *args)
