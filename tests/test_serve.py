@@ -492,6 +492,36 @@ def test_a_portfolio_folder_deleted_or_moved_then_put_back_is_watched_again(
 
 
 @pytest.mark.slow("serve")
+def test_an_evidence_file_swapped_for_a_link_out_of_the_portfolio_is_not_served(
+    tmp_path: Path,
+) -> None:
+    """The build refuses it (evidence-file-outside); the last good site must not serve the
+    file the link leads to, while a link that stays inside the portfolio still works."""
+    portfolio = copy_example(tmp_path)
+    (tmp_path / "secret.txt").write_text("TOP SECRET", encoding="utf-8")
+    evidence = portfolio / "specialist-accessibility" / "champions-testimonial.txt"
+    url = MOUNT + "files/specialist-accessibility/champions-testimonial.txt"
+    with in_process(portfolio) as server:
+        port = server.port
+        assert fetch(port, url)[0] == 200
+        kept = portfolio / "specialist-accessibility" / "kept.txt"
+        evidence.rename(kept)
+        evidence.symlink_to(kept)  # inside the portfolio: the build accepts it
+        wait_for(lambda: server.build_count >= 2 and status(port)["ok"] is True, what="link in")
+        # published under its target's name, and served through the link
+        assert fetch(port, url.replace("champions-testimonial", "kept"))[0] == 200
+        evidence.unlink()
+        kept.rename(evidence)
+        wait_for(lambda: fetch(port, url)[0] == 200, what="the file back")
+        evidence.unlink()
+        evidence.symlink_to(tmp_path / "secret.txt")
+        wait_for(lambda: "evidence-file-outside" in str(server.snapshot.problems), what="refusal")
+        code, _, body = fetch(port, url)
+        assert code == 404 and "TOP SECRET" not in body
+        assert fetch(port, MOUNT + "assets/style.css")[0] == 200  # the rest is still served
+
+
+@pytest.mark.slow("serve")
 def test_a_new_server_reports_its_url_and_stops_cleanly(portfolio: Path) -> None:
     with in_process(portfolio) as server:
         assert server.url == f"http://127.0.0.1:{server.port}{MOUNT}"

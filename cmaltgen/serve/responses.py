@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -73,11 +74,20 @@ def _lookup(state: Snapshot, site: Output, rel: str, root: Path) -> Response:
     if key in site.pages:
         return _page(state, site.pages[key], key, HTTPStatus.OK, root)
     source = site.files.get(key)
-    if source is not None and source.is_file():
+    if source is not None and source.is_file() and _not_led_out(source, root):
         return Response(200, content_type=content_type(key), file=source)
     if f"{key}/{HOME}" in site.pages:  # a folder named without its slash
         return _redirect(state.mount + quote(key) + "/")
     return _not_found(state, root)
+
+
+def _not_led_out(source: Path, root: Path) -> bool:
+    """Whether a file of the last good build is still not a link out of the portfolio: one
+    swapped in since (refused by the build that followed) must not be served from there."""
+    real = os.path.normcase(os.path.realpath(source))
+    if real == os.path.normcase(os.path.normpath(source)):
+        return True  # no link on the way: where the build found it
+    return Path(real).is_relative_to(os.path.normcase(root))
 
 
 def _not_found(state: Snapshot, root: Path) -> Response:
