@@ -590,6 +590,19 @@ def test_drafts_show_in_the_preview_with_a_banner(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow("serve")
+def test_the_progress_page_lists_each_problem_where_it_is(tmp_path: Path) -> None:
+    """It counted '1 error' and showed an empty table when portfolio.yml could not be read."""
+    root = copy_example(tmp_path)
+    (root / "portfolio.yml").write_text(BROKEN_YAML, encoding="utf-8")
+    with in_process(root) as server:
+        status, _, body = fetch(server.port, "/__cmaltgen/progress")
+    assert status == 200 and "1 error" in body
+    problems = body.split('id="problems"', 1)[1]
+    assert "<code>portfolio.yml, line 4, column 7</code>" in problems
+    assert "yaml-syntax" in problems and "hint:" in problems
+
+
+@pytest.mark.slow("serve")
 def test_progress_report_is_a_preview_page_never_built(tmp_path: Path) -> None:
     root = copy_example(tmp_path)
     next(root.glob("3b-*/reflection.md")).unlink()

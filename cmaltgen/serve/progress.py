@@ -6,7 +6,7 @@ import html
 from pathlib import Path
 
 from cmaltgen.rules.readiness import COLUMNS, Report, cells, feedback_line
-from cmaltgen.serve.reload import reload_script
+from cmaltgen.serve.reload import problem_list, reload_script
 from cmaltgen.wording import plural
 
 
@@ -30,6 +30,15 @@ def report_html(report: Report) -> str:
         f"<thead><tr>{head}</tr></thead>\n"
         "<tbody>\n" + "\n".join(rows) + ("\n" if rows else "") + "</tbody>\n</table>\n"
     )
+
+
+def problems_html(report: Report) -> str:
+    """Each problem ``cmaltgen check`` found, located, as it prints them ('' if none): the
+    table counts them, and one in portfolio.yml has no row to show in."""
+    if not report.diagnostics:
+        return ""
+    found = report.diagnostics.sorted()
+    return f'<h2 id="problems">Problems</h2>\n{problem_list(found, report.root)}\n'
 
 
 def feedback_html(report: Report) -> str:

@@ -63,7 +63,11 @@ def _progress(state: Snapshot, root: Path) -> Response:
             body = progress.cohort_html(root)
         else:
             report = check(root)
-            body = progress.report_html(report) + progress.feedback_html(report)
+            body = (
+                progress.report_html(report)
+                + progress.problems_html(report)
+                + progress.feedback_html(report)
+            )
     except Exception as exc:  # a broken portfolio.yml: the overlay explains; say so briefly
         body = f"<p>The progress report is not available: {html.escape(str(exc))}</p>"
     return Response(200, body=progress.page(body, state.mount, state.version))
