@@ -192,6 +192,33 @@ def test_a_custom_domain_set_on_github_is_kept_by_the_next_deploy(
     assert any("'https://oops/', which is not a domain name" in note for note in done.notes)
 
 
+def test_a_branch_holding_a_site_made_another_way_is_replaced_with_a_note(
+    repo: Repo, tmp_path: Path
+) -> None:
+    """A gh-pages made by hand (or by another tool): its files go from the new tree, so the
+    note names them and how to get one back; they stay in the branch's history."""
+    root, bare = repo
+    web = tmp_path / "hand-made"
+    git(tmp_path, "init", "-q", "-b", "gh-pages", str(web))
+    _identity(web)
+    for name in ("index.html", "style.css", "cv.pdf", "photo.jpg", "CNAME"):
+        (web / name).write_text(name if name != "CNAME" else "me.example.org", encoding="utf-8")
+    git(web, "add", "-A")
+    git(web, "commit", "-q", "-m", "My old site")
+    git(web, "push", "-q", str(bare), "gh-pages")
+    old = git(web, "rev-parse", "HEAD")
+    git(root, "fetch", "-q", "origin")
+    done = deploy(root, today=TODAY)
+    notes = [n for n in done.notes if "cmaltgen did not publish" in n]
+    assert len(notes) == 1, done.notes
+    assert "(cv.pdf, index.html, photo.jpg and 1 more)" in notes[0]
+    assert f"git restore --source {old[:10]} FILE" in notes[0]
+    assert git(bare, "rev-parse", "gh-pages^") == old
+    assert git(bare, "show", f"{old}:cv.pdf") == "cv.pdf"
+    again = deploy(root, today=TODAY)  # on a branch cmaltgen published: nothing to say
+    assert not any("cmaltgen did not publish" in n for n in again.notes)
+
+
 def test_failing_build_publishes_nothing(repo: Repo) -> None:
     root, bare = repo
     (root / "1a" / "evidence.yml").write_text("- id: [broken\n", encoding="utf-8")

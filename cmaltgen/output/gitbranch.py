@@ -23,7 +23,8 @@ from cmaltgen import __version__
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError
 from cmaltgen.output import repository
-from cmaltgen.output.repository import Plan, git, repo_root, run_git
+from cmaltgen.output.repository import Plan, git, git_ok, repo_root, run_git
+from cmaltgen.site.output import MARKER
 from cmaltgen.site.render import filesize
 from cmaltgen.wording import git_reason
 
@@ -80,6 +81,7 @@ def deploy(
         _push(plan.repo, remote, branch, deployed.commit)
         deployed.pushed = True
     _move_branch(plan, branch, deployed.commit, pushed=push, remote=remote)
+    deployed.notes.extend(_replaced(plan, branch))
     if _uncommitted(plan.repo, root):
         deployed.notes.append(UNCOMMITTED_NOTE)
     deployed.url = _pages_url(result, plan.repo, remote, cname)
@@ -200,6 +202,24 @@ def _push(repo: Path, remote: str, branch: str, commit: str) -> None:
         f"The remote '{remote}' did not accept the site ({git_reason(err)}). Nothing was "
         f"changed: your local branch '{branch}' was left as it was. {fix}"
     )
+
+
+def _replaced(plan: Plan, branch: str) -> list[str]:
+    """A note when the branch held files cmaltgen did not publish (a site made by hand or by
+    another tool): the new site replaces them, and where to find them again."""
+    if plan.parent is None or git_ok(plan.repo, "cat-file", "-e", f"{plan.parent}:{MARKER}"):
+        return []
+    listed = git(plan.repo, "ls-tree", "-r", "--name-only", "-z", plan.parent).split("\0")
+    theirs = [name for name in listed if name and name not in ("CNAME", ".nojekyll")]
+    if not theirs:
+        return []
+    shown = ", ".join(theirs[:3]) + (f" and {len(theirs) - 3} more" if len(theirs) > 3 else "")
+    return [
+        f"The branch '{branch}' held files that cmaltgen did not publish ({shown}); your site "
+        "replaced them. They are kept in the branch's history: git show "
+        f"{plan.parent[:10]}:FILE shows one, and git restore --source {plan.parent[:10]} FILE "
+        "puts it back in your folder."
+    ]
 
 
 def _pre_push_hook(repo: Path, err: str) -> str:
