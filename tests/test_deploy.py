@@ -254,6 +254,22 @@ def test_local_commits_are_pushed_later_on_top(repo: Repo) -> None:
     assert git(bare, "rev-parse", "gh-pages") == pushed == git(root, "rev-parse", "gh-pages")
 
 
+def test_a_repository_git_distrusts_is_explained_not_called_missing(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder owned by another account (USB drive, network share, WSL): git says 'dubious
+    ownership'; the advice was to run git init there."""
+    root, bare = repo
+    before, remote_before = snapshot(root), remote_refs(bare)
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")  # git's own switch for this
+    code, output = cli(str(root))
+    assert code == 1 and "Traceback" not in output
+    assert "belongs to another user account" in output and "git init" not in output
+    assert f'git config --global --add safe.directory "{root}"' in output
+    monkeypatch.delenv("GIT_TEST_ASSUME_DIFFERENT_OWNER")
+    assert snapshot(root) == before and remote_refs(bare) == remote_before
+
+
 def test_not_a_git_repository_is_a_plain_error(tmp_portfolio: PortfolioFactory) -> None:
     with pytest.raises(CmaltgenError, match="not inside a git repository"):
         deploy(tmp_portfolio(), today=TODAY)

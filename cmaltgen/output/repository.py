@@ -9,6 +9,7 @@ branch must still point at when it is moved.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -71,13 +72,28 @@ def repo_root(root: Path) -> Path:
         raise CmaltgenError("deploy needs git, and git is not installed")
     if not root.is_dir():
         raise CmaltgenError(f"{root} is not a folder: give deploy your portfolio's folder")
-    try:
-        return Path(git(root.resolve(), "rev-parse", "--show-toplevel"))
-    except CmaltgenError:
+    found = run_git(root.resolve(), "rev-parse", "--show-toplevel")
+    if found.returncode == 0:
+        return Path(found.stdout.strip())
+    if "dubious ownership" in found.stderr:  # a USB drive, network share, WSL or Docker folder
+        where = re.search(r"repository at '([^']*)'", found.stderr)
+        folder = where.group(1) if where else str(root.resolve())
         raise CmaltgenError(
-            f"{root} is not inside a git repository; run 'git init' there first, "
-            "or publish with the GitHub Actions workflow that 'cmaltgen new' writes"
-        ) from None
+            f"git will not work in {folder}: the folder belongs to another user account on "
+            "this computer (as on a USB drive, a network share or a folder shared with WSL or "
+            "Docker), and git protects you from repositories others could have changed. "
+            "Nothing was changed. If the folder is yours and you trust it, tell git so with "
+            f'git config --global --add safe.directory "{folder}", then run deploy again.'
+        )
+    if "not a git repository" not in found.stderr:
+        raise CmaltgenError(
+            f"git could not open the repository at {root} ({git_reason(found.stderr)}). "
+            "Nothing was changed."
+        )
+    raise CmaltgenError(
+        f"{root} is not inside a git repository; run 'git init' there first, "
+        "or publish with the GitHub Actions workflow that 'cmaltgen new' writes"
+    )
 
 
 def plan(repo: Path, branch: str, remote: str, push: bool) -> Plan:
