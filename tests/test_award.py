@@ -334,6 +334,20 @@ def test_outside_git_the_submitted_edition_cannot_be_built(
     assert code == 0, err
 
 
+def test_a_repository_git_distrusts_is_not_called_missing(
+    tagged: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tagged / "portfolio.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + SUBMITTED.format(ref="submitted-2026-06"),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")  # "dubious ownership"
+    code, _, err = invoke("build", str(tagged))
+    assert code == 1 and "not inside a git repository" not in err
+    assert "belongs to another user account" in err and "safe.directory" in err
+
+
 def test_an_old_edition_that_no_longer_builds_is_named(tagged: Path) -> None:
     repo = tagged.parent
     write_files(tagged, {"1a/reflection.md": "---\nsection: 1a\nfocus: [\n---\nBroken.\n"})

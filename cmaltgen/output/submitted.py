@@ -124,6 +124,11 @@ def add_editions(
 def _hint(problem: str) -> str:
     if "not installed" in problem:
         return "install git, or build without the submitted editions: --no-submitted"
+    if "another user account" in problem:
+        return (
+            "if the folder is yours, tell git you trust it (git config --global --add "
+            "safe.directory FOLDER, with the folder git names), or use --no-submitted"
+        )
     if "not inside a git repository" in problem:
         return "build inside your portfolio's git repository, or use --no-submitted"
     return (
@@ -146,6 +151,11 @@ def _checkout(root: Path, ref: str, stack: contextlib.ExitStack) -> tuple[str, P
 
 def _archive(root: Path, ref: str, stack: contextlib.ExitStack) -> tuple[str, Path | None]:
     top = _git(root, "rev-parse", "--show-toplevel")
+    if top.returncode != 0 and b"dubious ownership" in top.stderr:
+        return (
+            "git will not read this repository: its folder belongs to another user account (as "
+            "on a USB drive, a network share or a folder shared with WSL or Docker)"
+        ), None
     if top.returncode != 0:
         return "the portfolio is not inside a git repository, so there is no tag to build", None
     found = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
