@@ -219,6 +219,44 @@ def test_a_branch_holding_a_site_made_another_way_is_replaced_with_a_note(
     assert not any("cmaltgen did not publish" in n for n in again.notes)
 
 
+@pytest.mark.parametrize("safecrlf", ["true", "warn"])
+def test_files_are_published_byte_for_byte_whatever_the_line_ending_settings(
+    repo: Repo, tmp_path: Path, safecrlf: str
+) -> None:
+    """Git for Windows sets core.autocrlf: `git add` turned an all-text PDF's CRLFs into LFs
+    (breaking it), and with core.safecrlf the deploy failed with git's 'LF would be
+    replaced by CRLF'. A global attributes file marking PDFs as text did the same."""
+    root, bare = repo
+    pdf = b"%PDF-1.4\r\n1 0 obj << /Type /Catalog >>\r\nendobj\r\ntrailer\n%%EOF\r\n"
+    (root / "1a" / "report.pdf").write_bytes(pdf)
+    write_files(
+        root,
+        {
+            "1a/evidence.yml": evidence("1a") + "- id: ev-pdf\n  title: Report\n  type: document\n"
+            "  date: 2025-06-01\n  file: report.pdf\n  shows: My writing.\n",
+        },
+    )
+    git(root, "-c", "core.autocrlf=false", "add", "1a")
+    git(root, "-c", "core.autocrlf=false", "commit", "-q", "-m", "Report")
+    git(root, "config", "core.autocrlf", "true")
+    git(root, "config", "core.safecrlf", safecrlf)
+    (tmp_path / "attributes").write_text("*.pdf text eol=lf\n", encoding="utf-8")
+    git(root, "config", "core.attributesFile", str(tmp_path / "attributes"))
+    before = snapshot(root)
+    done = deploy(root, today=TODAY)
+    assert done.pushed
+    assert _blob(bare, "gh-pages:files/1a/report.pdf") == pdf
+    after = snapshot(root)
+    after.pop("refs"), before.pop("refs")
+    assert after == before
+
+
+def _blob(repo: Path, spec: str) -> bytes:
+    return subprocess.run(
+        ["git", "cat-file", "blob", spec], cwd=repo, capture_output=True, check=True
+    ).stdout
+
+
 def test_failing_build_publishes_nothing(repo: Repo) -> None:
     root, bare = repo
     (root / "1a" / "evidence.yml").write_text("- id: [broken\n", encoding="utf-8")

@@ -166,7 +166,11 @@ def _identity(repo: Path) -> dict[str, str]:
 def _commit_tree(plan: Plan, site: Path, message: str, tmp: Path) -> str:
     """The site as a commit object; no ref, index or file of the user's is touched."""
     env = {"GIT_INDEX_FILE": str(tmp / "index"), **_identity(plan.repo)}
-    git(plan.repo, "--work-tree", str(site), "add", "--all", "--force", ".", env=env)
+    # The files as built, byte for byte: none of the user's line-ending settings (Git for
+    # Windows sets core.autocrlf, which would turn an all-text PDF's CRLFs into LFs) applies.
+    exact = ["-c", "core.autocrlf=false", "-c", "core.safecrlf=false"]
+    exact += ["-c", f"core.attributesFile={tmp / 'no-attributes'}"]
+    git(plan.repo, *exact, "--work-tree", str(site), "add", "--all", "--force", ".", env=env)
     tree = git(plan.repo, "write-tree", env=env)
     parent = ["-p", plan.parent] if plan.parent else []
     return git(plan.repo, "commit-tree", tree, *parent, "-m", message, env=env)
