@@ -252,6 +252,33 @@ def test_the_submitted_edition_stays_frozen_beside_the_living_one(tagged: Path) 
     assert code == 0 and not (site / "submitted").exists()
 
 
+def test_a_frozen_editions_files_are_as_committed_whatever_core_autocrlf(tagged: Path) -> None:
+    repo = tagged.parent
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"  # no binary bytes
+    (tagged / "1a" / "report.pdf").write_bytes(pdf)
+    write_files(
+        tagged,
+        {
+            "1a/evidence.yml": (tagged / "1a" / "evidence.yml").read_text(encoding="utf-8")
+            + "- id: ev-pdf\n  title: Report\n  type: document\n"
+            "  date: 2025-01-01\n  file: report.pdf\n  shows: My writing.\n",
+        },
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "with a report")
+    git(repo, "tag", "resubmitted")
+    git(repo, "config", "core.autocrlf", "true")  # as Git for Windows sets it
+    config = tagged / "portfolio.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + SUBMITTED.format(ref="resubmitted"),
+        encoding="utf-8",
+    )
+    code, _, err = invoke("build", str(tagged))
+    assert code == 0, err
+    frozen = tagged / "_site" / "submitted" / "2026-06"
+    assert (frozen / "files" / "1a" / "report.pdf").read_bytes() == pdf
+
+
 def test_a_frozen_edition_follows_the_public_edition_rules(tagged: Path) -> None:
     """Assessors-only and private content in the tagged commit stays out of its edition."""
     repo = tagged.parent

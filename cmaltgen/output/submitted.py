@@ -168,7 +168,9 @@ def _archive(root: Path, ref: str, stack: contextlib.ExitStack) -> tuple[str, Pa
     spec = f"{ref}:{prefix}" if prefix != "." else ref
     with archive.open("wb") as out:
         made = subprocess.run(
-            ["git", "archive", "--format=tar", spec],
+            # as committed: core.autocrlf (Git for Windows) would turn an all-text PDF's LFs
+            # into CRLFs and break it
+            ["git", "-c", "core.autocrlf=false", "archive", "--format=tar", spec],
             cwd=toplevel,  # from a subfolder git archive limits itself to that folder
             stdout=out,
             stderr=subprocess.PIPE,
