@@ -168,6 +168,32 @@ def test_http_servers_own_errors_are_not_sniffed_either(
     assert headers["x-content-type-options"] == "nosniff"
 
 
+def test_a_target_in_absolute_form_is_answered_for_this_computer_only(
+    shared: PreviewServer,
+) -> None:
+    """RFC 9112: a server must accept `GET http://host/path`; the host it names is checked
+    like Host (which it replaces), so a foreign name is refused whatever Host says."""
+    port = shared.port
+    own = f"http://127.0.0.1:{port}"
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        status, _, page = exchange(sock, get(own + MOUNT + "1a/?from=proxy", port))
+        assert status == "HTTP/1.1 200 OK" and b"/__cmaltgen/events" in page
+        status, _, body = exchange(sock, get(own.upper() + "/__cmaltgen/status", port))
+        assert status == "HTTP/1.1 200 OK" and b'"builds"' in body
+        for target in (own + MOUNT + "%2e%2e/portfolio.yml", own + "//etc/passwd"):
+            status, _, body = exchange(sock, get(target, port))
+            assert status == "HTTP/1.1 404 Not Found" and b"pathway" not in body, target
+        for target in (
+            "http://evil.example" + MOUNT,
+            f"http://evil.example:{port}" + MOUNT,
+            f"http://user@127.0.0.1:{port}" + MOUNT,
+            "http://[::1" + MOUNT,
+        ):
+            status, _, body = exchange(sock, get(target, port))
+            assert status == "HTTP/1.1 403 Forbidden", target
+            assert b"Rowan" not in body
+
+
 def test_what_closes_a_connection(shared: PreviewServer) -> None:
     port = shared.port
     # Asked to close: answered, then closed.

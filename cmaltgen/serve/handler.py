@@ -19,7 +19,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from cmaltgen.diagnostics import CmaltgenError
 from cmaltgen.read.safe_read import open_regular
@@ -105,6 +105,7 @@ def fresh(if_none_match: str | None, tag: str) -> bool:
     return tag in tags or "*" in tags
 
 
+_ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
 _RANGE = re.compile(r"\s*bytes\s*=\s*([0-9]{0,18})\s*-\s*([0-9]{0,18})\s*", re.IGNORECASE)
 
 
@@ -238,7 +239,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         preview = self.server.preview
         if self.headers.get("Content-Length", "0") != "0" or "Transfer-Encoding" in self.headers:
             self.close_connection = True  # a body is never read: do not parse it as a request
-        refused = preview.refuse(self.headers.get_all("Host"))
+        refused = preview.refuse(self._hosts())
         if refused is not None:  # before anything else: pages, events, status, errors
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._send(refused, body)
@@ -249,6 +250,19 @@ class RequestHandler(BaseHTTPRequestHandler):
             return
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the tab went away
             self._send(preview.respond(self.path), body)
+
+    def _hosts(self) -> list[str] | None:
+        """The host the request names. A target in absolute form (``GET http://host/path``, as
+        sent to proxies) names it instead of ``Host`` (RFC 9112 3.2.2): checked the same way,
+        and the path alone kept."""
+        if not _ABSOLUTE.match(self.path):
+            return self.headers.get_all("Host")
+        try:
+            parts = urlsplit(self.path)
+        except ValueError:  # an unreadable address, such as an unclosed [: refused
+            return ["[unreadable"]
+        self.path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        return [parts.netloc]
 
     def _send(self, response: Response, body: bool) -> None:
         stream = None
