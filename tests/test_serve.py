@@ -452,6 +452,7 @@ def test_editor_temp_files_and_the_output_folder_are_ignored(portfolio: Path) ->
             "reflection.md___jb_old___",
             "draft.tmp",
             ".~lock.report.docx#",
+            "~$report.docx",  # Word, Excel and PowerPoint, while the file is open
         ):
             (folder / name).write_text("x", encoding="utf-8")
         for rel in ("_site/index.html", "_drafts/x.md", ".git/HEAD"):

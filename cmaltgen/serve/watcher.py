@@ -61,7 +61,7 @@ def is_ignored(path: Path, base: Path, is_directory: bool = False) -> bool:
         return True  # output folders, .git, __pycache__: the build never reads them
     name = parts[-1]
     return (
-        name.startswith(".")  # vim .x.swp, Emacs .#x, LibreOffice .~lock.x#
+        name.startswith((".", "~$"))  # vim .x.swp, Emacs .#x, LibreOffice .~lock.x#, Word ~$x
         or name.endswith(_TEMP_SUFFIXES)
         or (name.startswith("#") and name.endswith("#"))  # Emacs auto-save
         or name == "4913"  # vim's probe that it can write to the folder
