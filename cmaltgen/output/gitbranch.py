@@ -165,7 +165,7 @@ def _identity(repo: Path) -> dict[str, str]:
 
 def _commit_tree(plan: Plan, site: Path, message: str, tmp: Path) -> str:
     """The site as a commit object; no ref, index or file of the user's is touched."""
-    env = {"GIT_INDEX_FILE": str(tmp / "index"), **_identity(plan.repo)}
+    env = {"GIT_INDEX_FILE": str(tmp / "index"), "GIT_ATTR_NOSYSTEM": "1", **_identity(plan.repo)}
     # The files as built, byte for byte: none of the user's line-ending settings (Git for
     # Windows sets core.autocrlf, which would turn an all-text PDF's CRLFs into LFs) applies.
     exact = ["-c", "core.autocrlf=false", "-c", "core.safecrlf=false"]
