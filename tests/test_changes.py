@@ -280,6 +280,73 @@ def test_a_renamed_section_folder_is_matched_by_its_section_id(tmp_path: Path) -
     assert marked(page, "1a") == (["it, again."], ["it."])
 
 
+def test_a_portfolio_folder_moved_since_the_submission_is_found_where_it_was(
+    tmp_path: Path,
+) -> None:
+    """git mv of the whole folder: compared with the folder it was in, not shown all new."""
+    top = tmp_path / "repo"
+    submitted_repo(top, "portfolio")
+    git(top, "mv", "portfolio", "cmalt 2026")
+    git(top, "commit", "-q", "-m", "Moved")
+    root = top / "cmalt 2026"
+    revise(root)
+    page = change_page(make_bundle(root, tmp_path, since="submitted"))
+    assert page is not None and marked(page, "1a") == EXPECTED_1A
+    assert summary(page, "2a") == ["unchanged", "0", "0", "17"]
+    assert "when the portfolio was in the folder <code>portfolio</code>" in page
+    # two portfolios then: the one git sees renamed to this folder is the one compared
+    write_files(top, {"other/portfolio.yml": valid_files()["portfolio.yml"]})
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "A second portfolio")
+    git(top, "tag", "two")
+    git(top, "mv", "cmalt 2026", "cmalt")
+    git(top, "commit", "-q", "-m", "Moved again")
+    snapshot = history.read_at(top / "cmalt", "two", TODAY)
+    assert snapshot.folder == "cmalt 2026" and "1a/reflection.md" in snapshot.files
+
+
+def test_a_base_without_the_portfolio_is_a_located_warning_not_all_new(tmp_path: Path) -> None:
+    top = tmp_path / "repo"
+    write_files(top, {"README.md": "My CMALT notes\n"})
+    git(top, "init", "-q", "-b", "main")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "Notes", when=OLD_DATE)
+    git(top, "tag", "notes")
+    root = top / "portfolio"
+    write_files(root, valid_files())
+    asked = make_bundle(root, tmp_path, since="notes")
+    (diag,) = asked.diagnostics
+    assert not asked.written and diag.code == "no-history" and diag.key == "--since"
+    assert diag.message == (
+        "there was no portfolio.yml in the folder 'portfolio' at the tag notes (commit "
+        f"{git(top, 'rev-parse', '--short', 'notes')} of 1 June 2026), so there is nothing to "
+        "compare with"
+    )
+
+
+def test_a_reflection_too_large_at_the_base_is_a_located_warning(tmp_path: Path) -> None:
+    """Old reflections are read from git with the same 2 MB cap as files on disk."""
+    root = submitted_repo(tmp_path / "repo")
+    huge = reflection("1b", body="## Description\n\n" + "Words of a pasted log. " * 100_000)
+    write_files(root, {"1b/reflection.md": huge})
+    git(root, "commit", "-q", "-am", "pasted the whole log by mistake")
+    git(root, "tag", "huge")
+    write_files(root, {"1b/reflection.md": valid_files()["1b/reflection.md"]})
+    result = make_bundle(root, tmp_path, since="huge")
+    page = change_page(result)
+    assert page is not None and summary(page, "1b") == ["not compared", "0", "0", "0"]
+    assert "Not compared: at that commit its text was larger than cmaltgen reads." in page
+    assert summary(page, "1a") == ["unchanged", "0", "0", "17"]
+    (diag,) = result.diagnostics
+    assert diag.format(base=root).startswith(
+        "1b/reflection.md:1:1: warning file-too-large: 1b/reflection.md was 2.2 MB at the tag "
+        "huge (commit "
+    )
+    assert "more than the 2 MB cmaltgen reads, so the change page cannot compare its section" in (
+        diag.message
+    )
+
+
 def test_new_and_removed_sections(tmp_path: Path) -> None:
     root = submitted_repo(tmp_path / "repo")
     new = {

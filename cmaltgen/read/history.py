@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from cmaltgen.diagnostics import suggestion
@@ -52,10 +52,14 @@ class Base:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The portfolio's text files at the base: paths relative to the portfolio folder."""
+    """The portfolio's text files at the base: paths relative to the portfolio folder.
+    ``folder``: where the portfolio was then, when it has moved since ("" if not);
+    ``too_big``: reflections left unread for their size, with their size in bytes."""
 
     base: Base
     files: dict[str, bytes]
+    folder: str = ""
+    too_big: dict[str, int] = field(default_factory=dict)
 
 
 def read_at(root: Path, since: str, today: dt.date) -> Snapshot:
@@ -65,7 +69,14 @@ def read_at(root: Path, since: str, today: dt.date) -> Snapshot:
     # git's own answer, not a path comparison: symlinks and /private/var on macOS differ
     prefix = _text(_git(root, "rev-parse", "--show-prefix")).rstrip("/")
     base = _resolve(top, since.strip(), today)
-    return Snapshot(base, _files(top, prefix, base.commit))
+    entries = _entries(top, prefix, base.commit)
+    folder = ""
+    if CONFIG_NAME not in entries:  # the portfolio folder was somewhere else then
+        folder = _moved_from(top, prefix, base)
+        entries = _entries(top, folder, base.commit)
+    wanted = {rel: blob for rel, (blob, size) in entries.items() if size <= MAX_TEXT_BYTES}
+    too_big = {rel: size for rel, (_, size) in entries.items() if size > MAX_TEXT_BYTES}
+    return Snapshot(base, _blobs(top, wanted), folder or "", too_big)
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -244,11 +255,11 @@ def _base(top: Path, commit: str, found_by: str) -> Base:
     return Base(full or commit, short or commit[:7], date, subject, found_by)
 
 
-def _files(top: Path, prefix: str, commit: str) -> dict[str, bytes]:
-    """The wanted blobs under ``prefix`` at ``commit``, read in one ``git cat-file --batch``."""
+def _entries(top: Path, prefix: str, commit: str) -> dict[str, tuple[str, int]]:
+    """The wanted files under ``prefix`` at ``commit``: their blob ids and sizes."""
     spec = [f"{prefix}/"] if prefix else []
     proc = _git(top, "ls-tree", "-r", "-l", "-z", commit, "--", *spec)
-    wanted: dict[str, str] = {}
+    wanted: dict[str, tuple[str, int]] = {}
     for entry in proc.stdout.split(b"\x00"):
         meta, _, raw_path = entry.partition(b"\t")
         fields = meta.split()
@@ -256,9 +267,47 @@ def _files(top: Path, prefix: str, commit: str) -> dict[str, bytes]:
             continue
         path = raw_path.decode("utf-8", "backslashreplace")
         rel = path[len(prefix) + 1 :] if prefix else path
-        if _wanted(rel) and int(fields[3]) <= MAX_TEXT_BYTES:
-            wanted[rel] = fields[2].decode("ascii")
-    return _blobs(top, wanted)
+        if _wanted(rel):
+            wanted[rel] = (fields[2].decode("ascii"), int(fields[3]))
+    return wanted
+
+
+def _moved_from(top: Path, prefix: str, base: Base) -> str:
+    """The folder holding portfolio.yml at the base, when it is not ``prefix``: the only one,
+    or the one git sees renamed to ``prefix``; a problem when there is none to compare."""
+    proc = _git(top, "ls-tree", "-r", "--name-only", "-z", base.commit)
+    names = [n.decode("utf-8", "backslashreplace") for n in proc.stdout.split(b"\x00")]
+    folders = [_folder(name) for name in names if PurePosixPath(name).name == CONFIG_NAME]
+    if len(folders) > 1:  # several portfolios then: the one git sees moved here
+        here = f"{prefix}/{CONFIG_NAME}" if prefix else CONFIG_NAME
+        spec = f":(glob)**/{CONFIG_NAME}"
+        diff = _git(top, "diff", "-M", "--name-status", "-z", base.commit, "HEAD", "--", spec)
+        fields = diff.stdout.decode("utf-8", "backslashreplace").split("\x00")
+        index = 0
+        while index < len(fields) - 2:
+            renamed = fields[index].startswith(("R", "C"))
+            if renamed and fields[index + 2] == here:
+                folders = [_folder(fields[index + 1])]
+                break
+            index += 3 if renamed else 2
+    if len(folders) == 1:
+        return folders[0]
+    where = f"the folder '{prefix}'" if prefix else "the top of the repository"
+    at = f"{base.found_by} (commit {base.short} of {base.date.day} {base.date:%B %Y})"
+    others = f" and {len(folders)} portfolio folders elsewhere" if folders else ""
+    raise HistoryProblem(
+        "no-history",
+        f"there was no {CONFIG_NAME} in {where} at {at}{others}, so there is nothing to "
+        "compare with",
+        "give the tag or commit of what you submitted (--since, or ref: in the submission "
+        "in portfolio.yml); the portfolio must be in it",
+        setup=False,
+    )
+
+
+def _folder(path: str) -> str:
+    parent = str(PurePosixPath(path).parent)
+    return "" if parent == "." else parent
 
 
 def _wanted(rel: str) -> bool:
@@ -271,6 +320,7 @@ def _wanted(rel: str) -> bool:
 
 
 def _blobs(top: Path, wanted: dict[str, str]) -> dict[str, bytes]:
+    """The blobs, by their paths, read in one ``git cat-file --batch``."""
     if not wanted:
         return {}
     names = list(wanted)

@@ -26,7 +26,7 @@ from cmaltgen.diagnostics import Diagnostics, Severity, display_path
 from cmaltgen.read import history, markdown
 from cmaltgen.read.config import REFERRALS, PortfolioConfig
 from cmaltgen.read.located_yaml import LineMap, load_yaml
-from cmaltgen.read.safe_read import split_front_matter
+from cmaltgen.read.safe_read import MAX_TEXT_BYTES, split_front_matter
 from cmaltgen.read.sources import CONFIG_NAME
 from cmaltgen.rules import privacy
 from cmaltgen.site.structure import Site
@@ -67,7 +67,7 @@ class SectionChanges:
     id: str
     label: str
     url: str  # the section's page in this edition, "" for a removed section
-    status: str  # changed, unchanged, new or removed
+    status: str  # changed, unchanged, new, removed or not compared (too large then)
     added: int = 0
     removed: int = 0
     unchanged: int = 0
@@ -81,6 +81,7 @@ class ChangePage:
     since: str
     sections: list[SectionChanges]
     other_responses: list[tuple[str, str, str]] = field(default_factory=list)
+    folder: str = ""  # where the portfolio was at the base, when it has moved since
 
     @property
     def totals(self) -> tuple[int, int]:
@@ -124,6 +125,7 @@ def pages(
     except history.HistoryProblem as problem:
         _report(problem, since, diags, notes)
         return []
+    _too_big(site, snapshot, since, diags)
     page = compare(site, snapshot, since.value, responses)
     log.info("change page against %s: %s", snapshot.base.short, page.totals)
     title = "Changes since the last submission"
@@ -148,6 +150,26 @@ def _report(
         diags.add(problem.code, message, severity=Severity.WARNING, **where)
 
 
+def _too_big(site: Site, snapshot: history.Snapshot, since: Since, diags: Diagnostics) -> None:
+    """A located warning for each reflection too large to read at the base, at the file now
+    (its section is "not compared") or else at the submission (its section shows as new)."""
+    for rel, size in sorted(snapshot.too_big.items()):
+        old = f"{snapshot.folder}/{rel}" if snapshot.folder else rel
+        now = site.portfolio.root / rel
+        where = {"path": now, "line": 1} if now.is_file() else {"key": since.key, **since.where}
+        shown = "cannot compare its section" if now.is_file() else "shows its section as new"
+        diags.add(
+            "file-too-large",
+            f"{old} was {size / (1024 * 1024):.1f} MB at {snapshot.base.found_by} (commit "
+            f"{snapshot.base.short}), more than the {MAX_TEXT_BYTES // (1024 * 1024)} MB "
+            f"cmaltgen reads, so the change page {shown}",
+            severity=Severity.WARNING,
+            hint="the change page says so to the assessors; to compare with another version, "
+            "give its tag or commit with --since",
+            **where,
+        )
+
+
 # ------------------------------------------------------------------ sections then and now
 
 
@@ -163,7 +185,9 @@ def compare(
         now = blocks(section.reflection.parsed.tokens)
         before = old.pop(section.id, None)
         change = SectionChanges(section.id, section.label, section.url, "new")
-        if before is None:
+        if before is None and _rel(site, section.reflection.path) in snapshot.too_big:
+            change.status = "not compared"
+        elif before is None:
             change.added = _words(now)
         else:
             change.passages, (change.added, change.removed, change.unchanged) = diff(before, now)
@@ -172,7 +196,7 @@ def compare(
     for section_id, before in old.items():
         label = _label(site, section_id, titles.get(section_id, ""))
         result.append(SectionChanges(section_id, label, "", "removed", removed=_words(before)))
-    page = ChangePage(snapshot.base, since, result)
+    page = ChangePage(snapshot.base, since, result, folder=snapshot.folder)
     by_id = {s.id: s for s in result}
     for section_id, text, response in responses:
         if section_id in by_id:
@@ -180,6 +204,13 @@ def compare(
         else:
             page.other_responses.append((section_id, text, response))
     return page
+
+
+def _rel(site: Site, path: Path) -> str:
+    try:
+        return path.relative_to(site.portfolio.root).as_posix()
+    except ValueError:
+        return ""
 
 
 def _label(site: Site, section_id: str, own_title: str) -> str:
