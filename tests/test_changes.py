@@ -347,6 +347,23 @@ def test_a_reflection_too_large_at_the_base_is_a_located_warning(tmp_path: Path)
     )
 
 
+def test_a_reflection_rewritten_entirely_reads_as_old_then_new(tmp_path: Path) -> None:
+    """Words two different texts share by chance ("I", "the") are not shown as unchanged
+    islands in a rewrite; a small edit still keeps its unchanged words."""
+    root = submitted_repo(tmp_path / "repo")
+    old = "We ran the pilot in the spring and I wrote up what the staff said about it"
+    new = "Next year the students will choose the tools, and I will support them from the start"
+    text = body("I led the work and cited", f"{old} afterwards.")
+    write_files(root, {"1a/reflection.md": reflection("1a", body=text)})
+    git(root, "commit", "-q", "-am", "1a")
+    git(root, "tag", "one")
+    text = body("I led the work and cited", f"{new} of term.")
+    write_files(root, {"1a/reflection.md": reflection("1a", body=text)})
+    page = change_page(make_bundle(root, tmp_path, since="one"))
+    assert page is not None and marked(page, "1a") == ([f"{new} of term."], [f"{old} afterwards."])
+    assert summary(page, "1a") == ["changed", "18", "18", "10"]  # every word of it rewritten
+
+
 def test_new_and_removed_sections(tmp_path: Path) -> None:
     root = submitted_repo(tmp_path / "repo")
     new = {

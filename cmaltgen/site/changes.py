@@ -4,23 +4,18 @@ Each section's reflection is compared with its text at the base commit (read wit
 :mod:`cmaltgen.read.history`), sections matched by their front matter ``section:`` id so renamed
 folders still pair up. The comparison is of the *plain text* the reader sees, block by block
 (headings, paragraphs, list items, table rows), not of the Markdown: assessors read prose, and
-markup changes (a link target, ``**``, a citation's evidence id) would be noise to them. Blocks
-are aligned first, then the words of changed blocks are compared, so each changed passage is
-one paragraph or a few, shown with a little unchanged context.
+markup changes (a link target, ``**``, a citation's evidence id) would be noise to them. The
+comparison itself is :mod:`cmaltgen.site.word_diff`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
-
-from markdown_it.token import Token
+from typing import Any
 
 from cmaltgen.diagnostics import Diagnostics, Severity, display_path
 from cmaltgen.read import history, markdown
@@ -30,12 +25,11 @@ from cmaltgen.read.safe_read import MAX_TEXT_BYTES, split_front_matter
 from cmaltgen.read.sources import CONFIG_NAME
 from cmaltgen.rules import privacy
 from cmaltgen.site.structure import Site
+from cmaltgen.site.word_diff import Block, Passage, blocks, diff, words
 
 log = logging.getLogger(__name__)
 
 CHANGES_PAGE = "changes/index.html"
-CONTEXT = 8  # unchanged words shown on each side of a change
-_BREAK = "\n"  # a paragraph boundary among the words (words never hold a newline)
 
 
 @dataclass(frozen=True)
@@ -46,20 +40,6 @@ class Since:
     explicit: bool  # given with --since: a failure is an error, not a note
     key: str = "--since"
     where: dict[str, Any] = field(default_factory=dict)  # path/line/col in portfolio.yml
-
-
-class Segment(NamedTuple):
-    """A run of words: ``same``, ``added``, ``removed``, ``gap`` (unchanged words left out),
-    ``split`` (a paragraph break added) or ``joined`` (a paragraph break removed)."""
-
-    kind: str
-    text: str
-
-
-@dataclass
-class Passage:
-    heading: str  # the heading the passage is under, "" before the first
-    paragraphs: list[list[Segment]]
 
 
 @dataclass
@@ -86,11 +66,6 @@ class ChangePage:
     @property
     def totals(self) -> tuple[int, int]:
         return sum(s.added for s in self.sections), sum(s.removed for s in self.sections)
-
-
-class Block(NamedTuple):
-    kind: str  # heading, paragraph, item, row or code
-    text: str
 
 
 def default_since(config: PortfolioConfig, marks: LineMap) -> Since | None:
@@ -188,14 +163,14 @@ def compare(
         if before is None and _rel(site, section.reflection.path) in snapshot.too_big:
             change.status = "not compared"
         elif before is None:
-            change.added = _words(now)
+            change.added = words(now)
         else:
             change.passages, (change.added, change.removed, change.unchanged) = diff(before, now)
             change.status = "changed" if change.passages else "unchanged"
         result.append(change)
     for section_id, before in old.items():
         label = _label(site, section_id, titles.get(section_id, ""))
-        result.append(SectionChanges(section_id, label, "", "removed", removed=_words(before)))
+        result.append(SectionChanges(section_id, label, "", "removed", removed=words(before)))
     page = ChangePage(snapshot.base, since, result, folder=snapshot.folder)
     by_id = {s.id: s for s in result}
     for section_id, text, response in responses:
@@ -257,129 +232,3 @@ def _yaml_mapping(text: str, name: str) -> dict[str, Any]:
     """An old file's YAML, or {} if it cannot be read then: its problems are history."""
     loaded = load_yaml(text, Path(name), Diagnostics()) if text.strip() else None
     return loaded[0] if loaded and isinstance(loaded[0], dict) else {}
-
-
-# ------------------------------------------------------------------------ the comparison
-
-
-def blocks(tokens: Sequence[Token]) -> list[Block]:
-    """The reader's text, block by block: headings, paragraphs, list items, table rows."""
-    found: list[Block] = []
-    row: list[str] = []
-    for index, token in enumerate(tokens):
-        if token.type == "inline":
-            opener = tokens[index - 1].type if index else ""
-            text = markdown.plain_text([token])
-            if opener in ("th_open", "td_open"):
-                row.append(text)
-            elif text:
-                found.append(Block(_kind(tokens, index, opener), text))
-        elif token.type in ("code_block", "fence") and token.content.strip():
-            found.append(Block("code", " ".join(token.content.split())))
-        elif token.type == "tr_close" and any(row):
-            found.append(Block("row", " | ".join(row)))
-            row = []
-    return found
-
-
-def _kind(tokens: Sequence[Token], index: int, opener: str) -> str:
-    if opener == "heading_open":
-        return "heading"
-    return "item" if index > 1 and tokens[index - 2].type == "list_item_open" else "paragraph"
-
-
-def _words(found: list[Block]) -> int:
-    return sum(len(b.text.split()) for b in found)
-
-
-def diff(before: list[Block], now: list[Block]) -> tuple[list[Passage], tuple[int, int, int]]:
-    """Changed passages, and the words (added, removed, unchanged)."""
-    matcher = difflib.SequenceMatcher(None, before, now, autojunk=False)
-    passages: list[Passage] = []
-    added = removed = unchanged = 0
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            unchanged += _words(now[j1:j2])
-            continue
-        segments = _word_diff(_tokens(before[i1:i2]), _tokens(now[j1:j2]))
-        added += sum(len(s.text.split()) for s in segments if s.kind == "added")
-        removed += sum(len(s.text.split()) for s in segments if s.kind == "removed")
-        unchanged += sum(len(s.text.split()) for s in segments if s.kind == "same")
-        heading = next((b.text for b in reversed(now[:j1]) if b.kind == "heading"), "")
-        passages.append(Passage(heading, _paragraphs(segments)))
-    return passages, (added, removed, unchanged)
-
-
-def _tokens(found: list[Block]) -> list[str]:
-    words: list[str] = []
-    for block in found:
-        if words:
-            words.append(_BREAK)
-        words.extend(block.text.split())
-    return words
-
-
-def _word_diff(old: list[str], new: list[str]) -> list[Segment]:
-    """Runs of same, removed and added words; paragraph breaks are runs of their own."""
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=len(old) + len(new) > 4000)
-    segments: list[Segment] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            segments += _split_breaks("same", new[j1:j2])
-        if tag in ("delete", "replace"):
-            segments += _split_breaks("removed", old[i1:i2])
-        if tag in ("insert", "replace"):
-            segments += _split_breaks("added", new[j1:j2])
-    return segments
-
-
-def _split_breaks(kind: str, words: list[str]) -> list[Segment]:
-    mark = {"same": "break", "added": "split", "removed": "joined"}[kind]
-    out: list[Segment] = []
-    for is_break, run in itertools.groupby(words, key=lambda word: word == _BREAK):
-        if is_break:
-            out += [Segment(mark, "") for _ in run]
-        else:
-            out.append(Segment(kind, " ".join(run)))
-    return out
-
-
-def _paragraphs(segments: list[Segment]) -> list[list[Segment]]:
-    """Segments as the paragraphs they fall in, long unchanged runs shortened to context."""
-    paragraphs: list[list[Segment]] = [[]]
-    for segment in segments:
-        if segment.kind == "break":
-            paragraphs.append([])
-            continue
-        paragraphs[-1].append(segment)
-        if segment.kind == "split":
-            paragraphs.append([])
-    kept: list[list[Segment]] = []
-    after_split = False
-    for paragraph in paragraphs:
-        if any(s.kind != "same" for s in paragraph):
-            kept.append(_trim(paragraph))
-        elif after_split and paragraph:  # the words a new paragraph break now starts
-            words = " ".join(s.text for s in paragraph).split()
-            shown = [Segment("same", " ".join(words[:CONTEXT]))]
-            kept.append(shown + ([Segment("gap", "")] if len(words) > CONTEXT else []))
-        after_split = bool(paragraph) and paragraph[-1].kind == "split"
-    return kept
-
-
-def _trim(paragraph: list[Segment]) -> list[Segment]:
-    out: list[Segment] = []
-    for index, segment in enumerate(paragraph):
-        words = segment.text.split()
-        if segment.kind != "same" or len(words) <= 2 * CONTEXT:
-            out.append(segment)
-            continue
-        first, last = index == 0, index == len(paragraph) - 1
-        if first:
-            out += [Segment("gap", ""), Segment("same", " ".join(words[-CONTEXT:]))]
-        elif last:
-            out += [Segment("same", " ".join(words[:CONTEXT])), Segment("gap", "")]
-        else:
-            head, tail = " ".join(words[:CONTEXT]), " ".join(words[-CONTEXT:])
-            out += [Segment("same", head), Segment("gap", ""), Segment("same", tail)]
-    return out
