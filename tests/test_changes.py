@@ -521,6 +521,27 @@ def test_a_date_before_the_first_commit(tmp_path: Path) -> None:
     assert [d.code for d in future.diagnostics] == ["no-history"]
 
 
+def test_a_date_is_the_day_on_the_committers_clock_not_this_machines(tmp_path: Path) -> None:
+    """The base by date is the last commit whose own day (in its time zone) is on or before
+    it: 00:30 on 1 July in London is 30 June in UTC but not on 30 June for the candidate."""
+    root = submitted_repo(tmp_path / "repo")  # 1 June 2026
+    revise(root)  # 15 July 2026
+    git(root, "commit", "-q", "--allow-empty", "-m", "late", when="2026-07-01T00:30:00+01:00")
+    git(root, "commit", "-q", "--allow-empty", "-m", "New York", when="2026-06-30T23:30-05:00")
+    by_date = history.read_at(root, "2026-06-30", TODAY).base
+    assert (by_date.subject, by_date.date.isoformat()) == ("New York", "2026-06-30")
+    git(root, "commit", "-q", "--allow-empty", "-m", "Auckland", when="2026-07-01T08:00+12:00")
+    assert history.read_at(root, "2026-06-30", TODAY).base.subject == "New York"
+    assert history.read_at(root, "2026-07-01", TODAY).base.subject == "Auckland"
+    # a date written another way is named with the way to write it
+    result = make_bundle(root, tmp_path, since="30/06/2026")
+    assert [d.format() for d in result.diagnostics] == [
+        "cmaltgen: error unknown-revision [--since]: '30/06/2026' is not a date in the form "
+        "cmaltgen reads\n    hint: write it as 2026-06-30 for 30 June 2026: dates are "
+        "YYYY-MM-DD, YYYY-MM or YYYY"
+    ]
+
+
 def test_a_shallow_clone_says_to_fetch_the_history(tmp_path: Path) -> None:
     origin = submitted_repo(tmp_path / "origin")
     revise(origin)
@@ -598,7 +619,8 @@ FIRST_LINE = valid_files()["portfolio.yml"].count("\n") + 2  # "  - date:" of th
         (
             "submissions:\n  - date: 30/06/2026\n    type: first\n",
             f"portfolio.yml:{FIRST_LINE}:11: error invalid-date [submissions[0].date]: "
-            "'30/06/2026' is not a date cmaltgen understands",
+            "'30/06/2026' is not a date cmaltgen understands\n    hint: write it as 2026-06-30 "
+            "for 30 June 2026: dates are YYYY-MM-DD, YYYY-MM or YYYY",
         ),
         (
             "submissions:\n  - date: 2026-06-30\n",

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from cmaltgen.diagnostics import suggestion
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES
-from cmaltgen.read.schema import PartialDate
+from cmaltgen.read.schema import PartialDate, date_hint, guess_date
 from cmaltgen.read.sources import CONFIG_NAME, REFLECTION_NAME, never_a_section
 from cmaltgen.wording import git_reason
 
@@ -170,6 +170,13 @@ def _is_ref(top: Path, name: str) -> bool:
 
 
 def _unknown(top: Path, since: str) -> HistoryProblem:
+    if guess_date(" ".join(since.split())) is not None:  # 30/06/2026, "30 June 2026"
+        return HistoryProblem(
+            "unknown-revision",
+            f"'{since}' is not a date in the form cmaltgen reads",
+            date_hint(since),
+            setup=False,
+        )
     if _shallow(top):
         return HistoryProblem(
             "unknown-revision",
@@ -206,9 +213,15 @@ def _by_date(top: Path, since: str, today: dt.date) -> Base:
             "give the date you submitted, or a tag or commit",
             setup=False,
         )
-    before = f"--before={end.isoformat()} 23:59:59"
-    proc = _git(top, "rev-list", "-1", "--first-parent", before, "HEAD", "--")
-    commit = _text(proc) if proc.returncode == 0 else ""
+    # each commit's day as its committer's clock said (%cs), not this machine's time zone:
+    # 00:30 on 1 July in London is 30 June in UTC, and is not "on or before 30 June"
+    late = f"--before={end + dt.timedelta(days=1)} 12:00 +0000"  # no zone is more than -12
+    proc = _git(top, "log", "-200", "--first-parent", late, "--format=%H %cs", "HEAD", "--")
+    days = [line.split() for line in _text(proc).splitlines()] if proc.returncode == 0 else []
+    commit = next((c for c, day in days if day <= end.isoformat()), "")
+    if not commit and len(days) == 200:  # a busy day: the first commit before it anywhere
+        early = f"--before={end - dt.timedelta(days=1)} 12:00 +0000"  # nor more than +14
+        commit = _text(_git(top, "rev-list", "-1", "--first-parent", early, "HEAD", "--"))
     if not commit:
         raise _before_history(top, date)
     return _base(top, commit, f"the last commit on or before {date.human()}")
