@@ -542,6 +542,20 @@ def test_a_date_is_the_day_on_the_committers_clock_not_this_machines(tmp_path: P
     ]
 
 
+def test_a_commit_message_in_latin_1_or_with_control_characters_reads_as_text(
+    tmp_path: Path,
+) -> None:
+    root = submitted_repo(tmp_path / "repo")
+    message = tmp_path / "message.txt"
+    message.write_bytes("Soumis à l'ALT \x1b[31mle 30 juin\x07".encode("latin-1"))
+    git(root, "commit", "-q", "--allow-empty", "--cleanup=verbatim", "-F", str(message))
+    git(root, "tag", "soumis")
+    revise(root)
+    page = change_page(make_bundle(root, tmp_path, since="soumis"))
+    assert page is not None and "(“Soumis à l&#39;ALT le 30 juin”)" in page
+    assert marked(page, "1a") == EXPECTED_1A
+
+
 def test_a_shallow_clone_says_to_fetch_the_history(tmp_path: Path) -> None:
     origin = submitted_repo(tmp_path / "origin")
     revise(origin)

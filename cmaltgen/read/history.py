@@ -262,7 +262,12 @@ def _before_history(top: Path, date: PartialDate) -> HistoryProblem:
 
 def _base(top: Path, commit: str, found_by: str) -> Base:
     proc = _git(top, "show", "-s", "--format=%H%x00%h%x00%cs%x00%s", commit, "--")
-    full, short, day, subject = [*_text(proc).split("\x00"), "", "", ""][:4]
+    try:  # a message written in another encoding with no header saying so: Windows' usually
+        said = proc.stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        said = proc.stdout.decode("cp1252", "replace")
+    full, short, day, subject = [*said.strip().split("\x00"), "", "", ""][:4]
+    subject = re.sub(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x1f\x7f-\x9f]", "", subject)  # not HTML text
     parsed = PartialDate.parse(day)
     date = parsed.earliest() if parsed else dt.date.min
     return Base(full or commit, short or commit[:7], date, subject, found_by)
