@@ -364,6 +364,89 @@ def test_a_reflection_rewritten_entirely_reads_as_old_then_new(tmp_path: Path) -
     assert summary(page, "1a") == ["changed", "18", "18", "10"]  # every word of it rewritten
 
 
+def _file_item(section: str, name: str, title: str, extra: str = "") -> str:
+    return (
+        f"- id: {name}\n  title: {title}\n  type: document\n  date: 2025-06-01\n"
+        f"  file: {name}.pdf\n  shows: That I did the work.\n{extra}"
+    )
+
+
+def test_evidence_changes_are_listed_per_section(tmp_path: Path) -> None:
+    """Added, removed, retitled, a file with new contents and a new link are named; a file
+    renamed (git mv, or deleted and added) with the same contents is not a change, nor is an
+    item assessors could not see then."""
+    root = submitted_repo(tmp_path / "repo")
+    pdf = b"%PDF-1.4\n% the submitted report\n"
+    write_files(root, {"1b/report.pdf": pdf.decode(), "2a/plan.pdf": pdf.decode()})
+    write_files(root, {"2b/poster.pdf": "%PDF-1.4\n% a poster\n", "3a/old.pdf": "%PDF-1.4\n"})
+    evidence_1b = valid_files()["1b/evidence.yml"] + _file_item("1b", "report", "Report")
+    evidence_2a = valid_files()["2a/evidence.yml"] + _file_item("2a", "plan", "Plan")
+    private = _file_item("2b", "poster", "Private poster", "  visibility: private\n")
+    write_files(
+        root,
+        {
+            "1b/evidence.yml": evidence_1b,
+            "2a/evidence.yml": evidence_2a,
+            "2b/evidence.yml": valid_files()["2b/evidence.yml"] + private,
+            "3a/evidence.yml": valid_files()["3a/evidence.yml"] + _file_item("3a", "old", "Old"),
+        },
+    )
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "evidence")
+    git(root, "tag", "with-evidence")
+    # 1b: the report replaced by a new version, retitled; a link changed
+    (root / "1b/report.pdf").write_bytes(b"%PDF-1.4\n% the revised report\n")
+    evidence_1b = evidence_1b.replace("title: Report\n", "title: Revised report\n")
+    evidence_1b = evidence_1b.replace("example.org/1b", "example.org/1b-v2")
+    # 2a: the plan renamed with git mv, same contents; 2b: the private poster made public
+    git(root, "mv", "2a/plan.pdf", "2a/plan-2025.pdf")
+    evidence_2a = evidence_2a.replace("file: plan.pdf", "file: plan-2025.pdf")
+    # 3a: old.pdf deleted, survey added
+    (root / "3a/old.pdf").unlink()
+    (root / "3a/survey.pdf").write_bytes(pdf)
+    evidence_3a = valid_files()["3a/evidence.yml"] + _file_item("3a", "survey", "Survey")
+    write_files(
+        root,
+        {
+            "1b/evidence.yml": evidence_1b,
+            "2a/evidence.yml": evidence_2a,
+            "2b/evidence.yml": valid_files()["2b/evidence.yml"]
+            + private.replace("visibility: private", "visibility: public"),
+            "3a/evidence.yml": evidence_3a,
+        },
+    )
+    result = make_bundle(root, tmp_path, since="with-evidence")
+    page = change_page(result)
+    assert page is not None
+
+    def listed(section: str) -> list[str]:
+        part = re.search(rf'<section [^>]*id="changes-{section}".*?</section>', page, re.S)
+        assert part, section
+        items = re.findall(r'<ul class="evidence-changes">(.*?)</ul>', part.group(0), re.S)
+        return [_words(li) for li in re.findall(r"<li>(.*?)</li>", "".join(items), re.S)]
+
+    with zipfile.ZipFile(result.path) as archive:
+        evidence_page = archive.read("b/evidence/index.html").decode("utf-8")
+
+    def label(item_id: str) -> str:  # the item's number in this edition, "E7"
+        found = re.search(rf'id="ev-{item_id}".*?(E\d+)', evidence_page, re.S)
+        assert found, item_id
+        return found.group(1)
+
+    assert summary(page, "1b") == ["evidence changed", "0", "0", "17"]
+    assert "No changes to the text; its evidence changed (below)." in page
+    assert listed("1b") == [
+        "Retitled: E2 Report for 1b (was “Report for 1b”)"
+        if False
+        else f"New link: {label('ev-1b')} Report for 1b (https://example.org/1b-v2)",
+        f"Retitled: {label('report')} Revised report (was “Report”)",
+        f"New file: {label('report')} Revised report (report.pdf)",
+    ]
+    assert listed("2a") == [] and summary(page, "2a")[0] == "unchanged"
+    assert listed("2b") == [f"Added: {label('poster')} Private poster"]
+    assert listed("3a") == [f"Added: {label('survey')} Survey", "Removed: Old"]
+
+
 def test_new_and_removed_sections(tmp_path: Path) -> None:
     root = submitted_repo(tmp_path / "repo")
     new = {

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from cmaltgen.diagnostics import suggestion
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES
 from cmaltgen.read.schema import PartialDate, date_hint, guess_date
-from cmaltgen.read.sources import CONFIG_NAME, REFLECTION_NAME, never_a_section
+from cmaltgen.read.sources import CONFIG_NAME, EVIDENCE_NAME, REFLECTION_NAME, never_a_section
 from cmaltgen.wording import git_reason
 
 GIT_TIMEOUT = 60  # seconds for one git command; reading a few blobs takes milliseconds
@@ -54,17 +54,20 @@ class Base:
 class Snapshot:
     """The portfolio's text files at the base: paths relative to the portfolio folder.
     ``folder``: where the portfolio was then, when it has moved since ("" if not);
-    ``too_big``: reflections left unread for their size, with their size in bytes."""
+    ``too_big``: reflections left unread for their size, with their size in bytes;
+    ``listing``: every file then, with its blob id and size (to tell a replaced file)."""
 
     base: Base
     files: dict[str, bytes]
     folder: str = ""
     too_big: dict[str, int] = field(default_factory=dict)
+    listing: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def read_at(root: Path, since: str, today: dt.date) -> Snapshot:
-    """portfolio.yml and every section's reflection.md as they were at ``since`` (a tag, a
-    branch, a commit or a date YYYY-MM-DD / YYYY-MM), from the repository holding ``root``."""
+    """portfolio.yml and each section's reflection.md and evidence.yml as they were at
+    ``since`` (a tag, branch, commit or date YYYY-MM-DD / YYYY-MM), in the repository holding
+    ``root``."""
     top = _toplevel(root)
     # git's own answer, not a path comparison: symlinks and /private/var on macOS differ
     prefix = _text(_git(root, "rev-parse", "--show-prefix")).rstrip("/")
@@ -74,9 +77,10 @@ def read_at(root: Path, since: str, today: dt.date) -> Snapshot:
     if CONFIG_NAME not in entries:  # the portfolio folder was somewhere else then
         folder = _moved_from(top, prefix, base)
         entries = _entries(top, folder, base.commit)
-    wanted = {rel: blob for rel, (blob, size) in entries.items() if size <= MAX_TEXT_BYTES}
-    too_big = {rel: size for rel, (_, size) in entries.items() if size > MAX_TEXT_BYTES}
-    return Snapshot(base, _blobs(top, wanted), folder or "", too_big)
+    text = {rel: entry for rel, entry in entries.items() if _wanted(rel)}
+    wanted = {rel: blob for rel, (blob, size) in text.items() if size <= MAX_TEXT_BYTES}
+    too_big = {rel: size for rel, (_, size) in text.items() if size > MAX_TEXT_BYTES}
+    return Snapshot(base, _blobs(top, wanted), folder or "", too_big, entries)
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -274,7 +278,7 @@ def _base(top: Path, commit: str, found_by: str) -> Base:
 
 
 def _entries(top: Path, prefix: str, commit: str) -> dict[str, tuple[str, int]]:
-    """The wanted files under ``prefix`` at ``commit``: their blob ids and sizes."""
+    """The files under ``prefix`` at ``commit``: their blob ids and sizes."""
     spec = [f"{prefix}/"] if prefix else []
     proc = _git(top, "ls-tree", "-r", "-l", "-z", commit, "--", *spec)
     wanted: dict[str, tuple[str, int]] = {}
@@ -285,8 +289,7 @@ def _entries(top: Path, prefix: str, commit: str) -> dict[str, tuple[str, int]]:
             continue
         path = raw_path.decode("utf-8", "backslashreplace")
         rel = path[len(prefix) + 1 :] if prefix else path
-        if _wanted(rel):
-            wanted[rel] = (fields[2].decode("ascii"), int(fields[3]))
+        wanted[rel] = (fields[2].decode("ascii"), int(fields[3]))
     return wanted
 
 
@@ -332,7 +335,7 @@ def _wanted(rel: str) -> bool:
     parts = PurePosixPath(rel).parts
     if parts == (CONFIG_NAME,):
         return True
-    if len(parts) != 2 or parts[1] != REFLECTION_NAME:
+    if len(parts) != 2 or parts[1] not in (REFLECTION_NAME, EVIDENCE_NAME):
         return False
     return not never_a_section(parts[0])  # as the portfolio is read today: not feedback/
 

@@ -11,7 +11,9 @@ comparison itself is :mod:`cmaltgen.site.word_diff`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +24,7 @@ from cmaltgen.read import history, markdown
 from cmaltgen.read.config import REFERRALS, PortfolioConfig
 from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES, split_front_matter
-from cmaltgen.read.sources import CONFIG_NAME
+from cmaltgen.read.sources import CONFIG_NAME, EVIDENCE_NAME, REFLECTION_NAME
 from cmaltgen.rules import privacy
 from cmaltgen.site.structure import Site
 from cmaltgen.site.word_diff import Block, Passage, blocks, diff, words
@@ -47,12 +49,13 @@ class SectionChanges:
     id: str
     label: str
     url: str  # the section's page in this edition, "" for a removed section
-    status: str  # changed, unchanged, new, removed or not compared (too large then)
+    status: str  # changed, unchanged, evidence changed, new, removed, not compared
     added: int = 0
     removed: int = 0
     unchanged: int = 0
     passages: list[Passage] = field(default_factory=list)
     responses: list[tuple[str, str]] = field(default_factory=list)  # (feedback, response)
+    evidence: list[tuple[str, str]] = field(default_factory=list)  # ("Added", "E5 Survey")
 
 
 @dataclass
@@ -154,7 +157,8 @@ def compare(
     since: str,
     responses: Sequence[tuple[str, str, str]],
 ) -> ChangePage:
-    old, titles = _old_sections(snapshot.files)
+    old, titles, homes = _old_sections(snapshot.files)
+    default = _old_default_visibility(snapshot.files.get(CONFIG_NAME, b""))
     result: list[SectionChanges] = []
     for section in site.sections:
         now = blocks(section.reflection.parsed.tokens)
@@ -167,6 +171,9 @@ def compare(
         else:
             change.passages, (change.added, change.removed, change.unchanged) = diff(before, now)
             change.status = "changed" if change.passages else "unchanged"
+            change.evidence = _evidence(site, section.id, homes[section.id], snapshot, default)
+            if change.evidence and not change.passages:
+                change.status = "evidence changed"
         result.append(change)
     for section_id, before in old.items():
         label = _label(site, section_id, titles.get(section_id, ""))
@@ -198,14 +205,17 @@ def _label(site: Site, section_id: str, own_title: str) -> str:
     return spec.title if spec is not None else section_id
 
 
-def _old_sections(files: dict[str, bytes]) -> tuple[dict[str, list[Block]], dict[str, str]]:
+def _old_sections(
+    files: dict[str, bytes],
+) -> tuple[dict[str, list[Block]], dict[str, str], dict[str, str]]:
     """Each section submitted at the base (not a draft, not private) by its section id, and
-    the titles the sections had then."""
+    the titles and folders the sections had then."""
     default = _old_default_visibility(files.get(CONFIG_NAME, b""))
     found: dict[str, list[Block]] = {}
     titles: dict[str, str] = {}
+    homes: dict[str, str] = {}
     for rel, data in sorted(files.items()):
-        if rel == CONFIG_NAME:
+        if not rel.endswith(f"/{REFLECTION_NAME}"):
             continue
         text = data.decode("utf-8-sig", "replace").replace("\r\n", "\n")
         front_text, body, _ = split_front_matter(text)
@@ -218,7 +228,61 @@ def _old_sections(files: dict[str, bytes]) -> tuple[dict[str, list[Block]], dict
             continue
         found[section] = blocks(markdown.parse(body).tokens)
         titles[section] = str(front.get("title") or "")
-    return found, titles
+        homes[section] = rel.rsplit("/", 1)[0]
+    return found, titles, homes
+
+
+def _evidence(
+    site: Site, section_id: str, home: str, snapshot: history.Snapshot, default: str
+) -> list[tuple[str, str]]:
+    """What changed in the evidence a section's evidence.yml lists: items added, removed or
+    retitled, a file with other contents (renamed with the same contents is no change), a
+    new link. Items assessors could not see then (private, drafts) are not named."""
+    loaded = _yaml_list(snapshot.files.get(f"{home}/{EVIDENCE_NAME}", b""))
+    old = {
+        str(item["id"]): item
+        for item in loaded
+        if isinstance(item, dict)
+        and item.get("id")
+        and item.get("draft") is not True
+        and privacy.visible(str(item.get("visibility") or default), "assessor")
+    }
+    found: list[tuple[str, str]] = []
+    for item in (e for e in site.evidence if e.home == section_id):
+        then = old.pop(item.id, None)
+        name = f"{item.label} {item.title}"
+        if then is None:
+            found.append(("Added", name))
+            continue
+        if str(then.get("title") or "") != item.title:
+            found.append(("Retitled", f"{name} (was “{then.get('title')}”)"))
+        file, url = str(then.get("file") or ""), str(then.get("url") or "")
+        if item.source is not None and _replaced(snapshot, f"{home}/{file}", item.source):
+            found.append(("New file", f"{name} ({item.source.name})"))
+        elif item.url and url != item.url:
+            found.append(("New link", f"{name} ({item.url})"))
+    found += [("Removed", str(then.get("title") or key)) for key, then in old.items()]
+    return found
+
+
+def _replaced(snapshot: history.Snapshot, old: str, now: Path) -> bool:
+    """Whether the file at ``now`` differs from the blob at ``old`` then (or there was none)."""
+    blob, size = snapshot.listing.get(posixpath.normpath(old), ("", -1))
+    try:
+        if now.stat().st_size != size:
+            return True
+        digest = hashlib.sha1(f"blob {size}\0".encode(), usedforsecurity=False)
+        with now.open("rb") as stream:
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return False  # unreadable now: reported where the evidence is checked
+    return digest.hexdigest() != blob
+
+
+def _yaml_list(data: bytes) -> list[Any]:
+    loaded = load_yaml(data.decode("utf-8-sig", "replace"), Path(EVIDENCE_NAME), Diagnostics())
+    return loaded[0] if loaded and isinstance(loaded[0], list) else []
 
 
 def _old_default_visibility(data: bytes) -> str:
