@@ -318,7 +318,33 @@ def test_a_ref_where_the_portfolio_did_not_exist_yet(tagged: Path) -> None:
     )
     code, _, err = invoke("build", str(tagged))
     assert code == 1
-    assert "error submission-ref [submissions[0].ref]: git could not read the portfolio" in err
+    assert (
+        "error submission-ref [submissions[0].ref]: there was no portfolio.yml in the folder "
+        "'portfolio' at the tag or commit 'before' (commit "
+    ) in err
+
+
+def test_a_portfolio_folder_moved_since_the_submission_still_builds_its_edition(
+    tagged: Path,
+) -> None:
+    """git mv of the portfolio folder after the submission: the frozen edition is built
+    from the folder the portfolio was in at the tag, not refused."""
+    repo = tagged.parent
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "after")
+    git(repo, "mv", "portfolio", "cmalt portfolio")
+    git(repo, "commit", "-qm", "moved")
+    root = repo / "cmalt portfolio"
+    config = root / "portfolio.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + SUBMITTED.format(ref="submitted-2026-06"),
+        encoding="utf-8",
+    )
+    code, _, err = invoke("build", str(root))
+    assert code == 0, err
+    frozen = root / "_site" / "submitted" / "2026-06" / "1a" / "index.html"
+    assert "Written after the submission." not in frozen.read_text(encoding="utf-8")
+    assert "Written after the submission." in (root / "_site/1a/index.html").read_text("utf-8")
 
 
 def test_outside_git_the_submitted_edition_cannot_be_built(

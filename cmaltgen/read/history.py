@@ -83,6 +83,17 @@ def read_at(root: Path, since: str, today: dt.date) -> Snapshot:
     return Snapshot(base, _blobs(top, wanted), folder or "", too_big, entries)
 
 
+def folder_at(root: Path, commit: str) -> str:
+    """The folder in the repository that held the portfolio at ``commit`` ("" for the top):
+    where it is now, or where it was before it moved. A :class:`HistoryProblem` if none."""
+    top = _toplevel(root)
+    prefix = _text(_git(root, "rev-parse", "--show-prefix")).rstrip("/")
+    here = f"{prefix}/{CONFIG_NAME}" if prefix else CONFIG_NAME
+    if _git(top, "cat-file", "-e", f"{commit}:{here}").returncode == 0:
+        return prefix
+    return _moved_from(top, prefix, _base(top, commit, f"the tag or commit '{commit}'"))
+
+
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(
@@ -318,8 +329,7 @@ def _moved_from(top: Path, prefix: str, base: Base) -> str:
     others = f" and {len(folders)} portfolio folders elsewhere" if folders else ""
     raise HistoryProblem(
         "no-history",
-        f"there was no {CONFIG_NAME} in {where} at {at}{others}, so there is nothing to "
-        "compare with",
+        f"there was no {CONFIG_NAME} in {where} at {at}{others}",
         "give the tag or commit of what you submitted (--since, or ref: in the submission "
         "in portfolio.yml); the portfolio must be in it",
         setup=False,
