@@ -22,7 +22,8 @@ from cmaltgen.cli import main
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.output.bundle import BundleResult, bundle
 from cmaltgen.read import history
-from cmaltgen.site import changes, render, theme
+from cmaltgen.site import changes, render, theme, word_diff
+from cmaltgen.site.word_diff import Block
 from tests.conftest import (
     EXAMPLE,
     REPO,
@@ -444,6 +445,38 @@ def test_evidence_changes_are_listed_per_section(tmp_path: Path) -> None:
     assert listed("2a") == [] and summary(page, "2a")[0] == "unchanged"
     assert listed("2b") == [f"Added: {label('poster')} Private poster"]
     assert listed("3a") == [f"Added: {label('survey')} Survey", "Removed: Old"]
+
+
+def test_a_very_long_changed_passage_is_compared_in_linear_time() -> None:
+    """Past word_diff.MAX_ALIGNED words, aligning every word would take minutes (its cost
+    grows with the square of the length): a passage of as many paragraphs then as now is
+    compared paragraph by paragraph, and a rewrite of a different length is shown as the old
+    text then the new. (Speed itself is measured in benchmarks/, not here.)"""
+    paragraphs = 1200  # 34,800 words then and as many now
+    then = [
+        Block(
+            "paragraph",
+            f"In week {i} the VLE quiz was used by the whole cohort of "
+            + "students on the module, " * 3
+            + "and I kept notes.",
+        )
+        for i in range(paragraphs)
+    ]
+    now = [Block(b.kind, b.text.replace("VLE", "Moodle")) for b in then]
+    assert word_diff.words(then) + word_diff.words(now) > word_diff.MAX_ALIGNED
+    passages, counts = word_diff.diff(then, now)
+    shown = [s for p in passages for para in p.paragraphs for s in para]
+    assert [s.text for s in shown if s.kind == "removed"] == ["VLE"] * paragraphs
+    assert [s.text for s in shown if s.kind == "added"] == ["Moodle"] * paragraphs
+    assert counts == (paragraphs, paragraphs, word_diff.words(then) - paragraphs)
+    rewritten = [
+        Block("paragraph", f"New paragraph {i} " + "about lecture capture " * 12)
+        for i in range(paragraphs + 7)
+    ]
+    passages, counts = word_diff.diff(then, rewritten)
+    shown = [s for p in passages for para in p.paragraphs for s in para]
+    assert {s.kind for s in shown} == {"removed", "added", "joined", "split"}
+    assert counts == (word_diff.words(rewritten), word_diff.words(then), 0)
 
 
 def test_new_and_removed_sections(tmp_path: Path) -> None:

@@ -18,6 +18,10 @@ from markdown_it.token import Token
 from cmaltgen.read import markdown
 
 CONTEXT = 8  # unchanged words shown on each side of a change
+# Words in one changed passage (old and new together) beyond which its words are not aligned
+# (shown as the old text, then the new): aligning grows with the square of the length, about
+# a second at this size, minutes for a 2 MB reflection rewritten.
+MAX_ALIGNED = 40_000
 _BREAK = "\n"  # a paragraph boundary among the words (words never hold a newline)
 
 
@@ -75,17 +79,35 @@ def diff(before: list[Block], now: list[Block]) -> tuple[list[Passage], tuple[in
     matcher = difflib.SequenceMatcher(None, before, now, autojunk=False)
     passages: list[Passage] = []
     added = removed = unchanged = 0
+    under = list(
+        itertools.accumulate(
+            (b.text if b.kind == "heading" else "" for b in now),
+            lambda last, text: text or last,
+            initial="",
+        )
+    )
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             unchanged += words(now[j1:j2])
             continue
-        segments = _word_diff(_tokens(before[i1:i2]), _tokens(now[j1:j2]))
+        segments = _passage_diff(before[i1:i2], now[j1:j2])
         added += sum(len(s.text.split()) for s in segments if s.kind == "added")
         removed += sum(len(s.text.split()) for s in segments if s.kind == "removed")
         unchanged += sum(len(s.text.split()) for s in segments if s.kind == "same")
-        heading = next((b.text for b in reversed(now[:j1]) if b.kind == "heading"), "")
-        passages.append(Passage(heading, _paragraphs(segments)))
+        passages.append(Passage(under[j1], _paragraphs(segments)))  # the heading above it
     return passages, (added, removed, unchanged)
+
+
+def _passage_diff(old: list[Block], new: list[Block]) -> list[Segment]:
+    """The words of a changed passage compared; a long one of as many blocks then as now
+    (a word replaced in every paragraph) block by block, so each comparison stays short."""
+    if len(old) != len(new) or words(old) + words(new) <= MAX_ALIGNED:
+        return _word_diff(_tokens(old), _tokens(new))
+    segments: list[Segment] = []
+    for then, now in zip(old, new, strict=True):
+        segments += [Segment("break", "")] if segments else []
+        segments += _word_diff(_tokens([then]), _tokens([now]))
+    return segments
 
 
 def _tokens(found: list[Block]) -> list[str]:
@@ -99,6 +121,8 @@ def _tokens(found: list[Block]) -> list[str]:
 
 def _word_diff(old: list[str], new: list[str]) -> list[Segment]:
     """Runs of same, removed and added words; paragraph breaks are runs of their own."""
+    if len(old) + len(new) > MAX_ALIGNED:  # aligning the words would take minutes
+        return _split_breaks("removed", old) + _split_breaks("added", new)
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=len(old) + len(new) > 4000)
     segments: list[Segment] = []
     for same, before, after in _runs(matcher.get_opcodes(), old, new):
