@@ -904,7 +904,7 @@ RICH_AFTER = body(
 @pytest.fixture(scope="module", params=["default", "print"])
 def rich_bundle(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """An unzipped bundle (in each built-in theme) whose change page has replaced words,
-    elided context, a paragraph split in two and two paragraphs joined."""
+    elided context, a paragraph split in two, two paragraphs joined and evidence retitled."""
     tmp = tmp_path_factory.mktemp("rich")
     root = submitted_repo(tmp / "repo")
     config = valid_files()["portfolio.yml"].replace("site:\n", f"site:\n  theme: {request.param}\n")
@@ -912,7 +912,9 @@ def rich_bundle(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtur
     write_files(root, {"1a/reflection.md": reflection("1a", body=RICH_BEFORE)})
     git(root, "commit", "-qam", "before")
     git(root, "tag", "rich-before")
+    retitled = valid_files()["2a/evidence.yml"].replace("Report for 2a", "Report on 2a")
     write_files(root, {"1a/reflection.md": reflection("1a", body=RICH_AFTER)})
+    write_files(root, {"2a/evidence.yml": retitled})  # an evidence change list in 2a
     result = make_bundle(root, tmp, since="rich-before")
     assert result.written
     with zipfile.ZipFile(result.path) as archive:
@@ -920,6 +922,7 @@ def rich_bundle(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtur
     unzipped = tmp / "unzipped" / "b"
     page = (unzipped / changes.CHANGES_PAGE).read_text(encoding="utf-8")
     assert ('<nav class="contents"' in page) == (request.param == "print")  # the theme's own
+    assert "Evidence changes</h3>" in page and "(was “Report for 2a”)" in page
     return unzipped
 
 
