@@ -157,6 +157,37 @@ def test_broken_awards_get_located_errors(
     assert expected.split(": error")[0] in err  # the same place, named by badge too
 
 
+PASSED = "submissions:\n  - date: 2026-06-30\n    type: first\n    outcome: {outcome}\n"
+
+
+@pytest.mark.parametrize(
+    ("award", "outcome", "warned"),
+    [
+        ("2026-05-01", "pass", "1 May 2026"),  # a slip: awarded before the portfolio passed
+        ("2026-05", "pass-with-distinction", "May 2026"),
+        ("2026-06", "pass", ""),  # the month it passed: not before
+        ("2026-06-30", "pass", ""),
+        ("2026-05-01", "referral-minor", ""),  # nothing passed: nothing to compare
+    ],
+)
+def test_an_award_dated_before_the_pass_is_a_located_warning(
+    tmp_portfolio: PortfolioFactory, award: str, outcome: str, warned: str
+) -> None:
+    config = PORTFOLIO_YML + PASSED.format(outcome=outcome) + f"award:\n  date: {award}\n"
+    result = run_build(tmp_portfolio({"portfolio.yml": config}))
+    found = [line for line in formatted(result) if " award-date " in line]
+    assert result.ok
+    if warned:
+        assert found == [
+            "portfolio.yml:18:9: warning award-date [award.date]: the award is dated "
+            f"{warned}, before the submission that passed (30 June 2026), so the site would say "
+            "you held CMALT before then\n    hint: check the year and month: the date is on "
+            "ALT's award email or certificate"
+        ]
+    else:
+        assert found == []
+
+
 # ------------------------------------------------------------------------------ submitted editions
 
 SUBMITTED = (
