@@ -3,6 +3,7 @@ repositories built in temporary folders (init, commit, tag, edit), bundled, unzi
 
 from __future__ import annotations
 
+import hashlib
 import html as htmllib
 import json
 import os
@@ -477,6 +478,42 @@ def test_a_very_long_changed_passage_is_compared_in_linear_time() -> None:
     shown = [s for p in passages for para in p.paragraphs for s in para]
     assert {s.kind for s in shown} == {"removed", "added", "joined", "split"}
     assert counts == (word_diff.words(rewritten), word_diff.words(then), 0)
+
+
+def test_evidence_checked_out_with_windows_line_endings_or_from_git_lfs_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    """A Windows checkout (core.autocrlf) turns a text file's LF into CRLF, and Git LFS keeps a
+    pointer in git for the file on disk: neither is a new file; new contents still are."""
+    root = submitted_repo(tmp_path / "repo")
+    video = b"\x00\x00\x00\x18ftypmp42 a short screencast" * 100
+    pointer = (
+        "version https://git-lfs.github.com/spec/v1\n"
+        f"oid sha256:{hashlib.sha256(video).hexdigest()}\nsize {len(video)}\n"
+    )
+    items = _file_item("1b", "notes", "Notes").replace("notes.pdf", "notes.txt") + _file_item(
+        "1b", "screencast", "Screencast"
+    ).replace("screencast.pdf", "screencast.mp4").replace("type: document", "type: video")
+    write_files(
+        root,
+        {
+            "1b/evidence.yml": valid_files()["1b/evidence.yml"] + items,
+            "1b/notes.txt": "Line one\nLine two\n",
+            "1b/screencast.mp4": pointer,
+        },
+    )
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "evidence")
+    git(root, "tag", "files")
+    (root / "1b/notes.txt").write_bytes(b"Line one\r\nLine two\r\n")  # as checked out
+    (root / "1b/screencast.mp4").write_bytes(video)  # as git lfs pull leaves it
+    page = change_page(make_bundle(root, tmp_path / "same", since="files"))
+    assert page is not None and summary(page, "1b") == ["unchanged", "0", "0", "17"]
+    (root / "1b/notes.txt").write_bytes(b"Line one\r\nLine 2\r\n")
+    (root / "1b/screencast.mp4").write_bytes(video + b"re-recorded")
+    page = change_page(make_bundle(root, tmp_path / "new", since="files"))
+    assert page is not None and summary(page, "1b")[0] == "evidence changed"
+    assert page.count('<li><span class="response-label">New file:</span>') == 2
 
 
 def test_new_and_removed_sections(tmp_path: Path) -> None:

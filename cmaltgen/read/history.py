@@ -21,6 +21,7 @@ from cmaltgen.read.schema import PartialDate, date_hint, guess_date
 from cmaltgen.read.sources import CONFIG_NAME, EVIDENCE_NAME, REFLECTION_NAME, never_a_section
 from cmaltgen.wording import git_reason
 
+POINTER_BYTES = 200  # small files are read too: a Git LFS pointer names the file it stands for
 GIT_TIMEOUT = 60  # seconds for one git command; reading a few blobs takes milliseconds
 _DATE = re.compile(r"^\d{4}-\d{1,2}(-\d{1,2})?$")
 _SHALLOW_HINT = (
@@ -79,6 +80,7 @@ def read_at(root: Path, since: str, today: dt.date) -> Snapshot:
         entries = _entries(top, folder, base.commit)
     text = {rel: entry for rel, entry in entries.items() if _wanted(rel)}
     wanted = {rel: blob for rel, (blob, size) in text.items() if size <= MAX_TEXT_BYTES}
+    wanted |= {rel: blob for rel, (blob, size) in entries.items() if size <= POINTER_BYTES}
     too_big = {rel: size for rel, (_, size) in text.items() if size > MAX_TEXT_BYTES}
     return Snapshot(base, _blobs(top, wanted), folder or "", too_big, entries)
 

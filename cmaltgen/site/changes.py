@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import logging
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -266,18 +267,30 @@ def _evidence(
 
 
 def _replaced(snapshot: history.Snapshot, old: str, now: Path) -> bool:
-    """Whether the file at ``now`` differs from the blob at ``old`` then (or there was none)."""
-    blob, size = snapshot.listing.get(posixpath.normpath(old), ("", -1))
+    """Whether the file at ``now`` has other contents than ``old`` had then (or there was
+    none), as git would store it: line endings a Windows checkout changed (core.autocrlf)
+    and a Git LFS pointer's object are the same contents."""
+    old = posixpath.normpath(old)
+    blob, size = snapshot.listing.get(old, ("", -1))
+    lfs = rb"version https://git-lfs\S*\noid sha256:([0-9a-f]{64})\n"
+    pointer = re.match(lfs, snapshot.files.get(old, b"")[:200])
     try:
-        if now.stat().st_size != size:
-            return True
-        digest = hashlib.sha1(f"blob {size}\0".encode(), usedforsecurity=False)
-        with now.open("rb") as stream:
-            for chunk in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(chunk)
+        if pointer:  # git lfs: the pointer names the object by its SHA-256
+            return _digest(now, hashlib.sha256()) != pointer.group(1).decode()
+        if now.stat().st_size == size:
+            return _digest(now, hashlib.sha1(f"blob {size}\0".encode())) != blob
+        data = now.read_bytes() if now.stat().st_size <= MAX_TEXT_BYTES else b""
     except OSError:
         return False  # unreadable now: reported where the evidence is checked
-    return digest.hexdigest() != blob
+    lf = data.replace(b"\r\n", b"\n")
+    return not data or lf == data or hashlib.sha1(b"blob %d\0" % len(lf) + lf).hexdigest() != blob
+
+
+def _digest(path: Path, digest: Any) -> str:
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return str(digest.hexdigest())
 
 
 def _yaml_list(data: bytes) -> list[Any]:
