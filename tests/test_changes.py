@@ -346,6 +346,18 @@ def test_a_reflection_too_large_at_the_base_is_a_located_warning(tmp_path: Path)
     assert "more than the 2 MB cmaltgen reads, so the change page cannot compare its section" in (
         diag.message
     )
+    # an evidence.yml too large then: its evidence is not listed as all added
+    huge_evidence = valid_files()["2a/evidence.yml"] + "# padding\n" * 250_000
+    write_files(root, {"2a/evidence.yml": huge_evidence})
+    git(root, "commit", "-q", "-am", "a long comment in 2a's evidence")
+    git(root, "tag", "huge-evidence")
+    write_files(root, {"2a/evidence.yml": valid_files()["2a/evidence.yml"]})
+    result = make_bundle(root, tmp_path / "evidence", since="huge-evidence")
+    page = change_page(result)
+    assert page is not None and summary(page, "2a") == ["unchanged", "0", "0", "17"]
+    (diag,) = result.diagnostics
+    assert diag.format(base=root).startswith("2a/evidence.yml:1:1: warning file-too-large: ")
+    assert diag.message.endswith("so the change page does not list what changed in that evidence")
 
 
 def test_a_reflection_rewritten_entirely_reads_as_old_then_new(tmp_path: Path) -> None:

@@ -130,21 +130,22 @@ def _report(
 
 
 def _too_big(site: Site, snapshot: history.Snapshot, since: Since, diags: Diagnostics) -> None:
-    """A located warning for each reflection too large to read at the base, at the file now
-    (its section is "not compared") or else at the submission (its section shows as new)."""
+    """A located warning for each reflection or evidence.yml too large to read at the base,
+    at the file now (its section is "not compared") or else at the submission."""
     for rel, size in sorted(snapshot.too_big.items()):
         old = f"{snapshot.folder}/{rel}" if snapshot.folder else rel
         now = site.portfolio.root / rel
         where = {"path": now, "line": 1} if now.is_file() else {"key": since.key, **since.where}
         shown = "cannot compare its section" if now.is_file() else "shows its section as new"
+        if rel.endswith(EVIDENCE_NAME):
+            shown = "does not list what changed in that evidence"
         diags.add(
             "file-too-large",
             f"{old} was {size / (1024 * 1024):.1f} MB at {snapshot.base.found_by} (commit "
             f"{snapshot.base.short}), more than the {MAX_TEXT_BYTES // (1024 * 1024)} MB "
             f"cmaltgen reads, so the change page {shown}",
             severity=Severity.WARNING,
-            hint="the change page says so to the assessors; to compare with another version, "
-            "give its tag or commit with --since",
+            hint="to compare with another version, give its tag or commit with --since",
             **where,
         )
 
@@ -239,6 +240,8 @@ def _evidence(
     """What changed in the evidence a section's evidence.yml lists: items added, removed or
     retitled, a file with other contents (renamed with the same contents is no change), a
     new link. Items assessors could not see then (private, drafts) are not named."""
+    if f"{home}/{EVIDENCE_NAME}" in snapshot.too_big:
+        return []  # not read then: warned, nothing claimed
     loaded = _yaml_list(snapshot.files.get(f"{home}/{EVIDENCE_NAME}", b""))
     old = {
         str(item["id"]): item
