@@ -697,6 +697,7 @@ def test_a_date_is_the_day_on_the_committers_clock_not_this_machines(tmp_path: P
     git(root, "commit", "-q", "--allow-empty", "-m", "Auckland", when="2026-07-01T08:00+12:00")
     assert history.read_at(root, "2026-06-30", TODAY).base.subject == "New York"
     assert history.read_at(root, "2026-07-01", TODAY).base.subject == "Auckland"
+    assert history.read_at(root, "main", TODAY).base.found_by == "the branch main"
     # a date written another way is named with the way to write it
     result = make_bundle(root, tmp_path, since="30/06/2026")
     assert [d.format() for d in result.diagnostics] == [

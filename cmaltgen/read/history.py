@@ -174,16 +174,21 @@ def _resolve(top: Path, since: str, today: dt.date) -> Base:
     if proc.returncode != 0:
         raise _unknown(top, since)
     commit = _text(proc)
-    is_tag = _git(top, "show-ref", "--verify", "--quiet", f"refs/tags/{since}").returncode == 0
-    return _base(top, commit, f"the tag {since}" if is_tag else f"the commit {since}")
+    kind = _ref_kind(top, since) or "commit"
+    return _base(top, commit, f"the {kind} {since}")
 
 
 def _is_ref(top: Path, name: str) -> bool:
     """A tag or branch literally named like a date (``2026-06-30``) is taken as that ref."""
-    return any(
-        _git(top, "show-ref", "--verify", "--quiet", f"refs/{kind}/{name}").returncode == 0
-        for kind in ("tags", "heads")
-    )
+    return bool(_ref_kind(top, name))
+
+
+def _ref_kind(top: Path, name: str) -> str:
+    """ "tag" or "branch" when ``name`` is one, else ""."""
+    for kind, folder in (("tag", "tags"), ("branch", "heads")):
+        if _git(top, "show-ref", "--verify", "--quiet", f"refs/{folder}/{name}").returncode == 0:
+            return kind
+    return ""
 
 
 def _unknown(top: Path, since: str) -> HistoryProblem:
