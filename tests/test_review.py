@@ -222,12 +222,12 @@ def test_one_hour_is_singular_in_check_and_on_the_cpd_page(
     )
     root = tmp_portfolio(files, base=False)
     lines = report_lines(check(root, today=dt.date(2026, 10, 1)))
-    assert "CPD record: 1 activity, 1 hour, 5 March 2024 to 5 March 2024." in lines
+    assert "CPD record: 1 activity, 1 hour, on 5 March 2024." in lines
     assert "  year 1 (20 November 2023 to 19 November 2024): 1 hour" in lines
     assert "  year 2 (20 November 2024 to 19 November 2025): 0 hours" in lines
     assert run_build(root, output=tmp_path / "site").ok
     page = (tmp_path / "site" / "cpd-record" / "index.html").read_text(encoding="utf-8")
-    assert '<p class="cpd-total">1 activity, 1 hour, from' in page
+    assert '<p class="cpd-total">1 activity, 1 hour, on <time datetime="2024-03-05">' in page
 
 
 def test_a_cpd_yml_with_errors_claims_no_gaps(tmp_portfolio: PortfolioFactory) -> None:
@@ -244,7 +244,7 @@ def test_a_cpd_yml_with_errors_claims_no_gaps(tmp_portfolio: PortfolioFactory) -
     files["cpd/cpd.yml"] = CPD_ONE_BAD
     report = check(tmp_portfolio(files, base=False), today=dt.date(2026, 11, 25))
     lines = report_lines(report)
-    assert "CPD record: 1 activity, 6 hours, 1 December 2023 to 1 December 2023." in lines
+    assert "CPD record: 1 activity, 6 hours, on 1 December 2023." in lines
     codes = [d.code for d in report.diagnostics]
     assert "invalid-value" in codes and "cpd-gap" not in codes  # year 2's activity has the error
 

@@ -70,9 +70,9 @@ class ReviewStatus:
         if not self.is_review:
             return lines
         if self.record:
-            span = (
-                f", {self.first.human()} to {self.last.human()}" if self.first and self.last else ""
-            )
+            first, last = self.first, self.last
+            span = f", {first.human()} to {last.human()}" if first and last else ""
+            span = f", on {first.human()}" if first and first == last else span
             lines.append(
                 f"CPD record: {plural(self.activities, 'activity', 'activities')}, "
                 f"{cpd.hours_phrase(self.hours)}{span}."
