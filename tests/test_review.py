@@ -281,6 +281,11 @@ def test_check_tells_an_awarded_holder_of_any_pathway_when_the_review_is_due(
     )
     due = next(d for d in report.diagnostics if d.code == "review-due")
     assert due.format(base=root).startswith("portfolio.yml:14:9: warning review-due [award.date]")
+    today = tmp_portfolio({"portfolio.yml": PORTFOLIO_YML + "award:\n  date: 2023-11-01\n"})
+    assert (  # not "in 0 days"
+        "Portfolio review: is due today, 1 November 2026, three years after the award "
+        "(1 November 2023)." in report_lines(check(today, today=TODAY))
+    )
     assert "cmaltgen new --pathway review" in (due.hint or "")
     plain = check(tmp_portfolio({"portfolio.yml": PORTFOLIO_YML}), today=TODAY)
     assert plain.review is None and report_json(plain)["review"] is None

@@ -58,6 +58,8 @@ class ReviewStatus:
         when = _day(self.due.date)
         if self.due.status == "overdue":
             due = f"was due on {when} ({plural(-self.due.days, 'day')} ago)"
+        elif self.due.days == 0:
+            due = f"is due today, {when}"
         else:
             due = f"is due on {when} (in {plural(self.due.days, 'day')})"
         awarded = self.awarded.human()
