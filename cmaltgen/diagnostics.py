@@ -76,6 +76,7 @@ CODES: dict[str, Code] = _codes(
     ("too-few-examples", W, "Senior 4a needs two or more examples, each under a ### heading."),
     ("cpd-record", W, "A portfolio review's CPD record section has no cpd.yml."),
     ("review-due", W, "check: the three-yearly review is overdue or due within six months."),
+    ("award-date", W, "The award is dated before the submission that passed."),
     ("cpd-gap", W, "check: a year of a review's period without any CPD activity recorded."),
     (
         "submission-ref",

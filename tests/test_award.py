@@ -157,6 +157,37 @@ def test_broken_awards_get_located_errors(
     assert expected.split(": error")[0] in err  # the same place, named by badge too
 
 
+PASSED = "submissions:\n  - date: 2026-06-30\n    type: first\n    outcome: {outcome}\n"
+
+
+@pytest.mark.parametrize(
+    ("award", "outcome", "warned"),
+    [
+        ("2026-05-01", "pass", "1 May 2026"),  # a slip: awarded before the portfolio passed
+        ("2026-05", "pass-with-distinction", "May 2026"),
+        ("2026-06", "pass", ""),  # the month it passed: not before
+        ("2026-06-30", "pass", ""),
+        ("2026-05-01", "referral-minor", ""),  # nothing passed: nothing to compare
+    ],
+)
+def test_an_award_dated_before_the_pass_is_a_located_warning(
+    tmp_portfolio: PortfolioFactory, award: str, outcome: str, warned: str
+) -> None:
+    config = PORTFOLIO_YML + PASSED.format(outcome=outcome) + f"award:\n  date: {award}\n"
+    result = run_build(tmp_portfolio({"portfolio.yml": config}))
+    found = [line for line in formatted(result) if " award-date " in line]
+    assert result.ok
+    if warned:
+        assert found == [
+            "portfolio.yml:18:9: warning award-date [award.date]: the award is dated "
+            f"{warned}, before the submission that passed (30 June 2026), so the site would say "
+            "you held CMALT before then\n    hint: check the year and month: the date is on "
+            "ALT's award email or certificate"
+        ]
+    else:
+        assert found == []
+
+
 # ------------------------------------------------------------------------------ submitted editions
 
 SUBMITTED = (
@@ -345,7 +376,33 @@ def test_a_ref_where_the_portfolio_did_not_exist_yet(tagged: Path) -> None:
     )
     code, _, err = invoke("build", str(tagged))
     assert code == 1
-    assert "error submission-ref [submissions[0].ref]: git could not read the portfolio" in err
+    assert (
+        "error submission-ref [submissions[0].ref]: there was no portfolio.yml in the folder "
+        "'portfolio' at the tag or commit 'before' (commit "
+    ) in err
+
+
+def test_a_portfolio_folder_moved_since_the_submission_still_builds_its_edition(
+    tagged: Path,
+) -> None:
+    """git mv of the portfolio folder after the submission: the frozen edition is built
+    from the folder the portfolio was in at the tag, not refused."""
+    repo = tagged.parent
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "after")
+    git(repo, "mv", "portfolio", "cmalt portfolio")
+    git(repo, "commit", "-qm", "moved")
+    root = repo / "cmalt portfolio"
+    config = root / "portfolio.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + SUBMITTED.format(ref="submitted-2026-06"),
+        encoding="utf-8",
+    )
+    code, _, err = invoke("build", str(root))
+    assert code == 0, err
+    frozen = root / "_site" / "submitted" / "2026-06" / "1a" / "index.html"
+    assert "Written after the submission." not in frozen.read_text(encoding="utf-8")
+    assert "Written after the submission." in (root / "_site/1a/index.html").read_text("utf-8")
 
 
 def test_outside_git_the_submitted_edition_cannot_be_built(

@@ -3,6 +3,7 @@ repositories built in temporary folders (init, commit, tag, edit), bundled, unzi
 
 from __future__ import annotations
 
+import hashlib
 import html as htmllib
 import json
 import os
@@ -22,7 +23,8 @@ from cmaltgen.cli import main
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.output.bundle import BundleResult, bundle
 from cmaltgen.read import history
-from cmaltgen.site import changes, render, theme
+from cmaltgen.site import changes, render, theme, word_diff
+from cmaltgen.site.word_diff import Block
 from tests.conftest import (
     EXAMPLE,
     REPO,
@@ -280,6 +282,252 @@ def test_a_renamed_section_folder_is_matched_by_its_section_id(tmp_path: Path) -
     assert marked(page, "1a") == (["it, again."], ["it."])
 
 
+def test_a_portfolio_folder_moved_since_the_submission_is_found_where_it_was(
+    tmp_path: Path,
+) -> None:
+    """git mv of the whole folder: compared with the folder it was in, not shown all new."""
+    top = tmp_path / "repo"
+    submitted_repo(top, "portfolio")
+    git(top, "mv", "portfolio", "cmalt 2026")
+    git(top, "commit", "-q", "-m", "Moved")
+    root = top / "cmalt 2026"
+    revise(root)
+    page = change_page(make_bundle(root, tmp_path, since="submitted"))
+    assert page is not None and marked(page, "1a") == EXPECTED_1A
+    assert summary(page, "2a") == ["unchanged", "0", "0", "17"]
+    assert "when the portfolio was in the folder <code>portfolio</code>" in page
+    # two portfolios then: the one git sees renamed to this folder is the one compared
+    write_files(top, {"other/portfolio.yml": valid_files()["portfolio.yml"]})
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "A second portfolio")
+    git(top, "tag", "two")
+    git(top, "mv", "cmalt 2026", "cmalt")
+    git(top, "commit", "-q", "-m", "Moved again")
+    snapshot = history.read_at(top / "cmalt", "two", TODAY)
+    assert snapshot.folder == "cmalt 2026" and "1a/reflection.md" in snapshot.files
+
+
+def test_a_base_without_the_portfolio_is_a_located_warning_not_all_new(tmp_path: Path) -> None:
+    top = tmp_path / "repo"
+    write_files(top, {"README.md": "My CMALT notes\n"})
+    git(top, "init", "-q", "-b", "main")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "Notes", when=OLD_DATE)
+    git(top, "tag", "notes")
+    root = top / "portfolio"
+    write_files(root, valid_files())
+    asked = make_bundle(root, tmp_path, since="notes")
+    (diag,) = asked.diagnostics
+    assert not asked.written and diag.code == "no-history" and diag.key == "--since"
+    assert diag.message == (
+        "there was no portfolio.yml in the folder 'portfolio' at the tag notes (commit "
+        f"{git(top, 'rev-parse', '--short', 'notes')} of 1 June 2026)"
+    )
+
+
+def test_a_reflection_too_large_at_the_base_is_a_located_warning(tmp_path: Path) -> None:
+    """Old reflections are read from git with the same 2 MB cap as files on disk."""
+    root = submitted_repo(tmp_path / "repo")
+    huge = reflection("1b", body="## Description\n\n" + "Words of a pasted log. " * 100_000)
+    write_files(root, {"1b/reflection.md": huge})
+    git(root, "commit", "-q", "-am", "pasted the whole log by mistake")
+    git(root, "tag", "huge")
+    write_files(root, {"1b/reflection.md": valid_files()["1b/reflection.md"]})
+    result = make_bundle(root, tmp_path, since="huge")
+    page = change_page(result)
+    assert page is not None and summary(page, "1b") == ["not compared", "0", "0", "0"]
+    assert "Not compared: at that commit its text was larger than cmaltgen reads." in page
+    assert summary(page, "1a") == ["unchanged", "0", "0", "17"]
+    (diag,) = result.diagnostics
+    assert diag.format(base=root).startswith(
+        "1b/reflection.md:1:1: warning file-too-large: 1b/reflection.md was 2.2 MB at the tag "
+        "huge (commit "
+    )
+    assert "more than the 2 MB cmaltgen reads, so the change page cannot compare its section" in (
+        diag.message
+    )
+    # an evidence.yml too large then: its evidence is not listed as all added
+    huge_evidence = valid_files()["2a/evidence.yml"] + "# padding\n" * 250_000
+    write_files(root, {"2a/evidence.yml": huge_evidence})
+    git(root, "commit", "-q", "-am", "a long comment in 2a's evidence")
+    git(root, "tag", "huge-evidence")
+    write_files(root, {"2a/evidence.yml": valid_files()["2a/evidence.yml"]})
+    result = make_bundle(root, tmp_path / "evidence", since="huge-evidence")
+    page = change_page(result)
+    assert page is not None and summary(page, "2a") == ["unchanged", "0", "0", "17"]
+    (diag,) = result.diagnostics
+    assert diag.format(base=root).startswith("2a/evidence.yml:1:1: warning file-too-large: ")
+    assert diag.message.endswith("so the change page does not list what changed in that evidence")
+
+
+def test_a_reflection_rewritten_entirely_reads_as_old_then_new(tmp_path: Path) -> None:
+    """Words two different texts share by chance ("I", "the") are not shown as unchanged
+    islands in a rewrite; a small edit still keeps its unchanged words."""
+    root = submitted_repo(tmp_path / "repo")
+    old = "We ran the pilot in the spring and I wrote up what the staff said about it"
+    new = "Next year the students will choose the tools, and I will support them from the start"
+    text = body("I led the work and cited", f"{old} afterwards.")
+    write_files(root, {"1a/reflection.md": reflection("1a", body=text)})
+    git(root, "commit", "-q", "-am", "1a")
+    git(root, "tag", "one")
+    text = body("I led the work and cited", f"{new} of term.")
+    write_files(root, {"1a/reflection.md": reflection("1a", body=text)})
+    page = change_page(make_bundle(root, tmp_path, since="one"))
+    assert page is not None and marked(page, "1a") == ([f"{new} of term."], [f"{old} afterwards."])
+    assert summary(page, "1a") == ["changed", "18", "18", "10"]  # every word of it rewritten
+
+
+def _file_item(section: str, name: str, title: str, extra: str = "") -> str:
+    return (
+        f"- id: {name}\n  title: {title}\n  type: document\n  date: 2025-06-01\n"
+        f"  file: {name}.pdf\n  shows: That I did the work.\n{extra}"
+    )
+
+
+def test_evidence_changes_are_listed_per_section(tmp_path: Path) -> None:
+    """Added, removed, retitled, a file with new contents and a new link are named; a file
+    renamed (git mv, or deleted and added) with the same contents is not a change, nor is an
+    item assessors could not see then."""
+    root = submitted_repo(tmp_path / "repo")
+    pdf = b"%PDF-1.4\n% the submitted report\n"
+    write_files(root, {"1b/report.pdf": pdf.decode(), "2a/plan.pdf": pdf.decode()})
+    write_files(root, {"2b/poster.pdf": "%PDF-1.4\n% a poster\n", "3a/old.pdf": "%PDF-1.4\n"})
+    evidence_1b = valid_files()["1b/evidence.yml"] + _file_item("1b", "report", "Report")
+    evidence_2a = valid_files()["2a/evidence.yml"] + _file_item("2a", "plan", "Plan")
+    private = _file_item("2b", "poster", "Private poster", "  visibility: private\n")
+    write_files(
+        root,
+        {
+            "1b/evidence.yml": evidence_1b,
+            "2a/evidence.yml": evidence_2a,
+            "2b/evidence.yml": valid_files()["2b/evidence.yml"] + private,
+            "3a/evidence.yml": valid_files()["3a/evidence.yml"] + _file_item("3a", "old", "Old"),
+        },
+    )
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "evidence")
+    git(root, "tag", "with-evidence")
+    # 1b: the report replaced by a new version, retitled; a link changed
+    (root / "1b/report.pdf").write_bytes(b"%PDF-1.4\n% the revised report\n")
+    evidence_1b = evidence_1b.replace("title: Report\n", "title: Revised report\n")
+    evidence_1b = evidence_1b.replace("example.org/1b", "example.org/1b-v2")
+    # 2a: the plan renamed with git mv, same contents; 2b: the private poster made public
+    git(root, "mv", "2a/plan.pdf", "2a/plan-2025.pdf")
+    evidence_2a = evidence_2a.replace("file: plan.pdf", "file: plan-2025.pdf")
+    # 3a: old.pdf deleted, survey added
+    (root / "3a/old.pdf").unlink()
+    (root / "3a/survey.pdf").write_bytes(pdf)
+    evidence_3a = valid_files()["3a/evidence.yml"] + _file_item("3a", "survey", "Survey")
+    write_files(
+        root,
+        {
+            "1b/evidence.yml": evidence_1b,
+            "2a/evidence.yml": evidence_2a,
+            "2b/evidence.yml": valid_files()["2b/evidence.yml"]
+            + private.replace("visibility: private", "visibility: public"),
+            "3a/evidence.yml": evidence_3a,
+        },
+    )
+    result = make_bundle(root, tmp_path, since="with-evidence")
+    page = change_page(result)
+    assert page is not None
+
+    def listed(section: str) -> list[str]:
+        part = re.search(rf'<section [^>]*id="changes-{section}".*?</section>', page, re.S)
+        assert part, section
+        items = re.findall(r'<ul class="evidence-changes">(.*?)</ul>', part.group(0), re.S)
+        return [_words(li) for li in re.findall(r"<li>(.*?)</li>", "".join(items), re.S)]
+
+    with zipfile.ZipFile(result.path) as archive:
+        evidence_page = archive.read("b/evidence/index.html").decode("utf-8")
+
+    def label(item_id: str) -> str:  # the item's number in this edition, "E7"
+        found = re.search(rf'id="ev-{item_id}".*?(E\d+)', evidence_page, re.S)
+        assert found, item_id
+        return found.group(1)
+
+    assert summary(page, "1b") == ["evidence changed", "0", "0", "17"]
+    assert "No changes to the text; its evidence changed (below)." in page
+    assert listed("1b") == [
+        "Retitled: E2 Report for 1b (was “Report for 1b”)"
+        if False
+        else f"New link: {label('ev-1b')} Report for 1b (https://example.org/1b-v2)",
+        f"Retitled: {label('report')} Revised report (was “Report”)",
+        f"New file: {label('report')} Revised report (report.pdf)",
+    ]
+    assert listed("2a") == [] and summary(page, "2a")[0] == "unchanged"
+    assert listed("2b") == [f"Added: {label('poster')} Private poster"]
+    assert listed("3a") == [f"Added: {label('survey')} Survey", "Removed: Old"]
+
+
+def test_a_very_long_changed_passage_is_compared_in_linear_time() -> None:
+    """Past word_diff.MAX_ALIGNED words, aligning every word would take minutes (its cost
+    grows with the square of the length): a passage of as many paragraphs then as now is
+    compared paragraph by paragraph, and a rewrite of a different length is shown as the old
+    text then the new. (Speed itself is measured in benchmarks/, not here.)"""
+    paragraphs = 1200  # 34,800 words then and as many now
+    then = [
+        Block(
+            "paragraph",
+            f"In week {i} the VLE quiz was used by the whole cohort of "
+            + "students on the module, " * 3
+            + "and I kept notes.",
+        )
+        for i in range(paragraphs)
+    ]
+    now = [Block(b.kind, b.text.replace("VLE", "Moodle")) for b in then]
+    assert word_diff.words(then) + word_diff.words(now) > word_diff.MAX_ALIGNED
+    passages, counts = word_diff.diff(then, now)
+    shown = [s for p in passages for para in p.paragraphs for s in para]
+    assert [s.text for s in shown if s.kind == "removed"] == ["VLE"] * paragraphs
+    assert [s.text for s in shown if s.kind == "added"] == ["Moodle"] * paragraphs
+    assert counts == (paragraphs, paragraphs, word_diff.words(then) - paragraphs)
+    rewritten = [
+        Block("paragraph", f"New paragraph {i} " + "about lecture capture " * 12)
+        for i in range(paragraphs + 7)
+    ]
+    passages, counts = word_diff.diff(then, rewritten)
+    shown = [s for p in passages for para in p.paragraphs for s in para]
+    assert {s.kind for s in shown} == {"removed", "added", "joined", "split"}
+    assert counts == (word_diff.words(rewritten), word_diff.words(then), 0)
+
+
+def test_evidence_checked_out_with_windows_line_endings_or_from_git_lfs_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    """A Windows checkout (core.autocrlf) turns a text file's LF into CRLF, and Git LFS keeps a
+    pointer in git for the file on disk: neither is a new file; new contents still are."""
+    root = submitted_repo(tmp_path / "repo")
+    video = b"\x00\x00\x00\x18ftypmp42 a short screencast" * 100
+    pointer = (
+        "version https://git-lfs.github.com/spec/v1\n"
+        f"oid sha256:{hashlib.sha256(video).hexdigest()}\nsize {len(video)}\n"
+    )
+    items = _file_item("1b", "notes", "Notes").replace("notes.pdf", "notes.txt") + _file_item(
+        "1b", "screencast", "Screencast"
+    ).replace("screencast.pdf", "screencast.mp4").replace("type: document", "type: video")
+    write_files(
+        root,
+        {
+            "1b/evidence.yml": valid_files()["1b/evidence.yml"] + items,
+            "1b/notes.txt": "Line one\nLine two\n",
+            "1b/screencast.mp4": pointer,
+        },
+    )
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "evidence")
+    git(root, "tag", "files")
+    (root / "1b/notes.txt").write_bytes(b"Line one\r\nLine two\r\n")  # as checked out
+    (root / "1b/screencast.mp4").write_bytes(video)  # as git lfs pull leaves it
+    page = change_page(make_bundle(root, tmp_path / "same", since="files"))
+    assert page is not None and summary(page, "1b") == ["unchanged", "0", "0", "17"]
+    (root / "1b/notes.txt").write_bytes(b"Line one\r\nLine 2\r\n")
+    (root / "1b/screencast.mp4").write_bytes(video + b"re-recorded")
+    page = change_page(make_bundle(root, tmp_path / "new", since="files"))
+    assert page is not None and summary(page, "1b")[0] == "evidence changed"
+    assert page.count('<li><span class="response-label">New file:</span>') == 2
+
+
 def test_new_and_removed_sections(tmp_path: Path) -> None:
     root = submitted_repo(tmp_path / "repo")
     new = {
@@ -437,6 +685,42 @@ def test_a_date_before_the_first_commit(tmp_path: Path) -> None:
     assert [d.code for d in future.diagnostics] == ["no-history"]
 
 
+def test_a_date_is_the_day_on_the_committers_clock_not_this_machines(tmp_path: Path) -> None:
+    """The base by date is the last commit whose own day (in its time zone) is on or before
+    it: 00:30 on 1 July in London is 30 June in UTC but not on 30 June for the candidate."""
+    root = submitted_repo(tmp_path / "repo")  # 1 June 2026
+    revise(root)  # 15 July 2026
+    git(root, "commit", "-q", "--allow-empty", "-m", "late", when="2026-07-01T00:30:00+01:00")
+    git(root, "commit", "-q", "--allow-empty", "-m", "New York", when="2026-06-30T23:30-05:00")
+    by_date = history.read_at(root, "2026-06-30", TODAY).base
+    assert (by_date.subject, by_date.date.isoformat()) == ("New York", "2026-06-30")
+    git(root, "commit", "-q", "--allow-empty", "-m", "Auckland", when="2026-07-01T08:00+12:00")
+    assert history.read_at(root, "2026-06-30", TODAY).base.subject == "New York"
+    assert history.read_at(root, "2026-07-01", TODAY).base.subject == "Auckland"
+    assert history.read_at(root, "main", TODAY).base.found_by == "the branch main"
+    # a date written another way is named with the way to write it
+    result = make_bundle(root, tmp_path, since="30/06/2026")
+    assert [d.format() for d in result.diagnostics] == [
+        "cmaltgen: error unknown-revision [--since]: '30/06/2026' is not a date in the form "
+        "cmaltgen reads\n    hint: write it as 2026-06-30 for 30 June 2026: dates are "
+        "YYYY-MM-DD, YYYY-MM or YYYY"
+    ]
+
+
+def test_a_commit_message_in_latin_1_or_with_control_characters_reads_as_text(
+    tmp_path: Path,
+) -> None:
+    root = submitted_repo(tmp_path / "repo")
+    message = tmp_path / "message.txt"
+    message.write_bytes("Soumis à l'ALT \x1b[31mle 30 juin\x07".encode("latin-1"))
+    git(root, "commit", "-q", "--allow-empty", "--cleanup=verbatim", "-F", str(message))
+    git(root, "tag", "soumis")
+    revise(root)
+    page = change_page(make_bundle(root, tmp_path, since="soumis"))
+    assert page is not None and "(“Soumis à l&#39;ALT le 30 juin”)" in page
+    assert marked(page, "1a") == EXPECTED_1A
+
+
 def test_a_shallow_clone_says_to_fetch_the_history(tmp_path: Path) -> None:
     origin = submitted_repo(tmp_path / "origin")
     revise(origin)
@@ -514,7 +798,8 @@ FIRST_LINE = valid_files()["portfolio.yml"].count("\n") + 2  # "  - date:" of th
         (
             "submissions:\n  - date: 30/06/2026\n    type: first\n",
             f"portfolio.yml:{FIRST_LINE}:11: error invalid-date [submissions[0].date]: "
-            "'30/06/2026' is not a date cmaltgen understands",
+            "'30/06/2026' is not a date cmaltgen understands\n    hint: write it as 2026-06-30 "
+            "for 30 June 2026: dates are YYYY-MM-DD, YYYY-MM or YYYY",
         ),
         (
             "submissions:\n  - date: 2026-06-30\n",
@@ -669,7 +954,7 @@ RICH_AFTER = body(
 @pytest.fixture(scope="module", params=["default", "print"])
 def rich_bundle(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """An unzipped bundle (in each built-in theme) whose change page has replaced words,
-    elided context, a paragraph split in two and two paragraphs joined."""
+    elided context, a paragraph split in two, two paragraphs joined and evidence retitled."""
     tmp = tmp_path_factory.mktemp("rich")
     root = submitted_repo(tmp / "repo")
     config = valid_files()["portfolio.yml"].replace("site:\n", f"site:\n  theme: {request.param}\n")
@@ -677,7 +962,9 @@ def rich_bundle(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtur
     write_files(root, {"1a/reflection.md": reflection("1a", body=RICH_BEFORE)})
     git(root, "commit", "-qam", "before")
     git(root, "tag", "rich-before")
+    retitled = valid_files()["2a/evidence.yml"].replace("Report for 2a", "Report on 2a")
     write_files(root, {"1a/reflection.md": reflection("1a", body=RICH_AFTER)})
+    write_files(root, {"2a/evidence.yml": retitled})  # an evidence change list in 2a
     result = make_bundle(root, tmp, since="rich-before")
     assert result.written
     with zipfile.ZipFile(result.path) as archive:
@@ -685,6 +972,7 @@ def rich_bundle(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtur
     unzipped = tmp / "unzipped" / "b"
     page = (unzipped / changes.CHANGES_PAGE).read_text(encoding="utf-8")
     assert ('<nav class="contents"' in page) == (request.param == "print")  # the theme's own
+    assert "Evidence changes</h3>" in page and "(was “Report for 2a”)" in page
     return unzipped
 
 

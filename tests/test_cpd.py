@@ -134,6 +134,23 @@ BROKEN = [
         "cpd/cpd.yml:5:13: error invalid-url [[0].evidence]",
     ),
     ("- date: [2024\n", "cpd/cpd.yml:2:1: error yaml-syntax"),
+    # dates written the British way, in words or with a time: the hint gives the date to write
+    *(
+        (
+            f"- date: {written}\n  activity: A\n  type: course\n  hours: 1\n",
+            f"cpd/cpd.yml:1:9: error invalid-date [[0].date]: '{written}' is not a date cmaltgen "
+            f"understands\n    hint: write it as {iso} for {human}: dates are YYYY-MM-DD, "
+            "YYYY-MM or YYYY",
+        )
+        for written, iso, human in [
+            ("01/02/2024", "2024-02-01", "1 February 2024"),
+            ("29.02.2024", "2024-02-29", "29 February 2024"),
+            ("1 March 2024", "2024-03-01", "1 March 2024"),
+            ("3rd Sept 2024", "2024-09-03", "3 September 2024"),
+            ("June 2024", "2024-06", "June 2024"),
+            ("2024-11-30 09:00", "2024-11-30", "30 November 2024"),
+        ]
+    ),
     (b"\xff\xfe- date", "cpd/cpd.yml:1:1: error file-encoding"),
 ]
 

@@ -358,6 +358,8 @@ def test_a_paragraph_number_past_the_end_warns(tmp_portfolio: PortfolioFactory) 
     (message,) = _messages(root)
     assert "warning feedback-paragraph [items[0].paragraph]: this feedback is about " in message
     assert "paragraph '9' of section 1a" in message and "1a/reflection.md:" in message
+    # a number past the end is not "edited, moved or removed": the section is shorter
+    assert "of section 1a, which has 2 paragraphs now\n" in message, message
 
 
 def test_feedback_files_can_never_be_published(tmp_portfolio: PortfolioFactory) -> None:

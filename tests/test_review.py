@@ -212,6 +212,57 @@ def test_a_year_in_progress_is_not_missing_until_it_has_ended(
     assert [y["in_progress"] for y in years] == [False, False, not ended]
 
 
+def test_one_hour_is_singular_in_check_and_on_the_cpd_page(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    files = review_files()
+    files["cpd/cpd.yml"] = files["cpd/cpd.yml"].split("- date: 2024-03-05")[0] + (
+        "- date: 2024-03-05\n  activity: A short webinar\n  type: webinar\n  hours: 1\n"
+        "  reflection: Short and useful.\n"
+    )
+    root = tmp_portfolio(files, base=False)
+    lines = report_lines(check(root, today=dt.date(2026, 10, 1)))
+    assert "CPD record: 1 activity, 1 hour, on 5 March 2024." in lines
+    assert "  year 1 (20 November 2023 to 19 November 2024): 1 hour" in lines
+    assert "  year 2 (20 November 2024 to 19 November 2025): 0 hours" in lines
+    assert run_build(root, output=tmp_path / "site").ok
+    page = (tmp_path / "site" / "cpd-record" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="cpd-total">1 activity, 1 hour, on <time datetime="2024-03-05">' in page
+
+
+def test_a_cpd_yml_with_errors_claims_no_gaps(tmp_portfolio: PortfolioFactory) -> None:
+    """An impossible date stops cpd.yml being read: its years are not said to be empty."""
+    files = review_files()
+    files["cpd/cpd.yml"] = files["cpd/cpd.yml"].replace("2025-06", "2025-02-29")
+    report = check(tmp_portfolio(files, base=False), today=dt.date(2026, 11, 25))
+    lines = report_lines(report)
+    assert "  (cpd.yml has errors, listed below: what they are about is not counted)" in lines
+    assert not any(line.startswith("Missing: any CPD activity") for line in lines), lines
+    codes = [d.code for d in report.diagnostics]
+    assert "invalid-date" in codes and "cpd-gap" not in codes
+    # one activity with a wrong type: the others are counted, the gaps are still not claimed
+    files["cpd/cpd.yml"] = CPD_ONE_BAD
+    report = check(tmp_portfolio(files, base=False), today=dt.date(2026, 11, 25))
+    lines = report_lines(report)
+    assert "CPD record: 1 activity, 6 hours, on 1 December 2023." in lines
+    codes = [d.code for d in report.diagnostics]
+    assert "invalid-value" in codes and "cpd-gap" not in codes  # year 2's activity has the error
+
+
+CPD_ONE_BAD = """\
+- date: 2023-12-01
+  activity: ALT Winter Conference
+  type: conference
+  hours: 6
+  reflection: Met the accessibility network.
+- date: 2025-06
+  activity: Mentoring a colleague
+  type: coaching
+  hours: 8.5
+  reflection: Explaining CMALT made me reread my own portfolio.
+"""
+
+
 def test_check_without_a_cpd_record_says_it_is_missing(tmp_portfolio: PortfolioFactory) -> None:
     report = check(tmp_portfolio(review_files(cpd=None), base=False), today=TODAY)
     assert "Missing: a CPD record (section cpd-record has no cpd.yml)" in report_lines(report)
@@ -230,6 +281,11 @@ def test_check_tells_an_awarded_holder_of_any_pathway_when_the_review_is_due(
     )
     due = next(d for d in report.diagnostics if d.code == "review-due")
     assert due.format(base=root).startswith("portfolio.yml:14:9: warning review-due [award.date]")
+    today = tmp_portfolio({"portfolio.yml": PORTFOLIO_YML + "award:\n  date: 2023-11-01\n"})
+    assert (  # not "in 0 days"
+        "Portfolio review: is due today, 1 November 2026, three years after the award "
+        "(1 November 2023)." in report_lines(check(today, today=TODAY))
+    )
     assert "cmaltgen new --pathway review" in (due.hint or "")
     plain = check(tmp_portfolio({"portfolio.yml": PORTFOLIO_YML}), today=TODAY)
     assert plain.review is None and report_json(plain)["review"] is None

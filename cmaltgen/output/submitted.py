@@ -24,6 +24,7 @@ from html import escape
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.read import history
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.located_yaml import LineMap
 from cmaltgen.read.schema import PartialDate
@@ -162,7 +163,10 @@ def _archive(root: Path, ref: str, stack: contextlib.ExitStack) -> tuple[str, Pa
     if ref.startswith("-") or found.returncode != 0 or not found.stdout.strip():
         return f"there is no git tag or commit '{ref}' in this repository", None
     toplevel = Path(os.fsdecode(top.stdout.strip())).resolve()
-    prefix = root.resolve().relative_to(toplevel).as_posix()
+    try:  # where the portfolio was then: the folder may have moved since (git mv)
+        prefix = history.folder_at(root, ref) or "."
+    except history.HistoryProblem as problem:
+        return problem.message, None
     folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cmaltgen-frozen-")))
     archive = folder / "edition.tar"
     spec = f"{ref}:{prefix}" if prefix != "." else ref

@@ -63,6 +63,7 @@ class Award:
 
 
 SUBMISSION_TYPES = ("first", "resubmission", "review")
+PASSES = ("pass", "pass-with-distinction")
 OUTCOMES = ("pass", "pass-with-distinction", "referral-minor", "referral-major", "fail")
 REFERRALS = ("referral-minor", "referral-major")
 
@@ -233,6 +234,7 @@ def _config_from(
     if config is None:
         return None
     check_submissions(config.submissions, linemap, diags)
+    _check_award(config, linemap, diags)
     return config, linemap
 
 
@@ -262,6 +264,23 @@ def check_submissions(
             )
 
 
+def _check_award(config: PortfolioConfig, linemap: LineMap, diags: Diagnostics) -> None:
+    """The award is not dated before the submission that passed (a slip of the year)."""
+    passed = [s for s in config.submissions if s.outcome in PASSES and s.type != "review"]
+    if config.award is None or not passed:
+        return
+    awarded, when = config.award.date.iso(), passed[0].date
+    if awarded < when.iso()[: len(awarded)]:
+        diags.add(
+            "award-date",
+            f"the award is dated {config.award.date.human()}, before the submission that "
+            f"passed ({when.human()}), so the site would say you held CMALT before then",
+            key="award.date",
+            hint="check the year and month: the date is on ALT's award email or certificate",
+            **linemap.where(("award", "date")),
+        )
+
+
 def _sequence_problem(earlier: tuple[Submission, ...], item: Submission) -> tuple[str, str] | None:
     if item.type != "resubmission":
         return None
@@ -271,7 +290,7 @@ def _sequence_problem(earlier: tuple[Submission, ...], item: Submission) -> tupl
             "compare it with",
             "add the first submission above it (date, type: first, outcome), or write type: first",
         )
-    if earlier[-1].outcome in ("pass", "pass-with-distinction"):
+    if earlier[-1].outcome in PASSES:
         return (
             f"a resubmission after a {earlier[-1].outcome.replace('-', ' ')}: only a "
             "referred portfolio is resubmitted",

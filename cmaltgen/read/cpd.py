@@ -162,6 +162,12 @@ def hours(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
 
 
+def hours_phrase(value: float) -> str:
+    """``1 hour``, ``1.5 hours``, ``0 hours``."""
+    shown = hours(value)
+    return f"{shown} {'hour' if shown == '1' else 'hours'}"
+
+
 @dataclass(frozen=True)
 class Due:
     """When the three-yearly review is due, and how that stands today."""

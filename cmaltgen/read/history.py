@@ -12,15 +12,16 @@ import datetime as dt
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from cmaltgen.diagnostics import suggestion
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES
-from cmaltgen.read.schema import PartialDate
-from cmaltgen.read.sources import CONFIG_NAME, REFLECTION_NAME, never_a_section
+from cmaltgen.read.schema import PartialDate, date_hint, guess_date
+from cmaltgen.read.sources import CONFIG_NAME, EVIDENCE_NAME, REFLECTION_NAME, never_a_section
 from cmaltgen.wording import git_reason
 
+POINTER_BYTES = 200  # small files are read too: a Git LFS pointer names the file it stands for
 GIT_TIMEOUT = 60  # seconds for one git command; reading a few blobs takes milliseconds
 _DATE = re.compile(r"^\d{4}-\d{1,2}(-\d{1,2})?$")
 _SHALLOW_HINT = (
@@ -52,20 +53,47 @@ class Base:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The portfolio's text files at the base: paths relative to the portfolio folder."""
+    """The portfolio's text files at the base: paths relative to the portfolio folder.
+    ``folder``: where the portfolio was then, when it has moved since ("" if not);
+    ``too_big``: reflections left unread for their size, with their size in bytes;
+    ``listing``: every file then, with its blob id and size (to tell a replaced file)."""
 
     base: Base
     files: dict[str, bytes]
+    folder: str = ""
+    too_big: dict[str, int] = field(default_factory=dict)
+    listing: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def read_at(root: Path, since: str, today: dt.date) -> Snapshot:
-    """portfolio.yml and every section's reflection.md as they were at ``since`` (a tag, a
-    branch, a commit or a date YYYY-MM-DD / YYYY-MM), from the repository holding ``root``."""
+    """portfolio.yml and each section's reflection.md and evidence.yml as they were at
+    ``since`` (a tag, branch, commit or date YYYY-MM-DD / YYYY-MM), in the repository holding
+    ``root``."""
     top = _toplevel(root)
     # git's own answer, not a path comparison: symlinks and /private/var on macOS differ
     prefix = _text(_git(root, "rev-parse", "--show-prefix")).rstrip("/")
     base = _resolve(top, since.strip(), today)
-    return Snapshot(base, _files(top, prefix, base.commit))
+    entries = _entries(top, prefix, base.commit)
+    folder = ""
+    if CONFIG_NAME not in entries:  # the portfolio folder was somewhere else then
+        folder = _moved_from(top, prefix, base)
+        entries = _entries(top, folder, base.commit)
+    text = {rel: entry for rel, entry in entries.items() if _wanted(rel)}
+    wanted = {rel: blob for rel, (blob, size) in text.items() if size <= MAX_TEXT_BYTES}
+    wanted |= {rel: blob for rel, (blob, size) in entries.items() if size <= POINTER_BYTES}
+    too_big = {rel: size for rel, (_, size) in text.items() if size > MAX_TEXT_BYTES}
+    return Snapshot(base, _blobs(top, wanted), folder or "", too_big, entries)
+
+
+def folder_at(root: Path, commit: str) -> str:
+    """The folder in the repository that held the portfolio at ``commit`` ("" for the top):
+    where it is now, or where it was before it moved. A :class:`HistoryProblem` if none."""
+    top = _toplevel(root)
+    prefix = _text(_git(root, "rev-parse", "--show-prefix")).rstrip("/")
+    here = f"{prefix}/{CONFIG_NAME}" if prefix else CONFIG_NAME
+    if _git(top, "cat-file", "-e", f"{commit}:{here}").returncode == 0:
+        return prefix
+    return _moved_from(top, prefix, _base(top, commit, f"the tag or commit '{commit}'"))
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -146,19 +174,31 @@ def _resolve(top: Path, since: str, today: dt.date) -> Base:
     if proc.returncode != 0:
         raise _unknown(top, since)
     commit = _text(proc)
-    is_tag = _git(top, "show-ref", "--verify", "--quiet", f"refs/tags/{since}").returncode == 0
-    return _base(top, commit, f"the tag {since}" if is_tag else f"the commit {since}")
+    kind = _ref_kind(top, since) or "commit"
+    return _base(top, commit, f"the {kind} {since}")
 
 
 def _is_ref(top: Path, name: str) -> bool:
     """A tag or branch literally named like a date (``2026-06-30``) is taken as that ref."""
-    return any(
-        _git(top, "show-ref", "--verify", "--quiet", f"refs/{kind}/{name}").returncode == 0
-        for kind in ("tags", "heads")
-    )
+    return bool(_ref_kind(top, name))
+
+
+def _ref_kind(top: Path, name: str) -> str:
+    """ "tag" or "branch" when ``name`` is one, else ""."""
+    for kind, folder in (("tag", "tags"), ("branch", "heads")):
+        if _git(top, "show-ref", "--verify", "--quiet", f"refs/{folder}/{name}").returncode == 0:
+            return kind
+    return ""
 
 
 def _unknown(top: Path, since: str) -> HistoryProblem:
+    if guess_date(" ".join(since.split())) is not None:  # 30/06/2026, "30 June 2026"
+        return HistoryProblem(
+            "unknown-revision",
+            f"'{since}' is not a date in the form cmaltgen reads",
+            date_hint(since),
+            setup=False,
+        )
     if _shallow(top):
         return HistoryProblem(
             "unknown-revision",
@@ -195,9 +235,15 @@ def _by_date(top: Path, since: str, today: dt.date) -> Base:
             "give the date you submitted, or a tag or commit",
             setup=False,
         )
-    before = f"--before={end.isoformat()} 23:59:59"
-    proc = _git(top, "rev-list", "-1", "--first-parent", before, "HEAD", "--")
-    commit = _text(proc) if proc.returncode == 0 else ""
+    # each commit's day as its committer's clock said (%cs), not this machine's time zone:
+    # 00:30 on 1 July in London is 30 June in UTC, and is not "on or before 30 June"
+    late = f"--before={end + dt.timedelta(days=1)} 12:00 +0000"  # no zone is more than -12
+    proc = _git(top, "log", "-200", "--first-parent", late, "--format=%H %cs", "HEAD", "--")
+    days = [line.split() for line in _text(proc).splitlines()] if proc.returncode == 0 else []
+    commit = next((c for c, day in days if day <= end.isoformat()), "")
+    if not commit and len(days) == 200:  # a busy day: the first commit before it anywhere
+        early = f"--before={end - dt.timedelta(days=1)} 12:00 +0000"  # nor more than +14
+        commit = _text(_git(top, "rev-list", "-1", "--first-parent", early, "HEAD", "--"))
     if not commit:
         raise _before_history(top, date)
     return _base(top, commit, f"the last commit on or before {date.human()}")
@@ -238,17 +284,22 @@ def _before_history(top: Path, date: PartialDate) -> HistoryProblem:
 
 def _base(top: Path, commit: str, found_by: str) -> Base:
     proc = _git(top, "show", "-s", "--format=%H%x00%h%x00%cs%x00%s", commit, "--")
-    full, short, day, subject = [*_text(proc).split("\x00"), "", "", ""][:4]
+    try:  # a message written in another encoding with no header saying so: Windows' usually
+        said = proc.stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        said = proc.stdout.decode("cp1252", "replace")
+    full, short, day, subject = [*said.strip().split("\x00"), "", "", ""][:4]
+    subject = re.sub(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x1f\x7f-\x9f]", "", subject)  # not HTML text
     parsed = PartialDate.parse(day)
     date = parsed.earliest() if parsed else dt.date.min
     return Base(full or commit, short or commit[:7], date, subject, found_by)
 
 
-def _files(top: Path, prefix: str, commit: str) -> dict[str, bytes]:
-    """The wanted blobs under ``prefix`` at ``commit``, read in one ``git cat-file --batch``."""
+def _entries(top: Path, prefix: str, commit: str) -> dict[str, tuple[str, int]]:
+    """The files under ``prefix`` at ``commit``: their blob ids and sizes."""
     spec = [f"{prefix}/"] if prefix else []
     proc = _git(top, "ls-tree", "-r", "-l", "-z", commit, "--", *spec)
-    wanted: dict[str, str] = {}
+    wanted: dict[str, tuple[str, int]] = {}
     for entry in proc.stdout.split(b"\x00"):
         meta, _, raw_path = entry.partition(b"\t")
         fields = meta.split()
@@ -256,21 +307,58 @@ def _files(top: Path, prefix: str, commit: str) -> dict[str, bytes]:
             continue
         path = raw_path.decode("utf-8", "backslashreplace")
         rel = path[len(prefix) + 1 :] if prefix else path
-        if _wanted(rel) and int(fields[3]) <= MAX_TEXT_BYTES:
-            wanted[rel] = fields[2].decode("ascii")
-    return _blobs(top, wanted)
+        wanted[rel] = (fields[2].decode("ascii"), int(fields[3]))
+    return wanted
+
+
+def _moved_from(top: Path, prefix: str, base: Base) -> str:
+    """The folder holding portfolio.yml at the base, when it is not ``prefix``: the only one,
+    or the one git sees renamed to ``prefix``; a problem when there is none to compare."""
+    proc = _git(top, "ls-tree", "-r", "--name-only", "-z", base.commit)
+    names = [n.decode("utf-8", "backslashreplace") for n in proc.stdout.split(b"\x00")]
+    folders = [_folder(name) for name in names if PurePosixPath(name).name == CONFIG_NAME]
+    if len(folders) > 1:  # several portfolios then: the one git sees moved here
+        here = f"{prefix}/{CONFIG_NAME}" if prefix else CONFIG_NAME
+        spec = f":(glob)**/{CONFIG_NAME}"
+        diff = _git(top, "diff", "-M", "--name-status", "-z", base.commit, "HEAD", "--", spec)
+        fields = diff.stdout.decode("utf-8", "backslashreplace").split("\x00")
+        index = 0
+        while index < len(fields) - 2:
+            renamed = fields[index].startswith(("R", "C"))
+            if renamed and fields[index + 2] == here:
+                folders = [_folder(fields[index + 1])]
+                break
+            index += 3 if renamed else 2
+    if len(folders) == 1:
+        return folders[0]
+    where = f"the folder '{prefix}'" if prefix else "the top of the repository"
+    at = f"{base.found_by} (commit {base.short} of {base.date.day} {base.date:%B %Y})"
+    others = f" and {len(folders)} portfolio folders elsewhere" if folders else ""
+    raise HistoryProblem(
+        "no-history",
+        f"there was no {CONFIG_NAME} in {where} at {at}{others}",
+        "give the tag or commit of what you submitted (--since, or ref: in the submission "
+        "in portfolio.yml); the portfolio must be in it",
+        setup=False,
+    )
+
+
+def _folder(path: str) -> str:
+    parent = str(PurePosixPath(path).parent)
+    return "" if parent == "." else parent
 
 
 def _wanted(rel: str) -> bool:
     parts = PurePosixPath(rel).parts
     if parts == (CONFIG_NAME,):
         return True
-    if len(parts) != 2 or parts[1] != REFLECTION_NAME:
+    if len(parts) != 2 or parts[1] not in (REFLECTION_NAME, EVIDENCE_NAME):
         return False
     return not never_a_section(parts[0])  # as the portfolio is read today: not feedback/
 
 
 def _blobs(top: Path, wanted: dict[str, str]) -> dict[str, bytes]:
+    """The blobs, by their paths, read in one ``git cat-file --batch``."""
     if not wanted:
         return {}
     names = list(wanted)

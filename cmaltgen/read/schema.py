@@ -307,7 +307,7 @@ def _date(data: Any, key: KeyPath, ctx: Context) -> Any:
             "invalid-date",
             f"'{shown}' is not a date cmaltgen understands",
             key,
-            hint="write dates as YYYY-MM-DD (2025-03-14), YYYY-MM (2025-03) or YYYY",
+            hint=date_hint(str(data)),
         )
         return _INVALID
     if parsed.earliest() > ctx.today:
@@ -319,6 +319,32 @@ def _date(data: Any, key: KeyPath, ctx: Context) -> Any:
         )
         return _INVALID
     return parsed
+
+
+def date_hint(text: str) -> str:
+    """How to write a date given another way (01/02/2027, 1 March 2027, with a time)."""
+    guess = guess_date(" ".join(text.split()))
+    if guess is None:
+        return "write dates as YYYY-MM-DD (2025-03-14), YYYY-MM (2025-03) or YYYY"
+    return f"write it as {guess.iso()} for {guess.human()}: dates are YYYY-MM-DD, YYYY-MM or YYYY"
+
+
+_MONTHS = {dt.date(2000, m, 1).strftime(f).lower(): m for m in range(1, 13) for f in ("%B", "%b")}
+_MONTHS["sept"] = 9
+
+
+def guess_date(text: str) -> PartialDate | None:
+    if m := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text):  # British: day first
+        return PartialDate.parse(f"{m[3]}-{m[2]}-{m[1]}")
+    if m := re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", text):
+        return PartialDate.parse(f"{m[1]}-{m[2]}-{m[3]}")
+    if m := re.fullmatch(r"(\d{4}-\d{1,2}-\d{1,2})[T ]\d.*", text):  # a time of day
+        return PartialDate.parse(m[1])
+    m = re.fullmatch(r"(?:(\d{1,2})(?:st|nd|rd|th)? )?([A-Za-z]+)\.?,? (\d{4})", text)
+    month = _MONTHS.get(m[2].lower()) if m else None
+    if m and month:
+        return PartialDate.parse(f"{m[3]}-{month}-{m[1]}" if m[1] else f"{m[3]}-{month}")
+    return None
 
 
 def _bool(data: Any, key: KeyPath, ctx: Context) -> Any:

@@ -14,6 +14,7 @@ from cmaltgen.read.markdown_scan import Paragraph
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.read.sources import FEEDBACK_DIR, real_path, resolve_local
 from cmaltgen.rules.files import file_targets
+from cmaltgen.wording import plural
 
 if TYPE_CHECKING:  # read only for a portfolio with a feedback/ folder
     from cmaltgen.read.feedback import FeedbackItem, Loaded
@@ -73,7 +74,11 @@ def _resolve(
     diags.add(
         "feedback-paragraph",
         f"this feedback is about paragraph '{item.paragraph}' of section {item.section}, "
-        "which is no longer there (the paragraph was edited, moved or removed)",
+        + (
+            f"which has {plural(count, 'paragraph')} now"
+            if _number(item.paragraph)
+            else "which is no longer there (the paragraph was edited, moved or removed)"
+        ),
         key=f"items[{item.index}].paragraph",
         hint=f"section {item.section} is {where}:{reflection.file_line(1)} and now has {now} "
         f"(the last at {where}:{line}); find the paragraph the comment meant in "
@@ -85,11 +90,15 @@ def _resolve(
 
 def find_paragraph(written: str, paragraphs: list[Paragraph]) -> Paragraph | None:
     """The paragraph ``written`` names: an id (p-4f2a9c) or a number (¶4, 4)."""
-    number = re.fullmatch(r"¶ ?([0-9]+)", written) or re.fullmatch(r"([0-9]+)", written)
+    number = _number(written)
     if number:
         n = int(number.group(1))
         return paragraphs[n - 1] if 0 < n <= len(paragraphs) else None
     return next((p for p in paragraphs if p.id == written), None)
+
+
+def _number(written: str) -> re.Match[str] | None:
+    return re.fullmatch(r"¶ ?([0-9]+)", written) or re.fullmatch(r"([0-9]+)", written)
 
 
 def check_not_published(portfolio: Portfolio, diags: Diagnostics) -> None:

@@ -32,8 +32,8 @@ class ReviewYear:
 
     def line(self) -> str:
         if self.in_progress:
-            return f"  {self.label}, in progress: {cpd.hours(self.hours)} hours so far"
-        return f"  {self.label}: {cpd.hours(self.hours)} hours"
+            return f"  {self.label}, in progress: {cpd.hours_phrase(self.hours)} so far"
+        return f"  {self.label}: {cpd.hours_phrase(self.hours)}"
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class ReviewStatus:
     is_review: bool
     submitted: PartialDate | None = None  # the review, once submitted (submissions: review)
     record: bool = False  # a review with a cpd.yml
+    unreadable: bool = False  # some of cpd.yml could not be read: the figures leave it out
     activities: int = 0
     hours: float = 0.0
     first: PartialDate | None = None
@@ -57,6 +58,8 @@ class ReviewStatus:
         when = _day(self.due.date)
         if self.due.status == "overdue":
             due = f"was due on {when} ({plural(-self.due.days, 'day')} ago)"
+        elif self.due.days == 0:
+            due = f"is due today, {when}"
         else:
             due = f"is due on {when} (in {plural(self.due.days, 'day')})"
         awarded = self.awarded.human()
@@ -69,14 +72,18 @@ class ReviewStatus:
         if not self.is_review:
             return lines
         if self.record:
-            span = (
-                f", {self.first.human()} to {self.last.human()}" if self.first and self.last else ""
-            )
+            first, last = self.first, self.last
+            span = f", {first.human()} to {last.human()}" if first and last else ""
+            span = f", on {first.human()}" if first and first == last else span
             lines.append(
                 f"CPD record: {plural(self.activities, 'activity', 'activities')}, "
-                f"{cpd.hours(self.hours)} hours{span}."
+                f"{cpd.hours_phrase(self.hours)}{span}."
             )
             lines += [y.line() for y in self.years]
+            if self.unreadable:
+                lines.append(
+                    "  (cpd.yml has errors, listed below: what they are about is not counted)"
+                )
         lines += [f"Missing: {item}" for item in self.missing]
         return lines
 
@@ -135,8 +142,11 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
     activities = portfolio.cpd.activities()
     summary = cpd.summarise(activities)
     years = _years(award.date.earliest(), due.date, activities, today)
+    unreadable = not portfolio.cpd.ok  # a gap may be the part with an error: not claimed
     missing = [
-        f"any CPD activity in {y.label}" for y in years if not y.activities and not y.in_progress
+        f"any CPD activity in {y.label}"
+        for y in years
+        if not y.activities and not y.in_progress and not unreadable
     ]
     bare = sum(1 for a in activities if not a.reflection.strip())
     if bare:
@@ -147,6 +157,7 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
         True,
         submitted,
         record=True,
+        unreadable=unreadable,
         activities=summary.count,
         hours=summary.hours,
         first=summary.first,
@@ -201,8 +212,8 @@ def check_review(portfolio: Portfolio, today: dt.date, diags: Diagnostics) -> No
             else "ALT asks holders to submit a review every three years",
             **marks.where(("award", "date")),
         )
-    if portfolio.cpd is None:
-        return
+    if portfolio.cpd is None or status.unreadable:
+        return  # the errors in cpd.yml come first: a gap may be an activity they are about
     for year in status.years:
         if not year.activities and not year.in_progress:
             diags.add(

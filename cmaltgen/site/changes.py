@@ -4,38 +4,35 @@ Each section's reflection is compared with its text at the base commit (read wit
 :mod:`cmaltgen.read.history`), sections matched by their front matter ``section:`` id so renamed
 folders still pair up. The comparison is of the *plain text* the reader sees, block by block
 (headings, paragraphs, list items, table rows), not of the Markdown: assessors read prose, and
-markup changes (a link target, ``**``, a citation's evidence id) would be noise to them. Blocks
-are aligned first, then the words of changed blocks are compared, so each changed passage is
-one paragraph or a few, shown with a little unchanged context.
+markup changes (a link target, ``**``, a citation's evidence id) would be noise to them. The
+comparison itself is :mod:`cmaltgen.site.word_diff`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import itertools
+import hashlib
 import logging
+import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
-
-from markdown_it.token import Token
+from typing import Any
 
 from cmaltgen.diagnostics import Diagnostics, Severity, display_path
 from cmaltgen.read import history, markdown
 from cmaltgen.read.config import REFERRALS, PortfolioConfig
 from cmaltgen.read.located_yaml import LineMap, load_yaml
-from cmaltgen.read.safe_read import split_front_matter
-from cmaltgen.read.sources import CONFIG_NAME
+from cmaltgen.read.safe_read import MAX_TEXT_BYTES, split_front_matter
+from cmaltgen.read.sources import CONFIG_NAME, EVIDENCE_NAME, REFLECTION_NAME
 from cmaltgen.rules import privacy
 from cmaltgen.site.structure import Site
+from cmaltgen.site.word_diff import Block, Passage, blocks, diff, words
 
 log = logging.getLogger(__name__)
 
 CHANGES_PAGE = "changes/index.html"
-CONTEXT = 8  # unchanged words shown on each side of a change
-_BREAK = "\n"  # a paragraph boundary among the words (words never hold a newline)
 
 
 @dataclass(frozen=True)
@@ -48,31 +45,18 @@ class Since:
     where: dict[str, Any] = field(default_factory=dict)  # path/line/col in portfolio.yml
 
 
-class Segment(NamedTuple):
-    """A run of words: ``same``, ``added``, ``removed``, ``gap`` (unchanged words left out),
-    ``split`` (a paragraph break added) or ``joined`` (a paragraph break removed)."""
-
-    kind: str
-    text: str
-
-
-@dataclass
-class Passage:
-    heading: str  # the heading the passage is under, "" before the first
-    paragraphs: list[list[Segment]]
-
-
 @dataclass
 class SectionChanges:
     id: str
     label: str
     url: str  # the section's page in this edition, "" for a removed section
-    status: str  # changed, unchanged, new or removed
+    status: str  # changed, unchanged, evidence changed, new, removed, not compared
     added: int = 0
     removed: int = 0
     unchanged: int = 0
     passages: list[Passage] = field(default_factory=list)
     responses: list[tuple[str, str]] = field(default_factory=list)  # (feedback, response)
+    evidence: list[tuple[str, str]] = field(default_factory=list)  # ("Added", "E5 Survey")
 
 
 @dataclass
@@ -81,15 +65,11 @@ class ChangePage:
     since: str
     sections: list[SectionChanges]
     other_responses: list[tuple[str, str, str]] = field(default_factory=list)
+    folder: str = ""  # where the portfolio was at the base, when it has moved since
 
     @property
     def totals(self) -> tuple[int, int]:
         return sum(s.added for s in self.sections), sum(s.removed for s in self.sections)
-
-
-class Block(NamedTuple):
-    kind: str  # heading, paragraph, item, row or code
-    text: str
 
 
 def default_since(config: PortfolioConfig, marks: LineMap) -> Since | None:
@@ -124,6 +104,7 @@ def pages(
     except history.HistoryProblem as problem:
         _report(problem, since, diags, notes)
         return []
+    _too_big(site, snapshot, since, diags)
     page = compare(site, snapshot, since.value, responses)
     log.info("change page against %s: %s", snapshot.base.short, page.totals)
     title = "Changes since the last submission"
@@ -148,6 +129,27 @@ def _report(
         diags.add(problem.code, message, severity=Severity.WARNING, **where)
 
 
+def _too_big(site: Site, snapshot: history.Snapshot, since: Since, diags: Diagnostics) -> None:
+    """A located warning for each reflection or evidence.yml too large to read at the base,
+    at the file now (its section is "not compared") or else at the submission."""
+    for rel, size in sorted(snapshot.too_big.items()):
+        old = f"{snapshot.folder}/{rel}" if snapshot.folder else rel
+        now = site.portfolio.root / rel
+        where = {"path": now, "line": 1} if now.is_file() else {"key": since.key, **since.where}
+        shown = "cannot compare its section" if now.is_file() else "shows its section as new"
+        if rel.endswith(EVIDENCE_NAME):
+            shown = "does not list what changed in that evidence"
+        diags.add(
+            "file-too-large",
+            f"{old} was {size / (1024 * 1024):.1f} MB at {snapshot.base.found_by} (commit "
+            f"{snapshot.base.short}), more than the {MAX_TEXT_BYTES // (1024 * 1024)} MB "
+            f"cmaltgen reads, so the change page {shown}",
+            severity=Severity.WARNING,
+            hint="to compare with another version, give its tag or commit with --since",
+            **where,
+        )
+
+
 # ------------------------------------------------------------------ sections then and now
 
 
@@ -157,22 +159,28 @@ def compare(
     since: str,
     responses: Sequence[tuple[str, str, str]],
 ) -> ChangePage:
-    old, titles = _old_sections(snapshot.files)
+    old, titles, homes = _old_sections(snapshot.files)
+    default = _old_default_visibility(snapshot.files.get(CONFIG_NAME, b""))
     result: list[SectionChanges] = []
     for section in site.sections:
         now = blocks(section.reflection.parsed.tokens)
         before = old.pop(section.id, None)
         change = SectionChanges(section.id, section.label, section.url, "new")
-        if before is None:
-            change.added = _words(now)
+        if before is None and _rel(site, section.reflection.path) in snapshot.too_big:
+            change.status = "not compared"
+        elif before is None:
+            change.added = words(now)
         else:
             change.passages, (change.added, change.removed, change.unchanged) = diff(before, now)
             change.status = "changed" if change.passages else "unchanged"
+            change.evidence = _evidence(site, section.id, homes[section.id], snapshot, default)
+            if change.evidence and not change.passages:
+                change.status = "evidence changed"
         result.append(change)
     for section_id, before in old.items():
         label = _label(site, section_id, titles.get(section_id, ""))
-        result.append(SectionChanges(section_id, label, "", "removed", removed=_words(before)))
-    page = ChangePage(snapshot.base, since, result)
+        result.append(SectionChanges(section_id, label, "", "removed", removed=words(before)))
+    page = ChangePage(snapshot.base, since, result, folder=snapshot.folder)
     by_id = {s.id: s for s in result}
     for section_id, text, response in responses:
         if section_id in by_id:
@@ -180,6 +188,13 @@ def compare(
         else:
             page.other_responses.append((section_id, text, response))
     return page
+
+
+def _rel(site: Site, path: Path) -> str:
+    try:
+        return path.relative_to(site.portfolio.root).as_posix()
+    except ValueError:
+        return ""
 
 
 def _label(site: Site, section_id: str, own_title: str) -> str:
@@ -192,14 +207,17 @@ def _label(site: Site, section_id: str, own_title: str) -> str:
     return spec.title if spec is not None else section_id
 
 
-def _old_sections(files: dict[str, bytes]) -> tuple[dict[str, list[Block]], dict[str, str]]:
+def _old_sections(
+    files: dict[str, bytes],
+) -> tuple[dict[str, list[Block]], dict[str, str], dict[str, str]]:
     """Each section submitted at the base (not a draft, not private) by its section id, and
-    the titles the sections had then."""
+    the titles and folders the sections had then."""
     default = _old_default_visibility(files.get(CONFIG_NAME, b""))
     found: dict[str, list[Block]] = {}
     titles: dict[str, str] = {}
+    homes: dict[str, str] = {}
     for rel, data in sorted(files.items()):
-        if rel == CONFIG_NAME:
+        if not rel.endswith(f"/{REFLECTION_NAME}"):
             continue
         text = data.decode("utf-8-sig", "replace").replace("\r\n", "\n")
         front_text, body, _ = split_front_matter(text)
@@ -212,7 +230,75 @@ def _old_sections(files: dict[str, bytes]) -> tuple[dict[str, list[Block]], dict
             continue
         found[section] = blocks(markdown.parse(body).tokens)
         titles[section] = str(front.get("title") or "")
-    return found, titles
+        homes[section] = rel.rsplit("/", 1)[0]
+    return found, titles, homes
+
+
+def _evidence(
+    site: Site, section_id: str, home: str, snapshot: history.Snapshot, default: str
+) -> list[tuple[str, str]]:
+    """What changed in the evidence a section's evidence.yml lists: items added, removed or
+    retitled, a file with other contents (renamed with the same contents is no change), a
+    new link. Items assessors could not see then (private, drafts) are not named."""
+    if f"{home}/{EVIDENCE_NAME}" in snapshot.too_big:
+        return []  # not read then: warned, nothing claimed
+    loaded = _yaml_list(snapshot.files.get(f"{home}/{EVIDENCE_NAME}", b""))
+    old = {
+        str(item["id"]): item
+        for item in loaded
+        if isinstance(item, dict)
+        and item.get("id")
+        and item.get("draft") is not True
+        and privacy.visible(str(item.get("visibility") or default), "assessor")
+    }
+    found: list[tuple[str, str]] = []
+    for item in (e for e in site.evidence if e.home == section_id):
+        then = old.pop(item.id, None)
+        name = f"{item.label} {item.title}"
+        if then is None:
+            found.append(("Added", name))
+            continue
+        if str(then.get("title") or "") != item.title:
+            found.append(("Retitled", f"{name} (was “{then.get('title')}”)"))
+        file, url = str(then.get("file") or ""), str(then.get("url") or "")
+        if item.source is not None and _replaced(snapshot, f"{home}/{file}", item.source):
+            found.append(("New file", f"{name} ({item.source.name})"))
+        elif item.url and url != item.url:
+            found.append(("New link", f"{name} ({item.url})"))
+    found += [("Removed", str(then.get("title") or key)) for key, then in old.items()]
+    return found
+
+
+def _replaced(snapshot: history.Snapshot, old: str, now: Path) -> bool:
+    """Whether the file at ``now`` has other contents than ``old`` had then (or there was
+    none), as git would store it: line endings a Windows checkout changed (core.autocrlf)
+    and a Git LFS pointer's object are the same contents."""
+    old = posixpath.normpath(old)
+    blob, size = snapshot.listing.get(old, ("", -1))
+    lfs = rb"version https://git-lfs\S*\noid sha256:([0-9a-f]{64})\n"
+    pointer = re.match(lfs, snapshot.files.get(old, b"")[:200])
+    try:
+        if pointer:  # git lfs: the pointer names the object by its SHA-256
+            return _digest(now, hashlib.sha256()) != pointer.group(1).decode()
+        if now.stat().st_size == size:
+            return _digest(now, hashlib.sha1(f"blob {size}\0".encode())) != blob
+        data = now.read_bytes() if now.stat().st_size <= MAX_TEXT_BYTES else b""
+    except OSError:
+        return False  # unreadable now: reported where the evidence is checked
+    lf = data.replace(b"\r\n", b"\n")
+    return not data or lf == data or hashlib.sha1(b"blob %d\0" % len(lf) + lf).hexdigest() != blob
+
+
+def _digest(path: Path, digest: Any) -> str:
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return str(digest.hexdigest())
+
+
+def _yaml_list(data: bytes) -> list[Any]:
+    loaded = load_yaml(data.decode("utf-8-sig", "replace"), Path(EVIDENCE_NAME), Diagnostics())
+    return loaded[0] if loaded and isinstance(loaded[0], list) else []
 
 
 def _old_default_visibility(data: bytes) -> str:
@@ -226,129 +312,3 @@ def _yaml_mapping(text: str, name: str) -> dict[str, Any]:
     """An old file's YAML, or {} if it cannot be read then: its problems are history."""
     loaded = load_yaml(text, Path(name), Diagnostics()) if text.strip() else None
     return loaded[0] if loaded and isinstance(loaded[0], dict) else {}
-
-
-# ------------------------------------------------------------------------ the comparison
-
-
-def blocks(tokens: Sequence[Token]) -> list[Block]:
-    """The reader's text, block by block: headings, paragraphs, list items, table rows."""
-    found: list[Block] = []
-    row: list[str] = []
-    for index, token in enumerate(tokens):
-        if token.type == "inline":
-            opener = tokens[index - 1].type if index else ""
-            text = markdown.plain_text([token])
-            if opener in ("th_open", "td_open"):
-                row.append(text)
-            elif text:
-                found.append(Block(_kind(tokens, index, opener), text))
-        elif token.type in ("code_block", "fence") and token.content.strip():
-            found.append(Block("code", " ".join(token.content.split())))
-        elif token.type == "tr_close" and any(row):
-            found.append(Block("row", " | ".join(row)))
-            row = []
-    return found
-
-
-def _kind(tokens: Sequence[Token], index: int, opener: str) -> str:
-    if opener == "heading_open":
-        return "heading"
-    return "item" if index > 1 and tokens[index - 2].type == "list_item_open" else "paragraph"
-
-
-def _words(found: list[Block]) -> int:
-    return sum(len(b.text.split()) for b in found)
-
-
-def diff(before: list[Block], now: list[Block]) -> tuple[list[Passage], tuple[int, int, int]]:
-    """Changed passages, and the words (added, removed, unchanged)."""
-    matcher = difflib.SequenceMatcher(None, before, now, autojunk=False)
-    passages: list[Passage] = []
-    added = removed = unchanged = 0
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            unchanged += _words(now[j1:j2])
-            continue
-        segments = _word_diff(_tokens(before[i1:i2]), _tokens(now[j1:j2]))
-        added += sum(len(s.text.split()) for s in segments if s.kind == "added")
-        removed += sum(len(s.text.split()) for s in segments if s.kind == "removed")
-        unchanged += sum(len(s.text.split()) for s in segments if s.kind == "same")
-        heading = next((b.text for b in reversed(now[:j1]) if b.kind == "heading"), "")
-        passages.append(Passage(heading, _paragraphs(segments)))
-    return passages, (added, removed, unchanged)
-
-
-def _tokens(found: list[Block]) -> list[str]:
-    words: list[str] = []
-    for block in found:
-        if words:
-            words.append(_BREAK)
-        words.extend(block.text.split())
-    return words
-
-
-def _word_diff(old: list[str], new: list[str]) -> list[Segment]:
-    """Runs of same, removed and added words; paragraph breaks are runs of their own."""
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=len(old) + len(new) > 4000)
-    segments: list[Segment] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            segments += _split_breaks("same", new[j1:j2])
-        if tag in ("delete", "replace"):
-            segments += _split_breaks("removed", old[i1:i2])
-        if tag in ("insert", "replace"):
-            segments += _split_breaks("added", new[j1:j2])
-    return segments
-
-
-def _split_breaks(kind: str, words: list[str]) -> list[Segment]:
-    mark = {"same": "break", "added": "split", "removed": "joined"}[kind]
-    out: list[Segment] = []
-    for is_break, run in itertools.groupby(words, key=lambda word: word == _BREAK):
-        if is_break:
-            out += [Segment(mark, "") for _ in run]
-        else:
-            out.append(Segment(kind, " ".join(run)))
-    return out
-
-
-def _paragraphs(segments: list[Segment]) -> list[list[Segment]]:
-    """Segments as the paragraphs they fall in, long unchanged runs shortened to context."""
-    paragraphs: list[list[Segment]] = [[]]
-    for segment in segments:
-        if segment.kind == "break":
-            paragraphs.append([])
-            continue
-        paragraphs[-1].append(segment)
-        if segment.kind == "split":
-            paragraphs.append([])
-    kept: list[list[Segment]] = []
-    after_split = False
-    for paragraph in paragraphs:
-        if any(s.kind != "same" for s in paragraph):
-            kept.append(_trim(paragraph))
-        elif after_split and paragraph:  # the words a new paragraph break now starts
-            words = " ".join(s.text for s in paragraph).split()
-            shown = [Segment("same", " ".join(words[:CONTEXT]))]
-            kept.append(shown + ([Segment("gap", "")] if len(words) > CONTEXT else []))
-        after_split = bool(paragraph) and paragraph[-1].kind == "split"
-    return kept
-
-
-def _trim(paragraph: list[Segment]) -> list[Segment]:
-    out: list[Segment] = []
-    for index, segment in enumerate(paragraph):
-        words = segment.text.split()
-        if segment.kind != "same" or len(words) <= 2 * CONTEXT:
-            out.append(segment)
-            continue
-        first, last = index == 0, index == len(paragraph) - 1
-        if first:
-            out += [Segment("gap", ""), Segment("same", " ".join(words[-CONTEXT:]))]
-        elif last:
-            out += [Segment("same", " ".join(words[:CONTEXT])), Segment("gap", "")]
-        else:
-            head, tail = " ".join(words[:CONTEXT]), " ".join(words[-CONTEXT:])
-            out += [Segment("same", head), Segment("gap", ""), Segment("same", tail)]
-    return out
