@@ -935,3 +935,140 @@ def test_tick_boxes_keep_whether_they_are_ticked(tmp_path: Path) -> None:
     assert text.split("---\n", 2)[2] == (
         "☒ I confirm this is my own work.\n\n☐ I would like feedback.\n"
     )
+
+
+def _numbered_headings(numbering: str, styles: str, body: list[str]) -> bytes:
+    d = Docx()
+    d.body.extend(body)
+    numbering_xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:numbering {W}>{numbering}</w:numbering>'
+    )
+    style_edit = replacing("word/styles.xml", b"</w:styles>", styles.encode() + b"</w:styles>")
+    return rezip(
+        d.data(),
+        lambda name, body: (
+            (name, numbering_xml.encode())
+            if name == "word/numbering.xml"
+            else style_edit(name, body)
+        ),
+    )
+
+
+def test_headings_numbered_by_a_list_keep_their_numbers(tmp_path: Path) -> None:
+    """A heading numbered by a list linked to the heading styles (LibreOffice's chapter
+    numbering, a Word template's multilevel list) showed "Core Area 1: Operational issues"
+    and "1.a) Choosing a tool", but the .docx holds only the words: every section went to
+    _unsorted.md. The shapes are those LibreOffice 7.4 and Word write."""
+
+    def p(style: str, text: str, numbering: str = "") -> str:
+        own = f"<w:numPr>{numbering}</w:numPr>" if numbering else ""
+        return f"<w:p><w:pPr><w:pStyle w:val='{style}'/>{own}</w:pPr>" + (
+            f"<w:r><w:t xml:space='preserve'>{text}</w:t></w:r></w:p>"
+        )
+
+    def lvl(ilvl: int, fmt: str, text: str, extra: str = "") -> str:
+        return (
+            f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/>{extra}<w:numFmt w:val="{fmt}"/>'
+            f'<w:lvlText w:val="{text}"/></w:lvl>'
+        )
+
+    # LibreOffice: the numbering in the heading styles, "%1.%2) " and no suffix.
+    none = "<w:suff w:val='nothing'/>"
+    office = (
+        '<w:abstractNum w:abstractNumId="1">'
+        + lvl(0, "decimal", "Core Area %1: ", "<w:pStyle w:val='Heading1'/>" + none)
+        + lvl(1, "lowerLetter", "%1.%2) ", "<w:pStyle w:val='Heading2'/>" + none)
+        + lvl(2, "none", "%3", none)
+        + '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>'
+        # Word: a bulleted list in the text, and a heading numbered by hand ("1c").
+        + '<w:abstractNum w:abstractNumId="2">' + lvl(0, "bullet", "•") + "</w:abstractNum>"
+        + '<w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>'
+        + '<w:abstractNum w:abstractNumId="3">' + lvl(0, "decimal", "%1.")
+        + lvl(1, "lowerLetter", "%1%2)") + "</w:abstractNum>"
+        + '<w:num w:numId="3"><w:abstractNumId w:val="3"/>'
+        '<w:lvlOverride w:ilvl="1"><w:startOverride w:val="3"/></w:lvlOverride></w:num>'
+    )  # fmt: skip
+    styles = "".join(
+        f'<w:style w:type="paragraph" w:styleId="Heading{n}"><w:name w:val="heading {n}"/>'
+        f'<w:pPr><w:numPr><w:ilvl w:val="{n - 1}"/><w:numId w:val="1"/></w:numPr>'
+        f'<w:outlineLvl w:val="{n - 1}"/></w:pPr></w:style>'
+        for n in (1, 2, 3)
+    )
+    bullet = "<w:ilvl w:val='0'/><w:numId w:val='2'/>"
+    body = [
+        p("Heading1", "Operational issues"),
+        p("Heading2", "Choosing a lecture capture tool"),
+        p("Heading3", "Reflection"),
+        p("Normal", "I would ask students first.", bullet),
+        p("Heading2", "Moodle upgrade"),
+        p("Normal", "We upgraded in the summer."),
+        p("Heading3", "Elsewhere", "<w:ilvl w:val='1'/><w:numId w:val='3'/>"),
+        p("Normal", "Workshops for staff."),
+        p("Heading1", "Teaching, learning and assessment"),
+        p("Heading2", "Blended module"),
+        p("Normal", "A module with Nursing."),
+    ]
+    source = tmp_path / "numbered.docx"
+    source.write_bytes(_numbered_headings(office, styles, body))
+    before = source.read_bytes()
+    code, out = invoke("import", source, tmp_path / "p", "--pathway", "cmalt")
+    assert code == 0, out
+    assert source.read_bytes() == before
+    root = tmp_path / "p"
+    one_a = (folder(root, "1a") / "reflection.md").read_text("utf-8")
+    assert front(folder(root, "1a") / "reflection.md")["title"] == "Choosing a lecture capture tool"
+    assert "## Reflection\n\n- I would ask students first." in one_a
+    assert "We upgraded in the summer." in (folder(root, "1b") / "reflection.md").read_text()
+    # a heading numbered directly by a list of its own: "1c)" (started at 3)
+    assert "Workshops for staff." in (folder(root, "1c") / "reflection.md").read_text()
+    assert "A module with Nursing." in (folder(root, "2a") / "reflection.md").read_text()
+    assert not (root / "_unsorted.md").exists()
+    assert "1a  " in out and "heading '1.a) Choosing a lecture capture tool'" in out
+    # the report's table lines up when every section id is shorter than its heading
+    header = next(line for line in out.splitlines() if line.lstrip().startswith("section "))
+    row = next(line for line in out.splitlines() if line.lstrip().startswith("1a "))
+    words = re.match(r"\s+1a\s+(\d+)", row)
+    assert words is not None and header.index("words") + len("words") == words.end(1), out
+
+
+def test_decimal_heading_numbers_before_typed_section_numbers(tmp_path: Path) -> None:
+    """Word's usual outline numbering (1, 1.1, 1.1.1 on Heading 1-3) before headings that
+    name the section themselves: "2.1 1a Choosing a VLE", "2.1.1 Reflection", "2.1.2
+    References" still start the section, its part, and the end matter it keeps."""
+    levels = "".join(
+        f'<w:lvl w:ilvl="{n}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:lvlText w:val="{".".join(f"%{k + 1}" for k in range(n + 1))}"/>'
+        f'<w:pStyle w:val="Heading{n + 1}"/></w:lvl>'
+        for n in range(3)
+    )
+    numbering = (
+        f'<w:abstractNum w:abstractNumId="0">{levels}</w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+    )
+    styles = "".join(
+        f'<w:style w:type="paragraph" w:styleId="Heading{n}"><w:name w:val="heading {n}"/>'
+        '<w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>'
+        for n in (1, 2, 3)
+    )
+    d = Docx()
+    d.heading("Contextual statement").para(d.text("I support the VLE."))
+    d.heading("Core Area 1: Operational issues").heading("1a Choosing a VLE", 2)
+    d.para(d.text("We compared two systems.")).heading("Reflection", 3)
+    d.para(d.text("I would ask students first.")).heading("References", 3)
+    d.para(d.text("Smith, J. (2020) Choosing a VLE."))
+    d.heading("1b) Running the VLE", 2).para(d.text("Upgrades each summer."))
+    source = tmp_path / "decimal.docx"
+    source.write_bytes(_numbered_headings(numbering, styles, d.body))
+    code, out = invoke("import", source, tmp_path / "p", "--pathway", "cmalt")
+    assert code == 0, out
+    root = tmp_path / "p"
+    one_a = (folder(root, "1a") / "reflection.md").read_text("utf-8")
+    assert front(folder(root, "1a") / "reflection.md")["title"] == "Choosing a VLE"
+    assert "heading '2.1 1a Choosing a VLE'" in out
+    assert "## Reflection\n\nI would ask students first." in one_a
+    assert "### 2.1.2 References\n\nSmith, J. (2020) Choosing a VLE." in one_a
+    assert "Upgrades each summer." in (folder(root, "1b") / "reflection.md").read_text()
+    assert (
+        "I support the VLE." in (folder(root, "contextual-statement") / "reflection.md").read_text()
+    )
+    assert not (root / "_unsorted.md").exists()

@@ -24,7 +24,7 @@ _PART_WORDS = {
     "reflection": r"reflections?|reflect(ive)?( commentary| account)?|what i (have )?learn(ed|t)",
 }
 _CORE = re.compile(
-    r"^(?:cmalt\s+)?(?:core\s+area|core|area|section|part)?\s*([1-9])\s*\(?([a-d])?\)?"
+    r"^(?:cmalt\s+)?(?:core\s+area|core|area|section|part)?\s*([1-9])(?:\.(?=[a-d]))?\s*\(?([a-d])?\)?"
     r"(?=$|[\s.:)\-–—,])[\s.:)\-–—,]*(.*)$",
     re.I,
 )
@@ -35,7 +35,7 @@ _SLOT = re.compile(
 )
 _CONTEXT = re.compile(r"^(?:my\s+)?context(?:ual)?(?:\s+statement)?$", re.I)
 _FUTURE = re.compile(r"^(?:my\s+)?future\s+(?:plans?|development|directions?)\b|^next steps$", re.I)
-_OUTLINE = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivx]+\.|part\s+\d+:?)\s+(?=[a-z])", re.I)
+_OUTLINE = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivx]+\.|part\s+\d+:?)\s+(?=[a-z0-9])", re.I)
 # Headings that close a section rather than start a new topic, at whatever level.
 _SECTION_END_MATTER = re.compile(
     r"^(references?|reference list|bibliography|works cited|further reading|sources|"
@@ -143,7 +143,7 @@ def _matcher(title: str) -> difflib.SequenceMatcher[str]:
 
 
 def match_part(text: str) -> str | None:
-    heading = normalise(text).lower()
+    heading = _OUTLINE.sub("", normalise(text).lower())
     for part, words in _PART_WORDS.items():
         if re.fullmatch(rf"(?:\d+\.?\s*)?(?:{words})(?:\s*\(.*\))?", heading):
             return part
@@ -314,7 +314,7 @@ class Sorter:
         if heading.level == 7:
             self._text(origin, f"**{heading.text}**\n{text}")
             return
-        belongs = _SECTION_END_MATTER.match(normalise(heading.text)) is not None
+        belongs = _SECTION_END_MATTER.match(_OUTLINE.sub("", normalise(heading.text))) is not None
         if self.current is not None and heading.level <= self.level and not belongs:
             self.current = None
         if match is not None and match.kind == "group" and not text.strip():
