@@ -11,7 +11,9 @@ from pathlib import Path
 import mammoth
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from cmaltgen.cli import main
 from cmaltgen.importers.docx_text import main_xml, rewrite
 from cmaltgen.importers.names import safe_name
 from cmaltgen.wording import word_count
@@ -237,7 +239,10 @@ def test_images_are_evidence_files_with_their_alt_text(tmp_path: Path) -> None:
     ]
     assert (home / "image-1.png").read_bytes() == png()
     text = (home / "reflection.md").read_text("utf-8")
-    assert "![Screenshot of the quiz feedback page](image-1.png)" in text
+    assert (
+        "![Screenshot of the quiz feedback page](image-1.png) "
+        "[](evidence:screenshot-of-the-quiz-feedback-page)" in text
+    )
     # without alt text the image is kept and linked, never published without one
     assert (home / "image-2.png").read_bytes() == png(3, 3)
     assert "[image-2.png, an image that needs a description](image-2.png)" in text
@@ -246,6 +251,14 @@ def test_images_are_evidence_files_with_their_alt_text(tmp_path: Path) -> None:
         "(2a: image-2.png)" in out
     )
     builds_and_checks(tmp_path / "out")
+    # Once the section and item are ready, the picture counts as cited: showing it alone
+    # did not, and `check` asked for a citation of every imported picture.
+    for path in (home / "reflection.md", home / "evidence.yml"):
+        path.write_text(re.sub(r"(?m)^ *draft: true\n", "", path.read_text("utf-8")), "utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "out"), "--format", "json"])
+    codes = {(d["code"], d["path"]) for d in json.loads(result.stdout)["diagnostics"]}
+    assert ("uncited-evidence", "04-2a/evidence.yml") not in codes, codes
+    assert ("missing-alt", "04-2a/reflection.md") not in codes, codes
 
 
 def test_report_as_json_names_sources_words_and_decisions(tmp_path: Path) -> None:

@@ -1058,10 +1058,11 @@ def test_a_picture_linked_to_its_own_file_or_page_is_one_image_item(tmp_path: Pa
     ).replace("<channel><title>Rowan</title>", f"<channel><link>{SITE}</link>")  # fmt: skip
     root, _ = run_import(tmp_path, xml)
     text = text_of(root, "1a")
-    assert f"\n![The chart.png]({UPLOADS}/chart.png)\n" in text
+    # each picture is followed by its citation, so `check` finds every item cited
+    assert f"\n![The chart.png]({UPLOADS}/chart.png) [](evidence:chart-png)\n" in text
     assert (
-        f"\n![A map]({UPLOADS}/map.png)\n" in text
-        and f"\n![The plan.png]({UPLOADS}/plan.png)" in text
+        f"\n![A map]({UPLOADS}/map.png) [](evidence:map-png)\n" in text
+        and f"\n![The plan.png]({UPLOADS}/plan.png) [](evidence:plan-png)" in text
     )
     assert "[![Logo](" in text  # a picture linking elsewhere keeps its link
     titles = sorted(str(i["title"]) for i in items_of(root, "1a"))
