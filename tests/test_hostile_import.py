@@ -416,8 +416,8 @@ def test_links_and_pictures_the_docx_does_not_hold_are_dropped_and_located(
         "after the paragraph 'Our results chart:' was left out: this Word file does not hold "
         "the picture itself",
         "warning import-removed: the picture 'Linked chart' under the heading 'Description', "
-        "after the paragraph 'Our results chart:' was left out: it is linked to a file outside "
-        "the Word document",
+        "after the paragraph 'Our results chart:' was left out: it is linked to the file "
+        "C:/chart.png, outside the Word document (Insert > Pictures with 'Link to File')",
         "warning import-removed: the link 'notes' in footnote 1 points nowhere",
         "hint: insert the picture into the Word document",
     ):

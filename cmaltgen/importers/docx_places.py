@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag
 
 from cmaltgen.diagnostics import Diagnostics
-from cmaltgen.importers.docx_images import MISSING_IMAGE, Pictures
+from cmaltgen.importers.docx_images import MISSING_IMAGE, Pictures, file_path
 from cmaltgen.importers.docx_repair import BROKEN, MISSING_NOTE
 from cmaltgen.importers.docx_text import EQUATION
 from cmaltgen.wording import plural
@@ -176,7 +175,7 @@ def _unshown(soup: BeautifulSoup, report: _Report, pictures: Pictures) -> None:
 def _file_links(soup: BeautifulSoup, report: _Report) -> None:
     """Links to files on the author's computer: 'text (the file's path)', each reported."""
     for link in soup.find_all("a", href=_FILE_ADDRESS):
-        where = _file_path(str(link["href"]))
+        where = file_path(str(link["href"]))
         text = " ".join(link.get_text().split())
         report.add(
             _TO_FILE,
@@ -185,14 +184,6 @@ def _file_links(soup: BeautifulSoup, report: _Report) -> None:
             "hold: it was kept as text",
         )
         link.replace_with(f"{text} ({where})" if text else where)
-
-
-def _file_path(address: str) -> str:
-    """A file link's path as its author knows it: C:/Users/sam/report.pdf, Evidence/a.pdf."""
-    if address.lower().startswith("file:"):
-        address = re.sub(r"^file:/*", "", address, flags=re.I)
-        address = address if re.match(r"[A-Za-z]:", address) else "/" + address
-    return unquote(address)
 
 
 def _equations_as_text(soup: BeautifulSoup, report: _Report, equations: list[str]) -> None:
