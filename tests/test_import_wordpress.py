@@ -1094,3 +1094,25 @@ def test_child_pages_of_an_unnamed_specialist_area_stay_in_that_area(tmp_path: P
     assert area.index("Open textbooks.") < area.index("The project.") < area.index("## Reflection")
     assert area.index("## Reflection\n\nLooking back.") > 0
     assert "specialist-second-area" not in out and "specialist-third-area" not in out
+
+
+def test_a_file_blocks_download_button_is_not_a_second_citation(tmp_path: Path) -> None:
+    """A file block (as WordPress 6 writes it) has the file's link and a Download button to
+    the same file: both became citations, run together ("report [E1]Download [E1]")."""
+    report = f"{UPLOADS}/evaluation-report-final.pdf"
+    content = (
+        block(f"<p>{PROSE}</p>")
+        + f'<!-- wp:file {{"id":102,"href":"{report}"}} -->\n<div class="wp-block-file">'
+        f'<a id="wp-block-file--media-1" href="{report}">Evaluation report (final)</a>'
+        f'<a href="{report}" class="wp-block-file__button wp-element-button" download '
+        'aria-describedby="wp-block-file--media-1">Download</a></div>\n<!-- /wp:file -->\n'
+        # an older one: the button before its address, and a button with no link beside it
+         + f'<div class="wp-block-file"><a class="wp-block-file__button" href="{UPLOADS}/a.pdf"'
+        f" download>Download</a></div>"
+    )
+    root, _ = run_import(tmp_path, wxr(item("Core Area 1a", content)))
+    text = text_of(root, "1a")
+    assert "[Evaluation report (final)](evidence:evaluation-report-final)\n" in text, text
+    assert text.count("(evidence:evaluation-report-final)") == 1
+    assert "[Download](evidence:" in text  # the only link to a.pdf stays
+    assert {str(i["url"]) for i in items_of(root, "1a")} == {report, f"{UPLOADS}/a.pdf"}

@@ -64,6 +64,11 @@ _SHORTCODE_ADDRESS = re.compile(
     re.I,
 )
 # An address WordPress turns into an embed: alone on its line, or inside [embed]...[/embed].
+# The Download button a file block draws after the file's own link (the same address).
+_FILE_BUTTON = re.compile(
+    r"<a\s(?=[^<>]*\bclass=\"[^\"<>]*\bwp-block-file__button\b)[^<>]*?\bhref=\"([^\"<>]*)\"[^<>]*>"
+    r"[^<>]*</a>"
+)
 _ALONE = re.compile(r"(?m)^[ \t]*(https?://[^\s<>\[\]\"']+)[ \t]*\r?$")
 _EMBED = re.compile(rf"\[embed\b[^\[\]]*\]\s*({_ADDRESS})\s*\[/embed\]", re.I)
 
@@ -80,7 +85,10 @@ def media_links(html: str) -> tuple[str, int]:
         return f'<p><a href="{escape(address)}">{escape(_label(address))}</a></p>'
 
     html = _EMBED.sub(lambda m: link(m.group(1), m.group(1)), html)
-    linked = set(re.findall(r"\bhref\s*=\s*[\"']?([^\"'\s<>]+)", html))
+    hrefs = re.findall(r"\bhref\s*=\s*[\"']?([^\"'\s<>]+)", html)
+    linked = set(hrefs)
+    if "wp-block-file__button" in html:  # a file block's Download button, beside its link
+        html = _FILE_BUTTON.sub(lambda m: "" if hrefs.count(m.group(1)) > 1 else m.group(0), html)
 
     def tag(match: re.Match[str]) -> str:  # a file block's viewer beside its own link: as is
         address = match.group(2)
