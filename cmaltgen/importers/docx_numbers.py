@@ -19,6 +19,7 @@ BUILT_IN = re.compile(r"heading ?([1-9])|title", re.I)
 LEVELS = {str(n) for n in range(6)}
 _ILVLS = {str(n) for n in range(9)}
 _MAX = 32767  # Word's largest list number
+_MAX_TEXT = 40  # a level's text, "Core Area %1:": a number is short, whatever a file says
 
 
 def outline_level(style: Element, styles: dict[str | None, Element], w: str) -> int | None:
@@ -125,7 +126,7 @@ def _levels(w: str, abstract: Element, num: Element) -> dict[str, tuple[int, str
             continue  # Word has nine levels, 0-8
         start = starts.get(ilvl) or _val(w, lvl, "start") or "1"
         suffix = {"nothing": "", "space": " "}.get(_val(w, lvl, "suff") or "", " ")
-        text = (_val(w, lvl, "lvlText") or "") + suffix
+        text = (_val(w, lvl, "lvlText") or "")[:_MAX_TEXT] + suffix
         fmt = _val(w, lvl, "numFmt") or "decimal"
         levels[ilvl] = (
             min(int(start), _MAX) if start.isdigit() and len(start) < 9 else 1,
@@ -174,7 +175,7 @@ def _number_text(
 
 def _formatted(value: int, fmt: str) -> str:
     if fmt in ("lowerLetter", "upperLetter"):
-        letters = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
+        letters = chr(ord("a") + (value - 1) % 26) * min((value - 1) // 26 + 1, 4)
         return letters.upper() if fmt == "upperLetter" else letters
     if fmt in ("lowerRoman", "upperRoman"):
         roman = ""
