@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cmaltgen.importers.sections import Sorter, match_part, match_section
+from cmaltgen.importers.headings import match_part, match_section
+from cmaltgen.importers.sections import Sorter
 from cmaltgen.read.framework import framework
 
 FRAMEWORK = framework("2019")
@@ -44,6 +45,11 @@ CMALT = FRAMEWORK.pathways["cmalt"]
         ("Specialist option", "slot", "specialist", ""),
         ("Advanced area: Leading digital strategy", "slot", "advanced", "Leading digital strategy"),
         ("Core Area 2: Teaching, learning and/or assessment processes", "group", "2", ""),
+        ("Specialist options", "group", "specialist", ""),  # was "specialist-s", titled "s"
+        ("Specialist Areas", "group", "specialist", ""),
+        ("Specialist areas: Accessibility", "slot", "specialist", "Accessibility"),
+        ("1.a) Choosing a VLE", "section", "1a", "Choosing a VLE"),
+        ("2.1 1a Choosing a VLE", "section", "1a", "Choosing a VLE"),
     ],
 )
 def test_section_headings(heading: str, kind: str, section: str, title: str) -> None:
@@ -66,6 +72,8 @@ def test_section_headings(heading: str, kind: str, section: str, title: str) -> 
         "Core Area 5a",
         "Contents",
         "Acknowledgements",
+        "3. A new approach to feedback",
+        "3.Assessment",
     ],
 )
 def test_other_headings_name_no_section(heading: str) -> None:
@@ -84,6 +92,8 @@ def test_other_headings_name_no_section(heading: str) -> None:
         ("Reflections", "reflection"),
         ("Reflective account", "reflection"),
         ("What I learned", "reflection"),
+        ("2.1.1 Reflection", "reflection"),
+        ("ii. Evidence", "evidence"),
         ("Describing the project team", None),
         ("Evidence-based practice in my team", None),
     ],
@@ -175,3 +185,36 @@ def test_a_section_met_twice_keeps_the_second_heading() -> None:
         "### Core Area 3b",
         "Policy.",
     ]
+
+
+def test_headings_under_a_group_heading_name_its_sections_by_letter_or_place() -> None:
+    """Under "Core Area 2", "(a) Choosing a quiz tool"; under "Core Area 3", "3.1"; under
+    "Specialist options", "Option 1: Accessibility": each went to _unsorted.md, and
+    "Specialist options" itself became section "specialist-s" titled "s"."""
+    sorter = Sorter(CMALT)
+    sorter.piece(
+        "doc",
+        None,
+        [],
+        "# Core Area 2 – Teaching, learning and assessment\n\n## (a) Choosing a quiz tool\n\n"
+        "Quiz.\n\n### Reflection\n\nLearned.\n\n### a) first pilot\n\nPilot.\n\n"
+        "## b) My learners\n\nLearners.\n\n# CORE AREA 3: THE WIDER CONTEXT\n\n"
+        "## 3.1 Legislation\n\nLaw.\n\n## 4.2 Not this area\n\nOther.\n\n"
+        "# Specialist options\n\n## Option 1: Digital accessibility\n\nAccess.\n\n"
+        "### Reflection\n\nAccess learned.\n\n### Evidence of impact\n\nImpact.\n\n"
+        "## Option 2: Open education\n\nOpen.\n\n# Appendix\n\n## a) Minutes\n\nMins.\n",
+    )
+    found = sorter.result.sections
+    assert list(found) == [
+        "2a", "2b", "3a", "specialist-digital-accessibility", "specialist-open-education"
+    ]  # fmt: skip
+    assert found["2a"].title == "Choosing a quiz tool"
+    assert found["2a"].parts["reflection"] == ["Learned.", "### a) first pilot\n\nPilot."]
+    assert found["2b"].parts["description"] == ["Learners."]
+    assert found["3a"].title == "Legislation"
+    access = found["specialist-digital-accessibility"]
+    assert access.title == "Digital accessibility"
+    assert access.parts["reflection"] == ["Access learned.", "### Evidence of impact\n\nImpact."]
+    assert found["specialist-open-education"].parts["description"] == ["Open."]
+    unsorted = [u.text for u in sorter.result.unsorted]
+    assert unsorted == ["## 4.2 Not this area\n\nOther.\n\n## Appendix\n\n## a) Minutes\n\nMins."]

@@ -19,7 +19,8 @@ import yaml
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.importers.evidence import Collector, SectionEvidence, collect, table_details
-from cmaltgen.importers.sections import Found, Sorting, normalise
+from cmaltgen.importers.headings import normalise
+from cmaltgen.importers.sections import Found, Sorting
 from cmaltgen.new import scaffold, section_folder, section_ids
 from cmaltgen.read.framework import Framework, Pathway, SectionSpec
 from cmaltgen.wording import plural, word_count

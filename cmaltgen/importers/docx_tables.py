@@ -16,7 +16,7 @@ from html import escape
 
 from bs4 import BeautifulSoup, Tag
 
-from cmaltgen.importers.sections import match_part
+from cmaltgen.importers.headings import match_part
 
 _BLOCKS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"]
 # A cell (or its first paragraph) starting with the word of the Reflection part: only then
