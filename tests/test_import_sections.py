@@ -45,6 +45,9 @@ CMALT = FRAMEWORK.pathways["cmalt"]
         ("Specialist option", "slot", "specialist", ""),
         ("Advanced area: Leading digital strategy", "slot", "advanced", "Leading digital strategy"),
         ("Core Area 2: Teaching, learning and/or assessment processes", "group", "2", ""),
+        ("Core Area Four: Communication and working with others", "section", "4a", ""),
+        ("Core Area 4: Working with others", "section", "4a", "Working with others"),
+        ("Core area two", "group", "2", ""),
         ("Specialist options", "group", "specialist", ""),  # was "specialist-s", titled "s"
         ("Specialist Areas", "group", "specialist", ""),
         ("Specialist areas: Accessibility", "slot", "specialist", "Accessibility"),
@@ -73,6 +76,8 @@ def test_section_headings(heading: str, kind: str, section: str, title: str) -> 
         "Contents",
         "Acknowledgements",
         "3. A new approach to feedback",
+        "Area three-year plan",
+        "One more thing",
         "3.Assessment",
     ],
 )
@@ -218,3 +223,23 @@ def test_headings_under_a_group_heading_name_its_sections_by_letter_or_place() -
     assert found["specialist-open-education"].parts["description"] == ["Open."]
     unsorted = [u.text for u in sorter.result.unsorted]
     assert unsorted == ["## 4.2 Not this area\n\nOther.\n\n## Appendix\n\n## a) Minutes\n\nMins."]
+
+
+def test_core_area_4_is_its_one_section_4a() -> None:
+    """Core area 4 has one section: "Core Area 4" with text under it was a group heading, its
+    text sent to _unsorted.md; a "4a)" heading under it still gives the section its title."""
+    sorter = Sorter(CMALT)
+    sorter.piece("doc", None, [], "# Core Area 4\n\nI chair the user group.\n")
+    assert sorter.result.sections["4a"].parts["description"] == ["I chair the user group."]
+    assert not sorter.result.unsorted
+    sorter = Sorter(CMALT)
+    sorter.piece(
+        "doc",
+        None,
+        [],
+        "# Core Area 4: Communication and working with others\n\n## 4a) Working with IT\n\n"
+        "Text.\n\n## Reflection\n\nLearned.\n",
+    )
+    found = sorter.result.sections["4a"]
+    assert found.title == "Working with IT"
+    assert found.parts["description"] == ["Text."] and found.parts["reflection"] == ["Learned."]

@@ -21,10 +21,12 @@ _PART_WORDS = {
     "reflection": r"reflections?|reflect(ive)?( commentary| account)?|what i (have )?learn(ed|t)",
 }
 _CORE = re.compile(
-    r"^(?:cmalt\s+)?(?:core\s+area|core|area|section|part)?\s*([1-9])(?:\.(?=[a-d]))?\s*\(?([a-d])?\)?"
+    r"^(?:cmalt\s+)?(?:core\s+area|core|area|section|part)?\s*([1-9]|(?:one|two|three|four)(?![\w-]))"
+    r"(?:\.(?=[a-d]))?\s*\(?([a-d])?\)?"
     r"(?=$|[\s.:)\-–—,])[\s.:)\-–—,]*(.*)$",
     re.I,
 )
+_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4"}
 _SLOT = re.compile(
     r"^(specialist|advanced)(?:\s+(?:area|option|topic)(s?)\b)?"
     r"(?:\s*(?:\d+|one|two|three|first|second|third))?\s*[.:)\-–—]*\s*(.*)$",
@@ -102,6 +104,7 @@ def in_group(group: str, heading: str, pathway: Pathway) -> Match | None:
 
 def _core(core: re.Match[str], pathway: Pathway) -> Match | None:
     number, letter, rest = core.group(1), (core.group(2) or "").lower(), normalise(core.group(3))
+    number = _NUMBER_WORDS.get(number.lower(), number)
     ids = pathway.fixed()
     for section_id in (f"{number}{letter}", number):  # 2016 had one core area 3 for "3a", "3b"
         if section_id in ids:
@@ -109,7 +112,10 @@ def _core(core: re.Match[str], pathway: Pathway) -> Match | None:
                 "section", section_id, "" if _similar(rest, ids[section_id].title) else rest
             )
     prefixed = not core.string[:1].isdigit()  # "Core area 2", not "2.5 million students"
-    if not letter and prefixed and any(i.startswith(number) and len(i) == 2 for i in ids):
+    areas = [i for i in ids if i.startswith(number) and len(i) == 2]
+    if not letter and prefixed and len(areas) == 1:  # "Core Area 4" is 4a, all of it
+        return Match("section", areas[0], "" if _similar(rest, ids[areas[0]].title) else rest)
+    if not letter and prefixed and areas:
         return Match("group", number, rest)
     return None
 

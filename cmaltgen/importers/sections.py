@@ -229,9 +229,14 @@ class Sorter:
 
     def _repeats(self, match: Match | None, heading: Heading) -> bool:
         current = self.current
-        if match is None or current is None or match.kind != "section" or match.title:
+        if match is None or current is None or match.kind != "section" or match.id != current.id:
             return False
-        return match.id == current.id and heading.level > self.level
+        if heading.level <= self.level:
+            return False
+        if match.title and not current.title and not any(current.parts.values()):
+            current.title = match.title  # "Core Area 4", then "4a) Working with IT"
+            return True
+        return not match.title
 
     def _text(self, origin: str, text: str) -> None:
         unsorted = self.result.unsorted
