@@ -1085,3 +1085,40 @@ def test_decimal_heading_numbers_before_typed_section_numbers(tmp_path: Path) ->
         "I support the VLE." in (folder(root, "contextual-statement") / "reflection.md").read_text()
     )
     assert not (root / "_unsorted.md").exists()
+
+
+def test_a_template_tables_title_row_names_its_section(tmp_path: Path) -> None:
+    """A template table per section, its first row across the table naming the section (as
+    LibreOffice writes a merged heading cell): the section was not found, and its parts went
+    to _unsorted.md as loose text. "Reflection on practice" was not read as a label."""
+    d = Docx()
+
+    def table(title: str, rows: list[list[str]]) -> None:
+        merged = (
+            "<w:tr><w:tc><w:tcPr><w:gridSpan w:val='2'/></w:tcPr><w:p><w:pPr><w:pStyle "
+            f"w:val='TableHeading'/><w:jc w:val='center'/></w:pPr>{d.text(title)}</w:p>"
+            "</w:tc></w:tr>"
+        )
+        d.table(rows)
+        d.body[-1] = d.body[-1].replace("<w:tbl>", "<w:tbl>" + merged, 1)
+
+    d.heading("CMALT portfolio")
+    table("Core Area 1a: Choosing a lecture capture tool",
+          [[d.bold("Description"), d.text("I compared three tools.")],
+           [d.bold("Evidence"), d.link("Report", "https://example.org/report.pdf")],
+           [d.bold("Reflection"), d.text("I would ask students first.")]])  # fmt: skip
+    table("Core Area 1b",
+          [[d.text("Description of practice"), d.text("Reflection on practice")],
+           [d.text("I ran the VLE upgrade."), d.text("Plan earlier.")]])  # fmt: skip
+    table("Training log", [[d.text("Date"), d.text("Session")],
+                           [d.text("May"), d.text("Quizzes")]])  # fmt: skip
+    root = imported(tmp_path, d)
+    one_a = (folder(root, "1a") / "reflection.md").read_text("utf-8")
+    assert front(folder(root, "1a") / "reflection.md")["title"] == "Choosing a lecture capture tool"
+    assert one_a.split("---\n", 2)[2] == (
+        "## Description\n\nI compared three tools.\n\n### Evidence\n\n"
+        "[Report](evidence:report)\n\n## Reflection\n\nI would ask students first.\n"
+    )
+    one_b = (folder(root, "1b") / "reflection.md").read_text("utf-8")
+    assert "## Description\n\nI ran the VLE upgrade.\n\n## Reflection\n\nPlan earlier." in one_b
+    assert "| Training log | |" in one_b  # not a template: a table, under the section above

@@ -18,7 +18,8 @@ from cmaltgen.read.framework import Pathway
 _PART_WORDS = {
     "description": r"descri(ption|be)s?|description of (my )?practice|what i did|my practice",
     "evidence": r"(supporting |list of |my )?evidences?( list| used| items)?|evidence and links",
-    "reflection": r"reflections?|reflect(ive)?( commentary| account)?|what i (have )?learn(ed|t)",
+    "reflection": r"reflections?( on (my )?practice)?|reflect(ive)?( commentary| account)?"
+    r"|what i (have )?learn(ed|t)",
 }
 _CORE = re.compile(
     r"^(?:cmalt\s+)?(?:core\s+area|core|area|section|part)?\s*([1-9]|(?:one|two|three|four)(?![\w-]))"
