@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cmaltgen.importers.headings import match_part, match_section
-from cmaltgen.importers.sections import Sorter
+from cmaltgen.importers.sections import Sorter, slug
 from cmaltgen.read.framework import framework
 
 FRAMEWORK = framework("2019")
@@ -243,3 +243,22 @@ def test_core_area_4_is_its_one_section_4a() -> None:
     found = sorter.result.sections["4a"]
     assert found.title == "Working with IT"
     assert found.parts["description"] == ["Text."] and found.parts["reflection"] == ["Learned."]
+
+
+def test_ids_from_accented_words_keep_their_letters() -> None:
+    """ "Specialist area: Éducation ouverte" became specialist-ducation-ouverte, and an
+    evidence title "Siân's chart" the id si-n-s-chart: accents are dropped, not letters."""
+    sorter = Sorter(CMALT)
+    sorter.piece("doc", None, [], "# Specialist area: Éducation ouverte\n\nOER.\n")
+    assert list(sorter.result.sections) == ["specialist-education-ouverte"]
+    assert slug("Siân's chart – Múinteoireacht") == "sian-s-chart-muinteoireacht"
+    assert slug("数字教育") == ""  # no Latin letters: the caller's fallback ("evidence")
+    sorter = Sorter(CMALT)  # two areas named in other scripts stay two areas
+    sorter.piece(
+        "doc", None, [], "# Specialist area: 数字教育\n\nA.\n\n# Specialist area: 在线学习\n\nB.\n"
+    )
+    found = sorter.result.sections
+    assert {k: (v.title, v.parts["description"]) for k, v in found.items()} == {
+        "specialist-first-area": ("数字教育", ["A."]),
+        "specialist-second-area": ("在线学习", ["B."]),
+    }

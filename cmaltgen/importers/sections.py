@@ -10,6 +10,7 @@ What a heading names is headings.py's to say.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -127,6 +128,8 @@ SLOT_FALLBACK = {
 
 
 def slug(text: str) -> str:
+    """An id from words: "Éducation ouverte" is education-ouverte, not -ducation-ouverte."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].rstrip("-")
 
 
@@ -277,8 +280,8 @@ class Sorter:
         return ""
 
     def _slot_id(self, slot: str, title: str) -> str:
-        if title:
-            return f"{slot}-{slug(title) or 'area'}"
+        if slug(title):  # a title in other letters ("数字教育"): the next free name
+            return f"{slot}-{slug(title)}"
         free = (
             f"{slot}-{n}" for n in SLOT_FALLBACK[slot] if f"{slot}-{n}" not in self.result.sections
         )
