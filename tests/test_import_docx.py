@@ -1122,3 +1122,46 @@ def test_a_template_tables_title_row_names_its_section(tmp_path: Path) -> None:
     one_b = (folder(root, "1b") / "reflection.md").read_text("utf-8")
     assert "## Description\n\nI ran the VLE upgrade.\n\n## Reflection\n\nPlan earlier." in one_b
     assert "| Training log | |" in one_b  # not a template: a table, under the section above
+
+
+def test_a_templates_unfilled_boxes_are_not_imported_as_text(tmp_path: Path) -> None:
+    """A template's content controls still showing their prompt (Word's "Click or tap here to
+    enter text.", LibreOffice's placeholders, both written as w:sdt with w:showingPlcHdr) were
+    imported as the candidate's own words: an empty section looked written."""
+    d = Docx().heading("Core Area 1a").heading("Description", 2)
+
+    def box(content: str, showing: bool = True) -> str:
+        shows = "<w:showingPlcHdr/>" if showing else ""
+        return (
+            "<w:sdt><w:sdtPr><w:id w:val='-1'/><w:placeholder><w:docPart w:val="
+            f"'DefaultPlaceholder_-1854013440'/></w:placeholder>{shows}</w:sdtPr>"
+            f"<w:sdtContent>{content}</w:sdtContent></w:sdt>"
+        )
+
+    prompt = (
+        "<w:r><w:rPr><w:rStyle w:val='PlaceholderText'/></w:rPr>"
+        "<w:t>Click or tap here to enter text.</w:t></w:r>"
+    )
+    d.para(d.text("Role: "), box(prompt))  # inside a paragraph
+    d.para(d.text("I compared three tools."), box(d.text(" And a filled-in box."), False))
+    d.heading("Reflection", 2)
+    d.body.append(box(f"<w:p>{prompt}</w:p>"))  # a box of whole paragraphs
+    d.heading("Core Area 1b")
+    d.body.append(box("<w:p><w:r><w:t>Describe your practice here</w:t></w:r></w:p>"))
+    root = imported(tmp_path, d)
+    one_a = (folder(root, "1a") / "reflection.md").read_text("utf-8").split("---\n", 2)[2]
+    assert one_a.rstrip() == (
+        "## Description\n\nRole:\n\nI compared three tools. And a filled-in box.\n\n## Reflection"
+    ), one_a
+    one_b = (folder(root, "1b") / "reflection.md").read_text("utf-8")
+    assert "Describe your practice" not in one_b and "Click or tap" not in one_b
+    flat = " ".join((tmp_path / "import.log").read_text("utf-8").split())
+    assert (
+        "portfolio.docx: warning import-removed: the template's prompt 'Click or tap here to "
+        "enter text.' under the heading 'Description', in the paragraph 'Role:' was left out: "
+        "it is the box's hint, not your text" in flat
+    ), flat
+    assert (
+        "the template's prompt 'Describe your practice here' under the heading 'Core Area" in flat
+    )
+    assert flat.count("warning import-removed: the template's prompt") == 3

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup, Tag
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.importers.docx_images import MISSING_IMAGE, Pictures, file_path
 from cmaltgen.importers.docx_repair import BROKEN, MISSING_NOTE
-from cmaltgen.importers.docx_text import EQUATION
+from cmaltgen.importers.docx_text import EQUATION, PROMPT
 from cmaltgen.wording import plural
 
 # A link to a file: file:///C:/..., a path beside the document, a Windows or network path.
@@ -56,6 +56,13 @@ _EQUATION_TEXT = (
     "check it in the new portfolio; write it out in words, or add a picture of it with a text "
     "description",
 )
+_PROMPT = (
+    "import-removed",
+    "template prompt left out",
+    "template prompts left out",
+    "these are the template's hints, shown in a box until something is typed in it; write "
+    "those parts in the new portfolio",
+)
 _HEADING = re.compile(r"^h[1-6]$")
 _NOTE = re.compile(r"^(foot|end)note-(\d+)$")
 _BLOCK = ["p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"]
@@ -81,6 +88,7 @@ def dropped(
     _unshown(soup, report, pictures)
     if equations:
         _equations_as_text(soup, report, equations)
+        _prompts_left_out(soup, report, equations)
     for link in soup.find_all("a", href=lambda h: bool(h) and h.startswith(BROKEN)):
         text = " ".join(link.get_text().split())
         picture = link.find("img")
@@ -184,6 +192,22 @@ def _file_links(soup: BeautifulSoup, report: _Report) -> None:
             "hold: it was kept as text",
         )
         link.replace_with(f"{text} ({where})" if text else where)
+
+
+def _prompts_left_out(soup: BeautifulSoup, report: _Report, texts: list[str]) -> None:
+    """Each template box's prompt ("Click or tap here to enter text.") removed, reported."""
+    for text in soup.find_all(string=PROMPT):
+        parent = text.parent
+        numbers = PROMPT.findall(str(text))
+        text.replace_with(PROMPT.sub("", str(text)))
+        if parent is None:
+            continue
+        for number in numbers:
+            prompt = _short(texts[int(number)]) or "an empty box"
+            message = f"the template's prompt '{prompt}' {report.place(parent)} was left out"
+            report.add(_PROMPT, message + ": it is the box's hint, not your text")
+        if not parent.get_text().strip() and parent.find("img") is None:
+            parent.decompose()
 
 
 def _equations_as_text(soup: BeautifulSoup, report: _Report, equations: list[str]) -> None:

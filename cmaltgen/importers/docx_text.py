@@ -30,11 +30,12 @@ from cmaltgen.importers.docx_numbers import BUILT_IN, LEVELS, Numbers, outline_l
 from cmaltgen.importers.docx_repair import UNREADABLE, main_part, part_of, rewritten
 
 EQUATION = re.compile("\ue000cmaltgen-equation-(\\d+)\ue001")
+PROMPT = re.compile("\ue000cmaltgen-prompt-(\\d+)\ue001")
 _MATH = (
     "{http://schemas.openxmlformats.org/officeDocument/2006/math}",
     "{http://purl.oclc.org/ooxml/officeDocument/math}",
 )
-_HAS = re.compile(rb"fldSimple|oMath|outlineLvl|txbxContent")
+_HAS = re.compile(rb"fldSimple|oMath|outlineLvl|txbxContent|showingPlcHdr")
 _ALTERNATE = {"{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
 _EQUATION = {f"{ns}{name}" for ns in _MATH for name in ("oMath", "oMathPara")}
 _MAX_DEPTH = 60  # equations nest a few levels; a hostile one, thousands (and recursion ends)
@@ -85,9 +86,9 @@ def heading_styles(archive: zipfile.ZipFile) -> str:
 
 
 def rewrite(archive: zipfile.ZipFile, main: str, xml: bytes) -> tuple[bytes, list[str]] | None:
-    """The .docx with simple fields, equations and heading numbers rewritten, and each
-    equation's text; None when the main part has none (or cannot be read: mammoth reports
-    that)."""
+    """The .docx with simple fields, equations, template prompts and heading numbers
+    rewritten, and the text of each equation and prompt (as their marks number them); None
+    when the main part has none (or cannot be read: mammoth reports that)."""
     numbers = Numbers(archive, b"numPr" in xml)
     if not _HAS.search(xml) and not numbers.found:
         return None
@@ -128,6 +129,8 @@ def _rewrite_one(
         return _outline_heading(namespace + "}", element)
     if name == "AlternateContent":
         return _boxes_in_fallback(w, element, parents)
+    if name == "sdtContent":
+        return _prompt(namespace + "}", element, parent, equations)
     if name == "drawing" and parent not in inside["alternate"]:
         if not (boxes := _boxes(w, element)):
             return False
@@ -140,6 +143,23 @@ def _rewrite_one(
         SubElement(element, f"{w}t").text = f"\ue000cmaltgen-equation-{len(equations) - 1}\ue001"
         return True
     return False
+
+
+def _prompt(w: str, content: Element, control: Element, texts: list[str]) -> bool:
+    """A template's box still showing its prompt ("Click or tap here to enter text."): the
+    prompt becomes a mark, which ``docx_places`` removes with a located warning."""
+    shows = control.find(f"{w}sdtPr/{w}showingPlcHdr")
+    if shows is None or shows.get(f"{w}val", "true") in ("false", "0", "off"):
+        return False  # filled in
+    kinds = {child.tag.rpartition("}")[2] for child in content}
+    if kinds & {"tr", "tc"}:
+        return False  # a box around a table's rows or cells: kept as it is
+    texts.append(" ".join("".join(content.itertext()).split()))
+    content.clear()
+    holder = SubElement(content, f"{w}p") if kinds & {"p", "tbl"} else content
+    run = SubElement(holder, f"{w}r")
+    SubElement(run, f"{w}t").text = f"\ue000cmaltgen-prompt-{len(texts) - 1}\ue001"
+    return True
 
 
 def _inside(root: Element, names: set[str]) -> set[Element]:
