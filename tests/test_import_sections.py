@@ -53,6 +53,8 @@ CMALT = FRAMEWORK.pathways["cmalt"]
         ("Specialist areas: Accessibility", "slot", "specialist", "Accessibility"),
         ("1.a) Choosing a VLE", "section", "1a", "Choosing a VLE"),
         ("2.1 1a Choosing a VLE", "section", "1a", "Choosing a VLE"),
+        ("Section 1 Contextual statement", "section", "contextual-statement", ""),  # numbered
+        ("Section 6: Future plans", "section", "future-plans", ""),
     ],
 )
 def test_section_headings(heading: str, kind: str, section: str, title: str) -> None:

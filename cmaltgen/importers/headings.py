@@ -35,7 +35,9 @@ _SLOT = re.compile(
 )
 _CONTEXT = re.compile(r"^(?:my\s+)?context(?:ual)?(?:\s+statement)?$", re.I)
 _FUTURE = re.compile(r"^(?:my\s+)?future\s+(?:plans?|development|directions?)\b|^next steps$", re.I)
-OUTLINE = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivx]+\.|part\s+\d+:?)\s+(?=[a-z0-9])", re.I)
+OUTLINE = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?|[ivx]+\.|(?:part|section)\s+\d+[:.]?)\s+(?=[a-z0-9])", re.I
+)
 
 
 class Match(NamedTuple):
