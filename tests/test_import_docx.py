@@ -207,18 +207,26 @@ def test_evidence_listed_without_links_is_kept_and_reported(tmp_path: Path) -> N
     d.bullet(d.text("Appendix 3: minutes of the working group"))
     d.bullet(d.text("Email from the Dean (available on request)"))
     d.bullet(d.link("Project blog", "https://blog.example.org/project"))
+    # a paragraph of prose, and items each a paragraph (or a line) of their own, as in a
+    # template's cell: only the items count
+    d.para(d.text("The minutes below show how the group reached its decision."))
+    d.para(d.text("Screenshot of the load test results"))
+    d.para(d.link("Migration plan", "https://example.org/plan"))
     d.heading("Reflection", 2).para(d.text(PROSE))
     source = tmp_path / "p.docx"
     source.write_bytes(d.data())
     code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
     assert code == 0, out
     assert (
-        "out/08-4a/evidence.yml: warning import-review: section 4a lists 2 pieces of evidence "
+        "out/08-4a/evidence.yml: warning import-review: section 4a lists 3 pieces of evidence "
         "with no link or file, e.g. 'Appendix 3: minutes of the working group'" in out
     )
     text = (folder(tmp_path / "out", "4a") / "reflection.md").read_text("utf-8")
     assert "- Appendix 3: minutes of the working group" in text
-    assert [i["url"] for i in items(tmp_path / "out", "4a")] == ["https://blog.example.org/project"]
+    assert [i["url"] for i in items(tmp_path / "out", "4a")] == [
+        "https://blog.example.org/project",
+        "https://example.org/plan",
+    ]
     builds_and_checks(tmp_path / "out")
 
 
