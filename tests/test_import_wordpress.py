@@ -1116,3 +1116,31 @@ def test_a_file_blocks_download_button_is_not_a_second_citation(tmp_path: Path) 
     assert text.count("(evidence:evaluation-report-final)") == 1
     assert "[Download](evidence:" in text  # the only link to a.pdf stays
     assert {str(i["url"]) for i in items_of(root, "1a")} == {report, f"{UPLOADS}/a.pdf"}
+
+
+def test_an_embed_blocks_caption_names_its_link(tmp_path: Path) -> None:
+    """An embed block's caption ("Demo of the new tool") was left as a loose line, and the
+    video's link read "www.youtube.com/watch?v=...", which check reports as a bare address."""
+    video = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    content = (
+        block(f"<p>{PROSE}</p>")
+        + f'<!-- wp:embed {{"url":"{video}","type":"video","providerNameSlug":"youtube"}} -->\n'
+        '<figure class="wp-block-embed is-type-video is-provider-youtube wp-block-embed-youtube">'
+        f'<div class="wp-block-embed__wrapper">\n{video}\n</div><figcaption class="wp-element-'
+        'caption">Demo of the <em>new</em> tool &amp; its captions</figcaption></figure>\n'
+        "<!-- /wp:embed -->\n"
+        # no caption: the address, as before
+         + '<!-- wp:embed {"url":"https://vimeo.com/1"} -->\n<figure class="wp-block-embed">'
+        '<div class="wp-block-embed__wrapper">\nhttps://vimeo.com/1\n</div></figure>\n'
+        "<!-- /wp:embed -->\n"
+    )
+    root, out = run_import(tmp_path, wxr(item("Core Area 1a", content)))
+    text = text_of(root, "1a")
+    assert (
+        "[Demo of the new tool & its captions](evidence:demo-of-the-new-tool-its-captions)" in text
+    )
+    assert text.count("Demo of the") == 1  # the caption is the link's words, not a line too
+    assert "[vimeo.com/1](evidence:vimeo-com-1)" in text
+    found = {str(i["url"]): i for i in items_of(root, "1a")}
+    assert found[video]["title"] == "Demo of the new tool & its captions"
+    assert "kept 2 embedded items" in out
