@@ -1173,3 +1173,39 @@ def test_a_templates_unfilled_boxes_are_not_imported_as_text(tmp_path: Path) -> 
         "the template's prompt 'Describe your practice here' under the heading 'Core Area" in flat
     )
     assert flat.count("warning import-removed: the template's prompt") == 3
+
+
+def test_charts_and_smartart_left_out_are_reported(tmp_path: Path) -> None:
+    """A chart (Insert > Chart) or SmartArt is not a picture: mammoth dropped it without a
+    word, so evidence vanished from the section unreported."""
+    d = Docx().heading("Core Area 2a").heading("Description", 2)
+
+    def graphic(kind: str, descr: str) -> str:
+        described = f" descr='{descr}'" if descr else ""
+        return (
+            "<w:r><w:drawing><wp:inline><wp:extent cx='5486400' cy='3200400'/>"
+            f"<wp:docPr id='3' name='Chart 3'{described}/><a:graphic><a:graphicData "
+            f"uri='http://schemas.openxmlformats.org/drawingml/2006/{kind}'>"
+            "<c:chart xmlns:c='http://schemas.openxmlformats.org/drawingml/2006/chart' "
+            "r:id='rId99'/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+        )
+
+    d.para(d.text("Uptake rose each term."))
+    d.para(graphic("chart", "Uptake by term"))
+    d.para(d.text("Our process:"), graphic("diagram", ""))
+    d.image(png(), "A photo of the workshop")
+    d.heading("Reflection", 2).para(d.text(PROSE))
+    root = imported(tmp_path, d)
+    text = (folder(root, "2a") / "reflection.md").read_text("utf-8")
+    assert "Uptake rose each term.\n\nOur process:\n\n![A photo of the workshop]" in text, text
+    flat = " ".join((tmp_path / "import.log").read_text("utf-8").split())
+    assert (
+        "portfolio.docx: warning import-removed: the chart 'Uptake by term' under the heading "
+        "'Description', after the paragraph 'Uptake rose each term.' was left out: Word draws "
+        "it from its data" in flat
+    ), flat
+    assert (
+        "a diagram (SmartArt) under the heading 'Description', in the paragraph 'Our process:' "
+        "was left out" in flat
+    )
+    assert "hint: in Word, right-click it, choose Save as Picture" in flat

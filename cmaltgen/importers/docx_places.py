@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup, Tag
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.importers.docx_images import MISSING_IMAGE, Pictures, file_path
 from cmaltgen.importers.docx_repair import BROKEN, MISSING_NOTE
-from cmaltgen.importers.docx_text import EQUATION, PROMPT
+from cmaltgen.importers.docx_text import EQUATION, LEFT_OUT
 from cmaltgen.wording import plural
 
 # A link to a file: file:///C:/..., a path beside the document, a Windows or network path.
@@ -63,6 +63,13 @@ _PROMPT = (
     "these are the template's hints, shown in a box until something is typed in it; write "
     "those parts in the new portfolio",
 )
+_GRAPHIC = (
+    "import-removed",
+    "chart or diagram left out",
+    "charts or diagrams left out",
+    "in Word, right-click it, choose Save as Picture and PNG, and add that file to the "
+    "section with its description",
+)
 _HEADING = re.compile(r"^h[1-6]$")
 _NOTE = re.compile(r"^(foot|end)note-(\d+)$")
 _BLOCK = ["p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"]
@@ -88,7 +95,7 @@ def dropped(
     _unshown(soup, report, pictures)
     if equations:
         _equations_as_text(soup, report, equations)
-        _prompts_left_out(soup, report, equations)
+        _left_out(soup, report, equations)
     for link in soup.find_all("a", href=lambda h: bool(h) and h.startswith(BROKEN)):
         text = " ".join(link.get_text().split())
         picture = link.find("img")
@@ -194,18 +201,33 @@ def _file_links(soup: BeautifulSoup, report: _Report) -> None:
         link.replace_with(f"{text} ({where})" if text else where)
 
 
-def _prompts_left_out(soup: BeautifulSoup, report: _Report, texts: list[str]) -> None:
-    """Each template box's prompt ("Click or tap here to enter text.") removed, reported."""
-    for text in soup.find_all(string=PROMPT):
+def _left_out(soup: BeautifulSoup, report: _Report, texts: list[str]) -> None:
+    """Each template box's prompt ("Click or tap here to enter text.") removed, and each
+    chart or SmartArt (which only Word draws), each reported."""
+    for text in soup.find_all(string=LEFT_OUT):
         parent = text.parent
-        numbers = PROMPT.findall(str(text))
-        text.replace_with(PROMPT.sub("", str(text)))
+        marks = LEFT_OUT.findall(str(text))
+        text.replace_with(LEFT_OUT.sub("", str(text)))
         if parent is None:
             continue
-        for number in numbers:
-            prompt = _short(texts[int(number)]) or "an empty box"
-            message = f"the template's prompt '{prompt}' {report.place(parent)} was left out"
-            report.add(_PROMPT, message + ": it is the box's hint, not your text")
+        for kind, number in marks:
+            said = texts[int(number)]
+            if kind == "prompt":
+                message = f"the template's prompt '{_short(said) or 'an empty box'}' "
+                report.add(
+                    _PROMPT,
+                    f"{message}{report.place(parent)} was left out: it is the box's hint, not "
+                    "your text",
+                )
+                continue
+            what, _, name = said.partition(": ")
+            named = f"the {what} '{_short(name)}'" if name else f"a {what}"
+            where = report.place(parent)
+            report.add(
+                _GRAPHIC,
+                f"{named} {where} was left out: Word draws it from its data, and it is not a "
+                "picture cmaltgen can copy",
+            )
         if not parent.get_text().strip() and parent.find("img") is None:
             parent.decompose()
 

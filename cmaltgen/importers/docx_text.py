@@ -30,12 +30,19 @@ from cmaltgen.importers.docx_numbers import BUILT_IN, LEVELS, Numbers, outline_l
 from cmaltgen.importers.docx_repair import UNREADABLE, main_part, part_of, rewritten
 
 EQUATION = re.compile("\ue000cmaltgen-equation-(\\d+)\ue001")
-PROMPT = re.compile("\ue000cmaltgen-prompt-(\\d+)\ue001")
+LEFT_OUT = re.compile("\ue000cmaltgen-(prompt|graphic)-(\\d+)\ue001")  # docx_places reports
 _MATH = (
     "{http://schemas.openxmlformats.org/officeDocument/2006/math}",
     "{http://purl.oclc.org/ooxml/officeDocument/math}",
 )
-_HAS = re.compile(rb"fldSimple|oMath|outlineLvl|txbxContent|showingPlcHdr")
+_HAS = re.compile(rb"fldSimple|oMath|outlineLvl|txbxContent|showingPlcHdr|2006/(?:chart|diagram)")
+# A chart or SmartArt drawn by Word or LibreOffice (not a picture): mammoth drops it unsaid.
+_GRAPHICS = {
+    "http://schemas.openxmlformats.org/drawingml/2006/chart": "chart",
+    "http://schemas.openxmlformats.org/drawingml/2006/diagram": "diagram (SmartArt)",
+    "http://purl.oclc.org/ooxml/drawingml/chart": "chart",
+    "http://purl.oclc.org/ooxml/drawingml/diagram": "diagram (SmartArt)",
+}
 _ALTERNATE = {"{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
 _EQUATION = {f"{ns}{name}" for ns in _MATH for name in ("oMath", "oMathPara")}
 _MAX_DEPTH = 60  # equations nest a few levels; a hostile one, thousands (and recursion ends)
@@ -131,6 +138,12 @@ def _rewrite_one(
         return _boxes_in_fallback(w, element, parents)
     if name == "sdtContent":
         return _prompt(namespace + "}", element, parent, equations)
+    if name == "drawing" and (kind := _graphic(element)) is not None:
+        equations.append(kind)
+        element.clear()  # the drawing becomes its mark, in its run
+        element.tag = f"{w}t"
+        element.text = f"\ue000cmaltgen-graphic-{len(equations) - 1}\ue001"
+        return True
     if name == "drawing" and parent not in inside["alternate"]:
         if not (boxes := _boxes(w, element)):
             return False
@@ -160,6 +173,18 @@ def _prompt(w: str, content: Element, control: Element, texts: list[str]) -> boo
     run = SubElement(holder, f"{w}r")
     SubElement(run, f"{w}t").text = f"\ue000cmaltgen-prompt-{len(texts) - 1}\ue001"
     return True
+
+
+def _graphic(drawing: Element) -> str | None:
+    """'chart: Uptake by school' for a chart or SmartArt drawing (its kind, and its
+    description or name); None for a picture, a text box or a shape."""
+    for element in drawing.iter():
+        kind = _GRAPHICS.get(element.get("uri", ""))
+        if kind is not None and element.tag.endswith("}graphicData"):
+            named = next((e for e in drawing.iter() if e.tag.endswith("}docPr")), None)
+            name = "" if named is None else named.get("descr") or named.get("title") or ""
+            return f"{kind}: {' '.join(name.split())}"
+    return None
 
 
 def _inside(root: Element, names: set[str]) -> set[Element]:
