@@ -57,11 +57,14 @@ class Numbers:
             return  # none, or mammoth reports the part
         w = numbering.tag.rpartition("}")[0] + "}"
         abstract = {a.get(f"{w}abstractNumId"): a for a in numbering.iter(f"{w}abstractNum")}
+        read: dict[str | None, dict[str, tuple[int, str, str, str]]] = {}  # each list once
         for num in numbering.iter(f"{w}num"):
             base = num.find(f"{w}abstractNumId")
-            levels = abstract.get(None if base is None else base.get(f"{w}val"))
-            if levels is not None:
-                self.lists[num.get(f"{w}numId", "")] = _levels(w, levels, num)
+            key = None if base is None else base.get(f"{w}val")
+            if key in abstract:
+                if key not in read:
+                    read[key] = _levels(w, abstract[key])
+                self.lists[num.get(f"{w}numId", "")] = _overridden(w, read[key], num)
         by_id = {s.get(f"{w}styleId"): s for s in styles if s.get(f"{w}type") == "paragraph"}
         for style_id, style in by_id.items():
             numbered = _style_numbering(w, style, by_id)
@@ -114,17 +117,14 @@ def _val(w: str, element: Element, name: str) -> str | None:
     return None if found is None else found.get(f"{w}val")
 
 
-def _levels(w: str, abstract: Element, num: Element) -> dict[str, tuple[int, str, str, str]]:
-    """A list's levels: ilvl -> (start, format, text, style), after the list's overrides."""
-    starts = {
-        o.get(f"{w}ilvl", ""): _val(w, o, "startOverride") for o in num.iter(f"{w}lvlOverride")
-    }
+def _levels(w: str, abstract: Element) -> dict[str, tuple[int, str, str, str]]:
+    """A list's levels: ilvl -> (start, format, text, style)."""
     levels = {}
     for lvl in abstract.iter(f"{w}lvl"):
         ilvl = lvl.get(f"{w}ilvl", "0")
         if ilvl not in _ILVLS:
             continue  # Word has nine levels, 0-8
-        start = starts.get(ilvl) or _val(w, lvl, "start") or "1"
+        start = _val(w, lvl, "start") or "1"
         suffix = {"nothing": "", "space": " "}.get(_val(w, lvl, "suff") or "", " ")
         text = (_val(w, lvl, "lvlText") or "")[:_MAX_TEXT] + suffix
         fmt = _val(w, lvl, "numFmt") or "decimal"
@@ -135,6 +135,18 @@ def _levels(w: str, abstract: Element, num: Element) -> dict[str, tuple[int, str
             _val(w, lvl, "pStyle") or "",
         )
     return levels
+
+
+def _overridden(
+    w: str, levels: dict[str, tuple[int, str, str, str]], num: Element
+) -> dict[str, tuple[int, str, str, str]]:
+    """A list's levels with the starts one use of it sets ("restart at 3")."""
+    changed = dict(levels)
+    for override in num.iter(f"{w}lvlOverride"):
+        ilvl, start = override.get(f"{w}ilvl", ""), _val(w, override, "startOverride") or ""
+        if ilvl in changed and start.isdigit() and len(start) < 9:
+            changed[ilvl] = (min(int(start), _MAX), *changed[ilvl][1:])
+    return changed
 
 
 def _style_numbering(
