@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.import_fixtures import Docx, invoke, png, replacing, rezip
+from tests.import_fixtures import Docx, W, invoke, png, replacing, rezip
 from tests.test_import_wordpress import item, wxr
 
 LONG_PAGE = "<p>" + "word " * 1_300_000 + "</p>"  # 6.2 MB: more than one reflection may be
@@ -416,8 +416,8 @@ def test_links_and_pictures_the_docx_does_not_hold_are_dropped_and_located(
         "after the paragraph 'Our results chart:' was left out: this Word file does not hold "
         "the picture itself",
         "warning import-removed: the picture 'Linked chart' under the heading 'Description', "
-        "after the paragraph 'Our results chart:' was left out: it is linked to a file outside "
-        "the Word document",
+        "after the paragraph 'Our results chart:' was left out: it is linked to the file "
+        "C:/chart.png, outside the Word document (Insert > Pictures with 'Link to File')",
         "warning import-removed: the link 'notes' in footnote 1 points nowhere",
         "hint: insert the picture into the Word document",
     ):
@@ -599,3 +599,48 @@ def test_an_empty_styles_or_footnotes_part_is_left_out_and_the_rest_imported(
 
 def _member(data: bytes, name: str) -> bytes:
     return zipfile.ZipFile(io.BytesIO(data)).read(name)
+
+
+def test_heading_numbers_a_file_makes_huge_stay_short(tmp_path: Path) -> None:
+    """A list level whose text repeats every level's number hundreds of times, starting at
+    99,999,999 in letters (each a run of over a thousand), would have made each heading
+    half a million characters: the number is capped, and the import stays quick."""
+    d = Docx()
+    for n in range(60):
+        d.body.append(
+            f"<w:p><w:pPr><w:pStyle w:val='Heading2'/><w:numPr><w:ilvl w:val='{n % 9}'/>"
+            f"<w:numId w:val='1'/></w:numPr></w:pPr><w:r><w:t>Heading {n}</w:t></w:r></w:p>"
+        )
+        d.para(d.text("Some text about my practice."))
+    levels = (
+        "".join(
+            f'<w:lvl w:ilvl="{k}"><w:start w:val="99999999"/><w:numFmt w:val="lowerLetter"/>'
+            f'<w:lvlText w:val="{"%1%2%3%4%5%6%7%8%9" * 50}"/></w:lvl>'
+            for k in range(9)
+        )
+        + '<w:lvl w:ilvl="12"><w:numFmt w:val="decimal"/></w:lvl>'
+    )  # past Word's nine levels
+    numbering = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:numbering {W}><w:abstractNum '
+        f'w:abstractNumId="0">{levels}</w:abstractNum><w:num w:numId="1"><w:abstractNumId '
+        'w:val="0"/></w:num></w:numbering>'
+    )
+    source = tmp_path / "numbers.docx"
+    source.write_bytes(
+        rezip(
+            d.data(),
+            lambda name, body: (
+                name,
+                numbering.encode() if name.endswith("numbering.xml") else body,
+            ),
+        )
+    )
+    code, out = invoke("import", source, tmp_path / "p", "--pathway", "cmalt")
+    assert code == 0, out
+    headings = [
+        line
+        for line in (tmp_path / "p" / "_unsorted.md").read_text("utf-8").splitlines()
+        if line.startswith("## ")
+    ]
+    assert len(headings) == 61 and headings[1].endswith("Heading 0"), headings[:3]
+    assert max(len(h) for h in headings) < 400, max(len(h) for h in headings)

@@ -11,7 +11,9 @@ from pathlib import Path
 import mammoth
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from cmaltgen.cli import main
 from cmaltgen.importers.docx_text import main_xml, rewrite
 from cmaltgen.importers.names import safe_name
 from cmaltgen.wording import word_count
@@ -205,18 +207,26 @@ def test_evidence_listed_without_links_is_kept_and_reported(tmp_path: Path) -> N
     d.bullet(d.text("Appendix 3: minutes of the working group"))
     d.bullet(d.text("Email from the Dean (available on request)"))
     d.bullet(d.link("Project blog", "https://blog.example.org/project"))
+    # a paragraph of prose, and items each a paragraph (or a line) of their own, as in a
+    # template's cell: only the items count
+    d.para(d.text("The minutes below show how the group reached its decision."))
+    d.para(d.text("Screenshot of the load test results"))
+    d.para(d.link("Migration plan", "https://example.org/plan"))
     d.heading("Reflection", 2).para(d.text(PROSE))
     source = tmp_path / "p.docx"
     source.write_bytes(d.data())
     code, out = invoke("import", source, tmp_path / "out", "--pathway", "cmalt")
     assert code == 0, out
     assert (
-        "out/08-4a/evidence.yml: warning import-review: section 4a lists 2 pieces of evidence "
+        "out/08-4a/evidence.yml: warning import-review: section 4a lists 3 pieces of evidence "
         "with no link or file, e.g. 'Appendix 3: minutes of the working group'" in out
     )
     text = (folder(tmp_path / "out", "4a") / "reflection.md").read_text("utf-8")
     assert "- Appendix 3: minutes of the working group" in text
-    assert [i["url"] for i in items(tmp_path / "out", "4a")] == ["https://blog.example.org/project"]
+    assert [i["url"] for i in items(tmp_path / "out", "4a")] == [
+        "https://blog.example.org/project",
+        "https://example.org/plan",
+    ]
     builds_and_checks(tmp_path / "out")
 
 
@@ -237,7 +247,10 @@ def test_images_are_evidence_files_with_their_alt_text(tmp_path: Path) -> None:
     ]
     assert (home / "image-1.png").read_bytes() == png()
     text = (home / "reflection.md").read_text("utf-8")
-    assert "![Screenshot of the quiz feedback page](image-1.png)" in text
+    assert (
+        "![Screenshot of the quiz feedback page](image-1.png) "
+        "[](evidence:screenshot-of-the-quiz-feedback-page)" in text
+    )
     # without alt text the image is kept and linked, never published without one
     assert (home / "image-2.png").read_bytes() == png(3, 3)
     assert "[image-2.png, an image that needs a description](image-2.png)" in text
@@ -246,6 +259,14 @@ def test_images_are_evidence_files_with_their_alt_text(tmp_path: Path) -> None:
         "(2a: image-2.png)" in out
     )
     builds_and_checks(tmp_path / "out")
+    # Once the section and item are ready, the picture counts as cited: showing it alone
+    # did not, and `check` asked for a citation of every imported picture.
+    for path in (home / "reflection.md", home / "evidence.yml"):
+        path.write_text(re.sub(r"(?m)^ *draft: true\n", "", path.read_text("utf-8")), "utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "out"), "--format", "json"])
+    codes = {(d["code"], d["path"]) for d in json.loads(result.stdout)["diagnostics"]}
+    assert ("uncited-evidence", "04-2a/evidence.yml") not in codes, codes
+    assert ("missing-alt", "04-2a/reflection.md") not in codes, codes
 
 
 def test_report_as_json_names_sources_words_and_decisions(tmp_path: Path) -> None:
@@ -935,3 +956,256 @@ def test_tick_boxes_keep_whether_they_are_ticked(tmp_path: Path) -> None:
     assert text.split("---\n", 2)[2] == (
         "☒ I confirm this is my own work.\n\n☐ I would like feedback.\n"
     )
+
+
+def _numbered_headings(numbering: str, styles: str, body: list[str]) -> bytes:
+    d = Docx()
+    d.body.extend(body)
+    numbering_xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:numbering {W}>{numbering}</w:numbering>'
+    )
+    style_edit = replacing("word/styles.xml", b"</w:styles>", styles.encode() + b"</w:styles>")
+    return rezip(
+        d.data(),
+        lambda name, body: (
+            (name, numbering_xml.encode())
+            if name == "word/numbering.xml"
+            else style_edit(name, body)
+        ),
+    )
+
+
+def test_headings_numbered_by_a_list_keep_their_numbers(tmp_path: Path) -> None:
+    """A heading numbered by a list linked to the heading styles (LibreOffice's chapter
+    numbering, a Word template's multilevel list) showed "Core Area 1: Operational issues"
+    and "1.a) Choosing a tool", but the .docx holds only the words: every section went to
+    _unsorted.md. The shapes are those LibreOffice 7.4 and Word write."""
+
+    def p(style: str, text: str, numbering: str = "") -> str:
+        own = f"<w:numPr>{numbering}</w:numPr>" if numbering else ""
+        return f"<w:p><w:pPr><w:pStyle w:val='{style}'/>{own}</w:pPr>" + (
+            f"<w:r><w:t xml:space='preserve'>{text}</w:t></w:r></w:p>"
+        )
+
+    def lvl(ilvl: int, fmt: str, text: str, extra: str = "") -> str:
+        return (
+            f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/>{extra}<w:numFmt w:val="{fmt}"/>'
+            f'<w:lvlText w:val="{text}"/></w:lvl>'
+        )
+
+    # LibreOffice: the numbering in the heading styles, "%1.%2) " and no suffix.
+    none = "<w:suff w:val='nothing'/>"
+    office = (
+        '<w:abstractNum w:abstractNumId="1">'
+        + lvl(0, "decimal", "Core Area %1: ", "<w:pStyle w:val='Heading1'/>" + none)
+        + lvl(1, "lowerLetter", "%1.%2) ", "<w:pStyle w:val='Heading2'/>" + none)
+        + lvl(2, "none", "%3", none)
+        + '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>'
+        # Word: a bulleted list in the text, and a heading numbered by hand ("1c").
+        + '<w:abstractNum w:abstractNumId="2">' + lvl(0, "bullet", "•") + "</w:abstractNum>"
+        + '<w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>'
+        + '<w:abstractNum w:abstractNumId="3">' + lvl(0, "decimal", "%1.")
+        + lvl(1, "lowerLetter", "%1%2)") + "</w:abstractNum>"
+        + '<w:num w:numId="3"><w:abstractNumId w:val="3"/>'
+        '<w:lvlOverride w:ilvl="1"><w:startOverride w:val="3"/></w:lvlOverride></w:num>'
+    )  # fmt: skip
+    styles = "".join(
+        f'<w:style w:type="paragraph" w:styleId="Heading{n}"><w:name w:val="heading {n}"/>'
+        f'<w:pPr><w:numPr><w:ilvl w:val="{n - 1}"/><w:numId w:val="1"/></w:numPr>'
+        f'<w:outlineLvl w:val="{n - 1}"/></w:pPr></w:style>'
+        for n in (1, 2, 3)
+    )
+    bullet = "<w:ilvl w:val='0'/><w:numId w:val='2'/>"
+    body = [
+        p("Heading1", "Operational issues"),
+        p("Heading2", "Choosing a lecture capture tool"),
+        p("Heading3", "Reflection"),
+        p("Normal", "I would ask students first.", bullet),
+        p("Heading2", "Moodle upgrade"),
+        p("Normal", "We upgraded in the summer."),
+        p("Heading3", "Elsewhere", "<w:ilvl w:val='1'/><w:numId w:val='3'/>"),
+        p("Normal", "Workshops for staff."),
+        p("Heading1", "Teaching, learning and assessment"),
+        p("Heading2", "Blended module"),
+        p("Normal", "A module with Nursing."),
+    ]
+    source = tmp_path / "numbered.docx"
+    source.write_bytes(_numbered_headings(office, styles, body))
+    before = source.read_bytes()
+    code, out = invoke("import", source, tmp_path / "p", "--pathway", "cmalt")
+    assert code == 0, out
+    assert source.read_bytes() == before
+    root = tmp_path / "p"
+    one_a = (folder(root, "1a") / "reflection.md").read_text("utf-8")
+    assert front(folder(root, "1a") / "reflection.md")["title"] == "Choosing a lecture capture tool"
+    assert "## Reflection\n\n- I would ask students first." in one_a
+    assert "We upgraded in the summer." in (folder(root, "1b") / "reflection.md").read_text()
+    # a heading numbered directly by a list of its own: "1c)" (started at 3)
+    assert "Workshops for staff." in (folder(root, "1c") / "reflection.md").read_text()
+    assert "A module with Nursing." in (folder(root, "2a") / "reflection.md").read_text()
+    assert not (root / "_unsorted.md").exists()
+    assert "1a  " in out and "heading '1.a) Choosing a lecture capture tool'" in out
+    # the report's table lines up when every section id is shorter than its heading
+    header = next(line for line in out.splitlines() if line.lstrip().startswith("section "))
+    row = next(line for line in out.splitlines() if line.lstrip().startswith("1a "))
+    words = re.match(r"\s+1a\s+(\d+)", row)
+    assert words is not None and header.index("words") + len("words") == words.end(1), out
+
+
+def test_decimal_heading_numbers_before_typed_section_numbers(tmp_path: Path) -> None:
+    """Word's usual outline numbering (1, 1.1, 1.1.1 on Heading 1-3) before headings that
+    name the section themselves: "2.1 1a Choosing a VLE", "2.1.1 Reflection", "2.1.2
+    References" still start the section, its part, and the end matter it keeps."""
+    levels = "".join(
+        f'<w:lvl w:ilvl="{n}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:lvlText w:val="{".".join(f"%{k + 1}" for k in range(n + 1))}"/>'
+        f'<w:pStyle w:val="Heading{n + 1}"/></w:lvl>'
+        for n in range(3)
+    )
+    numbering = (
+        f'<w:abstractNum w:abstractNumId="0">{levels}</w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+    )
+    styles = "".join(
+        f'<w:style w:type="paragraph" w:styleId="Heading{n}"><w:name w:val="heading {n}"/>'
+        '<w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>'
+        for n in (1, 2, 3)
+    )
+    d = Docx()
+    d.heading("Contextual statement").para(d.text("I support the VLE."))
+    d.heading("Core Area 1: Operational issues").heading("1a Choosing a VLE", 2)
+    d.para(d.text("We compared two systems.")).heading("Reflection", 3)
+    d.para(d.text("I would ask students first.")).heading("References", 3)
+    d.para(d.text("Smith, J. (2020) Choosing a VLE."))
+    d.heading("1b) Running the VLE", 2).para(d.text("Upgrades each summer."))
+    source = tmp_path / "decimal.docx"
+    source.write_bytes(_numbered_headings(numbering, styles, d.body))
+    code, out = invoke("import", source, tmp_path / "p", "--pathway", "cmalt")
+    assert code == 0, out
+    root = tmp_path / "p"
+    one_a = (folder(root, "1a") / "reflection.md").read_text("utf-8")
+    assert front(folder(root, "1a") / "reflection.md")["title"] == "Choosing a VLE"
+    assert "heading '2.1 1a Choosing a VLE'" in out
+    assert "## Reflection\n\nI would ask students first." in one_a
+    assert "### 2.1.2 References\n\nSmith, J. (2020) Choosing a VLE." in one_a
+    assert "Upgrades each summer." in (folder(root, "1b") / "reflection.md").read_text()
+    assert (
+        "I support the VLE." in (folder(root, "contextual-statement") / "reflection.md").read_text()
+    )
+    assert not (root / "_unsorted.md").exists()
+
+
+def test_a_template_tables_title_row_names_its_section(tmp_path: Path) -> None:
+    """A template table per section, its first row across the table naming the section (as
+    LibreOffice writes a merged heading cell): the section was not found, and its parts went
+    to _unsorted.md as loose text. "Reflection on practice" was not read as a label."""
+    d = Docx()
+
+    def table(title: str, rows: list[list[str]]) -> None:
+        merged = (
+            "<w:tr><w:tc><w:tcPr><w:gridSpan w:val='2'/></w:tcPr><w:p><w:pPr><w:pStyle "
+            f"w:val='TableHeading'/><w:jc w:val='center'/></w:pPr>{d.text(title)}</w:p>"
+            "</w:tc></w:tr>"
+        )
+        d.table(rows)
+        d.body[-1] = d.body[-1].replace("<w:tbl>", "<w:tbl>" + merged, 1)
+
+    d.heading("CMALT portfolio")
+    table("Core Area 1a: Choosing a lecture capture tool",
+          [[d.bold("Description"), d.text("I compared three tools.")],
+           [d.bold("Evidence"), d.link("Report", "https://example.org/report.pdf")],
+           [d.bold("Reflection"), d.text("I would ask students first.")]])  # fmt: skip
+    table("Core Area 1b",
+          [[d.text("Description of practice"), d.text("Reflection on practice")],
+           [d.text("I ran the VLE upgrade."), d.text("Plan earlier.")]])  # fmt: skip
+    table("Training log", [[d.text("Date"), d.text("Session")],
+                           [d.text("May"), d.text("Quizzes")]])  # fmt: skip
+    root = imported(tmp_path, d)
+    one_a = (folder(root, "1a") / "reflection.md").read_text("utf-8")
+    assert front(folder(root, "1a") / "reflection.md")["title"] == "Choosing a lecture capture tool"
+    assert one_a.split("---\n", 2)[2] == (
+        "## Description\n\nI compared three tools.\n\n### Evidence\n\n"
+        "[Report](evidence:report)\n\n## Reflection\n\nI would ask students first.\n"
+    )
+    one_b = (folder(root, "1b") / "reflection.md").read_text("utf-8")
+    assert "## Description\n\nI ran the VLE upgrade.\n\n## Reflection\n\nPlan earlier." in one_b
+    assert "| Training log | |" in one_b  # not a template: a table, under the section above
+
+
+def test_a_templates_unfilled_boxes_are_not_imported_as_text(tmp_path: Path) -> None:
+    """A template's content controls still showing their prompt (Word's "Click or tap here to
+    enter text.", LibreOffice's placeholders, both written as w:sdt with w:showingPlcHdr) were
+    imported as the candidate's own words: an empty section looked written."""
+    d = Docx().heading("Core Area 1a").heading("Description", 2)
+
+    def box(content: str, showing: bool = True) -> str:
+        shows = "<w:showingPlcHdr/>" if showing else ""
+        return (
+            "<w:sdt><w:sdtPr><w:id w:val='-1'/><w:placeholder><w:docPart w:val="
+            f"'DefaultPlaceholder_-1854013440'/></w:placeholder>{shows}</w:sdtPr>"
+            f"<w:sdtContent>{content}</w:sdtContent></w:sdt>"
+        )
+
+    prompt = (
+        "<w:r><w:rPr><w:rStyle w:val='PlaceholderText'/></w:rPr>"
+        "<w:t>Click or tap here to enter text.</w:t></w:r>"
+    )
+    d.para(d.text("Role: "), box(prompt))  # inside a paragraph
+    d.para(d.text("I compared three tools."), box(d.text(" And a filled-in box."), False))
+    d.heading("Reflection", 2)
+    d.body.append(box(f"<w:p>{prompt}</w:p>"))  # a box of whole paragraphs
+    d.heading("Core Area 1b")
+    d.body.append(box("<w:p><w:r><w:t>Describe your practice here</w:t></w:r></w:p>"))
+    root = imported(tmp_path, d)
+    one_a = (folder(root, "1a") / "reflection.md").read_text("utf-8").split("---\n", 2)[2]
+    assert one_a.rstrip() == (
+        "## Description\n\nRole:\n\nI compared three tools. And a filled-in box.\n\n## Reflection"
+    ), one_a
+    one_b = (folder(root, "1b") / "reflection.md").read_text("utf-8")
+    assert "Describe your practice" not in one_b and "Click or tap" not in one_b
+    flat = " ".join((tmp_path / "import.log").read_text("utf-8").split())
+    assert (
+        "portfolio.docx: warning import-removed: the template's prompt 'Click or tap here to "
+        "enter text.' under the heading 'Description', in the paragraph 'Role:' was left out: "
+        "it is the box's hint, not your text" in flat
+    ), flat
+    assert (
+        "the template's prompt 'Describe your practice here' under the heading 'Core Area" in flat
+    )
+    assert flat.count("warning import-removed: the template's prompt") == 3
+
+
+def test_charts_and_smartart_left_out_are_reported(tmp_path: Path) -> None:
+    """A chart (Insert > Chart) or SmartArt is not a picture: mammoth dropped it without a
+    word, so evidence vanished from the section unreported."""
+    d = Docx().heading("Core Area 2a").heading("Description", 2)
+
+    def graphic(kind: str, descr: str) -> str:
+        described = f" descr='{descr}'" if descr else ""
+        return (
+            "<w:r><w:drawing><wp:inline><wp:extent cx='5486400' cy='3200400'/>"
+            f"<wp:docPr id='3' name='Chart 3'{described}/><a:graphic><a:graphicData "
+            f"uri='http://schemas.openxmlformats.org/drawingml/2006/{kind}'>"
+            "<c:chart xmlns:c='http://schemas.openxmlformats.org/drawingml/2006/chart' "
+            "r:id='rId99'/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+        )
+
+    d.para(d.text("Uptake rose each term."))
+    d.para(graphic("chart", "Uptake by term"))
+    d.para(d.text("Our process:"), graphic("diagram", ""))
+    d.image(png(), "A photo of the workshop")
+    d.heading("Reflection", 2).para(d.text(PROSE))
+    root = imported(tmp_path, d)
+    text = (folder(root, "2a") / "reflection.md").read_text("utf-8")
+    assert "Uptake rose each term.\n\nOur process:\n\n![A photo of the workshop]" in text, text
+    flat = " ".join((tmp_path / "import.log").read_text("utf-8").split())
+    assert (
+        "portfolio.docx: warning import-removed: the chart 'Uptake by term' under the heading "
+        "'Description', after the paragraph 'Uptake rose each term.' was left out: Word draws "
+        "it from its data" in flat
+    ), flat
+    assert (
+        "a diagram (SmartArt) under the heading 'Description', in the paragraph 'Our process:' "
+        "was left out" in flat
+    )
+    assert "hint: in Word, right-click it, choose Save as Picture" in flat

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cmaltgen.importers.sections import Sorter, match_part, match_section
+from cmaltgen.importers.headings import match_part, match_section
+from cmaltgen.importers.sections import Sorter, slug
 from cmaltgen.read.framework import framework
 
 FRAMEWORK = framework("2019")
@@ -44,6 +45,16 @@ CMALT = FRAMEWORK.pathways["cmalt"]
         ("Specialist option", "slot", "specialist", ""),
         ("Advanced area: Leading digital strategy", "slot", "advanced", "Leading digital strategy"),
         ("Core Area 2: Teaching, learning and/or assessment processes", "group", "2", ""),
+        ("Core Area Four: Communication and working with others", "section", "4a", ""),
+        ("Core Area 4: Working with others", "section", "4a", "Working with others"),
+        ("Core area two", "group", "2", ""),
+        ("Specialist options", "group", "specialist", ""),  # was "specialist-s", titled "s"
+        ("Specialist Areas", "group", "specialist", ""),
+        ("Specialist areas: Accessibility", "slot", "specialist", "Accessibility"),
+        ("1.a) Choosing a VLE", "section", "1a", "Choosing a VLE"),
+        ("2.1 1a Choosing a VLE", "section", "1a", "Choosing a VLE"),
+        ("Section 1 Contextual statement", "section", "contextual-statement", ""),  # numbered
+        ("Section 6: Future plans", "section", "future-plans", ""),
     ],
 )
 def test_section_headings(heading: str, kind: str, section: str, title: str) -> None:
@@ -66,6 +77,10 @@ def test_section_headings(heading: str, kind: str, section: str, title: str) -> 
         "Core Area 5a",
         "Contents",
         "Acknowledgements",
+        "3. A new approach to feedback",
+        "Area three-year plan",
+        "One more thing",
+        "3.Assessment",
     ],
 )
 def test_other_headings_name_no_section(heading: str) -> None:
@@ -84,6 +99,8 @@ def test_other_headings_name_no_section(heading: str) -> None:
         ("Reflections", "reflection"),
         ("Reflective account", "reflection"),
         ("What I learned", "reflection"),
+        ("2.1.1 Reflection", "reflection"),
+        ("ii. Evidence", "evidence"),
         ("Describing the project team", None),
         ("Evidence-based practice in my team", None),
     ],
@@ -175,3 +192,75 @@ def test_a_section_met_twice_keeps_the_second_heading() -> None:
         "### Core Area 3b",
         "Policy.",
     ]
+
+
+def test_headings_under_a_group_heading_name_its_sections_by_letter_or_place() -> None:
+    """Under "Core Area 2", "(a) Choosing a quiz tool"; under "Core Area 3", "3.1"; under
+    "Specialist options", "Option 1: Accessibility": each went to _unsorted.md, and
+    "Specialist options" itself became section "specialist-s" titled "s"."""
+    sorter = Sorter(CMALT)
+    sorter.piece(
+        "doc",
+        None,
+        [],
+        "# Core Area 2 – Teaching, learning and assessment\n\n## (a) Choosing a quiz tool\n\n"
+        "Quiz.\n\n### Reflection\n\nLearned.\n\n### a) first pilot\n\nPilot.\n\n"
+        "## b) My learners\n\nLearners.\n\n# CORE AREA 3: THE WIDER CONTEXT\n\n"
+        "## 3.1 Legislation\n\nLaw.\n\n## 4.2 Not this area\n\nOther.\n\n"
+        "# Specialist options\n\n## Option 1: Digital accessibility\n\nAccess.\n\n"
+        "### Reflection\n\nAccess learned.\n\n### Evidence of impact\n\nImpact.\n\n"
+        "## Option 2: Open education\n\nOpen.\n\n# Appendix\n\n## a) Minutes\n\nMins.\n",
+    )
+    found = sorter.result.sections
+    assert list(found) == [
+        "2a", "2b", "3a", "specialist-digital-accessibility", "specialist-open-education"
+    ]  # fmt: skip
+    assert found["2a"].title == "Choosing a quiz tool"
+    assert found["2a"].parts["reflection"] == ["Learned.", "### a) first pilot\n\nPilot."]
+    assert found["2b"].parts["description"] == ["Learners."]
+    assert found["3a"].title == "Legislation"
+    access = found["specialist-digital-accessibility"]
+    assert access.title == "Digital accessibility"
+    assert access.parts["reflection"] == ["Access learned.", "### Evidence of impact\n\nImpact."]
+    assert found["specialist-open-education"].parts["description"] == ["Open."]
+    unsorted = [u.text for u in sorter.result.unsorted]
+    assert unsorted == ["## 4.2 Not this area\n\nOther.\n\n## Appendix\n\n## a) Minutes\n\nMins."]
+
+
+def test_core_area_4_is_its_one_section_4a() -> None:
+    """Core area 4 has one section: "Core Area 4" with text under it was a group heading, its
+    text sent to _unsorted.md; a "4a)" heading under it still gives the section its title."""
+    sorter = Sorter(CMALT)
+    sorter.piece("doc", None, [], "# Core Area 4\n\nI chair the user group.\n")
+    assert sorter.result.sections["4a"].parts["description"] == ["I chair the user group."]
+    assert not sorter.result.unsorted
+    sorter = Sorter(CMALT)
+    sorter.piece(
+        "doc",
+        None,
+        [],
+        "# Core Area 4: Communication and working with others\n\n## 4a) Working with IT\n\n"
+        "Text.\n\n## Reflection\n\nLearned.\n",
+    )
+    found = sorter.result.sections["4a"]
+    assert found.title == "Working with IT"
+    assert found.parts["description"] == ["Text."] and found.parts["reflection"] == ["Learned."]
+
+
+def test_ids_from_accented_words_keep_their_letters() -> None:
+    """ "Specialist area: Éducation ouverte" became specialist-ducation-ouverte, and an
+    evidence title "Siân's chart" the id si-n-s-chart: accents are dropped, not letters."""
+    sorter = Sorter(CMALT)
+    sorter.piece("doc", None, [], "# Specialist area: Éducation ouverte\n\nOER.\n")
+    assert list(sorter.result.sections) == ["specialist-education-ouverte"]
+    assert slug("Siân's chart – Múinteoireacht") == "sian-s-chart-muinteoireacht"
+    assert slug("数字教育") == ""  # no Latin letters: the caller's fallback ("evidence")
+    sorter = Sorter(CMALT)  # two areas named in other scripts stay two areas
+    sorter.piece(
+        "doc", None, [], "# Specialist area: 数字教育\n\nA.\n\n# Specialist area: 在线学习\n\nB.\n"
+    )
+    found = sorter.result.sections
+    assert {k: (v.title, v.parts["description"]) for k, v in found.items()} == {
+        "specialist-first-area": ("数字教育", ["A."]),
+        "specialist-second-area": ("在线学习", ["B."]),
+    }

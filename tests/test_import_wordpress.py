@@ -1058,10 +1058,11 @@ def test_a_picture_linked_to_its_own_file_or_page_is_one_image_item(tmp_path: Pa
     ).replace("<channel><title>Rowan</title>", f"<channel><link>{SITE}</link>")  # fmt: skip
     root, _ = run_import(tmp_path, xml)
     text = text_of(root, "1a")
-    assert f"\n![The chart.png]({UPLOADS}/chart.png)\n" in text
+    # each picture is followed by its citation, so `check` finds every item cited
+    assert f"\n![The chart.png]({UPLOADS}/chart.png) [](evidence:chart-png)\n" in text
     assert (
-        f"\n![A map]({UPLOADS}/map.png)\n" in text
-        and f"\n![The plan.png]({UPLOADS}/plan.png)" in text
+        f"\n![A map]({UPLOADS}/map.png) [](evidence:map-png)\n" in text
+        and f"\n![The plan.png]({UPLOADS}/plan.png) [](evidence:plan-png)" in text
     )
     assert "[![Logo](" in text  # a picture linking elsewhere keeps its link
     titles = sorted(str(i["title"]) for i in items_of(root, "1a"))
@@ -1093,3 +1094,53 @@ def test_child_pages_of_an_unnamed_specialist_area_stay_in_that_area(tmp_path: P
     assert area.index("Open textbooks.") < area.index("The project.") < area.index("## Reflection")
     assert area.index("## Reflection\n\nLooking back.") > 0
     assert "specialist-second-area" not in out and "specialist-third-area" not in out
+
+
+def test_a_file_blocks_download_button_is_not_a_second_citation(tmp_path: Path) -> None:
+    """A file block (as WordPress 6 writes it) has the file's link and a Download button to
+    the same file: both became citations, run together ("report [E1]Download [E1]")."""
+    report = f"{UPLOADS}/evaluation-report-final.pdf"
+    content = (
+        block(f"<p>{PROSE}</p>")
+        + f'<!-- wp:file {{"id":102,"href":"{report}"}} -->\n<div class="wp-block-file">'
+        f'<a id="wp-block-file--media-1" href="{report}">Evaluation report (final)</a>'
+        f'<a href="{report}" class="wp-block-file__button wp-element-button" download '
+        'aria-describedby="wp-block-file--media-1">Download</a></div>\n<!-- /wp:file -->\n'
+        # an older one: the button before its address, and a button with no link beside it
+         + f'<div class="wp-block-file"><a class="wp-block-file__button" href="{UPLOADS}/a.pdf"'
+        f" download>Download</a></div>"
+    )
+    root, _ = run_import(tmp_path, wxr(item("Core Area 1a", content)))
+    text = text_of(root, "1a")
+    assert "[Evaluation report (final)](evidence:evaluation-report-final)\n" in text, text
+    assert text.count("(evidence:evaluation-report-final)") == 1
+    assert "[Download](evidence:" in text  # the only link to a.pdf stays
+    assert {str(i["url"]) for i in items_of(root, "1a")} == {report, f"{UPLOADS}/a.pdf"}
+
+
+def test_an_embed_blocks_caption_names_its_link(tmp_path: Path) -> None:
+    """An embed block's caption ("Demo of the new tool") was left as a loose line, and the
+    video's link read "www.youtube.com/watch?v=...", which check reports as a bare address."""
+    video = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    content = (
+        block(f"<p>{PROSE}</p>")
+        + f'<!-- wp:embed {{"url":"{video}","type":"video","providerNameSlug":"youtube"}} -->\n'
+        '<figure class="wp-block-embed is-type-video is-provider-youtube wp-block-embed-youtube">'
+        f'<div class="wp-block-embed__wrapper">\n{video}\n</div><figcaption class="wp-element-'
+        'caption">Demo of the <em>new</em> tool &amp; its captions</figcaption></figure>\n'
+        "<!-- /wp:embed -->\n"
+        # no caption: the address, as before
+         + '<!-- wp:embed {"url":"https://vimeo.com/1"} -->\n<figure class="wp-block-embed">'
+        '<div class="wp-block-embed__wrapper">\nhttps://vimeo.com/1\n</div></figure>\n'
+        "<!-- /wp:embed -->\n"
+    )
+    root, out = run_import(tmp_path, wxr(item("Core Area 1a", content)))
+    text = text_of(root, "1a")
+    assert (
+        "[Demo of the new tool & its captions](evidence:demo-of-the-new-tool-its-captions)" in text
+    )
+    assert text.count("Demo of the") == 1  # the caption is the link's words, not a line too
+    assert "[vimeo.com/1](evidence:vimeo-com-1)" in text
+    found = {str(i["url"]): i for i in items_of(root, "1a")}
+    assert found[video]["title"] == "Demo of the new tool & its captions"
+    assert "kept 2 embedded items" in out

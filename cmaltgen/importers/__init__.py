@@ -185,7 +185,7 @@ def report_lines(report: ImportReport) -> list[str]:
     """The report as the command line shows it."""
     where = display_path(report.dest)
     lines = [f"Imported {display_path(report.source)} ({report.kind}) into {where}:", ""]
-    width = max((len(s.id) for s in report.sections), default=10)
+    width = max([len("section"), *(len(s.id) for s in report.sections)])
     lines.append(f"  {'section':<{width}}  {'words':>6}  {'evidence':>8}  from")
     for s in report.sections:
         origin = "; ".join(s.origins)

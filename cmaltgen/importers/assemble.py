@@ -19,7 +19,8 @@ import yaml
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.importers.evidence import Collector, SectionEvidence, collect, table_details
-from cmaltgen.importers.sections import Found, Sorting, normalise
+from cmaltgen.importers.headings import normalise
+from cmaltgen.importers.sections import Found, Sorting
 from cmaltgen.new import scaffold, section_folder, section_ids
 from cmaltgen.read.framework import Framework, Pathway, SectionSpec
 from cmaltgen.wording import plural, word_count
@@ -162,12 +163,18 @@ def _section(
 
 
 def _unlinked(markdown: str) -> list[str]:
-    """List items and table rows (not header rows) that name evidence without linking it."""
+    """List items, table rows (not header rows) and short lines that are not sentences
+    ("Appendix 3: minutes", a line of a template's cell) naming evidence without linking it."""
     found = []
     for line, following in pairwise([*markdown.splitlines(), ""]):
         header = line.startswith("|") and _TABLE_RULE.fullmatch(following) is not None
         entry = re.match(r"\s*(?:[-*+]|\d+[.)]|\|)\s*\S", line) is not None
-        if entry and not header and "(evidence:" not in line and not _TABLE_RULE.fullmatch(line):
+        bare = line.rstrip(" \\")
+        named = (
+            0 < len(bare) <= 120 and "](" not in bare and not re.match(r"\s*(#|>|\*\*|\[\^)", bare)
+        )
+        listed = entry or (named and bare[-1] not in ".:!?")
+        if listed and not header and "(evidence:" not in line and not _TABLE_RULE.fullmatch(line):
             found.append(line)
     return found
 

@@ -7,14 +7,17 @@ metafile: EMF, WMF; TIFF) is kept under its own extension; ``docx_places`` repor
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from cmaltgen.importers.evidence import Asset
 
 MISSING_IMAGE = "cmaltgen-missing-image:"
+_LINKED = re.compile(r"external image:? '([^'\n]*)'")  # in mammoth's message: the file named
 _EXTENSIONS = {
     "image/png": ".png",
     "image/jpeg": ".jpg",
@@ -56,11 +59,14 @@ def saver(pictures: Pictures) -> Any:
             return _missing(pictures, "this Word file does not hold the picture itself")
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
             return _missing(pictures, "the picture is damaged in this Word file")
-        except ValueError:  # mammoth's own error for a picture outside the file
+        except ValueError as error:  # mammoth's own error for a picture outside the file
+            linked = _LINKED.search(str(error))
             return _missing(
                 pictures,
-                "it is linked to a file outside the Word document (Insert > Pictures with "
-                "'Link to File'), which cmaltgen does not open",
+                "it is linked to "
+                + (f"the file {file_path(linked.group(1))[:200]}, " if linked else "a file ")
+                + "outside the Word document (Insert > Pictures with 'Link to File'), which "
+                "cmaltgen does not open",
             )
         number = len(pictures.assets) + 1
         src = f"cmaltgen-image:{number}"
@@ -69,7 +75,7 @@ def saver(pictures: Pictures) -> Any:
         pictures.assets[src] = Asset(f"image-{number}{suffix}", data, alt)
         if suffix in UNSHOWN:
             pictures.unshown[src] = UNSHOWN[suffix]
-        return {"src": src, "alt": alt}
+        return {"src": src}
 
     return save
 
@@ -98,3 +104,11 @@ def _missing(pictures: Pictures, why: str) -> dict[str, str]:
     src = f"{MISSING_IMAGE}{len(pictures.missing) + 1}"
     pictures.missing[src] = why
     return {"src": src}
+
+
+def file_path(address: str) -> str:
+    """A file link's path as its author knows it: C:/Users/sam/report.pdf, Evidence/a.pdf."""
+    if address.lower().startswith("file:"):
+        address = re.sub(r"^file:/*", "", address, flags=re.I)
+        address = address if re.match(r"[A-Za-z]:", address) else "/" + address
+    return unquote(address)

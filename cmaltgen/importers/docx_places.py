@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag
 
 from cmaltgen.diagnostics import Diagnostics
-from cmaltgen.importers.docx_images import MISSING_IMAGE, Pictures
+from cmaltgen.importers.docx_images import MISSING_IMAGE, Pictures, file_path
 from cmaltgen.importers.docx_repair import BROKEN, MISSING_NOTE
-from cmaltgen.importers.docx_text import EQUATION
+from cmaltgen.importers.docx_text import EQUATION, LEFT_OUT
 from cmaltgen.wording import plural
 
 # A link to a file: file:///C:/..., a path beside the document, a Windows or network path.
@@ -57,6 +56,20 @@ _EQUATION_TEXT = (
     "check it in the new portfolio; write it out in words, or add a picture of it with a text "
     "description",
 )
+_PROMPT = (
+    "import-removed",
+    "template prompt left out",
+    "template prompts left out",
+    "these are the template's hints, shown in a box until something is typed in it; write "
+    "those parts in the new portfolio",
+)
+_GRAPHIC = (
+    "import-removed",
+    "chart or diagram left out",
+    "charts or diagrams left out",
+    "in Word, right-click it, choose Save as Picture and PNG, and add that file to the "
+    "section with its description",
+)
 _HEADING = re.compile(r"^h[1-6]$")
 _NOTE = re.compile(r"^(foot|end)note-(\d+)$")
 _BLOCK = ["p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"]
@@ -82,6 +95,7 @@ def dropped(
     _unshown(soup, report, pictures)
     if equations:
         _equations_as_text(soup, report, equations)
+        _left_out(soup, report, equations)
     for link in soup.find_all("a", href=lambda h: bool(h) and h.startswith(BROKEN)):
         text = " ".join(link.get_text().split())
         picture = link.find("img")
@@ -176,7 +190,7 @@ def _unshown(soup: BeautifulSoup, report: _Report, pictures: Pictures) -> None:
 def _file_links(soup: BeautifulSoup, report: _Report) -> None:
     """Links to files on the author's computer: 'text (the file's path)', each reported."""
     for link in soup.find_all("a", href=_FILE_ADDRESS):
-        where = _file_path(str(link["href"]))
+        where = file_path(str(link["href"]))
         text = " ".join(link.get_text().split())
         report.add(
             _TO_FILE,
@@ -187,12 +201,35 @@ def _file_links(soup: BeautifulSoup, report: _Report) -> None:
         link.replace_with(f"{text} ({where})" if text else where)
 
 
-def _file_path(address: str) -> str:
-    """A file link's path as its author knows it: C:/Users/sam/report.pdf, Evidence/a.pdf."""
-    if address.lower().startswith("file:"):
-        address = re.sub(r"^file:/*", "", address, flags=re.I)
-        address = address if re.match(r"[A-Za-z]:", address) else "/" + address
-    return unquote(address)
+def _left_out(soup: BeautifulSoup, report: _Report, texts: list[str]) -> None:
+    """Each template box's prompt ("Click or tap here to enter text.") removed, and each
+    chart or SmartArt (which only Word draws), each reported."""
+    for text in soup.find_all(string=LEFT_OUT):
+        parent = text.parent
+        marks = LEFT_OUT.findall(str(text))
+        text.replace_with(LEFT_OUT.sub("", str(text)))
+        if parent is None:
+            continue
+        for kind, number in marks:
+            said = texts[int(number)]
+            if kind == "prompt":
+                message = f"the template's prompt '{_short(said) or 'an empty box'}' "
+                report.add(
+                    _PROMPT,
+                    f"{message}{report.place(parent)} was left out: it is the box's hint, not "
+                    "your text",
+                )
+                continue
+            what, _, name = said.partition(": ")
+            named = f"the {what} '{_short(name)}'" if name else f"a {what}"
+            where = report.place(parent)
+            report.add(
+                _GRAPHIC,
+                f"{named} {where} was left out: Word draws it from its data, and it is not a "
+                "picture cmaltgen can copy",
+            )
+        if not parent.get_text().strip() and parent.find("img") is None:
+            parent.decompose()
 
 
 def _equations_as_text(soup: BeautifulSoup, report: _Report, equations: list[str]) -> None:

@@ -3,7 +3,8 @@
 Many CMALT templates hold each section in a table: one column with a label row above each
 part, two columns (label | text), or a row of labels above a row of text. Left as a table,
 the whole section became one Markdown table under Description. Such a table is unrolled into
-its parts, each label as a bold line, which the sorter reads as the start of a part.
+its parts, each label as a bold line, which the sorter reads as the start of a part; a first
+row across the table (the section's name) becomes a bold line too, which may start a section.
 
 A table is unrolled only when its labels name Reflection and Description or Evidence, so an
 evidence table ("Evidence | What it shows | Date") stays a table.
@@ -16,7 +17,7 @@ from html import escape
 
 from bs4 import BeautifulSoup, Tag
 
-from cmaltgen.importers.sections import match_part
+from cmaltgen.importers.headings import match_part
 
 _BLOCKS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"]
 # A cell (or its first paragraph) starting with the word of the Reflection part: only then
@@ -46,10 +47,23 @@ def unrolled(html: str) -> str:
 
 def _parts(table: Tag) -> str | None:
     rows = [
-        row.find_all(["td", "th"], recursive=False)
+        list(row.find_all(["td", "th"], recursive=False))
         for row in table.find_all("tr")
         if row.find_parent("table") is table
     ]
+    title = _title(rows)  # a first row across the table: "Core Area 1a: Choosing a tool"
+    parts = _unrolled_rows(rows[1:] if title else rows)
+    return None if parts is None else (_bold(title) if title else "") + parts
+
+
+def _title(rows: list[list[Tag]]) -> str | None:
+    if len(rows) < 2 or len(rows[0]) != 1 or _label(rows[0][0]) is not None:
+        return None
+    text = " ".join(rows[0][0].get_text(" ").split())
+    return text if 0 < len(text) <= 150 else None
+
+
+def _unrolled_rows(rows: list[list[Tag]]) -> str | None:
     header = [_label(cell) for cell in rows[0]] if rows else []
     if len(header) > 1 and all(header) and len(rows) != 2:
         return None  # a log with a row per entry ("Evidence | Reflection"): a real table

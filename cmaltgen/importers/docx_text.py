@@ -10,6 +10,9 @@
   that text in a fallback, which mammoth reads after the paragraph.
 - An *equation* (``m:oMath``) becomes its text in a run between ``EQUATION`` marks, which
   ``docx_places`` turns back into the text with a located warning.
+- A heading *numbered by a list* (a multilevel list linked to the heading styles, as Word
+  templates and LibreOffice's chapter numbering make: "Core Area 1:", "1a)") gets the number
+  it shows as text, which mammoth leaves out.
 
 Only the main part is rewritten, and only when it holds one of them. ``heading_styles``
 gives the same for styles: a style with an outline level, or based on a heading style.
@@ -23,18 +26,25 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 import defusedxml.ElementTree as SafeET
 
+from cmaltgen.importers.docx_numbers import BUILT_IN, LEVELS, Numbers, outline_level
 from cmaltgen.importers.docx_repair import UNREADABLE, main_part, part_of, rewritten
 
 EQUATION = re.compile("\ue000cmaltgen-equation-(\\d+)\ue001")
+LEFT_OUT = re.compile("\ue000cmaltgen-(prompt|graphic)-(\\d+)\ue001")  # docx_places reports
 _MATH = (
     "{http://schemas.openxmlformats.org/officeDocument/2006/math}",
     "{http://purl.oclc.org/ooxml/officeDocument/math}",
 )
-_HAS = re.compile(rb"fldSimple|oMath|outlineLvl|txbxContent")
+_HAS = re.compile(rb"fldSimple|oMath|outlineLvl|txbxContent|showingPlcHdr|2006/(?:chart|diagram)")
+# A chart or SmartArt drawn by Word or LibreOffice (not a picture): mammoth drops it unsaid.
+_GRAPHICS = {
+    "http://schemas.openxmlformats.org/drawingml/2006/chart": "chart",
+    "http://schemas.openxmlformats.org/drawingml/2006/diagram": "diagram (SmartArt)",
+    "http://purl.oclc.org/ooxml/drawingml/chart": "chart",
+    "http://purl.oclc.org/ooxml/drawingml/diagram": "diagram (SmartArt)",
+}
 _ALTERNATE = {"{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
 _EQUATION = {f"{ns}{name}" for ns in _MATH for name in ("oMath", "oMathPara")}
-_BUILT_IN = re.compile(r"heading ?([1-9])|title", re.I)
-_LEVELS = {str(n) for n in range(6)}
 _MAX_DEPTH = 60  # equations nest a few levels; a hostile one, thousands (and recursion ends)
 # A tracked insertion, deletion or move (not w:insideH, w:delText...), and a comment.
 _CHANGE = re.compile(rb"<[\w.-]+:(?:ins|del|moveFrom|moveTo)[\s/>]")
@@ -73,37 +83,21 @@ def heading_styles(archive: zipfile.ZipFile) -> str:
     for style_id, style in styles.items():
         named = style.find(f"{w}name")
         name = "" if named is None else named.get(f"{w}val", "")
-        if not name or _BUILT_IN.fullmatch(name) or _BUILT_IN.fullmatch(style_id or ""):
+        if not name or BUILT_IN.fullmatch(name) or BUILT_IN.fullmatch(style_id or ""):
             continue  # mammoth's own map, and cmaltgen's, have these
-        level = _level(style, styles, w)
+        level = outline_level(style, styles, w)
         if level is not None:
             quoted = re.sub(r"([\\'])", r"\\\1", name).replace("\n", "\\n").replace("\r", "\\r")
             lines.append(f"p[style-name='{quoted}'] => h{min(level + 1, 6)}:fresh")
     return "\n".join(lines)
 
 
-def _level(style: Element, styles: dict[str | None, Element], w: str) -> int | None:
-    """The outline level of a paragraph style (0 for Heading 1), following what it is based
-    on; None for body text."""
-    for _ in range(20):  # a chain of bases that never ends (a loop) is body text
-        own = style.find(f"{w}pPr/{w}outlineLvl")
-        if own is not None:
-            value = own.get(f"{w}val", "")
-            return int(value) if value in _LEVELS else None
-        if (built_in := _BUILT_IN.fullmatch(style.get(f"{w}styleId") or "")) is not None:
-            return int(built_in.group(1) or 1) - 1  # Title: 1
-        based = style.find(f"{w}basedOn")
-        base = styles.get(based.get(f"{w}val")) if based is not None else None
-        if base is None:
-            return None
-        style = base
-    return None
-
-
 def rewrite(archive: zipfile.ZipFile, main: str, xml: bytes) -> tuple[bytes, list[str]] | None:
-    """The .docx with simple fields and equations rewritten, and each equation's text;
-    None when the main part has neither (or cannot be read: mammoth reports that)."""
-    if not _HAS.search(xml):
+    """The .docx with simple fields, equations, template prompts and heading numbers
+    rewritten, and the text of each equation and prompt (as their marks number them); None
+    when the main part has none (or cannot be read: mammoth reports that)."""
+    numbers = Numbers(archive, b"numPr" in xml)
+    if not _HAS.search(xml) and not numbers.found:
         return None
     try:
         root = SafeET.fromstring(xml, forbid_dtd=True)
@@ -111,9 +105,9 @@ def rewrite(archive: zipfile.ZipFile, main: str, xml: bytes) -> tuple[bytes, lis
         return None
     equations: list[str] = []
     w = root.tag.rpartition("}")[0] + "}"
+    changed = numbers.found and numbers.number_headings(root, w)
     parents = {child: parent for parent in root.iter() for child in parent}
     inside = {"alternate": _inside(root, _ALTERNATE), "equation": _inside(root, _EQUATION)}
-    changed = False
     for element in reversed(list(root.iter())):  # a field inside a field: the inner first
         parent = parents.get(element)
         if parent is not None and _rewrite_one(w, element, parents, inside, equations):
@@ -142,6 +136,14 @@ def _rewrite_one(
         return _outline_heading(namespace + "}", element)
     if name == "AlternateContent":
         return _boxes_in_fallback(w, element, parents)
+    if name == "sdtContent":
+        return _prompt(namespace + "}", element, parent, equations)
+    if name == "drawing" and (kind := _graphic(element)) is not None:
+        equations.append(kind)
+        element.clear()  # the drawing becomes its mark, in its run
+        element.tag = f"{w}t"
+        element.text = f"\ue000cmaltgen-graphic-{len(equations) - 1}\ue001"
+        return True
     if name == "drawing" and parent not in inside["alternate"]:
         if not (boxes := _boxes(w, element)):
             return False
@@ -154,6 +156,35 @@ def _rewrite_one(
         SubElement(element, f"{w}t").text = f"\ue000cmaltgen-equation-{len(equations) - 1}\ue001"
         return True
     return False
+
+
+def _prompt(w: str, content: Element, control: Element, texts: list[str]) -> bool:
+    """A template's box still showing its prompt ("Click or tap here to enter text."): the
+    prompt becomes a mark, which ``docx_places`` removes with a located warning."""
+    shows = control.find(f"{w}sdtPr/{w}showingPlcHdr")
+    if shows is None or shows.get(f"{w}val", "true") in ("false", "0", "off"):
+        return False  # filled in
+    kinds = {child.tag.rpartition("}")[2] for child in content}
+    if kinds & {"tr", "tc"}:
+        return False  # a box around a table's rows or cells: kept as it is
+    texts.append(" ".join("".join(content.itertext()).split()))
+    content.clear()
+    holder = SubElement(content, f"{w}p") if kinds & {"p", "tbl"} else content
+    run = SubElement(holder, f"{w}r")
+    SubElement(run, f"{w}t").text = f"\ue000cmaltgen-prompt-{len(texts) - 1}\ue001"
+    return True
+
+
+def _graphic(drawing: Element) -> str | None:
+    """'chart: Uptake by school' for a chart or SmartArt drawing (its kind, and its
+    description or name); None for a picture, a text box or a shape."""
+    for element in drawing.iter():
+        kind = _GRAPHICS.get(element.get("uri", ""))
+        if kind is not None and element.tag.endswith("}graphicData"):
+            named = next((e for e in drawing.iter() if e.tag.endswith("}docPr")), None)
+            name = "" if named is None else named.get("descr") or named.get("title") or ""
+            return f"{kind}: {' '.join(name.split())}"
+    return None
 
 
 def _inside(root: Element, names: set[str]) -> set[Element]:
@@ -245,7 +276,7 @@ def _outline_heading(w: str, properties: Element) -> bool:
     it had one."""
     outline = properties.find(f"{w}outlineLvl")
     value = None if outline is None else outline.get(f"{w}val")
-    if value not in _LEVELS:
+    if value not in LEVELS:
         return False
     style = properties.find(f"{w}pStyle")
     if style is None:

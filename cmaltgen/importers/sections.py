@@ -4,38 +4,29 @@ Headings such as "Core Area 1a", "1a) Understanding the constraints...", "Sectio
 "Specialist area: Accessibility", "Contextual statement" or "Future plans" start a section;
 "Description", "Evidence" and "Reflection" start a part inside one. A paragraph that is only
 bold text counts as a heading when it names a section or a part, as many Word users write them.
+What a heading names is headings.py's to say.
 """
 
 from __future__ import annotations
 
-import difflib
-import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from cmaltgen.importers.headings import (
+    OUTLINE,
+    Match,
+    in_group,
+    kept_marks,
+    match_part,
+    match_section,
+    normalise,
+)
 from cmaltgen.read.framework import Pathway
 from cmaltgen.wording import plural
 
-_PART_WORDS = {
-    "description": r"descri(ption|be)s?|description of (my )?practice|what i did|my practice",
-    "evidence": r"(supporting |list of |my )?evidences?( list| used| items)?|evidence and links",
-    "reflection": r"reflections?|reflect(ive)?( commentary| account)?|what i (have )?learn(ed|t)",
-}
-_CORE = re.compile(
-    r"^(?:cmalt\s+)?(?:core\s+area|core|area|section|part)?\s*([1-9])\s*\(?([a-d])?\)?"
-    r"(?=$|[\s.:)\-–—,])[\s.:)\-–—,]*(.*)$",
-    re.I,
-)
-_SLOT = re.compile(
-    r"^(specialist|advanced)(?:\s+(?:area|option|options|topic))?"
-    r"(?:\s*(?:\d+|one|two|three|first|second|third))?\s*[.:)\-–—]*\s*(.*)$",
-    re.I,
-)
-_CONTEXT = re.compile(r"^(?:my\s+)?context(?:ual)?(?:\s+statement)?$", re.I)
-_FUTURE = re.compile(r"^(?:my\s+)?future\s+(?:plans?|development|directions?)\b|^next steps$", re.I)
-_OUTLINE = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivx]+\.|part\s+\d+:?)\s+(?=[a-z])", re.I)
 # Headings that close a section rather than start a new topic, at whatever level.
 _SECTION_END_MATTER = re.compile(
     r"^(references?|reference list|bibliography|works cited|further reading|sources|"
@@ -46,108 +37,6 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 # Around an optional colon, spaces are read by one \s* only: "\s*:?\s*" could share a long run
 # of spaces (20,000 non-breaking ones in a bold phrase) between its two halves in every way.
 _BOLD_LINE = re.compile(r"^\*\*([^*]+?)\*\*\s*(?::\s*)?$")
-
-
-class Match(NamedTuple):
-    """What a heading names: a section id (or a slot, 'specialist'/'advanced'), or a group."""
-
-    kind: str  # "section", "slot" or "group"
-    id: str  # section id, slot name, or group number
-    title: str  # the candidate's own words after the section's name, if any
-
-
-_LINKED = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)")
-_NOTE_MARK = re.compile(r"\[\^\w+\]")
-
-
-def normalise(text: str) -> str:
-    text = _NOTE_MARK.sub("", _LINKED.sub(r"\1", text))  # a heading's link or footnote mark
-    text = re.sub(r"[*_`#]+", "", text).replace("\u00a0", " ")
-    return re.sub(r"\s+", " ", text).strip(" :.-–—")
-
-
-def _kept(heading: str, text: str) -> str:
-    """``text`` after the links and footnote marks of the heading that names its section or
-    part, which the heading itself does not keep."""
-    extras = [m.group() for m in re.finditer(f"{_LINKED.pattern}|{_NOTE_MARK.pattern}", heading)]
-    return "\n\n".join([" ".join(extras), text.lstrip("\n")]) if extras else text
-
-
-def match_section(text: str, pathway: Pathway) -> Match | None:
-    heading = normalise(text)
-    found = [_match(c, pathway) for c in (heading, _OUTLINE.sub("", heading))]
-    sections = [f for f in found if f is not None and f.kind != "group"]
-    return sections[0] if sections else next((f for f in found if f is not None), None)
-
-
-def _match(heading: str, pathway: Pathway) -> Match | None:
-    if _CONTEXT.match(heading):
-        return Match("section", "contextual-statement", "")
-    if _FUTURE.match(heading):
-        return Match("section", "future-plans", "")
-    slot = _SLOT.match(heading)
-    if slot:
-        return Match("slot", slot.group(1).lower(), normalise(slot.group(2)))
-    core = _CORE.match(heading)
-    if core and (
-        heading[:1].isdigit() or re.match(r"(cmalt|core|area|section|part)", heading, re.I)
-    ):
-        return _core(core, pathway)
-    return _by_title(heading, pathway)
-
-
-def _core(core: re.Match[str], pathway: Pathway) -> Match | None:
-    number, letter, rest = core.group(1), (core.group(2) or "").lower(), normalise(core.group(3))
-    ids = pathway.fixed()
-    for section_id in (f"{number}{letter}", number):  # 2016 had one core area 3 for "3a", "3b"
-        if section_id in ids:
-            return Match(
-                "section", section_id, "" if _similar(rest, ids[section_id].title) else rest
-            )
-    prefixed = not core.string[:1].isdigit()  # "Core area 2", not "2.5 million students"
-    if not letter and prefixed and any(i.startswith(number) and len(i) == 2 for i in ids):
-        return Match("group", number, rest)
-    return None
-
-
-def _by_title(heading: str, pathway: Pathway) -> Match | None:
-    """A heading that is an official section title without its number."""
-    if len(heading) < 12:
-        return None
-    for spec in pathway.sections:
-        if spec.slot is None and _similar(heading, spec.title):
-            return Match("section", spec.id, "")
-    return None
-
-
-def _similar(text: str, title: str) -> bool:
-    a, b = text.lower(), title.lower()
-    shortened = len(a) >= 12 and b.startswith(a.rstrip("….").strip())  # "Understanding the…"
-    return bool(a) and (a.startswith(b) or shortened or _close(a, b))
-
-
-def _close(a: str, b: str) -> bool:
-    """difflib's ratio of ``a`` to ``b`` above 0.85, its cheap upper bounds tried first (as
-    difflib.get_close_matches does): every heading against every title took 2 ms a heading."""
-    if not 2.0 * min(len(a), len(b)) / (len(a) + len(b)) > 0.85:  # real_quick_ratio
-        return False
-    matcher = _matcher(b)
-    matcher.set_seq1(a)
-    return matcher.quick_ratio() > 0.85 and matcher.ratio() > 0.85
-
-
-@functools.lru_cache(maxsize=256)
-def _matcher(title: str) -> difflib.SequenceMatcher[str]:
-    """A matcher for one title, its index of the title's characters made once."""
-    return difflib.SequenceMatcher(None, "", title)
-
-
-def match_part(text: str) -> str | None:
-    heading = normalise(text).lower()
-    for part, words in _PART_WORDS.items():
-        if re.fullmatch(rf"(?:\d+\.?\s*)?(?:{words})(?:\s*\(.*\))?", heading):
-            return part
-    return None
 
 
 # --------------------------------------------------------------------------- splitting
@@ -239,6 +128,8 @@ SLOT_FALLBACK = {
 
 
 def slug(text: str) -> str:
+    """An id from words: "Éducation ouverte" is education-ouverte, not -ducation-ouverte."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].rstrip("-")
 
 
@@ -251,6 +142,7 @@ class Sorter:
         self.level = 0
         self.part = "description"
         self.titled: dict[str, str] = {}  # a page's title -> the section it started
+        self.group: tuple[str, int, int] | None = None  # a group heading: id, level, its areas'
 
     def piece(
         self, origin: str, title: str | None, labels: list[str], markdown: str,
@@ -296,6 +188,12 @@ class Sorter:
         where = f"{origin}, heading '{normalise(heading.text)}'"
         match = match_section(heading.text, self.result.pathway)
         level = 0 if heading.level == 7 else heading.level
+        if self.group is not None and level and level <= self.group[1]:
+            self.group = None  # a heading beside the group's ends it
+        if match is not None and match.kind == "group" and level:
+            self.group = (match.id, level, 0)
+        elif self.group and level and (match is None or match.kind == "group"):
+            match = self.in_group(self.group, heading, level) or match
         if self._repeats(match, heading):  # "Core area 1a" then the official title below it
             self._text(origin, text)
             return
@@ -303,18 +201,18 @@ class Sorter:
         if started:
             if self.current is not None and len(self.current.origins) > 1:
                 self.current.add("description", f"### {heading.text.strip()}")  # a second part
-            self._text(origin, _kept(heading.text, text))
+            self._text(origin, kept_marks(heading.text, text))
             return
         part = match_part(heading.text) if self.current is not None else None
         if self.current is not None and part is not None:
             self.part = part
             self.current.part_headings.add(part)
-            self._text(origin, _kept(heading.text, text))
+            self._text(origin, kept_marks(heading.text, text))
             return
         if heading.level == 7:
             self._text(origin, f"**{heading.text}**\n{text}")
             return
-        belongs = _SECTION_END_MATTER.match(normalise(heading.text)) is not None
+        belongs = _SECTION_END_MATTER.match(OUTLINE.sub("", normalise(heading.text))) is not None
         if self.current is not None and heading.level <= self.level and not belongs:
             self.current = None
         if match is not None and match.kind == "group" and not text.strip():
@@ -322,11 +220,26 @@ class Sorter:
         hashes = "#" * min(max(heading.level, 2), 6)
         self._text(origin, f"{hashes} {heading.text.strip()}\n{text}")
 
+    def in_group(self, group: tuple[str, int, int], heading: Heading, level: int) -> Match | None:
+        """A section a heading names by its place under a group heading, at the level of the
+        group's first such heading (not its parts' headings)."""
+        if match_part(heading.text) or group[2] not in (0, level):
+            return None
+        found = in_group(group[0], normalise(heading.text), self.result.pathway)
+        if found is not None:
+            self.group = (group[0], group[1], level)
+        return found
+
     def _repeats(self, match: Match | None, heading: Heading) -> bool:
         current = self.current
-        if match is None or current is None or match.kind != "section" or match.title:
+        if match is None or current is None or match.kind != "section" or match.id != current.id:
             return False
-        return match.id == current.id and heading.level > self.level
+        if heading.level <= self.level:
+            return False
+        if match.title and not current.title and not any(current.parts.values()):
+            current.title = match.title  # "Core Area 4", then "4a) Working with IT"
+            return True
+        return not match.title
 
     def _text(self, origin: str, text: str) -> None:
         unsorted = self.result.unsorted
@@ -367,8 +280,8 @@ class Sorter:
         return ""
 
     def _slot_id(self, slot: str, title: str) -> str:
-        if title:
-            return f"{slot}-{slug(title) or 'area'}"
+        if slug(title):  # a title in other letters ("数字教育"): the next free name
+            return f"{slot}-{slug(title)}"
         free = (
             f"{slot}-{n}" for n in SLOT_FALLBACK[slot] if f"{slot}-{n}" not in self.result.sections
         )

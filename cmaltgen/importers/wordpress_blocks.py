@@ -64,6 +64,17 @@ _SHORTCODE_ADDRESS = re.compile(
     re.I,
 )
 # An address WordPress turns into an embed: alone on its line, or inside [embed]...[/embed].
+# An embed block with a caption: its address alone in the wrapper, the caption after it.
+_CAPTIONED = re.compile(
+    rf"<div class=\"wp-block-embed__wrapper\">\s*({_ADDRESS})\s*</div>\s*"
+    r"<figcaption\b[^<>]*>((?:[^<]|<(?!/figcaption>))*)</figcaption>",
+    re.I,
+)
+# The Download button a file block draws after the file's own link (the same address).
+_FILE_BUTTON = re.compile(
+    r"<a\s(?=[^<>]*\bclass=\"[^\"<>]*\bwp-block-file__button\b)[^<>]*?\bhref=\"([^\"<>]*)\"[^<>]*>"
+    r"[^<>]*</a>"
+)
 _ALONE = re.compile(r"(?m)^[ \t]*(https?://[^\s<>\[\]\"']+)[ \t]*\r?$")
 _EMBED = re.compile(rf"\[embed\b[^\[\]]*\]\s*({_ADDRESS})\s*\[/embed\]", re.I)
 
@@ -73,22 +84,31 @@ def media_links(html: str) -> tuple[str, int]:
     embed address made a link, so its address becomes evidence; and how many were kept."""
     count = 0
 
-    def link(address: str, _: str = "") -> str:
+    def link(address: str, words: str = "") -> str:
         nonlocal count
         count += 1
         address = unescape(address)  # written in HTML: "&amp;" in it is "&"
-        return f'<p><a href="{escape(address)}">{escape(_label(address))}</a></p>'
+        return f'<p><a href="{escape(address)}">{escape(words or _label(address))}</a></p>'
 
-    html = _EMBED.sub(lambda m: link(m.group(1), m.group(1)), html)
-    linked = set(re.findall(r"\bhref\s*=\s*[\"']?([^\"'\s<>]+)", html))
+    def captioned(match: re.Match[str]) -> str:  # an embed block's caption names its link
+        words = unescape(" ".join(re.sub(r"<[^<>]*>", " ", match.group(2)).split()))
+        return link(match.group(1), words[:200])
+
+    html = _EMBED.sub(lambda m: link(m.group(1)), html)
+    if "wp-block-embed__wrapper" in html:
+        html = _CAPTIONED.sub(captioned, html)
+    hrefs = re.findall(r"\bhref\s*=\s*[\"']?([^\"'\s<>]+)", html)
+    linked = set(hrefs)
+    if "wp-block-file__button" in html:  # a file block's Download button, beside its link
+        html = _FILE_BUTTON.sub(lambda m: "" if hrefs.count(m.group(1)) > 1 else m.group(0), html)
 
     def tag(match: re.Match[str]) -> str:  # a file block's viewer beside its own link: as is
         address = match.group(2)
-        return match.group(0) if address in linked else link(address, address) + match.group(0)
+        return match.group(0) if address in linked else link(address) + match.group(0)
 
     html = _MEDIA_TAG.sub(tag, html)
-    html = _SHORTCODE_ADDRESS.sub(lambda m: link(m.group(2), m.group(2)) + m.group(0), html)
-    return _ALONE.sub(lambda m: link(m.group(1), m.group(1)), html), count
+    html = _SHORTCODE_ADDRESS.sub(lambda m: link(m.group(2)) + m.group(0), html)
+    return _ALONE.sub(lambda m: link(m.group(1)), html), count
 
 
 def _label(address: str) -> str:
