@@ -172,7 +172,7 @@ CODES: dict[str, Code] = _codes(
     (
         "output-not-written",
         E,
-        "The site could not be written or put in place (e.g. a file in use).",
+        "The site, bundle or new portfolio could not be written there (e.g. a file in use).",
     ),
     ("template-missing", E, "A theme template could not be found."),
     ("template-error", E, "A theme template failed to render."),
