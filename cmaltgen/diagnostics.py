@@ -98,7 +98,11 @@ CODES: dict[str, Code] = _codes(
     ("unknown-evidence", E, "A citation names an evidence id that no evidence.yml defines."),
     ("evidence-source", E, "An evidence item needs exactly one of file or url."),
     ("evidence-file-missing", E, "An evidence file or linked local file does not exist."),
-    ("evidence-file-outside", E, "A file path leaves the portfolio folder (../ or a symlink)."),
+    (
+        "evidence-file-outside",
+        E,
+        "A file path leaves the portfolio folder (../, a symlink, or a place such as C:/...).",
+    ),
     (
         "special-file",
         E,
@@ -124,7 +128,7 @@ CODES: dict[str, Code] = _codes(
     (
         "link-syntax",
         W,
-        "A link or image shown as text: its address has a space (write it between < and >).",
+        "A link or image shown as text: its address has a space, or is javascript: or data:.",
     ),
     ("heading-skip", W, "A heading that skips a level (## then ####)."),
     ("table-header", W, "A table whose header row is empty."),
