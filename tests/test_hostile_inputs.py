@@ -287,3 +287,31 @@ def test_a_control_character_in_a_reflection_is_a_located_error(
         ) in output
         assert "hint: delete it (text copied from another program can bring one" in output
         assert "\x0b" not in output and "\x1b[2J" not in output
+
+
+@pytest.mark.parametrize("years", ["2026", "99999999999999999999999999999999999"])
+def test_an_evidence_age_limit_of_thousands_of_years_makes_nothing_old(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path, years: str
+) -> None:
+    """evidence_max_age (or check --max-age) of 2026 crashed every command (ValueError: year 0
+    is out of range), a larger one with OverflowError; now no evidence is old."""
+    root = tmp_portfolio({"1a/evidence.yml": evidence("1a").replace("2025-06-01", "1999-06-01")})
+    code, output = run("check", root)
+    assert "warning old-evidence" in output  # over 3 years old
+    expected = code
+    yml = root / "portfolio.yml"
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace(
+            "pathway: cmalt\n", f"pathway: cmalt\nevidence_max_age: {years}\n", 1
+        ),
+        encoding="utf-8",
+    )
+    for args in (
+        ["build", root, "-o", tmp_path / "site"],
+        ["check", root],
+        ["check", root, "--max-age", years],
+    ):
+        code, output = run(*args)
+        assert code == (0 if args[0] == "build" else expected), output
+        assert "old-evidence" not in output
+    assert (tmp_path / "site" / "index.html").is_file()
