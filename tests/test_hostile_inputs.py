@@ -315,3 +315,33 @@ def test_an_evidence_age_limit_of_thousands_of_years_makes_nothing_old(
         assert code == (0 if args[0] == "build" else expected), output
         assert "old-evidence" not in output
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_a_list_nested_too_deeply_is_a_located_error_not_text_left_out(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """markdown-it leaves out the rest of a list nested 10 levels deep (or a quote 20 deep),
+    and with it the rest of the reflection: the page lost it without a word."""
+
+    def body(levels: int) -> str:
+        outline = "".join("  " * i + f"- level {i + 1}\n" for i in range(levels))
+        return (
+            "## Description\n\nI led the work with [the report](evidence:ev-2a).\n\n"
+            f"## Reflection\n\nMy outline:\n\n{outline}\nWhat I learned afterwards.\n"
+        )
+
+    root = tmp_portfolio({"2a/reflection.md": reflection("2a", body=body(9))})
+    code, output = run("build", root, "-o", tmp_path / "good")
+    assert code == 0, output
+    page = (tmp_path / "good" / "2a" / "index.html").read_text(encoding="utf-8")
+    assert "level 9" in page and "What I learned afterwards." in page
+    text = reflection("2a", body=body(10))
+    root = tmp_portfolio({"2a/reflection.md": text})
+    line = text.split("\n").index("                  - level 10") + 1
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert (
+            f"2a/reflection.md:{line}:1: error file-too-large: lists or quotes are nested too "
+            "deeply here for cmaltgen to lay out (10 levels of lists, 20 of quotes)"
+        ) in output
+        assert "hint: use fewer levels" in output
