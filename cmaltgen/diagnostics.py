@@ -280,16 +280,24 @@ class Diagnostic(NamedTuple):
     def format(self, base: Path | None = None) -> str:
         key = f" [{self.key}]" if self.key else ""
         text = f"{self.where(base)}: {self.severity.value} {self.code}{key}: {self.message}"
+        lines = [text]
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            lines.append(f"    hint: {self.hint}")
         if self.accepted is not None:
-            text += f"\n    accepted: {self.accepted}"
-        return text.translate(_VISIBLE)
+            lines.append(f"    accepted: {self.accepted}")
+        return "\n".join(map(one_line, lines))
+
+
+def one_line(text: str) -> str:
+    """``text`` with its control characters and line breaks shown, not sent to the terminal."""
+    return text.translate(_VISIBLE)
 
 
 # Control characters quoted from a file (a NUL, an escape sequence that would restyle or
-# clear the terminal) are shown as \x00, \x1b...; tabs and line breaks are kept.
-_VISIBLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n"}
+# clear the terminal) are shown as \x00, \x1b...; a line break in a name or a value as \n,
+# so that each finding starts a line of its own; tabs are kept.
+_VISIBLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) != "\t"}
+_VISIBLE.update({ord("\n"): "\\n", ord("\r"): "\\r"})
 
 
 def display_path(path: Path, base: Path | None = None) -> str:

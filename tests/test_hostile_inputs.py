@@ -345,3 +345,26 @@ def test_a_list_nested_too_deeply_is_a_located_error_not_text_left_out(
             "deeply here for cmaltgen to lay out (10 levels of lists, 20 of quotes)"
         ) in output
         assert "hint: use fewer levels" in output
+
+
+def test_a_line_break_in_a_file_name_is_shown_not_printed(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """A name holding a line break (Linux allows one) split its finding over two lines, the
+    second starting with no file or code; now it is shown as \\n, as other control
+    characters are."""
+    if os.name == "nt":
+        pytest.skip("Windows names cannot hold a line break")
+    root = tmp_portfolio({"1a/evidence.yml": file_evidence("a\\nb.pdf")})
+    (root / "1a" / "a\nb.pdf").write_bytes(b"%PDF-1.4\n")
+    (root / "1b" / "notes\n.md").write_text("# notes\n", encoding="utf-8")
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert (
+            "1a/evidence.yml:5:9: error file-name: the name 'a\\nb.pdf' contains \\n, which "
+            "Windows does not allow in file names: 1a/a\\nb.pdf"
+        ) in output
+        assert "1b/notes\\n.md: warning stray-file: cmaltgen does not read notes\\n.md here" in (
+            output
+        )
+        assert "a\nb" not in output and "notes\n" not in output
