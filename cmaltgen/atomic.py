@@ -9,6 +9,7 @@ import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from cmaltgen.diagnostics import display_path
@@ -32,8 +33,10 @@ def staging_folder(dest: Path, label: str = "") -> Path:
     return Path(tempfile.mkdtemp(prefix=_hidden(dest, label), suffix=".tmp", dir=dest.parent))
 
 
-def swap_folder(staging: Path, dest: Path) -> None:
-    """Put ``staging`` where ``dest`` is; if that fails, the old ``dest`` is put back."""
+def swap_folder(staging: Path, dest: Path, keep: Callable[[str], bool] | None = None) -> None:
+    """Put ``staging`` where ``dest`` is; if that fails, the old ``dest`` is put back. What
+    the old ``dest`` holds with a name ``keep`` accepts, and the new one lacks, is moved into
+    the new one (if that fails, the old folder stays beside it with it, never deleted)."""
     if not dest.exists():
         staging.replace(dest)
         return
@@ -44,6 +47,13 @@ def swap_folder(staging: Path, dest: Path) -> None:
     except OSError:
         old.replace(dest)  # put the last good copy back
         raise
+    if keep is not None:
+        try:
+            for entry in old.iterdir():
+                if keep(entry.name) and not os.path.lexists(dest / entry.name):
+                    entry.replace(dest / entry.name)
+        except OSError:
+            return
     shutil.rmtree(old, ignore_errors=True)
 
 

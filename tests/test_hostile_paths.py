@@ -154,3 +154,30 @@ def test_why_not_written_says_it_in_plain_words(
 
     found = why_not_written(tmp_path / "site", OSError(number, os.strerror(number)))
     assert found[0] == reason and found[1].startswith(hint)
+
+
+def test_a_rebuild_keeps_a_git_repository_in_the_output_folder(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """A site folder made a git clone (to publish it from) lost its .git, history and all,
+    at the next build; hidden entries cmaltgen does not write are now kept, as MkDocs does."""
+    import subprocess
+
+    root = tmp_portfolio()
+    site = tmp_path / "site"
+    assert run("build", root, "-o", site)[0] == 0
+    git = ["git", "-C", str(site), "-c", "user.name=Sam", "-c", "user.email=sam@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "Published site"], check=True)
+    (site / ".github").mkdir()
+    (site / ".github" / "CODEOWNERS").write_text("* @sam\n", encoding="utf-8")
+    (site / "stale.html").write_text("old page", encoding="utf-8")
+    code, output = run("build", root, "-o", site)
+    assert code == 0, output
+    log = subprocess.run([*git, "log", "--format=%s"], capture_output=True, text=True, check=True)
+    assert log.stdout == "Published site\n"
+    assert (site / ".github" / "CODEOWNERS").read_text(encoding="utf-8") == "* @sam\n"
+    assert not (site / "stale.html").exists()  # the site itself is replaced
+    assert (site / "index.html").is_file() and (site / ".nojekyll").is_file()
+    assert listing(tmp_path) == ["portfolio", "site"]  # no old copy left beside it

@@ -18,12 +18,19 @@ def write_site(output: Output, dest: Path) -> None:
         check_replaceable(dest)
         staging = staging_folder(dest)
         _write_into(output, staging)
-        swap_folder(staging, dest)
+        swap_folder(staging, dest, keep=_yours)
     except OSError as exc:
         raise _not_written(dest, exc) from exc
     finally:  # gone after a swap; a half-written copy otherwise
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _yours(name: str) -> bool:
+    """A hidden file or folder in the output that cmaltgen does not write (a git repository
+    of the published site, .github, .gitignore) is kept from one build to the next, as MkDocs
+    keeps them."""
+    return name.startswith(".")
 
 
 def _not_written(dest: Path, exc: OSError) -> CmaltgenError:
