@@ -114,6 +114,7 @@ CODES: dict[str, Code] = _codes(
         "A published file's name would not work on Windows, macOS or the web (CON, a:b, ...).",
     ),
     ("site-file-size", W, "A published file is over 100 MB, which GitHub Pages refuses."),
+    ("active-content", W, "A published SVG or HTML file holds a script, run when it is opened."),
     ("site-size", W, "The published site is over 1 GB, which GitHub Pages refuses."),
     ("missing-alt", E, "An image or your photo has no text alternative (alt)."),
     ("photo-file", E, "candidate.photo names a file that is missing or not a JPEG or PNG image."),

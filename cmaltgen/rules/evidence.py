@@ -115,6 +115,7 @@ def _check_file(
         )
     else:
         files.check_name(root, real_path(base / target), diags, where)
+        files.check_active_content(real_path(base / target), diags, where)
     return None
 
 
