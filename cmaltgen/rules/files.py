@@ -158,7 +158,7 @@ def check_active_content(source: Path, diags: Diagnostics, where: dict[str, obje
             f"'{source.name}' holds a script ({mark!r}), which would run on your site for "
             "anyone who opens it",
             hint="publish a PDF or an image (PNG, JPEG) of it instead, or remove the script; "
-            "if you wrote it and trust it, accept this warning (docs/security.md)",
+            "if you made it and trust it, list it under accept: in portfolio.yml (docs/format.md)",
             **where,
         )
 
