@@ -98,6 +98,8 @@ def test_a_link_in_a_reflection_to_a_looping_symlink_is_a_located_error(
         ("http://[::1/report", "an IPv6 address in a web address is written in [ ]"),
         ("https://example.org:99999999/", "starts a port number (1 to 65535)"),
         ("https://example.org:80a/", "starts a port number (1 to 65535)"),
+        # pasted with the HTML around it: broke the Markdown snippet badge prints
+        ('https://example.org/a"><script>x</script>', 'cannot hold " or < or >: copy it again'),
     ],
 )
 def test_a_web_address_that_cannot_be_opened_is_invalid_url(
