@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import functools
 import logging
 import time
@@ -15,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, display_path
 from cmaltgen.output import folder
 from cmaltgen.read import config as config_stage
-from cmaltgen.read import documents, framework, sources
+from cmaltgen.read import documents, framework, safe_read, sources
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.rules import accept, privacy, validate
 from cmaltgen.rules import feedback as feedback_rules
@@ -65,7 +66,8 @@ def default_output(root: Path, edition: str = "public") -> Path:
     """``_site`` inside the portfolio; the assessor edition goes beside the portfolio folder,
     outside it, so that it is never committed with the sources or published by CI."""
     if edition == "assessor":
-        return root.resolve().parent / f"{root.resolve().name}-assessor-site"
+        root = sources.real_path(root)
+        return root.parent / f"{root.name}-assessor-site"
     return root / sources.DEFAULT_OUTPUT
 
 
@@ -99,8 +101,8 @@ def build(
     if since is not None and edition != "assessor":
         raise ValueError("since is for the assessor edition only")
     started = time.perf_counter()
-    root = root.resolve()
-    output = (output or default_output(root, edition)).resolve()
+    root = sources.real_path(root)  # a link that loops is reported by read_portfolio
+    output = sources.real_path(output or default_output(root, edition))
     check_output_location(root, output)
     result = BuildResult(root, output, Diagnostics(), strict, edition)
     diags = result.diagnostics
@@ -154,8 +156,8 @@ def read_portfolio(
     checks that can only give warnings (a cohort hub's members).
     """
     if not root.is_dir():
-        raise CmaltgenError(f"there is no folder {root}")
-    root = root.resolve()  # later stages compare resolved paths against it
+        raise CmaltgenError(_not_a_folder(root))
+    root = sources.real_path(root)  # later stages compare resolved paths against it
     loaded = config_stage.load_config(root / sources.CONFIG_NAME, diags, today)
     found = sources.collect(root, output)
     docs = [documents.parse_section(s, diags, today, cache) for s in found.sections]
@@ -333,6 +335,21 @@ def _render(
     if chosen is None:
         return None
     return render.render_site(site, chosen, diags, images, extra, templates)
+
+
+def _not_a_folder(root: Path) -> str:
+    """Why the portfolio folder given is not one, in plain words."""
+    shown = display_path(root)
+    try:
+        kind = safe_read.file_kind(root.stat().st_mode)
+    except FileNotFoundError:
+        kind = "broken-link" if root.is_symlink() else "missing"
+    except OSError as exc:
+        kind = "link-loop" if exc.errno == errno.ELOOP else "other"
+    if kind == "missing":
+        return f"there is no folder {shown}"
+    what = "an ordinary file" if kind is None else safe_read.describe(kind, root)
+    return f"{shown} is {what}, not a folder: give the path of your portfolio folder"
 
 
 def check_output_location(root: Path, output: Path) -> None:

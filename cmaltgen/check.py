@@ -55,7 +55,7 @@ def check(
     """Read, validate and check ``root`` for readiness; never writes to the portfolio."""
     options = options or CheckOptions()
     today = today or dt.date.today()
-    root = root.resolve()
+    root = sources.real_path(root)
     diags = Diagnostics()
     with sources.resolved_once():  # each file is looked up once, not once per rule
         output = root / sources.DEFAULT_OUTPUT

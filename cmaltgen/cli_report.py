@@ -15,7 +15,7 @@ import click
 
 from cmaltgen import __version__
 from cmaltgen.cli.base import echo_diagnostic, echo_diagnostics, echo_failure, echo_notes
-from cmaltgen.diagnostics import Diagnostic, display_path
+from cmaltgen.diagnostics import Diagnostic, display_path, one_line
 from cmaltgen.rules import sizes
 from cmaltgen.rules.readiness import (
     COLUMNS,
@@ -149,7 +149,7 @@ def _largest_lines(report: Report) -> list[str]:
     for path, size in report.largest:
         over = "  over the limit" if size > sizes.PAGES_MAX_FILE_BYTES else ""
         shown = os.fsencode(_relative(path, report.root) or "").decode("utf-8", "backslashreplace")
-        lines.append(f"  {_size(size):>9}  {shown}{over}")
+        lines.append(f"  {_size(size):>9}  {one_line(shown)}{over}")
     return lines
 
 

@@ -99,7 +99,11 @@ CODES: dict[str, Code] = _codes(
     ("unknown-evidence", E, "A citation names an evidence id that no evidence.yml defines."),
     ("evidence-source", E, "An evidence item needs exactly one of file or url."),
     ("evidence-file-missing", E, "An evidence file or linked local file does not exist."),
-    ("evidence-file-outside", E, "A file path leaves the portfolio folder (../ or a symlink)."),
+    (
+        "evidence-file-outside",
+        E,
+        "A file path leaves the portfolio folder (../, a symlink, or a place such as C:/...).",
+    ),
     (
         "special-file",
         E,
@@ -111,6 +115,7 @@ CODES: dict[str, Code] = _codes(
         "A published file's name would not work on Windows, macOS or the web (CON, a:b, ...).",
     ),
     ("site-file-size", W, "A published file is over 100 MB, which GitHub Pages refuses."),
+    ("active-content", W, "A published SVG or HTML file holds a script, run when it is opened."),
     ("site-size", W, "The published site is over 1 GB, which GitHub Pages refuses."),
     ("missing-alt", E, "An image or your photo has no text alternative (alt)."),
     ("photo-file", E, "candidate.photo names a file that is missing or not a JPEG or PNG image."),
@@ -125,7 +130,7 @@ CODES: dict[str, Code] = _codes(
     (
         "link-syntax",
         W,
-        "A link or image shown as text: its address has a space (write it between < and >).",
+        "A link or image shown as text: its address has a space, or is javascript: or data:.",
     ),
     ("heading-skip", W, "A heading that skips a level (## then ####)."),
     ("table-header", W, "A table whose header row is empty."),
@@ -173,7 +178,7 @@ CODES: dict[str, Code] = _codes(
     (
         "output-not-written",
         E,
-        "The site could not be written or put in place (e.g. a file in use).",
+        "The site, bundle or new portfolio could not be written there (e.g. a file in use).",
     ),
     ("template-missing", E, "A theme template could not be found."),
     ("template-error", E, "A theme template failed to render."),
@@ -277,16 +282,24 @@ class Diagnostic(NamedTuple):
     def format(self, base: Path | None = None) -> str:
         key = f" [{self.key}]" if self.key else ""
         text = f"{self.where(base)}: {self.severity.value} {self.code}{key}: {self.message}"
+        lines = [text]
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            lines.append(f"    hint: {self.hint}")
         if self.accepted is not None:
-            text += f"\n    accepted: {self.accepted}"
-        return text.translate(_VISIBLE)
+            lines.append(f"    accepted: {self.accepted}")
+        return "\n".join(map(one_line, lines))
+
+
+def one_line(text: str) -> str:
+    """``text`` with its control characters and line breaks shown, not sent to the terminal."""
+    return text.translate(_VISIBLE)
 
 
 # Control characters quoted from a file (a NUL, an escape sequence that would restyle or
-# clear the terminal) are shown as \x00, \x1b...; tabs and line breaks are kept.
-_VISIBLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n"}
+# clear the terminal) are shown as \x00, \x1b...; a line break in a name or a value as \n,
+# so that each finding starts a line of its own; tabs are kept.
+_VISIBLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) != "\t"}
+_VISIBLE.update({ord("\n"): "\\n", ord("\r"): "\\r"})
 
 
 def display_path(path: Path, base: Path | None = None) -> str:

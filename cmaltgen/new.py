@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import re
+import shutil
 import textwrap
 from dataclasses import dataclass
 from importlib import resources
@@ -19,7 +21,8 @@ from pathlib import Path
 import yaml
 
 from cmaltgen import __version__
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic
+from cmaltgen.atomic import why_not_written
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, display_path
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.framework import REVIEW, Framework, Pathway, SectionSpec, pathway_for
 
@@ -58,9 +61,15 @@ def create(
     sections = section_ids(pathway)
     if pathway.id == REVIEW:
         files.update(review_files(framework, sections, today, source))
-    for rel, text in files.items():
-        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        (dest / rel).write_text(text, encoding="utf-8")
+    made = not os.path.lexists(dest)
+    try:
+        for rel, text in files.items():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            (dest / rel).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        if made:  # what this run made, so that running it again after the fix works
+            shutil.rmtree(dest, ignore_errors=True)
+        raise _not_made(dest, exc) from exc
     return Created(dest, pathway, [sid for sid, _ in sections])
 
 
@@ -94,19 +103,42 @@ def section_folder(number: int, section_id: str) -> str:
 
 
 def _refuse_non_empty(dest: Path) -> None:
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+    try:
+        taken = os.path.lexists(dest) and (not dest.is_dir() or any(dest.iterdir()))
+    except OSError as exc:
+        raise _not_made(dest, exc) from exc
+    if taken:
+        what = (
+            "this folder already exists and is not empty"
+            if dest.is_dir()
+            else "something that is not a folder already has this name"
+        )
         raise CmaltgenError(
-            f"{dest} already exists and is not empty",
+            f"{dest}: {what}",
             [
                 Diagnostic(
                     "output-not-site",
-                    "this folder already exists and is not empty, so cmaltgen new will not "
-                    "write into it",
+                    f"{what}, so cmaltgen new will not write into it",
                     path=dest,
                     hint="choose a new folder name, e.g. cmaltgen new my-cmalt-portfolio",
                 )
             ],
         )
+
+
+def _not_made(dest: Path, exc: OSError) -> CmaltgenError:
+    reason, hint = why_not_written(dest, exc, "")
+    return CmaltgenError(
+        f"cmaltgen could not make the portfolio folder {display_path(dest)} ({reason})",
+        [
+            Diagnostic(
+                "output-not-written",
+                f"the portfolio could not be made here: {reason}",
+                path=dest,
+                hint=hint.replace("choose another place", "choose another folder name"),
+            )
+        ],
+    )
 
 
 def section_ids(pathway: Pathway) -> list[tuple[str, SectionSpec]]:

@@ -98,6 +98,8 @@ def test_a_link_in_a_reflection_to_a_looping_symlink_is_a_located_error(
         ("http://[::1/report", "an IPv6 address in a web address is written in [ ]"),
         ("https://example.org:99999999/", "starts a port number (1 to 65535)"),
         ("https://example.org:80a/", "starts a port number (1 to 65535)"),
+        # pasted with the HTML around it: broke the Markdown snippet badge prints
+        ('https://example.org/a"><script>x</script>', 'cannot hold " or < or >: copy it again'),
     ],
 )
 def test_a_web_address_that_cannot_be_opened_is_invalid_url(
@@ -287,3 +289,84 @@ def test_a_control_character_in_a_reflection_is_a_located_error(
         ) in output
         assert "hint: delete it (text copied from another program can bring one" in output
         assert "\x0b" not in output and "\x1b[2J" not in output
+
+
+@pytest.mark.parametrize("years", ["2026", "99999999999999999999999999999999999"])
+def test_an_evidence_age_limit_of_thousands_of_years_makes_nothing_old(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path, years: str
+) -> None:
+    """evidence_max_age (or check --max-age) of 2026 crashed every command (ValueError: year 0
+    is out of range), a larger one with OverflowError; now no evidence is old."""
+    root = tmp_portfolio({"1a/evidence.yml": evidence("1a").replace("2025-06-01", "1999-06-01")})
+    code, output = run("check", root)
+    assert "warning old-evidence" in output  # over 3 years old
+    expected = code
+    yml = root / "portfolio.yml"
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace(
+            "pathway: cmalt\n", f"pathway: cmalt\nevidence_max_age: {years}\n", 1
+        ),
+        encoding="utf-8",
+    )
+    for args in (
+        ["build", root, "-o", tmp_path / "site"],
+        ["check", root],
+        ["check", root, "--max-age", years],
+    ):
+        code, output = run(*args)
+        assert code == (0 if args[0] == "build" else expected), output
+        assert "old-evidence" not in output
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_a_list_nested_too_deeply_is_a_located_error_not_text_left_out(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """markdown-it leaves out the rest of a list nested 10 levels deep (or a quote 20 deep),
+    and with it the rest of the reflection: the page lost it without a word."""
+
+    def body(levels: int) -> str:
+        outline = "".join("  " * i + f"- level {i + 1}\n" for i in range(levels))
+        return (
+            "## Description\n\nI led the work with [the report](evidence:ev-2a).\n\n"
+            f"## Reflection\n\nMy outline:\n\n{outline}\nWhat I learned afterwards.\n"
+        )
+
+    root = tmp_portfolio({"2a/reflection.md": reflection("2a", body=body(9))})
+    code, output = run("build", root, "-o", tmp_path / "good")
+    assert code == 0, output
+    page = (tmp_path / "good" / "2a" / "index.html").read_text(encoding="utf-8")
+    assert "level 9" in page and "What I learned afterwards." in page
+    text = reflection("2a", body=body(10))
+    root = tmp_portfolio({"2a/reflection.md": text})
+    line = text.split("\n").index("                  - level 10") + 1
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert (
+            f"2a/reflection.md:{line}:1: error file-too-large: lists or quotes are nested too "
+            "deeply here for cmaltgen to lay out (10 levels of lists, 20 of quotes)"
+        ) in output
+        assert "hint: use fewer levels" in output
+
+
+def test_a_line_break_in_a_file_name_is_shown_not_printed(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """A name holding a line break (Linux allows one) split its finding over two lines, the
+    second starting with no file or code; now it is shown as \\n, as other control
+    characters are."""
+    if os.name == "nt":
+        pytest.skip("Windows names cannot hold a line break")
+    root = tmp_portfolio({"1a/evidence.yml": file_evidence("a\\nb.pdf")})
+    (root / "1a" / "a\nb.pdf").write_bytes(b"%PDF-1.4\n")
+    (root / "1b" / "notes\n.md").write_text("# notes\n", encoding="utf-8")
+    for code, output in build_and_check(root, tmp_path):
+        assert code == 1
+        assert (
+            "1a/evidence.yml:5:9: error file-name: the name 'a\\nb.pdf' contains \\n, which "
+            "Windows does not allow in file names: 1a/a\\nb.pdf"
+        ) in output
+        assert "1b/notes\\n.md: warning stray-file: cmaltgen does not read notes\\n.md here" in (
+            output
+        )
+        assert "a\nb" not in output and "notes\n" not in output

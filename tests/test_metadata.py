@@ -62,16 +62,22 @@ def test_home_has_a_profile_page_json_ld_about_the_credential(site: Path) -> Non
     assert "CMALT" in credential["name"] and data["url"] == BASE
 
 
-def test_json_ld_cannot_break_out_of_its_script(tmp_portfolio: PortfolioFactory) -> None:
+@pytest.mark.parametrize("name", ["</script><b>x", "<!--<script> Sam"])
+def test_json_ld_cannot_break_out_of_its_script(tmp_portfolio: PortfolioFactory, name: str) -> None:
+    """ "</script" would end the script early; "<!--<script" kept it open past its own end,
+    so the whole home page was script and Chromium showed a blank page."""
     root = tmp_portfolio(
         {
-            "portfolio.yml": "pathway: cmalt\ncandidate: {name: '</script><b>x'}\n"
+            "portfolio.yml": f"pathway: cmalt\ncandidate: {{name: '{name}'}}\n"
             "confirmation: {name: S, date: 2026-10-01}\n"
         }
     )
     run_build(root)
     html = (root / "_site" / "index.html").read_text(encoding="utf-8")
-    assert "</script><b>" not in html and "<\\/script><b>x" in html
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert raw and "<" not in raw.group(1)
+    assert json.loads(raw.group(1))["mainEntity"]["name"] == name
+    assert "</script><b>" not in html
 
 
 def test_atom_feed_has_an_entry_per_section(site: Path) -> None:

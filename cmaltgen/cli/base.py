@@ -17,7 +17,13 @@ from typing import TypeVar
 import click
 
 from cmaltgen import __version__
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, display_path
+from cmaltgen.diagnostics import (
+    CmaltgenError,
+    Diagnostic,
+    Diagnostics,
+    display_path,
+    one_line,
+)
 
 T = TypeVar("T")
 
@@ -85,7 +91,7 @@ def guarded(debug: bool, action: Callable[[], T]) -> T:
         for diag in exc.diagnostics:
             echo_diagnostic(diag)
         if not exc.diagnostics:
-            click.secho(f"error: {exc}", fg="red", err=True)
+            click.secho(f"error: {one_line(str(exc))}", fg="red", err=True)
         if debug:
             raise
     except Exception as exc:

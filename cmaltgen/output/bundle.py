@@ -9,16 +9,18 @@ unzipped and opened from disk with no server.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import logging
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cmaltgen.atomic import write_bytes
+from cmaltgen.atomic import why_not_written, write_bytes
 from cmaltgen.build import BuildResult, build
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
-from cmaltgen.read.safe_read import read_regular
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, display_path
+from cmaltgen.read.safe_read import file_kind, read_regular
+from cmaltgen.read.sources import real_path
 from cmaltgen.site import render, theme
 from cmaltgen.site.output import MARKER, Output
 from cmaltgen.wording import agree, join_and
@@ -53,7 +55,7 @@ class BundleResult:
 
 def default_path(root: Path) -> Path:
     """Beside the portfolio folder, so it is never committed or published with the sources."""
-    root = root.resolve()
+    root = real_path(root)
     return root.parent / f"{root.name}-assessor-bundle.zip"
 
 
@@ -70,8 +72,8 @@ def bundle(
 ) -> BundleResult:
     """Build the assessor edition in memory and write it as a zip (only if all is well);
     ``since`` and ``templates`` are as in :func:`cmaltgen.build.build`."""
-    root = root.resolve()
-    target = (output or default_path(root)).resolve()
+    root = real_path(root)
+    target = real_path(output or default_path(root))
     check_location(root, target)
     built = build(
         root,
@@ -89,7 +91,15 @@ def bundle(
     result.size, result.largest = len(data), sizes[:LARGEST_SHOWN]
     _check_size(result, root, warn_bytes, max_bytes)
     if built.ok:
-        write_bytes(target, data)
+        try:
+            write_bytes(target, data)
+        except OSError as exc:
+            reason, hint = why_not_written(target, exc)
+            problem = f"the bundle could not be written here: {reason}"
+            raise CmaltgenError(
+                f"cmaltgen could not write the bundle {display_path(target)} ({reason})",
+                [Diagnostic("output-not-written", problem, path=target, hint=hint)],
+            ) from exc
         result.written = True
     log.info("bundle of %s: %d bytes", root, result.size)
     return result
@@ -139,11 +149,21 @@ def check_location(root: Path, target: Path) -> None:
         )
 
 
+def _is_zip_or_nothing(target: Path) -> bool:
+    """Nothing has this name yet, or an ordinary file that is a zip (a named pipe is never
+    opened: reading one waits for ever)."""
+    try:
+        mode = target.stat().st_mode
+    except OSError as exc:  # not there (writing it says why, if it cannot be), or a loop
+        return exc.errno != errno.ELOOP
+    return file_kind(mode) is None and zipfile.is_zipfile(target)
+
+
 def _location_problem(root: Path, target: Path) -> tuple[str, str]:
     beside = f"leave out -o to write it beside the portfolio ({default_path(root).name})"
     if target.suffix.lower() != ".zip":
         return "the bundle must be a .zip file", "name it, for example, -o my-portfolio.zip"
-    if target.is_dir() or (target.exists() and not zipfile.is_zipfile(target)):
+    if not _is_zip_or_nothing(target):
         return "a file that is not a zip already has this name, so it was not replaced", beside
     if target.is_relative_to(root):
         top = target.relative_to(root).parts[0]

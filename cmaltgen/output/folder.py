@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from cmaltgen.atomic import staging_folder, swap_folder
+from cmaltgen.atomic import staging_folder, swap_folder, why_not_written
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, display_path
 from cmaltgen.read.safe_read import copy_regular
 from cmaltgen.site.output import MARKER, Output
@@ -13,21 +13,30 @@ from cmaltgen.site.output import MARKER, Output
 
 def write_site(output: Output, dest: Path) -> None:
     """Write ``output`` into a temporary sibling of ``dest``, then swap it into place."""
-    check_replaceable(dest)
-    staging = staging_folder(dest)
+    staging: Path | None = None
     try:
+        check_replaceable(dest)
+        staging = staging_folder(dest)
         _write_into(output, staging)
-        swap_folder(staging, dest)
+        swap_folder(staging, dest, keep=_yours)
     except OSError as exc:
         raise _not_written(dest, exc) from exc
     finally:  # gone after a swap; a half-written copy otherwise
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _yours(name: str) -> bool:
+    """A hidden file or folder in the output that cmaltgen does not write (a git repository
+    of the published site, .github, .gitignore) is kept from one build to the next, as MkDocs
+    keeps them."""
+    return name.startswith(".")
 
 
 def _not_written(dest: Path, exc: OSError) -> CmaltgenError:
-    """A plain-words error for a site that could not be written or swapped into place. On
-    Windows a folder cannot be renamed while another program has a file in it open."""
-    reason = exc.strerror or str(exc)
+    """A plain-words error for a site that could not be written or swapped into place (on
+    Windows a folder cannot be renamed while another program has a file in it open)."""
+    reason, hint = why_not_written(dest, exc)
     return CmaltgenError(
         f"cmaltgen could not write the site into {display_path(dest)} ({reason}); "
         "the last good site there is unchanged",
@@ -36,9 +45,7 @@ def _not_written(dest: Path, exc: OSError) -> CmaltgenError:
                 "output-not-written",
                 f"the site could not be written here: {reason}",
                 path=dest,
-                hint="close any program showing a file from this folder (on Windows: File "
-                "Explorer, an editor or a preview), check there is free space, then build "
-                "again; or choose another output folder with -o",
+                hint=hint,
             )
         ],
     )

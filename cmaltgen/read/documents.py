@@ -289,7 +289,16 @@ def _reflection_text(
         return None
     if _too_many_marks(body, path, body_line, diags):
         return None
-    return _reflection(path, loaded[0], loaded[1], body, body_line, text)
+    reflection = _reflection(path, loaded[0], loaded[1], body, body_line, text)
+    if reflection.parsed.too_deep is not None:
+        diags.add(
+            "file-too-large",
+            "lists or quotes are nested too deeply here for cmaltgen to lay out (10 levels "
+            "of lists, 20 of quotes); this and what follows in them would be left out",
+            **reflection.at_body(reflection.parsed.too_deep + 1),
+            hint="use fewer levels: indent less, or move a deep outline into an evidence file",
+        )
+    return reflection
 
 
 def _front_matter(

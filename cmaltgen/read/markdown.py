@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
@@ -33,6 +34,7 @@ class ParsedMarkdown:
     headings: list[Heading] = field(default_factory=list)
     paragraph_tokens: list[int] = field(default_factory=list)  # where each paragraph opens
     source_lines: list[str] = field(default_factory=list, repr=False)  # the body's lines
+    too_deep: int | None = None  # the body line (0-based) where nesting too deep is left out
     _paragraphs: list[Paragraph] | None = field(default=None, repr=False)
     _raw_html: list[tuple[int, int, str]] | None = field(default=None, repr=False)
 
@@ -91,7 +93,23 @@ def _parser() -> MarkdownIt:
     md.core.ruler.push("cmalt_references", markdown_scan.collect_references)
     md.core.ruler.push("cmalt_paragraphs", markdown_scan.number_paragraphs)
     markdown_html.add_render_rules(md)
+    md.block.tokenize = _noting_depth(md.block.tokenize)  # type: ignore[method-assign]
     return md
+
+
+def _noting_depth(tokenize: Callable[[StateBlock, int, int], None]) -> Callable[..., None]:
+    """markdown-it leaves out, without a word, the rest of a list or quote nested deeper than
+    its ``maxNesting`` (10 lists, 20 quotes): the body line where that starts goes in
+    ``env["too_deep"]`` (0-based) for the reader to report."""
+
+    def noting(state: StateBlock, start: int, end: int) -> None:
+        if state.level >= state.md.options.maxNesting and "too_deep" not in state.env:
+            first = state.skipEmptyLines(start)
+            if first < end and state.sCount[first] >= state.blkIndent:
+                state.env["too_deep"] = first
+        tokenize(state, start, end)
+
+    return noting
 
 
 # Word's bullets, as pasted: "•<tab>item". Each becomes "-" (one character for one, so every
@@ -124,6 +142,7 @@ def parse(body: str) -> ParsedMarkdown:
     parsed = ParsedMarkdown(tokens, env.get("cmalt_references", []), env.get("headings", []))
     parsed.paragraph_tokens = env.get("paragraph_tokens", [])
     parsed.source_lines = env["source_lines"]
+    parsed.too_deep = env.get("too_deep")
     return parsed
 
 

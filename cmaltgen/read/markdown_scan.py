@@ -17,6 +17,9 @@ from markdown_it.token import Token
 EVIDENCE_SCHEME = "evidence:"
 SECTION_SCHEME = "section:"
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+# A place on the writer's computer, not on the web: /Users/..., C:\..., C:/... (markdown-it
+# writes a backslash as %5C). A file reference, which the rules report as outside the portfolio.
+_ON_COMPUTER = re.compile(r"^/|^[a-zA-Z]:(/|%5C)", re.IGNORECASE)
 
 
 class Reference(NamedTuple):
@@ -117,7 +120,11 @@ def _reference(token: Token, siblings: list[Token], index: int) -> tuple[str, st
     for kind, scheme in (("evidence", EVIDENCE_SCHEME), ("section", SECTION_SCHEME)):
         if href.startswith(scheme):
             return kind, href, href[len(scheme) :].strip(), text
-    if href and not href.startswith("#") and not _EXTERNAL.match(href) and not href.startswith("/"):
+    if (
+        href
+        and not href.startswith(("#", "//"))
+        and (_ON_COMPUTER.match(href) or not _EXTERNAL.match(href))
+    ):
         # markdown-it percent-encodes the destination; the file's own name is the decoded one
         # (``report%20%231.pdf`` or ``<report #1.pdf>`` for "report #1.pdf").
         return "file", href, unquote(href.split("#")[0].split("?")[0]), text
@@ -326,4 +333,40 @@ def unparsed_links(tokens: Sequence[Token], lines: list[str]) -> list[tuple[int,
                 continue  # written in `code`, or not an address
             at = _find(lines, token.map, match.group(0), (token.map[0], 0))
             found.append((at[0] + 1, at[1] + 1, match.group(0), address))
+    return found
+
+
+# Addresses markdown-it will not make into a link, so the link stays text: file: (a file on
+# the writer's computer), and javascript:, vbscript: and data: (data: images aside), which run
+# code or hide content. Inline, autolink and reference-definition forms.
+_REFUSED = r"(?:javascript|vbscript|file|data):(?:[^\s<>()]|\([^\s<>()]*\))*"
+_REFUSED_LINK = re.compile(
+    rf"!?\[[^\[\]\n]*\]\(\s*<?({_REFUSED})>?\s*\)"  # [text](address), ![alt](address)
+    rf"|<({_REFUSED})>"  # <address>
+    rf"|^ {{0,3}}\[[^\[\]\n]+\]:\s*<?({_REFUSED})",  # [label]: address
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def refused_links(tokens: Sequence[Token], lines: list[str]) -> list[tuple[int, int, str]]:
+    """Links and images left as text because of their kind of address, and data: images:
+    line, column (from 1, in the body) and the address."""
+    found: list[tuple[int, int, str]] = []
+    for token in tokens:
+        if token.type != "inline" or not token.map:
+            continue
+        children = token.children or ()
+        text = "".join(c.content for c in children if c.type == "text")
+        for match in _REFUSED_LINK.finditer(token.content) if ":" in token.content else ():
+            address = next(g for g in match.groups() if g is not None)
+            if address not in text:
+                continue  # written in `code`
+            at = _find(lines, token.map, match.group(0).strip(), (token.map[0], 0))
+            found.append((at[0] + 1, at[1] + 1, address))
+        for child in children:
+            src = str(child.attrGet("src") or "") if child.type == "image" else ""
+            if src[:5].lower() == "data:":
+                line, col = _find(lines, token.map, src[:40], (token.map[0], 0))
+                col = max(lines[line].rfind("![", 0, col), 0) if line < len(lines) else 0
+                found.append((line + 1, col + 1, src))
     return found

@@ -235,6 +235,9 @@ def url_hint(text: str) -> str | None:
         if re.match(r"^(www\.|[\w-]+(\.[\w-]+)+/)\S*$", text):  # a host without https://
             return f"web addresses start with https:// (or http://): https://{text}"
         return "web addresses start with https:// (or http://)"
+    odd = sorted(set(text) & set('<>"'))
+    if odd:  # never part of an address: pasted with the HTML or quotes around it
+        return f"a web address cannot hold {' or '.join(odd)}: copy it again from the browser"
     try:
         parts = urlsplit(text)
     except ValueError:  # an unclosed [ of an IPv6 address

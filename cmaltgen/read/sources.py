@@ -9,7 +9,7 @@ import errno
 import logging
 import os
 from collections.abc import Callable, Hashable, Iterator
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any, NamedTuple, TypeVar
 
 from cmaltgen.read.safe_read import file_kind
@@ -162,6 +162,13 @@ def _resolved(path: Path) -> Path:
         return Path(os.path.abspath(path))  # noqa: PTH100 (resolve is what failed)
 
 
+def on_computer(target: str) -> bool:
+    """``/Users/...``, ``C:\\...``, ``C:/...``, ``\\\\server\\...``: a place on a computer
+    (on any system), never a path inside the portfolio."""
+    windows = PureWindowsPath(target)
+    return Path(target).is_absolute() or bool(windows.drive or windows.root)
+
+
 def resolve_local(root: Path, base: Path, target: str) -> Resolved:
     """``target`` (relative to folder ``base``) as a file inside the portfolio ``root`` (already
     resolved): (path, None), or (None, why): ``outside`` (``../`` or a link leads out),
@@ -170,7 +177,7 @@ def resolve_local(root: Path, base: Path, target: str) -> Resolved:
 
 
 def _resolve_local(root: Path, base: Path, target: str) -> Resolved:
-    if Path(target).is_absolute():
+    if on_computer(target):
         return None, "outside"
     if "\x00" in target:
         return None, "nul-name"

@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from markdown_it.token import Token
-
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.documents import Reflection
 from cmaltgen.read.markdown_scan import unparsed_links
@@ -141,34 +139,39 @@ def _unparsed(reflection: Reflection, diags: Diagnostics) -> None:
 
 
 def _link_texts(reflection: Reflection) -> list[tuple[int, int, str]]:
-    """(body line, column, link text) for every link in the body."""
+    """(body line, column, link text) for every link in the body, each found after the one
+    before it (two links both called 'here' are at their own places)."""
     found: list[tuple[int, int, str]] = []
     lines = reflection.body.split("\n")
     for block in reflection.parsed.tokens:
         if block.type != "inline" or not block.children or not block.map:
             continue
-        for i, child in enumerate(block.children):
+        cursor = (block.map[0], 0)
+        parts: list[str] | None = None
+        for child in block.children:  # one walk: a slice per link was quadratic
             if child.type == "link_open":
-                text = _text_until_close(block.children, i)
-                line, col = _find(lines, block.map, text)
+                parts = []
+            elif child.type == "link_close" and parts is not None:
+                text = "".join(parts)
+                parts = None
+                line, col = _find(lines, block.map, text, cursor)
+                cursor = (line - 1, col + len(text))  # past this one
                 found.append((line, col, text))
+            elif parts is not None:
+                parts.append(child.content)
     return found
 
 
-def _text_until_close(children: list[Token], start: int) -> str:
-    parts: list[str] = []
-    for token in children[start + 1 :]:
-        if token.type == "link_close":
-            break
-        parts.append(token.content)
-    return "".join(parts)
-
-
-def _find(lines: list[str], block_map: list[int], text: str) -> tuple[int, int]:
-    for n in range(block_map[0], min(block_map[1], len(lines))):
-        pos = lines[n].find(f"[{text}]") if text else -1
+def _find(
+    lines: list[str], block_map: list[int], text: str, cursor: tuple[int, int]
+) -> tuple[int, int]:
+    """1-based line and column of ``[text]`` (or else ``text``) at or after ``cursor`` (a
+    0-based line and column) in the block; its first line if it is not there."""
+    for n in range(cursor[0], min(block_map[1], len(lines))):
+        start = cursor[1] if n == cursor[0] else 0
+        pos = lines[n].find(f"[{text}]", start) if text else -1
         if pos < 0 and text:
-            pos = lines[n].find(text)
+            pos = lines[n].find(text, start)
         if pos >= 0:
             return n + 1, pos + 1
     return block_map[0] + 1, 1

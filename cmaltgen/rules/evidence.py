@@ -7,10 +7,10 @@ from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostic, Diagnostics, display_path, suggestion
 from cmaltgen.read.documents import EvidenceEntry, Reflection
-from cmaltgen.read.markdown_scan import Reference
+from cmaltgen.read.markdown_scan import Reference, refused_links
 from cmaltgen.read.portfolio import Fallout, Portfolio, Specs
 from cmaltgen.read.safe_read import describe
-from cmaltgen.read.sources import real_path, resolve_local
+from cmaltgen.read.sources import on_computer, real_path, resolve_local
 from cmaltgen.rules import files, privacy
 from cmaltgen.wording import article
 
@@ -69,7 +69,9 @@ def _check_file(
 ) -> Diagnostic | None:
     """Report a local file that cannot be published; the error if it is not there at all."""
     _, problem = resolve_local(root, base, target)
-    if problem == "outside":
+    if problem == "outside" and on_computer(target):
+        _on_computer(target, diags, where)
+    elif problem == "outside":
         diags.add(
             "evidence-file-outside",
             f"'{target}' is outside the portfolio folder",
@@ -113,7 +115,47 @@ def _check_file(
         )
     else:
         files.check_name(root, real_path(base / target), diags, where)
+        files.check_active_content(real_path(base / target), diags, where)
     return None
+
+
+def _on_computer(target: str, diags: Diagnostics, where: dict[str, object]) -> None:
+    diags.add(
+        "evidence-file-outside",
+        f"'{target}' is a place on your computer, not a file in the portfolio folder, so no "
+        "one else could open it",
+        hint="copy the file into this section's folder and give its name alone, e.g. "
+        "report.pdf; for a web page give its whole address (https://...)",
+        **where,
+    )
+
+
+def _refused_links(reflection: Reflection, diags: Diagnostics) -> None:
+    """Links markdown-it leaves as text for their kind of address, and data: images."""
+    for line, col, address in refused_links(
+        reflection.parsed.tokens, reflection.parsed.source_lines
+    ):
+        where = reflection.at_body(line, col)
+        scheme = address.partition(":")[0].lower()
+        if scheme == "file":
+            _on_computer(address, diags, where)
+        elif address[:11].lower() == "data:image/":
+            diags.add(
+                "image-not-cleaned",
+                "this image is written into the reflection as a data: address, so cmaltgen "
+                "cannot remove what its metadata holds (such as where a photo was taken)",
+                hint="save the image as a file in this section's folder and show it by name: "
+                "![what it shows](photo.jpg)",
+                **where,
+            )
+        else:
+            diags.add(
+                "link-syntax",
+                f"this link is shown as text: web pages do not follow {scheme}: addresses "
+                f"('{address[:60]}')",
+                hint="link to a web page (https://...) or to a file in the portfolio instead",
+                **where,
+            )
 
 
 def no_such_file(base: Path, target: str) -> str:
@@ -153,6 +195,7 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
         and (level := privacy.item_visibility(entry, doc, config)) != privacy.PUBLIC
     }  # (a draft is left out as a draft, not for privacy: a link to its file is published)
     for _, reflection in portfolio.sections():
+        _refused_links(reflection, diags)
         section_level = privacy.section_visibility(reflection.front, config)
         for ref in reflection.parsed.references:
             where = reflection.at_body(ref.line, ref.col)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.framework import CPD_NAME, CPD_SECTION
 from cmaltgen.read.portfolio import Portfolio, Specs
-from cmaltgen.read.safe_read import describe, file_kind
+from cmaltgen.read.safe_read import MAX_TEXT_BYTES, describe, file_kind, open_regular
 from cmaltgen.read.sources import Sources, real_path, resolve_local, stray_files
 from cmaltgen.rules import privacy
 
@@ -128,6 +129,38 @@ def check_name(root: Path, source: Path, diags: Diagnostics, where: dict[str, ob
         message, hint = found
         shown = os.fsencode(published[len("files/") :]).decode("utf-8", "backslashreplace")
         diags.add("file-name", f"{message}: {shown}", hint=hint, **where)
+
+
+# Files a browser opens as a page of your site, running what scripts they hold, and the marks
+# of a script: a <script> element, an on...= handler inside a tag, a javascript: address.
+_ACTIVE_SUFFIXES = (".svg", ".html", ".htm", ".xhtml", ".xht", ".xml")
+_ACTIVE = re.compile(rb"(<script)[\s>/]|<[^<>]*\s(on[a-z]+)\s*=|(javascript:)", re.IGNORECASE)
+
+
+def check_active_content(source: Path, diags: Diagnostics, where: dict[str, object]) -> None:
+    """An SVG or HTML file published with a script in it: it runs, on your site, for anyone
+    who opens the file (the first 2 MB are looked at)."""
+    if not source.name.lower().endswith(_ACTIVE_SUFFIXES):
+        return
+    try:
+        fd = open_regular(source)
+        try:
+            head = os.read(fd, MAX_TEXT_BYTES)
+        finally:
+            os.close(fd)
+    except OSError:
+        return  # reported where it is named
+    found = _ACTIVE.search(head)
+    if found:
+        mark = next(g for g in found.groups() if g).decode("utf-8", "replace")[:40]
+        diags.add(
+            "active-content",
+            f"'{source.name}' holds a script ({mark!r}), which would run on your site for "
+            "anyone who opens it",
+            hint="publish a PDF or an image (PNG, JPEG) of it instead, or remove the script; "
+            "if you made it and trust it, list it under accept: in portfolio.yml (docs/format.md)",
+            **where,
+        )
 
 
 def check_template_files(sources: Sources, diags: Diagnostics) -> None:

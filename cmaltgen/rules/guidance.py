@@ -130,7 +130,11 @@ def latest_day(date: PartialDate) -> dt.date:
 
 
 def years_before(today: dt.date, years: int) -> dt.date:
+    """The day ``years`` before ``today``; the first day of year 1 if that is earlier (a limit
+    of thousands of years, however large, then makes no evidence old)."""
     year = today.year - years
+    if year < 1:
+        return dt.date.min
     return today.replace(year=year, day=min(today.day, calendar.monthrange(year, today.month)[1]))
 
 
@@ -175,3 +179,59 @@ GUIDANCE_CHECKS = (
     check_old_evidence,
     check_section_length,
 )
+
+
+def near_miss(reflection: Reflection, part: str) -> tuple[int, str] | None:
+    """The body line and a hint for a line meant as the ``part`` heading that is not read as
+    one: a heading in quotes or bold (pasted from Word), one made a sub-heading by a ``#``
+    heading above it, or a bold line instead of a heading."""
+    want = f"'## {part.title()}'"
+    headings = reflection.parsed.headings
+    for n, heading in enumerate(headings):
+        if _first_word(heading.text) != part:
+            continue
+        if heading.level == 2:
+            return heading.line, f"this heading is not read as the {part}: write it as {want}"
+        # a heading one level up (the body's top level is always 2): the nearest before it
+        higher = [h for h in headings if h.level < heading.level]
+        above = next((h for h in reversed(headings[:n]) if h in higher), None)
+        if above is None:
+            where = reflection.file_line(higher[0].line)
+            return heading.line, f"give it as few #s as the heading on line {where}: {want}"
+        return heading.line, (
+            f"parts must be your top-level headings, and the heading on line "
+            f"{reflection.file_line(above.line)} is one level up from this one: give that one "
+            "more #s than this, or remove it (the page shows the section's title already)"
+        )
+    for number, line in enumerate(reflection.body.splitlines(), start=1):
+        if line.lstrip().startswith(("**", "__")) and _first_word(line) == part:
+            return number, f"bold text is not a heading: write {want} on this line"
+        block = (
+            line.lstrip().startswith("#")
+            and _first_word(line) == part
+            and next(
+                (t for t in reflection.parsed.tokens if t.map and t.map[0] < number <= t.map[1]),
+                None,
+            )
+        )  # the block holding the line, if that is code or HTML
+        if block and block.type in _HIDING:
+            starts = reflection.file_line(block.map[0] + 1)  # type: ignore[index]
+            mark = block.markup if len(block.markup) < 9 else f"{block.markup[:3]}… (as many)"
+            return number, _HIDING[block.type].format(line=starts, mark=mark)
+    return None
+
+
+# What a heading line is read as, when it is inside a block of code or HTML.
+_HIDING = {
+    "fence": "this line is inside the code block that starts on line {line} with {mark}, so "
+    "it is shown as code: end that block with a line {mark} before it",
+    "code_block": "this line starts with 4 spaces or more, so it is shown as code: remove the "
+    "spaces before the #",
+    "html_block": "this line is inside the HTML that starts on line {line} (such as a <!-- "
+    "with no -->), so it is not read as Markdown: close or remove that HTML",
+}
+
+
+def _first_word(text: str) -> str:
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return words[0] if words and len(words) <= 6 else ""

@@ -7,7 +7,6 @@ absent (``reflection is None``), so its dependent checks are skipped.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 
 from cmaltgen.diagnostics import Diagnostics, Severity, display_path, suggestion
@@ -171,7 +170,7 @@ def check_parts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
         for part in spec.parts if spec else ():
             found = reflection.parts.get(part)
             if found is None:
-                near = _near_miss(reflection, part)
+                near = guidance.near_miss(reflection, part)
                 diags.add(
                     "missing-part",
                     f"this assessed section has no '## {part.title()}' heading",
@@ -189,39 +188,6 @@ def check_parts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
                     **reflection.at(found.line),
                     hint=f"write your {part} below this heading",
                 )
-
-
-def _near_miss(reflection: Reflection, part: str) -> tuple[int, str] | None:
-    """The body line and a hint for a line meant as the ``part`` heading that is not read as
-    one: a heading in quotes or bold (pasted from Word), one made a sub-heading by a ``#``
-    heading above it, or a bold line instead of a heading."""
-    want = f"'## {part.title()}'"
-    headings = reflection.parsed.headings
-    for n, heading in enumerate(headings):
-        if _first_word(heading.text) != part:
-            continue
-        if heading.level == 2:
-            return heading.line, f"this heading is not read as the {part}: write it as {want}"
-        # a heading one level up (the body's top level is always 2): the nearest before it
-        higher = [h for h in headings if h.level < heading.level]
-        above = next((h for h in reversed(headings[:n]) if h in higher), None)
-        if above is None:
-            where = reflection.file_line(higher[0].line)
-            return heading.line, f"give it as few #s as the heading on line {where}: {want}"
-        return heading.line, (
-            f"parts must be your top-level headings, and the heading on line "
-            f"{reflection.file_line(above.line)} is one level up from this one: give that one "
-            "more #s than this, or remove it (the page shows the section's title already)"
-        )
-    for number, line in enumerate(reflection.body.splitlines(), start=1):
-        if line.lstrip().startswith(("**", "__")) and _first_word(line) == part:
-            return number, f"bold text is not a heading: write {want} on this line"
-    return None
-
-
-def _first_word(text: str) -> str:
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    return words[0] if words and len(words) <= 6 else ""
 
 
 def check_evidence_per_section(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:

@@ -114,8 +114,9 @@ def json_ld(site: Site, base_url: str) -> str:
         data["description"] = f"A portfolio working towards {pathway.title}."
     if base_url:
         data["url"] = base_url
-    # "</" would end the script element early; JSON allows the escaped form.
-    return json.dumps(data, indent=2, ensure_ascii=False).replace("</", "<\\/")
+    # "</" would end the script element early, and "<!--<script" make it run on past its end
+    # over the whole page; JSON allows the escaped form of "<", which no text then holds.
+    return json.dumps(data, indent=2, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def atom_feed(site: Site, base_url: str) -> bytes:
