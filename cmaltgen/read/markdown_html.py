@@ -14,7 +14,13 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from cmaltgen.read.markdown_scan import Paragraph, Reference, inline_text, without_comments
+from cmaltgen.read.markdown_scan import (
+    Paragraph,
+    Reference,
+    inline_text,
+    shows_as_image,
+    without_comments,
+)
 
 
 class Annotator(Protocol):
@@ -144,6 +150,8 @@ def _render_image(
         if resolved is None:  # a file this site does not publish: its name must not leak
             return f'<span class="unlinked">{escapeHtml(alt)}</span>'
         src = resolved
+        if not shows_as_image(ref.target):  # a PDF or TIFF: no browser shows it in <img>
+            return f'<a href="{escapeHtml(src)}">{escapeHtml(alt)}</a>'
     return f'<img src="{escapeHtml(src)}" alt="{escapeHtml(alt)}" loading="lazy">'
 
 

@@ -17,6 +17,28 @@ from markdown_it.token import Token
 EVIDENCE_SCHEME = "evidence:"
 SECTION_SCHEME = "section:"
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+# What every current browser shows in an <img>; another file (a PDF, a TIFF) is linked instead.
+WEB_IMAGES = frozenset(
+    [
+        ".png",
+        ".apng",
+        ".jpg",
+        ".jpeg",
+        ".jpe",
+        ".jfif",
+        ".gif",
+        ".webp",
+        ".avif",
+        ".svg",
+        ".bmp",
+        ".ico",
+    ]
+)
+
+
+def shows_as_image(name: str) -> bool:
+    """Whether a web page can show the file ``name`` as a picture."""
+    return "." + name.rpartition(".")[2].lower() in WEB_IMAGES
 
 
 class Reference(NamedTuple):

@@ -7,12 +7,14 @@ from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostic, Diagnostics, display_path, suggestion
 from cmaltgen.read.documents import EvidenceEntry, Reflection
-from cmaltgen.read.markdown_scan import Reference
+from cmaltgen.read.markdown_scan import Reference, shows_as_image
 from cmaltgen.read.portfolio import Fallout, Portfolio, Specs
 from cmaltgen.read.safe_read import describe
 from cmaltgen.read.sources import real_path, resolve_local
 from cmaltgen.rules import files, privacy
 from cmaltgen.wording import article
+
+HEIF = frozenset({".heic", ".heif", ".hif"})
 
 
 def check_evidence_ids(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
@@ -45,6 +47,23 @@ def check_evidence_items(portfolio: Portfolio, specs: Specs, diags: Diagnostics)
                 hint="add 'alt:' describing what the image shows, for readers who cannot see it",
                 **entry.where("type"),
             )
+        if item.type == "image" and item.file and not missing:
+            _check_image_format(item.file, diags, entry.where("file"), "point file: at it")
+
+
+def _check_image_format(name: str, diags: Diagnostics, where: dict[str, object], fix: str) -> None:
+    """An image web pages cannot show is linked instead: say so, and how to show it."""
+    suffix = Path(name).suffix.lower()
+    if shows_as_image(name) or suffix in HEIF:  # HEIC has its own error: image-not-cleaned
+        return
+    kind = f"{suffix[1:].upper()} file" if suffix else "file without an ending such as .png"
+    diags.add(
+        "image-format",
+        f"'{name}' is {article(kind)}, which web pages cannot show as a picture; the page "
+        "links to it instead",
+        hint=f"to show it on the page, export it as PNG or JPEG and {fix}",
+        **where,
+    )
 
 
 def _check_source(root: Path, entry: EvidenceEntry, diags: Diagnostics) -> Diagnostic | None:
@@ -177,6 +196,10 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
             elif ref.kind == "file":
                 folder = reflection.path.parent
                 missing = _check_file(portfolio.root, folder, ref.target, diags, where)
+                if ref.image and not missing:
+                    _check_image_format(
+                        ref.target, diags, where, "use it here; or drop the ! to make it a link"
+                    )
                 if missing:
                     level = withheld.get(real_path(folder / ref.target), section_level)
                     if level != privacy.PUBLIC:

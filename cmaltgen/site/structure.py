@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmaltgen import wording
-from cmaltgen.read import markdown
+from cmaltgen.read import markdown, markdown_scan
 from cmaltgen.read.document_fields import Consent
 from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.read.framework import SectionSpec
@@ -55,7 +55,7 @@ class Evidence:
 
     @property
     def is_image(self) -> bool:
-        return self.type == "image" and bool(self.file)
+        return self.type == "image" and bool(self.file) and markdown_scan.shows_as_image(self.file)
 
     @property
     def extension(self) -> str:
