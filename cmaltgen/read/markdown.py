@@ -165,11 +165,11 @@ def outline(parsed: ParsedMarkdown, deepest: int = 3) -> list[OutlineEntry]:
     for heading in parsed.headings:
         token = parsed.tokens[heading.token_index]
         ident = token.attrGet("id")
-        if heading.level <= deepest and ident:
+        if heading.shown <= deepest and ident:
             words = " ".join(
                 inline_text(parsed.tokens[heading.token_index + 1].children or []).split()
             )
-            entries.append(OutlineEntry(heading.level, str(ident), words or heading.text))
+            entries.append(OutlineEntry(heading.shown, str(ident), words or heading.text))
     return entries
 
 

@@ -57,6 +57,7 @@ class Heading(NamedTuple):
     text: str
     line: int
     token_index: int  # position of the heading_open token
+    shown: int  # the level on the page: at most one below the heading above it
 
 
 class Paragraph(NamedTuple):
@@ -101,13 +102,22 @@ def shift_headings(state: StateCore) -> None:
         return
     shift = 2 - min(levels)
     headings: list[Heading] = state.env.setdefault("headings", [])
+    # (level as written, level shown) of the headings above: a skipped level (## then ####)
+    # is shown one below its parent, as the page's outline and the HTML standard need
+    above: list[tuple[int, int]] = []
+    shown = 2
     for i, token in enumerate(state.tokens):
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
         if token.type == "heading_open":
+            level = min(6, int(token.tag[1]) + shift)
+            while above and above[-1][0] >= level:
+                above.pop()
+            shown = min(level, above[-1][1] + 1 if above else 2)
+            above.append((level, shown))
             text = state.tokens[i + 1].content
             line = token.map[0] + 1 if token.map else 0
-            headings.append(Heading(int(token.tag[1]), text, line, i))
+            headings.append(Heading(level, text, line, i, shown))
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{shown}"
 
 
 def collect_references(state: StateCore) -> None:
