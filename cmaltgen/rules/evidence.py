@@ -40,6 +40,9 @@ def check_evidence_items(portfolio: Portfolio, specs: Specs, diags: Diagnostics)
             portfolio.withheld_missing.append((missing, level))
         _check_supports(entry, present, portfolio.fallout, diags)
         item = entry.item
+        lost = _check_transcript(portfolio.root, entry, diags)
+        if lost and level != privacy.PUBLIC:
+            portfolio.withheld_missing.append((lost, level))
         if item.type == "image" and not item.alt.strip():
             diags.add(
                 "missing-alt",
@@ -49,6 +52,21 @@ def check_evidence_items(portfolio: Portfolio, specs: Specs, diags: Diagnostics)
             )
         if item.type == "image" and item.file and not missing:
             _check_image_format(item.file, diags, entry.where("file"), "point file: at it")
+
+
+def _check_transcript(root: Path, entry: EvidenceEntry, diags: Diagnostics) -> Diagnostic | None:
+    """A transcript file must be there to be published; a web address must be a whole one."""
+    item, where = entry.item, entry.where("transcript")
+    if item.transcript_file:
+        return _check_file(root, entry.path.parent, item.transcript_file, diags, where)
+    if item.transcript.strip().lower().startswith("www."):
+        diags.add(
+            "invalid-url",
+            f"'{item.transcript.strip()}' is not a whole web address",
+            hint=f"start it with https://, e.g. https://{item.transcript.strip()}",
+            **where,
+        )
+    return None
 
 
 def _check_image_format(name: str, diags: Diagnostics, where: dict[str, object], fix: str) -> None:

@@ -45,6 +45,8 @@ class Evidence:
     sections: list[str]  # every section it supports, home first, in site order
     url: str = ""  # external address
     file: str = ""  # output path of the copied file
+    transcript: str = ""  # output path of a video's or audio's transcript file
+    transcript_url: str = ""  # or its web address
     draft: bool = False
     source: Path | None = None
     size: int = 0
@@ -249,8 +251,10 @@ def _withheld_sources(
     shown = {real_path(p) for p in files.values()}
     hidden: set[Path] = set()
     for _, entry in portfolio.evidence():
-        if entry.item.id in withheld and entry.item.file:
-            source, _ = resolve_local(portfolio.root, entry.path.parent, entry.item.file)
+        for name in (entry.item.file, entry.item.transcript_file):
+            if entry.item.id not in withheld or not name:
+                continue
+            source, _ = resolve_local(portfolio.root, entry.path.parent, name)
             if source is not None and real_path(source) not in shown:
                 hidden.add(real_path(source))
     return hidden
@@ -352,14 +356,19 @@ def _item(
         anonymised=item.anonymised,
         consent=item.consent,
     )
-    if not item.file:  # a web link: nothing to publish
-        return evidence
-    source, problem = resolve_local(portfolio.root, entry.path.parent, item.file)
-    if source is not None and problem is None:
-        evidence.file = output_path_for(portfolio.root, source)
-        evidence.source = source
-        evidence.size = source.stat().st_size
-        files[evidence.file] = source
+    evidence.transcript_url = "" if item.transcript_file else item.transcript.strip()
+    for transcript, name in enumerate((item.file, item.transcript_file)):
+        if not name:  # a web link: nothing to publish
+            continue
+        source, problem = resolve_local(portfolio.root, entry.path.parent, name)
+        if source is None or problem is not None:
+            continue
+        out = output_path_for(portfolio.root, source)
+        files[out] = source
+        if transcript:
+            evidence.transcript = out
+        else:
+            evidence.file, evidence.source, evidence.size = out, source, source.stat().st_size
     return evidence
 
 
