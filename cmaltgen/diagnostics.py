@@ -134,7 +134,7 @@ CODES: dict[str, Code] = _codes(
     (
         "withheld-citation",
         W,
-        "A citation of an item this edition leaves out: its text shows without a link.",
+        "A citation of an item, or an empty link to a section, this edition leaves out.",
     ),
     ("personal-data", E, "Public evidence with personal data, neither anonymised nor consented."),
     ("contact-details", W, "An email address or phone number in public content."),
