@@ -7,6 +7,7 @@ three cannot drift apart.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -307,7 +308,7 @@ def _date(data: Any, key: KeyPath, ctx: Context) -> Any:
             "invalid-date",
             f"'{shown}' is not a date cmaltgen understands",
             key,
-            hint="write dates as YYYY-MM-DD (2025-03-14), YYYY-MM (2025-03) or YYYY",
+            hint=_date_hint(shown),
         )
         return _INVALID
     if parsed.earliest() > ctx.today:
@@ -319,6 +320,32 @@ def _date(data: Any, key: KeyPath, ctx: Context) -> Any:
         )
         return _INVALID
     return parsed
+
+
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|(\d{4})[/.](\d{1,2})[/.](\d{1,2})")
+_DATE_FORMS = "write dates as YYYY-MM-DD (2025-03-14), YYYY-MM (2025-03) or YYYY"
+
+
+def _date_hint(shown: str) -> str:
+    """The date forms, with the date as it must be written when it was day/month/year (or
+    month/day/year, when that is the only reading, or year/month/day)."""
+    match = _DMY.fullmatch(shown.strip().strip("'\""))
+    if match is None:
+        return _DATE_FORMS
+    if match.group(4):
+        year, month, day = (int(n) for n in match.groups()[3:])
+        readings = [(day, month)]
+    else:
+        first, second, year = (int(n) for n in match.groups()[:3])
+        readings = [(first, second), (second, first)]  # British order first
+    for day, month in readings:
+        with contextlib.suppress(ValueError):
+            date = dt.date(year, month, day)
+            return (
+                f"for {date.day} {date:%B %Y}, write {date.isoformat()}: dates are written "
+                "YYYY-MM-DD, YYYY-MM or YYYY"
+            )
+    return _DATE_FORMS
 
 
 def _bool(data: Any, key: KeyPath, ctx: Context) -> Any:
