@@ -276,7 +276,9 @@ def _sections(portfolio: Portfolio) -> list[Section]:
 
 def _section(portfolio: Portfolio, spec: SectionSpec, reflection: Reflection) -> Section:
     front = reflection.front
-    group_title = portfolio.framework.groups.get(spec.group or "", "")
+    # a specialist or advanced area's page is titled with its own name: say what it is above
+    slot_title = spec.title if spec.slot else ""
+    group_title = portfolio.framework.groups.get(spec.group or "", "") or slot_title
     return Section(
         id=front.section,
         title=spec.title,
