@@ -51,6 +51,7 @@ class ReviewStatus:
     last: PartialDate | None = None
     years: list[ReviewYear] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    complete: bool = True  # every activity in cpd.yml could be read (and is counted)
 
     def lines(self) -> list[str]:
         """What ``check`` says, in plain words."""
@@ -74,7 +75,8 @@ class ReviewStatus:
             )
             lines.append(
                 f"CPD record: {plural(self.activities, 'activity', 'activities')}, "
-                f"{cpd.hours(self.hours)} hours{span}."
+                f"{cpd.hours(self.hours)} hours{span}"
+                + ("." if self.complete else ", not counting those with errors in cpd.yml.")
             )
             lines += [y.line() for y in self.years]
         lines += [f"Missing: {item}" for item in self.missing]
@@ -135,8 +137,10 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
     activities = portfolio.cpd.activities()
     summary = cpd.summarise(activities)
     years = _years(award.date.earliest(), due.date, activities, today)
-    missing = [
-        f"any CPD activity in {y.label}" for y in years if not y.activities and not y.in_progress
+    missing = [  # a year looks empty while its activity has an error: not said then
+        f"any CPD activity in {y.label}"
+        for y in years
+        if not y.activities and not y.in_progress and portfolio.cpd.ok
     ]
     bare = sum(1 for a in activities if not a.reflection.strip())
     if bare:
@@ -153,6 +157,7 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
         last=summary.last,
         years=years,
         missing=missing,
+        complete=portfolio.cpd.ok,
     )
 
 
@@ -201,8 +206,8 @@ def check_review(portfolio: Portfolio, today: dt.date, diags: Diagnostics) -> No
             else "ALT asks holders to submit a review every three years",
             **marks.where(("award", "date")),
         )
-    if portfolio.cpd is None:
-        return
+    if portfolio.cpd is None or not portfolio.cpd.ok:
+        return  # an activity with an error may be the one a year seems to lack
     for year in status.years:
         if not year.activities and not year.in_progress:
             diags.add(
