@@ -141,6 +141,7 @@ CODES: dict[str, Code] = _codes(
     ("image-metadata", W, "A public image carries camera or GPS location metadata (EXIF)."),
     ("image-not-cleaned", E, "An image cmaltgen cannot strip of metadata: damaged, huge, HEIC..."),
     ("proprietary-format", W, "An evidence file in a format assessors may not open (.docx...)."),
+    ("source-link", W, "A link to a reflection.md or evidence.yml, never published: use section:."),
     ("image-format", W, "An image in a format web pages cannot show (PDF, TIFF): linked instead."),
     ("bundle-size", W, "The assessor bundle is over 10 MB, ALT's recommended size."),
     ("bundle-too-large", E, "The assessor bundle is over 25 MB, ALT's attachment limit."),

@@ -211,6 +211,8 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
                     + suggestion(ref.target, present),
                     **where,
                 )
+            elif ref.kind == "file" and _source_link(portfolio, reflection, ref, diags):
+                continue
             elif ref.kind == "file":
                 folder = reflection.path.parent
                 missing = _check_file(portfolio.root, folder, ref.target, diags, where)
@@ -229,6 +231,27 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
                     hint="write it between the brackets: ![what the image shows](file.png)",
                     **where,
                 )
+
+
+def _source_link(
+    portfolio: Portfolio, reflection: Reflection, ref: Reference, diags: Diagnostics
+) -> bool:
+    """A link to a reflection.md, evidence.yml, cpd.yml or portfolio.yml: those are never
+    published (a section's may be for assessors only), so the page shows the words unlinked."""
+    found = portfolio.source_files.get(real_path(reflection.path.parent / ref.target))
+    if found is None:
+        return False
+    sid, kind = found
+    whose = f"the {kind} of section {sid}" if sid else "the portfolio's settings"
+    hint = f"link to the section's page instead: [{ref.text or 'my work'}](section:{sid})"
+    diags.add(
+        "source-link",
+        f"this links to '{ref.target}', {whose}, a file cmaltgen does not publish; the page "
+        "shows the words without a link",
+        hint=hint if sid else "remove the link, or link to a page of the site instead",
+        **reflection.at_body(ref.line, ref.col),
+    )
+    return True
 
 
 def check_uncited(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:

@@ -383,5 +383,7 @@ def _local_files(
         for ref in reflection.parsed.references:
             if ref.kind == "file":
                 source, problem = resolve_local(portfolio.root, reflection.path.parent, ref.target)
-                if source is not None and problem is None and real_path(source) not in hidden:
+                if source is None or real_path(source) in portfolio.source_files:
+                    continue  # cmaltgen's own files are never published (a source-link warning)
+                if problem is None and real_path(source) not in hidden:
                     files[output_path_for(portfolio.root, source)] = source
