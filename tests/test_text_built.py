@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 import pytest
 
 from cmaltgen.output.bundle import bundle
-from tests.conftest import TODAY, NuChecker, PortfolioFactory, formatted, reflection, run_build
+from tests.conftest import (
+    TODAY,
+    NuChecker,
+    PortfolioFactory,
+    formatted,
+    reflection,
+    run_build,
+    write_files,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -371,9 +379,7 @@ def test_a_link_to_a_section_the_edition_leaves_out_is_reported(
         }
     )
     result = run_build(root, output=tmp_path / "public")
-    said = [
-        (d.line, d.col, d.message) for d in result.diagnostics if d.code == "withheld-citation"
-    ]
+    said = [(d.line, d.col, d.message) for d in result.diagnostics if d.code == "withheld-citation"]
     site = "the public site shows nothing for this empty link"
     assert said == [
         (6, 73, f"this links to section specialist-oer, which is assessors-only; {site}"),
@@ -388,3 +394,40 @@ def test_a_link_to_a_section_the_edition_leaves_out_is_reported(
     assert [d.col for d in assessor.diagnostics if d.code == "withheld-citation"] == [101, 120]
     page = (tmp_path / "assessor" / "2a" / "index.html").read_text(encoding="utf-8")
     assert 'href="../specialist-oer/index.html">my OER work</a>' in page
+
+
+def test_a_section_link_can_name_a_part_of_the_page(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """``section:2a#reflection`` was an error ("no section '2a#reflection'"); it now links to
+    that heading (or evidence item) on the section page and on the printable page."""
+    from tests.site_checks import broken_links
+
+    body = (
+        "## Description\n\nI led it [](evidence:ev-2a). See [its reflection](section:1a#reflection)"
+        ", [](section:1a#description) and [the report](section:1a#ev-ev-1a).\n\n"
+        "## Reflection\n\nI learned a great deal from it.\n"
+    )
+    root = tmp_portfolio({"2a/reflection.md": reflection("2a", body=body)})
+    for edition in ("public", "assessor"):
+        out = tmp_path / edition
+        result = run_build(root, output=out, edition=edition)
+        assert result.ok, formatted(result)
+        assert broken_links(out) == []
+    page = (tmp_path / "public" / "2a" / "index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'<a href="(\.\./1a/index\.html#[^"]+)"', page)
+    assert hrefs == [
+        "../1a/index.html#reflection",
+        "../1a/index.html#description",
+        "../1a/index.html#ev-ev-1a",
+    ]
+    single = (tmp_path / "assessor" / "portfolio.html").read_text(encoding="utf-8")
+    assert '<a href="#1a-reflection">its reflection</a>' in single
+
+    wrong = body.replace("1a#reflection", "1a#refelction")
+    write_files(root, {"2a/reflection.md": reflection("2a", body=wrong)})
+    failed = run_build(root, write=False)
+    assert formatted(failed)[0].startswith(
+        "2a/reflection.md:6:34: error unknown-link: section 1a has no heading 'refelction' "
+        "(did you mean 'reflection'?)"
+    )

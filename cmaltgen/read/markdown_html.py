@@ -108,7 +108,11 @@ def _resolve(ref: Reference, resolver: Resolver) -> tuple[str, str] | None:
     if ref.kind == "evidence":
         return resolver.evidence(ref.target)
     if ref.kind == "section":
-        return resolver.section(ref.target)
+        found = resolver.section(ref.target)
+        if found is None or not ref.fragment:
+            return found
+        part = getattr(resolver, "section_part", None)  # where a page moves the anchors
+        return (part(ref.target, ref.fragment) if part else f"{found[0]}#{ref.fragment}", found[1])
     url = resolver.file(ref.target)
     return (url, "") if url else None
 

@@ -50,6 +50,7 @@ class Reference(NamedTuple):
     col: int
     image: bool = False
     text: str = ""
+    fragment: str = ""  # a section link's part of the page: section:2a#reflection
 
 
 class Heading(NamedTuple):
@@ -135,7 +136,11 @@ def collect_references(state: StateCore) -> None:
             if ref is None:
                 continue
             line, col = _locate(lines, block.map, ref[1], search)
-            child.meta["ref"] = Reference(ref[0], ref[2], line, col, child.type == "image", ref[3])
+            kind, target, fragment = ref[0], ref[2], ""
+            if kind == "section":
+                target, _, fragment = target.partition("#")
+            image = child.type == "image"
+            child.meta["ref"] = Reference(kind, target.strip(), line, col, image, ref[3], fragment)
             refs.append(child.meta["ref"])
 
 

@@ -211,6 +211,8 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
                     + suggestion(ref.target, present),
                     **where,
                 )
+            elif ref.kind == "section" and ref.fragment:
+                _check_fragment(portfolio, ref, diags, where)
             elif ref.kind == "file" and _source_link(portfolio, reflection, ref, diags):
                 continue
             elif ref.kind == "file":
@@ -231,6 +233,33 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
                     hint="write it between the brackets: ![what the image shows](file.png)",
                     **where,
                 )
+
+
+def _check_fragment(
+    portfolio: Portfolio, ref: Reference, diags: Diagnostics, where: dict[str, object]
+) -> None:
+    """``section:2a#reflection``: the part must be one of the section's headings."""
+    target = next(r for _, r in portfolio.sections() if r.front.section == ref.target)
+    tokens = target.parsed.tokens
+    ids = [str(tokens[h.token_index].attrGet("id") or "") for h in target.parsed.headings]
+    ids += ["evidence-heading"] + [f"ev-{e.item.id}" for e in _evidence_of(portfolio, ref.target)]
+    if ref.fragment not in ids:
+        diags.add(
+            "unknown-link",
+            f"section {ref.target} has no heading '{ref.fragment}'"
+            + suggestion(ref.fragment, [i for i in ids if i]),
+            hint="after the # write a heading's words in lower case, with - for spaces "
+            f"(## My first example: section:{ref.target}#my-first-example)",
+            **where,
+        )
+
+
+def _evidence_of(portfolio: Portfolio, section_id: str) -> list[EvidenceEntry]:
+    return [
+        entry
+        for doc, entry in portfolio.evidence()
+        if doc.section_id == section_id or section_id in entry.item.supports
+    ]
 
 
 def _source_link(
