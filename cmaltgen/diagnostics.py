@@ -124,7 +124,7 @@ CODES: dict[str, Code] = _codes(
     (
         "link-syntax",
         W,
-        "A link or image shown as text: its address has a space (write it between < and >).",
+        "A link or image that does not work: a space in its address, or an address from /.",
     ),
     ("heading-skip", W, "A heading that skips a level (## then ####)."),
     ("table-header", W, "A table whose header row is empty."),

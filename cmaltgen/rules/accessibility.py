@@ -106,6 +106,7 @@ def check_content(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> Non
     for _, reflection in portfolio.sections():
         _links_and_images(reflection, diags)
         _unparsed(reflection, diags)
+        _from_the_top(reflection, diags)
         _headings(reflection, diags)
         _tables(reflection, diags)
     _evidence(portfolio, diags)
@@ -138,6 +139,26 @@ def _unparsed(reflection: Reflection, diags: Diagnostics) -> None:
             hint=f"put the address between < and >: {written.replace(address, f'<{address}>')}",
             **reflection.at_body(line, col),
         )
+
+
+def _from_the_top(reflection: Reflection, diags: Diagnostics) -> None:
+    """An address starting with one / leads to the top of the web server, not of the site:
+    it breaks on GitHub Pages (you.github.io/REPO/) and in a site opened from disk."""
+    lines = reflection.body.split("\n")
+    for block in reflection.parsed.tokens:
+        for child in block.children or () if block.map else ():
+            address = str(child.attrGet("href") or child.attrGet("src") or "")
+            if not address.startswith("/") or address.startswith("//"):
+                continue
+            line, col = _find(lines, block.map or [0, 0], f"({address}")
+            diags.add(
+                "link-syntax",
+                f"the address '{address}' starts with /, so it leads to the top of the web "
+                "server, not of your site: it breaks on GitHub Pages and opened from disk",
+                hint="write it from this file's folder (../2a/notes.pdf, not /2a/notes.pdf), "
+                "or link to a section as section:2a",
+                **reflection.at_body(line, col + 1 if col > 1 else col),
+            )
 
 
 def _link_texts(reflection: Reflection) -> list[tuple[int, int, str]]:
