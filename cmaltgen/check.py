@@ -120,7 +120,8 @@ def evidence_counts(portfolio: Portfolio, site: structure.Site | None) -> Eviden
         elif visibility == privacy.ASSESSORS:
             assessors += 1
     on_site = len(site.evidence) if site is not None else None
-    return EvidenceCounts(len(first), on_site, drafts, assessors, private)
+    unread = sum(1 for d in portfolio.docs if d.source.evidence and not d.evidence_ok)
+    return EvidenceCounts(len(first), on_site, drafts, assessors, private, unread)
 
 
 def check_links(
