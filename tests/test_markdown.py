@@ -213,6 +213,22 @@ def test_word_bullets_keep_every_column_and_leave_code_and_running_text() -> Non
     assert markdown.word_bullets(body) == "-\tOne\n  - Two\n" + kept
 
 
+def test_a_heading_pasted_from_word_is_a_heading() -> None:
+    """A no-break space after the #s, or a zero-width space before them, as Word pastes: the
+    line was text, and the section "had no '## Description' heading" though it showed one."""
+    code = "```\n#\u00a0kept\n```\n"
+    body = "##\u00a0Description\n\nText.\n\n\u200b## Reflection\u00a0\n\nMore.\n\n" + code
+    assert markdown.word_bullets(body) == (
+        "## Description\n\nText.\n\n ## Reflection\u00a0\n\nMore.\n\n" + code
+    )  # one character for one: every column stays where it was
+    parsed = markdown.parse(body)
+    assert [(h.level, h.text, h.line) for h in parsed.headings] == [
+        (2, "Description", 1),
+        (2, "Reflection", 5),
+    ]
+    assert "#\u00a0kept" in markdown.render(parsed, Resolver())  # code is left as it is
+
+
 class Notes:
     """An annotator that shows the heading level a note after each paragraph would use."""
 
