@@ -368,7 +368,9 @@ def did_you_mean(word: str, options: Iterable[str]) -> str | None:
     """The closest option to a probably misspelt ``word``, if one is close enough."""
     import difflib  # imported on first use: most builds have no typo to suggest a fix for
 
-    matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    choices = list(options)
+    same = [o for o in choices if o.lower() == word.lower()]  # 2A for 2a: too short for difflib
+    matches = same or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 

@@ -274,7 +274,8 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     if pattern and not re.match(pattern, text):
         ctx.problem(
             "invalid-value",
-            f"'{text}' is not allowed here",
+            f"'{text}' is not allowed here"
+            + (f" (did you mean '{text.lower()}'?)" if re.match(pattern, text.lower()) else ""),
             key,
             hint=meta.get("hint") or _pattern_hint(pattern),
         )
