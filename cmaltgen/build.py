@@ -112,11 +112,13 @@ def build(
         _, portfolio = read_portfolio(root, output, today, diags, cache=cache)
         if portfolio is not None:
             notes = _left_out_files(portfolio.withheld_missing, edition, diags, root)
-        if portfolio is not None and result.ok:
+        # --strict renders despite warnings, so one run lists what rendering finds too
+        if portfolio is not None and not diags.errors:
             site = result.site = structure.build_site(portfolio, drafts=drafts, edition=edition)
             site.preview = preview
             result.sections, result.evidence = len(site.sections), len(site.evidence)
             notes += withheld.check_withheld_citations(site, diags)
+            accept_site_warnings(site, diags)
             extra = _change_page(site, since, today, diags, notes) if edition == "assessor" else []
             images = cache.images if cache else None
             result.rendered = _render(site, diags, images, extra, templates)
@@ -188,6 +190,14 @@ def read_portfolio(
     portfolio.feedback = _feedback(portfolio, diags, today)
     accept.apply(diags, accepts, root, portfolio.failed_files())
     return found, portfolio
+
+
+def accept_site_warnings(site: structure.Site, diags: Diagnostics) -> None:
+    """Apply ``accept:`` to the warnings found once the site is made. Only the public site
+    judges unused entries: the assessor edition leaves less out, so it warns less."""
+    portfolio = site.portfolio
+    stage = accept.SITE if site.edition == "public" else accept.MARK_ONLY
+    accept.apply(diags, portfolio.accepts, portfolio.root, portfolio.failed_files(), stage=stage)
 
 
 def _left_out_files(

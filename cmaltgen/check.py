@@ -19,7 +19,7 @@ from cmaltgen.rules import accept, links, privacy, sizes
 from cmaltgen.rules.links import WORKERS, LinkCache, LinkTarget, link_targets
 from cmaltgen.rules.readiness import EvidenceCounts, LinkSummary, Report, section_rows
 from cmaltgen.rules.review import check_review, review_status
-from cmaltgen.site import structure
+from cmaltgen.site import structure, withheld
 from cmaltgen.wording import agree, plural
 
 log = logging.getLogger(__name__)
@@ -71,11 +71,17 @@ def check(
             if options.external:
                 links = check_links(link_targets(portfolio), options, diags, portfolio.root)
                 accept.apply(
-                    diags, portfolio.accepts, portfolio.root, portfolio.failed_files(), links=True
+                    diags,
+                    portfolio.accepts,
+                    portfolio.root,
+                    portfolio.failed_files(),
+                    stage=accept.LINKS,
                 )
         site = structure.build_site(portfolio) if portfolio and not diags.errors else None
-        if site is not None:  # what only rendering finds: theme, templates, images
+        if site is not None:  # what only the site finds: withheld citations, theme, images
+            withheld.check_withheld_citations(site, diags)
             build.render_problems(site, diags)
+            build.accept_site_warnings(site, diags)
         kept = Diagnostics(d for d in diags if d.is_error or d.code not in options.ignore)
     # how many evidence items each section shows on the public site (None: not built)
     shown = {s.id: len(s.evidence) for s in site.sections} if site is not None else None
@@ -114,7 +120,8 @@ def evidence_counts(portfolio: Portfolio, site: structure.Site | None) -> Eviden
         elif visibility == privacy.ASSESSORS:
             assessors += 1
     on_site = len(site.evidence) if site is not None else None
-    return EvidenceCounts(len(first), on_site, drafts, assessors, private)
+    unread = sum(1 for d in portfolio.docs if d.source.evidence and not d.evidence_ok)
+    return EvidenceCounts(len(first), on_site, drafts, assessors, private, unread)
 
 
 def check_links(

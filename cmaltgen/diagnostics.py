@@ -140,13 +140,15 @@ CODES: dict[str, Code] = _codes(
     (
         "withheld-citation",
         W,
-        "A citation of an item this edition leaves out: its text shows without a link.",
+        "A citation of an item, or an empty link to a section, this edition leaves out.",
     ),
     ("personal-data", E, "Public evidence with personal data, neither anonymised nor consented."),
     ("contact-details", W, "An email address or phone number in public content."),
     ("image-metadata", W, "A public image carries camera or GPS location metadata (EXIF)."),
     ("image-not-cleaned", E, "An image cmaltgen cannot strip of metadata: damaged, huge, HEIC..."),
     ("proprietary-format", W, "An evidence file in a format assessors may not open (.docx...)."),
+    ("source-link", W, "A link to a reflection.md or evidence.yml, never published: use section:."),
+    ("image-format", W, "An image in a format web pages cannot show (PDF, TIFF): linked instead."),
     ("bundle-size", W, "The assessor bundle is over 10 MB, ALT's recommended size."),
     ("bundle-too-large", E, "The assessor bundle is over 25 MB, ALT's attachment limit."),
     ("bundle-location", E, "The bundle would be written where it could be published or overwrite."),
@@ -380,7 +382,9 @@ def did_you_mean(word: str, options: Iterable[str]) -> str | None:
     """The closest option to a probably misspelt ``word``, if one is close enough."""
     import difflib  # imported on first use: most builds have no typo to suggest a fix for
 
-    matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    choices = list(options)
+    same = [o for o in choices if o.lower() == word.lower()]  # 2A for 2a: too short for difflib
+    matches = same or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 

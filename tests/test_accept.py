@@ -182,3 +182,79 @@ def test_serve_lists_accepted_warnings_and_unused_entries(tmp_portfolio: Portfol
             what=f"the accepted and unused entries\n{served.text}",
         )
         assert fetch(port, "/")[0] in (200, 302)
+
+
+PRIVATE_CITED = """\
+- id: appraisal
+  title: Annual appraisal
+  type: document
+  date: 2025-06-01
+  url: https://example.org/appraisal
+  shows: My review.
+  visibility: private
+"""
+
+
+def citing_private(files: dict[str, str | None], accept: str) -> dict[str, str | None]:
+    """The ready portfolio whose 2a cites a private item (a withheld-citation warning)."""
+    reflection = str(files["2a/reflection.md"]).replace(
+        "## Reflection", "See [my appraisal](evidence:appraisal).\n\n## Reflection"
+    )
+    return {
+        **files,
+        "2a/reflection.md": reflection,
+        "2a/evidence.yml": str(files["2a/evidence.yml"]) + PRIVATE_CITED,
+        "portfolio.yml": PORTFOLIO_YML + accept,
+    }
+
+
+ACCEPT_WITHHELD = """\
+accept:
+  - code: withheld-citation
+    path: 2a/reflection.md
+    reason: the appraisal is private on purpose
+"""
+
+
+def test_a_warning_found_when_the_site_is_made_can_be_accepted(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    root = tmp_portfolio(citing_private(ready_files(), ACCEPT_WITHHELD))
+    for edition in ("public", "assessor"):
+        built = run_build(root, write=False, strict=True, edition=edition)
+        assert built.ok, formatted(built)  # before: accept-unused, and the warning counted
+        assert [(d.code, d.accepted) for d in built.diagnostics] == [
+            ("withheld-citation", "the appraisal is private on purpose")
+        ]
+    report = check(root, CheckOptions(strict=True), today=TODAY)
+    assert report.ready and report.warnings == 0
+    assert [(d.code, d.accepted) for d in report.diagnostics] == [
+        ("withheld-citation", "the appraisal is private on purpose")
+    ]
+
+
+def test_check_and_strict_report_what_the_site_finds_in_the_same_run(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    files = citing_private(ready_files(), "")
+    files["future-plans/reflection.md"] = "---\nsection: future-plans\n---\nShort.\n"
+    root = tmp_portfolio(files)
+    wanted = {"withheld-citation", "word-count"}
+    built = run_build(root, write=False, strict=True)  # before: withheld-citation came later
+    assert not built.ok and {d.code for d in built.diagnostics} == wanted, formatted(built)
+    report = check(root, today=TODAY)  # before: check never reported withheld-citation
+    assert {d.code for d in report.diagnostics} == wanted
+    assert not report.ready
+
+
+def test_an_unused_site_entry_is_reported_by_the_public_build_and_check(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    root = tmp_portfolio({**ready_files(), "portfolio.yml": PORTFOLIO_YML + ACCEPT_WITHHELD})
+    unused = "no withheld-citation warning is reported in 2a/reflection.md"
+    built = run_build(root, write=False)
+    assert [d.code for d in built.diagnostics] == ["accept-unused"]
+    assert unused in built.diagnostics.warnings[0].message
+    assert [d.code for d in check(root, today=TODAY).diagnostics] == ["accept-unused"]
+    assessor = run_build(root, write=False, edition="assessor")
+    assert formatted(assessor) == []  # judged on the public site, which leaves out more

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -12,7 +13,17 @@ import pytest
 
 from cmaltgen.build import build
 from cmaltgen.diagnostics import CmaltgenError
-from tests.conftest import EXAMPLE, TODAY, NuChecker, PortfolioFactory, formatted, run_build
+from tests.conftest import (
+    EXAMPLE,
+    PORTFOLIO_YML,
+    TODAY,
+    NuChecker,
+    PortfolioFactory,
+    evidence,
+    formatted,
+    reflection,
+    run_build,
+)
 from tests.image_files import camera_exif, image_file
 from tests.site_checks import broken_links, parse_page
 
@@ -268,3 +279,38 @@ def test_drafts_are_left_out_of_build_and_shown_in_drafts_mode(
     preview = run_build(root, write=False, drafts=True)
     assert preview.site is not None and preview.site.section("1b") is not None
     assert preview.site.item("ev-1a") is not None
+
+
+def test_specialist_and_advanced_areas_say_what_they_are(tmp_portfolio: PortfolioFactory) -> None:
+    """Their pages are titled with the candidate's own names ("Learning design"): before, no
+    page said which was a specialist and which an advanced area."""
+    senior = PORTFOLIO_YML.replace("pathway: cmalt", "pathway: senior")
+    root = tmp_portfolio(
+        {
+            "portfolio.yml": senior,
+            "3b/reflection.md": reflection("3b", extra_front="focus: policy\n"),
+            "specialist-two/reflection.md": reflection("specialist-two"),
+            "specialist-two/evidence.yml": evidence("specialist-two"),
+            "advanced-impact/reflection.md": reflection(
+                "advanced-impact", extra_front="title: Leading change\n"
+            ),
+            "advanced-impact/evidence.yml": evidence("advanced-impact"),
+        }
+    )
+    result = run_build(root)
+    assert result.written, formatted(result)
+    eyebrow = re.compile(r'<p class="eyebrow">([^<]+)</p>\s*<h1 id="page-title">([^<]+)</h1>')
+    site = root / "_site"
+    pages = {
+        sid: eyebrow.findall((site / sid / "index.html").read_text(encoding="utf-8"))
+        for sid in ("specialist-oer", "advanced-impact", "1a")
+    }
+    assert pages == {
+        "specialist-oer": [("Specialist area", "Open educational resources")],
+        "advanced-impact": [
+            ("Advanced area: leadership, policy or research impact", "Leading change")
+        ],
+        "1a": [],  # its h1 starts with the section id, in its own span
+    }
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert home.count('<p class="eyebrow">Specialist area</p>') == 2

@@ -678,6 +678,20 @@ def test_build_and_check_report_the_same_diagnostics_and_counts(
         assert "not built until the errors are fixed" in report.evidence.line()
 
 
+def test_the_evidence_count_says_which_files_it_could_not_count(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """A British date in 1a's only item: before, "Evidence: 8 items" as if 1a had none."""
+    files = ready_files()
+    files["1a/evidence.yml"] = files["1a/evidence.yml"].replace("2025-06-01", "01/06/2025")
+    report = readiness.check(tmp_portfolio(files), today=TODAY)
+    assert report.evidence is not None
+    assert report.evidence.line() == (
+        "Evidence: 8 items (not counting 1 evidence.yml with errors); the site is not built "
+        "until the errors are fixed."
+    )
+
+
 def test_check_labels_evidence_the_public_site_leaves_out(tmp_path: Path) -> None:
     root = tmp_path / "p"
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site"))

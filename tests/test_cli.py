@@ -161,6 +161,25 @@ def test_deploy_refuses_outside_git_and_badge_prints_snippets(
     )
 
 
+def test_badge_without_base_url_points_at_the_line_to_write_it_on(tmp_path: Path) -> None:
+    """Before: "badge needs site.base_url in portfolio.yml", with no line and no example."""
+    root = tmp_path / "mine"
+    assert invoke("new", str(root), "--pathway", "cmalt")[0] == 0
+    text = (root / "portfolio.yml").read_text(encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "# base_url:" in t)
+    code, out, err = invoke("badge", str(root))
+    assert (code, out) == (1, "")
+    assert err.startswith(
+        f"{root / 'portfolio.yml'}:{line}: badge needs site.base_url, the address of your site\n"
+        "    hint: remove the # at the start of this line and write the address, https://"
+    )
+    (root / "portfolio.yml").write_text(text.replace("  # base_url:", "  # "), encoding="utf-8")
+    site = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("site:"))
+    code, _, err = invoke("badge", str(root))
+    assert code == 1 and err.startswith(f"{root / 'portfolio.yml'}:{site}: badge needs")
+    assert "hint: add under site: a line base_url: https://" in err
+
+
 SITE = "  base_url: https://sam.example.org/cmalt/\n"
 
 

@@ -637,3 +637,56 @@ def test_no_source_file_is_read_when_it_is_not_a_file(
         "link-to-fifo": "symbolic link to a named pipe",
     }[kind]
     assert described in done.stderr
+
+
+def _video(ident: str, transcript: str, visibility: str = "public") -> str:
+    return (
+        f"- id: {ident}\n  title: Talk {ident}\n  type: video\n  date: 2025-06-01\n"
+        f"  url: https://example.org/{ident}\n  shows: My talk.\n  transcript: {transcript}\n"
+        f"  visibility: {visibility}\n"
+    )
+
+
+def test_a_transcript_is_published_and_linked_beside_its_video(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """Before, ``transcript:`` only silenced no-captions: the file was never published, nor
+    linked, so no reader could get it; a missing one passed unnoticed."""
+    files = valid_files()
+    cites = " [](evidence:talk) [](evidence:web) [](evidence:inner)"
+    files["1b/reflection.md"] = files["1b/reflection.md"].replace("ev-1b).", "ev-1b)." + cites)
+    files["1b/evidence.yml"] += (
+        _video("talk", '"talk transcript #1.txt"')
+        + _video("web", "https://example.org/talk-transcript")
+        + _video("inner", "inner/notes.txt", "assessors")
+    )
+    root = tmp_portfolio(files)
+    (root / "1b" / "talk transcript #1.txt").write_text("What I said.", encoding="utf-8")
+    (root / "1b" / "inner").mkdir()
+    (root / "1b" / "inner" / "notes.txt").write_text("Assessors only.", encoding="utf-8")
+    result = run_build(root)
+    assert result.ok, formatted(result)
+    page = (root / "_site" / "1b" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<p class="evidence-transcript"><a href="([^"]+)">([^<]+)</a>', page)
+    assert links == [
+        ("../files/1b/talk%20transcript%20%231.txt", "Transcript of “Talk talk”"),
+        ("https://example.org/talk-transcript", "Transcript of “Talk web”"),
+    ]
+    assert (root / "_site/files/1b/talk transcript #1.txt").read_text() == "What I said."
+    assert not (root / "_site/files/1b/inner").exists()  # an assessors-only item's transcript
+    assessor = run_build(root, output=tmp_path / "assessor", edition="assessor")
+    assert (tmp_path / "assessor/files/1b/inner/notes.txt").is_file(), formatted(assessor)
+
+    (root / "1b" / "talk transcript #1.txt").unlink()
+    evidence = (root / "1b" / "evidence.yml").read_text(encoding="utf-8")
+    web_less = evidence.replace("transcript: https://", "transcript: www.")
+    (root / "1b/evidence.yml").write_text(web_less, encoding="utf-8")
+    failed = run_build(root)
+    line = evidence.splitlines().index('  transcript: "talk transcript #1.txt"') + 1
+    web = evidence.splitlines().index("  transcript: https://example.org/talk-transcript") + 1
+    assert sorted(s.split("\n")[0] for s in formatted(failed)) == [
+        f"1b/evidence.yml:{line}:15: error evidence-file-missing: there is no file "
+        "'talk transcript #1.txt'",
+        f"1b/evidence.yml:{web}:15: error invalid-url: 'www.example.org/talk-transcript' is "
+        "not a whole web address",
+    ]

@@ -7,6 +7,7 @@ located error and is never published (fail closed), while the last good site sta
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,14 @@ from PIL import ExifTags, Image, ImageCms, features
 
 from cmaltgen.build import build
 from cmaltgen.rules import images
-from tests.conftest import PORTFOLIO_YML, PortfolioFactory, formatted, run_build
+from tests.conftest import (
+    PORTFOLIO_YML,
+    PortfolioFactory,
+    evidence,
+    formatted,
+    reflection,
+    run_build,
+)
 from tests.image_files import (
     TELLTALES,
     XMP,
@@ -112,7 +120,9 @@ def test_the_privacy_lint_finds_camera_and_location_in_every_format(
     )
     (root / "1a" / name).write_bytes(image_file(fmt))
     result = run_build(root, write=False)
-    assert formatted(result) == [
+    shown_as_link = [d.code for d in result.diagnostics if d.code == "image-format"]
+    assert shown_as_link == (["image-format"] if fmt == "TIFF" else [])  # browsers show no TIFF
+    assert [f for f in formatted(result) if "image-format" not in f] == [
         f"1a/evidence.yml:5:9: warning image-metadata: the image '{name}' carries camera make, "
         "camera model, camera serial number, GPS location in its metadata\n    hint: cmaltgen "
         "removes it from the published copy (unless privacy.keep_exif is set), but your "
@@ -276,6 +286,9 @@ def test_an_image_that_cannot_be_cleaned_is_a_located_error_and_never_published(
     (root / "1a" / name).write_bytes(content)
     result = run_build(root)
     lines = formatted(result)
+    linked = [line for line in lines if " warning image-format: " in line]  # browsers show no TIFF
+    assert len(linked) == (1 if suffix == "tif" else 0), lines
+    lines = [line for line in lines if line not in linked]
     assert not result.ok and not result.written
     assert len(lines) == 1, lines
     assert lines[0].startswith(
@@ -352,3 +365,53 @@ def test_cleaning_never_needs_the_network_or_a_file_name_pillow_knows(tmp_path: 
         path = tmp_path / name
         path.write_bytes(data)
         assert images.image_format(path) == expected, name
+
+
+def test_an_image_web_pages_cannot_show_is_linked_and_reported(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """A TIFF scan or a PDF poster, as an evidence image or ![...] in a reflection: browsers
+    show a broken picture for either, so the page links to the file and the author is told."""
+    body = (
+        "## Description\n\nI led it [](evidence:ev-2a) [](evidence:scan) [](evidence:poster)."
+        "\n\n![The survey chart](<chart scan.tif>)\n\n![The poster](poster.pdf)\n\n"
+        "![The photo](photo.png)\n\n## Reflection\n\nI learned a great deal from it.\n"
+    )
+    items = "".join(
+        f"- id: {ident}\n  title: {title}\n  type: image\n  date: 2025-06-01\n"
+        f"  file: {name}\n  alt: {title} as it was.\n  shows: What I made.\n"
+        for ident, title, name in (("scan", "Survey chart", "chart scan.tif"),
+                                   ("poster", "Poster", "poster.pdf"))
+    )  # fmt: skip
+    root = tmp_portfolio(
+        {
+            "2a/reflection.md": reflection("2a", body=body),
+            "2a/evidence.yml": evidence("2a") + items,
+            "2a/chart scan.tif": image_file("TIFF"),
+            "2a/poster.pdf": b"%PDF-1.4\n%%EOF\n",
+            "2a/photo.png": image_file("PNG"),
+        }
+    )
+    result = run_build(root)
+    assert result.ok, formatted(result)
+    warned = [
+        (d.path.name if d.path else "", d.line, d.message)
+        for d in result.diagnostics
+        if d.code == "image-format"
+    ]
+    assert warned == [
+        ("evidence.yml", 11, "'chart scan.tif' is a TIF file, which web pages cannot show as "
+         "a picture; the page links to it instead"),
+        ("evidence.yml", 18, "'poster.pdf' is a PDF file, which web pages cannot show as a "
+         "picture; the page links to it instead"),
+        ("reflection.md", 8, "'chart scan.tif' is a TIF file, which web pages cannot show as "
+         "a picture; the page links to it instead"),
+        ("reflection.md", 10, "'poster.pdf' is a PDF file, which web pages cannot show as a "
+         "picture; the page links to it instead"),
+    ]  # fmt: skip
+    page = (root / "_site" / "2a" / "index.html").read_text(encoding="utf-8")
+    images = re.findall(r'<img src="([^"]+)"', page)
+    assert images == ["../files/2a/photo.png"]  # before: the TIFF and PDF, twice each
+    assert '<a href="../files/2a/chart%20scan.tif">The survey chart</a>' in page
+    assert '<a href="../files/2a/poster.pdf">The poster</a>' in page
+    assert page.count('href="../files/2a/poster.pdf"') == 2  # and the item's own "Open" link

@@ -52,11 +52,50 @@ def test_external_and_anchor_links_are_left_alone() -> None:
 
 
 def test_headings_shift_so_the_body_starts_at_h2() -> None:
-    html = render("# Description\n\ntext\n\n### Detail\n\nmore\n")
+    html = render("# Description\n\ntext\n\n## Detail\n\nmore\n")
     assert '<h2 id="description">Description</h2>' in html
-    assert '<h4 id="detail">Detail</h4>' in html
+    assert '<h3 id="detail">Detail</h3>' in html
     html = render("### Description\n\ntext\n")
     assert "<h2" in html and "<h3" not in html
+
+
+def test_a_skipped_heading_level_is_shown_one_below_its_parent() -> None:
+    """## then #### is invalid HTML and fails axe (heading-order): the page shows the ####
+    as h3, and its siblings and children alike; the rules still see the levels as written."""
+    body = (
+        "## Description\n\n##### Deep\n\na\n\n##### Deep too\n\n###### Deeper\n\n"
+        "### Example\n\n## Reflection\n\n#### Late\n"
+    )
+    parsed = markdown.parse(body)
+    assert [(h.text, h.level, h.shown) for h in parsed.headings] == [
+        ("Description", 2, 2),
+        ("Deep", 5, 3),
+        ("Deep too", 5, 3),
+        ("Deeper", 6, 4),
+        ("Example", 3, 3),
+        ("Reflection", 2, 2),
+        ("Late", 4, 3),
+    ]
+    shown = re.findall(r"<(h\d) id=\"([a-z-]+)\"", markdown.render(parsed, Resolver()))
+    assert shown == [
+        ("h2", "description"),
+        ("h3", "deep"),
+        ("h3", "deep-too"),
+        ("h4", "deeper"),
+        ("h3", "example"),
+        ("h2", "reflection"),
+        ("h3", "late"),
+    ]  # before: h5, h5, h6 and h4, which the Nu checker and axe reject
+    assert [(e.level, e.id) for e in markdown.outline(parsed)] == [
+        (2, "description"),
+        (3, "deep"),
+        (3, "deep-too"),
+        (3, "example"),
+        (2, "reflection"),
+        (3, "late"),
+    ]
+    first = markdown.parse("#### Intro\n\n## Description\n")
+    assert [(h.level, h.shown) for h in first.headings] == [(4, 2), (2, 2)]
 
 
 def test_raw_html_is_escaped_and_recorded() -> None:
@@ -172,6 +211,22 @@ def test_word_bullets_keep_every_column_and_leave_code_and_running_text() -> Non
     kept = "A \u2022 in a sentence.\n~~~\n\u2022\tkept\n~~~\n\u2022x"
     body = "\u2022\tOne\n  \u2022\u00a0Two\n" + kept
     assert markdown.word_bullets(body) == "-\tOne\n  - Two\n" + kept
+
+
+def test_a_heading_pasted_from_word_is_a_heading() -> None:
+    """A no-break space after the #s, or a zero-width space before them, as Word pastes: the
+    line was text, and the section "had no '## Description' heading" though it showed one."""
+    code = "```\n#\u00a0kept\n```\n"
+    body = "##\u00a0Description\n\nText.\n\n\u200b## Reflection\u00a0\n\nMore.\n\n" + code
+    assert markdown.word_bullets(body) == (
+        "## Description\n\nText.\n\n ## Reflection\u00a0\n\nMore.\n\n" + code
+    )  # one character for one: every column stays where it was
+    parsed = markdown.parse(body)
+    assert [(h.level, h.text, h.line) for h in parsed.headings] == [
+        (2, "Description", 1),
+        (2, "Reflection", 5),
+    ]
+    assert "#\u00a0kept" in markdown.render(parsed, Resolver())  # code is left as it is
 
 
 class Notes:

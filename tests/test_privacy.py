@@ -17,6 +17,7 @@ from tests.conftest import (
     PortfolioFactory,
     evidence,
     formatted,
+    reflection,
     run_build,
     symlink_or_skip,
     write_files,
@@ -626,3 +627,49 @@ def test_a_private_item_gets_no_warnings_about_how_readers_would_see_it(
         shown[visibility] = sorted(d.code for d in result.diagnostics if "1b/" in str(d.path))
     assert shown["private"] == []
     assert shown["assessors"] == ["alt-text", "no-captions", "uncited-evidence", "uncited-evidence"]
+
+
+def test_a_link_to_a_sections_own_files_never_publishes_them(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """A link to another section's reflection.md or evidence.yml, as VS Code and GitHub let
+    one write, published the raw file, front matter and all: for an assessors-only section
+    its whole text and evidence list went on the public site."""
+    body = (
+        "## Description\n\nI led it [](evidence:ev-2a). See [my OER work](../oer/reflection.md), "
+        "[its evidence](../oer/evidence.yml#top) and [settings](../portfolio.yml).\n\n"
+        "## Reflection\n\nI learned a great deal from it.\n"
+    )
+    secret = "A secret reflection on my OER work."
+    files = {
+        "2a/reflection.md": reflection("2a", body=body),
+        "specialist-oer/reflection.md": None,
+        "specialist-oer/evidence.yml": None,
+        "oer/reflection.md": reflection(
+            "specialist-oer", extra_front="visibility: assessors\n", body=None
+        ).replace("I learned a great deal", secret),
+        "oer/evidence.yml": evidence("specialist-oer"),
+    }
+    root = tmp_portfolio(files)
+    for edition in ("public", "assessor"):
+        out = tmp_path / edition
+        result = run_build(root, output=out, edition=edition)
+        assert result.ok, formatted(result)
+        said = [(d.code, d.col) for d in result.diagnostics]
+        assert said == [("source-link", 34), ("source-link", 71), ("source-link", 115)]
+        published = [p.name for p in (out / "files").rglob("*") if p.is_file()]
+        assert published == []  # before: reflection.md, evidence.yml, portfolio.yml
+        page = (out / "2a" / "index.html").read_text(encoding="utf-8")
+        assert '<span class="unlinked">my OER work</span>' in page
+        leaked = [p for p in out.rglob("*.html") if secret in p.read_text(encoding="utf-8")]
+        if edition == "public":
+            assert leaked == []
+        else:  # shown where the assessor edition shows the section, not as a file
+            assert out / "specialist-oer" / "index.html" in leaked
+    warning = formatted(run_build(root, write=False))[0]
+    assert warning == (
+        "2a/reflection.md:6:34: warning source-link: this links to '../oer/reflection.md', the "
+        "reflection of section specialist-oer, a file cmaltgen does not publish; the page shows "
+        "the words without a link\n    hint: link to the section's page instead: "
+        "[my OER work](section:specialist-oer)"
+    )

@@ -187,6 +187,26 @@ def test_check_says_what_the_cpd_record_covers_and_what_is_missing(
     assert data["cpd"]["activities"] == 4 and data["cpd"]["hours"] == 28
 
 
+def test_a_year_whose_activity_has_an_error_is_not_called_empty(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """A British date in year 2's only activity: before, check also said the year had no
+    activity (a cpd-gap warning and "Missing: any CPD activity"), which was untrue."""
+    files = review_files()
+    files["cpd/cpd.yml"] = files["cpd/cpd.yml"].replace("2025-06", "2024-06") + (
+        "- date: 12/03/2025\n  activity: Webinar on WCAG 2.2\n  type: webinar\n  hours: 1\n"
+    )
+    report = check(tmp_portfolio(files, base=False), today=dt.date(2026, 10, 1))
+    lines = report_lines(report)
+    assert [d.code for d in report.diagnostics if d.is_error] == ["invalid-date"]
+    assert [d for d in report.diagnostics if d.code == "cpd-gap"] == []
+    assert not any(line.startswith("Missing: any CPD activity") for line in lines), lines
+    assert (
+        "CPD record: 4 activities, 28 hours, 1 December 2023 to 10 February 2026, not counting "
+        "those with errors in cpd.yml." in lines
+    )
+
+
 @pytest.mark.parametrize("ended", [False, True])
 def test_a_year_in_progress_is_not_missing_until_it_has_ended(
     tmp_portfolio: PortfolioFactory, ended: bool

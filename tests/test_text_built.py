@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 import pytest
 
 from cmaltgen.output.bundle import bundle
-from tests.conftest import TODAY, NuChecker, PortfolioFactory, formatted, reflection, run_build
+from tests.conftest import (
+    TODAY,
+    NuChecker,
+    PortfolioFactory,
+    formatted,
+    reflection,
+    run_build,
+    write_files,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -348,3 +356,78 @@ def test_a_value_in_curly_quotes_is_quoted_not_shown_with_them(
     page = (tmp_path / "site" / "1a" / "index.html").read_text(encoding="utf-8")
     assert '<p class="subtitle">Choosing tools</p>' in page
     assert 'name="description" content="I said \u201cyes\u201d.' in page
+
+
+def test_a_link_to_a_section_the_edition_leaves_out_is_reported(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """Before, an empty link to an assessors-only, private or draft section vanished from the
+    sentence ("See my work and.") with no word to the author."""
+    body = (
+        "## Description\n\nI led it [](evidence:ev-2a). See [my OER work](section:specialist-oer), "
+        "[](section:specialist-oer), [](section:3a) and [](section:future-plans).\n\n"
+        "## Reflection\n\nI learned a great deal from it.\n"
+    )
+    root = tmp_portfolio(
+        {
+            "2a/reflection.md": reflection("2a", body=body),
+            "specialist-oer/reflection.md": reflection(
+                "specialist-oer", extra_front="visibility: assessors\n"
+            ),
+            "3a/reflection.md": reflection("3a", extra_front="visibility: private\n"),
+            "future-plans/reflection.md": "---\nsection: future-plans\ndraft: true\n---\nPlans.\n",
+        }
+    )
+    result = run_build(root, output=tmp_path / "public")
+    said = [(d.line, d.col, d.message) for d in result.diagnostics if d.code == "withheld-citation"]
+    site = "the public site shows nothing for this empty link"
+    assert said == [
+        (6, 73, f"this links to section specialist-oer, which is assessors-only; {site}"),
+        (6, 101, f"this links to section 3a, which is private; {site}"),
+        (6, 120, f"this links to section future-plans, which is a draft; {site}"),
+    ]
+    assert result.notes[0] == (
+        "2a/reflection.md:6:34: this links to section specialist-oer, which is assessors-only; "
+        "the public site shows its text without a link"
+    )
+    assessor = run_build(root, output=tmp_path / "assessor", edition="assessor")
+    assert [d.col for d in assessor.diagnostics if d.code == "withheld-citation"] == [101, 120]
+    page = (tmp_path / "assessor" / "2a" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../specialist-oer/index.html">my OER work</a>' in page
+
+
+def test_a_section_link_can_name_a_part_of_the_page(
+    tmp_portfolio: PortfolioFactory, tmp_path: Path
+) -> None:
+    """``section:2a#reflection`` was an error ("no section '2a#reflection'"); it now links to
+    that heading (or evidence item) on the section page and on the printable page."""
+    from tests.site_checks import broken_links
+
+    body = (
+        "## Description\n\nI led it [](evidence:ev-2a). See [its reflection](section:1a#reflection)"
+        ", [](section:1a#description) and [the report](section:1a#ev-ev-1a).\n\n"
+        "## Reflection\n\nI learned a great deal from it.\n"
+    )
+    root = tmp_portfolio({"2a/reflection.md": reflection("2a", body=body)})
+    for edition in ("public", "assessor"):
+        out = tmp_path / edition
+        result = run_build(root, output=out, edition=edition)
+        assert result.ok, formatted(result)
+        assert broken_links(out) == []
+    page = (tmp_path / "public" / "2a" / "index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'<a href="(\.\./1a/index\.html#[^"]+)"', page)
+    assert hrefs == [
+        "../1a/index.html#reflection",
+        "../1a/index.html#description",
+        "../1a/index.html#ev-ev-1a",
+    ]
+    single = (tmp_path / "assessor" / "portfolio.html").read_text(encoding="utf-8")
+    assert '<a href="#1a-reflection">its reflection</a>' in single
+
+    wrong = body.replace("1a#reflection", "1a#refelction")
+    write_files(root, {"2a/reflection.md": reflection("2a", body=wrong)})
+    failed = run_build(root, write=False)
+    assert formatted(failed)[0].startswith(
+        "2a/reflection.md:6:34: error unknown-link: section 1a has no heading 'refelction' "
+        "(did you mean 'reflection'?)"
+    )

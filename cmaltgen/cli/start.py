@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -262,11 +263,7 @@ def badge(portfolio_dir: Path) -> None:
         sys.exit(1)
     config = loaded[0]
     if not config.site.base_url:
-        click.secho(
-            "badge needs site.base_url in portfolio.yml: the address of your site.",
-            fg="red",
-            err=True,
-        )
+        click.secho(_no_base_url(portfolio_dir / "portfolio.yml"), fg="red", err=True)
         sys.exit(1)
     framework = chosen(config.framework)
     held = award_pathway_id(config)
@@ -283,3 +280,20 @@ def badge(portfolio_dir: Path) -> None:
     )
     for label, key in (("HTML", "html"), ("Markdown", "markdown"), ("Plain text", "text")):
         click.echo(f"{label}:\n  {found[key]}\n")
+
+
+def _no_base_url(path: Path) -> str:
+    """Where to write site.base_url: the commented-out line cmaltgen new wrote, if it is there."""
+    lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    example = "https://YOUR-GITHUB-NAME.github.io/REPOSITORY/ (GitHub's Settings > Pages shows it)"
+    line, hint = 1, f"add under site: a line base_url: {example}"
+    for n, text in enumerate(lines, 1):
+        if re.match(r"\s*#\s*base_url\s*:", text):
+            line, hint = (
+                n,
+                f"remove the # at the start of this line and write the address, {example}",
+            )
+            break
+        if text.startswith("site:"):
+            line = n
+    return f"{path}:{line}: badge needs site.base_url, the address of your site\n    hint: {hint}"

@@ -3,6 +3,7 @@ for the validator, the JSON Schemas and docs/format.md (see :mod:`cmaltgen.read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cmaltgen.read.schema import ID_PATTERN, PartialDate, spec
@@ -22,6 +23,7 @@ EVIDENCE_TYPES = (
     "other",
 )
 VISIBILITIES = ("public", "assessors", "private")
+_WEB_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,7 +91,9 @@ class EvidenceItem:
     alt: str = spec("Text alternative describing the image (required for images).", default="")
     captions: bool = spec("Video or audio only: true when it has accurate captions.", default=False)
     transcript: str = spec(
-        "Video or audio only: a transcript, as a file in the portfolio or a URL.", default=""
+        "Video or audio only: its transcript, a file in the portfolio (published) or a URL; "
+        "linked beside the item.",
+        default="",
     )
     draft: bool = spec("Not ready yet: shown by serve, left out of build.", default=False)
     visibility: str = spec(
@@ -108,3 +112,9 @@ class EvidenceItem:
     privacy_checked: bool = spec(
         "You checked it for personal data: silences the privacy lint for it.", default=False
     )
+
+    @property
+    def transcript_file(self) -> str:
+        """The transcript when it is a file in the portfolio rather than a web address."""
+        text = self.transcript.strip()
+        return "" if _WEB_ADDRESS.match(text) or text.lower().startswith("www.") else text

@@ -116,11 +116,19 @@ def _noting_depth(tokenize: Callable[[StateBlock, int, int], None]) -> Callable[
 # column stays where it was), and no-break spaces after it plain spaces, outside code fences.
 _WORD_BULLET = re.compile(r"^([ \t]{0,3})[\u2022\u25e6\u25aa\u2023\u2043]([ \t\u00a0]+)(?=\S)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# A heading pasted from Word: a no-break space after its #s, or an invisible zero-width space
+# or byte-order mark before them, so Markdown saw text. Each becomes a plain space.
+_WORD_HEADING = re.compile(r"^[\u200b\ufeff\u00a0 ]{0,3}#{1,6}[\u00a0 ]")
+_PASTED = "\u2022\u25e6\u25aa\u2023\u2043\u00a0\u200b\ufeff"
+
+
+def _heading(match: re.Match[str]) -> str:
+    return re.sub("[\u200b\ufeff\u00a0]", " ", match.group())
 
 
 def word_bullets(body: str) -> str:
-    """A list pasted from Word as a Markdown list (see ``_WORD_BULLET``)."""
-    if not any(b in body for b in "\u2022\u25e6\u25aa\u2023\u2043"):
+    """A list pasted from Word as a Markdown list (see ``_WORD_BULLET``), and headings."""
+    if not any(b in body for b in _PASTED):
         return body
     lines, fence = body.split("\n"), ""
     for i, line in enumerate(lines):
@@ -128,8 +136,11 @@ def word_bullets(body: str) -> str:
         if opened and (not fence or opened.group(1).startswith(fence)):
             fence = "" if fence else opened.group(1)[:3]
         elif not fence:
-            lines[i] = _WORD_BULLET.sub(
-                lambda m: m.group(1) + "-" + m.group(2).replace("\u00a0", " "), line
+            lines[i] = _WORD_HEADING.sub(
+                _heading,
+                _WORD_BULLET.sub(
+                    lambda m: m.group(1) + "-" + m.group(2).replace("\u00a0", " "), line
+                ),
             )
     return "\n".join(lines)
 
@@ -184,11 +195,11 @@ def outline(parsed: ParsedMarkdown, deepest: int = 3) -> list[OutlineEntry]:
     for heading in parsed.headings:
         token = parsed.tokens[heading.token_index]
         ident = token.attrGet("id")
-        if heading.level <= deepest and ident:
+        if heading.shown <= deepest and ident:
             words = " ".join(
                 inline_text(parsed.tokens[heading.token_index + 1].children or []).split()
             )
-            entries.append(OutlineEntry(heading.level, str(ident), words or heading.text))
+            entries.append(OutlineEntry(heading.shown, str(ident), words or heading.text))
     return entries
 
 

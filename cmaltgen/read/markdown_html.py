@@ -14,7 +14,13 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from cmaltgen.read.markdown_scan import Paragraph, Reference, inline_text, without_comments
+from cmaltgen.read.markdown_scan import (
+    Paragraph,
+    Reference,
+    inline_text,
+    shows_as_image,
+    without_comments,
+)
 
 
 class Annotator(Protocol):
@@ -102,7 +108,11 @@ def _resolve(ref: Reference, resolver: Resolver) -> tuple[str, str] | None:
     if ref.kind == "evidence":
         return resolver.evidence(ref.target)
     if ref.kind == "section":
-        return resolver.section(ref.target)
+        found = resolver.section(ref.target)
+        if found is None or not ref.fragment:
+            return found
+        part = getattr(resolver, "section_part", None)  # where a page moves the anchors
+        return (part(ref.target, ref.fragment) if part else f"{found[0]}#{ref.fragment}", found[1])
     url = resolver.file(ref.target)
     return (url, "") if url else None
 
@@ -144,6 +154,8 @@ def _render_image(
         if resolved is None:  # a file this site does not publish: its name must not leak
             return f'<span class="unlinked">{escapeHtml(alt)}</span>'
         src = resolved
+        if not shows_as_image(ref.target):  # a PDF or TIFF: no browser shows it in <img>
+            return f'<a href="{escapeHtml(src)}">{escapeHtml(alt)}</a>'
     return f'<img src="{escapeHtml(src)}" alt="{escapeHtml(alt)}" loading="lazy">'
 
 

@@ -20,6 +20,28 @@ _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 # A place on the writer's computer, not on the web: /Users/..., C:\..., C:/... (markdown-it
 # writes a backslash as %5C). A file reference, which the rules report as outside the portfolio.
 _ON_COMPUTER = re.compile(r"^/|^[a-zA-Z]:(/|%5C)", re.IGNORECASE)
+# What every current browser shows in an <img>; another file (a PDF, a TIFF) is linked instead.
+WEB_IMAGES = frozenset(
+    [
+        ".png",
+        ".apng",
+        ".jpg",
+        ".jpeg",
+        ".jpe",
+        ".jfif",
+        ".gif",
+        ".webp",
+        ".avif",
+        ".svg",
+        ".bmp",
+        ".ico",
+    ]
+)
+
+
+def shows_as_image(name: str) -> bool:
+    """Whether a web page can show the file ``name`` as a picture."""
+    return "." + name.rpartition(".")[2].lower() in WEB_IMAGES
 
 
 class Reference(NamedTuple):
@@ -31,6 +53,7 @@ class Reference(NamedTuple):
     col: int
     image: bool = False
     text: str = ""
+    fragment: str = ""  # a section link's part of the page: section:2a#reflection
 
 
 class Heading(NamedTuple):
@@ -38,6 +61,7 @@ class Heading(NamedTuple):
     text: str
     line: int
     token_index: int  # position of the heading_open token
+    shown: int  # the level on the page: at most one below the heading above it
 
 
 class Paragraph(NamedTuple):
@@ -82,13 +106,22 @@ def shift_headings(state: StateCore) -> None:
         return
     shift = 2 - min(levels)
     headings: list[Heading] = state.env.setdefault("headings", [])
+    # (level as written, level shown) of the headings above: a skipped level (## then ####)
+    # is shown one below its parent, as the page's outline and the HTML standard need
+    above: list[tuple[int, int]] = []
+    shown = 2
     for i, token in enumerate(state.tokens):
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
         if token.type == "heading_open":
+            level = min(6, int(token.tag[1]) + shift)
+            while above and above[-1][0] >= level:
+                above.pop()
+            shown = min(level, above[-1][1] + 1 if above else 2)
+            above.append((level, shown))
             text = state.tokens[i + 1].content
             line = token.map[0] + 1 if token.map else 0
-            headings.append(Heading(int(token.tag[1]), text, line, i))
+            headings.append(Heading(level, text, line, i, shown))
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{shown}"
 
 
 def collect_references(state: StateCore) -> None:
@@ -106,7 +139,11 @@ def collect_references(state: StateCore) -> None:
             if ref is None:
                 continue
             line, col = _locate(lines, block.map, ref[1], search)
-            child.meta["ref"] = Reference(ref[0], ref[2], line, col, child.type == "image", ref[3])
+            kind, target, fragment = ref[0], ref[2], ""
+            if kind == "section":
+                target, _, fragment = target.partition("#")
+            image = child.type == "image"
+            child.meta["ref"] = Reference(kind, target.strip(), line, col, image, ref[3], fragment)
             refs.append(child.meta["ref"])
 
 

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from cmaltgen.diagnostics import Diagnostic, did_you_mean
 from cmaltgen.read.config import Accept, PortfolioConfig
 from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
-from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
+from cmaltgen.read.framework import CPD_SECTION, SLOT_PREFIX, Framework, Pathway, SectionSpec
 from cmaltgen.read.located_yaml import LineMap
+from cmaltgen.read.sources import real_path
 
 if TYPE_CHECKING:  # a review's CPD record and the feedback are read only when there are some
     from cmaltgen.read.cpd import CpdRecord
@@ -71,6 +72,20 @@ class Portfolio:
 
     def section_ids(self) -> set[str]:
         return {r.front.section for _, r in self.sections()}
+
+    @cached_property
+    def source_files(self) -> dict[Path, tuple[str, str]]:
+        """cmaltgen's own files, never published (a section's may be assessors-only), by real
+        path: (the section id, or "" for portfolio.yml; the kind of file)."""
+        found = {real_path(self.root / "portfolio.yml"): ("", "settings")}
+        for doc in self.docs:
+            sid = doc.section_id or ""
+            found[real_path(doc.source.reflection)] = (sid, "reflection")
+            if doc.source.evidence is not None:
+                found[real_path(doc.source.evidence)] = (sid, "evidence list")
+        if self.cpd is not None:
+            found[real_path(self.cpd.path)] = (CPD_SECTION, "CPD record")
+        return found
 
     @cached_property
     def fallout(self) -> Fallout:

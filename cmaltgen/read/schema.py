@@ -276,7 +276,8 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     if pattern and not re.match(pattern, text):
         ctx.problem(
             "invalid-value",
-            f"'{text}' is not allowed here",
+            f"'{text}' is not allowed here"
+            + (f" (did you mean '{text.lower()}'?)" if re.match(pattern, text.lower()) else ""),
             key,
             hint=meta.get("hint") or _pattern_hint(pattern),
         )
@@ -337,8 +338,11 @@ _MONTHS["sept"] = 9
 
 
 def guess_date(text: str) -> PartialDate | None:
-    if m := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text):  # British: day first
-        return PartialDate.parse(f"{m[3]}-{m[2]}-{m[1]}")
+    if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text):
+        # British, day first; month first only when that is the one possible reading
+        return PartialDate.parse(f"{m[3]}-{m[2]}-{m[1]}") or PartialDate.parse(
+            f"{m[3]}-{m[1]}-{m[2]}"
+        )
     if m := re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", text):
         return PartialDate.parse(f"{m[1]}-{m[2]}-{m[3]}")
     if m := re.fullmatch(r"(\d{4}-\d{1,2}-\d{1,2})[T ]\d.*", text):  # a time of day

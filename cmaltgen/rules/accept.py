@@ -14,6 +14,10 @@ from cmaltgen.read.portfolio import AcceptEntry
 
 # Reported only by ``check --external``: not "unused" when the links were not checked.
 LINK_CODES = frozenset({"link-restricted", "link-redirect", "link-timeout", "links-unchecked"})
+# Found only once the site is made (build, check): judged then, not when the files are read.
+SITE_CODES = frozenset({"withheld-citation"})
+READ, SITE, LINKS = "read", "site", "links"
+MARK_ONLY = "mark"  # mark accepted warnings, judge no entry (an edition that shows less)
 
 
 def entries(config: PortfolioConfig, marks: LineMap, diags: Diagnostics) -> list[AcceptEntry]:
@@ -80,11 +84,12 @@ def apply(
     root: Path,
     failed: set[Path],
     *,
-    links: bool = False,
+    stage: str = READ,
 ) -> None:
     """Mark accepted warnings in ``diags``; report entries that match none of them, except those
-    that may match a ``failed`` file (its warnings are unknown). Entries for the link warnings
-    of ``check --external`` are judged only after the links were checked (``links``)."""
+    that may match a ``failed`` file (its warnings are unknown). Entries for the warnings found
+    later are judged at their ``stage``: SITE once the site is made, LINKS after
+    ``check --external`` checked the links; MARK_ONLY judges none."""
     used: set[int] = set()
 
     def reason(diag: Diagnostic) -> str | None:
@@ -105,7 +110,7 @@ def apply(
     failed_names = [_relative(path, root) for path in failed]
     for n, entry in enumerate(found):
         accept = entry.accept
-        if n in used or (accept.code in LINK_CODES) is not links:
+        if n in used or _stage(accept.code) != stage:
             continue
         if any(entry.pattern.fullmatch(name) for name in failed_names):
             continue  # that file's warnings are unknown until its errors are fixed
@@ -120,6 +125,10 @@ def apply(
             key="accept",
             hint="remove the entry if the warning is gone, or correct its code, path or line",
         )
+
+
+def _stage(code: str) -> str:
+    return LINKS if code in LINK_CODES else SITE if code in SITE_CODES else READ
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -183,7 +183,8 @@ def _headings(reflection: Reflection, diags: Diagnostics) -> None:
         if heading.level > previous + 1:
             diags.add(
                 "heading-skip",
-                f"the heading '{heading.text}' skips from level {previous} to {heading.level}",
+                f"the heading '{heading.text}' skips from level {previous} to {heading.level}; "
+                f"the page shows it at level {heading.shown}",
                 hint="use one more # than the heading above it (## then ###), never jump levels",
                 **reflection.at_body(heading.line),
             )

@@ -7,12 +7,14 @@ from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostic, Diagnostics, display_path, suggestion
 from cmaltgen.read.documents import EvidenceEntry, Reflection
-from cmaltgen.read.markdown_scan import Reference, refused_links
+from cmaltgen.read.markdown_scan import Reference, refused_links, shows_as_image
 from cmaltgen.read.portfolio import Fallout, Portfolio, Specs
 from cmaltgen.read.safe_read import describe
 from cmaltgen.read.sources import on_computer, real_path, resolve_local
 from cmaltgen.rules import files, privacy
 from cmaltgen.wording import article
+
+HEIF = frozenset({".heic", ".heif", ".hif"})
 
 
 def check_evidence_ids(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:
@@ -38,6 +40,9 @@ def check_evidence_items(portfolio: Portfolio, specs: Specs, diags: Diagnostics)
             portfolio.withheld_missing.append((missing, level))
         _check_supports(entry, present, portfolio.fallout, diags)
         item = entry.item
+        lost = _check_transcript(portfolio.root, entry, diags)
+        if lost and level != privacy.PUBLIC:
+            portfolio.withheld_missing.append((lost, level))
         if item.type == "image" and not item.alt.strip():
             diags.add(
                 "missing-alt",
@@ -45,6 +50,38 @@ def check_evidence_items(portfolio: Portfolio, specs: Specs, diags: Diagnostics)
                 hint="add 'alt:' describing what the image shows, for readers who cannot see it",
                 **entry.where("type"),
             )
+        if item.type == "image" and item.file and not missing:
+            _check_image_format(item.file, diags, entry.where("file"), "point file: at it")
+
+
+def _check_transcript(root: Path, entry: EvidenceEntry, diags: Diagnostics) -> Diagnostic | None:
+    """A transcript file must be there to be published; a web address must be a whole one."""
+    item, where = entry.item, entry.where("transcript")
+    if item.transcript_file:
+        return _check_file(root, entry.path.parent, item.transcript_file, diags, where)
+    if item.transcript.strip().lower().startswith("www."):
+        diags.add(
+            "invalid-url",
+            f"'{item.transcript.strip()}' is not a whole web address",
+            hint=f"start it with https://, e.g. https://{item.transcript.strip()}",
+            **where,
+        )
+    return None
+
+
+def _check_image_format(name: str, diags: Diagnostics, where: dict[str, object], fix: str) -> None:
+    """An image web pages cannot show is linked instead: say so, and how to show it."""
+    suffix = Path(name).suffix.lower()
+    if shows_as_image(name) or suffix in HEIF:  # HEIC has its own error: image-not-cleaned
+        return
+    kind = f"{suffix[1:].upper()} file" if suffix else "file without an ending such as .png"
+    diags.add(
+        "image-format",
+        f"'{name}' is {article(kind)}, which web pages cannot show as a picture; the page "
+        "links to it instead",
+        hint=f"to show it on the page, export it as PNG or JPEG and {fix}",
+        **where,
+    )
 
 
 def _check_source(root: Path, entry: EvidenceEntry, diags: Diagnostics) -> Diagnostic | None:
@@ -70,7 +107,7 @@ def _check_file(
     """Report a local file that cannot be published; the error if it is not there at all."""
     _, problem = resolve_local(root, base, target)
     if problem == "outside" and on_computer(target):
-        _on_computer(target, diags, where)
+        _on_computer(target, diags, where, _from_the_top(root, base, target))
     elif problem == "outside":
         diags.add(
             "evidence-file-outside",
@@ -119,7 +156,27 @@ def _check_file(
     return None
 
 
-def _on_computer(target: str, diags: Diagnostics, where: dict[str, object]) -> None:
+def _from_the_top(root: Path, base: Path, target: str) -> str | None:
+    """For ``/2a/notes.pdf`` where the portfolio has a ``2a``: the address written from
+    ``base``, as the writer meant a place in the site, not on the computer."""
+    parts = target.split("/")
+    if target.startswith("//") or len(parts) < 3 or not (root / parts[1]).exists():
+        return None
+    return os.path.relpath(root.joinpath(*parts[1:]), base).replace(os.sep, "/")
+
+
+def _on_computer(
+    target: str, diags: Diagnostics, where: dict[str, object], relative: str | None = None
+) -> None:
+    if relative is not None:
+        diags.add(
+            "evidence-file-outside",
+            f"the address '{target}' starts with /, so it leads to the top of the web server, "
+            "not of your site: it breaks on GitHub Pages and opened from disk",
+            hint=f"write it from this file's folder: {relative}",
+            **where,
+        )
+        return
     diags.add(
         "evidence-file-outside",
         f"'{target}' is a place on your computer, not a file in the portfolio folder, so no "
@@ -217,9 +274,17 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
                     + suggestion(ref.target, present),
                     **where,
                 )
+            elif ref.kind == "section" and ref.fragment:
+                _check_fragment(portfolio, ref, diags, where)
+            elif ref.kind == "file" and _source_link(portfolio, reflection, ref, diags):
+                continue
             elif ref.kind == "file":
                 folder = reflection.path.parent
                 missing = _check_file(portfolio.root, folder, ref.target, diags, where)
+                if ref.image and not missing:
+                    _check_image_format(
+                        ref.target, diags, where, "use it here; or drop the ! to make it a link"
+                    )
                 if missing:
                     level = withheld.get(real_path(folder / ref.target), section_level)
                     if level != privacy.PUBLIC:
@@ -231,6 +296,54 @@ def check_references(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> 
                     hint="write it between the brackets: ![what the image shows](file.png)",
                     **where,
                 )
+
+
+def _check_fragment(
+    portfolio: Portfolio, ref: Reference, diags: Diagnostics, where: dict[str, object]
+) -> None:
+    """``section:2a#reflection``: the part must be one of the section's headings."""
+    target = next(r for _, r in portfolio.sections() if r.front.section == ref.target)
+    tokens = target.parsed.tokens
+    ids = [str(tokens[h.token_index].attrGet("id") or "") for h in target.parsed.headings]
+    ids += ["evidence-heading"] + [f"ev-{e.item.id}" for e in _evidence_of(portfolio, ref.target)]
+    if ref.fragment not in ids:
+        diags.add(
+            "unknown-link",
+            f"section {ref.target} has no heading '{ref.fragment}'"
+            + suggestion(ref.fragment, [i for i in ids if i]),
+            hint="after the # write a heading's words in lower case, with - for spaces "
+            f"(## My first example: section:{ref.target}#my-first-example)",
+            **where,
+        )
+
+
+def _evidence_of(portfolio: Portfolio, section_id: str) -> list[EvidenceEntry]:
+    return [
+        entry
+        for doc, entry in portfolio.evidence()
+        if doc.section_id == section_id or section_id in entry.item.supports
+    ]
+
+
+def _source_link(
+    portfolio: Portfolio, reflection: Reflection, ref: Reference, diags: Diagnostics
+) -> bool:
+    """A link to a reflection.md, evidence.yml, cpd.yml or portfolio.yml: those are never
+    published (a section's may be for assessors only), so the page shows the words unlinked."""
+    found = portfolio.source_files.get(real_path(reflection.path.parent / ref.target))
+    if found is None:
+        return False
+    sid, kind = found
+    whose = f"the {kind} of section {sid}" if sid else "the portfolio's settings"
+    hint = f"link to the section's page instead: [{ref.text or 'my work'}](section:{sid})"
+    diags.add(
+        "source-link",
+        f"this links to '{ref.target}', {whose}, a file cmaltgen does not publish; the page "
+        "shows the words without a link",
+        hint=hint if sid else "remove the link, or link to a page of the site instead",
+        **reflection.at_body(ref.line, ref.col),
+    )
+    return True
 
 
 def check_uncited(portfolio: Portfolio, specs: Specs, diags: Diagnostics) -> None:

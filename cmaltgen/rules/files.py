@@ -106,9 +106,10 @@ def file_targets(
     (folder it is relative to, target, where)."""
     config = portfolio.config
     found: list[tuple[Path, str, dict[str, object]]] = [
-        (entry.path.parent, entry.item.file, entry.where("file"))
+        (entry.path.parent, name, entry.where(key))
         for doc, entry in portfolio.evidence()
-        if entry.item.file
+        for key, name in (("file", entry.item.file), ("transcript", entry.item.transcript_file))
+        if name
         and (not public_only or privacy.item_visibility(entry, doc, config) == privacy.PUBLIC)
     ]
     for _, reflection in portfolio.sections():
@@ -204,9 +205,10 @@ def check_folder_names(sources: Sources, diags: Diagnostics) -> None:
 
 def check_stray_files(portfolio: Portfolio, sources: Sources, diags: Diagnostics) -> None:
     used = {
-        real_path(entry.path.parent / entry.item.file)
+        real_path(entry.path.parent / name)
         for _, entry in portfolio.evidence()
-        if entry.item.file
+        for name in (entry.item.file, entry.item.transcript_file)
+        if name
     }
     unread = {d.source.folder for d in portfolio.docs if not d.evidence_ok}
     if portfolio.cpd is not None:

@@ -71,6 +71,7 @@ class EvidenceCounts:
     drafts: int  # draft items, and items of draft sections
     assessors: int  # for assessors only (in the assessor edition)
     private: int  # never built
+    unread: int = 0  # evidence.yml files with errors: their items are not counted
 
     def line(self) -> str:
         shown = "; the site is not built until the errors are fixed"
@@ -86,7 +87,10 @@ class EvidenceCounts:
             if n
         ]
         rest = f" (left out: {', '.join(why)})" if why and self.on_site is not None else ""
-        return f"Evidence: {plural(self.items, 'item')}{shown}{rest}."
+        unread = f" (not counting {plural(self.unread, 'evidence.yml')} with errors)"
+        return (
+            f"Evidence: {plural(self.items, 'item')}{unread if self.unread else ''}{shown}{rest}."
+        )
 
 
 @dataclass

@@ -52,6 +52,7 @@ class ReviewStatus:
     last: PartialDate | None = None
     years: list[ReviewYear] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    complete: bool = True  # every activity in cpd.yml could be read (and is counted)
 
     def lines(self) -> list[str]:
         """What ``check`` says, in plain words."""
@@ -164,6 +165,7 @@ def review_status(portfolio: Portfolio, today: dt.date) -> ReviewStatus | None:
         last=summary.last,
         years=years,
         missing=missing,
+        complete=portfolio.cpd.ok,
     )
 
 

@@ -219,16 +219,21 @@ def check_word_counts(portfolio: Portfolio, specs: Specs, diags: Diagnostics) ->
         if spec is None or reflection.front.draft or portfolio.setting_failed(f"words.{sid}"):
             continue
         low, high = spec.words_min, spec.words_max
+        asks, hint = "the guidance asks for", "set your own range under 'words:' in portfolio.yml"
         if sid in portfolio.config.words:
             low, high = portfolio.config.words[sid].min, portfolio.config.words[sid].max
+            line, _ = portfolio.config_marks.at(("words", sid))
+            asks, hint = "your own range, in portfolio.yml, is", f"change it there, on line {line}"
         words = reflection.words
         if (low and words < low) or (high and words > high):
+            wanted = (
+                f"{low}-{high}" if low and high else f"at least {low}" if low else f"at most {high}"
+            )
             diags.add(
                 "word-count",
-                f"this section has {plural(words, 'word')}; the guidance asks for "
-                f"{low}-{high or 'any'}",
+                f"this section has {plural(words, 'word')}; {asks} {wanted}",
                 **reflection.at(reflection.body_line),
-                hint="change the range for your portfolio under 'words:' in portfolio.yml",
+                hint=f"{'shorten' if high and words > high else 'expand'} the section, or {hint}",
             )
 
 

@@ -61,6 +61,16 @@ class SinglePageResolver(PageResolver):
         found = self.site.section(section_id)
         return (f"#section-{found.id}", found.label) if found else None
 
+    def section_part(self, section_id: str, fragment: str) -> str:
+        """``section:2a#reflection``: its headings' ids start with the section's here."""
+        if fragment.startswith("ev-"):
+            return f"#{fragment}"
+        return (
+            f"#section-{section_id}"
+            if fragment == "evidence-heading"
+            else f"#{section_id}-{fragment}"
+        )
+
 
 def site_context(site: Site) -> dict[str, Any]:
     """``site`` as every template sees it."""

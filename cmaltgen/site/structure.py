@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmaltgen import wording
-from cmaltgen.read import markdown
+from cmaltgen.read import markdown, markdown_scan
 from cmaltgen.read.document_fields import Consent
 from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.read.framework import SectionSpec
@@ -45,6 +45,8 @@ class Evidence:
     sections: list[str]  # every section it supports, home first, in site order
     url: str = ""  # external address
     file: str = ""  # output path of the copied file
+    transcript: str = ""  # output path of a video's or audio's transcript file
+    transcript_url: str = ""  # or its web address
     draft: bool = False
     source: Path | None = None
     size: int = 0
@@ -55,7 +57,7 @@ class Evidence:
 
     @property
     def is_image(self) -> bool:
-        return self.type == "image" and bool(self.file)
+        return self.type == "image" and bool(self.file) and markdown_scan.shows_as_image(self.file)
 
     @property
     def extension(self) -> str:
@@ -249,8 +251,10 @@ def _withheld_sources(
     shown = {real_path(p) for p in files.values()}
     hidden: set[Path] = set()
     for _, entry in portfolio.evidence():
-        if entry.item.id in withheld and entry.item.file:
-            source, _ = resolve_local(portfolio.root, entry.path.parent, entry.item.file)
+        for name in (entry.item.file, entry.item.transcript_file):
+            if entry.item.id not in withheld or not name:
+                continue
+            source, _ = resolve_local(portfolio.root, entry.path.parent, name)
             if source is not None and real_path(source) not in shown:
                 hidden.add(real_path(source))
     return hidden
@@ -272,7 +276,9 @@ def _sections(portfolio: Portfolio) -> list[Section]:
 
 def _section(portfolio: Portfolio, spec: SectionSpec, reflection: Reflection) -> Section:
     front = reflection.front
-    group_title = portfolio.framework.groups.get(spec.group or "", "")
+    # a specialist or advanced area's page is titled with its own name: say what it is above
+    slot_title = spec.title if spec.slot else ""
+    group_title = portfolio.framework.groups.get(spec.group or "", "") or slot_title
     return Section(
         id=front.section,
         title=spec.title,
@@ -352,14 +358,19 @@ def _item(
         anonymised=item.anonymised,
         consent=item.consent,
     )
-    if not item.file:  # a web link: nothing to publish
-        return evidence
-    source, problem = resolve_local(portfolio.root, entry.path.parent, item.file)
-    if source is not None and problem is None:
-        evidence.file = output_path_for(portfolio.root, source)
-        evidence.source = source
-        evidence.size = source.stat().st_size
-        files[evidence.file] = source
+    evidence.transcript_url = "" if item.transcript_file else item.transcript.strip()
+    for transcript, name in enumerate((item.file, item.transcript_file)):
+        if not name:  # a web link: nothing to publish
+            continue
+        source, problem = resolve_local(portfolio.root, entry.path.parent, name)
+        if source is None or problem is not None:
+            continue
+        out = output_path_for(portfolio.root, source)
+        files[out] = source
+        if transcript:
+            evidence.transcript = out
+        else:
+            evidence.file, evidence.source, evidence.size = out, source, source.stat().st_size
     return evidence
 
 
@@ -372,5 +383,7 @@ def _local_files(
         for ref in reflection.parsed.references:
             if ref.kind == "file":
                 source, problem = resolve_local(portfolio.root, reflection.path.parent, ref.target)
-                if source is not None and problem is None and real_path(source) not in hidden:
+                if source is None or real_path(source) in portfolio.source_files:
+                    continue  # cmaltgen's own files are never published (a source-link warning)
+                if problem is None and real_path(source) not in hidden:
                     files[output_path_for(portfolio.root, source)] = source
