@@ -597,7 +597,7 @@ def test_hostile_answers_give_plain_located_reasons_and_never_print_a_password(
         "be able to open it",
     ]
     assert "hunter2" not in "".join(shown(report)) and "s3cret" not in "".join(shown(report))
-    assert f"remove it, as in http://127.0.0.1:{port}/login" in shown(report)[0]
+    assert f"write the address without it, http://127.0.0.1:{port}/login" in shown(report)[0]
     assert server.hits[("HEAD", "/x")] == 0  # the ftp: redirect was not followed
     assert server.hits[("HEAD", "/login")] == 1 and server.hits[("HEAD", "/ok")] == 1
 

@@ -678,6 +678,26 @@ def test_a_redirect_chain_longer_than_the_limit_stops(site: Site) -> None:
     assert site.fetch(f"{site.base}/hop5/").data == good_manifest()  # 5 redirects are fine
 
 
+def test_a_password_in_a_redirect_or_in_portfolio_json_is_never_shown_nor_kept(
+    site: Site,
+) -> None:
+    loop = f"http://rowan:hunter2@127.0.0.1:{site.server.server_address[1]}/login/portfolio.json"
+    got = site.fetch(site.route("login", redirect_to(loop)))
+    assert got.warning is not None and "hunter2" not in got.warning
+    assert got.warning.startswith("the site redirects in a loop (back to 'http://rowan:***@")
+    for which in ("url", "evidence"):
+        manifest = good_manifest()
+        if which == "url":
+            manifest["url"] = "https://rowan:hunter2@rowan.example.org/cmalt/"
+        else:
+            manifest["evidence"][0]["url"] = "https://rowan:hunter2@files.example.org/a.pdf"
+        got = site.fetch(site.serve(f"with-{which}", manifest))
+        assert got.data is None
+        where = "url" if which == "url" else "evidence[0].url"
+        assert got.warning == f"portfolio.json's {where} holds a password"
+    assert cache_files(site) == []
+
+
 @pytest.mark.parametrize(
     "target",
     ["file:///etc/passwd", "ftp://example.org/portfolio.json", "javascript:alert(1)", "http://[x/"],

@@ -52,3 +52,46 @@ def test_a_member_path_that_cannot_be_looked_up_is_a_located_error(
             f"there is no folder '{shown}'"
         ) in output
     assert not (tmp_path / "hub").exists()
+
+
+_REFUSED_URL = {
+    "a mistyped scheme": (
+        "htp://rowan.example.org/cmalt/",
+        "'htp://rowan.example.org/cmalt/' is not a web address",
+    ),
+    "a password": (
+        "https://rowan:hunter2@rowan.example.org/cmalt/",
+        "'https://rowan:***@rowan.example.org/cmalt/' holds a password",
+    ),
+}
+
+
+@pytest.mark.parametrize("how", list(_REFUSED_URL))
+def test_a_member_whose_only_url_is_refused_gets_one_error_that_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    url, message = _REFUSED_URL[how]
+    root = cohort_with(tmp_path, f"  - url: {url}\n")
+    line = len((root / "cohort.yml").read_text(encoding="utf-8").splitlines())
+    monkeypatch.chdir(root)
+    for args in (["cohort", "build", "--offline", "-o", tmp_path / "hub"], ["cohort", "check"]):
+        code, output = run(*args)
+        assert code == 1, output
+        assert f"cohort.yml:{line}:10: error invalid-url [members[5].url]: {message}" in output
+        assert "cohort-member-kind" not in output  # not also "has no path, url or name"
+        assert "hunter2" not in output
+    assert not (tmp_path / "hub").exists()
+
+
+def test_an_empty_member_says_what_a_member_is_on_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = cohort_with(tmp_path, "  -\n")
+    monkeypatch.chdir(root)
+    code, output = run("cohort", "check")
+    assert code == 1
+    assert (
+        "error wrong-type [members[5]]: expected one member: a portfolio folder (path), a "
+        "published cmaltgen portfolio (url alone), or a plain entry typed by hand (name, url, "
+        "pathway, status) ('key: value' lines) here, found nothing\n"
+    ) in output

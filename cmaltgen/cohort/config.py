@@ -246,6 +246,9 @@ _PLAIN_ONLY = ("name", "role", "organisation", "pathway", "specialist")
 
 
 def _kind_ok(entry: MemberEntry, key: KeyPath, root: Path, ctx: schema.Context) -> bool:
+    inside = f"members[{key[-1]}]."
+    if not entry.kind and any((d.key or "").startswith(inside) for d in ctx.diags.errors):
+        return False  # its path, url or name was refused, and that error says why
     if not entry.kind:
         ctx.problem(
             "cohort-member-kind",

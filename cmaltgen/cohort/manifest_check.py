@@ -12,6 +12,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from cmaltgen.read.schema import hide_password
 from cmaltgen.site.manifest import SECTION_STATUSES, STATUSES, VERSION
 
 MAX_DEPTH = 64  # of nested lists and objects; checked before parsing
@@ -238,6 +239,8 @@ class _Fields:
             scheme = urlsplit(value).scheme.lower()
         except ValueError:
             scheme = "?"
+        if hide_password(value) != value:
+            raise Problem(f"portfolio.json's {self.prefix}{name} holds a password")
         if re.search(r"[\s\x00-\x1f\x7f]", value) or scheme not in ("", "http", "https"):
             raise Problem(
                 f"portfolio.json's {self.prefix}{name} {shown(value, 60)!r} is not a web address"
@@ -296,5 +299,5 @@ def _clean(text: str) -> str:
 
 def shown(text: str, limit: int = 120) -> str:
     """Untrusted text quoted in a warning: one clean line, not too long."""
-    one = " ".join(_clean(text).split())
+    one = hide_password(" ".join(_clean(text).split()))
     return one if len(one) <= limit else one[: limit - 1] + "…"

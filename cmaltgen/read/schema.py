@@ -254,10 +254,8 @@ def url_message(text: str) -> str:
 def url_hint(text: str) -> str | None:
     """None for a web address (http(s)://, a host name, a port if any); else how to fix it."""
     if hide_password(text) != text:
-        return (
-            "it holds a password (user:password@), which anyone reading the site could see: "
-            f"remove it, as in {without_login(text)}"
-        )
+        bare = without_login(text)
+        return f"anyone reading the site could see it: write the address without it, {bare}"
     if not re.match(r"^https?://[^\s/$.?#][^\s\x00-\x1f\x7f]*$", text):
         if re.match(r"^(www\.|[\w-]+(\.[\w-]+)+/)\S*$", text):  # a host without https://
             return f"web addresses start with https:// (or http://): https://{text}"
@@ -396,4 +394,5 @@ def _kind_of(data: Any) -> str:
 
 
 def _describe(cls: type) -> str:
-    return f"{(cls.__doc__ or cls.__name__).split('.')[0].strip().lower()} ('key: value' lines)"
+    what = " ".join((cls.__doc__ or cls.__name__).split(".")[0].split()).lower()
+    return f"{what} ('key: value' lines)"
