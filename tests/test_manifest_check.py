@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cmaltgen.cohort.manifest_check import too_deep, validate_manifest
+from cmaltgen.cohort.manifest_check import Problem, parse_manifest, too_deep, validate_manifest
 from tests.test_cohort_remote import good_manifest
 
 
@@ -90,3 +90,20 @@ def test_the_depth_check_never_recurses() -> None:
     for text in ("[" * 1_000_000, "{" + '"a":' * 10 + "[" * 65, '["' + "[" * 1000 + '"]'):
         expected = not text.startswith('["')
         assert too_deep(text) is expected  # brackets inside a string do not count
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (
+            b'{"manifest": 1, "candidate": {"name": "Rowan',
+            "(Unterminated string starting at line 1, ",
+        ),
+        (b'{"manifest": 1' + b"0" * 5000 + b"}", "(a number with thousands of digits)"),
+        (b'{"manifest": NaN}', "(NaN is not a JSON number)"),
+    ],
+)
+def test_json_that_cannot_be_read_is_named_in_plain_words(body: bytes, reason: str) -> None:
+    with pytest.raises(Problem) as raised:
+        parse_manifest(body, "application/json")
+    assert reason in raised.value.reason and "sys." not in raised.value.reason

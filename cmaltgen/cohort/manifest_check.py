@@ -58,11 +58,13 @@ def parse_manifest(body: bytes, content_type: str) -> dict[str, Any]:
     try:
         data = json.loads(text, parse_constant=no_constant)
     except json.JSONDecodeError as exc:
+        what = exc.msg.removesuffix(" at")  # "Unterminated string starting at"
         raise Problem(
-            f"portfolio.json is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+            f"portfolio.json is not valid JSON ({what} at line {exc.lineno}, column {exc.colno})"
         ) from None
-    except ValueError as exc:  # e.g. a number with thousands of digits
-        raise Problem(f"portfolio.json is not usable JSON ({shown(str(exc))})") from None
+    except ValueError as exc:  # NaN, or a number with thousands of digits
+        reason = "a number with thousands of digits" if "digits" in str(exc) else str(exc)
+        raise Problem(f"portfolio.json is not usable JSON ({shown(reason)})") from None
     return checked(data)
 
 
