@@ -95,3 +95,21 @@ def test_an_empty_member_says_what_a_member_is_on_one_line(
         "published cmaltgen portfolio (url alone), or a plain entry typed by hand (name, url, "
         "pathway, status) ('key: value' lines) here, found nothing\n"
     ) in output
+
+
+def test_a_withdrawn_status_says_how_to_keep_the_member_off_the_hub(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = "  - name: Sam Okoro\n    url: https://sam.example.org/\n    pathway: cmalt\n"
+    root = cohort_with(tmp_path, plain + "    status: withdrawn\n")
+    monkeypatch.chdir(root)
+    code, output = run("cohort", "check")
+    assert code == 1
+    assert (
+        "error invalid-value [members[5].status]: 'withdrawn' is not one of the choices" in output
+    )
+    assert (
+        "hint: choose one of: started, drafting, submitted, awarded, resubmitting; someone who "
+        "has withdrawn or paused can stay here with listed: false (off every public page, still "
+        "in cmaltgen cohort check)"
+    ) in output

@@ -113,6 +113,8 @@ class MemberEntry:
         "portfolio shows).",
         choices=STATUSES,
         default="",
+        hint="someone who has withdrawn or paused can stay here with listed: false (off every "
+        "public page, still in cmaltgen cohort check)",
     )
     awarded: PartialDate | None = spec(
         "When they were awarded (YYYY-MM-DD or YYYY-MM).", default=None

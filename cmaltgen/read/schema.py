@@ -39,7 +39,7 @@ def spec(
     """A declared field, required unless given a default. ``kind`` refines a str: ``url``,
     ``date``, ``path`` (a file name, kept exactly as quoted: names may start or end with
     spaces), ``name`` (looked up by a later check, such as a theme's), ``text`` (default).
-    ``hint`` says how to write a value that does not match ``pattern``."""
+    ``hint`` says how to write a value that does not match ``pattern`` or ``choices``."""
     meta = {
         "doc": doc,
         "kind": kind,
@@ -291,7 +291,9 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
             "invalid-value",
             f"'{text}' is not one of the choices" + suggestion(text, choices),
             key,
-            hint="choose one of: " + ", ".join(choices),
+            hint="; ".join(
+                filter(None, ["choose one of: " + ", ".join(choices), meta.get("hint")])
+            ),
         )
         return _INVALID
     pattern = meta.get("pattern")
