@@ -113,3 +113,24 @@ def test_a_withdrawn_status_says_how_to_keep_the_member_off_the_hub(
         "has withdrawn or paused can stay here with listed: false (off every public page, still "
         "in cmaltgen cohort check)"
     ) in output
+
+
+def test_one_site_written_three_ways_is_one_member(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = "https://rowan.example.org/cmalt"
+    forms = [
+        f"{site}/",
+        f"{site}/index.html",
+        "https://ROWAN.example.org/CMALT/portfolio.json",
+        f"{site}-2/",
+    ]
+    root = cohort_with(tmp_path, "".join(f"  - url: {form}\n" for form in forms))
+    monkeypatch.chdir(root)
+    code, output = run("cohort", "build", "--offline", "-o", tmp_path / "hub")
+    assert code == 1
+    duplicates = [line for line in output.splitlines() if "cohort-duplicate-member" in line]
+    assert [line.split(" error ")[1] for line in duplicates] == [
+        f"cohort-duplicate-member [members[{i}]]: this member is already listed as member 6"
+        for i in (6, 7)
+    ]

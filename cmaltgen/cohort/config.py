@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cmaltgen.cohort.remote import manifest_url
 from cmaltgen.diagnostics import CmaltgenError, Diagnostics, suggestion
 from cmaltgen.read import schema
 from cmaltgen.read.located_yaml import KeyPath, LineMap, load_yaml
@@ -239,8 +240,8 @@ def member_identity(root: Path, entry: MemberEntry) -> str:
     """What makes two entries the same member: the folder, the address, or the name."""
     if entry.kind == LOCAL:
         return "path:" + str(real_path(root / entry.path))
-    if entry.kind == REMOTE:
-        return "url:" + entry.url.rstrip("/").lower()
+    if entry.kind == REMOTE:  # the site, however its address is written: its manifest's
+        return "url:" + manifest_url(entry.url).lower()
     return "name:" + " ".join(entry.name.casefold().split())
 
 
