@@ -66,6 +66,14 @@ def changed(path: str, value: object) -> dict[str, Any]:
         (changed("evidence.0.url", "data:text/html,<b>"), "evidence[0].url 'data:text/html,<b>'"),
         (changed("url", "java\nscript:alert(1)"), "portfolio.json's url"),
         (changed("award", {"date": "2026-11", "url": "vbscript:x"}), "award.url 'vbscript:x'"),
+        (changed("updated", "2026-13-45"), "updated should be a date like 2026-11-20, but it is"),
+        (changed("updated", "9999-12-31"), "updated should be a date like 2026-11-20, but it is"),
+        (changed("sections.0.updated", "2026-02-30"), "sections[0].updated should be a date"),
+        (changed("award", {"date": "0000-00"}), "award.date should be a date like 2026-11-20"),
+        (
+            changed("evidence.0.date", "2026-00"),
+            "evidence[0].date should be a date like 2026-11-20",
+        ),
     ],
 )
 def test_validate_manifest_names_what_is_wrong(data: object, reason: str) -> None:

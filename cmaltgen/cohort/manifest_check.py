@@ -7,6 +7,7 @@ in plain words naming the field.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -222,8 +223,10 @@ class _Fields:
         return int(value)
 
     def date(self, name: str, default: Any = _REQUIRED) -> Any:
+        """YYYY, YYYY-MM or YYYY-MM-DD: a real day, not after next year (a portfolio's dates
+        are never in the future, so 9999 would stay top of the feed for ever)."""
         value = self.text(name, default)
-        if value is not default and not _DATE.fullmatch(value):
+        if value is not default and not _real_date(value):
             self._wrong(name, "a date like 2026-11-20")
         return value
 
@@ -274,6 +277,17 @@ class _Fields:
                 f"a hub reads at most {limit:,}"
             )
         return values
+
+
+def _real_date(text: str) -> bool:
+    if not _DATE.fullmatch(text):
+        return False
+    year, month, day = [*text.split("-"), "01", "01"][:3]
+    try:
+        dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return int(year) <= dt.date.today().year + 1
 
 
 def _is_int(value: object) -> bool:
