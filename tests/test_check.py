@@ -574,7 +574,12 @@ def test_hostile_answers_give_plain_located_reasons_and_never_print_a_password(
         "3b": f"https://127.0.0.1:{port}/ok",  # a server that speaks no TLS
     }
     login = f"http://rowan:hunter2@127.0.0.1:{port}/login"
-    root = ready(linked_files(urls, f"See [my notes]({login})."))
+    written = f"[my notes]({login}), [café]({web}/café) and [shop](http://bücher.invalid/)"
+    root = ready(linked_files(urls, f"See {written}."))
+
+    def at(url: str) -> int:  # the column in line 6 (the description, a space, then ours)
+        return len(DESCRIPTION) + 1 + len("See ") + written.index(url) + 1
+
     report = run_check(root, external=True, timeout=TIMEOUT, cache_dir=tmp_path / "cache")
     lines = [line.split("\n")[0] for line in shown(report)]
     not_web = "could not be opened (redirects to '{}', which is not a web address)"
@@ -592,10 +597,14 @@ def test_hostile_answers_give_plain_located_reasons_and_never_print_a_password(
         "the server asks to be asked again later",
         f"3b/evidence.yml:5:8: error link-unreachable: https://127.0.0.1:{port}/ok could not be "
         "opened (a secure (https) connection could not be made)",
-        f"4a/reflection.md:6:{len(DESCRIPTION) + 17}: warning link-restricted: "
+        f"4a/reflection.md:6:{at(login)}: warning link-restricted: "
         f"http://rowan:***@127.0.0.1:{port}/login answers 401 Unauthorized: an assessor may not "
         "be able to open it",
-    ]
+        f"4a/reflection.md:6:{at(f'{web}/café')}: error link-broken: {web}/café answers 404 "
+        "Not Found",
+        f"4a/reflection.md:6:{at('http://bücher')}: error link-unreachable: the host name in "
+        "http://bücher.invalid/ could not be found",
+    ]  # as written in the file, and where (not http://xn--bcher-kva.invalid/ at the line's start)
     assert "hunter2" not in "".join(shown(report)) and "s3cret" not in "".join(shown(report))
     assert f"write the address without it, http://127.0.0.1:{port}/login" in shown(report)[0]
     assert server.hits[("HEAD", "/x")] == 0  # the ftp: redirect was not followed

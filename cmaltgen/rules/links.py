@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urldefrag, urlsplit
 
+from markdown_it.common.normalize_url import normalizeLinkText
+
 from cmaltgen import __version__, atomic
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.documents import Reflection
@@ -44,6 +46,7 @@ class LinkTarget:
     path: Path
     line: int
     col: int
+    written: str = ""  # as the file has it, if not as url (bücher.de, not xn--bcher-kva.de)
 
 
 @dataclass(frozen=True)
@@ -81,11 +84,16 @@ def _markdown_links(reflection: Reflection) -> list[LinkTarget]:
         if block.type != "inline" or not block.children or not block.map:
             continue
         resume: dict[str, tuple[int, int]] = {}  # where each url's next search starts
+        text = "\n".join(
+            lines[min(reflection.file_line(i + 1), len(lines)) - 1] for i in range(*block.map)
+        )
         for child in block.children:
             url = child.attrGet("href" if child.type == "link_open" else "src")
             if child.type in ("link_open", "image") and isinstance(url, str) and _WEB.match(url):
-                line, col = _locate(lines, reflection, block.map, url, (used, resume))
-                found.append(LinkTarget(url, reflection.path, line, col))
+                # markdown-it gives host names in punycode and other letters %-encoded
+                written = url if url in text else normalizeLinkText(url)
+                line, col = _locate(lines, reflection, block.map, written, (used, resume))
+                found.append(LinkTarget(url, reflection.path, line, col, written))
     return found
 
 
@@ -346,7 +354,7 @@ def link_diagnostics(
 ) -> None:
     for target in targets:
         result = results.get(target.url)
-        found = _link_problem(result, timeout) if result else None
+        found = _link_problem(result, timeout, target.written) if result else None
         if found is not None:
             code, message, hint = found
             diags.add(code, message, hint=hint, path=target.path, line=target.line, col=target.col)
@@ -359,8 +367,10 @@ def _phrase(status: int) -> str:
         return str(status)
 
 
-def _link_problem(result: LinkResult, timeout: float) -> tuple[str, str, str | None] | None:
-    url = hide_password(result.url)
+def _link_problem(
+    result: LinkResult, timeout: float, written: str = ""
+) -> tuple[str, str, str | None] | None:
+    url = hide_password(written or result.url)
     if result.problem == "timeout":
         return "link-timeout", f"{url} did not answer within {timeout:g} s", _RETRY
     if result.problem == "dns":
