@@ -27,6 +27,8 @@ import pytest
 
 from cmaltgen import __version__
 from cmaltgen.cohort import fetch_cache, remote, transport
+from cmaltgen.cohort import memo as memos
+from cmaltgen.cohort.build import build_cohort
 from cmaltgen.cohort.manifest_check import validate_manifest
 from cmaltgen.cohort.remote import Fetched, fetch_all
 from tests.browser_support import POLL
@@ -873,3 +875,23 @@ def test_a_content_length_of_unicode_digits_is_ignored_not_a_crash(site: Site) -
     got = site.fetch(site.route("unicode-length", unicode_length))
     assert got.warning is None, got.warning
     assert got.data == good_manifest()
+
+
+def test_serve_fetches_a_url_member_once_in_five_minutes_not_on_every_save(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "hub"
+    root.mkdir()
+    url = site.route("down", lambda h: h.send(503, b"down", "text/plain"))
+    (root / "cohort.yml").write_text(f"name: Hub\nmembers:\n  - url: {url}\n", "utf-8")
+    memo = memos.Memo()
+    for save in range(3):  # serve: the first build and two saves
+        result = build_cohort(root, write=False, memo=memo)
+        (warning,) = result.diagnostics.warnings
+        assert "HTTP 503 Service Unavailable" in warning.message, save
+    assert len(site.seen.requests) == 1
+    build_cohort(root, write=False)  # cohort build keeps nothing
+    assert len(site.seen.requests) == 2
+    monkeypatch.setattr(memos, "FETCH_AGAIN", 0.0)  # five minutes later
+    build_cohort(root, write=False, memo=memo)
+    assert len(site.seen.requests) == 3

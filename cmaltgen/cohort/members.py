@@ -230,8 +230,14 @@ def read_members(
     from cmaltgen.cohort import remote as fetching  # only when there are remote members
 
     entries = loaded.members
-    wanted = [(e.url, e.url) for _, e in entries if e.kind == REMOTE]
-    fetched = fetching.fetch_all(wanted, loaded.root / CACHE_DIR, offline=offline) if wanted else {}
+    urls = [e.url for _, e in entries if e.kind == REMOTE]
+    fetched = memo.fetched(urls) if memo is not None and not offline else {}
+    wanted = [(url, url) for url in urls if url not in fetched]
+    if wanted:
+        new = fetching.fetch_all(wanted, loaded.root / CACHE_DIR, offline=offline)
+        fetched.update(new)
+        if memo is not None and not offline:
+            memo.put_fetched(new)
     members: list[Member] = []
     for index, entry in entries:
         where = {"key": f"members[{index}]", **loaded.linemap.where(("members", index))}
