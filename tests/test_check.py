@@ -886,3 +886,24 @@ def test_thousands_of_links_to_one_address_are_located_in_one_pass(
     assert portfolio is not None
     found = [(t.line, t.col) for t in link_targets(portfolio) if t.path.name == "reflection.md"]
     assert found == [(6, 5 + 27 * n) for n in range(5_000)]
+
+
+@pytest.mark.parametrize("seconds", ["nan", "inf", "1e9"])
+def test_a_timeout_that_is_no_number_of_seconds_is_a_usage_error(seconds: str) -> None:
+    code, _, err = invoke("check", str(EXAMPLE), "--external", "--timeout", seconds)
+    assert code == 2 and "Invalid value for '--timeout'" in err, err
+    assert "internal problem" not in err
+
+
+def test_an_evidence_age_of_thousands_of_years_counts_everything_as_recent(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "example"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site"))
+    for years in ("3000", str(10**20)):
+        code, out, err = invoke("check", str(root), "--max-age", years)
+        assert code == 0 and "old-evidence" not in err and "internal problem" not in out + err
+    with (root / "portfolio.yml").open("a", encoding="utf-8") as config:
+        config.write("evidence_max_age: 3000\n")
+    code, out, err = invoke("check", str(root))
+    assert code == 0 and "internal problem" not in out + err, out + err

@@ -131,6 +131,8 @@ def latest_day(date: PartialDate) -> dt.date:
 
 def years_before(today: dt.date, years: int) -> dt.date:
     year = today.year - years
+    if year < dt.MINYEAR:  # evidence_max_age: 3000 counts everything as recent
+        return dt.date.min
     return today.replace(year=year, day=min(today.day, calendar.monthrange(year, today.month)[1]))
 
 
