@@ -109,7 +109,8 @@ def _exchange(
             raise Problem(_too_slow(limits.timeout)) from None
         raise
     except (OSError, http.client.HTTPException, ValueError) as exc:
-        raise Problem(_network_reason(exc, host, watchdog.fired, limits.timeout)) from None
+        written = parts.hostname or host  # bücher.de, not xn--bcher-kva.de
+        raise Problem(_network_reason(exc, written, watchdog.fired, limits.timeout)) from None
     finally:
         watchdog.cancel()
         connection.close()
