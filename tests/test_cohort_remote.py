@@ -30,6 +30,7 @@ from cmaltgen.cohort import fetch_cache, remote, transport
 from cmaltgen.cohort import memo as memos
 from cmaltgen.cohort.build import build_cohort
 from cmaltgen.cohort.manifest_check import validate_manifest
+from cmaltgen.cohort.members import from_manifest
 from cmaltgen.cohort.remote import Fetched, fetch_all
 from tests.browser_support import POLL
 
@@ -896,3 +897,14 @@ def test_serve_fetches_a_url_member_once_in_five_minutes_not_on_every_save(
     monkeypatch.setattr(memos, "FETCH_AGAIN", 0.0)  # five minutes later
     build_cohort(root, write=False, memo=memo)
     assert len(site.seen.requests) == 3
+
+
+def test_a_link_with_characters_no_address_may_hold_is_encoded_not_published_as_is(
+    site: Site,
+) -> None:
+    manifest = good_manifest()
+    manifest["sections"][0]["url"] = '1a/?q=<b>"x"{y}|z^`'
+    got = site.fetch(site.serve("odd", manifest))
+    assert got.data is not None
+    member = from_manifest(got.data, f"{site.base}/odd/")
+    assert member.sections[0].url == f"{site.base}/odd/1a/?q=%3Cb%3E%22x%22%7By%7D%7Cz%5E%60"

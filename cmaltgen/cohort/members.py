@@ -21,7 +21,7 @@ from cmaltgen.diagnostics import Diagnostics, display_path
 from cmaltgen.read import sources
 from cmaltgen.read.framework import SLOT_PREFIX, framework, latest
 from cmaltgen.site import manifest, structure
-from cmaltgen.site.urls import with_slash
+from cmaltgen.site.urls import href, with_slash
 from cmaltgen.wording import plural
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ def _link(base: str, target: str) -> str:
     """``target`` resolved on ``base``, if the result is an http(s) address."""
     if not base:
         return ""
-    url = urljoin(with_slash(base), target)
+    url = href(urljoin(with_slash(base), target))
     return url if urlsplit(url).scheme in ("http", "https") else ""
 
 
