@@ -134,3 +134,17 @@ def test_one_site_written_three_ways_is_one_member(
         f"cohort-duplicate-member [members[{i}]]: this member is already listed as member 6"
         for i in (6, 7)
     ]
+
+
+def test_a_plain_entry_address_with_characters_no_address_may_hold_is_encoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = (
+        "  - name: Sam Okoro\n    url: https://sam.example.org/cmalt?q=<x>|y\n    pathway: cmalt\n"
+    )
+    root = cohort_with(tmp_path, plain)
+    monkeypatch.chdir(root)
+    code, output = run("cohort", "build", "--offline", "-o", tmp_path / "hub")
+    assert code == 0, output
+    page = (tmp_path / "hub" / "index.html").read_text("utf-8")
+    assert 'href="https://sam.example.org/cmalt?q=%3Cx%3E%7Cy"' in page

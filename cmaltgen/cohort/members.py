@@ -202,7 +202,7 @@ def plain(entry: MemberEntry) -> Member:
         pathway=entry.pathway,
         pathway_title=pathway.title if pathway else entry.pathway,
         specialist=list(entry.specialist),
-        url=entry.url,
+        url=href(entry.url),
     )
 
 
@@ -278,7 +278,7 @@ def _remote_member(
     entry: MemberEntry, got: Fetched, diags: Diagnostics, where: dict[str, Any]
 ) -> Member:
     if got.data is None:
-        member = Member(key=entry.url, kind=REMOTE, name=entry.url, url=entry.url)
+        member = Member(key=entry.url, kind=REMOTE, name=entry.url, url=href(entry.url))
     else:
         member = from_manifest(got.data, entry.url, entry.url, REMOTE)
     member.stale_since = got.stale_since
