@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cmaltgen.cli import main
+from cmaltgen.wording import columns
 from tests.conftest import REPO, symlink_or_skip
 
 
@@ -148,3 +149,19 @@ def test_a_plain_entry_address_with_characters_no_address_may_hold_is_encoded(
     assert code == 0, output
     page = (tmp_path / "hub" / "index.html").read_text("utf-8")
     assert 'href="https://sam.example.org/cmalt?q=%3Cx%3E%7Cy"' in page
+
+
+def test_the_coordinators_table_lines_up_names_in_any_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = ["李明", "Zoe\u0301 Ashby", "Kim Min-jun 김민준"]
+    entries = "".join(
+        f"  - name: {n}\n    url: https://x{i}.example.org/\n    pathway: cmalt\n"
+        for i, n in enumerate(names)
+    )
+    monkeypatch.chdir(cohort_with(tmp_path, entries))
+    code, output = run("cohort", "check", "--offline")
+    rows = [line for line in output.splitlines() if any(line.startswith(n) for n in names)]
+    assert code == 0 and len(rows) == 3, output
+    kind_at = {columns(row[: row.index("plain")]) for row in rows}
+    assert len(kind_at) == 1, rows  # the Kind column starts at one terminal column for all
