@@ -471,6 +471,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             "/to-ftp": (302, {"Location": f"ftp://127.0.0.1:{self.server.server_address[1]}/x"}),
             "/to-login": (302, {"Location": "http://who:s3cret@" + self.headers["Host"] + "/ok"}),
             "/busy": (429, {"Retry-After": "3600"}),
+            "/to-nowhere": (302, {"Location": "http://no-such-host.invalid/x"}),
+            "/to-closed": (302, {"Location": f"http://127.0.0.1:{closed_port()}/x"}),
             "/login": (401, {"WWW-Authenticate": 'Basic realm="x"'}),
         }.get(self.path, (404, {}))
         self.send_response(status)
@@ -572,9 +574,11 @@ def test_hostile_answers_give_plain_located_reasons_and_never_print_a_password(
         "2b": f"{web}/busy",
         "3a": f"http://rowan:hunter2@127.0.0.1:{port}/login",
         "3b": f"https://127.0.0.1:{port}/ok",  # a server that speaks no TLS
+        "4a": f"{web}/to-nowhere",
     }
     login = f"http://rowan:hunter2@127.0.0.1:{port}/login"
-    written = f"[my notes]({login}), [café]({web}/café) and [shop](http://bücher.invalid/)"
+    written = f"[my notes]({login}), [café]({web}/café), [shop](http://bücher.invalid/)"
+    written += f" and [it]({web}/to-closed)"
     root = ready(linked_files(urls, f"See {written}."))
 
     def at(url: str) -> int:  # the column in line 6 (the description, a space, then ours)
@@ -582,6 +586,8 @@ def test_hostile_answers_give_plain_located_reasons_and_never_print_a_password(
 
     report = run_check(root, external=True, timeout=TIMEOUT, cache_dir=tmp_path / "cache")
     lines = [line.split("\n")[0] for line in shown(report)]
+    lines[-1] = lines[-1].rsplit("127.0.0.1:", 1)[0] + "127.0.0.1:"  # then the closed port
+    assert shown(report)[-1].split("\n")[0].endswith("/x: it refuses)")
     not_web = "could not be opened (redirects to '{}', which is not a web address)"
     assert lines == [
         f"3a/evidence.yml:5:8: error invalid-url [[0].url]: "
@@ -597,6 +603,8 @@ def test_hostile_answers_give_plain_located_reasons_and_never_print_a_password(
         "the server asks to be asked again later",
         f"3b/evidence.yml:5:8: error link-unreachable: https://127.0.0.1:{port}/ok could not be "
         "opened (a secure (https) connection could not be made)",
+        f"4a/evidence.yml:5:8: error link-unreachable: {web}/to-nowhere could not be opened (it "
+        "redirects to http://no-such-host.invalid/x: its host name could not be found)",
         f"4a/reflection.md:6:{at(login)}: warning link-restricted: "
         f"http://rowan:***@127.0.0.1:{port}/login answers 401 Unauthorized: an assessor may not "
         "be able to open it",
@@ -604,6 +612,8 @@ def test_hostile_answers_give_plain_located_reasons_and_never_print_a_password(
         "Not Found",
         f"4a/reflection.md:6:{at('http://bücher')}: error link-unreachable: the host name in "
         "http://bücher.invalid/ could not be found",
+        f"4a/reflection.md:6:{at(f'{web}/to-closed')}: error link-unreachable: {web}/to-closed "
+        "could not be opened (it redirects to http://127.0.0.1:",
     ]  # as written in the file, and where (not http://xn--bcher-kva.invalid/ at the line's start)
     assert "hunter2" not in "".join(shown(report)) and "s3cret" not in "".join(shown(report))
     assert f"write the address without it, http://127.0.0.1:{port}/login" in shown(report)[0]

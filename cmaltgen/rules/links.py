@@ -173,34 +173,29 @@ class LinkCache:
 class _HeadRedirects(urllib.request.HTTPRedirectHandler):
     """urllib turns a redirected HEAD into a GET; keep it a HEAD (no body is downloaded)."""
 
+    last = ""  # where the last redirect led: to blame if it cannot be reached
+
     def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: http.client.HTTPMessage,
-        newurl: str,
+        self, req: Any, fp: IO[bytes], code: int, msg: str, headers: Any, newurl: str
     ) -> urllib.request.Request | None:
         if _split(newurl)[0] not in ("http", "https"):  # ftp: or worse is never followed
             raise _NotWeb(newurl)
+        self.last = newurl
         new = super().redirect_request(req, fp, code, msg, headers, without_login(newurl))
         if new is not None and req.get_method() == "HEAD":
             new.method = "HEAD"
         return new
 
 
-class _NotWeb(ValueError):
-    """A redirect to an address that is not http(s): file:, ftp:, javascript:..."""
-
+class _NotWeb(ValueError):  # a redirect to file:, ftp:, javascript:...
     def __init__(self, target: str) -> None:
         super().__init__(f"redirects to '{hide_password(target)}', which is not a web address")
 
 
-def _request(url: str, method: str, timeout: float) -> tuple[int, str]:
+def _request(url: str, method: str, timeout: float, hops: _HeadRedirects) -> tuple[int, str]:
     """(status, final URL) after following redirects; a ``user:password@`` is not sent (an
     assessor's browser would ask for it: a 401 answer says so)."""
-    opener = urllib.request.build_opener(_HeadRedirects())
+    opener = urllib.request.build_opener(hops)
     headers = {"User-Agent": USER_AGENT}
     request = urllib.request.Request(without_login(url), method=method, headers=headers)
     try:
@@ -213,14 +208,15 @@ def _request(url: str, method: str, timeout: float) -> tuple[int, str]:
 
 def fetch(url: str, timeout: float) -> LinkResult:
     """Check one address: HEAD, or GET where the server refuses HEAD (405, 501)."""
+    hops = _HeadRedirects()
     try:
-        status, final = _request(url, "HEAD", timeout)
+        status, final = _request(url, "HEAD", timeout, hops)
         if status in (405, 501):
-            status, final = _request(url, "GET", timeout)
+            status, final = _request(url, "GET", timeout, hops)
     except urllib.error.URLError as exc:
-        return _failure(url, exc.reason)
+        return _failure(url, exc.reason, hops.last)
     except (OSError, http.client.HTTPException, ValueError) as exc:
-        return _failure(url, exc)
+        return _failure(url, exc, hops.last)
     if 300 <= status < 400 and _split(final)[0] not in ("http", "https"):  # file:, javascript:
         return LinkResult(url, None, final, "error", str(_NotWeb(final)))
     if 300 <= status < 400:  # a redirect urllib would not follow, e.g. a loop
@@ -228,7 +224,15 @@ def fetch(url: str, timeout: float) -> LinkResult:
     return LinkResult(url, status, final)
 
 
-def _failure(url: str, reason: object) -> LinkResult:
+def _failure(url: str, reason: object, via: str = "") -> LinkResult:
+    found = _failed(url, reason)
+    if via and found.problem in ("dns", "refused"):  # the redirect's host, not the link's
+        what = "its host name could not be found" if found.problem == "dns" else "it refuses"
+        return LinkResult(url, None, via, "error", f"it redirects to {hide_password(via)}: {what}")
+    return found
+
+
+def _failed(url: str, reason: object) -> LinkResult:
     if isinstance(reason, TimeoutError):
         return LinkResult(url, problem="timeout")
     if isinstance(reason, socket.gaierror):
@@ -313,9 +317,7 @@ def fetch_all(urls: list[str], timeout: float, workers: int) -> dict[str, LinkRe
             with lock:
                 results[url] = result
 
-    threads = [
-        threading.Thread(target=work, name="cmaltgen-link", daemon=True) for _ in range(workers)
-    ]
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
     for thread in threads:
         thread.start()
     for thread in threads:
