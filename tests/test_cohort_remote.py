@@ -908,3 +908,30 @@ def test_a_link_with_characters_no_address_may_hold_is_encoded_not_published_as_
     assert got.data is not None
     member = from_manifest(got.data, f"{site.base}/odd/")
     assert member.sections[0].url == f"{site.base}/odd/1a/?q=%3Cb%3E%22x%22%7By%7D%7Cz%5E%60"
+
+
+@pytest.mark.slow("timeout")
+def test_a_host_that_times_out_three_times_is_not_asked_for_its_other_members(
+    site: Site,
+) -> None:
+    """An outage of one host (github.io, say) costs three timeouts, not one per member."""
+    never = threading.Event()
+    urls = [site.route(f"m{i}", lambda h: never.wait(5)) for i in range(6)]
+    other = site.serve("elsewhere", good_manifest())
+    requests = [(url, url) for url in urls] + [("other", other.replace("127.0.0.1", "localhost"))]
+    try:
+        got = fetch_all(requests, site.cache, timeout=0.5, workers=1)
+    finally:
+        never.set()
+    reasons = [got[url].warning for url in urls]
+    assert reasons[:3] == ["the site did not send portfolio.json within 0.5 seconds"] * 3
+    assert (
+        reasons[3:]
+        == [
+            "not asked, because 3 other members' sites at 127.0.0.1 did not send portfolio.json in "
+            "time (0.5 seconds): that host seems down"
+        ]
+        * 3
+    )
+    assert got["other"].data is not None  # another host is still asked
+    assert len(site.seen.requests) == 4
