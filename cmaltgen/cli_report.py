@@ -30,7 +30,7 @@ from cmaltgen.rules.readiness import (
     cells,
     feedback_line,
 )
-from cmaltgen.wording import plural
+from cmaltgen.wording import columns, pad, plural
 
 if TYPE_CHECKING:
     from cmaltgen.build import BuildResult
@@ -100,12 +100,12 @@ def report_lines(report: Report, style: Styler = _plain) -> list[str]:
     if not report.sections:
         return [*lines, "No sections to show: portfolio.yml could not be used."]
     table = [cells(row) for row in report.sections]
-    widths = [max(len(r[i]) for r in [list(COLUMNS), *table]) for i in range(len(COLUMNS) - 1)]
+    widths = [max(columns(r[i]) for r in [list(COLUMNS), *table]) for i in range(len(COLUMNS) - 1)]
     right = {2, 3, 4, 5, 6}
 
     def fit(values: list[str]) -> list[str]:
         pairs = enumerate(zip(values[:-1], widths, strict=True))
-        return [*(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs), values[-1]]
+        return [*(pad(c, w, right=i in right) for i, (c, w) in pairs), values[-1]]
 
     lines.append(style("  ".join(fit(list(COLUMNS))).rstrip(), "heading"))
     for row, values in zip(report.sections, table, strict=True):

@@ -150,3 +150,18 @@ def git_reason(stderr: str) -> str:
     wanted = [line for line in lines if re.search(pattern, line)]
     said = "; ".join((wanted or lines)[:4]) or "no reason given"
     return re.sub(r"\b([0-9a-f]{10})(?:[0-9a-f]{30}|[0-9a-f]{54})\b", r"\1", said)
+
+
+def columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: East Asian wide letters (李, 한) take two,
+    combining accents none."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (on the left if ``right``)."""
+    space = " " * max(0, width - columns(text))
+    return space + text if right else text + space

@@ -9,8 +9,11 @@ import collections
 import datetime as dt
 import http.server
 import json
+import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -463,6 +466,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             "/head-405": (405 if self.command == "HEAD" else 200, {"Allow": "GET"}),
             "/private": (403, {}),
             "/slow": (200, {}),
+            "/to-file": (302, {"Location": "file:///etc/passwd"}),
+            "/to-script": (302, {"Location": "javascript:alert(1)"}),
+            "/to-ftp": (302, {"Location": f"ftp://127.0.0.1:{self.server.server_address[1]}/x"}),
+            "/to-login": (302, {"Location": "http://who:s3cret@" + self.headers["Host"] + "/ok"}),
+            "/busy": (429, {"Retry-After": "3600"}),
+            "/to-nowhere": (302, {"Location": "http://no-such-host.invalid/x"}),
+            "/to-closed": (302, {"Location": f"http://127.0.0.1:{closed_port()}/x"}),
+            "/login": (401, {"WWW-Authenticate": 'Basic realm="x"'}),
         }.get(self.path, (404, {}))
         self.send_response(status)
         for name, value in headers.items():
@@ -549,6 +560,112 @@ def test_external_links_against_a_local_server(
     assert server.hits[("GET", "/ok")] == 0  # redirects and checks stay HEAD requests
     assert server.agents == {f"cmaltgen/{__version__} link check"}
     assert report.links is not None and report.links.urls == 8 and report.links.cached == 0
+
+
+def test_hostile_answers_give_plain_located_reasons_and_never_print_a_password(
+    ready: PortfolioFactory, server: _Server, tmp_path: Path
+) -> None:
+    web, port = base(server), server.server_address[1]
+    urls = {
+        "1a": f"{web}/to-file",
+        "1b": f"{web}/to-script",
+        "1c": f"{web}/to-ftp",
+        "2a": f"{web}/to-login",
+        "2b": f"{web}/busy",
+        "3a": f"http://rowan:hunter2@127.0.0.1:{port}/login",
+        "3b": f"https://127.0.0.1:{port}/ok",  # a server that speaks no TLS
+        "4a": f"{web}/to-nowhere",
+    }
+    login = f"http://rowan:hunter2@127.0.0.1:{port}/login"
+    written = f"[my notes]({login}), [café]({web}/café), [shop](http://bücher.invalid/)"
+    written += f" and [it]({web}/to-closed)"
+    root = ready(linked_files(urls, f"See {written}."))
+
+    def at(url: str) -> int:  # the column in line 6 (the description, a space, then ours)
+        return len(DESCRIPTION) + 1 + len("See ") + written.index(url) + 1
+
+    report = run_check(root, external=True, timeout=TIMEOUT, cache_dir=tmp_path / "cache")
+    lines = [line.split("\n")[0] for line in shown(report)]
+    lines[-1] = lines[-1].rsplit("127.0.0.1:", 1)[0] + "127.0.0.1:"  # then the closed port
+    assert shown(report)[-1].split("\n")[0].endswith("/x: it refuses)")
+    not_web = "could not be opened (redirects to '{}', which is not a web address)"
+    assert lines == [
+        f"3a/evidence.yml:5:8: error invalid-url [[0].url]: "
+        f"'http://rowan:***@127.0.0.1:{port}/login' holds a password",
+        f"1a/evidence.yml:5:8: error link-unreachable: {web}/to-file "
+        + not_web.format("file:///etc/passwd"),
+        f"1b/evidence.yml:5:8: error link-unreachable: {web}/to-script "
+        + not_web.format("javascript:alert(1)"),
+        f"1c/evidence.yml:5:8: error link-unreachable: {web}/to-ftp "
+        + not_web.format(f"ftp://127.0.0.1:{port}/x"),
+        f"2a/evidence.yml:5:8: warning link-redirect: {web}/to-login redirects to {web}/ok",
+        f"2b/evidence.yml:5:8: warning link-timeout: {web}/busy answers 429 Too Many Requests: "
+        "the server asks to be asked again later",
+        f"3b/evidence.yml:5:8: error link-unreachable: https://127.0.0.1:{port}/ok could not be "
+        "opened (a secure (https) connection could not be made)",
+        f"4a/evidence.yml:5:8: error link-unreachable: {web}/to-nowhere could not be opened (it "
+        "redirects to http://no-such-host.invalid/x: its host name could not be found)",
+        f"4a/reflection.md:6:{at(login)}: warning link-restricted: "
+        f"http://rowan:***@127.0.0.1:{port}/login answers 401 Unauthorized: an assessor may not "
+        "be able to open it",
+        f"4a/reflection.md:6:{at(f'{web}/café')}: error link-broken: {web}/café answers 404 "
+        "Not Found",
+        f"4a/reflection.md:6:{at('http://bücher')}: error link-unreachable: the host name in "
+        "http://bücher.invalid/ could not be found",
+        f"4a/reflection.md:6:{at(f'{web}/to-closed')}: error link-unreachable: {web}/to-closed "
+        "could not be opened (it redirects to http://127.0.0.1:",
+    ]  # as written in the file, and where (not http://xn--bcher-kva.invalid/ at the line's start)
+    assert "hunter2" not in "".join(shown(report)) and "s3cret" not in "".join(shown(report))
+    assert f"write the address without it, http://127.0.0.1:{port}/login" in shown(report)[0]
+    assert server.hits[("HEAD", "/x")] == 0  # the ftp: redirect was not followed
+    assert server.hits[("HEAD", "/login")] == 1 and server.hits[("HEAD", "/ok")] == 1
+
+
+@pytest.mark.slow("timeout")
+def test_a_server_that_trickles_for_ever_cannot_keep_check_from_ending(
+    ready: PortfolioFactory, tmp_path: Path
+) -> None:
+    """A byte a second trips no socket timeout; check --external reports a timeout and exits."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(4096)
+                connection.sendall(b"HTTP/1.1 200 OK\r\n")
+                while not stop.wait(0.2):
+                    try:
+                        connection.sendall(b"X")
+                    except OSError:
+                        break
+
+    threading.Thread(target=trickle, daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/slow"
+    root = ready(linked_files({"1a": url}))
+    try:
+        started = time.monotonic()
+        args = ["check", str(root), "--external", "--timeout", "1", "--no-cache"]
+        done = subprocess.run(
+            [sys.executable, "-m", "cmaltgen", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=root,
+            env={k: v for k, v in os.environ.items() if "proxy" not in k.lower()},
+        )
+        assert time.monotonic() - started < 30
+    finally:
+        stop.set()
+        listener.close()
+    assert f"1a/evidence.yml:5:8: warning link-timeout: {url} did not answer within 1 s" in (
+        done.stderr
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def test_working_links_are_cached_for_a_day(
@@ -793,3 +910,24 @@ def test_thousands_of_links_to_one_address_are_located_in_one_pass(
     assert portfolio is not None
     found = [(t.line, t.col) for t in link_targets(portfolio) if t.path.name == "reflection.md"]
     assert found == [(6, 5 + 27 * n) for n in range(5_000)]
+
+
+@pytest.mark.parametrize("seconds", ["nan", "inf", "1e9"])
+def test_a_timeout_that_is_no_number_of_seconds_is_a_usage_error(seconds: str) -> None:
+    code, _, err = invoke("check", str(EXAMPLE), "--external", "--timeout", seconds)
+    assert code == 2 and "Invalid value for '--timeout'" in err, err
+    assert "internal problem" not in err
+
+
+def test_an_evidence_age_of_thousands_of_years_counts_everything_as_recent(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "example"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_site"))
+    for years in ("3000", str(10**20)):
+        code, out, err = invoke("check", str(root), "--max-age", years)
+        assert code == 0 and "old-evidence" not in err and "internal problem" not in out + err
+    with (root / "portfolio.yml").open("a", encoding="utf-8") as config:
+        config.write("evidence_max_age: 3000\n")
+    code, out, err = invoke("check", str(root))
+    assert code == 0 and "internal problem" not in out + err, out + err

@@ -27,7 +27,10 @@ import pytest
 
 from cmaltgen import __version__
 from cmaltgen.cohort import fetch_cache, remote, transport
+from cmaltgen.cohort import memo as memos
+from cmaltgen.cohort.build import build_cohort
 from cmaltgen.cohort.manifest_check import validate_manifest
+from cmaltgen.cohort.members import from_manifest
 from cmaltgen.cohort.remote import Fetched, fetch_all
 from tests.browser_support import POLL
 
@@ -544,13 +547,14 @@ def test_a_server_that_is_down_gives_a_plain_reason(site: Site) -> None:
     )
 
 
-def test_a_host_name_that_does_not_exist_gives_a_plain_reason(site: Site) -> None:
-    got = site.fetch("https://no-such-candidate.invalid/cmalt/", timeout=5.0)
+@pytest.mark.parametrize("host", ["no-such-candidate.invalid", "bücher-kandidat.invalid"])
+def test_a_host_name_that_does_not_exist_gives_a_plain_reason(site: Site, host: str) -> None:
+    got = site.fetch(f"https://{host}/cmalt/", timeout=5.0)
     assert got.data is None
     assert got.warning is not None
     if got.warning.startswith("the site did not send"):
         pytest.skip("this machine's name resolver does not answer at all")
-    assert "the host name 'no-such-candidate.invalid' could not be found" in got.warning
+    assert f"the host name '{host}' could not be found" in got.warning  # as written
 
 
 @pytest.mark.slow("timeout")
@@ -676,6 +680,26 @@ def test_a_redirect_chain_longer_than_the_limit_stops(site: Site) -> None:
     assert got.warning == "the site redirects more than 3 times"
     assert len(site.seen.requests) == 4
     assert site.fetch(f"{site.base}/hop5/").data == good_manifest()  # 5 redirects are fine
+
+
+def test_a_password_in_a_redirect_or_in_portfolio_json_is_never_shown_nor_kept(
+    site: Site,
+) -> None:
+    loop = f"http://rowan:hunter2@127.0.0.1:{site.server.server_address[1]}/login/portfolio.json"
+    got = site.fetch(site.route("login", redirect_to(loop)))
+    assert got.warning is not None and "hunter2" not in got.warning
+    assert got.warning.startswith("the site redirects in a loop (back to 'http://rowan:***@")
+    for which in ("url", "evidence"):
+        manifest = good_manifest()
+        if which == "url":
+            manifest["url"] = "https://rowan:hunter2@rowan.example.org/cmalt/"
+        else:
+            manifest["evidence"][0]["url"] = "https://rowan:hunter2@files.example.org/a.pdf"
+        got = site.fetch(site.serve(f"with-{which}", manifest))
+        assert got.data is None
+        where = "url" if which == "url" else "evidence[0].url"
+        assert got.warning == f"portfolio.json's {where} holds a password"
+    assert cache_files(site) == []
 
 
 @pytest.mark.parametrize(
@@ -853,3 +877,61 @@ def test_a_content_length_of_unicode_digits_is_ignored_not_a_crash(site: Site) -
     got = site.fetch(site.route("unicode-length", unicode_length))
     assert got.warning is None, got.warning
     assert got.data == good_manifest()
+
+
+def test_serve_fetches_a_url_member_once_in_five_minutes_not_on_every_save(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "hub"
+    root.mkdir()
+    url = site.route("down", lambda h: h.send(503, b"down", "text/plain"))
+    (root / "cohort.yml").write_text(f"name: Hub\nmembers:\n  - url: {url}\n", "utf-8")
+    memo = memos.Memo()
+    for save in range(3):  # serve: the first build and two saves
+        result = build_cohort(root, write=False, memo=memo)
+        (warning,) = result.diagnostics.warnings
+        assert "HTTP 503 Service Unavailable" in warning.message, save
+    assert len(site.seen.requests) == 1
+    build_cohort(root, write=False)  # cohort build keeps nothing
+    assert len(site.seen.requests) == 2
+    monkeypatch.setattr(memos, "FETCH_AGAIN", 0.0)  # five minutes later
+    build_cohort(root, write=False, memo=memo)
+    assert len(site.seen.requests) == 3
+
+
+def test_a_link_with_characters_no_address_may_hold_is_encoded_not_published_as_is(
+    site: Site,
+) -> None:
+    manifest = good_manifest()
+    manifest["sections"][0]["url"] = '1a/?q=<b>"x"{y}|z^`'
+    got = site.fetch(site.serve("odd", manifest))
+    assert got.data is not None
+    member = from_manifest(got.data, f"{site.base}/odd/")
+    assert member.sections[0].url == f"{site.base}/odd/1a/?q=%3Cb%3E%22x%22%7By%7D%7Cz%5E%60"
+
+
+@pytest.mark.slow("timeout")
+def test_a_host_that_times_out_three_times_is_not_asked_for_its_other_members(
+    site: Site,
+) -> None:
+    """An outage of one host (github.io, say) costs three timeouts, not one per member."""
+    never = threading.Event()
+    urls = [site.route(f"m{i}", lambda h: never.wait(5)) for i in range(6)]
+    other = site.serve("elsewhere", good_manifest())
+    requests = [(url, url) for url in urls] + [("other", other.replace("127.0.0.1", "localhost"))]
+    try:
+        got = fetch_all(requests, site.cache, timeout=0.5, workers=1)
+    finally:
+        never.set()
+    reasons = [got[url].warning for url in urls]
+    assert reasons[:3] == ["the site did not send portfolio.json within 0.5 seconds"] * 3
+    assert (
+        reasons[3:]
+        == [
+            "not asked, because 3 other members' sites at 127.0.0.1 did not send portfolio.json in "
+            "time (0.5 seconds): that host seems down"
+        ]
+        * 3
+    )
+    assert got["other"].data is not None  # another host is still asked
+    assert len(site.seen.requests) == 4

@@ -7,6 +7,7 @@ import http.server
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -448,6 +449,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_response(302)
             self.send_header("Location", "http://[::1/x.pdf")
             self.end_headers()
+        elif path == "/files/headers.pdf":  # its headers a byte every 0.1 s, for 30 s
+            self.wfile.write(b"HTTP/1.0 200 OK\r\n")
+            for _ in range(300):
+                time.sleep(0.1)
+                try:
+                    self.wfile.write(b"X")
+                    self.wfile.flush()
+                except OSError:  # cmaltgen gave up, as it should
+                    break
         elif path == "/files/trickle.pdf":  # a byte every 0.1 s: each read is quick
             self.send_response(200)
             self.send_header("Content-Type", "application/pdf")
@@ -572,8 +582,9 @@ def test_a_garbled_cut_short_or_trickling_answer_is_a_warning_not_a_crash(
 ) -> None:
     """A status line that is not HTTP (BadStatusLine) and a redirect to "http://[::1"
     (ValueError) crashed the import; a file cut short of its Content-Length was saved cut
-    short; a server sending a byte at a time was waited on past the file's deadline."""
-    names = ["garbled.pdf", "cut.pdf", "invalid.pdf", "trickle.pdf"]
+    short; a server sending a byte at a time was waited on past the file's deadline, and
+    one sending its headers so was waited on for ever."""
+    names = ["garbled.pdf", "cut.pdf", "invalid.pdf", "trickle.pdf", "headers.pdf"]
     source = tmp_path / "export.xml"
     source.write_text(attachments_export(server, names), "utf-8")
     fetch = Downloader(max_bytes=1024 * 1024, timeout=1.0)  # 3 s for a whole file
@@ -593,6 +604,7 @@ def test_a_garbled_cut_short_or_trickling_answer_is_a_warning_not_a_crash(
         "invalid.pdf" in m and "it redirects to an address that is not valid" in m for m in messages
     )
     assert any("trickle.pdf" in m and "it took too long to download" in m for m in messages)
+    assert any("headers.pdf" in m and "it took too long to download" in m for m in messages)
     assert sorted(p.name for p in folder(tmp_path / "out", "1a").iterdir()) == [
         "chart.png",
         "evidence.yml",

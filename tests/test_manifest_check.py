@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cmaltgen.cohort.manifest_check import too_deep, validate_manifest
+from cmaltgen.cohort.manifest_check import Problem, parse_manifest, too_deep, validate_manifest
 from tests.test_cohort_remote import good_manifest
 
 
@@ -66,6 +66,14 @@ def changed(path: str, value: object) -> dict[str, Any]:
         (changed("evidence.0.url", "data:text/html,<b>"), "evidence[0].url 'data:text/html,<b>'"),
         (changed("url", "java\nscript:alert(1)"), "portfolio.json's url"),
         (changed("award", {"date": "2026-11", "url": "vbscript:x"}), "award.url 'vbscript:x'"),
+        (changed("updated", "2026-13-45"), "updated should be a date like 2026-11-20, but it is"),
+        (changed("updated", "9999-12-31"), "updated should be a date like 2026-11-20, but it is"),
+        (changed("sections.0.updated", "2026-02-30"), "sections[0].updated should be a date"),
+        (changed("award", {"date": "0000-00"}), "award.date should be a date like 2026-11-20"),
+        (
+            changed("evidence.0.date", "2026-00"),
+            "evidence[0].date should be a date like 2026-11-20",
+        ),
     ],
 )
 def test_validate_manifest_names_what_is_wrong(data: object, reason: str) -> None:
@@ -90,3 +98,20 @@ def test_the_depth_check_never_recurses() -> None:
     for text in ("[" * 1_000_000, "{" + '"a":' * 10 + "[" * 65, '["' + "[" * 1000 + '"]'):
         expected = not text.startswith('["')
         assert too_deep(text) is expected  # brackets inside a string do not count
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (
+            b'{"manifest": 1, "candidate": {"name": "Rowan',
+            "(Unterminated string starting at line 1, ",
+        ),
+        (b'{"manifest": 1' + b"0" * 5000 + b"}", "(a number with thousands of digits)"),
+        (b'{"manifest": NaN}', "(NaN is not a JSON number)"),
+    ],
+)
+def test_json_that_cannot_be_read_is_named_in_plain_words(body: bytes, reason: str) -> None:
+    with pytest.raises(Problem) as raised:
+        parse_manifest(body, "application/json")
+    assert reason in raised.value.reason and "sys." not in raised.value.reason

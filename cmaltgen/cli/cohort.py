@@ -99,7 +99,7 @@ def cohort_build(
     echo_notes(result.notes)
     click.echo(
         f"Built the hub for {plural(result.listed, 'listed member')} "
-        f"({len(result.members)} in all), {plural(result.pages, 'page')}, "
+        f"({len(result.members):,} in all), {plural(result.pages, 'page')}, "
         f"{plural(len(result.diagnostics.warnings), 'warning')} "
         f"in {result.seconds:.2f} s -> {display_path(result.output)}"
     )

@@ -52,7 +52,8 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=click.FloatRange(min=0.1, max=3600),
+    callback=lambda _, __, value: _finite(value),
     default=10.0,
     show_default=True,
     metavar="SECONDS",
@@ -336,3 +337,9 @@ def _serve_line(rep: BuildReport, built: bool) -> None:
             fg="red",
             err=True,
         )
+
+
+def _finite(seconds: float) -> float:
+    if seconds != seconds:  # nan passes every range
+        raise click.BadParameter("give a number of seconds, such as 10")
+    return seconds

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cmaltgen.cohort.remote import manifest_url
 from cmaltgen.diagnostics import CmaltgenError, Diagnostics, suggestion
 from cmaltgen.read import schema
 from cmaltgen.read.located_yaml import KeyPath, LineMap, load_yaml
@@ -113,6 +114,8 @@ class MemberEntry:
         "portfolio shows).",
         choices=STATUSES,
         default="",
+        hint="someone who has withdrawn or paused can stay here with listed: false (off every "
+        "public page, still in cmaltgen cohort check)",
     )
     awarded: PartialDate | None = spec(
         "When they were awarded (YYYY-MM-DD or YYYY-MM).", default=None
@@ -237,8 +240,8 @@ def member_identity(root: Path, entry: MemberEntry) -> str:
     """What makes two entries the same member: the folder, the address, or the name."""
     if entry.kind == LOCAL:
         return "path:" + str(real_path(root / entry.path))
-    if entry.kind == REMOTE:
-        return "url:" + entry.url.rstrip("/").lower()
+    if entry.kind == REMOTE:  # the site, however its address is written: its manifest's
+        return "url:" + manifest_url(entry.url).lower()
     return "name:" + " ".join(entry.name.casefold().split())
 
 
@@ -246,6 +249,9 @@ _PLAIN_ONLY = ("name", "role", "organisation", "pathway", "specialist")
 
 
 def _kind_ok(entry: MemberEntry, key: KeyPath, root: Path, ctx: schema.Context) -> bool:
+    inside = f"members[{key[-1]}]."
+    if not entry.kind and any((d.key or "").startswith(inside) for d in ctx.diags.errors):
+        return False  # its path, url or name was refused, and that error says why
     if not entry.kind:
         ctx.problem(
             "cohort-member-kind",

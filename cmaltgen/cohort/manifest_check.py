@@ -7,11 +7,13 @@ in plain words naming the field.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from cmaltgen.read.schema import hide_password
 from cmaltgen.site.manifest import SECTION_STATUSES, STATUSES, VERSION
 
 MAX_DEPTH = 64  # of nested lists and objects; checked before parsing
@@ -57,11 +59,13 @@ def parse_manifest(body: bytes, content_type: str) -> dict[str, Any]:
     try:
         data = json.loads(text, parse_constant=no_constant)
     except json.JSONDecodeError as exc:
+        what = exc.msg.removesuffix(" at")  # "Unterminated string starting at"
         raise Problem(
-            f"portfolio.json is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+            f"portfolio.json is not valid JSON ({what} at line {exc.lineno}, column {exc.colno})"
         ) from None
-    except ValueError as exc:  # e.g. a number with thousands of digits
-        raise Problem(f"portfolio.json is not usable JSON ({shown(str(exc))})") from None
+    except ValueError as exc:  # NaN, or a number with thousands of digits
+        reason = "a number with thousands of digits" if "digits" in str(exc) else str(exc)
+        raise Problem(f"portfolio.json is not usable JSON ({shown(reason)})") from None
     return checked(data)
 
 
@@ -219,8 +223,10 @@ class _Fields:
         return int(value)
 
     def date(self, name: str, default: Any = _REQUIRED) -> Any:
+        """YYYY, YYYY-MM or YYYY-MM-DD: a real day, not after next year (a portfolio's dates
+        are never in the future, so 9999 would stay top of the feed for ever)."""
         value = self.text(name, default)
-        if value is not default and not _DATE.fullmatch(value):
+        if value is not default and not _real_date(value):
             self._wrong(name, "a date like 2026-11-20")
         return value
 
@@ -238,6 +244,8 @@ class _Fields:
             scheme = urlsplit(value).scheme.lower()
         except ValueError:
             scheme = "?"
+        if hide_password(value) != value:
+            raise Problem(f"portfolio.json's {self.prefix}{name} holds a password")
         if re.search(r"[\s\x00-\x1f\x7f]", value) or scheme not in ("", "http", "https"):
             raise Problem(
                 f"portfolio.json's {self.prefix}{name} {shown(value, 60)!r} is not a web address"
@@ -271,6 +279,17 @@ class _Fields:
         return values
 
 
+def _real_date(text: str) -> bool:
+    if not _DATE.fullmatch(text):
+        return False
+    year, month, day = [*text.split("-"), "01", "01"][:3]
+    try:
+        dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return int(year) <= dt.date.today().year + 1
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -296,5 +315,5 @@ def _clean(text: str) -> str:
 
 def shown(text: str, limit: int = 120) -> str:
     """Untrusted text quoted in a warning: one clean line, not too long."""
-    one = " ".join(_clean(text).split())
+    one = hide_password(" ".join(_clean(text).split()))
     return one if len(one) <= limit else one[: limit - 1] + "…"

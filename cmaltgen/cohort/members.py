@@ -21,7 +21,7 @@ from cmaltgen.diagnostics import Diagnostics, display_path
 from cmaltgen.read import sources
 from cmaltgen.read.framework import SLOT_PREFIX, framework, latest
 from cmaltgen.site import manifest, structure
-from cmaltgen.site.urls import with_slash
+from cmaltgen.site.urls import href, with_slash
 from cmaltgen.wording import plural
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ def _link(base: str, target: str) -> str:
     """``target`` resolved on ``base``, if the result is an http(s) address."""
     if not base:
         return ""
-    url = urljoin(with_slash(base), target)
+    url = href(urljoin(with_slash(base), target))
     return url if urlsplit(url).scheme in ("http", "https") else ""
 
 
@@ -202,7 +202,7 @@ def plain(entry: MemberEntry) -> Member:
         pathway=entry.pathway,
         pathway_title=pathway.title if pathway else entry.pathway,
         specialist=list(entry.specialist),
-        url=entry.url,
+        url=href(entry.url),
     )
 
 
@@ -230,8 +230,14 @@ def read_members(
     from cmaltgen.cohort import remote as fetching  # only when there are remote members
 
     entries = loaded.members
-    wanted = [(e.url, e.url) for _, e in entries if e.kind == REMOTE]
-    fetched = fetching.fetch_all(wanted, loaded.root / CACHE_DIR, offline=offline) if wanted else {}
+    urls = [e.url for _, e in entries if e.kind == REMOTE]
+    fetched = memo.fetched(urls) if memo is not None and not offline else {}
+    wanted = [(url, url) for url in urls if url not in fetched]
+    if wanted:
+        new = fetching.fetch_all(wanted, loaded.root / CACHE_DIR, offline=offline)
+        fetched.update(new)
+        if memo is not None and not offline:
+            memo.put_fetched(new)
     members: list[Member] = []
     for index, entry in entries:
         where = {"key": f"members[{index}]", **loaded.linemap.where(("members", index))}
@@ -272,7 +278,7 @@ def _remote_member(
     entry: MemberEntry, got: Fetched, diags: Diagnostics, where: dict[str, Any]
 ) -> Member:
     if got.data is None:
-        member = Member(key=entry.url, kind=REMOTE, name=entry.url, url=entry.url)
+        member = Member(key=entry.url, kind=REMOTE, name=entry.url, url=href(entry.url))
     else:
         member = from_manifest(got.data, entry.url, entry.url, REMOTE)
     member.stale_since = got.stale_since

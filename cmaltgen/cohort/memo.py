@@ -1,6 +1,7 @@
 """What ``cmaltgen serve`` keeps from one hub build to the next, so a save is a small rebuild.
 
-:class:`MemberMemo`: local members read last time, kept while their folder is unchanged.
+:class:`MemberMemo`: local members read last time, kept while their folder is unchanged, and
+url members fetched in the last five minutes.
 :class:`SearchMemo`: Pagefind bundles, kept by a digest of exactly what they index.
 A plain ``cohort build`` keeps nothing: it reads every member and indexes everything once.
 """
@@ -9,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read import sources
+
+FETCH_AGAIN = 300.0  # seconds before serve fetches a url member again
 
 # What reading a local member gave: its manifest (or None), its sections' text, its problems.
 _Read = tuple[dict[str, Any] | None, dict[str, str], Diagnostics]
@@ -27,6 +31,18 @@ class MemberMemo:
         self._kept: dict[Path, tuple[tuple[Any, ...], _Read]] = {}
         self._used: set[Path] = set()
         self.read = 0  # members read (not taken from the memo) since this memo was made
+        self._fetched: dict[str, tuple[float, Any]] = {}  # url members: when, what
+
+    def fetched(self, urls: list[str]) -> dict[str, Any]:
+        """What url members gave in the last FETCH_AGAIN seconds: a save does not wait again
+        for a site that is slow or down."""
+        now = time.monotonic()
+        kept = {url: self._fetched.get(url) for url in urls}
+        return {url: got[1] for url, got in kept.items() if got and now - got[0] < FETCH_AGAIN}
+
+    def put_fetched(self, fetched: dict[str, Any]) -> None:
+        now = time.monotonic()
+        self._fetched.update({url: (now, got) for url, got in fetched.items()})
 
     def get(self, folder: Path, today: dt.date) -> tuple[tuple[Any, ...], _Read | None]:
         """The folder's state now, and what reading it gave if it was in that state then."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import logging
+import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,13 +21,14 @@ from urllib.parse import urljoin, urlsplit
 from cmaltgen.cohort import fetch_cache
 from cmaltgen.cohort.fetch_cache import Entry
 from cmaltgen.cohort.manifest_check import Problem, parse_manifest
-from cmaltgen.cohort.transport import Answer, Limits, check_address, get
+from cmaltgen.cohort.transport import Answer, Limits, check_address, get, too_slow
 from cmaltgen.site.urls import with_slash
 
 log = logging.getLogger(__name__)
 
 MANIFEST_FILE = "portfolio.json"
 WORKERS = 16  # requests at a time: the most a hub has in flight
+SLOW_HOST = 3  # requests to one host that time out before its other members are not asked
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,10 @@ def fetch_all(
     limits = Limits(timeout, max_bytes, max_redirects)
     urls = list(dict.fromkeys(url for _, url in requests))
     today = dt.date.today()
+    slow = _SlowHosts()
 
     def one(url: str) -> Fetched:
-        return _fetch_one(url, cache_dir, offline, limits, today)
+        return _fetch_one(url, cache_dir, offline, limits, today, slow)
 
     if offline or len(urls) <= 1:
         results = {url: one(url) for url in urls}
@@ -77,8 +81,32 @@ def manifest_url(site_url: str) -> str:
     return urljoin(with_slash(site_url), MANIFEST_FILE)
 
 
+class _SlowHosts:
+    """Hosts that let SLOW_HOST requests time out: during an outage of, say, github.io, its
+    other members are not asked, so 2,000 members do not wait 2,000 x 10 s / 16."""
+
+    def __init__(self) -> None:
+        self._count: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def check(self, url: str, limits: Limits) -> None:
+        host = urlsplit(url).hostname or ""
+        with self._lock:
+            count = self._count[host]
+        if count >= SLOW_HOST:
+            raise Problem(
+                f"not asked, because {count} other members' sites at {host} did not send "
+                f"portfolio.json in time ({limits.timeout:g} seconds): that host seems down"
+            )
+
+    def saw(self, url: str, problem: Problem, limits: Limits) -> None:
+        if problem.reason == too_slow(limits.timeout):
+            with self._lock:
+                self._count[urlsplit(url).hostname or ""] += 1
+
+
 def _fetch_one(
-    site_url: str, cache_dir: Path, offline: bool, limits: Limits, today: dt.date
+    site_url: str, cache_dir: Path, offline: bool, limits: Limits, today: dt.date, slow: _SlowHosts
 ) -> Fetched:
     try:
         check_address(site_url)
@@ -92,6 +120,7 @@ def _fetch_one(
             return Fetched(None, None, "not fetched yet; run without --offline")
         return Fetched(entry.data, None, None, from_cache=True)
     try:
+        slow.check(url, limits)
         conditional = _conditional(entry)
         answer = get(url, conditional, limits)
         if answer.status == 304:
@@ -99,6 +128,7 @@ def _fetch_one(
         data = parse_manifest(answer.body, answer.content_type)
     except Problem as problem:
         log.debug("fetching %s failed: %s", url, problem.reason)
+        slow.saw(url, problem, limits)
         if entry is None:
             return Fetched(None, None, problem.reason)
         return Fetched(entry.data, entry.fetched, problem.reason)

@@ -14,6 +14,7 @@ from cmaltgen.cohort.build import CohortResult
 from cmaltgen.cohort.config import load_cohort
 from cmaltgen.cohort.members import Member, read_members
 from cmaltgen.diagnostics import Diagnostics, display_path
+from cmaltgen.wording import columns, pad
 
 HEADINGS = ("Member", "Kind", "Listed", "Status", "Written", "Mentor", "Updated")
 
@@ -47,10 +48,10 @@ def lines(result: CohortResult) -> list[str]:
     """The table, one line per member, columns padded to fit."""
     name = result.config.name if result.config else display_path(result.root)
     rows = [list(HEADINGS)] + [_cells(m) for m in result.members]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADINGS))]
-    out = [f"{name}: {len(result.members)} members ({result.listed} listed)", ""]
+    widths = [max(columns(row[i]) for row in rows) for i in range(len(HEADINGS))]
+    out = [f"{name}: {len(result.members):,} members ({result.listed:,} listed)", ""]
     for row in rows:
-        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        cells = (pad(cell, width) for cell, width in zip(row, widths, strict=True))
         out.append("  ".join(cells).rstrip())
     counts = Counter(member.status for member in result.members)
     if counts:

@@ -106,10 +106,11 @@ def _exchange(
         return got
     except Problem:
         if watchdog.fired:
-            raise Problem(_too_slow(limits.timeout)) from None
+            raise Problem(too_slow(limits.timeout)) from None
         raise
     except (OSError, http.client.HTTPException, ValueError) as exc:
-        raise Problem(_network_reason(exc, host, watchdog.fired, limits.timeout)) from None
+        written = parts.hostname or host  # bücher.de, not xn--bcher-kva.de
+        raise Problem(_network_reason(exc, written, watchdog.fired, limits.timeout)) from None
     finally:
         watchdog.cancel()
         connection.close()
@@ -200,7 +201,7 @@ def _status_reason(status: int) -> str:
 
 def _network_reason(exc: BaseException, host: str, fired: bool, timeout: float) -> str:
     if fired or isinstance(exc, TimeoutError):
-        return _too_slow(timeout)
+        return too_slow(timeout)
     if isinstance(exc, _LookupFailed):
         return f"the host name {shown(host)!r} could not be found: check the address"
     if isinstance(exc, ConnectionRefusedError):
@@ -220,7 +221,7 @@ def _network_reason(exc: BaseException, host: str, fired: bool, timeout: float) 
     return f"the site could not be fetched ({shown(str(exc) or type(exc).__name__)})"
 
 
-def _too_slow(timeout: float) -> str:
+def too_slow(timeout: float) -> str:
     unit = "second" if timeout == 1 else "seconds"
     return f"the site did not send portfolio.json within {timeout:g} {unit}"
 

@@ -8,8 +8,12 @@ warning and the evidence item keeps the attachment's address.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import mimetypes
+import socket
+import ssl
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -41,6 +45,57 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+class _Watched(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
+    """http(s) for one download, whose sockets are shut at its deadline: socket timeouts
+    limit each read, so a server sending its headers a byte a second would never trip one."""
+
+    def __init__(self, seconds: float) -> None:
+        self.tls = ssl.create_default_context()
+        super().__init__(context=self.tls)
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def http_open(self, req: Any) -> http.client.HTTPResponse:
+        return self.do_open(self._kind(http.client.HTTPConnection), req)
+
+    def https_open(self, req: Any) -> http.client.HTTPResponse:
+        return self.do_open(self._kind(http.client.HTTPSConnection), req, context=self.tls)
+
+    def _kind(self, base: type[http.client.HTTPConnection]) -> Any:
+        watch = self._watch
+
+        class Connection(base):  # type: ignore[valid-type,misc]
+            def connect(self) -> None:
+                super().connect()
+                watch(self.sock)
+
+        return Connection
+
+    def _watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.fired:
+                self._shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):  # the base class's, which leaves TLS state alone
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
 class Downloader:
     """Callable: a URL to an Asset, or None with the reason kept in ``problems``."""
 
@@ -49,7 +104,6 @@ class Downloader:
         self.timeout = timeout
         self.problems = Diagnostics()
         self._done: dict[str, Asset | None] = {}
-        self._opener = urllib.request.build_opener(_Redirects())
 
     def __call__(self, url: str) -> Asset | None:
         if url not in self._done:
@@ -68,9 +122,25 @@ class Downloader:
     def _get(self, url: str) -> Asset:
         if urlsplit(url).scheme not in ("http", "https"):
             raise DownloadError("only http:// and https:// addresses are downloaded")
+        watched = _Watched(self.timeout * 3)  # the whole file, headers and redirects included
+        try:
+            asset: Asset | None = self._fetch(
+                url, urllib.request.build_opener(_Redirects(), watched)
+            )
+        except DownloadError:
+            if not watched.fired:
+                raise
+            asset = None
+        finally:
+            watched.cancel()
+        if asset is None or watched.fired:  # shut mid-answer, which can look like its end
+            raise DownloadError("it took too long to download")
+        return asset
+
+    def _fetch(self, url: str, opener: urllib.request.OpenerDirector) -> Asset:
         request = urllib.request.Request(url, headers={"User-Agent": f"cmaltgen/{__version__}"})
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
+            with opener.open(request, timeout=self.timeout) as response:
                 ctype = response.headers.get_content_type()
                 _check_type(url, ctype)
                 data = self._read(response)

@@ -122,7 +122,7 @@ def check_evidence(record: CpdRecord, evidence_ids: set[str], diags: Diagnostics
         if hint:  # an unclosed [ or a port that is no port: the pages could not link it
             diags.add(
                 "invalid-url",
-                f"'{ref}' is not a web address",
+                schema.url_message(ref),
                 key=f"[{index}].evidence",
                 hint=hint,
                 **where,

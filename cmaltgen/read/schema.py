@@ -39,7 +39,7 @@ def spec(
     """A declared field, required unless given a default. ``kind`` refines a str: ``url``,
     ``date``, ``path`` (a file name, kept exactly as quoted: names may start or end with
     spaces), ``name`` (looked up by a later check, such as a theme's), ``text`` (default).
-    ``hint`` says how to write a value that does not match ``pattern``."""
+    ``hint`` says how to write a value that does not match ``pattern`` or ``choices``."""
     meta = {
         "doc": doc,
         "kind": kind,
@@ -229,8 +229,33 @@ def _dict(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     return {k: v for k, v in values.items() if v is not _INVALID}
 
 
+_LOGIN = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@")
+
+
+def hide_password(text: str) -> str:
+    """``text`` with the password of a ``user:password@`` address shown as ***."""
+    found = _LOGIN.match(text)
+    if found is None or ":" not in found.group(2):
+        return text
+    return f"{found.group(1)}{found.group(2).split(':')[0]}:***@{text[found.end() :]}"
+
+
+def without_login(text: str) -> str:
+    """A web address without its ``user:password@`` part, if any."""
+    return _LOGIN.sub(r"\1", text, count=1)
+
+
+def url_message(text: str) -> str:
+    """What is wrong with an address :func:`url_hint` refuses, its password hidden."""
+    shown = hide_password(text)
+    return f"'{text}' is not a web address" if shown == text else f"'{shown}' holds a password"
+
+
 def url_hint(text: str) -> str | None:
     """None for a web address (http(s)://, a host name, a port if any); else how to fix it."""
+    if hide_password(text) != text:
+        bare = without_login(text)
+        return f"anyone reading the site could see it: write the address without it, {bare}"
     if not re.match(r"^https?://[^\s/$.?#][^\s\x00-\x1f\x7f]*$", text):
         if re.match(r"^(www\.|[\w-]+(\.[\w-]+)+/)\S*$", text):  # a host without https://
             return f"web addresses start with https:// (or http://): https://{text}"
@@ -261,7 +286,7 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
         text = _CURLY_QUOTED.sub(lambda m: m.group(1) or m.group(2) or "", text)
     hint = url_hint(text) if meta.get("kind") == "url" else None
     if hint:
-        ctx.problem("invalid-url", f"'{text}' is not a web address", key, hint=hint)
+        ctx.problem("invalid-url", url_message(text), key, hint=hint)
         return _INVALID
     choices = meta.get("choices") or ()
     if choices and text not in choices:
@@ -269,7 +294,9 @@ def _text(meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
             "invalid-value",
             f"'{text}' is not one of the choices" + suggestion(text, choices),
             key,
-            hint="choose one of: " + ", ".join(choices),
+            hint="; ".join(
+                filter(None, ["choose one of: " + ", ".join(choices), meta.get("hint")])
+            ),
         )
         return _INVALID
     pattern = meta.get("pattern")
@@ -402,4 +429,5 @@ def _kind_of(data: Any) -> str:
 
 
 def _describe(cls: type) -> str:
-    return f"{(cls.__doc__ or cls.__name__).split('.')[0].strip().lower()} ('key: value' lines)"
+    what = " ".join((cls.__doc__ or cls.__name__).split(".")[0].split()).lower()
+    return f"{what} ('key: value' lines)"

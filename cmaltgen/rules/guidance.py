@@ -133,7 +133,7 @@ def years_before(today: dt.date, years: int) -> dt.date:
     """The day ``years`` before ``today``; the first day of year 1 if that is earlier (a limit
     of thousands of years, however large, then makes no evidence old)."""
     year = today.year - years
-    if year < 1:
+    if year < dt.MINYEAR:
         return dt.date.min
     return today.replace(year=year, day=min(today.day, calendar.monthrange(year, today.month)[1]))
 

@@ -3,7 +3,6 @@ time, with a cache; an offline machine is detected up front and reported once.""
 
 from __future__ import annotations
 
-import concurrent.futures
 import http
 import http.client
 import json
@@ -11,6 +10,7 @@ import logging
 import math
 import re
 import socket
+import ssl
 import threading
 import time
 import urllib.error
@@ -21,10 +21,13 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urldefrag, urlsplit
 
+from markdown_it.common.normalize_url import normalizeLinkText
+
 from cmaltgen import __version__, atomic
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.documents import Reflection
 from cmaltgen.read.portfolio import Portfolio
+from cmaltgen.read.schema import hide_password, without_login
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,7 @@ class LinkTarget:
     path: Path
     line: int
     col: int
+    written: str = ""  # as the file has it, if not as url (bücher.de, not xn--bcher-kva.de)
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,8 @@ class LinkResult:
 
     @property
     def redirected(self) -> bool:
-        return bool(self.final_url) and urldefrag(self.final_url)[0] != urldefrag(self.url)[0]
+        asked = without_login(self.url)  # the address as requested
+        return bool(self.final_url) and urldefrag(self.final_url)[0] != urldefrag(asked)[0]
 
 
 def link_targets(portfolio: Portfolio) -> list[LinkTarget]:
@@ -79,11 +84,16 @@ def _markdown_links(reflection: Reflection) -> list[LinkTarget]:
         if block.type != "inline" or not block.children or not block.map:
             continue
         resume: dict[str, tuple[int, int]] = {}  # where each url's next search starts
+        text = "\n".join(
+            lines[min(reflection.file_line(i + 1), len(lines)) - 1] for i in range(*block.map)
+        )
         for child in block.children:
             url = child.attrGet("href" if child.type == "link_open" else "src")
             if child.type in ("link_open", "image") and isinstance(url, str) and _WEB.match(url):
-                line, col = _locate(lines, reflection, block.map, url, (used, resume))
-                found.append(LinkTarget(url, reflection.path, line, col))
+                # markdown-it gives host names in punycode and other letters %-encoded
+                written = url if url in text else normalizeLinkText(url)
+                line, col = _locate(lines, reflection, block.map, written, (used, resume))
+                found.append(LinkTarget(url, reflection.path, line, col, written))
     return found
 
 
@@ -163,25 +173,31 @@ class LinkCache:
 class _HeadRedirects(urllib.request.HTTPRedirectHandler):
     """urllib turns a redirected HEAD into a GET; keep it a HEAD (no body is downloaded)."""
 
+    last = ""  # where the last redirect led: to blame if it cannot be reached
+
     def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: http.client.HTTPMessage,
-        newurl: str,
+        self, req: Any, fp: IO[bytes], code: int, msg: str, headers: Any, newurl: str
     ) -> urllib.request.Request | None:
-        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if _split(newurl)[0] not in ("http", "https"):  # ftp: or worse is never followed
+            raise _NotWeb(newurl)
+        self.last = newurl
+        new = super().redirect_request(req, fp, code, msg, headers, without_login(newurl))
         if new is not None and req.get_method() == "HEAD":
             new.method = "HEAD"
         return new
 
 
-def _request(url: str, method: str, timeout: float) -> tuple[int, str]:
-    """(status, final URL) after following redirects."""
-    opener = urllib.request.build_opener(_HeadRedirects())
-    request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
+class _NotWeb(ValueError):  # a redirect to file:, ftp:, javascript:...
+    def __init__(self, target: str) -> None:
+        super().__init__(f"redirects to '{hide_password(target)}', which is not a web address")
+
+
+def _request(url: str, method: str, timeout: float, hops: _HeadRedirects) -> tuple[int, str]:
+    """(status, final URL) after following redirects; a ``user:password@`` is not sent (an
+    assessor's browser would ask for it: a 401 answer says so)."""
+    opener = urllib.request.build_opener(hops)
+    headers = {"User-Agent": USER_AGENT}
+    request = urllib.request.Request(without_login(url), method=method, headers=headers)
     try:
         with opener.open(request, timeout=timeout) as response:
             return int(response.status), str(response.geturl())
@@ -192,29 +208,53 @@ def _request(url: str, method: str, timeout: float) -> tuple[int, str]:
 
 def fetch(url: str, timeout: float) -> LinkResult:
     """Check one address: HEAD, or GET where the server refuses HEAD (405, 501)."""
+    hops = _HeadRedirects()
     try:
-        status, final = _request(url, "HEAD", timeout)
+        status, final = _request(url, "HEAD", timeout, hops)
         if status in (405, 501):
-            status, final = _request(url, "GET", timeout)
+            status, final = _request(url, "GET", timeout, hops)
     except urllib.error.URLError as exc:
-        return _failure(url, exc.reason)
+        return _failure(url, exc.reason, hops.last)
     except (OSError, http.client.HTTPException, ValueError) as exc:
-        return _failure(url, exc)
+        return _failure(url, exc, hops.last)
+    if 300 <= status < 400 and _split(final)[0] not in ("http", "https"):  # file:, javascript:
+        return LinkResult(url, None, final, "error", str(_NotWeb(final)))
     if 300 <= status < 400:  # a redirect urllib would not follow, e.g. a loop
         return LinkResult(url, None, final, "error", f"redirects without end ({status})")
     return LinkResult(url, status, final)
 
 
-def _failure(url: str, reason: object) -> LinkResult:
+def _failure(url: str, reason: object, via: str = "") -> LinkResult:
+    found = _failed(url, reason)
+    if via and found.problem in ("dns", "refused"):  # the redirect's host, not the link's
+        what = "its host name could not be found" if found.problem == "dns" else "it refuses"
+        return LinkResult(url, None, via, "error", f"it redirects to {hide_password(via)}: {what}")
+    return found
+
+
+def _failed(url: str, reason: object) -> LinkResult:
     if isinstance(reason, TimeoutError):
         return LinkResult(url, problem="timeout")
     if isinstance(reason, socket.gaierror):
         return LinkResult(url, problem="dns", detail=str(reason))
-    if isinstance(reason, (ConnectionRefusedError, ConnectionResetError)) or (
+    if isinstance(reason, ConnectionRefusedError) or (
         isinstance(reason, OSError) and reason.errno in (101, 113)  # network/host unreachable
     ):
         return LinkResult(url, problem="refused", detail=str(reason))
-    return LinkResult(url, problem="error", detail=str(reason))
+    return LinkResult(url, problem="error", detail=_plain(reason))
+
+
+def _plain(reason: object) -> str:
+    """Why an address could not be opened, in words a reader can act on."""
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return f"its security certificate is not valid: {reason.verify_message}"
+    if isinstance(reason, ssl.SSLError):
+        return "a secure (https) connection could not be made"
+    if isinstance(reason, (ConnectionError, http.client.RemoteDisconnected)):
+        return "the server closed the connection before answering"
+    if isinstance(reason, http.client.BadStatusLine):
+        return "the server's answer is not a web page: is the port in the address right?"
+    return str(reason) or type(reason).__name__
 
 
 def _lookups(hosts: Iterable[str], timeout: float) -> dict[str, str]:
@@ -255,21 +295,36 @@ def _proxied(url: str) -> bool:
 
 
 def fetch_all(urls: list[str], timeout: float, workers: int) -> dict[str, LinkResult]:
-    """Fetch concurrently; whatever is unfinished after timeout * ceil(n/workers) timed out."""
+    """Fetch concurrently; whatever is unfinished after timeout * ceil(n/workers) timed out.
+    The workers are daemon threads: one stuck on a server that trickles a byte a second
+    (which no socket timeout catches) is abandoned, and cannot keep the program from ending."""
     if not urls:
         return {}
     workers = max(1, min(workers, len(urls)))
-    budget = timeout * math.ceil(len(urls) / workers)
-    pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="cmaltgen-link")
-    try:
-        futures = {pool.submit(fetch, url, timeout): url for url in urls}
-        done, _ = concurrent.futures.wait(futures, timeout=budget)
-        return {
-            url: future.result() if future in done else LinkResult(url, problem="timeout")
-            for future, url in futures.items()
-        }
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + timeout * math.ceil(len(urls) / workers)
+    todo = iter(list(urls))
+    lock = threading.Lock()
+    results: dict[str, LinkResult] = {}
+    over = threading.Event()  # the time is up: take no more addresses
+
+    def work() -> None:
+        while not over.is_set():
+            with lock:
+                url = next(todo, None)
+            if url is None:
+                return
+            result = fetch(url, timeout)
+            with lock:
+                results[url] = result
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    over.set()
+    with lock:
+        return {url: results.get(url) or LinkResult(url, problem="timeout") for url in urls}
 
 
 def offline(urls: list[str], results: dict[str, LinkResult]) -> str:
@@ -301,7 +356,7 @@ def link_diagnostics(
 ) -> None:
     for target in targets:
         result = results.get(target.url)
-        found = _link_problem(result, timeout) if result else None
+        found = _link_problem(result, timeout, target.written) if result else None
         if found is not None:
             code, message, hint = found
             diags.add(code, message, hint=hint, path=target.path, line=target.line, col=target.col)
@@ -314,8 +369,10 @@ def _phrase(status: int) -> str:
         return str(status)
 
 
-def _link_problem(result: LinkResult, timeout: float) -> tuple[str, str, str | None] | None:
-    url = result.url
+def _link_problem(
+    result: LinkResult, timeout: float, written: str = ""
+) -> tuple[str, str, str | None] | None:
+    url = hide_password(written or result.url)
     if result.problem == "timeout":
         return "link-timeout", f"{url} did not answer within {timeout:g} s", _RETRY
     if result.problem == "dns":
@@ -327,10 +384,13 @@ def _link_problem(result: LinkResult, timeout: float) -> tuple[str, str, str | N
     if result.status in (401, 403):
         message = f"{url} answers {_phrase(result.status)}: an assessor may not be able to open it"
         return "link-restricted", message, "check it opens in a private browser window"
+    if result.status == 429:  # busy, not broken: asking again later will work
+        message = f"{url} answers {_phrase(429)}: the server asks to be asked again later"
+        return "link-timeout", message, _RETRY
     if result.status >= 400:
         return "link-broken", f"{url} answers {_phrase(result.status)}", _FIX
     if result.redirected:
-        return "link-redirect", f"{url} redirects to {result.final_url}", _FINAL
+        return "link-redirect", f"{url} redirects to {hide_password(result.final_url)}", _FINAL
     return None
 
 

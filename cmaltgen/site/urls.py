@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -54,3 +55,12 @@ def output_path_for(root: Path, source: Path) -> str:
 def with_slash(url: str) -> str:
     """``https://x.org/repo`` -> ``https://x.org/repo/``; an empty address stays empty."""
     return url if not url or url.endswith("/") else url + "/"
+
+
+_NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}]')
+
+
+def href(url: str) -> str:
+    """``url`` with the few ASCII characters no address may hold (space, ``" < > \\ ^ ` { | }``)
+    %-encoded, as a browser would: a valid ``href`` whatever a member's site sends."""
+    return _NOT_IN_URLS.sub(lambda found: quote(found.group(), safe=""), url)
