@@ -140,9 +140,7 @@ def test_one_site_written_three_ways_is_one_member(
 def test_a_plain_entry_address_with_characters_no_address_may_hold_is_encoded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plain = (
-        "  - name: Sam Okoro\n    url: https://sam.example.org/cmalt?q={x}|y^z\n    pathway: cmalt\n"
-    )
+    plain = "  - name: Sam Okoro\n    url: https://sam.example.org/cmalt?q={x}|y^z\n    pathway: cmalt\n"
     root = cohort_with(tmp_path, plain)
     monkeypatch.chdir(root)
     code, output = run("cohort", "build", "--offline", "-o", tmp_path / "hub")
