@@ -87,7 +87,13 @@ CODES: dict[str, Code] = _codes(
     ("missing-title", E, "A specialist or advanced area has no title."),
     ("placeholder", W, "Words cmaltgen new wrote for you to replace (Your Name, Name this area)."),
     ("draft", W, "A section or evidence item marked draft: left out of the built site."),
-    ("stray-file", W, "A Markdown or YAML file in a place where cmaltgen does not read it."),
+    (
+        "stray-file",
+        W,
+        "A Markdown or YAML file where cmaltgen does not read it, or a reflection.md, "
+        "evidence.yml or portfolio.yml saved under another name (a .txt or Word file, a "
+        "OneDrive or Dropbox copy).",
+    ),
     (
         "name-encoding",
         E,
