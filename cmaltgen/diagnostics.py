@@ -104,7 +104,12 @@ CODES: dict[str, Code] = _codes(
     ("unknown-evidence", E, "A citation names an evidence id that no evidence.yml defines."),
     ("evidence-source", E, "An evidence item needs exactly one of file or url."),
     ("evidence-file-missing", E, "An evidence file or linked local file does not exist."),
-    ("evidence-file-outside", E, "A file path leaves the portfolio folder (../ or a symlink)."),
+    (
+        "evidence-file-outside",
+        E,
+        "A file path leaves the portfolio folder (../, a symlink, or a place on your computer "
+        "such as C:\\Users\\...).",
+    ),
     (
         "special-file",
         E,

@@ -14,6 +14,8 @@ from urllib.parse import unquote
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from cmaltgen.read.sources import COMPUTER_PATH
+
 EVIDENCE_SCHEME = "evidence:"
 SECTION_SCHEME = "section:"
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
@@ -117,7 +119,8 @@ def _reference(token: Token, siblings: list[Token], index: int) -> tuple[str, st
     for kind, scheme in (("evidence", EVIDENCE_SCHEME), ("section", SECTION_SCHEME)):
         if href.startswith(scheme):
             return kind, href, href[len(scheme) :].strip(), text
-    if href and not href.startswith("#") and not _EXTERNAL.match(href) and not href.startswith("/"):
+    local = not _EXTERNAL.match(href) and not href.startswith("/")
+    if href and not href.startswith("#") and (local or COMPUTER_PATH.match(href)):
         # markdown-it percent-encodes the destination; the file's own name is the decoded one
         # (``report%20%231.pdf`` or ``<report #1.pdf>`` for "report #1.pdf").
         return "file", href, unquote(href.split("#")[0].split("?")[0]), text

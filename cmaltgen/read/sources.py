@@ -209,8 +209,13 @@ def resolve_local(root: Path, base: Path, target: str) -> Resolved:
     return _once((root, base, target), lambda: _resolve_local(root, base, target))
 
 
+# a file's place on someone's computer, not in the portfolio: C:\..., C:/..., \\server\...,
+# /Users/... (macOS), /home/... (Linux); markdown-it writes a link's \ as %5C
+COMPUTER_PATH = re.compile(r"[A-Za-z]:(?:[\\/]|%5[Cc])|(?:\\|%5[Cc]){2}|/(?:Users|home|Volumes)/")
+
+
 def _resolve_local(root: Path, base: Path, target: str) -> Resolved:
-    if Path(target).is_absolute():
+    if Path(target).is_absolute() or COMPUTER_PATH.match(target):
         return None, "outside"
     if "\x00" in target:
         return None, "nul-name"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostic, Diagnostics, display_path, suggestion
@@ -10,7 +11,7 @@ from cmaltgen.read.documents import EvidenceEntry, Reflection
 from cmaltgen.read.markdown_scan import Reference
 from cmaltgen.read.portfolio import Fallout, Portfolio, Specs
 from cmaltgen.read.safe_read import describe
-from cmaltgen.read.sources import real_path, resolve_local
+from cmaltgen.read.sources import COMPUTER_PATH, real_path, resolve_local
 from cmaltgen.rules import files, privacy
 from cmaltgen.wording import article
 
@@ -70,13 +71,8 @@ def _check_file(
     """Report a local file that cannot be published; the error if it is not there at all."""
     _, problem = resolve_local(root, base, target)
     if problem == "outside":
-        diags.add(
-            "evidence-file-outside",
-            f"'{target}' is outside the portfolio folder",
-            hint="copy the file into the portfolio (a link or ../ path that leaves the folder "
-            "would not be published)",
-            **where,
-        )
+        message, hint = outside(target, "file")
+        diags.add("evidence-file-outside", message, hint=hint, **where)
     elif problem == "missing":
         slashed = target.replace("\\", "/")
         return diags.add(
@@ -114,6 +110,24 @@ def _check_file(
     else:
         files.check_name(root, real_path(base / target), diags, where)
     return None
+
+
+def outside(target: str, what: str) -> tuple[str, str]:
+    """Message and hint for a path that leaves the portfolio: a place on this computer
+    (``C:\\Users\\...``) or a ``../`` or link out of the folder."""
+    if COMPUTER_PATH.match(target) or Path(target).is_absolute():
+        name = re.split(r"[\\/]", target)[-1]
+        return (
+            f"'{target}' is a place on your computer, outside the portfolio folder, so the "
+            f"{what} cannot be published",
+            f"copy {name} into the portfolio folder, e.g. beside this file, and give its path "
+            f"from here: {name}",
+        )
+    return (
+        f"'{target}' is outside the portfolio folder",
+        f"copy the {what} into the portfolio (a link or ../ path that leaves the folder would "
+        "not be published)",
+    )
 
 
 def no_such_file(base: Path, target: str) -> str:
