@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.located_yaml import load_yaml
 from tests.conftest import PortfolioFactory, formatted, run_build
@@ -88,3 +90,84 @@ def test_text_values_are_as_yaml_unquoted_them_and_errors_keep_their_lines(
     assert data["when"].isoformat() == "2025-02-28"
     assert marks.at(("folded",)) == (4, 9) and marks.at(("forced",)) == (7, 9)
     assert marks.raw(("quoted",)) == "tab\there é"
+
+
+@pytest.mark.parametrize(
+    ("line", "where", "hint"),
+    [
+        (
+            "  title: *important* appraisal",
+            (2, 10),
+            "text that starts with '*' is not read as "
+            "text; put it in quotes: title: '*important* appraisal'",
+        ),
+        (
+            "  title: @work appraisal",
+            (2, 10),
+            "text that starts with '@' is not read as text; "
+            "put it in quotes: title: '@work appraisal'",
+        ),
+        (
+            "  title: - appraisal",
+            (2, 10),
+            "text that starts with '-' is not read as text; put it in quotes: title: '- appraisal'",
+        ),
+        (
+            "  title: &copy report",
+            (2, 10),
+            "text that starts with '&' is not read as text; "
+            "put it in quotes: title: '&copy report'",
+        ),
+        (
+            '  title: "He said "yes" to it"',
+            (2, 10),
+            'the value ends at the next ", so the '
+            "text after it cannot be read: put the whole value in the other kind of quotes, "
+            "title: 'He said \"yes\" to it'",
+        ),
+        (
+            '  title: "Unclosed quote',
+            (2, 10),
+            'the " that starts this value is not closed: end the value with " on this line',
+        ),
+        (
+            '  file: "C:\\Users\\rowan\\x.pdf"',
+            (2, 9),
+            'inside "double quotes" a \\ starts a '
+            "special character: write folders with / instead, or put the value in 'single "
+            "quotes'",
+        ),
+        (
+            "   title: appraisal",
+            (2, 4),
+            "'title:' is indented more than 'id:' on the line "
+            "above, so YAML reads it as more of that value: start it in the same column (3), "
+            "with spaces",
+        ),
+        (
+            '  title: Rowan\'s "best" work: a review',
+            (2, 29),
+            "a value that contains ': ' must "
+            'be put in quotes: title: "Rowan\'s \\"best\\" work: a review"',
+        ),
+    ],
+)
+def test_a_yaml_slip_is_located_with_the_line_to_write(
+    tmp_path: Path, line: str, where: tuple[int, int], hint: str
+) -> None:
+    """Special first characters, quotes inside quotes, a quote left open, a backslash in
+    double quotes and an indented key each get their place and what to write, not only
+    PyYAML's words; an anchor (&copy) no longer silently drops its word from the value."""
+    text = f'- id: a\n{line}\n  type: document\n- id: b\n  title: "Blog: x"\n'
+    diags = Diagnostics()
+    assert load_yaml(text, tmp_path / "evidence.yml", diags) is None
+    (diag,) = list(diags)
+    assert (diag.line, diag.col, diag.hint) == (*where, hint)
+    assert diag.code in ("yaml-syntax", "yaml-alias")
+
+
+def test_ampersands_in_text_are_text(tmp_path: Path) -> None:
+    text = "- title: Q&A session & more\n  shows: R&D, T&L\n"
+    loaded = load_yaml(text, tmp_path / "evidence.yml", Diagnostics())
+    assert loaded is not None
+    assert loaded[0] == [{"title": "Q&A session & more", "shows": "R&D, T&L"}]
