@@ -154,7 +154,7 @@ def read_portfolio(
     checks that can only give warnings (a cohort hub's members).
     """
     if not root.is_dir():
-        raise CmaltgenError(f"there is no folder {root}")
+        raise CmaltgenError(sources.no_folder(root))
     root = root.resolve()  # later stages compare resolved paths against it
     loaded = config_stage.load_config(root / sources.CONFIG_NAME, diags, today)
     found = sources.collect(root, output)

@@ -265,3 +265,16 @@ def test_notes_name_their_file_from_the_working_folder_as_warnings_do(
     assert [n.split(": ")[1].rsplit(":", 2)[0] for n in notes] == [evidence, reflection], notes
     warnings = [line for line in result.output.splitlines() if ": warning " in line]
     assert all(line.startswith(display_path(root)) for line in warnings), warnings
+
+
+@pytest.mark.parametrize("command", [["build"], ["check"], ["serve"], ["cohort", "build"]])
+def test_a_misspelt_folder_is_named_with_the_one_meant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    (tmp_path / "my-portfolio").mkdir()
+    monkeypatch.chdir(tmp_path)
+    code, _, err = invoke(*command, "my-portfolo")
+    assert code == 1
+    assert err == (
+        f"error: there is no folder {tmp_path / 'my-portfolo'} (did you mean 'my-portfolio'?)\n"
+    )

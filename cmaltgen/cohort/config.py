@@ -19,7 +19,7 @@ from cmaltgen.read import schema
 from cmaltgen.read.located_yaml import KeyPath, LineMap, load_yaml
 from cmaltgen.read.safe_read import decode_text, read_parsed
 from cmaltgen.read.schema import PartialDate, spec
-from cmaltgen.read.sources import real_path
+from cmaltgen.read.sources import no_folder, real_path
 
 COHORT_NAME = "cohort.yml"
 PATHWAYS = ("associate", "cmalt", "senior")
@@ -162,7 +162,7 @@ class Loaded:
 def load_cohort(root: Path, diags: Diagnostics, today: dt.date) -> Loaded | None:
     """Read and check ``root/cohort.yml``; ``None`` (with diagnostics) if it is unusable."""
     if not root.is_dir():
-        raise CmaltgenError(f"there is no folder {root}")
+        raise CmaltgenError(no_folder(root))
     path = root / COHORT_NAME
     if not path.is_file():
         diags.add(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+from cmaltgen.diagnostics import suggestion
 from cmaltgen.read.safe_read import file_kind
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,15 @@ def never_a_section(name: str) -> bool:
 _LOOKALIKE = re.compile(r"(reflection|evidence|portfolio)\b.*", re.IGNORECASE)
 # what a reflection saved from a word processor, or with a hidden .txt ending, is named
 _TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".text", ".docx", ".doc", ".odt", ".rtf", ".pages")
+
+
+def no_folder(path: Path) -> str:
+    """ "There is no folder X", with the likeliest folder meant beside it (a typo)."""
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.is_dir()]
+    except OSError:
+        names = []
+    return f"there is no folder {path}" + suggestion(path.name, names)
 
 
 def lookalike(path: Path) -> str | None:
