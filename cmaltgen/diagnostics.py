@@ -300,14 +300,17 @@ _VISIBLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
-    """Show ``path`` relative to ``base`` (default: the working directory) if it lies below it.
+    """Show ``path`` relative to ``base`` (default: the working directory), or as a whole path
+    when that is shorter (``/tmp/x``, not ``../../../tmp/x``).
 
     A name that is not UTF-8 (Linux allows any bytes) shows its odd bytes as ``\\xe9``, so
     that it can be printed, written to JSON or shown in a web page."""
+    whole = Path(os.path.abspath(path)).as_posix()  # noqa: PTH100 (no link resolved)
     try:
         shown = Path(os.path.relpath(path, base or Path.cwd())).as_posix()
     except ValueError:  # a different drive on Windows
-        shown = path.as_posix()
+        shown = whole
+    shown = whole if shown.startswith("../") and len(whole) < len(shown) else shown
     return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 
