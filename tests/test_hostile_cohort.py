@@ -52,3 +52,36 @@ def test_a_member_path_that_cannot_be_looked_up_is_a_located_error(
             f"there is no folder '{shown}'"
         ) in output
     assert not (tmp_path / "hub").exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [
+        (
+            "members\\rowan-ellery",
+            "cohort-member-missing [members[5].path]: there is no folder "
+            "'members\\rowan-ellery'\n"
+            "    hint: write folders with / as on the web, not \\: members/rowan-ellery",
+        ),
+        (
+            "members/rowan-elery",
+            "cohort-member-missing [members[5].path]: there is no folder "
+            "'members/rowan-elery' (did you mean 'rowan-ellery'?)",
+        ),
+        (
+            "C:\\Users\\sam\\rowan",
+            "cohort-path-outside [members[5].path]: 'C:\\Users\\sam\\rowan' leads outside "
+            "the cohort folder",
+        ),
+    ],
+)
+def test_a_member_path_typed_wrongly_says_what_to_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str, error: str
+) -> None:
+    """A Windows path, a typo or a folder on the coordinator's computer, each located."""
+    root = cohort_with(tmp_path, f"  - path: '{path}'\n")
+    line = len((root / "cohort.yml").read_text(encoding="utf-8").splitlines())
+    monkeypatch.chdir(root)
+    code, output = run("cohort", "check")
+    assert code == 1, output
+    assert f"cohort.yml:{line}:11: error {error}" in output, output
