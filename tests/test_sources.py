@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cmaltgen.read.sources import collect, resolve_local, resolved_once
-from tests.conftest import PortfolioFactory, formatted, run_build, symlink_or_skip
+from tests.conftest import PortfolioFactory, evidence, formatted, run_build, symlink_or_skip
 
 
 def test_collect_skips_output_hidden_and_template_folders(tmp_portfolio: PortfolioFactory) -> None:
@@ -198,3 +198,25 @@ def test_no_portfolio_yml_says_where_it_may_be(
         "portfolio.yml: error file-missing: there is no portfolio.yml in this folder, so it is "
         f"not a portfolio\n    hint: {hint}"
     )
+
+
+def test_an_evidence_list_with_a_hidden_txt_ending_is_named_and_a_second_one_is_a_copy(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    root = tmp_portfolio(
+        {
+            "2b/evidence.yml": None,
+            "2b/evidence.yml.txt": evidence("2b"),
+            "2a/evidence.yaml": evidence("2a"),
+        }
+    )
+    lines = [line for line in formatted(run_build(root)) if "stray-file" in line]
+    assert lines == [
+        "2a/evidence.yaml: warning stray-file: cmaltgen does not read evidence.yaml here\n"
+        "    hint: it looks like a copy of evidence.yml (made by you, or by OneDrive or "
+        "Dropbox when two versions clashed); cmaltgen reads only evidence.yml: move what you "
+        "need into it, then delete this copy",
+        "2b/evidence.yml.txt: warning stray-file: cmaltgen does not read evidence.yml.txt "
+        "here\n    hint: rename it to evidence.yml: the .txt ending may be hidden (in Windows "
+        "File Explorer, View > File name extensions shows it)",
+    ]

@@ -143,7 +143,8 @@ def stray_files(sources: Sources) -> list[Path]:
     strays: list[Path] = []
     for section in sources.sections:  # collect's listings: no folder is listed twice
         for path in section.listed:
-            if _content(path, (".md", ".yml", ".yaml")) and path not in used:
+            hidden_txt = _content(path, (".txt", ".text")) and lookalike(path) is not None
+            if (_content(path, (".md", ".yml", ".yaml")) or hidden_txt) and path not in used:
                 strays.append(path)
     for _folder, listed in sources.others:  # no reflection.md: another portfolio or hub?
         if not any(p.name in (CONFIG_NAME, "cohort.yml") for p in listed):

@@ -231,7 +231,8 @@ def _stray(path: Path, where: str) -> tuple[str, str]:
         )
     if where == "root" and meant != "portfolio":
         return message, f"cmaltgen reads {wanted} only in a section folder: move it into one"
-    if path.stem.lower() == meant and where == "section":
+    named = path.stem.lower() == meant or path.name.lower().startswith(f"{wanted}.")
+    if named and where == "section" and not (path.parent / wanted).exists():
         return message, _rename(path, wanted)
     return message, (
         f"it looks like a copy of {wanted} (made by you, or by OneDrive or Dropbox when two "
