@@ -51,6 +51,7 @@ CODES: dict[str, Code] = _codes(
     ("yaml-alias", E, "YAML anchors and aliases (& and *) are not supported."),
     ("yaml-duplicate-key", E, "The same key appears twice in one YAML mapping."),
     ("yaml-too-deep", E, "YAML nested deeper than any portfolio needs."),
+    ("yaml-comment", W, "A value cut short by ' #', which starts a comment (title: Report #2)."),
     ("front-matter-missing", E, "A reflection does not start with a --- front matter block."),
     ("front-matter-unclosed", E, "A front matter block has no closing --- line."),
     # schema

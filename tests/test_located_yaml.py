@@ -171,3 +171,22 @@ def test_ampersands_in_text_are_text(tmp_path: Path) -> None:
     loaded = load_yaml(text, tmp_path / "evidence.yml", Diagnostics())
     assert loaded is not None
     assert loaded[0] == [{"title": "Q&A session & more", "shows": "R&D, T&L"}]
+
+
+def test_a_value_cut_short_by_a_hash_is_a_located_warning(tmp_path: Path) -> None:
+    """'title: Report #2 final' reads 'Report': the rest silently vanished from the site."""
+    text = (
+        "- id: a\n"
+        "  title: Lesson plan #2 final\n"
+        "  date: 2026-01-31   # a real comment\n"
+        "  url: https://example.org/page#part\n"
+        "  shows: 'Quoted #3'\n"
+    )
+    diags = Diagnostics()
+    loaded = load_yaml(text, tmp_path / "evidence.yml", diags, line_offset=3)
+    assert loaded is not None and loaded[0][0]["title"] == "Lesson plan"
+    assert [d.format(base=tmp_path) for d in diags] == [
+        "evidence.yml:5:22: warning yaml-comment: '#2 final' is read as a comment (# after a "
+        "space starts one), so the value is only 'Lesson plan'\n"
+        "    hint: put the whole value in quotes: title: 'Lesson plan #2 final'"
+    ]

@@ -90,6 +90,10 @@ def load_yaml(
             _reject_aliases(text, line_offset)
         node = yaml.compose(text, Loader=LOADER)
         data = _Builder(linemap, line_offset).build(node)
+        for line, col, message, hint in yaml_hints.cut_by_comment(text) if " #" in text else ():
+            diags.add(
+                "yaml-comment", message, path=path, line=line + line_offset, col=col, hint=hint
+            )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset

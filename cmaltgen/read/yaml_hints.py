@@ -32,13 +32,39 @@ def slip(text: str, exc: yaml.MarkedYAMLError) -> Slip | None:
     return found
 
 
+# 'key: text #2': an unquoted value, then ' #' and no space: a comment, most likely meant
+# as part of the value (YAML comments are written '# like this')
+_CUT = re.compile(
+    r"(\s*(?:- )?[A-Za-z_][\w-]*):[ \t]+([^\s'\"#\[{&*!|>%@`][^#]*?)[ \t]+(#\S.*?)\s*"
+)
+
+
+def cut_by_comment(text: str) -> list[tuple[int, int, str, str]]:
+    """(Line, column, message, hint) for each value that a ``#`` comment cut short."""
+    found = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        cut = _CUT.fullmatch(line) if " #" in line else None
+        if cut:
+            key, value, rest = cut.groups()
+            found.append(
+                (
+                    n,
+                    cut.start(3) + 1,
+                    f"'{rest}' is read as a comment (# after a space starts one), so the value is "
+                    f"only '{value}'",
+                    f"put the whole value in quotes: {quoted(key, value + ' ' + rest)}",
+                )
+            )
+    return found
+
+
 # 'key: value' (or '- key: value'): the key part, then the value as written
 _KEY_VALUE = re.compile(r"(\s*(?:- )?[A-Za-z_][\w-]*):[ \t]+(\S.*?)\s*")
 # what starts something other than text in YAML, so a plain value cannot start with it
 _SPECIAL = {"*", "&", "@", "%", "`", "|", ">", "?", "-", "!"}
 
 
-def _quoted(key: str, value: str) -> str:
+def quoted(key: str, value: str) -> str:
     """``key: value`` with the value put in the quotes that need no escaping, where possible."""
     key = key.strip().removeprefix("- ")
     if "'" not in value:
@@ -61,7 +87,7 @@ def value_start(lines: list[str], index: int, problem: str) -> Slip | None:
             col,
             (
                 f"text that starts with '{value[0]}' is not read as text; put it in quotes: "
-                f"{_quoted(key, value)}"
+                f"{quoted(key, value)}"
             ),
         )
     if value[0] == '"' and ("escape" in problem or "hexdecimal" in problem):
@@ -81,11 +107,11 @@ def value_start(lines: list[str], index: int, problem: str) -> Slip | None:
             col,
             (
                 f"the value ends at the next {quote}, so the text after it cannot be read: put "
-                f"the whole value in the other kind of quotes, {_quoted(key, inner)}"
+                f"the whole value in the other kind of quotes, {quoted(key, inner)}"
             ),
         )
     if "mapping values are not allowed" in problem and ": " in value:
-        hint = f"a value that contains ': ' must be put in quotes: {_quoted(key, value)}"
+        hint = f"a value that contains ': ' must be put in quotes: {quoted(key, value)}"
         return index + 1, col + value.index(": "), hint
     return None
 
