@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from cmaltgen.read.sources import collect, resolve_local, resolved_once
-from tests.conftest import PortfolioFactory, evidence, formatted, run_build, symlink_or_skip
+from tests.conftest import (
+    PortfolioFactory,
+    evidence,
+    formatted,
+    reflection,
+    run_build,
+    symlink_or_skip,
+    write_files,
+)
 
 
 def test_collect_skips_output_hidden_and_template_folders(tmp_portfolio: PortfolioFactory) -> None:
@@ -220,3 +228,17 @@ def test_an_evidence_list_with_a_hidden_txt_ending_is_named_and_a_second_one_is_
         "here\n    hint: rename it to evidence.yml: the .txt ending may be hidden (in Windows "
         "File Explorer, View > File name extensions shows it)",
     ]
+
+
+def test_a_section_folder_one_level_too_deep_is_named_with_where_to_move_it(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    root = tmp_portfolio({"2b/reflection.md": None, "2b/evidence.yml": None})
+    (root / "core-areas").mkdir()
+    write_files(root / "core-areas", {"2b/reflection.md": reflection("2b")})
+    lines = formatted(run_build(root))
+    assert (
+        "core-areas/2b/reflection.md: warning stray-file: this section is not read: cmaltgen "
+        "looks for section folders directly in the portfolio folder, not inside core-areas/\n"
+        "    hint: move the folder 2b out of core-areas/, up into the portfolio folder"
+    ) in lines, lines

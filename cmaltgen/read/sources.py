@@ -154,6 +154,11 @@ def stray_files(sources: Sources) -> list[Path]:
                 if _content(p, (".md", ".yml", ".yaml"))
                 or (_content(p, _TEXT_SUFFIXES) and lookalike(p) is not None)
             )
+            strays.extend(  # a section one folder too deep: core-areas/1a/reflection.md
+                p / REFLECTION_NAME
+                for p in listed
+                if not never_a_section(p.name) and (p / REFLECTION_NAME).is_file()
+            )
     for path in sources.root_files:
         if path.name != CONFIG_NAME and (
             _content(path, (".yml", ".yaml"))

@@ -194,6 +194,17 @@ def check_stray_files(portfolio: Portfolio, sources: Sources, diags: Diagnostics
         if path.parent in unread and path.stem not in ("evidence", "reflection"):
             continue  # an item of its evidence.yml that had errors may use it
         where = "root" if path.parent == sources.root else "other"
+        if sources.root not in (path.parent, path.parent.parent) and path.parent not in sections:
+            outer = path.parent.parent.name
+            hint = (
+                f"move the folder {path.parent.name} out of {outer}/, up into the portfolio folder"
+            )
+            message = (
+                "this section is not read: cmaltgen looks for section folders directly in the "
+                f"portfolio folder, not inside {outer}/"
+            )
+            diags.add("stray-file", message, path=path, hint=hint)
+            continue
         message, hint = _stray(path, "section" if path.parent in sections else where)
         diags.add("stray-file", message, path=path, hint=hint)
 
