@@ -52,7 +52,7 @@ def test_build_errors_exit_1_with_located_messages_and_no_traceback(
     root = tmp_portfolio({"portfolio.yml": "pathway: [cmalt\n"})
     code, out, err = invoke("build", str(root))
     assert code == 1 and out == ""
-    assert "portfolio.yml:2:1: error yaml-syntax: this YAML cannot be read" in err
+    assert "portfolio.yml:1:10: error yaml-syntax: this YAML cannot be read" in err
     assert "Traceback" not in err
     assert "Build failed: 1 error, 0 warnings. Nothing was written" in err
 

@@ -28,7 +28,7 @@ def test_line_offset_is_added_for_front_matter(tmp_path: Path) -> None:
     diags = Diagnostics()
     assert load_yaml("a: [1\n", tmp_path / "r.md", diags, line_offset=1) is None
     (diag,) = list(diags)
-    assert diag.code == "yaml-syntax" and diag.line == 3
+    assert diag.code == "yaml-syntax" and (diag.line, diag.col) == (2, 4)  # at the open [
 
 
 def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
@@ -149,6 +149,17 @@ def test_text_values_are_as_yaml_unquoted_them_and_errors_keep_their_lines(
             (2, 29),
             "a value that contains ': ' must "
             'be put in quotes: title: "Rowan\'s \\"best\\" work: a review"',
+        ),
+        (
+            "\ttitle: appraisal",
+            (2, 1),
+            "YAML indentation must use spaces, not tabs: replace the tab at the start of this "
+            "line with spaces",
+        ),
+        (
+            "  supports: [1a, 2a",
+            (2, 13),
+            "the [ here is not closed: end it with ] on this line, e.g. [1a, 2a]",
         ),
     ],
 )

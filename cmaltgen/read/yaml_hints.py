@@ -22,6 +22,30 @@ def slip(text: str, exc: yaml.MarkedYAMLError) -> Slip | None:
     if not found and _FLOW.search(str(exc)):
         found = _bracket_text(text, [m.line for m in (exc.context_mark, mark) if m])
     lines = text.splitlines()
+    here = lines[mark.line] if mark.line < len(lines) else ""
+    indent = here[: len(here) - len(here.lstrip(" \t"))]
+    if not found and "\t" in indent:
+        found = (
+            mark.line + 1,
+            indent.index("\t") + 1,
+            (
+                "YAML indentation must use spaces, not tabs: replace the tab at the start of this "
+                "line with spaces"
+            ),
+        )
+    opened = exc.context_mark
+    if not found and opened and "while parsing a flow" in str(exc.context):
+        start = lines[opened.line][opened.column :] if opened.line < len(lines) else ""
+        close = "]" if start.startswith("[") else "}"
+        if start[:1] in ("[", "{") and close not in start:
+            found = (
+                opened.line + 1,
+                opened.column + 1,
+                (
+                    f"the {start[0]} here is not closed: end it with {close} on this line, "
+                    f"e.g. {start.rstrip()}{close}"
+                ),
+            )
     marks = sorted({m.line for m in (exc.context_mark, mark) if m and m.line < len(lines)})
     if not found and "mapping values are not allowed" in str(exc) and mark.line < len(lines):
         found = _indented(lines, mark.line)
