@@ -357,7 +357,7 @@ def _not_a_folder(root: Path) -> str:
     except OSError as exc:
         kind = "link-loop" if exc.errno == errno.ELOOP else "other"
     if kind == "missing":
-        return f"there is no folder {shown}"
+        return sources.no_folder(root)
     what = "an ordinary file" if kind is None else safe_read.describe(kind, root)
     return f"{shown} is {what}, not a folder: give the path of your portfolio folder"
 

@@ -51,6 +51,7 @@ CODES: dict[str, Code] = _codes(
     ("yaml-alias", E, "YAML anchors and aliases (& and *) are not supported."),
     ("yaml-duplicate-key", E, "The same key appears twice in one YAML mapping."),
     ("yaml-too-deep", E, "YAML nested deeper than any portfolio needs."),
+    ("yaml-comment", W, "A value cut short by ' #', which starts a comment (title: Report #2)."),
     ("front-matter-missing", E, "A reflection does not start with a --- front matter block."),
     ("front-matter-unclosed", E, "A front matter block has no closing --- line."),
     # schema
@@ -88,7 +89,13 @@ CODES: dict[str, Code] = _codes(
     ("missing-title", E, "A specialist or advanced area has no title."),
     ("placeholder", W, "Words cmaltgen new wrote for you to replace (Your Name, Name this area)."),
     ("draft", W, "A section or evidence item marked draft: left out of the built site."),
-    ("stray-file", W, "A Markdown or YAML file in a place where cmaltgen does not read it."),
+    (
+        "stray-file",
+        W,
+        "A Markdown or YAML file where cmaltgen does not read it, or a reflection.md, "
+        "evidence.yml or portfolio.yml saved under another name (a .txt or Word file, a "
+        "OneDrive or Dropbox copy).",
+    ),
     (
         "name-encoding",
         E,
@@ -102,7 +109,8 @@ CODES: dict[str, Code] = _codes(
     (
         "evidence-file-outside",
         E,
-        "A file path leaves the portfolio folder (../, a symlink, or a place such as C:/...).",
+        "A file path leaves the portfolio folder (../, a symlink, or a place on your computer "
+        "such as C:\\Users\\...).",
     ),
     (
         "special-file",
@@ -305,14 +313,17 @@ _VISIBLE.update({ord("\n"): "\\n", ord("\r"): "\\r"})
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
-    """Show ``path`` relative to ``base`` (default: the working directory) if it lies below it.
+    """Show ``path`` relative to ``base`` (default: the working directory), or as a whole path
+    when that is shorter (``/tmp/x``, not ``../../../tmp/x``).
 
     A name that is not UTF-8 (Linux allows any bytes) shows its odd bytes as ``\\xe9``, so
     that it can be printed, written to JSON or shown in a web page."""
+    whole = Path(os.path.abspath(path)).as_posix()  # noqa: PTH100 (no link resolved)
     try:
         shown = Path(os.path.relpath(path, base or Path.cwd())).as_posix()
     except ValueError:  # a different drive on Windows
-        shown = path.as_posix()
+        shown = whole
+    shown = whole if shown.startswith("../") and len(whole) < len(shown) else shown
     return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 

@@ -52,7 +52,7 @@ def test_build_errors_exit_1_with_located_messages_and_no_traceback(
     root = tmp_portfolio({"portfolio.yml": "pathway: [cmalt\n"})
     code, out, err = invoke("build", str(root))
     assert code == 1 and out == ""
-    assert "portfolio.yml:2:1: error yaml-syntax: this YAML cannot be read" in err
+    assert "portfolio.yml:1:10: error yaml-syntax: this YAML cannot be read" in err
     assert "Traceback" not in err
     assert "Build failed: 1 error, 0 warnings. Nothing was written" in err
 
@@ -284,3 +284,60 @@ def test_notes_name_their_file_from_the_working_folder_as_warnings_do(
     assert [n.split(": ")[1].rsplit(":", 2)[0] for n in notes] == [evidence, reflection], notes
     warnings = [line for line in result.output.splitlines() if ": warning " in line]
     assert all(line.startswith(display_path(root)) for line in warnings), warnings
+
+
+@pytest.mark.parametrize("command", [["build"], ["check"], ["serve"], ["cohort", "build"]])
+def test_a_misspelt_folder_is_named_with_the_one_meant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    (tmp_path / "my-portfolio").mkdir()
+    monkeypatch.chdir(tmp_path)
+    code, _, err = invoke(*command, "my-portfolo")
+    assert code == 1
+    assert err == (
+        f"error: there is no folder {tmp_path / 'my-portfolo'} (did you mean 'my-portfolio'?)\n"
+    )
+
+
+@pytest.mark.parametrize("group", [[], ["cohort"]])
+def test_the_command_lists_are_whole_sentences_and_every_option_says_what_it_does(
+    group: list[str],
+) -> None:
+    """The first screen a newcomer reads: no summary cut off with '...', no option without
+    a description."""
+    code, out, _ = invoke(*group, "--help")
+    listed = out.split("Commands:\n")[1].splitlines()
+    assert code == 0 and len(listed) >= 3
+    assert not [line for line in listed if line.endswith("...")], listed
+    for name in [line.split()[0] for line in listed]:
+        _, sub, _ = invoke(*group, name, "--help")
+        options = sub.split("Options:\n")[1].splitlines() if "Options:\n" in sub else []
+        bare = [
+            line
+            for line, after in zip(options, [*options[1:], ""], strict=True)
+            if line.lstrip().startswith("-")
+            and "  " not in line.strip()
+            and not after.startswith(" " * 10)
+        ]
+        assert not bare, (name, bare)
+
+
+def test_pathway_names_are_taken_in_any_case(tmp_path: Path) -> None:
+    code, _, err = invoke("new", str(tmp_path / "p"), "--pathway", "CMALT")
+    assert code == 0, err
+    assert "pathway: cmalt " in (tmp_path / "p" / "portfolio.yml").read_text(encoding="utf-8")
+
+
+def test_a_folder_far_above_is_shown_as_its_whole_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not ../../../tmp/...: the path as a newcomer can find it."""
+    from cmaltgen.diagnostics import display_path
+
+    deep = tmp_path.joinpath(*"abcdefghij")
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    far = Path(tmp_path.anchor, tmp_path.parts[1], "p")
+    assert display_path(far) == far.as_posix()
+    assert display_path(deep.parent / "p") == "../p"
+    assert display_path(deep / "p" / "1a") == "p/1a"

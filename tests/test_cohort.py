@@ -359,7 +359,7 @@ def test_unreadable_local_member_is_listed_by_its_folder(two: Path, tmp_path: Pa
     assert result.ok
     (warning,) = shown(result)
     assert "cohort-member-problem" in warning
-    assert "the first is at members/ann/portfolio.yml:2:1:" in warning
+    assert "the first is at members/ann/portfolio.yml:1:10:" in warning
     assert ">ann</th>" in (tmp_path / "out" / "index.html").read_text()
 
 
@@ -531,7 +531,7 @@ ANN = portfolio_files("Ann")
             "name: C\nsite:\n  theme: fancy\n",
             "cohort.yml:3:10: error theme-missing [site.theme]: there is no theme 'fancy'",
         ),
-        ("name: C\nmembers: [unclosed\n", "cohort.yml:3:1: error yaml-syntax"),
+        ("name: C\nmembers: [unclosed\n", "cohort.yml:2:10: error yaml-syntax"),
         (  # the template's 'mentors: []' kept while its example lines are uncommented
             "name: C\nmentors: []\n# - name: Sam Lee\n  - name: Sam Lee\n",
             "cohort.yml:2:10: error yaml-syntax",  # at the [] to delete (the hint says so)

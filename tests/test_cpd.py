@@ -133,7 +133,7 @@ BROKEN = [
         "  evidence: https://example.org:99999/\n",
         "cpd/cpd.yml:5:13: error invalid-url [[0].evidence]",
     ),
-    ("- date: [2024\n", "cpd/cpd.yml:2:1: error yaml-syntax"),
+    ("- date: [2024\n", "cpd/cpd.yml:1:9: error yaml-syntax"),
     # dates written the British way, in words or with a time: the hint gives the date to write
     *(
         (

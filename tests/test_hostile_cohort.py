@@ -140,7 +140,10 @@ def test_one_site_written_three_ways_is_one_member(
 def test_a_plain_entry_address_with_characters_no_address_may_hold_is_encoded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plain = "  - name: Sam Okoro\n    url: https://sam.example.org/cmalt?q={x}|y^z\n    pathway: cmalt\n"
+    plain = (
+        "  - name: Sam Okoro\n    url: https://sam.example.org/cmalt?q={x}|y^z\n"
+        "    pathway: cmalt\n"
+    )
     root = cohort_with(tmp_path, plain)
     monkeypatch.chdir(root)
     code, output = run("cohort", "build", "--offline", "-o", tmp_path / "hub")
@@ -163,3 +166,36 @@ def test_the_coordinators_table_lines_up_names_in_any_script(
     assert code == 0 and len(rows) == 3, output
     kind_at = {columns(row[: row.index("plain")]) for row in rows}
     assert len(kind_at) == 1, rows  # the Kind column starts at one terminal column for all
+
+
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [
+        (
+            "members\\rowan-ellery",
+            "cohort-member-missing [members[5].path]: there is no folder "
+            "'members\\rowan-ellery'\n"
+            "    hint: write folders with / as on the web, not \\: members/rowan-ellery",
+        ),
+        (
+            "members/rowan-elery",
+            "cohort-member-missing [members[5].path]: there is no folder "
+            "'members/rowan-elery' (did you mean 'rowan-ellery'?)",
+        ),
+        (
+            "C:\\Users\\sam\\rowan",
+            "cohort-path-outside [members[5].path]: 'C:\\Users\\sam\\rowan' leads outside "
+            "the cohort folder",
+        ),
+    ],
+)
+def test_a_member_path_typed_wrongly_says_what_to_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str, error: str
+) -> None:
+    """A Windows path, a typo or a folder on the coordinator's computer, each located."""
+    root = cohort_with(tmp_path, f"  - path: '{path}'\n")
+    line = len((root / "cohort.yml").read_text(encoding="utf-8").splitlines())
+    monkeypatch.chdir(root)
+    code, output = run("cohort", "check")
+    assert code == 1, output
+    assert f"cohort.yml:{line}:11: error {error}" in output, output

@@ -370,3 +370,47 @@ def test_a_line_break_in_a_file_name_is_shown_not_printed(
             output
         )
         assert "a\nb" not in output and "notes\n" not in output
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("C:\\Users\\rowan\\Documents\\appraisal.pdf", "appraisal.pdf"),
+        ("C:/Users/rowan/Documents/appraisal.pdf", "appraisal.pdf"),
+        ("/Users/rowan/Desktop/appraisal.pdf", "appraisal.pdf"),
+        ("\\\\fileserver\\share\\appraisal.pdf", "appraisal.pdf"),
+    ],
+)
+def test_a_path_on_the_authors_computer_is_located_with_what_to_copy(
+    tmp_portfolio: PortfolioFactory, written: str, name: str
+) -> None:
+    """A file given by where it is on a computer (Windows, macOS, a network share), in
+    evidence.yml, in a Markdown link or image, or as the photo: an error at it saying what to
+    copy into the portfolio. Before, a Markdown link or image to it was published, broken."""
+    slashed = written.replace("\\", "/")
+    link = f"[my notes](<{written}>)" if "\\" in written else f"![A chart]({slashed})"
+    body = f"## Description\n\nI did it, see {link}.\n\n## Reflection\n\nI learned.\n"
+    root = tmp_portfolio(
+        {
+            "1a/evidence.yml": evidence("1a") + f"- id: appraisal\n  title: Appraisal\n"
+            f"  type: document\n  date: 2025-06-01\n  file: '{written}'\n  shows: It\n",
+            "1b/reflection.md": reflection(
+                "1b", body=body.replace(".\n\n## R", " [r](evidence:ev-1b).\n\n## R")
+            ),
+        }
+    )
+    code, output = run("build", root)
+    assert code == 1
+    message = (
+        f"'{written}' is a place on your computer, outside the portfolio folder, so the file "
+        f"cannot be published\n    hint: copy {name} into the portfolio folder, e.g. beside "
+        f"this file, and give its path from here: {name}"
+    )
+    assert f"1a/evidence.yml:11:9: error evidence-file-outside: {message}" in output, output
+    if written.startswith("\\\\"):
+        return  # in Markdown, \\ is one backslash: not a share's name
+    shown = written if "\\" in written else slashed
+    assert (
+        f"1b/reflection.md:6:15: error evidence-file-outside: {message.replace(written, shown)}"
+        in output
+    ), output

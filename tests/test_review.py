@@ -359,7 +359,7 @@ def test_new_review_from_a_broken_portfolio_gives_located_errors(
         "new", str(tmp_path / "review"), "--pathway", "review", "--from", str(source)
     )
     assert code == 1 and "Traceback" not in err
-    assert "portfolio.yml:3:1: error yaml-syntax" in err
+    assert "portfolio.yml:2:12: error yaml-syntax" in err
     assert not (tmp_path / "review").exists()
 
 

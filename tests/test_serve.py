@@ -282,7 +282,7 @@ def test_a_broken_portfolio_yml_shows_errors_then_recovers(portfolio: Path) -> N
         wait_for(lambda: "cmaltgen-errors" in fetch(port, MOUNT)[2], what="the error overlay")
         code, _, body = fetch(port, MOUNT + "1a/")
         assert code == 200 and "cmaltgen-errors" in body  # last good page, errors over it
-        assert "<code>portfolio.yml, line 4, column 7</code>" in body, body[-2000:]
+        assert "<code>portfolio.yml, line 3, column 12</code>" in body, body[-2000:]
         assert "yaml-syntax" in body
         assert "<script>" not in body.split("cmaltgen-errors", 1)[1].split("</section>")[0]
         wait_for(lambda: "portfolio.yml:" in "".join(served.err), what="terminal errors")
@@ -302,7 +302,7 @@ def test_a_failing_first_build_still_serves_the_errors(portfolio: Path) -> None:
         for path in ("/", MOUNT, "/anything/at/all.css"):
             code, headers, body = fetch(port, path)
             assert code == 500 and headers["content-type"].startswith("text/html")
-            assert "portfolio.yml, line 4" in body and "/__cmaltgen/events" in body
+            assert "portfolio.yml, line 3" in body and "/__cmaltgen/events" in body
         # stderr is read by a thread: wait for the line rather than racing it
         wait_for(lambda: "first build failed" in "".join(served.err), what="the terminal")
         config.write_text(BROKEN_YAML + "\n", encoding="utf-8")  # still broken: no site yet

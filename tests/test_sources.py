@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cmaltgen.read.sources import collect, resolve_local, resolved_once
-from tests.conftest import PortfolioFactory, formatted, run_build, symlink_or_skip
+from tests.conftest import (
+    PortfolioFactory,
+    evidence,
+    formatted,
+    reflection,
+    run_build,
+    symlink_or_skip,
+    write_files,
+)
 
 
 def test_collect_skips_output_hidden_and_template_folders(tmp_portfolio: PortfolioFactory) -> None:
@@ -104,3 +114,131 @@ def test_collect_skips_a_linked_folder_that_is_the_output_and_keeps_other_links(
     names = [s.folder.name for s in collect(root, output).sections]
     assert "built" not in names and "zz-linked" in names and "1a" in names
     assert "built" in [s.folder.name for s in collect(root).sections]  # no output given
+
+
+def test_a_misnamed_reflection_or_a_sync_copy_is_named_with_how_to_fix_it(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """A folder whose reflection.md is saved under another name is no section: its files
+    are named, with the rename; copies from OneDrive/Dropbox are named as copies; macOS's
+    ._ files and Word's ~$ lock files are left alone."""
+    root = tmp_portfolio(
+        {
+            "1b/reflection.md": None,
+            "1b/reflection.md.txt": "---\nsection: 1b\n---\n",
+            "1c/reflection.md": None,
+            "1c/Reflection.docx": b"PK\x03\x04",
+            "2a/reflection (1).md": "old copy\n",
+            "2a/evidence-LAPTOP-AB12.yml": "[]\n",
+            "2a/._reflection.md": b"\x00\x05\x16\x07",
+            "2a/~$flection.docx": b"lock",
+            "notes/ideas.md": "Ideas\n",
+            "reflection.md": "---\nsection: 2b\n---\n",
+            "portfolio (1).yml": "pathway: cmalt\n",
+        }
+    )
+    lines = [line for line in formatted(run_build(root)) if "stray-file" in line]
+    hints = {line.split(":")[0]: line.split("\n    hint: ")[1] for line in lines}
+    assert lines[0].startswith(
+        "1b/evidence.yml: warning stray-file: cmaltgen does not read evidence.yml: its folder, "
+        "1b/, has no reflection.md, so it is not a section"
+    ), lines
+    assert hints == {
+        "1b/evidence.yml": "give the folder its reflection.md, or move evidence.yml to the "
+        "section folder whose evidence it is",
+        "1b/reflection.md.txt": "rename it to reflection.md: the .txt ending may be hidden (in "
+        "Windows File Explorer, View > File name extensions shows it)",
+        "1c/Reflection.docx": "cmaltgen reads plain text, not word-processor files: save the "
+        "text as reflection.md (Markdown), or start from Word with cmaltgen import",
+        "1c/evidence.yml": "give the folder its reflection.md, or move evidence.yml to the "
+        "section folder whose evidence it is",
+        "2a/evidence-LAPTOP-AB12.yml": "it looks like a copy of evidence.yml (made by you, or "
+        "by OneDrive or Dropbox when two versions clashed); cmaltgen reads only evidence.yml: "
+        "move what you need into it, then delete this copy",
+        "2a/reflection (1).md": hints.get("2a/evidence-LAPTOP-AB12.yml", "").replace(
+            "evidence.yml", "reflection.md"
+        ),
+        "notes/ideas.md": "if the folder is a section, name its text reflection.md; to keep "
+        "notes that cmaltgen skips, start the folder's name with _ (e.g. _notes)",
+        "portfolio (1).yml": hints.get("2a/evidence-LAPTOP-AB12.yml", "").replace(
+            "evidence.yml", "portfolio.yml"
+        ),
+        "reflection.md": "cmaltgen reads reflection.md only in a section folder: move it into one",
+    }
+    assert "2a/._reflection.md" not in hints and "2a/~$flection.docx" not in hints
+
+
+@pytest.mark.parametrize(
+    ("files", "where", "hint"),
+    [
+        (
+            {"portfolio.yml": None, "portfolio.yml.txt": "x"},
+            ".",
+            "rename portfolio.yml.txt to portfolio.yml (Windows may hide its .txt ending)",
+        ),
+        (
+            {"portfolio.yml": None, "Portfolio.yaml": "x"},
+            ".",
+            "rename Portfolio.yaml to portfolio.yml",
+        ),
+        (
+            {},
+            "1a",
+            "this folder is inside the portfolio portfolio: give the portfolio's path, "
+            "cmaltgen build ..",
+        ),
+        ({}, "..", "the folder portfolio holds one: cmaltgen build portfolio"),
+    ],
+)
+def test_no_portfolio_yml_says_where_it_may_be(
+    tmp_portfolio: PortfolioFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    files: dict[str, str | None],
+    where: str,
+    hint: str,
+) -> None:
+    """Run in the wrong folder, or with portfolio.yml misnamed: the hint says what to do."""
+    folder = (tmp_portfolio(files) / where).resolve()
+    monkeypatch.chdir(folder)
+    result = run_build(Path())
+    message = next(line for line in formatted(result) if "file-missing" in line)
+    assert message == (
+        "portfolio.yml: error file-missing: there is no portfolio.yml in this folder, so it is "
+        f"not a portfolio\n    hint: {hint}"
+    )
+
+
+def test_an_evidence_list_with_a_hidden_txt_ending_is_named_and_a_second_one_is_a_copy(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    root = tmp_portfolio(
+        {
+            "2b/evidence.yml": None,
+            "2b/evidence.yml.txt": evidence("2b"),
+            "2a/evidence.yaml": evidence("2a"),
+        }
+    )
+    lines = [line for line in formatted(run_build(root)) if "stray-file" in line]
+    assert lines == [
+        "2a/evidence.yaml: warning stray-file: cmaltgen does not read evidence.yaml here\n"
+        "    hint: it looks like a copy of evidence.yml (made by you, or by OneDrive or "
+        "Dropbox when two versions clashed); cmaltgen reads only evidence.yml: move what you "
+        "need into it, then delete this copy",
+        "2b/evidence.yml.txt: warning stray-file: cmaltgen does not read evidence.yml.txt "
+        "here\n    hint: rename it to evidence.yml: the .txt ending may be hidden (in Windows "
+        "File Explorer, View > File name extensions shows it)",
+    ]
+
+
+def test_a_section_folder_one_level_too_deep_is_named_with_where_to_move_it(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    root = tmp_portfolio({"2b/reflection.md": None, "2b/evidence.yml": None})
+    (root / "core-areas").mkdir()
+    write_files(root / "core-areas", {"2b/reflection.md": reflection("2b")})
+    lines = formatted(run_build(root))
+    assert (
+        "core-areas/2b/reflection.md: warning stray-file: this section is not read: cmaltgen "
+        "looks for section folders directly in the portfolio folder, not inside core-areas/\n"
+        "    hint: move the folder 2b out of core-areas/, up into the portfolio folder"
+    ) in lines, lines

@@ -21,7 +21,7 @@ from cmaltgen.diagnostics import display_path
 from cmaltgen.wording import plural
 
 
-@main.group()
+@main.group(short_help="Run a cohort hub: one site for a whole cohort.")
 def cohort() -> None:
     """Run a cohort hub: one site for a cohort's candidates, mentors and portfolios.
 
@@ -34,7 +34,7 @@ def cohort() -> None:
     """
 
 
-@cohort.command("new")
+@cohort.command("new", short_help="Start a cohort hub in DIRECTORY.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @debug_option
 def cohort_new(directory: Path, debug: bool) -> None:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from cmaltgen.serve.server import BuildReport, Built
 
 
-@main.command()
+@main.command(short_help="Show how far along a portfolio is, and if it is ready.")
 @click.argument("portfolio_dir", type=PORTFOLIO_DIR, default=".")
 @click.option(
     "--format",
@@ -134,7 +134,7 @@ def _allowed_hosts(
         raise click.BadParameter(str(exc)) from exc
 
 
-@main.command()
+@main.command(short_help="Preview the site while you write, reloading as you save.")
 @click.argument("portfolio_dir", type=PORTFOLIO_DIR, default=".")
 @click.option(
     "--host",

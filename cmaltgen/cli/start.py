@@ -60,9 +60,10 @@ def pathways(version: str | None) -> None:
         click.echo("  confirmation          signed and dated, in portfolio.yml\n")
 
 
-@main.command()
+@main.command(short_help="Print a JSON Schema, for your editor to check your files.")
 @click.argument(
     "kind",
+    metavar="KIND",
     type=click.Choice(
         ["portfolio", "evidence", "front-matter", "feedback", "cpd", "cohort", "manifest"]
     ),
@@ -100,7 +101,7 @@ def _known_framework(version: str | None) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--pathway",
-    type=click.Choice(["associate", "cmalt", "senior", "review"]),
+    type=click.Choice(["associate", "cmalt", "senior", "review"], case_sensitive=False),
     required=True,
     help="Which CMALT pathway the portfolio is for; review for the three-yearly review.",
 )
@@ -175,12 +176,12 @@ def new(
     )
 
 
-@main.command("import")
+@main.command("import", short_help="Start a portfolio from a Word document or WordPress.")
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--pathway",
-    type=click.Choice(["associate", "cmalt", "senior"]),
+    type=click.Choice(["associate", "cmalt", "senior"], case_sensitive=False),
     required=True,
     help="Which CMALT pathway the portfolio is for.",
 )
@@ -189,7 +190,14 @@ def new(
 @click.option(
     "--download/--no-download", default=False, help="Download WordPress attachments as files."
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A report for people, or JSON for tools.",
+)
 @debug_option
 def import_(
     source: Path,
@@ -232,7 +240,7 @@ def import_(
     click.echo("\n".join(report_lines(report)))
 
 
-@main.command()
+@main.command(short_help="Print snippets that link to your portfolio.")
 @click.argument("portfolio_dir", type=PORTFOLIO_DIR, default=".")
 def badge(portfolio_dir: Path) -> None:
     """Print snippets that link to your portfolio, for a blog sidebar or email signature.

@@ -20,7 +20,7 @@ from cmaltgen.read import schema
 from cmaltgen.read.located_yaml import KeyPath, LineMap, load_yaml
 from cmaltgen.read.safe_read import decode_text, read_parsed
 from cmaltgen.read.schema import PartialDate, spec
-from cmaltgen.read.sources import real_path
+from cmaltgen.read.sources import no_folder, on_computer, real_path
 
 COHORT_NAME = "cohort.yml"
 PATHWAYS = ("associate", "cmalt", "senior")
@@ -165,7 +165,7 @@ class Loaded:
 def load_cohort(root: Path, diags: Diagnostics, today: dt.date) -> Loaded | None:
     """Read and check ``root/cohort.yml``; ``None`` (with diagnostics) if it is unusable."""
     if not root.is_dir():
-        raise CmaltgenError(f"there is no folder {root}")
+        raise CmaltgenError(no_folder(root))
     path = root / COHORT_NAME
     if not path.is_file():
         diags.add(
@@ -286,7 +286,7 @@ def _kind_ok(entry: MemberEntry, key: KeyPath, root: Path, ctx: schema.Context) 
 
 def _path_ok(entry: MemberEntry, key: KeyPath, root: Path, ctx: schema.Context) -> bool:
     target = real_path(root / entry.path)  # a link that loops, or a NUL: as written
-    if Path(entry.path).is_absolute() or not target.is_relative_to(root):
+    if on_computer(entry.path) or not target.is_relative_to(root):
         ctx.problem(
             "cohort-path-outside",
             f"'{entry.path}' leads outside the cohort folder",
@@ -296,15 +296,20 @@ def _path_ok(entry: MemberEntry, key: KeyPath, root: Path, ctx: schema.Context) 
         )
         return False
     if not _is(target / "portfolio.yml", Path.is_file):
-        missing = (
-            "there is no portfolio.yml in" if _is(target, Path.is_dir) else "there is no folder"
+        folder = _is(target, Path.is_dir)
+        message = (
+            f"there is no portfolio.yml in '{entry.path}'"
+            if folder
+            else f"there is no folder '{entry.path}'"
         )
-        ctx.problem(
-            "cohort-member-missing",
-            f"{missing} '{entry.path}'",
-            key,
-            hint="check the path; for a git submodule run: git submodule update --init",
-        )
+        hint = "check the path; for a git submodule run: git submodule update --init"
+        if "\\" in entry.path:
+            slashed = entry.path.replace("\\", "/")
+            hint = f"write folders with / as on the web, not \\: {slashed}"
+        elif not folder and _is(target.parent, Path.is_dir):
+            names = [p.name for p in target.parent.iterdir() if p.is_dir()]
+            message += suggestion(target.name, names)
+        ctx.problem("cohort-member-missing", message, key, hint=hint)
         return False
     return True
 

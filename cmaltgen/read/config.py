@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from cmaltgen.read import schema
 from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.safe_read import decode_text, read_parsed
 from cmaltgen.read.schema import PartialDate, spec
+from cmaltgen.read.sources import lookalike
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -208,18 +210,41 @@ def load_config(
 ) -> tuple[PortfolioConfig, LineMap] | None:
     """Read and check ``portfolio.yml``; ``None`` (with diagnostics) if it is unusable."""
     if not path.exists() and not path.is_symlink():  # a broken link is reported when read
-        hub = (path.parent / "cohort.yml").is_file()
         diags.add(
             "file-missing",
             "there is no portfolio.yml in this folder, so it is not a portfolio",
             path=path,
-            hint="this folder is a cohort hub (it has cohort.yml): use cmaltgen cohort check "
-            "or cmaltgen cohort build"
-            if hub
-            else "run cmaltgen in your portfolio folder, or give its path: cmaltgen build FOLDER",
+            hint=_no_config_hint(path.parent),
         )
         return None
     return read_parsed(path, today, diags, _config_from)
+
+
+def _no_config_hint(folder: Path) -> str:
+    """Where the portfolio.yml may be: misnamed here, in a folder below, or the one above."""
+    if (folder / "cohort.yml").is_file():
+        return (
+            "this folder is a cohort hub (it has cohort.yml): use cmaltgen cohort check or "
+            "cmaltgen cohort build"
+        )
+    try:
+        listed = sorted(folder.iterdir())
+    except OSError:
+        listed = []
+    named = [p.name for p in listed if lookalike(p) == "portfolio" and p.is_file()]
+    if named:
+        hidden = " (Windows may hide its .txt ending)" if named[0].endswith(".txt") else ""
+        return f"rename {named[0]} to portfolio.yml{hidden}"
+    below = [p for p in listed if (p / "portfolio.yml").is_file()]
+    if below:
+        return f"the folder {below[0].name} holds one: cmaltgen build {os.path.relpath(below[0])}"
+    above = next((p for p in folder.resolve().parents if (p / "portfolio.yml").is_file()), None)
+    if above is not None:
+        return (
+            f"this folder is inside the portfolio {above.name}: give the portfolio's path, "
+            f"cmaltgen build {os.path.relpath(above)}"
+        )
+    return "run cmaltgen in your portfolio folder, or give its path: cmaltgen build FOLDER"
 
 
 def _config_from(

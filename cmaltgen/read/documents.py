@@ -14,7 +14,13 @@ from cmaltgen.diagnostics import Diagnostic, Diagnostics
 from cmaltgen.read import markdown, schema
 from cmaltgen.read.document_fields import EvidenceItem, FrontMatter
 from cmaltgen.read.located_yaml import LineMap, load_yaml
-from cmaltgen.read.safe_read import decode_text, read_bytes, read_parsed, split_front_matter
+from cmaltgen.read.safe_read import (
+    decode_text,
+    front_matter_slip,
+    read_bytes,
+    read_parsed,
+    split_front_matter,
+)
 from cmaltgen.read.sources import SectionSource
 
 PART_NAMES = ("description", "reflection")
@@ -265,13 +271,14 @@ def _reflection_text(
         return None
     front_text, body, body_line = split_front_matter(text)
     if front_text is None:
+        line, hint = front_matter_slip(text)
         diags.add(
             "front-matter-missing",
             "this reflection has no front matter naming its section",
             path=path,
-            line=1,
+            line=line,
             col=1,
-            hint="start the file with three lines: ---, section: 1a (your section id), ---",
+            hint=hint,
         )
         return None
     if front_text == "" and body == "":

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.read import yaml_hints
 
 MAX_YAML_DEPTH = 32
 
@@ -85,22 +86,20 @@ def load_yaml(
     located diagnostic. ``line_offset`` is added to lines (front matter starts below ``---``)."""
     linemap = LineMap(path, line_offset=line_offset)
     try:
-        if "*" in text:
+        if "*" in text or _ANCHOR.search(text):
             _reject_aliases(text, line_offset)
         node = yaml.compose(text, Loader=LOADER)
         data = _Builder(linemap, line_offset).build(node)
+        for line, col, message, hint in yaml_hints.cut_by_comment(text) if " #" in text else ():
+            diags.add(
+                "yaml-comment", message, path=path, line=line + line_offset, col=col, hint=hint
+            )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         col = mark.column + 1 if mark else 1
-        hint = _yaml_hint(exc)
-        slip = None
-        if mark and _ONE_TEXT.search(str(exc)):
-            slip = _no_space_above(text, mark.line) or _curly_quotes(text, mark.line)
-        elif mark and _BLOCK_END.search(str(exc)):
-            slip = _empty_above(text, mark.line)
-        if mark and not slip and _FLOW.search(str(exc)):
-            slip = _bracket_text(text, [m.line for m in (exc.context_mark, mark) if m])
+        hint = yaml_hints.general(exc)
+        slip = yaml_hints.slip(text, exc) if mark else None
         if slip:  # 'name:Alex' above is one text with this line: the slip is there
             line, col, hint = slip[0] + line_offset, slip[1], slip[2]
         diags.add("yaml-syntax", _yaml_message(exc), path=path, line=line, col=col, hint=hint)
@@ -114,22 +113,34 @@ def load_yaml(
     return data, linemap
 
 
+# an anchor, ``&name``, where a value starts (not "Q&A" nor "Teaching & learning")
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:])&[^\s&]")
+
+
 def _reject_aliases(text: str, offset: int) -> None:
-    """Find the first alias (``*name``) before composing: aliases can expand exponentially."""
+    """Find the first alias (``*name``) or anchor (``&name``) before composing: aliases can
+    expand exponentially, and an anchor would drop words such as ``&copy`` from the value."""
+    anchor: yaml.Event | None = None
     for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            raise _alias(line + offset, col)
+            anchor = event
+            break
+        if anchor is None and getattr(event, "anchor", None):
+            anchor = event
+    if anchor is not None:
+        mark = anchor.start_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        quote = yaml_hints.value_start(text.splitlines(), line - 1, "") if mark else None
+        raise _alias(line + offset, col, quote[2] if quote else None)
 
 
-def _alias(line: int, col: int) -> _YamlProblem:
+def _alias(line: int, col: int, hint: str | None = None) -> _YamlProblem:
     return _YamlProblem(
         "yaml-alias",
         "YAML anchors and aliases (& and *) are not supported in a portfolio",
         line,
         col,
-        "write the value out in full where it is needed",
+        hint or "write the value out in full where it is needed",
     )
 
 
@@ -138,115 +149,6 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     if exc.context:
         return f"this YAML cannot be read: {exc.context}, {problem}"
     return f"this YAML cannot be read: {problem}"
-
-
-# what PyYAML says when a 'key:value' line and the next one were read as one text
-_ONE_TEXT = re.compile(r"mapping values are not allowed|could not find expected ':'")
-_KEY_NO_SPACE = re.compile(r"(\s*(?:- )?[A-Za-z_][\w-]*):(\S.*)")
-
-
-def _no_space_above(text: str, index: int) -> tuple[int, int, str] | None:
-    """Line, column and hint for a ``key:value`` with no space on the line above line
-    ``index`` (0-based), indented alike: YAML reads the two lines as one text."""
-    lines = text.splitlines()
-    above = next((i for i in range(min(index, len(lines)) - 1, -1, -1) if lines[i].strip()), None)
-    if above is None or index >= len(lines):
-        return None
-    found = _KEY_NO_SPACE.fullmatch(lines[above])
-    if not found or _indent(lines[above]) != _indent(lines[index]):
-        return None
-    key, value = found.group(1).strip(), found.group(2)
-    return above + 1, len(found.group(1)) + 1, f"put a space after the ':': write '{key}: {value}'"
-
-
-def _curly_quotes(text: str, index: int) -> tuple[int, int, str] | None:
-    """The hint for a value in Word's curly quotes that holds ': ' (they are not quotes)."""
-    lines = text.splitlines()
-    found = re.search("[\u201c\u2018]", lines[index]) if index < len(lines) else None
-    if not found:
-        return None
-    return (
-        index + 1,
-        found.start() + 1,
-        (
-            "curly quotes (\u201c \u201d \u2018 \u2019, as Word types them) are not quotes to "
-            'YAML: put the value in straight quotes, "like this"'
-        ),
-    )
-
-
-# what PyYAML says when lines follow 'key: []' (or {}) as if it were 'key:'
-_BLOCK_END = re.compile(r"expected <block end>|did not find expected key")
-_KEY_EMPTY = re.compile(r"(\s*(?:- )?[A-Za-z_][\w-]*):\s*(\[\s*\]|\{\s*\})\s*(?:#.*)?")
-
-
-def _empty_above(text: str, index: int) -> tuple[int, int, str] | None:
-    """Line, column and hint for ``key: []`` (or ``{}``) above line ``index`` (0-based),
-    comments and blank lines between, when line ``index`` is meant to fill it in."""
-    lines = text.splitlines()
-    if index >= len(lines):
-        return None
-    above = next(
-        (i for i in range(index - 1, -1, -1) if lines[i].strip()[:1] not in ("", "#")), None
-    )
-    found = _KEY_EMPTY.fullmatch(lines[above]) if above is not None else None
-    here = lines[index]
-    if above is None or not found:
-        return None
-    if not here.lstrip().startswith("-") and _indent(here) <= _indent(lines[above]):
-        return None
-    key, empty = found.group(1).strip(), found.group(2)
-    what = "the list is empty" if empty.startswith("[") else "there is nothing in it"
-    return (
-        above + 1,
-        found.start(2) + 1,
-        (
-            f"'{key}: {empty}' says {what}: delete the '{empty}' to give its entries on the lines "
-            "below"
-        ),
-    )
-
-
-# what PyYAML says when text starting with [ or { was read as a list or mapping
-_FLOW = re.compile(r"flow (sequence|mapping)|did not find expected key|expected <block end>")
-_KEY_FLOW = re.compile(r"(\s*(?:- )?[A-Za-z_][\w-]*):[ \t]+([\[{].*?)\s*")
-
-
-def _bracket_text(text: str, indexes: list[int]) -> tuple[int, int, str] | None:
-    """``title: [Draft] Report``: text that starts with a bracket and goes on after the
-    closing one, so it is no list, on one of the lines named. (An unclosed bracket may be
-    a list that is not finished: no hint for it.)"""
-    lines = text.splitlines()
-    for index in indexes:
-        found = _KEY_FLOW.fullmatch(lines[index]) if index < len(lines) else None
-        if found is None:
-            continue
-        value, close = found.group(2), "]" if found.group(2)[0] == "[" else "}"
-        end = value.rfind(close)
-        if end >= 0 and value[end + 1 :].strip()[:1] not in ("", "#"):
-            quoted = value.replace('"', '\\"')
-            return (
-                index + 1,
-                found.start(2) + 1,
-                f"text that starts with '{value[0]}' is not read as text; put it in quotes: "
-                f'{found.group(1).strip().removeprefix("- ")}: "{quoted}"',
-            )
-    return None
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
-    problem = (exc.problem or "") + (exc.context or "")
-    if "mapping values are not allowed" in problem:
-        return "a value that contains ': ' must be put in quotes"
-    if "found character '\\t'" in problem or "tab" in problem:
-        return "YAML indentation must use spaces, not tabs"
-    if "could not find expected ':'" in problem:
-        return "each line in a mapping needs 'key: value'; check the line above too"
-    return "check the indentation and quotes on this line and the one above it"
 
 
 class _Builder:

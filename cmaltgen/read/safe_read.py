@@ -262,3 +262,21 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
         if lines[i].strip() in ("---", "..."):
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
     return "", "", len(lines)
+
+
+def front_matter_slip(text: str) -> tuple[int, str]:
+    """(Line, hint) for a reflection whose first line is not ``---``: blank lines above it,
+    a dash Word made of it (``—``), too few or many hyphens, or no ``---`` above the settings."""
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    shown = lines[first].strip() if lines else ""
+    if shown == "---":
+        return first + 1, f"--- must be the very first line: remove the {first} empty line(s) above"
+    if shown and set(shown) <= set("-\u2013\u2014 ") and len(shown) < 8:
+        return first + 1, f"write exactly three hyphens, ---, on this line, not '{shown}'"
+    if re.match(r"[A-Za-z_]+:", shown):
+        return (
+            first + 1,
+            f"add a line --- above '{shown[:40]}': the settings go between two --- lines",
+        )
+    return 1, "start the file with three lines: ---, section: 1a (your section id), ---"

@@ -8,10 +8,12 @@ import contextvars
 import errno
 import logging
 import os
+import re
 from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path, PureWindowsPath
 from typing import Any, NamedTuple, TypeVar
 
+from cmaltgen.diagnostics import suggestion
 from cmaltgen.read.safe_read import file_kind
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,8 @@ class Sources(NamedTuple):
     sections: tuple[SectionSource, ...]
     templates: Path | None
     root_files: tuple[Path, ...] = ()  # the files (not folders) in ``root``, sorted
+    # top-level folders with no reflection.md (not hidden, _site...), with their listings
+    others: tuple[tuple[Path, tuple[Path, ...]], ...] = ()
 
 
 def collect(root: Path, output: Path | None = None) -> Sources:
@@ -49,6 +53,7 @@ def collect(root: Path, output: Path | None = None) -> Sources:
     Folders starting with ``.`` or ``_``, the output folder, ``templates`` and ``feedback`` are
     not content."""
     sections: list[SectionSource] = []
+    others: list[tuple[Path, tuple[Path, ...]]] = []
     real_root = real_path(root)
     real_output = real_path(output) if output is not None else None
     folders: list[tuple[Path, bool]] = []
@@ -73,11 +78,18 @@ def collect(root: Path, output: Path | None = None) -> Sources:
             sections.append(
                 SectionSource(folder, reflection, evidence if present else None, listed)
             )
+        else:
+            others.append((folder, listed))
     templates = root / TEMPLATES_DIR
     log.debug("collected %d section folders under %s", len(sections), root)
     config, found = root / CONFIG_NAME, tuple(sections)
     return Sources(
-        root, config, found, templates if templates.is_dir() else None, tuple(sorted(files))
+        root,
+        config,
+        found,
+        templates if templates.is_dir() else None,
+        tuple(sorted(files)),
+        tuple(others),
     )
 
 
@@ -102,19 +114,63 @@ def never_a_section(name: str) -> bool:
     return name.startswith((".", "_")) or name in (TEMPLATES_DIR, FEEDBACK_DIR, "node_modules")
 
 
+# a copy of reflection.md, evidence.yml or portfolio.yml under another name: "reflection (1)",
+# "evidence (Rowan's conflicted copy)", "reflection-LAPTOP-12", "Reflection - Copy", ".md.txt"
+_LOOKALIKE = re.compile(r"(reflection|evidence|portfolio)\b.*", re.IGNORECASE)
+# what a reflection saved from a word processor, or with a hidden .txt ending, is named
+_TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".text", ".docx", ".doc", ".odt", ".rtf", ".pages")
+
+
+def no_folder(path: Path) -> str:
+    """ "There is no folder X", with the likeliest folder meant beside it (a typo)."""
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.is_dir()]
+    except OSError:
+        names = []
+    return f"there is no folder {path}" + suggestion(path.name, names)
+
+
+def lookalike(path: Path) -> str | None:
+    """The file ``path`` seems meant to be (``reflection.md``...), from its name, or ``None``."""
+    found = _LOOKALIKE.fullmatch(path.name)
+    return found.group(1).lower() if found else None
+
+
 def stray_files(sources: Sources) -> list[Path]:
-    """Markdown/YAML files that look like content but are not read (likely a misplaced file)."""
+    """Files that look like content but are not read (likely a misplaced or misnamed file):
+    Markdown/YAML beside a section, a look-alike of a file cmaltgen reads anywhere on top."""
     used = {s.reflection for s in sources.sections} | {s.evidence for s in sources.sections}
     strays: list[Path] = []
     for section in sources.sections:  # collect's listings: no folder is listed twice
         for path in section.listed:
-            if path.suffix in (".md", ".yml", ".yaml") and path not in used:
+            hidden_txt = _content(path, (".txt", ".text")) and lookalike(path) is not None
+            if (_content(path, (".md", ".yml", ".yaml")) or hidden_txt) and path not in used:
                 strays.append(path)
+    for _folder, listed in sources.others:  # no reflection.md: another portfolio or hub?
+        if not any(p.name in (CONFIG_NAME, "cohort.yml") for p in listed):
+            strays.extend(
+                p
+                for p in listed
+                if _content(p, (".md", ".yml", ".yaml"))
+                or (_content(p, _TEXT_SUFFIXES) and lookalike(p) is not None)
+            )
+            strays.extend(  # a section one folder too deep: core-areas/1a/reflection.md
+                p / REFLECTION_NAME
+                for p in listed
+                if not never_a_section(p.name) and (p / REFLECTION_NAME).is_file()
+            )
     for path in sources.root_files:
-        is_yaml = path.suffix in (".yml", ".yaml")
-        if is_yaml and path.name != CONFIG_NAME and not path.name.startswith("."):
+        if path.name != CONFIG_NAME and (
+            _content(path, (".yml", ".yaml"))
+            or (_content(path, _TEXT_SUFFIXES) and lookalike(path) is not None)
+        ):
             strays.append(path)
     return strays
+
+
+def _content(path: Path, suffixes: tuple[str, ...]) -> bool:
+    """Named like content, and not a hidden file (macOS's ``._name``) or Word's ``~$`` lock."""
+    return path.suffix.lower() in suffixes and not path.name.startswith((".", "~$"))
 
 
 Resolved = tuple[Path | None, str | None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostic, Diagnostics, display_path, suggestion
@@ -106,16 +107,18 @@ def _check_file(
 ) -> Diagnostic | None:
     """Report a local file that cannot be published; the error if it is not there at all."""
     _, problem = resolve_local(root, base, target)
-    if problem == "outside" and on_computer(target):
-        _on_computer(target, diags, where, _from_the_top(root, base, target))
-    elif problem == "outside":
+    relative = _from_the_top(root, base, target) if problem == "outside" else None
+    if relative is not None:
         diags.add(
             "evidence-file-outside",
-            f"'{target}' is outside the portfolio folder",
-            hint="copy the file into the portfolio (a link or ../ path that leaves the folder "
-            "would not be published)",
+            f"the address '{target}' starts with /, so it leads to the top of the web server, "
+            "not of your site: it breaks on GitHub Pages and opened from disk",
+            hint=f"write it from this file's folder: {relative}",
             **where,
         )
+    elif problem == "outside":
+        message, hint = outside(target, "file")
+        diags.add("evidence-file-outside", message, hint=hint, **where)
     elif problem == "missing":
         slashed = target.replace("\\", "/")
         return diags.add(
@@ -160,31 +163,11 @@ def _from_the_top(root: Path, base: Path, target: str) -> str | None:
     """For ``/2a/notes.pdf`` where the portfolio has a ``2a``: the address written from
     ``base``, as the writer meant a place in the site, not on the computer."""
     parts = target.split("/")
-    if target.startswith("//") or len(parts) < 3 or not (root / parts[1]).exists():
+    if target[:1] != "/" or target[:2] == "//" or len(parts) < 3 or parts[1] in ("", ".."):
+        return None
+    if not (root / parts[1]).exists():
         return None
     return os.path.relpath(root.joinpath(*parts[1:]), base).replace(os.sep, "/")
-
-
-def _on_computer(
-    target: str, diags: Diagnostics, where: dict[str, object], relative: str | None = None
-) -> None:
-    if relative is not None:
-        diags.add(
-            "evidence-file-outside",
-            f"the address '{target}' starts with /, so it leads to the top of the web server, "
-            "not of your site: it breaks on GitHub Pages and opened from disk",
-            hint=f"write it from this file's folder: {relative}",
-            **where,
-        )
-        return
-    diags.add(
-        "evidence-file-outside",
-        f"'{target}' is a place on your computer, not a file in the portfolio folder, so no "
-        "one else could open it",
-        hint="copy the file into this section's folder and give its name alone, e.g. "
-        "report.pdf; for a web page give its whole address (https://...)",
-        **where,
-    )
 
 
 def _refused_links(reflection: Reflection, diags: Diagnostics) -> None:
@@ -195,7 +178,8 @@ def _refused_links(reflection: Reflection, diags: Diagnostics) -> None:
         where = reflection.at_body(line, col)
         scheme = address.partition(":")[0].lower()
         if scheme == "file":
-            _on_computer(address, diags, where)
+            message, hint = outside(address, "file")
+            diags.add("evidence-file-outside", message, hint=hint, **where)
         elif address[:11].lower() == "data:image/":
             diags.add(
                 "image-not-cleaned",
@@ -213,6 +197,24 @@ def _refused_links(reflection: Reflection, diags: Diagnostics) -> None:
                 hint="link to a web page (https://...) or to a file in the portfolio instead",
                 **where,
             )
+
+
+def outside(target: str, what: str) -> tuple[str, str]:
+    """Message and hint for a path that leaves the portfolio: a place on this computer
+    (``C:\\Users\\...``) or a ``../`` or link out of the folder."""
+    if on_computer(target) or target[:5].lower() == "file:":
+        name = re.split(r"[\\/]", target)[-1]
+        return (
+            f"'{target}' is a place on your computer, outside the portfolio folder, so the "
+            f"{what} cannot be published",
+            f"copy {name} into the portfolio folder, e.g. beside this file, and give its path "
+            f"from here: {name}",
+        )
+    return (
+        f"'{target}' is outside the portfolio folder",
+        f"copy the {what} into the portfolio (a link or ../ path that leaves the folder would "
+        "not be published)",
+    )
 
 
 def no_such_file(base: Path, target: str) -> str:

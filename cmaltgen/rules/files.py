@@ -11,7 +11,16 @@ from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.framework import CPD_NAME, CPD_SECTION
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES, describe, file_kind, open_regular
-from cmaltgen.read.sources import Sources, real_path, resolve_local, stray_files
+from cmaltgen.read.sources import (
+    CONFIG_NAME,
+    EVIDENCE_NAME,
+    REFLECTION_NAME,
+    Sources,
+    lookalike,
+    real_path,
+    resolve_local,
+    stray_files,
+)
 from cmaltgen.rules import privacy
 
 # Names Windows keeps for devices, with or without an extension (con.txt is reserved too).
@@ -213,14 +222,81 @@ def check_stray_files(portfolio: Portfolio, sources: Sources, diags: Diagnostics
     unread = {d.source.folder for d in portfolio.docs if not d.evidence_ok}
     if portfolio.cpd is not None:
         used.add(real_path(portfolio.cpd.path))
+    sections = {s.folder for s in sources.sections}
     for path in stray_files(sources):
         if real_path(path) in used:
             continue
         if path.parent in unread and path.stem not in ("evidence", "reflection"):
             continue  # an item of its evidence.yml that had errors may use it
-        hint = "cmaltgen reads reflection.md and evidence.yml in each section folder"
-        if path.stem in ("evidence", "reflection"):
-            hint = f"rename it to {path.stem}{'.yml' if path.stem == 'evidence' else '.md'}"
-        elif path.name == CPD_NAME:
-            hint = f"a CPD record belongs in the {CPD_SECTION} section of a portfolio review"
-        diags.add("stray-file", f"cmaltgen does not read {path.name} here", path=path, hint=hint)
+        where = "root" if path.parent == sources.root else "other"
+        if sources.root not in (path.parent, path.parent.parent) and path.parent not in sections:
+            outer = path.parent.parent.name
+            hint = (
+                f"move the folder {path.parent.name} out of {outer}/, up into the portfolio folder"
+            )
+            message = (
+                "this section is not read: cmaltgen looks for section folders directly in the "
+                f"portfolio folder, not inside {outer}/"
+            )
+            diags.add("stray-file", message, path=path, hint=hint)
+            continue
+        message, hint = _stray(path, "section" if path.parent in sections else where)
+        diags.add("stray-file", message, path=path, hint=hint)
+
+
+def _stray(path: Path, where: str) -> tuple[str, str]:
+    """What to say about a file cmaltgen does not read (``where``: root, section or other
+    folder), and how to make it read."""
+    meant = lookalike(path)
+    wanted = {"evidence": EVIDENCE_NAME, "reflection": REFLECTION_NAME}.get(
+        meant or "", CONFIG_NAME
+    )
+    message = f"cmaltgen does not read {path.name} here"
+    if path.name == CPD_NAME:
+        return message, f"a CPD record belongs in the {CPD_SECTION} section of a portfolio review"
+    if where == "other":
+        message = (
+            f"cmaltgen does not read {path.name}: its folder, {path.parent.name}/, has no "
+            f"{REFLECTION_NAME}, so it is not a section"
+        )
+        if meant == "reflection":
+            return message, _rename(path, wanted)
+        if meant == "evidence":
+            return message, (
+                f"give the folder its {REFLECTION_NAME}, or move {path.name} to the section "
+                "folder whose evidence it is"
+            )
+        return message, (
+            f"if the folder is a section, name its text {REFLECTION_NAME}; to keep notes that "
+            "cmaltgen skips, start the folder's name with _ (e.g. _notes)"
+        )
+    if meant is None:
+        return (
+            message,
+            f"cmaltgen reads {REFLECTION_NAME} and {EVIDENCE_NAME} in each section folder",
+        )
+    if where == "root" and meant != "portfolio":
+        return message, f"cmaltgen reads {wanted} only in a section folder: move it into one"
+    named = path.stem.lower() == meant or path.name.lower().startswith(f"{wanted}.")
+    if named and where == "section" and not (path.parent / wanted).exists():
+        return message, _rename(path, wanted)
+    return message, (
+        f"it looks like a copy of {wanted} (made by you, or by OneDrive or Dropbox when two "
+        f"versions clashed); cmaltgen reads only {wanted}: move what you need into it, then "
+        "delete this copy"
+    )
+
+
+def _rename(path: Path, wanted: str) -> str:
+    """How to turn ``path`` into ``wanted``: a hidden .txt ending, a Word file, or a name."""
+    if path.suffix.lower() in (".docx", ".doc", ".odt", ".rtf", ".pages"):
+        return (
+            f"cmaltgen reads plain text, not word-processor files: save the text as "
+            f"{wanted} (Markdown), or start from Word with cmaltgen import"
+        )
+    if path.name.lower().startswith(wanted) and path.suffix.lower() in (".txt", ".text"):
+        return (
+            f"rename it to {wanted}: the .txt ending may be hidden (in Windows File Explorer, "
+            "View > File name extensions shows it)"
+        )
+    return f"rename it to {wanted}"

@@ -188,7 +188,7 @@ def near_miss(reflection: Reflection, part: str) -> tuple[int, str] | None:
     want = f"'## {part.title()}'"
     headings = reflection.parsed.headings
     for n, heading in enumerate(headings):
-        if _first_word(heading.text) != part:
+        if not _first_word(heading.text).startswith(part[:7]):  # Reflections, Reflective...
             continue
         if heading.level == 2:
             return heading.line, f"this heading is not read as the {part}: write it as {want}"
@@ -206,6 +206,8 @@ def near_miss(reflection: Reflection, part: str) -> tuple[int, str] | None:
     for number, line in enumerate(reflection.body.splitlines(), start=1):
         if line.lstrip().startswith(("**", "__")) and _first_word(line) == part:
             return number, f"bold text is not a heading: write {want} on this line"
+        if line.strip().rstrip(":").lower() == part:
+            return number, f"a line with only the word is text, not a heading: write {want}"
         block = (
             line.lstrip().startswith("#")
             and _first_word(line) == part

@@ -181,11 +181,7 @@ def _photo_missing(
     root: Path, target: str, problem: str | None, diags: Diagnostics, where: dict[str, Any]
 ) -> None:
     if problem == "outside":
-        message, hint = (
-            f"'{target}' is outside the portfolio folder",
-            "copy the photo into the portfolio folder; a ../ path or a link that leaves it "
-            "would not be published",
-        )
+        message, hint = evidence.outside(target, "photo")
     elif problem not in (None, "missing"):
         what = describe(problem, root / target)
         message, hint = f"'{target}' is {what}, not a file", "name the image file itself"

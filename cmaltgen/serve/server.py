@@ -25,6 +25,7 @@ from typing import Protocol
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.read.documents import ParseCache
+from cmaltgen.read.sources import no_folder
 from cmaltgen.serve import hosts, responses
 from cmaltgen.serve.handler import PreviewHTTPServer, Response, bind, browser_host, mount_path
 from cmaltgen.serve.responses import PROGRESS_PATH, Snapshot
@@ -111,7 +112,7 @@ class PreviewServer:
     def start(self) -> None:
         """Bind the port, watch, build once (even a failing build), then serve in the background."""
         if not self.root.is_dir():
-            raise CmaltgenError(f"there is no folder {self.root}")
+            raise CmaltgenError(no_folder(self.root))
         httpd = self._httpd = bind(self.host, self.requested_port, self.port_fixed)
         httpd.preview = self
         self.host_check = hosts.HostCheck(self.host, self.port, self.allow_hosts)
