@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cmaltgen import build
-from cmaltgen.diagnostics import CODES, Diagnostics, Severity, suggestion
+from cmaltgen.codes import CODES, Severity
+from cmaltgen.diagnostics import Diagnostics, suggestion
 from cmaltgen.read import sources
 from cmaltgen.read.documents import EvidenceEntry, SectionDoc
 from cmaltgen.read.portfolio import Portfolio

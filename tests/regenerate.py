@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from cmaltgen.diagnostics import CODES
+from cmaltgen.codes import CODES
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.cpd import CpdActivity
 from cmaltgen.read.document_fields import EvidenceItem, FrontMatter

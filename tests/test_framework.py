@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cmaltgen.diagnostics import Severity
+from cmaltgen.codes import Severity
 from cmaltgen.read.framework import frameworks, latest
 
 CORE = ["1a", "1b", "1c", "2a", "2b", "3a", "3b", "4a"]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cmaltgen.diagnostics import CODES
+from cmaltgen.codes import CODES
 from tests.conftest import PortfolioFactory, formatted, run_build
 
 CASES_FILE = Path(__file__).parent / "cases" / "validation.yml"

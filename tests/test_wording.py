@@ -182,7 +182,8 @@ def test_failed_build_counts_errors_and_warnings_in_words(tmp_portfolio: Portfol
     ],
 )
 def test_serve_overlay_heading(errors: int, warnings: int, expected: str) -> None:
-    from cmaltgen.diagnostics import Diagnostic, Severity
+    from cmaltgen.codes import Severity
+    from cmaltgen.diagnostics import Diagnostic
     from cmaltgen.serve.reload import _summary
 
     problems = [Diagnostic("x", "e")] * errors + [

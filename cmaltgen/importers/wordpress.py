@@ -16,7 +16,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
-from cmaltgen.diagnostics import Diagnostic, Diagnostics, Severity
+from cmaltgen.codes import Severity
+from cmaltgen.diagnostics import Diagnostic, Diagnostics
 from cmaltgen.importers.evidence import Attachment, page_key
 from cmaltgen.importers.html import hazards
 from cmaltgen.importers.source import Piece, Reading, megabytes, source_error

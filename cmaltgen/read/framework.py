@@ -14,7 +14,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from cmaltgen.diagnostics import CmaltgenError, Severity
+from cmaltgen.codes import Severity
+from cmaltgen.diagnostics import CmaltgenError
 from cmaltgen.read.located_yaml import LOADER
 
 REVIEW = "review"  # the three-yearly portfolio review: written by holders, not awarded

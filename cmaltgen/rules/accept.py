@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cmaltgen.diagnostics import CODES, Diagnostic, Diagnostics, Severity, suggestion
+from cmaltgen.codes import CODES, Severity
+from cmaltgen.diagnostics import Diagnostic, Diagnostics, suggestion
 from cmaltgen.read.config import Accept, PortfolioConfig
 from cmaltgen.read.located_yaml import LineMap
 from cmaltgen.read.portfolio import AcceptEntry

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cmaltgen.diagnostics import Diagnostics, Severity
+from cmaltgen.codes import Severity
+from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read.document_fields import EvidenceItem
 from cmaltgen.read.documents import PART_NAMES, Reflection
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from cmaltgen.diagnostics import Diagnostics, Severity, display_path, suggestion
+from cmaltgen.codes import Severity
+from cmaltgen.diagnostics import Diagnostics, display_path, suggestion
 from cmaltgen.read.config import PortfolioConfig
 from cmaltgen.read.documents import Reflection
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, latest, versions

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cmaltgen.diagnostics import Diagnostics, Severity, display_path
+from cmaltgen.codes import Severity
+from cmaltgen.diagnostics import Diagnostics, display_path
 from cmaltgen.read import history, markdown
 from cmaltgen.read.config import REFERRALS, PortfolioConfig
 from cmaltgen.read.located_yaml import LineMap, load_yaml

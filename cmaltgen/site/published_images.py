@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cmaltgen.diagnostics import Diagnostics, Severity
+from cmaltgen.codes import Severity
+from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.rules import images as pictures
 from cmaltgen.rules import privacy
 from cmaltgen.site.output import Output
