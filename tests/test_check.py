@@ -29,7 +29,7 @@ from cmaltgen.build import build
 from cmaltgen.check import CheckOptions
 from cmaltgen.cli import main
 from cmaltgen.diagnostics import CmaltgenError
-from cmaltgen.read.schema import PartialDate
+from cmaltgen.read.dates import PartialDate
 from cmaltgen.rules import guidance
 from cmaltgen.rules.readiness import Report
 from cmaltgen.serve.progress import report_html

@@ -10,7 +10,7 @@ import pytest
 
 from cmaltgen.cli import main
 from cmaltgen.read.cpd import hours, review_due, summarise
-from cmaltgen.read.schema import PartialDate
+from cmaltgen.read.dates import PartialDate
 from tests.conftest import TODAY, PortfolioFactory, formatted, run_build
 from tests.review_support import CPD_YML, review_files
 

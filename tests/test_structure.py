@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
+from cmaltgen.read.dates import PartialDate
 from cmaltgen.read.document_fields import Consent
-from cmaltgen.read.schema import PartialDate
 from cmaltgen.site.structure import Evidence
 from cmaltgen.site.urls import relative_url
 

@@ -17,9 +17,10 @@ from pathlib import Path
 from cmaltgen.cohort.remote import manifest_url
 from cmaltgen.diagnostics import CmaltgenError, Diagnostics, suggestion
 from cmaltgen.read import schema
+from cmaltgen.read.dates import PartialDate
 from cmaltgen.read.located_yaml import KeyPath, LineMap, load_yaml
 from cmaltgen.read.safe_read import decode_text, read_parsed
-from cmaltgen.read.schema import PartialDate, spec
+from cmaltgen.read.schema import spec
 from cmaltgen.read.sources import no_folder, on_computer, real_path
 
 COHORT_NAME = "cohort.yml"

@@ -26,8 +26,8 @@ from pathlib import Path
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read import history
 from cmaltgen.read.config import PortfolioConfig
+from cmaltgen.read.dates import PartialDate
 from cmaltgen.read.located_yaml import LineMap
-from cmaltgen.read.schema import PartialDate
 from cmaltgen.site.output import Output
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read import schema
+from cmaltgen.read.dates import PartialDate
 from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.safe_read import decode_text, read_parsed
-from cmaltgen.read.schema import PartialDate, spec
+from cmaltgen.read.schema import spec
 from cmaltgen.read.sources import lookalike
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostics, suggestion
 from cmaltgen.read import schema
+from cmaltgen.read.dates import PartialDate
 from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.safe_read import decode_text, read_parsed
-from cmaltgen.read.schema import PartialDate, spec
+from cmaltgen.read.schema import spec
 
 REVIEW_YEARS = 3
 SOON_DAYS = 183  # "due soon": within about six months

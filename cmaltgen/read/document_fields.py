@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cmaltgen.read.schema import ID_PATTERN, PartialDate, spec
+from cmaltgen.read.dates import PartialDate
+from cmaltgen.read.schema import ID_PATTERN, spec
 
 EVIDENCE_TYPES = (
     "document",

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.read.dates import PartialDate
 from cmaltgen.read.located_yaml import LineMap, load_yaml
 from cmaltgen.read.safe_read import read_text
-from cmaltgen.read.schema import Context, PartialDate, load, spec
+from cmaltgen.read.schema import Context, load, spec
 from cmaltgen.read.sources import EVIDENCE_NAME, FEEDBACK_DIR, REFLECTION_NAME
 
 log = logging.getLogger(__name__)

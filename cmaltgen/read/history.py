@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from cmaltgen.diagnostics import suggestion
+from cmaltgen.read.dates import PartialDate, date_hint, guess_date
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES
-from cmaltgen.read.schema import PartialDate, date_hint, guess_date
 from cmaltgen.read.sources import CONFIG_NAME, EVIDENCE_NAME, REFLECTION_NAME, never_a_section
 from cmaltgen.wording import git_reason
 

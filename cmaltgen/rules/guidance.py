@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass
 
 from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.read.dates import PartialDate
 from cmaltgen.read.documents import PART_NAMES, Reflection
 from cmaltgen.read.framework import SectionSpec
 from cmaltgen.read.portfolio import Portfolio, Specs
-from cmaltgen.read.schema import PartialDate
 from cmaltgen.wording import join_and, plural
 
 STUB_WORDS = 50  # a description, reflection or free-text section shorter than this is a stub

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from cmaltgen.codes import Severity
 from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.read.dates import PartialDate
 from cmaltgen.read.document_fields import EvidenceItem
 from cmaltgen.read.documents import PART_NAMES, Reflection
 from cmaltgen.read.framework import SLOT_PREFIX, Framework, Pathway, SectionSpec
 from cmaltgen.read.portfolio import Portfolio
-from cmaltgen.read.schema import PartialDate
 from cmaltgen.rules.guidance import STUB_WORDS, Present, is_stub, present_sections
 from cmaltgen.wording import article, join_and, plural
 

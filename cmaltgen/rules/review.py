@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read import cpd
+from cmaltgen.read.dates import PartialDate
 from cmaltgen.read.framework import CPD_SECTION, REVIEW
 from cmaltgen.read.portfolio import Portfolio
-from cmaltgen.read.schema import PartialDate
 from cmaltgen.wording import plural
 
 

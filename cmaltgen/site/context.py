@@ -11,7 +11,7 @@ from markupsafe import Markup
 from cmaltgen import wording
 from cmaltgen.read import markdown
 from cmaltgen.read.config import Candidate, Links, site_title
-from cmaltgen.read.schema import PartialDate
+from cmaltgen.read.dates import PartialDate
 from cmaltgen.read.sources import real_path
 from cmaltgen.site import metadata
 from cmaltgen.site.pages import EVIDENCE_INDEX, NOT_FOUND, SINGLE_PAGE

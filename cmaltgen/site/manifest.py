@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from cmaltgen import __version__
 from cmaltgen.diagnostics import Diagnostics
-from cmaltgen.read.schema import PartialDate
+from cmaltgen.read.dates import PartialDate
 from cmaltgen.rules import readiness as check
 from cmaltgen.site import metadata
 from cmaltgen.site.structure import Evidence, Site

@@ -17,8 +17,8 @@ from typing import Any
 
 from cmaltgen import __version__
 from cmaltgen.read.config import PortfolioConfig, site_title
+from cmaltgen.read.dates import PartialDate
 from cmaltgen.read.framework import REVIEW, Pathway
-from cmaltgen.read.schema import PartialDate
 from cmaltgen.site.pages import HOME, NOT_FOUND
 from cmaltgen.site.structure import Site
 

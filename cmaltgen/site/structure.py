@@ -15,11 +15,11 @@ from pathlib import Path
 
 from cmaltgen import wording
 from cmaltgen.read import markdown, markdown_scan
+from cmaltgen.read.dates import PartialDate
 from cmaltgen.read.document_fields import Consent
 from cmaltgen.read.documents import EvidenceEntry, Reflection, SectionDoc
 from cmaltgen.read.framework import SectionSpec
 from cmaltgen.read.portfolio import Portfolio
-from cmaltgen.read.schema import PartialDate
 from cmaltgen.read.sources import real_path, resolve_local
 from cmaltgen.rules import privacy
 from cmaltgen.rules.settings import image_size
