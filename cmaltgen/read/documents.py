@@ -207,60 +207,9 @@ def _reflection_from(
     if isinstance(read, Reflection):
         return read
     text = decode_text(data, path, Diagnostics())
-    if text is None or _over_a_cap(text):
+    if text is None or markdown.over_a_cap(text):
         return Broken(None, None)
     return _salvage(text)
-
-
-# Laying a table out costs far more per cell than any other Markdown: a 2 MB file of cells
-# (a million) takes minutes. No reflection needs this many; a data table belongs in a file.
-MAX_TABLE_CELLS = 10_000
-# Marks markdown-it tries to pair up, at some 25 us each ('[') or more as they pile up ('*_'):
-# a 2 MB file of them took from half a minute to minutes. (marks, most, what, how to fix)
-_CAPS = (
-    ("|", MAX_TABLE_CELLS, "table cells ('|' characters)",
-     "move a large table into an evidence file (a spreadsheet or PDF) and cite it"),
-    ("[", 10_000, "links, images and notes ('[' characters)",
-     "move a long list of links into an evidence file, or cite fewer items here"),
-    ("*_", 20_000, "emphasis marks ('*' and '_' characters)",
-     "keep * and _ for emphasis; put code or data in an evidence file"),
-)  # fmt: skip
-
-
-def _count(text: str, marks: str) -> int:
-    return sum(text.count(mark) for mark in marks)
-
-
-def _over_a_cap(text: str) -> bool:
-    return any(_count(text, marks) > most for marks, most, _, _ in _CAPS)
-
-
-def _too_many_marks(body: str, path: Path, body_line: int, diags: Diagnostics) -> bool:
-    """More table cells, links or emphasis marks than :data:`_CAPS` allows: an error at the
-    line where the first cap is passed."""
-    over = [cap for cap in _CAPS if _count(body, cap[0]) > cap[1]]
-    if not over:
-        return False
-    seen, number, passed = [0] * len(over), body_line, over[0]
-    for line in body.split("\n"):
-        for n, cap in enumerate(over):
-            seen[n] += _count(line, cap[0])
-        now = [cap for n, cap in enumerate(over) if seen[n] > cap[1]]
-        if now:
-            passed = now[0]
-            break
-        number += 1
-    _, most, what, hint = passed
-    diags.add(
-        "file-too-large",
-        f"this reflection has more than {most:,} {what} by this line; cmaltgen lays out at "
-        "most that many",
-        path=path,
-        line=number,
-        col=1,
-        hint=hint,
-    )
-    return True
 
 
 def _reflection_text(
@@ -294,7 +243,7 @@ def _reflection_text(
     loaded = _front_matter(front_text, path, diags, today)
     if loaded is None:
         return None
-    if _too_many_marks(body, path, body_line, diags):
+    if markdown.too_many_marks(body, path, body_line, diags):
         return None
     reflection = _reflection(path, loaded[0], loaded[1], body, body_line, text)
     if reflection.parsed.too_deep is not None:

@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from markdown_it import MarkdownIt
@@ -22,6 +23,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from cmaltgen.diagnostics import Diagnostics
 from cmaltgen.read import markdown_html, markdown_scan
 from cmaltgen.read.markdown_html import Annotator, Resolver
 from cmaltgen.read.markdown_scan import Heading, Paragraph, Reference, inline_text
@@ -222,3 +224,54 @@ def plain_text(tokens: Sequence[Token]) -> str:
         elif token.type in ("code_block", "fence"):
             blocks.append(token.content)
     return " ".join(" ".join(blocks).split())
+
+
+# Laying a table out costs far more per cell than any other Markdown: a 2 MB file of cells
+# (a million) takes minutes. No reflection needs this many; a data table belongs in a file.
+MAX_TABLE_CELLS = 10_000
+# Marks markdown-it tries to pair up, at some 25 us each ('[') or more as they pile up ('*_'):
+# a 2 MB file of them took from half a minute to minutes. (marks, most, what, how to fix)
+_CAPS = (
+    ("|", MAX_TABLE_CELLS, "table cells ('|' characters)",
+     "move a large table into an evidence file (a spreadsheet or PDF) and cite it"),
+    ("[", 10_000, "links, images and notes ('[' characters)",
+     "move a long list of links into an evidence file, or cite fewer items here"),
+    ("*_", 20_000, "emphasis marks ('*' and '_' characters)",
+     "keep * and _ for emphasis; put code or data in an evidence file"),
+)  # fmt: skip
+
+
+def _count(text: str, marks: str) -> int:
+    return sum(text.count(mark) for mark in marks)
+
+
+def over_a_cap(text: str) -> bool:
+    return any(_count(text, marks) > most for marks, most, _, _ in _CAPS)
+
+
+def too_many_marks(body: str, path: Path, body_line: int, diags: Diagnostics) -> bool:
+    """More table cells, links or emphasis marks than :data:`_CAPS` allows: an error at the
+    line where the first cap is passed."""
+    over = [cap for cap in _CAPS if _count(body, cap[0]) > cap[1]]
+    if not over:
+        return False
+    seen, number, passed = [0] * len(over), body_line, over[0]
+    for line in body.split("\n"):
+        for n, cap in enumerate(over):
+            seen[n] += _count(line, cap[0])
+        now = [cap for n, cap in enumerate(over) if seen[n] > cap[1]]
+        if now:
+            passed = now[0]
+            break
+        number += 1
+    _, most, what, hint = passed
+    diags.add(
+        "file-too-large",
+        f"this reflection has more than {most:,} {what} by this line; cmaltgen lays out at "
+        "most that many",
+        path=path,
+        line=number,
+        col=1,
+        hint=hint,
+    )
+    return True

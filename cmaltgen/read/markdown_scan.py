@@ -21,27 +21,14 @@ _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 # writes a backslash as %5C). A file reference, which the rules report as outside the portfolio.
 _ON_COMPUTER = re.compile(r"^/|^[a-zA-Z]:(/|%5C)", re.IGNORECASE)
 # What every current browser shows in an <img>; another file (a PDF, a TIFF) is linked instead.
-WEB_IMAGES = frozenset(
-    [
-        ".png",
-        ".apng",
-        ".jpg",
-        ".jpeg",
-        ".jpe",
-        ".jfif",
-        ".gif",
-        ".webp",
-        ".avif",
-        ".svg",
-        ".bmp",
-        ".ico",
-    ]
+_WEB_IMAGE = re.compile(
+    r".*\.(a?png|jpe?g|jpe|jfif|gif|webp|avif|svg|bmp|ico)", re.IGNORECASE | re.DOTALL
 )
 
 
 def shows_as_image(name: str) -> bool:
     """Whether a web page can show the file ``name`` as a picture."""
-    return "." + name.rpartition(".")[2].lower() in WEB_IMAGES
+    return _WEB_IMAGE.fullmatch(name) is not None
 
 
 class Reference(NamedTuple):

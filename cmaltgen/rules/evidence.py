@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from cmaltgen.diagnostics import Diagnostic, Diagnostics, display_path, suggestion
@@ -11,7 +10,7 @@ from cmaltgen.read.documents import EvidenceEntry, Reflection
 from cmaltgen.read.markdown_scan import Reference, refused_links, shows_as_image
 from cmaltgen.read.portfolio import Fallout, Portfolio, Specs
 from cmaltgen.read.safe_read import describe
-from cmaltgen.read.sources import on_computer, real_path, resolve_local
+from cmaltgen.read.sources import real_path, resolve_local
 from cmaltgen.rules import files, privacy
 from cmaltgen.wording import article
 
@@ -107,7 +106,7 @@ def _check_file(
 ) -> Diagnostic | None:
     """Report a local file that cannot be published; the error if it is not there at all."""
     _, problem = resolve_local(root, base, target)
-    relative = _from_the_top(root, base, target) if problem == "outside" else None
+    relative = files.from_the_top(root, base, target) if problem == "outside" else None
     if relative is not None:
         diags.add(
             "evidence-file-outside",
@@ -117,13 +116,13 @@ def _check_file(
             **where,
         )
     elif problem == "outside":
-        message, hint = outside(target, "file")
+        message, hint = files.outside(target, "file")
         diags.add("evidence-file-outside", message, hint=hint, **where)
     elif problem == "missing":
         slashed = target.replace("\\", "/")
         return diags.add(
             "evidence-file-missing",
-            no_such_file(base, target),
+            files.no_such_file(base, target),
             hint=f"write folders with / as on the web, not \\: {slashed}"
             if "\\" in target
             else f"paths are relative to the folder {display_path(base, root)}/; "
@@ -159,17 +158,6 @@ def _check_file(
     return None
 
 
-def _from_the_top(root: Path, base: Path, target: str) -> str | None:
-    """For ``/2a/notes.pdf`` where the portfolio has a ``2a``: the address written from
-    ``base``, as the writer meant a place in the site, not on the computer."""
-    parts = target.split("/")
-    if target[:1] != "/" or target[:2] == "//" or len(parts) < 3 or parts[1] in ("", ".."):
-        return None
-    if not (root / parts[1]).exists():
-        return None
-    return os.path.relpath(root.joinpath(*parts[1:]), base).replace(os.sep, "/")
-
-
 def _refused_links(reflection: Reflection, diags: Diagnostics) -> None:
     """Links markdown-it leaves as text for their kind of address, and data: images."""
     for line, col, address in refused_links(
@@ -178,7 +166,7 @@ def _refused_links(reflection: Reflection, diags: Diagnostics) -> None:
         where = reflection.at_body(line, col)
         scheme = address.partition(":")[0].lower()
         if scheme == "file":
-            message, hint = outside(address, "file")
+            message, hint = files.outside(address, "file")
             diags.add("evidence-file-outside", message, hint=hint, **where)
         elif address[:11].lower() == "data:image/":
             diags.add(
@@ -197,31 +185,6 @@ def _refused_links(reflection: Reflection, diags: Diagnostics) -> None:
                 hint="link to a web page (https://...) or to a file in the portfolio instead",
                 **where,
             )
-
-
-def outside(target: str, what: str) -> tuple[str, str]:
-    """Message and hint for a path that leaves the portfolio: a place on this computer
-    (``C:\\Users\\...``) or a ``../`` or link out of the folder."""
-    if on_computer(target) or target[:5].lower() == "file:":
-        name = re.split(r"[\\/]", target)[-1]
-        return (
-            f"'{target}' is a place on your computer, outside the portfolio folder, so the "
-            f"{what} cannot be published",
-            f"copy {name} into the portfolio folder, e.g. beside this file, and give its path "
-            f"from here: {name}",
-        )
-    return (
-        f"'{target}' is outside the portfolio folder",
-        f"copy the {what} into the portfolio (a link or ../ path that leaves the folder would "
-        "not be published)",
-    )
-
-
-def no_such_file(base: Path, target: str) -> str:
-    """ "There is no file ...", with the likeliest name meant from its folder."""
-    parent = (base / target).parent
-    names = [p.name for p in parent.glob("*")] if parent.is_dir() else []
-    return f"there is no file '{target}'" + suggestion(Path(target).name, names)
 
 
 def _check_supports(

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from cmaltgen.diagnostics import Diagnostics
+from cmaltgen.diagnostics import Diagnostics, suggestion
 from cmaltgen.read.framework import CPD_NAME, CPD_SECTION
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.safe_read import MAX_TEXT_BYTES, describe, file_kind, open_regular
@@ -17,6 +17,7 @@ from cmaltgen.read.sources import (
     REFLECTION_NAME,
     Sources,
     lookalike,
+    on_computer,
     real_path,
     resolve_local,
     stray_files,
@@ -300,3 +301,39 @@ def _rename(path: Path, wanted: str) -> str:
             "View > File name extensions shows it)"
         )
     return f"rename it to {wanted}"
+
+
+def from_the_top(root: Path, base: Path, target: str) -> str | None:
+    """For ``/2a/notes.pdf`` where the portfolio has a ``2a``: the address written from
+    ``base``, as the writer meant a place in the site, not on the computer."""
+    parts = target.split("/")
+    if target[:1] != "/" or target[:2] == "//" or len(parts) < 3 or parts[1] in ("", ".."):
+        return None
+    if not (root / parts[1]).exists():
+        return None
+    return os.path.relpath(root.joinpath(*parts[1:]), base).replace(os.sep, "/")
+
+
+def outside(target: str, what: str) -> tuple[str, str]:
+    """Message and hint for a path that leaves the portfolio: a place on this computer
+    (``C:\\Users\\...``) or a ``../`` or link out of the folder."""
+    if on_computer(target) or target[:5].lower() == "file:":
+        name = re.split(r"[\\/]", target)[-1]
+        return (
+            f"'{target}' is a place on your computer, outside the portfolio folder, so the "
+            f"{what} cannot be published",
+            f"copy {name} into the portfolio folder, e.g. beside this file, and give its path "
+            f"from here: {name}",
+        )
+    return (
+        f"'{target}' is outside the portfolio folder",
+        f"copy the {what} into the portfolio (a link or ../ path that leaves the folder would "
+        "not be published)",
+    )
+
+
+def no_such_file(base: Path, target: str) -> str:
+    """ "There is no file ...", with the likeliest name meant from its folder."""
+    parent = (base / target).parent
+    names = [p.name for p in parent.glob("*")] if parent.is_dir() else []
+    return f"there is no file '{target}'" + suggestion(Path(target).name, names)

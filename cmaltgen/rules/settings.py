@@ -10,7 +10,7 @@ from cmaltgen.read.framework import CPD_NAME, CPD_SECTION, REVIEW
 from cmaltgen.read.portfolio import Portfolio, Specs
 from cmaltgen.read.safe_read import describe
 from cmaltgen.read.sources import resolve_local
-from cmaltgen.rules import evidence, image_open, images
+from cmaltgen.rules import files, image_open, images
 
 
 def check_values(portfolio: Portfolio, diags: Diagnostics) -> None:
@@ -181,12 +181,12 @@ def _photo_missing(
     root: Path, target: str, problem: str | None, diags: Diagnostics, where: dict[str, Any]
 ) -> None:
     if problem == "outside":
-        message, hint = evidence.outside(target, "photo")
+        message, hint = files.outside(target, "photo")
     elif problem not in (None, "missing"):
         what = describe(problem, root / target)
         message, hint = f"'{target}' is {what}, not a file", "name the image file itself"
     else:
-        message = evidence.no_such_file(root, target)
+        message = files.no_such_file(root, target)
         hint = "the path is relative to the folder holding portfolio.yml; check the spelling "
         hint += "and the capital letters"
     diags.add("photo-file", message, hint=hint, **where)
