@@ -261,3 +261,23 @@ def test_many_links_headings_and_paragraphs_are_each_read_once() -> None:
     assert html.count("<aside>h3</aside>") == 5_000
     html = markdown.render(markdown.parse("Text.\n\n" * 10_000), Resolver(), annotator=Notes())
     assert html.count("<aside>h2</aside>") == 10_000
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("chart.png", True),
+        ("Scan.JPG", True),
+        ("photo.jpe", True),
+        ("photo.jpeg", True),
+        ("poster.svg", True),
+        ("x.jp", False),
+        ("x.jpgg", False),
+        ("scan.tif", False),
+        ("poster.PNG.pdf", False),
+        ("png", False),
+    ],
+)
+def test_only_formats_a_web_page_shows_are_images(name: str, shown: bool) -> None:
+    """A TIFF or PDF is linked, not put in an <img> where it would show as a broken picture."""
+    assert markdown_scan.shows_as_image(name) is shown
