@@ -233,7 +233,7 @@ def resolve_local(root: Path, base: Path, target: str) -> Resolved:
 
 
 def _resolve_local(root: Path, base: Path, target: str) -> Resolved:
-    if on_computer(target):
+    if on_computer(target) or target[:5].lower() == "file:":  # file:///C:/... too
         return None, "outside"
     if "\x00" in target:
         return None, "nul-name"
