@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import functools
 import logging
 import time
@@ -16,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics, display_path
+from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.output import folder
 from cmaltgen.read import config as config_stage
-from cmaltgen.read import documents, framework, safe_read, sources
+from cmaltgen.read import documents, framework, sources
 from cmaltgen.read.portfolio import Portfolio
 from cmaltgen.rules import accept, privacy, validate
 from cmaltgen.rules import feedback as feedback_rules
@@ -158,7 +157,7 @@ def read_portfolio(
     checks that can only give warnings (a cohort hub's members).
     """
     if not root.is_dir():
-        raise CmaltgenError(_not_a_folder(root))
+        raise CmaltgenError(sources.not_a_folder(root))
     root = sources.real_path(root)  # later stages compare resolved paths against it
     loaded = config_stage.load_config(root / sources.CONFIG_NAME, diags, today)
     found = sources.collect(root, output)
@@ -345,21 +344,6 @@ def _render(
     if chosen is None:
         return None
     return render.render_site(site, chosen, diags, images, extra, templates)
-
-
-def _not_a_folder(root: Path) -> str:
-    """Why the portfolio folder given is not one, in plain words."""
-    shown = display_path(root)
-    try:
-        kind = safe_read.file_kind(root.stat().st_mode)
-    except FileNotFoundError:
-        kind = "broken-link" if root.is_symlink() else "missing"
-    except OSError as exc:
-        kind = "link-loop" if exc.errno == errno.ELOOP else "other"
-    if kind == "missing":
-        return sources.no_folder(root)
-    what = "an ordinary file" if kind is None else safe_read.describe(kind, root)
-    return f"{shown} is {what}, not a folder: give the path of your portfolio folder"
 
 
 def check_output_location(root: Path, output: Path) -> None:

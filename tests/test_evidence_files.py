@@ -688,5 +688,5 @@ def test_a_transcript_is_published_and_linked_beside_its_video(
         f"1b/evidence.yml:{line}:15: error evidence-file-missing: there is no file "
         "'talk transcript #1.txt'",
         f"1b/evidence.yml:{web}:15: error invalid-url: 'www.example.org/talk-transcript' is "
-        "not a whole web address",
+        "not a web address",
     ]

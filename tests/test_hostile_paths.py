@@ -100,6 +100,27 @@ def test_a_portfolio_folder_that_is_a_looping_link_or_a_pipe_is_named_as_such(
         assert "pipe is a named pipe (FIFO), not a folder" in output
 
 
+@pytest.mark.parametrize(
+    ("command", "what"),
+    [(["serve"], "portfolio"), (["cohort", "build"], "cohort"), (["cohort", "check"], "cohort")],
+)
+def test_serve_and_cohort_name_a_looping_link_or_a_pipe_as_build_does(
+    tmp_path: Path, command: list[str], what: str
+) -> None:
+    """serve and cohort crashed on a looping link (RuntimeError: Symlink loop) and called a
+    named pipe "no folder": one message for every command now."""
+    symlink_or_skip(tmp_path / "loop", Path("loop"))
+    code, output = run(*command, tmp_path / "loop")
+    assert code == 1 and "Traceback" not in output and "internal problem" not in output
+    assert "is a symbolic link that leads round in a circle" in output
+    assert f"not a folder: give the path of your {what} folder" in output
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe")
+        code, output = run(*command, tmp_path / "pipe")
+        assert code == 1
+        assert "pipe is a named pipe (FIFO), not a folder" in output
+
+
 def test_a_bundle_over_a_named_pipe_is_refused_not_waited_on(
     tmp_portfolio: PortfolioFactory, tmp_path: Path
 ) -> None:

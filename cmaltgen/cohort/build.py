@@ -80,8 +80,8 @@ def build_cohort(
     """Build the hub in ``root`` into ``output`` (default ``root/_site``); ``memo`` and
     ``templates`` (``cmaltgen serve``) keep what did not change between builds."""
     started = time.perf_counter()
-    root = root.resolve()
-    output = (output or root / sources.DEFAULT_OUTPUT).resolve()
+    root = sources.real_path(root)  # a link that loops is reported by load_cohort
+    output = sources.real_path(output or root / sources.DEFAULT_OUTPUT)
     check_output_location(root, output)
     today = today or dt.date.today()
     result = CohortResult(root, output, Diagnostics(), strict)

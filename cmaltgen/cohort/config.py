@@ -21,7 +21,7 @@ from cmaltgen.read.dates import PartialDate
 from cmaltgen.read.located_yaml import KeyPath, LineMap, load_yaml
 from cmaltgen.read.safe_read import decode_text, read_parsed
 from cmaltgen.read.schema import spec
-from cmaltgen.read.sources import no_folder, on_computer, real_path
+from cmaltgen.read.sources import not_a_folder, on_computer, real_path
 
 COHORT_NAME = "cohort.yml"
 PATHWAYS = ("associate", "cmalt", "senior")
@@ -166,7 +166,7 @@ class Loaded:
 def load_cohort(root: Path, diags: Diagnostics, today: dt.date) -> Loaded | None:
     """Read and check ``root/cohort.yml``; ``None`` (with diagnostics) if it is unusable."""
     if not root.is_dir():
-        raise CmaltgenError(no_folder(root))
+        raise CmaltgenError(not_a_folder(root, "cohort"))
     path = root / COHORT_NAME
     if not path.is_file():
         diags.add(

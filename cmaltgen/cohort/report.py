@@ -14,6 +14,7 @@ from cmaltgen.cohort.build import CohortResult
 from cmaltgen.cohort.config import load_cohort
 from cmaltgen.cohort.members import Member, read_members
 from cmaltgen.diagnostics import Diagnostics, display_path
+from cmaltgen.read.sources import real_path
 from cmaltgen.wording import columns, pad
 
 HEADINGS = ("Member", "Kind", "Listed", "Status", "Written", "Mentor", "Updated")
@@ -21,7 +22,7 @@ HEADINGS = ("Member", "Kind", "Listed", "Status", "Written", "Mentor", "Updated"
 
 def check(root: Path, *, offline: bool = False, today: dt.date | None = None) -> CohortResult:
     """Read cohort.yml and every member; render and write nothing."""
-    root = root.resolve()
+    root = real_path(root)  # a link that loops is reported by load_cohort
     today = today or dt.date.today()
     result = CohortResult(root, root, Diagnostics())
     loaded = load_cohort(root, result.diagnostics, today)

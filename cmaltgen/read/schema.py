@@ -185,7 +185,7 @@ def _dict(item: Any, meta: Any, data: Any, key: KeyPath, ctx: Context) -> Any:
     return {k: v for k, v in values.items() if v is not _INVALID}
 
 
-_LOGIN = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@")
+_LOGIN = re.compile(r"^([\s<\"']*[A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@")  # <https://... too
 
 
 def hide_password(text: str) -> str:
@@ -211,7 +211,9 @@ def url_hint(text: str) -> str | None:
     """None for a web address (http(s)://, a host name, a port if any); else how to fix it."""
     if hide_password(text) != text:
         bare = without_login(text)
-        return f"anyone reading the site could see it: write the address without it, {bare}"
+        more = url_hint(bare)  # "https://me:pw@host/<x>": say what else is wrong at once
+        fix = f"write the address without it, {bare}" if more is None else f"remove it; {more}"
+        return f"anyone reading the site could see it: {fix}"
     if not re.match(r"^https?://[^\s/$.?#][^\s\x00-\x1f\x7f]*$", text):
         if re.match(r"^(www\.|[\w-]+(\.[\w-]+)+/)\S*$", text):  # a host without https://
             return f"web addresses start with https:// (or http://): https://{text}"

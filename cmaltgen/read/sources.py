@@ -13,8 +13,8 @@ from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path, PureWindowsPath
 from typing import Any, NamedTuple, TypeVar
 
-from cmaltgen.diagnostics import suggestion
-from cmaltgen.read.safe_read import file_kind
+from cmaltgen.diagnostics import display_path, suggestion
+from cmaltgen.read.safe_read import describe, file_kind
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +130,22 @@ def no_folder(path: Path) -> str:
     return f"there is no folder {path}" + suggestion(path.name, names)
 
 
+def not_a_folder(path: Path, what: str = "portfolio") -> str:
+    """Why ``path``, given as the portfolio (or cohort) folder, is not a folder, in plain words:
+    one message for build, check, serve and cohort."""
+    try:
+        kind = file_kind(path.stat().st_mode)
+    except FileNotFoundError:
+        kind = "broken-link" if path.is_symlink() else "missing"
+    except OSError as exc:
+        kind = "link-loop" if exc.errno == errno.ELOOP else "other"
+    if kind == "missing":
+        return no_folder(path)
+    shown = display_path(path)
+    kind_of = "an ordinary file" if kind is None else describe(kind, path)
+    return f"{shown} is {kind_of}, not a folder: give the path of your {what} folder"
+
+
 def lookalike(path: Path) -> str | None:
     """The file ``path`` seems meant to be (``reflection.md``...), from its name, or ``None``."""
     found = _LOOKALIKE.fullmatch(path.name)
@@ -233,7 +249,7 @@ def resolve_local(root: Path, base: Path, target: str) -> Resolved:
 
 
 def _resolve_local(root: Path, base: Path, target: str) -> Resolved:
-    if on_computer(target):
+    if on_computer(target) or target[:5].lower() == "file:":  # file:///C:/... too
         return None, "outside"
     if "\x00" in target:
         return None, "nul-name"

@@ -10,6 +10,7 @@ from cmaltgen.read.documents import EvidenceEntry, Reflection
 from cmaltgen.read.markdown_scan import Reference, refused_links, shows_as_image
 from cmaltgen.read.portfolio import Fallout, Portfolio, Specs
 from cmaltgen.read.safe_read import describe
+from cmaltgen.read.schema import url_hint, url_message
 from cmaltgen.read.sources import real_path, resolve_local
 from cmaltgen.rules import files, privacy
 from cmaltgen.wording import article
@@ -59,13 +60,10 @@ def _check_transcript(root: Path, entry: EvidenceEntry, diags: Diagnostics) -> D
     item, where = entry.item, entry.where("transcript")
     if item.transcript_file:
         return _check_file(root, entry.path.parent, item.transcript_file, diags, where)
-    if item.transcript.strip().lower().startswith("www."):
-        diags.add(
-            "invalid-url",
-            f"'{item.transcript.strip()}' is not a whole web address",
-            hint=f"start it with https://, e.g. https://{item.transcript.strip()}",
-            **where,
-        )
+    address = item.transcript.strip()
+    hint = url_hint(address) if address else None  # linked on the site: as strict as url:
+    if hint:
+        diags.add("invalid-url", url_message(address), hint=hint, **where)
     return None
 
 
@@ -112,7 +110,8 @@ def _check_file(
             "evidence-file-outside",
             f"the address '{target}' starts with /, so it leads to the top of the web server, "
             "not of your site: it breaks on GitHub Pages and opened from disk",
-            hint=f"write it from this file's folder: {relative}",
+            hint=f"write it from this file's folder: {relative}"
+            + _and_missing(root, base, relative),
             **where,
         )
     elif problem == "outside":
@@ -158,6 +157,13 @@ def _check_file(
     return None
 
 
+def _and_missing(root: Path, base: Path, relative: str) -> str:
+    """What to add to a hint whose path names no file (``/2a/x.pdf``, with no x.pdf in 2a)."""
+    if resolve_local(root, base, relative)[1] != "missing":
+        return ""
+    return f"; and check the name: {files.no_such_file(base, relative)}"
+
+
 def _refused_links(reflection: Reflection, diags: Diagnostics) -> None:
     """Links markdown-it leaves as text for their kind of address, and data: images."""
     for line, col, address in refused_links(
@@ -166,7 +172,7 @@ def _refused_links(reflection: Reflection, diags: Diagnostics) -> None:
         where = reflection.at_body(line, col)
         scheme = address.partition(":")[0].lower()
         if scheme == "file":
-            message, hint = files.outside(address, "file")
+            message, hint = files.outside(address, "file", in_link=True)
             diags.add("evidence-file-outside", message, hint=hint, **where)
         elif address[:11].lower() == "data:image/":
             diags.add(

@@ -6,6 +6,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import unquote
 
 from cmaltgen.diagnostics import Diagnostics, suggestion
 from cmaltgen.read.framework import CPD_NAME, CPD_SECTION
@@ -314,16 +315,18 @@ def from_the_top(root: Path, base: Path, target: str) -> str | None:
     return os.path.relpath(root.joinpath(*parts[1:]), base).replace(os.sep, "/")
 
 
-def outside(target: str, what: str) -> tuple[str, str]:
+def outside(target: str, what: str, in_link: bool = False) -> tuple[str, str]:
     """Message and hint for a path that leaves the portfolio: a place on this computer
-    (``C:\\Users\\...``) or a ``../`` or link out of the folder."""
+    (``C:\\Users\\...``) or a ``../`` or link out of the folder. ``in_link``: written in a
+    Markdown link, where a file: address's %20 stays in the path to give."""
     if on_computer(target) or target[:5].lower() == "file:":
-        name = re.split(r"[\\/]", target)[-1]
+        written = re.split(r"[\\/]", target)[-1]
+        name = unquote(written) if target[:5].lower() == "file:" else written  # My%20Report
         return (
             f"'{target}' is a place on your computer, outside the portfolio folder, so the "
             f"{what} cannot be published",
             f"copy {name} into the portfolio folder, e.g. beside this file, and give its path "
-            f"from here: {name}",
+            f"from here: {written if in_link else name}",
         )
     return (
         f"'{target}' is outside the portfolio folder",

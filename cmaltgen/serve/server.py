@@ -25,7 +25,7 @@ from typing import Protocol
 from cmaltgen.build import BuildResult, build
 from cmaltgen.diagnostics import CmaltgenError, Diagnostic, Diagnostics
 from cmaltgen.read.documents import ParseCache
-from cmaltgen.read.sources import no_folder
+from cmaltgen.read.sources import not_a_folder, real_path
 from cmaltgen.serve import hosts, responses
 from cmaltgen.serve.handler import PreviewHTTPServer, Response, bind, browser_host, mount_path
 from cmaltgen.serve.responses import PROGRESS_PATH, Snapshot
@@ -83,7 +83,7 @@ class PreviewServer:
         allow_hosts: Sequence[str] = (),
         builder: Callable[[Path], Built] | None = None,
     ) -> None:
-        self.root = root.resolve()
+        self.root = real_path(root)  # a link that loops is reported by start
         # What to build: the portfolio by default; `cmaltgen serve` passes the hub's build
         # for a cohort folder. It runs on the build thread only.
         self.builder = builder or self._build_portfolio
@@ -112,7 +112,7 @@ class PreviewServer:
     def start(self) -> None:
         """Bind the port, watch, build once (even a failing build), then serve in the background."""
         if not self.root.is_dir():
-            raise CmaltgenError(no_folder(self.root))
+            raise CmaltgenError(not_a_folder(self.root))
         httpd = self._httpd = bind(self.host, self.requested_port, self.port_fixed)
         httpd.preview = self
         self.host_check = hosts.HostCheck(self.host, self.port, self.allow_hosts)
