@@ -89,7 +89,7 @@ CODES: dict[str, Code] = _codes(
         W,
         "A Markdown or YAML file where cmaltgen does not read it, or a reflection.md, "
         "evidence.yml or portfolio.yml saved under another name (a .txt or Word file, a "
-        "OneDrive or Dropbox copy).",
+        "OneDrive or Dropbox copy); an error, listed first, for a section's only text.",
     ),
     (
         "name-encoding",

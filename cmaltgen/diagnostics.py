@@ -35,7 +35,8 @@ class Diagnostic(NamedTuple):
     def is_root_cause(self) -> bool:
         """A file or setting that could not be read as written: others may follow from it."""
         own_section = self.code == "unknown-section" and self.key == "section"
-        return self.is_error and (self.code in ROOT_CAUSES or own_section)
+        unread = self.code == "stray-file"  # an error only for a section's misnamed text
+        return self.is_error and (self.code in ROOT_CAUSES or own_section or unread)
 
     def where(self, base: Path | None = None) -> str:
         """``path:line:col`` with the path shown relative to ``base`` when possible."""

@@ -139,9 +139,16 @@ def test_a_misnamed_reflection_or_a_sync_copy_is_named_with_how_to_fix_it(
     )
     lines = [line for line in formatted(run_build(root)) if "stray-file" in line]
     hints = {line.split(":")[0]: line.split("\n    hint: ")[1] for line in lines}
-    assert lines[0].startswith(
-        "1b/evidence.yml: warning stray-file: cmaltgen does not read evidence.yml: its folder, "
-        "1b/, has no reflection.md, so it is not a section"
+    assert lines[0].startswith(  # the section's text first: it is the cause
+        "1b/reflection.md.txt: error stray-file: cmaltgen does not read reflection.md.txt: its "
+        "folder, 1b/, has no reflection.md, so it is not a section"
+    ), lines
+    assert any(
+        line.startswith(
+            "1b/evidence.yml: warning stray-file: cmaltgen does not read evidence.yml: its "
+            "folder, 1b/, has no reflection.md, so it is not a section"
+        )
+        for line in lines
     ), lines
     assert hints == {
         "1b/evidence.yml": "give the folder its reflection.md, or move evidence.yml to the "
@@ -242,3 +249,27 @@ def test_a_section_folder_one_level_too_deep_is_named_with_where_to_move_it(
         "looks for section folders directly in the portfolio folder, not inside core-areas/\n"
         "    hint: move the folder 2b out of core-areas/, up into the portfolio folder"
     ) in lines, lines
+
+
+def test_a_sections_text_under_another_name_is_the_first_error_listed(
+    tmp_portfolio: PortfolioFactory,
+) -> None:
+    """reflection.txt (saved so from Notepad or Word) made 1b no section: the errors that
+    follow from it (a missing section, evidence cited from elsewhere) came first, and the
+    cause, the one that says what to rename, was a warning further down."""
+    root = tmp_portfolio(
+        {
+            "1b/reflection.md": None,
+            "1b/reflection.txt": reflection("1b"),
+            "notes/reflection-ideas.md": "Ideas\n",  # not plainly a section's text
+        }
+    )
+    lines = formatted(run_build(root))
+    assert any(line.startswith("notes/reflection-ideas.md: warning stray-file") for line in lines)
+    errors = [line for line in lines if " error " in line]
+    assert errors[0] == (
+        "1b/reflection.txt: error stray-file: cmaltgen does not read reflection.txt: its folder, "
+        "1b/, has no reflection.md, so it is not a section\n"
+        "    hint: rename it to reflection.md"
+    ), lines
+    assert any("error missing-section" in line for line in errors[1:]), lines

@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import unquote
 
+from cmaltgen.codes import Severity
 from cmaltgen.diagnostics import Diagnostics, suggestion
 from cmaltgen.read.framework import CPD_NAME, CPD_SECTION
 from cmaltgen.read.portfolio import Portfolio, Specs
@@ -243,7 +244,15 @@ def check_stray_files(portfolio: Portfolio, sources: Sources, diags: Diagnostics
             diags.add("stray-file", message, path=path, hint=hint)
             continue
         message, hint = _stray(path, "section" if path.parent in sections else where)
-        diags.add("stray-file", message, path=path, hint=hint)
+        # a section's text under another name: the errors its section's absence causes follow
+        unread_text = where == "other" and lookalike(path) == "reflection"
+        if unread_text and path.stem.lower() != "reflection":
+            unread_text = (
+                path.name.lower().startswith("reflection.")
+                or path.parent.joinpath(EVIDENCE_NAME).exists()
+            )  # notes/reflection-ideas.md alone stays a warning
+        severity = Severity.ERROR if unread_text else Severity.WARNING
+        diags.add("stray-file", message, path=path, hint=hint, severity=severity)
 
 
 def _stray(path: Path, where: str) -> tuple[str, str]:
