@@ -25,10 +25,12 @@ def report_html(report: Report) -> str:
         )
     state = "ready" if report.ready else "not-ready"
     return (
+        # A wide table scrolls in its own region (reachable by keyboard), not the whole page.
+        '<div role="region" aria-label="Progress table" tabindex="0" style="overflow-x:auto">'
         f'<table class="check-report {state}">\n'
         f"<caption>{esc(report.verdict)}</caption>\n"
         f"<thead><tr>{head}</tr></thead>\n"
-        "<tbody>\n" + "\n".join(rows) + ("\n" if rows else "") + "</tbody>\n</table>\n"
+        "<tbody>\n" + "\n".join(rows) + ("\n" if rows else "") + "</tbody>\n</table></div>\n"
     )
 
 
