@@ -639,7 +639,7 @@ def test_the_progress_page_lists_each_problem_where_it_is(tmp_path: Path) -> Non
         status, _, body = fetch(server.port, "/__cmaltgen/progress")
     assert status == 200 and "1 error" in body
     problems = body.split('id="problems"', 1)[1]
-    assert "<code>portfolio.yml, line 4, column 7</code>" in problems
+    assert "<code>portfolio.yml, line 3, column 12</code>" in problems
     assert "yaml-syntax" in problems and "hint:" in problems
 
 
