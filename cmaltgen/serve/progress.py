@@ -61,7 +61,10 @@ def cohort_html(root: Path) -> str:
     from cmaltgen.cohort import report
 
     lines = report.lines(report.check(root, offline=True))
-    return f"<pre>{html.escape(chr(10).join(lines))}</pre>"
+    return (  # its lines are wider than a phone: they scroll in a region, not the page
+        '<div role="region" aria-label="Progress table" tabindex="0" style="overflow-x:auto">'
+        f"<pre>{html.escape(chr(10).join(lines))}</pre></div>"
+    )
 
 
 def page(body: str, mount: str, version: str) -> bytes:
