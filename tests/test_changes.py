@@ -1034,6 +1034,31 @@ def test_change_page_in_a_browser_from_disk_axe_and_keyboard(
         page.close()
 
 
+def test_change_page_fits_a_phone(rich_bundle: Path, browser: Browser) -> None:
+    """At 390 px the summary table made the whole page scroll sideways (554 px for the
+    example); it now scrolls in its own region, which a keyboard reaches and axe passes."""
+    from tests.browser_support import describe, run_axe
+
+    for scheme in ("light", "dark"):
+        page = browser.new_page(viewport={"width": 390, "height": 800}, color_scheme=scheme)
+        page.goto((rich_bundle / changes.CHANGES_PAGE).as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, scheme
+        violations = run_axe(page)
+        assert violations == [], describe(violations)
+        region = page.get_by_role("region", name="Words changed in each section")
+        assert region.evaluate("e => e.scrollWidth > e.clientWidth"), "the table is wider"
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.getAttribute('role')") == "region":
+                break
+        focused = page.evaluate(
+            """() => [document.activeElement.querySelector('caption')?.textContent,
+                      getComputedStyle(document.activeElement).outlineStyle]"""
+        )
+        assert focused[0] == "Words changed in each section" and focused[1] != "none", focused
+        page.close()
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs chown")
 def test_a_repository_git_refuses_to_read_gives_gits_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

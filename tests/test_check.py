@@ -416,7 +416,9 @@ def test_report_html_is_a_valid_escaped_table(ready: PortfolioFactory) -> None:
     )
     report = run_check(ready({"specialist-oer/reflection.md": oer, "2b/reflection.md": None}))
     fragment = report_html(report)
-    table = ET.fromstring(fragment)  # well-formed
+    region = ET.fromstring(fragment)  # well-formed: the table in a region that scrolls
+    assert (region.tag, region.get("role"), region.get("tabindex")) == ("div", "region", "0")
+    (table,) = region
     assert table.tag == "table" and "<script>" not in fragment
     assert table.findtext("caption") == report.verdict
     assert [th.get("scope") for th in table.iter("th")][:8] == ["col"] * 8

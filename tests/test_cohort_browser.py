@@ -131,3 +131,35 @@ def test_hub_screenshot_for_the_readme(
         page.screenshot(path=str(target))
         page.context.close()
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_serves_coordinator_table_fits_a_phone(browser: Browser, tmp_path: Path) -> None:
+    """`cmaltgen serve` on a hub: its progress page's table (738 px of text) made the whole
+    page scroll sideways at 390 px; it now scrolls in a region a keyboard reaches."""
+    from cmaltgen.serve.server import PreviewServer
+    from tests.browser_support import describe, run_axe
+
+    root = tmp_path / "cohort"
+    shutil.copytree(REPO / "example_cohort", root, ignore=shutil.ignore_patterns("_site"))
+    server = PreviewServer(root, port=0, port_fixed=True)
+    server.start()
+    try:
+        for scheme in ("light", "dark"):
+            page = _page(browser, 390, scheme)
+            page.goto(f"http://127.0.0.1:{server.port}/__cmaltgen/progress")
+            assert "Rowan Ellery" in page.locator("main").inner_text()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, scheme
+            violations = run_axe(page)
+            assert violations == [], describe(violations)
+            region = page.get_by_role("region", name="Progress table")
+            assert region.evaluate("e => e.scrollWidth > e.clientWidth"), "the table is wider"
+            page.keyboard.press("Tab")  # "Back to the preview"
+            page.keyboard.press("Tab")
+            focused = page.evaluate(
+                """() => [document.activeElement.getAttribute('role'),
+                          getComputedStyle(document.activeElement).outlineStyle]"""
+            )
+            assert focused[0] == "region" and focused[1] != "none", focused
+            page.context.close()
+    finally:
+        server.stop()

@@ -33,7 +33,7 @@ from cmaltgen.build import build
 from cmaltgen.cli import main
 from cmaltgen.serve.server import PreviewServer
 from cmaltgen.serve.watcher import SAVED_SECONDS
-from tests.browser_support import loopback_only
+from tests.browser_support import describe, loopback_only, run_axe
 from tests.conftest import EXAMPLE, REPO
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 MOUNT = "/cmalt-portfolio/"  # the path of the example's site.base_url
 SECTION = "1a-constraints-and-benefits/reflection.md"
+VIEWPORT = "width=device-width, initial-scale=1"
 BROKEN_YAML = 'pathway: cmalt\nframework: "2019"\ncandidate: [unclosed\n  name: Rowan\n'
 WAIT = 10.0
 
@@ -571,6 +572,45 @@ def test_the_browser_reloads_after_a_save(portfolio: Path, browser: Browser) -> 
             assert focused[1] != "none" and focused[2] > 0, focused
         finally:
             page.close()
+
+
+def test_the_error_page_and_progress_page_pass_axe_and_fit_a_phone(
+    tmp_path: Path, browser: Browser
+) -> None:
+    """With no good build yet, the error page had <main role="alert"> (not allowed, and no main
+    landmark left: axe failed it) and no viewport; the progress page's table made the whole
+    page scroll sideways at 390 px. Now both pass axe in both schemes and fit a phone, the
+    table scrolling in a region a keyboard reaches with a visible focus."""
+    root = copy_example(tmp_path)
+    (root / "portfolio.yml").write_text(BROKEN_YAML, encoding="utf-8")
+    with in_process(root) as server:
+        base = f"http://127.0.0.1:{server.port}"
+        for scheme in ("light", "dark"):
+            page = browser.new_page(viewport={"width": 390, "height": 800}, color_scheme=scheme)
+            page.route("**/*", loopback_only)
+            try:
+                for path in ("/", "/__cmaltgen/progress"):
+                    page.goto(base + path)
+                    where = f"{path} ({scheme})"
+                    assert "portfolio.yml, line 3" in page.locator("main").inner_text(), where
+                    violations = run_axe(page)
+                    assert violations == [], f"{where}:\n{describe(violations)}"
+                    assert page.evaluate("document.documentElement.scrollWidth") <= 390, where
+                    viewport = page.locator('meta[name="viewport"]')
+                    assert (
+                        viewport.get_attribute("content") == "width=device-width, initial-scale=1"
+                    )
+                page.keyboard.press("Tab")  # "Back to the preview"
+                page.keyboard.press("Tab")
+                focused = page.evaluate(
+                    """() => { const e = document.activeElement, s = getComputedStyle(e);
+                    return [e.getAttribute('role'), e.querySelector('table') !== null,
+                            s.outlineStyle, e.scrollWidth > e.clientWidth]; }"""
+                )
+                assert focused[:2] == ["region", True] and focused[2] != "none", focused
+                assert focused[3], "the table is wider than a phone: its region scrolls"
+            finally:
+                page.close()
 
 
 @pytest.mark.slow("serve")

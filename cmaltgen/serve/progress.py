@@ -25,10 +25,12 @@ def report_html(report: Report) -> str:
         )
     state = "ready" if report.ready else "not-ready"
     return (
+        # A wide table scrolls in its own region (reachable by keyboard), not the whole page.
+        '<div role="region" aria-label="Progress table" tabindex="0" style="overflow-x:auto">'
         f'<table class="check-report {state}">\n'
         f"<caption>{esc(report.verdict)}</caption>\n"
         f"<thead><tr>{head}</tr></thead>\n"
-        "<tbody>\n" + "\n".join(rows) + ("\n" if rows else "") + "</tbody>\n</table>\n"
+        "<tbody>\n" + "\n".join(rows) + ("\n" if rows else "") + "</tbody>\n</table></div>\n"
     )
 
 
@@ -59,7 +61,10 @@ def cohort_html(root: Path) -> str:
     from cmaltgen.cohort import report
 
     lines = report.lines(report.check(root, offline=True))
-    return f"<pre>{html.escape(chr(10).join(lines))}</pre>"
+    return (  # its lines are wider than a phone: they scroll in a region, not the page
+        '<div role="region" aria-label="Progress table" tabindex="0" style="overflow-x:auto">'
+        f"<pre>{html.escape(chr(10).join(lines))}</pre></div>"
+    )
 
 
 def page(body: str, mount: str, version: str) -> bytes:

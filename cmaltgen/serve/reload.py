@@ -98,9 +98,11 @@ def error_page(problems: Sequence[Diagnostic], version: str, root: Path) -> byte
     """The whole page when there is no good build to show yet."""
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>Build failed | cmaltgen</title></head>"
         '<body style="font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;'
-        'padding:0 1rem"><main id="cmaltgen-errors" role="alert">'
+        # A main landmark (role="alert" on <main> is not allowed, and hid it).
+        'padding:0 1rem"><main id="cmaltgen-errors">'
         f"<h1>{_summary(problems)}</h1>"
         "<p>There is no good build to show yet. Fix the files below and save; "
         f"this page will reload.</p>{problem_list(problems, root)}</main>"
