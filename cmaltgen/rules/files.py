@@ -317,10 +317,10 @@ def from_the_top(root: Path, base: Path, target: str) -> str | None:
     """For ``/2a/notes.pdf`` where the portfolio has a ``2a``: the address written from
     ``base``, as the writer meant a place in the site, not on the computer."""
     parts = target.split("/")
-    if target[:1] != "/" or target[:2] == "//" or len(parts) < 3 or parts[1] in ("", ".."):
+    if target[:1] != "/" or target[:2] == "//" or len(parts) < 3 or "" in parts[1:-1]:
         return None
-    if not (root / parts[1]).exists():
-        return None
+    if ".." in parts or not (root / parts[1]).exists():
+        return None  # /2a/../../etc/passwd is not a place in the site
     return os.path.relpath(root.joinpath(*parts[1:]), base).replace(os.sep, "/")
 
 
