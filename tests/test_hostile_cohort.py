@@ -27,6 +27,12 @@ def cohort_with(tmp_path: Path, member: str) -> Path:
     return root
 
 
+def checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, member: str) -> tuple[int, str]:
+    """``cmaltgen cohort check`` in the example cohort with ``member`` added."""
+    monkeypatch.chdir(cohort_with(tmp_path, member))
+    return run("cohort", "check")
+
+
 _UNUSABLE = {
     "a NUL byte": "members/a\\0b",
     "a symbolic link that loops": "members/loop",
@@ -87,9 +93,7 @@ def test_a_member_whose_only_url_is_refused_gets_one_error_that_says_why(
 def test_an_empty_member_says_what_a_member_is_on_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = cohort_with(tmp_path, "  -\n")
-    monkeypatch.chdir(root)
-    code, output = run("cohort", "check")
+    code, output = checked(tmp_path, monkeypatch, "  -\n")
     assert code == 1
     assert (
         "error wrong-type [members[5]]: expected one member: a portfolio folder (path), a "
@@ -102,9 +106,7 @@ def test_a_withdrawn_status_says_how_to_keep_the_member_off_the_hub(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plain = "  - name: Sam Okoro\n    url: https://sam.example.org/\n    pathway: cmalt\n"
-    root = cohort_with(tmp_path, plain + "    status: withdrawn\n")
-    monkeypatch.chdir(root)
-    code, output = run("cohort", "check")
+    code, output = checked(tmp_path, monkeypatch, plain + "    status: withdrawn\n")
     assert code == 1
     assert (
         "error invalid-value [members[5].status]: 'withdrawn' is not one of the choices" in output
